@@ -1,0 +1,180 @@
+//! Schema and validation of the `ttnn-op-perf-models` model specs.
+//!
+//! The spec tree (`model_specs/` of the runtime crate) has four kinds of TOML file:
+//!
+//! | path | holds |
+//! | --- | --- |
+//! | `devices/<device>.toml` | hardware figures of one chip generation and its cards |
+//! | `ops/<op>.toml` | an op: its ttnn `OP CODE` aliases, op-param schema, operand rules |
+//! | `families/<family>.toml` | a formula family: the ops it models and its fitted parameters |
+//! | `<device>/<op>.toml` | the model versions of one op on one device: family, parameter values, measured accuracy |
+//!
+//! [`load_dir`] reads the tree, checks every cross reference and range, and returns a
+//! [`SpecSet`] of plain validated values, or every problem found, each naming the file, the line,
+//! the key and the fix. `build.rs` turns a `SpecSet` into static tables; the proc-macros and the
+//! CLI read the same set, so there is one definition of what a valid spec is.
+//!
+//! ```
+//! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../model_specs");
+//! let specs = ttnn_op_perf_spec::load_dir(&root).expect("the shipped specs are valid");
+//! assert!(specs.devices.iter().any(|d| d.name == "wormhole_b0"));
+//! ```
+
+mod error;
+pub mod schema;
+mod validate;
+
+pub use error::{SpecError, SpecErrors};
+pub use validate::load_dir;
+
+/// The data types a tile-bytes table must cover, in the order of the runtime `DType` enum.
+pub const DTYPES: [&str; 8] = [
+    "bfloat16",
+    "float32",
+    "bfloat8_b",
+    "bfloat4_b",
+    "uint8",
+    "uint16",
+    "uint32",
+    "int32",
+];
+
+/// Math fidelities in the order of the runtime `MathFidelity` enum.
+pub const FIDELITIES: [&str; 4] = ["lofi", "hifi2", "hifi3", "hifi4"];
+
+/// Tensor layouts an op's operand rules may allow.
+pub const LAYOUTS: [&str; 2] = ["tile", "row_major"];
+
+/// A validated spec tree. Every list is sorted by name so generated code is deterministic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecSet {
+    pub devices: Vec<Device>,
+    pub ops: Vec<Op>,
+    pub families: Vec<Family>,
+    /// One entry per `<device>/<op>.toml`, sorted by (device, op).
+    pub models: Vec<Model>,
+    /// Every file read, for `cargo:rerun-if-changed`.
+    pub files: Vec<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Device {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub clock_mhz: f64,
+    /// (columns, rows)
+    pub full_grid: (u32, u32),
+    pub l1_bytes_per_core: u64,
+    pub launch_overhead_ns: f64,
+    pub noc_link_bytes_per_cycle: f64,
+    pub noc_sustained_bytes_per_cycle: f64,
+    /// (transfer bytes, achieved bytes per cycle), ascending in bytes.
+    pub noc_small_transfer: Vec<(u64, f64)>,
+    /// Ideal cycles per 32x32x32 tile product, in [`FIDELITIES`] order.
+    pub tile_cycles: [u32; 4],
+    pub rows_per_pass: u32,
+    /// Bytes per 32x32 tile, in [`DTYPES`] order.
+    pub tile_bytes: [u32; 8],
+    /// Sorted by name; exactly one has `default`.
+    pub cards: Vec<Card>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub name: String,
+    pub default: bool,
+    pub compute_grid: (u32, u32),
+    pub dram_channels: u32,
+    pub dram_peak_gb_s: f64,
+    pub dram_achievable_fraction: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Op {
+    pub name: String,
+    pub summary: String,
+    pub op_codes: Vec<String>,
+    pub min_inputs: u32,
+    pub max_inputs: u32,
+    pub output_required: bool,
+    pub min_rank: u32,
+    /// Subset of [`LAYOUTS`].
+    pub layouts: Vec<String>,
+    /// Sorted by key.
+    pub params: Vec<OpParam>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpParam {
+    pub key: String,
+    pub summary: String,
+    pub kind: OpParamKind,
+    /// `None`: the caller must pass the param.
+    pub default: Option<ParamDefault>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpParamKind {
+    Int { min: i64, max: i64 },
+    Float { min: f64, max: f64 },
+    Bool,
+    Enum { values: Vec<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParamDefault {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// Index into the enum's values.
+    Enum(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Family {
+    pub name: String,
+    pub summary: String,
+    pub ops: Vec<String>,
+    /// Sorted by name.
+    pub params: Vec<FamilyParam>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyParam {
+    pub name: String,
+    pub summary: String,
+    pub min: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub device: String,
+    pub op: String,
+    /// Ascending by number; the last is the latest.
+    pub versions: Vec<Version>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    pub number: u32,
+    pub family: String,
+    pub summary: String,
+    /// Parameter values in the family's parameter order.
+    pub params: Vec<f64>,
+    pub accuracy: Option<Accuracy>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accuracy {
+    pub median_ape: f64,
+    pub p90_ape: f64,
+    pub rows: u32,
+    pub source: String,
+}
+
+impl SpecSet {
+    pub fn family(&self, name: &str) -> Option<&Family> {
+        self.families.iter().find(|f| f.name == name)
+    }
+}

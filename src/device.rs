@@ -1,0 +1,176 @@
+//! Devices, cards and their hardware figures (from `model_specs/devices/*.toml`).
+
+use crate::error::{Error, Name};
+use crate::generated::{CARD_NAMES, DEVICE_NAMES, HARDWARE};
+use crate::tensor::DType;
+use core::fmt;
+
+pub use crate::generated::{Card, Device};
+
+/// A rectangle of Tensix cores: `x` columns by `y` rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CoreGrid {
+    pub x: u8,
+    pub y: u8,
+}
+
+impl CoreGrid {
+    /// A grid of `x` columns and `y` rows.
+    pub const fn new(x: u8, y: u8) -> Self {
+        CoreGrid { x, y }
+    }
+
+    /// Number of cores.
+    pub const fn cores(self) -> u32 {
+        self.x as u32 * self.y as u32
+    }
+
+    /// Whether `self` is non-empty and fits inside `outer`.
+    pub const fn fits_in(self, outer: CoreGrid) -> bool {
+        self.x > 0 && self.y > 0 && self.x <= outer.x && self.y <= outer.y
+    }
+}
+
+impl fmt::Display for CoreGrid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}x{}", self.x, self.y)
+    }
+}
+
+impl Device {
+    /// Looks a device up by name or alias (`"wormhole_b0"`, `"wormhole"`, `"blackhole"`, ...).
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::Device;
+    /// assert_eq!(Device::from_name("wormhole_b0"), Ok(Device::WormholeB0));
+    /// assert!(Device::from_name("wormhole_c0").is_err());
+    /// ```
+    pub fn from_name(name: &str) -> Result<Device, Error> {
+        DEVICE_NAMES
+            .get(name)
+            .copied()
+            .ok_or(Error::UnknownDevice {
+                name: Name::new(name),
+            })
+    }
+
+    /// Hardware figures of the device's default card.
+    pub fn hardware(self) -> &'static Hardware {
+        Hardware::of(self.default_card())
+    }
+}
+
+impl Card {
+    /// Looks a card up by name (`"n150"`, `"p150"`, ...).
+    pub fn from_name(name: &str) -> Option<Card> {
+        CARD_NAMES.get(name).copied()
+    }
+}
+
+/// Hardware figures of one card, from the device spec; each figure's source is a comment in
+/// `model_specs/devices/<device>.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hardware {
+    pub device: Device,
+    pub card: Card,
+    /// AI clock, MHz.
+    pub clock_mhz: f64,
+    /// Worker grid of the die.
+    pub full_grid: CoreGrid,
+    /// Grid ops use by default on this card.
+    pub compute_grid: CoreGrid,
+    pub l1_bytes_per_core: u64,
+    /// Fixed device-side cost of one op, ns.
+    pub launch_overhead_ns: f64,
+    pub dram_channels: u32,
+    /// Peak DRAM bandwidth, GB/s (= bytes per ns).
+    pub dram_peak_gb_s: f64,
+    pub dram_achievable_fraction: f64,
+    pub noc_link_bytes_per_cycle: f64,
+    pub noc_sustained_bytes_per_cycle: f64,
+    /// (transfer bytes, achieved bytes per cycle), ascending.
+    pub noc_small_transfer: &'static [(u64, f64)],
+    /// Ideal cycles per 32x32x32 tile product, indexed by [`MathFidelity`].
+    pub tile_cycles: [u32; 4],
+    /// Rows of an in0 tile the matrix engine takes per pass.
+    pub rows_per_pass: u32,
+    /// Bytes per 32x32 tile, indexed by [`DType`].
+    pub tile_bytes: [u32; 8],
+}
+
+impl Hardware {
+    /// The figures of `card`.
+    pub fn of(card: Card) -> &'static Hardware {
+        &HARDWARE[card.index()]
+    }
+
+    /// Cycles per nanosecond.
+    pub fn cycles_per_ns(&self) -> f64 {
+        self.clock_mhz / 1000.0
+    }
+
+    /// Achievable DRAM bandwidth in bytes per ns.
+    pub fn dram_bytes_per_ns(&self) -> f64 {
+        self.dram_peak_gb_s * self.dram_achievable_fraction
+    }
+
+    /// Bytes of a 32x32 tile of `dtype`.
+    pub fn tile_bytes(&self, dtype: DType) -> u32 {
+        self.tile_bytes[dtype as usize]
+    }
+
+    /// Ideal cycles of one 32x32x32 tile product at `fidelity`.
+    pub fn tile_cycles(&self, fidelity: MathFidelity) -> u32 {
+        self.tile_cycles[fidelity as usize]
+    }
+
+    /// Achieved NoC bytes per cycle for transfers of `bytes`: linear between the points of the
+    /// small-transfer curve, proportional to size below the first, the sustained rate above
+    /// the last.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::{Card, Hardware};
+    /// let wh = Hardware::of(Card::N150);
+    /// assert_eq!(wh.noc_bytes_per_cycle(1024), 27.0);
+    /// assert_eq!(wh.noc_bytes_per_cycle(1 << 20), wh.noc_sustained_bytes_per_cycle);
+    /// ```
+    pub fn noc_bytes_per_cycle(&self, bytes: u64) -> f64 {
+        let curve = self.noc_small_transfer;
+        let Some(&(b0, r0)) = curve.first() else {
+            return self.noc_sustained_bytes_per_cycle;
+        };
+        if bytes <= b0 {
+            return r0 * bytes.max(1) as f64 / b0 as f64;
+        }
+        for w in curve.windows(2) {
+            let ((lo, rlo), (hi, rhi)) = (w[0], w[1]);
+            if bytes <= hi {
+                let t = (bytes - lo) as f64 / (hi - lo) as f64;
+                return rlo + t * (rhi - rlo);
+            }
+        }
+        self.noc_sustained_bytes_per_cycle
+    }
+}
+
+/// Matrix-engine fidelity: how many phases a multiply takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MathFidelity {
+    LoFi = 0,
+    HiFi2 = 1,
+    HiFi3 = 2,
+    HiFi4 = 3,
+}
+
+impl MathFidelity {
+    /// From the op-param spelling (`"lofi"`, `"hifi2"`, ...).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "lofi" => Some(MathFidelity::LoFi),
+            "hifi2" => Some(MathFidelity::HiFi2),
+            "hifi3" => Some(MathFidelity::HiFi3),
+            "hifi4" => Some(MathFidelity::HiFi4),
+            _ => None,
+        }
+    }
+}

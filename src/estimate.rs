@@ -1,0 +1,128 @@
+//! What a query returns: a duration that says what bounds it, who computed it and how far to
+//! trust it.
+
+use crate::device::Device;
+use crate::error::Error;
+use crate::op::Op;
+
+/// The term that dominates an estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bound {
+    /// Fixed launch and per-op overhead exceeds every throughput term.
+    Overhead,
+    /// Matrix engine, SFPU or unpack/pack pipeline.
+    Compute,
+    /// DRAM bandwidth.
+    Dram,
+    /// NoC bandwidth into or out of the busiest core.
+    Noc,
+}
+
+/// The terms of an estimate, ns. The duration is `overhead + max(compute, dram, noc)`: the
+/// throughput terms overlap, the fixed cost does not.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Breakdown {
+    pub overhead_ns: f64,
+    pub compute_ns: f64,
+    pub dram_ns: f64,
+    pub noc_ns: f64,
+}
+
+impl Breakdown {
+    /// `overhead + max(compute, dram, noc)`.
+    pub fn duration_ns(&self) -> f64 {
+        self.overhead_ns + self.compute_ns.max(self.dram_ns).max(self.noc_ns)
+    }
+
+    /// The dominant term.
+    pub fn bound(&self) -> Bound {
+        let busiest = self.compute_ns.max(self.dram_ns).max(self.noc_ns);
+        if self.overhead_ns >= busiest {
+            Bound::Overhead
+        } else if busiest == self.compute_ns {
+            Bound::Compute
+        } else if busiest == self.dram_ns {
+            Bound::Dram
+        } else {
+            Bound::Noc
+        }
+    }
+}
+
+/// Identifies one model version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ModelId {
+    pub device: Device,
+    pub op: Op,
+    pub version: u16,
+}
+
+impl core::fmt::Display for ModelId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}/{}@v{}", self.device, self.op, self.version)
+    }
+}
+
+/// Who produced an estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// The op's own model.
+    Model(ModelId),
+    /// The generic bandwidth fallback, for an op (known or not) without a model that answers.
+    Fallback { device: Device, op: Option<Op> },
+}
+
+/// How far a model version's estimates are from measurements.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Accuracy {
+    /// Not calibrated against measurements: a physics estimate or a fallback.
+    Uncalibrated,
+    /// Error on held-out measured rows, as fractions (0.1 = 10%).
+    Measured {
+        median_ape: f64,
+        p90_ape: f64,
+        rows: u32,
+    },
+}
+
+/// A predicted device duration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Predicted device kernel duration, ns; always finite and positive.
+    pub duration_ns: f64,
+    pub bound: Bound,
+    pub breakdown: Breakdown,
+    pub source: Source,
+    /// The measured error band of the model version that answered.
+    pub accuracy: Accuracy,
+}
+
+impl Estimate {
+    /// Builds an estimate, refusing a non-finite or negative duration.
+    pub(crate) fn new(breakdown: Breakdown, source: Source, accuracy: Accuracy) -> Result<Self, Error> {
+        let duration_ns = breakdown.duration_ns();
+        let terms = [
+            breakdown.overhead_ns,
+            breakdown.compute_ns,
+            breakdown.dram_ns,
+            breakdown.noc_ns,
+        ];
+        if !duration_ns.is_finite() || terms.iter().any(|t| !t.is_finite() || *t < 0.0) {
+            return Err(Error::Overflow {
+                what: "the duration",
+            });
+        }
+        Ok(Estimate {
+            duration_ns,
+            bound: breakdown.bound(),
+            breakdown,
+            source,
+            accuracy,
+        })
+    }
+
+    /// True when the generic fallback, not the op's model, answered.
+    pub fn is_fallback(&self) -> bool {
+        matches!(self.source, Source::Fallback { .. })
+    }
+}

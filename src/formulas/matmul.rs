@@ -1,0 +1,256 @@
+//! `matmul_roofline`: matrix product on the matrix engine.
+//!
+//! What it counts, for `a [..., M, K] @ b [..., K, N]` in tiles (`Mt = batch * M / 32`,
+//! `Kt`, `Nt`):
+//!
+//! * **Work split** by program config over the query's grid (`gx` x `gy` cores):
+//!   - `mcast_2d`: output blocks of `ceil(Mt / gy)` x `ceil(Nt / gx)` tiles; `a` is multicast
+//!     along rows and `b` along columns, so each is read from DRAM once.
+//!   - `mcast_1d` and `dram_sharded`: the longer of `Mt`, `Nt` split over all cores, the other
+//!     whole; the shared operand is multicast, each read once. `dram_sharded` requires `b`
+//!     width-sharded in DRAM and splits `Nt`.
+//!   - `multi_core_reuse`: `ceil(Mt * Nt / cores)` output tiles per core as whole output rows
+//!     where possible; each core reads its own `a` and `b` blocks, so `a` is read once per
+//!     column block and `b` once per row block.
+//!   - `multi_core`: the same split without reuse: every output tile reads its `Kt` tiles of
+//!     `a` and of `b`.
+//!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
+//! * **Compute**: the busiest core's `per_core_M * per_core_N * Kt` tile products at the
+//!   device's cycles per tile for the math fidelity, scaled by the passes an `a` tile needs
+//!   (`ceil(tile rows / rows_per_pass) * rows_per_pass / 32`: tiny tiles still cost a full
+//!   pass), divided by `compute_efficiency`.
+//! * **DRAM**: bytes read of `a`, `b` and the bias (re-reads as above) plus the output written,
+//!   for the tensors that live in DRAM, at `dram_efficiency` of the achievable bandwidth.
+//! * **NoC**: bytes into the busiest core (its `a` block unless `a` is L1-sharded and local,
+//!   its `b` block) and out of it (its output block unless the output is L1-sharded), in
+//!   tile-sized transfers, at `noc_efficiency` of the size-dependent NoC rate.
+//!
+//! It assumes perfect overlap of the three throughput terms, no per-block or per-batch loop
+//! overhead, and 32-wide tiles for `K` and `N` (other tile widths are not modeled).
+
+use crate::device::MathFidelity;
+use crate::error::{Error, Operand, TensorProblem};
+use crate::estimate::Breakdown;
+use crate::generated::MatmulRooflineParams;
+use crate::generated::op_params::matmul as keys;
+use crate::model::{Ctx, ceil_div, mul};
+use crate::tensor::{Layout, MemoryLayout, TensorParams};
+
+/// How output blocks are spread over cores and how often inputs are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    /// Each input read once (multicast).
+    Once,
+    /// Each core reads its own blocks.
+    PerBlock,
+    /// Every output tile reads its full row of `a` and column of `b`.
+    PerTile,
+}
+
+/// Output tiles of the busiest core and the read pattern.
+struct Split {
+    per_core_m: u64,
+    per_core_n: u64,
+    reads: Reads,
+}
+
+fn split(config: &str, mt: u64, nt: u64, gx: u64, gy: u64) -> Option<Split> {
+    let cores = gx * gy;
+    let one_d = |reads| {
+        if nt >= mt {
+            Split {
+                per_core_m: mt,
+                per_core_n: ceil_div(nt, cores),
+                reads,
+            }
+        } else {
+            Split {
+                per_core_m: ceil_div(mt, cores),
+                per_core_n: nt,
+                reads,
+            }
+        }
+    };
+    let two_d = Split {
+        per_core_m: ceil_div(mt, gy),
+        per_core_n: ceil_div(nt, gx),
+        reads: Reads::Once,
+    };
+    let spread = |reads| {
+        let tiles = ceil_div(mt.saturating_mul(nt), cores);
+        let per_core_n = nt.min(tiles);
+        Split {
+            per_core_m: ceil_div(tiles, per_core_n),
+            per_core_n,
+            reads,
+        }
+    };
+    Some(match config {
+        "auto" if mt >= gy && nt >= gx => two_d,
+        "auto" | "mcast_1d" => one_d(Reads::Once),
+        "mcast_2d" => two_d,
+        "dram_sharded" => Split {
+            per_core_m: mt,
+            per_core_n: ceil_div(nt, cores),
+            reads: Reads::Once,
+        },
+        "multi_core_reuse" => spread(Reads::PerBlock),
+        "multi_core" => spread(Reads::PerTile),
+        _ => return None,
+    })
+}
+
+/// Dims of `t` as (batch, rows, cols) in tiles, after an optional transpose of the last two.
+fn tiles_of(t: &TensorParams, transpose: bool) -> Option<(u64, u64, u64)> {
+    let (rows, cols) = t.tile_grid()?;
+    let batch = t.tiles()? / (rows * cols).max(1);
+    Some(if transpose {
+        (batch, cols, rows)
+    } else {
+        (batch, rows, cols)
+    })
+}
+
+pub(crate) fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
+    let hw = cx.hw;
+    let (a, b) = (&cx.inputs[0], &cx.inputs[1]);
+    let transpose_a = cx.params.get_bool(keys::TRANSPOSE_A);
+    let transpose_b = cx.params.get_bool(keys::TRANSPOSE_B);
+    let (Layout::Tile { height: a_rows, width: a_cols }, Layout::Tile { height: b_rows, width: b_cols }) =
+        (a.layout, b.layout)
+    else {
+        return Err(cx.not_modeled("matmul of row-major inputs"));
+    };
+    if a_cols != 32 || b_rows != 32 || b_cols != 32 || (transpose_a && a_rows != 32) {
+        return Err(cx.not_modeled("matmul with tiles other than 32 wide (a) and 32x32 (b)"));
+    }
+    let overflow = Error::Overflow { what: "matmul tiles" };
+    let (batch_a, mt, kt) = tiles_of(a, transpose_a).ok_or(overflow)?;
+    let (batch_b, kt_b, nt) = tiles_of(b, transpose_b).ok_or(overflow)?;
+    let mismatch = cx.tensor_error(
+        Operand::Input(1),
+        TensorProblem::ShapeMismatch {
+            with: Operand::Input(0),
+        },
+    );
+    if kt != kt_b || (batch_b != 1 && batch_b != batch_a) {
+        return Err(mismatch);
+    }
+    if let Some(bias) = cx.inputs.get(2) {
+        if bias.shape.dim_from_end(0) != b.shape.dim_from_end(if transpose_b { 1 } else { 0 }) {
+            return Err(cx.tensor_error(
+                Operand::Input(2),
+                TensorProblem::ShapeMismatch {
+                    with: Operand::Input(1),
+                },
+            ));
+        }
+    }
+    let config = cx.params.get_enum(keys::PROGRAM_CONFIG);
+    if config == "dram_sharded"
+        && !(b.memory.is_dram() && b.memory.layout == MemoryLayout::WidthSharded)
+    {
+        return Err(cx.tensor_error(
+            Operand::Input(1),
+            TensorProblem::WrongMemory {
+                expected: "width-sharded in DRAM for the dram_sharded program config",
+            },
+        ));
+    }
+    let fidelity = MathFidelity::from_name(cx.params.get_enum(keys::MATH_FIDELITY))
+        .ok_or_else(|| cx.not_modeled("this math fidelity"))?;
+
+    let mt_all = mul(batch_a, mt, "matmul tiles")?;
+    let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
+    let s = split(config, mt_all, nt, gx, gy).ok_or_else(|| cx.not_modeled("this program config"))?;
+
+    // Compute on the busiest core.
+    let products = mul(mul(s.per_core_m, s.per_core_n, "matmul tiles")?, kt, "matmul tiles")?;
+    let rpp = hw.rows_per_pass.max(1) as u64;
+    let pass_fraction = (ceil_div(a_rows as u64, rpp) * rpp).min(32) as f64 / 32.0;
+    let cycles = products as f64 * hw.tile_cycles(fidelity) as f64 * pass_fraction;
+    let compute_ns = cx.cycles_to_ns(cycles) / p.compute_efficiency;
+
+    // Bytes.
+    let a_tile = a.tile_bytes(hw).ok_or(overflow)?;
+    let b_tile = b.tile_bytes(hw).ok_or(overflow)?;
+    let out_dtype = cx.output.map_or(a.dtype, |o| o.dtype);
+    let out_tile = hw.tile_bytes(out_dtype) as u64;
+    let out_memory = cx.output.map_or(a.memory, |o| o.memory);
+    let a_bytes = mul(mt_all * kt, a_tile, "matmul bytes")?;
+    let b_bytes = mul(mul(batch_b, kt * nt, "matmul bytes")?, b_tile, "matmul bytes")?;
+    let out_bytes = mul(mul(mt_all, nt, "matmul bytes")?, out_tile, "matmul bytes")?;
+    let (a_reads, b_reads) = match s.reads {
+        Reads::Once => (a_bytes, b_bytes),
+        Reads::PerBlock => (
+            mul(a_bytes, ceil_div(nt, s.per_core_n), "matmul bytes")?,
+            mul(b_bytes, ceil_div(mt_all, s.per_core_m), "matmul bytes")?,
+        ),
+        Reads::PerTile => (
+            mul(a_bytes, nt, "matmul bytes")?,
+            mul(b_bytes, ceil_div(mt_all, batch_b), "matmul bytes")?,
+        ),
+    };
+    let bias_bytes = match cx.inputs.get(2) {
+        Some(bias) if bias.memory.is_dram() => bias.bytes(hw).ok_or(overflow)?,
+        _ => 0,
+    };
+    let dram_bytes = [
+        (a.memory.is_dram(), a_reads),
+        (b.memory.is_dram(), b_reads),
+        (out_memory.is_dram(), out_bytes),
+    ]
+    .iter()
+    .filter(|(in_dram, _)| *in_dram)
+    .try_fold(bias_bytes, |acc, (_, bytes)| acc.checked_add(*bytes))
+    .ok_or(Error::Overflow { what: "matmul bytes" })?;
+    let dram_ns = cx.dram_ns(dram_bytes, p.dram_efficiency);
+
+    // NoC traffic of the busiest core.
+    // (Saturating: these are bounded by the checked totals above, times small tile sizes.)
+    let a_block = if a.memory.is_l1_sharded() { 0 } else { s.per_core_m * kt * a_tile };
+    let b_block = kt * s.per_core_n * b_tile;
+    let out_block = if out_memory.is_l1_sharded() { 0 } else { products / kt.max(1) * out_tile };
+    let inbound = match s.reads {
+        Reads::PerTile => products.saturating_mul(a_tile + b_tile),
+        _ => a_block.saturating_add(b_block),
+    };
+    let noc_ns = cx.noc_ns(inbound.saturating_add(out_block), a_tile.min(b_tile), p.noc_efficiency);
+
+    Ok(Breakdown {
+        overhead_ns: cx.overhead_ns(p.overhead_ns),
+        compute_ns,
+        dram_ns,
+        noc_ns,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_d_split_covers_the_output() {
+        let s = split("mcast_2d", 10, 20, 8, 8).expect("known config");
+        assert_eq!((s.per_core_m, s.per_core_n), (2, 3));
+        assert!(s.per_core_m * 8 >= 10 && s.per_core_n * 8 >= 20);
+    }
+
+    #[test]
+    fn auto_picks_one_d_for_a_single_tile_row() {
+        let s = split("auto", 1, 40, 8, 8).expect("known config");
+        assert_eq!((s.per_core_m, s.per_core_n, s.reads), (1, 1, Reads::Once));
+    }
+
+    #[test]
+    fn reuse_split_prefers_whole_rows() {
+        let s = split("multi_core_reuse", 4, 8, 2, 2).expect("known config");
+        assert_eq!((s.per_core_m, s.per_core_n), (1, 8));
+        assert_eq!(s.reads, Reads::PerBlock);
+    }
+
+    #[test]
+    fn unknown_config_is_none() {
+        assert!(split("mcast_3d", 1, 1, 1, 1).is_none());
+    }
+}

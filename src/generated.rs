@@ -1,0 +1,11 @@
+//! The tables `build.rs` generates from `model_specs/` (enums, statics, phf maps).
+//!
+//! To read them: `cat target/debug/build/ttnn-op-perf-models-*/out/tables.rs`.
+
+use crate::device::{CoreGrid, Hardware};
+use crate::estimate::Accuracy;
+use crate::model::ModelVersion;
+use crate::op::{OpSpec, OperandRules};
+use crate::params::{ParamKind, ParamSpec, ParamValue};
+
+include!(concat!(env!("OUT_DIR"), "/tables.rs"));

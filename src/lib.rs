@@ -1,0 +1,61 @@
+//! Predicts how long a TTNN operation takes on a Tenstorrent device, in nanoseconds and
+//! without I/O.
+//!
+//! Model parameters live in TOML specs (`model_specs/`) that `build.rs` validates and compiles
+//! into static tables: looking up a device, an op (by enum, name or ttnn OP CODE) or a model
+//! version, and evaluating it, parses nothing and allocates nothing at query time.
+//!
+//! ```
+//! use ttnn_op_perf_models::*;
+//!
+//! let models = PerfModels::new(Device::WormholeB0);
+//! let x = TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+//! let inputs = [x];
+//! let params = [OpParam::new("unary_op", ParamValue::Enum("exp"))];
+//! let est = models.query(&Query::new(Op::EltwiseUnary, &inputs).params(&params))?;
+//! assert_eq!(est.source, Source::Model(ModelId { device: Device::WormholeB0, op: Op::EltwiseUnary, version: 1 }));
+//! assert!(est.duration_ns.is_finite() && est.duration_ns > 0.0);
+//!
+//! // The same query by ttnn OP CODE, as a trace reader has it:
+//! let by_name = models.query(&Query::named("UnaryDeviceOperation", &inputs).params(&params))?;
+//! assert_eq!(by_name, est);
+//! # Ok::<(), Error>(())
+//! ```
+//!
+//! The layout of the crate follows the data: [`device`] (hardware figures per card),
+//! [`op`] (op specs: OP CODEs, operand rules, param schema), [`params`] and [`tensor`] (what a
+//! query carries), [`model`] (versions and their evaluation), `formulas` (one cost formula
+//! per family), [`manager`] (routing), [`estimate`] and [`error`] (what comes back).
+
+#![no_std]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod device;
+pub mod error;
+pub mod estimate;
+mod formulas;
+mod generated;
+pub mod manager;
+pub mod model;
+pub mod op;
+pub mod params;
+pub mod tensor;
+
+pub use device::{Card, CoreGrid, Device, Hardware, MathFidelity};
+pub use error::{Error, Name, Operand, ParamProblem, TensorProblem};
+pub use estimate::{Accuracy, Bound, Breakdown, Estimate, ModelId, Source};
+pub use manager::{OpKey, PerfModels, PerfModelsBuilder, Query, Version};
+pub use model::{Family, ModelParams, ModelVersion, model_versions};
+pub use op::{Op, OpSpec, OperandRules};
+pub use params::{OpParam, ParamKind, ParamSpec, ParamValue};
+pub use tensor::{
+    BufferType, CoreRange, DType, Layout, MemoryConfig, MemoryLayout, Shape, ShardOrientation,
+    ShardSpec, TensorParams,
+};
+pub use generated::{
+    DataMovementRooflineParams, EltwiseBinaryRooflineParams, EltwiseUnaryRooflineParams,
+    MatmulRooflineParams,
+};

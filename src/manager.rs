@@ -1,0 +1,320 @@
+//! The manager: routes each query to the model version that answers it.
+
+use crate::device::{Card, CoreGrid, Device, Hardware};
+use crate::error::{Error, Name};
+use crate::estimate::Estimate;
+use crate::formulas::fallback;
+use crate::model::{self, ModelVersion, model_versions};
+use crate::op::Op;
+use crate::params::OpParam;
+use crate::tensor::TensorParams;
+
+/// Which version of a model answers a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Version {
+    /// The manager's pin for the op if it has one, else the newest version.
+    #[default]
+    Latest,
+    /// Exactly this version.
+    Exact(u16),
+}
+
+/// How a query names its op.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpKey<'a> {
+    /// A typed op.
+    Op(Op),
+    /// An op name or ttnn OP CODE, looked up in the build's phf map.
+    Name(&'a str),
+}
+
+/// One question: how long does this op take with these params and tensors?
+///
+/// ```
+/// use ttnn_op_perf_models::{DType, MemoryConfig, Op, OpParam, ParamValue, Query, TensorParams};
+/// let x = TensorParams::tiled(&[1, 1, 512, 512], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+/// let inputs = [x];
+/// let params = [OpParam::new("unary_op", ParamValue::Enum("exp"))];
+/// let q = Query::new(Op::EltwiseUnary, &inputs).params(&params);
+/// assert_eq!(q.inputs.len(), 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Query<'a> {
+    pub op: OpKey<'a>,
+    pub version: Version,
+    pub params: &'a [OpParam<'a>],
+    pub inputs: &'a [TensorParams],
+    /// The output tensor, where the caller knows it (data-movement ops require it).
+    pub output: Option<&'a TensorParams>,
+    /// The cores the op may use; the card's compute grid when `None`.
+    pub grid: Option<CoreGrid>,
+}
+
+impl<'a> Query<'a> {
+    /// A query of a typed op on the latest version, without params.
+    pub const fn new(op: Op, inputs: &'a [TensorParams]) -> Self {
+        Query {
+            op: OpKey::Op(op),
+            version: Version::Latest,
+            params: &[],
+            inputs,
+            output: None,
+            grid: None,
+        }
+    }
+
+    /// A query naming its op by spec name or ttnn OP CODE (`"MatmulDeviceOperation"`).
+    pub const fn named(name: &'a str, inputs: &'a [TensorParams]) -> Self {
+        Query {
+            op: OpKey::Name(name),
+            ..Query::new(Op::ALL[0], inputs)
+        }
+    }
+
+    pub const fn version(mut self, version: u16) -> Self {
+        self.version = Version::Exact(version);
+        self
+    }
+
+    pub const fn params(mut self, params: &'a [OpParam<'a>]) -> Self {
+        self.params = params;
+        self
+    }
+
+    pub const fn output(mut self, output: &'a TensorParams) -> Self {
+        self.output = Some(output);
+        self
+    }
+
+    pub const fn grid(mut self, grid: CoreGrid) -> Self {
+        self.grid = Some(grid);
+        self
+    }
+}
+
+/// Holds the models of one device (card) and answers queries.
+///
+/// Built for all ops with models on the device, or a chosen set, with optional version pins
+/// and an opt-in generic fallback. Immutable after construction, `Send + Sync`, and cheap:
+/// the models themselves are static tables, so building a manager only records choices.
+///
+/// ```
+/// use ttnn_op_perf_models::*;
+/// let models = PerfModels::new(Device::WormholeB0);
+/// let a = TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+/// let b = a;
+/// let inputs = [a, b];
+/// let params = [OpParam::new("math_fidelity", ParamValue::Enum("hifi2"))];
+/// let est = models.query(&Query::new(Op::Matmul, &inputs).params(&params)).unwrap();
+/// assert!(est.duration_ns > 0.0);
+/// println!("{:.0} ns, {:?}-bound, from {:?}", est.duration_ns, est.bound, est.source);
+///
+/// // Failures are values: a bad query does not disturb the manager.
+/// let bad = [OpParam::new("math_fidelity", ParamValue::Enum("hifi9"))];
+/// assert!(models.query(&Query::new(Op::Matmul, &inputs).params(&bad)).is_err());
+/// assert_eq!(models.query(&Query::new(Op::Matmul, &inputs).params(&params)), Ok(est));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerfModels {
+    hw: &'static Hardware,
+    loaded: [bool; Op::COUNT],
+    pins: [Option<u16>; Op::COUNT],
+    fallback: bool,
+}
+
+/// Chooses the card, ops, pins and fallback of a [`PerfModels`].
+#[derive(Debug, Clone)]
+pub struct PerfModelsBuilder<'a> {
+    device: Device,
+    card: Option<Card>,
+    ops: Option<&'a [Op]>,
+    pins: &'a [(Op, u16)],
+    fallback: bool,
+}
+
+impl<'a> PerfModelsBuilder<'a> {
+    /// Use this card's grid and DRAM figures instead of the device's default card.
+    pub fn card(mut self, card: Card) -> Self {
+        self.card = Some(card);
+        self
+    }
+
+    /// Load only these ops; each must have a model on the device.
+    pub fn ops(mut self, ops: &'a [Op]) -> Self {
+        self.ops = Some(ops);
+        self
+    }
+
+    /// Answer `Version::Latest` queries of these ops with these versions.
+    pub fn pins(mut self, pins: &'a [(Op, u16)]) -> Self {
+        self.pins = pins;
+        self
+    }
+
+    /// Answer with the generic bandwidth fallback when no model can: unknown op names, ops
+    /// without a model on the device, and modes a model does not cover.
+    pub fn fallback(mut self, on: bool) -> Self {
+        self.fallback = on;
+        self
+    }
+
+    /// Checks the choices and builds the manager.
+    pub fn build(self) -> Result<PerfModels, Error> {
+        let card = self.card.unwrap_or(self.device.default_card());
+        if card.device() != self.device {
+            return Err(Error::UnknownCard {
+                name: Name::new(card.name()),
+                device: self.device,
+            });
+        }
+        let mut loaded = [self.ops.is_none(); Op::COUNT];
+        match self.ops {
+            None => {}
+            Some(ops) => {
+                for &op in ops {
+                    if model_versions(self.device, op).is_empty() {
+                        return Err(Error::NoModelForDevice {
+                            op,
+                            device: self.device,
+                        });
+                    }
+                    loaded[op.index()] = true;
+                }
+            }
+        }
+        let mut pins = [None; Op::COUNT];
+        for &(op, version) in self.pins {
+            if !loaded[op.index()] {
+                return Err(Error::OpNotLoaded { op });
+            }
+            find_version(self.device, op, version)?;
+            pins[op.index()] = Some(version);
+        }
+        Ok(PerfModels {
+            hw: Hardware::of(card),
+            loaded,
+            pins,
+            fallback: self.fallback,
+        })
+    }
+}
+
+fn find_version(device: Device, op: Op, version: u16) -> Result<&'static ModelVersion, Error> {
+    let available = model_versions(device, op);
+    available
+        .iter()
+        .find(|m| m.version == version)
+        .ok_or(Error::NoSuchVersion {
+            device,
+            op,
+            requested: version,
+            available,
+        })
+}
+
+impl PerfModels {
+    /// Every op, latest versions, default card, no fallback. Ops without a model on `device`
+    /// answer [`Error::NoModelForDevice`].
+    pub fn new(device: Device) -> Self {
+        PerfModels::builder(device)
+            .build()
+            .unwrap_or_else(|_| unreachable!("the default card belongs to its device"))
+    }
+
+    /// Starts a manager with choices.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::*;
+    /// let models = PerfModels::builder(Device::Blackhole)
+    ///     .card(Card::P100)
+    ///     .ops(&[Op::Matmul])
+    ///     .pins(&[(Op::Matmul, 1)])
+    ///     .fallback(true)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(models.hardware().compute_grid, CoreGrid::new(11, 10));
+    /// assert!(PerfModels::builder(Device::Blackhole).card(Card::N150).build().is_err());
+    /// ```
+    pub fn builder<'a>(device: Device) -> PerfModelsBuilder<'a> {
+        PerfModelsBuilder {
+            device,
+            card: None,
+            ops: None,
+            pins: &[],
+            fallback: false,
+        }
+    }
+
+    pub fn device(&self) -> Device {
+        self.hw.device
+    }
+
+    pub fn card(&self) -> Card {
+        self.hw.card
+    }
+
+    pub fn hardware(&self) -> &'static Hardware {
+        self.hw
+    }
+
+    /// The ops this manager answers with their own models.
+    pub fn ops(&self) -> impl Iterator<Item = Op> + '_ {
+        let device = self.device();
+        Op::ALL
+            .into_iter()
+            .filter(move |op| self.loaded[op.index()] && !model_versions(device, *op).is_empty())
+    }
+
+    /// The model version a query of `op` at `version` is routed to.
+    pub fn model(&self, op: Op, version: Version) -> Result<&'static ModelVersion, Error> {
+        if !self.loaded[op.index()] {
+            return Err(Error::OpNotLoaded { op });
+        }
+        let device = self.device();
+        let versions = model_versions(device, op);
+        match version {
+            Version::Exact(v) => find_version(device, op, v),
+            Version::Latest => match self.pins[op.index()] {
+                Some(v) => find_version(device, op, v),
+                None => versions.last().ok_or(Error::NoModelForDevice { op, device }),
+            },
+        }
+    }
+
+    /// Answers one query.
+    pub fn query(&self, q: &Query<'_>) -> Result<Estimate, Error> {
+        let grid = q.grid.unwrap_or(self.hw.compute_grid);
+        if !grid.fits_in(self.hw.full_grid) {
+            return Err(Error::InvalidGrid {
+                grid,
+                card: self.card(),
+            });
+        }
+        let op = match q.op {
+            OpKey::Op(op) => op,
+            OpKey::Name(name) => match Op::from_name(name) {
+                Ok(op) => op,
+                Err(_) if self.fallback => return fallback(self.hw, None, q.inputs, q.output, grid),
+                Err(e) => return Err(e),
+            },
+        };
+        let answer = self
+            .model(op, q.version)
+            .and_then(|m| model::evaluate(m, self.hw, q.params, q.inputs, q.output, grid));
+        match answer {
+            Err(Error::NoModelForDevice { .. } | Error::ModeNotModeled { .. }) if self.fallback => {
+                fallback(self.hw, Some(op), q.inputs, q.output, grid)
+            }
+            other => other,
+        }
+    }
+
+    /// Answers each query independently: one result per query, in order. Failures do not
+    /// affect the other queries.
+    pub fn query_many<'s, 'q>(
+        &'s self,
+        queries: &'q [Query<'q>],
+    ) -> impl ExactSizeIterator<Item = Result<Estimate, Error>> + use<'s, 'q> {
+        queries.iter().map(move |q| self.query(q))
+    }
+}

@@ -1,0 +1,175 @@
+//! Model versions and their evaluation: the layer between the manager's routing and the
+//! formulas. A model owns its param handling (checked against the op's schema) and its operand
+//! checks; the formula of its family then computes the cost.
+
+use crate::device::{CoreGrid, Device, Hardware};
+use crate::error::{Error, Operand, TensorProblem};
+use crate::estimate::{Accuracy, Breakdown, Estimate, ModelId, Source};
+use crate::formulas;
+use crate::generated::MODELS;
+use crate::op::Op;
+use crate::params::ResolvedParams;
+use crate::tensor::TensorParams;
+
+pub use crate::generated::{Family, ModelParams};
+
+/// One version of one op's model on one device, as its spec declares it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelVersion {
+    pub device: Device,
+    pub op: Op,
+    pub version: u16,
+    /// What the version is (analytic, calibrated on what).
+    pub summary: &'static str,
+    /// The formula family and its parameter values.
+    pub params: ModelParams,
+    /// Measured error of the version.
+    pub accuracy: Accuracy,
+}
+
+impl ModelVersion {
+    pub fn id(&self) -> ModelId {
+        ModelId {
+            device: self.device,
+            op: self.op,
+            version: self.version,
+        }
+    }
+
+    pub fn family(&self) -> Family {
+        self.params.family()
+    }
+}
+
+/// Every version of `op` on `device`, ascending; the last is the latest. Empty when the op
+/// has no model for the device.
+///
+/// ```
+/// use ttnn_op_perf_models::{model_versions, Device, Op};
+/// let v = model_versions(Device::WormholeB0, Op::Matmul);
+/// assert!(!v.is_empty());
+/// assert!(v.windows(2).all(|w| w[0].version < w[1].version));
+/// ```
+pub fn model_versions(device: Device, op: Op) -> &'static [ModelVersion] {
+    MODELS[device.index()][op.index()]
+}
+
+/// What a formula sees of a query: checked params and tensors, the grid, the hardware.
+pub(crate) struct Ctx<'q> {
+    pub hw: &'static Hardware,
+    pub op: Op,
+    pub params: ResolvedParams,
+    pub inputs: &'q [TensorParams],
+    pub output: Option<&'q TensorParams>,
+    pub grid: CoreGrid,
+}
+
+impl Ctx<'_> {
+    pub fn cycles_to_ns(&self, cycles: f64) -> f64 {
+        cycles / self.hw.cycles_per_ns()
+    }
+
+    /// Time to stream `bytes` through DRAM at `efficiency` of the achievable bandwidth.
+    pub fn dram_ns(&self, bytes: u64, efficiency: f64) -> f64 {
+        bytes as f64 / (self.hw.dram_bytes_per_ns() * efficiency)
+    }
+
+    /// Time for one core to move `bytes` over the NoC in transfers of `transfer` bytes.
+    pub fn noc_ns(&self, bytes: u64, transfer: u64, efficiency: f64) -> f64 {
+        self.cycles_to_ns(bytes as f64 / (self.hw.noc_bytes_per_cycle(transfer) * efficiency))
+    }
+
+    /// Device launch overhead plus the version's own fixed cost.
+    pub fn overhead_ns(&self, extra_ns: f64) -> f64 {
+        self.hw.launch_overhead_ns + extra_ns
+    }
+
+    pub fn not_modeled(&self, what: &'static str) -> Error {
+        Error::ModeNotModeled { op: self.op, what }
+    }
+
+    pub fn tensor_error(&self, operand: Operand, problem: TensorProblem) -> Error {
+        Error::InvalidTensor {
+            op: Some(self.op),
+            operand,
+            problem,
+        }
+    }
+}
+
+/// `a * b`, or an overflow error naming `what`.
+pub(crate) fn mul(a: u64, b: u64, what: &'static str) -> Result<u64, Error> {
+    a.checked_mul(b).ok_or(Error::Overflow { what })
+}
+
+/// `ceil(a / b)` for `b > 0`.
+pub(crate) fn ceil_div(a: u64, b: u64) -> u64 {
+    a.div_ceil(b.max(1))
+}
+
+/// Checks operand count, layouts and each tensor, then resolves params against the op's
+/// schema.
+pub(crate) fn check_operands(
+    op: Op,
+    hw: &Hardware,
+    inputs: &[TensorParams],
+    output: Option<&TensorParams>,
+) -> Result<(), Error> {
+    let rules = op.spec().operands;
+    let (min, max) = (rules.min_inputs as usize, rules.max_inputs as usize);
+    if inputs.len() < min || inputs.len() > max || (rules.output_required && output.is_none()) {
+        return Err(Error::OperandCount {
+            op,
+            min,
+            max,
+            got: inputs.len(),
+            output_required: rules.output_required,
+        });
+    }
+    let tensors = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (Operand::Input(i), t))
+        .chain(output.map(|t| (Operand::Output, t)));
+    for (operand, t) in tensors {
+        let err = |problem| Error::InvalidTensor {
+            op: Some(op),
+            operand,
+            problem,
+        };
+        let layout_ok = match t.layout {
+            crate::tensor::Layout::Tile { .. } => rules.tile,
+            crate::tensor::Layout::RowMajor => rules.row_major,
+        };
+        // The output's rank is the op's business (a matmul output can be rank 2 from rank-2
+        // inputs); only inputs carry the op's minimum rank.
+        let min_rank = if operand == Operand::Output { 1 } else { rules.min_rank as usize };
+        t.validate(min_rank, hw).map_err(err)?;
+        if !layout_ok {
+            return Err(err(TensorProblem::LayoutNotAllowed));
+        }
+    }
+    Ok(())
+}
+
+/// Evaluates `model` for a query on `hw` with `grid` already checked against the device.
+pub(crate) fn evaluate(
+    model: &'static ModelVersion,
+    hw: &'static Hardware,
+    params: &[crate::params::OpParam<'_>],
+    inputs: &[TensorParams],
+    output: Option<&TensorParams>,
+    grid: CoreGrid,
+) -> Result<Estimate, Error> {
+    check_operands(model.op, hw, inputs, output)?;
+    let ctx = Ctx {
+        hw,
+        op: model.op,
+        params: ResolvedParams::resolve(model.op.spec(), params)?,
+        inputs,
+        output,
+        grid,
+    };
+    let breakdown: Breakdown = formulas::cost(&model.params, &ctx)?;
+    Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
+}

@@ -1,0 +1,205 @@
+//! Op params: the key-value pairs of a query, the schema each op declares for them in
+//! `model_specs/ops/<op>.toml`, and their resolution against that schema.
+
+use crate::error::{Error, Name, ParamProblem};
+use crate::generated::MAX_OP_PARAMS;
+use crate::op::{Op, OpSpec};
+use core::fmt;
+
+/// The value of one op param.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParamValue<'a> {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// One of the values an enum param lists (`"hifi4"`, `"mcast_2d"`, ...).
+    Enum(&'a str),
+}
+
+/// One `key = value` op param of a query.
+///
+/// ```
+/// use ttnn_op_perf_models::{OpParam, ParamValue};
+/// let p = OpParam::new("math_fidelity", ParamValue::Enum("lofi"));
+/// assert_eq!(p.key, "math_fidelity");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OpParam<'a> {
+    pub key: &'a str,
+    pub value: ParamValue<'a>,
+}
+
+impl<'a> OpParam<'a> {
+    pub const fn new(key: &'a str, value: ParamValue<'a>) -> Self {
+        OpParam { key, value }
+    }
+}
+
+/// The type and bounds of an op param.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParamKind {
+    Int { min: i64, max: i64 },
+    Float { min: f64, max: f64 },
+    Bool,
+    Enum { values: &'static [&'static str] },
+}
+
+impl fmt::Display for ParamKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamKind::Int { min, max } => write!(f, "an integer in {min}..={max}"),
+            ParamKind::Float { min, max } => write!(f, "a number in {min}..={max}"),
+            ParamKind::Bool => f.write_str("true or false"),
+            ParamKind::Enum { values } => {
+                f.write_str("one of ")?;
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(v)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// One op param as the op spec declares it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamSpec {
+    pub key: &'static str,
+    pub summary: &'static str,
+    pub kind: ParamKind,
+    /// `None`: every query must pass the param.
+    pub default: Option<ParamValue<'static>>,
+}
+
+/// A checked param value; enums are stored as the index of the value in the schema.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Slot {
+    Unset,
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Enum(u8),
+}
+
+/// A query's params checked against its op's schema, defaults filled in. No heap: a fixed
+/// buffer as large as the largest schema.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ResolvedParams {
+    spec: &'static OpSpec,
+    slots: [Slot; MAX_OP_PARAMS],
+}
+
+impl ResolvedParams {
+    /// Checks every given param (known key, right type, in range, given once) and fills the
+    /// defaults; a param without a default that is not given is an error.
+    pub(crate) fn resolve(spec: &'static OpSpec, given: &[OpParam<'_>]) -> Result<Self, Error> {
+        let op = spec.op;
+        let mut slots = [Slot::Unset; MAX_OP_PARAMS];
+        for p in given {
+            let Some(&ix) = spec.param_keys.get(p.key) else {
+                return Err(Error::UnknownParam {
+                    op,
+                    key: Name::new(p.key),
+                });
+            };
+            let ix = ix as usize;
+            let param = &spec.params[ix];
+            let invalid = |problem| Error::InvalidParam {
+                op,
+                param,
+                problem,
+            };
+            if slots[ix] != Slot::Unset {
+                return Err(invalid(ParamProblem::Duplicate));
+            }
+            slots[ix] = check(param, p.value).map_err(invalid)?;
+        }
+        for (ix, param) in spec.params.iter().enumerate() {
+            if slots[ix] == Slot::Unset {
+                let default = param.default.ok_or(Error::MissingParam { op, param })?;
+                // Defaults are validated by build.rs; checking again keeps this path total.
+                slots[ix] = check(param, default).map_err(|problem| Error::InvalidParam {
+                    op,
+                    param,
+                    problem,
+                })?;
+            }
+        }
+        Ok(ResolvedParams { spec, slots })
+    }
+
+    pub(crate) fn get_enum(&self, p: EnumParam) -> &'static str {
+        match (self.slots[p.0], self.spec.params[p.0].kind) {
+            (Slot::Enum(i), ParamKind::Enum { values }) => values[i as usize],
+            _ => "",
+        }
+    }
+
+    pub(crate) fn get_bool(&self, p: BoolParam) -> bool {
+        matches!(self.slots[p.0], Slot::Bool(true))
+    }
+
+    pub(crate) fn get_int(&self, p: IntParam) -> i64 {
+        match self.slots[p.0] {
+            Slot::Int(i) => i,
+            _ => 0,
+        }
+    }
+
+    #[allow(dead_code)] // no op declares a float param yet
+    pub(crate) fn get_float(&self, p: FloatParam) -> f64 {
+        match self.slots[p.0] {
+            Slot::Float(x) => x,
+            _ => 0.0,
+        }
+    }
+}
+
+fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem> {
+    match (param.kind, value) {
+        (ParamKind::Int { min, max }, ParamValue::Int(i)) => {
+            if (min..=max).contains(&i) {
+                Ok(Slot::Int(i))
+            } else {
+                Err(ParamProblem::OutOfRange)
+            }
+        }
+        (ParamKind::Float { min, max }, ParamValue::Float(x)) => {
+            if x.is_finite() && x >= min && x <= max {
+                Ok(Slot::Float(x))
+            } else {
+                Err(ParamProblem::OutOfRange)
+            }
+        }
+        (ParamKind::Float { .. }, ParamValue::Int(i)) => check(param, ParamValue::Float(i as f64)),
+        (ParamKind::Bool, ParamValue::Bool(b)) => Ok(Slot::Bool(b)),
+        (ParamKind::Enum { values }, ParamValue::Enum(s)) => values
+            .iter()
+            .position(|v| *v == s)
+            .map(|i| Slot::Enum(i as u8))
+            .ok_or(ParamProblem::UnknownValue),
+        _ => Err(ParamProblem::WrongType),
+    }
+}
+
+/// Typed handles into an op's param schema, generated per op in `op_params::<op>::<KEY>` so
+/// formulas read params without string lookups and with the schema's type.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EnumParam(pub(crate) usize);
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BoolParam(pub(crate) usize);
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IntParam(pub(crate) usize);
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)] // no op declares a float param yet
+pub(crate) struct FloatParam(pub(crate) usize);
+
+impl Op {
+    /// The op's param schema.
+    pub fn params(self) -> &'static [ParamSpec] {
+        self.spec().params
+    }
+}

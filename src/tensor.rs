@@ -1,0 +1,452 @@
+//! Tensor operand descriptions: shape, dtype, layout and memory config. All `Copy`, no heap.
+
+use crate::device::{CoreGrid, Hardware};
+use crate::error::TensorProblem;
+
+/// Highest rank a tensor may have.
+pub const MAX_RANK: usize = 8;
+/// Largest size of one dimension; larger ones are rejected as absurd.
+pub const MAX_DIM: u32 = 1 << 30;
+
+/// Element data type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DType {
+    Bfloat16 = 0,
+    Float32 = 1,
+    /// Block float: 16 mantissas of 8 bits share one exponent byte.
+    Bfloat8B = 2,
+    /// Block float: 16 mantissas of 4 bits share one exponent byte.
+    Bfloat4B = 3,
+    Uint8 = 4,
+    Uint16 = 5,
+    Uint32 = 6,
+    Int32 = 7,
+}
+
+impl DType {
+    /// Every dtype, in the order of the device specs' tile-bytes tables.
+    pub const ALL: [DType; 8] = [
+        DType::Bfloat16,
+        DType::Float32,
+        DType::Bfloat8B,
+        DType::Bfloat4B,
+        DType::Uint8,
+        DType::Uint16,
+        DType::Uint32,
+        DType::Int32,
+    ];
+
+    /// The spec spelling (`bfloat16`, `bfloat8_b`, ...).
+    pub const fn name(self) -> &'static str {
+        match self {
+            DType::Bfloat16 => "bfloat16",
+            DType::Float32 => "float32",
+            DType::Bfloat8B => "bfloat8_b",
+            DType::Bfloat4B => "bfloat4_b",
+            DType::Uint8 => "uint8",
+            DType::Uint16 => "uint16",
+            DType::Uint32 => "uint32",
+            DType::Int32 => "int32",
+        }
+    }
+
+    /// From the spec spelling, the ttnn `DataType::` spelling (`BFLOAT16`) or a short form
+    /// (`bf16`, `bf8`, `f32`, `u32`, ...).
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::DType;
+    /// assert_eq!(DType::from_name("BFLOAT8_B"), Some(DType::Bfloat8B));
+    /// assert_eq!(DType::from_name("bf16"), Some(DType::Bfloat16));
+    /// ```
+    pub fn from_name(name: &str) -> Option<DType> {
+        let mut buf = [0u8; 16];
+        let lower = ascii_lower(name, &mut buf)?;
+        Some(match lower {
+            "bfloat16" | "bf16" => DType::Bfloat16,
+            "float32" | "f32" | "fp32" => DType::Float32,
+            "bfloat8_b" | "bf8" | "bfp8" => DType::Bfloat8B,
+            "bfloat4_b" | "bf4" | "bfp4" => DType::Bfloat4B,
+            "uint8" | "u8" => DType::Uint8,
+            "uint16" | "u16" => DType::Uint16,
+            "uint32" | "u32" => DType::Uint32,
+            "int32" | "i32" => DType::Int32,
+            _ => return None,
+        })
+    }
+
+    /// Bytes per element in row-major layout; `None` for block floats, which only exist tiled.
+    pub const fn element_bytes(self) -> Option<u32> {
+        match self {
+            DType::Bfloat8B | DType::Bfloat4B => None,
+            DType::Uint8 => Some(1),
+            DType::Bfloat16 | DType::Uint16 => Some(2),
+            DType::Float32 | DType::Uint32 | DType::Int32 => Some(4),
+        }
+    }
+}
+
+fn ascii_lower<'b>(s: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
+    let bytes = s.as_bytes();
+    if bytes.len() > buf.len() {
+        return None;
+    }
+    for (d, b) in buf.iter_mut().zip(bytes) {
+        *d = b.to_ascii_lowercase();
+    }
+    core::str::from_utf8(&buf[..bytes.len()]).ok()
+}
+
+/// Memory layout of the elements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// Tiles of `height` x `width` elements (32x32 unless a tiny-tile op says otherwise).
+    Tile { height: u16, width: u16 },
+    RowMajor,
+}
+
+impl Layout {
+    /// The usual 32x32 tile.
+    pub const TILE: Layout = Layout::Tile {
+        height: 32,
+        width: 32,
+    };
+}
+
+/// Where a tensor lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BufferType {
+    Dram,
+    L1,
+}
+
+/// How a tensor's pages are spread over banks or cores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemoryLayout {
+    /// Pages round-robin over all banks.
+    Interleaved,
+    /// Each core holds a band of rows.
+    HeightSharded,
+    /// Each core holds a band of columns.
+    WidthSharded,
+    /// Cores hold 2D blocks.
+    BlockSharded,
+    /// N-dimensional shards (`DEV_n_DRAM_ND_SHARDED` in traces).
+    NdSharded,
+}
+
+impl MemoryLayout {
+    pub const fn is_sharded(self) -> bool {
+        !matches!(self, MemoryLayout::Interleaved)
+    }
+}
+
+/// Order in which shards are assigned to the cores of the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ShardOrientation {
+    RowMajor,
+    ColMajor,
+}
+
+/// An inclusive rectangle of cores, `(x, y)` from `start` to `end`, as ttnn writes
+/// `{[(x=0;y=0) - (x=4;y=3)]}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CoreRange {
+    pub start: (u8, u8),
+    pub end: (u8, u8),
+}
+
+impl CoreRange {
+    /// The range covering a whole `grid` from (0, 0).
+    pub const fn of_grid(grid: CoreGrid) -> CoreRange {
+        CoreRange {
+            start: (0, 0),
+            end: (grid.x.saturating_sub(1), grid.y.saturating_sub(1)),
+        }
+    }
+
+    /// Cores in the range; 0 when `end` precedes `start`.
+    pub const fn cores(self) -> u32 {
+        if self.end.0 < self.start.0 || self.end.1 < self.start.1 {
+            return 0;
+        }
+        (self.end.0 - self.start.0 + 1) as u32 * (self.end.1 - self.start.1 + 1) as u32
+    }
+}
+
+/// Shard placement of a sharded tensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ShardSpec {
+    /// Bounding range of the shard grid.
+    pub grid: CoreRange,
+    /// Cores holding shards (the grid's size, unless the grid is a set of several ranges).
+    pub cores: u32,
+    /// Shard height and width in elements (the last two dims for ND shards).
+    pub shape: [u32; 2],
+    pub orientation: ShardOrientation,
+}
+
+impl ShardSpec {
+    /// Shards of `shape` on every core of `grid`.
+    pub const fn new(grid: CoreRange, shape: [u32; 2], orientation: ShardOrientation) -> Self {
+        ShardSpec {
+            grid,
+            cores: grid.cores(),
+            shape,
+            orientation,
+        }
+    }
+}
+
+/// Buffer, layout and shard spec of a tensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MemoryConfig {
+    pub buffer: BufferType,
+    pub layout: MemoryLayout,
+    /// Required for sharded layouts, absent for interleaved ones.
+    pub shard: Option<ShardSpec>,
+}
+
+impl MemoryConfig {
+    pub const DRAM_INTERLEAVED: MemoryConfig = MemoryConfig {
+        buffer: BufferType::Dram,
+        layout: MemoryLayout::Interleaved,
+        shard: None,
+    };
+    pub const L1_INTERLEAVED: MemoryConfig = MemoryConfig {
+        buffer: BufferType::L1,
+        layout: MemoryLayout::Interleaved,
+        shard: None,
+    };
+
+    /// A sharded config.
+    pub const fn sharded(buffer: BufferType, layout: MemoryLayout, shard: ShardSpec) -> Self {
+        MemoryConfig {
+            buffer,
+            layout,
+            shard: Some(shard),
+        }
+    }
+
+    pub const fn is_dram(&self) -> bool {
+        matches!(self.buffer, BufferType::Dram)
+    }
+
+    /// Sharded in L1: each core's part is local to it.
+    pub const fn is_l1_sharded(&self) -> bool {
+        matches!(self.buffer, BufferType::L1) && self.layout.is_sharded()
+    }
+}
+
+/// A shape, padded and logical, up to rank [`MAX_RANK`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Shape {
+    /// The number of dims given; above [`MAX_RANK`] only the first dims are kept and the
+    /// shape is rejected when validated.
+    rank: u8,
+    padded: [u32; MAX_RANK],
+    logical: [u32; MAX_RANK],
+}
+
+impl Shape {
+    /// A shape whose logical and padded dims are equal.
+    pub const fn new(dims: &[u32]) -> Shape {
+        Shape::padded(dims, dims)
+    }
+
+    /// A shape with `padded` storage dims and `logical` dims (ranks must agree: a mismatch
+    /// makes the shape invalid, reported when a query validates it).
+    pub const fn padded(padded: &[u32], logical: &[u32]) -> Shape {
+        let mut s = Shape {
+            rank: if padded.len() > u8::MAX as usize {
+                u8::MAX
+            } else {
+                padded.len() as u8
+            },
+            padded: [0; MAX_RANK],
+            logical: [0; MAX_RANK],
+        };
+        if padded.len() != logical.len() {
+            s.rank = u8::MAX;
+        }
+        let mut i = 0;
+        while i < padded.len() && i < MAX_RANK {
+            s.padded[i] = padded[i];
+            s.logical[i] = if i < logical.len() { logical[i] } else { 0 };
+            i += 1;
+        }
+        s
+    }
+
+    pub const fn rank(&self) -> usize {
+        self.rank as usize
+    }
+
+    /// Padded dims, outermost first.
+    pub fn dims(&self) -> &[u32] {
+        &self.padded[..self.rank().min(MAX_RANK)]
+    }
+
+    /// Logical dims, outermost first.
+    pub fn logical(&self) -> &[u32] {
+        &self.logical[..self.rank().min(MAX_RANK)]
+    }
+
+    /// Padded dim `i` counted from the innermost (0 = last); 1 beyond the rank.
+    pub fn dim_from_end(&self, i: usize) -> u32 {
+        let d = self.dims();
+        if i < d.len() { d[d.len() - 1 - i] } else { 1 }
+    }
+
+    /// Product of the padded dims; `None` on overflow.
+    pub fn volume(&self) -> Option<u64> {
+        self.dims()
+            .iter()
+            .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
+    }
+}
+
+/// One tensor operand of a query.
+///
+/// ```
+/// use ttnn_op_perf_models::{DType, MemoryConfig, TensorParams};
+/// let t = TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+/// assert_eq!(t.tiles(), Some(1024));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TensorParams {
+    pub shape: Shape,
+    pub dtype: DType,
+    pub layout: Layout,
+    pub memory: MemoryConfig,
+}
+
+impl TensorParams {
+    pub const fn new(shape: Shape, dtype: DType, layout: Layout, memory: MemoryConfig) -> Self {
+        TensorParams {
+            shape,
+            dtype,
+            layout,
+            memory,
+        }
+    }
+
+    /// A tensor of 32x32 tiles with equal padded and logical dims.
+    pub const fn tiled(dims: &[u32], dtype: DType, memory: MemoryConfig) -> Self {
+        TensorParams::new(Shape::new(dims), dtype, Layout::TILE, memory)
+    }
+
+    /// Number of tiles (tile layout only; `None` for row-major or on overflow).
+    pub fn tiles(&self) -> Option<u64> {
+        match self.layout {
+            Layout::Tile { height, width } => {
+                let area = height as u64 * width as u64;
+                self.shape.volume()?.checked_div(area)
+            }
+            Layout::RowMajor => None,
+        }
+    }
+
+    /// Tiles along the last dim (`width` side) and along the second-last dim.
+    pub(crate) fn tile_grid(&self) -> Option<(u64, u64)> {
+        match self.layout {
+            Layout::Tile { height, width } => Some((
+                self.shape.dim_from_end(1) as u64 / height.max(1) as u64,
+                self.shape.dim_from_end(0) as u64 / width.max(1) as u64,
+            )),
+            Layout::RowMajor => None,
+        }
+    }
+
+    /// Bytes of one tile of this tensor on `hw` (scaled from the 32x32 size for other tile
+    /// shapes); `None` for row-major.
+    pub fn tile_bytes(&self, hw: &Hardware) -> Option<u64> {
+        match self.layout {
+            Layout::Tile { height, width } => {
+                Some(hw.tile_bytes(self.dtype) as u64 * height as u64 * width as u64 / 1024)
+            }
+            Layout::RowMajor => None,
+        }
+    }
+
+    /// Bytes of one page: a tile, or a row of the last dim in row-major layout.
+    pub fn page_bytes(&self, hw: &Hardware) -> Option<u64> {
+        match self.layout {
+            Layout::Tile { .. } => self.tile_bytes(hw),
+            Layout::RowMajor => {
+                Some(self.dtype.element_bytes()? as u64 * self.shape.dim_from_end(0) as u64)
+            }
+        }
+    }
+
+    /// Bytes the tensor occupies; `None` on overflow.
+    pub fn bytes(&self, hw: &Hardware) -> Option<u64> {
+        match self.layout {
+            Layout::Tile { .. } => self.tiles()?.checked_mul(self.tile_bytes(hw)?),
+            Layout::RowMajor => self
+                .shape
+                .volume()?
+                .checked_mul(self.dtype.element_bytes()? as u64),
+        }
+    }
+
+    /// Checks the description on its own: rank at least `min_rank`, sane dims, a tile that
+    /// divides the padded shape, a shard spec exactly when sharded, shards inside `hw`'s grid.
+    pub fn validate(&self, min_rank: usize, hw: &Hardware) -> Result<(), TensorProblem> {
+        let rank = self.shape.rank();
+        if rank < min_rank.max(1) || rank > MAX_RANK {
+            return Err(TensorProblem::Rank {
+                rank,
+                min: min_rank.max(1),
+            });
+        }
+        for (dim, (&p, &l)) in self.shape.dims().iter().zip(self.shape.logical()).enumerate() {
+            if p == 0 || l == 0 {
+                return Err(TensorProblem::ZeroDim { dim });
+            }
+            if p > MAX_DIM {
+                return Err(TensorProblem::DimTooLarge { dim, size: p });
+            }
+            if l > p {
+                return Err(TensorProblem::LogicalExceedsPadded { dim });
+            }
+        }
+        match self.layout {
+            Layout::Tile { height, width } => {
+                if !(1..=32).contains(&height) || !(1..=32).contains(&width) {
+                    return Err(TensorProblem::BadTile { height, width });
+                }
+                for (from_end, tile) in [(0, width), (1, height)] {
+                    let size = self.shape.dim_from_end(from_end);
+                    if size % tile as u32 != 0 {
+                        return Err(TensorProblem::NotTileAligned {
+                            dim: rank.saturating_sub(1 + from_end),
+                            size,
+                            tile,
+                        });
+                    }
+                }
+            }
+            Layout::RowMajor => {
+                if self.dtype.element_bytes().is_none() {
+                    return Err(TensorProblem::BlockFloatRowMajor);
+                }
+            }
+        }
+        match (self.memory.layout.is_sharded(), self.memory.shard) {
+            (false, None) => Ok(()),
+            (true, Some(s)) => {
+                let inside = s.grid.end.0 < hw.full_grid.x && s.grid.end.1 < hw.full_grid.y;
+                let sane = s.cores > 0
+                    && s.cores <= hw.full_grid.cores()
+                    && s.shape[0] > 0
+                    && s.shape[1] > 0;
+                if inside && sane {
+                    Ok(())
+                } else {
+                    Err(TensorProblem::BadShard)
+                }
+            }
+            _ => Err(TensorProblem::ShardSpecMismatch),
+        }
+    }
+}
