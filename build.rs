@@ -58,48 +58,98 @@ fn generate(s: &SpecSet) -> String {
         &mut o,
         "Device",
         "A Tenstorrent chip generation that has model specs in this build.",
-        s.devices.iter().map(|d| (d.name.as_str(), format!("`{}`", d.name))),
+        s.devices
+            .iter()
+            .map(|d| (d.name.as_str(), format!("`{}`", d.name))),
     );
     enum_decl(
         &mut o,
         "Card",
         "A board carrying a [`Device`]; cards of one device differ in compute grid and DRAM.",
-        cards.iter().map(|(d, c)| (c.name.as_str(), format!("`{}`, a `{d}` card", c.name))),
+        cards
+            .iter()
+            .map(|(d, c)| (c.name.as_str(), format!("`{}`, a `{d}` card", c.name))),
     );
     enum_decl(
         &mut o,
         "Op",
         "A TTNN operation with an op spec in this build.",
-        s.ops.iter().map(|op| (op.name.as_str(), op.summary.clone())),
+        s.ops
+            .iter()
+            .map(|op| (op.name.as_str(), op.summary.clone())),
     );
     enum_decl(
         &mut o,
         "Family",
         "A formula family: one cost formula in `src/formulas`, parameterized per device and version.",
-        s.families.iter().map(|f| (f.name.as_str(), f.summary.clone())),
+        s.families
+            .iter()
+            .map(|f| (f.name.as_str(), f.summary.clone())),
     );
 
     // Device <-> card relations.
     writeln!(o, "impl Device {{").unwrap();
-    writeln!(o, "    /// The card a manager built for this device alone uses.").unwrap();
-    writeln!(o, "    pub const fn default_card(self) -> Card {{ match self {{").unwrap();
+    writeln!(
+        o,
+        "    /// The card a manager built for this device alone uses."
+    )
+    .unwrap();
+    writeln!(
+        o,
+        "    pub const fn default_card(self) -> Card {{ match self {{"
+    )
+    .unwrap();
     for d in &s.devices {
-        let c = d.cards.iter().find(|c| c.default).expect("validated: one default card");
-        writeln!(o, "        Device::{} => Card::{},", camel(&d.name), camel(&c.name)).unwrap();
+        let c = d
+            .cards
+            .iter()
+            .find(|c| c.default)
+            .expect("validated: one default card");
+        writeln!(
+            o,
+            "        Device::{} => Card::{},",
+            camel(&d.name),
+            camel(&c.name)
+        )
+        .unwrap();
     }
     writeln!(o, "    }} }}").unwrap();
     writeln!(o, "    /// Every card of this device.").unwrap();
-    writeln!(o, "    pub const fn cards(self) -> &'static [Card] {{ match self {{").unwrap();
+    writeln!(
+        o,
+        "    pub const fn cards(self) -> &'static [Card] {{ match self {{"
+    )
+    .unwrap();
     for d in &s.devices {
-        let list: Vec<String> = d.cards.iter().map(|c| format!("Card::{}", camel(&c.name))).collect();
-        writeln!(o, "        Device::{} => &[{}],", camel(&d.name), list.join(", ")).unwrap();
+        let list: Vec<String> = d
+            .cards
+            .iter()
+            .map(|c| format!("Card::{}", camel(&c.name)))
+            .collect();
+        writeln!(
+            o,
+            "        Device::{} => &[{}],",
+            camel(&d.name),
+            list.join(", ")
+        )
+        .unwrap();
     }
     writeln!(o, "    }} }}\n}}\n").unwrap();
     writeln!(o, "impl Card {{").unwrap();
     writeln!(o, "    /// The chip generation on this card.").unwrap();
-    writeln!(o, "    pub const fn device(self) -> Device {{ match self {{").unwrap();
+    writeln!(
+        o,
+        "    pub const fn device(self) -> Device {{ match self {{"
+    )
+    .unwrap();
     for (d, c) in &cards {
-        writeln!(o, "        Card::{} => Device::{},", camel(&c.name), camel(d)).unwrap();
+        writeln!(
+            o,
+            "        Card::{} => Device::{},",
+            camel(&c.name),
+            camel(d)
+        )
+        .unwrap();
     }
     writeln!(o, "    }} }}\n}}\n").unwrap();
 
@@ -142,10 +192,23 @@ fn generate(s: &SpecSet) -> String {
     .unwrap();
 
     // ---- hardware per card --------------------------------------------------------------------
-    writeln!(o, "/// Hardware figures per card, indexed by `Card as usize`.").unwrap();
-    writeln!(o, "pub(crate) static HARDWARE: [Hardware; {}] = [", cards.len()).unwrap();
+    writeln!(
+        o,
+        "/// Hardware figures per card, indexed by `Card as usize`."
+    )
+    .unwrap();
+    writeln!(
+        o,
+        "pub(crate) static HARDWARE: [Hardware; {}] = [",
+        cards.len()
+    )
+    .unwrap();
     for (dname, c) in &cards {
-        let d = s.devices.iter().find(|d| &d.name == dname).expect("card of a device");
+        let d = s
+            .devices
+            .iter()
+            .find(|d| &d.name == dname)
+            .expect("card of a device");
         let curve: Vec<String> = d
             .noc_small_transfer
             .iter()
@@ -184,8 +247,18 @@ fn generate(s: &SpecSet) -> String {
     writeln!(o, "];\n").unwrap();
 
     // ---- op specs ---------------------------------------------------------------------------
-    let max_params = s.ops.iter().map(|op| op.params.len()).max().unwrap_or(0).max(1);
-    writeln!(o, "/// Most op params any op declares: the size of a resolved-params buffer.").unwrap();
+    let max_params = s
+        .ops
+        .iter()
+        .map(|op| op.params.len())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    writeln!(
+        o,
+        "/// Most op params any op declares: the size of a resolved-params buffer."
+    )
+    .unwrap();
     writeln!(o, "pub(crate) const MAX_OP_PARAMS: usize = {max_params};\n").unwrap();
     for op in &s.ops {
         let up = op.name.to_uppercase();
@@ -199,25 +272,42 @@ fn generate(s: &SpecSet) -> String {
             keys.build()
         )
         .unwrap();
-        writeln!(o, "static {up}_PARAMS: [ParamSpec; {}] = [", op.params.len()).unwrap();
+        writeln!(
+            o,
+            "static {up}_PARAMS: [ParamSpec; {}] = [",
+            op.params.len()
+        )
+        .unwrap();
         for p in &op.params {
             let kind = match &p.kind {
-                OpParamKind::Int { min, max } => format!("ParamKind::Int {{ min: {min}, max: {max} }}"),
+                OpParamKind::Int { min, max } => {
+                    format!("ParamKind::Int {{ min: {min}, max: {max} }}")
+                }
                 OpParamKind::Float { min, max } => {
-                    format!("ParamKind::Float {{ min: {}, max: {} }}", lit(*min), lit(*max))
+                    format!(
+                        "ParamKind::Float {{ min: {}, max: {} }}",
+                        lit(*min),
+                        lit(*max)
+                    )
                 }
                 OpParamKind::Bool => "ParamKind::Bool".into(),
-                OpParamKind::Enum { values } => format!("ParamKind::Enum {{ values: &{values:?} }}"),
+                OpParamKind::Enum { values } => {
+                    format!("ParamKind::Enum {{ values: &{values:?} }}")
+                }
             };
             let default = match (&p.default, &p.kind) {
                 (None, _) => "None".into(),
                 (Some(ParamDefault::Int(i)), _) => format!("Some(ParamValue::Int({i}))"),
-                (Some(ParamDefault::Float(x)), _) => format!("Some(ParamValue::Float({}))", lit(*x)),
+                (Some(ParamDefault::Float(x)), _) => {
+                    format!("Some(ParamValue::Float({}))", lit(*x))
+                }
                 (Some(ParamDefault::Bool(b)), _) => format!("Some(ParamValue::Bool({b}))"),
                 (Some(ParamDefault::Enum(i)), OpParamKind::Enum { values }) => {
                     format!("Some(ParamValue::Enum({:?}))", values[*i])
                 }
-                (Some(ParamDefault::Enum(_)), _) => unreachable!("validated: enum default on enum param"),
+                (Some(ParamDefault::Enum(_)), _) => {
+                    unreachable!("validated: enum default on enum param")
+                }
             };
             writeln!(
                 o,
@@ -229,7 +319,12 @@ fn generate(s: &SpecSet) -> String {
         writeln!(o, "];").unwrap();
     }
     writeln!(o, "\n/// Op specs, indexed by `Op as usize`.").unwrap();
-    writeln!(o, "pub(crate) static OP_SPECS: [OpSpec; {}] = [", s.ops.len()).unwrap();
+    writeln!(
+        o,
+        "pub(crate) static OP_SPECS: [OpSpec; {}] = [",
+        s.ops.len()
+    )
+    .unwrap();
     for op in &s.ops {
         let up = op.name.to_uppercase();
         writeln!(
@@ -252,7 +347,11 @@ fn generate(s: &SpecSet) -> String {
     writeln!(o, "];\n").unwrap();
 
     // Typed handles of each op's params, so formulas never look a key up by string.
-    writeln!(o, "/// Typed handles of each op's params (index into the op's schema).").unwrap();
+    writeln!(
+        o,
+        "/// Typed handles of each op's params (index into the op's schema)."
+    )
+    .unwrap();
     writeln!(o, "#[allow(dead_code)]\npub(crate) mod op_params {{").unwrap();
     for op in &s.ops {
         writeln!(o, "    pub(crate) mod {} {{", op.name).unwrap();
@@ -278,25 +377,58 @@ fn generate(s: &SpecSet) -> String {
 
     // ---- family parameter structs -----------------------------------------------------------
     for f in &s.families {
-        writeln!(o, "/// Parameters of the `{}` family: {}", f.name, f.summary).unwrap();
+        writeln!(
+            o,
+            "/// Parameters of the `{}` family: {}",
+            f.name, f.summary
+        )
+        .unwrap();
         writeln!(o, "#[derive(Debug, Clone, Copy, PartialEq)]").unwrap();
         writeln!(o, "pub struct {}Params {{", camel(&f.name)).unwrap();
         for p in &f.params {
-            writeln!(o, "    /// {} (spec range {} ..= {})", p.summary, lit(p.min), lit(p.max)).unwrap();
+            writeln!(
+                o,
+                "    /// {} (spec range {} ..= {})",
+                p.summary,
+                lit(p.min),
+                lit(p.max)
+            )
+            .unwrap();
             writeln!(o, "    pub {}: f64,", p.name).unwrap();
         }
         writeln!(o, "}}\n").unwrap();
     }
-    writeln!(o, "/// The parameters of one model version: its family and that family's values.").unwrap();
-    writeln!(o, "#[derive(Debug, Clone, Copy, PartialEq)]\npub enum ModelParams {{").unwrap();
+    writeln!(
+        o,
+        "/// The parameters of one model version: its family and that family's values."
+    )
+    .unwrap();
+    writeln!(
+        o,
+        "#[derive(Debug, Clone, Copy, PartialEq)]\npub enum ModelParams {{"
+    )
+    .unwrap();
     for f in &s.families {
         writeln!(o, "    {0}({0}Params),", camel(&f.name)).unwrap();
     }
     writeln!(o, "}}\n").unwrap();
-    writeln!(o, "impl ModelParams {{\n    /// The formula family these parameters belong to.").unwrap();
-    writeln!(o, "    pub const fn family(&self) -> Family {{ match self {{").unwrap();
+    writeln!(
+        o,
+        "impl ModelParams {{\n    /// The formula family these parameters belong to."
+    )
+    .unwrap();
+    writeln!(
+        o,
+        "    pub const fn family(&self) -> Family {{ match self {{"
+    )
+    .unwrap();
     for f in &s.families {
-        writeln!(o, "        ModelParams::{0}(_) => Family::{0},", camel(&f.name)).unwrap();
+        writeln!(
+            o,
+            "        ModelParams::{0}(_) => Family::{0},",
+            camel(&f.name)
+        )
+        .unwrap();
     }
     writeln!(o, "    }} }}\n}}\n").unwrap();
 
@@ -360,8 +492,15 @@ fn generate(s: &SpecSet) -> String {
             .ops
             .iter()
             .map(|op| {
-                if s.models.iter().any(|m| m.device == d.name && m.op == op.name) {
-                    format!("&MODELS_{}_{}", d.name.to_uppercase(), op.name.to_uppercase())
+                if s.models
+                    .iter()
+                    .any(|m| m.device == d.name && m.op == op.name)
+                {
+                    format!(
+                        "&MODELS_{}_{}",
+                        d.name.to_uppercase(),
+                        op.name.to_uppercase()
+                    )
                 } else {
                     "&[]".into()
                 }
@@ -374,19 +513,42 @@ fn generate(s: &SpecSet) -> String {
 }
 
 /// Emits a fieldless enum with `ALL`, `COUNT`, `name()` and `index()`.
-fn enum_decl<'a>(o: &mut String, ty: &str, doc: &str, variants: impl Iterator<Item = (&'a str, String)>) {
+fn enum_decl<'a>(
+    o: &mut String,
+    ty: &str,
+    doc: &str,
+    variants: impl Iterator<Item = (&'a str, String)>,
+) {
     let variants: Vec<(&str, String)> = variants.collect();
     writeln!(o, "/// {doc}").unwrap();
-    writeln!(o, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]").unwrap();
+    writeln!(
+        o,
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]"
+    )
+    .unwrap();
     writeln!(o, "pub enum {ty} {{").unwrap();
     for (name, doc) in &variants {
         writeln!(o, "    /// {doc}\n    {},", camel(name)).unwrap();
     }
     writeln!(o, "}}\n").unwrap();
     writeln!(o, "impl {ty} {{").unwrap();
-    writeln!(o, "    /// Number of variants.\n    pub const COUNT: usize = {};", variants.len()).unwrap();
-    let all: Vec<String> = variants.iter().map(|(n, _)| format!("{ty}::{}", camel(n))).collect();
-    writeln!(o, "    /// Every variant, in declaration order.\n    pub const ALL: [{ty}; {}] = [{}];", variants.len(), all.join(", ")).unwrap();
+    writeln!(
+        o,
+        "    /// Number of variants.\n    pub const COUNT: usize = {};",
+        variants.len()
+    )
+    .unwrap();
+    let all: Vec<String> = variants
+        .iter()
+        .map(|(n, _)| format!("{ty}::{}", camel(n)))
+        .collect();
+    writeln!(
+        o,
+        "    /// Every variant, in declaration order.\n    pub const ALL: [{ty}; {}] = [{}];",
+        variants.len(),
+        all.join(", ")
+    )
+    .unwrap();
     writeln!(o, "    /// The spec name (`snake_case`).\n    pub const fn name(self) -> &'static str {{ match self {{").unwrap();
     for (n, _) in &variants {
         writeln!(o, "        {ty}::{} => {n:?},", camel(n)).unwrap();

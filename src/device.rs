@@ -46,12 +46,9 @@ impl Device {
     /// assert!(Device::from_name("wormhole_c0").is_err());
     /// ```
     pub fn from_name(name: &str) -> Result<Device, Error> {
-        DEVICE_NAMES
-            .get(name)
-            .copied()
-            .ok_or(Error::UnknownDevice {
-                name: Name::new(name),
-            })
+        DEVICE_NAMES.get(name).copied().ok_or(Error::UnknownDevice {
+            name: Name::new(name),
+        })
     }
 
     /// Hardware figures of the device's default card.

@@ -63,7 +63,11 @@ impl fmt::Display for TensorProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             TensorProblem::Rank { rank, min } => {
-                write!(f, "rank {rank} is outside {min}..={}", crate::tensor::MAX_RANK)
+                write!(
+                    f,
+                    "rank {rank} is outside {min}..={}",
+                    crate::tensor::MAX_RANK
+                )
             }
             TensorProblem::ZeroDim { dim } => write!(f, "dim {dim} has size 0"),
             TensorProblem::DimTooLarge { dim, size } => write!(
@@ -78,7 +82,10 @@ impl fmt::Display for TensorProblem {
                 write!(f, "tile {height}x{width}: each side must be 1..=32")
             }
             TensorProblem::NotTileAligned { dim, size, tile } => {
-                write!(f, "dim {dim} (padded {size}) is not a multiple of the tile side {tile}")
+                write!(
+                    f,
+                    "dim {dim} (padded {size}) is not a multiple of the tile side {tile}"
+                )
             }
             TensorProblem::LayoutNotAllowed => f.write_str("this op does not take that layout"),
             TensorProblem::ShardSpecMismatch => f.write_str(
@@ -303,7 +310,10 @@ impl fmt::Display for Error {
     }
 }
 
-fn list<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: impl Iterator<Item = T>) -> fmt::Result {
+fn list<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    items: impl Iterator<Item = T>,
+) -> fmt::Result {
     for (i, item) in items.enumerate() {
         if i > 0 {
             f.write_str(", ")?;

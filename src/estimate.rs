@@ -99,7 +99,11 @@ pub struct Estimate {
 
 impl Estimate {
     /// Builds an estimate, refusing a non-finite or negative duration.
-    pub(crate) fn new(breakdown: Breakdown, source: Source, accuracy: Accuracy) -> Result<Self, Error> {
+    pub(crate) fn new(
+        breakdown: Breakdown,
+        source: Source,
+        accuracy: Accuracy,
+    ) -> Result<Self, Error> {
         let duration_ns = breakdown.duration_ns();
         let terms = [
             breakdown.overhead_ns,

@@ -47,6 +47,10 @@ pub mod tensor;
 pub use device::{Card, CoreGrid, Device, Hardware, MathFidelity};
 pub use error::{Error, Name, Operand, ParamProblem, TensorProblem};
 pub use estimate::{Accuracy, Bound, Breakdown, Estimate, ModelId, Source};
+pub use generated::{
+    DataMovementRooflineParams, EltwiseBinaryRooflineParams, EltwiseUnaryRooflineParams,
+    MatmulRooflineParams,
+};
 pub use manager::{OpKey, PerfModels, PerfModelsBuilder, Query, Version};
 pub use model::{Family, ModelParams, ModelVersion, model_versions};
 pub use op::{Op, OpSpec, OperandRules};
@@ -54,8 +58,4 @@ pub use params::{OpParam, ParamKind, ParamSpec, ParamValue};
 pub use tensor::{
     BufferType, CoreRange, DType, Layout, MemoryConfig, MemoryLayout, Shape, ShardOrientation,
     ShardSpec, TensorParams,
-};
-pub use generated::{
-    DataMovementRooflineParams, EltwiseBinaryRooflineParams, EltwiseUnaryRooflineParams,
-    MatmulRooflineParams,
 };

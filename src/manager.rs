@@ -276,7 +276,9 @@ impl PerfModels {
             Version::Exact(v) => find_version(device, op, v),
             Version::Latest => match self.pins[op.index()] {
                 Some(v) => find_version(device, op, v),
-                None => versions.last().ok_or(Error::NoModelForDevice { op, device }),
+                None => versions
+                    .last()
+                    .ok_or(Error::NoModelForDevice { op, device }),
             },
         }
     }
@@ -294,7 +296,9 @@ impl PerfModels {
             OpKey::Op(op) => op,
             OpKey::Name(name) => match Op::from_name(name) {
                 Ok(op) => op,
-                Err(_) if self.fallback => return fallback(self.hw, None, q.inputs, q.output, grid),
+                Err(_) if self.fallback => {
+                    return fallback(self.hw, None, q.inputs, q.output, grid);
+                }
                 Err(e) => return Err(e),
             },
         };

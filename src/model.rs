@@ -143,7 +143,11 @@ pub(crate) fn check_operands(
         };
         // The output's rank is the op's business (a matmul output can be rank 2 from rank-2
         // inputs); only inputs carry the op's minimum rank.
-        let min_rank = if operand == Operand::Output { 1 } else { rules.min_rank as usize };
+        let min_rank = if operand == Operand::Output {
+            1
+        } else {
+            rules.min_rank as usize
+        };
         t.validate(min_rank, hw).map_err(err)?;
         if !layout_ok {
             return Err(err(TensorProblem::LayoutNotAllowed));

@@ -107,11 +107,7 @@ impl ResolvedParams {
             };
             let ix = ix as usize;
             let param = &spec.params[ix];
-            let invalid = |problem| Error::InvalidParam {
-                op,
-                param,
-                problem,
-            };
+            let invalid = |problem| Error::InvalidParam { op, param, problem };
             if slots[ix] != Slot::Unset {
                 return Err(invalid(ParamProblem::Duplicate));
             }

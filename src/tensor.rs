@@ -100,7 +100,10 @@ fn ascii_lower<'b>(s: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Layout {
     /// Tiles of `height` x `width` elements (32x32 unless a tiny-tile op says otherwise).
-    Tile { height: u16, width: u16 },
+    Tile {
+        height: u16,
+        width: u16,
+    },
     RowMajor,
 }
 
@@ -399,7 +402,13 @@ impl TensorParams {
                 min: min_rank.max(1),
             });
         }
-        for (dim, (&p, &l)) in self.shape.dims().iter().zip(self.shape.logical()).enumerate() {
+        for (dim, (&p, &l)) in self
+            .shape
+            .dims()
+            .iter()
+            .zip(self.shape.logical())
+            .enumerate()
+        {
             if p == 0 || l == 0 {
                 return Err(TensorProblem::ZeroDim { dim });
             }

@@ -54,10 +54,7 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, SpecErrors> {
 
     let devices: Vec<Device> = devices.iter().filter_map(|f| v.device(f)).collect();
     let ops: Vec<Op> = ops.iter().filter_map(|f| v.op(f)).collect();
-    let families: Vec<Family> = families
-        .iter()
-        .filter_map(|f| v.family(f, &ops))
-        .collect();
+    let families: Vec<Family> = families.iter().filter_map(|f| v.family(f, &ops)).collect();
     v.unique_names(&devices, &ops);
     let mut models: Vec<Model> = models
         .iter()
@@ -191,13 +188,12 @@ impl Validator {
 
     fn name_matches_stem<T>(&mut self, p: &Parsed<T>, name: &Spanned<String>, key: &str) -> bool {
         let stem = p.stem().to_string();
-        self.check(
-            is_snake_ident(name.get_ref()),
-            p,
-            name.span(),
-            key,
-            || format!("`{}` is not a snake_case name: use lowercase letters, digits and `_`", name.get_ref()),
-        ) && self.check(name.get_ref() == &stem, p, name.span(), key, || {
+        self.check(is_snake_ident(name.get_ref()), p, name.span(), key, || {
+            format!(
+                "`{}` is not a snake_case name: use lowercase letters, digits and `_`",
+                name.get_ref()
+            )
+        }) && self.check(name.get_ref() == &stem, p, name.span(), key, || {
             format!(
                 "says `{}` but the file is `{stem}.toml`: rename the file or the {key}",
                 name.get_ref()
@@ -211,7 +207,12 @@ impl Validator {
             p,
             span,
             key,
-            || format!("grid {{ x = {}, y = {} }} must have both sides in 1..={MAX_GRID_DIM}", g.x, g.y),
+            || {
+                format!(
+                    "grid {{ x = {}, y = {} }} must have both sides in 1..={MAX_GRID_DIM}",
+                    g.x, g.y
+                )
+            },
         )
     }
 
@@ -227,16 +228,24 @@ impl Validator {
         let before = self.errors.len();
         self.name_matches_stem(p, &f.name, "name");
         for a in &f.aliases {
-            self.check(!a.get_ref().trim().is_empty(), p, a.span(), "aliases", || {
-                "an alias must not be empty".into()
-            });
+            self.check(
+                !a.get_ref().trim().is_empty(),
+                p,
+                a.span(),
+                "aliases",
+                || "an alias must not be empty".into(),
+            );
         }
         self.positive(p, &f.clock_mhz, "clock_mhz");
         self.grid(p, f.full_grid.span(), "full_grid", *f.full_grid.get_ref());
         let l1 = *f.l1_bytes_per_core.get_ref();
-        self.check(l1 > 0, p, f.l1_bytes_per_core.span(), "l1_bytes_per_core", || {
-            "must be above 0".into()
-        });
+        self.check(
+            l1 > 0,
+            p,
+            f.l1_bytes_per_core.span(),
+            "l1_bytes_per_core",
+            || "must be above 0".into(),
+        );
         let launch = *f.launch_overhead_ns.get_ref();
         self.check(
             launch.is_finite() && launch >= 0.0,
@@ -248,7 +257,11 @@ impl Validator {
 
         let noc = &f.noc;
         self.positive(p, &noc.link_bytes_per_cycle, "noc.link_bytes_per_cycle");
-        self.positive(p, &noc.sustained_bytes_per_cycle, "noc.sustained_bytes_per_cycle");
+        self.positive(
+            p,
+            &noc.sustained_bytes_per_cycle,
+            "noc.sustained_bytes_per_cycle",
+        );
         let link = *noc.link_bytes_per_cycle.get_ref();
         self.check(
             *noc.sustained_bytes_per_cycle.get_ref() <= link,
@@ -424,21 +437,36 @@ impl Validator {
         let o = f.operands.get_ref();
         let span = f.operands.span();
         self.check(
-            (1..=MAX_INPUTS).contains(&o.min_inputs) && (o.min_inputs..=MAX_INPUTS).contains(&o.max_inputs),
+            (1..=MAX_INPUTS).contains(&o.min_inputs)
+                && (o.min_inputs..=MAX_INPUTS).contains(&o.max_inputs),
             p,
             span.clone(),
             "operands",
-            || format!("needs 1 <= min_inputs <= max_inputs <= {MAX_INPUTS}, found {} and {}", o.min_inputs, o.max_inputs),
+            || {
+                format!(
+                    "needs 1 <= min_inputs <= max_inputs <= {MAX_INPUTS}, found {} and {}",
+                    o.min_inputs, o.max_inputs
+                )
+            },
         );
-        self.check((1..=MAX_RANK).contains(&o.min_rank), p, span.clone(), "operands.min_rank", || {
-            format!("is {}; it must be in 1..={MAX_RANK}", o.min_rank)
-        });
+        self.check(
+            (1..=MAX_RANK).contains(&o.min_rank),
+            p,
+            span.clone(),
+            "operands.min_rank",
+            || format!("is {}; it must be in 1..={MAX_RANK}", o.min_rank),
+        );
         self.check(
             !o.layouts.is_empty() && o.layouts.iter().all(|l| LAYOUTS.contains(&l.as_str())),
             p,
             span,
             "operands.layouts",
-            || format!("must list one or more of {LAYOUTS:?}, found {:?}", o.layouts),
+            || {
+                format!(
+                    "must list one or more of {LAYOUTS:?}, found {:?}",
+                    o.layouts
+                )
+            },
         );
         let params: Vec<OpParam> = f
             .params
@@ -461,7 +489,12 @@ impl Validator {
         })
     }
 
-    fn op_param(&mut self, p: &Parsed<OpFile>, key: &str, v: &Spanned<OpParamFile>) -> Option<OpParam> {
+    fn op_param(
+        &mut self,
+        p: &Parsed<OpFile>,
+        key: &str,
+        v: &Spanned<OpParamFile>,
+    ) -> Option<OpParam> {
         let span = v.span();
         let v: &OpParamFile = v.get_ref();
         let k = format!("params.{key}");
@@ -478,9 +511,13 @@ impl Validator {
             }
         });
         let numeric = matches!(v.kind, ParamType::Int | ParamType::Float);
-        self.check(numeric || (v.min.is_none() && v.max.is_none()), p, span.clone(), &k, || {
-            "only int and float params take `min` / `max`".into()
-        });
+        self.check(
+            numeric || (v.min.is_none() && v.max.is_none()),
+            p,
+            span.clone(),
+            &k,
+            || "only int and float params take `min` / `max`".into(),
+        );
         let unique: BTreeSet<_> = v.values.iter().collect();
         self.check(
             unique.len() == v.values.len() && v.values.iter().all(|s| is_snake_ident(s)),
@@ -514,12 +551,23 @@ impl Validator {
             OpParamKind::Int { min, max } => min <= max,
             _ => true,
         };
-        self.check(bounds_ok, p, span.clone(), &k, || "needs finite `min <= max`".into());
+        self.check(bounds_ok, p, span.clone(), &k, || {
+            "needs finite `min <= max`".into()
+        });
         let default = v.default.as_ref().and_then(|d| {
             let parsed = parse_default(&kind, d);
-            self.check(parsed.is_some(), p, span.clone(), &format!("{k}.default"), || {
-                format!("`{d}` is not a valid value of this param ({})", describe_kind(&kind))
-            });
+            self.check(
+                parsed.is_some(),
+                p,
+                span.clone(),
+                &format!("{k}.default"),
+                || {
+                    format!(
+                        "`{d}` is not a valid value of this param ({})",
+                        describe_kind(&kind)
+                    )
+                },
+            );
             parsed
         });
         if self.errors.len() > before {
@@ -541,9 +589,19 @@ impl Validator {
             "list the ops this family models".into()
         });
         for op in &f.ops {
-            self.check(ops.iter().any(|o| &o.name == op.get_ref()), p, op.span(), "ops", || {
-                format!("unknown op `{}`; known ops: {}", op.get_ref(), names(ops.iter().map(|o| &o.name)))
-            });
+            self.check(
+                ops.iter().any(|o| &o.name == op.get_ref()),
+                p,
+                op.span(),
+                "ops",
+                || {
+                    format!(
+                        "unknown op `{}`; known ops: {}",
+                        op.get_ref(),
+                        names(ops.iter().map(|o| &o.name))
+                    )
+                },
+            );
         }
         self.check(!f.params.is_empty(), p, f.family.span(), "params", || {
             "a family needs at least one fitted parameter under [params.<name>]".into()
@@ -643,12 +701,18 @@ impl Validator {
             });
         }
         let op = f.op.get_ref();
-        let known_op = self.check(ops.iter().any(|o| &o.name == op), p, f.op.span(), "op", || {
-            format!(
-                "unknown op `{op}`; known ops: {} (each is a file in model_specs/ops/)",
-                names(ops.iter().map(|o| &o.name))
-            )
-        });
+        let known_op = self.check(
+            ops.iter().any(|o| &o.name == op),
+            p,
+            f.op.span(),
+            "op",
+            || {
+                format!(
+                    "unknown op `{op}`; known ops: {} (each is a file in model_specs/ops/)",
+                    names(ops.iter().map(|o| &o.name))
+                )
+            },
+        );
         if known_op {
             self.name_matches_stem(p, &f.op, "op");
         }
@@ -661,9 +725,13 @@ impl Validator {
             let number = *v.get_ref().version.get_ref();
             let key = format!("versions[{i}].version");
             let span = v.get_ref().version.span();
-            if self.check((1..=u16::MAX as u32).contains(&number), p, span.clone(), &key, || {
-                format!("is {number}; versions are numbered from 1 to {}", u16::MAX)
-            }) {
+            if self.check(
+                (1..=u16::MAX as u32).contains(&number),
+                p,
+                span.clone(),
+                &key,
+                || format!("is {number}; versions are numbered from 1 to {}", u16::MAX),
+            ) {
                 let first = seen.insert(number, p.lines.line(span.start));
                 self.check(first.is_none(), p, span, &key, || {
                     format!(
@@ -716,20 +784,42 @@ impl Validator {
         let given = v.params.get_ref();
         for (name, value) in given {
             let pk = format!("{key}.params.{name}");
-            if self.check(family.params.iter().any(|fp| &fp.name == name), p, value.span(), &pk, || {
-                format!(
-                    "family `{fam_name}` has no parameter `{name}`; its parameters: {}",
-                    names(family.params.iter().map(|fp| &fp.name))
-                )
-            }) {
+            if self.check(
+                family.params.iter().any(|fp| &fp.name == name),
+                p,
+                value.span(),
+                &pk,
+                || {
+                    format!(
+                        "family `{fam_name}` has no parameter `{name}`; its parameters: {}",
+                        names(family.params.iter().map(|fp| &fp.name))
+                    )
+                },
+            ) {
                 let fp = family.params.iter().find(|fp| &fp.name == name);
-                let x = value.get_ref().as_float().or_else(|| value.get_ref().as_integer().map(|i| i as f64));
+                let x = value
+                    .get_ref()
+                    .as_float()
+                    .or_else(|| value.get_ref().as_integer().map(|i| i as f64));
                 if let (Some(fp), Some(x)) = (fp, x) {
-                    self.check(x.is_finite() && x >= fp.min && x <= fp.max, p, value.span(), &pk, || {
-                        format!("is {x}; family `{fam_name}` allows {} ..= {}", fp.min, fp.max)
-                    });
+                    self.check(
+                        x.is_finite() && x >= fp.min && x <= fp.max,
+                        p,
+                        value.span(),
+                        &pk,
+                        || {
+                            format!(
+                                "is {x}; family `{fam_name}` allows {} ..= {}",
+                                fp.min, fp.max
+                            )
+                        },
+                    );
                 } else {
-                    self.errors.push(p.err(value.span(), pk, format!("`{}` is not a number", value.get_ref())));
+                    self.errors.push(p.err(
+                        value.span(),
+                        pk,
+                        format!("`{}` is not a number", value.get_ref()),
+                    ));
                 }
             }
         }
@@ -739,9 +829,18 @@ impl Validator {
             .filter(|fp| !given.contains_key(&fp.name))
             .map(|fp| fp.name.as_str())
             .collect();
-        self.check(missing.is_empty(), p, v.params.span(), &format!("{key}.params"), || {
-            format!("missing {} required by family `{fam_name}`", missing.join(", "))
-        });
+        self.check(
+            missing.is_empty(),
+            p,
+            v.params.span(),
+            &format!("{key}.params"),
+            || {
+                format!(
+                    "missing {} required by family `{fam_name}`",
+                    missing.join(", ")
+                )
+            },
+        );
         let accuracy = v.accuracy.as_ref().and_then(|a| self.accuracy(p, &key, a));
         if self.errors.len() > before {
             return None;
@@ -755,14 +854,21 @@ impl Validator {
                 .iter()
                 .map(|fp| {
                     let value = given[&fp.name].get_ref();
-                    value.as_float().unwrap_or_else(|| value.as_integer().unwrap_or(0) as f64)
+                    value
+                        .as_float()
+                        .unwrap_or_else(|| value.as_integer().unwrap_or(0) as f64)
                 })
                 .collect(),
             accuracy,
         })
     }
 
-    fn accuracy(&mut self, p: &Parsed<ModelFile>, key: &str, a: &Spanned<AccuracyFile>) -> Option<Accuracy> {
+    fn accuracy(
+        &mut self,
+        p: &Parsed<ModelFile>,
+        key: &str,
+        a: &Spanned<AccuracyFile>,
+    ) -> Option<Accuracy> {
         let span = a.span();
         let a = a.get_ref();
         let ok = a.median_ape.is_finite()
@@ -787,7 +893,11 @@ impl Validator {
 
 fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {
     let v: Vec<&str> = it.map(|s| s.as_str()).collect();
-    if v.is_empty() { "none".into() } else { v.join(", ") }
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
 }
 
 fn describe_kind(kind: &OpParamKind) -> String {

@@ -17,7 +17,9 @@
 use crate::error::{Error, Operand, TensorProblem};
 use crate::estimate::Breakdown;
 use crate::generated::DataMovementRooflineParams;
-use crate::generated::op_params::{interleaved_to_sharded as i2s_keys, sharded_to_interleaved as s2i_keys};
+use crate::generated::op_params::{
+    interleaved_to_sharded as i2s_keys, sharded_to_interleaved as s2i_keys,
+};
 use crate::model::{Ctx, ceil_div};
 use crate::op::Op;
 use crate::tensor::{Layout, TensorParams};
@@ -42,7 +44,8 @@ pub(crate) fn cost(p: &DataMovementRooflineParams, cx: &Ctx<'_>) -> Result<Break
     let Some(y) = cx.output else {
         return Err(cx.not_modeled("a data movement without its target tensor"));
     };
-    let wrong = |operand, expected| cx.tensor_error(operand, TensorProblem::WrongMemory { expected });
+    let wrong =
+        |operand, expected| cx.tensor_error(operand, TensorProblem::WrongMemory { expected });
     let (sharded, interleaved, slices) = match cx.op {
         Op::Reshard => {
             if !x.memory.layout.is_sharded() {
@@ -103,7 +106,10 @@ pub(crate) fn cost(p: &DataMovementRooflineParams, cx: &Ctx<'_>) -> Result<Break
             page_bytes(cx, x).min(page_bytes(cx, y)),
         )
     } else {
-        (ceil_div(bytes, shard_cores(sharded)), page_bytes(cx, sharded))
+        (
+            ceil_div(bytes, shard_cores(sharded)),
+            page_bytes(cx, sharded),
+        )
     };
     let in_dram = match interleaved {
         Some(i) => i.memory.is_dram(),
@@ -112,7 +118,11 @@ pub(crate) fn cost(p: &DataMovementRooflineParams, cx: &Ctx<'_>) -> Result<Break
     Ok(Breakdown {
         overhead_ns: cx.overhead_ns(p.overhead_ns),
         compute_ns: 0.0,
-        dram_ns: if in_dram { cx.dram_ns(bytes, p.dram_efficiency) } else { 0.0 },
+        dram_ns: if in_dram {
+            cx.dram_ns(bytes, p.dram_efficiency)
+        } else {
+            0.0
+        },
         noc_ns: cx.noc_ns(per_core, page, p.noc_efficiency),
     })
 }

@@ -157,7 +157,10 @@ fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<([u32; MAX_RANK], usi
     Some((out, rank, broadcast))
 }
 
-pub(crate) fn binary_cost(p: &EltwiseBinaryRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
+pub(crate) fn binary_cost(
+    p: &EltwiseBinaryRooflineParams,
+    cx: &Ctx<'_>,
+) -> Result<Breakdown, Error> {
     let (a, b) = (&cx.inputs[0], &cx.inputs[1]);
     let (dims, rank, broadcast) = broadcast(a, b).ok_or(cx.tensor_error(
         Operand::Input(1),
@@ -166,16 +169,24 @@ pub(crate) fn binary_cost(p: &EltwiseBinaryRooflineParams, cx: &Ctx<'_>) -> Resu
         },
     ))?;
     let out_shape = crate::tensor::Shape::new(&dims[..rank]);
-    let out = cx.output.copied().unwrap_or(TensorParams { shape: out_shape, ..*a });
+    let out = cx.output.copied().unwrap_or(TensorParams {
+        shape: out_shape,
+        ..*a
+    });
     let overflow = Error::Overflow {
         what: "eltwise tiles",
     };
     let tile_area = match a.layout {
         crate::tensor::Layout::Tile { height, width } => height as u64 * width as u64,
-        crate::tensor::Layout::RowMajor => return Err(cx.not_modeled("binary op of row-major inputs")),
+        crate::tensor::Layout::RowMajor => {
+            return Err(cx.not_modeled("binary op of row-major inputs"));
+        }
     };
     let out_tiles = out_shape.volume().ok_or(overflow)? / tile_area.max(1);
-    if cx.output.is_some_and(|o| o.shape.volume() != out_shape.volume()) {
+    if cx
+        .output
+        .is_some_and(|o| o.shape.volume() != out_shape.volume())
+    {
         return Err(cx.tensor_error(
             Operand::Output,
             TensorProblem::ShapeMismatch {

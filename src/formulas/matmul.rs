@@ -116,15 +116,25 @@ pub(crate) fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, 
     let (a, b) = (&cx.inputs[0], &cx.inputs[1]);
     let transpose_a = cx.params.get_bool(keys::TRANSPOSE_A);
     let transpose_b = cx.params.get_bool(keys::TRANSPOSE_B);
-    let (Layout::Tile { height: a_rows, width: a_cols }, Layout::Tile { height: b_rows, width: b_cols }) =
-        (a.layout, b.layout)
+    let (
+        Layout::Tile {
+            height: a_rows,
+            width: a_cols,
+        },
+        Layout::Tile {
+            height: b_rows,
+            width: b_cols,
+        },
+    ) = (a.layout, b.layout)
     else {
         return Err(cx.not_modeled("matmul of row-major inputs"));
     };
     if a_cols != 32 || b_rows != 32 || b_cols != 32 || (transpose_a && a_rows != 32) {
         return Err(cx.not_modeled("matmul with tiles other than 32 wide (a) and 32x32 (b)"));
     }
-    let overflow = Error::Overflow { what: "matmul tiles" };
+    let overflow = Error::Overflow {
+        what: "matmul tiles",
+    };
     let (batch_a, mt, kt) = tiles_of(a, transpose_a).ok_or(overflow)?;
     let (batch_b, kt_b, nt) = tiles_of(b, transpose_b).ok_or(overflow)?;
     let mismatch = cx.tensor_error(
@@ -162,10 +172,15 @@ pub(crate) fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, 
 
     let mt_all = mul(batch_a, mt, "matmul tiles")?;
     let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
-    let s = split(config, mt_all, nt, gx, gy).ok_or_else(|| cx.not_modeled("this program config"))?;
+    let s =
+        split(config, mt_all, nt, gx, gy).ok_or_else(|| cx.not_modeled("this program config"))?;
 
     // Compute on the busiest core.
-    let products = mul(mul(s.per_core_m, s.per_core_n, "matmul tiles")?, kt, "matmul tiles")?;
+    let products = mul(
+        mul(s.per_core_m, s.per_core_n, "matmul tiles")?,
+        kt,
+        "matmul tiles",
+    )?;
     let rpp = hw.rows_per_pass.max(1) as u64;
     let pass_fraction = (ceil_div(a_rows as u64, rpp) * rpp).min(32) as f64 / 32.0;
     let cycles = products as f64 * hw.tile_cycles(fidelity) as f64 * pass_fraction;
@@ -175,10 +190,15 @@ pub(crate) fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, 
     let a_tile = a.tile_bytes(hw).ok_or(overflow)?;
     let b_tile = b.tile_bytes(hw).ok_or(overflow)?;
     let out_dtype = cx.output.map_or(a.dtype, |o| o.dtype);
-    let out_tile = hw.tile_bytes(out_dtype) as u64;
+    // Output tiles have the rows of `a`'s tiles.
+    let out_tile = hw.tile_bytes(out_dtype) as u64 * a_rows as u64 / 32;
     let out_memory = cx.output.map_or(a.memory, |o| o.memory);
     let a_bytes = mul(mt_all * kt, a_tile, "matmul bytes")?;
-    let b_bytes = mul(mul(batch_b, kt * nt, "matmul bytes")?, b_tile, "matmul bytes")?;
+    let b_bytes = mul(
+        mul(batch_b, kt * nt, "matmul bytes")?,
+        b_tile,
+        "matmul bytes",
+    )?;
     let out_bytes = mul(mul(mt_all, nt, "matmul bytes")?, out_tile, "matmul bytes")?;
     let (a_reads, b_reads) = match s.reads {
         Reads::Once => (a_bytes, b_bytes),
@@ -203,19 +223,33 @@ pub(crate) fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, 
     .iter()
     .filter(|(in_dram, _)| *in_dram)
     .try_fold(bias_bytes, |acc, (_, bytes)| acc.checked_add(*bytes))
-    .ok_or(Error::Overflow { what: "matmul bytes" })?;
+    .ok_or(Error::Overflow {
+        what: "matmul bytes",
+    })?;
     let dram_ns = cx.dram_ns(dram_bytes, p.dram_efficiency);
 
     // NoC traffic of the busiest core.
     // (Saturating: these are bounded by the checked totals above, times small tile sizes.)
-    let a_block = if a.memory.is_l1_sharded() { 0 } else { s.per_core_m * kt * a_tile };
+    let a_block = if a.memory.is_l1_sharded() {
+        0
+    } else {
+        s.per_core_m * kt * a_tile
+    };
     let b_block = kt * s.per_core_n * b_tile;
-    let out_block = if out_memory.is_l1_sharded() { 0 } else { products / kt.max(1) * out_tile };
+    let out_block = if out_memory.is_l1_sharded() {
+        0
+    } else {
+        products / kt.max(1) * out_tile
+    };
     let inbound = match s.reads {
         Reads::PerTile => products.saturating_mul(a_tile + b_tile),
         _ => a_block.saturating_add(b_block),
     };
-    let noc_ns = cx.noc_ns(inbound.saturating_add(out_block), a_tile.min(b_tile), p.noc_efficiency);
+    let noc_ns = cx.noc_ns(
+        inbound.saturating_add(out_block),
+        a_tile.min(b_tile),
+        p.noc_efficiency,
+    );
 
     Ok(Breakdown {
         overhead_ns: cx.overhead_ns(p.overhead_ns),

@@ -1,0 +1,380 @@
+//! The v1 formulas against figures worked out by hand from the specs.
+//!
+//! Figures used (see `model_specs/devices/*.toml` and the v1 versions):
+//! - wormhole_b0 n150: 1.0 GHz, 8x8 grid, launch 2200 ns, DRAM 288 GB/s x 0.92 = 264.96 B/ns,
+//!   NoC 30 B/cycle for 2 KiB transfers, 64 cycles per tile product at HiFi4, 32 at HiFi2.
+//! - blackhole p150: 1.35 GHz, 13x10 grid, launch 600 ns, DRAM 512 GB/s x 0.92 = 471.04 B/ns,
+//!   NoC 54 B/cycle for 2 KiB transfers, 16 cycles per tile product at LoFi.
+//! - bfloat16 tile 2048 B. v1 eltwise: copy 32, transcendental 2048, FPU 64, broadcast 16
+//!   cycles per tile. Every v1 efficiency is 1.0 and every v1 extra overhead 0.
+//!
+//! Versions are pinned to 1 so calibrated versions added later do not change these figures.
+
+use ttnn_op_perf_models::*;
+
+const WH_DRAM: f64 = 288.0 * 0.92;
+const BH_DRAM: f64 = 512.0 * 0.92;
+
+fn assert_close(got: f64, want: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+        "{what}: got {got}, want {want}"
+    );
+}
+
+fn dram(dims: &[u32]) -> TensorParams {
+    TensorParams::tiled(dims, DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED)
+}
+
+fn enum_param<'a>(key: &'a str, value: &'a str) -> OpParam<'a> {
+    OpParam::new(key, ParamValue::Enum(value))
+}
+
+#[test]
+fn unary_exp_is_sfpu_bound() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 512, 512])]; // 256 tiles: four per core of the 8x8 grid
+    let params = [enum_param("unary_op", "exp")];
+    let e = models
+        .query(
+            &Query::new(Op::EltwiseUnary, &inputs)
+                .params(&params)
+                .version(1),
+        )
+        .unwrap();
+    assert_close(
+        e.breakdown.compute_ns,
+        4.0 * 2048.0,
+        "4 x max(copy 32, exp 2048) cycles at 1 GHz",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        2.0 * 256.0 * 2048.0 / WH_DRAM,
+        "read + write 256 tiles",
+    );
+    assert_close(
+        e.breakdown.noc_ns,
+        4.0 * 2.0 * 2048.0 / 30.0,
+        "per tile one page in, one out",
+    );
+    assert_close(e.breakdown.overhead_ns, 2200.0, "launch");
+    assert_close(e.duration_ns, 2200.0 + 4.0 * 2048.0, "duration");
+    assert_eq!(e.bound, Bound::Compute);
+    assert_eq!(e.accuracy, Accuracy::Uncalibrated);
+}
+
+#[test]
+fn one_tile_per_core_is_overhead_bound() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 256, 256])]; // 64 tiles: one per core
+    let params = [enum_param("unary_op", "exp")];
+    let e = models
+        .query(
+            &Query::new(Op::EltwiseUnary, &inputs)
+                .params(&params)
+                .version(1),
+        )
+        .unwrap();
+    // 2048 cycles of exp < 2200 ns of launch.
+    assert_close(e.duration_ns, 2200.0 + 2048.0, "duration");
+    assert_eq!(e.bound, Bound::Overhead);
+}
+
+#[test]
+fn matmul_2d_on_wormhole_is_compute_bound_at_hifi4() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 1024, 1024]), dram(&[1, 1, 1024, 1024])];
+    let params = [enum_param("program_config", "mcast_2d")]; // fidelity defaults to hifi4
+    let e = models
+        .query(&Query::new(Op::Matmul, &inputs).params(&params).version(1))
+        .unwrap();
+    // 32x32x32 tiles on 8x8 cores: 4x4 output tiles per core, 32 products each.
+    assert_close(
+        e.breakdown.compute_ns,
+        4.0 * 4.0 * 32.0 * 64.0,
+        "tile products x 64 cycles",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        3.0 * 1024.0 * 2048.0 / WH_DRAM,
+        "a, b, out once",
+    );
+    let noc_bytes = (4.0 * 32.0 + 32.0 * 4.0 + 4.0 * 4.0) * 2048.0;
+    assert_close(
+        e.breakdown.noc_ns,
+        noc_bytes / 30.0,
+        "a block + b block + out block",
+    );
+    assert_close(e.duration_ns, 2200.0 + 32768.0, "duration");
+    assert_eq!(e.bound, Bound::Compute);
+}
+
+#[test]
+fn matmul_auto_on_blackhole_is_dram_bound_at_lofi() {
+    let models = PerfModels::new(Device::Blackhole);
+    let inputs = [dram(&[1024, 1024]), dram(&[1024, 1024])];
+    let params = [enum_param("math_fidelity", "lofi")];
+    let e = models
+        .query(&Query::new(Op::Matmul, &inputs).params(&params).version(1))
+        .unwrap();
+    // auto -> 2D on 13x10: ceil(32/10) = 4 rows by ceil(32/13) = 3 columns of tiles per core.
+    assert_close(
+        e.breakdown.compute_ns,
+        4.0 * 3.0 * 32.0 * 16.0 / 1.35,
+        "LoFi products",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        3.0 * 1024.0 * 2048.0 / BH_DRAM,
+        "a, b, out once",
+    );
+    let noc_bytes = (4.0 * 32.0 + 32.0 * 3.0 + 4.0 * 3.0) * 2048.0;
+    assert_close(
+        e.breakdown.noc_ns,
+        noc_bytes / 54.0 / 1.35,
+        "blocks at 54 B/cycle",
+    );
+    assert_close(
+        e.duration_ns,
+        600.0 + 3.0 * 1024.0 * 2048.0 / BH_DRAM,
+        "duration",
+    );
+    assert_eq!(e.bound, Bound::Dram);
+}
+
+#[test]
+fn tiny_tiles_cost_whole_passes() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let a = TensorParams::new(
+        Shape::new(&[1, 1, 16, 1024]),
+        DType::Bfloat16,
+        Layout::Tile {
+            height: 16,
+            width: 32,
+        },
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
+    let inputs = [a, dram(&[1, 1, 1024, 1024])];
+    let e = models
+        .query(&Query::new(Op::Matmul, &inputs).version(1))
+        .unwrap();
+    // One 16-row tile row: 1D split of 32 output tiles over 64 cores -> 1 tile, 32 products,
+    // each two 8-row passes of four: half of 64 HiFi4 cycles.
+    assert_close(
+        e.breakdown.compute_ns,
+        32.0 * 64.0 * 0.5,
+        "half-height tiles",
+    );
+    let bytes = 32.0 * 1024.0 + 1024.0 * 2048.0 + 32.0 * 1024.0;
+    assert_close(
+        e.breakdown.dram_ns,
+        bytes / WH_DRAM,
+        "16x32 tiles are 1 KiB",
+    );
+}
+
+#[test]
+fn multi_core_without_reuse_rereads_inputs() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[256, 256]), dram(&[256, 256])];
+    let reuse = [enum_param("program_config", "multi_core_reuse")];
+    let plain = [enum_param("program_config", "multi_core")];
+    let q = Query::new(Op::Matmul, &inputs)
+        .version(1)
+        .grid(CoreGrid::new(2, 2));
+    let reuse = models.query(&q.params(&reuse)).unwrap();
+    let plain = models.query(&q.params(&plain)).unwrap();
+    // 8x8 output tiles, 16 per core of 4. Without reuse every output tile reads its 8 tiles of
+    // a and 8 of b: both read 8 times.
+    assert_close(
+        plain.breakdown.dram_ns,
+        (64.0 * 8.0 * 2.0 + 64.0) * 2048.0 / WH_DRAM,
+        "re-reads",
+    );
+    // With reuse each core takes 2 whole output rows: a is read once (one column block), b
+    // once per row block (4).
+    assert_close(
+        reuse.breakdown.dram_ns,
+        (64.0 + 64.0 * 4.0 + 64.0) * 2048.0 / WH_DRAM,
+        "reuse",
+    );
+    assert_eq!(reuse.breakdown.compute_ns, plain.breakdown.compute_ns);
+}
+
+#[test]
+fn binary_add_with_row_broadcast() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let a = dram(&[1, 1, 64, 1024]);
+    let b = TensorParams::new(
+        Shape::padded(&[1, 1, 32, 1024], &[1, 1, 1, 1024]),
+        DType::Bfloat16,
+        Layout::TILE,
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
+    let inputs = [a, b];
+    let params = [enum_param("binary_op", "add")];
+    let e = models
+        .query(
+            &Query::new(Op::EltwiseBinary, &inputs)
+                .params(&params)
+                .version(1),
+        )
+        .unwrap();
+    assert_close(
+        e.breakdown.compute_ns,
+        64.0 + 16.0,
+        "FPU tile + broadcast refill",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        (64.0 + 32.0 + 64.0) * 2048.0 / WH_DRAM,
+        "a, b, out",
+    );
+    assert_close(
+        e.breakdown.noc_ns,
+        3.0 * 2048.0 / 30.0,
+        "three pages for the one tile",
+    );
+    assert_close(
+        e.duration_ns,
+        2200.0 + (64.0 + 32.0 + 64.0) * 2048.0 / WH_DRAM,
+        "duration",
+    );
+    // 1.2 us of DRAM traffic hides behind 2.2 us of launch.
+    assert_eq!(e.bound, Bound::Overhead);
+}
+
+#[test]
+fn binary_mul_pays_fidelity_phases() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 256, 256]), dram(&[1, 1, 256, 256])];
+    let mul = |fidelity| {
+        let params = [
+            enum_param("binary_op", "mul"),
+            enum_param("math_fidelity", fidelity),
+        ];
+        models
+            .query(
+                &Query::new(Op::EltwiseBinary, &inputs)
+                    .params(&params)
+                    .version(1),
+            )
+            .unwrap()
+            .breakdown
+            .compute_ns
+    };
+    assert_close(mul("lofi"), 64.0, "one phase");
+    assert_close(mul("hifi4"), 4.0 * 64.0, "four phases");
+}
+
+#[test]
+fn interleaved_to_sharded_on_blackhole() {
+    let models = PerfModels::new(Device::Blackhole);
+    let input = dram(&[1, 1, 122880, 32]); // 3840 tiles
+    let shard = ShardSpec::new(
+        CoreRange {
+            start: (0, 0),
+            end: (4, 3),
+        },
+        [6144, 32],
+        ShardOrientation::RowMajor,
+    );
+    let output = TensorParams::tiled(
+        &[1, 1, 122880, 32],
+        DType::Bfloat16,
+        MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard),
+    );
+    let inputs = [input];
+    let e = models
+        .query(
+            &Query::new(Op::InterleavedToSharded, &inputs)
+                .output(&output)
+                .version(1),
+        )
+        .unwrap();
+    let bytes = 3840.0 * 2048.0;
+    assert_close(
+        e.breakdown.dram_ns,
+        bytes / BH_DRAM,
+        "every byte from DRAM once",
+    );
+    assert_close(
+        e.breakdown.noc_ns,
+        bytes / 20.0 / 54.0 / 1.35,
+        "a shard per core, tile pages",
+    );
+    assert_close(e.duration_ns, 600.0 + bytes / BH_DRAM, "duration");
+}
+
+#[test]
+fn row_major_reshard_pays_for_small_pages() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let sharded = |grid_end: (u8, u8), shape: [u32; 2]| {
+        let spec = ShardSpec::new(
+            CoreRange {
+                start: (0, 0),
+                end: grid_end,
+            },
+            shape,
+            ShardOrientation::RowMajor,
+        );
+        TensorParams::new(
+            Shape::new(&[1, 1, 1024, 64]),
+            DType::Bfloat16,
+            Layout::RowMajor,
+            MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, spec),
+        )
+    };
+    let from = sharded((7, 0), [128, 64]); // 8 cores
+    let to = sharded((3, 0), [256, 64]); // 4 cores
+    let inputs = [from];
+    let e = models
+        .query(&Query::new(Op::Reshard, &inputs).output(&to).version(1))
+        .unwrap();
+    // 128 KiB; the busiest (output) core writes 32 KiB in 128-byte rows at 5.5 B/cycle.
+    assert_close(e.breakdown.noc_ns, 32768.0 / 5.5, "row pages");
+    assert_eq!(e.breakdown.dram_ns, 0.0);
+    assert_eq!(e.bound, Bound::Noc);
+}
+
+#[test]
+fn fallback_moves_every_byte_once() {
+    let models = PerfModels::builder(Device::WormholeB0)
+        .fallback(true)
+        .build()
+        .unwrap();
+    let inputs = [dram(&[1, 1, 1024, 1024])];
+    let e = models
+        .query(&Query::named("LayerNormDeviceOperation", &inputs))
+        .unwrap();
+    let bytes = 2.0 * 1024.0 * 2048.0; // input + an output of the same size
+    assert_close(e.breakdown.dram_ns, bytes / WH_DRAM, "DRAM");
+    assert_close(
+        e.breakdown.noc_ns,
+        bytes / 64.0 / 30.0,
+        "spread over 64 cores",
+    );
+    assert_eq!(
+        e.source,
+        Source::Fallback {
+            device: Device::WormholeB0,
+            op: None
+        }
+    );
+    assert!(e.is_fallback());
+}
+
+#[test]
+fn a_smaller_grid_is_slower() {
+    let models = PerfModels::new(Device::Blackhole);
+    let inputs = [dram(&[1, 1, 2048, 2048])];
+    let params = [enum_param("unary_op", "gelu")];
+    let q = Query::new(Op::EltwiseUnary, &inputs)
+        .params(&params)
+        .version(1);
+    let full = models.query(&q).unwrap();
+    let sub = models.query(&q.grid(CoreGrid::new(5, 4))).unwrap();
+    // 4096 tiles: 32 per core on 130 cores, 205 per core on 20.
+    assert_close(full.breakdown.compute_ns, 32.0 * 2048.0 / 1.35, "130 cores");
+    assert_close(sub.breakdown.compute_ns, 205.0 * 2048.0 / 1.35, "20 cores");
+}
