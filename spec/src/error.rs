@@ -69,8 +69,9 @@ impl fmt::Display for SpecErrors {
 
 impl std::error::Error for SpecErrors {}
 
-/// Maps byte offsets of one file to 1-based line numbers.
+/// One spec file's text, mapping byte offsets to 1-based lines.
 pub(crate) struct LineIndex {
+    text: String,
     starts: Vec<usize>,
 }
 
@@ -78,11 +79,36 @@ impl LineIndex {
     pub(crate) fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            text: text.to_string(),
+            starts,
+        }
     }
 
+    /// The line of the first non-blank character at or after `offset` (spans of tables start
+    /// at the blank line before their header).
     pub(crate) fn line(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset)
+        let skipped = self
+            .text
+            .get(offset..)
+            .map_or(0, |rest| rest.len() - rest.trim_start().len());
+        self.starts.partition_point(|&s| s <= offset + skipped)
+    }
+
+    /// The key a line defines: `key` of `key = value`, or `table` of a `[table]` header.
+    pub(crate) fn key_of_line(&self, line: usize) -> String {
+        let start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
+        let text = self.text[start..].lines().next().unwrap_or("").trim();
+        if let Some(header) = text.strip_prefix('[') {
+            header
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string()
+        } else if let Some((key, _)) = text.split_once('=') {
+            key.trim().to_string()
+        } else {
+            String::new()
+        }
     }
 }
 
@@ -94,9 +120,19 @@ mod tests {
     fn line_index_counts_from_one() {
         let idx = LineIndex::new("a\nbb\n\nc");
         assert_eq!(idx.line(0), 1);
-        assert_eq!(idx.line(1), 1);
         assert_eq!(idx.line(2), 2);
-        assert_eq!(idx.line(5), 3);
         assert_eq!(idx.line(6), 4);
+        // Blanks before a table header belong to the header's line.
+        assert_eq!(idx.line(1), 2);
+        assert_eq!(idx.line(5), 4);
+    }
+
+    #[test]
+    fn key_of_line_reads_keys_and_headers() {
+        let idx = LineIndex::new("x = 1\n[a.b]\n[[versions]]\n# note");
+        assert_eq!(idx.key_of_line(1), "x");
+        assert_eq!(idx.key_of_line(2), "a.b");
+        assert_eq!(idx.key_of_line(3), "versions");
+        assert_eq!(idx.key_of_line(4), "");
     }
 }

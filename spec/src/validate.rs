@@ -27,15 +27,23 @@ const MAX_INPUTS: u32 = 8;
 /// Reads and validates the spec tree under `root` (the `model_specs` folder).
 pub fn load_dir(root: &Path) -> Result<SpecSet, SpecErrors> {
     let mut v = Validator::default();
-    let devices: Vec<_> = toml_files(&root.join("devices"), &mut v)
+    let device_files = toml_files(&root.join("devices"), &mut v);
+    let op_files = toml_files(&root.join("ops"), &mut v);
+    let family_files = toml_files(&root.join("families"), &mut v);
+    let known = Known {
+        devices: stems(&device_files),
+        ops: stems(&op_files),
+        families: stems(&family_files),
+    };
+    let devices: Vec<_> = device_files
         .into_iter()
         .filter_map(|p| v.parse::<DeviceFile>(p))
         .collect();
-    let ops: Vec<_> = toml_files(&root.join("ops"), &mut v)
+    let ops: Vec<_> = op_files
         .into_iter()
         .filter_map(|p| v.parse::<OpFile>(p))
         .collect();
-    let families: Vec<_> = toml_files(&root.join("families"), &mut v)
+    let families: Vec<_> = family_files
         .into_iter()
         .filter_map(|p| v.parse::<FamilyFile>(p))
         .collect();
@@ -54,11 +62,14 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, SpecErrors> {
 
     let devices: Vec<Device> = devices.iter().filter_map(|f| v.device(f)).collect();
     let ops: Vec<Op> = ops.iter().filter_map(|f| v.op(f)).collect();
-    let families: Vec<Family> = families.iter().filter_map(|f| v.family(f, &ops)).collect();
+    let families: Vec<Family> = families
+        .iter()
+        .filter_map(|f| v.family(f, &known))
+        .collect();
     v.unique_names(&devices, &ops);
     let mut models: Vec<Model> = models
         .iter()
-        .filter_map(|f| v.model(f, &devices, &ops, &families))
+        .filter_map(|f| v.model(f, &devices, &ops, &families, &known))
         .collect();
     models.sort_by(|a, b| (&a.device, &a.op).cmp(&(&b.device, &b.op)));
 
@@ -73,6 +84,25 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, SpecErrors> {
     } else {
         Err(SpecErrors(v.errors))
     }
+}
+
+/// Names defined by a file, valid or not. References are checked against these, so one broken
+/// file is reported once, not again by every file that names it.
+struct Known {
+    devices: BTreeSet<String>,
+    ops: BTreeSet<String>,
+    families: BTreeSet<String>,
+}
+
+fn stems(files: &[PathBuf]) -> BTreeSet<String> {
+    files
+        .iter()
+        .filter_map(|p| p.file_stem()?.to_str().map(String::from))
+        .collect()
+}
+
+fn known_list(names: &BTreeSet<String>) -> String {
+    names.iter().cloned().collect::<Vec<_>>().join(", ")
 }
 
 /// One parsed file with what is needed to point at its lines.
@@ -165,7 +195,8 @@ impl Validator {
             Err(e) => {
                 let line = e.span().map_or(0, |s| lines.line(s.start));
                 let msg = e.message().trim().replace('\n', " ");
-                self.errors.push(SpecError::new(&path, line, "", msg));
+                let key = lines.key_of_line(line);
+                self.errors.push(SpecError::new(&path, line, key, msg));
                 None
             }
         }
@@ -581,7 +612,7 @@ impl Validator {
         })
     }
 
-    fn family(&mut self, p: &Parsed<FamilyFile>, ops: &[Op]) -> Option<Family> {
+    fn family(&mut self, p: &Parsed<FamilyFile>, known: &Known) -> Option<Family> {
         let f = &p.file;
         let before = self.errors.len();
         self.name_matches_stem(p, &f.family, "family");
@@ -590,7 +621,7 @@ impl Validator {
         });
         for op in &f.ops {
             self.check(
-                ops.iter().any(|o| &o.name == op.get_ref()),
+                known.ops.contains(op.get_ref()),
                 p,
                 op.span(),
                 "ops",
@@ -598,7 +629,7 @@ impl Validator {
                     format!(
                         "unknown op `{}`; known ops: {}",
                         op.get_ref(),
-                        names(ops.iter().map(|o| &o.name))
+                        known_list(&known.ops)
                     )
                 },
             );
@@ -678,6 +709,7 @@ impl Validator {
         devices: &[Device],
         ops: &[Op],
         families: &[Family],
+        known: &Known,
     ) -> Option<Model> {
         let f = &p.file;
         let before = self.errors.len();
@@ -689,10 +721,10 @@ impl Validator {
             .unwrap_or("")
             .to_string();
         let device = f.device.get_ref();
-        let known_device = self.check(devices.iter().any(|d| &d.name == device), p, f.device.span(), "device", || {
+        let known_device = self.check(known.devices.contains(device), p, f.device.span(), "device", || {
             format!(
                 "unknown device `{device}`; known devices: {} (each is a file in model_specs/devices/)",
-                names(devices.iter().map(|d| &d.name))
+                known_list(&known.devices)
             )
         });
         if known_device {
@@ -701,21 +733,19 @@ impl Validator {
             });
         }
         let op = f.op.get_ref();
-        let known_op = self.check(
-            ops.iter().any(|o| &o.name == op),
-            p,
-            f.op.span(),
-            "op",
-            || {
-                format!(
-                    "unknown op `{op}`; known ops: {} (each is a file in model_specs/ops/)",
-                    names(ops.iter().map(|o| &o.name))
-                )
-            },
-        );
+        let known_op = self.check(known.ops.contains(op), p, f.op.span(), "op", || {
+            format!(
+                "unknown op `{op}`; known ops: {} (each is a file in model_specs/ops/)",
+                known_list(&known.ops)
+            )
+        });
         if known_op {
             self.name_matches_stem(p, &f.op, "op");
         }
+        // A device or op whose own file is invalid was reported there; checking this file
+        // against it would only repeat that error.
+        let referenced_valid =
+            devices.iter().any(|d| &d.name == device) && ops.iter().any(|o| &o.name == op);
         self.check(!f.versions.is_empty(), p, f.op.span(), "versions", || {
             "add at least one [[versions]] entry".into()
         });
@@ -740,9 +770,9 @@ impl Validator {
                     )
                 });
             }
-            versions.extend(self.version(p, i, v.get_ref(), op, families));
+            versions.extend(self.version(p, i, v.get_ref(), op, families, known));
         }
-        if self.errors.len() > before {
+        if self.errors.len() > before || !referenced_valid {
             return None;
         }
         versions.sort_by_key(|v| v.number);
@@ -760,27 +790,35 @@ impl Validator {
         v: &VersionFile,
         op: &str,
         families: &[Family],
+        known: &Known,
     ) -> Option<Version> {
         let key = format!("versions[{i}]");
         let fam_name = v.family.get_ref();
         let Some(family) = families.iter().find(|f| &f.name == fam_name) else {
-            self.errors.push(p.err(
-                v.family.span(),
-                format!("{key}.family"),
+            // A family whose own file is invalid was reported there.
+            self.check(known.families.contains(fam_name), p, v.family.span(), &format!("{key}.family"), || {
                 format!(
                     "unknown formula family `{fam_name}`; known families: {} (each is a file in model_specs/families/)",
-                    names(families.iter().map(|f| &f.name))
-                ),
-            ));
+                    known_list(&known.families)
+                )
+            });
             return None;
         };
         let before = self.errors.len();
-        self.check(family.ops.iter().any(|o| o == op), p, v.family.span(), &format!("{key}.family"), || {
+        // An unknown op was reported on its own line; a family that does not model the op
+        // makes its parameter list meaningless, so neither goes further.
+        if !known.ops.contains(op) {
+            return None;
+        }
+        let models_op = self.check(family.ops.iter().any(|o| o == op), p, v.family.span(), &format!("{key}.family"), || {
             format!(
                 "family `{fam_name}` does not model op `{op}` (it models {}); pick another family or add the op to its `ops`",
                 names(family.ops.iter())
             )
         });
+        if !models_op {
+            return None;
+        }
         let given = v.params.get_ref();
         for (name, value) in given {
             let pk = format!("{key}.params.{name}");

@@ -1,0 +1,395 @@
+//! The validator on the shipped specs and on copies edited to be invalid, as a user would
+//! edit them: each invalid edit is rejected with the file, the line, the key and a fix.
+
+use std::path::{Path, PathBuf};
+use ttnn_op_perf_spec::{SpecError, load_dir};
+
+fn shipped() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../model_specs")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
+/// Copies the shipped specs, replaces `old` by `new` in `file`, loads the copy and returns its
+/// errors with the 1-based line where `new` starts in the edited file.
+fn edit(file: &str, old: &str, new: &str) -> (Vec<SpecError>, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&shipped(), dir.path());
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(old), "{file} does not contain {old:?}");
+    let edited = text.replacen(old, new, 1);
+    let line = edited[..edited.find(new).unwrap()].matches('\n').count() + 1;
+    std::fs::write(&path, edited).unwrap();
+    let errors = load_dir(dir.path())
+        .expect_err("the edited specs must be rejected")
+        .0;
+    (errors, line)
+}
+
+/// Asserts exactly one error, in `file`, at `line`, about `key`, saying `says`.
+fn assert_one(errors: &[SpecError], file: &str, line: usize, key: &str, says: &str) {
+    assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
+    let e = &errors[0];
+    assert!(
+        e.file.ends_with(file),
+        "file {} is not {file}",
+        e.file.display()
+    );
+    assert_eq!(e.line, line, "line of {e}");
+    assert!(
+        e.key.contains(key) || e.message.contains(key),
+        "key {key:?} not named in {e}"
+    );
+    assert!(e.message.contains(says), "{says:?} not in {e}");
+    let shown = e.to_string();
+    assert!(
+        shown.contains(file) && shown.contains(&format!(":{line}:")),
+        "{shown}"
+    );
+}
+
+#[test]
+fn shipped_specs_are_valid_and_complete() {
+    let s = load_dir(&shipped()).unwrap_or_else(|e| panic!("{e}"));
+    let names = |v: Vec<&str>| v.join(",");
+    assert_eq!(
+        names(s.devices.iter().map(|d| d.name.as_str()).collect()),
+        "blackhole,grayskull,wormhole_b0"
+    );
+    for d in &s.devices {
+        assert_eq!(
+            d.cards.iter().filter(|c| c.default).count(),
+            1,
+            "{}",
+            d.name
+        );
+    }
+    for m in &s.models {
+        assert!(!m.versions.is_empty());
+        for v in &m.versions {
+            assert_eq!(v.params.len(), s.family(&v.family).unwrap().params.len());
+        }
+    }
+    assert!(s.files.len() >= s.devices.len() + s.ops.len() + s.families.len() + s.models.len());
+}
+
+#[test]
+fn misspelled_device() {
+    let (errors, line) = edit(
+        "wormhole_b0/matmul.toml",
+        "device = \"wormhole_b0\"",
+        "device = \"wormhole_b1\"",
+    );
+    assert_one(
+        &errors,
+        "wormhole_b0/matmul.toml",
+        line,
+        "device",
+        "unknown device `wormhole_b1`; known devices: blackhole, grayskull, wormhole_b0",
+    );
+}
+
+#[test]
+fn version_without_parameters() {
+    let file = "blackhole/matmul.toml";
+    let text = std::fs::read_to_string(shipped().join(file)).unwrap();
+    let params_line = text.lines().find(|l| l.starts_with("params = ")).unwrap();
+    let (errors, _) = edit(file, params_line, "");
+    let versions_line = text.lines().position(|l| l == "[[versions]]").unwrap() + 1;
+    assert_one(
+        &errors,
+        file,
+        versions_line,
+        "params",
+        "missing field `params`",
+    );
+}
+
+#[test]
+fn unknown_table() {
+    let (errors, line) = edit(
+        "wormhole_b0/reshard.toml",
+        "[[versions]]",
+        "[tuning]\nx = 1\n\n[[versions]]",
+    );
+    assert_one(
+        &errors,
+        "wormhole_b0/reshard.toml",
+        line,
+        "tuning",
+        "unknown field `tuning`",
+    );
+}
+
+#[test]
+fn unknown_formula_family() {
+    let (errors, line) = edit(
+        "grayskull/matmul.toml",
+        "family = \"matmul_roofline\"",
+        "family = \"matmul_rooflin\"",
+    );
+    assert_one(
+        &errors,
+        "grayskull/matmul.toml",
+        line,
+        "versions[0].family",
+        "unknown formula family `matmul_rooflin`; known families:",
+    );
+}
+
+#[test]
+fn family_that_does_not_model_the_op() {
+    let (errors, line) = edit(
+        "wormhole_b0/reshard.toml",
+        "family = \"data_movement_roofline\"",
+        "family = \"matmul_roofline\"",
+    );
+    assert_one(
+        &errors,
+        "wormhole_b0/reshard.toml",
+        line,
+        "versions[0].family",
+        "does not model op `reshard`",
+    );
+}
+
+#[test]
+fn duplicate_version() {
+    let file = "blackhole/eltwise_binary.toml";
+    let text = std::fs::read_to_string(shipped().join(file)).unwrap();
+    let block = &text[text.find("[[versions]]").unwrap()..];
+    let (errors, _) = edit(
+        file,
+        block,
+        &format!(
+            "{block}\n{}",
+            block.replacen("[[versions]]", "[[versions]] # again", 1)
+        ),
+    );
+    let edited_line =
+        block.lines().count() + text[..text.find("[[versions]]").unwrap()].lines().count() + 3;
+    assert_one(
+        &errors,
+        file,
+        edited_line,
+        "versions[1].version",
+        "version 1 is already defined at line",
+    );
+}
+
+#[test]
+fn parameter_out_of_range() {
+    let (errors, line) = edit(
+        "wormhole_b0/matmul.toml",
+        "compute_efficiency = 1.0",
+        "compute_efficiency = 1.5",
+    );
+    assert_one(
+        &errors,
+        "wormhole_b0/matmul.toml",
+        line,
+        "versions[0].params.compute_efficiency",
+        "is 1.5; family `matmul_roofline` allows 0.01 ..= 1",
+    );
+}
+
+#[test]
+fn unknown_and_missing_parameters() {
+    let (errors, line) = edit(
+        "wormhole_b0/matmul.toml",
+        "noc_efficiency = 1.0",
+        "noc_eficiency = 1.0",
+    );
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors.iter().all(|e| e.line == line));
+    assert!(errors[0].message.contains("has no parameter `noc_eficiency`; its parameters: compute_efficiency, dram_efficiency, noc_efficiency, overhead_ns"), "{}", errors[0]);
+    assert!(
+        errors[1].message.contains("missing noc_efficiency"),
+        "{}",
+        errors[1]
+    );
+}
+
+#[test]
+fn wrong_type() {
+    let (errors, line) = edit(
+        "devices/wormhole_b0.toml",
+        "clock_mhz = 1000.0",
+        "clock_mhz = \"fast\"",
+    );
+    assert_one(
+        &errors,
+        "devices/wormhole_b0.toml",
+        line,
+        "clock_mhz",
+        "invalid type: string \"fast\", expected f64",
+    );
+}
+
+#[test]
+fn unknown_op() {
+    let (errors, line) = edit(
+        "blackhole/matmul.toml",
+        "op = \"matmul\"",
+        "op = \"matmull\"",
+    );
+    assert_one(
+        &errors,
+        "blackhole/matmul.toml",
+        line,
+        "op",
+        "unknown op `matmull`; known ops:",
+    );
+}
+
+#[test]
+fn enum_default_not_among_values() {
+    let (errors, _) = edit(
+        "ops/matmul.toml",
+        "default = \"hifi4\"",
+        "default = \"hifi5\"",
+    );
+    let text = std::fs::read_to_string(shipped().join("ops/matmul.toml")).unwrap();
+    let table_line = text
+        .lines()
+        .position(|l| l == "[params.math_fidelity]")
+        .unwrap()
+        + 1;
+    assert_one(
+        &errors,
+        "ops/matmul.toml",
+        table_line,
+        "params.math_fidelity.default",
+        "not a valid value of this param (one of lofi, hifi2, hifi3, hifi4)",
+    );
+}
+
+#[test]
+fn two_default_cards() {
+    let (errors, _) = edit(
+        "devices/blackhole.toml",
+        "name = \"p100\"",
+        "name = \"p100\"\ndefault = true",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("2 cards are marked `default = true`; mark exactly one"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn compute_grid_outside_the_die() {
+    let (errors, _) = edit(
+        "devices/grayskull.toml",
+        "compute_grid = { x = 12, y = 9 }",
+        "compute_grid = { x = 13, y = 9 }",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].message.contains("does not fit in full_grid"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn alias_naming_two_devices() {
+    let (errors, _) = edit(
+        "devices/blackhole.toml",
+        "aliases = [\"bh\"",
+        "aliases = [\"wh\"",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("`wh` already names device `blackhole`"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn op_code_naming_two_ops() {
+    let (errors, _) = edit(
+        "ops/eltwise_unary.toml",
+        "op_codes = [\"UnaryDeviceOperation\"",
+        "op_codes = [\"Matmul\", \"UnaryDeviceOperation\"",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].message.contains("`Matmul` already names op"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn name_must_match_file() {
+    let (errors, line) = edit(
+        "devices/grayskull.toml",
+        "name = \"grayskull\"",
+        "name = \"greyskull\"",
+    );
+    assert_one(
+        &errors,
+        "devices/grayskull.toml",
+        line,
+        "name",
+        "says `greyskull` but the file is `grayskull.toml`",
+    );
+}
+
+#[test]
+fn syntax_error_points_at_its_line() {
+    let (errors, line) = edit(
+        "families/matmul_roofline.toml",
+        "min = 0.01",
+        "min = 0.01 0.02",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].line, line);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&shipped(), dir.path());
+    for (file, old, new) in [
+        (
+            "wormhole_b0/matmul.toml",
+            "compute_efficiency = 1.0",
+            "compute_efficiency = 0.0",
+        ),
+        (
+            "blackhole/reshard.toml",
+            "device = \"blackhole\"",
+            "device = \"blackhol\"",
+        ),
+    ] {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replacen(old, new, 1);
+        std::fs::write(&path, text).unwrap();
+    }
+    let errors = load_dir(dir.path()).unwrap_err();
+    assert_eq!(errors.0.len(), 2, "{errors}");
+    assert!(errors.to_string().starts_with("2 invalid model specs:"));
+}
