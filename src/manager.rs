@@ -67,7 +67,11 @@ impl<'a> Query<'a> {
     pub const fn named(name: &'a str, inputs: &'a [TensorParams]) -> Self {
         Query {
             op: OpKey::Name(name),
-            ..Query::new(Op::ALL[0], inputs)
+            version: Version::Latest,
+            params: &[],
+            inputs,
+            output: None,
+            grid: None,
         }
     }
 
@@ -216,9 +220,12 @@ impl PerfModels {
     /// Every op, latest versions, default card, no fallback. Ops without a model on `device`
     /// answer [`Error::NoModelForDevice`].
     pub fn new(device: Device) -> Self {
-        PerfModels::builder(device)
-            .build()
-            .unwrap_or_else(|_| unreachable!("the default card belongs to its device"))
+        PerfModels {
+            hw: Hardware::of(device.default_card()),
+            loaded: [true; Op::COUNT],
+            pins: [None; Op::COUNT],
+            fallback: false,
+        }
     }
 
     /// Starts a manager with choices.
