@@ -1,0 +1,3 @@
+//! `ttperf`: the command-line front of ttnn-op-perf-models.
+
+fn main() {}
