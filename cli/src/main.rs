@@ -1,3 +1,79 @@
 //! `ttperf`: the command-line front of ttnn-op-perf-models.
+//!
+//! Exit codes: 0 success; 2 bad command line (clap); 3 a file cannot be read or written;
+//! 4 a file's content is unusable (CSV without the needed columns, invalid workload JSON);
+//! 5 unknown device, op or version; 6 a query failed (`predict`, or `estimate` with failures).
 
-fn main() {}
+mod estimate;
+mod eval;
+mod list;
+mod predict;
+mod tensor_spec;
+mod workload;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "ttperf", version, about = "Predict TTNN op durations on Tenstorrent devices", long_about = None)]
+#[command(after_help = "Exit codes: 0 ok, 2 bad arguments, 3 unreadable or unwritable file, \
+4 unusable file content, 5 unknown device/op/version, 6 failed query")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List devices, cards, ops, OP CODE aliases and model versions with their measured error.
+    List(list::Args),
+    /// Predict one op from its params and tensors.
+    Predict(predict::Args),
+    /// Estimate every op of a JSON workload and the total.
+    Estimate(estimate::Args),
+    /// Compare predictions with the measured durations of tt-metal profiler traces.
+    Eval(eval::Args),
+}
+
+/// A failure with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    /// A file cannot be read or written (exit 3).
+    pub fn io(error: impl Into<anyhow::Error>) -> Self {
+        Failure { code: 3, error: error.into() }
+    }
+    /// A file's content is unusable (exit 4).
+    pub fn data(error: impl Into<anyhow::Error>) -> Self {
+        Failure { code: 4, error: error.into() }
+    }
+    /// Unknown device, op or version (exit 5).
+    pub fn unknown(error: impl Into<anyhow::Error>) -> Self {
+        Failure { code: 5, error: error.into() }
+    }
+    /// A query failed (exit 6).
+    pub fn query(error: impl Into<anyhow::Error>) -> Self {
+        Failure { code: 6, error: error.into() }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List(args) => list::run(args),
+        Command::Predict(args) => predict::run(args),
+        Command::Estimate(args) => estimate::run(args),
+        Command::Eval(args) => eval::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("ttperf: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}

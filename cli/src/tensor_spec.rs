@@ -1,0 +1,1 @@
+//! Compact tensor syntax (not yet written).

@@ -1,0 +1,1 @@
+//! JSON workloads (not yet written).
