@@ -43,6 +43,8 @@ pub mod model;
 pub mod op;
 pub mod params;
 pub mod tensor;
+#[cfg(feature = "trace")]
+pub mod trace;
 
 pub use device::{Card, CoreGrid, Device, Hardware, MathFidelity};
 pub use error::{Error, Name, Operand, ParamProblem, TensorProblem};

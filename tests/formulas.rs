@@ -378,3 +378,50 @@ fn a_smaller_grid_is_slower() {
     assert_close(full.breakdown.compute_ns, 32.0 * 2048.0 / 1.35, "130 cores");
     assert_close(sub.breakdown.compute_ns, 205.0 * 2048.0 / 1.35, "20 cores");
 }
+
+#[test]
+fn binary_with_a_scalar_reads_one_tensor() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 256, 256])]; // 64 tiles, one per core
+    let params = [enum_param("binary_op", "add")];
+    let e = models
+        .query(
+            &Query::new(Op::EltwiseBinary, &inputs)
+                .params(&params)
+                .version(1),
+        )
+        .unwrap();
+    assert_close(
+        e.breakdown.compute_ns,
+        64.0 + 16.0,
+        "FPU tile + scalar fill",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        2.0 * 64.0 * 2048.0 / WH_DRAM,
+        "a and out only",
+    );
+}
+
+#[test]
+fn one_matrix_serves_every_batch() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 64, 64]), dram(&[1, 4, 64, 64])];
+    let params = [enum_param("program_config", "mcast_2d")];
+    let e = models
+        .query(&Query::new(Op::Matmul, &inputs).params(&params).version(1))
+        .unwrap();
+    // 4 batches of 2x2 output tiles: 8 tile rows over 8 core rows, 2 columns over 8: one
+    // output tile per core, 2 products at HiFi4.
+    assert_close(
+        e.breakdown.compute_ns,
+        2.0 * 64.0,
+        "one output tile, Kt = 2",
+    );
+    // a (4 tiles) is read for each of the 4 batches, b (16 tiles) once, out 16 tiles.
+    assert_close(
+        e.breakdown.dram_ns,
+        (16.0 + 16.0 + 16.0) * 2048.0 / WH_DRAM,
+        "bytes",
+    );
+}

@@ -1,10 +1,410 @@
-//! `ttperf eval` (not yet written).
+//! `ttperf eval`: predictions against the measured durations of tt-metal profiler traces,
+//! beside the trace's own `PM IDEAL [ns]` estimate.
+//!
+//! APE = |predicted - measured| / measured. `--format json` prints exactly one JSON object
+//! (the summary contract in the README); `table` prints per-op and overall summaries; `csv`
+//! prints one line per row.
 
 use crate::Failure;
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use ttnn_op_perf_models::trace::{TraceError, read_trace_file};
+use ttnn_op_perf_models::{Device, Error, PerfModels, Source, Version};
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// tt-metal `ops_perf_results` CSV files.
+    #[arg(required = true)]
+    traces: Vec<PathBuf>,
+    /// Device of rows whose `DEVICE ARCH` is empty.
+    #[arg(long)]
+    device: Option<String>,
+    /// Model version: a number, or `latest`.
+    #[arg(long, default_value = "latest", value_parser = parse_version)]
+    version: Version,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Also write a log-log predicted-vs-measured scatter plot, coloured by op (SVG).
+    #[arg(long)]
+    plot: Option<PathBuf>,
+}
 
-pub fn run(_args: Args) -> Result<(), Failure> {
-    Err(Failure::data(anyhow::anyhow!("not yet written")))
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+fn parse_version(s: &str) -> Result<Version, String> {
+    match s {
+        "latest" => Ok(Version::Latest),
+        n => n
+            .parse()
+            .map(Version::Exact)
+            .map_err(|_| format!("`{n}` is neither a version number nor `latest`")),
+    }
+}
+
+/// The outcome of one measured row.
+pub struct RowResult {
+    pub file: String,
+    pub line: u64,
+    pub op_code: String,
+    pub measured: f64,
+    pub baseline: Option<f64>,
+    pub outcome: Outcome,
+}
+
+pub enum Outcome {
+    /// The op's own model answered.
+    Model { id: String, predicted: f64 },
+    /// Only the generic fallback answered.
+    Fallback { predicted: f64 },
+    /// The query failed.
+    Failed { reason: String },
+}
+
+impl RowResult {
+    fn predicted(&self) -> Option<f64> {
+        match self.outcome {
+            Outcome::Model { predicted, .. } | Outcome::Fallback { predicted } => Some(predicted),
+            Outcome::Failed { .. } => None,
+        }
+    }
+
+    fn model_ape(&self) -> Option<f64> {
+        match self.outcome {
+            Outcome::Model { predicted, .. } => Some(ape(predicted, self.measured)),
+            _ => None,
+        }
+    }
+
+    /// The baseline's APE, on rows the model answered (so both are measured on the same rows).
+    fn baseline_ape(&self) -> Option<f64> {
+        self.model_ape()?;
+        self.baseline
+            .filter(|b| *b > 0.0)
+            .map(|b| ape(b, self.measured))
+    }
+}
+
+fn ape(predicted: f64, measured: f64) -> f64 {
+    (predicted - measured).abs() / measured
+}
+
+/// A grouping key for a failed query: the error without row-specific numbers.
+fn reason(e: &Error) -> String {
+    match e {
+        Error::ModeNotModeled { op, what } => format!("{op}: {what} is not modeled"),
+        Error::MissingParam { op, param } => format!("{op}: missing param {}", param.key),
+        Error::UnknownParam { op, key } => format!("{op}: unknown param {key}"),
+        Error::InvalidParam { op, param, .. } => format!("{op}: invalid param {}", param.key),
+        Error::InvalidTensor {
+            operand, problem, ..
+        } => {
+            let kind = format!("{problem:?}");
+            let kind = kind.split([' ', '{', '(']).next().unwrap_or("");
+            format!("invalid tensor: {operand}: {kind}")
+        }
+        other => other.to_string(),
+    }
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let default_device = args
+        .device
+        .as_deref()
+        .map(Device::from_name)
+        .transpose()
+        .map_err(Failure::unknown)?;
+    let mut results = Vec::new();
+    let mut malformed = 0usize;
+    let mut signposts = 0usize;
+    let mut managers: HashMap<Device, PerfModels> = HashMap::new();
+    for path in &args.traces {
+        let trace = read_trace_file(path, default_device).map_err(|e| match e {
+            TraceError::Io(_) => Failure::io(anyhow::anyhow!("{}: {e}", path.display())),
+            _ => Failure::data(anyhow::anyhow!("{}: {e}", path.display())),
+        })?;
+        let file = path.display().to_string();
+        for m in &trace.malformed {
+            eprintln!("{file}:{}: skipped: {}", m.line, m.reason);
+        }
+        malformed += trace.malformed.len();
+        signposts += trace.signposts;
+        let measured: Vec<_> = trace
+            .rows
+            .iter()
+            .filter(|r| r.measured_ns.is_some_and(|m| m > 0.0))
+            .collect();
+        let bar = progress(measured.len() as u64, &file);
+        for row in measured {
+            if !managers.contains_key(&row.device) {
+                let models = PerfModels::builder(row.device).fallback(true).build();
+                managers.insert(row.device, models.map_err(Failure::unknown)?);
+            }
+            let models = &managers[&row.device];
+            let params = row.op_params();
+            let mut query = row.query(&params);
+            query.version = args.version;
+            let outcome = match models.query(&query) {
+                Ok(e) => match e.source {
+                    Source::Model(id) => Outcome::Model {
+                        id: id.to_string(),
+                        predicted: e.duration_ns,
+                    },
+                    Source::Fallback { .. } => Outcome::Fallback {
+                        predicted: e.duration_ns,
+                    },
+                },
+                Err(e) => Outcome::Failed { reason: reason(&e) },
+            };
+            results.push(RowResult {
+                file: file.clone(),
+                line: row.line,
+                op_code: row.op_code.clone(),
+                measured: row.measured_ns.unwrap_or(0.0),
+                baseline: row.baseline_ns,
+                outcome,
+            });
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+    }
+    let summary = summarize(&args.traces, &results, malformed, signposts);
+    match args.format {
+        Format::Json => println!("{summary}"),
+        Format::Table => print_table(&summary),
+        Format::Csv => print_csv(&results).map_err(Failure::io)?,
+    }
+    if let Some(path) = &args.plot {
+        crate::plot::scatter(path, &results)
+            .map_err(|e| Failure::io(anyhow::anyhow!("{}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+fn progress(len: u64, file: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} rows") {
+        bar.set_style(style);
+    }
+    bar.set_message(file.to_string());
+    bar
+}
+
+/// Median of a non-empty slice (sorted in place).
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+/// Nearest-rank 90th percentile.
+fn p90(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let rank = (0.9 * v.len() as f64).ceil() as usize;
+    Some(v[rank.clamp(1, v.len()) - 1])
+}
+
+fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts: usize) -> Value {
+    let modeled: Vec<&RowResult> = rows.iter().filter(|r| r.model_ape().is_some()).collect();
+    let mut apes: Vec<f64> = modeled.iter().filter_map(|r| r.model_ape()).collect();
+    let mut baseline: Vec<f64> = rows.iter().filter_map(RowResult::baseline_ape).collect();
+    let total_measured: f64 = rows.iter().map(|r| r.measured).sum();
+    let modeled_measured: f64 = modeled.iter().map(|r| r.measured).sum();
+    let modeled_predicted: f64 = modeled.iter().filter_map(|r| r.predicted()).sum();
+    let mut failures: BTreeMap<String, usize> = BTreeMap::new();
+    for r in rows {
+        if let Outcome::Failed { reason } = &r.outcome {
+            *failures.entry(reason.clone()).or_default() += 1;
+        }
+    }
+    let mut by_op: BTreeMap<&str, Vec<&RowResult>> = BTreeMap::new();
+    for r in rows {
+        by_op.entry(&r.op_code).or_default().push(r);
+    }
+    let by_op: serde_json::Map<String, Value> = by_op
+        .into_iter()
+        .map(|(op, rs)| {
+            let mut ape: Vec<f64> = rs.iter().filter_map(|r| r.model_ape()).collect();
+            let mut base: Vec<f64> = rs.iter().filter_map(|r| r.baseline_ape()).collect();
+            let mut models: BTreeMap<&str, usize> = BTreeMap::new();
+            for r in &rs {
+                if let Outcome::Model { id, .. } = &r.outcome {
+                    *models.entry(id).or_default() += 1;
+                }
+            }
+            let model = models.iter().max_by_key(|(_, n)| **n).map(|(id, _)| *id);
+            let count = |f: fn(&Outcome) -> bool| rs.iter().filter(|r| f(&r.outcome)).count();
+            (
+                op.to_string(),
+                json!({
+                    "rows": rs.len(),
+                    "model": model,
+                    "modeled_rows": ape.len(),
+                    "fallback_rows": count(|o| matches!(o, Outcome::Fallback { .. })),
+                    "failed_rows": count(|o| matches!(o, Outcome::Failed { .. })),
+                    "measured_ns": rs.iter().map(|r| r.measured).sum::<f64>(),
+                    "median_ape": median(&mut ape),
+                    "p90_ape": p90(&mut ape),
+                    "baseline_median_ape": median(&mut base),
+                }),
+            )
+        })
+        .collect();
+    let fraction = |num: f64, den: f64| if den > 0.0 { Some(num / den) } else { None };
+    let mape = fraction(apes.iter().sum(), apes.len() as f64);
+    json!({
+        "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+        "rows": rows.len(),
+        "modeled_rows": modeled.len(),
+        "fallback_rows": rows.iter().filter(|r| matches!(r.outcome, Outcome::Fallback { .. })).count(),
+        "failed_rows": rows.iter().filter(|r| matches!(r.outcome, Outcome::Failed { .. })).count(),
+        "malformed_rows": malformed,
+        "signposts": signposts,
+        "coverage_time_fraction": fraction(modeled_measured, total_measured),
+        "median_ape": median(&mut apes),
+        "p90_ape": p90(&mut apes),
+        "mape": mape,
+        "total_time_error": fraction((modeled_predicted - modeled_measured).abs(), modeled_measured),
+        "baseline_median_ape": median(&mut baseline),
+        "by_op": by_op,
+        "failures": failures,
+    })
+}
+
+fn pct(v: &Value) -> String {
+    v.as_f64()
+        .map_or("-".into(), |x| format!("{:.1}%", 100.0 * x))
+}
+
+fn print_table(s: &Value) {
+    println!(
+        "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10}  model",
+        "OP CODE", "rows", "modeled", "median", "p90", "PM IDEAL"
+    );
+    if let Some(by_op) = s["by_op"].as_object() {
+        let mut ops: Vec<_> = by_op.iter().collect();
+        ops.sort_by(|a, b| {
+            b.1["measured_ns"]
+                .as_f64()
+                .unwrap_or(0.0)
+                .total_cmp(&a.1["measured_ns"].as_f64().unwrap_or(0.0))
+        });
+        for (op, o) in ops {
+            let model = o["model"]
+                .as_str()
+                .unwrap_or(if o["fallback_rows"].as_u64() > Some(0) {
+                    "fallback"
+                } else {
+                    "-"
+                });
+            println!(
+                "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10}  {model}",
+                op,
+                o["rows"],
+                o["modeled_rows"],
+                pct(&o["median_ape"]),
+                pct(&o["p90_ape"]),
+                pct(&o["baseline_median_ape"]),
+            );
+        }
+    }
+    println!();
+    println!(
+        "rows {}: modeled {}, fallback {}, failed {}, malformed {}; modeled rows cover {} of measured time",
+        s["rows"],
+        s["modeled_rows"],
+        s["fallback_rows"],
+        s["failed_rows"],
+        s["malformed_rows"],
+        pct(&s["coverage_time_fraction"])
+    );
+    println!(
+        "modeled rows: median APE {}, p90 {}, mean {}, total time error {}; PM IDEAL median APE {}",
+        pct(&s["median_ape"]),
+        pct(&s["p90_ape"]),
+        pct(&s["mape"]),
+        pct(&s["total_time_error"]),
+        pct(&s["baseline_median_ape"])
+    );
+    if let Some(f) = s["failures"].as_object().filter(|f| !f.is_empty()) {
+        println!("failures:");
+        for (reason, n) in f {
+            println!("  {n:>6}  {reason}");
+        }
+    }
+}
+
+fn print_csv(rows: &[RowResult]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "file,line,op_code,model,predicted_ns,measured_ns,ape,baseline_ns,baseline_ape,error"
+    )?;
+    for r in rows {
+        let (model, error) = match &r.outcome {
+            Outcome::Model { id, .. } => (id.as_str(), ""),
+            Outcome::Fallback { .. } => ("fallback", ""),
+            Outcome::Failed { reason } => ("", reason.as_str()),
+        };
+        let opt = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x}"));
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},\"{}\"",
+            r.file,
+            r.line,
+            r.op_code,
+            model,
+            opt(r.predicted()),
+            r.measured,
+            opt(r.predicted().map(|p| ape(p, r.measured))),
+            opt(r.baseline),
+            opt(r.baseline.filter(|b| *b > 0.0).map(|b| ape(b, r.measured))),
+            error.replace('"', "'"),
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
+        let mut v: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(p90(&mut v), Some(9.0));
+        assert_eq!(p90(&mut [5.0]), Some(5.0));
+    }
+
+    #[test]
+    fn versions_parse() {
+        assert_eq!(parse_version("latest"), Ok(Version::Latest));
+        assert_eq!(parse_version("2"), Ok(Version::Exact(2)));
+        assert!(parse_version("v2").is_err());
+    }
 }

@@ -7,6 +7,7 @@
 mod estimate;
 mod eval;
 mod list;
+mod plot;
 mod predict;
 mod tensor_spec;
 mod workload;
@@ -16,8 +17,10 @@ use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(name = "ttperf", version, about = "Predict TTNN op durations on Tenstorrent devices", long_about = None)]
-#[command(after_help = "Exit codes: 0 ok, 2 bad arguments, 3 unreadable or unwritable file, \
-4 unusable file content, 5 unknown device/op/version, 6 failed query")]
+#[command(
+    after_help = "Exit codes: 0 ok, 2 bad arguments, 3 unreadable or unwritable file, \
+4 unusable file content, 5 unknown device/op/version, 6 failed query"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,19 +48,31 @@ pub struct Failure {
 impl Failure {
     /// A file cannot be read or written (exit 3).
     pub fn io(error: impl Into<anyhow::Error>) -> Self {
-        Failure { code: 3, error: error.into() }
+        Failure {
+            code: 3,
+            error: error.into(),
+        }
     }
     /// A file's content is unusable (exit 4).
     pub fn data(error: impl Into<anyhow::Error>) -> Self {
-        Failure { code: 4, error: error.into() }
+        Failure {
+            code: 4,
+            error: error.into(),
+        }
     }
     /// Unknown device, op or version (exit 5).
     pub fn unknown(error: impl Into<anyhow::Error>) -> Self {
-        Failure { code: 5, error: error.into() }
+        Failure {
+            code: 5,
+            error: error.into(),
+        }
     }
     /// A query failed (exit 6).
     pub fn query(error: impl Into<anyhow::Error>) -> Self {
-        Failure { code: 6, error: error.into() }
+        Failure {
+            code: 6,
+            error: error.into(),
+        }
     }
 }
 

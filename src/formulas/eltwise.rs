@@ -13,7 +13,7 @@
 //!     function and `transcendental_tile_cycles` for the others;
 //!   - binary: `fpu_tile_cycles` times the fidelity phases for `mul` (1 for `add`, `sub`),
 //!     `sfpu_tile_cycles` for every other op, plus `bcast_tile_cycles` when an input is
-//!     broadcast.
+//!     broadcast or the second operand is a scalar (one input).
 //! * **DRAM**: every DRAM-resident input read once and the output written once.
 //! * **NoC**: per tile of the busiest core, one page in from each interleaved input and one
 //!   out to an interleaved output, tile-sized; L1-sharded tensors are local and cost nothing.
@@ -161,13 +161,23 @@ pub(crate) fn binary_cost(
     p: &EltwiseBinaryRooflineParams,
     cx: &Ctx<'_>,
 ) -> Result<Breakdown, Error> {
-    let (a, b) = (&cx.inputs[0], &cx.inputs[1]);
-    let (dims, rank, broadcast) = broadcast(a, b).ok_or(cx.tensor_error(
-        Operand::Input(1),
-        TensorProblem::ShapeMismatch {
-            with: Operand::Input(0),
-        },
-    ))?;
+    let a = &cx.inputs[0];
+    // Without a second tensor the other operand is a scalar, filled like a broadcast tile.
+    let b = cx.inputs.get(1);
+    let (dims, rank, broadcast) = match b {
+        Some(b) => broadcast(a, b).ok_or(cx.tensor_error(
+            Operand::Input(1),
+            TensorProblem::ShapeMismatch {
+                with: Operand::Input(0),
+            },
+        ))?,
+        None => {
+            let mut dims = [1u32; MAX_RANK];
+            let d = a.shape.dims();
+            dims[..d.len()].copy_from_slice(d);
+            (dims, d.len(), true)
+        }
+    };
     let out_shape = crate::tensor::Shape::new(&dims[..rank]);
     let out = cx.output.copied().unwrap_or(TensorParams {
         shape: out_shape,
@@ -207,13 +217,14 @@ pub(crate) fn binary_cost(
     if broadcast {
         tile_cycles += p.bcast_tile_cycles;
     }
-    let per_core = busiest_core_tiles(cx, out_tiles, sharded_memory(&[&out, a, b]));
-    let tensors = [a, b, &out];
-    let per_tile_noc = noc_bytes_per_tile(cx, &tensors);
+    let all = [&out, a, b.unwrap_or(a)];
+    let tensors = &all[..2 + b.is_some() as usize];
+    let per_core = busiest_core_tiles(cx, out_tiles, sharded_memory(tensors));
+    let per_tile_noc = noc_bytes_per_tile(cx, tensors);
     Ok(Breakdown {
         overhead_ns: cx.overhead_ns(p.overhead_ns),
         compute_ns: cx.cycles_to_ns(per_core as f64 * tile_cycles),
-        dram_ns: cx.dram_ns(dram_bytes(cx, &tensors)?, p.dram_efficiency),
+        dram_ns: cx.dram_ns(dram_bytes(cx, tensors)?, p.dram_efficiency),
         noc_ns: cx.noc_ns(
             mul(per_core, per_tile_noc, "eltwise bytes")?,
             a.tile_bytes(cx.hw).unwrap_or(0),

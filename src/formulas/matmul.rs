@@ -1,7 +1,8 @@
 //! `matmul_roofline`: matrix product on the matrix engine.
 //!
 //! What it counts, for `a [..., M, K] @ b [..., K, N]` in tiles (`Mt = batch * M / 32`,
-//! `Kt`, `Nt`):
+//! `Kt`, `Nt`; the batch dims of `a` and `b` agree, or one side has a single matrix that every
+//! batch of the other uses):
 //!
 //! * **Work split** by program config over the query's grid (`gx` x `gy` cores):
 //!   - `mcast_2d`: output blocks of `ceil(Mt / gy)` x `ceil(Nt / gx)` tiles; `a` is multicast
@@ -143,9 +144,11 @@ pub(crate) fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, 
             with: Operand::Input(0),
         },
     );
-    if kt != kt_b || (batch_b != 1 && batch_b != batch_a) {
+    // Batches must agree, or one side has a single matrix that every batch of the other uses.
+    if kt != kt_b || (batch_a != batch_b && batch_a != 1 && batch_b != 1) {
         return Err(mismatch);
     }
+    let batch = batch_a.max(batch_b);
     if let Some(bias) = cx.inputs.get(2) {
         if bias.shape.dim_from_end(0) != b.shape.dim_from_end(if transpose_b { 1 } else { 0 }) {
             return Err(cx.tensor_error(
@@ -170,7 +173,7 @@ pub(crate) fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, 
     let fidelity = MathFidelity::from_name(cx.params.get_enum(keys::MATH_FIDELITY))
         .ok_or_else(|| cx.not_modeled("this math fidelity"))?;
 
-    let mt_all = mul(batch_a, mt, "matmul tiles")?;
+    let mt_all = mul(batch, mt, "matmul tiles")?;
     let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
     let s =
         split(config, mt_all, nt, gx, gy).ok_or_else(|| cx.not_modeled("this program config"))?;
@@ -193,22 +196,26 @@ pub(crate) fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, 
     // Output tiles have the rows of `a`'s tiles.
     let out_tile = hw.tile_bytes(out_dtype) as u64 * a_rows as u64 / 32;
     let out_memory = cx.output.map_or(a.memory, |o| o.memory);
-    let a_bytes = mul(mt_all * kt, a_tile, "matmul bytes")?;
+    let a_bytes = mul(batch_a * mt * kt, a_tile, "matmul bytes")?;
     let b_bytes = mul(
         mul(batch_b, kt * nt, "matmul bytes")?,
         b_tile,
         "matmul bytes",
     )?;
     let out_bytes = mul(mul(mt_all, nt, "matmul bytes")?, out_tile, "matmul bytes")?;
+    // A single `a` serving every batch of `b` is read once per batch; one matrix of `b` is
+    // what a row block of the output reads.
+    let a_per_batch = mul(a_bytes, batch / batch_a, "matmul bytes")?;
+    let b_matrix = b_bytes / batch_b;
     let (a_reads, b_reads) = match s.reads {
-        Reads::Once => (a_bytes, b_bytes),
+        Reads::Once => (a_per_batch, b_bytes),
         Reads::PerBlock => (
-            mul(a_bytes, ceil_div(nt, s.per_core_n), "matmul bytes")?,
-            mul(b_bytes, ceil_div(mt_all, s.per_core_m), "matmul bytes")?,
+            mul(a_per_batch, ceil_div(nt, s.per_core_n), "matmul bytes")?,
+            mul(b_matrix, ceil_div(mt_all, s.per_core_m), "matmul bytes")?,
         ),
         Reads::PerTile => (
-            mul(a_bytes, nt, "matmul bytes")?,
-            mul(b_bytes, ceil_div(mt_all, batch_b), "matmul bytes")?,
+            mul(a_per_batch, nt, "matmul bytes")?,
+            mul(b_matrix, mt_all, "matmul bytes")?,
         ),
     };
     let bias_bytes = match cx.inputs.get(2) {

@@ -1,0 +1,87 @@
+//! The log-log predicted-vs-measured scatter plot of `ttperf eval --plot`.
+
+use crate::eval::{Outcome, RowResult};
+use plotters::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Writes an SVG: one point per modeled row (filled) or fallback row (hollow), coloured by
+/// OP CODE, with the y = x diagonal and the ±25% band.
+pub fn scatter(path: &Path, rows: &[RowResult]) -> anyhow::Result<()> {
+    let points: Vec<(&str, f64, f64, bool)> = rows
+        .iter()
+        .filter_map(|r| match r.outcome {
+            Outcome::Model { predicted, .. } => {
+                Some((r.op_code.as_str(), r.measured, predicted, true))
+            }
+            Outcome::Fallback { predicted } => {
+                Some((r.op_code.as_str(), r.measured, predicted, false))
+            }
+            Outcome::Failed { .. } => None,
+        })
+        .filter(|(_, m, p, _)| *m > 0.0 && *p > 0.0)
+        .collect();
+    let (lo, hi) = points
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), (_, m, p, _)| {
+            (lo.min(m.min(*p)), hi.max(m.max(*p)))
+        });
+    let (lo, hi) = if points.is_empty() {
+        (1.0, 10.0)
+    } else {
+        (lo / 1.5, hi * 1.5)
+    };
+
+    let root = SVGBackend::new(path, (1000, 800)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            "predicted vs measured device kernel duration",
+            ("sans-serif", 22),
+        )
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(70)
+        .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())?;
+    chart
+        .configure_mesh()
+        .x_desc("measured [ns]")
+        .y_desc("predicted [ns]")
+        .draw()?;
+    for (factor, style) in [
+        (1.0, BLACK.stroke_width(1)),
+        (1.25, BLACK.mix(0.3).stroke_width(1)),
+        (0.75, BLACK.mix(0.3).stroke_width(1)),
+    ] {
+        chart.draw_series(LineSeries::new(
+            [(lo, lo * factor), (hi, hi * factor)],
+            style,
+        ))?;
+    }
+    let mut ops: BTreeMap<&str, Vec<(f64, f64, bool)>> = BTreeMap::new();
+    for (op, m, p, modeled) in points {
+        ops.entry(op).or_default().push((m, p, modeled));
+    }
+    for (i, (op, pts)) in ops.iter().enumerate() {
+        let color = Palette99::pick(i).to_rgba();
+        chart
+            .draw_series(pts.iter().map(|&(m, p, modeled)| {
+                let style = if modeled {
+                    color.filled()
+                } else {
+                    color.stroke_width(1)
+                };
+                Circle::new((m, p), 3, style)
+            }))?
+            .label(*op)
+            .legend(move |(x, y)| Circle::new((x, y), 4, color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}

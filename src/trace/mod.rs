@@ -1,0 +1,9 @@
+//! Reading tt-metal profiler traces (`ops_perf_results` CSV) into queries (feature `trace`).
+
+pub mod attributes;
+mod reader;
+
+pub use reader::{
+    Malformed, REQUIRED_COLUMNS, Trace, TraceError, TraceParam, TraceRow, read_trace,
+    read_trace_file,
+};

@@ -1,0 +1,650 @@
+//! tt-metal `ops_perf_results` CSV -> [`TraceRow`]s that become queries.
+//!
+//! What each column becomes:
+//!
+//! * `OP CODE` -> the op, through the phf alias map (unknown codes stay names, for the
+//!   fallback); `OP TYPE` other than `tt_dnn_device` -> skipped (`signpost` rows counted apart).
+//! * `DEVICE ARCH` -> the device, or the caller's default when the cell is empty.
+//! * `INPUT_i_*` / `OUTPUT_0_*` -> [`TensorParams`]: `W,Z,Y,X` dims as `padded[logical]`,
+//!   `TILE` (32x32; the output takes `output_tile` from the attributes) or `ROW_MAJOR`, the
+//!   dtype, and `DEV_n_<BUFFER>_<LAYOUT>` memory. Shard specs come from the attributes
+//!   (`output_mem_config`, `memory_config`, `shard_spec`, ...) for the output; a sharded
+//!   tensor without one in the attributes takes the output's when the shapes agree, else an
+//!   even split over the op's cores (marked in [`TraceRow::inferred_shards`]).
+//! * `AVAILABLE WORKER CORE COUNT` (or the matmul program config's grid, or `worker_grid`) ->
+//!   the core grid, as the most square `x >= y` rectangle of that many cores.
+//! * A trailing input beyond the op's inputs that is the output (same shape and memory
+//!   layout) is a preallocated output tensor and is dropped.
+//! * `ATTRIBUTES` and `MATH FIDELITY` -> the op params the op's schema declares.
+//! * `DEVICE KERNEL DURATION [ns]` -> the measured duration; `PM IDEAL [ns]` -> tt-metal's
+//!   own estimate, the baseline.
+//!
+//! A row that cannot be read is reported with its line and reason; the rest are still read.
+
+use super::attributes::{Attr, parse_attributes};
+use crate::device::{CoreGrid, Device};
+use crate::manager::Query;
+use crate::op::Op;
+use crate::params::{OpParam, ParamValue};
+use crate::tensor::{
+    BufferType, CoreRange, DType, Layout, MemoryConfig, MemoryLayout, Shape, ShardOrientation,
+    ShardSpec, TensorParams,
+};
+use std::collections::HashMap;
+use std::fmt;
+use std::format;
+use std::prelude::rust_2024::*;
+
+/// Columns a trace must have.
+pub const REQUIRED_COLUMNS: [&str; 3] = [
+    "OP CODE",
+    "DEVICE KERNEL DURATION [ns]",
+    "INPUT_0_X_PAD[LOGICAL]",
+];
+
+/// An op param read from a trace.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TraceParam {
+    Int(i64),
+    Bool(bool),
+    Enum(String),
+}
+
+/// One device-op row of a trace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceRow {
+    /// Line in the file (the header is line 1).
+    pub line: u64,
+    pub op_code: String,
+    pub device: Device,
+    pub params: Vec<(&'static str, TraceParam)>,
+    pub inputs: Vec<TensorParams>,
+    pub output: Option<TensorParams>,
+    pub grid: Option<CoreGrid>,
+    /// `DEVICE KERNEL DURATION [ns]`.
+    pub measured_ns: Option<f64>,
+    /// `PM IDEAL [ns]`, tt-metal's built-in estimate.
+    pub baseline_ns: Option<f64>,
+    /// Some sharded tensor's shard spec was not in the trace and was inferred.
+    pub inferred_shards: bool,
+}
+
+impl TraceRow {
+    /// The row's params as query params (borrowing from the row).
+    pub fn op_params(&self) -> Vec<OpParam<'_>> {
+        self.params
+            .iter()
+            .map(|(key, value)| {
+                let value = match value {
+                    TraceParam::Int(i) => ParamValue::Int(*i),
+                    TraceParam::Bool(b) => ParamValue::Bool(*b),
+                    TraceParam::Enum(s) => ParamValue::Enum(s),
+                };
+                OpParam::new(key, value)
+            })
+            .collect()
+    }
+
+    /// The row as a query by OP CODE, with `params` from [`TraceRow::op_params`].
+    pub fn query<'a>(&'a self, params: &'a [OpParam<'a>]) -> Query<'a> {
+        let mut q = Query::named(&self.op_code, &self.inputs).params(params);
+        if let Some(o) = &self.output {
+            q = q.output(o);
+        }
+        if let Some(g) = self.grid {
+            q = q.grid(g);
+        }
+        q
+    }
+}
+
+/// A row that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// A read trace.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trace {
+    pub rows: Vec<TraceRow>,
+    /// `signpost` marker rows skipped.
+    pub signposts: usize,
+    /// Rows of other op types (host ops) skipped.
+    pub non_device: usize,
+    pub malformed: Vec<Malformed>,
+}
+
+/// Why a trace could not be read at all.
+#[derive(Debug)]
+pub enum TraceError {
+    /// The file could not be read.
+    Io(std::io::Error),
+    /// The CSV header could not be read.
+    Csv(csv::Error),
+    /// The header lacks columns every trace needs.
+    MissingColumns(Vec<&'static str>),
+}
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TraceError::Io(e) => write!(f, "cannot read the trace: {e}"),
+            TraceError::Csv(e) => write!(f, "not a CSV trace: {e}"),
+            TraceError::MissingColumns(c) => write!(
+                f,
+                "not a tt-metal ops_perf_results trace: missing column(s) {}",
+                c.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TraceError {}
+
+/// Reads a trace file; `default_device` serves rows whose `DEVICE ARCH` is empty.
+pub fn read_trace_file(
+    path: &std::path::Path,
+    default_device: Option<Device>,
+) -> Result<Trace, TraceError> {
+    let file = std::fs::File::open(path).map_err(TraceError::Io)?;
+    read_trace(std::io::BufReader::new(file), default_device)
+}
+
+/// Reads a trace from any reader; `default_device` serves rows whose `DEVICE ARCH` is empty.
+pub fn read_trace(
+    input: impl std::io::Read,
+    default_device: Option<Device>,
+) -> Result<Trace, TraceError> {
+    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let headers = csv.headers().map_err(TraceError::Csv)?.clone();
+    let columns: HashMap<&str, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim(), i))
+        .collect();
+    let missing: Vec<&'static str> = REQUIRED_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !columns.contains_key(c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(TraceError::MissingColumns(missing));
+    }
+    let mut trace = Trace::default();
+    for (i, record) in csv.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                trace.malformed.push(Malformed {
+                    line,
+                    reason: format!("unreadable CSV record: {e}"),
+                });
+                continue;
+            }
+        };
+        let row = Row {
+            columns: &columns,
+            record: &record,
+        };
+        match row.get("OP TYPE") {
+            "signpost" => trace.signposts += 1,
+            "" | "tt_dnn_device" => match read_row(&row, line, default_device) {
+                Ok(r) => trace.rows.push(r),
+                Err(reason) => trace.malformed.push(Malformed { line, reason }),
+            },
+            _ => trace.non_device += 1,
+        }
+    }
+    Ok(trace)
+}
+
+/// The parsed `ATTRIBUTES` cell.
+struct Attrs(Vec<(String, Attr)>);
+
+impl Attrs {
+    fn get(&self, key: &str) -> Option<&Attr> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+struct Row<'a> {
+    columns: &'a HashMap<&'a str, usize>,
+    record: &'a csv::StringRecord,
+}
+
+impl Row<'_> {
+    /// The trimmed cell of `column`; empty when the column or cell is absent.
+    fn get(&self, column: &str) -> &str {
+        self.columns
+            .get(column)
+            .and_then(|&i| self.record.get(i))
+            .map_or("", str::trim)
+    }
+
+    fn number(&self, column: &str) -> Result<Option<f64>, String> {
+        match self.get(column) {
+            "" => Ok(None),
+            s => s
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .map(Some)
+                .ok_or_else(|| format!("{column}: `{s}` is not a number")),
+        }
+    }
+}
+
+fn read_row(row: &Row<'_>, line: u64, default_device: Option<Device>) -> Result<TraceRow, String> {
+    let op_code = row.get("OP CODE");
+    if op_code.is_empty() {
+        return Err("empty OP CODE".into());
+    }
+    let device = match row.get("DEVICE ARCH") {
+        "" => default_device.ok_or("empty DEVICE ARCH and no default device given")?,
+        arch => Device::from_name(arch).map_err(|e| e.to_string())?,
+    };
+    let attrs =
+        Attrs(parse_attributes(row.get("ATTRIBUTES")).map_err(|e| format!("ATTRIBUTES: {e}"))?);
+    let attr = |key: &str| attrs.get(key);
+    let hw = device.hardware();
+    let grid = grid_of(row, &attrs, hw.full_grid)?;
+    let cores = match row.number("CORE COUNT")? {
+        Some(n) if n >= 1.0 => n as u32,
+        _ => grid.map_or(hw.compute_grid.cores(), CoreGrid::cores),
+    };
+
+    let mut inferred_shards = false;
+    let output_shard = ["output_mem_config", "memory_config", "output_memory_config"]
+        .iter()
+        .filter_map(|k| attr(k))
+        .find_map(|mc| mc.arg("shard_spec").and_then(shard_spec))
+        .or_else(|| attr("shard_spec").and_then(shard_spec));
+    let output_tile = attr("output_tile")
+        .and_then(|t| t.arg("tile_shape"))
+        .and_then(Attr::items)
+        .and_then(|s| Some((s.first()?.as_u64()? as u16, s.get(1)?.as_u64()? as u16)));
+    let output = tensor(row, "OUTPUT_0", output_tile)?.map(|t| {
+        with_shard(
+            t,
+            output_shard,
+            None,
+            cores,
+            hw.full_grid,
+            &mut inferred_shards,
+        )
+    });
+    let mut inputs = Vec::new();
+    for i in 0.. {
+        match tensor(row, &format!("INPUT_{i}"), None)? {
+            Some(t) => inputs.push(with_shard(
+                t,
+                None,
+                output.as_ref(),
+                cores,
+                hw.full_grid,
+                &mut inferred_shards,
+            )),
+            None => break,
+        }
+    }
+    let op = Op::from_name(op_code).ok();
+    // ttnn lists a preallocated output tensor as a trailing input: beyond the op's inputs, an
+    // input that is the output is dropped.
+    if let (Some(op), Some(out)) = (op, &output) {
+        let max = op.spec().operands.max_inputs as usize;
+        while inputs.len() > max
+            && inputs
+                .last()
+                .is_some_and(|t| t.shape == out.shape && t.memory.layout == out.memory.layout)
+        {
+            inputs.pop();
+        }
+    }
+    let params = op.map_or_else(Vec::new, |op| params_of(op, row, &attrs));
+    Ok(TraceRow {
+        line,
+        op_code: op_code.to_string(),
+        device,
+        params,
+        inputs,
+        output,
+        grid,
+        measured_ns: row.number("DEVICE KERNEL DURATION [ns]")?,
+        baseline_ns: row.number("PM IDEAL [ns]")?,
+        inferred_shards,
+    })
+}
+
+/// `32[19]` -> (32, 19); `32` -> (32, 32).
+fn dim(cell: &str) -> Option<(u32, u32)> {
+    match cell.split_once('[') {
+        Some((padded, rest)) => Some((
+            padded.trim().parse().ok()?,
+            rest.strip_suffix(']')?.trim().parse().ok()?,
+        )),
+        None => {
+            let d = cell.parse().ok()?;
+            Some((d, d))
+        }
+    }
+}
+
+fn tensor(
+    row: &Row<'_>,
+    prefix: &str,
+    tile: Option<(u16, u16)>,
+) -> Result<Option<TensorParams>, String> {
+    let cells: Vec<&str> = ["W", "Z", "Y", "X"]
+        .iter()
+        .map(|d| row.get(&format!("{prefix}_{d}_PAD[LOGICAL]")))
+        .collect();
+    if cells.iter().all(|c| c.is_empty()) {
+        return Ok(None);
+    }
+    let mut padded = [0u32; 4];
+    let mut logical = [0u32; 4];
+    for (i, cell) in cells.iter().enumerate() {
+        let (p, l) =
+            dim(cell).ok_or_else(|| format!("{prefix}: dim `{cell}` is not `padded[logical]`"))?;
+        padded[i] = p;
+        logical[i] = l;
+    }
+    let layout = match row.get(&format!("{prefix}_LAYOUT")) {
+        "TILE" | "" => {
+            let (height, width) = tile.unwrap_or((32, 32));
+            Layout::Tile { height, width }
+        }
+        "ROW_MAJOR" => Layout::RowMajor,
+        other => return Err(format!("{prefix}_LAYOUT: unknown layout `{other}`")),
+    };
+    let dtype_cell = row.get(&format!("{prefix}_DATATYPE"));
+    let dtype = DType::from_name(dtype_cell)
+        .ok_or_else(|| format!("{prefix}_DATATYPE: unknown dtype `{dtype_cell}`"))?;
+    let memory_cell = row.get(&format!("{prefix}_MEMORY"));
+    let memory = memory(memory_cell)
+        .ok_or_else(|| format!("{prefix}_MEMORY: unknown memory `{memory_cell}`"))?;
+    Ok(Some(TensorParams::new(
+        Shape::padded(&padded, &logical),
+        dtype,
+        layout,
+        memory,
+    )))
+}
+
+/// `DEV_0_L1_HEIGHT_SHARDED` -> L1, height sharded (shard spec filled in later).
+fn memory(cell: &str) -> Option<MemoryConfig> {
+    let rest = cell.strip_prefix("DEV_")?;
+    let (_, rest) = rest.split_once('_')?;
+    let (buffer, layout) = rest.split_once('_')?;
+    let buffer = match buffer {
+        "DRAM" => BufferType::Dram,
+        "L1" => BufferType::L1,
+        _ => return None,
+    };
+    let layout = match layout {
+        "INTERLEAVED" => MemoryLayout::Interleaved,
+        "HEIGHT_SHARDED" => MemoryLayout::HeightSharded,
+        "WIDTH_SHARDED" => MemoryLayout::WidthSharded,
+        "BLOCK_SHARDED" => MemoryLayout::BlockSharded,
+        "ND_SHARDED" => MemoryLayout::NdSharded,
+        _ => return None,
+    };
+    Some(MemoryConfig {
+        buffer,
+        layout,
+        shard: None,
+    })
+}
+
+/// `ShardSpec(grid={[(x=0;y=0) - (x=4;y=3)]};shape={1536; 64};orientation=...)`.
+fn shard_spec(spec: &Attr) -> Option<ShardSpec> {
+    let ranges = spec.arg("grid")?.find(
+        &|a| matches!(a, Attr::List(items) if items.iter().any(|i| matches!(i, Attr::Range(..)))),
+    )?;
+    let (mut cores, mut lo, mut hi) = (0u32, (u64::MAX, u64::MAX), (0u64, 0u64));
+    for r in ranges.items()? {
+        let Attr::Range(a, b) = r else { continue };
+        let (a, b) = (a.point()?, b.point()?);
+        cores += ((b.0.checked_sub(a.0)? + 1) * (b.1.checked_sub(a.1)? + 1)) as u32;
+        lo = (lo.0.min(a.0), lo.1.min(a.1));
+        hi = (hi.0.max(b.0), hi.1.max(b.1));
+    }
+    let shape = spec.arg("shape")?.items()?;
+    let shape = [
+        shape.first()?.as_u64()? as u32,
+        shape.get(1)?.as_u64()? as u32,
+    ];
+    let orientation = match spec.arg("orientation").and_then(Attr::variant) {
+        Some("COL_MAJOR") => ShardOrientation::ColMajor,
+        _ => ShardOrientation::RowMajor,
+    };
+    let grid = CoreRange {
+        start: (u8::try_from(lo.0).ok()?, u8::try_from(lo.1).ok()?),
+        end: (u8::try_from(hi.0).ok()?, u8::try_from(hi.1).ok()?),
+    };
+    Some(ShardSpec {
+        grid,
+        cores,
+        shape,
+        orientation,
+    })
+}
+
+/// Gives a sharded tensor its shard spec: `known`, else the output's when the shapes agree,
+/// else an even split over `cores`.
+fn with_shard(
+    mut t: TensorParams,
+    known: Option<ShardSpec>,
+    output: Option<&TensorParams>,
+    cores: u32,
+    full: CoreGrid,
+    inferred: &mut bool,
+) -> TensorParams {
+    if !t.memory.layout.is_sharded() {
+        return t;
+    }
+    let from_output = output
+        .filter(|o| o.shape == t.shape && o.memory.layout == t.memory.layout)
+        .and_then(|o| o.memory.shard);
+    t.memory.shard = known.or(from_output).or_else(|| {
+        *inferred = true;
+        Some(even_split(&t, cores, full))
+    });
+    t
+}
+
+fn even_split(t: &TensorParams, cores: u32, full: CoreGrid) -> ShardSpec {
+    let grid = square_grid(cores, full).unwrap_or(full);
+    let cols = t.shape.dim_from_end(0);
+    let rows = t.shape.dims().iter().rev().skip(1).product::<u32>().max(1);
+    let n = grid.cores().max(1);
+    let shape = match t.memory.layout {
+        MemoryLayout::WidthSharded => [rows, cols.div_ceil(n)],
+        MemoryLayout::BlockSharded => [
+            rows.div_ceil(grid.y.max(1) as u32),
+            cols.div_ceil(grid.x.max(1) as u32),
+        ],
+        _ => [rows.div_ceil(n), cols],
+    };
+    ShardSpec::new(CoreRange::of_grid(grid), shape, ShardOrientation::RowMajor)
+}
+
+/// The most square `x >= y` grid of exactly `cores` cores that fits in `full`.
+fn square_grid(cores: u32, full: CoreGrid) -> Option<CoreGrid> {
+    (1..=full.y as u32)
+        .rev()
+        .filter(|y| cores % y == 0 && cores / y >= *y && cores / y <= full.x as u32)
+        .map(|y| CoreGrid::new((cores / y) as u8, y as u8))
+        .next()
+        .or_else(|| {
+            (1..=full.x as u32)
+                .filter(|x| cores % x == 0 && cores / x <= full.y as u32)
+                .map(|x| CoreGrid::new(x as u8, (cores / x) as u8))
+                .next()
+        })
+}
+
+fn grid_of(row: &Row<'_>, attrs: &Attrs, full: CoreGrid) -> Result<Option<CoreGrid>, String> {
+    let attr = |key: &str| attrs.get(key);
+    let point_grid =
+        |(x, y): (u64, u64)| Some(CoreGrid::new(u8::try_from(x).ok()?, u8::try_from(y).ok()?));
+    if let Some(g) = attr("program_config")
+        .or_else(|| attr("config"))
+        .and_then(|pc| pc.arg("compute_with_storage_grid_size"))
+        .and_then(Attr::point)
+        .and_then(point_grid)
+    {
+        return Ok(Some(g));
+    }
+    if let Some(Attr::Range(_, end)) =
+        attr("worker_grid").and_then(|g| g.find(&|a| matches!(a, Attr::Range(..))))
+    {
+        if let Some(g) = end.point().and_then(|(x, y)| point_grid((x + 1, y + 1))) {
+            return Ok(Some(g));
+        }
+    }
+    Ok(match row.number("AVAILABLE WORKER CORE COUNT")? {
+        Some(n) if n >= 1.0 => square_grid(n as u32, full),
+        _ => None,
+    })
+}
+
+fn fidelity(row: &Row<'_>) -> Option<TraceParam> {
+    match row.get("MATH FIDELITY") {
+        "" => None,
+        f => Some(TraceParam::Enum(f.to_ascii_lowercase())),
+    }
+}
+
+fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, TraceParam)> {
+    let attr = |key: &str| attrs.get(key);
+    let mut out = Vec::new();
+    let bool_attr = |key: &str| attr(key).and_then(Attr::as_bool).map(TraceParam::Bool);
+    match op {
+        Op::Matmul => {
+            let config = match attr("program_config").and_then(Attr::call_name) {
+                Some("MatmulMultiCoreReuseMultiCastProgramConfig") => "mcast_2d",
+                Some("MatmulMultiCoreReuseMultiCast1DProgramConfig") => "mcast_1d",
+                Some("MatmulMultiCoreReuseMultiCastDRAMShardedProgramConfig") => "dram_sharded",
+                Some("MatmulMultiCoreReuseProgramConfig") => "multi_core_reuse",
+                Some("MatmulMultiCoreProgramConfig") => "multi_core",
+                _ if attr("config").and_then(Attr::call_name) == Some("MinimalMatmulConfig") => {
+                    "mcast_2d"
+                }
+                _ => "auto",
+            };
+            out.push(("program_config", TraceParam::Enum(config.into())));
+            out.extend(fidelity(row).map(|f| ("math_fidelity", f)));
+            out.extend(bool_attr("transpose_a").map(|b| ("transpose_a", b)));
+            out.extend(bool_attr("transpose_b").map(|b| ("transpose_b", b)));
+        }
+        Op::EltwiseUnary => {
+            let op_type = attr("op_chain")
+                .and_then(|c| c.find(&|a| a.arg("op_type").is_some()))
+                .and_then(|u| u.arg("op_type"))
+                .and_then(Attr::variant);
+            out.extend(op_type.map(|t| ("unary_op", TraceParam::Enum(t.to_ascii_lowercase()))));
+        }
+        Op::EltwiseBinary => {
+            let op_type = attr("binary_op_type").and_then(Attr::variant);
+            out.extend(op_type.map(|t| ("binary_op", TraceParam::Enum(t.to_ascii_lowercase()))));
+            out.extend(fidelity(row).map(|f| ("math_fidelity", f)));
+        }
+        Op::InterleavedToSharded | Op::ShardedToInterleaved => {
+            let slices = attr("num_slices").and_then(Attr::as_u64);
+            out.extend(
+                slices.map(|n| ("num_slices", TraceParam::Int(n.min(i64::MAX as u64) as i64))),
+            );
+        }
+        Op::Reshard | Op::Typecast => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dims_and_memory_cells() {
+        assert_eq!(dim("32[19]"), Some((32, 19)));
+        assert_eq!(dim("64"), Some((64, 64)));
+        assert_eq!(dim("x[1]"), None);
+        let m = memory("DEV_1_L1_HEIGHT_SHARDED").unwrap();
+        assert_eq!(
+            (m.buffer, m.layout),
+            (BufferType::L1, MemoryLayout::HeightSharded)
+        );
+        assert_eq!(
+            memory("DEV_0_DRAM_ND_SHARDED").unwrap().layout,
+            MemoryLayout::NdSharded
+        );
+        assert!(memory("SYSTEM_MEMORY").is_none());
+    }
+
+    #[test]
+    fn grids_are_as_square_as_possible() {
+        let bh = CoreGrid::new(14, 10);
+        assert_eq!(square_grid(20, bh), Some(CoreGrid::new(5, 4)));
+        assert_eq!(square_grid(110, bh), Some(CoreGrid::new(11, 10)));
+        assert_eq!(square_grid(130, bh), Some(CoreGrid::new(13, 10)));
+        assert_eq!(
+            square_grid(64, CoreGrid::new(8, 10)),
+            Some(CoreGrid::new(8, 8))
+        );
+        assert_eq!(square_grid(13, bh), Some(CoreGrid::new(13, 1)));
+        assert_eq!(square_grid(17, bh), None);
+    }
+
+    const HEADER: &str = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY\n";
+
+    #[test]
+    fn rows_signposts_and_malformed_rows() {
+        let csv = std::format!(
+            "{HEADER}\
+             start,signpost,,,,,,,,,,,,,,\n\
+             UnaryDeviceOperation,tt_dnn_device,wormhole_b0,\"{{'op_chain': '{{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={{0}})}}'}}\",HiFi4,64,64,5000,1,1[1],1[1],32[19],1024[1024],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED\n\
+             UnaryDeviceOperation,tt_dnn_device,,,HiFi4,64,64,5000,1,1[1],1[1],32[19],1024[1024],TILE,NOTATYPE,DEV_0_DRAM_INTERLEAVED\n"
+        );
+        let trace = read_trace(csv.as_bytes(), None).unwrap();
+        assert_eq!(trace.signposts, 1);
+        assert_eq!(trace.rows.len(), 1);
+        let r = &trace.rows[0];
+        assert_eq!(
+            (r.line, r.device, r.measured_ns),
+            (3, Device::WormholeB0, Some(5000.0))
+        );
+        assert_eq!(r.params, [("unary_op", TraceParam::Enum("exp".into()))]);
+        assert_eq!(r.grid, Some(CoreGrid::new(8, 8)));
+        assert_eq!(
+            r.inputs[0].shape,
+            Shape::padded(&[1, 1, 32, 1024], &[1, 1, 19, 1024])
+        );
+        assert_eq!(trace.malformed.len(), 1);
+        assert_eq!(trace.malformed[0].line, 4);
+        assert!(
+            trace.malformed[0].reason.contains("DEVICE ARCH"),
+            "{:?}",
+            trace.malformed
+        );
+        let with_default = read_trace(csv.as_bytes(), Some(Device::Blackhole)).unwrap();
+        assert!(
+            with_default.malformed[0].reason.contains("NOTATYPE"),
+            "{:?}",
+            with_default.malformed
+        );
+    }
+
+    #[test]
+    fn missing_columns_are_named() {
+        let err = read_trace("OP CODE,ATTRIBUTES\n".as_bytes(), None).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("DEVICE KERNEL DURATION [ns]") && msg.contains("INPUT_0_X_PAD[LOGICAL]"),
+            "{msg}"
+        );
+    }
+}
