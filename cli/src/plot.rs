@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Writes an SVG: one point per modeled row (filled) or fallback row (hollow), coloured by
-/// OP CODE, with the y = x diagonal and the ±25% band.
+/// OP CODE (legend on the right), with the y = x diagonal and the ±25% band.
 pub fn scatter(path: &Path, rows: &[RowResult]) -> anyhow::Result<()> {
     let points: Vec<(&str, f64, f64, bool)> = rows
         .iter()
@@ -32,9 +32,10 @@ pub fn scatter(path: &Path, rows: &[RowResult]) -> anyhow::Result<()> {
         (lo / 1.5, hi * 1.5)
     };
 
-    let root = SVGBackend::new(path, (1000, 800)).into_drawing_area();
+    let root = SVGBackend::new(path, (1200, 800)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
+    let (plot_area, legend_area) = root.split_horizontally(820);
+    let mut chart = ChartBuilder::on(&plot_area)
         .caption(
             "predicted vs measured device kernel duration",
             ("sans-serif", 22),
@@ -45,14 +46,13 @@ pub fn scatter(path: &Path, rows: &[RowResult]) -> anyhow::Result<()> {
         .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())?;
     chart
         .configure_mesh()
-        .x_desc("measured [ns]")
-        .y_desc("predicted [ns]")
+        .x_desc("measured")
+        .y_desc("predicted")
+        .x_label_formatter(&|v| duration(*v))
+        .y_label_formatter(&|v| duration(*v))
         .draw()?;
-    for (factor, style) in [
-        (1.0, BLACK.stroke_width(1)),
-        (1.25, BLACK.mix(0.3).stroke_width(1)),
-        (0.75, BLACK.mix(0.3).stroke_width(1)),
-    ] {
+    let band = BLACK.mix(0.3).stroke_width(1);
+    for (factor, style) in [(1.0, BLACK.stroke_width(1)), (1.25, band), (0.75, band)] {
         chart.draw_series(LineSeries::new(
             [(lo, lo * factor), (hi, hi * factor)],
             style,
@@ -62,26 +62,37 @@ pub fn scatter(path: &Path, rows: &[RowResult]) -> anyhow::Result<()> {
     for (op, m, p, modeled) in points {
         ops.entry(op).or_default().push((m, p, modeled));
     }
+    let text = ("sans-serif", 12).into_font();
+    legend_area.draw(&Text::new(
+        "filled: op model, hollow: fallback",
+        (5, 20),
+        text.clone(),
+    ))?;
     for (i, (op, pts)) in ops.iter().enumerate() {
         let color = Palette99::pick(i).to_rgba();
-        chart
-            .draw_series(pts.iter().map(|&(m, p, modeled)| {
-                let style = if modeled {
-                    color.filled()
-                } else {
-                    color.stroke_width(1)
-                };
-                Circle::new((m, p), 3, style)
-            }))?
-            .label(*op)
-            .legend(move |(x, y)| Circle::new((x, y), 4, color.filled()));
+        chart.draw_series(pts.iter().map(|&(m, p, modeled)| {
+            let style = if modeled {
+                color.filled()
+            } else {
+                color.stroke_width(1)
+            };
+            Circle::new((m, p), 3, style)
+        }))?;
+        let y = 45 + 17 * i as i32;
+        legend_area.draw(&Circle::new((12, y), 4, color.filled()))?;
+        legend_area.draw(&Text::new(op.to_string(), (22, y - 6), text.clone()))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .draw()?;
     root.present()?;
     Ok(())
+}
+
+/// Axis label of a duration in ns: `800 ns`, `12 us`, `3 ms`.
+fn duration(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{} us", ns / 1e3)
+    } else {
+        format!("{ns} ns")
+    }
 }

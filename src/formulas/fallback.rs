@@ -10,7 +10,7 @@ use crate::tensor::TensorParams;
 /// (DRAM bytes of all tensors at the achievable DRAM bandwidth) and (all bytes spread over the
 /// grid's cores at the sustained NoC rate). It knows no compute cost, so compute-heavy ops come
 /// out too fast; the estimate is marked [`Source::Fallback`] and [`Accuracy::Uncalibrated`].
-/// The output defaults to the size of the first input.
+/// The output defaults to the size of the first input; empty tensors count for nothing.
 pub(crate) fn fallback(
     hw: &'static Hardware,
     op: Option<Op>,
@@ -33,6 +33,10 @@ pub(crate) fn fallback(
         .chain(core::iter::once((Operand::Output, out)));
     let (mut dram, mut all) = (0u64, 0u64);
     for (operand, t) in tensors {
+        // An empty tensor (an unused optional operand in a trace) moves nothing.
+        if t.shape.dims().contains(&0) {
+            continue;
+        }
         t.validate(1, hw).map_err(|problem| Error::InvalidTensor {
             op,
             operand,

@@ -149,15 +149,15 @@ impl fmt::Display for AttrError {
 
 impl std::error::Error for AttrError {}
 
-/// Parses a whole `ATTRIBUTES` cell into its `(key, value)` pairs, in order. An empty cell is
-/// an empty list.
+/// Parses a whole `ATTRIBUTES` cell into its `(key, value)` pairs, in order. An empty cell,
+/// or `None` (ops without attributes), is an empty list.
 pub fn parse_attributes(text: &str) -> Result<Vec<(String, Attr)>, AttrError> {
     let mut p = Parser {
         s: text.as_bytes(),
         pos: 0,
     };
     p.ws();
-    if p.at_end() {
+    if p.at_end() || text.trim() == "None" {
         return Ok(Vec::new());
     }
     p.expect(b'{')?;
@@ -455,6 +455,7 @@ mod tests {
         assert_eq!(attrs[2].1, Attr::Null);
         assert_eq!(attrs[3].1.point(), Some((8, 8)));
         assert!(parse_attributes("").unwrap().is_empty());
+        assert!(parse_attributes("None").unwrap().is_empty());
         assert!(parse_attributes("{}").unwrap().is_empty());
     }
 
