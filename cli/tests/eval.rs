@@ -1,0 +1,193 @@
+//! `ttperf eval` as a user runs it: the JSON contract, the table, the plot, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ttperf(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ttperf"))
+        .args(args)
+        .output()
+        .expect("run ttperf")
+}
+
+const HEADER: &str = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
+
+/// A small trace: a modeled unary op, an unmodeled op (fallback), a row the model rejects,
+/// a malformed row and a signpost.
+fn small_trace(dir: &Path) -> PathBuf {
+    let unary =
+        "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
+    let rows = [
+        format!("UnaryDeviceOperation,tt_dnn_device,,{unary},HiFi4,64,64,8000,1,1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"),
+        format!("UnaryDeviceOperation,tt_dnn_device,,{unary},HiFi4,64,64,4000,1,1[1],1[1],64[64],64[64],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"),
+        "SoftmaxDeviceOperation,tt_dnn_device,,,HiFi4,64,64,20000,1,1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED".into(),
+        "UnaryDeviceOperation,tt_dnn_device,,,HiFi4,64,64,4000,1,1[1],1[1],64[64],64[64],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED".into(),
+        "UnaryDeviceOperation,tt_dnn_device,,,HiFi4,64,64,4000,1,1[1],1[1],64[x],64[64],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED".into(),
+        "marker,signpost,,,,,,,,,,,,,,".into(),
+    ];
+    let path = dir.join("small.csv");
+    std::fs::write(&path, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
+    path
+}
+
+#[test]
+fn json_summary_follows_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = small_trace(dir.path());
+    let out = ttperf(&[
+        "eval",
+        trace.to_str().unwrap(),
+        "--device",
+        "wormhole_b0",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.trim().lines().count(),
+        1,
+        "one JSON object on one line: {stdout}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["rows"], 4);
+    assert_eq!(v["modeled_rows"], 2);
+    assert_eq!(v["fallback_rows"], 1);
+    assert_eq!(v["failed_rows"], 1);
+    assert_eq!(v["malformed_rows"], 1);
+    assert_eq!(v["signposts"], 1);
+    assert_eq!(v["failures"]["eltwise_unary: missing param unary_op"], 1);
+    for key in [
+        "median_ape",
+        "p90_ape",
+        "mape",
+        "total_time_error",
+        "coverage_time_fraction",
+        "baseline_median_ape",
+    ] {
+        assert!(
+            v[key].as_f64().is_some_and(|x| x.is_finite() && x >= 0.0),
+            "{key}: {}",
+            v[key]
+        );
+    }
+    // PM IDEAL of 1 ns is off by almost 100% on both modeled rows.
+    assert!(v["baseline_median_ape"].as_f64().unwrap() > 0.99);
+    let unary = &v["by_op"]["UnaryDeviceOperation"];
+    assert_eq!(unary["rows"], 3);
+    assert_eq!(unary["model"], "wormhole_b0/eltwise_unary@v1");
+    assert_eq!(
+        v["by_op"]["SoftmaxDeviceOperation"]["model"],
+        serde_json::Value::Null
+    );
+    // Coverage: modeled rows' measured time over all rows'.
+    let coverage = v["coverage_time_fraction"].as_f64().unwrap();
+    assert!((coverage - 12000.0 / 36000.0).abs() < 1e-12, "{coverage}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("small.csv:6: skipped:"),
+        "the malformed row is named: {stderr}"
+    );
+}
+
+#[test]
+fn table_csv_and_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = small_trace(dir.path());
+    let plot = dir.path().join("plot.svg");
+    let out = ttperf(&[
+        "eval",
+        trace.to_str().unwrap(),
+        "--device",
+        "wormhole_b0",
+        "--plot",
+        plot.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("UnaryDeviceOperation") && table.contains("PM IDEAL"),
+        "{table}"
+    );
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("UnaryDeviceOperation"));
+    let out = ttperf(&[
+        "eval",
+        trace.to_str().unwrap(),
+        "--device",
+        "wormhole_b0",
+        "--format",
+        "csv",
+    ]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .starts_with("file,line,op_code,model,predicted_ns")
+    );
+}
+
+#[test]
+fn exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = ttperf(&["eval", "no/such/trace.csv"]);
+    assert_eq!(missing.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/trace.csv"));
+
+    let not_a_trace = dir.path().join("x.csv");
+    std::fs::write(&not_a_trace, "a,b\n1,2\n").unwrap();
+    let out = ttperf(&["eval", not_a_trace.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing column(s) OP CODE"));
+
+    let trace = small_trace(dir.path());
+    let out = ttperf(&["eval", trace.to_str().unwrap(), "--device", "wormhole_c0"]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown device `wormhole_c0`"));
+
+    assert_eq!(
+        ttperf(&["eval", trace.to_str().unwrap(), "--version", "v1"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn shared_traces_evaluate() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/traces");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    };
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let out = ttperf(&["eval", path.to_str().unwrap(), "--format", "json"]);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["malformed_rows"], 0, "{}", path.display());
+        let rows = v["rows"].as_u64().unwrap();
+        let answered = v["modeled_rows"].as_u64().unwrap() + v["fallback_rows"].as_u64().unwrap();
+        assert!(
+            answered as f64 >= 0.99 * rows as f64,
+            "{}: {v}",
+            path.display()
+        );
+        // Beat tt-metal's own model where both answer.
+        assert!(
+            v["median_ape"].as_f64().unwrap() < v["baseline_median_ape"].as_f64().unwrap(),
+            "{}: {v}",
+            path.display()
+        );
+    }
+}
