@@ -265,7 +265,7 @@ fn read_row(row: &Row<'_>, line: u64, default_device: Option<Device>) -> Result<
     let output_tile = attr("output_tile")
         .and_then(|t| t.arg("tile_shape"))
         .and_then(Attr::items)
-        .and_then(|s| Some((s.first()?.as_u64()? as u16, s.get(1)?.as_u64()? as u16)));
+        .and_then(|s| Some((number(s.first()?)?, number(s.get(1)?)?)));
     let output = tensor(row, "OUTPUT_0", output_tile)?.map(|t| {
         with_shard(
             t,
@@ -404,33 +404,38 @@ fn shard_spec(spec: &Attr) -> Option<ShardSpec> {
     let ranges = spec.arg("grid")?.find(
         &|a| matches!(a, Attr::List(items) if items.iter().any(|i| matches!(i, Attr::Range(..)))),
     )?;
-    let (mut cores, mut lo, mut hi) = (0u32, (u64::MAX, u64::MAX), (0u64, 0u64));
+    let (mut cores, mut lo, mut hi) = (0u32, (u8::MAX, u8::MAX), (0u8, 0u8));
     for r in ranges.items()? {
         let Attr::Range(a, b) = r else { continue };
-        let (a, b) = (a.point()?, b.point()?);
-        cores += ((b.0.checked_sub(a.0)? + 1) * (b.1.checked_sub(a.1)? + 1)) as u32;
+        let (a, b) = (core(a)?, core(b)?);
+        let range = CoreRange { start: a, end: b };
+        cores = cores.checked_add(range.cores())?;
         lo = (lo.0.min(a.0), lo.1.min(a.1));
         hi = (hi.0.max(b.0), hi.1.max(b.1));
     }
     let shape = spec.arg("shape")?.items()?;
-    let shape = [
-        shape.first()?.as_u64()? as u32,
-        shape.get(1)?.as_u64()? as u32,
-    ];
+    let shape = [number(shape.first()?)?, number(shape.get(1)?)?];
     let orientation = match spec.arg("orientation").and_then(Attr::variant) {
         Some("COL_MAJOR") => ShardOrientation::ColMajor,
         _ => ShardOrientation::RowMajor,
     };
-    let grid = CoreRange {
-        start: (u8::try_from(lo.0).ok()?, u8::try_from(lo.1).ok()?),
-        end: (u8::try_from(hi.0).ok()?, u8::try_from(hi.1).ok()?),
-    };
     Some(ShardSpec {
-        grid,
+        grid: CoreRange { start: lo, end: hi },
         cores,
         shape,
         orientation,
     })
+}
+
+/// A core coordinate `(x=..;y=..)` that fits a grid.
+fn core(a: &Attr) -> Option<(u8, u8)> {
+    let (x, y) = a.point()?;
+    Some((u8::try_from(x).ok()?, u8::try_from(y).ok()?))
+}
+
+/// A token as a number of the wanted width; `None` when it does not fit.
+fn number<T: TryFrom<u64>>(a: &Attr) -> Option<T> {
+    T::try_from(a.as_u64()?).ok()
 }
 
 /// Gives a sharded tensor its shard spec: `known`, else the output's when the shapes agree,
@@ -459,7 +464,15 @@ fn with_shard(
 fn even_split(t: &TensorParams, cores: u32, full: CoreGrid) -> ShardSpec {
     let grid = square_grid(cores, full).unwrap_or(full);
     let cols = t.shape.dim_from_end(0);
-    let rows = t.shape.dims().iter().rev().skip(1).product::<u32>().max(1);
+    // Rows of all outer dims; an absurd product saturates and validation rejects the tensor.
+    let rows = t
+        .shape
+        .dims()
+        .iter()
+        .rev()
+        .skip(1)
+        .fold(1u32, |acc, &d| acc.saturating_mul(d))
+        .max(1);
     let n = grid.cores().max(1);
     let shape = match t.memory.layout {
         MemoryLayout::WidthSharded => [rows, cols.div_ceil(n)],
@@ -502,7 +515,10 @@ fn grid_of(row: &Row<'_>, attrs: &Attrs, full: CoreGrid) -> Result<Option<CoreGr
     if let Some(Attr::Range(_, end)) =
         attr("worker_grid").and_then(|g| g.find(&|a| matches!(a, Attr::Range(..))))
     {
-        if let Some(g) = end.point().and_then(|(x, y)| point_grid((x + 1, y + 1))) {
+        if let Some(g) = end
+            .point()
+            .and_then(|(x, y)| point_grid((x.saturating_add(1), y.saturating_add(1))))
+        {
             return Ok(Some(g));
         }
     }
