@@ -97,7 +97,7 @@ fn ape(predicted: f64, measured: f64) -> f64 {
     (predicted - measured).abs() / measured
 }
 
-/// A grouping key for a failed query: the error without row-specific numbers.
+/// A grouping key for a failed query: the error, less the values of the row's params.
 fn reason(e: &Error) -> String {
     match e {
         Error::ModeNotModeled { op, what } => format!("{op}: {what} is not modeled"),
@@ -106,11 +106,7 @@ fn reason(e: &Error) -> String {
         Error::InvalidParam { op, param, .. } => format!("{op}: invalid param {}", param.key),
         Error::InvalidTensor {
             operand, problem, ..
-        } => {
-            let kind = format!("{problem:?}");
-            let kind = kind.split([' ', '{', '(']).next().unwrap_or("");
-            format!("invalid tensor: {operand}: {kind}")
-        }
+        } => format!("invalid tensor: {operand}: {problem}"),
         other => other.to_string(),
     }
 }
