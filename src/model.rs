@@ -107,8 +107,8 @@ pub(crate) fn ceil_div(a: u64, b: u64) -> u64 {
     a.div_ceil(b.max(1))
 }
 
-/// Checks operand count, layouts and each tensor, then resolves params against the op's
-/// schema.
+/// Checks the operand count against the op's rules, and each tensor on its own and against
+/// the layouts the op allows.
 pub(crate) fn check_operands(
     op: Op,
     hw: &Hardware,
