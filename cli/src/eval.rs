@@ -9,6 +9,7 @@ use crate::Failure;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -140,11 +141,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .collect();
         let bar = progress(measured.len() as u64, &file);
         for row in measured {
-            if !managers.contains_key(&row.device) {
-                let models = PerfModels::builder(row.device).fallback(true).build();
-                managers.insert(row.device, models.map_err(Failure::unknown)?);
-            }
-            let models = &managers[&row.device];
+            let models = match managers.entry(row.device) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(v) => {
+                    let built = PerfModels::builder(row.device).fallback(true).build();
+                    v.insert(built.map_err(Failure::unknown)?)
+                }
+            };
             let params = row.op_params();
             let mut query = row.query(&params);
             query.version = args.version;

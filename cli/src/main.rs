@@ -77,6 +77,13 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
+    // Die quietly on a closed pipe (`ttperf list | head`), as Unix tools do, instead of
+    // panicking in `println!`.
+    #[cfg(unix)]
+    // SAFETY: restores the default action of SIGPIPE before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::List(args) => list::run(args),
