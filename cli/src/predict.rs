@@ -26,8 +26,8 @@ pub struct Args {
     /// value. Repeat for each param.
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
     params: Vec<(String, ParamArg)>,
-    /// An input tensor, DIMS:DTYPE[:LAYOUT[:MEMORY]] (e.g. 1x1x1024x1024:bf16:tile:dram,
-    /// 32[19]x1280:bf16, 1x1x512x64:bf16:tile:l1_height[4x4]:shard=32x64). Repeat in order.
+    /// An input tensor, `DIMS:DTYPE[:LAYOUT[:MEMORY]]` (e.g. `1x1x1024x1024:bf16:tile:dram`,
+    /// `32[19]x1280:bf16`, `1x1x512x64:bf16:tile:l1_height[4x4]:shard=32x64`). Repeat in order.
     #[arg(long = "input", value_name = "SPEC", required = true, value_parser = parse_tensor)]
     inputs: Vec<TensorParams>,
     /// The output tensor, in the same syntax (data-movement and typecast ops need it).
