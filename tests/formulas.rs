@@ -26,6 +26,13 @@ fn dram(dims: &[u32]) -> TensorParams {
     TensorParams::tiled(dims, DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED)
 }
 
+/// Version 1 of `op`, which must answer.
+fn v1(models: &PerfModels, op: Op, inputs: &[TensorParams], params: &[OpParam<'_>]) -> Estimate {
+    models
+        .query(&Query::new(op, inputs).params(params).version(1))
+        .unwrap()
+}
+
 fn enum_param<'a>(key: &'a str, value: &'a str) -> OpParam<'a> {
     OpParam::new(key, ParamValue::Enum(value))
 }
@@ -35,13 +42,7 @@ fn unary_exp_is_sfpu_bound() {
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 1, 512, 512])]; // 256 tiles: four per core of the 8x8 grid
     let params = [enum_param("unary_op", "exp")];
-    let e = models
-        .query(
-            &Query::new(Op::EltwiseUnary, &inputs)
-                .params(&params)
-                .version(1),
-        )
-        .unwrap();
+    let e = v1(&models, Op::EltwiseUnary, &inputs, &params);
     assert_close(
         e.breakdown.compute_ns,
         4.0 * 2048.0,
@@ -68,13 +69,7 @@ fn one_tile_per_core_is_overhead_bound() {
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 1, 256, 256])]; // 64 tiles: one per core
     let params = [enum_param("unary_op", "exp")];
-    let e = models
-        .query(
-            &Query::new(Op::EltwiseUnary, &inputs)
-                .params(&params)
-                .version(1),
-        )
-        .unwrap();
+    let e = v1(&models, Op::EltwiseUnary, &inputs, &params);
     // 2048 cycles of exp < 2200 ns of launch.
     assert_close(e.duration_ns, 2200.0 + 2048.0, "duration");
     assert_eq!(e.bound, Bound::Overhead);
@@ -85,9 +80,7 @@ fn matmul_2d_on_wormhole_is_compute_bound_at_hifi4() {
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 1, 1024, 1024]), dram(&[1, 1, 1024, 1024])];
     let params = [enum_param("program_config", "mcast_2d")]; // fidelity defaults to hifi4
-    let e = models
-        .query(&Query::new(Op::Matmul, &inputs).params(&params).version(1))
-        .unwrap();
+    let e = v1(&models, Op::Matmul, &inputs, &params);
     // 32x32x32 tiles on 8x8 cores: 4x4 output tiles per core, 32 products each.
     assert_close(
         e.breakdown.compute_ns,
@@ -114,9 +107,7 @@ fn matmul_auto_on_blackhole_is_dram_bound_at_lofi() {
     let models = PerfModels::new(Device::Blackhole);
     let inputs = [dram(&[1024, 1024]), dram(&[1024, 1024])];
     let params = [enum_param("math_fidelity", "lofi")];
-    let e = models
-        .query(&Query::new(Op::Matmul, &inputs).params(&params).version(1))
-        .unwrap();
+    let e = v1(&models, Op::Matmul, &inputs, &params);
     // auto -> 2D on 13x10: ceil(32/10) = 4 rows by ceil(32/13) = 3 columns of tiles per core.
     assert_close(
         e.breakdown.compute_ns,
@@ -213,13 +204,7 @@ fn binary_add_with_row_broadcast() {
     );
     let inputs = [a, b];
     let params = [enum_param("binary_op", "add")];
-    let e = models
-        .query(
-            &Query::new(Op::EltwiseBinary, &inputs)
-                .params(&params)
-                .version(1),
-        )
-        .unwrap();
+    let e = v1(&models, Op::EltwiseBinary, &inputs, &params);
     assert_close(
         e.breakdown.compute_ns,
         64.0 + 16.0,
@@ -253,13 +238,7 @@ fn binary_mul_pays_fidelity_phases() {
             enum_param("binary_op", "mul"),
             enum_param("math_fidelity", fidelity),
         ];
-        models
-            .query(
-                &Query::new(Op::EltwiseBinary, &inputs)
-                    .params(&params)
-                    .version(1),
-            )
-            .unwrap()
+        v1(&models, Op::EltwiseBinary, &inputs, &params)
             .breakdown
             .compute_ns
     };
@@ -384,13 +363,7 @@ fn binary_with_a_scalar_reads_one_tensor() {
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 1, 256, 256])]; // 64 tiles, one per core
     let params = [enum_param("binary_op", "add")];
-    let e = models
-        .query(
-            &Query::new(Op::EltwiseBinary, &inputs)
-                .params(&params)
-                .version(1),
-        )
-        .unwrap();
+    let e = v1(&models, Op::EltwiseBinary, &inputs, &params);
     assert_close(
         e.breakdown.compute_ns,
         64.0 + 16.0,
@@ -408,9 +381,7 @@ fn one_matrix_serves_every_batch() {
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 1, 64, 64]), dram(&[1, 4, 64, 64])];
     let params = [enum_param("program_config", "mcast_2d")];
-    let e = models
-        .query(&Query::new(Op::Matmul, &inputs).params(&params).version(1))
-        .unwrap();
+    let e = v1(&models, Op::Matmul, &inputs, &params);
     // 4 batches of 2x2 output tiles: 8 tile rows over 8 core rows, 2 columns over 8: one
     // output tile per core, 2 products at HiFi4.
     assert_close(
