@@ -56,6 +56,8 @@ pub use generated::{
 pub use manager::{OpKey, PerfModels, PerfModelsBuilder, Query, Version};
 pub use model::{Family, ModelParams, ModelVersion, model_versions};
 pub use op::{Op, OpSpec, OperandRules};
+#[cfg(feature = "std")]
+pub use params::OwnedParamValue;
 pub use params::{OpParam, ParamKind, ParamSpec, ParamValue};
 pub use tensor::{
     BufferType, CoreRange, DType, Layout, MemoryConfig, MemoryLayout, Shape, ShardOrientation,

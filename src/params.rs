@@ -35,6 +35,30 @@ impl<'a> OpParam<'a> {
     }
 }
 
+/// An owned op-param value, for callers that read params from text (traces, command lines,
+/// workload files) and keep them beyond one query.
+#[cfg(feature = "std")]
+#[derive(Debug, Clone, PartialEq)]
+pub enum OwnedParamValue {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Enum(std::string::String),
+}
+
+#[cfg(feature = "std")]
+impl OwnedParamValue {
+    /// The value to put in a query.
+    pub fn as_value(&self) -> ParamValue<'_> {
+        match self {
+            OwnedParamValue::Int(i) => ParamValue::Int(*i),
+            OwnedParamValue::Float(x) => ParamValue::Float(*x),
+            OwnedParamValue::Bool(b) => ParamValue::Bool(*b),
+            OwnedParamValue::Enum(s) => ParamValue::Enum(s),
+        }
+    }
+}
+
 /// The type and bounds of an op param.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ParamKind {

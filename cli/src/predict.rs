@@ -3,10 +3,12 @@
 
 use crate::Failure;
 use crate::tensor_spec::{parse_grid, parse_tensor};
-use crate::workload::{ParamArg, Step, manager, query_failure};
+use crate::workload::{Step, manager, parse_param_value, query_failure};
 use clap::ValueEnum;
 use serde_json::{Map, Value, json};
-use ttnn_op_perf_models::{Accuracy, Bound, CoreGrid, Estimate, Source, TensorParams, Version};
+use ttnn_op_perf_models::{
+    Accuracy, Bound, CoreGrid, Estimate, OwnedParamValue, Source, TensorParams, Version,
+};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,7 +27,7 @@ pub struct Args {
     /// An op param; `true`/`false`, integers and numbers are typed, anything else is an enum
     /// value. Repeat for each param.
     #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
-    params: Vec<(String, ParamArg)>,
+    params: Vec<(String, OwnedParamValue)>,
     /// An input tensor, `DIMS:DTYPE[:LAYOUT[:MEMORY]]` (e.g. `1x1x1024x1024:bf16:tile:dram`,
     /// `32[19]x1280:bf16`, `1x1x512x64:bf16:tile:l1_height[4x4]:shard=32x64`). Repeat in order.
     #[arg(long = "input", value_name = "SPEC", required = true, value_parser = parse_tensor)]
@@ -52,9 +54,9 @@ pub enum Format {
     Json,
 }
 
-fn parse_param(s: &str) -> Result<(String, ParamArg), String> {
+fn parse_param(s: &str) -> Result<(String, OwnedParamValue), String> {
     match s.split_once('=') {
-        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), ParamArg::parse(value))),
+        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), parse_param_value(value))),
         _ => Err(format!(
             "`{s}`: expected KEY=VALUE, e.g. math_fidelity=hifi2"
         )),
@@ -175,11 +177,14 @@ mod tests {
     fn params_split_at_the_first_equals() {
         assert_eq!(
             parse_param("math_fidelity=hifi2"),
-            Ok(("math_fidelity".into(), ParamArg::Enum("hifi2".into())))
+            Ok((
+                "math_fidelity".into(),
+                OwnedParamValue::Enum("hifi2".into())
+            ))
         );
         assert_eq!(
             parse_param("k=a=b"),
-            Ok(("k".into(), ParamArg::Enum("a=b".into())))
+            Ok(("k".into(), OwnedParamValue::Enum("a=b".into())))
         );
         assert!(
             parse_param("math_fidelity")

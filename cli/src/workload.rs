@@ -8,56 +8,36 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::num::NonZeroU32;
 use ttnn_op_perf_models::{
-    Card, CoreGrid, Device, Error, Estimate, Name, OpKey, OpParam, ParamValue, PerfModels, Query,
-    TensorParams, Version,
+    Card, CoreGrid, Device, Error, Estimate, Name, OpKey, OpParam, OwnedParamValue, PerfModels,
+    Query, TensorParams, Version,
 };
 
-/// An owned op-param value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ParamArg {
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-    Enum(String),
+/// Reads a command-line param value: `true` or `false`, an integer, a number (with a digit,
+/// so `inf` and `nan` stay words), and anything else as an enum value.
+pub fn parse_param_value(s: &str) -> OwnedParamValue {
+    let has_digit = s.bytes().any(|b| b.is_ascii_digit());
+    if let Ok(b) = s.parse() {
+        OwnedParamValue::Bool(b)
+    } else if let Ok(i) = s.parse() {
+        OwnedParamValue::Int(i)
+    } else if let (Ok(x), true) = (s.parse(), has_digit) {
+        OwnedParamValue::Float(x)
+    } else {
+        OwnedParamValue::Enum(s.to_string())
+    }
 }
 
-impl ParamArg {
-    /// Reads a command-line value: `true` or `false`, an integer, a number (with a digit, so
-    /// `inf` and `nan` stay words), and anything else as an enum value.
-    pub fn parse(s: &str) -> ParamArg {
-        let has_digit = s.bytes().any(|b| b.is_ascii_digit());
-        if let Ok(b) = s.parse() {
-            ParamArg::Bool(b)
-        } else if let Ok(i) = s.parse() {
-            ParamArg::Int(i)
-        } else if let (Ok(x), true) = (s.parse(), has_digit) {
-            ParamArg::Float(x)
-        } else {
-            ParamArg::Enum(s.to_string())
-        }
-    }
-
-    /// Reads a JSON value: a bool, a number or a string (an enum value).
-    fn from_json(v: &Value) -> Option<ParamArg> {
-        Some(match v {
-            Value::Bool(b) => ParamArg::Bool(*b),
-            Value::Number(n) => match n.as_i64() {
-                Some(i) => ParamArg::Int(i),
-                None => ParamArg::Float(n.as_f64()?),
-            },
-            Value::String(s) => ParamArg::Enum(s.clone()),
-            _ => return None,
-        })
-    }
-
-    fn value(&self) -> ParamValue<'_> {
-        match self {
-            ParamArg::Int(i) => ParamValue::Int(*i),
-            ParamArg::Float(x) => ParamValue::Float(*x),
-            ParamArg::Bool(b) => ParamValue::Bool(*b),
-            ParamArg::Enum(s) => ParamValue::Enum(s),
-        }
-    }
+/// Reads a JSON param value: a bool, a number or a string (an enum value).
+fn param_from_json(v: &Value) -> Option<OwnedParamValue> {
+    Some(match v {
+        Value::Bool(b) => OwnedParamValue::Bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => OwnedParamValue::Int(i),
+            None => OwnedParamValue::Float(n.as_f64()?),
+        },
+        Value::String(s) => OwnedParamValue::Enum(s.clone()),
+        _ => return None,
+    })
 }
 
 /// One op to estimate: the owned parts of a [`Query`].
@@ -66,7 +46,7 @@ pub struct Step {
     /// Op name or ttnn OP CODE.
     pub op: String,
     pub version: Version,
-    pub params: Vec<(String, ParamArg)>,
+    pub params: Vec<(String, OwnedParamValue)>,
     pub inputs: Vec<TensorParams>,
     pub output: Option<TensorParams>,
     pub grid: Option<CoreGrid>,
@@ -78,7 +58,7 @@ impl Step {
         let params: Vec<OpParam<'_>> = self
             .params
             .iter()
-            .map(|(key, value)| OpParam::new(key, value.value()))
+            .map(|(key, value)| OpParam::new(key, value.as_value()))
             .collect();
         models.query(&Query {
             op: OpKey::Name(&self.op),
@@ -222,7 +202,7 @@ impl WorkloadOp {
         let params = e
             .params
             .into_iter()
-            .map(|(key, v)| match ParamArg::from_json(&v) {
+            .map(|(key, v)| match param_from_json(&v) {
                 Some(arg) => Ok((key, arg)),
                 None => Err(anyhow!(
                     "param `{key}`: {v} is not a bool, a number or a string"
@@ -250,14 +230,14 @@ mod tests {
 
     #[test]
     fn command_line_values_are_typed() {
-        assert_eq!(ParamArg::parse("true"), ParamArg::Bool(true));
-        assert_eq!(ParamArg::parse("false"), ParamArg::Bool(false));
-        assert_eq!(ParamArg::parse("2"), ParamArg::Int(2));
-        assert_eq!(ParamArg::parse("-3"), ParamArg::Int(-3));
-        assert_eq!(ParamArg::parse("0.5"), ParamArg::Float(0.5));
-        assert_eq!(ParamArg::parse("1e3"), ParamArg::Float(1000.0));
+        assert_eq!(parse_param_value("true"), OwnedParamValue::Bool(true));
+        assert_eq!(parse_param_value("false"), OwnedParamValue::Bool(false));
+        assert_eq!(parse_param_value("2"), OwnedParamValue::Int(2));
+        assert_eq!(parse_param_value("-3"), OwnedParamValue::Int(-3));
+        assert_eq!(parse_param_value("0.5"), OwnedParamValue::Float(0.5));
+        assert_eq!(parse_param_value("1e3"), OwnedParamValue::Float(1000.0));
         for word in ["hifi2", "inf", "NaN", "True", ""] {
-            assert_eq!(ParamArg::parse(word), ParamArg::Enum(word.into()));
+            assert_eq!(parse_param_value(word), OwnedParamValue::Enum(word.into()));
         }
     }
 
@@ -287,10 +267,10 @@ mod tests {
         assert_eq!(
             params,
             [
-                ("math_fidelity", &ParamArg::Enum("hifi2".into())),
-                ("num_slices", &ParamArg::Int(2)),
-                ("transpose_b", &ParamArg::Bool(false)),
-                ("x", &ParamArg::Float(0.5)),
+                ("math_fidelity", &OwnedParamValue::Enum("hifi2".into())),
+                ("num_slices", &OwnedParamValue::Int(2)),
+                ("transpose_b", &OwnedParamValue::Bool(false)),
+                ("x", &OwnedParamValue::Float(0.5)),
             ]
         );
     }

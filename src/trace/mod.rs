@@ -4,6 +4,5 @@ pub mod attributes;
 mod reader;
 
 pub use reader::{
-    Malformed, REQUIRED_COLUMNS, Trace, TraceError, TraceParam, TraceRow, read_trace,
-    read_trace_file,
+    Malformed, REQUIRED_COLUMNS, Trace, TraceError, TraceRow, read_trace, read_trace_file,
 };

@@ -25,7 +25,7 @@ use super::attributes::{Attr, parse_attributes};
 use crate::device::{CoreGrid, Device};
 use crate::manager::Query;
 use crate::op::Op;
-use crate::params::{OpParam, ParamValue};
+use crate::params::{OpParam, OwnedParamValue};
 use crate::tensor::{
     BufferType, CoreRange, DType, Layout, MemoryConfig, MemoryLayout, Shape, ShardOrientation,
     ShardSpec, TensorParams,
@@ -42,14 +42,6 @@ pub const REQUIRED_COLUMNS: [&str; 3] = [
     "INPUT_0_X_PAD[LOGICAL]",
 ];
 
-/// An op param read from a trace.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TraceParam {
-    Int(i64),
-    Bool(bool),
-    Enum(String),
-}
-
 /// One device-op row of a trace.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TraceRow {
@@ -57,7 +49,7 @@ pub struct TraceRow {
     pub line: u64,
     pub op_code: String,
     pub device: Device,
-    pub params: Vec<(&'static str, TraceParam)>,
+    pub params: Vec<(&'static str, OwnedParamValue)>,
     pub inputs: Vec<TensorParams>,
     pub output: Option<TensorParams>,
     pub grid: Option<CoreGrid>,
@@ -74,14 +66,7 @@ impl TraceRow {
     pub fn op_params(&self) -> Vec<OpParam<'_>> {
         self.params
             .iter()
-            .map(|(key, value)| {
-                let value = match value {
-                    TraceParam::Int(i) => ParamValue::Int(*i),
-                    TraceParam::Bool(b) => ParamValue::Bool(*b),
-                    TraceParam::Enum(s) => ParamValue::Enum(s),
-                };
-                OpParam::new(key, value)
-            })
+            .map(|(key, value)| OpParam::new(key, value.as_value()))
             .collect()
     }
 
@@ -528,17 +513,17 @@ fn grid_of(row: &Row<'_>, attrs: &Attrs, full: CoreGrid) -> Result<Option<CoreGr
     })
 }
 
-fn fidelity(row: &Row<'_>) -> Option<TraceParam> {
+fn fidelity(row: &Row<'_>) -> Option<OwnedParamValue> {
     match row.get("MATH FIDELITY") {
         "" => None,
-        f => Some(TraceParam::Enum(f.to_ascii_lowercase())),
+        f => Some(OwnedParamValue::Enum(f.to_ascii_lowercase())),
     }
 }
 
-fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, TraceParam)> {
+fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, OwnedParamValue)> {
     let attr = |key: &str| attrs.get(key);
     let mut out = Vec::new();
-    let bool_attr = |key: &str| attr(key).and_then(Attr::as_bool).map(TraceParam::Bool);
+    let bool_attr = |key: &str| attr(key).and_then(Attr::as_bool).map(OwnedParamValue::Bool);
     match op {
         Op::Matmul => {
             let config = match attr("program_config").and_then(Attr::call_name) {
@@ -552,7 +537,7 @@ fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, TracePa
                 }
                 _ => "auto",
             };
-            out.push(("program_config", TraceParam::Enum(config.into())));
+            out.push(("program_config", OwnedParamValue::Enum(config.into())));
             out.extend(fidelity(row).map(|f| ("math_fidelity", f)));
             out.extend(bool_attr("transpose_a").map(|b| ("transpose_a", b)));
             out.extend(bool_attr("transpose_b").map(|b| ("transpose_b", b)));
@@ -562,18 +547,25 @@ fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, TracePa
                 .and_then(|c| c.find(&|a| a.arg("op_type").is_some()))
                 .and_then(|u| u.arg("op_type"))
                 .and_then(Attr::variant);
-            out.extend(op_type.map(|t| ("unary_op", TraceParam::Enum(t.to_ascii_lowercase()))));
+            out.extend(
+                op_type.map(|t| ("unary_op", OwnedParamValue::Enum(t.to_ascii_lowercase()))),
+            );
         }
         Op::EltwiseBinary => {
             let op_type = attr("binary_op_type").and_then(Attr::variant);
-            out.extend(op_type.map(|t| ("binary_op", TraceParam::Enum(t.to_ascii_lowercase()))));
+            out.extend(
+                op_type.map(|t| ("binary_op", OwnedParamValue::Enum(t.to_ascii_lowercase()))),
+            );
             out.extend(fidelity(row).map(|f| ("math_fidelity", f)));
         }
         Op::InterleavedToSharded | Op::ShardedToInterleaved => {
             let slices = attr("num_slices").and_then(Attr::as_u64);
-            out.extend(
-                slices.map(|n| ("num_slices", TraceParam::Int(n.min(i64::MAX as u64) as i64))),
-            );
+            out.extend(slices.map(|n| {
+                (
+                    "num_slices",
+                    OwnedParamValue::Int(n.min(i64::MAX as u64) as i64),
+                )
+            }));
         }
         Op::Reshard | Op::Typecast => {}
     }
@@ -633,7 +625,10 @@ mod tests {
             (r.line, r.device, r.measured_ns),
             (3, Device::WormholeB0, Some(5000.0))
         );
-        assert_eq!(r.params, [("unary_op", TraceParam::Enum("exp".into()))]);
+        assert_eq!(
+            r.params,
+            [("unary_op", OwnedParamValue::Enum("exp".into()))]
+        );
         assert_eq!(r.grid, Some(CoreGrid::new(8, 8)));
         assert_eq!(
             r.inputs[0].shape,
