@@ -24,7 +24,7 @@
 //!
 //! The layout of the crate follows the data: [`device`] (hardware figures per card),
 //! [`op`] (op specs: OP CODEs, operand rules, param schema), [`params`] and [`tensor`] (what a
-//! query carries), [`model`] (versions and their evaluation), `formulas` (one cost formula
+//! query carries), [`model`] (versions and their evaluation), [`formulas`] (one cost formula
 //! per family), [`manager`] (routing), [`estimate`] and [`error`] (what comes back).
 
 #![no_std]
@@ -36,7 +36,7 @@ extern crate std;
 pub mod device;
 pub mod error;
 pub mod estimate;
-mod formulas;
+pub mod formulas;
 mod generated;
 pub mod manager;
 pub mod model;

@@ -54,41 +54,84 @@ pub fn model_versions(device: Device, op: Op) -> &'static [ModelVersion] {
     MODELS[device.index()][op.index()]
 }
 
-/// What a formula sees of a query: checked params and tensors, the grid, the hardware.
-pub(crate) struct Ctx<'q> {
-    pub hw: &'static Hardware,
-    pub op: Op,
-    pub params: ResolvedParams,
-    pub inputs: &'q [TensorParams],
-    pub output: Option<&'q TensorParams>,
-    pub grid: CoreGrid,
+/// What a formula sees of a query: params resolved against the op's schema, tensors checked
+/// against its operand rules, the core grid and the hardware. Build one with [`Ctx::new`] to
+/// call a formula of [`crate::formulas`] directly.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'q> {
+    pub(crate) hw: &'static Hardware,
+    pub(crate) op: Op,
+    pub(crate) params: ResolvedParams,
+    pub(crate) inputs: &'q [TensorParams],
+    pub(crate) output: Option<&'q TensorParams>,
+    pub(crate) grid: CoreGrid,
 }
 
-impl Ctx<'_> {
-    pub fn cycles_to_ns(&self, cycles: f64) -> f64 {
+impl<'q> Ctx<'q> {
+    /// Checks a query of `op` on `hw`: the core grid, the operands, and the params against the
+    /// op's schema (defaults filled in). This is what a model does before its formula runs.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::{formulas, model::Ctx, *};
+    /// let hw = Hardware::of(Card::N150);
+    /// let x = TensorParams::tiled(&[1, 1, 256, 256], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+    /// let (inputs, params) = ([x], [OpParam::new("unary_op", ParamValue::Enum("relu"))]);
+    /// let cx = Ctx::new(Op::EltwiseUnary, hw, &params, &inputs, None, hw.compute_grid)?;
+    /// let ModelParams::EltwiseUnaryRoofline(p) = model_versions(Device::WormholeB0, Op::EltwiseUnary)[0].params
+    /// else { unreachable!() };
+    /// let cost = formulas::eltwise::unary_cost(&p, &cx)?;
+    /// assert!(cost.duration_ns() > 0.0);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn new(
+        op: Op,
+        hw: &'static Hardware,
+        params: &[crate::params::OpParam<'_>],
+        inputs: &'q [TensorParams],
+        output: Option<&'q TensorParams>,
+        grid: CoreGrid,
+    ) -> Result<Self, Error> {
+        if !grid.fits_in(hw.full_grid) {
+            return Err(Error::InvalidGrid {
+                grid,
+                card: hw.card,
+            });
+        }
+        check_operands(op, hw, inputs, output)?;
+        Ok(Ctx {
+            hw,
+            op,
+            params: ResolvedParams::resolve(op.spec(), params)?,
+            inputs,
+            output,
+            grid,
+        })
+    }
+
+    pub(crate) fn cycles_to_ns(&self, cycles: f64) -> f64 {
         cycles / self.hw.cycles_per_ns()
     }
 
     /// Time to stream `bytes` through DRAM at `efficiency` of the achievable bandwidth.
-    pub fn dram_ns(&self, bytes: u64, efficiency: f64) -> f64 {
+    pub(crate) fn dram_ns(&self, bytes: u64, efficiency: f64) -> f64 {
         bytes as f64 / (self.hw.dram_bytes_per_ns() * efficiency)
     }
 
     /// Time for one core to move `bytes` over the NoC in transfers of `transfer` bytes.
-    pub fn noc_ns(&self, bytes: u64, transfer: u64, efficiency: f64) -> f64 {
+    pub(crate) fn noc_ns(&self, bytes: u64, transfer: u64, efficiency: f64) -> f64 {
         self.cycles_to_ns(bytes as f64 / (self.hw.noc_bytes_per_cycle(transfer) * efficiency))
     }
 
     /// Device launch overhead plus the version's own fixed cost.
-    pub fn overhead_ns(&self, extra_ns: f64) -> f64 {
+    pub(crate) fn overhead_ns(&self, extra_ns: f64) -> f64 {
         self.hw.launch_overhead_ns + extra_ns
     }
 
-    pub fn not_modeled(&self, what: &'static str) -> Error {
+    pub(crate) fn not_modeled(&self, what: &'static str) -> Error {
         Error::ModeNotModeled { op: self.op, what }
     }
 
-    pub fn tensor_error(&self, operand: Operand, problem: TensorProblem) -> Error {
+    pub(crate) fn tensor_error(&self, operand: Operand, problem: TensorProblem) -> Error {
         Error::InvalidTensor {
             op: Some(self.op),
             operand,
@@ -156,7 +199,7 @@ pub(crate) fn check_operands(
     Ok(())
 }
 
-/// Evaluates `model` for a query on `hw` with `grid` already checked against the device.
+/// Evaluates `model` for a query on `hw`.
 pub(crate) fn evaluate(
     model: &'static ModelVersion,
     hw: &'static Hardware,
@@ -165,15 +208,7 @@ pub(crate) fn evaluate(
     output: Option<&TensorParams>,
     grid: CoreGrid,
 ) -> Result<Estimate, Error> {
-    check_operands(model.op, hw, inputs, output)?;
-    let ctx = Ctx {
-        hw,
-        op: model.op,
-        params: ResolvedParams::resolve(model.op.spec(), params)?,
-        inputs,
-        output,
-        grid,
-    };
+    let ctx = Ctx::new(model.op, hw, params, inputs, output, grid)?;
     let breakdown: Breakdown = formulas::cost(&model.params, &ctx)?;
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
 }

@@ -38,7 +38,7 @@ fn shard_cores(t: &TensorParams) -> u64 {
     t.memory.shard.map_or(1, |s| s.cores as u64)
 }
 
-pub(crate) fn cost(p: &DataMovementRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
+pub fn cost(p: &DataMovementRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
     let x = &cx.inputs[0];
     // The operand rules make the output required for these ops.
     let Some(y) = cx.output else {

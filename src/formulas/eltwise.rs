@@ -86,7 +86,7 @@ fn dram_bytes(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<u64, Error> {
         .ok_or(overflow)
 }
 
-pub(crate) fn unary_cost(p: &EltwiseUnaryRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
+pub fn unary_cost(p: &EltwiseUnaryRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
     let x = &cx.inputs[0];
     let out = cx.output.copied().unwrap_or(*x);
     if out.tiles() != x.tiles() {
@@ -157,7 +157,7 @@ fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<([u32; MAX_RANK], usi
     Some((out, rank, broadcast))
 }
 
-pub(crate) fn binary_cost(
+pub fn binary_cost(
     p: &EltwiseBinaryRooflineParams,
     cx: &Ctx<'_>,
 ) -> Result<Breakdown, Error> {

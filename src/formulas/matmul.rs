@@ -112,7 +112,7 @@ fn tiles_of(t: &TensorParams, transpose: bool) -> Option<(u64, u64, u64)> {
     })
 }
 
-pub(crate) fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
+pub fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
     let hw = cx.hw;
     let (a, b) = (&cx.inputs[0], &cx.inputs[1]);
     let transpose_a = cx.params.get_bool(keys::TRANSPOSE_A);

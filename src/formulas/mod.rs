@@ -5,10 +5,10 @@
 //! Every family is a roofline: `launch + overhead + max(compute, DRAM, NoC)`, with the
 //! throughput terms computed for the busiest core of the op's work split.
 
-mod data_movement;
-mod eltwise;
+pub mod data_movement;
+pub mod eltwise;
 mod fallback;
-mod matmul;
+pub mod matmul;
 
 use crate::error::Error;
 use crate::estimate::Breakdown;
@@ -17,7 +17,7 @@ use crate::model::{Ctx, ModelParams};
 pub(crate) use fallback::fallback;
 
 /// Dispatches to the formula of the model's family.
-pub(crate) fn cost(params: &ModelParams, ctx: &Ctx<'_>) -> Result<Breakdown, Error> {
+pub fn cost(params: &ModelParams, ctx: &Ctx<'_>) -> Result<Breakdown, Error> {
     match params {
         ModelParams::MatmulRoofline(p) => matmul::cost(p, ctx),
         ModelParams::EltwiseUnaryRoofline(p) => eltwise::unary_cost(p, ctx),
