@@ -157,10 +157,7 @@ fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<([u32; MAX_RANK], usi
     Some((out, rank, broadcast))
 }
 
-pub fn binary_cost(
-    p: &EltwiseBinaryRooflineParams,
-    cx: &Ctx<'_>,
-) -> Result<Breakdown, Error> {
+pub fn binary_cost(p: &EltwiseBinaryRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
     let a = &cx.inputs[0];
     // Without a second tensor the other operand is a scalar, filled like a broadcast tile.
     let b = cx.inputs.get(1);

@@ -1,0 +1,119 @@
+//! Query latency in one run: ns per query for the direct formula call, the typed query, the
+//! string-keyed query and the dynamic registry of the seed design, per formula family, and
+//! `query_many` over 10^5 mixed queries. Prints a table, then one JSON object on the last line.
+//!
+//! `cargo run --release --example query_latency`
+//!
+//! Each figure is the median of 7 timed rounds; timings on a shared machine are noisy, the
+//! ratios between cases measured in the same run much less so.
+
+#[path = "../benches/cases.rs"]
+mod cases;
+
+use cases::{DEVICE, cases, dynamic_query, dynamic_registry, mixed};
+use std::hint::black_box;
+use std::time::Instant;
+use ttnn_op_perf_models::*;
+
+/// Median over rounds of the ns per call of `f`, called `n` times per round.
+fn ns_per_call(n: u32, mut f: impl FnMut()) -> f64 {
+    for _ in 0..n / 10 {
+        f();
+    }
+    let mut rounds: Vec<f64> = (0..7)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            start.elapsed().as_nanos() as f64 / f64::from(n)
+        })
+        .collect();
+    rounds.sort_by(f64::total_cmp);
+    rounds[rounds.len() / 2]
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn main() {
+    let models = PerfModels::new(DEVICE);
+    let cases = cases();
+    let registry = dynamic_registry();
+    let n = 200_000;
+    let (mut direct, mut typed, mut string, mut dynamic) = (vec![], vec![], vec![], vec![]);
+    let mut families = vec![];
+    println!(
+        "{:<26} {:>10} {:>10} {:>10} {:>10}",
+        "family (ns/query)", "direct", "typed", "string", "dynamic"
+    );
+    for case in &cases {
+        let floor = case.direct();
+        let d = ns_per_call(n, || {
+            black_box(floor());
+        });
+        let q = case.typed();
+        let t = ns_per_call(n, || {
+            let _ = black_box(models.query(black_box(&q)));
+        });
+        let q = case.by_name();
+        let s = ns_per_call(n, || {
+            let _ = black_box(models.query(black_box(&q)));
+        });
+        let params = case.string_params();
+        let y = ns_per_call(n / 10, || {
+            black_box(dynamic_query(
+                &registry,
+                black_box(case.op.name()),
+                black_box(&params),
+                case,
+            ));
+        });
+        println!(
+            "{:<26} {d:>10.1} {t:>10.1} {s:>10.1} {y:>10.1}",
+            case.family
+        );
+        families.push(format!(
+            "\"{}\": {{\"direct\": {d:.1}, \"typed\": {t:.1}, \"string\": {s:.1}, \"dynamic\": {y:.1}}}",
+            case.family
+        ));
+        direct.push(d);
+        typed.push(t);
+        string.push(s);
+        dynamic.push(y);
+    }
+    let many = mixed(&cases, 100_000);
+    let per_query = ns_per_call(3, || {
+        black_box(
+            models
+                .query_many(black_box(&many))
+                .filter(Result::is_ok)
+                .count(),
+        );
+    }) / many.len() as f64;
+    println!(
+        "query_many over {} mixed queries: {per_query:.1} ns/query",
+        many.len()
+    );
+    let (d, t, s, y) = (
+        median(direct),
+        median(typed),
+        median(string),
+        median(dynamic),
+    );
+    println!(
+        "{{\"device\": \"{}\", \"direct_ns\": {d:.1}, \"typed_ns\": {t:.1}, \"string_ns\": {s:.1}, \"dynamic_ns\": {y:.1}, \"query_many_ns\": {per_query:.1}, \"typed_over_direct\": {:.2}, \"string_over_direct\": {:.2}, \"dynamic_over_typed\": {:.1}, \"families\": {{{}}}}}",
+        DEVICE,
+        t / d,
+        s / d,
+        y / t,
+        families.join(", ")
+    );
+}
