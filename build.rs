@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use ttnn_op_perf_spec::{OpParamKind, ParamDefault, SpecSet};
+use ttnn_op_perf_spec::{OpParamKind, ParamDefault, SpecSet, type_name as camel};
 
 fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
@@ -24,18 +24,6 @@ fn main() {
     };
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("tables.rs");
     std::fs::write(&out, generate(&specs)).expect("write $OUT_DIR/tables.rs");
-}
-
-/// `wormhole_b0` -> `WormholeB0`
-fn camel(s: &str) -> String {
-    s.split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 fn lit(x: f64) -> String {

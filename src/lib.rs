@@ -63,6 +63,28 @@ pub use tensor::{
     BufferType, CoreRange, DType, Layout, MemoryConfig, MemoryLayout, Shape, ShardOrientation,
     ShardSpec, TensorParams,
 };
+/// Names a model version, checked when the code is built: `model!(device, op[, version])`
+/// expands to a [`ModelId`] constant, and a combination without a spec fails the build,
+/// listing what exists.
+///
+/// ```
+/// use ttnn_op_perf_models::{model, ModelId, Op, PerfModels, Query, DType, MemoryConfig, TensorParams};
+/// const MATMUL: ModelId = model!(wormhole_b0, matmul, 1);
+/// assert_eq!(MATMUL.op, Op::Matmul);
+/// assert_eq!(MATMUL.model().unwrap().version, 1);
+///
+/// let models = PerfModels::new(MATMUL.device);
+/// let a = TensorParams::tiled(&[1, 1, 256, 256], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+/// let inputs = [a, a];
+/// let est = models.query(&Query::new(MATMUL.op, &inputs).version(MATMUL.version)).unwrap();
+/// assert_eq!(est.source, ttnn_op_perf_models::Source::Model(MATMUL));
+/// ```
+///
+/// ```compile_fail
+/// const NOPE: ttnn_op_perf_models::ModelId = ttnn_op_perf_models::model!(wormhole_b0, matmul, 99);
+/// ```
+#[cfg(feature = "macros")]
+pub use ttnn_op_perf_macros::model;
 
 /// The README's examples compile and run as doctests.
 #[cfg(doctest)]

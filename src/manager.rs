@@ -4,7 +4,7 @@ use crate::device::{Card, CoreGrid, Device, Hardware};
 use crate::error::{Error, Name};
 use crate::estimate::Estimate;
 use crate::formulas::fallback;
-use crate::model::{self, ModelVersion, model_versions};
+use crate::model::{self, ModelVersion, find_version, model_versions};
 use crate::op::Op;
 use crate::params::OpParam;
 use crate::tensor::TensorParams;
@@ -201,19 +201,6 @@ impl<'a> PerfModelsBuilder<'a> {
             fallback: self.fallback,
         })
     }
-}
-
-fn find_version(device: Device, op: Op, version: u16) -> Result<&'static ModelVersion, Error> {
-    let available = model_versions(device, op);
-    available
-        .iter()
-        .find(|m| m.version == version)
-        .ok_or(Error::NoSuchVersion {
-            device,
-            op,
-            requested: version,
-            available,
-        })
 }
 
 impl PerfModels {

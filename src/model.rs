@@ -54,6 +54,37 @@ pub fn model_versions(device: Device, op: Op) -> &'static [ModelVersion] {
     MODELS[device.index()][op.index()]
 }
 
+/// The version `version` of `op` on `device`, or the versions that exist.
+pub(crate) fn find_version(
+    device: Device,
+    op: Op,
+    version: u16,
+) -> Result<&'static ModelVersion, Error> {
+    let available = model_versions(device, op);
+    available
+        .iter()
+        .find(|m| m.version == version)
+        .ok_or(Error::NoSuchVersion {
+            device,
+            op,
+            requested: version,
+            available,
+        })
+}
+
+impl ModelId {
+    /// The model version this names: its summary, family parameters and accuracy.
+    pub fn model(self) -> Result<&'static ModelVersion, Error> {
+        if model_versions(self.device, self.op).is_empty() {
+            return Err(Error::NoModelForDevice {
+                op: self.op,
+                device: self.device,
+            });
+        }
+        find_version(self.device, self.op, self.version)
+    }
+}
+
 /// What a formula sees of a query: params resolved against the op's schema, tensors checked
 /// against its operand rules, the core grid and the hardware. Build one with [`Ctx::new`] to
 /// call a formula of [`crate::formulas`] directly.

@@ -603,3 +603,30 @@ fn long_names_are_cut_not_lost() {
         "{msg}"
     );
 }
+
+#[test]
+fn model_ids_resolve_or_say_why_not() {
+    let id = ModelId {
+        device: Device::WormholeB0,
+        op: Op::Matmul,
+        version: 1,
+    };
+    assert_eq!(id.model().unwrap().id(), id);
+    let missing = ModelId { version: 99, ..id };
+    assert!(matches!(
+        missing.model(),
+        Err(Error::NoSuchVersion { requested: 99, .. })
+    ));
+    let elsewhere = ModelId {
+        device: Device::Grayskull,
+        op: Op::Typecast,
+        version: 1,
+    };
+    assert_eq!(
+        elsewhere.model().unwrap_err(),
+        Error::NoModelForDevice {
+            op: Op::Typecast,
+            device: Device::Grayskull
+        }
+    );
+}

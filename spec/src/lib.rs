@@ -173,6 +173,19 @@ pub struct Accuracy {
     pub source: String,
 }
 
+/// The Rust type name of a snake_case spec name: `wormhole_b0` -> `WormholeB0`.
+pub fn type_name(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 impl SpecSet {
     pub fn family(&self, name: &str) -> Option<&Family> {
         self.families.iter().find(|f| f.name == name)
