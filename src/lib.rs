@@ -24,7 +24,7 @@
 //!
 //! The layout of the crate follows the data: [`device`] (hardware figures per card),
 //! [`op`] (op specs: OP CODEs, operand rules, param schema), [`params`] and [`tensor`] (what a
-//! query carries), [`model`] (versions and their evaluation), [`formulas`] (one cost formula
+//! query carries), [`model`](mod@model) (versions and their evaluation), [`formulas`] (one cost formula
 //! per family), [`manager`] (routing), [`estimate`] and [`error`] (what comes back).
 
 #![no_std]
