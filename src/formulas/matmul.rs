@@ -235,8 +235,8 @@ pub fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> 
     })?;
     let dram_ns = cx.dram_ns(dram_bytes, p.dram_efficiency);
 
-    // NoC traffic of the busiest core. Each block is a part of a total checked above, so the
-    // plain products cannot overflow; only the sums saturate.
+    // NoC traffic of the busiest core. Each block is a part of a total checked above, so its
+    // plain product cannot overflow; the per-tile re-reads and the sums saturate.
     let a_block = if a.memory.is_l1_sharded() {
         0
     } else {
