@@ -198,7 +198,8 @@ impl DynModel for SpecModel {
             self.hw.compute_grid,
         )
         .map_err(|e| e.to_string())?;
-        formulas::cost(&self.params, &cx)
+        self.params
+            .cost(&cx)
             .map(|b| b.duration_ns())
             .map_err(|e| e.to_string())
     }

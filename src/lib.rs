@@ -85,6 +85,11 @@ pub use tensor::{
 /// ```
 #[cfg(feature = "macros")]
 pub use ttnn_op_perf_macros::model;
+/// Attaches a cost formula to its family spec (`model_specs/families/<family>.toml`), checked
+/// when the code is built: the signature, and that the formula reads exactly the spec's
+/// parameters. `build.rs` routes the family's models to the function it marks.
+#[cfg(feature = "macros")]
+pub use ttnn_op_perf_macros::perf_model;
 
 /// The README's examples compile and run as doctests.
 #[cfg(doctest)]

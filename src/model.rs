@@ -5,7 +5,6 @@
 use crate::device::{CoreGrid, Device, Hardware};
 use crate::error::{Error, Operand, TensorProblem};
 use crate::estimate::{Accuracy, Breakdown, Estimate, ModelId, Source};
-use crate::formulas;
 use crate::generated::MODELS;
 use crate::op::Op;
 use crate::params::ResolvedParams;
@@ -240,6 +239,6 @@ pub(crate) fn evaluate(
     grid: CoreGrid,
 ) -> Result<Estimate, Error> {
     let ctx = Ctx::new(model.op, hw, params, inputs, output, grid)?;
-    let breakdown: Breakdown = formulas::cost(&model.params, &ctx)?;
+    let breakdown: Breakdown = model.params.cost(&ctx)?;
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
 }

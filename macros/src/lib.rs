@@ -1,18 +1,28 @@
-//! Build-time checked handles to model versions of `ttnn-op-perf-models`.
+//! Proc-macros of `ttnn-op-perf-models`, checked against the same TOML specs as the library's
+//! `build.rs` (read through `ttnn-op-perf-spec`):
 //!
-//! `model!(device, op)` or `model!(device, op, version)` names a model version in code. The
-//! macro reads the same TOML specs as the library's `build.rs` (through `ttnn-op-perf-spec`)
-//! and expands to a `ttnn_op_perf_models::ModelId` constant; a combination that does not exist
-//! fails the build at the offending token, listing what does exist. Use it through the
-//! library's re-export, `ttnn_op_perf_models::model!`.
+//! * `model!(device, op[, version])` names a model version in code and expands to a
+//!   `ttnn_op_perf_models::ModelId` constant; a combination that does not exist fails the
+//!   build at the offending token, listing what does exist.
+//! * `#[perf_model(family = "...")]` attaches a formula to its family spec: it checks the
+//!   signature and that the formula reads exactly the spec's parameters. The library's
+//!   `build.rs` finds the attribute and routes the family's models to the formula.
+//!
+//! Both follow parse -> validate -> expand; errors are `syn::Error`s at the offending span and
+//! an invalid input expands to the error alone, so no follow-on errors cascade.
+//! Use them through the library's re-exports.
 
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenStream as TokenStream2};
 use quote::{format_ident, quote};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 use syn::parse::{Parse, ParseStream};
-use syn::{Ident, LitInt, Token, parse_macro_input};
+use syn::visit::Visit;
+use syn::{
+    Expr, FnArg, Ident, ItemFn, LitInt, LitStr, Member, Pat, Token, Type, parse_macro_input,
+};
 use ttnn_op_perf_spec::{SpecSet, load_dir, type_name};
 
 /// `device, op[, version]`
@@ -160,4 +170,167 @@ fn expand(args: &ModelArgs) -> syn::Result<TokenStream2> {
             version: #version,
         }
     })
+}
+
+/// `family = "..."`
+struct PerfModelArgs {
+    family: LitStr,
+}
+
+impl Parse for PerfModelArgs {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let key: Ident = input.parse()?;
+        if key != "family" {
+            return Err(syn::Error::new(
+                key.span(),
+                "expected `family = \"<family name>\"`",
+            ));
+        }
+        input.parse::<Token![=]>()?;
+        let family = input.parse()?;
+        if !input.is_empty() {
+            return Err(input.error("expected only `family = \"<family name>\"`"));
+        }
+        Ok(PerfModelArgs { family })
+    }
+}
+
+/// Attaches a cost formula to its family spec, `model_specs/families/<family>.toml`.
+///
+/// The function must take `(p: &<Family>Params, cx: &Ctx<'_>)` and return
+/// `Result<Breakdown, Error>`, and read every parameter of the spec as `p.<name>` and no
+/// other field; the function itself is left as written. The library's `build.rs` finds the
+/// attribute in `src/formulas/` and routes the family's models to the function; a family
+/// without one fails the build, naming its spec.
+#[proc_macro_attribute]
+pub fn perf_model(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let args = parse_macro_input!(attr as PerfModelArgs);
+    let func = parse_macro_input!(item as ItemFn);
+    match expand_perf_model(&args, &func) {
+        Ok(tokens) => tokens.into(),
+        // The error, and the function's signature with an empty body: what the signature uses
+        // stays used and the body's own mistakes stay unreported, so nothing cascades.
+        Err(e) => {
+            let error = e.into_compile_error();
+            let (attrs, vis, sig) = (&func.attrs, &func.vis, &func.sig);
+            quote! {
+                #error
+                #(#attrs)*
+                #[allow(unused_variables)]
+                #vis #sig { ::core::unimplemented!() }
+            }
+            .into()
+        }
+    }
+}
+
+/// Collects the fields read from one variable: `p.<field>`.
+struct FieldReads<'a> {
+    var: &'a Ident,
+    fields: Vec<Ident>,
+}
+
+impl<'ast> Visit<'ast> for FieldReads<'_> {
+    fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
+        if let (Expr::Path(base), Member::Named(field)) = (&*e.base, &e.member) {
+            if base.path.is_ident(self.var) {
+                self.fields.push(field.clone());
+            }
+        }
+        syn::visit::visit_expr_field(self, e);
+    }
+}
+
+fn expand_perf_model(args: &PerfModelArgs, func: &ItemFn) -> syn::Result<TokenStream2> {
+    let specs = specs().map_err(|e| {
+        syn::Error::new(
+            Span::call_site(),
+            format!("the model specs are invalid: {e}"),
+        )
+    })?;
+    let name = args.family.value();
+    let spec_file = format!("model_specs/families/{name}.toml");
+    let Some(family) = specs.family(&name) else {
+        return Err(syn::Error::new(
+            args.family.span(),
+            format!(
+                "no formula family `{name}`: there is no {spec_file}; families: {}",
+                list(specs.families.iter().map(|f| f.name.as_str()))
+            ),
+        ));
+    };
+    let params_type = format_ident!("{}Params", type_name(&name));
+    let sig = &func.sig;
+    let wrong_signature = || {
+        syn::Error::new_spanned(
+            sig,
+            format!(
+                "a `{name}` formula takes `(p: &{params_type}, cx: &Ctx<'_>)` and returns `Result<Breakdown, Error>`"
+            ),
+        )
+    };
+    if sig.inputs.len() != 2 || matches!(sig.output, syn::ReturnType::Default) {
+        return Err(wrong_signature());
+    }
+    let Some(FnArg::Typed(first)) = sig.inputs.first() else {
+        return Err(wrong_signature());
+    };
+    let Type::Reference(reference) = &*first.ty else {
+        return Err(syn::Error::new_spanned(
+            &first.ty,
+            format!("expected `&{params_type}` ({spec_file})"),
+        ));
+    };
+    let names_struct = matches!(&*reference.elem, Type::Path(t) if t.path.segments.last().is_some_and(|s| s.ident == params_type));
+    if !names_struct {
+        return Err(syn::Error::new_spanned(
+            &reference.elem,
+            format!("the parameters of family `{name}` are `{params_type}` ({spec_file})"),
+        ));
+    }
+    let Pat::Ident(var) = &*first.pat else {
+        return Err(syn::Error::new_spanned(
+            &first.pat,
+            "name the parameter struct with a plain identifier",
+        ));
+    };
+    let mut reads = FieldReads {
+        var: &var.ident,
+        fields: Vec::new(),
+    };
+    reads.visit_block(&func.block);
+    let declared: BTreeSet<&str> = family.params.iter().map(|p| p.name.as_str()).collect();
+    if let Some(unknown) = reads
+        .fields
+        .iter()
+        .find(|f| !declared.contains(f.to_string().as_str()))
+    {
+        return Err(syn::Error::new(
+            unknown.span(),
+            format!(
+                "family `{name}` has no parameter `{unknown}` ({spec_file}); its parameters: {}",
+                list(declared.iter().copied())
+            ),
+        ));
+    }
+    let read: BTreeSet<String> = reads.fields.iter().map(Ident::to_string).collect();
+    let unread: Vec<&str> = declared
+        .iter()
+        .copied()
+        .filter(|d| !read.contains(*d))
+        .collect();
+    if !unread.is_empty() {
+        return Err(syn::Error::new(
+            args.family.span(),
+            format!(
+                "this formula never reads {} of family `{name}` ({spec_file}): use it, or remove it from the spec",
+                unread
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    Ok(quote! { #func })
 }

@@ -38,6 +38,10 @@ fn shard_cores(t: &TensorParams) -> u64 {
     t.memory.shard.map_or(1, |s| s.cores as u64)
 }
 
+#[cfg_attr(
+    feature = "macros",
+    crate::perf_model(family = "data_movement_roofline")
+)]
 pub fn cost(p: &DataMovementRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
     let x = &cx.inputs[0];
     // The operand rules make the output required for these ops.

@@ -86,6 +86,10 @@ fn dram_bytes(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<u64, Error> {
         .ok_or(overflow)
 }
 
+#[cfg_attr(
+    feature = "macros",
+    crate::perf_model(family = "eltwise_unary_roofline")
+)]
 pub fn unary_cost(p: &EltwiseUnaryRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
     let x = &cx.inputs[0];
     let out = cx.output.copied().unwrap_or(*x);
@@ -157,6 +161,10 @@ fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<([u32; MAX_RANK], usi
     Some((out, rank, broadcast))
 }
 
+#[cfg_attr(
+    feature = "macros",
+    crate::perf_model(family = "eltwise_binary_roofline")
+)]
 pub fn binary_cost(p: &EltwiseBinaryRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
     let a = &cx.inputs[0];
     // Without a second tensor the other operand is a scalar, filled like a broadcast tile.

@@ -112,6 +112,7 @@ fn tiles_of(t: &TensorParams, transpose: bool) -> Option<(u64, u64, u64)> {
     })
 }
 
+#[cfg_attr(feature = "macros", crate::perf_model(family = "matmul_roofline"))]
 pub fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
     let hw = cx.hw;
     let (a, b) = (&cx.inputs[0], &cx.inputs[1]);

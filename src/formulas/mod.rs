@@ -2,6 +2,9 @@
 //! parameterized per device and version by its spec (`model_specs/families/<family>.toml`
 //! declares the parameters; `model_specs/<device>/<op>.toml` gives their values).
 //!
+//! Each formula carries `#[perf_model(family = "...")]`: the macro checks it against its
+//! family spec, and `build.rs` routes the family's models to it (`ModelParams::cost`).
+//!
 //! Every family is a roofline: `launch + overhead + max(compute, DRAM, NoC)`, with the
 //! throughput terms computed for the busiest core of the op's work split.
 
@@ -10,18 +13,4 @@ pub mod eltwise;
 mod fallback;
 pub mod matmul;
 
-use crate::error::Error;
-use crate::estimate::Breakdown;
-use crate::model::{Ctx, ModelParams};
-
 pub(crate) use fallback::fallback;
-
-/// Dispatches to the formula of the model's family.
-pub fn cost(params: &ModelParams, ctx: &Ctx<'_>) -> Result<Breakdown, Error> {
-    match params {
-        ModelParams::MatmulRoofline(p) => matmul::cost(p, ctx),
-        ModelParams::EltwiseUnaryRoofline(p) => eltwise::unary_cost(p, ctx),
-        ModelParams::EltwiseBinaryRoofline(p) => eltwise::binary_cost(p, ctx),
-        ModelParams::DataMovementRoofline(p) => data_movement::cost(p, ctx),
-    }
-}
