@@ -21,10 +21,12 @@
 //! ```
 
 mod error;
+mod formulas;
 pub mod schema;
 mod validate;
 
 pub use error::{SpecError, SpecErrors};
+pub use formulas::find_formulas;
 pub use validate::load_dir;
 
 /// The data types a tile-bytes table must cover, in the order of the runtime `DType` enum.
