@@ -279,13 +279,8 @@ impl PerfModels {
 
     /// Answers one query.
     pub fn query(&self, q: &Query<'_>) -> Result<Estimate, Error> {
+        // The model (`Ctx::new`) or the fallback checks the grid.
         let grid = q.grid.unwrap_or(self.hw.compute_grid);
-        if !grid.fits_in(self.hw.full_grid) {
-            return Err(Error::InvalidGrid {
-                grid,
-                card: self.card(),
-            });
-        }
         let op = match q.op {
             OpKey::Op(op) => op,
             OpKey::Name(name) => match Op::from_name(name) {

@@ -511,6 +511,21 @@ fn invalid_grid() {
         );
         assert!(msg.contains("8x10"), "{msg}");
     }
+    let with_fallback = PerfModels::builder(Device::WormholeB0)
+        .fallback(true)
+        .build()
+        .unwrap();
+    let grid = CoreGrid::new(9, 8);
+    let err = with_fallback
+        .query(&Query::named("SoftmaxDeviceOperation", &inputs).grid(grid))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::InvalidGrid {
+            grid,
+            card: Card::N150
+        }
+    );
 }
 
 #[test]

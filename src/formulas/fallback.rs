@@ -18,6 +18,12 @@ pub(crate) fn fallback(
     output: Option<&TensorParams>,
     grid: CoreGrid,
 ) -> Result<Estimate, Error> {
+    if !grid.fits_in(hw.full_grid) {
+        return Err(Error::InvalidGrid {
+            grid,
+            card: hw.card,
+        });
+    }
     let Some(first) = inputs.first().or(output) else {
         return Err(Error::InvalidTensor {
             op,
