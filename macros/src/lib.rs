@@ -73,7 +73,7 @@ pub fn model(input: TokenStream) -> TokenStream {
 }
 
 /// The library's specs, read once per compiler process.
-fn specs() -> Result<&'static SpecSet, &'static str> {
+fn specs() -> syn::Result<&'static SpecSet> {
     static SPECS: OnceLock<Result<SpecSet, String>> = OnceLock::new();
     SPECS
         .get_or_init(|| {
@@ -81,7 +81,12 @@ fn specs() -> Result<&'static SpecSet, &'static str> {
             load_dir(&root).map_err(|e| e.to_string())
         })
         .as_ref()
-        .map_err(String::as_str)
+        .map_err(|e| {
+            syn::Error::new(
+                Span::call_site(),
+                format!("the model specs are invalid: {e}"),
+            )
+        })
 }
 
 fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
@@ -94,12 +99,7 @@ fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
 }
 
 fn expand(args: &ModelArgs) -> syn::Result<TokenStream2> {
-    let specs = specs().map_err(|e| {
-        syn::Error::new(
-            Span::call_site(),
-            format!("the model specs are invalid: {e}"),
-        )
-    })?;
+    let specs = specs()?;
     let device = args.device.to_string();
     if !specs.devices.iter().any(|d| d.name == device) {
         return Err(syn::Error::new(
@@ -242,12 +242,7 @@ impl<'ast> Visit<'ast> for FieldReads<'_> {
 }
 
 fn expand_perf_model(args: &PerfModelArgs, func: &ItemFn) -> syn::Result<TokenStream2> {
-    let specs = specs().map_err(|e| {
-        syn::Error::new(
-            Span::call_site(),
-            format!("the model specs are invalid: {e}"),
-        )
-    })?;
+    let specs = specs()?;
     let name = args.family.value();
     let spec_file = format!("model_specs/families/{name}.toml");
     let Some(family) = specs.family(&name) else {
