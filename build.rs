@@ -19,7 +19,8 @@ fn main() {
     println!("cargo:rerun-if-changed=model_specs");
     println!("cargo:rerun-if-changed=src/formulas");
     println!("cargo:rerun-if-changed=build.rs");
-    let specs = match ttnn_op_perf_spec::load_dir(&root) {
+    println!("cargo:rerun-if-env-changed={DEVICE_FILTER}");
+    let mut specs = match ttnn_op_perf_spec::load_dir(&root) {
         Ok(s) => s,
         Err(errors) => {
             let shown = errors.to_string().replace(&format!("{manifest}/"), "");
@@ -28,6 +29,7 @@ fn main() {
             std::process::exit(1);
         }
     };
+    keep_devices(&mut specs);
     let formulas = match find_formulas(&Path::new(&manifest).join("src/formulas"), &specs) {
         Ok(f) => f,
         Err(errors) => {
@@ -40,6 +42,32 @@ fn main() {
     };
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("tables.rs");
     std::fs::write(&out, generate(&specs, &formulas)).expect("write $OUT_DIR/tables.rs");
+}
+
+/// Environment variable naming the devices to compile in, comma-separated (all when unset),
+/// as chrono-tz's `CHRONO_TZ_TIMEZONE_FILTER` does for time zones.
+const DEVICE_FILTER: &str = "TTNN_PERF_MODELS_DEVICES";
+
+/// Drops the devices (and their models) the filter leaves out; an unknown name stops the build.
+fn keep_devices(specs: &mut SpecSet) {
+    let Ok(filter) = std::env::var(DEVICE_FILTER) else {
+        return;
+    };
+    let wanted: Vec<&str> = filter.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let unknown: Vec<&&str> = wanted
+        .iter()
+        .filter(|w| !specs.devices.iter().any(|d| d.name == **w))
+        .collect();
+    if wanted.is_empty() || !unknown.is_empty() {
+        let names: Vec<&str> = specs.devices.iter().map(|d| d.name.as_str()).collect();
+        eprintln!(
+            "error: {DEVICE_FILTER}={filter:?} must list one or more of {}; unknown: {unknown:?}",
+            names.join(", ")
+        );
+        std::process::exit(1);
+    }
+    specs.devices.retain(|d| wanted.contains(&d.name.as_str()));
+    specs.models.retain(|m| wanted.contains(&m.device.as_str()));
 }
 
 fn lit(x: f64) -> String {
