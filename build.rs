@@ -53,7 +53,11 @@ fn keep_devices(specs: &mut SpecSet) {
     let Ok(filter) = std::env::var(DEVICE_FILTER) else {
         return;
     };
-    let wanted: Vec<&str> = filter.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let wanted: Vec<&str> = filter
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     let unknown: Vec<&&str> = wanted
         .iter()
         .filter(|w| !specs.devices.iter().any(|d| d.name == **w))
