@@ -101,10 +101,6 @@ fn stems(files: &[PathBuf]) -> BTreeSet<String> {
         .collect()
 }
 
-fn known_list(names: &BTreeSet<String>) -> String {
-    names.iter().cloned().collect::<Vec<_>>().join(", ")
-}
-
 /// One parsed file with what is needed to point at its lines.
 struct Parsed<T> {
     path: PathBuf,
@@ -629,7 +625,7 @@ impl Validator {
                     format!(
                         "unknown op `{}`; known ops: {}",
                         op.get_ref(),
-                        known_list(&known.ops)
+                        names(known.ops.iter())
                     )
                 },
             );
@@ -724,7 +720,7 @@ impl Validator {
         let known_device = self.check(known.devices.contains(device), p, f.device.span(), "device", || {
             format!(
                 "unknown device `{device}`; known devices: {} (each is a file in model_specs/devices/)",
-                known_list(&known.devices)
+                names(known.devices.iter())
             )
         });
         if known_device {
@@ -736,7 +732,7 @@ impl Validator {
         let known_op = self.check(known.ops.contains(op), p, f.op.span(), "op", || {
             format!(
                 "unknown op `{op}`; known ops: {} (each is a file in model_specs/ops/)",
-                known_list(&known.ops)
+                names(known.ops.iter())
             )
         });
         if known_op {
@@ -799,7 +795,7 @@ impl Validator {
             self.check(known.families.contains(fam_name), p, v.family.span(), &format!("{key}.family"), || {
                 format!(
                     "unknown formula family `{fam_name}`; known families: {} (each is a file in model_specs/families/)",
-                    known_list(&known.families)
+                    names(known.families.iter())
                 )
             });
             return None;
