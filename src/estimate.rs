@@ -49,6 +49,49 @@ impl Breakdown {
     }
 }
 
+/// The term of a [`Breakdown`] a family parameter's product with its feature adds to.
+///
+/// Every family is linear in its parameters within each term: a formula computes one feature
+/// per parameter (tiles per core, bytes moved, ...) and [`Breakdown::combine`] sums
+/// `parameter * feature` into the term the family spec gives the parameter. That shape is what
+/// lets `ttperf fit` calibrate any family by least squares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Term {
+    Overhead,
+    Compute,
+    Dram,
+    Noc,
+}
+
+impl Breakdown {
+    /// `offset_ns` (not fitted, e.g. the device's launch overhead) plus each
+    /// `params[i] * features[i]` added to `terms[i]`. The three slices have one entry per
+    /// family parameter; extra entries of the longer ones are ignored.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::{Breakdown, Term};
+    /// let b = Breakdown::combine(100.0, &[Term::Overhead, Term::Compute, Term::Dram], &[2.0, 1.5, 1.0], &[50.0, 400.0, 300.0]);
+    /// assert_eq!(b.overhead_ns, 200.0);
+    /// assert_eq!(b.duration_ns(), 200.0 + 600.0);
+    /// ```
+    pub fn combine(offset_ns: f64, terms: &[Term], params: &[f64], features: &[f64]) -> Breakdown {
+        let mut b = Breakdown {
+            overhead_ns: offset_ns,
+            ..Breakdown::default()
+        };
+        for ((term, p), f) in terms.iter().zip(params).zip(features) {
+            let slot = match term {
+                Term::Overhead => &mut b.overhead_ns,
+                Term::Compute => &mut b.compute_ns,
+                Term::Dram => &mut b.dram_ns,
+                Term::Noc => &mut b.noc_ns,
+            };
+            *slot += p * f;
+        }
+        b
+    }
+}
+
 /// Identifies one model version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ModelId {

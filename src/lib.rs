@@ -48,7 +48,7 @@ pub mod trace;
 
 pub use device::{Card, CoreGrid, Device, Hardware, MathFidelity};
 pub use error::{Error, Name, Operand, ParamProblem, TensorProblem};
-pub use estimate::{Accuracy, Bound, Breakdown, Estimate, ModelId, Source};
+pub use estimate::{Accuracy, Bound, Breakdown, Estimate, ModelId, Source, Term};
 pub use generated::{
     DataMovementRooflineParams, EltwiseBinaryRooflineParams, EltwiseUnaryRooflineParams,
     MatmulRooflineParams,
