@@ -40,8 +40,25 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("tables.rs");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let out = Path::new(&out_dir).join("tables.rs");
     std::fs::write(&out, generate(&specs, &formulas)).expect("write $OUT_DIR/tables.rs");
+    // The crate root re-exports each family's structs.
+    let names: Vec<String> = specs
+        .families
+        .iter()
+        .flat_map(|f| {
+            [
+                format!("{}Params", camel(&f.name)),
+                format!("{}Features", camel(&f.name)),
+            ]
+        })
+        .collect();
+    std::fs::write(
+        Path::new(&out_dir).join("family_types.rs"),
+        format!("pub use generated::{{{}}};\n", names.join(", ")),
+    )
+    .expect("write $OUT_DIR/family_types.rs");
 }
 
 /// Environment variable naming the devices to compile in, comma-separated (all when unset),
@@ -411,37 +428,156 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     }
     writeln!(o, "}}\n").unwrap();
 
-    // ---- family parameter structs -----------------------------------------------------------
+    // ---- family parameter and feature structs --------------------------------------------
+    let max_family_params = s.families.iter().map(|f| f.params.len()).max().unwrap_or(0);
+    writeln!(
+        o,
+        "/// The most parameters any family has: the capacity of [`crate::model::FamilyValues`].\n\
+         pub const MAX_FAMILY_PARAMS: usize = {max_family_params};\n"
+    )
+    .unwrap();
     for f in &s.families {
+        let ty = camel(&f.name);
+        let n = f.params.len();
+        for (kind, doc) in [
+            (
+                "Params",
+                format!("Parameters of the `{}` family: {}", f.name, f.summary),
+            ),
+            (
+                "Features",
+                format!(
+                    "What multiplies each parameter of the `{}` family for one query; its formula \
+                     computes them and [`crate::Breakdown::combine`] weighs them.",
+                    f.name
+                ),
+            ),
+        ] {
+            writeln!(
+                o,
+                "/// {doc}\n#[derive(Debug, Clone, Copy, PartialEq)]\npub struct {ty}{kind} {{"
+            )
+            .unwrap();
+            for p in &f.params {
+                writeln!(
+                    o,
+                    "    /// {} (term `{:?}`, spec range {} ..= {})\n    pub {}: f64,",
+                    p.summary,
+                    p.term,
+                    lit(p.min),
+                    lit(p.max),
+                    p.name
+                )
+                .unwrap();
+            }
+            writeln!(o, "}}\n").unwrap();
+            let fields: Vec<String> = f
+                .params
+                .iter()
+                .map(|p| format!("self.{}", p.name))
+                .collect();
+            writeln!(
+                o,
+                "impl {ty}{kind} {{\n    /// The values in spec order (parameter names sorted).\n    \
+                 pub const fn values(&self) -> [f64; {n}] {{ [{}] }}\n}}\n",
+                fields.join(", ")
+            )
+            .unwrap();
+        }
+        let terms: Vec<String> = f
+            .params
+            .iter()
+            .map(|p| format!("Term::{:?}", p.term))
+            .collect();
         writeln!(
             o,
-            "/// Parameters of the `{}` family: {}",
-            f.name, f.summary
+            "impl {ty}Params {{\n    /// The term of each parameter, in spec order.\n    \
+             pub const TERMS: [Term; {n}] = [{}];\n}}\n",
+            terms.join(", ")
         )
         .unwrap();
-        writeln!(o, "#[derive(Debug, Clone, Copy, PartialEq)]").unwrap();
-        writeln!(o, "pub struct {}Params {{", camel(&f.name)).unwrap();
+        writeln!(
+            o,
+            "static {}_PARAMS: [FamilyParam; {n}] = [",
+            f.name.to_uppercase()
+        )
+        .unwrap();
         for p in &f.params {
             writeln!(
                 o,
-                "    /// {} (spec range {} ..= {})",
+                "    FamilyParam {{ name: {:?}, summary: {:?}, term: Term::{:?}, min: {}, max: {} }},",
+                p.name,
                 p.summary,
+                p.term,
                 lit(p.min),
                 lit(p.max)
             )
             .unwrap();
-            writeln!(o, "    pub {}: f64,", p.name).unwrap();
         }
-        writeln!(o, "}}\n").unwrap();
+        writeln!(o, "];\n").unwrap();
     }
+    writeln!(o, "impl Family {{").unwrap();
     writeln!(
         o,
-        "/// The parameters of one model version: its family and that family's values."
+        "    /// The family's parameters in spec order, with their terms and bounds.\n    \
+         pub fn params(self) -> &'static [FamilyParam] {{ match self {{"
     )
     .unwrap();
+    for f in &s.families {
+        writeln!(
+            o,
+            "        Family::{} => &{}_PARAMS,",
+            camel(&f.name),
+            f.name.to_uppercase()
+        )
+        .unwrap();
+    }
+    writeln!(o, "    }} }}").unwrap();
     writeln!(
         o,
-        "#[derive(Debug, Clone, Copy, PartialEq)]\npub enum ModelParams {{"
+        "    /// Runs the family's formula (the function with its `#[perf_model]` attribute) and \
+         returns its features in spec order: what `ttperf fit` regresses on.\n    \
+         pub fn features(self, cx: &crate::model::Ctx<'_>) -> Result<FamilyValues, crate::error::Error> {{ match self {{"
+    )
+    .unwrap();
+    for f in &s.families {
+        writeln!(
+            o,
+            "        Family::{} => {}(cx).map(|f| FamilyValues::new(&f.values())),",
+            camel(&f.name),
+            formulas[&f.name]
+        )
+        .unwrap();
+    }
+    writeln!(o, "    }} }}").unwrap();
+    writeln!(
+        o,
+        "    /// A version's parameters from their values in spec order; `None` unless there is \
+         exactly one value per parameter.\n    \
+         pub fn model_params(self, values: &[f64]) -> Option<ModelParams> {{ match self {{"
+    )
+    .unwrap();
+    for f in &s.families {
+        let fields: Vec<String> = f
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{}: v[{i}]", p.name))
+            .collect();
+        writeln!(
+            o,
+            "        Family::{0} => match values {{ &[{1}] => {{ let v = [{1}]; Some(ModelParams::{0}({0}Params {{ {2} }})) }} _ => None }},",
+            camel(&f.name),
+            (0..f.params.len()).map(|i| format!("v{i}")).collect::<Vec<_>>().join(", "),
+            fields.join(", ")
+        )
+        .unwrap();
+    }
+    writeln!(o, "    }} }}\n}}\n").unwrap();
+    writeln!(
+        o,
+        "/// The parameters of one model version: its family and that family's values.\n\
+         #[derive(Debug, Clone, Copy, PartialEq)]\npub enum ModelParams {{"
     )
     .unwrap();
     for f in &s.families {
@@ -450,12 +586,8 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     writeln!(o, "}}\n").unwrap();
     writeln!(
         o,
-        "impl ModelParams {{\n    /// The formula family these parameters belong to."
-    )
-    .unwrap();
-    writeln!(
-        o,
-        "    pub const fn family(&self) -> Family {{ match self {{"
+        "impl ModelParams {{\n    /// The formula family these parameters belong to.\n    \
+         pub const fn family(&self) -> Family {{ match self {{"
     )
     .unwrap();
     for f in &s.families {
@@ -469,20 +601,37 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     writeln!(o, "    }} }}").unwrap();
     writeln!(
         o,
-        "    /// Runs the family's formula (the function with its `#[perf_model]` attribute).\n    \
-         pub fn cost(&self, cx: &crate::model::Ctx<'_>) -> Result<crate::estimate::Breakdown, crate::error::Error> {{ match self {{"
+        "    /// The parameter values in spec order.\n    \
+         pub fn values(&self) -> FamilyValues {{ match self {{"
     )
     .unwrap();
     for f in &s.families {
         writeln!(
             o,
-            "        ModelParams::{}(p) => {}(p, cx),",
+            "        ModelParams::{}(p) => FamilyValues::new(&p.values()),",
+            camel(&f.name)
+        )
+        .unwrap();
+    }
+    writeln!(o, "    }} }}").unwrap();
+    writeln!(
+        o,
+        "    /// The cost of a query: the family's formula computes the features, the device's \
+         launch overhead plus `parameter * feature` per term gives the breakdown.\n    \
+         pub fn cost(&self, cx: &crate::model::Ctx<'_>) -> Result<crate::estimate::Breakdown, crate::error::Error> {{\n        \
+         let launch = cx.hw.launch_overhead_ns;\n        match self {{"
+    )
+    .unwrap();
+    for f in &s.families {
+        writeln!(
+            o,
+            "            ModelParams::{0}(p) => Ok(Breakdown::combine(launch, &{0}Params::TERMS, &p.values(), &{1}(cx)?.values())),",
             camel(&f.name),
             formulas[&f.name]
         )
         .unwrap();
     }
-    writeln!(o, "    }} }}\n}}\n").unwrap();
+    writeln!(o, "        }}\n    }}\n}}\n").unwrap();
 
     // ---- model versions ---------------------------------------------------------------------
     for m in &s.models {

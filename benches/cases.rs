@@ -115,20 +115,7 @@ impl Case {
         .expect("the case is valid");
         let model = *model_versions(DEVICE, self.op).last().expect("a model");
         move || {
-            let b = match &model.params {
-                ModelParams::MatmulRoofline(p) => {
-                    formulas::matmul::cost(black_box(p), black_box(&cx))
-                }
-                ModelParams::EltwiseUnaryRoofline(p) => {
-                    formulas::eltwise::unary_cost(black_box(p), black_box(&cx))
-                }
-                ModelParams::EltwiseBinaryRoofline(p) => {
-                    formulas::eltwise::binary_cost(black_box(p), black_box(&cx))
-                }
-                ModelParams::DataMovementRoofline(p) => {
-                    formulas::data_movement::cost(black_box(p), black_box(&cx))
-                }
-            };
+            let b = black_box(&model.params).cost(black_box(&cx));
             b.map_or(0.0, |b| b.duration_ns())
         }
     }
@@ -216,50 +203,11 @@ pub fn dynamic_registry() -> Registry {
     for m in specs.models.iter().filter(|m| m.device == DEVICE.name()) {
         let op = Op::from_name(&m.op).expect("known op");
         for v in &m.versions {
-            let family = specs.family(&v.family).expect("known family");
-            let value = |name: &str| {
-                v.params[family
-                    .params
-                    .iter()
-                    .position(|p| p.name == name)
-                    .expect("param")]
-            };
-            let params = match v.family.as_str() {
-                "matmul_roofline" => ModelParams::MatmulRoofline(MatmulRooflineParams {
-                    overhead_ns: value("overhead_ns"),
-                    compute_efficiency: value("compute_efficiency"),
-                    dram_efficiency: value("dram_efficiency"),
-                    noc_efficiency: value("noc_efficiency"),
-                }),
-                "eltwise_unary_roofline" => {
-                    ModelParams::EltwiseUnaryRoofline(EltwiseUnaryRooflineParams {
-                        overhead_ns: value("overhead_ns"),
-                        copy_tile_cycles: value("copy_tile_cycles"),
-                        simple_tile_cycles: value("simple_tile_cycles"),
-                        transcendental_tile_cycles: value("transcendental_tile_cycles"),
-                        dram_efficiency: value("dram_efficiency"),
-                        noc_efficiency: value("noc_efficiency"),
-                    })
-                }
-                "eltwise_binary_roofline" => {
-                    ModelParams::EltwiseBinaryRoofline(EltwiseBinaryRooflineParams {
-                        overhead_ns: value("overhead_ns"),
-                        fpu_tile_cycles: value("fpu_tile_cycles"),
-                        sfpu_tile_cycles: value("sfpu_tile_cycles"),
-                        bcast_tile_cycles: value("bcast_tile_cycles"),
-                        dram_efficiency: value("dram_efficiency"),
-                        noc_efficiency: value("noc_efficiency"),
-                    })
-                }
-                "data_movement_roofline" => {
-                    ModelParams::DataMovementRoofline(DataMovementRooflineParams {
-                        overhead_ns: value("overhead_ns"),
-                        dram_efficiency: value("dram_efficiency"),
-                        noc_efficiency: value("noc_efficiency"),
-                    })
-                }
-                other => panic!("no dynamic model for family {other}"),
-            };
+            let params = Family::ALL
+                .iter()
+                .find(|f| f.name() == v.family)
+                .and_then(|f| f.model_params(&v.params))
+                .expect("a family of this build");
             registry
                 .entry(m.op.clone())
                 .or_default()

@@ -3,8 +3,8 @@
 //! To read them: `cat target/debug/build/ttnn-op-perf-models-*/out/tables.rs`.
 
 use crate::device::{CoreGrid, Hardware};
-use crate::estimate::Accuracy;
-use crate::model::ModelVersion;
+use crate::estimate::{Accuracy, Breakdown, Term};
+use crate::model::{FamilyParam, FamilyValues, ModelVersion};
 use crate::op::{OpSpec, OperandRules};
 use crate::params::{ParamKind, ParamSpec, ParamValue};
 

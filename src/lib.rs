@@ -49,12 +49,10 @@ pub mod trace;
 pub use device::{Card, CoreGrid, Device, Hardware, MathFidelity};
 pub use error::{Error, Name, Operand, ParamProblem, TensorProblem};
 pub use estimate::{Accuracy, Bound, Breakdown, Estimate, ModelId, Source, Term};
-pub use generated::{
-    DataMovementRooflineParams, EltwiseBinaryRooflineParams, EltwiseUnaryRooflineParams,
-    MatmulRooflineParams,
-};
+// `<Family>Params` and `<Family>Features` of every family.
+include!(concat!(env!("OUT_DIR"), "/family_types.rs"));
 pub use manager::{OpKey, PerfModels, PerfModelsBuilder, Query, Version};
-pub use model::{Family, ModelParams, ModelVersion, model_versions};
+pub use model::{Family, FamilyParam, FamilyValues, ModelParams, ModelVersion, model_versions};
 pub use op::{Op, OpSpec, OperandRules};
 #[cfg(feature = "std")]
 pub use params::OwnedParamValue;

@@ -10,7 +10,58 @@ use crate::op::Op;
 use crate::params::ResolvedParams;
 use crate::tensor::TensorParams;
 
-pub use crate::generated::{Family, ModelParams};
+use crate::estimate::Term;
+pub use crate::generated::{Family, MAX_FAMILY_PARAMS, ModelParams};
+
+/// One parameter of a formula family, as its spec declares it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FamilyParam {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// The breakdown term `parameter * feature` adds to.
+    pub term: Term,
+    /// Inclusive bounds a version's value must respect.
+    pub min: f64,
+    pub max: f64,
+}
+
+/// One value per parameter of a family, in spec order: a version's parameters
+/// ([`ModelParams::values`]) or a query's features ([`Family::features`]).
+///
+/// ```
+/// use ttnn_op_perf_models::{model::Ctx, *};
+/// let hw = Hardware::of(Card::N150);
+/// let x = TensorParams::tiled(&[1, 1, 256, 256], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+/// let (inputs, params) = ([x], [OpParam::new("unary_op", ParamValue::Enum("exp"))]);
+/// let cx = Ctx::new(Op::EltwiseUnary, hw, &params, &inputs, None, hw.compute_grid)?;
+/// let model = model_versions(Device::WormholeB0, Op::EltwiseUnary)[0];
+/// let family = model.family();
+/// let (values, features) = (model.params.values(), family.features(&cx)?);
+/// let terms: Vec<Term> = family.params().iter().map(|p| p.term).collect();
+/// let b = Breakdown::combine(hw.launch_overhead_ns, &terms, values.as_slice(), features.as_slice());
+/// assert_eq!(b, model.params.cost(&cx)?);
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FamilyValues {
+    values: [f64; MAX_FAMILY_PARAMS],
+    len: usize,
+}
+
+impl FamilyValues {
+    pub(crate) fn new(values: &[f64]) -> Self {
+        let mut v = FamilyValues {
+            values: [0.0; MAX_FAMILY_PARAMS],
+            len: values.len().min(MAX_FAMILY_PARAMS),
+        };
+        v.values[..v.len].copy_from_slice(&values[..v.len]);
+        v
+    }
+
+    pub fn as_slice(&self) -> &[f64] {
+        &self.values[..self.len]
+    }
+}
 
 /// One version of one op's model on one device, as its spec declares it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -107,10 +158,8 @@ impl<'q> Ctx<'q> {
     /// let x = TensorParams::tiled(&[1, 1, 256, 256], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
     /// let (inputs, params) = ([x], [OpParam::new("unary_op", ParamValue::Enum("relu"))]);
     /// let cx = Ctx::new(Op::EltwiseUnary, hw, &params, &inputs, None, hw.compute_grid)?;
-    /// let ModelParams::EltwiseUnaryRoofline(p) = model_versions(Device::WormholeB0, Op::EltwiseUnary)[0].params
-    /// else { unreachable!() };
-    /// let cost = formulas::eltwise::unary_cost(&p, &cx)?;
-    /// assert!(cost.duration_ns() > 0.0);
+    /// let features = formulas::eltwise::unary_features(&cx)?;
+    /// assert!(features.simple_tile_cycles > 0.0 && features.transcendental_tile_cycles == 0.0);
     /// # Ok::<(), Error>(())
     /// ```
     pub fn new(
@@ -142,19 +191,14 @@ impl<'q> Ctx<'q> {
         cycles / self.hw.cycles_per_ns()
     }
 
-    /// Time to stream `bytes` through DRAM at `efficiency` of the achievable bandwidth.
-    pub(crate) fn dram_ns(&self, bytes: u64, efficiency: f64) -> f64 {
-        bytes as f64 / (self.hw.dram_bytes_per_ns() * efficiency)
+    /// Time to stream `bytes` through DRAM at the card's achievable bandwidth.
+    pub(crate) fn dram_ns(&self, bytes: u64) -> f64 {
+        bytes as f64 / self.hw.dram_bytes_per_ns()
     }
 
     /// Time for one core to move `bytes` over the NoC in transfers of `transfer` bytes.
-    pub(crate) fn noc_ns(&self, bytes: u64, transfer: u64, efficiency: f64) -> f64 {
-        self.cycles_to_ns(bytes as f64 / (self.hw.noc_bytes_per_cycle(transfer) * efficiency))
-    }
-
-    /// Device launch overhead plus the version's own fixed cost.
-    pub(crate) fn overhead_ns(&self, extra_ns: f64) -> f64 {
-        self.hw.launch_overhead_ns + extra_ns
+    pub(crate) fn noc_ns(&self, bytes: u64, transfer: u64) -> f64 {
+        self.cycles_to_ns(bytes as f64 / self.hw.noc_bytes_per_cycle(transfer))
     }
 
     pub(crate) fn not_modeled(&self, what: &'static str) -> Error {

@@ -43,7 +43,7 @@ fn perf_model_checks_formulas_against_their_specs() {
     if pinned_rustc() {
         t.compile_fail("tests/ui/perf_model_unknown_family.rs");
         t.compile_fail("tests/ui/perf_model_unknown_param.rs");
-        t.compile_fail("tests/ui/perf_model_unread_param.rs");
+        t.compile_fail("tests/ui/perf_model_missing_param.rs");
         t.compile_fail("tests/ui/perf_model_wrong_params.rs");
         t.compile_fail("tests/ui/perf_model_bad_signature.rs");
     }

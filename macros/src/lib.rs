@@ -5,7 +5,7 @@
 //!   `ttnn_op_perf_models::ModelId` constant; a combination that does not exist fails the
 //!   build at the offending token, listing what does exist.
 //! * `#[perf_model(family = "...")]` attaches a formula to its family spec: it checks the
-//!   signature and that the formula reads exactly the spec's parameters. The library's
+//!   signature and that the formula gives a feature for exactly the spec's parameters. The library's
 //!   `build.rs` finds the attribute and routes the family's models to the formula.
 //!
 //! Both follow parse -> validate -> expand; errors are `syn::Error`s at the offending span and
@@ -20,9 +20,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use syn::parse::{Parse, ParseStream};
 use syn::visit::Visit;
-use syn::{
-    Expr, FnArg, Ident, ItemFn, LitInt, LitStr, Member, Pat, Token, Type, parse_macro_input,
-};
+use syn::{Ident, ItemFn, LitInt, LitStr, Member, Token, parse_macro_input};
 use ttnn_op_perf_spec::{SpecSet, load_dir, type_name};
 
 /// `device, op[, version]`
@@ -197,9 +195,9 @@ impl Parse for PerfModelArgs {
 
 /// Attaches a cost formula to its family spec, `model_specs/families/<family>.toml`.
 ///
-/// The function must take `(p: &<Family>Params, cx: &Ctx<'_>)` and return
-/// `Result<Breakdown, Error>`, and read every parameter of the spec as `p.<name>` and no
-/// other field; the function itself is left as written. The library's `build.rs` finds the
+/// The function must take `(cx: &Ctx<'_>)`, return `Result<<Family>Features, Error>` and
+/// build that struct (generated from the spec) naming every parameter of the spec as a
+/// field; the function itself is left as written. The library's `build.rs` finds the
 /// attribute in `src/formulas/` and routes the family's models to the function; a family
 /// without one fails the build, naming its spec.
 #[proc_macro_attribute]
@@ -224,20 +222,30 @@ pub fn perf_model(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// Collects the fields read from one variable: `p.<field>`.
-struct FieldReads<'a> {
-    var: &'a Ident,
-    fields: Vec<Ident>,
+/// Collects the struct literals of one type: `<Family>Features { ... }`.
+struct Literals<'a> {
+    ty: &'a Ident,
+    found: Vec<&'a syn::ExprStruct>,
 }
 
-impl<'ast> Visit<'ast> for FieldReads<'_> {
-    fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
-        if let (Expr::Path(base), Member::Named(field)) = (&*e.base, &e.member) {
-            if base.path.is_ident(self.var) {
-                self.fields.push(field.clone());
-            }
+impl<'ast: 'a, 'a> Visit<'ast> for Literals<'a> {
+    fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {
+        if e.path.segments.last().is_some_and(|s| &s.ident == self.ty) {
+            self.found.push(e);
         }
-        syn::visit::visit_expr_field(self, e);
+        syn::visit::visit_expr_struct(self, e);
+    }
+}
+
+/// Whether a type mentions an identifier, e.g. `Result<XFeatures, Error>` mentions `XFeatures`.
+struct Mentions<'a> {
+    ident: &'a Ident,
+    found: bool,
+}
+
+impl<'ast> Visit<'ast> for Mentions<'_> {
+    fn visit_ident(&mut self, i: &'ast Ident) {
+        self.found |= i == self.ident;
     }
 }
 
@@ -254,78 +262,88 @@ fn expand_perf_model(args: &PerfModelArgs, func: &ItemFn) -> syn::Result<TokenSt
             ),
         ));
     };
-    let params_type = format_ident!("{}Params", type_name(&name));
+    let features = format_ident!("{}Features", type_name(&name));
     let sig = &func.sig;
-    let wrong_signature = || {
-        syn::Error::new_spanned(
+    let returns_features = match &sig.output {
+        syn::ReturnType::Type(_, ty) => {
+            let mut mention = Mentions {
+                ident: &features,
+                found: false,
+            };
+            mention.visit_type(ty);
+            mention.found
+        }
+        syn::ReturnType::Default => false,
+    };
+    let ctx = format_ident!("Ctx");
+    let takes_ctx = match sig.inputs.first() {
+        Some(syn::FnArg::Typed(arg)) if sig.inputs.len() == 1 => {
+            let mut mention = Mentions {
+                ident: &ctx,
+                found: false,
+            };
+            mention.visit_type(&arg.ty);
+            matches!(&*arg.ty, syn::Type::Reference(_)) && mention.found
+        }
+        _ => false,
+    };
+    if !takes_ctx || !returns_features {
+        return Err(syn::Error::new_spanned(
             sig,
             format!(
-                "a `{name}` formula takes `(p: &{params_type}, cx: &Ctx<'_>)` and returns `Result<Breakdown, Error>`"
-            ),
-        )
-    };
-    if sig.inputs.len() != 2 || matches!(sig.output, syn::ReturnType::Default) {
-        return Err(wrong_signature());
-    }
-    let Some(FnArg::Typed(first)) = sig.inputs.first() else {
-        return Err(wrong_signature());
-    };
-    let Type::Reference(reference) = &*first.ty else {
-        return Err(syn::Error::new_spanned(
-            &first.ty,
-            format!("expected `&{params_type}` ({spec_file})"),
-        ));
-    };
-    let names_struct = matches!(&*reference.elem, Type::Path(t) if t.path.segments.last().is_some_and(|s| s.ident == params_type));
-    if !names_struct {
-        return Err(syn::Error::new_spanned(
-            &reference.elem,
-            format!("the parameters of family `{name}` are `{params_type}` ({spec_file})"),
-        ));
-    }
-    let Pat::Ident(var) = &*first.pat else {
-        return Err(syn::Error::new_spanned(
-            &first.pat,
-            "name the parameter struct with a plain identifier",
-        ));
-    };
-    let mut reads = FieldReads {
-        var: &var.ident,
-        fields: Vec::new(),
-    };
-    reads.visit_block(&func.block);
-    let declared: BTreeSet<&str> = family.params.iter().map(|p| p.name.as_str()).collect();
-    if let Some(unknown) = reads
-        .fields
-        .iter()
-        .find(|f| !declared.contains(f.to_string().as_str()))
-    {
-        return Err(syn::Error::new(
-            unknown.span(),
-            format!(
-                "family `{name}` has no parameter `{unknown}` ({spec_file}); its parameters: {}",
-                list(declared.iter().copied())
+                "a `{name}` formula takes `(cx: &Ctx<'_>)` and returns `Result<{features}, Error>` ({spec_file})"
             ),
         ));
     }
-    let read: BTreeSet<String> = reads.fields.iter().map(Ident::to_string).collect();
-    let unread: Vec<&str> = declared
-        .iter()
-        .copied()
-        .filter(|d| !read.contains(*d))
-        .collect();
-    if !unread.is_empty() {
+    let mut literals = Literals {
+        ty: &features,
+        found: Vec::new(),
+    };
+    literals.visit_block(&func.block);
+    if literals.found.is_empty() {
         return Err(syn::Error::new(
             args.family.span(),
             format!(
-                "this formula never reads {} of family `{name}` ({spec_file}): use it, or remove it from the spec",
-                unread
-                    .iter()
-                    .map(|u| format!("`{u}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "this formula never builds its `{features} {{ .. }}`: return one feature per parameter of {spec_file}"
             ),
         ));
+    }
+    let declared: BTreeSet<&str> = family.params.iter().map(|p| p.name.as_str()).collect();
+    for literal in &literals.found {
+        let mut given = BTreeSet::new();
+        for field in &literal.fields {
+            let Member::Named(ident) = &field.member else {
+                return Err(syn::Error::new_spanned(&field.member, "name each feature"));
+            };
+            if !declared.contains(ident.to_string().as_str()) {
+                return Err(syn::Error::new(
+                    ident.span(),
+                    format!(
+                        "family `{name}` has no parameter `{ident}` ({spec_file}); its parameters: {}",
+                        list(declared.iter().copied())
+                    ),
+                ));
+            }
+            given.insert(ident.to_string());
+        }
+        let missing: Vec<String> = declared
+            .iter()
+            .filter(|d| !given.contains(**d))
+            .map(|d| format!("`{d}`"))
+            .collect();
+        if !missing.is_empty() || literal.rest.is_some() {
+            return Err(syn::Error::new_spanned(
+                &literal.path,
+                format!(
+                    "give the feature of {} of family `{name}` ({spec_file}) here, or remove it from the spec",
+                    if missing.is_empty() {
+                        "every parameter".to_string()
+                    } else {
+                        missing.join(", ")
+                    }
+                ),
+            ));
+        }
     }
     Ok(quote! { #func })
 }

@@ -27,6 +27,7 @@ mod validate;
 
 pub use error::{SpecError, SpecErrors};
 pub use formulas::find_formulas;
+pub use schema::Term;
 pub use validate::load_dir;
 
 /// The data types a tile-bytes table must cover, in the order of the runtime `DType` enum.
@@ -145,6 +146,7 @@ pub struct Family {
 pub struct FamilyParam {
     pub name: String,
     pub summary: String,
+    pub term: Term,
     pub min: f64,
     pub max: f64,
 }
@@ -173,6 +175,8 @@ pub struct Accuracy {
     pub p90_ape: f64,
     pub rows: u32,
     pub source: String,
+    /// (file name, rows fitted) of each data file.
+    pub fitted_on: Vec<(String, u32)>,
 }
 
 /// The Rust type name of a snake_case spec name: `wormhole_b0` -> `WormholeB0`.

@@ -185,8 +185,21 @@ pub struct FamilyFile {
 #[serde(deny_unknown_fields)]
 pub struct FamilyParamFile {
     pub summary: String,
+    /// The breakdown term `parameter * feature` adds to.
+    pub term: Term,
     pub min: f64,
     pub max: f64,
+}
+
+/// Where a family parameter's product with its feature goes: the fixed overhead, or one of the
+/// three overlapping throughput terms.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Term {
+    Overhead,
+    Compute,
+    Dram,
+    Noc,
 }
 
 /// `model_specs/<device>/<op>.toml`: the model versions of one op on one device.
@@ -221,4 +234,17 @@ pub struct AccuracyFile {
     pub rows: u32,
     /// Where the figures come from (data files, command).
     pub source: String,
+    /// The measured data the parameters were fitted on.
+    #[serde(default)]
+    pub fitted_on: Vec<FittedOnFile>,
+}
+
+/// One data file a calibrated version was fitted on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FittedOnFile {
+    /// File name (without its directory, so the spec does not depend on where data lives).
+    pub file: String,
+    /// Rows of the file used in the fit (held-out rows and outliers excluded).
+    pub rows: u32,
 }

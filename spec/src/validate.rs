@@ -659,6 +659,7 @@ impl Validator {
                 .map(|(n, fp)| FamilyParam {
                     name: n.clone(),
                     summary: fp.summary.clone(),
+                    term: fp.term,
                     min: fp.min,
                     max: fp.max,
                 })
@@ -921,6 +922,11 @@ impl Validator {
             p90_ape: a.p90_ape,
             rows: a.rows,
             source: a.source.clone(),
+            fitted_on: a
+                .fitted_on
+                .iter()
+                .map(|f| (f.file.clone(), f.rows))
+                .collect(),
         })
     }
 }

@@ -26,10 +26,13 @@ fn every_shipped_family_has_its_formula() {
     let specs = load_dir(&root().join("model_specs")).unwrap();
     let found = find_formulas(&root().join("src/formulas"), &specs).unwrap();
     assert_eq!(found.len(), specs.families.len());
-    assert_eq!(found["matmul_roofline"], "crate::formulas::matmul::cost");
+    assert_eq!(
+        found["matmul_roofline"],
+        "crate::formulas::matmul::features"
+    );
     assert_eq!(
         found["eltwise_unary_roofline"],
-        "crate::formulas::eltwise::unary_cost"
+        "crate::formulas::eltwise::unary_features"
     );
 }
 
@@ -56,8 +59,8 @@ fn two_formulas_for_a_family_and_a_formula_without_a_family() {
             "family = \"eltwise_unary_roofline\"",
         )
         .replacen(
-            "pub fn unary_cost",
-            "#[perf_model(family = \"softmax_roofline\")]\npub fn unary_cost",
+            "pub fn unary_features",
+            "#[perf_model(family = \"softmax_roofline\")]\npub fn unary_features",
             1,
         )
     });

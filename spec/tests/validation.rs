@@ -192,31 +192,37 @@ fn duplicate_version() {
 #[test]
 fn parameter_out_of_range() {
     let (errors, line) = edit(
-        "wormhole_b0/matmul.toml",
-        "compute_efficiency = 1.0",
-        "compute_efficiency = 1.5",
+        "wormhole_b0/reshard.toml",
+        "noc_scale = 1.0",
+        "noc_scale = -1.5",
     );
     assert_one(
         &errors,
-        "wormhole_b0/matmul.toml",
+        "wormhole_b0/reshard.toml",
         line,
-        "versions[0].params.compute_efficiency",
-        "is 1.5; family `matmul_roofline` allows 0.01 ..= 1",
+        "versions[0].params.noc_scale",
+        "is -1.5; family `data_movement_roofline` allows 0 ..= 1000",
     );
 }
 
 #[test]
 fn unknown_and_missing_parameters() {
     let (errors, line) = edit(
-        "wormhole_b0/matmul.toml",
-        "noc_efficiency = 1.0",
-        "noc_eficiency = 1.0",
+        "wormhole_b0/reshard.toml",
+        "noc_scale = 1.0",
+        "noc_scael = 1.0",
     );
     assert_eq!(errors.len(), 2, "{errors:#?}");
     assert!(errors.iter().all(|e| e.line == line));
-    assert!(errors[0].message.contains("has no parameter `noc_eficiency`; its parameters: compute_efficiency, dram_efficiency, noc_efficiency, overhead_ns"), "{}", errors[0]);
     assert!(
-        errors[1].message.contains("missing noc_efficiency"),
+        errors[0].message.contains(
+            "has no parameter `noc_scael`; its parameters: dram_scale, noc_scale, overhead_ns"
+        ),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].message.contains("missing noc_scale"),
         "{}",
         errors[1]
     );
@@ -359,9 +365,9 @@ fn name_must_match_file() {
 #[test]
 fn syntax_error_points_at_its_line() {
     let (errors, line) = edit(
-        "families/matmul_roofline.toml",
-        "min = 0.01",
-        "min = 0.01 0.02",
+        "families/data_movement_roofline.toml",
+        "min = 0.0",
+        "min = 0.0 0.02",
     );
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert_eq!(errors[0].line, line);
@@ -373,9 +379,9 @@ fn every_problem_is_reported_at_once() {
     copy_tree(&shipped(), dir.path());
     for (file, old, new) in [
         (
-            "wormhole_b0/matmul.toml",
-            "compute_efficiency = 1.0",
-            "compute_efficiency = 0.0",
+            "wormhole_b0/reshard.toml",
+            "noc_scale = 1.0",
+            "noc_scale = -1.0",
         ),
         (
             "blackhole/reshard.toml",

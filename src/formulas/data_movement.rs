@@ -4,19 +4,18 @@
 //!
 //! * **Bytes moved**: the sharded side's bytes (for the `Partial` variants, one of
 //!   `num_slices` slices of the interleaved tensor), each moved once.
-//! * **DRAM**: those bytes at `dram_efficiency` of the achievable bandwidth when the
+//! * **DRAM** (`dram_scale`): those bytes at the achievable bandwidth when the
 //!   interleaved side (or for reshard, either side) lives in DRAM.
 //! * **NoC**: the busiest core moves `ceil(bytes / shard cores)` (reshard: the larger of its
 //!   read and its write), in page-sized transfers (a tile, or a row-major shard row), at
-//!   `noc_efficiency` of the size-dependent NoC rate. Small pages are what makes row-major
+//!   the size-dependent NoC rate (`noc_scale`). Small pages are what makes row-major
 //!   moves slow.
 //! * **Compute**: none.
 //!
 //! It assumes shards are balanced and that the NoC serves all shard cores in parallel.
 
 use crate::error::{Error, Operand, TensorProblem};
-use crate::estimate::Breakdown;
-use crate::generated::DataMovementRooflineParams;
+use crate::generated::DataMovementRooflineFeatures;
 use crate::generated::op_params::{
     interleaved_to_sharded as i2s_keys, sharded_to_interleaved as s2i_keys,
 };
@@ -42,7 +41,7 @@ fn shard_cores(t: &TensorParams) -> u64 {
     feature = "macros",
     crate::perf_model(family = "data_movement_roofline")
 )]
-pub fn cost(p: &DataMovementRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
+pub fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     // The operand rules make the output required for these ops.
     let Some(y) = cx.output else {
@@ -119,14 +118,9 @@ pub fn cost(p: &DataMovementRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, E
         Some(i) => i.memory.is_dram(),
         None => x.memory.is_dram() || y.memory.is_dram(),
     };
-    Ok(Breakdown {
-        overhead_ns: cx.overhead_ns(p.overhead_ns),
-        compute_ns: 0.0,
-        dram_ns: if in_dram {
-            cx.dram_ns(bytes, p.dram_efficiency)
-        } else {
-            0.0
-        },
-        noc_ns: cx.noc_ns(per_core, page, p.noc_efficiency),
+    Ok(DataMovementRooflineFeatures {
+        overhead_ns: 1.0,
+        dram_scale: if in_dram { cx.dram_ns(bytes) } else { 0.0 },
+        noc_scale: cx.noc_ns(per_core, page),
     })
 }

@@ -6,26 +6,27 @@
 //!   DRAM-sharded output or first input) or else over the query's grid; the busiest core gets
 //!   `ceil(tiles / cores)`.
 //! * **Compute**: the busiest core's tiles times the cycles of one tile through the
-//!   unpack -> math -> pack pipeline. The three stages run on their own threads and overlap,
-//!   so a tile costs its slowest stage:
-//!   - unary (and typecast): `max(copy_tile_cycles, function cycles)`, where the function
-//!     cycles are 0 for a copy (`typecast`, `identity`, `fill`), `simple_tile_cycles` for a few-instruction SFPU
+//!   unpack -> math -> pack pipeline, a sum of per-kind cycles (the family is linear in its
+//!   parameters; how much the stages overlap is what calibration finds):
+//!   - unary (and typecast): `copy_tile_cycles` plus the function's: none for a copy
+//!     (`typecast`, `identity`, `fill`), `simple_tile_cycles` for a few-instruction SFPU
 //!     function and `transcendental_tile_cycles` for the others;
 //!   - binary: `fpu_tile_cycles` times the fidelity phases for `mul` (1 for `add`, `sub`),
 //!     `sfpu_tile_cycles` for every other op, plus `bcast_tile_cycles` when an input is
-//!     broadcast or the second operand is a scalar (one input).
-//! * **DRAM**: every DRAM-resident input read once and the output written once.
-//! * **NoC**: per tile of the busiest core, one page in from each interleaved input and one
-//!   out to an interleaved output, tile-sized; L1-sharded tensors are local and cost nothing.
+//!     broadcast or the second operand is a scalar (one input);
+//!   - both: `tile_byte_cycles` per byte of one tile of each operand, so wide dtypes cost more.
+//! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once.
+//! * **NoC** (`noc_scale`): per tile of the busiest core, one page in from each interleaved
+//!   input and one out to an interleaved output, tile-sized; L1-sharded tensors are local and
+//!   cost nothing.
 //!
 //! They assume full overlap of compute, DRAM and NoC, and that a broadcast input is read once
 //! from DRAM (its re-reads hit the NoC only).
 
 use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
-use crate::estimate::Breakdown;
 use crate::generated::op_params::{eltwise_binary as binary_keys, eltwise_unary as unary_keys};
-use crate::generated::{EltwiseBinaryRooflineParams, EltwiseUnaryRooflineParams};
+use crate::generated::{EltwiseBinaryRooflineFeatures, EltwiseUnaryRooflineFeatures};
 use crate::model::{Ctx, ceil_div, mul};
 use crate::op::Op;
 use crate::tensor::{MAX_RANK, MemoryConfig, TensorParams};
@@ -75,6 +76,14 @@ fn noc_bytes_per_tile(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
         .sum()
 }
 
+/// Bytes of one tile of each tensor: what unpacking and packing a tile moves through a core.
+fn tile_bytes_through(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
+    tensors
+        .iter()
+        .map(|t| t.tile_bytes(cx.hw).unwrap_or(0))
+        .sum()
+}
+
 fn dram_bytes(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<u64, Error> {
     let overflow = Error::Overflow {
         what: "eltwise bytes",
@@ -90,7 +99,7 @@ fn dram_bytes(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<u64, Error> {
     feature = "macros",
     crate::perf_model(family = "eltwise_unary_roofline")
 )]
-pub fn unary_cost(p: &EltwiseUnaryRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
+pub fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     let out = cx.output.copied().unwrap_or(*x);
     if out.tiles() != x.tiles() {
@@ -109,22 +118,21 @@ pub fn unary_cost(p: &EltwiseUnaryRooflineParams, cx: &Ctx<'_>) -> Result<Breakd
     } else {
         unary_class(cx.params.get_enum(unary_keys::UNARY_OP))
     };
-    let function_cycles = match class {
-        UnaryClass::Copy => 0.0,
-        UnaryClass::Simple => p.simple_tile_cycles,
-        UnaryClass::Transcendental => p.transcendental_tile_cycles,
-    };
-    let tile_cycles = p.copy_tile_cycles.max(function_cycles);
     let per_core = busiest_core_tiles(cx, tiles, sharded_memory(&[&out, x]));
     let tensors = [x, &out];
-    Ok(Breakdown {
-        overhead_ns: cx.overhead_ns(p.overhead_ns),
-        compute_ns: cx.cycles_to_ns(per_core as f64 * tile_cycles),
-        dram_ns: cx.dram_ns(dram_bytes(cx, &tensors)?, p.dram_efficiency),
-        noc_ns: cx.noc_ns(
+    // Tile counts weigh cycles: one tile costs `copy + function` cycles.
+    let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
+    let of_class = |c| if class == c { tile_cycles } else { 0.0 };
+    Ok(EltwiseUnaryRooflineFeatures {
+        overhead_ns: 1.0,
+        copy_tile_cycles: tile_cycles,
+        simple_tile_cycles: of_class(UnaryClass::Simple),
+        transcendental_tile_cycles: of_class(UnaryClass::Transcendental),
+        tile_byte_cycles: tile_cycles * tile_bytes_through(cx, &tensors) as f64,
+        dram_scale: cx.dram_ns(dram_bytes(cx, &tensors)?),
+        noc_scale: cx.noc_ns(
             per_core.saturating_mul(noc_bytes_per_tile(cx, &tensors)),
             x.tile_bytes(cx.hw).unwrap_or(0),
-            p.noc_efficiency,
         ),
     })
 }
@@ -165,7 +173,7 @@ fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<([u32; MAX_RANK], usi
     feature = "macros",
     crate::perf_model(family = "eltwise_binary_roofline")
 )]
-pub fn binary_cost(p: &EltwiseBinaryRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
+pub fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
     let a = &cx.inputs[0];
     // Without a second tensor the other operand is a scalar, filled like a broadcast tile.
     let b = cx.inputs.get(1);
@@ -209,31 +217,32 @@ pub fn binary_cost(p: &EltwiseBinaryRooflineParams, cx: &Ctx<'_>) -> Result<Brea
             },
         ));
     }
-    let op = cx.params.get_enum(binary_keys::BINARY_OP);
-    let mut tile_cycles = match op {
-        "add" | "sub" => p.fpu_tile_cycles,
+    // FPU passes per tile: one for add and sub, the fidelity phases for mul; 0 for SFPU ops.
+    let fpu_passes = match cx.params.get_enum(binary_keys::BINARY_OP) {
+        "add" | "sub" => 1.0,
         "mul" => {
             let fidelity = MathFidelity::from_name(cx.params.get_enum(binary_keys::MATH_FIDELITY))
                 .ok_or_else(|| cx.not_modeled("this math fidelity"))?;
-            p.fpu_tile_cycles * (fidelity as u8 as f64 + 1.0)
+            fidelity as u8 as f64 + 1.0
         }
-        _ => p.sfpu_tile_cycles,
+        _ => 0.0,
     };
-    if broadcast {
-        tile_cycles += p.bcast_tile_cycles;
-    }
     let all = [&out, a, b.unwrap_or(a)];
     let tensors = &all[..2 + b.is_some() as usize];
     let per_core = busiest_core_tiles(cx, out_tiles, sharded_memory(tensors));
     let per_tile_noc = noc_bytes_per_tile(cx, tensors);
-    Ok(Breakdown {
-        overhead_ns: cx.overhead_ns(p.overhead_ns),
-        compute_ns: cx.cycles_to_ns(per_core as f64 * tile_cycles),
-        dram_ns: cx.dram_ns(dram_bytes(cx, tensors)?, p.dram_efficiency),
-        noc_ns: cx.noc_ns(
+    // Tile counts weigh cycles: one tile costs the sum of its kinds' cycles.
+    let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
+    Ok(EltwiseBinaryRooflineFeatures {
+        overhead_ns: 1.0,
+        fpu_tile_cycles: tile_cycles * fpu_passes,
+        sfpu_tile_cycles: if fpu_passes == 0.0 { tile_cycles } else { 0.0 },
+        bcast_tile_cycles: if broadcast { tile_cycles } else { 0.0 },
+        tile_byte_cycles: tile_cycles * tile_bytes_through(cx, tensors) as f64,
+        dram_scale: cx.dram_ns(dram_bytes(cx, tensors)?),
+        noc_scale: cx.noc_ns(
             mul(per_core, per_tile_noc, "eltwise bytes")?,
             a.tile_bytes(cx.hw).unwrap_or(0),
-            p.noc_efficiency,
         ),
     })
 }

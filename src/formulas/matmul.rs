@@ -16,23 +16,23 @@
 //!   - `multi_core`: the same split without reuse: every output tile reads its `Kt` tiles of
 //!     `a` and of `b`.
 //!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
-//! * **Compute**: the busiest core's `per_core_M * per_core_N * Kt` tile products at the
-//!   device's cycles per tile for the math fidelity, scaled by the passes an `a` tile needs
-//!   (`ceil(tile rows / rows_per_pass) * rows_per_pass / 32`: tiny tiles still cost a full
-//!   pass), divided by `compute_efficiency`.
-//! * **DRAM**: bytes read of `a`, `b` and the bias (re-reads as above) plus the output written,
-//!   for the tensors that live in DRAM, at `dram_efficiency` of the achievable bandwidth.
-//! * **NoC**: bytes into the busiest core (its `a` block unless `a` is L1-sharded and local,
-//!   its `b` block) and out of it (its output block unless the output is L1-sharded), in
-//!   tile-sized transfers, at `noc_efficiency` of the size-dependent NoC rate.
+//! * **Compute** (`compute_scale`): the busiest core's `per_core_M * per_core_N * Kt` tile
+//!   products at the device's cycles per tile for the math fidelity, scaled by the passes an
+//!   `a` tile needs (`ceil(tile rows / rows_per_pass) * rows_per_pass / 32`: tiny tiles still
+//!   cost a full pass). Beside them, the busiest core's input tiles unpacked
+//!   (`input_tile_cycles`) and output tiles packed (`output_tile_cycles`).
+//! * **DRAM** (`dram_scale`): bytes read of `a`, `b` and the bias (re-reads as above) plus the
+//!   output written, for the tensors that live in DRAM, at the achievable bandwidth.
+//! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
+//!   and local, its `b` block) and out of it (its output block unless the output is
+//!   L1-sharded), in tile-sized transfers, at the size-dependent NoC rate.
 //!
-//! It assumes perfect overlap of the three throughput terms, no per-block or per-batch loop
-//! overhead, and 32-wide tiles for `K` and `N` (other tile widths are not modeled).
+//! The three throughput terms overlap. It assumes 32-wide tiles for `K` and `N` (other tile
+//! widths are not modeled).
 
 use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
-use crate::estimate::Breakdown;
-use crate::generated::MatmulRooflineParams;
+use crate::generated::MatmulRooflineFeatures;
 use crate::generated::op_params::matmul as keys;
 use crate::model::{Ctx, ceil_div, mul};
 use crate::tensor::{Layout, MemoryLayout, TensorParams};
@@ -113,7 +113,7 @@ fn tiles_of(t: &TensorParams, transpose: bool) -> Option<(u64, u64, u64)> {
 }
 
 #[cfg_attr(feature = "macros", crate::perf_model(family = "matmul_roofline"))]
-pub fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> {
+pub fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let hw = cx.hw;
     let (a, b) = (&cx.inputs[0], &cx.inputs[1]);
     let transpose_a = cx.params.get_bool(keys::TRANSPOSE_A);
@@ -188,7 +188,7 @@ pub fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> 
     let rpp = hw.rows_per_pass.max(1) as u64;
     let pass_fraction = (ceil_div(a_rows as u64, rpp) * rpp).min(32) as f64 / 32.0;
     let cycles = products as f64 * hw.tile_cycles(fidelity) as f64 * pass_fraction;
-    let compute_ns = cx.cycles_to_ns(cycles) / p.compute_efficiency;
+    let compute_ns = cx.cycles_to_ns(cycles);
 
     // Bytes.
     let a_tile = a.tile_bytes(hw).ok_or(overflow)?;
@@ -234,7 +234,7 @@ pub fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> 
     .ok_or(Error::Overflow {
         what: "matmul bytes",
     })?;
-    let dram_ns = cx.dram_ns(dram_bytes, p.dram_efficiency);
+    let dram_ns = cx.dram_ns(dram_bytes);
 
     // NoC traffic of the busiest core. Each block is a part of a total checked above, so its
     // plain product cannot overflow; the per-tile re-reads and the sums saturate.
@@ -253,17 +253,22 @@ pub fn cost(p: &MatmulRooflineParams, cx: &Ctx<'_>) -> Result<Breakdown, Error> 
         Reads::PerTile => products.saturating_mul(a_tile + b_tile),
         _ => a_block.saturating_add(b_block),
     };
-    let noc_ns = cx.noc_ns(
-        inbound.saturating_add(out_block),
-        a_tile.min(b_tile),
-        p.noc_efficiency,
-    );
+    let noc_ns = cx.noc_ns(inbound.saturating_add(out_block), a_tile.min(b_tile));
 
-    Ok(Breakdown {
-        overhead_ns: cx.overhead_ns(p.overhead_ns),
-        compute_ns,
-        dram_ns,
-        noc_ns,
+    // Tiles the busiest core unpacks and packs, beside its tile products.
+    let input_tiles = match s.reads {
+        Reads::PerTile => products.saturating_mul(2),
+        _ => (s.per_core_m + s.per_core_n).saturating_mul(kt),
+    };
+    let output_tiles = s.per_core_m * s.per_core_n;
+    let ns_per_cycle = cx.cycles_to_ns(1.0);
+    Ok(MatmulRooflineFeatures {
+        overhead_ns: 1.0,
+        compute_scale: compute_ns,
+        input_tile_cycles: input_tiles as f64 * ns_per_cycle,
+        output_tile_cycles: output_tiles as f64 * ns_per_cycle,
+        dram_scale: dram_ns,
+        noc_scale: noc_ns,
     })
 }
 

@@ -1,9 +1,9 @@
 use ttnn_op_perf_models::model::Ctx;
-use ttnn_op_perf_models::{Breakdown, Error, MatmulRooflineParams, perf_model};
+use ttnn_op_perf_models::{DataMovementRooflineFeatures, Error, perf_model};
 
-#[perf_model(family = "matmul_rooflin")]
-fn cost(p: &MatmulRooflineParams, _cx: &Ctx<'_>) -> Result<Breakdown, Error> {
-    Ok(Breakdown { overhead_ns: p.overhead_ns, ..Breakdown::default() })
+#[perf_model(family = "data_movement_rooflin")]
+fn features(_cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
+    Ok(DataMovementRooflineFeatures { overhead_ns: 1.0, dram_scale: 1.0, noc_scale: 1.0 })
 }
 
 fn main() {}

@@ -1,13 +1,13 @@
 use ttnn_op_perf_models::model::Ctx;
-use ttnn_op_perf_models::{Breakdown, Error, MatmulRooflineParams, perf_model};
+use ttnn_op_perf_models::{DataMovementRooflineFeatures, Error, perf_model};
 
-#[perf_model(family = "matmul_roofline")]
-fn cost(p: &MatmulRooflineParams, _cx: &Ctx<'_>) -> Result<Breakdown, Error> {
-    Ok(Breakdown {
-        overhead_ns: p.overhead_ns,
-        compute_ns: 1.0 / p.compute_eficiency,
-        dram_ns: 1.0 / p.dram_efficiency,
-        noc_ns: 1.0 / p.noc_efficiency,
+#[perf_model(family = "data_movement_roofline")]
+fn features(_cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
+    Ok(DataMovementRooflineFeatures {
+        overhead_ns: 1.0,
+        dram_scale: 1.0,
+        noc_scale: 1.0,
+        page_cycles: 1.0,
     })
 }
 

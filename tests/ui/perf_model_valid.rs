@@ -1,16 +1,13 @@
 use ttnn_op_perf_models::model::Ctx;
-use ttnn_op_perf_models::{Breakdown, Error, MatmulRooflineParams, perf_model};
+use ttnn_op_perf_models::{DataMovementRooflineFeatures, Error, perf_model};
 
-#[perf_model(family = "matmul_roofline")]
-fn cost(p: &MatmulRooflineParams, _cx: &Ctx<'_>) -> Result<Breakdown, Error> {
-    Ok(Breakdown {
-        overhead_ns: p.overhead_ns,
-        compute_ns: 1.0 / p.compute_efficiency,
-        dram_ns: 1.0 / p.dram_efficiency,
-        noc_ns: 1.0 / p.noc_efficiency,
-    })
+// A formula outside the library: the macro checks it against the family spec.
+#[perf_model(family = "data_movement_roofline")]
+fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
+    let _ = cx;
+    Ok(DataMovementRooflineFeatures { overhead_ns: 1.0, dram_scale: 2.0, noc_scale: 3.0 })
 }
 
 fn main() {
-    let _ = cost;
+    let _ = features;
 }

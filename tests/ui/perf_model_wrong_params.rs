@@ -1,9 +1,9 @@
 use ttnn_op_perf_models::model::Ctx;
-use ttnn_op_perf_models::{Breakdown, EltwiseUnaryRooflineParams, Error, perf_model};
+use ttnn_op_perf_models::{EltwiseUnaryRooflineFeatures, Error, perf_model};
 
-#[perf_model(family = "matmul_roofline")]
-fn cost(p: &EltwiseUnaryRooflineParams, _cx: &Ctx<'_>) -> Result<Breakdown, Error> {
-    Ok(Breakdown { overhead_ns: p.overhead_ns, ..Breakdown::default() })
+#[perf_model(family = "data_movement_roofline")]
+fn features(_cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
+    unimplemented!()
 }
 
 fn main() {}
