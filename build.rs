@@ -535,6 +535,26 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     writeln!(o, "    }} }}").unwrap();
     writeln!(
         o,
+        "    /// The ops the family models.\n    pub const fn ops(self) -> &'static [Op] {{ match self {{"
+    )
+    .unwrap();
+    for f in &s.families {
+        let ops: Vec<String> = f
+            .ops
+            .iter()
+            .map(|op| format!("Op::{}", camel(op)))
+            .collect();
+        writeln!(
+            o,
+            "        Family::{} => &[{}],",
+            camel(&f.name),
+            ops.join(", ")
+        )
+        .unwrap();
+    }
+    writeln!(o, "    }} }}").unwrap();
+    writeln!(
+        o,
         "    /// Runs the family's formula (the function with its `#[perf_model]` attribute) and \
          returns its features in spec order: what `ttperf fit` regresses on.\n    \
          pub fn features(self, cx: &crate::model::Ctx<'_>) -> Result<FamilyValues, crate::error::Error> {{ match self {{"

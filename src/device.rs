@@ -29,6 +29,29 @@ impl CoreGrid {
     pub const fn fits_in(self, outer: CoreGrid) -> bool {
         self.x > 0 && self.y > 0 && self.x <= outer.x && self.y <= outer.y
     }
+
+    /// The most square `x >= y` grid of exactly `cores` cores that fits in `full` (else the
+    /// first `x < y` one that fits): how a core count becomes a grid when only the count is
+    /// known, as in a profiler trace's CORE COUNT or a sweep's `num_cores`.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::CoreGrid;
+    /// assert_eq!(CoreGrid::most_square(20, CoreGrid::new(13, 10)), Some(CoreGrid::new(5, 4)));
+    /// assert_eq!(CoreGrid::most_square(7, CoreGrid::new(8, 8)), Some(CoreGrid::new(7, 1)));
+    /// ```
+    pub fn most_square(cores: u32, full: CoreGrid) -> Option<CoreGrid> {
+        (1..=full.y as u32)
+            .rev()
+            .filter(|y| cores % y == 0 && cores / y >= *y && cores / y <= full.x as u32)
+            .map(|y| CoreGrid::new((cores / y) as u8, y as u8))
+            .next()
+            .or_else(|| {
+                (1..=full.x as u32)
+                    .filter(|x| cores % x == 0 && cores / x <= full.y as u32)
+                    .map(|x| CoreGrid::new(x as u8, (cores / x) as u8))
+                    .next()
+            })
+    }
 }
 
 impl fmt::Display for CoreGrid {

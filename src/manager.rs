@@ -4,7 +4,7 @@ use crate::device::{Card, CoreGrid, Device, Hardware};
 use crate::error::{Error, Name};
 use crate::estimate::Estimate;
 use crate::formulas::fallback;
-use crate::model::{self, ModelVersion, find_version, model_versions};
+use crate::model::{self, Ctx, Family, FamilyValues, ModelVersion, find_version, model_versions};
 use crate::op::Op;
 use crate::params::OpParam;
 use crate::tensor::TensorParams;
@@ -300,6 +300,38 @@ impl PerfModels {
             }
             other => other,
         }
+    }
+
+    /// The features `family`'s formula computes for a query, after the same checks as
+    /// [`Self::query`]: what `ttperf fit` regresses measured durations on. The prediction of a
+    /// version of the family is [`crate::Breakdown::combine`] of the launch overhead, the family's
+    /// terms, the version's values and these features.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::*;
+    /// let models = PerfModels::new(Device::WormholeB0);
+    /// let x = [TensorParams::tiled(&[1, 1, 512, 512], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED)];
+    /// let params = [OpParam::new("unary_op", ParamValue::Enum("exp"))];
+    /// let q = Query::new(Op::EltwiseUnary, &x).params(&params);
+    /// let f = models.features(&q, Family::EltwiseUnaryRoofline)?;
+    /// assert_eq!(f.as_slice().len(), Family::EltwiseUnaryRoofline.params().len());
+    /// assert!(models.features(&q, Family::MatmulRoofline).is_err());
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn features(&self, q: &Query<'_>, family: Family) -> Result<FamilyValues, Error> {
+        let op = match q.op {
+            OpKey::Op(op) => op,
+            OpKey::Name(name) => Op::from_name(name)?,
+        };
+        if !family.ops().contains(&op) {
+            return Err(Error::ModeNotModeled {
+                op,
+                what: "this family (it does not model the op)",
+            });
+        }
+        let grid = q.grid.unwrap_or(self.hw.compute_grid);
+        let cx = Ctx::new(op, self.hw, q.params, q.inputs, q.output, grid)?;
+        family.features(&cx)
     }
 
     /// Answers each query independently: one result per query, in order. Failures do not

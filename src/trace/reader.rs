@@ -447,7 +447,7 @@ fn with_shard(
 }
 
 fn even_split(t: &TensorParams, cores: u32, full: CoreGrid) -> ShardSpec {
-    let grid = square_grid(cores, full).unwrap_or(full);
+    let grid = CoreGrid::most_square(cores, full).unwrap_or(full);
     let cols = t.shape.dim_from_end(0);
     // Rows of all outer dims; an absurd product saturates and validation rejects the tensor.
     let rows = t
@@ -468,21 +468,6 @@ fn even_split(t: &TensorParams, cores: u32, full: CoreGrid) -> ShardSpec {
         _ => [rows.div_ceil(n), cols],
     };
     ShardSpec::new(CoreRange::of_grid(grid), shape, ShardOrientation::RowMajor)
-}
-
-/// The most square `x >= y` grid of exactly `cores` cores that fits in `full`.
-fn square_grid(cores: u32, full: CoreGrid) -> Option<CoreGrid> {
-    (1..=full.y as u32)
-        .rev()
-        .filter(|y| cores % y == 0 && cores / y >= *y && cores / y <= full.x as u32)
-        .map(|y| CoreGrid::new((cores / y) as u8, y as u8))
-        .next()
-        .or_else(|| {
-            (1..=full.x as u32)
-                .filter(|x| cores % x == 0 && cores / x <= full.y as u32)
-                .map(|x| CoreGrid::new(x as u8, (cores / x) as u8))
-                .next()
-        })
 }
 
 fn grid_of(row: &Row<'_>, attrs: &Attrs, full: CoreGrid) -> Result<Option<CoreGrid>, String> {
@@ -508,7 +493,7 @@ fn grid_of(row: &Row<'_>, attrs: &Attrs, full: CoreGrid) -> Result<Option<CoreGr
         }
     }
     Ok(match row.number("AVAILABLE WORKER CORE COUNT")? {
-        Some(n) if n >= 1.0 => square_grid(n as u32, full),
+        Some(n) if n >= 1.0 => CoreGrid::most_square(n as u32, full),
         _ => None,
     })
 }
@@ -596,15 +581,15 @@ mod tests {
     #[test]
     fn grids_are_as_square_as_possible() {
         let bh = CoreGrid::new(14, 10);
-        assert_eq!(square_grid(20, bh), Some(CoreGrid::new(5, 4)));
-        assert_eq!(square_grid(110, bh), Some(CoreGrid::new(11, 10)));
-        assert_eq!(square_grid(130, bh), Some(CoreGrid::new(13, 10)));
+        assert_eq!(CoreGrid::most_square(20, bh), Some(CoreGrid::new(5, 4)));
+        assert_eq!(CoreGrid::most_square(110, bh), Some(CoreGrid::new(11, 10)));
+        assert_eq!(CoreGrid::most_square(130, bh), Some(CoreGrid::new(13, 10)));
         assert_eq!(
-            square_grid(64, CoreGrid::new(8, 10)),
+            CoreGrid::most_square(64, CoreGrid::new(8, 10)),
             Some(CoreGrid::new(8, 8))
         );
-        assert_eq!(square_grid(13, bh), Some(CoreGrid::new(13, 1)));
-        assert_eq!(square_grid(17, bh), None);
+        assert_eq!(CoreGrid::most_square(13, bh), Some(CoreGrid::new(13, 1)));
+        assert_eq!(CoreGrid::most_square(17, bh), None);
     }
 
     const HEADER: &str = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY\n";
