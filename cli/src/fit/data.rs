@@ -1,0 +1,209 @@
+//! Measured rows for fitting, from the three kinds of file in `../shared/data`: tt-metal
+//! profiler traces, the Wormhole `exp` sweep and the Wormhole height-sharded matmul sweep.
+//! Every row becomes a [`TraceRow`], so a sweep row is queried exactly like a trace row.
+
+use crate::Failure;
+use anyhow::anyhow;
+use std::path::Path;
+use ttnn_op_perf_models::trace::{TraceError, TraceRow, read_trace_file};
+use ttnn_op_perf_models::{
+    BufferType, CoreGrid, CoreRange, DType, Device, Hardware, MemoryConfig, MemoryLayout,
+    OwnedParamValue, ShardOrientation, ShardSpec, TensorParams,
+};
+
+/// The rows of one file measured on `device`, and the rows the file has that could not be
+/// read (line, reason).
+pub struct Measured {
+    pub rows: Vec<TraceRow>,
+    pub malformed: Vec<(u64, String)>,
+}
+
+/// Reads `path`, whatever its kind (told by its header), keeping rows measured on `device`.
+pub fn read(path: &Path, device: Device) -> Result<Measured, Failure> {
+    let name = path.display();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| Failure::io(anyhow!("{name}: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| Failure::data(anyhow!("{name}: {e}")))?
+        .clone();
+    let has = |column: &str| headers.iter().any(|h| h.trim() == column);
+    if has("OP CODE") {
+        let trace = read_trace_file(path, Some(device)).map_err(|e| match e {
+            TraceError::Io(_) => Failure::io(anyhow!("{name}: {e}")),
+            _ => Failure::data(anyhow!("{name}: {e}")),
+        })?;
+        return Ok(Measured {
+            rows: trace
+                .rows
+                .into_iter()
+                .filter(|r| r.device == device)
+                .collect(),
+            malformed: trace
+                .malformed
+                .into_iter()
+                .map(|m| (m.line, m.reason))
+                .collect(),
+        });
+    }
+    let sweep = if has("input_shape_1") && has("kernel_duration") {
+        exp_row
+    } else if has("m_size") && has("num_cores") && has("duration") {
+        matmul_row
+    } else {
+        return Err(Failure::data(anyhow!(
+            "{name}: not a profiler trace (no `OP CODE` column) nor a known sweep \
+             (`input_shape_1..4, <dtype one-hot>, input_DRAM, input_L1, kernel_duration` or \
+             `m_size, k_size, n_size, num_cores, duration`)"
+        )));
+    };
+    // Both sweeps were measured on a Wormhole n150.
+    if device != Device::WormholeB0 {
+        return Ok(Measured {
+            rows: Vec::new(),
+            malformed: Vec::new(),
+        });
+    }
+    let column = |c: &str| headers.iter().position(|h| h.trim() == c);
+    let mut measured = Measured {
+        rows: Vec::new(),
+        malformed: Vec::new(),
+    };
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let parsed = record
+            .map_err(|e| e.to_string())
+            .and_then(|r| sweep(&|c: &str| column(c).and_then(|i| r.get(i)).map(str::trim)));
+        match parsed {
+            Ok(mut row) => {
+                row.line = line;
+                measured.rows.push(row);
+            }
+            Err(reason) => measured.malformed.push((line, reason)),
+        }
+    }
+    Ok(measured)
+}
+
+type Cell<'a> = dyn Fn(&str) -> Option<&'a str> + 'a;
+
+fn number(cell: &Cell<'_>, column: &str) -> Result<f64, String> {
+    let text = cell(column).ok_or_else(|| format!("no `{column}`"))?;
+    text.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| format!("`{column}` is `{text}`, not a number"))
+}
+
+fn dim(cell: &Cell<'_>, column: &str) -> Result<u32, String> {
+    let x = number(cell, column)?;
+    if x < 0.0 || x.fract() != 0.0 || x > u32::MAX as f64 {
+        return Err(format!("`{column}` is {x}, not a dimension"));
+    }
+    Ok(x as u32)
+}
+
+fn duration(cell: &Cell<'_>, column: &str) -> Result<f64, String> {
+    let ns = number(cell, column)?;
+    if ns <= 0.0 {
+        return Err(format!("`{column}` is {ns}, not a duration"));
+    }
+    Ok(ns)
+}
+
+fn sweep_row(op: &str, params: Vec<(&'static str, OwnedParamValue)>) -> TraceRow {
+    TraceRow {
+        line: 0,
+        op_code: op.into(),
+        device: Device::WormholeB0,
+        params,
+        inputs: Vec::new(),
+        output: None,
+        grid: None,
+        measured_ns: None,
+        baseline_ns: None,
+        inferred_shards: false,
+    }
+}
+
+/// `ttnn.exp` of one interleaved tile tensor; the shape is padded to rank 4 with trailing
+/// zeros, the dtype and buffer are one-hot columns.
+fn exp_row(cell: &Cell<'_>) -> Result<TraceRow, String> {
+    let mut dims = Vec::with_capacity(4);
+    for c in ["input_shape_1", "input_shape_2", "input_shape_3", "input_shape_4"] {
+        dims.push(dim(cell, c)?);
+    }
+    while dims.last() == Some(&0) {
+        dims.pop();
+    }
+    if dims.is_empty() || dims.contains(&0) {
+        return Err(format!("shape {dims:?} has a zero inside"));
+    }
+    let hot = |c: &str| number(cell, c).map(|x| x == 1.0);
+    let mut dtypes = Vec::new();
+    for (c, d) in [
+        ("bfloat8", DType::Bfloat8B),
+        ("bfloat16", DType::Bfloat16),
+        ("float32", DType::Float32),
+        ("uint16", DType::Uint16),
+        ("uint32", DType::Uint32),
+    ] {
+        if hot(c)? {
+            dtypes.push(d);
+        }
+    }
+    let [dtype] = dtypes[..] else {
+        return Err("not exactly one dtype column is 1".into());
+    };
+    let memory = match (hot("input_DRAM")?, hot("input_L1")?) {
+        (true, false) => MemoryConfig::DRAM_INTERLEAVED,
+        (false, true) => MemoryConfig::L1_INTERLEAVED,
+        _ => return Err("not exactly one of input_DRAM, input_L1 is 1".into()),
+    };
+    let x = TensorParams::tiled(&dims, dtype, memory);
+    let mut row = sweep_row(
+        "eltwise_unary",
+        vec![("unary_op", OwnedParamValue::Enum("exp".into()))],
+    );
+    row.inputs = vec![x];
+    row.output = Some(x);
+    row.measured_ns = Some(duration(cell, "kernel_duration")?);
+    Ok(row)
+}
+
+/// A bfloat16 `[m, k] @ [k, n]` with `a` and the output height-sharded in L1 over
+/// `num_cores` (whole tile rows per core, as ttnn requires) and `b` interleaved in DRAM:
+/// the 1D multicast program config.
+fn matmul_row(cell: &Cell<'_>) -> Result<TraceRow, String> {
+    let (m, k, n) = (dim(cell, "m_size")?, dim(cell, "k_size")?, dim(cell, "n_size")?);
+    let cores = dim(cell, "num_cores")?;
+    let full = Hardware::of(Device::WormholeB0.default_card()).compute_grid;
+    let grid = CoreGrid::most_square(cores, full)
+        .ok_or_else(|| format!("{cores} cores do not fit a {full} grid"))?;
+    let shard_rows = m.div_ceil(32).div_ceil(cores.max(1)) * 32;
+    let sharded = |cols: u32| {
+        MemoryConfig::sharded(
+            BufferType::L1,
+            MemoryLayout::HeightSharded,
+            ShardSpec::new(
+                CoreRange::of_grid(grid),
+                [shard_rows, cols],
+                ShardOrientation::RowMajor,
+            ),
+        )
+    };
+    let mut row = sweep_row(
+        "matmul",
+        vec![("program_config", OwnedParamValue::Enum("mcast_1d".into()))],
+    );
+    row.inputs = vec![
+        TensorParams::tiled(&[m, k], DType::Bfloat16, sharded(k)),
+        TensorParams::tiled(&[k, n], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED),
+    ];
+    row.output = Some(TensorParams::tiled(&[m, n], DType::Bfloat16, sharded(n)));
+    row.grid = Some(grid);
+    row.measured_ns = Some(duration(cell, "duration")?);
+    Ok(row)
+}
