@@ -6,6 +6,7 @@
 //! prints one line per row.
 
 use crate::Failure;
+use crate::stats::{ape, median, p90};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
@@ -92,10 +93,6 @@ impl RowResult {
             .filter(|b| *b > 0.0)
             .map(|b| ape(b, self.measured))
     }
-}
-
-fn ape(predicted: f64, measured: f64) -> f64 {
-    (predicted - measured).abs() / measured
 }
 
 /// A grouping key for a failed query: the error, less the values of the row's params.
@@ -198,30 +195,6 @@ fn progress(len: u64, file: &str) -> ProgressBar {
     }
     bar.set_message(file.to_string());
     bar
-}
-
-/// Median of a non-empty slice (sorted in place).
-fn median(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    })
-}
-
-/// Nearest-rank 90th percentile.
-fn p90(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let rank = (0.9 * v.len() as f64).ceil() as usize;
-    Some(v[rank.clamp(1, v.len()) - 1])
 }
 
 fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts: usize) -> Value {
@@ -389,16 +362,6 @@ fn print_csv(rows: &[RowResult]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentiles() {
-        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
-        assert_eq!(median(&mut []), None);
-        let mut v: Vec<f64> = (1..=10).map(f64::from).collect();
-        assert_eq!(p90(&mut v), Some(9.0));
-        assert_eq!(p90(&mut [5.0]), Some(5.0));
-    }
 
     #[test]
     fn versions_parse() {

@@ -6,9 +6,13 @@
 
 mod estimate;
 mod eval;
+// Not wired to a subcommand yet: `ttperf fit` (issue 5) will use it.
+#[allow(dead_code)]
+mod fit;
 mod list;
 mod plot;
 mod predict;
+mod stats;
 mod tensor_spec;
 mod workload;
 

@@ -1,0 +1,492 @@
+//! Fits a family's parameters to measured durations.
+//!
+//! A family computes one feature per parameter for each measured row; the prediction is
+//! [`Breakdown::combine`]`(offset, terms, params, features).`[`duration_ns`](Breakdown::duration_ns),
+//! i.e. `offset + Σ overhead + max(Σ compute, Σ dram, Σ noc)`. [`fit`] minimises the squared
+//! *relative* error `Σ ((pred - y) / y)²` over the rows it keeps:
+//!
+//! - **The max over the roofs** by alternating assignment: each row is assigned the roof that
+//!   binds under the current parameters, which makes the model linear; that linear problem is
+//!   solved, rows are reassigned, and so on until the assignment is stable or
+//!   [`MAX_ASSIGNMENT_ROUNDS`]. The best iterate by the true (max) objective is kept, so the
+//!   result is never worse than the initial parameters.
+//! - **Each linear step** is a least-squares solve by SVD (nalgebra) of the rows scaled by
+//!   `1/y`, for the change from the current parameters, with columns scaled to unit norm. A
+//!   parameter no kept row informs (its column is all zero) is not solved for and keeps its
+//!   value; collinear parameters get the minimum-norm change.
+//! - **Bounds** by an active set: solve, clamp every parameter outside `[min, max]` to its bound
+//!   and hold it there, re-solve the rest, until all are within bounds.
+//! - **Outliers**: rows whose log ratio `ln(pred / y)` lies more than [`OUTLIER_MADS`] scaled
+//!   MADs and [`OUTLIER_MIN_LOG_RATIO`] from the median are reported, not fitted; the fit is
+//!   repeated without them until the set is stable (at most [`MAX_OUTLIER_ROUNDS`]).
+//!
+//! Deterministic: no hashing, threads or randomness; the same input gives bit-identical output.
+
+use nalgebra::{DMatrix, DVector};
+use ttnn_op_perf_models::{Breakdown, Term};
+
+/// Cap on assign-solve rounds of the alternating fit.
+pub const MAX_ASSIGNMENT_ROUNDS: usize = 50;
+
+/// Cap on fit-flag-refit rounds of the outlier rule.
+pub const MAX_OUTLIER_ROUNDS: usize = 5;
+
+/// A row is an outlier when `|ln(pred/y) - median|` exceeds this many scaled MADs
+/// (`1.4826 * MAD`, which estimates the standard deviation of normal errors)...
+pub const OUTLIER_MADS: f64 = 3.5;
+
+/// ...and also exceeds this distance (ln 1.5: 50% off), so that an excellent fit, whose MAD is
+/// tiny, does not flag rows for deviations that do not matter.
+pub const OUTLIER_MIN_LOG_RATIO: f64 = 0.405_465_108_108_164_4;
+
+/// Singular values below this fraction of the largest are treated as zero (rank deficiency).
+const RANK_TOLERANCE: f64 = 1e-10;
+
+/// A parameter to fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitParam {
+    /// The family's name for it, for error messages.
+    pub name: String,
+    /// The term its product with its feature adds to.
+    pub term: Term,
+    /// Lower bound (may be `-inf`).
+    pub min: f64,
+    /// Upper bound (may be `inf`); `min == max` holds the parameter fixed.
+    pub max: f64,
+    /// Starting value (e.g. the physics model's); finite and within bounds.
+    pub initial: f64,
+}
+
+/// One measured row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitRow {
+    /// One feature per parameter, in the order of the parameters.
+    pub features: Vec<f64>,
+    /// A fixed part of the overhead that is not fitted (e.g. the device's launch overhead), ns.
+    pub offset_ns: f64,
+    /// The measured duration, ns; finite and positive.
+    pub measured_ns: f64,
+}
+
+/// The outcome of [`fit`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitReport {
+    /// The fitted values, one per parameter, each within its bounds.
+    pub params: Vec<f64>,
+    /// Indices of the rows flagged as outliers and left out of the fit, ascending.
+    pub outliers: Vec<usize>,
+    /// Indices of parameters no fitted row informs (their feature is zero on every fitted
+    /// row): they keep their initial value.
+    pub unidentified: Vec<usize>,
+    /// Indices of (non-fixed) parameters that ended on one of their bounds.
+    pub at_bound: Vec<usize>,
+    /// Assign-solve rounds of the final fit.
+    pub iterations: usize,
+    /// Whether the final fit's roof assignment became stable before the round cap.
+    pub converged: bool,
+    /// `Σ ((pred - y) / y)²` over the fitted rows.
+    pub objective: f64,
+}
+
+/// Why a fit cannot be done.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FitError {
+    /// No rows at all.
+    NoRows,
+    /// Fewer rows than parameters to fit (those with `min < max`).
+    TooFewRows { rows: usize, free_params: usize },
+    /// A row has not one feature per parameter.
+    FeatureCount {
+        row: usize,
+        expected: usize,
+        found: usize,
+    },
+    /// A row's measured duration is not finite and positive.
+    BadMeasured { row: usize, value: f64 },
+    /// A row's offset is not finite.
+    BadOffset { row: usize, value: f64 },
+    /// A row's feature is not finite.
+    BadFeature {
+        row: usize,
+        param: String,
+        value: f64,
+    },
+    /// A parameter's bounds or initial value are unusable.
+    BadParam { param: String, problem: String },
+    /// The SVD did not converge (not expected with finite input).
+    Solver,
+}
+
+impl std::fmt::Display for FitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FitError::NoRows => write!(f, "no rows to fit"),
+            FitError::TooFewRows { rows, free_params } => write!(
+                f,
+                "{rows} rows cannot determine {free_params} free parameters"
+            ),
+            FitError::FeatureCount {
+                row,
+                expected,
+                found,
+            } => write!(f, "row {row}: {found} features for {expected} parameters"),
+            FitError::BadMeasured { row, value } => write!(
+                f,
+                "row {row}: measured duration {value} is not finite and positive"
+            ),
+            FitError::BadOffset { row, value } => {
+                write!(f, "row {row}: offset {value} is not finite")
+            }
+            FitError::BadFeature { row, param, value } => {
+                write!(f, "row {row}: feature of `{param}` is {value}")
+            }
+            FitError::BadParam { param, problem } => write!(f, "parameter `{param}`: {problem}"),
+            FitError::Solver => write!(f, "the least-squares solve did not converge"),
+        }
+    }
+}
+
+impl std::error::Error for FitError {}
+
+/// Fits `params` to `rows`; see the module doc for the method.
+pub fn fit(params: &[FitParam], rows: &[FitRow]) -> Result<FitReport, FitError> {
+    validate(params, rows)?;
+    let problem = Problem::new(params, rows);
+    let all: Vec<usize> = (0..rows.len()).collect();
+    let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
+    let mut kept = all.clone();
+    let mut outcome = problem.fit_rows(&kept, &initial)?;
+    let mut outliers = Vec::new();
+    for _ in 0..MAX_OUTLIER_ROUNDS {
+        // Flagged against all rows each round, so a row wrongly flagged by a skewed first fit
+        // can come back.
+        let flagged = problem.outliers(&all, &outcome.params);
+        if flagged == outliers {
+            break;
+        }
+        let next: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|i| flagged.binary_search(i).is_err())
+            .collect();
+        if next.len() < problem.free_count() {
+            break;
+        }
+        // Refit from the initial values, so that the result never gets worse than them on
+        // the rows it keeps.
+        outcome = problem.fit_rows(&next, &initial)?;
+        kept = next;
+        outliers = flagged;
+    }
+    let unidentified = (0..params.len())
+        .filter(|&j| kept.iter().all(|&i| rows[i].features[j] == 0.0))
+        .collect();
+    let at_bound = (0..params.len())
+        .filter(|&j| {
+            let p = &params[j];
+            p.min < p.max && (outcome.params[j] == p.min || outcome.params[j] == p.max)
+        })
+        .collect();
+    Ok(FitReport {
+        objective: problem.objective(&kept, &outcome.params),
+        params: outcome.params,
+        outliers,
+        unidentified,
+        at_bound,
+        iterations: outcome.iterations,
+        converged: outcome.converged,
+    })
+}
+
+/// The prediction for `row` under parameter values `values`, ns.
+pub fn predict(params: &[FitParam], values: &[f64], row: &FitRow) -> f64 {
+    let terms: Vec<Term> = params.iter().map(|p| p.term).collect();
+    Breakdown::combine(row.offset_ns, &terms, values, &row.features).duration_ns()
+}
+
+fn validate(params: &[FitParam], rows: &[FitRow]) -> Result<(), FitError> {
+    if rows.is_empty() {
+        return Err(FitError::NoRows);
+    }
+    for p in params {
+        let problem = if p.min.is_nan() || p.max.is_nan() || p.min > p.max {
+            Some(format!("bounds [{}, {}] are empty", p.min, p.max))
+        } else if !p.initial.is_finite() || p.initial < p.min || p.initial > p.max {
+            Some(format!(
+                "initial value {} is not finite and within [{}, {}]",
+                p.initial, p.min, p.max
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(FitError::BadParam {
+                param: p.name.clone(),
+                problem,
+            });
+        }
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if r.features.len() != params.len() {
+            return Err(FitError::FeatureCount {
+                row: i,
+                expected: params.len(),
+                found: r.features.len(),
+            });
+        }
+        if !(r.measured_ns.is_finite() && r.measured_ns > 0.0) {
+            return Err(FitError::BadMeasured {
+                row: i,
+                value: r.measured_ns,
+            });
+        }
+        if !r.offset_ns.is_finite() {
+            return Err(FitError::BadOffset {
+                row: i,
+                value: r.offset_ns,
+            });
+        }
+        if let Some(j) = r.features.iter().position(|f| !f.is_finite()) {
+            return Err(FitError::BadFeature {
+                row: i,
+                param: params[j].name.clone(),
+                value: r.features[j],
+            });
+        }
+    }
+    let free_params = params.iter().filter(|p| p.min < p.max).count();
+    if rows.len() < free_params {
+        return Err(FitError::TooFewRows {
+            rows: rows.len(),
+            free_params,
+        });
+    }
+    Ok(())
+}
+
+/// The roofs, in the order that breaks ties.
+const ROOFS: [Term; 3] = [Term::Compute, Term::Dram, Term::Noc];
+
+/// Validated input.
+struct Problem<'a> {
+    params: &'a [FitParam],
+    rows: &'a [FitRow],
+    terms: Vec<Term>,
+}
+
+/// One fit on a set of rows.
+struct Outcome {
+    params: Vec<f64>,
+    iterations: usize,
+    converged: bool,
+}
+
+impl<'a> Problem<'a> {
+    fn new(params: &'a [FitParam], rows: &'a [FitRow]) -> Self {
+        let terms = params.iter().map(|p| p.term).collect();
+        Problem {
+            params,
+            rows,
+            terms,
+        }
+    }
+
+    fn free_count(&self) -> usize {
+        self.params.iter().filter(|p| p.min < p.max).count()
+    }
+
+    fn breakdown(&self, row: usize, values: &[f64]) -> Breakdown {
+        let r = &self.rows[row];
+        Breakdown::combine(r.offset_ns, &self.terms, values, &r.features)
+    }
+
+    fn predict(&self, row: usize, values: &[f64]) -> f64 {
+        self.breakdown(row, values).duration_ns()
+    }
+
+    /// `Σ ((pred - y) / y)²` over `rows`.
+    fn objective(&self, rows: &[usize], values: &[f64]) -> f64 {
+        rows.iter()
+            .map(|&i| {
+                let y = self.rows[i].measured_ns;
+                ((self.predict(i, values) - y) / y).powi(2)
+            })
+            .sum()
+    }
+
+    /// The roof that binds on `row`: the largest, ties to the first in [`ROOFS`]. A roof none
+    /// of whose features is nonzero on the row is 0 and never binds, so `None` when such a
+    /// roof is the largest (or none has a feature).
+    fn binding_roof(&self, row: usize, values: &[f64]) -> Option<Term> {
+        let b = self.breakdown(row, values);
+        let features = &self.rows[row].features;
+        let mut best: Option<(Term, f64)> = None;
+        let mut empty_roof = false;
+        for roof in ROOFS {
+            let has_features = self
+                .terms
+                .iter()
+                .zip(features)
+                .any(|(t, f)| *t == roof && *f != 0.0);
+            if !has_features {
+                empty_roof = true;
+                continue;
+            }
+            let value = match roof {
+                Term::Compute => b.compute_ns,
+                Term::Dram => b.dram_ns,
+                _ => b.noc_ns,
+            };
+            if best.is_none_or(|(_, v)| value > v) {
+                best = Some((roof, value));
+            }
+        }
+        match best {
+            Some((_, v)) if empty_roof && v < 0.0 => None,
+            other => other.map(|(roof, _)| roof),
+        }
+    }
+
+    /// Alternating assignment from `start`, on `rows`; keeps the best iterate.
+    fn fit_rows(&self, rows: &[usize], start: &[f64]) -> Result<Outcome, FitError> {
+        let assign = |values: &[f64]| -> Vec<Option<Term>> {
+            rows.iter().map(|&i| self.binding_roof(i, values)).collect()
+        };
+        let mut best = start.to_vec();
+        let mut best_objective = self.objective(rows, start);
+        let mut current = start.to_vec();
+        let mut assignment = assign(&current);
+        let mut iterations = 0;
+        let mut converged = false;
+        while iterations < MAX_ASSIGNMENT_ROUNDS {
+            iterations += 1;
+            current = self.solve_assigned(rows, &assignment, &current)?;
+            let objective = self.objective(rows, &current);
+            if objective < best_objective {
+                best_objective = objective;
+                best.clone_from(&current);
+            }
+            let next = assign(&current);
+            if next == assignment {
+                converged = true;
+                break;
+            }
+            assignment = next;
+        }
+        Ok(Outcome {
+            params: best,
+            iterations,
+            converged,
+        })
+    }
+
+    /// The bounded weighted least-squares solution of the linear model in which row `rows[k]`
+    /// has its overhead features plus those of roof `assignment[k]`, starting from `current`
+    /// (which is within bounds).
+    fn solve_assigned(
+        &self,
+        rows: &[usize],
+        assignment: &[Option<Term>],
+        current: &[f64],
+    ) -> Result<Vec<f64>, FitError> {
+        let n = self.params.len();
+        // Design matrix, scaled by 1/y: entry (k, j) is f_kj / y_k where parameter j is in the
+        // row's model, else 0.
+        let design = DMatrix::from_fn(rows.len(), n, |k, j| {
+            let term = self.terms[j];
+            let used = term == Term::Overhead || assignment[k] == Some(term);
+            let row = &self.rows[rows[k]];
+            if used {
+                row.features[j] / row.measured_ns
+            } else {
+                0.0
+            }
+        });
+        let mut values = current.to_vec();
+        let mut free: Vec<usize> = (0..n)
+            .filter(|&j| {
+                self.params[j].min < self.params[j].max
+                    && design.column(j).iter().any(|x| *x != 0.0)
+            })
+            .collect();
+        while !free.is_empty() {
+            // Residual of the assigned linear model at `values`, scaled by 1/y.
+            let residual = DVector::from_fn(rows.len(), |k, _| {
+                let row = &self.rows[rows[k]];
+                let modeled: f64 = (0..n).map(|j| design[(k, j)] * values[j]).sum();
+                (row.measured_ns - row.offset_ns) / row.measured_ns - modeled
+            });
+            let step = solve_columns(&design, &free, &residual)?;
+            let trial: Vec<f64> = values
+                .iter()
+                .enumerate()
+                .map(|(j, v)| match free.iter().position(|&f| f == j) {
+                    Some(k) => v + step[k],
+                    None => *v,
+                })
+                .collect();
+            let outside: Vec<usize> = free
+                .iter()
+                .copied()
+                .filter(|&j| !(self.params[j].min..=self.params[j].max).contains(&trial[j]))
+                .collect();
+            values = trial;
+            if outside.is_empty() {
+                break;
+            }
+            for &j in &outside {
+                values[j] = values[j].clamp(self.params[j].min, self.params[j].max);
+            }
+            free.retain(|j| !outside.contains(j));
+        }
+        // A solve can only produce non-finite values from overflowing features; keep the start.
+        if values.iter().any(|v| !v.is_finite()) {
+            return Ok(current.to_vec());
+        }
+        Ok(values)
+    }
+
+    /// Rows of `rows` whose log ratio is an outlier under `values`, ascending.
+    fn outliers(&self, rows: &[usize], values: &[f64]) -> Vec<usize> {
+        let log_ratio = |i: usize| {
+            // A non-positive prediction is as far off as the smallest positive one.
+            let pred = self.predict(i, values).max(f64::MIN_POSITIVE);
+            (pred / self.rows[i].measured_ns).ln()
+        };
+        let ratios: Vec<f64> = rows.iter().map(|&i| log_ratio(i)).collect();
+        let Some(center) = crate::stats::median(&mut ratios.clone()) else {
+            return Vec::new();
+        };
+        let mut deviations: Vec<f64> = ratios.iter().map(|r| (r - center).abs()).collect();
+        let mad = crate::stats::median(&mut deviations.clone()).unwrap_or(0.0);
+        let threshold = (OUTLIER_MADS * 1.4826 * mad).max(OUTLIER_MIN_LOG_RATIO);
+        deviations
+            .drain(..)
+            .zip(rows)
+            .filter(|(d, _)| *d > threshold)
+            .map(|(_, &i)| i)
+            .collect()
+    }
+}
+
+/// Least squares `design[:, cols] · x ≈ rhs` by SVD, columns scaled to unit norm so that
+/// features of very different magnitudes (tiles, bytes) are treated alike by the rank
+/// tolerance; rank-deficient directions get the minimum-norm (i.e. no) change.
+fn solve_columns(
+    design: &DMatrix<f64>,
+    cols: &[usize],
+    rhs: &DVector<f64>,
+) -> Result<Vec<f64>, FitError> {
+    let norms: Vec<f64> = cols.iter().map(|&j| design.column(j).norm()).collect();
+    let a = DMatrix::from_fn(design.nrows(), cols.len(), |k, c| {
+        design[(k, cols[c])] / norms[c]
+    });
+    let svd = a
+        .try_svd(true, true, f64::EPSILON, 10_000)
+        .ok_or(FitError::Solver)?;
+    let largest = svd.singular_values.max();
+    let x = svd
+        .solve(rhs, largest * RANK_TOLERANCE)
+        .map_err(|_| FitError::Solver)?;
+    Ok(x.iter().zip(&norms).map(|(x, n)| x / n).collect())
+}
