@@ -6,8 +6,6 @@
 
 mod estimate;
 mod eval;
-// Not wired to a subcommand yet: `ttperf fit` (issue 5) will use it.
-#[allow(dead_code)]
 mod fit;
 mod list;
 mod plot;
@@ -40,6 +38,8 @@ enum Command {
     Estimate(estimate::Args),
     /// Compare predictions with the measured durations of tt-metal profiler traces.
     Eval(eval::Args),
+    /// Fit a model family's parameters to measured data and write a new spec version.
+    Fit(fit::Args),
 }
 
 /// A failure with its exit code.
@@ -94,6 +94,7 @@ fn main() -> ExitCode {
         Command::Predict(args) => predict::run(args),
         Command::Estimate(args) => estimate::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Fit(args) => fit::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -132,7 +132,12 @@ fn sweep_row(op: &str, params: Vec<(&'static str, OwnedParamValue)>) -> TraceRow
 /// zeros, the dtype and buffer are one-hot columns.
 fn exp_row(cell: &Cell<'_>) -> Result<TraceRow, String> {
     let mut dims = Vec::with_capacity(4);
-    for c in ["input_shape_1", "input_shape_2", "input_shape_3", "input_shape_4"] {
+    for c in [
+        "input_shape_1",
+        "input_shape_2",
+        "input_shape_3",
+        "input_shape_4",
+    ] {
         dims.push(dim(cell, c)?);
     }
     while dims.last() == Some(&0) {
@@ -177,7 +182,11 @@ fn exp_row(cell: &Cell<'_>) -> Result<TraceRow, String> {
 /// `num_cores` (whole tile rows per core, as ttnn requires) and `b` interleaved in DRAM:
 /// the 1D multicast program config.
 fn matmul_row(cell: &Cell<'_>) -> Result<TraceRow, String> {
-    let (m, k, n) = (dim(cell, "m_size")?, dim(cell, "k_size")?, dim(cell, "n_size")?);
+    let (m, k, n) = (
+        dim(cell, "m_size")?,
+        dim(cell, "k_size")?,
+        dim(cell, "n_size")?,
+    );
     let cores = dim(cell, "num_cores")?;
     let full = Hardware::of(Device::WormholeB0.default_card()).compute_grid;
     let grid = CoreGrid::most_square(cores, full)

@@ -1,7 +1,332 @@
 //! `ttperf fit`: calibrating a model family's parameters against measured durations.
 //!
-//! [`solver`] is the numerical core (weighted least squares over the max of the throughput
-//! roofs, with bounds and outlier rejection); [`holdout`] picks the validation rows.
+//! [`data`] reads measured rows (profiler traces and the sweeps); each row's features come
+//! from the library's own query path ([`PerfModels::features`]); [`solver`] fits the
+//! parameters (weighted least squares over the max of the throughput roofs, with bounds and
+//! outlier rejection); [`holdout`] picks the validation rows; [`spec_out`] writes the fitted
+//! version into a spec file.
 
+mod data;
 pub mod holdout;
 pub mod solver;
+mod spec_out;
+
+use crate::Failure;
+use crate::stats::{ape, median, p90};
+use anyhow::anyhow;
+use clap::Parser;
+use serde_json::json;
+use solver::{FitParam, FitRow};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use ttnn_op_perf_models::{Device, Error, Family, Op, PerfModels, model_versions};
+
+#[derive(Parser)]
+pub struct Args {
+    /// Device the data was measured on (rows of other devices are skipped).
+    #[arg(long)]
+    device: String,
+    /// Op to calibrate (name or OP CODE); rows of other ops are skipped.
+    #[arg(long)]
+    op: String,
+    /// Formula family; default: the family of the op's latest version on the device.
+    #[arg(long)]
+    family: Option<String>,
+    /// Measured data: profiler trace CSVs and sweep CSVs.
+    #[arg(long, required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Fraction of rows held out for validation, picked by a stable hash of file name and line.
+    #[arg(long, default_value_t = 0.2, conflicts_with = "holdout_file")]
+    holdout: f64,
+    /// Hold out every row of this file (also listed in --data) instead of a fraction.
+    #[arg(long)]
+    holdout_file: Option<PathBuf>,
+    /// Spec file to write the version into (`model_specs/<device>/<op>.toml`); its other
+    /// versions are kept.
+    #[arg(long)]
+    out: PathBuf,
+    /// Version number to write (replacing a version with that number); default: one above
+    /// the highest in --out.
+    #[arg(long)]
+    version: Option<u32>,
+    /// Print a JSON report instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// One measured row with its features.
+struct Row {
+    file: String,
+    line: u64,
+    held_out: bool,
+    fit: FitRow,
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let device = Device::from_name(&args.device).map_err(Failure::unknown)?;
+    let op = Op::from_name(&args.op).map_err(Failure::unknown)?;
+    let versions = model_versions(device, op);
+    let family = match &args.family {
+        Some(name) => Family::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| {
+                Failure::unknown(anyhow!(
+                    "unknown family `{name}`; families: {}",
+                    Family::ALL.map(|f| f.name()).join(", ")
+                ))
+            })?,
+        None => versions
+            .last()
+            .ok_or_else(|| Failure::unknown(Error::NoModelForDevice { op, device }))?
+            .family(),
+    };
+    if !family.ops().contains(&op) {
+        return Err(Failure::unknown(anyhow!(
+            "family `{family}` does not model `{op}`"
+        )));
+    }
+    // The latest version of the family starts the fit.
+    let start = versions
+        .iter()
+        .rev()
+        .find(|v| v.family() == family)
+        .ok_or_else(|| {
+            Failure::unknown(anyhow!(
+                "`{device}/{op}` has no version of family `{family}` to start the fit from"
+            ))
+        })?;
+    if !(0.0..1.0).contains(&args.holdout) {
+        return Err(Failure::unknown(anyhow!(
+            "--holdout is a fraction in [0, 1), got {}",
+            args.holdout
+        )));
+    }
+    let params: Vec<FitParam> = family
+        .params()
+        .iter()
+        .zip(start.params.values().as_slice())
+        .map(|(p, &initial)| FitParam {
+            name: p.name.into(),
+            term: p.term,
+            min: p.min,
+            max: p.max,
+            initial,
+        })
+        .collect();
+
+    let models = PerfModels::new(device);
+    let launch = models.hardware().launch_overhead_ns;
+    let holdout_name = args.holdout_file.as_deref().map(file_name);
+    let mut rows = Vec::new();
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    for path in &args.data {
+        let measured = data::read(path, device)?;
+        let file = file_name(path);
+        for (line, reason) in &measured.malformed {
+            eprintln!("{file}:{line}: skipped: {reason}");
+        }
+        for row in measured.rows {
+            if Op::from_name(&row.op_code).ok() != Some(op) {
+                continue;
+            }
+            let Some(measured_ns) = row.measured_ns.filter(|m| *m > 0.0) else {
+                continue;
+            };
+            let params = row.op_params();
+            match models.features(&row.query(&params), family) {
+                Ok(features) => rows.push(Row {
+                    held_out: match &holdout_name {
+                        Some(h) => *h == file,
+                        None => holdout::is_held_out(&format!("{file}:{}", row.line), args.holdout),
+                    },
+                    file: file.clone(),
+                    line: row.line,
+                    fit: FitRow {
+                        features: features.as_slice().to_vec(),
+                        offset_ns: launch,
+                        measured_ns,
+                    },
+                }),
+                Err(e) => *skipped.entry(e.to_string()).or_default() += 1,
+            }
+        }
+    }
+    let train: Vec<&Row> = rows.iter().filter(|r| !r.held_out).collect();
+    let train_rows: Vec<FitRow> = train.iter().map(|r| r.fit.clone()).collect();
+    let report = solver::fit(&params, &train_rows).map_err(Failure::query)?;
+    let predict = |r: &Row| solver::predict(&params, &report.params, &r.fit);
+
+    // Held-out error, overall and per file.
+    let held: Vec<&Row> = rows.iter().filter(|r| r.held_out).collect();
+    let mut held_apes: Vec<f64> = held
+        .iter()
+        .map(|r| ape(predict(r), r.fit.measured_ns))
+        .collect();
+    let (Some(median_ape), Some(p90_ape)) = (median(&mut held_apes.clone()), p90(&mut held_apes))
+    else {
+        return Err(Failure::data(anyhow!(
+            "no held-out rows to validate on: use a larger --holdout or --holdout-file"
+        )));
+    };
+    let mut by_file: BTreeMap<&str, (usize, usize, Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    for (i, r) in train.iter().enumerate() {
+        let e = by_file.entry(&r.file).or_default();
+        if report.outliers.binary_search(&i).is_err() {
+            e.0 += 1;
+            e.2.push(ape(predict(r), r.fit.measured_ns));
+        } else {
+            e.1 += 1;
+        }
+    }
+    for r in &held {
+        by_file
+            .entry(&r.file)
+            .or_default()
+            .3
+            .push(ape(predict(r), r.fit.measured_ns));
+    }
+
+    let version = spec_out::Version {
+        device,
+        op,
+        family,
+        number: args.version,
+        params: params
+            .iter()
+            .map(|p| p.name.as_str())
+            .zip(report.params.iter().copied())
+            .collect(),
+        median_ape,
+        p90_ape,
+        held_out_rows: held.len(),
+        fitted_on: by_file.iter().map(|(f, s)| (f.to_string(), s.0)).collect(),
+        source: format!(
+            "ttperf fit --device {device} --op {op} --family {family} --data {} {}",
+            by_file.keys().copied().collect::<Vec<_>>().join(" "),
+            match &holdout_name {
+                Some(h) => format!("--holdout-file {h}"),
+                None => format!("--holdout {}", args.holdout),
+            }
+        ),
+    };
+    let number = spec_out::write(&args.out, &version)?;
+
+    let outliers: Vec<_> = report
+        .outliers
+        .iter()
+        .map(|&i| {
+            let r = train[i];
+            json!({"file": r.file, "line": r.line, "measured_ns": r.fit.measured_ns, "predicted_ns": predict(r)})
+        })
+        .collect();
+    let files: BTreeMap<&str, _> = by_file
+        .iter_mut()
+        .map(|(f, (fitted, out, train_apes, held_apes))| {
+            (
+                *f,
+                json!({
+                    "fitted_rows": fitted,
+                    "outliers": out,
+                    "train_median_ape": median(train_apes),
+                    "train_p90_ape": p90(train_apes),
+                    "held_out_rows": held_apes.len(),
+                    "held_out_median_ape": median(held_apes),
+                    "held_out_p90_ape": p90(held_apes),
+                }),
+            )
+        })
+        .collect();
+    let summary = json!({
+        "device": device.name(),
+        "op": op.name(),
+        "family": family.name(),
+        "version": number,
+        "out": args.out.display().to_string(),
+        "params": version.params.iter().map(|(n, v)| (n.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "held_out": {"rows": held.len(), "median_ape": median_ape, "p90_ape": p90_ape},
+        "fitted_rows": train.len() - report.outliers.len(),
+        "outliers": outliers,
+        "skipped": skipped,
+        "unidentified": report.unidentified.iter().map(|&j| params[j].name.clone()).collect::<Vec<_>>(),
+        "at_bound": report.at_bound.iter().map(|&j| params[j].name.clone()).collect::<Vec<_>>(),
+        "converged": report.converged,
+        "files": files,
+    });
+    if args.json {
+        println!("{summary}");
+    } else {
+        print_report(&summary);
+    }
+    Ok(())
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn pct(v: &serde_json::Value) -> String {
+    v.as_f64()
+        .map_or_else(|| "-".into(), |x| format!("{:.1}%", 100.0 * x))
+}
+
+fn print_report(s: &serde_json::Value) {
+    println!(
+        "{}/{} v{} ({}) written to {}",
+        s["device"].as_str().unwrap_or(""),
+        s["op"].as_str().unwrap_or(""),
+        s["version"],
+        s["family"].as_str().unwrap_or(""),
+        s["out"].as_str().unwrap_or("")
+    );
+    if let Some(params) = s["params"].as_object() {
+        for (name, value) in params {
+            println!("  {name:<28} {value}");
+        }
+    }
+    println!(
+        "held out: {} rows, median APE {}, p90 {}",
+        s["held_out"]["rows"],
+        pct(&s["held_out"]["median_ape"]),
+        pct(&s["held_out"]["p90_ape"])
+    );
+    println!(
+        "{:<40} {:>7} {:>8} {:>8} {:>8} {:>6} {:>8} {:>8}",
+        "file", "fitted", "outliers", "median", "p90", "held", "median", "p90"
+    );
+    if let Some(files) = s["files"].as_object() {
+        for (file, f) in files {
+            println!(
+                "{:<40} {:>7} {:>8} {:>8} {:>8} {:>6} {:>8} {:>8}",
+                file,
+                f["fitted_rows"],
+                f["outliers"],
+                pct(&f["train_median_ape"]),
+                pct(&f["train_p90_ape"]),
+                f["held_out_rows"],
+                pct(&f["held_out_median_ape"]),
+                pct(&f["held_out_p90_ape"])
+            );
+        }
+    }
+    for o in s["outliers"].as_array().into_iter().flatten() {
+        println!(
+            "outlier {}:{}: measured {} ns, predicted {:.0} ns (not fitted)",
+            o["file"].as_str().unwrap_or(""),
+            o["line"],
+            o["measured_ns"],
+            o["predicted_ns"].as_f64().unwrap_or(0.0)
+        );
+    }
+    for (reason, n) in s["skipped"].as_object().into_iter().flatten() {
+        println!("skipped {n} rows: {reason}");
+    }
+    for key in ["unidentified", "at_bound"] {
+        if let Some(v) = s[key].as_array().filter(|v| !v.is_empty()) {
+            println!("{key}: {}", serde_json::to_string(v).unwrap_or_default());
+        }
+    }
+}
