@@ -76,7 +76,8 @@ pub struct FitReport {
     /// Indices of the rows flagged as outliers and left out of the fit, ascending.
     pub outliers: Vec<usize>,
     /// Indices of parameters no fitted row informs (their feature is zero on every fitted
-    /// row): they keep their initial value.
+    /// row): they keep their initial value. (A roof parameter whose roof never binds is not
+    /// listed: its value still decides that the roof does not bind.)
     pub unidentified: Vec<usize>,
     /// Indices of (non-fixed) parameters that ended on one of their bounds.
     pub at_bound: Vec<usize>,
@@ -115,6 +116,8 @@ pub enum FitError {
     BadParam { param: String, problem: String },
     /// The SVD did not converge (not expected with finite input).
     Solver,
+    /// Features and durations so far apart in magnitude that the objective overflows.
+    Overflow,
 }
 
 impl std::fmt::Display for FitError {
@@ -142,6 +145,10 @@ impl std::fmt::Display for FitError {
             }
             FitError::BadParam { param, problem } => write!(f, "parameter `{param}`: {problem}"),
             FitError::Solver => write!(f, "the least-squares solve did not converge"),
+            FitError::Overflow => write!(
+                f,
+                "features and durations too far apart in magnitude: the error overflows"
+            ),
         }
     }
 }
@@ -187,8 +194,12 @@ pub fn fit(params: &[FitParam], rows: &[FitRow]) -> Result<FitReport, FitError> 
             p.min < p.max && (outcome.params[j] == p.min || outcome.params[j] == p.max)
         })
         .collect();
+    let objective = problem.objective(&kept, &outcome.params);
+    if !objective.is_finite() || outcome.params.iter().any(|v| !v.is_finite()) {
+        return Err(FitError::Overflow);
+    }
     Ok(FitReport {
-        objective: problem.objective(&kept, &outcome.params),
+        objective,
         params: outcome.params,
         outliers,
         unidentified,
@@ -405,8 +416,9 @@ impl<'a> Problem<'a> {
         let mut values = current.to_vec();
         let mut free: Vec<usize> = (0..n)
             .filter(|&j| {
-                self.params[j].min < self.params[j].max
-                    && design.column(j).iter().any(|x| *x != 0.0)
+                // An overflowing column cannot be scaled; such a parameter keeps its value.
+                let norm = design.column(j).norm();
+                self.params[j].min < self.params[j].max && norm > 0.0 && norm.is_finite()
             })
             .collect();
         while !free.is_empty() {
@@ -771,7 +783,15 @@ mod tests {
         rows[2].measured_ns = 1e-300;
         let report = fit(&params, &rows).unwrap();
         assert!(report.params.iter().all(|v| v.is_finite()));
-        assert!(!report.objective.is_nan());
+        assert!(report.objective.is_finite());
+        // A feature so large for its duration that its error overflows: that row is an
+        // outlier, and the rest still fit.
+        rows[3].features[4] = f64::MAX;
+        rows[3].measured_ns = 1e-300;
+        let report = fit(&params, &rows).unwrap();
+        assert!(report.outliers.contains(&3), "{:?}", report.outliers);
+        assert!(report.params.iter().all(|v| v.is_finite()));
+        assert!(report.objective.is_finite());
     }
 
     #[test]
