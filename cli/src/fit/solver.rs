@@ -76,7 +76,8 @@ pub struct FitReport {
     /// Indices of the rows flagged as outliers and left out of the fit, ascending.
     pub outliers: Vec<usize>,
     /// Indices of parameters no fitted row informs (their feature is zero on every fitted
-    /// row): they keep their initial value.
+    /// row): they keep their initial value. (A roof parameter whose roof never binds is not
+    /// listed: its value still decides that the roof does not bind.)
     pub unidentified: Vec<usize>,
     /// Indices of (non-fixed) parameters that ended on one of their bounds.
     pub at_bound: Vec<usize>,
@@ -115,6 +116,8 @@ pub enum FitError {
     BadParam { param: String, problem: String },
     /// The SVD did not converge (not expected with finite input).
     Solver,
+    /// Features and durations so far apart in magnitude that the objective overflows.
+    Overflow,
 }
 
 impl std::fmt::Display for FitError {
@@ -142,6 +145,10 @@ impl std::fmt::Display for FitError {
             }
             FitError::BadParam { param, problem } => write!(f, "parameter `{param}`: {problem}"),
             FitError::Solver => write!(f, "the least-squares solve did not converge"),
+            FitError::Overflow => write!(
+                f,
+                "features and durations too far apart in magnitude: the error overflows"
+            ),
         }
     }
 }
@@ -187,8 +194,12 @@ pub fn fit(params: &[FitParam], rows: &[FitRow]) -> Result<FitReport, FitError> 
             p.min < p.max && (outcome.params[j] == p.min || outcome.params[j] == p.max)
         })
         .collect();
+    let objective = problem.objective(&kept, &outcome.params);
+    if !objective.is_finite() || outcome.params.iter().any(|v| !v.is_finite()) {
+        return Err(FitError::Overflow);
+    }
     Ok(FitReport {
-        objective: problem.objective(&kept, &outcome.params),
+        objective,
         params: outcome.params,
         outliers,
         unidentified,
@@ -405,8 +416,9 @@ impl<'a> Problem<'a> {
         let mut values = current.to_vec();
         let mut free: Vec<usize> = (0..n)
             .filter(|&j| {
-                self.params[j].min < self.params[j].max
-                    && design.column(j).iter().any(|x| *x != 0.0)
+                // An overflowing column cannot be scaled; such a parameter keeps its value.
+                let norm = design.column(j).norm();
+                self.params[j].min < self.params[j].max && norm > 0.0 && norm.is_finite()
             })
             .collect();
         while !free.is_empty() {
@@ -489,4 +501,361 @@ fn solve_columns(
         .solve(rhs, largest * RANK_TOLERANCE)
         .map_err(|_| FitError::Solver)?;
     Ok(x.iter().zip(&norms).map(|(x, n)| x / n).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INF: f64 = f64::INFINITY;
+
+    fn param(name: &str, term: Term, initial: f64) -> FitParam {
+        FitParam {
+            name: name.into(),
+            term,
+            min: 0.0,
+            max: INF,
+            initial,
+        }
+    }
+
+    /// A family with several parameters per term, started away from `TRUTH`.
+    fn family() -> Vec<FitParam> {
+        vec![
+            param("launch", Term::Overhead, 1000.0),
+            param("per_core", Term::Overhead, 30.0),
+            param("per_tile", Term::Compute, 20.0),
+            param("per_hifi_tile", Term::Compute, 50.0),
+            param("per_byte", Term::Dram, 0.1),
+            param("per_page", Term::Dram, 2.0),
+            param("per_noc_byte", Term::Noc, 0.05),
+        ]
+    }
+
+    const TRUTH: [f64; 7] = [2000.0, 15.0, 40.0, 25.0, 0.05, 4.0, 0.1];
+
+    /// splitmix64: deterministic, well-spread test inputs.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> f64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        }
+        /// Log-uniform in [lo, hi).
+        fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
+            (lo.ln() + self.next() * (hi.ln() - lo.ln())).exp().round()
+        }
+    }
+
+    fn terms(params: &[FitParam]) -> Vec<Term> {
+        params.iter().map(|p| p.term).collect()
+    }
+
+    /// Rows measured exactly under `truth`, with features spread so that every roof binds on
+    /// a good share of them.
+    fn rows(n: usize, truth: &[f64]) -> Vec<FitRow> {
+        let terms = terms(&family());
+        let mut rng = Rng(42);
+        (0..n)
+            .map(|i| {
+                let cores = rng.log_uniform(1.0, 64.0);
+                let tiles = rng.log_uniform(1.0, 4000.0);
+                let hifi = if i % 3 == 0 {
+                    0.0
+                } else {
+                    tiles * (i % 3) as f64
+                };
+                let bytes = rng.log_uniform(2048.0, 8e6);
+                let pages = rng.log_uniform(1.0, 5000.0);
+                let noc = rng.log_uniform(2048.0, 4e6);
+                let features = vec![1.0, cores, tiles, hifi, bytes, pages, noc];
+                let offset_ns = 500.0 + 10.0 * (i % 4) as f64;
+                let measured_ns =
+                    Breakdown::combine(offset_ns, &terms, truth, &features).duration_ns();
+                FitRow {
+                    features,
+                    offset_ns,
+                    measured_ns,
+                }
+            })
+            .collect()
+    }
+
+    fn assert_recovered(got: &[f64], want: &[f64], tolerance: f64) {
+        assert_eq!(got.len(), want.len());
+        for (j, (g, w)) in got.iter().zip(want).enumerate() {
+            assert!(
+                ((g - w) / w).abs() <= tolerance,
+                "param {j}: got {g}, want {w} (all: {got:?})"
+            );
+        }
+    }
+
+    /// Weighted objective computed here, independently of the solver.
+    fn objective(params: &[FitParam], values: &[f64], rows: &[FitRow]) -> f64 {
+        let terms = terms(params);
+        rows.iter()
+            .map(|r| {
+                let p = Breakdown::combine(r.offset_ns, &terms, values, &r.features).duration_ns();
+                ((p - r.measured_ns) / r.measured_ns).powi(2)
+            })
+            .sum()
+    }
+
+    #[test]
+    fn test_data_exercises_every_roof() {
+        let terms = terms(&family());
+        let rows = rows(300, &TRUTH);
+        let mut counts = [0usize; 3];
+        for r in &rows {
+            let b = Breakdown::combine(r.offset_ns, &terms, &TRUTH, &r.features);
+            let top = b.compute_ns.max(b.dram_ns).max(b.noc_ns);
+            let k = [b.compute_ns, b.dram_ns, b.noc_ns]
+                .iter()
+                .position(|v| *v == top)
+                .unwrap();
+            counts[k] += 1;
+        }
+        assert!(counts.iter().all(|c| *c >= 40), "{counts:?}");
+    }
+
+    #[test]
+    fn recovers_known_parameters() {
+        let params = family();
+        let rows = rows(300, &TRUTH);
+        let report = fit(&params, &rows).unwrap();
+        assert_recovered(&report.params, &TRUTH, 0.01);
+        assert!(report.converged);
+        assert!(report.outliers.is_empty());
+        assert!(report.unidentified.is_empty());
+        assert!(report.at_bound.is_empty());
+        assert!(report.objective < 1e-12, "{}", report.objective);
+    }
+
+    #[test]
+    fn mild_noise_still_recovers_and_beats_start_and_truth() {
+        let params = family();
+        let mut rows = rows(300, &TRUTH);
+        let mut rng = Rng(7);
+        for r in &mut rows {
+            r.measured_ns *= 1.0 + 0.004 * (2.0 * rng.next() - 1.0);
+        }
+        let report = fit(&params, &rows).unwrap();
+        assert_recovered(&report.params, &TRUTH, 0.01);
+        assert!(report.outliers.is_empty());
+        let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
+        let got = objective(&params, &report.params, &rows);
+        assert_eq!(got, report.objective);
+        assert!(got <= objective(&params, &initial, &rows));
+        // The least-squares optimum fits noisy data at least as well as the truth does.
+        assert!(got <= objective(&params, &TRUTH, &rows) * (1.0 + 1e-9));
+    }
+
+    #[test]
+    fn gross_outliers_are_flagged_and_not_fitted() {
+        let params = family();
+        let mut rows = rows(300, &TRUTH);
+        let bad = [3usize, 50, 51, 177, 299];
+        for (k, factor) in bad.iter().zip([4.0, 0.2, 2.5, 1.0 / 3.0, 10.0]) {
+            rows[*k].measured_ns *= factor;
+        }
+        let report = fit(&params, &rows).unwrap();
+        assert_eq!(report.outliers, bad);
+        assert_recovered(&report.params, &TRUTH, 0.01);
+    }
+
+    #[test]
+    fn small_deviations_of_a_good_fit_are_not_outliers() {
+        let params = family();
+        let mut rows = rows(300, &TRUTH);
+        // Most rows exact, a few 20% off: far in MADs (the MAD is ~0), but within ln 1.5.
+        for k in [10, 20, 30] {
+            rows[k].measured_ns *= 1.2;
+        }
+        let report = fit(&params, &rows).unwrap();
+        assert!(report.outliers.is_empty(), "{:?}", report.outliers);
+    }
+
+    #[test]
+    fn bounds_are_respected() {
+        let mut params = family();
+        params[2].max = 30.0; // truth 40
+        params[2].initial = 25.0;
+        params[4].min = 0.07; // truth 0.05
+        params[4].initial = 0.09;
+        let rows = rows(300, &TRUTH);
+        let report = fit(&params, &rows).unwrap();
+        for (p, v) in params.iter().zip(&report.params) {
+            assert!(p.min <= *v && *v <= p.max, "{} = {v}", p.name);
+        }
+        assert_eq!(report.params[2], 30.0);
+        assert_eq!(report.params[4], 0.07);
+        assert_eq!(report.at_bound, [2, 4]);
+        let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
+        assert!(report.objective <= objective(&params, &initial, &rows));
+    }
+
+    #[test]
+    fn bound_parameter_is_clamped_and_the_rest_refitted() {
+        // y = a + b x with a = 100, b = 10; b may not exceed 5. With b at 5, the best a
+        // minimises Σ ((a + 5x - y) / y)², i.e. a = Σ ((y - 5x) / y²) / Σ (1 / y²).
+        let params = vec![
+            param("a", Term::Overhead, 1.0),
+            FitParam {
+                max: 5.0,
+                ..param("b", Term::Overhead, 1.0)
+            },
+        ];
+        let rows: Vec<FitRow> = (1..=20)
+            .map(|x| {
+                let x = f64::from(x);
+                FitRow {
+                    features: vec![1.0, x],
+                    offset_ns: 0.0,
+                    measured_ns: 100.0 + 10.0 * x,
+                }
+            })
+            .collect();
+        let num: f64 = rows
+            .iter()
+            .map(|r| (r.measured_ns - 5.0 * r.features[1]) / r.measured_ns.powi(2))
+            .sum();
+        let den: f64 = rows.iter().map(|r| r.measured_ns.powi(-2)).sum();
+        let report = fit(&params, &rows).unwrap();
+        assert_eq!(report.params[1], 5.0);
+        assert!((report.params[0] - num / den).abs() < 1e-9 * (num / den));
+    }
+
+    #[test]
+    fn parameter_without_data_keeps_its_initial_value() {
+        let mut params = family();
+        params.push(param("unused", Term::Noc, 0.25));
+        let mut rows = rows(300, &TRUTH);
+        for r in &mut rows {
+            r.features.push(0.0);
+        }
+        let report = fit(&params, &rows).unwrap();
+        assert_eq!(report.unidentified, [7]);
+        assert_eq!(report.params[7], 0.25);
+        assert_recovered(&report.params[..7], &TRUTH, 0.01);
+    }
+
+    #[test]
+    fn fixed_parameter_stays_fixed() {
+        let mut params = family();
+        params[0].min = 2000.0;
+        params[0].max = 2000.0;
+        params[0].initial = 2000.0;
+        let rows = rows(300, &TRUTH);
+        let report = fit(&params, &rows).unwrap();
+        assert_eq!(report.params[0], 2000.0);
+        assert!(report.at_bound.is_empty());
+        assert_recovered(&report.params, &TRUTH, 0.01);
+    }
+
+    #[test]
+    fn deterministic() {
+        let params = family();
+        let mut rows = rows(200, &TRUTH);
+        let mut rng = Rng(9);
+        for r in &mut rows {
+            r.measured_ns *= 1.0 + 0.05 * (2.0 * rng.next() - 1.0);
+        }
+        rows[17].measured_ns *= 6.0;
+        let a = fit(&params, &rows).unwrap();
+        let b = fit(&params, &rows).unwrap();
+        let bits = |r: &FitReport| r.params.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&a), bits(&b));
+        assert_eq!(a.objective.to_bits(), b.objective.to_bits());
+        assert_eq!(a.outliers, b.outliers);
+    }
+
+    #[test]
+    fn output_is_finite_on_degenerate_input() {
+        // Huge and tiny features, and rows a model cannot fit well: still finite output.
+        let params = family();
+        let mut rows = rows(50, &TRUTH);
+        rows[0].features[4] = 1e300;
+        rows[1].features[6] = 1e-300;
+        rows[2].measured_ns = 1e-300;
+        let report = fit(&params, &rows).unwrap();
+        assert!(report.params.iter().all(|v| v.is_finite()));
+        assert!(report.objective.is_finite());
+        // A feature so large for its duration that its error overflows: that row is an
+        // outlier, and the rest still fit.
+        rows[3].features[4] = f64::MAX;
+        rows[3].measured_ns = 1e-300;
+        let report = fit(&params, &rows).unwrap();
+        assert!(report.outliers.contains(&3), "{:?}", report.outliers);
+        assert!(report.params.iter().all(|v| v.is_finite()));
+        assert!(report.objective.is_finite());
+    }
+
+    #[test]
+    fn errors() {
+        let params = family();
+        let good = rows(20, &TRUTH);
+        assert_eq!(fit(&params, &[]), Err(FitError::NoRows));
+        assert_eq!(
+            fit(&params, &good[..6]),
+            Err(FitError::TooFewRows {
+                rows: 6,
+                free_params: 7
+            })
+        );
+        let mut short = good.clone();
+        short[4].features.pop();
+        assert_eq!(
+            fit(&params, &short),
+            Err(FitError::FeatureCount {
+                row: 4,
+                expected: 7,
+                found: 6
+            })
+        );
+        for value in [f64::NAN, 0.0, -3.0, INF] {
+            let mut bad = good.clone();
+            bad[5].measured_ns = value;
+            let err = fit(&params, &bad).unwrap_err();
+            assert!(
+                matches!(err, FitError::BadMeasured { row: 5, .. }),
+                "{err:?}"
+            );
+            assert!(err.to_string().starts_with("row 5:"));
+        }
+        let mut bad = good.clone();
+        bad[8].features[3] = f64::NAN;
+        let err = fit(&params, &bad).unwrap_err();
+        assert!(
+            matches!(&err, FitError::BadFeature { row: 8, param, .. } if param == "per_hifi_tile")
+        );
+        assert_eq!(err.to_string(), "row 8: feature of `per_hifi_tile` is NaN");
+        let mut bad = good.clone();
+        bad[2].offset_ns = INF;
+        assert!(matches!(
+            fit(&params, &bad),
+            Err(FitError::BadOffset { row: 2, .. })
+        ));
+        let mut p = params.clone();
+        p[1].min = 5.0;
+        p[1].max = 1.0;
+        assert!(
+            matches!(fit(&p, &good), Err(FitError::BadParam { param, .. }) if param == "per_core")
+        );
+        let mut p = params.clone();
+        p[2].initial = -1.0;
+        assert!(
+            matches!(fit(&p, &good), Err(FitError::BadParam { param, .. }) if param == "per_tile")
+        );
+    }
+
+    #[test]
+    fn predict_matches_breakdown() {
+        let params = family();
+        let row = &rows(1, &TRUTH)[0];
+        assert_eq!(predict(&params, &TRUTH, row), row.measured_ns);
+    }
 }
