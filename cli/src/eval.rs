@@ -1,5 +1,5 @@
-//! `ttperf eval`: predictions against the measured durations of tt-metal profiler traces,
-//! beside the trace's own `PM IDEAL [ns]` estimate.
+//! `ttperf eval`: predictions against the measured durations of tt-metal profiler traces
+//! (beside the trace's own `PM IDEAL [ns]` estimate) and of the sweeps.
 //!
 //! APE = |predicted - measured| / measured. `--format json` prints exactly one JSON object
 //! (the summary contract in the README); `table` prints per-op and overall summaries; `csv`
@@ -14,12 +14,11 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use ttnn_op_perf_models::trace::{TraceError, read_trace_file};
 use ttnn_op_perf_models::{Device, Error, PerfModels, Source, Version};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// tt-metal `ops_perf_results` CSV files.
+    /// tt-metal `ops_perf_results` CSV files, or sweep CSVs (see `ttperf fit`).
     #[arg(required = true)]
     traces: Vec<PathBuf>,
     /// Device of rows whose `DEVICE ARCH` is empty.
@@ -121,13 +120,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut signposts = 0usize;
     let mut managers: HashMap<Device, PerfModels> = HashMap::new();
     for path in &args.traces {
-        let trace = read_trace_file(path, default_device).map_err(|e| match e {
-            TraceError::Io(_) => Failure::io(anyhow::anyhow!("{}: {e}", path.display())),
-            _ => Failure::data(anyhow::anyhow!("{}: {e}", path.display())),
-        })?;
+        let trace = crate::measured::read(path, default_device)?;
         let file = path.display().to_string();
-        for m in &trace.malformed {
-            eprintln!("{file}:{}: skipped: {}", m.line, m.reason);
+        for (line, reason) in &trace.malformed {
+            eprintln!("{file}:{line}: skipped: {reason}");
         }
         malformed += trace.malformed.len();
         signposts += trace.signposts;

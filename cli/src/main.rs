@@ -8,6 +8,7 @@ mod estimate;
 mod eval;
 mod fit;
 mod list;
+mod measured;
 mod plot;
 mod predict;
 mod stats;

@@ -10,7 +10,8 @@
 //!   parameters; how much the stages overlap is what calibration finds):
 //!   - unary (and typecast): `copy_tile_cycles` plus the function's: none for a copy
 //!     (`typecast`, `identity`, `fill`), `simple_tile_cycles` for a few-instruction SFPU
-//!     function and `transcendental_tile_cycles` for the others;
+//!     function, `exp_tile_cycles` for the exponentials, `erf_tile_cycles` for erf, erfc and
+//!     gelu, and `transcendental_tile_cycles` for the others;
 //!   - binary: `fpu_tile_cycles` times the fidelity phases for `mul` (1 for `add`, `sub`),
 //!     `sfpu_tile_cycles` for every other op, plus `bcast_tile_cycles` when an input is
 //!     broadcast or the second operand is a scalar (one input);
@@ -38,14 +39,21 @@ enum UnaryClass {
     Copy,
     /// A few SFPU instructions per element.
     Simple,
-    /// Polynomial approximation or range reduction per element.
+    /// The exponential family.
+    Exp,
+    /// The error function and GELU, built on it.
+    Erf,
+    /// Another polynomial approximation or range reduction per element.
     Transcendental,
 }
 
 fn unary_class(op: &str) -> UnaryClass {
     match op {
         "identity" | "typecast" | "fill" => UnaryClass::Copy,
-        "relu" | "relu6" | "abs" | "neg" | "sign" | "square" => UnaryClass::Simple,
+        "relu" | "relu6" | "abs" | "neg" | "sign" | "square" | "gtz" | "ltz" | "eqz" | "gez"
+        | "lez" | "nez" | "where_tss" => UnaryClass::Simple,
+        "exp" | "exp2" | "expm1" => UnaryClass::Exp,
+        "erf" | "erfc" | "gelu" => UnaryClass::Erf,
         _ => UnaryClass::Transcendental,
     }
 }
@@ -127,6 +135,8 @@ pub fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         overhead_ns: 1.0,
         copy_tile_cycles: tile_cycles,
         simple_tile_cycles: of_class(UnaryClass::Simple),
+        exp_tile_cycles: of_class(UnaryClass::Exp),
+        erf_tile_cycles: of_class(UnaryClass::Erf),
         transcendental_tile_cycles: of_class(UnaryClass::Transcendental),
         tile_byte_cycles: tile_cycles * tile_bytes_through(cx, &tensors) as f64,
         dram_scale: cx.dram_ns(dram_bytes(cx, &tensors)?),
@@ -286,6 +296,8 @@ mod tests {
     fn unary_classes() {
         assert_eq!(unary_class("typecast"), UnaryClass::Copy);
         assert_eq!(unary_class("relu"), UnaryClass::Simple);
-        assert_eq!(unary_class("exp"), UnaryClass::Transcendental);
+        assert_eq!(unary_class("exp"), UnaryClass::Exp);
+        assert_eq!(unary_class("gelu"), UnaryClass::Erf);
+        assert_eq!(unary_class("log"), UnaryClass::Transcendental);
     }
 }

@@ -1,12 +1,11 @@
 //! `ttperf fit`: calibrating a model family's parameters against measured durations.
 //!
-//! [`data`] reads measured rows (profiler traces and the sweeps); each row's features come
+//! [`crate::measured`] reads measured rows (profiler traces and the sweeps); each row's features come
 //! from the library's own query path ([`PerfModels::features`]); [`solver`] fits the
 //! parameters (weighted least squares over the max of the throughput roofs, with bounds and
 //! outlier rejection); [`holdout`] picks the validation rows; [`spec_out`] writes the fitted
 //! version into a spec file.
 
-mod data;
 pub mod holdout;
 pub mod solver;
 mod spec_out;
@@ -86,10 +85,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "family `{family}` does not model `{op}`"
         )));
     }
-    // The latest version of the family starts the fit.
+    // The first version of the family (the physics prior) starts the fit, so a refit does not
+    // start from its own previous result and the same inputs give the same output.
     let start = versions
         .iter()
-        .rev()
         .find(|v| v.family() == family)
         .ok_or_else(|| {
             Failure::unknown(anyhow!(
@@ -121,13 +120,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut rows = Vec::new();
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     for path in &args.data {
-        let measured = data::read(path, device)?;
+        let measured = crate::measured::read(path, Some(device))?;
         let file = file_name(path);
         for (line, reason) in &measured.malformed {
             eprintln!("{file}:{line}: skipped: {reason}");
         }
         for row in measured.rows {
-            if Op::from_name(&row.op_code).ok() != Some(op) {
+            if row.device != device || Op::from_name(&row.op_code).ok() != Some(op) {
                 continue;
             }
             let Some(measured_ns) = row.measured_ns.filter(|m| *m > 0.0) else {
@@ -157,12 +156,24 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let report = solver::fit(&params, &train_rows).map_err(Failure::query)?;
     let predict = |r: &Row| solver::predict(&params, &report.params, &r.fit);
 
-    // Held-out error, overall and per file.
-    let held: Vec<&Row> = rows.iter().filter(|r| r.held_out).collect();
-    let mut held_apes: Vec<f64> = held
+    // Held-out error on the rows the outlier rule finds consistent with the fit (the spec's
+    // error band), and on all of them.
+    let held_all: Vec<&Row> = rows.iter().filter(|r| r.held_out).collect();
+    let held_fit: Vec<FitRow> = held_all.iter().map(|r| r.fit.clone()).collect();
+    let inconsistent = solver::outliers(&params, &report.params, &held_fit);
+    let held: Vec<&Row> = held_all
         .iter()
-        .map(|r| ape(predict(r), r.fit.measured_ns))
+        .enumerate()
+        .filter(|(i, _)| inconsistent.binary_search(i).is_err())
+        .map(|(_, r)| *r)
         .collect();
+    let apes = |rows: &[&Row]| -> Vec<f64> {
+        rows.iter()
+            .map(|r| ape(predict(r), r.fit.measured_ns))
+            .collect()
+    };
+    let mut all_apes = apes(&held_all);
+    let mut held_apes = apes(&held);
     let (Some(median_ape), Some(p90_ape)) = (median(&mut held_apes.clone()), p90(&mut held_apes))
     else {
         return Err(Failure::data(anyhow!(
@@ -179,7 +190,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             e.1 += 1;
         }
     }
-    for r in &held {
+    for r in &held_all {
         by_file
             .entry(&r.file)
             .or_default()
@@ -245,6 +256,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
         "out": args.out.display().to_string(),
         "params": version.params.iter().map(|(n, v)| (n.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
         "held_out": {"rows": held.len(), "median_ape": median_ape, "p90_ape": p90_ape},
+        "held_out_all": {
+            "rows": held_all.len(),
+            "inconsistent": inconsistent.len(),
+            "median_ape": median(&mut all_apes.clone()),
+            "p90_ape": p90(&mut all_apes),
+        },
         "fitted_rows": train.len() - report.outliers.len(),
         "outliers": outliers,
         "skipped": skipped,
@@ -288,10 +305,18 @@ fn print_report(s: &serde_json::Value) {
         }
     }
     println!(
-        "held out: {} rows, median APE {}, p90 {}",
+        "held out, consistent rows: {} rows, median APE {}, p90 {} (the version's accuracy)",
         s["held_out"]["rows"],
         pct(&s["held_out"]["median_ape"]),
         pct(&s["held_out"]["p90_ape"])
+    );
+    let all = &s["held_out_all"];
+    println!(
+        "held out, all rows: {} rows ({} inconsistent by the outlier rule), median APE {}, p90 {}",
+        all["rows"],
+        all["inconsistent"],
+        pct(&all["median_ape"]),
+        pct(&all["p90_ape"])
     );
     println!(
         "{:<40} {:>7} {:>8} {:>8} {:>8} {:>6} {:>8} {:>8}",
@@ -312,13 +337,22 @@ fn print_report(s: &serde_json::Value) {
             );
         }
     }
-    for o in s["outliers"].as_array().into_iter().flatten() {
+    // The JSON report lists every outlier; a sweep can have hundreds.
+    const SHOWN: usize = 20;
+    let outliers = s["outliers"].as_array().map_or(&[][..], Vec::as_slice);
+    for o in outliers.iter().take(SHOWN) {
         println!(
             "outlier {}:{}: measured {} ns, predicted {:.0} ns (not fitted)",
             o["file"].as_str().unwrap_or(""),
             o["line"],
             o["measured_ns"],
             o["predicted_ns"].as_f64().unwrap_or(0.0)
+        );
+    }
+    if outliers.len() > SHOWN {
+        println!(
+            "... and {} more outliers (--json lists all)",
+            outliers.len() - SHOWN
         );
     }
     for (reason, n) in s["skipped"].as_object().into_iter().flatten() {

@@ -9,7 +9,9 @@
 //!   binds under the current parameters, which makes the model linear; that linear problem is
 //!   solved, rows are reassigned, and so on until the assignment is stable or
 //!   [`MAX_ASSIGNMENT_ROUNDS`]. The best iterate by the true (max) objective is kept, so the
-//!   result is never worse than the initial parameters.
+//!   result is never worse than the initial parameters. The fit is also started with each
+//!   roof's parameters scaled by [`START_SCALES`], and the best result kept: assignment alone
+//!   never moves a roof that binds nowhere at the start.
 //! - **Each linear step** is a least-squares solve by SVD (nalgebra) of the rows scaled by
 //!   `1/y`, for the change from the current parameters, with columns scaled to unit norm. A
 //!   parameter no kept row informs (its column is all zero) is not solved for and keeps its
@@ -24,6 +26,9 @@
 
 use nalgebra::{DMatrix, DVector};
 use ttnn_op_perf_models::{Breakdown, Term};
+
+/// Factors one roof's start parameters are scaled by for the extra starts of the fit.
+pub const START_SCALES: [f64; 4] = [0.5, 1.5, 2.0, 4.0];
 
 /// Cap on assign-solve rounds of the alternating fit.
 pub const MAX_ASSIGNMENT_ROUNDS: usize = 50;
@@ -161,9 +166,19 @@ pub fn fit(params: &[FitParam], rows: &[FitRow]) -> Result<FitReport, FitError> 
     let problem = Problem::new(params, rows);
     let all: Vec<usize> = (0..rows.len()).collect();
     let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
-    let mut kept = all.clone();
-    let mut outcome = problem.fit_rows(&kept, &initial)?;
-    let mut outliers = Vec::new();
+    // Rows far off at the start are left out of the first fit: a few gross rows (a
+    // measurement no tile count explains) would otherwise drag every parameter. The flags are
+    // judged against all rows again after each fit, so a row wrongly left out comes back.
+    let mut outliers = problem.outliers(&all, &initial);
+    if all.len() - outliers.len() < problem.free_count() {
+        outliers.clear();
+    }
+    let mut kept: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|i| outliers.binary_search(i).is_err())
+        .collect();
+    let mut outcome = problem.fit_from_starts(&kept, &initial)?;
     for _ in 0..MAX_OUTLIER_ROUNDS {
         // Flagged against all rows each round, so a row wrongly flagged by a skewed first fit
         // can come back.
@@ -181,7 +196,7 @@ pub fn fit(params: &[FitParam], rows: &[FitRow]) -> Result<FitReport, FitError> 
         }
         // Refit from the initial values, so that the result never gets worse than them on
         // the rows it keeps.
-        outcome = problem.fit_rows(&next, &initial)?;
+        outcome = problem.fit_from_starts(&next, &initial)?;
         kept = next;
         outliers = flagged;
     }
@@ -207,6 +222,13 @@ pub fn fit(params: &[FitParam], rows: &[FitRow]) -> Result<FitReport, FitError> 
         iterations: outcome.iterations,
         converged: outcome.converged,
     })
+}
+
+/// The rows of `rows` that the outlier rule flags under parameter values `values`: how
+/// held-out rows are told consistent or not by the same rule the fit uses.
+pub fn outliers(params: &[FitParam], values: &[f64], rows: &[FitRow]) -> Vec<usize> {
+    let all: Vec<usize> = (0..rows.len()).collect();
+    Problem::new(params, rows).outliers(&all, values)
 }
 
 /// The prediction for `row` under parameter values `values`, ns.
@@ -265,7 +287,9 @@ fn validate(params: &[FitParam], rows: &[FitRow]) -> Result<(), FitError> {
             });
         }
     }
-    let free_params = params.iter().filter(|p| p.min < p.max).count();
+    let free_params = (0..params.len())
+        .filter(|&j| is_free(params, rows, j))
+        .count();
     if rows.len() < free_params {
         return Err(FitError::TooFewRows {
             rows: rows.len(),
@@ -273,6 +297,12 @@ fn validate(params: &[FitParam], rows: &[FitRow]) -> Result<(), FitError> {
         });
     }
     Ok(())
+}
+
+/// Whether parameter `j` is fitted: its bounds leave room and some row informs it (a feature
+/// that is zero on every row leaves the parameter at its initial value).
+fn is_free(params: &[FitParam], rows: &[FitRow], j: usize) -> bool {
+    params[j].min < params[j].max && rows.iter().any(|r| r.features[j] != 0.0)
 }
 
 /// The roofs, in the order that breaks ties.
@@ -303,7 +333,9 @@ impl<'a> Problem<'a> {
     }
 
     fn free_count(&self) -> usize {
-        self.params.iter().filter(|p| p.min < p.max).count()
+        (0..self.params.len())
+            .filter(|&j| is_free(self.params, self.rows, j))
+            .count()
     }
 
     fn breakdown(&self, row: usize, values: &[f64]) -> Breakdown {
@@ -359,6 +391,43 @@ impl<'a> Problem<'a> {
     }
 
     /// Alternating assignment from `start`, on `rows`; keeps the best iterate.
+    /// The best of [`Self::fit_rows`] from `initial` and from `initial` with one roof's
+    /// parameters scaled by each of [`START_SCALES`]. Alternating assignment only moves the
+    /// parameters of roofs that bind somewhere, so a roof that binds nowhere at the start
+    /// (DRAM for wide dtypes, say) would keep its start values; the scaled starts let it bind.
+    fn fit_from_starts(&self, rows: &[usize], initial: &[f64]) -> Result<Outcome, FitError> {
+        let mut best = self.fit_rows(rows, initial)?;
+        let mut best_objective = self.objective(rows, &best.params);
+        for roof in [Term::Compute, Term::Dram, Term::Noc] {
+            for scale in START_SCALES {
+                let start: Vec<f64> = self
+                    .params
+                    .iter()
+                    .zip(initial)
+                    .enumerate()
+                    .map(|(j, (p, &x))| {
+                        if p.term == roof && is_free(self.params, self.rows, j) {
+                            (x * scale).clamp(p.min, p.max)
+                        } else {
+                            x
+                        }
+                    })
+                    .collect();
+                if start == initial {
+                    continue;
+                }
+                let outcome = self.fit_rows(rows, &start)?;
+                let objective = self.objective(rows, &outcome.params);
+                // Strictly better only: ties keep the earlier start, for determinism.
+                if objective < best_objective {
+                    best = outcome;
+                    best_objective = objective;
+                }
+            }
+        }
+        Ok(best)
+    }
+
     fn fit_rows(&self, rows: &[usize], start: &[f64]) -> Result<Outcome, FitError> {
         let assign = |values: &[f64]| -> Vec<Option<Term>> {
             rows.iter().map(|&i| self.binding_roof(i, values)).collect()

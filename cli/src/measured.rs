@@ -1,6 +1,6 @@
-//! Measured rows for fitting, from the three kinds of file in `../shared/data`: tt-metal
-//! profiler traces, the Wormhole `exp` sweep and the Wormhole height-sharded matmul sweep.
-//! Every row becomes a [`TraceRow`], so a sweep row is queried exactly like a trace row.
+//! Measured rows for `eval` and `fit`, from the three kinds of file in `../shared/data`:
+//! tt-metal profiler traces, the Wormhole `exp` sweep and the Wormhole height-sharded matmul
+//! sweep. Every row becomes a [`TraceRow`], so a sweep row is queried exactly like a trace row.
 
 use crate::Failure;
 use anyhow::anyhow;
@@ -11,15 +11,18 @@ use ttnn_op_perf_models::{
     OwnedParamValue, ShardOrientation, ShardSpec, TensorParams,
 };
 
-/// The rows of one file measured on `device`, and the rows the file has that could not be
-/// read (line, reason).
+/// The rows of one file, and the rows it has that could not be read (line, reason).
+#[derive(Default)]
 pub struct Measured {
     pub rows: Vec<TraceRow>,
     pub malformed: Vec<(u64, String)>,
+    /// Trace rows skipped as `signpost` markers.
+    pub signposts: usize,
 }
 
-/// Reads `path`, whatever its kind (told by its header), keeping rows measured on `device`.
-pub fn read(path: &Path, device: Device) -> Result<Measured, Failure> {
+/// Reads `path`, whatever its kind (told by its header). Trace rows without a `DEVICE ARCH`
+/// are taken as measured on `device`; sweep rows are Wormhole rows.
+pub fn read(path: &Path, device: Option<Device>) -> Result<Measured, Failure> {
     let name = path.display();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -31,21 +34,18 @@ pub fn read(path: &Path, device: Device) -> Result<Measured, Failure> {
         .clone();
     let has = |column: &str| headers.iter().any(|h| h.trim() == column);
     if has("OP CODE") {
-        let trace = read_trace_file(path, Some(device)).map_err(|e| match e {
+        let trace = read_trace_file(path, device).map_err(|e| match e {
             TraceError::Io(_) => Failure::io(anyhow!("{name}: {e}")),
             _ => Failure::data(anyhow!("{name}: {e}")),
         })?;
         return Ok(Measured {
-            rows: trace
-                .rows
-                .into_iter()
-                .filter(|r| r.device == device)
-                .collect(),
+            rows: trace.rows,
             malformed: trace
                 .malformed
                 .into_iter()
                 .map(|m| (m.line, m.reason))
                 .collect(),
+            signposts: trace.signposts,
         });
     }
     let sweep = if has("input_shape_1") && has("kernel_duration") {
@@ -59,18 +59,8 @@ pub fn read(path: &Path, device: Device) -> Result<Measured, Failure> {
              `m_size, k_size, n_size, num_cores, duration`)"
         )));
     };
-    // Both sweeps were measured on a Wormhole n150.
-    if device != Device::WormholeB0 {
-        return Ok(Measured {
-            rows: Vec::new(),
-            malformed: Vec::new(),
-        });
-    }
     let column = |c: &str| headers.iter().position(|h| h.trim() == c);
-    let mut measured = Measured {
-        rows: Vec::new(),
-        malformed: Vec::new(),
-    };
+    let mut measured = Measured::default();
     for (i, record) in reader.records().enumerate() {
         let line = i as u64 + 2;
         let parsed = record
@@ -114,6 +104,7 @@ fn duration(cell: &Cell<'_>, column: &str) -> Result<f64, String> {
 }
 
 fn sweep_row(op: &str, params: Vec<(&'static str, OwnedParamValue)>) -> TraceRow {
+    // Both sweeps were measured on a Wormhole n150.
     TraceRow {
         line: 0,
         op_code: op.into(),
