@@ -168,6 +168,33 @@ impl Estimate {
         })
     }
 
+    /// The range the measured duration falls in for 90% of the model version's held-out
+    /// calibration rows, ns: with `p90` its 90th-percentile APE, `duration / (1 + p90)` to
+    /// `duration / (1 - p90)`. `None` when the version is uncalibrated, or so loose
+    /// (`p90 >= 1`) that the range has no upper end.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::*;
+    /// let x = [TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED)];
+    /// let params = [OpParam::new("unary_op", ParamValue::Enum("exp"))];
+    /// let models = PerfModels::new(Device::WormholeB0);
+    /// let e = models.query(&Query::new(Op::EltwiseUnary, &x).params(&params))?;
+    /// let (low, high) = e.band_ns().expect("the latest wormhole unary model is calibrated");
+    /// assert!(low < e.duration_ns && e.duration_ns < high);
+    /// let v1 = models.query(&Query::new(Op::EltwiseUnary, &x).params(&params).version(1))?;
+    /// assert_eq!(v1.band_ns(), None);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn band_ns(&self) -> Option<(f64, f64)> {
+        match self.accuracy {
+            Accuracy::Measured { p90_ape, .. } if p90_ape < 1.0 => Some((
+                self.duration_ns / (1.0 + p90_ape),
+                self.duration_ns / (1.0 - p90_ape),
+            )),
+            _ => None,
+        }
+    }
+
     /// True when the generic fallback, not the op's model, answered.
     pub fn is_fallback(&self) -> bool {
         matches!(self.source, Source::Fallback { .. })

@@ -13,8 +13,11 @@
 //! let inputs = [x];
 //! let params = [OpParam::new("unary_op", ParamValue::Enum("exp"))];
 //! let est = models.query(&Query::new(Op::EltwiseUnary, &inputs).params(&params))?;
-//! assert_eq!(est.source, Source::Model(ModelId { device: Device::WormholeB0, op: Op::EltwiseUnary, version: 1 }));
+//! // The latest version answers: calibrated on measured data, so it carries an error band.
+//! assert_eq!(est.source, Source::Model(ModelId { device: Device::WormholeB0, op: Op::EltwiseUnary, version: 2 }));
 //! assert!(est.duration_ns.is_finite() && est.duration_ns > 0.0);
+//! let (low, high) = est.band_ns().expect("calibrated");
+//! assert!(low < est.duration_ns && est.duration_ns < high);
 //!
 //! // The same query by ttnn OP CODE, as a trace reader has it:
 //! let by_name = models.query(&Query::named("UnaryDeviceOperation", &inputs).params(&params))?;

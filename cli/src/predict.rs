@@ -101,6 +101,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
             println!("dram      {:>12.0} ns", b.dram_ns);
             println!("noc       {:>12.0} ns", b.noc_ns);
             println!("accuracy  {}", accuracy_text(e.accuracy));
+            if let Some((lo, hi)) = e.band_ns() {
+                println!("band      {lo:.0} .. {hi:.0} ns (90% of held-out rows)");
+            }
         }
     }
     Ok(())
@@ -151,7 +154,8 @@ pub fn accuracy_json(accuracy: Accuracy) -> Value {
     }
 }
 
-/// An estimate's fields: `model`, `duration_ns`, `bound`, `breakdown`, `accuracy`.
+/// An estimate's fields: `model`, `duration_ns`, `bound`, `breakdown`, `accuracy`,
+/// `band_ns` (`[low, high]` from [`Estimate::band_ns`], or null).
 pub fn estimate_json(e: &Estimate) -> Map<String, Value> {
     let b = &e.breakdown;
     let breakdown = json!({
@@ -166,6 +170,10 @@ pub fn estimate_json(e: &Estimate) -> Map<String, Value> {
         ("bound".into(), json!(bound_name(e.bound))),
         ("breakdown".into(), breakdown),
         ("accuracy".into(), accuracy_json(e.accuracy)),
+        (
+            "band_ns".into(),
+            e.band_ns().map_or(Value::Null, |(lo, hi)| json!([lo, hi])),
+        ),
     ])
 }
 

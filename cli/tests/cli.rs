@@ -102,9 +102,14 @@ fn predict_a_matmul_as_json() {
     args.extend(["--format", "json"]);
     let v = json(&ttperf(&args));
     assert!(v["duration_ns"].as_f64().unwrap() > 0.0);
-    assert_eq!(v["model"], "wormhole_b0/matmul@v1");
+    assert_eq!(v["model"], "wormhole_b0/matmul@v2");
     assert_eq!(v["card"], "n150");
-    assert_eq!(v["accuracy"], "uncalibrated");
+    // The calibrated version carries its held-out error, and the band brackets the estimate.
+    let p90 = v["accuracy"]["p90_ape"].as_f64().unwrap();
+    assert!(p90 > 0.0 && v["accuracy"]["rows"].as_u64().unwrap() > 0);
+    let d = v["duration_ns"].as_f64().unwrap();
+    let band = [0, 1].map(|i| v["band_ns"][i].as_f64().unwrap());
+    assert!((band[0] - d / (1.0 + p90)).abs() < 1e-6 * d && band[1] > d);
     let b = &v["breakdown"];
     let busiest = ["compute_ns", "dram_ns", "noc_ns"]
         .map(|k| b[k].as_f64().unwrap())
@@ -123,8 +128,9 @@ fn predict_a_matmul_as_json() {
 #[test]
 fn predict_as_a_table() {
     let text = stdout(&ttperf(MATMUL));
-    assert!(text.contains("wormhole_b0/matmul@v1"), "{text}");
-    assert!(text.contains("uncalibrated"), "{text}");
+    assert!(text.contains("wormhole_b0/matmul@v2"), "{text}");
+    assert!(text.contains("median APE"), "{text}");
+    assert!(text.contains("band "), "{text}");
 }
 
 #[test]
@@ -205,7 +211,7 @@ fn estimate_the_shipped_workload_as_json() {
 #[test]
 fn estimate_as_a_table_on_another_device() {
     let text = stdout(&ttperf(&["estimate", WORKLOAD, "--device", "blackhole"]));
-    assert!(text.contains("blackhole/matmul@v1"), "{text}");
+    assert!(text.contains("blackhole/matmul@v2"), "{text}");
     assert!(text.contains("qkv projection"), "{text}");
     assert!(text.lines().last().unwrap().starts_with("total "), "{text}");
 }

@@ -79,7 +79,7 @@ fn json_summary_follows_the_contract() {
     assert!(v["baseline_median_ape"].as_f64().unwrap() > 0.99);
     let unary = &v["by_op"]["UnaryDeviceOperation"];
     assert_eq!(unary["rows"], 3);
-    assert_eq!(unary["model"], "wormhole_b0/eltwise_unary@v1");
+    assert_eq!(unary["model"], "wormhole_b0/eltwise_unary@v2");
     assert_eq!(
         v["by_op"]["SoftmaxDeviceOperation"]["model"],
         serde_json::Value::Null
@@ -144,7 +144,7 @@ fn exit_codes() {
     std::fs::write(&not_a_trace, "a,b\n1,2\n").unwrap();
     let out = ttperf(&["eval", not_a_trace.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("missing column(s) OP CODE"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a profiler trace (no `OP CODE` column) nor a known sweep"));
 
     let trace = small_trace(dir.path());
     let out = ttperf(&["eval", trace.to_str().unwrap(), "--device", "wormhole_c0"]);

@@ -53,6 +53,15 @@ pub struct Args {
     json: bool,
 }
 
+/// Per data file: rows fitted, outliers, and the APEs of fitted and of held-out rows.
+#[derive(Default)]
+struct FileStats {
+    fitted: usize,
+    outliers: usize,
+    train_apes: Vec<f64>,
+    held_apes: Vec<f64>,
+}
+
 /// One measured row with its features.
 struct Row {
     file: String,
@@ -180,21 +189,21 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "no held-out rows to validate on: use a larger --holdout or --holdout-file"
         )));
     };
-    let mut by_file: BTreeMap<&str, (usize, usize, Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, FileStats> = BTreeMap::new();
     for (i, r) in train.iter().enumerate() {
         let e = by_file.entry(&r.file).or_default();
         if report.outliers.binary_search(&i).is_err() {
-            e.0 += 1;
-            e.2.push(ape(predict(r), r.fit.measured_ns));
+            e.fitted += 1;
+            e.train_apes.push(ape(predict(r), r.fit.measured_ns));
         } else {
-            e.1 += 1;
+            e.outliers += 1;
         }
     }
     for r in &held_all {
         by_file
             .entry(&r.file)
             .or_default()
-            .3
+            .held_apes
             .push(ape(predict(r), r.fit.measured_ns));
     }
 
@@ -211,7 +220,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
         median_ape,
         p90_ape,
         held_out_rows: held.len(),
-        fitted_on: by_file.iter().map(|(f, s)| (f.to_string(), s.0)).collect(),
+        fitted_on: by_file
+            .iter()
+            .map(|(f, s)| (f.to_string(), s.fitted))
+            .collect(),
         source: format!(
             "ttperf fit --device {device} --op {op} --family {family} --data {} {}",
             by_file.keys().copied().collect::<Vec<_>>().join(" "),
@@ -233,17 +245,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .collect();
     let files: BTreeMap<&str, _> = by_file
         .iter_mut()
-        .map(|(f, (fitted, out, train_apes, held_apes))| {
+        .map(|(f, s)| {
             (
                 *f,
                 json!({
-                    "fitted_rows": fitted,
-                    "outliers": out,
-                    "train_median_ape": median(train_apes),
-                    "train_p90_ape": p90(train_apes),
-                    "held_out_rows": held_apes.len(),
-                    "held_out_median_ape": median(held_apes),
-                    "held_out_p90_ape": p90(held_apes),
+                    "fitted_rows": s.fitted,
+                    "outliers": s.outliers,
+                    "train_median_ape": median(&mut s.train_apes),
+                    "train_p90_ape": p90(&mut s.train_apes),
+                    "held_out_rows": s.held_apes.len(),
+                    "held_out_median_ape": median(&mut s.held_apes),
+                    "held_out_p90_ape": p90(&mut s.held_apes),
                 }),
             )
         })
