@@ -99,8 +99,11 @@ pub struct ParamSpec {
 }
 
 /// A checked param value; enums are stored as the index of the value in the schema.
+/// `build.rs` writes each op's defaults as slots (`OpSpec::defaults`), so a query copies
+/// them instead of checking them again.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Slot {
+pub(crate) enum Slot {
+    /// No default: the query must give the param.
     Unset,
     Int(i64),
     Float(f64),
@@ -119,38 +122,41 @@ pub(crate) struct ResolvedParams {
 impl ResolvedParams {
     /// Checks every given param (known key, right type, in range, given once) and fills the
     /// defaults; a param without a default that is not given is an error.
+    #[inline]
     pub(crate) fn resolve(spec: &'static OpSpec, given: &[OpParam<'_>]) -> Result<Self, Error> {
         let op = spec.op;
-        let mut slots = [Slot::Unset; MAX_OP_PARAMS];
+        // Defaults were checked against the schema when build.rs generated them.
+        let mut slots = spec.defaults;
+        let mut seen = [false; MAX_OP_PARAMS];
         for p in given {
-            let Some(&ix) = spec.param_keys.get(p.key) else {
+            // A linear scan over an op's few keys beats hashing the key; unequal lengths
+            // (most keys) are rejected without comparing bytes.
+            let Some(ix) = spec.params.iter().position(|s| s.key == p.key) else {
                 return Err(Error::UnknownParam {
                     op,
                     key: Name::new(p.key),
                 });
             };
-            let ix = ix as usize;
             let param = &spec.params[ix];
             let invalid = |problem| Error::InvalidParam { op, param, problem };
-            if slots[ix] != Slot::Unset {
+            if seen[ix] {
                 return Err(invalid(ParamProblem::Duplicate));
             }
+            seen[ix] = true;
             slots[ix] = check(param, p.value).map_err(invalid)?;
         }
-        for (ix, param) in spec.params.iter().enumerate() {
-            if slots[ix] == Slot::Unset {
-                let default = param.default.ok_or(Error::MissingParam { op, param })?;
-                // Defaults are validated by build.rs; checking again keeps this path total.
-                slots[ix] = check(param, default).map_err(|problem| Error::InvalidParam {
-                    op,
-                    param,
-                    problem,
-                })?;
-            }
+        if let Some(param) = spec
+            .params
+            .iter()
+            .zip(&slots)
+            .find_map(|(param, slot)| (*slot == Slot::Unset).then_some(param))
+        {
+            return Err(Error::MissingParam { op, param });
         }
         Ok(ResolvedParams { spec, slots })
     }
 
+    #[inline]
     pub(crate) fn get_enum(&self, p: EnumParam) -> &'static str {
         match (self.slots[p.0], self.spec.params[p.0].kind) {
             (Slot::Enum(i), ParamKind::Enum { values }) => values[i as usize],
@@ -158,10 +164,12 @@ impl ResolvedParams {
         }
     }
 
+    #[inline]
     pub(crate) fn get_bool(&self, p: BoolParam) -> bool {
         matches!(self.slots[p.0], Slot::Bool(true))
     }
 
+    #[inline]
     pub(crate) fn get_int(&self, p: IntParam) -> i64 {
         match self.slots[p.0] {
             Slot::Int(i) => i,
@@ -170,6 +178,7 @@ impl ResolvedParams {
     }
 
     #[allow(dead_code)] // no op declares a float param yet
+    #[inline]
     pub(crate) fn get_float(&self, p: FloatParam) -> f64 {
         match self.slots[p.0] {
             Slot::Float(x) => x,
