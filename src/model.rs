@@ -113,6 +113,7 @@ impl<'q> Ctx<'q> {
     /// assert!(cost.duration_ns() > 0.0);
     /// # Ok::<(), Error>(())
     /// ```
+    #[inline]
     pub fn new(
         op: Op,
         hw: &'static Hardware,
@@ -138,29 +139,35 @@ impl<'q> Ctx<'q> {
         })
     }
 
+    #[inline]
     pub(crate) fn cycles_to_ns(&self, cycles: f64) -> f64 {
         cycles / self.hw.cycles_per_ns()
     }
 
     /// Time to stream `bytes` through DRAM at `efficiency` of the achievable bandwidth.
+    #[inline]
     pub(crate) fn dram_ns(&self, bytes: u64, efficiency: f64) -> f64 {
         bytes as f64 / (self.hw.dram_bytes_per_ns() * efficiency)
     }
 
     /// Time for one core to move `bytes` over the NoC in transfers of `transfer` bytes.
+    #[inline]
     pub(crate) fn noc_ns(&self, bytes: u64, transfer: u64, efficiency: f64) -> f64 {
         self.cycles_to_ns(bytes as f64 / (self.hw.noc_bytes_per_cycle(transfer) * efficiency))
     }
 
     /// Device launch overhead plus the version's own fixed cost.
+    #[inline]
     pub(crate) fn overhead_ns(&self, extra_ns: f64) -> f64 {
         self.hw.launch_overhead_ns + extra_ns
     }
 
+    #[inline]
     pub(crate) fn not_modeled(&self, what: &'static str) -> Error {
         Error::ModeNotModeled { op: self.op, what }
     }
 
+    #[inline]
     pub(crate) fn tensor_error(&self, operand: Operand, problem: TensorProblem) -> Error {
         Error::InvalidTensor {
             op: Some(self.op),
@@ -182,6 +189,7 @@ pub(crate) fn ceil_div(a: u64, b: u64) -> u64 {
 
 /// Checks the operand count against the op's rules, and each tensor on its own and against
 /// the layouts the op allows.
+#[inline]
 pub(crate) fn check_operands(
     op: Op,
     hw: &Hardware,
@@ -230,6 +238,7 @@ pub(crate) fn check_operands(
 }
 
 /// Evaluates `model` for a query on `hw`.
+#[inline]
 pub(crate) fn evaluate(
     model: &'static ModelVersion,
     hw: &'static Hardware,

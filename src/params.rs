@@ -187,6 +187,7 @@ impl ResolvedParams {
     }
 }
 
+#[inline]
 fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem> {
     match (param.kind, value) {
         (ParamKind::Int { min, max }, ParamValue::Int(i)) => {
@@ -196,14 +197,9 @@ fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem>
                 Err(ParamProblem::OutOfRange)
             }
         }
-        (ParamKind::Float { min, max }, ParamValue::Float(x)) => {
-            if x.is_finite() && x >= min && x <= max {
-                Ok(Slot::Float(x))
-            } else {
-                Err(ParamProblem::OutOfRange)
-            }
-        }
-        (ParamKind::Float { .. }, ParamValue::Int(i)) => check(param, ParamValue::Float(i as f64)),
+        (ParamKind::Float { min, max }, ParamValue::Float(x)) => float_in(x, min, max),
+        // An integer is a fine float.
+        (ParamKind::Float { min, max }, ParamValue::Int(i)) => float_in(i as f64, min, max),
         (ParamKind::Bool, ParamValue::Bool(b)) => Ok(Slot::Bool(b)),
         (ParamKind::Enum { values }, ParamValue::Enum(s)) => values
             .iter()
@@ -211,6 +207,15 @@ fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem>
             .map(|i| Slot::Enum(i as u8))
             .ok_or(ParamProblem::UnknownValue),
         _ => Err(ParamProblem::WrongType),
+    }
+}
+
+#[inline]
+fn float_in(x: f64, min: f64, max: f64) -> Result<Slot, ParamProblem> {
+    if x.is_finite() && x >= min && x <= max {
+        Ok(Slot::Float(x))
+    } else {
+        Err(ParamProblem::OutOfRange)
     }
 }
 
