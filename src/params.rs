@@ -129,9 +129,8 @@ impl ResolvedParams {
         let mut slots = spec.defaults;
         let mut seen = [false; MAX_OP_PARAMS];
         for p in given {
-            // A linear scan over an op's few keys beats hashing the key; unequal lengths
-            // (most keys) are rejected without comparing bytes.
-            let Some(ix) = spec.params.iter().position(|s| s.key == p.key) else {
+            // A linear scan over an op's few keys beats hashing the key.
+            let Some(ix) = spec.params.iter().position(|s| same(s.key, p.key)) else {
                 return Err(Error::UnknownParam {
                     op,
                     key: Name::new(p.key),
@@ -203,11 +202,19 @@ fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem>
         (ParamKind::Bool, ParamValue::Bool(b)) => Ok(Slot::Bool(b)),
         (ParamKind::Enum { values }, ParamValue::Enum(s)) => values
             .iter()
-            .position(|v| *v == s)
+            .position(|v| same(v, s))
             .map(|i| Slot::Enum(i as u8))
             .ok_or(ParamProblem::UnknownValue),
         _ => Err(ParamProblem::WrongType),
     }
+}
+
+/// `a == b` for the short keys and values of a schema: most candidates differ in length or
+/// in their first or last byte, which is seen before `==` calls `memcmp`.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    x.len() == y.len() && x.first() == y.first() && x.last() == y.last() && x == y
 }
 
 #[inline]
