@@ -3,7 +3,7 @@
 use crate::error::{Error, Name};
 use crate::generated::MAX_OP_PARAMS;
 use crate::generated::{OP_NAMES, OP_SPECS};
-use crate::params::{ParamSpec, Slot};
+use crate::params::{ParamSpec, Slot, same};
 
 pub use crate::generated::Op;
 
@@ -46,10 +46,15 @@ impl Op {
     /// assert_eq!(Op::from_name("eltwise_unary"), Ok(Op::EltwiseUnary));
     /// assert!(Op::from_name("LayerNormDeviceOperation").is_err());
     /// ```
+    #[inline]
     pub fn from_name(name: &str) -> Result<Op, Error> {
-        OP_NAMES.get(name).copied().ok_or(Error::UnknownOp {
-            name: Name::new(name),
-        })
+        OP_NAMES
+            .iter()
+            .find(|(n, _)| same(n, name))
+            .map(|&(_, op)| op)
+            .ok_or(Error::UnknownOp {
+                name: Name::new(name),
+            })
     }
 
     /// The op's spec.

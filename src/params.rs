@@ -209,10 +209,11 @@ fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem>
     }
 }
 
-/// `a == b` for the short keys and values of a schema: most candidates differ in length or
-/// in their first or last byte, which is seen before `==` calls `memcmp`.
+/// `a == b` for the short names of the specs (op names, param keys, enum values): most
+/// candidates differ in length or in their first or last byte, which is seen before `==`
+/// calls `memcmp`.
 #[inline]
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     let (x, y) = (a.as_bytes(), b.as_bytes());
     x.len() == y.len() && x.first() == y.first() && x.last() == y.last() && x == y
 }
