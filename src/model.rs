@@ -122,21 +122,42 @@ impl<'q> Ctx<'q> {
         output: Option<&'q TensorParams>,
         grid: CoreGrid,
     ) -> Result<Self, Error> {
-        if !grid.fits_in(hw.full_grid) {
-            return Err(Error::InvalidGrid {
-                grid,
-                card: hw.card,
-            });
-        }
-        check_operands(op, hw, inputs, output)?;
-        Ok(Ctx {
+        let mut cx = Ctx::unchecked(op, hw, inputs, output, grid);
+        cx.check(params)?;
+        Ok(cx)
+    }
+
+    /// The query as given, the op's default params filled in; [`Ctx::check`] then checks it.
+    #[inline]
+    fn unchecked(
+        op: Op,
+        hw: &'static Hardware,
+        inputs: &'q [TensorParams],
+        output: Option<&'q TensorParams>,
+        grid: CoreGrid,
+    ) -> Self {
+        Ctx {
             hw,
             op,
-            params: ResolvedParams::resolve(op.spec(), params)?,
+            params: ResolvedParams::defaults(op.spec()),
             inputs,
             output,
             grid,
-        })
+        }
+    }
+
+    /// Checks the grid and the operands, and sets the query's params. In place: the
+    /// context is built once, not moved out of a `Result`.
+    #[inline]
+    fn check(&mut self, params: &[crate::params::OpParam<'_>]) -> Result<(), Error> {
+        if !self.grid.fits_in(self.hw.full_grid) {
+            return Err(Error::InvalidGrid {
+                grid: self.grid,
+                card: self.hw.card,
+            });
+        }
+        check_operands(self.op, self.hw, self.inputs, self.output)?;
+        self.params.set(params)
     }
 
     #[inline]
@@ -247,7 +268,8 @@ pub(crate) fn evaluate(
     output: Option<&TensorParams>,
     grid: CoreGrid,
 ) -> Result<Estimate, Error> {
-    let ctx = Ctx::new(model.op, hw, params, inputs, output, grid)?;
+    let mut ctx = Ctx::unchecked(model.op, hw, inputs, output, grid);
+    ctx.check(params)?;
     let breakdown: Breakdown = model.params.cost(&ctx)?;
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
 }

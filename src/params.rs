@@ -120,13 +120,22 @@ pub(crate) struct ResolvedParams {
 }
 
 impl ResolvedParams {
-    /// Checks every given param (known key, right type, in range, given once) and fills the
+    /// The op's defaults, as build.rs checked and generated them; `Unset` where the schema
+    /// has none.
+    #[inline]
+    pub(crate) fn defaults(spec: &'static OpSpec) -> Self {
+        ResolvedParams {
+            spec,
+            slots: spec.defaults,
+        }
+    }
+
+    /// Checks every given param (known key, right type, in range, given once) over the
     /// defaults; a param without a default that is not given is an error.
     #[inline]
-    pub(crate) fn resolve(spec: &'static OpSpec, given: &[OpParam<'_>]) -> Result<Self, Error> {
+    pub(crate) fn set(&mut self, given: &[OpParam<'_>]) -> Result<(), Error> {
+        let spec = self.spec;
         let op = spec.op;
-        // Defaults were checked against the schema when build.rs generated them.
-        let mut slots = spec.defaults;
         let mut seen = [false; MAX_OP_PARAMS];
         for p in given {
             // A linear scan over an op's few keys beats hashing the key.
@@ -142,17 +151,17 @@ impl ResolvedParams {
                 return Err(invalid(ParamProblem::Duplicate));
             }
             seen[ix] = true;
-            slots[ix] = check(param, p.value).map_err(invalid)?;
+            self.slots[ix] = check(param, p.value).map_err(invalid)?;
         }
-        if let Some(param) = spec
+        match spec
             .params
             .iter()
-            .zip(&slots)
+            .zip(&self.slots)
             .find_map(|(param, slot)| (*slot == Slot::Unset).then_some(param))
         {
-            return Err(Error::MissingParam { op, param });
+            Some(param) => Err(Error::MissingParam { op, param }),
+            None => Ok(()),
         }
-        Ok(ResolvedParams { spec, slots })
     }
 
     #[inline]
