@@ -230,17 +230,23 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
         card_names.build()
     )
     .unwrap();
-    let mut ops = phf_codegen::Map::new();
-    for op in &s.ops {
-        for n in std::iter::once(&op.name).chain(&op.op_codes) {
-            ops.entry(n.as_str(), format!("Op::{}", camel(&op.name)));
-        }
-    }
+    // A list, not a phf map: a query by OP CODE scans it comparing lengths and end bytes
+    // first, which costs less than SipHashing the name.
+    let op_names: Vec<String> = s
+        .ops
+        .iter()
+        .flat_map(|op| {
+            std::iter::once(&op.name)
+                .chain(&op.op_codes)
+                .map(move |n| format!("({n:?}, Op::{})", camel(&op.name)))
+        })
+        .collect();
     writeln!(
         o,
         "/// Op names and every ttnn OP CODE alias -> op.\n\
-         pub(crate) static OP_NAMES: phf::Map<&'static str, Op> = {};\n",
-        ops.build()
+         pub(crate) static OP_NAMES: [(&str, Op); {}] = [{}];\n",
+        op_names.len(),
+        op_names.join(", ")
     )
     .unwrap();
 
@@ -315,14 +321,25 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     writeln!(o, "pub(crate) const MAX_OP_PARAMS: usize = {max_params};\n").unwrap();
     for op in &s.ops {
         let up = op.name.to_uppercase();
-        let mut keys = phf_codegen::Map::new();
-        for (i, p) in op.params.iter().enumerate() {
-            keys.entry(p.key.as_str(), i.to_string());
-        }
+        // Defaults as checked slots, so a query copies them instead of checking them again.
+        let defaults: Vec<String> = (0..max_params)
+            .map(
+                |i| match op.params.get(i).and_then(|p| p.default.as_ref()) {
+                    None => "Slot::Unset".into(),
+                    Some(ParamDefault::Int(i)) => format!("Slot::Int({i})"),
+                    Some(ParamDefault::Float(x)) => format!("Slot::Float({})", lit(*x)),
+                    Some(ParamDefault::Bool(b)) => format!("Slot::Bool({b})"),
+                    Some(ParamDefault::Enum(i)) => {
+                        let i = u8::try_from(*i).expect("enum params list at most 256 values");
+                        format!("Slot::Enum({i})")
+                    }
+                },
+            )
+            .collect();
         writeln!(
             o,
-            "static {up}_PARAM_KEYS: phf::Map<&'static str, u8> = {};",
-            keys.build()
+            "static {up}_DEFAULTS: [Slot; MAX_OP_PARAMS] = [{}];",
+            defaults.join(", ")
         )
         .unwrap();
         writeln!(
@@ -384,7 +401,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
             o,
             "    OpSpec {{ op: Op::{}, summary: {:?}, op_codes: &{:?}, operands: OperandRules {{ \
              min_inputs: {}, max_inputs: {}, output_required: {}, min_rank: {}, tile: {}, \
-             row_major: {} }}, params: &{up}_PARAMS, param_keys: &{up}_PARAM_KEYS }},",
+             row_major: {} }}, params: &{up}_PARAMS, defaults: {up}_DEFAULTS }},",
             camel(&op.name),
             op.summary,
             op.op_codes,

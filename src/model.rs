@@ -162,6 +162,7 @@ impl<'q> Ctx<'q> {
     /// assert!(features.simple_tile_cycles > 0.0 && features.transcendental_tile_cycles == 0.0);
     /// # Ok::<(), Error>(())
     /// ```
+    #[inline]
     pub fn new(
         op: Op,
         hw: &'static Hardware,
@@ -170,41 +171,67 @@ impl<'q> Ctx<'q> {
         output: Option<&'q TensorParams>,
         grid: CoreGrid,
     ) -> Result<Self, Error> {
-        if !grid.fits_in(hw.full_grid) {
-            return Err(Error::InvalidGrid {
-                grid,
-                card: hw.card,
-            });
-        }
-        check_operands(op, hw, inputs, output)?;
-        Ok(Ctx {
+        let mut cx = Ctx::unchecked(op, hw, inputs, output, grid);
+        cx.check(params)?;
+        Ok(cx)
+    }
+
+    /// The query as given, the op's default params filled in; [`Ctx::check`] then checks it.
+    #[inline]
+    fn unchecked(
+        op: Op,
+        hw: &'static Hardware,
+        inputs: &'q [TensorParams],
+        output: Option<&'q TensorParams>,
+        grid: CoreGrid,
+    ) -> Self {
+        Ctx {
             hw,
             op,
-            params: ResolvedParams::resolve(op.spec(), params)?,
+            params: ResolvedParams::defaults(op.spec()),
             inputs,
             output,
             grid,
-        })
+        }
     }
 
+    /// Checks the grid and the operands, and sets the query's params. In place: the
+    /// context is built once, not moved out of a `Result`.
+    #[inline]
+    fn check(&mut self, params: &[crate::params::OpParam<'_>]) -> Result<(), Error> {
+        if !self.grid.fits_in(self.hw.full_grid) {
+            return Err(Error::InvalidGrid {
+                grid: self.grid,
+                card: self.hw.card,
+            });
+        }
+        check_operands(self.op, self.hw, self.inputs, self.output)?;
+        self.params.set(params)
+    }
+
+    #[inline]
     pub(crate) fn cycles_to_ns(&self, cycles: f64) -> f64 {
         cycles / self.hw.cycles_per_ns()
     }
 
     /// Time to stream `bytes` through DRAM at the card's achievable bandwidth.
+    #[inline]
     pub(crate) fn dram_ns(&self, bytes: u64) -> f64 {
         bytes as f64 / self.hw.dram_bytes_per_ns()
     }
 
     /// Time for one core to move `bytes` over the NoC in transfers of `transfer` bytes.
+    #[inline]
     pub(crate) fn noc_ns(&self, bytes: u64, transfer: u64) -> f64 {
         self.cycles_to_ns(bytes as f64 / self.hw.noc_bytes_per_cycle(transfer))
     }
 
+    #[inline]
     pub(crate) fn not_modeled(&self, what: &'static str) -> Error {
         Error::ModeNotModeled { op: self.op, what }
     }
 
+    #[inline]
     pub(crate) fn tensor_error(&self, operand: Operand, problem: TensorProblem) -> Error {
         Error::InvalidTensor {
             op: Some(self.op),
@@ -226,6 +253,7 @@ pub(crate) fn ceil_div(a: u64, b: u64) -> u64 {
 
 /// Checks the operand count against the op's rules, and each tensor on its own and against
 /// the layouts the op allows.
+#[inline]
 pub(crate) fn check_operands(
     op: Op,
     hw: &Hardware,
@@ -274,6 +302,7 @@ pub(crate) fn check_operands(
 }
 
 /// Evaluates `model` for a query on `hw`.
+#[inline]
 pub(crate) fn evaluate(
     model: &'static ModelVersion,
     hw: &'static Hardware,
@@ -282,7 +311,8 @@ pub(crate) fn evaluate(
     output: Option<&TensorParams>,
     grid: CoreGrid,
 ) -> Result<Estimate, Error> {
-    let ctx = Ctx::new(model.op, hw, params, inputs, output, grid)?;
+    let mut ctx = Ctx::unchecked(model.op, hw, inputs, output, grid);
+    ctx.check(params)?;
     let breakdown: Breakdown = model.params.cost(&ctx)?;
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
 }

@@ -1,8 +1,9 @@
 //! Ops and their specs (from `model_specs/ops/*.toml`).
 
 use crate::error::{Error, Name};
+use crate::generated::MAX_OP_PARAMS;
 use crate::generated::{OP_NAMES, OP_SPECS};
-use crate::params::ParamSpec;
+use crate::params::{ParamSpec, Slot, same};
 
 pub use crate::generated::Op;
 
@@ -16,7 +17,9 @@ pub struct OpSpec {
     pub operands: OperandRules,
     /// The param schema, sorted by key.
     pub params: &'static [ParamSpec],
-    pub(crate) param_keys: &'static phf::Map<&'static str, u8>,
+    /// Each param's default as a checked slot (`Unset` where the schema has none), padded
+    /// to the longest schema.
+    pub(crate) defaults: [Slot; MAX_OP_PARAMS],
 }
 
 /// How many tensors an op takes and which layouts.
@@ -43,10 +46,15 @@ impl Op {
     /// assert_eq!(Op::from_name("eltwise_unary"), Ok(Op::EltwiseUnary));
     /// assert!(Op::from_name("LayerNormDeviceOperation").is_err());
     /// ```
+    #[inline]
     pub fn from_name(name: &str) -> Result<Op, Error> {
-        OP_NAMES.get(name).copied().ok_or(Error::UnknownOp {
-            name: Name::new(name),
-        })
+        OP_NAMES
+            .iter()
+            .find(|(n, _)| same(n, name))
+            .map(|&(_, op)| op)
+            .ok_or(Error::UnknownOp {
+                name: Name::new(name),
+            })
     }
 
     /// The op's spec.

@@ -99,8 +99,11 @@ pub struct ParamSpec {
 }
 
 /// A checked param value; enums are stored as the index of the value in the schema.
+/// `build.rs` writes each op's defaults as slots (`OpSpec::defaults`), so a query copies
+/// them instead of checking them again.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Slot {
+pub(crate) enum Slot {
+    /// No default: the query must give the param.
     Unset,
     Int(i64),
     Float(f64),
@@ -117,40 +120,51 @@ pub(crate) struct ResolvedParams {
 }
 
 impl ResolvedParams {
-    /// Checks every given param (known key, right type, in range, given once) and fills the
+    /// The op's defaults, as build.rs checked and generated them; `Unset` where the schema
+    /// has none.
+    #[inline]
+    pub(crate) fn defaults(spec: &'static OpSpec) -> Self {
+        ResolvedParams {
+            spec,
+            slots: spec.defaults,
+        }
+    }
+
+    /// Checks every given param (known key, right type, in range, given once) over the
     /// defaults; a param without a default that is not given is an error.
-    pub(crate) fn resolve(spec: &'static OpSpec, given: &[OpParam<'_>]) -> Result<Self, Error> {
+    #[inline]
+    pub(crate) fn set(&mut self, given: &[OpParam<'_>]) -> Result<(), Error> {
+        let spec = self.spec;
         let op = spec.op;
-        let mut slots = [Slot::Unset; MAX_OP_PARAMS];
+        let mut seen = [false; MAX_OP_PARAMS];
         for p in given {
-            let Some(&ix) = spec.param_keys.get(p.key) else {
+            // A linear scan over an op's few keys beats hashing the key.
+            let Some(ix) = spec.params.iter().position(|s| same(s.key, p.key)) else {
                 return Err(Error::UnknownParam {
                     op,
                     key: Name::new(p.key),
                 });
             };
-            let ix = ix as usize;
             let param = &spec.params[ix];
             let invalid = |problem| Error::InvalidParam { op, param, problem };
-            if slots[ix] != Slot::Unset {
+            if seen[ix] {
                 return Err(invalid(ParamProblem::Duplicate));
             }
-            slots[ix] = check(param, p.value).map_err(invalid)?;
+            seen[ix] = true;
+            self.slots[ix] = check(param, p.value).map_err(invalid)?;
         }
-        for (ix, param) in spec.params.iter().enumerate() {
-            if slots[ix] == Slot::Unset {
-                let default = param.default.ok_or(Error::MissingParam { op, param })?;
-                // Defaults are validated by build.rs; checking again keeps this path total.
-                slots[ix] = check(param, default).map_err(|problem| Error::InvalidParam {
-                    op,
-                    param,
-                    problem,
-                })?;
-            }
+        match spec
+            .params
+            .iter()
+            .zip(&self.slots)
+            .find_map(|(param, slot)| (*slot == Slot::Unset).then_some(param))
+        {
+            Some(param) => Err(Error::MissingParam { op, param }),
+            None => Ok(()),
         }
-        Ok(ResolvedParams { spec, slots })
     }
 
+    #[inline]
     pub(crate) fn get_enum(&self, p: EnumParam) -> &'static str {
         match (self.slots[p.0], self.spec.params[p.0].kind) {
             (Slot::Enum(i), ParamKind::Enum { values }) => values[i as usize],
@@ -158,10 +172,12 @@ impl ResolvedParams {
         }
     }
 
+    #[inline]
     pub(crate) fn get_bool(&self, p: BoolParam) -> bool {
         matches!(self.slots[p.0], Slot::Bool(true))
     }
 
+    #[inline]
     pub(crate) fn get_int(&self, p: IntParam) -> i64 {
         match self.slots[p.0] {
             Slot::Int(i) => i,
@@ -170,6 +186,7 @@ impl ResolvedParams {
     }
 
     #[allow(dead_code)] // no op declares a float param yet
+    #[inline]
     pub(crate) fn get_float(&self, p: FloatParam) -> f64 {
         match self.slots[p.0] {
             Slot::Float(x) => x,
@@ -178,6 +195,7 @@ impl ResolvedParams {
     }
 }
 
+#[inline]
 fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem> {
     match (param.kind, value) {
         (ParamKind::Int { min, max }, ParamValue::Int(i)) => {
@@ -187,21 +205,34 @@ fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem>
                 Err(ParamProblem::OutOfRange)
             }
         }
-        (ParamKind::Float { min, max }, ParamValue::Float(x)) => {
-            if x.is_finite() && x >= min && x <= max {
-                Ok(Slot::Float(x))
-            } else {
-                Err(ParamProblem::OutOfRange)
-            }
-        }
-        (ParamKind::Float { .. }, ParamValue::Int(i)) => check(param, ParamValue::Float(i as f64)),
+        (ParamKind::Float { min, max }, ParamValue::Float(x)) => float_in(x, min, max),
+        // An integer is a fine float.
+        (ParamKind::Float { min, max }, ParamValue::Int(i)) => float_in(i as f64, min, max),
         (ParamKind::Bool, ParamValue::Bool(b)) => Ok(Slot::Bool(b)),
         (ParamKind::Enum { values }, ParamValue::Enum(s)) => values
             .iter()
-            .position(|v| *v == s)
+            .position(|v| same(v, s))
             .map(|i| Slot::Enum(i as u8))
             .ok_or(ParamProblem::UnknownValue),
         _ => Err(ParamProblem::WrongType),
+    }
+}
+
+/// `a == b` for the short names of the specs (op names, param keys, enum values): most
+/// candidates differ in length or in their first or last byte, which is seen before `==`
+/// calls `memcmp`.
+#[inline]
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    x.len() == y.len() && x.first() == y.first() && x.last() == y.last() && x == y
+}
+
+#[inline]
+fn float_in(x: f64, min: f64, max: f64) -> Result<Slot, ParamProblem> {
+    if x.is_finite() && x >= min && x <= max {
+        Ok(Slot::Float(x))
+    } else {
+        Err(ParamProblem::OutOfRange)
     }
 }
 

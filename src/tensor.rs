@@ -280,27 +280,32 @@ impl Shape {
         s
     }
 
+    #[inline]
     pub const fn rank(&self) -> usize {
         self.rank as usize
     }
 
     /// Padded dims, outermost first.
+    #[inline]
     pub fn dims(&self) -> &[u32] {
         &self.padded[..self.rank().min(MAX_RANK)]
     }
 
     /// Logical dims, outermost first.
+    #[inline]
     pub fn logical(&self) -> &[u32] {
         &self.logical[..self.rank().min(MAX_RANK)]
     }
 
     /// Padded dim `i` counted from the innermost (0 = last); 1 beyond the rank.
+    #[inline]
     pub fn dim_from_end(&self, i: usize) -> u32 {
         let d = self.dims();
         if i < d.len() { d[d.len() - 1 - i] } else { 1 }
     }
 
     /// Product of the padded dims; `None` on overflow.
+    #[inline]
     pub fn volume(&self) -> Option<u64> {
         self.dims()
             .iter()
@@ -339,6 +344,7 @@ impl TensorParams {
     }
 
     /// Number of tiles (tile layout only; `None` for row-major or on overflow).
+    #[inline]
     pub fn tiles(&self) -> Option<u64> {
         match self.layout {
             Layout::Tile { height, width } => {
@@ -350,6 +356,7 @@ impl TensorParams {
     }
 
     /// Tiles along the last dim (`width` side) and along the second-last dim.
+    #[inline]
     pub(crate) fn tile_grid(&self) -> Option<(u64, u64)> {
         match self.layout {
             Layout::Tile { height, width } => Some((
@@ -362,6 +369,7 @@ impl TensorParams {
 
     /// Bytes of one tile of this tensor on `hw` (scaled from the 32x32 size for other tile
     /// shapes); `None` for row-major.
+    #[inline]
     pub fn tile_bytes(&self, hw: &Hardware) -> Option<u64> {
         match self.layout {
             Layout::Tile { height, width } => {
@@ -372,6 +380,7 @@ impl TensorParams {
     }
 
     /// Bytes of one page: a tile, or a row of the last dim in row-major layout.
+    #[inline]
     pub fn page_bytes(&self, hw: &Hardware) -> Option<u64> {
         match self.layout {
             Layout::Tile { .. } => self.tile_bytes(hw),
@@ -382,6 +391,7 @@ impl TensorParams {
     }
 
     /// Bytes the tensor occupies; `None` on overflow.
+    #[inline]
     pub fn bytes(&self, hw: &Hardware) -> Option<u64> {
         match self.layout {
             Layout::Tile { .. } => self.tiles()?.checked_mul(self.tile_bytes(hw)?),
@@ -394,6 +404,7 @@ impl TensorParams {
 
     /// Checks the description on its own: rank at least `min_rank`, sane dims, a tile that
     /// divides the padded shape, a shard spec exactly when sharded, shards inside `hw`'s grid.
+    #[inline]
     pub fn validate(&self, min_rank: usize, hw: &Hardware) -> Result<(), TensorProblem> {
         let rank = self.shape.rank();
         if rank < min_rank.max(1) || rank > MAX_RANK {
@@ -426,7 +437,13 @@ impl TensorParams {
                 }
                 for (from_end, tile) in [(0, width), (1, height)] {
                     let size = self.shape.dim_from_end(from_end);
-                    if size % tile as u32 != 0 {
+                    // Tile sides are nearly always powers of two: a mask, not a division.
+                    let misaligned = if tile.is_power_of_two() {
+                        size & (tile as u32 - 1) != 0
+                    } else {
+                        size % tile as u32 != 0
+                    };
+                    if misaligned {
                         return Err(TensorProblem::NotTileAligned {
                             dim: rank.saturating_sub(1 + from_end),
                             size,

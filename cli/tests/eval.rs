@@ -144,7 +144,10 @@ fn exit_codes() {
     std::fs::write(&not_a_trace, "a,b\n1,2\n").unwrap();
     let out = ttperf(&["eval", not_a_trace.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(4));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not a profiler trace (no `OP CODE` column) nor a known sweep"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("not a profiler trace (no `OP CODE` column) nor a known sweep")
+    );
 
     let trace = small_trace(dir.path());
     let out = ttperf(&["eval", trace.to_str().unwrap(), "--device", "wormhole_c0"]);
