@@ -192,5 +192,39 @@ fn shared_traces_evaluate() {
             "{}: {v}",
             path.display()
         );
+        // The calibrated (latest) versions beat the v1 physics on every trace.
+        let v1 = ttperf(&[
+            "eval",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--version",
+            "1",
+        ]);
+        let v1: serde_json::Value = serde_json::from_slice(&v1.stdout).unwrap();
+        assert!(
+            v["median_ape"].as_f64().unwrap() < v1["median_ape"].as_f64().unwrap(),
+            "{}: latest {} vs v1 {}",
+            path.display(),
+            v["median_ape"],
+            v1["median_ape"]
+        );
+    }
+}
+
+#[test]
+fn shared_sweeps_evaluate() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/sweeps");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    };
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let out = ttperf(&["eval", path.to_str().unwrap(), "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        // Every sweep row is read and answered by the op's own (calibrated) model.
+        assert_eq!(v["malformed_rows"], 0, "{}", path.display());
+        assert_eq!(v["modeled_rows"], v["rows"], "{}: {v}", path.display());
+        assert!(v["median_ape"].as_f64().unwrap() < 0.25, "{}: {v}", path.display());
     }
 }

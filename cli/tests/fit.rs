@@ -1,0 +1,213 @@
+//! `ttperf fit` as a user runs it: recovering a known cost from generated sweep data, the
+//! spec file it writes (valid, loadable, byte-for-byte reproducible) and its failures.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ttperf(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ttperf"))
+        .args(args)
+        .output()
+        .expect("run ttperf")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Cycles per tile of `exp` the generated data is made of, and the n150's launch overhead.
+const TILE_NS: f64 = 3000.0;
+const LAUNCH_NS: f64 = 2200.0;
+
+/// An `exp` sweep in the shared sweep's format: bfloat16 tensors in DRAM on the n150's 64
+/// cores, whose duration is the launch plus `TILE_NS` per tile of the busiest core (compute
+/// bound: DRAM would take ~16 ns per tile). Two rows are gross outliers.
+fn sweep(dir: &Path) -> PathBuf {
+    let mut text = String::from(
+        "input_shape_1,input_shape_2,input_shape_3,input_shape_4,bfloat8,bfloat16,float32,uint16,uint32,input_DRAM,input_L1,kernel_duration\n",
+    );
+    let mut n = 0;
+    for batch in 1..=12u64 {
+        for rows in [32u64, 64, 96, 160, 320] {
+            for cols in [64u64, 128, 256, 512] {
+                let tiles = batch * rows.div_ceil(32) * cols.div_ceil(32);
+                let mut ns = LAUNCH_NS + tiles.div_ceil(64) as f64 * TILE_NS;
+                n += 1;
+                if n == 17 || n == 101 {
+                    ns *= 5.0;
+                }
+                text += &format!("{batch},{rows},{cols},0,0,1,0,0,0,1,0,{ns}\n");
+            }
+        }
+    }
+    let path = dir.join("exp_sweep.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn fit(data: &Path, out: &Path) -> Output {
+    ttperf(&[
+        "fit",
+        "--device",
+        "wormhole_b0",
+        "--op",
+        "eltwise_unary",
+        "--data",
+        data.to_str().unwrap(),
+        "--holdout",
+        "0.25",
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ])
+}
+
+fn param(doc: &toml_edit::DocumentMut, version: usize, name: &str) -> f64 {
+    doc["versions"][version]["params"][name].as_float().unwrap()
+}
+
+#[test]
+fn recovers_a_known_cost_and_writes_a_valid_reproducible_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sweep(dir.path());
+    let out = dir.path().join("eltwise_unary.toml");
+    let shipped = repo().join("model_specs/wormhole_b0/eltwise_unary.toml");
+    std::fs::copy(&shipped, &out).unwrap();
+    let before = std::fs::read_to_string(&out).unwrap();
+
+    let run = fit(&data, &out);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    // The two gross rows are flagged: left out of the fit, or told inconsistent when held out.
+    let flagged = report["outliers"].as_array().unwrap().len() as u64
+        + report["held_out_all"]["inconsistent"].as_u64().unwrap();
+    assert_eq!(flagged, 2, "{report}");
+    assert!(
+        report["held_out"]["p90_ape"].as_f64().unwrap() < 0.01,
+        "{report}"
+    );
+
+    // The new version follows the shipped ones, which are kept as they were.
+    let text = std::fs::read_to_string(&out).unwrap();
+    let doc: toml_edit::DocumentMut = text.parse().unwrap();
+    let versions = doc["versions"].as_array_of_tables().unwrap();
+    let shipped_count = before.matches("[[versions]]").count();
+    assert_eq!(versions.len(), shipped_count + 1);
+    let new = versions.len() - 1;
+    assert_eq!(
+        doc["versions"][new]["version"].as_integer(),
+        Some(shipped_count as i64 + 1)
+    );
+    // Exp-only data fixes the sum of what one bfloat16 tile costs (copy, exp and bytes are
+    // collinear here), within 1%; the fixed overhead stays near zero.
+    let per_tile = param(&doc, new, "copy_tile_cycles")
+        + param(&doc, new, "exp_tile_cycles")
+        + 2.0 * 2048.0 * param(&doc, new, "tile_byte_cycles");
+    assert!((per_tile - TILE_NS).abs() < 0.01 * TILE_NS, "{per_tile}");
+    assert!(param(&doc, new, "overhead_ns") < 0.01 * LAUNCH_NS);
+    let accuracy = &doc["versions"][new]["accuracy"];
+    assert!(accuracy["rows"].as_integer().unwrap() > 0);
+    assert!(
+        accuracy["fitted_on"].to_string().contains("exp_sweep.csv"),
+        "{text}"
+    );
+
+    // The spec crate accepts the file in a copy of the shipped tree.
+    let tree = dir.path().join("model_specs");
+    copy_tree(&repo().join("model_specs"), &tree);
+    std::fs::copy(&out, tree.join("wormhole_b0/eltwise_unary.toml")).unwrap();
+    let specs = ttnn_op_perf_spec::load_dir(&tree).unwrap();
+    let model = specs
+        .models
+        .iter()
+        .find(|m| m.device == "wormhole_b0" && m.op == "eltwise_unary")
+        .unwrap();
+    assert!(model.versions.last().unwrap().accuracy.is_some());
+
+    // The same inputs give the same bytes: refitting the same version number rewrites it.
+    let number = (shipped_count + 1).to_string();
+    let again = ttperf(&[
+        "fit",
+        "--device",
+        "wormhole_b0",
+        "--op",
+        "eltwise_unary",
+        "--data",
+        data.to_str().unwrap(),
+        "--holdout",
+        "0.25",
+        "--out",
+        out.to_str().unwrap(),
+        "--version",
+        &number,
+    ]);
+    assert!(again.status.success());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+}
+
+#[test]
+fn failures_have_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sweep(dir.path());
+    let out = dir.path().join("x.toml");
+    // A spec file of another op is refused, and left alone.
+    let other = dir.path().join("matmul.toml");
+    std::fs::copy(repo().join("model_specs/wormhole_b0/matmul.toml"), &other).unwrap();
+    let before = std::fs::read_to_string(&other).unwrap();
+    let refused = fit(&data, &other);
+    assert_eq!(refused.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("pick the spec file"));
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), before);
+    // An unknown device, and a file that is not measured data.
+    let unknown = ttperf(&[
+        "fit",
+        "--device",
+        "wormhole_c0",
+        "--op",
+        "matmul",
+        "--data",
+        "x.csv",
+        "--out",
+        "y",
+    ]);
+    assert_eq!(unknown.status.code(), Some(5));
+    let junk = dir.path().join("junk.csv");
+    std::fs::write(&junk, "a,b\n1,2\n").unwrap();
+    assert_eq!(fit(&junk, &out).status.code(), Some(4));
+    // No rows of the op in the data.
+    let none = ttperf(&[
+        "fit",
+        "--device",
+        "wormhole_b0",
+        "--op",
+        "matmul",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        none.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
+    assert!(!out.exists());
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
