@@ -14,7 +14,8 @@
 //!     gelu, and `transcendental_tile_cycles` for the others;
 //!   - binary: `fpu_tile_cycles` times the fidelity phases for `mul` (1 for `add`, `sub`),
 //!     `sfpu_tile_cycles` for every other op, plus `bcast_tile_cycles` when an input is
-//!     broadcast or the second operand is a scalar (one input);
+//!     broadcast or the second operand is a scalar (one input), plus
+//!     `uneven_shard_tile_cycles` when a sharded operand's shards do not divide it evenly;
 //!   - both: `tile_byte_cycles` per byte of one tile of each operand, so wide dtypes cost more.
 //! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once.
 //! * **NoC** (`noc_scale`): per tile of the busiest core, one page in from each interleaved
@@ -82,6 +83,17 @@ fn noc_bytes_per_tile(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
         .filter(|t| !t.memory.is_l1_sharded())
         .map(|t| t.tile_bytes(cx.hw).unwrap_or(0))
         .sum()
+}
+
+/// Whether a sharded tensor's shards do not divide it evenly (a partial last shard): ttnn's
+/// binary ops then leave their native sharded path for a page-by-page one.
+fn uneven_shards(t: &TensorParams) -> bool {
+    let Some(shard) = t.memory.shard.filter(|_| t.memory.layout.is_sharded()) else {
+        return false;
+    };
+    let cols = t.shape.dim_from_end(0) as u64;
+    let rows = t.shape.volume().unwrap_or(0) / cols.max(1);
+    rows % (shard.shape[0] as u64).max(1) != 0 || cols % (shard.shape[1] as u64).max(1) != 0
 }
 
 /// Bytes of one tile of each tensor: what unpacking and packing a tile moves through a core.
@@ -248,6 +260,11 @@ pub fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Er
         fpu_tile_cycles: tile_cycles * fpu_passes,
         sfpu_tile_cycles: if fpu_passes == 0.0 { tile_cycles } else { 0.0 },
         bcast_tile_cycles: if broadcast { tile_cycles } else { 0.0 },
+        uneven_shard_tile_cycles: if tensors.iter().any(|t| uneven_shards(t)) {
+            tile_cycles
+        } else {
+            0.0
+        },
         tile_byte_cycles: tile_cycles * tile_bytes_through(cx, tensors) as f64,
         dram_scale: cx.dram_ns(dram_bytes(cx, tensors)?),
         noc_scale: cx.noc_ns(
