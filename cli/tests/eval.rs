@@ -225,6 +225,10 @@ fn shared_sweeps_evaluate() {
         // Every sweep row is read and answered by the op's own (calibrated) model.
         assert_eq!(v["malformed_rows"], 0, "{}", path.display());
         assert_eq!(v["modeled_rows"], v["rows"], "{}: {v}", path.display());
-        assert!(v["median_ape"].as_f64().unwrap() < 0.25, "{}: {v}", path.display());
+        assert!(
+            v["median_ape"].as_f64().unwrap() < 0.25,
+            "{}: {v}",
+            path.display()
+        );
     }
 }
