@@ -24,7 +24,7 @@ pub enum Version {
 pub enum OpKey<'a> {
     /// A typed op.
     Op(Op),
-    /// An op name or ttnn OP CODE, looked up in the build's phf map.
+    /// An op name or ttnn OP CODE, looked up in the build's table of names.
     Name(&'a str),
 }
 

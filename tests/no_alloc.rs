@@ -1,4 +1,5 @@
-//! Queries allocate nothing: typed, by OP CODE, failing, and through the fallback.
+//! Queries allocate nothing: typed and by OP CODE for matmul, eltwise binary and unary,
+//! failing, and through the fallback.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -56,18 +57,21 @@ fn queries_do_not_allocate() {
     let matmul = [OpParam::new("math_fidelity", ParamValue::Enum("hifi2"))];
     let add = [OpParam::new("binary_op", ParamValue::Enum("add"))];
     let bad = [OpParam::new("math_fidelity", ParamValue::Enum("hifi9"))];
+    let gelu = [OpParam::new("unary_op", ParamValue::Enum("gelu"))];
     let queries = [
         Query::new(Op::Matmul, &inputs).params(&matmul),
         Query::named("MatmulDeviceOperation", &inputs).params(&matmul),
+        Query::new(Op::EltwiseBinary, &inputs).params(&add),
         Query::named("BinaryNgDeviceOperation", &inputs).params(&add),
+        Query::new(Op::EltwiseUnary, &inputs[..1]).params(&gelu),
+        Query::named("UnaryDeviceOperation", &inputs[..1]).params(&gelu),
         Query::new(Op::Matmul, &inputs).params(&bad),
         Query::named("LayerNormDeviceOperation", &inputs),
     ];
     // Warm up lazily initialized state (none expected) before counting.
     let results: Vec<_> = models.query_many(&queries).collect();
-    assert!(
-        results[0].is_ok() && results[3].is_err() && results[4].as_ref().unwrap().is_fallback()
-    );
+    assert!(results[..6].iter().all(Result::is_ok));
+    assert!(results[6].is_err() && results[7].as_ref().unwrap().is_fallback());
     let mut sink = 0.0;
     let n = allocations(|| {
         for _ in 0..100 {
