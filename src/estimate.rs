@@ -74,6 +74,7 @@ impl Breakdown {
     /// assert_eq!(b.overhead_ns, 200.0);
     /// assert_eq!(b.duration_ns(), 200.0 + 600.0);
     /// ```
+    #[inline]
     pub fn combine(offset_ns: f64, terms: &[Term], params: &[f64], features: &[f64]) -> Breakdown {
         let mut b = Breakdown {
             overhead_ns: offset_ns,
@@ -142,6 +143,7 @@ pub struct Estimate {
 
 impl Estimate {
     /// Builds an estimate, refusing a non-finite or negative duration.
+    #[inline]
     pub(crate) fn new(
         breakdown: Breakdown,
         source: Source,
