@@ -45,8 +45,9 @@ fn sweep(dir: &Path) -> PathBuf {
     path
 }
 
-fn fit(data: &Path, out: &Path) -> Output {
-    ttperf(&[
+/// `ttperf fit` of wormhole unary on `data` into `out`, with `extra` arguments.
+fn fit_with(data: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
         "fit",
         "--device",
         "wormhole_b0",
@@ -58,8 +59,13 @@ fn fit(data: &Path, out: &Path) -> Output {
         "0.25",
         "--out",
         out.to_str().unwrap(),
-        "--json",
-    ])
+    ];
+    args.extend(extra);
+    ttperf(&args)
+}
+
+fn fit(data: &Path, out: &Path) -> Output {
+    fit_with(data, out, &["--json"])
 }
 
 fn param(doc: &toml_edit::DocumentMut, version: usize, name: &str) -> f64 {
@@ -130,21 +136,7 @@ fn recovers_a_known_cost_and_writes_a_valid_reproducible_spec() {
 
     // The same inputs give the same bytes: refitting the same version number rewrites it.
     let number = (shipped_count + 1).to_string();
-    let again = ttperf(&[
-        "fit",
-        "--device",
-        "wormhole_b0",
-        "--op",
-        "eltwise_unary",
-        "--data",
-        data.to_str().unwrap(),
-        "--holdout",
-        "0.25",
-        "--out",
-        out.to_str().unwrap(),
-        "--version",
-        &number,
-    ]);
+    let again = fit_with(&data, &out, &["--version", &number]);
     assert!(again.status.success());
     assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
 }
