@@ -203,9 +203,7 @@ pub fn dynamic_registry() -> Registry {
     for m in specs.models.iter().filter(|m| m.device == DEVICE.name()) {
         let op = Op::from_name(&m.op).expect("known op");
         for v in &m.versions {
-            let params = Family::ALL
-                .iter()
-                .find(|f| f.name() == v.family)
+            let params = Family::from_name(&v.family)
                 .and_then(|f| f.model_params(&v.params))
                 .expect("a family of this build");
             registry

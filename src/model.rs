@@ -13,6 +13,19 @@ use crate::tensor::TensorParams;
 use crate::estimate::Term;
 pub use crate::generated::{Family, MAX_FAMILY_PARAMS, ModelParams};
 
+impl Family {
+    /// The family of this spec name (`matmul_roofline`, ...).
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::Family;
+    /// assert_eq!(Family::from_name("matmul_roofline"), Some(Family::MatmulRoofline));
+    /// assert_eq!(Family::from_name("softmax"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
 /// One parameter of a formula family, as its spec declares it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FamilyParam {

@@ -162,22 +162,40 @@ fn exit_codes() {
     );
 }
 
-#[test]
-fn shared_traces_evaluate() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/traces");
+/// The files of `../shared/data/<kind>`, or `None` (with a message) when it is absent.
+fn shared(kind: &str) -> Option<Vec<PathBuf>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(kind);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         eprintln!("skipped: {} is absent", dir.display());
+        return None;
+    };
+    Some(entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+}
+
+/// `ttperf eval PATH --format json` with `extra` arguments.
+fn eval_json(path: &Path, extra: &[&str]) -> (Output, serde_json::Value) {
+    let mut args = vec!["eval", path.to_str().unwrap(), "--format", "json"];
+    args.extend(extra);
+    let out = ttperf(&args);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out, v)
+}
+
+#[test]
+fn shared_traces_evaluate() {
+    let Some(traces) = shared("traces") else {
         return;
     };
-    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-        let out = ttperf(&["eval", path.to_str().unwrap(), "--format", "json"]);
+    for path in traces {
+        let (out, v) = eval_json(&path, &[]);
         assert!(
             out.status.success(),
             "{}: {}",
             path.display(),
             String::from_utf8_lossy(&out.stderr)
         );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["malformed_rows"], 0, "{}", path.display());
         let rows = v["rows"].as_u64().unwrap();
         let answered = v["modeled_rows"].as_u64().unwrap() + v["fallback_rows"].as_u64().unwrap();
@@ -193,15 +211,7 @@ fn shared_traces_evaluate() {
             path.display()
         );
         // The calibrated (latest) versions beat the v1 physics on every trace.
-        let v1 = ttperf(&[
-            "eval",
-            path.to_str().unwrap(),
-            "--format",
-            "json",
-            "--version",
-            "1",
-        ]);
-        let v1: serde_json::Value = serde_json::from_slice(&v1.stdout).unwrap();
+        let (_, v1) = eval_json(&path, &["--version", "1"]);
         assert!(
             v["median_ape"].as_f64().unwrap() < v1["median_ape"].as_f64().unwrap(),
             "{}: latest {} vs v1 {}",
@@ -214,14 +224,11 @@ fn shared_traces_evaluate() {
 
 #[test]
 fn shared_sweeps_evaluate() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/sweeps");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("skipped: {} is absent", dir.display());
+    let Some(sweeps) = shared("sweeps") else {
         return;
     };
-    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-        let out = ttperf(&["eval", path.to_str().unwrap(), "--format", "json"]);
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for path in sweeps {
+        let (_, v) = eval_json(&path, &[]);
         // Every sweep row is read and answered by the op's own (calibrated) model.
         assert_eq!(v["malformed_rows"], 0, "{}", path.display());
         assert_eq!(v["modeled_rows"], v["rows"], "{}: {v}", path.display());

@@ -75,15 +75,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let op = Op::from_name(&args.op).map_err(Failure::unknown)?;
     let versions = model_versions(device, op);
     let family = match &args.family {
-        Some(name) => Family::ALL
-            .into_iter()
-            .find(|f| f.name() == name)
-            .ok_or_else(|| {
-                Failure::unknown(anyhow!(
-                    "unknown family `{name}`; families: {}",
-                    Family::ALL.map(|f| f.name()).join(", ")
-                ))
-            })?,
+        Some(name) => Family::from_name(name).ok_or_else(|| {
+            Failure::unknown(anyhow!(
+                "unknown family `{name}`; families: {}",
+                Family::ALL.map(|f| f.name()).join(", ")
+            ))
+        })?,
         None => versions
             .last()
             .ok_or_else(|| Failure::unknown(Error::NoModelForDevice { op, device }))?
