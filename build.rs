@@ -416,28 +416,57 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     }
     writeln!(o, "];\n").unwrap();
 
-    // Typed handles of each op's params, so formulas never look a key up by string.
+    // Typed handles of each op's params, so formulas never look a key up by string: an index
+    // into the schema for scalars, an enum of the values for enum params.
     writeln!(
         o,
-        "/// Typed handles of each op's params (index into the op's schema)."
+        "/// Typed handles of each op's params: an index into the op's schema, or for an enum \
+         param an enum of its values."
     )
     .unwrap();
     writeln!(o, "#[allow(dead_code)]\npub(crate) mod op_params {{").unwrap();
     for op in &s.ops {
         writeln!(o, "    pub(crate) mod {} {{", op.name).unwrap();
         for (i, p) in op.params.iter().enumerate() {
-            let ty = match p.kind {
+            let ty = match &p.kind {
                 OpParamKind::Int { .. } => "crate::params::IntParam",
                 OpParamKind::Float { .. } => "crate::params::FloatParam",
                 OpParamKind::Bool => "crate::params::BoolParam",
-                OpParamKind::Enum { .. } => "crate::params::EnumParam",
+                OpParamKind::Enum { values } => {
+                    let ty = camel(&p.key);
+                    let variants: Vec<String> = values.iter().map(|v| camel(v)).collect();
+                    writeln!(
+                        o,
+                        "        /// `{key}`: {summary}\n        \
+                         #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n        \
+                         pub(crate) enum {ty} {{ {variants} }}\n        \
+                         impl {ty} {{\n            \
+                         /// The query's value; `None` when `params` are not `{op}`'s.\n            \
+                         pub(crate) const fn of(params: &crate::params::ResolvedParams) -> Option<Self> {{\n                \
+                         match params.enum_index(crate::op::Op::{op_ty}, {i}) {{ {arms}, _ => None }}\n            }}\n        }}",
+                        key = p.key,
+                        summary = p.summary,
+                        variants = variants.join(", "),
+                        op = op.name,
+                        op_ty = camel(&op.name),
+                        arms = variants
+                            .iter()
+                            .enumerate()
+                            .map(|(j, v)| format!("Some({j}) => Some({ty}::{v})"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                    .unwrap();
+                    continue;
+                }
             };
             writeln!(
                 o,
-                "        /// `{}`: {}\n        pub(crate) const {}: {ty} = {ty}({i});",
+                "        /// `{}`: {}\n        pub(crate) const {}: {ty} = {ty}(crate::op::Op::{}, {i});",
                 p.key,
                 p.summary,
-                p.key.to_uppercase()
+                p.key.to_uppercase(),
+                camel(&op.name),
             )
             .unwrap();
         }
@@ -537,7 +566,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     writeln!(
         o,
         "    /// The family's parameters in spec order, with their terms and bounds.\n    \
-         pub fn params(self) -> &'static [FamilyParam] {{ match self {{"
+         pub const fn params(self) -> &'static [FamilyParam] {{ match self {{"
     )
     .unwrap();
     for f in &s.families {
@@ -574,13 +603,13 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
         o,
         "    /// Runs the family's formula (the function with its `#[perf_model]` attribute) and \
          returns its features in spec order: what `ttperf fit` regresses on.\n    \
-         pub fn features(self, cx: &crate::model::Ctx<'_>) -> Result<FamilyValues, crate::error::Error> {{ match self {{"
+         pub const fn features(self, cx: &crate::model::Ctx<'_>) -> Result<FamilyValues, crate::error::Error> {{ match self {{"
     )
     .unwrap();
     for f in &s.families {
         writeln!(
             o,
-            "        Family::{} => {}(cx).map(|f| FamilyValues::new(&f.values())),",
+            "        Family::{} => Ok(FamilyValues::new(&tri!({}(cx)).values())),",
             camel(&f.name),
             formulas[&f.name]
         )
@@ -639,7 +668,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     writeln!(
         o,
         "    /// The parameter values in spec order.\n    \
-         pub fn values(&self) -> FamilyValues {{ match self {{"
+         pub const fn values(&self) -> FamilyValues {{ match self {{"
     )
     .unwrap();
     for f in &s.families {
@@ -655,14 +684,14 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
         o,
         "    /// The cost of a query: the family's formula computes the features, the device's \
          launch overhead plus `parameter * feature` per term gives the breakdown.\n    \
-         pub fn cost(&self, cx: &crate::model::Ctx<'_>) -> Result<crate::estimate::Breakdown, crate::error::Error> {{\n        \
+         pub const fn cost(&self, cx: &crate::model::Ctx<'_>) -> Result<crate::estimate::Breakdown, crate::error::Error> {{\n        \
          let launch = cx.hw.launch_overhead_ns;\n        match self {{"
     )
     .unwrap();
     for f in &s.families {
         writeln!(
             o,
-            "            ModelParams::{0}(p) => Ok(Breakdown::combine(launch, &{0}Params::TERMS, &p.values(), &{1}(cx)?.values())),",
+            "            ModelParams::{0}(p) => Ok(Breakdown::combine(launch, &{0}Params::TERMS, &p.values(), &tri!({1}(cx)).values())),",
             camel(&f.name),
             formulas[&f.name]
         )

@@ -120,27 +120,27 @@ pub struct Hardware {
 
 impl Hardware {
     /// The figures of `card`.
-    pub fn of(card: Card) -> &'static Hardware {
+    pub const fn of(card: Card) -> &'static Hardware {
         &HARDWARE[card.index()]
     }
 
     /// Cycles per nanosecond.
-    pub fn cycles_per_ns(&self) -> f64 {
+    pub const fn cycles_per_ns(&self) -> f64 {
         self.clock_mhz / 1000.0
     }
 
     /// Achievable DRAM bandwidth in bytes per ns.
-    pub fn dram_bytes_per_ns(&self) -> f64 {
+    pub const fn dram_bytes_per_ns(&self) -> f64 {
         self.dram_peak_gb_s * self.dram_achievable_fraction
     }
 
     /// Bytes of a 32x32 tile of `dtype`.
-    pub fn tile_bytes(&self, dtype: DType) -> u32 {
+    pub const fn tile_bytes(&self, dtype: DType) -> u32 {
         self.tile_bytes[dtype as usize]
     }
 
     /// Ideal cycles of one 32x32x32 tile product at `fidelity`.
-    pub fn tile_cycles(&self, fidelity: MathFidelity) -> u32 {
+    pub const fn tile_cycles(&self, fidelity: MathFidelity) -> u32 {
         self.tile_cycles[fidelity as usize]
     }
 
@@ -154,20 +154,22 @@ impl Hardware {
     /// assert_eq!(wh.noc_bytes_per_cycle(1024), 27.0);
     /// assert_eq!(wh.noc_bytes_per_cycle(1 << 20), wh.noc_sustained_bytes_per_cycle);
     /// ```
-    pub fn noc_bytes_per_cycle(&self, bytes: u64) -> f64 {
+    pub const fn noc_bytes_per_cycle(&self, bytes: u64) -> f64 {
         let curve = self.noc_small_transfer;
         let Some(&(b0, r0)) = curve.first() else {
             return self.noc_sustained_bytes_per_cycle;
         };
         if bytes <= b0 {
-            return r0 * bytes.max(1) as f64 / b0 as f64;
+            return r0 * (if bytes > 1 { bytes } else { 1 }) as f64 / b0 as f64;
         }
-        for w in curve.windows(2) {
-            let ((lo, rlo), (hi, rhi)) = (w[0], w[1]);
+        let mut i = 1;
+        while i < curve.len() {
+            let ((lo, rlo), (hi, rhi)) = (curve[i - 1], curve[i]);
             if bytes <= hi {
                 let t = (bytes - lo) as f64 / (hi - lo) as f64;
                 return rlo + t * (rhi - rlo);
             }
+            i += 1;
         }
         self.noc_sustained_bytes_per_cycle
     }

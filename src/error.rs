@@ -134,17 +134,27 @@ impl Name {
     pub const CAP: usize = 48;
 
     /// Keeps up to [`Name::CAP`] bytes of `s`.
-    pub fn new(s: &str) -> Self {
-        let mut len = s.len().min(Self::CAP);
-        while !s.is_char_boundary(len) {
+    pub const fn new(s: &str) -> Self {
+        let bytes = s.as_bytes();
+        let mut len = if bytes.len() < Self::CAP {
+            bytes.len()
+        } else {
+            Self::CAP
+        };
+        // Cut at a char boundary: not inside a UTF-8 continuation byte.
+        while len < bytes.len() && len > 0 && bytes[len] & 0xC0 == 0x80 {
             len -= 1;
         }
         let mut buf = [0; Self::CAP];
-        buf[..len].copy_from_slice(&s.as_bytes()[..len]);
+        let mut i = 0;
+        while i < len {
+            buf[i] = bytes[i];
+            i += 1;
+        }
         Name {
             buf,
             len: len as u8,
-            truncated: len < s.len(),
+            truncated: len < bytes.len(),
         }
     }
 
@@ -223,6 +233,37 @@ pub enum Error {
     InvalidGrid { grid: CoreGrid, card: Card },
     /// An intermediate count does not fit in 64 bits, or a duration is not finite.
     Overflow { what: &'static str },
+}
+
+impl Error {
+    /// What went wrong, in words fixed per variant (the details are in `Display`): what a
+    /// compile-time estimate can put in its `panic!`, where nothing can be formatted.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::*;
+    /// let a = TensorParams::tiled(&[64, 64], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+    /// let b = TensorParams::tiled(&[32, 64], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+    /// let e = PerfModels::new(Device::WormholeB0).query(&Query::new(Op::Matmul, &[a, b])).unwrap_err();
+    /// assert_eq!(e.summary(), "a tensor description is invalid for this op");
+    /// ```
+    pub const fn summary(&self) -> &'static str {
+        match self {
+            Error::UnknownDevice { .. } => "unknown device",
+            Error::UnknownCard { .. } => "not a card of this device",
+            Error::UnknownOp { .. } => "unknown op name or ttnn OP CODE",
+            Error::OpNotLoaded { .. } => "the op is not loaded in this manager",
+            Error::NoModelForDevice { .. } => "the op has no model for this device",
+            Error::NoSuchVersion { .. } => "no such model version",
+            Error::ModeNotModeled { what, .. } => what,
+            Error::MissingParam { .. } => "a required op param is missing",
+            Error::UnknownParam { .. } => "the op has no param with this key",
+            Error::InvalidParam { .. } => "an op param value is not acceptable",
+            Error::OperandCount { .. } => "wrong number of tensors for this op",
+            Error::InvalidTensor { .. } => "a tensor description is invalid for this op",
+            Error::InvalidGrid { .. } => "the core grid is empty or larger than the device's",
+            Error::Overflow { .. } => "a count or the duration overflows",
+        }
+    }
 }
 
 impl fmt::Display for Error {

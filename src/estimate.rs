@@ -30,12 +30,12 @@ pub struct Breakdown {
 
 impl Breakdown {
     /// `overhead + max(compute, dram, noc)`.
-    pub fn duration_ns(&self) -> f64 {
+    pub const fn duration_ns(&self) -> f64 {
         self.overhead_ns + self.compute_ns.max(self.dram_ns).max(self.noc_ns)
     }
 
     /// The dominant term.
-    pub fn bound(&self) -> Bound {
+    pub const fn bound(&self) -> Bound {
         let busiest = self.compute_ns.max(self.dram_ns).max(self.noc_ns);
         if self.overhead_ns >= busiest {
             Bound::Overhead
@@ -75,19 +75,28 @@ impl Breakdown {
     /// assert_eq!(b.duration_ns(), 200.0 + 600.0);
     /// ```
     #[inline]
-    pub fn combine(offset_ns: f64, terms: &[Term], params: &[f64], features: &[f64]) -> Breakdown {
+    pub const fn combine(
+        offset_ns: f64,
+        terms: &[Term],
+        params: &[f64],
+        features: &[f64],
+    ) -> Breakdown {
         let mut b = Breakdown {
             overhead_ns: offset_ns,
-            ..Breakdown::default()
+            compute_ns: 0.0,
+            dram_ns: 0.0,
+            noc_ns: 0.0,
         };
-        for ((term, p), f) in terms.iter().zip(params).zip(features) {
-            let slot = match term {
+        let mut i = 0;
+        while i < terms.len() && i < params.len() && i < features.len() {
+            let slot = match terms[i] {
                 Term::Overhead => &mut b.overhead_ns,
                 Term::Compute => &mut b.compute_ns,
                 Term::Dram => &mut b.dram_ns,
                 Term::Noc => &mut b.noc_ns,
             };
-            *slot += p * f;
+            *slot += params[i] * features[i];
+            i += 1;
         }
         b
     }
@@ -144,7 +153,7 @@ pub struct Estimate {
 impl Estimate {
     /// Builds an estimate, refusing a non-finite or negative duration.
     #[inline]
-    pub(crate) fn new(
+    pub(crate) const fn new(
         breakdown: Breakdown,
         source: Source,
         accuracy: Accuracy,
@@ -156,7 +165,16 @@ impl Estimate {
             breakdown.dram_ns,
             breakdown.noc_ns,
         ];
-        if !duration_ns.is_finite() || terms.iter().any(|t| !t.is_finite() || *t < 0.0) {
+        let mut i = 0;
+        while i < terms.len() {
+            if !terms[i].is_finite() || terms[i] < 0.0 {
+                return Err(Error::Overflow {
+                    what: "the duration",
+                });
+            }
+            i += 1;
+        }
+        if !duration_ns.is_finite() {
             return Err(Error::Overflow {
                 what: "the duration",
             });
@@ -187,7 +205,7 @@ impl Estimate {
     /// assert_eq!(v1.band_ns(), None);
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn band_ns(&self) -> Option<(f64, f64)> {
+    pub const fn band_ns(&self) -> Option<(f64, f64)> {
         match self.accuracy {
             Accuracy::Measured { p90_ape, .. } if p90_ape < 1.0 => Some((
                 self.duration_ns / (1.0 + p90_ape),
@@ -198,7 +216,7 @@ impl Estimate {
     }
 
     /// True when the generic fallback, not the op's model, answered.
-    pub fn is_fallback(&self) -> bool {
+    pub const fn is_fallback(&self) -> bool {
         matches!(self.source, Source::Fallback { .. })
     }
 }

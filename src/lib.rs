@@ -36,6 +36,26 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+/// `expr?` for a `Result` in a const fn (the `?` operator calls a trait const fns cannot).
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return Err(e),
+        }
+    };
+}
+
+/// `option.ok_or(err)?` in a const fn.
+macro_rules! some_or {
+    ($e:expr, $err:expr) => {
+        match $e {
+            Some(v) => v,
+            None => return Err($err),
+        }
+    };
+}
+
 pub mod device;
 pub mod error;
 pub mod estimate;

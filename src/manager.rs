@@ -138,61 +138,67 @@ pub struct PerfModelsBuilder<'a> {
 
 impl<'a> PerfModelsBuilder<'a> {
     /// Use this card's grid and DRAM figures instead of the device's default card.
-    pub fn card(mut self, card: Card) -> Self {
+    pub const fn card(mut self, card: Card) -> Self {
         self.card = Some(card);
         self
     }
 
     /// Load only these ops; each must have a model on the device.
-    pub fn ops(mut self, ops: &'a [Op]) -> Self {
+    pub const fn ops(mut self, ops: &'a [Op]) -> Self {
         self.ops = Some(ops);
         self
     }
 
     /// Answer `Version::Latest` queries of these ops with these versions.
-    pub fn pins(mut self, pins: &'a [(Op, u16)]) -> Self {
+    pub const fn pins(mut self, pins: &'a [(Op, u16)]) -> Self {
         self.pins = pins;
         self
     }
 
     /// Answer with the generic bandwidth fallback when no model can: unknown op names, ops
     /// without a model on the device, and modes a model does not cover.
-    pub fn fallback(mut self, on: bool) -> Self {
+    pub const fn fallback(mut self, on: bool) -> Self {
         self.fallback = on;
         self
     }
 
     /// Checks the choices and builds the manager.
-    pub fn build(self) -> Result<PerfModels, Error> {
-        let card = self.card.unwrap_or(self.device.default_card());
-        if card.device() != self.device {
+    pub const fn build(self) -> Result<PerfModels, Error> {
+        let card = match self.card {
+            Some(card) => card,
+            None => self.device.default_card(),
+        };
+        if card.device() as usize != self.device as usize {
             return Err(Error::UnknownCard {
                 name: Name::new(card.name()),
                 device: self.device,
             });
         }
         let mut loaded = [self.ops.is_none(); Op::COUNT];
-        match self.ops {
-            None => {}
-            Some(ops) => {
-                for &op in ops {
-                    if model_versions(self.device, op).is_empty() {
-                        return Err(Error::NoModelForDevice {
-                            op,
-                            device: self.device,
-                        });
-                    }
-                    loaded[op.index()] = true;
+        if let Some(ops) = self.ops {
+            let mut i = 0;
+            while i < ops.len() {
+                let op = ops[i];
+                if model_versions(self.device, op).is_empty() {
+                    return Err(Error::NoModelForDevice {
+                        op,
+                        device: self.device,
+                    });
                 }
+                loaded[op.index()] = true;
+                i += 1;
             }
         }
         let mut pins = [None; Op::COUNT];
-        for &(op, version) in self.pins {
+        let mut i = 0;
+        while i < self.pins.len() {
+            let (op, version) = self.pins[i];
             if !loaded[op.index()] {
                 return Err(Error::OpNotLoaded { op });
             }
-            find_version(self.device, op, version)?;
+            tri!(find_version(self.device, op, version));
             pins[op.index()] = Some(version);
+            i += 1;
         }
         Ok(PerfModels {
             hw: Hardware::of(card),
@@ -206,7 +212,7 @@ impl<'a> PerfModelsBuilder<'a> {
 impl PerfModels {
     /// Every op, latest versions, default card, no fallback. Ops without a model on `device`
     /// answer [`Error::NoModelForDevice`].
-    pub fn new(device: Device) -> Self {
+    pub const fn new(device: Device) -> Self {
         PerfModels {
             hw: Hardware::of(device.default_card()),
             loaded: [true; Op::COUNT],
@@ -229,7 +235,7 @@ impl PerfModels {
     /// assert_eq!(models.hardware().compute_grid, CoreGrid::new(11, 10));
     /// assert!(PerfModels::builder(Device::Blackhole).card(Card::N150).build().is_err());
     /// ```
-    pub fn builder<'a>(device: Device) -> PerfModelsBuilder<'a> {
+    pub const fn builder<'a>(device: Device) -> PerfModelsBuilder<'a> {
         PerfModelsBuilder {
             device,
             card: None,
@@ -239,15 +245,15 @@ impl PerfModels {
         }
     }
 
-    pub fn device(&self) -> Device {
+    pub const fn device(&self) -> Device {
         self.hw.device
     }
 
-    pub fn card(&self) -> Card {
+    pub const fn card(&self) -> Card {
         self.hw.card
     }
 
-    pub fn hardware(&self) -> &'static Hardware {
+    pub const fn hardware(&self) -> &'static Hardware {
         self.hw
     }
 
@@ -260,27 +266,41 @@ impl PerfModels {
     }
 
     /// The model version a query of `op` at `version` is routed to.
-    pub fn model(&self, op: Op, version: Version) -> Result<&'static ModelVersion, Error> {
+    pub const fn model(&self, op: Op, version: Version) -> Result<&'static ModelVersion, Error> {
         if !self.loaded[op.index()] {
             return Err(Error::OpNotLoaded { op });
         }
         let device = self.device();
-        let versions = model_versions(device, op);
-        match version {
-            Version::Exact(v) => find_version(device, op, v),
-            Version::Latest => match self.pins[op.index()] {
-                Some(v) => find_version(device, op, v),
-                None => versions
-                    .last()
-                    .ok_or(Error::NoModelForDevice { op, device }),
+        match (version, self.pins[op.index()]) {
+            (Version::Exact(v), _) | (Version::Latest, Some(v)) => find_version(device, op, v),
+            (Version::Latest, None) => match model_versions(device, op).last() {
+                Some(latest) => Ok(latest),
+                None => Err(Error::NoModelForDevice { op, device }),
             },
         }
     }
 
-    /// Answers one query.
-    pub fn query(&self, q: &Query<'_>) -> Result<Estimate, Error> {
+    /// Answers one query. A `const fn`: with a query of constants it computes the estimate
+    /// when the code is built.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::*;
+    /// const A: TensorParams = TensorParams::tiled(&[1, 1, 1024, 4096], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+    /// const B: TensorParams = TensorParams::tiled(&[1, 1, 4096, 4096], DType::Bfloat8B, MemoryConfig::DRAM_INTERLEAVED);
+    /// const MATMUL_NS: u64 = match PerfModels::new(Device::WormholeB0)
+    ///     .query(&Query::new(Op::Matmul, &[A, B]).params(&[OpParam::new("math_fidelity", ParamValue::Enum("lofi"))]))
+    /// {
+    ///     Ok(e) => e.duration_ns as u64,
+    ///     Err(e) => panic!("{}", e.summary()),
+    /// };
+    /// assert!(MATMUL_NS > 10_000);
+    /// ```
+    pub const fn query(&self, q: &Query<'_>) -> Result<Estimate, Error> {
         // The model (`Ctx::new`) or the fallback checks the grid.
-        let grid = q.grid.unwrap_or(self.hw.compute_grid);
+        let grid = match q.grid {
+            Some(g) => g,
+            None => self.hw.compute_grid,
+        };
         let op = match q.op {
             OpKey::Op(op) => op,
             OpKey::Name(name) => match Op::from_name(name) {
@@ -291,9 +311,10 @@ impl PerfModels {
                 Err(e) => return Err(e),
             },
         };
-        let answer = self
-            .model(op, q.version)
-            .and_then(|m| model::evaluate(m, self.hw, q.params, q.inputs, q.output, grid));
+        let answer = match self.model(op, q.version) {
+            Ok(m) => model::evaluate(m, self.hw, q.params, q.inputs, q.output, grid),
+            Err(e) => Err(e),
+        };
         match answer {
             Err(Error::NoModelForDevice { .. } | Error::ModeNotModeled { .. }) if self.fallback => {
                 fallback(self.hw, Some(op), q.inputs, q.output, grid)

@@ -62,17 +62,20 @@ pub struct FamilyValues {
 }
 
 impl FamilyValues {
-    pub(crate) fn new(values: &[f64]) -> Self {
+    pub(crate) const fn new(values: &[f64]) -> Self {
         let mut v = FamilyValues {
             values: [0.0; MAX_FAMILY_PARAMS],
-            len: values.len().min(MAX_FAMILY_PARAMS),
+            len: 0,
         };
-        v.values[..v.len].copy_from_slice(&values[..v.len]);
+        while v.len < values.len() && v.len < MAX_FAMILY_PARAMS {
+            v.values[v.len] = values[v.len];
+            v.len += 1;
+        }
         v
     }
 
-    pub fn as_slice(&self) -> &[f64] {
-        &self.values[..self.len]
+    pub const fn as_slice(&self) -> &[f64] {
+        self.values.split_at(self.len).0
     }
 }
 
@@ -91,7 +94,7 @@ pub struct ModelVersion {
 }
 
 impl ModelVersion {
-    pub fn id(&self) -> ModelId {
+    pub const fn id(&self) -> ModelId {
         ModelId {
             device: self.device,
             op: self.op,
@@ -99,7 +102,7 @@ impl ModelVersion {
         }
     }
 
-    pub fn family(&self) -> Family {
+    pub const fn family(&self) -> Family {
         self.params.family()
     }
 }
@@ -113,31 +116,35 @@ impl ModelVersion {
 /// assert!(!v.is_empty());
 /// assert!(v.windows(2).all(|w| w[0].version < w[1].version));
 /// ```
-pub fn model_versions(device: Device, op: Op) -> &'static [ModelVersion] {
+pub const fn model_versions(device: Device, op: Op) -> &'static [ModelVersion] {
     MODELS[device.index()][op.index()]
 }
 
 /// The version `version` of `op` on `device`, or the versions that exist.
-pub(crate) fn find_version(
+pub(crate) const fn find_version(
     device: Device,
     op: Op,
     version: u16,
 ) -> Result<&'static ModelVersion, Error> {
     let available = model_versions(device, op);
-    available
-        .iter()
-        .find(|m| m.version == version)
-        .ok_or(Error::NoSuchVersion {
-            device,
-            op,
-            requested: version,
-            available,
-        })
+    let mut i = 0;
+    while i < available.len() {
+        if available[i].version == version {
+            return Ok(&available[i]);
+        }
+        i += 1;
+    }
+    Err(Error::NoSuchVersion {
+        device,
+        op,
+        requested: version,
+        available,
+    })
 }
 
 impl ModelId {
     /// The model version this names: its summary, family parameters and accuracy.
-    pub fn model(self) -> Result<&'static ModelVersion, Error> {
+    pub const fn model(self) -> Result<&'static ModelVersion, Error> {
         if model_versions(self.device, self.op).is_empty() {
             return Err(Error::NoModelForDevice {
                 op: self.op,
@@ -176,7 +183,7 @@ impl<'q> Ctx<'q> {
     /// # Ok::<(), Error>(())
     /// ```
     #[inline]
-    pub fn new(
+    pub const fn new(
         op: Op,
         hw: &'static Hardware,
         params: &[crate::params::OpParam<'_>],
@@ -185,13 +192,13 @@ impl<'q> Ctx<'q> {
         grid: CoreGrid,
     ) -> Result<Self, Error> {
         let mut cx = Ctx::unchecked(op, hw, inputs, output, grid);
-        cx.check(params)?;
+        tri!(cx.check(params));
         Ok(cx)
     }
 
     /// The query as given, the op's default params filled in; [`Ctx::check`] then checks it.
     #[inline]
-    fn unchecked(
+    const fn unchecked(
         op: Op,
         hw: &'static Hardware,
         inputs: &'q [TensorParams],
@@ -211,41 +218,48 @@ impl<'q> Ctx<'q> {
     /// Checks the grid and the operands, and sets the query's params. In place: the
     /// context is built once, not moved out of a `Result`.
     #[inline]
-    fn check(&mut self, params: &[crate::params::OpParam<'_>]) -> Result<(), Error> {
+    const fn check(&mut self, params: &[crate::params::OpParam<'_>]) -> Result<(), Error> {
         if !self.grid.fits_in(self.hw.full_grid) {
             return Err(Error::InvalidGrid {
                 grid: self.grid,
                 card: self.hw.card,
             });
         }
-        check_operands(self.op, self.hw, self.inputs, self.output)?;
+        tri!(check_operands(self.op, self.hw, self.inputs, self.output));
         self.params.set(params)
     }
 
     #[inline]
-    pub(crate) fn cycles_to_ns(&self, cycles: f64) -> f64 {
+    pub(crate) const fn cycles_to_ns(&self, cycles: f64) -> f64 {
         cycles / self.hw.cycles_per_ns()
     }
 
     /// Time to stream `bytes` through DRAM at the card's achievable bandwidth.
     #[inline]
-    pub(crate) fn dram_ns(&self, bytes: u64) -> f64 {
+    pub(crate) const fn dram_ns(&self, bytes: u64) -> f64 {
         bytes as f64 / self.hw.dram_bytes_per_ns()
     }
 
     /// Time for one core to move `bytes` over the NoC in transfers of `transfer` bytes.
     #[inline]
-    pub(crate) fn noc_ns(&self, bytes: u64, transfer: u64) -> f64 {
+    pub(crate) const fn noc_ns(&self, bytes: u64, transfer: u64) -> f64 {
         self.cycles_to_ns(bytes as f64 / self.hw.noc_bytes_per_cycle(transfer))
     }
 
     #[inline]
-    pub(crate) fn not_modeled(&self, what: &'static str) -> Error {
+    pub(crate) const fn not_modeled(&self, what: &'static str) -> Error {
         Error::ModeNotModeled { op: self.op, what }
     }
 
+    /// The formula found no value of its op's params: it was given another op's query (its
+    /// family spec lists an op it does not handle).
     #[inline]
-    pub(crate) fn tensor_error(&self, operand: Operand, problem: TensorProblem) -> Error {
+    pub(crate) const fn foreign_params(&self) -> Error {
+        self.not_modeled("this op with this formula (it reads another op's params)")
+    }
+
+    #[inline]
+    pub(crate) const fn tensor_error(&self, operand: Operand, problem: TensorProblem) -> Error {
         Error::InvalidTensor {
             op: Some(self.op),
             operand,
@@ -255,19 +269,32 @@ impl<'q> Ctx<'q> {
 }
 
 /// `a * b`, or an overflow error naming `what`.
-pub(crate) fn mul(a: u64, b: u64, what: &'static str) -> Result<u64, Error> {
-    a.checked_mul(b).ok_or(Error::Overflow { what })
+pub(crate) const fn mul(a: u64, b: u64, what: &'static str) -> Result<u64, Error> {
+    match a.checked_mul(b) {
+        Some(x) => Ok(x),
+        None => Err(Error::Overflow { what }),
+    }
 }
 
 /// `ceil(a / b)` for `b > 0`.
-pub(crate) fn ceil_div(a: u64, b: u64) -> u64 {
-    a.div_ceil(b.max(1))
+pub(crate) const fn ceil_div(a: u64, b: u64) -> u64 {
+    a.div_ceil(if b > 1 { b } else { 1 })
+}
+
+/// The larger of `a` and `b` (`Ord::max` is not const).
+pub(crate) const fn max(a: u64, b: u64) -> u64 {
+    if a > b { a } else { b }
+}
+
+/// The smaller of `a` and `b` (`Ord::min` is not const).
+pub(crate) const fn min(a: u64, b: u64) -> u64 {
+    if a < b { a } else { b }
 }
 
 /// Checks the operand count against the op's rules, and each tensor on its own and against
 /// the layouts the op allows.
 #[inline]
-pub(crate) fn check_operands(
+pub(crate) const fn check_operands(
     op: Op,
     hw: &Hardware,
     inputs: &[TensorParams],
@@ -284,39 +311,51 @@ pub(crate) fn check_operands(
             output_required: rules.output_required,
         });
     }
-    let tensors = inputs
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (Operand::Input(i), t))
-        .chain(output.map(|t| (Operand::Output, t)));
-    for (operand, t) in tensors {
-        let err = |problem| Error::InvalidTensor {
-            op: Some(op),
-            operand,
-            problem,
-        };
-        let layout_ok = match t.layout {
-            crate::tensor::Layout::Tile { .. } => rules.tile,
-            crate::tensor::Layout::RowMajor => rules.row_major,
-        };
-        // The output's rank is the op's business (a matmul output can be rank 2 from rank-2
-        // inputs); only inputs carry the op's minimum rank.
-        let min_rank = if operand == Operand::Output {
-            1
-        } else {
-            rules.min_rank as usize
-        };
-        t.validate(min_rank, hw).map_err(err)?;
-        if !layout_ok {
-            return Err(err(TensorProblem::LayoutNotAllowed));
-        }
+    let mut i = 0;
+    while i < inputs.len() {
+        tri!(check_operand(op, hw, Operand::Input(i), &inputs[i]));
+        i += 1;
     }
-    Ok(())
+    match output {
+        Some(t) => check_operand(op, hw, Operand::Output, t),
+        None => Ok(()),
+    }
+}
+
+/// Checks one tensor on its own and against the layouts `op` allows.
+#[inline]
+const fn check_operand(
+    op: Op,
+    hw: &Hardware,
+    operand: Operand,
+    t: &TensorParams,
+) -> Result<(), Error> {
+    let rules = op.spec().operands;
+    let layout_ok = match t.layout {
+        crate::tensor::Layout::Tile { .. } => rules.tile,
+        crate::tensor::Layout::RowMajor => rules.row_major,
+    };
+    // The output's rank is the op's business (a matmul output can be rank 2 from rank-2
+    // inputs); only inputs carry the op's minimum rank.
+    let min_rank = match operand {
+        Operand::Output => 1,
+        Operand::Input(_) => rules.min_rank as usize,
+    };
+    let problem = match t.validate(min_rank, hw) {
+        Err(problem) => problem,
+        Ok(()) if !layout_ok => TensorProblem::LayoutNotAllowed,
+        Ok(()) => return Ok(()),
+    };
+    Err(Error::InvalidTensor {
+        op: Some(op),
+        operand,
+        problem,
+    })
 }
 
 /// Evaluates `model` for a query on `hw`.
 #[inline]
-pub(crate) fn evaluate(
+pub(crate) const fn evaluate(
     model: &'static ModelVersion,
     hw: &'static Hardware,
     params: &[crate::params::OpParam<'_>],
@@ -325,7 +364,7 @@ pub(crate) fn evaluate(
     grid: CoreGrid,
 ) -> Result<Estimate, Error> {
     let mut ctx = Ctx::unchecked(model.op, hw, inputs, output, grid);
-    ctx.check(params)?;
-    let breakdown: Breakdown = model.params.cost(&ctx)?;
+    tri!(ctx.check(params));
+    let breakdown: Breakdown = tri!(model.params.cost(&ctx));
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
 }

@@ -47,18 +47,21 @@ impl Op {
     /// assert!(Op::from_name("LayerNormDeviceOperation").is_err());
     /// ```
     #[inline]
-    pub fn from_name(name: &str) -> Result<Op, Error> {
-        OP_NAMES
-            .iter()
-            .find(|(n, _)| same(n, name))
-            .map(|&(_, op)| op)
-            .ok_or(Error::UnknownOp {
-                name: Name::new(name),
-            })
+    pub const fn from_name(name: &str) -> Result<Op, Error> {
+        let mut i = 0;
+        while i < OP_NAMES.len() {
+            if same(OP_NAMES[i].0, name) {
+                return Ok(OP_NAMES[i].1);
+            }
+            i += 1;
+        }
+        Err(Error::UnknownOp {
+            name: Name::new(name),
+        })
     }
 
     /// The op's spec.
-    pub fn spec(self) -> &'static OpSpec {
+    pub const fn spec(self) -> &'static OpSpec {
         &OP_SPECS[self.index()]
     }
 }

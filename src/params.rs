@@ -123,7 +123,7 @@ impl ResolvedParams {
     /// The op's defaults, as build.rs checked and generated them; `Unset` where the schema
     /// has none.
     #[inline]
-    pub(crate) fn defaults(spec: &'static OpSpec) -> Self {
+    pub(crate) const fn defaults(spec: &'static OpSpec) -> Self {
         ResolvedParams {
             spec,
             slots: spec.defaults,
@@ -133,73 +133,103 @@ impl ResolvedParams {
     /// Checks every given param (known key, right type, in range, given once) over the
     /// defaults; a param without a default that is not given is an error.
     #[inline]
-    pub(crate) fn set(&mut self, given: &[OpParam<'_>]) -> Result<(), Error> {
+    pub(crate) const fn set(&mut self, given: &[OpParam<'_>]) -> Result<(), Error> {
         let spec = self.spec;
         let op = spec.op;
         let mut seen = [false; MAX_OP_PARAMS];
-        for p in given {
+        let mut g = 0;
+        while g < given.len() {
+            let p = &given[g];
+            g += 1;
             // A linear scan over an op's few keys beats hashing the key.
-            let Some(ix) = spec.params.iter().position(|s| same(s.key, p.key)) else {
+            let mut ix = 0;
+            while ix < spec.params.len() && !same(spec.params[ix].key, p.key) {
+                ix += 1;
+            }
+            if ix == spec.params.len() {
                 return Err(Error::UnknownParam {
                     op,
                     key: Name::new(p.key),
                 });
-            };
+            }
             let param = &spec.params[ix];
-            let invalid = |problem| Error::InvalidParam { op, param, problem };
             if seen[ix] {
-                return Err(invalid(ParamProblem::Duplicate));
+                return Err(Error::InvalidParam {
+                    op,
+                    param,
+                    problem: ParamProblem::Duplicate,
+                });
             }
             seen[ix] = true;
-            self.slots[ix] = check(param, p.value).map_err(invalid)?;
+            self.slots[ix] = match check(param, p.value) {
+                Ok(slot) => slot,
+                Err(problem) => return Err(Error::InvalidParam { op, param, problem }),
+            };
         }
-        match spec
-            .params
-            .iter()
-            .zip(&self.slots)
-            .find_map(|(param, slot)| (*slot == Slot::Unset).then_some(param))
-        {
-            Some(param) => Err(Error::MissingParam { op, param }),
-            None => Ok(()),
+        let mut ix = 0;
+        while ix < spec.params.len() {
+            if let Slot::Unset = self.slots[ix] {
+                return Err(Error::MissingParam {
+                    op,
+                    param: &spec.params[ix],
+                });
+            }
+            ix += 1;
+        }
+        Ok(())
+    }
+
+    /// The slot at `ix` of `op`'s schema; `None` when these are another op's params.
+    #[inline]
+    const fn slot(&self, op: Op, ix: usize) -> Option<Slot> {
+        if self.spec.op as usize == op as usize && ix < self.slots.len() {
+            Some(self.slots[ix])
+        } else {
+            None
+        }
+    }
+
+    /// The position of an enum param's value in its schema (the generated `op_params` enums
+    /// read it).
+    #[inline]
+    pub(crate) const fn enum_index(&self, op: Op, ix: usize) -> Option<u8> {
+        match self.slot(op, ix) {
+            Some(Slot::Enum(i)) => Some(i),
+            _ => None,
         }
     }
 
     #[inline]
-    pub(crate) fn get_enum(&self, p: EnumParam) -> &'static str {
-        match (self.slots[p.0], self.spec.params[p.0].kind) {
-            (Slot::Enum(i), ParamKind::Enum { values }) => values[i as usize],
-            _ => "",
+    pub(crate) const fn get_bool(&self, p: BoolParam) -> Option<bool> {
+        match self.slot(p.0, p.1) {
+            Some(Slot::Bool(b)) => Some(b),
+            _ => None,
         }
     }
 
     #[inline]
-    pub(crate) fn get_bool(&self, p: BoolParam) -> bool {
-        matches!(self.slots[p.0], Slot::Bool(true))
-    }
-
-    #[inline]
-    pub(crate) fn get_int(&self, p: IntParam) -> i64 {
-        match self.slots[p.0] {
-            Slot::Int(i) => i,
-            _ => 0,
+    pub(crate) const fn get_int(&self, p: IntParam) -> Option<i64> {
+        match self.slot(p.0, p.1) {
+            Some(Slot::Int(i)) => Some(i),
+            _ => None,
         }
     }
 
     #[allow(dead_code)] // no op declares a float param yet
     #[inline]
-    pub(crate) fn get_float(&self, p: FloatParam) -> f64 {
-        match self.slots[p.0] {
-            Slot::Float(x) => x,
-            _ => 0.0,
+    pub(crate) const fn get_float(&self, p: FloatParam) -> Option<f64> {
+        match self.slot(p.0, p.1) {
+            Some(Slot::Float(x)) => Some(x),
+            _ => None,
         }
     }
 }
 
 #[inline]
-fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem> {
+const fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem> {
     match (param.kind, value) {
         (ParamKind::Int { min, max }, ParamValue::Int(i)) => {
-            if (min..=max).contains(&i) {
+            if min <= i && i <= max {
                 Ok(Slot::Int(i))
             } else {
                 Err(ParamProblem::OutOfRange)
@@ -209,26 +239,47 @@ fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem>
         // An integer is a fine float.
         (ParamKind::Float { min, max }, ParamValue::Int(i)) => float_in(i as f64, min, max),
         (ParamKind::Bool, ParamValue::Bool(b)) => Ok(Slot::Bool(b)),
-        (ParamKind::Enum { values }, ParamValue::Enum(s)) => values
-            .iter()
-            .position(|v| same(v, s))
-            .map(|i| Slot::Enum(i as u8))
-            .ok_or(ParamProblem::UnknownValue),
+        (ParamKind::Enum { values }, ParamValue::Enum(s)) => {
+            let mut i = 0;
+            while i < values.len() {
+                if same(values[i], s) {
+                    return Ok(Slot::Enum(i as u8));
+                }
+                i += 1;
+            }
+            Err(ParamProblem::UnknownValue)
+        }
         _ => Err(ParamProblem::WrongType),
     }
 }
 
 /// `a == b` for the short names of the specs (op names, param keys, enum values): most
-/// candidates differ in length or in their first or last byte, which is seen before `==`
-/// calls `memcmp`.
+/// candidates differ in length or in their first or last byte, which is seen before the
+/// bytes are compared.
 #[inline]
-pub(crate) fn same(a: &str, b: &str) -> bool {
+pub(crate) const fn same(a: &str, b: &str) -> bool {
     let (x, y) = (a.as_bytes(), b.as_bytes());
-    x.len() == y.len() && x.first() == y.first() && x.last() == y.last() && x == y
+    if x.len() != y.len() {
+        return false;
+    }
+    if x.is_empty() {
+        return true;
+    }
+    if x[0] != y[0] || x[x.len() - 1] != y[y.len() - 1] {
+        return false;
+    }
+    let mut i = 1;
+    while i + 1 < x.len() {
+        if x[i] != y[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 #[inline]
-fn float_in(x: f64, min: f64, max: f64) -> Result<Slot, ParamProblem> {
+const fn float_in(x: f64, min: f64, max: f64) -> Result<Slot, ParamProblem> {
     if x.is_finite() && x >= min && x <= max {
         Ok(Slot::Float(x))
     } else {
@@ -237,16 +288,15 @@ fn float_in(x: f64, min: f64, max: f64) -> Result<Slot, ParamProblem> {
 }
 
 /// Typed handles into an op's param schema, generated per op in `op_params::<op>::<KEY>` so
-/// formulas read params without string lookups and with the schema's type.
+/// formulas read params without string lookups and with the schema's type. Enum params get a
+/// generated enum of their values instead.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct EnumParam(pub(crate) usize);
+pub(crate) struct BoolParam(pub(crate) Op, pub(crate) usize);
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct BoolParam(pub(crate) usize);
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct IntParam(pub(crate) usize);
+pub(crate) struct IntParam(pub(crate) Op, pub(crate) usize);
 #[derive(Debug, Clone, Copy)]
 #[allow(dead_code)] // no op declares a float param yet
-pub(crate) struct FloatParam(pub(crate) usize);
+pub(crate) struct FloatParam(pub(crate) Op, pub(crate) usize);
 
 impl Op {
     /// The op's param schema.

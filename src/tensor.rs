@@ -287,29 +287,46 @@ impl Shape {
 
     /// Padded dims, outermost first.
     #[inline]
-    pub fn dims(&self) -> &[u32] {
-        &self.padded[..self.rank().min(MAX_RANK)]
+    pub const fn dims(&self) -> &[u32] {
+        self.padded.split_at(self.kept_rank()).0
     }
 
     /// Logical dims, outermost first.
     #[inline]
-    pub fn logical(&self) -> &[u32] {
-        &self.logical[..self.rank().min(MAX_RANK)]
+    pub const fn logical(&self) -> &[u32] {
+        self.logical.split_at(self.kept_rank()).0
+    }
+
+    /// The dims stored: the rank, at most [`MAX_RANK`].
+    #[inline]
+    const fn kept_rank(&self) -> usize {
+        if self.rank() < MAX_RANK {
+            self.rank()
+        } else {
+            MAX_RANK
+        }
     }
 
     /// Padded dim `i` counted from the innermost (0 = last); 1 beyond the rank.
     #[inline]
-    pub fn dim_from_end(&self, i: usize) -> u32 {
+    pub const fn dim_from_end(&self, i: usize) -> u32 {
         let d = self.dims();
         if i < d.len() { d[d.len() - 1 - i] } else { 1 }
     }
 
     /// Product of the padded dims; `None` on overflow.
     #[inline]
-    pub fn volume(&self) -> Option<u64> {
-        self.dims()
-            .iter()
-            .try_fold(1u64, |acc, &d| acc.checked_mul(d as u64))
+    pub const fn volume(&self) -> Option<u64> {
+        let d = self.dims();
+        let (mut acc, mut i) = (1u64, 0);
+        while i < d.len() {
+            acc = match acc.checked_mul(d[i] as u64) {
+                Some(v) => v,
+                None => return None,
+            };
+            i += 1;
+        }
+        Some(acc)
     }
 }
 
@@ -345,23 +362,22 @@ impl TensorParams {
 
     /// Number of tiles (tile layout only; `None` for row-major or on overflow).
     #[inline]
-    pub fn tiles(&self) -> Option<u64> {
-        match self.layout {
-            Layout::Tile { height, width } => {
-                let area = height as u64 * width as u64;
-                self.shape.volume()?.checked_div(area)
+    pub const fn tiles(&self) -> Option<u64> {
+        match (self.layout, self.shape.volume()) {
+            (Layout::Tile { height, width }, Some(volume)) => {
+                volume.checked_div(height as u64 * width as u64)
             }
-            Layout::RowMajor => None,
+            _ => None,
         }
     }
 
-    /// Tiles along the last dim (`width` side) and along the second-last dim.
+    /// Tiles along the second-last dim (`height` side) and along the last dim.
     #[inline]
-    pub(crate) fn tile_grid(&self) -> Option<(u64, u64)> {
+    pub(crate) const fn tile_grid(&self) -> Option<(u64, u64)> {
         match self.layout {
             Layout::Tile { height, width } => Some((
-                self.shape.dim_from_end(1) as u64 / height.max(1) as u64,
-                self.shape.dim_from_end(0) as u64 / width.max(1) as u64,
+                self.shape.dim_from_end(1) as u64 / at_least_one(height),
+                self.shape.dim_from_end(0) as u64 / at_least_one(width),
             )),
             Layout::RowMajor => None,
         }
@@ -370,7 +386,7 @@ impl TensorParams {
     /// Bytes of one tile of this tensor on `hw` (scaled from the 32x32 size for other tile
     /// shapes); `None` for row-major.
     #[inline]
-    pub fn tile_bytes(&self, hw: &Hardware) -> Option<u64> {
+    pub const fn tile_bytes(&self, hw: &Hardware) -> Option<u64> {
         match self.layout {
             Layout::Tile { height, width } => {
                 Some(hw.tile_bytes(self.dtype) as u64 * height as u64 * width as u64 / 1024)
@@ -381,45 +397,48 @@ impl TensorParams {
 
     /// Bytes of one page: a tile, or a row of the last dim in row-major layout.
     #[inline]
-    pub fn page_bytes(&self, hw: &Hardware) -> Option<u64> {
-        match self.layout {
-            Layout::Tile { .. } => self.tile_bytes(hw),
-            Layout::RowMajor => {
-                Some(self.dtype.element_bytes()? as u64 * self.shape.dim_from_end(0) as u64)
+    pub const fn page_bytes(&self, hw: &Hardware) -> Option<u64> {
+        match (self.layout, self.dtype.element_bytes()) {
+            (Layout::Tile { .. }, _) => self.tile_bytes(hw),
+            (Layout::RowMajor, Some(element)) => {
+                Some(element as u64 * self.shape.dim_from_end(0) as u64)
             }
+            (Layout::RowMajor, None) => None,
         }
     }
 
     /// Bytes the tensor occupies; `None` on overflow.
     #[inline]
-    pub fn bytes(&self, hw: &Hardware) -> Option<u64> {
-        match self.layout {
-            Layout::Tile { .. } => self.tiles()?.checked_mul(self.tile_bytes(hw)?),
-            Layout::RowMajor => self
-                .shape
-                .volume()?
-                .checked_mul(self.dtype.element_bytes()? as u64),
+    pub const fn bytes(&self, hw: &Hardware) -> Option<u64> {
+        let (count, each) = match self.layout {
+            Layout::Tile { .. } => (self.tiles(), self.tile_bytes(hw)),
+            Layout::RowMajor => (
+                self.shape.volume(),
+                match self.dtype.element_bytes() {
+                    Some(b) => Some(b as u64),
+                    None => None,
+                },
+            ),
+        };
+        match (count, each) {
+            (Some(count), Some(each)) => count.checked_mul(each),
+            _ => None,
         }
     }
 
     /// Checks the description on its own: rank at least `min_rank`, sane dims, a tile that
     /// divides the padded shape, a shard spec exactly when sharded, shards inside `hw`'s grid.
     #[inline]
-    pub fn validate(&self, min_rank: usize, hw: &Hardware) -> Result<(), TensorProblem> {
+    pub const fn validate(&self, min_rank: usize, hw: &Hardware) -> Result<(), TensorProblem> {
         let rank = self.shape.rank();
-        if rank < min_rank.max(1) || rank > MAX_RANK {
-            return Err(TensorProblem::Rank {
-                rank,
-                min: min_rank.max(1),
-            });
+        let min = if min_rank > 1 { min_rank } else { 1 };
+        if rank < min || rank > MAX_RANK {
+            return Err(TensorProblem::Rank { rank, min });
         }
-        for (dim, (&p, &l)) in self
-            .shape
-            .dims()
-            .iter()
-            .zip(self.shape.logical())
-            .enumerate()
-        {
+        let (padded, logical) = (self.shape.dims(), self.shape.logical());
+        let mut dim = 0;
+        while dim < rank {
+            let (p, l) = (padded[dim], logical[dim]);
             if p == 0 || l == 0 {
                 return Err(TensorProblem::ZeroDim { dim });
             }
@@ -429,13 +448,17 @@ impl TensorParams {
             if l > p {
                 return Err(TensorProblem::LogicalExceedsPadded { dim });
             }
+            dim += 1;
         }
         match self.layout {
             Layout::Tile { height, width } => {
-                if !(1..=32).contains(&height) || !(1..=32).contains(&width) {
+                if height == 0 || height > 32 || width == 0 || width > 32 {
                     return Err(TensorProblem::BadTile { height, width });
                 }
-                for (from_end, tile) in [(0, width), (1, height)] {
+                let sides = [(0, width), (1, height)];
+                let mut i = 0;
+                while i < sides.len() {
+                    let (from_end, tile) = sides[i];
                     let size = self.shape.dim_from_end(from_end);
                     // Tile sides are nearly always powers of two: a mask, not a division.
                     let misaligned = if tile.is_power_of_two() {
@@ -450,6 +473,7 @@ impl TensorParams {
                             tile,
                         });
                     }
+                    i += 1;
                 }
             }
             Layout::RowMajor => {
@@ -475,4 +499,9 @@ impl TensorParams {
             _ => Err(TensorProblem::ShardSpecMismatch),
         }
     }
+}
+
+/// `x` as a `u64` divisor: 0 becomes 1.
+const fn at_least_one(x: u16) -> u64 {
+    if x == 0 { 1 } else { x as u64 }
 }

@@ -46,5 +46,15 @@ fn perf_model_checks_formulas_against_their_specs() {
         t.compile_fail("tests/ui/perf_model_missing_param.rs");
         t.compile_fail("tests/ui/perf_model_wrong_params.rs");
         t.compile_fail("tests/ui/perf_model_bad_signature.rs");
+        t.compile_fail("tests/ui/perf_model_not_const.rs");
+    }
+}
+
+#[test]
+fn estimates_of_constant_queries_are_computed_when_the_code_is_built() {
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/const_estimate.rs");
+    if pinned_rustc() {
+        t.compile_fail("tests/ui/const_estimate_invalid.rs");
     }
 }

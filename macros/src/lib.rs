@@ -195,7 +195,8 @@ impl Parse for PerfModelArgs {
 
 /// Attaches a cost formula to its family spec, `model_specs/families/<family>.toml`.
 ///
-/// The function must take `(cx: &Ctx<'_>)`, return `Result<<Family>Features, Error>` and
+/// The function must be a `const fn` (so a query of constants is evaluated at build time),
+/// take `(cx: &Ctx<'_>)`, return `Result<<Family>Features, Error>` and
 /// build that struct (generated from the spec) naming every parameter of the spec as a
 /// field; the function itself is left as written. The library's `build.rs` finds the
 /// attribute in `src/formulas/` and routes the family's models to the function; a family
@@ -287,11 +288,12 @@ fn expand_perf_model(args: &PerfModelArgs, func: &ItemFn) -> syn::Result<TokenSt
         }
         _ => false,
     };
-    if !takes_ctx || !returns_features {
+    // `const fn`, so that a query of constants is evaluated when the code is built.
+    if sig.constness.is_none() || !takes_ctx || !returns_features {
         return Err(syn::Error::new_spanned(
             sig,
             format!(
-                "a `{name}` formula takes `(cx: &Ctx<'_>)` and returns `Result<{features}, Error>` ({spec_file})"
+                "a `{name}` formula is a `const fn` that takes `(cx: &Ctx<'_>)` and returns `Result<{features}, Error>` ({spec_file})"
             ),
         ));
     }

@@ -59,8 +59,8 @@ fn two_formulas_for_a_family_and_a_formula_without_a_family() {
             "family = \"eltwise_unary_roofline\"",
         )
         .replacen(
-            "pub fn unary_features",
-            "#[perf_model(family = \"softmax_roofline\")]\npub fn unary_features",
+            "pub const fn unary_features",
+            "#[perf_model(family = \"softmax_roofline\")]\npub const fn unary_features",
             1,
         )
     });

@@ -19,79 +19,75 @@ use crate::generated::DataMovementRooflineFeatures;
 use crate::generated::op_params::{
     interleaved_to_sharded as i2s_keys, sharded_to_interleaved as s2i_keys,
 };
-use crate::model::{Ctx, ceil_div};
+use crate::model::{Ctx, ceil_div, max, min};
 use crate::op::Op;
 use crate::tensor::{Layout, TensorParams};
 
 /// Bytes of one transfer: a tile, or one row of the shard in row-major layout.
-fn page_bytes(cx: &Ctx<'_>, t: &TensorParams) -> u64 {
-    match (t.layout, t.memory.shard) {
-        (Layout::RowMajor, Some(shard)) => {
-            shard.shape[1] as u64 * t.dtype.element_bytes().unwrap_or(1) as u64
+const fn page_bytes(cx: &Ctx<'_>, t: &TensorParams) -> u64 {
+    let page = match (t.layout, t.memory.shard, t.dtype.element_bytes()) {
+        (Layout::RowMajor, Some(shard), Some(element)) => {
+            Some(shard.shape[1] as u64 * element as u64)
         }
-        _ => t.page_bytes(cx.hw).unwrap_or(0),
+        _ => t.page_bytes(cx.hw),
+    };
+    match page {
+        Some(b) => b,
+        None => 0,
     }
 }
 
-fn shard_cores(t: &TensorParams) -> u64 {
-    t.memory.shard.map_or(1, |s| s.cores as u64)
+const fn shard_cores(t: &TensorParams) -> u64 {
+    match t.memory.shard {
+        Some(s) => s.cores as u64,
+        None => 1,
+    }
 }
 
 #[cfg_attr(
     feature = "macros",
     crate::perf_model(family = "data_movement_roofline")
 )]
-pub fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
+pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     // The operand rules make the output required for these ops.
     let Some(y) = cx.output else {
         return Err(cx.not_modeled("a data movement without its target tensor"));
     };
-    let wrong =
-        |operand, expected| cx.tensor_error(operand, TensorProblem::WrongMemory { expected });
+    let (x_sharded, y_sharded) = (x.memory.layout.is_sharded(), y.memory.layout.is_sharded());
+    // The tensor that must be sharded or interleaved and is not, and what it must be.
+    let misplaced = match cx.op {
+        Op::Reshard if !x_sharded => Some((Operand::Input(0), "sharded")),
+        Op::Reshard if !y_sharded => Some((Operand::Output, "sharded")),
+        Op::InterleavedToSharded if x_sharded => Some((Operand::Input(0), "interleaved")),
+        Op::InterleavedToSharded if !y_sharded => Some((Operand::Output, "sharded")),
+        Op::ShardedToInterleaved if !x_sharded => Some((Operand::Input(0), "sharded")),
+        Op::ShardedToInterleaved if y_sharded => Some((Operand::Output, "interleaved")),
+        _ => None,
+    };
+    if let Some((operand, expected)) = misplaced {
+        return Err(cx.tensor_error(operand, TensorProblem::WrongMemory { expected }));
+    }
+    // The sharded side, the interleaved side and the slices the sharded side holds one of.
     let (sharded, interleaved, slices) = match cx.op {
-        Op::Reshard => {
-            if !x.memory.layout.is_sharded() {
-                return Err(wrong(Operand::Input(0), "sharded"));
-            }
-            if !y.memory.layout.is_sharded() {
-                return Err(wrong(Operand::Output, "sharded"));
-            }
-            (x, None, 1)
-        }
-        Op::InterleavedToSharded => {
-            if x.memory.layout.is_sharded() {
-                return Err(wrong(Operand::Input(0), "interleaved"));
-            }
-            if !y.memory.layout.is_sharded() {
-                return Err(wrong(Operand::Output, "sharded"));
-            }
-            (y, Some(x), cx.params.get_int(i2s_keys::NUM_SLICES))
-        }
-        Op::ShardedToInterleaved => {
-            if !x.memory.layout.is_sharded() {
-                return Err(wrong(Operand::Input(0), "sharded"));
-            }
-            if y.memory.layout.is_sharded() {
-                return Err(wrong(Operand::Output, "interleaved"));
-            }
-            (x, Some(y), cx.params.get_int(s2i_keys::NUM_SLICES))
-        }
+        Op::Reshard => (x, None, Some(1)),
+        Op::InterleavedToSharded => (y, Some(x), cx.params.get_int(i2s_keys::NUM_SLICES)),
+        Op::ShardedToInterleaved => (x, Some(y), cx.params.get_int(s2i_keys::NUM_SLICES)),
         _ => return Err(cx.not_modeled("this op with the data-movement family")),
     };
-    let slices = slices.max(1) as u64;
+    let slices = some_or!(slices, cx.foreign_params());
+    let slices = if slices > 1 { slices as u64 } else { 1 };
     let overflow = Error::Overflow {
         what: "data movement bytes",
     };
     // Sizes must agree: the sharded side holds the whole tensor, or one slice of it.
-    let same_size = match (cx.op, interleaved) {
-        (Op::Reshard, _) => x.shape.volume() == y.shape.volume(),
-        (_, Some(i)) => {
-            let whole = i.shape.volume().ok_or(overflow)?;
-            let part = sharded.shape.volume().ok_or(overflow)?;
-            part.checked_mul(slices) == Some(whole)
+    let same_size = match interleaved {
+        None => some_or!(x.shape.volume(), overflow) == some_or!(y.shape.volume(), overflow),
+        Some(i) => {
+            let whole = some_or!(i.shape.volume(), overflow);
+            let part = some_or!(sharded.shape.volume(), overflow);
+            matches!(part.checked_mul(slices), Some(v) if v == whole)
         }
-        _ => true,
     };
     if !same_size {
         return Err(cx.tensor_error(
@@ -101,18 +97,22 @@ pub fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
             },
         ));
     }
-    let bytes = sharded.bytes(cx.hw).ok_or(overflow)?;
-    let (per_core, page) = if cx.op == Op::Reshard {
-        let out_bytes = y.bytes(cx.hw).ok_or(overflow)?;
-        (
-            ceil_div(bytes, shard_cores(x)).max(ceil_div(out_bytes, shard_cores(y))),
-            page_bytes(cx, x).min(page_bytes(cx, y)),
-        )
-    } else {
-        (
+    let bytes = some_or!(sharded.bytes(cx.hw), overflow);
+    let (per_core, page) = match interleaved {
+        None => {
+            let out_bytes = some_or!(y.bytes(cx.hw), overflow);
+            (
+                max(
+                    ceil_div(bytes, shard_cores(x)),
+                    ceil_div(out_bytes, shard_cores(y)),
+                ),
+                min(page_bytes(cx, x), page_bytes(cx, y)),
+            )
+        }
+        Some(_) => (
             ceil_div(bytes, shard_cores(sharded)),
             page_bytes(cx, sharded),
-        )
+        ),
     };
     let in_dram = match interleaved {
         Some(i) => i.memory.is_dram(),

@@ -27,11 +27,12 @@
 
 use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
-use crate::generated::op_params::{eltwise_binary as binary_keys, eltwise_unary as unary_keys};
+use crate::generated::op_params::eltwise_binary::{BinaryOp, MathFidelity as Fidelity};
+use crate::generated::op_params::eltwise_unary::UnaryOp;
 use crate::generated::{EltwiseBinaryRooflineFeatures, EltwiseUnaryRooflineFeatures};
-use crate::model::{Ctx, ceil_div, mul};
+use crate::model::{Ctx, ceil_div, max, min, mul};
 use crate::op::Op;
-use crate::tensor::{MAX_RANK, MemoryConfig, TensorParams};
+use crate::tensor::{Layout, MAX_RANK, Shape, TensorParams};
 
 /// Unary functions by SFPU cost class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,136 +49,176 @@ enum UnaryClass {
     Transcendental,
 }
 
-fn unary_class(op: &str) -> UnaryClass {
+const fn unary_class(op: UnaryOp) -> UnaryClass {
+    use UnaryOp::*;
     match op {
-        "identity" | "typecast" | "fill" => UnaryClass::Copy,
-        "relu" | "relu6" | "abs" | "neg" | "sign" | "square" | "gtz" | "ltz" | "eqz" | "gez"
-        | "lez" | "nez" | "where_tss" => UnaryClass::Simple,
-        "exp" | "exp2" | "expm1" => UnaryClass::Exp,
-        "erf" | "erfc" | "gelu" => UnaryClass::Erf,
-        _ => UnaryClass::Transcendental,
+        Identity | Typecast | Fill => UnaryClass::Copy,
+        Relu | Relu6 | Abs | Neg | Sign | Square | Gtz | Ltz | Eqz | Gez | Lez | Nez | WhereTss => {
+            UnaryClass::Simple
+        }
+        Exp | Exp2 | Expm1 => UnaryClass::Exp,
+        Erf | Erfc | Gelu => UnaryClass::Erf,
+        Log | Log2 | Log10 | Sqrt | Rsqrt | Recip | Silu | Sigmoid | Tanh | Sin | Cos
+        | Softplus | Mish | Elu | Atan => UnaryClass::Transcendental,
     }
 }
 
-/// Cores that share the work of producing `out` and the tiles of the busiest one.
-fn busiest_core_tiles(cx: &Ctx<'_>, out_tiles: u64, sharded: Option<&MemoryConfig>) -> u64 {
-    let cores = match sharded.and_then(|m| m.shard) {
-        Some(shard) => shard.cores as u64,
-        None => cx.grid.cores() as u64,
-    };
-    ceil_div(out_tiles, cores.min(out_tiles).max(1))
+/// The tiles of the busiest core when `out_tiles` are spread over the cores of the first
+/// sharded tensor among `tensors` (its shard grid fixes the cores), or else over the grid.
+const fn busiest_core_tiles(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorParams]) -> u64 {
+    let mut cores = cx.grid.cores() as u64;
+    let mut i = 0;
+    while i < tensors.len() {
+        let m = &tensors[i].memory;
+        if m.layout.is_sharded() {
+            if let Some(shard) = m.shard {
+                cores = shard.cores as u64;
+            }
+            break;
+        }
+        i += 1;
+    }
+    ceil_div(out_tiles, max(min(cores, out_tiles), 1))
 }
 
-/// The first tensor among `tensors` that is sharded, whose shard grid then fixes the cores.
-fn sharded_memory<'t>(tensors: &[&'t TensorParams]) -> Option<&'t MemoryConfig> {
-    tensors
-        .iter()
-        .map(|t| &t.memory)
-        .find(|m| m.layout.is_sharded())
-}
-
-/// NoC bytes one tile moves: a page per interleaved tensor, none for L1-sharded ones.
-fn noc_bytes_per_tile(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
-    tensors
-        .iter()
-        .filter(|t| !t.memory.is_l1_sharded())
-        .map(|t| t.tile_bytes(cx.hw).unwrap_or(0))
-        .sum()
+/// What one tile of each of `tensors` moves: bytes over the NoC (a page per interleaved
+/// tensor, none for L1-sharded ones) and bytes through the core (unpacked or packed).
+const fn bytes_per_tile(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> (u64, u64) {
+    let (mut noc, mut through) = (0, 0);
+    let mut i = 0;
+    while i < tensors.len() {
+        let t = tensors[i];
+        let tile = match t.tile_bytes(cx.hw) {
+            Some(b) => b,
+            None => 0,
+        };
+        if !t.memory.is_l1_sharded() {
+            noc += tile;
+        }
+        through += tile;
+        i += 1;
+    }
+    (noc, through)
 }
 
 /// Whether a sharded tensor's shards do not divide it evenly (a partial last shard): ttnn's
 /// binary ops then leave their native sharded path for a page-by-page one.
-fn uneven_shards(t: &TensorParams) -> bool {
-    let Some(shard) = t.memory.shard.filter(|_| t.memory.layout.is_sharded()) else {
+const fn uneven_shards(t: &TensorParams) -> bool {
+    let (true, Some(shard)) = (t.memory.layout.is_sharded(), t.memory.shard) else {
         return false;
     };
     let cols = t.shape.dim_from_end(0) as u64;
-    let rows = t.shape.volume().unwrap_or(0) / cols.max(1);
-    rows % (shard.shape[0] as u64).max(1) != 0 || cols % (shard.shape[1] as u64).max(1) != 0
+    let volume = match t.shape.volume() {
+        Some(v) => v,
+        None => 0,
+    };
+    let rows = volume / max(cols, 1);
+    rows % max(shard.shape[0] as u64, 1) != 0 || cols % max(shard.shape[1] as u64, 1) != 0
 }
 
-/// Bytes of one tile of each tensor: what unpacking and packing a tile moves through a core.
-fn tile_bytes_through(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
-    tensors
-        .iter()
-        .map(|t| t.tile_bytes(cx.hw).unwrap_or(0))
-        .sum()
-}
-
-fn dram_bytes(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<u64, Error> {
+/// Bytes of the DRAM-resident `tensors`, each read or written once.
+const fn dram_bytes(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<u64, Error> {
     let overflow = Error::Overflow {
         what: "eltwise bytes",
     };
-    tensors
-        .iter()
-        .filter(|t| t.memory.is_dram())
-        .try_fold(0u64, |acc, t| acc.checked_add(t.bytes(cx.hw)?))
-        .ok_or(overflow)
+    let (mut total, mut i) = (0u64, 0);
+    while i < tensors.len() {
+        let t = tensors[i];
+        if t.memory.is_dram() {
+            total = some_or!(
+                total.checked_add(some_or!(t.bytes(cx.hw), overflow)),
+                overflow
+            );
+        }
+        i += 1;
+    }
+    Ok(total)
 }
 
 #[cfg_attr(
     feature = "macros",
     crate::perf_model(family = "eltwise_unary_roofline")
 )]
-pub fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
+pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
     let x = &cx.inputs[0];
-    let out = cx.output.copied().unwrap_or(*x);
-    if out.tiles() != x.tiles() {
-        return Err(cx.tensor_error(
-            Operand::Output,
-            TensorProblem::ShapeMismatch {
-                with: Operand::Input(0),
-            },
-        ));
-    }
-    let tiles = x.tiles().ok_or(Error::Overflow {
-        what: "eltwise tiles",
-    })?;
-    let class = if cx.op == Op::Typecast {
-        UnaryClass::Copy
-    } else {
-        unary_class(cx.params.get_enum(unary_keys::UNARY_OP))
+    let out = match cx.output {
+        Some(o) => *o,
+        None => *x,
     };
-    let per_core = busiest_core_tiles(cx, tiles, sharded_memory(&[&out, x]));
-    let tensors = [x, &out];
+    let tiles = match (x.tiles(), out.tiles()) {
+        (Some(x_tiles), Some(out_tiles)) if x_tiles == out_tiles => x_tiles,
+        (Some(_), _) => {
+            return Err(cx.tensor_error(
+                Operand::Output,
+                TensorProblem::ShapeMismatch {
+                    with: Operand::Input(0),
+                },
+            ));
+        }
+        (None, _) => {
+            return Err(Error::Overflow {
+                what: "eltwise tiles",
+            });
+        }
+    };
+    let class = match cx.op {
+        Op::Typecast => UnaryClass::Copy,
+        _ => unary_class(some_or!(UnaryOp::of(&cx.params), cx.foreign_params())),
+    };
+    let tensors = [&out, x];
+    let per_core = busiest_core_tiles(cx, tiles, &tensors);
+    let (noc_per_tile, through_per_tile) = bytes_per_tile(cx, &tensors);
     // Tile counts weigh cycles: one tile costs `copy + function` cycles.
     let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
-    let of_class = |c| if class == c { tile_cycles } else { 0.0 };
+    // The function's cycles go to the feature of its class.
+    let mut of_class = [0.0; 5];
+    of_class[class as usize] = tile_cycles;
     Ok(EltwiseUnaryRooflineFeatures {
         overhead_ns: 1.0,
         copy_tile_cycles: tile_cycles,
-        simple_tile_cycles: of_class(UnaryClass::Simple),
-        exp_tile_cycles: of_class(UnaryClass::Exp),
-        erf_tile_cycles: of_class(UnaryClass::Erf),
-        transcendental_tile_cycles: of_class(UnaryClass::Transcendental),
-        tile_byte_cycles: tile_cycles * tile_bytes_through(cx, &tensors) as f64,
-        dram_scale: cx.dram_ns(dram_bytes(cx, &tensors)?),
+        simple_tile_cycles: of_class[UnaryClass::Simple as usize],
+        exp_tile_cycles: of_class[UnaryClass::Exp as usize],
+        erf_tile_cycles: of_class[UnaryClass::Erf as usize],
+        transcendental_tile_cycles: of_class[UnaryClass::Transcendental as usize],
+        tile_byte_cycles: tile_cycles * through_per_tile as f64,
+        dram_scale: cx.dram_ns(tri!(dram_bytes(cx, &tensors))),
         noc_scale: cx.noc_ns(
-            per_core.saturating_mul(noc_bytes_per_tile(cx, &tensors)),
-            x.tile_bytes(cx.hw).unwrap_or(0),
+            per_core.saturating_mul(noc_per_tile),
+            match x.tile_bytes(cx.hw) {
+                Some(b) => b,
+                None => 0,
+            },
         ),
     })
 }
 
 /// The broadcast of two shapes, aligned at the innermost dim: padded dims of the result and
 /// whether any dim was broadcast. Dims combine when their logical sizes are equal or one is 1.
-fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<([u32; MAX_RANK], usize, bool)> {
+const fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<(Shape, bool)> {
     let (ad, al) = (a.shape.dims(), a.shape.logical());
     let (bd, bl) = (b.shape.dims(), b.shape.logical());
-    let rank = ad.len().max(bd.len());
+    let rank = if ad.len() > bd.len() {
+        ad.len()
+    } else {
+        bd.len()
+    };
     let mut out = [1u32; MAX_RANK];
     let mut broadcast = false;
-    for i in 0..rank {
-        let pick = |d: &[u32], l: &[u32]| {
-            if i < d.len() {
-                (d[d.len() - 1 - i], l[l.len() - 1 - i])
-            } else {
-                (1, 1)
-            }
+    let mut i = 0;
+    while i < rank {
+        // Dim `i` from the innermost, (padded, logical); 1 beyond a shape's rank.
+        let (pa, la) = if i < ad.len() {
+            (ad[ad.len() - 1 - i], al[al.len() - 1 - i])
+        } else {
+            (1, 1)
         };
-        let ((pa, la), (pb, lb)) = (pick(ad, al), pick(bd, bl));
+        let (pb, lb) = if i < bd.len() {
+            (bd[bd.len() - 1 - i], bl[bl.len() - 1 - i])
+        } else {
+            (1, 1)
+        };
         out[rank - 1 - i] = if la == lb {
-            pa.max(pb)
+            if pa > pb { pa } else { pb }
         } else if la == 1 {
             broadcast = true;
             pb
@@ -187,72 +228,99 @@ fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<([u32; MAX_RANK], usi
         } else {
             return None;
         };
+        i += 1;
     }
-    Some((out, rank, broadcast))
+    Some((Shape::new(out.split_at(rank).0), broadcast))
+}
+
+const fn fidelity(f: Fidelity) -> MathFidelity {
+    match f {
+        Fidelity::Lofi => MathFidelity::LoFi,
+        Fidelity::Hifi2 => MathFidelity::HiFi2,
+        Fidelity::Hifi3 => MathFidelity::HiFi3,
+        Fidelity::Hifi4 => MathFidelity::HiFi4,
+    }
 }
 
 #[cfg_attr(
     feature = "macros",
     crate::perf_model(family = "eltwise_binary_roofline")
 )]
-pub fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
+pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
     let a = &cx.inputs[0];
     // Without a second tensor the other operand is a scalar, filled like a broadcast tile.
-    let b = cx.inputs.get(1);
-    let (dims, rank, broadcast) = match b {
-        Some(b) => broadcast(a, b).ok_or(cx.tensor_error(
-            Operand::Input(1),
-            TensorProblem::ShapeMismatch {
-                with: Operand::Input(0),
-            },
-        ))?,
-        None => {
-            let mut dims = [1u32; MAX_RANK];
-            let d = a.shape.dims();
-            dims[..d.len()].copy_from_slice(d);
-            (dims, d.len(), true)
-        }
+    let b = if cx.inputs.len() > 1 {
+        Some(&cx.inputs[1])
+    } else {
+        None
     };
-    let out_shape = crate::tensor::Shape::new(&dims[..rank]);
-    let out = cx.output.copied().unwrap_or(TensorParams {
-        shape: out_shape,
-        ..*a
-    });
+    let (out_shape, broadcast) = match b {
+        Some(b) => some_or!(
+            broadcast(a, b),
+            cx.tensor_error(
+                Operand::Input(1),
+                TensorProblem::ShapeMismatch {
+                    with: Operand::Input(0),
+                },
+            )
+        ),
+        None => (a.shape, true),
+    };
+    let out = match cx.output {
+        Some(o) => *o,
+        None => TensorParams {
+            shape: out_shape,
+            ..*a
+        },
+    };
     let overflow = Error::Overflow {
         what: "eltwise tiles",
     };
     let tile_area = match a.layout {
-        crate::tensor::Layout::Tile { height, width } => height as u64 * width as u64,
-        crate::tensor::Layout::RowMajor => {
+        Layout::Tile { height, width } => height as u64 * width as u64,
+        Layout::RowMajor => {
             return Err(cx.not_modeled("binary op of row-major inputs"));
         }
     };
-    let out_tiles = out_shape.volume().ok_or(overflow)? / tile_area.max(1);
-    if cx
-        .output
-        .is_some_and(|o| o.shape.volume() != out_shape.volume())
-    {
-        return Err(cx.tensor_error(
-            Operand::Output,
-            TensorProblem::ShapeMismatch {
-                with: Operand::Input(0),
-            },
-        ));
-    }
-    // FPU passes per tile: one for add and sub, the fidelity phases for mul; 0 for SFPU ops.
-    let fpu_passes = match cx.params.get_enum(binary_keys::BINARY_OP) {
-        "add" | "sub" => 1.0,
-        "mul" => {
-            let fidelity = MathFidelity::from_name(cx.params.get_enum(binary_keys::MATH_FIDELITY))
-                .ok_or_else(|| cx.not_modeled("this math fidelity"))?;
-            fidelity as u8 as f64 + 1.0
+    let out_volume = some_or!(out_shape.volume(), overflow);
+    let out_tiles = out_volume / max(tile_area, 1);
+    if let Some(o) = cx.output {
+        if !matches!(o.shape.volume(), Some(v) if v == out_volume) {
+            return Err(cx.tensor_error(
+                Operand::Output,
+                TensorProblem::ShapeMismatch {
+                    with: Operand::Input(0),
+                },
+            ));
         }
+    }
+    let (Some(op), Some(fidelity_param)) = (BinaryOp::of(&cx.params), Fidelity::of(&cx.params))
+    else {
+        return Err(cx.foreign_params());
+    };
+    // FPU passes per tile: one for add and sub, the fidelity phases for mul; 0 for SFPU ops.
+    let fpu_passes = match op {
+        BinaryOp::Add | BinaryOp::Sub => 1.0,
+        BinaryOp::Mul => fidelity(fidelity_param) as u8 as f64 + 1.0,
         _ => 0.0,
     };
-    let all = [&out, a, b.unwrap_or(a)];
-    let tensors = &all[..2 + b.is_some() as usize];
-    let per_core = busiest_core_tiles(cx, out_tiles, sharded_memory(tensors));
-    let per_tile_noc = noc_bytes_per_tile(cx, tensors);
+    let all = [
+        &out,
+        a,
+        match b {
+            Some(b) => b,
+            None => a,
+        },
+    ];
+    let tensors = all.split_at(if b.is_some() { 3 } else { 2 }).0;
+    let per_core = busiest_core_tiles(cx, out_tiles, tensors);
+    let (noc_per_tile, through_per_tile) = bytes_per_tile(cx, tensors);
+    let mut uneven = false;
+    let mut i = 0;
+    while i < tensors.len() {
+        uneven |= uneven_shards(tensors[i]);
+        i += 1;
+    }
     // Tile counts weigh cycles: one tile costs the sum of its kinds' cycles.
     let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
     Ok(EltwiseBinaryRooflineFeatures {
@@ -260,16 +328,15 @@ pub fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Er
         fpu_tile_cycles: tile_cycles * fpu_passes,
         sfpu_tile_cycles: if fpu_passes == 0.0 { tile_cycles } else { 0.0 },
         bcast_tile_cycles: if broadcast { tile_cycles } else { 0.0 },
-        uneven_shard_tile_cycles: if tensors.iter().any(|t| uneven_shards(t)) {
-            tile_cycles
-        } else {
-            0.0
-        },
-        tile_byte_cycles: tile_cycles * tile_bytes_through(cx, tensors) as f64,
-        dram_scale: cx.dram_ns(dram_bytes(cx, tensors)?),
+        uneven_shard_tile_cycles: if uneven { tile_cycles } else { 0.0 },
+        tile_byte_cycles: tile_cycles * through_per_tile as f64,
+        dram_scale: cx.dram_ns(tri!(dram_bytes(cx, tensors))),
         noc_scale: cx.noc_ns(
-            mul(per_core, per_tile_noc, "eltwise bytes")?,
-            a.tile_bytes(cx.hw).unwrap_or(0),
+            tri!(mul(per_core, noc_per_tile, "eltwise bytes")),
+            match a.tile_bytes(cx.hw) {
+                Some(b) => b,
+                None => 0,
+            },
         ),
     })
 }
@@ -277,7 +344,7 @@ pub fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Er
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tensor::{DType, Layout, Shape};
+    use crate::tensor::{DType, Layout, MemoryConfig, Shape};
 
     fn t(padded: &[u32], logical: &[u32]) -> TensorParams {
         TensorParams::new(
@@ -292,15 +359,15 @@ mod tests {
     fn broadcast_uses_logical_sizes() {
         let a = t(&[1, 64, 128], &[1, 50, 128]);
         let b = t(&[32, 128], &[1, 128]);
-        let (dims, rank, bcast) = broadcast(&a, &b).expect("broadcastable");
-        assert_eq!(&dims[..rank], &[1, 64, 128]);
+        let (shape, bcast) = broadcast(&a, &b).expect("broadcastable");
+        assert_eq!(shape.dims(), &[1, 64, 128]);
         assert!(bcast);
     }
 
     #[test]
     fn equal_shapes_do_not_broadcast() {
         let a = t(&[64, 64], &[64, 64]);
-        let (_, _, bcast) = broadcast(&a, &a).expect("same shape");
+        let (_, bcast) = broadcast(&a, &a).expect("same shape");
         assert!(!bcast);
     }
 
@@ -311,10 +378,10 @@ mod tests {
 
     #[test]
     fn unary_classes() {
-        assert_eq!(unary_class("typecast"), UnaryClass::Copy);
-        assert_eq!(unary_class("relu"), UnaryClass::Simple);
-        assert_eq!(unary_class("exp"), UnaryClass::Exp);
-        assert_eq!(unary_class("gelu"), UnaryClass::Erf);
-        assert_eq!(unary_class("log"), UnaryClass::Transcendental);
+        assert_eq!(unary_class(UnaryOp::Typecast), UnaryClass::Copy);
+        assert_eq!(unary_class(UnaryOp::Relu), UnaryClass::Simple);
+        assert_eq!(unary_class(UnaryOp::Exp), UnaryClass::Exp);
+        assert_eq!(unary_class(UnaryOp::Gelu), UnaryClass::Erf);
+        assert_eq!(unary_class(UnaryOp::Log), UnaryClass::Transcendental);
     }
 }

@@ -11,7 +11,7 @@ use crate::tensor::TensorParams;
 /// grid's cores at the sustained NoC rate). It knows no compute cost, so compute-heavy ops come
 /// out too fast; the estimate is marked [`Source::Fallback`] and [`Accuracy::Uncalibrated`].
 /// The output defaults to the size of the first input; empty tensors count for nothing.
-pub(crate) fn fallback(
+pub(crate) const fn fallback(
     hw: &'static Hardware,
     op: Option<Op>,
     inputs: &[TensorParams],
@@ -24,41 +24,48 @@ pub(crate) fn fallback(
             card: hw.card,
         });
     }
-    let Some(first) = inputs.first().or(output) else {
-        return Err(Error::InvalidTensor {
-            op,
-            operand: Operand::Input(0),
-            problem: TensorProblem::Missing,
-        });
+    let out = match (output, inputs.first()) {
+        (Some(out), _) | (None, Some(out)) => out,
+        (None, None) => {
+            return Err(Error::InvalidTensor {
+                op,
+                operand: Operand::Input(0),
+                problem: TensorProblem::Missing,
+            });
+        }
     };
-    let out = output.unwrap_or(first);
-    let tensors = inputs
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (Operand::Input(i), t))
-        .chain(core::iter::once((Operand::Output, out)));
     let (mut dram, mut all) = (0u64, 0u64);
-    for (operand, t) in tensors {
+    // Every input, then the output.
+    let mut i = 0;
+    while i <= inputs.len() {
+        let (operand, t) = if i < inputs.len() {
+            (Operand::Input(i), &inputs[i])
+        } else {
+            (Operand::Output, out)
+        };
+        i += 1;
         // An empty tensor (an unused optional operand in a trace) moves nothing.
-        if t.shape.dims().contains(&0) {
+        if is_empty(t) {
             continue;
         }
-        t.validate(1, hw).map_err(|problem| Error::InvalidTensor {
-            op,
-            operand,
-            problem,
-        })?;
-        let bytes = t.bytes(hw).ok_or(Error::Overflow {
+        if let Err(problem) = t.validate(1, hw) {
+            return Err(Error::InvalidTensor {
+                op,
+                operand,
+                problem,
+            });
+        }
+        let overflow = Error::Overflow {
             what: "tensor bytes",
-        })?;
-        all = all.checked_add(bytes).ok_or(Error::Overflow {
-            what: "tensor bytes",
-        })?;
+        };
+        let bytes = some_or!(t.bytes(hw), overflow);
+        all = some_or!(all.checked_add(bytes), overflow);
         if t.memory.is_dram() {
             dram += bytes;
         }
     }
-    let per_core = all as f64 / grid.cores().max(1) as f64;
+    let cores = grid.cores();
+    let per_core = all as f64 / if cores > 1 { cores } else { 1 } as f64;
     let breakdown = Breakdown {
         overhead_ns: hw.launch_overhead_ns,
         compute_ns: 0.0,
@@ -73,4 +80,17 @@ pub(crate) fn fallback(
         },
         Accuracy::Uncalibrated,
     )
+}
+
+/// A tensor with a dim of size 0.
+const fn is_empty(t: &TensorParams) -> bool {
+    let dims = t.shape.dims();
+    let mut i = 0;
+    while i < dims.len() {
+        if dims[i] == 0 {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }

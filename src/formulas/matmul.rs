@@ -33,8 +33,8 @@
 use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::MatmulRooflineFeatures;
-use crate::generated::op_params::matmul as keys;
-use crate::model::{Ctx, ceil_div, mul};
+use crate::generated::op_params::matmul::{self as keys, MathFidelity as Fidelity, ProgramConfig};
+use crate::model::{Ctx, ceil_div, max, min, mul};
 use crate::tensor::{Layout, MemoryLayout, TensorParams};
 
 /// How output blocks are spread over cores and how often inputs are read.
@@ -49,62 +49,61 @@ enum Reads {
 }
 
 /// Output tiles of the busiest core and the read pattern.
+#[derive(Debug, Clone, Copy)]
 struct Split {
     per_core_m: u64,
     per_core_n: u64,
     reads: Reads,
 }
 
-fn split(config: &str, mt: u64, nt: u64, gx: u64, gy: u64) -> Option<Split> {
+const fn split(config: ProgramConfig, mt: u64, nt: u64, gx: u64, gy: u64) -> Split {
     let cores = gx * gy;
-    let one_d = |reads| {
-        if nt >= mt {
-            Split {
-                per_core_m: mt,
-                per_core_n: ceil_div(nt, cores),
-                reads,
-            }
-        } else {
-            Split {
-                per_core_m: ceil_div(mt, cores),
-                per_core_n: nt,
-                reads,
-            }
+    match config {
+        ProgramConfig::Auto if mt >= gy && nt >= gx => {
+            split(ProgramConfig::Mcast2d, mt, nt, gx, gy)
         }
-    };
-    let two_d = Split {
-        per_core_m: ceil_div(mt, gy),
-        per_core_n: ceil_div(nt, gx),
-        reads: Reads::Once,
-    };
-    let spread = |reads| {
-        let tiles = ceil_div(mt.saturating_mul(nt), cores);
-        let per_core_n = nt.min(tiles);
-        Split {
-            per_core_m: ceil_div(tiles, per_core_n),
-            per_core_n,
-            reads,
-        }
-    };
-    Some(match config {
-        "auto" if mt >= gy && nt >= gx => two_d,
-        "auto" | "mcast_1d" => one_d(Reads::Once),
-        "mcast_2d" => two_d,
-        "dram_sharded" => Split {
+        ProgramConfig::Auto | ProgramConfig::Mcast1d if nt >= mt => Split {
             per_core_m: mt,
             per_core_n: ceil_div(nt, cores),
             reads: Reads::Once,
         },
-        "multi_core_reuse" => spread(Reads::PerBlock),
-        "multi_core" => spread(Reads::PerTile),
-        _ => return None,
-    })
+        ProgramConfig::Auto | ProgramConfig::Mcast1d => Split {
+            per_core_m: ceil_div(mt, cores),
+            per_core_n: nt,
+            reads: Reads::Once,
+        },
+        ProgramConfig::Mcast2d => Split {
+            per_core_m: ceil_div(mt, gy),
+            per_core_n: ceil_div(nt, gx),
+            reads: Reads::Once,
+        },
+        ProgramConfig::DramSharded => Split {
+            per_core_m: mt,
+            per_core_n: ceil_div(nt, cores),
+            reads: Reads::Once,
+        },
+        ProgramConfig::MultiCoreReuse => spread(mt, nt, cores, Reads::PerBlock),
+        ProgramConfig::MultiCore => spread(mt, nt, cores, Reads::PerTile),
+    }
+}
+
+/// `ceil(Mt * Nt / cores)` output tiles per core, as whole output rows where possible.
+const fn spread(mt: u64, nt: u64, cores: u64, reads: Reads) -> Split {
+    let tiles = ceil_div(mt.saturating_mul(nt), cores);
+    let per_core_n = min(nt, tiles);
+    Split {
+        per_core_m: ceil_div(tiles, per_core_n),
+        per_core_n,
+        reads,
+    }
 }
 
 /// Dims of `t` as (batch, rows, cols) in tiles, after an optional transpose of the last two.
-fn tiles_of(t: &TensorParams, transpose: bool) -> Option<(u64, u64, u64)> {
-    let (rows, cols) = t.tile_grid()?;
-    let batch = t.tiles()? / (rows * cols).max(1);
+const fn tiles_of(t: &TensorParams, transpose: bool) -> Option<(u64, u64, u64)> {
+    let (Some((rows, cols)), Some(tiles)) = (t.tile_grid(), t.tiles()) else {
+        return None;
+    };
+    let batch = tiles / max(rows * cols, 1);
     Some(if transpose {
         (batch, cols, rows)
     } else {
@@ -112,12 +111,32 @@ fn tiles_of(t: &TensorParams, transpose: bool) -> Option<(u64, u64, u64)> {
     })
 }
 
+const fn fidelity(f: Fidelity) -> MathFidelity {
+    match f {
+        Fidelity::Lofi => MathFidelity::LoFi,
+        Fidelity::Hifi2 => MathFidelity::HiFi2,
+        Fidelity::Hifi3 => MathFidelity::HiFi3,
+        Fidelity::Hifi4 => MathFidelity::HiFi4,
+    }
+}
+
 #[cfg_attr(feature = "macros", crate::perf_model(family = "matmul_roofline"))]
-pub fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
+pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let hw = cx.hw;
     let (a, b) = (&cx.inputs[0], &cx.inputs[1]);
-    let transpose_a = cx.params.get_bool(keys::TRANSPOSE_A);
-    let transpose_b = cx.params.get_bool(keys::TRANSPOSE_B);
+    let bias = if cx.inputs.len() > 2 {
+        Some(&cx.inputs[2])
+    } else {
+        None
+    };
+    let (Some(transpose_a), Some(transpose_b), Some(config), Some(fidelity_param)) = (
+        cx.params.get_bool(keys::TRANSPOSE_A),
+        cx.params.get_bool(keys::TRANSPOSE_B),
+        ProgramConfig::of(&cx.params),
+        Fidelity::of(&cx.params),
+    ) else {
+        return Err(cx.foreign_params());
+    };
     let (
         Layout::Tile {
             height: a_rows,
@@ -137,20 +156,19 @@ pub fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let overflow = Error::Overflow {
         what: "matmul tiles",
     };
-    let (batch_a, mt, kt) = tiles_of(a, transpose_a).ok_or(overflow)?;
-    let (batch_b, kt_b, nt) = tiles_of(b, transpose_b).ok_or(overflow)?;
-    let mismatch = cx.tensor_error(
-        Operand::Input(1),
-        TensorProblem::ShapeMismatch {
-            with: Operand::Input(0),
-        },
-    );
+    let (batch_a, mt, kt) = some_or!(tiles_of(a, transpose_a), overflow);
+    let (batch_b, kt_b, nt) = some_or!(tiles_of(b, transpose_b), overflow);
     // Batches must agree, or one side has a single matrix that every batch of the other uses.
     if kt != kt_b || (batch_a != batch_b && batch_a != 1 && batch_b != 1) {
-        return Err(mismatch);
+        return Err(cx.tensor_error(
+            Operand::Input(1),
+            TensorProblem::ShapeMismatch {
+                with: Operand::Input(0),
+            },
+        ));
     }
-    let batch = batch_a.max(batch_b);
-    if let Some(bias) = cx.inputs.get(2) {
+    let batch = max(batch_a, batch_b);
+    if let Some(bias) = bias {
         if bias.shape.dim_from_end(0) != b.shape.dim_from_end(if transpose_b { 1 } else { 0 }) {
             return Err(cx.tensor_error(
                 Operand::Input(2),
@@ -160,9 +178,8 @@ pub fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
             ));
         }
     }
-    let config = cx.params.get_enum(keys::PROGRAM_CONFIG);
-    if config == "dram_sharded"
-        && !(b.memory.is_dram() && b.memory.layout == MemoryLayout::WidthSharded)
+    if matches!(config, ProgramConfig::DramSharded)
+        && !(b.memory.is_dram() && matches!(b.memory.layout, MemoryLayout::WidthSharded))
     {
         return Err(cx.tensor_error(
             Operand::Input(1),
@@ -171,70 +188,84 @@ pub fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
             },
         ));
     }
-    let fidelity = MathFidelity::from_name(cx.params.get_enum(keys::MATH_FIDELITY))
-        .ok_or_else(|| cx.not_modeled("this math fidelity"))?;
 
-    let mt_all = mul(batch, mt, "matmul tiles")?;
+    let mt_all = tri!(mul(batch, mt, "matmul tiles"));
     let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
-    let s =
-        split(config, mt_all, nt, gx, gy).ok_or_else(|| cx.not_modeled("this program config"))?;
+    let s = split(config, mt_all, nt, gx, gy);
 
     // Compute on the busiest core.
-    let products = mul(
-        mul(s.per_core_m, s.per_core_n, "matmul tiles")?,
+    let products = tri!(mul(
+        tri!(mul(s.per_core_m, s.per_core_n, "matmul tiles")),
         kt,
         "matmul tiles",
-    )?;
-    let rpp = hw.rows_per_pass.max(1) as u64;
-    let pass_fraction = (ceil_div(a_rows as u64, rpp) * rpp).min(32) as f64 / 32.0;
-    let cycles = products as f64 * hw.tile_cycles(fidelity) as f64 * pass_fraction;
+    ));
+    let rpp = max(hw.rows_per_pass as u64, 1);
+    let pass_fraction = min(ceil_div(a_rows as u64, rpp) * rpp, 32) as f64 / 32.0;
+    let cycles = products as f64 * hw.tile_cycles(fidelity(fidelity_param)) as f64 * pass_fraction;
     let compute_ns = cx.cycles_to_ns(cycles);
 
     // Bytes.
-    let a_tile = a.tile_bytes(hw).ok_or(overflow)?;
-    let b_tile = b.tile_bytes(hw).ok_or(overflow)?;
-    let out_dtype = cx.output.map_or(a.dtype, |o| o.dtype);
+    let a_tile = some_or!(a.tile_bytes(hw), overflow);
+    let b_tile = some_or!(b.tile_bytes(hw), overflow);
+    let (out_dtype, out_memory) = match cx.output {
+        Some(o) => (o.dtype, o.memory),
+        None => (a.dtype, a.memory),
+    };
     // Output tiles have the rows of `a`'s tiles.
     let out_tile = hw.tile_bytes(out_dtype) as u64 * a_rows as u64 / 32;
-    let out_memory = cx.output.map_or(a.memory, |o| o.memory);
-    let a_bytes = mul(batch_a * mt * kt, a_tile, "matmul bytes")?;
-    let b_bytes = mul(
-        mul(batch_b, kt * nt, "matmul bytes")?,
+    let a_bytes = tri!(mul(batch_a * mt * kt, a_tile, "matmul bytes"));
+    let b_bytes = tri!(mul(
+        tri!(mul(batch_b, kt * nt, "matmul bytes")),
         b_tile,
         "matmul bytes",
-    )?;
-    let out_bytes = mul(mul(mt_all, nt, "matmul bytes")?, out_tile, "matmul bytes")?;
+    ));
+    let out_bytes = tri!(mul(
+        tri!(mul(mt_all, nt, "matmul bytes")),
+        out_tile,
+        "matmul bytes"
+    ));
     // A single `a` serving every batch of `b` is read once per batch; one matrix of `b` is
     // what a row block of the output reads.
-    let a_per_batch = mul(a_bytes, batch / batch_a, "matmul bytes")?;
+    let a_per_batch = tri!(mul(a_bytes, batch / batch_a, "matmul bytes"));
     let b_matrix = b_bytes / batch_b;
     let (a_reads, b_reads) = match s.reads {
         Reads::Once => (a_per_batch, b_bytes),
         Reads::PerBlock => (
-            mul(a_per_batch, ceil_div(nt, s.per_core_n), "matmul bytes")?,
-            mul(b_matrix, ceil_div(mt_all, s.per_core_m), "matmul bytes")?,
+            tri!(mul(a_per_batch, ceil_div(nt, s.per_core_n), "matmul bytes")),
+            tri!(mul(
+                b_matrix,
+                ceil_div(mt_all, s.per_core_m),
+                "matmul bytes"
+            )),
         ),
         Reads::PerTile => (
-            mul(a_per_batch, nt, "matmul bytes")?,
-            mul(b_matrix, mt_all, "matmul bytes")?,
+            tri!(mul(a_per_batch, nt, "matmul bytes")),
+            tri!(mul(b_matrix, mt_all, "matmul bytes")),
         ),
     };
-    let bias_bytes = match cx.inputs.get(2) {
-        Some(bias) if bias.memory.is_dram() => bias.bytes(hw).ok_or(overflow)?,
+    let bias_bytes = match bias {
+        Some(bias) if bias.memory.is_dram() => some_or!(bias.bytes(hw), overflow),
         _ => 0,
     };
     let dram_bytes = [
         (a.memory.is_dram(), a_reads),
         (b.memory.is_dram(), b_reads),
         (out_memory.is_dram(), out_bytes),
-    ]
-    .iter()
-    .filter(|(in_dram, _)| *in_dram)
-    .try_fold(bias_bytes, |acc, (_, bytes)| acc.checked_add(*bytes))
-    .ok_or(Error::Overflow {
-        what: "matmul bytes",
-    })?;
-    let dram_ns = cx.dram_ns(dram_bytes);
+    ];
+    let mut dram_total = bias_bytes;
+    let mut i = 0;
+    while i < dram_bytes.len() {
+        if dram_bytes[i].0 {
+            dram_total = some_or!(
+                dram_total.checked_add(dram_bytes[i].1),
+                Error::Overflow {
+                    what: "matmul bytes",
+                }
+            );
+        }
+        i += 1;
+    }
+    let dram_ns = cx.dram_ns(dram_total);
 
     // NoC traffic of the busiest core. Each block is a part of a total checked above, so its
     // plain product cannot overflow; the per-tile re-reads and the sums saturate.
@@ -247,13 +278,13 @@ pub fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let out_block = if out_memory.is_l1_sharded() {
         0
     } else {
-        products / kt.max(1) * out_tile
+        products / max(kt, 1) * out_tile
     };
     let inbound = match s.reads {
         Reads::PerTile => products.saturating_mul(a_tile + b_tile),
         _ => a_block.saturating_add(b_block),
     };
-    let noc_ns = cx.noc_ns(inbound.saturating_add(out_block), a_tile.min(b_tile));
+    let noc_ns = cx.noc_ns(inbound.saturating_add(out_block), min(a_tile, b_tile));
 
     // Tiles the busiest core unpacks and packs, beside its tile products.
     let input_tiles = match s.reads {
@@ -278,26 +309,21 @@ mod tests {
 
     #[test]
     fn two_d_split_covers_the_output() {
-        let s = split("mcast_2d", 10, 20, 8, 8).expect("known config");
+        let s = split(ProgramConfig::Mcast2d, 10, 20, 8, 8);
         assert_eq!((s.per_core_m, s.per_core_n), (2, 3));
         assert!(s.per_core_m * 8 >= 10 && s.per_core_n * 8 >= 20);
     }
 
     #[test]
     fn auto_picks_one_d_for_a_single_tile_row() {
-        let s = split("auto", 1, 40, 8, 8).expect("known config");
+        let s = split(ProgramConfig::Auto, 1, 40, 8, 8);
         assert_eq!((s.per_core_m, s.per_core_n, s.reads), (1, 1, Reads::Once));
     }
 
     #[test]
     fn reuse_split_prefers_whole_rows() {
-        let s = split("multi_core_reuse", 4, 8, 2, 2).expect("known config");
+        let s = split(ProgramConfig::MultiCoreReuse, 4, 8, 2, 2);
         assert_eq!((s.per_core_m, s.per_core_n), (1, 8));
         assert_eq!(s.reads, Reads::PerBlock);
-    }
-
-    #[test]
-    fn unknown_config_is_none() {
-        assert!(split("mcast_3d", 1, 1, 1, 1).is_none());
     }
 }
