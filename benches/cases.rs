@@ -139,7 +139,7 @@ impl Case {
 
 /// The seed design done the usual dynamic way: a registry op -> version -> boxed model,
 /// model parameters parsed from the TOML specs at start-up, op params a string map parsed on
-/// every query.
+/// every query, errors as strings.
 pub trait DynModel {
     fn duration(
         &self,
@@ -149,10 +149,22 @@ pub trait DynModel {
     ) -> Result<f64, String>;
 }
 
+/// One model version as the specs give it. The parameter values stay a name -> value map
+/// read by name on every evaluation; the op-param schema is a key -> kind map. Only the
+/// features come from the library (`Family::features`, through the same `Ctx::new` checks),
+/// so the baseline does not carry a second copy of the formulas.
 struct SpecModel {
     op: Op,
+    family: Family,
     hw: &'static Hardware,
-    params: ModelParams,
+    /// The device's launch overhead, ns, from its TOML spec.
+    launch_overhead_ns: f64,
+    /// The family's parameters with their terms, in spec order (the order of the features).
+    terms: Vec<(String, ttnn_op_perf_spec::Term)>,
+    /// The version's parameter values by name.
+    values: HashMap<String, f64>,
+    /// The op's param schema: key -> kind.
+    param_kinds: HashMap<String, ttnn_op_perf_spec::OpParamKind>,
 }
 
 impl DynModel for SpecModel {
@@ -162,20 +174,23 @@ impl DynModel for SpecModel {
         inputs: &[TensorParams],
         output: Option<&TensorParams>,
     ) -> Result<f64, String> {
-        // Parse every string param per query, as a string-typed interface must.
-        let parsed: Vec<OpParam<'_>> = params
-            .iter()
-            .map(|(k, v)| {
-                let value = if let Ok(b) = v.parse::<bool>() {
-                    ParamValue::Bool(b)
-                } else if let Ok(i) = v.parse::<i64>() {
-                    ParamValue::Int(i)
-                } else {
-                    ParamValue::Enum(v)
-                };
-                OpParam::new(k, value)
-            })
-            .collect();
+        use ttnn_op_perf_spec::OpParamKind;
+        // Parse every string param per query against the op's schema.
+        let mut parsed = Vec::with_capacity(params.len());
+        for (k, v) in params {
+            let kind = self
+                .param_kinds
+                .get(k)
+                .ok_or_else(|| format!("{}: unknown param `{k}`", self.op))?;
+            let bad = |e: &dyn std::fmt::Display| format!("{}: param `{k}`: `{v}`: {e}", self.op);
+            let value = match kind {
+                OpParamKind::Int { .. } => ParamValue::Int(v.parse().map_err(|e| bad(&e))?),
+                OpParamKind::Float { .. } => ParamValue::Float(v.parse().map_err(|e| bad(&e))?),
+                OpParamKind::Bool => ParamValue::Bool(v.parse().map_err(|e| bad(&e))?),
+                OpParamKind::Enum { .. } => ParamValue::Enum(v),
+            };
+            parsed.push(OpParam::new(k, value));
+        }
         let cx = Ctx::new(
             self.op,
             self.hw,
@@ -185,10 +200,29 @@ impl DynModel for SpecModel {
             self.hw.compute_grid,
         )
         .map_err(|e| e.to_string())?;
-        self.params
-            .cost(&cx)
-            .map(|b| b.duration_ns())
-            .map_err(|e| e.to_string())
+        let features = self.family.features(&cx).map_err(|e| e.to_string())?;
+        // launch + overhead + max(compute, DRAM, NoC), each term the sum of its parameters
+        // times their features, the parameters read by name.
+        let (mut overhead, mut compute, mut dram, mut noc) =
+            (self.launch_overhead_ns, 0.0, 0.0, 0.0);
+        for ((name, term), feature) in self.terms.iter().zip(features.as_slice()) {
+            let value = self
+                .values
+                .get(name)
+                .ok_or_else(|| format!("{}: no value for parameter `{name}`", self.op))?;
+            let slot = match term {
+                ttnn_op_perf_spec::Term::Overhead => &mut overhead,
+                ttnn_op_perf_spec::Term::Compute => &mut compute,
+                ttnn_op_perf_spec::Term::Dram => &mut dram,
+                ttnn_op_perf_spec::Term::Noc => &mut noc,
+            };
+            *slot += value * feature;
+        }
+        let duration = overhead + f64::max(compute, f64::max(dram, noc));
+        if !duration.is_finite() || duration < 0.0 {
+            return Err(format!("{}: duration out of range: {duration}", self.op));
+        }
+        Ok(duration)
     }
 }
 
@@ -198,35 +232,128 @@ pub type Registry = HashMap<String, HashMap<u16, Box<dyn DynModel>>>;
 pub fn dynamic_registry() -> Registry {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("model_specs");
     let specs = ttnn_op_perf_spec::load_dir(&root).expect("valid specs");
+    let device = specs
+        .devices
+        .iter()
+        .find(|d| d.name == DEVICE.name())
+        .expect("the device's spec");
     let hw = Hardware::of(DEVICE.default_card());
     let mut registry: Registry = HashMap::new();
     for m in specs.models.iter().filter(|m| m.device == DEVICE.name()) {
-        let op = Op::from_name(&m.op).expect("known op");
+        let op = Op::from_name(&m.op).expect("an op of this build");
+        let op_spec = specs
+            .ops
+            .iter()
+            .find(|o| o.name == m.op)
+            .expect("the op's spec");
+        let param_kinds: HashMap<String, ttnn_op_perf_spec::OpParamKind> = op_spec
+            .params
+            .iter()
+            .map(|p| (p.key.clone(), p.kind.clone()))
+            .collect();
         for v in &m.versions {
-            let params = Family::from_name(&v.family)
-                .and_then(|f| f.model_params(&v.params))
-                .expect("a family of this build");
+            let spec_family = specs.family(&v.family).expect("the family's spec");
+            let family = Family::from_name(&v.family).expect("a family of this build");
+            // `Family::features` returns the features in the family's parameter order.
+            let names: Vec<&str> = family.params().iter().map(|p| p.name).collect();
+            let spec_names: Vec<&str> =
+                spec_family.params.iter().map(|p| p.name.as_str()).collect();
+            assert_eq!(names, spec_names, "{}: parameter order", v.family);
+            let terms = spec_family
+                .params
+                .iter()
+                .map(|p| (p.name.clone(), p.term))
+                .collect();
+            let values = spec_family
+                .params
+                .iter()
+                .map(|p| p.name.clone())
+                .zip(v.params.iter().copied())
+                .collect();
+            let model = SpecModel {
+                op,
+                family,
+                hw,
+                launch_overhead_ns: device.launch_overhead_ns,
+                terms,
+                values,
+                param_kinds: param_kinds.clone(),
+            };
             registry
                 .entry(m.op.clone())
                 .or_default()
-                .insert(v.number as u16, Box::new(SpecModel { op, hw, params }));
+                .insert(v.number as u16, Box::new(model));
         }
     }
     registry
 }
 
-/// One dynamic query: op name and version lookups, then the boxed model.
+/// One dynamic query of version `version` (the latest when `None`): op name and version
+/// lookups, then the boxed model.
+pub fn dynamic_query_version(
+    registry: &Registry,
+    op: &str,
+    version: Option<u16>,
+    params: &HashMap<String, String>,
+    case: &Case,
+) -> Result<f64, String> {
+    let versions = registry
+        .get(op)
+        .ok_or_else(|| format!("no model for op `{op}`"))?;
+    let version = match version {
+        Some(v) => v,
+        None => *versions
+            .keys()
+            .max()
+            .ok_or_else(|| format!("{op}: no version"))?,
+    };
+    versions
+        .get(&version)
+        .ok_or_else(|| format!("{op}: no version {version}"))?
+        .duration(params, &case.inputs, case.output.as_ref())
+}
+
+/// One dynamic query of the latest version.
 pub fn dynamic_query(
     registry: &Registry,
     op: &str,
     params: &HashMap<String, String>,
     case: &Case,
-) -> f64 {
-    let versions = &registry[op];
-    let latest = versions.keys().max().expect("a version");
-    versions[latest]
-        .duration(params, &case.inputs, case.output.as_ref())
-        .unwrap_or(0.0)
+) -> Result<f64, String> {
+    dynamic_query_version(registry, op, None, params, case)
+}
+
+/// Panics unless the dynamic registry gives the typed query's duration, within 1e-9
+/// relative, for every case and every version of its op: the baseline computes the same
+/// thing.
+pub fn assert_dynamic_matches_typed(models: &PerfModels, registry: &Registry, cases: &[Case]) {
+    for case in cases {
+        let params = case.string_params();
+        let mut versions: Vec<Option<u16>> = vec![None];
+        versions.extend(
+            model_versions(DEVICE, case.op)
+                .iter()
+                .map(|m| Some(m.version)),
+        );
+        for version in versions {
+            let label = version.map_or("latest".to_string(), |v| format!("v{v}"));
+            let q = match version {
+                Some(v) => case.typed().version(v),
+                None => case.typed(),
+            };
+            let typed = models
+                .query(&q)
+                .unwrap_or_else(|e| panic!("{} {label}: typed query: {e}", case.family))
+                .duration_ns;
+            let dynamic = dynamic_query_version(registry, case.op.name(), version, &params, case)
+                .unwrap_or_else(|e| panic!("{} {label}: dynamic query: {e}", case.family));
+            assert!(
+                (dynamic - typed).abs() <= 1e-9 * typed.abs(),
+                "{} {label}: dynamic {dynamic} ns != typed {typed} ns",
+                case.family
+            );
+        }
+    }
 }
 
 /// `n` queries cycling through the typed and by-name forms of every case.

@@ -8,12 +8,13 @@ use std::hint::black_box;
 use ttnn_op_perf_models::*;
 
 mod cases;
-use cases::{DEVICE, cases, dynamic_query, dynamic_registry, mixed};
+use cases::{DEVICE, assert_dynamic_matches_typed, cases, dynamic_query, dynamic_registry, mixed};
 
 fn queries(c: &mut Criterion) {
     let models = PerfModels::new(DEVICE);
     let cases = cases();
     let registry = dynamic_registry();
+    assert_dynamic_matches_typed(&models, &registry, &cases);
     for case in &cases {
         let mut g = c.benchmark_group(case.family);
         let direct = case.direct();

@@ -10,7 +10,7 @@
 #[path = "../benches/cases.rs"]
 mod cases;
 
-use cases::{DEVICE, cases, dynamic_query, dynamic_registry, mixed};
+use cases::{DEVICE, assert_dynamic_matches_typed, cases, dynamic_query, dynamic_registry, mixed};
 use std::hint::black_box;
 use std::time::Instant;
 use ttnn_op_perf_models::*;
@@ -47,6 +47,8 @@ fn main() {
     let models = PerfModels::new(DEVICE);
     let cases = cases();
     let registry = dynamic_registry();
+    // The baseline computes the same durations as the typed query, or the run stops.
+    assert_dynamic_matches_typed(&models, &registry, &cases);
     let n = 200_000;
     let (mut direct, mut typed, mut string, mut dynamic) = (vec![], vec![], vec![], vec![]);
     let mut families = vec![];
@@ -69,7 +71,7 @@ fn main() {
         });
         let params = case.string_params();
         let y = ns_per_call(n / 10, || {
-            black_box(dynamic_query(
+            let _ = black_box(dynamic_query(
                 &registry,
                 black_box(case.op.name()),
                 black_box(&params),
