@@ -66,7 +66,12 @@ fn check(case: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(actual, expected, "{case}: build errors differ from {}", path.display());
+    assert_eq!(
+        actual,
+        expected,
+        "{case}: build errors differ from {}",
+        path.display()
+    );
 }
 
 #[test]
