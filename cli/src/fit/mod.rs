@@ -40,6 +40,10 @@ pub struct Args {
     /// Hold out every row of this file (also listed in --data) instead of a fraction.
     #[arg(long)]
     holdout_file: Option<PathBuf>,
+    /// What the fit minimises over the rows' relative errors: their squares, or their
+    /// absolute values (aims at the median error; see the solver's docs).
+    #[arg(long, value_enum, default_value_t = LossArg::Squared)]
+    loss: LossArg,
     /// Spec file to write the version into (`model_specs/<device>/<op>.toml`); its other
     /// versions are kept.
     #[arg(long)]
@@ -51,6 +55,28 @@ pub struct Args {
     /// Print a JSON report instead of text.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LossArg {
+    Squared,
+    Absolute,
+}
+
+impl LossArg {
+    fn loss(self) -> solver::Loss {
+        match self {
+            LossArg::Squared => solver::Loss::Squared,
+            LossArg::Absolute => solver::Loss::Absolute,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            LossArg::Squared => "squared",
+            LossArg::Absolute => "absolute",
+        }
+    }
 }
 
 /// Per data file: rows fitted, outliers, and the APEs of fitted and of held-out rows.
@@ -159,7 +185,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let train: Vec<&Row> = rows.iter().filter(|r| !r.held_out).collect();
     let train_rows: Vec<FitRow> = train.iter().map(|r| r.fit.clone()).collect();
-    let report = solver::fit(&params, &train_rows).map_err(Failure::query)?;
+    let report = solver::fit(&params, &train_rows, args.loss.loss()).map_err(Failure::query)?;
     let predict = |r: &Row| solver::predict(&params, &report.params, &r.fit);
 
     // Held-out error on the rows the outlier rule finds consistent with the fit (the spec's
@@ -222,12 +248,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .map(|(f, s)| (f.to_string(), s.fitted))
             .collect(),
         source: format!(
-            "ttperf fit --device {device} --op {op} --family {family} --data {} {}",
+            "ttperf fit --device {device} --op {op} --family {family} --data {} {} --loss {}",
             by_file.keys().copied().collect::<Vec<_>>().join(" "),
             match &holdout_name {
                 Some(h) => format!("--holdout-file {h}"),
                 None => format!("--holdout {}", args.holdout),
-            }
+            },
+            args.loss.name()
         ),
     };
     let number = spec_out::write(&args.out, &version)?;

@@ -2,8 +2,10 @@
 //!
 //! A family computes one feature per parameter for each measured row; the prediction is
 //! [`Breakdown::combine`]`(offset, terms, params, features).`[`duration_ns`](Breakdown::duration_ns),
-//! i.e. `offset + Σ overhead + max(Σ compute, Σ dram, Σ noc)`. [`fit`] minimises the squared
-//! *relative* error `Σ ((pred - y) / y)²` over the rows it keeps:
+//! i.e. `offset + Σ overhead + max(Σ compute, Σ dram, Σ noc)`. [`fit`] minimises the
+//! *relative* error `r = (pred - y) / y` over the rows it keeps, by its [`Loss`]: squared,
+//! `Σ r²`, or absolute, `Σ |r|`, which aims at the median error and lets a skewed spread of
+//! repeated measurements pull less:
 //!
 //! - **The max over the roofs** by alternating assignment: each row is assigned the roof that
 //!   binds under the current parameters, which makes the model linear; that linear problem is
@@ -16,6 +18,9 @@
 //!   `1/y`, for the change from the current parameters, with columns scaled to unit norm. A
 //!   parameter no kept row informs (its column is all zero) is not solved for and keeps its
 //!   value; collinear parameters get the minimum-norm change.
+//! - **The absolute loss** by iteratively reweighted least squares: each linear step weighs
+//!   row `i` by `1 / max(|r_i|, IRLS_FLOOR)` at the current parameters, so the weighted
+//!   squares approximate `Σ |r|`; assignment and weights are updated together.
 //! - **Bounds** by an active set: solve, clamp every parameter outside `[min, max]` to its bound
 //!   and hold it there, re-solve the rest, until all are within bounds.
 //! - **Outliers**: rows whose log ratio `ln(pred / y)` lies more than [`OUTLIER_MADS`] scaled
@@ -43,6 +48,19 @@ pub const OUTLIER_MADS: f64 = 3.5;
 /// ...and also exceeds this distance (ln 1.5: 50% off), so that an excellent fit, whose MAD is
 /// tiny, does not flag rows for deviations that do not matter.
 pub const OUTLIER_MIN_LOG_RATIO: f64 = 0.405_465_108_108_164_4;
+
+/// Relative errors below this count as this in the absolute loss's weights, so a row that
+/// is already fitted exactly does not get an unbounded weight.
+pub const IRLS_FLOOR: f64 = 1e-3;
+
+/// What the fit minimises over the relative errors `r = (pred - y) / y` of the kept rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loss {
+    /// `Σ r²`: least squares weighted for relative error.
+    Squared,
+    /// `Σ |r|`: least absolute relative error, by IRLS; aims at the median error.
+    Absolute,
+}
 
 /// Singular values below this fraction of the largest are treated as zero (rank deficiency).
 const RANK_TOLERANCE: f64 = 1e-10;
@@ -161,9 +179,9 @@ impl std::fmt::Display for FitError {
 impl std::error::Error for FitError {}
 
 /// Fits `params` to `rows`; see the module doc for the method.
-pub fn fit(params: &[FitParam], rows: &[FitRow]) -> Result<FitReport, FitError> {
+pub fn fit(params: &[FitParam], rows: &[FitRow], loss: Loss) -> Result<FitReport, FitError> {
     validate(params, rows)?;
-    let problem = Problem::new(params, rows);
+    let problem = Problem::new(params, rows, loss);
     let all: Vec<usize> = (0..rows.len()).collect();
     let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
     // Rows far off at the start are left out of the first fit: a few gross rows (a
@@ -228,7 +246,8 @@ pub fn fit(params: &[FitParam], rows: &[FitRow]) -> Result<FitReport, FitError> 
 /// held-out rows are told consistent or not by the same rule the fit uses.
 pub fn outliers(params: &[FitParam], values: &[f64], rows: &[FitRow]) -> Vec<usize> {
     let all: Vec<usize> = (0..rows.len()).collect();
-    Problem::new(params, rows).outliers(&all, values)
+    // The loss does not enter the outlier rule.
+    Problem::new(params, rows, Loss::Squared).outliers(&all, values)
 }
 
 /// The prediction for `row` under parameter values `values`, ns.
@@ -313,6 +332,7 @@ struct Problem<'a> {
     params: &'a [FitParam],
     rows: &'a [FitRow],
     terms: Vec<Term>,
+    loss: Loss,
 }
 
 /// One fit on a set of rows.
@@ -323,12 +343,13 @@ struct Outcome {
 }
 
 impl<'a> Problem<'a> {
-    fn new(params: &'a [FitParam], rows: &'a [FitRow]) -> Self {
+    fn new(params: &'a [FitParam], rows: &'a [FitRow], loss: Loss) -> Self {
         let terms = params.iter().map(|p| p.term).collect();
         Problem {
             params,
             rows,
             terms,
+            loss,
         }
     }
 
@@ -347,14 +368,34 @@ impl<'a> Problem<'a> {
         self.breakdown(row, values).duration_ns()
     }
 
-    /// `Σ ((pred - y) / y)²` over `rows`.
+    /// The relative error `(pred - y) / y` of row `i`.
+    fn relative_error(&self, i: usize, values: &[f64]) -> f64 {
+        let y = self.rows[i].measured_ns;
+        (self.predict(i, values) - y) / y
+    }
+
+    /// The loss over `rows`: `Σ r²` or `Σ |r|`.
     fn objective(&self, rows: &[usize], values: &[f64]) -> f64 {
         rows.iter()
             .map(|&i| {
-                let y = self.rows[i].measured_ns;
-                ((self.predict(i, values) - y) / y).powi(2)
+                let r = self.relative_error(i, values);
+                match self.loss {
+                    Loss::Squared => r * r,
+                    Loss::Absolute => r.abs(),
+                }
             })
             .sum()
+    }
+
+    /// The weight of each of `rows` in the next linear step: 1, or for the absolute loss
+    /// `1 / max(|r|, IRLS_FLOOR)` at `values`.
+    fn weights(&self, rows: &[usize], values: &[f64]) -> Vec<f64> {
+        rows.iter()
+            .map(|&i| match self.loss {
+                Loss::Squared => 1.0,
+                Loss::Absolute => 1.0 / self.relative_error(i, values).abs().max(IRLS_FLOOR),
+            })
+            .collect()
     }
 
     /// The roof that binds on `row`: the largest, ties to the first in [`ROOFS`]. A roof none
@@ -436,22 +477,26 @@ impl<'a> Problem<'a> {
         let mut best_objective = self.objective(rows, start);
         let mut current = start.to_vec();
         let mut assignment = assign(&current);
+        let mut weights = self.weights(rows, &current);
         let mut iterations = 0;
         let mut converged = false;
         while iterations < MAX_ASSIGNMENT_ROUNDS {
             iterations += 1;
-            current = self.solve_assigned(rows, &assignment, &current)?;
+            current = self.solve_assigned(rows, &assignment, &weights, &current)?;
             let objective = self.objective(rows, &current);
+            // The absolute loss iterates its weights too: done when they no longer improve it.
+            let improved = objective < best_objective * (1.0 - 1e-9);
             if objective < best_objective {
                 best_objective = objective;
                 best.clone_from(&current);
             }
             let next = assign(&current);
-            if next == assignment {
+            if next == assignment && (self.loss == Loss::Squared || !improved) {
                 converged = true;
                 break;
             }
             assignment = next;
+            weights = self.weights(rows, &current);
         }
         Ok(Outcome {
             params: best,
@@ -461,23 +506,30 @@ impl<'a> Problem<'a> {
     }
 
     /// The bounded weighted least-squares solution of the linear model in which row `rows[k]`
-    /// has its overhead features plus those of roof `assignment[k]`, starting from `current`
-    /// (which is within bounds).
+    /// has its overhead features plus those of roof `assignment[k]` and weight `weights[k]`,
+    /// starting from `current` (which is within bounds).
     fn solve_assigned(
         &self,
         rows: &[usize],
         assignment: &[Option<Term>],
+        weights: &[f64],
         current: &[f64],
     ) -> Result<Vec<f64>, FitError> {
         let n = self.params.len();
-        // Design matrix, scaled by 1/y: entry (k, j) is f_kj / y_k where parameter j is in the
+        // Row scales: 1/y makes the errors relative; the square root of the weight weighs
+        // the squared error by it.
+        let scale: Vec<f64> = rows
+            .iter()
+            .zip(weights)
+            .map(|(&i, w)| w.sqrt() / self.rows[i].measured_ns)
+            .collect();
+        // Design matrix, scaled: entry (k, j) is f_kj * scale_k where parameter j is in the
         // row's model, else 0.
         let design = DMatrix::from_fn(rows.len(), n, |k, j| {
             let term = self.terms[j];
             let used = term == Term::Overhead || assignment[k] == Some(term);
-            let row = &self.rows[rows[k]];
             if used {
-                row.features[j] / row.measured_ns
+                self.rows[rows[k]].features[j] * scale[k]
             } else {
                 0.0
             }
@@ -491,11 +543,11 @@ impl<'a> Problem<'a> {
             })
             .collect();
         while !free.is_empty() {
-            // Residual of the assigned linear model at `values`, scaled by 1/y.
+            // Residual of the assigned linear model at `values`, scaled.
             let residual = DVector::from_fn(rows.len(), |k, _| {
                 let row = &self.rows[rows[k]];
                 let modeled: f64 = (0..n).map(|j| design[(k, j)] * values[j]).sum();
-                (row.measured_ns - row.offset_ns) / row.measured_ns - modeled
+                (row.measured_ns - row.offset_ns) * scale[k] - modeled
             });
             let step = solve_columns(&design, &free, &residual)?;
             let trial: Vec<f64> = values
@@ -695,13 +747,42 @@ mod tests {
     fn recovers_known_parameters() {
         let params = family();
         let rows = rows(300, &TRUTH);
-        let report = fit(&params, &rows).unwrap();
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert_recovered(&report.params, &TRUTH, 0.01);
         assert!(report.converged);
         assert!(report.outliers.is_empty());
         assert!(report.unidentified.is_empty());
         assert!(report.at_bound.is_empty());
         assert!(report.objective < 1e-12, "{}", report.objective);
+    }
+
+    #[test]
+    fn absolute_loss_recovers_known_parameters() {
+        let params = family();
+        let rows = rows(300, &TRUTH);
+        let report = fit(&params, &rows, Loss::Absolute).unwrap();
+        assert_recovered(&report.params, &TRUTH, 0.01);
+        assert!(report.outliers.is_empty());
+    }
+
+    #[test]
+    fn absolute_loss_aims_at_the_median_of_a_skewed_spread() {
+        // One query measured five times, two of them slow: the squared loss lands between
+        // the clusters, the absolute one near the median (the fast cluster).
+        let params = vec![param("launch", Term::Overhead, 500.0)];
+        let row = |measured_ns| FitRow {
+            features: vec![1.0],
+            offset_ns: 0.0,
+            measured_ns,
+        };
+        let rows: Vec<FitRow> = [1000.0, 1010.0, 1020.0, 1300.0, 1320.0]
+            .into_iter()
+            .map(row)
+            .collect();
+        let squared = fit(&params, &rows, Loss::Squared).unwrap().params[0];
+        let absolute = fit(&params, &rows, Loss::Absolute).unwrap().params[0];
+        assert!((1050.0..1250.0).contains(&squared), "{squared}");
+        assert!((1000.0..=1025.0).contains(&absolute), "{absolute}");
     }
 
     #[test]
@@ -712,7 +793,7 @@ mod tests {
         for r in &mut rows {
             r.measured_ns *= 1.0 + 0.004 * (2.0 * rng.next() - 1.0);
         }
-        let report = fit(&params, &rows).unwrap();
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert_recovered(&report.params, &TRUTH, 0.01);
         assert!(report.outliers.is_empty());
         let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
@@ -731,7 +812,7 @@ mod tests {
         for (k, factor) in bad.iter().zip([4.0, 0.2, 2.5, 1.0 / 3.0, 10.0]) {
             rows[*k].measured_ns *= factor;
         }
-        let report = fit(&params, &rows).unwrap();
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert_eq!(report.outliers, bad);
         assert_recovered(&report.params, &TRUTH, 0.01);
     }
@@ -744,7 +825,7 @@ mod tests {
         for k in [10, 20, 30] {
             rows[k].measured_ns *= 1.2;
         }
-        let report = fit(&params, &rows).unwrap();
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert!(report.outliers.is_empty(), "{:?}", report.outliers);
     }
 
@@ -756,7 +837,7 @@ mod tests {
         params[4].min = 0.07; // truth 0.05
         params[4].initial = 0.09;
         let rows = rows(300, &TRUTH);
-        let report = fit(&params, &rows).unwrap();
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
         for (p, v) in params.iter().zip(&report.params) {
             assert!(p.min <= *v && *v <= p.max, "{} = {v}", p.name);
         }
@@ -793,7 +874,7 @@ mod tests {
             .map(|r| (r.measured_ns - 5.0 * r.features[1]) / r.measured_ns.powi(2))
             .sum();
         let den: f64 = rows.iter().map(|r| r.measured_ns.powi(-2)).sum();
-        let report = fit(&params, &rows).unwrap();
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert_eq!(report.params[1], 5.0);
         assert!((report.params[0] - num / den).abs() < 1e-9 * (num / den));
     }
@@ -806,7 +887,7 @@ mod tests {
         for r in &mut rows {
             r.features.push(0.0);
         }
-        let report = fit(&params, &rows).unwrap();
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert_eq!(report.unidentified, [7]);
         assert_eq!(report.params[7], 0.25);
         assert_recovered(&report.params[..7], &TRUTH, 0.01);
@@ -819,7 +900,7 @@ mod tests {
         params[0].max = 2000.0;
         params[0].initial = 2000.0;
         let rows = rows(300, &TRUTH);
-        let report = fit(&params, &rows).unwrap();
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert_eq!(report.params[0], 2000.0);
         assert!(report.at_bound.is_empty());
         assert_recovered(&report.params, &TRUTH, 0.01);
@@ -834,8 +915,8 @@ mod tests {
             r.measured_ns *= 1.0 + 0.05 * (2.0 * rng.next() - 1.0);
         }
         rows[17].measured_ns *= 6.0;
-        let a = fit(&params, &rows).unwrap();
-        let b = fit(&params, &rows).unwrap();
+        let a = fit(&params, &rows, Loss::Squared).unwrap();
+        let b = fit(&params, &rows, Loss::Squared).unwrap();
         let bits = |r: &FitReport| r.params.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&a), bits(&b));
         assert_eq!(a.objective.to_bits(), b.objective.to_bits());
@@ -850,14 +931,14 @@ mod tests {
         rows[0].features[4] = 1e300;
         rows[1].features[6] = 1e-300;
         rows[2].measured_ns = 1e-300;
-        let report = fit(&params, &rows).unwrap();
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert!(report.params.iter().all(|v| v.is_finite()));
         assert!(report.objective.is_finite());
         // A feature so large for its duration that its error overflows: that row is an
         // outlier, and the rest still fit.
         rows[3].features[4] = f64::MAX;
         rows[3].measured_ns = 1e-300;
-        let report = fit(&params, &rows).unwrap();
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert!(report.outliers.contains(&3), "{:?}", report.outliers);
         assert!(report.params.iter().all(|v| v.is_finite()));
         assert!(report.objective.is_finite());
@@ -867,9 +948,9 @@ mod tests {
     fn errors() {
         let params = family();
         let good = rows(20, &TRUTH);
-        assert_eq!(fit(&params, &[]), Err(FitError::NoRows));
+        assert_eq!(fit(&params, &[], Loss::Squared), Err(FitError::NoRows));
         assert_eq!(
-            fit(&params, &good[..6]),
+            fit(&params, &good[..6], Loss::Squared),
             Err(FitError::TooFewRows {
                 rows: 6,
                 free_params: 7
@@ -878,7 +959,7 @@ mod tests {
         let mut short = good.clone();
         short[4].features.pop();
         assert_eq!(
-            fit(&params, &short),
+            fit(&params, &short, Loss::Squared),
             Err(FitError::FeatureCount {
                 row: 4,
                 expected: 7,
@@ -888,7 +969,7 @@ mod tests {
         for value in [f64::NAN, 0.0, -3.0, INF] {
             let mut bad = good.clone();
             bad[5].measured_ns = value;
-            let err = fit(&params, &bad).unwrap_err();
+            let err = fit(&params, &bad, Loss::Squared).unwrap_err();
             assert!(
                 matches!(err, FitError::BadMeasured { row: 5, .. }),
                 "{err:?}"
@@ -897,7 +978,7 @@ mod tests {
         }
         let mut bad = good.clone();
         bad[8].features[3] = f64::NAN;
-        let err = fit(&params, &bad).unwrap_err();
+        let err = fit(&params, &bad, Loss::Squared).unwrap_err();
         assert!(
             matches!(&err, FitError::BadFeature { row: 8, param, .. } if param == "per_hifi_tile")
         );
@@ -905,19 +986,19 @@ mod tests {
         let mut bad = good.clone();
         bad[2].offset_ns = INF;
         assert!(matches!(
-            fit(&params, &bad),
+            fit(&params, &bad, Loss::Squared),
             Err(FitError::BadOffset { row: 2, .. })
         ));
         let mut p = params.clone();
         p[1].min = 5.0;
         p[1].max = 1.0;
         assert!(
-            matches!(fit(&p, &good), Err(FitError::BadParam { param, .. }) if param == "per_core")
+            matches!(fit(&p, &good, Loss::Squared), Err(FitError::BadParam { param, .. }) if param == "per_core")
         );
         let mut p = params.clone();
         p[2].initial = -1.0;
         assert!(
-            matches!(fit(&p, &good), Err(FitError::BadParam { param, .. }) if param == "per_tile")
+            matches!(fit(&p, &good, Loss::Squared), Err(FitError::BadParam { param, .. }) if param == "per_tile")
         );
     }
 
