@@ -25,6 +25,10 @@
 //! # Ok::<(), Error>(())
 //! ```
 //!
+//! The whole query path is `const fn`: a query of constants can be answered when the code
+//! is built ([`PerfModels::query`] shows a `const`), and `model!` (feature `macros`) names a
+//! model version checked at build time.
+//!
 //! The layout of the crate follows the data: [`device`] (hardware figures per card),
 //! [`op`] (op specs: OP CODEs, operand rules, param schema), [`params`] and [`tensor`] (what a
 //! query carries), [`model`](mod@model) (versions and their evaluation), [`formulas`] (one cost formula
