@@ -426,6 +426,57 @@ impl TensorParams {
         }
     }
 
+    /// Whether [`Self::validate`] accepts the description, in few branches: every dim is
+    /// tested with one combined condition, and only [`Self::validate`] (the error path) says
+    /// which dim fails and why.
+    #[inline(always)]
+    pub(crate) const fn is_valid(&self, min_rank: usize, hw: &Hardware) -> bool {
+        let rank = self.shape.rank();
+        let min = if min_rank > 1 { min_rank } else { 1 };
+        if rank < min || rank > MAX_RANK {
+            return false;
+        }
+        let (padded, logical) = (&self.shape.padded, &self.shape.logical);
+        // Per dim: `l - 1 >= p` (wrapping) is `l == 0 || l > p`, and with `l >= 1` it also
+        // catches `p == 0`; `p > MAX_DIM` is the size limit. Over all MAX_RANK slots, masked
+        // by the rank, so the loop has no early exit.
+        let mut bad = false;
+        let mut dim = 0;
+        while dim < MAX_RANK {
+            let (p, l) = (padded[dim], logical[dim]);
+            bad |= (dim < rank) & ((l.wrapping_sub(1) >= p) | (p > MAX_DIM));
+            dim += 1;
+        }
+        match self.layout {
+            Layout::Tile { height, width } => {
+                bad |= (height.wrapping_sub(1) >= 32) | (width.wrapping_sub(1) >= 32);
+                if bad {
+                    return false;
+                }
+                let (w, h) = (self.shape.dim_from_end(0), self.shape.dim_from_end(1));
+                let (tw, th) = (width as u32, height as u32);
+                if tw.is_power_of_two() && th.is_power_of_two() {
+                    bad |= (w & (tw - 1)) | (h & (th - 1)) != 0;
+                } else {
+                    bad |= (w % tw) | (h % th) != 0;
+                }
+            }
+            Layout::RowMajor => bad |= self.dtype.element_bytes().is_none(),
+        }
+        match (self.memory.layout.is_sharded(), self.memory.shard) {
+            (false, None) => !bad,
+            (true, Some(s)) => {
+                let inside = (s.grid.end.0 < hw.full_grid.x) & (s.grid.end.1 < hw.full_grid.y);
+                let sane = (s.cores > 0)
+                    & (s.cores <= hw.full_grid.cores())
+                    & (s.shape[0] > 0)
+                    & (s.shape[1] > 0);
+                !bad & inside & sane
+            }
+            _ => false,
+        }
+    }
+
     /// Checks the description on its own: rank at least `min_rank`, sane dims, a tile that
     /// divides the padded shape, a shard spec exactly when sharded, shards inside `hw`'s grid.
     #[inline]
