@@ -438,13 +438,13 @@ impl TensorParams {
         }
         let (padded, logical) = (&self.shape.padded, &self.shape.logical);
         // Per dim: `l - 1 >= p` (wrapping) is `l == 0 || l > p`, and with `l >= 1` it also
-        // catches `p == 0`; `p > MAX_DIM` is the size limit. Over all MAX_RANK slots, masked
-        // by the rank, so the loop has no early exit.
+        // catches `p == 0`; `p > MAX_DIM` is the size limit. No early exit: the loop runs
+        // `rank` times.
         let mut bad = false;
         let mut dim = 0;
-        while dim < MAX_RANK {
+        while dim < rank {
             let (p, l) = (padded[dim], logical[dim]);
-            bad |= (dim < rank) & ((l.wrapping_sub(1) >= p) | (p > MAX_DIM));
+            bad |= (l.wrapping_sub(1) >= p) | (p > MAX_DIM);
             dim += 1;
         }
         match self.layout {
