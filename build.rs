@@ -295,7 +295,8 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
              dram_peak_gb_s: {peak}, dram_achievable_fraction: {frac}, \
              noc_link_bytes_per_cycle: {link}, noc_sustained_bytes_per_cycle: {sus}, \
              noc_small_transfer: &[{curve}], tile_cycles: {tc:?}, rows_per_pass: {rpp}, \
-             tile_bytes: {tb:?} }},",
+             tile_bytes: {tb:?}, ns_per_cycle: 1000.0 / {clock}, \
+             ns_per_dram_byte: 1.0 / ({peak} * {frac}) }},",
             dev = camel(&d.name),
             card = camel(&c.name),
             clock = lit(d.clock_mhz),
