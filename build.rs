@@ -251,9 +251,17 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     )
     .unwrap();
     for (len, names) in &by_len {
-        let tests: Vec<String> = names
+        // One test per op, its names of this length joined by `||`.
+        let mut per_op: Vec<(&str, Vec<String>)> = Vec::new();
+        for (n, op) in names {
+            match per_op.iter_mut().find(|(o, _)| o == op) {
+                Some((_, tests)) => tests.push(format!("same(name, {n:?})")),
+                None => per_op.push((op, vec![format!("same(name, {n:?})")])),
+            }
+        }
+        let tests: Vec<String> = per_op
             .iter()
-            .map(|(n, op)| format!("if same(name, {n:?}) {{ Some(Op::{op}) }}"))
+            .map(|(op, t)| format!("if {} {{ Some(Op::{op}) }}", t.join(" || ")))
             .collect();
         writeln!(
             o,
@@ -295,8 +303,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
              dram_peak_gb_s: {peak}, dram_achievable_fraction: {frac}, \
              noc_link_bytes_per_cycle: {link}, noc_sustained_bytes_per_cycle: {sus}, \
              noc_small_transfer: &[{curve}], tile_cycles: {tc:?}, rows_per_pass: {rpp}, \
-             tile_bytes: {tb:?}, ns_per_cycle: 1000.0 / {clock}, \
-             ns_per_dram_byte: 1.0 / ({peak} * {frac}) }},",
+             tile_bytes: {tb:?}, ns_per_cycle: {ns_cycle}, ns_per_dram_byte: {ns_byte} }},",
             dev = camel(&d.name),
             card = camel(&c.name),
             clock = lit(d.clock_mhz),
@@ -315,6 +322,10 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
             tc = d.tile_cycles,
             rpp = d.rows_per_pass,
             tb = d.tile_bytes,
+            // The reciprocals as `Hardware::cycles_per_ns` and `dram_bytes_per_ns` compute
+            // their figures (the same IEEE operations), printed exactly.
+            ns_cycle = lit(1.0 / (d.clock_mhz / 1000.0)),
+            ns_byte = lit(1.0 / (c.dram_peak_gb_s * c.dram_achievable_fraction)),
         )
         .unwrap();
     }

@@ -365,7 +365,13 @@ impl TensorParams {
     pub const fn tiles(&self) -> Option<u64> {
         match (self.layout, self.shape.volume()) {
             (Layout::Tile { height, width }, Some(volume)) => {
-                volume.checked_div(height as u64 * width as u64)
+                // Tiles are nearly always powers of two: a shift, not a 64-bit division.
+                let area = height as u64 * width as u64;
+                if area.is_power_of_two() {
+                    Some(volume >> area.trailing_zeros())
+                } else {
+                    volume.checked_div(area)
+                }
             }
             _ => None,
         }
@@ -376,8 +382,8 @@ impl TensorParams {
     pub(crate) const fn tile_grid(&self) -> Option<(u64, u64)> {
         match self.layout {
             Layout::Tile { height, width } => Some((
-                self.shape.dim_from_end(1) as u64 / at_least_one(height),
-                self.shape.dim_from_end(0) as u64 / at_least_one(width),
+                per_tile_side(self.shape.dim_from_end(1), height),
+                per_tile_side(self.shape.dim_from_end(0), width),
             )),
             Layout::RowMajor => None,
         }
@@ -549,6 +555,16 @@ impl TensorParams {
             }
             _ => Err(TensorProblem::ShardSpecMismatch),
         }
+    }
+}
+
+/// `size / side` (a side of 0 counts as 1), a shift for the usual power-of-two sides.
+#[inline(always)]
+const fn per_tile_side(size: u32, side: u16) -> u64 {
+    if side.is_power_of_two() {
+        (size >> side.trailing_zeros()) as u64
+    } else {
+        size as u64 / at_least_one(side)
     }
 }
 
