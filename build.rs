@@ -230,25 +230,47 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
         card_names.build()
     )
     .unwrap();
-    // A list, not a phf map: a query by OP CODE scans it comparing lengths and end bytes
-    // first, which costs less than SipHashing the name.
-    let op_names: Vec<String> = s
-        .ops
-        .iter()
-        .flat_map(|op| {
-            std::iter::once(&op.name)
-                .chain(&op.op_codes)
-                .map(move |n| format!("({n:?}, Op::{})", camel(&op.name)))
-        })
-        .collect();
+    // Not a phf map: a query by OP CODE dispatches on the name's length (a jump table) and
+    // compares the few names of that length, which costs less than SipHashing the name.
+    let mut by_len: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+    for op in &s.ops {
+        for n in std::iter::once(&op.name).chain(&op.op_codes) {
+            by_len
+                .entry(n.len())
+                .or_default()
+                .push((n.clone(), camel(&op.name)));
+        }
+    }
     writeln!(
         o,
-        "/// Op names and every ttnn OP CODE alias -> op.\n\
-         pub(crate) static OP_NAMES: [(&str, Op); {}] = [{}];\n",
-        op_names.len(),
-        op_names.join(", ")
+        "/// The op of an op name or ttnn OP CODE alias: the names of the same length, compared.\n\
+         #[inline]\n\
+         pub(crate) const fn op_of_name(name: &str) -> Option<Op> {{\n    \
+         use crate::params::same;\n    \
+         match name.len() {{"
     )
     .unwrap();
+    for (len, names) in &by_len {
+        // One test per op, its names of this length joined by `||`.
+        let mut per_op: Vec<(&str, Vec<String>)> = Vec::new();
+        for (n, op) in names {
+            match per_op.iter_mut().find(|(o, _)| o == op) {
+                Some((_, tests)) => tests.push(format!("same(name, {n:?})")),
+                None => per_op.push((op, vec![format!("same(name, {n:?})")])),
+            }
+        }
+        let tests: Vec<String> = per_op
+            .iter()
+            .map(|(op, t)| format!("if {} {{ Some(Op::{op}) }}", t.join(" || ")))
+            .collect();
+        writeln!(
+            o,
+            "        {len} => {} else {{ None }},",
+            tests.join(" else ")
+        )
+        .unwrap();
+    }
+    writeln!(o, "        _ => None,\n    }}\n}}\n").unwrap();
 
     // ---- hardware per card --------------------------------------------------------------------
     writeln!(
@@ -281,7 +303,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
              dram_peak_gb_s: {peak}, dram_achievable_fraction: {frac}, \
              noc_link_bytes_per_cycle: {link}, noc_sustained_bytes_per_cycle: {sus}, \
              noc_small_transfer: &[{curve}], tile_cycles: {tc:?}, rows_per_pass: {rpp}, \
-             tile_bytes: {tb:?} }},",
+             tile_bytes: {tb:?}, ns_per_cycle: {ns_cycle}, ns_per_dram_byte: {ns_byte} }},",
             dev = camel(&d.name),
             card = camel(&c.name),
             clock = lit(d.clock_mhz),
@@ -300,6 +322,10 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
             tc = d.tile_cycles,
             rpp = d.rows_per_pass,
             tb = d.tile_bytes,
+            // The reciprocals as `Hardware::cycles_per_ns` and `dram_bytes_per_ns` compute
+            // their figures (the same IEEE operations), printed exactly.
+            ns_cycle = lit(1.0 / (d.clock_mhz / 1000.0)),
+            ns_byte = lit(1.0 / (c.dram_peak_gb_s * c.dram_achievable_fraction)),
         )
         .unwrap();
     }
@@ -401,7 +427,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
             o,
             "    OpSpec {{ op: Op::{}, summary: {:?}, op_codes: &{:?}, operands: OperandRules {{ \
              min_inputs: {}, max_inputs: {}, output_required: {}, min_rank: {}, tile: {}, \
-             row_major: {} }}, params: &{up}_PARAMS, defaults: {up}_DEFAULTS }},",
+             row_major: {} }}, params: &{up}_PARAMS, defaults: {up}_DEFAULTS, required: {:#b} }},",
             camel(&op.name),
             op.summary,
             op.op_codes,
@@ -411,6 +437,11 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
             op.min_rank,
             op.layouts.iter().any(|l| l == "tile"),
             op.layouts.iter().any(|l| l == "row_major"),
+            op.params
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.default.is_none())
+                .fold(0u32, |m, (i, _)| m | 1 << i),
         )
         .unwrap();
     }
@@ -684,14 +715,31 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
         o,
         "    /// The cost of a query: the family's formula computes the features, the device's \
          launch overhead plus `parameter * feature` per term gives the breakdown.\n    \
+         #[inline(always)]\n    \
          pub const fn cost(&self, cx: &crate::model::Ctx<'_>) -> Result<crate::estimate::Breakdown, crate::error::Error> {{\n        \
          let launch = cx.hw.launch_overhead_ns;\n        match self {{"
     )
     .unwrap();
+    // `Breakdown::combine` unrolled: each `parameter * feature` added to its term in spec
+    // order, as `combine` adds them (the same sums, bit for bit), without the arrays.
     for f in &s.families {
+        let sums: String = f
+            .params
+            .iter()
+            .map(|p| {
+                let term = match p.term {
+                    ttnn_op_perf_spec::Term::Overhead => "overhead_ns",
+                    ttnn_op_perf_spec::Term::Compute => "compute_ns",
+                    ttnn_op_perf_spec::Term::Dram => "dram_ns",
+                    ttnn_op_perf_spec::Term::Noc => "noc_ns",
+                };
+                format!(" b.{term} += p.{0} * x.{0};", p.name)
+            })
+            .collect();
         writeln!(
             o,
-            "            ModelParams::{0}(p) => Ok(Breakdown::combine(launch, &{0}Params::TERMS, &p.values(), &tri!({1}(cx)).values())),",
+            "            ModelParams::{0}(p) => {{ let x = tri!({1}(cx)); \
+             let mut b = Breakdown {{ overhead_ns: launch, compute_ns: 0.0, dram_ns: 0.0, noc_ns: 0.0 }};{sums} Ok(b) }}",
             camel(&f.name),
             formulas[&f.name]
         )

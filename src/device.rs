@@ -116,6 +116,10 @@ pub struct Hardware {
     pub rows_per_pass: u32,
     /// Bytes per 32x32 tile, indexed by [`DType`].
     pub tile_bytes: [u32; 8],
+    /// `1 / cycles_per_ns()`: formulas multiply by it instead of dividing.
+    pub(crate) ns_per_cycle: f64,
+    /// `1 / dram_bytes_per_ns()`: formulas multiply by it instead of dividing.
+    pub(crate) ns_per_dram_byte: f64,
 }
 
 impl Hardware {
@@ -127,6 +131,19 @@ impl Hardware {
     /// Cycles per nanosecond.
     pub const fn cycles_per_ns(&self) -> f64 {
         self.clock_mhz / 1000.0
+    }
+
+    /// Nanoseconds per cycle (`1 / cycles_per_ns()`, precomputed).
+    #[inline(always)]
+    pub const fn ns_per_cycle(&self) -> f64 {
+        self.ns_per_cycle
+    }
+
+    /// Nanoseconds to stream one byte through DRAM at the achievable bandwidth
+    /// (`1 / dram_bytes_per_ns()`, precomputed).
+    #[inline(always)]
+    pub const fn ns_per_dram_byte(&self) -> f64 {
+        self.ns_per_dram_byte
     }
 
     /// Achievable DRAM bandwidth in bytes per ns.

@@ -159,22 +159,24 @@ impl Estimate {
         accuracy: Accuracy,
     ) -> Result<Self, Error> {
         let duration_ns = breakdown.duration_ns();
-        let terms = [
-            breakdown.overhead_ns,
-            breakdown.compute_ns,
-            breakdown.dram_ns,
-            breakdown.noc_ns,
-        ];
-        let mut i = 0;
-        while i < terms.len() {
-            if !terms[i].is_finite() || terms[i] < 0.0 {
-                return Err(Error::Overflow {
-                    what: "the duration",
-                });
-            }
-            i += 1;
-        }
-        if !duration_ns.is_finite() {
+        let Breakdown {
+            overhead_ns: o,
+            compute_ns: c,
+            dram_ns: d,
+            noc_ns: n,
+        } = breakdown;
+        // `0 <= t < inf` is `t.is_finite() && t >= 0.0` (false for NaN), without branches.
+        const INF: f64 = f64::INFINITY;
+        let ok = (o >= 0.0)
+            & (o < INF)
+            & (c >= 0.0)
+            & (c < INF)
+            & (d >= 0.0)
+            & (d < INF)
+            & (n >= 0.0)
+            & (n < INF)
+            & duration_ns.is_finite();
+        if !ok {
             return Err(Error::Overflow {
                 what: "the duration",
             });

@@ -217,8 +217,28 @@ impl<'q> Ctx<'q> {
 
     /// Checks the grid and the operands, and sets the query's params. In place: the
     /// context is built once, not moved out of a `Result`.
-    #[inline]
+    #[inline(always)]
     const fn check(&mut self, params: &[crate::params::OpParam<'_>]) -> Result<(), Error> {
+        if self.is_valid(params) {
+            Ok(())
+        } else {
+            self.check_exactly(params)
+        }
+    }
+
+    /// The checks of [`Self::check`] as one `bool`, in few branches; the common case.
+    #[inline(always)]
+    const fn is_valid(&mut self, params: &[crate::params::OpParam<'_>]) -> bool {
+        self.grid.fits_in(self.hw.full_grid)
+            && operands_ok(self.op, self.hw, self.inputs, self.output)
+            && self.params.set_ok(params)
+    }
+
+    /// The checks of [`Self::check`] one by one, naming the first that fails: the error path,
+    /// kept out of line.
+    #[cold]
+    #[inline(never)]
+    const fn check_exactly(&mut self, params: &[crate::params::OpParam<'_>]) -> Result<(), Error> {
         if !self.grid.fits_in(self.hw.full_grid) {
             return Err(Error::InvalidGrid {
                 grid: self.grid,
@@ -231,13 +251,14 @@ impl<'q> Ctx<'q> {
 
     #[inline]
     pub(crate) const fn cycles_to_ns(&self, cycles: f64) -> f64 {
-        cycles / self.hw.cycles_per_ns()
+        // A multiply by the precomputed reciprocal: within 1 ulp of `cycles / cycles_per_ns`.
+        cycles * self.hw.ns_per_cycle
     }
 
     /// Time to stream `bytes` through DRAM at the card's achievable bandwidth.
     #[inline]
     pub(crate) const fn dram_ns(&self, bytes: u64) -> f64 {
-        bytes as f64 / self.hw.dram_bytes_per_ns()
+        bytes as f64 * self.hw.ns_per_dram_byte
     }
 
     /// Time for one core to move `bytes` over the NoC in transfers of `transfer` bytes.
@@ -289,6 +310,49 @@ pub(crate) const fn max(a: u64, b: u64) -> u64 {
 /// The smaller of `a` and `b` (`Ord::min` is not const).
 pub(crate) const fn min(a: u64, b: u64) -> u64 {
     if a < b { a } else { b }
+}
+
+/// Whether [`check_operands`] accepts the operands, in few branches.
+#[inline(always)]
+const fn operands_ok(
+    op: Op,
+    hw: &Hardware,
+    inputs: &[TensorParams],
+    output: Option<&TensorParams>,
+) -> bool {
+    let rules = &op.spec().operands;
+    let n = inputs.len();
+    if n < rules.min_inputs as usize
+        || n > rules.max_inputs as usize
+        || (rules.output_required && output.is_none())
+    {
+        return false;
+    }
+    let mut ok = true;
+    let mut i = 0;
+    while i < n {
+        ok &= operand_ok(rules, rules.min_rank as usize, hw, &inputs[i]);
+        i += 1;
+    }
+    match output {
+        Some(t) => ok & operand_ok(rules, 1, hw, t),
+        None => ok,
+    }
+}
+
+/// Whether [`check_operand`] accepts `t`.
+#[inline(always)]
+const fn operand_ok(
+    rules: &crate::op::OperandRules,
+    min_rank: usize,
+    hw: &Hardware,
+    t: &TensorParams,
+) -> bool {
+    let layout_ok = match t.layout {
+        crate::tensor::Layout::Tile { .. } => rules.tile,
+        crate::tensor::Layout::RowMajor => rules.row_major,
+    };
+    layout_ok & t.is_valid(min_rank, hw)
 }
 
 /// Checks the operand count against the op's rules, and each tensor on its own and against

@@ -2,8 +2,8 @@
 
 use crate::error::{Error, Name};
 use crate::generated::MAX_OP_PARAMS;
-use crate::generated::{OP_NAMES, OP_SPECS};
-use crate::params::{ParamSpec, Slot, same};
+use crate::generated::{OP_SPECS, op_of_name};
+use crate::params::{ParamSpec, Slot};
 
 pub use crate::generated::Op;
 
@@ -20,6 +20,8 @@ pub struct OpSpec {
     /// Each param's default as a checked slot (`Unset` where the schema has none), padded
     /// to the longest schema.
     pub(crate) defaults: [Slot; MAX_OP_PARAMS],
+    /// Bit `i` set: param `i` has no default, so every query must give it.
+    pub(crate) required: u32,
 }
 
 /// How many tensors an op takes and which layouts.
@@ -48,20 +50,23 @@ impl Op {
     /// ```
     #[inline]
     pub const fn from_name(name: &str) -> Result<Op, Error> {
-        let mut i = 0;
-        while i < OP_NAMES.len() {
-            if same(OP_NAMES[i].0, name) {
-                return Ok(OP_NAMES[i].1);
-            }
-            i += 1;
+        match op_of_name(name) {
+            Some(op) => Ok(op),
+            None => Err(unknown_op(name)),
         }
-        Err(Error::UnknownOp {
-            name: Name::new(name),
-        })
     }
 
     /// The op's spec.
     pub const fn spec(self) -> &'static OpSpec {
         &OP_SPECS[self.index()]
+    }
+}
+
+/// The error of an unknown op name, out of the query's line.
+#[cold]
+#[inline(never)]
+const fn unknown_op(name: &str) -> Error {
+    Error::UnknownOp {
+        name: Name::new(name),
     }
 }

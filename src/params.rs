@@ -111,6 +111,9 @@ pub(crate) enum Slot {
     Enum(u8),
 }
 
+// `ResolvedParams::set_ok` keeps the given params in a `u32` bit set.
+const _: () = assert!(MAX_OP_PARAMS <= 32);
+
 /// A query's params checked against its op's schema, defaults filled in. No heap: a fixed
 /// buffer as large as the largest schema.
 #[derive(Debug, Clone, Copy)]
@@ -130,12 +133,40 @@ impl ResolvedParams {
         }
     }
 
+    /// Whether [`Self::set`] accepts `given`, setting the given params' slots: the fast path
+    /// of a query. A `false` says nothing of why; [`Self::set`] then finds the error.
+    #[inline(always)]
+    pub(crate) const fn set_ok(&mut self, given: &[OpParam<'_>]) -> bool {
+        let spec = self.spec;
+        let mut seen = 0u32;
+        let mut g = 0;
+        while g < given.len() {
+            let p = &given[g];
+            g += 1;
+            let mut ix = 0;
+            while ix < spec.params.len() && !same(spec.params[ix].key, p.key) {
+                ix += 1;
+            }
+            if ix == spec.params.len() || seen & (1 << ix) != 0 || ix >= MAX_OP_PARAMS {
+                return false;
+            }
+            seen |= 1 << ix;
+            self.slots[ix] = match check(&spec.params[ix], p.value) {
+                Ok(slot) => slot,
+                Err(_) => return false,
+            };
+        }
+        spec.required & !seen == 0
+    }
+
     /// Checks every given param (known key, right type, in range, given once) over the
     /// defaults; a param without a default that is not given is an error.
-    #[inline]
+    #[cold]
+    #[inline(never)]
     pub(crate) const fn set(&mut self, given: &[OpParam<'_>]) -> Result<(), Error> {
         let spec = self.spec;
         let op = spec.op;
+        self.slots = spec.defaults;
         let mut seen = [false; MAX_OP_PARAMS];
         let mut g = 0;
         while g < given.len() {
@@ -225,7 +256,7 @@ impl ResolvedParams {
     }
 }
 
-#[inline]
+#[inline(always)]
 const fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem> {
     match (param.kind, value) {
         (ParamKind::Int { min, max }, ParamValue::Int(i)) => {
@@ -254,28 +285,51 @@ const fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamPr
 }
 
 /// `a == b` for the short names of the specs (op names, param keys, enum values): most
-/// candidates differ in length or in their first or last byte, which is seen before the
-/// bytes are compared.
+/// candidates differ in length, which is seen first; equal lengths compare 8 bytes at a time
+/// (the last chunk overlapping the one before), shorter names in two overlapping 4-byte or
+/// three single-byte loads.
 #[inline]
 pub(crate) const fn same(a: &str, b: &str) -> bool {
     let (x, y) = (a.as_bytes(), b.as_bytes());
-    if x.len() != y.len() {
+    let n = x.len();
+    if n != y.len() {
         return false;
     }
-    if x.is_empty() {
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if chunk8(x, i) != chunk8(y, i) {
+                return false;
+            }
+            i += 8;
+        }
+        return chunk8(x, n - 8) == chunk8(y, n - 8);
+    }
+    if n >= 4 {
+        return (chunk4(x, 0) == chunk4(y, 0)) & (chunk4(x, n - 4) == chunk4(y, n - 4));
+    }
+    if n == 0 {
         return true;
     }
-    if x[0] != y[0] || x[x.len() - 1] != y[y.len() - 1] {
-        return false;
+    (x[0] == y[0]) & (x[n / 2] == y[n / 2]) & (x[n - 1] == y[n - 1])
+}
+
+/// The 8 bytes of `x` at `i` as one integer (`i + 8 <= x.len()`, else 0).
+#[inline(always)]
+const fn chunk8(x: &[u8], i: usize) -> u64 {
+    match x.split_at(i).1.first_chunk::<8>() {
+        Some(c) => u64::from_ne_bytes(*c),
+        None => 0,
     }
-    let mut i = 1;
-    while i + 1 < x.len() {
-        if x[i] != y[i] {
-            return false;
-        }
-        i += 1;
+}
+
+/// The 4 bytes of `x` at `i` as one integer (`i + 4 <= x.len()`, else 0).
+#[inline(always)]
+const fn chunk4(x: &[u8], i: usize) -> u32 {
+    match x.split_at(i).1.first_chunk::<4>() {
+        Some(c) => u32::from_ne_bytes(*c),
+        None => 0,
     }
-    true
 }
 
 #[inline]

@@ -365,7 +365,13 @@ impl TensorParams {
     pub const fn tiles(&self) -> Option<u64> {
         match (self.layout, self.shape.volume()) {
             (Layout::Tile { height, width }, Some(volume)) => {
-                volume.checked_div(height as u64 * width as u64)
+                // Tiles are nearly always powers of two: a shift, not a 64-bit division.
+                let area = height as u64 * width as u64;
+                if area.is_power_of_two() {
+                    Some(volume >> area.trailing_zeros())
+                } else {
+                    volume.checked_div(area)
+                }
             }
             _ => None,
         }
@@ -376,8 +382,8 @@ impl TensorParams {
     pub(crate) const fn tile_grid(&self) -> Option<(u64, u64)> {
         match self.layout {
             Layout::Tile { height, width } => Some((
-                self.shape.dim_from_end(1) as u64 / at_least_one(height),
-                self.shape.dim_from_end(0) as u64 / at_least_one(width),
+                per_tile_side(self.shape.dim_from_end(1), height),
+                per_tile_side(self.shape.dim_from_end(0), width),
             )),
             Layout::RowMajor => None,
         }
@@ -423,6 +429,57 @@ impl TensorParams {
         match (count, each) {
             (Some(count), Some(each)) => count.checked_mul(each),
             _ => None,
+        }
+    }
+
+    /// Whether [`Self::validate`] accepts the description, in few branches: every dim is
+    /// tested with one combined condition, and only [`Self::validate`] (the error path) says
+    /// which dim fails and why.
+    #[inline(always)]
+    pub(crate) const fn is_valid(&self, min_rank: usize, hw: &Hardware) -> bool {
+        let rank = self.shape.rank();
+        let min = if min_rank > 1 { min_rank } else { 1 };
+        if rank < min || rank > MAX_RANK {
+            return false;
+        }
+        let (padded, logical) = (&self.shape.padded, &self.shape.logical);
+        // Per dim: `l - 1 >= p` (wrapping) is `l == 0 || l > p`, and with `l >= 1` it also
+        // catches `p == 0`; `p > MAX_DIM` is the size limit. No early exit: the loop runs
+        // `rank` times.
+        let mut bad = false;
+        let mut dim = 0;
+        while dim < rank {
+            let (p, l) = (padded[dim], logical[dim]);
+            bad |= (l.wrapping_sub(1) >= p) | (p > MAX_DIM);
+            dim += 1;
+        }
+        match self.layout {
+            Layout::Tile { height, width } => {
+                bad |= (height.wrapping_sub(1) >= 32) | (width.wrapping_sub(1) >= 32);
+                if bad {
+                    return false;
+                }
+                let (w, h) = (self.shape.dim_from_end(0), self.shape.dim_from_end(1));
+                let (tw, th) = (width as u32, height as u32);
+                if tw.is_power_of_two() && th.is_power_of_two() {
+                    bad |= (w & (tw - 1)) | (h & (th - 1)) != 0;
+                } else {
+                    bad |= (w % tw) | (h % th) != 0;
+                }
+            }
+            Layout::RowMajor => bad |= self.dtype.element_bytes().is_none(),
+        }
+        match (self.memory.layout.is_sharded(), self.memory.shard) {
+            (false, None) => !bad,
+            (true, Some(s)) => {
+                let inside = (s.grid.end.0 < hw.full_grid.x) & (s.grid.end.1 < hw.full_grid.y);
+                let sane = (s.cores > 0)
+                    & (s.cores <= hw.full_grid.cores())
+                    & (s.shape[0] > 0)
+                    & (s.shape[1] > 0);
+                !bad & inside & sane
+            }
+            _ => false,
         }
     }
 
@@ -498,6 +555,16 @@ impl TensorParams {
             }
             _ => Err(TensorProblem::ShardSpecMismatch),
         }
+    }
+}
+
+/// `size / side` (a side of 0 counts as 1), a shift for the usual power-of-two sides.
+#[inline(always)]
+const fn per_tile_side(size: u32, side: u16) -> u64 {
+    if side.is_power_of_two() {
+        (size >> side.trailing_zeros()) as u64
+    } else {
+        size as u64 / at_least_one(side)
     }
 }
 
