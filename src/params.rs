@@ -358,3 +358,65 @@ impl Op {
         self.spec().params
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast param check of the query path agrees with the exact one, and both leave the
+    /// same slots, on every op and every sequence of up to three params drawn from each key of
+    /// the op with values of every type, in and out of range, and an unknown key.
+    #[test]
+    fn set_ok_agrees_with_set() {
+        let values = [
+            ParamValue::Int(0),
+            ParamValue::Int(3),
+            ParamValue::Int(-1),
+            ParamValue::Float(0.5),
+            ParamValue::Bool(true),
+            ParamValue::Enum("hifi2"),
+            ParamValue::Enum("mcast_1d"),
+            ParamValue::Enum("gelu"),
+            ParamValue::Enum("mul"),
+            ParamValue::Enum("nonsense"),
+        ];
+        let mut checked = 0;
+        for op in Op::ALL {
+            let spec = op.spec();
+            let mut candidates =
+                [OpParam::new("bogus", ParamValue::Int(1)); 1 + MAX_OP_PARAMS * 10];
+            let mut n = 1;
+            for p in spec.params {
+                for v in values {
+                    candidates[n] = OpParam::new(p.key, v);
+                    n += 1;
+                }
+            }
+            let candidates = &candidates[..n];
+            let mut given = [candidates[0]; 3];
+            for len in 0..=3 {
+                for i in 0..n.pow(len as u32) {
+                    for (k, g) in given.iter_mut().enumerate().take(len) {
+                        *g = candidates[i / n.pow(k as u32) % n];
+                    }
+                    let (mut fast, mut exact) = (
+                        ResolvedParams::defaults(spec),
+                        ResolvedParams::defaults(spec),
+                    );
+                    let ok = fast.set_ok(&given[..len]);
+                    assert_eq!(
+                        ok,
+                        exact.set(&given[..len]).is_ok(),
+                        "{op}: {:?}",
+                        &given[..len]
+                    );
+                    if ok {
+                        assert_eq!(fast.slots, exact.slots, "{op}: {:?}", &given[..len]);
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
+    }
+}

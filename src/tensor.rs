@@ -572,3 +572,115 @@ const fn per_tile_side(size: u32, side: u16) -> u64 {
 const fn at_least_one(x: u16) -> u64 {
     if x == 0 { 1 } else { x as u64 }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::Card;
+
+    /// The fast check of the query path agrees with the exact one on every combination of
+    /// edge values: dims, logical sizes, tiles, dtypes, shard specs and ranks.
+    #[test]
+    fn is_valid_agrees_with_validate() {
+        let hw = Hardware::of(Card::N150);
+        let sizes = [0, 1, 31, 32, 48, 64, MAX_DIM, MAX_DIM + 32];
+        let layouts = [
+            Layout::TILE,
+            Layout::Tile {
+                height: 16,
+                width: 32,
+            },
+            Layout::Tile {
+                height: 0,
+                width: 32,
+            },
+            Layout::Tile {
+                height: 32,
+                width: 33,
+            },
+            Layout::Tile {
+                height: 24,
+                width: 32,
+            },
+            Layout::RowMajor,
+        ];
+        let shard = |end: (u8, u8), shape| {
+            ShardSpec::new(
+                CoreRange { start: (0, 0), end },
+                shape,
+                ShardOrientation::RowMajor,
+            )
+        };
+        let memories = [
+            MemoryConfig::DRAM_INTERLEAVED,
+            MemoryConfig {
+                shard: Some(shard((1, 1), [32, 32])),
+                ..MemoryConfig::L1_INTERLEAVED
+            },
+            MemoryConfig::sharded(
+                BufferType::L1,
+                MemoryLayout::HeightSharded,
+                shard((7, 7), [32, 64]),
+            ),
+            MemoryConfig::sharded(
+                BufferType::L1,
+                MemoryLayout::HeightSharded,
+                shard((7, 7), [0, 64]),
+            ),
+            MemoryConfig::sharded(
+                BufferType::L1,
+                MemoryLayout::BlockSharded,
+                shard((40, 7), [32, 32]),
+            ),
+            MemoryConfig {
+                shard: None,
+                ..MemoryConfig::sharded(
+                    BufferType::L1,
+                    MemoryLayout::WidthSharded,
+                    shard((0, 0), [32, 32]),
+                )
+            },
+        ];
+        let mut checked = 0;
+        for rank in 0..=3 {
+            for i in 0..sizes.len().pow(rank as u32) {
+                let mut dims = [0u32; 3];
+                for (d, x) in dims.iter_mut().enumerate().take(rank) {
+                    *x = sizes[i / sizes.len().pow(d as u32) % sizes.len()];
+                }
+                let dims = &dims[..rank];
+                // Logical dims equal, one smaller than padded, or one larger.
+                let (mut smaller, mut larger) = ([0u32; 3], [0u32; 3]);
+                smaller[..rank].copy_from_slice(dims);
+                larger[..rank].copy_from_slice(dims);
+                if let Some(last) = rank.checked_sub(1) {
+                    smaller[last] = dims[last].saturating_sub(1);
+                    larger[last] = dims[last] + 1;
+                }
+                for logical in [dims, &smaller[..rank], &larger[..rank]] {
+                    for layout in layouts {
+                        for dtype in [DType::Bfloat16, DType::Bfloat8B] {
+                            for memory in memories {
+                                let t = TensorParams::new(
+                                    Shape::padded(dims, logical),
+                                    dtype,
+                                    layout,
+                                    memory,
+                                );
+                                for min_rank in [1, 2] {
+                                    assert_eq!(
+                                        t.is_valid(min_rank, hw),
+                                        t.validate(min_rank, hw).is_ok(),
+                                        "{t:?} min_rank {min_rank}"
+                                    );
+                                    checked += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
+    }
+}

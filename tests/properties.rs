@@ -139,6 +139,23 @@ proptest! {
         if let Some(v) = version { q = q.version(v); }
         match models.query(&q) {
             Ok(e) => {
+                // A model answered only a query its checks accept (the fast checks of the
+                // query path agree with the exact ones that name the error).
+                if let Source::Model(_) = e.source {
+                    let hw = models.hardware();
+                    let min_rank = op.spec().operands.min_rank as usize;
+                    for t in &inputs {
+                        prop_assert_eq!(t.validate(min_rank, hw), Ok(()));
+                    }
+                    if let Some(o) = &output {
+                        prop_assert_eq!(o.validate(1, hw), Ok(()));
+                    }
+                    prop_assert!(q.grid.is_none_or(|g| g.fits_in(hw.full_grid)));
+                    for (i, p) in params.iter().enumerate() {
+                        prop_assert!(op.params().iter().any(|s| s.key == p.key), "{p:?}");
+                        prop_assert!(params[..i].iter().all(|o| o.key != p.key), "{p:?}");
+                    }
+                }
                 prop_assert!(e.duration_ns.is_finite() && e.duration_ns > 0.0, "{e:?}");
                 prop_assert_eq!(e.duration_ns, e.breakdown.duration_ns());
                 prop_assert!(e.duration_ns >= e.breakdown.overhead_ns);
