@@ -363,6 +363,24 @@ impl Op {
 mod tests {
     use super::*;
 
+    /// `same` is `==` on strings of every length up to 24 that differ in any one byte.
+    #[test]
+    fn same_is_string_equality() {
+        let base = "abcdefghijklmnopqrstuvwx";
+        for n in 0..=base.len() {
+            let a = &base[..n];
+            assert!(same(a, a));
+            assert!(!same(a, &base[..n.saturating_sub(1)]) || n == 0);
+            for i in 0..n {
+                let mut buf = [0u8; 24];
+                buf[..n].copy_from_slice(a.as_bytes());
+                buf[i] = b'_';
+                let b = core::str::from_utf8(&buf[..n]).unwrap();
+                assert!(!same(a, b), "{a} vs {b}");
+            }
+        }
+    }
+
     /// The fast param check of the query path agrees with the exact one, and both leave the
     /// same slots, on every op and every sequence of up to three params drawn from each key of
     /// the op with values of every type, in and out of range, and an unknown key.
