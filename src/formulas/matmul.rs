@@ -16,11 +16,25 @@
 //!   - `multi_core`: the same split without reuse: every output tile reads its `Kt` tiles of
 //!     `a` and of `b`.
 //!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
+//!   - A 1D split runs along `M` (tall) for height-sharded `a` and along `N` (wide) for
+//!     width-sharded `a`, as ttnn forces it; otherwise along the longer side.
+//!   - **Unfused batches**: when `b` is batched and the config does not fuse the batch into
+//!     `M` (`fuse_batch = false`, or `auto` with interleaved inputs: ttnn's
+//!     `create_simple_matmul_program_config`), the split covers one batch's `M` x `N` tiles
+//!     and every core loops over all batches (its blocks, reads and products times the
+//!     batches).
 //! * **Compute** (`compute_scale`): the busiest core's `per_core_M * per_core_N * Kt` tile
 //!   products at the device's cycles per tile for the math fidelity, scaled by the passes an
 //!   `a` tile needs (`ceil(tile rows / rows_per_pass) * rows_per_pass / 32`: tiny tiles still
 //!   cost a full pass). Beside them, the busiest core's input tiles unpacked
-//!   (`input_tile_cycles`) and output tiles packed (`output_tile_cycles`).
+//!   (`input_tile_cycles`) and output tiles packed (`output_tile_cycles`), and the
+//!   `matmul_block` calls (`subblock_cycles`): one per output subblock and K tile, with the
+//!   subblock from the config or as ttnn picks it (`get_matmul_subblock_params`: a sharded
+//!   output of a tall 1D split takes `(1, per_core_N)`, `(1, 1)` past 8 tiles).
+//! * **Overhead** beside the launch (`overhead_ns`): the K blocks the busiest core steps
+//!   through (`block_ns`; blocks of `in0_block_w` K tiles from the config, else as ttnn picks
+//!   them: all of K for height-sharded `a`), and the first K block's NoC time, which nothing
+//!   overlaps (`first_block_scale`; 1 in v1: the datasheet NoC rate).
 //! * **DRAM** (`dram_scale`): bytes read of `a`, `b` and the bias (re-reads as above) plus the
 //!   output written, for the tensors that live in DRAM, at the achievable bandwidth.
 //! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
@@ -268,7 +282,11 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         return Err(cx.foreign_params());
     };
     // Non-positive blocking is "as ttnn picks it" (the schema's minimum is 0).
-    let given_block_w = if given_block_w > 0 { given_block_w as u64 } else { 0 };
+    let given_block_w = if given_block_w > 0 {
+        given_block_w as u64
+    } else {
+        0
+    };
     let (given_sub_h, given_sub_w) = if given_sub_h > 0 && given_sub_w > 0 {
         (given_sub_h as u64, given_sub_w as u64)
     } else {
@@ -528,7 +546,15 @@ mod tests {
 
     #[test]
     fn reuse_split_prefers_whole_rows() {
-        let s = split(ProgramConfig::MultiCoreReuse, 4, 8, 2, 2, OneD::Longer, FUSED);
+        let s = split(
+            ProgramConfig::MultiCoreReuse,
+            4,
+            8,
+            2,
+            2,
+            OneD::Longer,
+            FUSED,
+        );
         assert_eq!((s.per_core_m, s.per_core_n), (1, 8));
         assert_eq!(s.reads, Reads::PerBlock);
     }
@@ -567,8 +593,19 @@ mod tests {
             count: 32,
             fused: false,
         };
-        let s = split(ProgramConfig::Mcast1d, 3200, 16, 11, 10, OneD::Longer, unfused);
-        assert_eq!((s.per_core_m, s.per_core_n, s.loops, s.tall), (1, 16, 32, true));
+        let s = split(
+            ProgramConfig::Mcast1d,
+            3200,
+            16,
+            11,
+            10,
+            OneD::Longer,
+            unfused,
+        );
+        assert_eq!(
+            (s.per_core_m, s.per_core_n, s.loops, s.tall),
+            (1, 16, 32, true)
+        );
         // A 2D split of one batch: 4 x 4 tiles of each of 8 batches on 2 x 2 cores.
         let unfused = Batches {
             count: 8,
