@@ -16,11 +16,25 @@
 //!   - `multi_core`: the same split without reuse: every output tile reads its `Kt` tiles of
 //!     `a` and of `b`.
 //!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
+//!   - A 1D split runs along `M` (tall) for height-sharded `a` and along `N` (wide) for
+//!     width-sharded `a`, as ttnn forces it; otherwise along the longer side.
+//!   - **Unfused batches**: when `b` is batched and the config does not fuse the batch into
+//!     `M` (`fuse_batch = false`, or `auto` with interleaved inputs: ttnn's
+//!     `create_simple_matmul_program_config`), the split covers one batch's `M` x `N` tiles
+//!     and every core loops over all batches (its blocks, reads and products times the
+//!     batches).
 //! * **Compute** (`compute_scale`): the busiest core's `per_core_M * per_core_N * Kt` tile
 //!   products at the device's cycles per tile for the math fidelity, scaled by the passes an
 //!   `a` tile needs (`ceil(tile rows / rows_per_pass) * rows_per_pass / 32`: tiny tiles still
 //!   cost a full pass). Beside them, the busiest core's input tiles unpacked
-//!   (`input_tile_cycles`) and output tiles packed (`output_tile_cycles`).
+//!   (`input_tile_cycles`) and output tiles packed (`output_tile_cycles`), and the
+//!   `matmul_block` calls (`subblock_cycles`): one per output subblock and K tile, with the
+//!   subblock from the config or as ttnn picks it (`get_matmul_subblock_params`: a sharded
+//!   output of a tall 1D split takes `(1, per_core_N)`, `(1, 1)` past 8 tiles).
+//! * **Overhead** beside the launch (`overhead_ns`): the K blocks the busiest core steps
+//!   through (`block_ns`; blocks of `in0_block_w` K tiles from the config, else as ttnn picks
+//!   them: all of K for height-sharded `a`), and the first K block's NoC time, which nothing
+//!   overlaps (`first_block_scale`; 1 in v1: the datasheet NoC rate).
 //! * **DRAM** (`dram_scale`): bytes read of `a`, `b` and the bias (re-reads as above) plus the
 //!   output written, for the tensors that live in DRAM, at the achievable bandwidth.
 //! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
@@ -54,48 +68,164 @@ struct Split {
     per_core_m: u64,
     per_core_n: u64,
     reads: Reads,
+    /// Times the busiest core goes over its output block: the batches when ttnn does not fuse
+    /// them into `M` (see [`Batches`]), else 1.
+    loops: u64,
+    /// A 1D split along `M` (`b` multicast, `a` per core).
+    tall: bool,
 }
 
-const fn split(config: ProgramConfig, mt: u64, nt: u64, gx: u64, gy: u64) -> Split {
+/// Which way the split of a 1D config runs: forced by `a`'s sharding as ttnn forces it
+/// (`create_matmul_1d_systolic_array_program_config`: height-sharded `a` is tall, width-sharded
+/// `a` wide), or along the longer side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OneD {
+    Longer,
+    Tall,
+    Wide,
+}
+
+/// The batches of the product and whether ttnn fuses them into `M`. Unfused (the config's
+/// `fuse_batch = false`, or the config ttnn generates for interleaved inputs with a batched `b`,
+/// `create_simple_matmul_program_config`), the work is split over one batch's `M` x `N` tiles
+/// and every core loops over all batches.
+#[derive(Debug, Clone, Copy)]
+struct Batches {
+    count: u64,
+    fused: bool,
+}
+
+const fn split(
+    config: ProgramConfig,
+    mt: u64,
+    nt: u64,
+    gx: u64,
+    gy: u64,
+    one_d: OneD,
+    batches: Batches,
+) -> Split {
     let cores = gx * gy;
+    // Rows the split sees: all batches' when fused, one batch's otherwise.
+    let count = max(batches.count, 1);
+    let (mt, loops) = if batches.fused {
+        (mt, 1)
+    } else {
+        (mt / count, count)
+    };
+    let tall = match one_d {
+        OneD::Tall => true,
+        OneD::Wide => false,
+        OneD::Longer => mt > nt,
+    };
     match config {
-        ProgramConfig::Auto if mt >= gy && nt >= gx => {
-            split(ProgramConfig::Mcast2d, mt, nt, gx, gy)
-        }
-        ProgramConfig::Auto | ProgramConfig::Mcast1d if nt >= mt => Split {
-            per_core_m: mt,
-            per_core_n: ceil_div(nt, cores),
-            reads: Reads::Once,
-        },
-        ProgramConfig::Auto | ProgramConfig::Mcast1d => Split {
+        ProgramConfig::Auto if mt >= gy && nt >= gx => two_d(mt, nt, gx, gy, loops),
+        ProgramConfig::Mcast2d => two_d(mt, nt, gx, gy, loops),
+        ProgramConfig::Auto | ProgramConfig::Mcast1d if tall => Split {
             per_core_m: ceil_div(mt, cores),
             per_core_n: nt,
             reads: Reads::Once,
+            loops,
+            tall: true,
         },
-        ProgramConfig::Mcast2d => Split {
-            per_core_m: ceil_div(mt, gy),
-            per_core_n: ceil_div(nt, gx),
-            reads: Reads::Once,
-        },
-        ProgramConfig::DramSharded => Split {
+        ProgramConfig::Auto | ProgramConfig::Mcast1d | ProgramConfig::DramSharded => Split {
             per_core_m: mt,
             per_core_n: ceil_div(nt, cores),
             reads: Reads::Once,
+            loops,
+            tall: false,
         },
-        ProgramConfig::MultiCoreReuse => spread(mt, nt, cores, Reads::PerBlock),
-        ProgramConfig::MultiCore => spread(mt, nt, cores, Reads::PerTile),
+        ProgramConfig::MultiCoreReuse => spread(mt, nt, cores, Reads::PerBlock, loops),
+        ProgramConfig::MultiCore => spread(mt, nt, cores, Reads::PerTile, loops),
+    }
+}
+
+/// Output blocks of `ceil(Mt / gy)` x `ceil(Nt / gx)` tiles.
+const fn two_d(mt: u64, nt: u64, gx: u64, gy: u64, loops: u64) -> Split {
+    Split {
+        per_core_m: ceil_div(mt, gy),
+        per_core_n: ceil_div(nt, gx),
+        reads: Reads::Once,
+        loops,
+        tall: false,
     }
 }
 
 /// `ceil(Mt * Nt / cores)` output tiles per core, as whole output rows where possible.
-const fn spread(mt: u64, nt: u64, cores: u64, reads: Reads) -> Split {
+const fn spread(mt: u64, nt: u64, cores: u64, reads: Reads, loops: u64) -> Split {
     let tiles = ceil_div(mt.saturating_mul(nt), cores);
     let per_core_n = min(nt, tiles);
     Split {
         per_core_m: ceil_div(tiles, per_core_n),
         per_core_n,
         reads,
+        loops,
+        tall: false,
     }
+}
+
+/// tt-metal's `SUBBLOCK_HW_CHOICES` (`matmul_program_config.cpp`): output subblocks `(h, w)`
+/// of at most 8 tiles (the dest register), largest first.
+const SUBBLOCK_HW_CHOICES: [(u64, u64); 20] = [
+    (4, 2),
+    (2, 4),
+    (8, 1),
+    (1, 8),
+    (7, 1),
+    (1, 7),
+    (3, 2),
+    (2, 3),
+    (6, 1),
+    (1, 6),
+    (5, 1),
+    (1, 5),
+    (2, 2),
+    (4, 1),
+    (1, 4),
+    (3, 1),
+    (1, 3),
+    (2, 1),
+    (1, 2),
+    (1, 1),
+];
+
+/// `bmm_op_utils::get_matmul_subblock_params`: the first choice that divides the block. With
+/// `w_is_block` (a sharded output of a tall 1D split: `per_core_N_equals_subblock_w`) only
+/// `(1, per_core_N)` qualifies, and when `per_core_N > 8` none does and ttnn falls back to
+/// `(1, 1)`. fp32 dest accumulation (at most 4 tiles) is not a query param and not modeled.
+const fn subblock(per_core_m: u64, per_core_n: u64, w_is_block: bool) -> (u64, u64) {
+    let mut i = 0;
+    while i < SUBBLOCK_HW_CHOICES.len() {
+        let (h, w) = SUBBLOCK_HW_CHOICES[i];
+        if (!w_is_block || (h == 1 && w == per_core_n))
+            && per_core_m % h == 0
+            && per_core_n % w == 0
+        {
+            return (h, w);
+        }
+        i += 1;
+    }
+    (1, 1)
+}
+
+/// K tiles per block when the config does not give them: all of `K` for height-sharded `a` in
+/// a tall split (`get_matmul_program_config`), 2 or 1 for the unfused batched config
+/// (`get_mcast_1d_config`), else the largest divisor of `K` up to 4
+/// (`create_matmul_program_config`'s starting point).
+const fn default_in0_block_w(kt: u64, fused: bool, a_height_sharded_tall: bool) -> u64 {
+    if !fused {
+        return if kt % 2 == 0 { 2 } else { 1 };
+    }
+    if a_height_sharded_tall {
+        return max(kt, 1);
+    }
+    let mut d = min(kt, 4);
+    while d > 1 {
+        if kt % d == 0 {
+            return d;
+        }
+        d -= 1;
+    }
+    1
 }
 
 /// Dims of `t` as (batch, rows, cols) in tiles, after an optional transpose of the last two.
@@ -129,13 +259,38 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     } else {
         None
     };
-    let (Some(transpose_a), Some(transpose_b), Some(config), Some(fidelity_param)) = (
+    let (
+        Some(transpose_a),
+        Some(transpose_b),
+        Some(config),
+        Some(fidelity_param),
+        Some(fuse_batch),
+        Some(given_block_w),
+        Some(given_sub_h),
+        Some(given_sub_w),
+    ) = (
         cx.params.get_bool(keys::TRANSPOSE_A),
         cx.params.get_bool(keys::TRANSPOSE_B),
         ProgramConfig::of(&cx.params),
         Fidelity::of(&cx.params),
-    ) else {
+        cx.params.get_bool(keys::FUSE_BATCH),
+        cx.params.get_int(keys::IN0_BLOCK_W),
+        cx.params.get_int(keys::OUT_SUBBLOCK_H),
+        cx.params.get_int(keys::OUT_SUBBLOCK_W),
+    )
+    else {
         return Err(cx.foreign_params());
+    };
+    // Non-positive blocking is "as ttnn picks it" (the schema's minimum is 0).
+    let given_block_w = if given_block_w > 0 {
+        given_block_w as u64
+    } else {
+        0
+    };
+    let (given_sub_h, given_sub_w) = if given_sub_h > 0 && given_sub_w > 0 {
+        (given_sub_h as u64, given_sub_w as u64)
+    } else {
+        (0, 0)
     };
     let (
         Layout::Tile {
@@ -191,14 +346,66 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
 
     let mt_all = tri!(mul(batch, mt, "matmul tiles"));
     let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
-    let s = split(config, mt_all, nt, gx, gy);
+    let (out_dtype, out_memory) = match cx.output {
+        Some(o) => (o.dtype, o.memory),
+        None => (a.dtype, a.memory),
+    };
+    // ttnn does not fuse the batch into M when `b` is batched and the config says so, or the
+    // config is the one it generates for interleaved inputs (`fuse_batch = false`).
+    let interleaved = !a.memory.layout.is_sharded() && !b.memory.layout.is_sharded();
+    let auto = matches!(config, ProgramConfig::Auto);
+    let fused = batch_b == 1 || (fuse_batch && !(auto && interleaved));
+    let one_d = if !fused && auto {
+        // `create_simple_matmul_program_config`: tall unless N is wider than M.
+        if batch_a == 1 || mt >= nt {
+            OneD::Tall
+        } else {
+            OneD::Wide
+        }
+    } else {
+        match a.memory.layout {
+            MemoryLayout::HeightSharded => OneD::Tall,
+            MemoryLayout::WidthSharded => OneD::Wide,
+            _ => OneD::Longer,
+        }
+    };
+    let batches = Batches {
+        count: batch,
+        fused,
+    };
+    let s = split(config, mt_all, nt, gx, gy, one_d, batches);
+    // Output rows of the busiest core over all its loops.
+    let rows = tri!(mul(s.per_core_m, s.loops, "matmul tiles"));
 
     // Compute on the busiest core.
     let products = tri!(mul(
-        tri!(mul(s.per_core_m, s.per_core_n, "matmul tiles")),
+        tri!(mul(rows, s.per_core_n, "matmul tiles")),
         kt,
         "matmul tiles",
     ));
+    // matmul_block calls: one per output subblock and K tile. A tall 1D split with a sharded
+    // output must take all of `per_core_N` as the subblock width (1x1 past 8 tiles).
+    let (sub_h, sub_w) = if given_sub_h > 0 {
+        (given_sub_h, given_sub_w)
+    } else {
+        subblock(
+            s.per_core_m,
+            s.per_core_n,
+            s.tall && out_memory.layout.is_sharded(),
+        )
+    };
+    let subblock_calls = products / (sub_h * sub_w);
+    let in0_block_w = if given_block_w > 0 {
+        min(given_block_w, max(kt, 1))
+    } else {
+        default_in0_block_w(
+            kt,
+            fused,
+            matches!(a.memory.layout, MemoryLayout::HeightSharded) && s.tall,
+        )
+    };
+    // K blocks the busiest core steps through in sequence.
+    let blocks = tri!(mul(s.loops, ceil_div(kt, in0_block_w), "matmul tiles"));
     let rpp = max(hw.rows_per_pass as u64, 1);
     let pass_fraction = min(ceil_div(a_rows as u64, rpp) * rpp, 32) as f64 / 32.0;
     let cycles = products as f64 * hw.tile_cycles(fidelity(fidelity_param)) as f64 * pass_fraction;
@@ -207,10 +414,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     // Bytes.
     let a_tile = some_or!(a.tile_bytes(hw), overflow);
     let b_tile = some_or!(b.tile_bytes(hw), overflow);
-    let (out_dtype, out_memory) = match cx.output {
-        Some(o) => (o.dtype, o.memory),
-        None => (a.dtype, a.memory),
-    };
     // Output tiles have the rows of `a`'s tiles.
     let out_tile = hw.tile_bytes(out_dtype) as u64 * a_rows as u64 / 32;
     let a_bytes = tri!(mul(batch_a * mt * kt, a_tile, "matmul bytes"));
@@ -272,9 +475,21 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let a_block = if a.memory.is_l1_sharded() {
         0
     } else {
-        s.per_core_m * kt * a_tile
+        rows * kt * a_tile
     };
-    let b_block = kt * s.per_core_n * b_tile;
+    let b_loops = if batch_b > 1 { s.loops } else { 1 };
+    let b_block = b_loops * kt * s.per_core_n * b_tile;
+    // The first K block of `a` (unless local) and of `b` arrives before the first product;
+    // with a single block (height-sharded `a` takes all of K) nothing overlaps it.
+    let a_first = if a.memory.is_l1_sharded() {
+        0
+    } else {
+        s.per_core_m * in0_block_w * a_tile
+    };
+    let first_block_ns = cx.noc_ns(
+        a_first + in0_block_w * s.per_core_n * b_tile,
+        min(a_tile, b_tile),
+    );
     let out_block = if out_memory.is_l1_sharded() {
         0
     } else {
@@ -289,9 +504,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     // Tiles the busiest core unpacks and packs, beside its tile products.
     let input_tiles = match s.reads {
         Reads::PerTile => products.saturating_mul(2),
-        _ => (s.per_core_m + s.per_core_n).saturating_mul(kt),
+        _ => (rows + s.per_core_n * b_loops).saturating_mul(kt),
     };
-    let output_tiles = s.per_core_m * s.per_core_n;
+    let output_tiles = rows * s.per_core_n;
     let ns_per_cycle = cx.cycles_to_ns(1.0);
     Ok(MatmulRooflineFeatures {
         overhead_ns: 1.0,
@@ -300,6 +515,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         output_tile_cycles: output_tiles as f64 * ns_per_cycle,
         dram_scale: dram_ns,
         noc_scale: noc_ns,
+        subblock_cycles: subblock_calls as f64 * ns_per_cycle,
+        block_ns: blocks as f64,
+        first_block_scale: first_block_ns,
     })
 }
 
@@ -307,23 +525,120 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
 mod tests {
     use super::*;
 
+    const FUSED: Batches = Batches {
+        count: 1,
+        fused: true,
+    };
+
     #[test]
     fn two_d_split_covers_the_output() {
-        let s = split(ProgramConfig::Mcast2d, 10, 20, 8, 8);
-        assert_eq!((s.per_core_m, s.per_core_n), (2, 3));
+        let s = split(ProgramConfig::Mcast2d, 10, 20, 8, 8, OneD::Longer, FUSED);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 3, 1));
         assert!(s.per_core_m * 8 >= 10 && s.per_core_n * 8 >= 20);
     }
 
     #[test]
     fn auto_picks_one_d_for_a_single_tile_row() {
-        let s = split(ProgramConfig::Auto, 1, 40, 8, 8);
+        let s = split(ProgramConfig::Auto, 1, 40, 8, 8, OneD::Longer, FUSED);
         assert_eq!((s.per_core_m, s.per_core_n, s.reads), (1, 1, Reads::Once));
+        assert!(!s.tall);
     }
 
     #[test]
     fn reuse_split_prefers_whole_rows() {
-        let s = split(ProgramConfig::MultiCoreReuse, 4, 8, 2, 2);
+        let s = split(
+            ProgramConfig::MultiCoreReuse,
+            4,
+            8,
+            2,
+            2,
+            OneD::Longer,
+            FUSED,
+        );
         assert_eq!((s.per_core_m, s.per_core_n), (1, 8));
         assert_eq!(s.reads, Reads::PerBlock);
+    }
+
+    #[test]
+    fn sharding_forces_the_one_d_direction() {
+        // Unforced, the longer side is split; height-sharded `a` splits M even when N is
+        // longer, width-sharded `a` splits N even when M is.
+        let s = split(ProgramConfig::Mcast1d, 40, 4, 8, 1, OneD::Longer, FUSED);
+        assert_eq!((s.per_core_m, s.per_core_n, s.tall), (5, 4, true));
+        let s = split(ProgramConfig::Mcast1d, 4, 40, 8, 1, OneD::Tall, FUSED);
+        assert_eq!((s.per_core_m, s.per_core_n, s.tall), (1, 40, true));
+        let s = split(ProgramConfig::Mcast1d, 40, 4, 8, 1, OneD::Wide, FUSED);
+        assert_eq!((s.per_core_m, s.per_core_n, s.tall), (40, 1, false));
+    }
+
+    #[test]
+    fn unfused_batches_split_one_batch_and_loop() {
+        // 12 batches of 1 x 1 output tiles on 8 x 8 cores: fused, 12 tile rows spread over the
+        // grid (one row per core); unfused, one batch's single tile on one core, 12 times.
+        let fused = Batches {
+            count: 12,
+            fused: true,
+        };
+        let s = split(ProgramConfig::Auto, 12, 1, 8, 8, OneD::Tall, fused);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (1, 1, 1));
+        let unfused = Batches {
+            count: 12,
+            fused: false,
+        };
+        let s = split(ProgramConfig::Auto, 12, 1, 8, 8, OneD::Tall, unfused);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (1, 1, 12));
+        // 32 batches of 100 x 16 tiles on 11 x 10 cores, tall: each core takes one tile row
+        // of a batch (100 cores busy) and goes over all 32 batches.
+        let unfused = Batches {
+            count: 32,
+            fused: false,
+        };
+        let s = split(
+            ProgramConfig::Mcast1d,
+            3200,
+            16,
+            11,
+            10,
+            OneD::Longer,
+            unfused,
+        );
+        assert_eq!(
+            (s.per_core_m, s.per_core_n, s.loops, s.tall),
+            (1, 16, 32, true)
+        );
+        // A 2D split of one batch: 4 x 4 tiles of each of 8 batches on 2 x 2 cores.
+        let unfused = Batches {
+            count: 8,
+            fused: false,
+        };
+        let s = split(ProgramConfig::Mcast2d, 32, 4, 2, 2, OneD::Longer, unfused);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 2, 8));
+    }
+
+    #[test]
+    fn subblocks_as_ttnn_picks_them() {
+        // The first of SUBBLOCK_HW_CHOICES dividing the block.
+        assert_eq!(subblock(4, 4, false), (4, 2));
+        assert_eq!(subblock(2, 8, false), (2, 4));
+        assert_eq!(subblock(1, 16, false), (1, 8));
+        assert_eq!(subblock(3, 3, false), (3, 1));
+        assert_eq!(subblock(5, 7, false), (1, 7));
+        assert_eq!(subblock(1, 1, false), (1, 1));
+        // Sharded output of a tall split: (1, per_core_N) when it fits in dest...
+        assert_eq!(subblock(4, 4, true), (1, 4));
+        assert_eq!(subblock(2, 8, true), (1, 8));
+        // ...else 1 x 1.
+        assert_eq!(subblock(4, 9, true), (1, 1));
+        assert_eq!(subblock(1, 16, true), (1, 1));
+    }
+
+    #[test]
+    fn default_block_width() {
+        assert_eq!(default_in0_block_w(32, true, false), 4);
+        assert_eq!(default_in0_block_w(9, true, false), 3);
+        assert_eq!(default_in0_block_w(7, true, false), 1);
+        assert_eq!(default_in0_block_w(9, true, true), 9);
+        assert_eq!(default_in0_block_w(6, false, false), 2);
+        assert_eq!(default_in0_block_w(3, false, false), 1);
     }
 }

@@ -523,6 +523,18 @@ fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, OwnedPa
                 _ => "auto",
             };
             out.push(("program_config", OwnedParamValue::Enum(config.into())));
+            // Blocking of an explicit program config.
+            for key in ["in0_block_w", "out_subblock_h", "out_subblock_w"] {
+                let value = attr("program_config")
+                    .and_then(|pc| pc.arg(key))
+                    .and_then(Attr::as_u64)
+                    .filter(|&n| (1..=65536).contains(&n));
+                out.extend(value.map(|n| (key, OwnedParamValue::Int(n as i64))));
+            }
+            let fuse_batch = attr("program_config")
+                .and_then(|pc| pc.arg("fuse_batch"))
+                .and_then(Attr::as_bool);
+            out.extend(fuse_batch.map(|b| ("fuse_batch", OwnedParamValue::Bool(b))));
             out.extend(fidelity(row).map(|f| ("math_fidelity", f)));
             out.extend(bool_attr("transpose_a").map(|b| ("transpose_a", b)));
             out.extend(bool_attr("transpose_b").map(|b| ("transpose_b", b)));
