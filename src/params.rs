@@ -143,10 +143,7 @@ impl ResolvedParams {
         while g < given.len() {
             let p = &given[g];
             g += 1;
-            let mut ix = 0;
-            while ix < spec.params.len() && !same(spec.params[ix].key, p.key) {
-                ix += 1;
-            }
+            let ix = key_index(spec, p.key);
             if ix == spec.params.len() || seen & (1 << ix) != 0 || ix >= MAX_OP_PARAMS {
                 return false;
             }
@@ -172,11 +169,7 @@ impl ResolvedParams {
         while g < given.len() {
             let p = &given[g];
             g += 1;
-            // A linear scan over an op's few keys beats hashing the key.
-            let mut ix = 0;
-            while ix < spec.params.len() && !same(spec.params[ix].key, p.key) {
-                ix += 1;
-            }
+            let ix = key_index(spec, p.key);
             if ix == spec.params.len() {
                 return Err(Error::UnknownParam {
                     op,
@@ -254,6 +247,17 @@ impl ResolvedParams {
             _ => None,
         }
     }
+}
+
+/// The position of `key` in `spec`'s schema, or the schema's length when it has no such key.
+/// A linear scan over an op's few keys beats hashing the key.
+#[inline(always)]
+const fn key_index(spec: &OpSpec, key: &str) -> usize {
+    let mut ix = 0;
+    while ix < spec.params.len() && !same(spec.params[ix].key, key) {
+        ix += 1;
+    }
+    ix
 }
 
 #[inline(always)]
