@@ -143,12 +143,21 @@ proptest! {
                 // query path agree with the exact ones that name the error).
                 if let Source::Model(_) = e.source {
                     let hw = models.hardware();
-                    let min_rank = op.spec().operands.min_rank as usize;
+                    let rules = op.spec().operands;
+                    let count = rules.min_inputs as usize..=rules.max_inputs as usize;
+                    prop_assert!(count.contains(&inputs.len()));
+                    prop_assert!(output.is_some() || !rules.output_required);
+                    let allowed = |t: &TensorParams| match t.layout {
+                        Layout::Tile { .. } => rules.tile,
+                        Layout::RowMajor => rules.row_major,
+                    };
                     for t in &inputs {
-                        prop_assert_eq!(t.validate(min_rank, hw), Ok(()));
+                        prop_assert_eq!(t.validate(rules.min_rank as usize, hw), Ok(()));
+                        prop_assert!(allowed(t), "{t:?}");
                     }
                     if let Some(o) = &output {
                         prop_assert_eq!(o.validate(1, hw), Ok(()));
+                        prop_assert!(allowed(o), "{o:?}");
                     }
                     prop_assert!(q.grid.is_none_or(|g| g.fits_in(hw.full_grid)));
                     for (i, p) in params.iter().enumerate() {
