@@ -25,7 +25,8 @@
 //!   and hold it there, re-solve the rest, until all are within bounds.
 //! - **Outliers**: rows whose log ratio `ln(pred / y)` lies more than [`OUTLIER_MADS`] scaled
 //!   MADs and [`OUTLIER_MIN_LOG_RATIO`] from the median are reported, not fitted; the fit is
-//!   repeated without them until the set is stable (at most [`MAX_OUTLIER_ROUNDS`]).
+//!   repeated without them until the set is stable (at most [`MAX_OUTLIER_ROUNDS`]). The first
+//!   flags come from a robust fit of all rows (absolute loss).
 //!
 //! Deterministic: no hashing, threads or randomness; the same input gives bit-identical output.
 
@@ -185,9 +186,19 @@ pub fn fit(params: &[FitParam], rows: &[FitRow], loss: Loss) -> Result<FitReport
     let all: Vec<usize> = (0..rows.len()).collect();
     let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
     // Rows far off at the start are left out of the first fit: a few gross rows (a
-    // measurement no tile count explains) would otherwise drag every parameter. The flags are
-    // judged against all rows again after each fit, so a row wrongly left out comes back.
-    let mut outliers = problem.outliers(&all, &initial);
+    // measurement no tile count explains) would otherwise drag every parameter. Far off means
+    // both under the initial values and under a fit of all rows by the absolute loss, which
+    // gross rows cannot drag far: flagged against the initial values alone, every row that
+    // only a parameter starting at 0 explains would be left out, and that parameter could
+    // never be fitted. The flags are judged against all rows again after each fit, so a row
+    // wrongly left out comes back.
+    let robust = Problem::new(params, rows, Loss::Absolute).fit_from_starts(&all, &initial)?;
+    let robust_flags = problem.outliers(&all, &robust.params);
+    let mut outliers: Vec<usize> = problem
+        .outliers(&all, &initial)
+        .into_iter()
+        .filter(|i| robust_flags.binary_search(i).is_ok())
+        .collect();
     if all.len() - outliers.len() < problem.free_count() {
         outliers.clear();
     }
@@ -815,6 +826,34 @@ mod tests {
         let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert_eq!(report.outliers, bad);
         assert_recovered(&report.params, &TRUTH, 0.01);
+    }
+
+    #[test]
+    fn rows_only_a_parameter_starting_at_zero_explains_are_fitted_not_flagged() {
+        // A latency per handshake that only every tenth row has, absent from the start
+        // values and large enough that all those rows are far off at the start: flagged
+        // against the start, they would leave the parameter nothing to be fitted on.
+        let mut params = family();
+        params.push(param("per_handshake", Term::Overhead, 0.0));
+        let mut truth = TRUTH.to_vec();
+        truth.push(1e6);
+        let terms = terms(&params);
+        let rows: Vec<FitRow> = rows(300, &TRUTH)
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut row)| {
+                row.features.push(if i % 10 == 0 { 20.0 } else { 0.0 });
+                row.measured_ns =
+                    Breakdown::combine(row.offset_ns, &terms, &truth, &row.features).duration_ns();
+                row
+            })
+            .collect();
+        let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
+        let handshake_rows: Vec<usize> = (0..rows.len()).step_by(10).collect();
+        assert_eq!(outliers(&params, &initial, &rows), handshake_rows);
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        assert!(report.outliers.is_empty(), "{:?}", report.outliers);
+        assert_recovered(&report.params, &truth, 0.01);
     }
 
     #[test]
