@@ -6,7 +6,7 @@
 //! - blackhole p150: 1.35 GHz, 13x10 grid, launch 600 ns, DRAM 512 GB/s x 0.92 = 471.04 B/ns,
 //!   NoC 54 B/cycle for 2 KiB transfers, 16 cycles per tile product at LoFi.
 //! - bfloat16 tile 2048 B. v1 eltwise: copy 32, transcendental 2048, FPU 64, broadcast 16
-//!   cycles per tile. Every v1 scale is 1.0 and every v1 extra overhead or
+//!   cycles per tile, no scalar fill. Every v1 scale is 1.0 and every v1 extra overhead or
 //!   per-tile term 0; v1 matmul adds the first K block's NoC time (nothing overlaps it) to the
 //!   overhead.
 //!
@@ -382,16 +382,26 @@ fn binary_with_a_scalar_reads_one_tensor() {
     let inputs = [dram(&[1, 1, 256, 256])]; // 64 tiles, one per core
     let params = [enum_param("binary_op", "add")];
     let e = v1(&models, Op::EltwiseBinary, &inputs, &params);
-    assert_close(
-        e.breakdown.compute_ns,
-        64.0 + 16.0,
-        "FPU tile + scalar fill",
-    );
+    // The scalar's tile is filled once per op (`scalar_fill_ns`, 0 in v1), not per tile.
+    assert_close(e.breakdown.compute_ns, 64.0, "FPU tile");
     assert_close(
         e.breakdown.dram_ns,
         2.0 * 64.0 * 2048.0 / WH_DRAM,
         "a and out only",
     );
+    let fill = |inputs: &[TensorParams]| {
+        let q = Query::new(Op::EltwiseBinary, inputs).params(&params);
+        let family = Family::EltwiseBinaryRoofline;
+        let at = family
+            .params()
+            .iter()
+            .position(|p| p.name == "scalar_fill_ns")
+            .unwrap();
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    assert_eq!(fill(&inputs), 1.0, "one fill for a scalar op");
+    assert_eq!(fill(&[dram(&[1, 1, 2048, 2048])]), 1.0, "whatever its size");
+    assert_eq!(fill(&[inputs[0], inputs[0]]), 0.0, "none for two tensors");
 }
 
 #[test]

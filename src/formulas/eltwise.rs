@@ -14,9 +14,11 @@
 //!     gelu, and `transcendental_tile_cycles` for the others;
 //!   - binary: `fpu_tile_cycles` times the fidelity phases for `mul` (1 for `add`, `sub`),
 //!     `sfpu_tile_cycles` for every other op, plus `bcast_tile_cycles` when an input is
-//!     broadcast or the second operand is a scalar (one input), plus
-//!     `uneven_shard_tile_cycles` when a sharded operand's shards do not divide it evenly;
+//!     broadcast, plus `uneven_shard_tile_cycles` when a sharded operand's shards do not
+//!     divide it evenly;
 //!   - both: `tile_byte_cycles` per byte of one tile of each operand, so wide dtypes cost more.
+//! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
+//!   it once per core before the first tile (`scalar_fill_ns`; 0 in v1).
 //! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once.
 //! * **NoC** (`noc_scale`): per tile of the busiest core, one page in from each interleaved
 //!   input and one out to an interleaved output, tile-sized; L1-sharded tensors are local and
@@ -248,7 +250,8 @@ const fn fidelity(f: Fidelity) -> MathFidelity {
 )]
 pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
     let a = &cx.inputs[0];
-    // Without a second tensor the other operand is a scalar, filled like a broadcast tile.
+    // Without a second tensor the other operand is a scalar: ttnn fills one tile with it
+    // before the first tile and reuses that tile, so it costs once per op, not per tile.
     let b = if cx.inputs.len() > 1 {
         Some(&cx.inputs[1])
     } else {
@@ -264,7 +267,7 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
                 },
             )
         ),
-        None => (a.shape, true),
+        None => (a.shape, false),
     };
     let out = match cx.output {
         Some(o) => *o,
@@ -329,6 +332,7 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
         sfpu_tile_cycles: if fpu_passes == 0.0 { tile_cycles } else { 0.0 },
         bcast_tile_cycles: if broadcast { tile_cycles } else { 0.0 },
         uneven_shard_tile_cycles: if uneven { tile_cycles } else { 0.0 },
+        scalar_fill_ns: if b.is_none() { 1.0 } else { 0.0 },
         tile_byte_cycles: tile_cycles * through_per_tile as f64,
         dram_scale: cx.dram_ns(tri!(dram_bytes(cx, tensors))),
         noc_scale: cx.noc_ns(
