@@ -183,12 +183,24 @@ impl Hardware {
         while i < curve.len() {
             let ((lo, rlo), (hi, rhi)) = (curve[i - 1], curve[i]);
             if bytes <= hi {
-                let t = (bytes - lo) as f64 / (hi - lo) as f64;
+                let t = fraction(bytes - lo, hi - lo);
                 return rlo + t * (rhi - rlo);
             }
             i += 1;
         }
         self.noc_sustained_bytes_per_cycle
+    }
+}
+
+/// `part / whole` for `0 < part < whole`: a multiply by the exact reciprocal when `whole` is
+/// a power of two (the curves' steps are), which is the division's result bit for bit.
+#[inline(always)]
+const fn fraction(part: u64, whole: u64) -> f64 {
+    if whole.is_power_of_two() {
+        // 2^-k, built from its exponent bits; `k < 64`, far from the subnormals.
+        part as f64 * f64::from_bits((1023 - whole.trailing_zeros() as u64) << 52)
+    } else {
+        part as f64 / whole as f64
     }
 }
 
@@ -211,5 +223,30 @@ impl MathFidelity {
             "hifi4" => Some(MathFidelity::HiFi4),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `fraction` is the division, bit for bit: every part of the small powers of two, and
+    /// spread parts of the large ones (past 2^53, where the part itself rounds).
+    #[test]
+    fn fraction_is_the_division() {
+        for k in 0..64 {
+            let whole = 1u64 << k;
+            let step = (whole >> 12).max(1);
+            let mut part = 0;
+            while part < whole {
+                assert_eq!(
+                    fraction(part, whole).to_bits(),
+                    (part as f64 / whole as f64).to_bits(),
+                    "{part} / {whole}"
+                );
+                part += step + part / 3;
+            }
+        }
+        assert_eq!(fraction(1, 3), 1.0 / 3.0);
     }
 }
