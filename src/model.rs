@@ -297,9 +297,16 @@ pub(crate) const fn mul(a: u64, b: u64, what: &'static str) -> Result<u64, Error
     }
 }
 
-/// `ceil(a / b)` for `b > 0`.
+/// `ceil(a / b)` for `b > 0`. Divisors are mostly core counts, which are often powers of
+/// two (an 8x8 grid): a shift then, not a division.
+#[inline]
 pub(crate) const fn ceil_div(a: u64, b: u64) -> u64 {
-    a.div_ceil(if b > 1 { b } else { 1 })
+    if b.is_power_of_two() {
+        let k = b.trailing_zeros();
+        (a >> k) + (a & (b - 1) != 0) as u64
+    } else {
+        a.div_ceil(if b > 1 { b } else { 1 })
+    }
 }
 
 /// The larger of `a` and `b` (`Ord::max` is not const).
@@ -431,4 +438,32 @@ pub(crate) const fn evaluate(
     tri!(ctx.check(params));
     let breakdown: Breakdown = tri!(model.params.cost(&ctx));
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ceil_div` is `div_ceil` (0 counting as 1), on both of its paths: around multiples
+    /// of every power of two and of other divisors, and at the ends of `u64`.
+    #[test]
+    fn ceil_div_is_div_ceil() {
+        let others = [0u64, 3, 7, 10, 64 * 3, 108, 130, u64::MAX];
+        for b in others.into_iter().chain((0..64).map(|k| 1u64 << k)) {
+            let d = b.max(1);
+            let multiple = d.wrapping_mul(5);
+            for a in [
+                0,
+                1,
+                d - 1,
+                d,
+                d.wrapping_add(1),
+                multiple,
+                multiple + 1,
+                u64::MAX,
+            ] {
+                assert_eq!(ceil_div(a, b), a.div_ceil(d), "{a} / {b}");
+            }
+        }
+    }
 }

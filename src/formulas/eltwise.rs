@@ -142,8 +142,8 @@ const fn dram_bytes(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<u64, Erro
 pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     let out = match cx.output {
-        Some(o) => *o,
-        None => *x,
+        Some(o) => o,
+        None => x,
     };
     let tiles = match (x.tiles(), out.tiles()) {
         (Some(x_tiles), Some(out_tiles)) if x_tiles == out_tiles => x_tiles,
@@ -165,7 +165,7 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         Op::Typecast => UnaryClass::Copy,
         _ => unary_class(some_or!(UnaryOp::of(&cx.params), cx.foreign_params())),
     };
-    let tensors = [&out, x];
+    let tensors = [out, x];
     let per_core = busiest_core_tiles(cx, tiles, &tensors);
     let (noc_per_tile, through_per_tile) = bytes_per_tile(cx, &tensors);
     // Tile counts weigh cycles: one tile costs `copy + function` cycles.
