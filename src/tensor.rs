@@ -326,6 +326,21 @@ impl Shape {
         }
     }
 
+    /// Whether `self` and `other` are one shape without padding: the same rank (at most
+    /// [`MAX_RANK`]) and padded dims, and logical dims equal to them.
+    #[inline]
+    pub(crate) const fn same_unpadded(&self, other: &Shape) -> bool {
+        let mut same = self.rank == other.rank && self.rank as usize <= MAX_RANK;
+        let mut i = 0;
+        // All `MAX_RANK` dims, without early exit: a few vector compares.
+        while i < MAX_RANK {
+            let p = self.padded[i];
+            same &= (p == other.padded[i]) & (p == self.logical[i]) & (p == other.logical[i]);
+            i += 1;
+        }
+        same
+    }
+
     /// Padded dim `i` counted from the innermost (0 = last); 1 beyond the rank.
     #[inline]
     pub const fn dim_from_end(&self, i: usize) -> u32 {

@@ -195,6 +195,15 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
 /// The broadcast of two shapes, aligned at the innermost dim: padded dims of the result and
 /// whether any dim was broadcast. Dims combine when their logical sizes are equal or one is 1.
 const fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<(Shape, bool)> {
+    // The usual operands, one shape without padding, broadcast to that shape as it is.
+    if a.shape.same_unpadded(&b.shape) {
+        return Some((a.shape, false));
+    }
+    broadcast_dims(a, b)
+}
+
+/// [`broadcast`] dim by dim.
+const fn broadcast_dims(a: &TensorParams, b: &TensorParams) -> Option<(Shape, bool)> {
     let (ad, al) = (a.shape.dims(), a.shape.logical());
     let (bd, bl) = (b.shape.dims(), b.shape.logical());
     let rank = if ad.len() > bd.len() {
@@ -374,6 +383,31 @@ mod tests {
     #[test]
     fn incompatible_shapes_are_rejected() {
         assert!(broadcast(&t(&[64, 64], &[64, 64]), &t(&[32, 64], &[32, 64])).is_none());
+    }
+
+    /// The shortcut of `broadcast` for equal unpadded shapes gives what the dim by dim
+    /// broadcast gives, on pairs of equal, padded, broadcast and mismatched shapes.
+    #[test]
+    fn broadcast_shortcut_agrees_with_dims() {
+        let shapes = [
+            t(&[1, 64, 128], &[1, 64, 128]),
+            t(&[1, 64, 128], &[1, 50, 128]),
+            t(&[64, 128], &[64, 128]),
+            t(&[32, 128], &[1, 128]),
+            t(&[1, 1, 64, 128], &[1, 1, 64, 128]),
+            t(&[2, 64, 128], &[2, 64, 128]),
+            t(&[64, 64], &[64, 64]),
+            t(&[32, 32], &[32, 32]),
+            t(&[32], &[32]),
+            t(&[], &[]),
+            t(&[1, 2, 3, 4, 5, 6, 7, 8, 9], &[1, 2, 3, 4, 5, 6, 7, 8, 9]),
+            t(&[32, 32], &[32]),
+        ];
+        for a in &shapes {
+            for b in &shapes {
+                assert_eq!(broadcast(a, b), broadcast_dims(a, b), "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
