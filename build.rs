@@ -303,7 +303,8 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
              dram_peak_gb_s: {peak}, dram_achievable_fraction: {frac}, \
              noc_link_bytes_per_cycle: {link}, noc_sustained_bytes_per_cycle: {sus}, \
              noc_small_transfer: &[{curve}], tile_cycles: {tc:?}, rows_per_pass: {rpp}, \
-             tile_bytes: {tb:?}, ns_per_cycle: {ns_cycle}, ns_per_dram_byte: {ns_byte} }},",
+             tile_bytes: {tb:?}, ns_per_cycle: {ns_cycle}, ns_per_dram_byte: {ns_byte}, \
+             noc_tile_rates: [0.0; 8] }}.with_noc_tile_rates(),",
             dev = camel(&d.name),
             card = camel(&c.name),
             clock = lit(d.clock_mhz),

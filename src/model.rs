@@ -261,10 +261,22 @@ impl<'q> Ctx<'q> {
         bytes as f64 * self.hw.ns_per_dram_byte
     }
 
+    /// Time for one core to move `bytes` over the NoC at `bytes_per_cycle`.
+    #[inline]
+    pub(crate) const fn noc_ns_at(&self, bytes: u64, bytes_per_cycle: f64) -> f64 {
+        self.cycles_to_ns(bytes as f64 / bytes_per_cycle)
+    }
+
+    /// Time for one core to move `bytes` over the NoC in transfers of one tile of `t`.
+    #[inline]
+    pub(crate) const fn noc_ns_of_tiles(&self, bytes: u64, t: &TensorParams) -> f64 {
+        self.noc_ns_at(bytes, self.hw.noc_bytes_per_cycle_of_tiles(t))
+    }
+
     /// Time for one core to move `bytes` over the NoC in transfers of `transfer` bytes.
     #[inline]
     pub(crate) const fn noc_ns(&self, bytes: u64, transfer: u64) -> f64 {
-        self.cycles_to_ns(bytes as f64 / self.hw.noc_bytes_per_cycle(transfer))
+        self.noc_ns_at(bytes, self.hw.noc_bytes_per_cycle(transfer))
     }
 
     #[inline]

@@ -182,13 +182,7 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         transcendental_tile_cycles: of_class[UnaryClass::Transcendental as usize],
         tile_byte_cycles: tile_cycles * through_per_tile as f64,
         dram_scale: cx.dram_ns(tri!(dram_bytes(cx, &tensors))),
-        noc_scale: cx.noc_ns(
-            per_core.saturating_mul(noc_per_tile),
-            match x.tile_bytes(cx.hw) {
-                Some(b) => b,
-                None => 0,
-            },
-        ),
+        noc_scale: cx.noc_ns_of_tiles(per_core.saturating_mul(noc_per_tile), x),
     })
 }
 
@@ -340,13 +334,7 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
         uneven_shard_tile_cycles: if uneven { tile_cycles } else { 0.0 },
         tile_byte_cycles: tile_cycles * through_per_tile as f64,
         dram_scale: cx.dram_ns(tri!(dram_bytes(cx, tensors))),
-        noc_scale: cx.noc_ns(
-            tri!(mul(per_core, noc_per_tile, "eltwise bytes")),
-            match a.tile_bytes(cx.hw) {
-                Some(b) => b,
-                None => 0,
-            },
-        ),
+        noc_scale: cx.noc_ns_of_tiles(tri!(mul(per_core, noc_per_tile, "eltwise bytes")), a),
     })
 }
 
