@@ -303,7 +303,8 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
              dram_peak_gb_s: {peak}, dram_achievable_fraction: {frac}, \
              noc_link_bytes_per_cycle: {link}, noc_sustained_bytes_per_cycle: {sus}, \
              noc_small_transfer: &[{curve}], tile_cycles: {tc:?}, rows_per_pass: {rpp}, \
-             tile_bytes: {tb:?}, ns_per_cycle: {ns_cycle}, ns_per_dram_byte: {ns_byte} }},",
+             tile_bytes: {tb:?}, ns_per_cycle: {ns_cycle}, ns_per_dram_byte: {ns_byte}, \
+             noc_tile_rates: [0.0; 8] }}.with_noc_tile_rates(),",
             dev = camel(&d.name),
             card = camel(&c.name),
             clock = lit(d.clock_mhz),
@@ -423,11 +424,21 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     .unwrap();
     for op in &s.ops {
         let up = op.name.to_uppercase();
+        let keys: Vec<&str> = op.params.iter().map(|p| p.key.as_str()).collect();
+        let values: Vec<String> = (0..max_params)
+            .map(|i| match op.params.get(i).map(|p| &p.kind) {
+                Some(OpParamKind::Enum { values }) => {
+                    name_index(&values.iter().map(String::as_str).collect::<Vec<_>>())
+                }
+                _ => name_index(&[]),
+            })
+            .collect();
         writeln!(
             o,
             "    OpSpec {{ op: Op::{}, summary: {:?}, op_codes: &{:?}, operands: OperandRules {{ \
              min_inputs: {}, max_inputs: {}, output_required: {}, min_rank: {}, tile: {}, \
-             row_major: {} }}, params: &{up}_PARAMS, defaults: {up}_DEFAULTS, required: {:#b} }},",
+             row_major: {} }}, params: &{up}_PARAMS, defaults: {up}_DEFAULTS, required: {:#b}, \
+             keys: {}, values: [{}] }},",
             camel(&op.name),
             op.summary,
             op.op_codes,
@@ -442,6 +453,8 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
                 .enumerate()
                 .filter(|(_, p)| p.default.is_none())
                 .fold(0u32, |m, (i, _)| m | 1 << i),
+            name_index(&keys),
+            values.join(", "),
         )
         .unwrap();
     }
@@ -828,6 +841,60 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
 }
 
 /// Emits a fieldless enum with `ALL`, `COUNT`, `name()` and `index()`.
+/// `params::name_hash`, which looks names up in the tables [`name_index`] writes.
+fn name_hash(name: &str, seed: u64) -> u64 {
+    let (x, n) = (name.as_bytes(), name.len());
+    let word8 = |i: usize| u64::from_le_bytes(x[i..i + 8].try_into().expect("8 bytes"));
+    let word4 = |i: usize| u32::from_le_bytes(x[i..i + 4].try_into().expect("4 bytes")) as u64;
+    let mut h = n as u64;
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            h = (h ^ word8(i)).wrapping_mul(seed);
+            i += 8;
+        }
+        h ^= word8(n - 8);
+    } else if n >= 4 {
+        h ^= word4(0) << 32 | word4(n - 4);
+    } else if n > 0 {
+        h ^= (x[0] as u64) << 40 | (x[n / 2] as u64) << 48 | (x[n - 1] as u64) << 56;
+    }
+    h.wrapping_mul(seed)
+}
+
+/// A `params::NameIndex` of `names`: the first seed (of a fixed sequence) whose hash puts
+/// every name in a slot of its own, in the smallest table from twice as many slots as names.
+fn name_index(names: &[&str]) -> String {
+    assert!(
+        names.len() < u8::MAX as usize,
+        "at most 254 names: {names:?}"
+    );
+    let min_bits = names.len().next_power_of_two().trailing_zeros() + 1;
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for bits in min_bits..min_bits + 4 {
+        let shift = 64 - bits;
+        for _ in 0..100_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407)
+                | 1;
+            let mut slots = vec![u8::MAX; 1 << bits];
+            let unique = names.iter().enumerate().all(|(i, n)| {
+                let slot = &mut slots[(name_hash(n, seed) >> shift) as usize];
+                let free = *slot == u8::MAX;
+                *slot = i as u8;
+                free
+            });
+            if unique {
+                return format!(
+                    "NameIndex {{ seed: {seed:#x}, shift: {shift}, slots: &{slots:?} }}"
+                );
+            }
+        }
+    }
+    panic!("no perfect hash of {names:?}: do two names repeat?")
+}
+
 fn enum_decl<'a>(
     o: &mut String,
     ty: &str,

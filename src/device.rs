@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Name};
 use crate::generated::{CARD_NAMES, DEVICE_NAMES, HARDWARE};
-use crate::tensor::DType;
+use crate::tensor::{DType, Layout, TensorParams};
 use core::fmt;
 
 pub use crate::generated::{Card, Device};
@@ -120,12 +120,42 @@ pub struct Hardware {
     pub(crate) ns_per_cycle: f64,
     /// `1 / dram_bytes_per_ns()`: formulas multiply by it instead of dividing.
     pub(crate) ns_per_dram_byte: f64,
+    /// `noc_bytes_per_cycle` of one 32x32 tile, indexed by [`DType`]: most transfers are
+    /// tiles, and their rate is then a load instead of a walk of the curve.
+    pub(crate) noc_tile_rates: [f64; 8],
 }
 
 impl Hardware {
     /// The figures of `card`.
     pub const fn of(card: Card) -> &'static Hardware {
         &HARDWARE[card.index()]
+    }
+
+    /// The figures with `noc_tile_rates` computed from the curve (the generated table
+    /// builds each card's figures with it, when the crate is compiled).
+    pub(crate) const fn with_noc_tile_rates(mut self) -> Hardware {
+        let mut i = 0;
+        while i < self.tile_bytes.len() {
+            self.noc_tile_rates[i] = self.noc_bytes_per_cycle(self.tile_bytes[i] as u64);
+            i += 1;
+        }
+        self
+    }
+
+    /// Achieved NoC bytes per cycle for transfers of one tile of `t` (0 bytes for a
+    /// row-major `t`).
+    #[inline]
+    pub(crate) const fn noc_bytes_per_cycle_of_tiles(&self, t: &TensorParams) -> f64 {
+        match t.layout {
+            Layout::Tile {
+                height: 32,
+                width: 32,
+            } => self.noc_tile_rates[t.dtype as usize],
+            _ => self.noc_bytes_per_cycle(match t.tile_bytes(self) {
+                Some(b) => b,
+                None => 0,
+            }),
+        }
     }
 
     /// Cycles per nanosecond.
@@ -183,12 +213,24 @@ impl Hardware {
         while i < curve.len() {
             let ((lo, rlo), (hi, rhi)) = (curve[i - 1], curve[i]);
             if bytes <= hi {
-                let t = (bytes - lo) as f64 / (hi - lo) as f64;
+                let t = fraction(bytes - lo, hi - lo);
                 return rlo + t * (rhi - rlo);
             }
             i += 1;
         }
         self.noc_sustained_bytes_per_cycle
+    }
+}
+
+/// `part / whole` for `0 < part < whole`: a multiply by the exact reciprocal when `whole` is
+/// a power of two (the curves' steps are), which is the division's result bit for bit.
+#[inline(always)]
+const fn fraction(part: u64, whole: u64) -> f64 {
+    if whole.is_power_of_two() {
+        // 2^-k, built from its exponent bits; `k < 64`, far from the subnormals.
+        part as f64 * f64::from_bits((1023 - whole.trailing_zeros() as u64) << 52)
+    } else {
+        part as f64 / whole as f64
     }
 }
 
@@ -211,5 +253,66 @@ impl MathFidelity {
             "hifi4" => Some(MathFidelity::HiFi4),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tile rates of every card are the curve's rates at its tile sizes, and a tile
+    /// tensor's rate is the curve's rate at its tile bytes, for every dtype and tile shape.
+    #[test]
+    fn tile_rates_are_the_curve() {
+        use crate::tensor::{MemoryConfig, Shape};
+        for card in Card::ALL {
+            let hw = Hardware::of(card);
+            for dtype in DType::ALL {
+                let bytes = hw.tile_bytes(dtype) as u64;
+                let rate = hw.noc_bytes_per_cycle(bytes);
+                assert_eq!(hw.noc_tile_rates[dtype as usize].to_bits(), rate.to_bits());
+                for layout in [
+                    Layout::TILE,
+                    Layout::Tile {
+                        height: 16,
+                        width: 32,
+                    },
+                    Layout::Tile {
+                        height: 32,
+                        width: 16,
+                    },
+                    Layout::RowMajor,
+                ] {
+                    let shape = Shape::new(&[64, 64]);
+                    let t = TensorParams::new(shape, dtype, layout, MemoryConfig::DRAM_INTERLEAVED);
+                    let bytes = t.tile_bytes(hw).unwrap_or(0);
+                    assert_eq!(
+                        hw.noc_bytes_per_cycle_of_tiles(&t).to_bits(),
+                        hw.noc_bytes_per_cycle(bytes).to_bits(),
+                        "{card} {t:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// `fraction` is the division, bit for bit: every part of the small powers of two, and
+    /// spread parts of the large ones (past 2^53, where the part itself rounds).
+    #[test]
+    fn fraction_is_the_division() {
+        for k in 0..64 {
+            let whole = 1u64 << k;
+            let step = (whole >> 12).max(1);
+            let mut part = 0;
+            while part < whole {
+                assert_eq!(
+                    fraction(part, whole).to_bits(),
+                    (part as f64 / whole as f64).to_bits(),
+                    "{part} / {whole}"
+                );
+                part += step + part / 3;
+            }
+        }
+        assert_eq!(fraction(1, 3), 1.0 / 3.0);
     }
 }

@@ -31,12 +31,23 @@ pub struct Breakdown {
 impl Breakdown {
     /// `overhead + max(compute, dram, noc)`.
     pub const fn duration_ns(&self) -> f64 {
-        self.overhead_ns + self.compute_ns.max(self.dram_ns).max(self.noc_ns)
+        self.overhead_ns + self.busiest_ns()
+    }
+
+    /// The largest throughput term.
+    #[inline(always)]
+    const fn busiest_ns(&self) -> f64 {
+        self.compute_ns.max(self.dram_ns).max(self.noc_ns)
     }
 
     /// The dominant term.
     pub const fn bound(&self) -> Bound {
-        let busiest = self.compute_ns.max(self.dram_ns).max(self.noc_ns);
+        self.bound_of(self.busiest_ns())
+    }
+
+    /// The dominant term, given [`Self::busiest_ns`].
+    #[inline(always)]
+    const fn bound_of(&self, busiest: f64) -> Bound {
         if self.overhead_ns >= busiest {
             Bound::Overhead
         } else if busiest == self.compute_ns {
@@ -158,24 +169,17 @@ impl Estimate {
         source: Source,
         accuracy: Accuracy,
     ) -> Result<Self, Error> {
-        let duration_ns = breakdown.duration_ns();
+        let busiest = breakdown.busiest_ns();
+        let duration_ns = breakdown.overhead_ns + busiest;
         let Breakdown {
             overhead_ns: o,
             compute_ns: c,
             dram_ns: d,
             noc_ns: n,
         } = breakdown;
-        // `0 <= t < inf` is `t.is_finite() && t >= 0.0` (false for NaN), without branches.
-        const INF: f64 = f64::INFINITY;
-        let ok = (o >= 0.0)
-            & (o < INF)
-            & (c >= 0.0)
-            & (c < INF)
-            & (d >= 0.0)
-            & (d < INF)
-            & (n >= 0.0)
-            & (n < INF)
-            & duration_ns.is_finite();
+        // Every term in `0 <= t < inf` (false for NaN), in few branches: with all terms
+        // `>= 0`, a finite duration bounds each of them.
+        let ok = (o >= 0.0) & (c >= 0.0) & (d >= 0.0) & (n >= 0.0) & (duration_ns < f64::INFINITY);
         if !ok {
             return Err(Error::Overflow {
                 what: "the duration",
@@ -183,7 +187,7 @@ impl Estimate {
         }
         Ok(Estimate {
             duration_ns,
-            bound: breakdown.bound(),
+            bound: breakdown.bound_of(busiest),
             breakdown,
             source,
             accuracy,
@@ -220,5 +224,61 @@ impl Estimate {
     /// True when the generic fallback, not the op's model, answered.
     pub const fn is_fallback(&self) -> bool {
         matches!(self.source, Source::Fallback { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::Device;
+    use crate::op::Op;
+
+    /// `Estimate::new` accepts exactly the breakdowns whose terms are all finite and
+    /// non-negative with a finite duration, and agrees with `duration_ns` and `bound`.
+    #[test]
+    fn new_accepts_exactly_finite_non_negative_terms() {
+        let values = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            f64::MAX,
+            f64::MAX / 2.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        let source = Source::Fallback {
+            device: Device::WormholeB0,
+            op: Some(Op::Matmul),
+        };
+        for i in 0..values.len().pow(4) {
+            let v = |k: u32| values[i / values.len().pow(k) % values.len()];
+            let b = Breakdown {
+                overhead_ns: v(0),
+                compute_ns: v(1),
+                dram_ns: v(2),
+                noc_ns: v(3),
+            };
+            let terms = [b.overhead_ns, b.compute_ns, b.dram_ns, b.noc_ns];
+            let expected =
+                terms.iter().all(|t| t.is_finite() && *t >= 0.0) && b.duration_ns().is_finite();
+            match Estimate::new(b, source, Accuracy::Uncalibrated) {
+                Ok(e) => {
+                    assert!(expected, "{b:?}");
+                    assert_eq!(e.duration_ns, b.duration_ns(), "{b:?}");
+                    assert_eq!(e.bound, b.bound(), "{b:?}");
+                }
+                Err(e) => {
+                    assert!(!expected, "{b:?}");
+                    assert_eq!(
+                        e,
+                        Error::Overflow {
+                            what: "the duration"
+                        }
+                    );
+                }
+            }
+        }
     }
 }

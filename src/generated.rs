@@ -6,6 +6,6 @@ use crate::device::{CoreGrid, Hardware};
 use crate::estimate::{Accuracy, Breakdown, Term};
 use crate::model::{FamilyParam, FamilyValues, ModelVersion};
 use crate::op::{OpSpec, OperandRules};
-use crate::params::{ParamKind, ParamSpec, ParamValue, Slot};
+use crate::params::{NameIndex, ParamKind, ParamSpec, ParamValue, Slot};
 
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));

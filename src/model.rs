@@ -261,10 +261,22 @@ impl<'q> Ctx<'q> {
         bytes as f64 * self.hw.ns_per_dram_byte
     }
 
+    /// Time for one core to move `bytes` over the NoC at `bytes_per_cycle`.
+    #[inline]
+    pub(crate) const fn noc_ns_at(&self, bytes: u64, bytes_per_cycle: f64) -> f64 {
+        self.cycles_to_ns(bytes as f64 / bytes_per_cycle)
+    }
+
+    /// Time for one core to move `bytes` over the NoC in transfers of one tile of `t`.
+    #[inline]
+    pub(crate) const fn noc_ns_of_tiles(&self, bytes: u64, t: &TensorParams) -> f64 {
+        self.noc_ns_at(bytes, self.hw.noc_bytes_per_cycle_of_tiles(t))
+    }
+
     /// Time for one core to move `bytes` over the NoC in transfers of `transfer` bytes.
     #[inline]
     pub(crate) const fn noc_ns(&self, bytes: u64, transfer: u64) -> f64 {
-        self.cycles_to_ns(bytes as f64 / self.hw.noc_bytes_per_cycle(transfer))
+        self.noc_ns_at(bytes, self.hw.noc_bytes_per_cycle(transfer))
     }
 
     #[inline]
@@ -297,9 +309,16 @@ pub(crate) const fn mul(a: u64, b: u64, what: &'static str) -> Result<u64, Error
     }
 }
 
-/// `ceil(a / b)` for `b > 0`.
+/// `ceil(a / b)` for `b > 0`. Divisors are mostly core counts, which are often powers of
+/// two (an 8x8 grid): a shift then, not a division.
+#[inline]
 pub(crate) const fn ceil_div(a: u64, b: u64) -> u64 {
-    a.div_ceil(if b > 1 { b } else { 1 })
+    if b.is_power_of_two() {
+        let k = b.trailing_zeros();
+        (a >> k) + (a & (b - 1) != 0) as u64
+    } else {
+        a.div_ceil(if b > 1 { b } else { 1 })
+    }
 }
 
 /// The larger of `a` and `b` (`Ord::max` is not const).
@@ -431,4 +450,32 @@ pub(crate) const fn evaluate(
     tri!(ctx.check(params));
     let breakdown: Breakdown = tri!(model.params.cost(&ctx));
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ceil_div` is `div_ceil` (0 counting as 1), on both of its paths: around multiples
+    /// of every power of two and of other divisors, and at the ends of `u64`.
+    #[test]
+    fn ceil_div_is_div_ceil() {
+        let others = [0u64, 3, 7, 10, 64 * 3, 108, 130, u64::MAX];
+        for b in others.into_iter().chain((0..64).map(|k| 1u64 << k)) {
+            let d = b.max(1);
+            let multiple = d.wrapping_mul(5);
+            for a in [
+                0,
+                1,
+                d - 1,
+                d,
+                d.wrapping_add(1),
+                multiple,
+                multiple + 1,
+                u64::MAX,
+            ] {
+                assert_eq!(ceil_div(a, b), a.div_ceil(d), "{a} / {b}");
+            }
+        }
+    }
 }

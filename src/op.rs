@@ -3,7 +3,7 @@
 use crate::error::{Error, Name};
 use crate::generated::MAX_OP_PARAMS;
 use crate::generated::{OP_SPECS, op_of_name};
-use crate::params::{ParamSpec, Slot};
+use crate::params::{NameIndex, ParamSpec, Slot};
 
 pub use crate::generated::Op;
 
@@ -22,6 +22,10 @@ pub struct OpSpec {
     pub(crate) defaults: [Slot; MAX_OP_PARAMS],
     /// Bit `i` set: param `i` has no default, so every query must give it.
     pub(crate) required: u32,
+    /// Finds a key's position in `params`.
+    pub(crate) keys: NameIndex,
+    /// Finds an enum value's position, per param (empty for the others).
+    pub(crate) values: [NameIndex; MAX_OP_PARAMS],
 }
 
 /// How many tensors an op takes and which layouts.

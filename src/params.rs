@@ -148,7 +148,7 @@ impl ResolvedParams {
                 return false;
             }
             seen |= 1 << ix;
-            self.slots[ix] = match check(&spec.params[ix], p.value) {
+            self.slots[ix] = match check(&spec.params[ix], &spec.values[ix], p.value) {
                 Ok(slot) => slot,
                 Err(_) => return false,
             };
@@ -185,7 +185,7 @@ impl ResolvedParams {
                 });
             }
             seen[ix] = true;
-            self.slots[ix] = match check(param, p.value) {
+            self.slots[ix] = match check(param, &spec.values[ix], p.value) {
                 Ok(slot) => slot,
                 Err(problem) => return Err(Error::InvalidParam { op, param, problem }),
             };
@@ -250,18 +250,69 @@ impl ResolvedParams {
 }
 
 /// The position of `key` in `spec`'s schema, or the schema's length when it has no such key.
-/// A linear scan over an op's few keys beats hashing the key.
 #[inline(always)]
 const fn key_index(spec: &OpSpec, key: &str) -> usize {
-    let mut ix = 0;
-    while ix < spec.params.len() && !same(spec.params[ix].key, key) {
-        ix += 1;
+    let ix = spec.keys.candidate(key);
+    if ix < spec.params.len() && same(spec.params[ix].key, key) {
+        ix
+    } else {
+        spec.params.len()
     }
-    ix
+}
+
+/// A perfect hash of a list of names (an op's param keys, an enum param's values) that
+/// build.rs generates: each name's slot holds its position in the list, so a lookup hashes
+/// the name once and compares it with one candidate instead of scanning the list.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NameIndex {
+    pub(crate) seed: u64,
+    /// `64 - log2(slots.len())`: a slot is the top bits of the hash.
+    pub(crate) shift: u32,
+    /// The position of the name of each slot; `u8::MAX` for a slot no name has.
+    pub(crate) slots: &'static [u8],
+}
+
+impl NameIndex {
+    /// The position of the only name of the list that can be `name`; the caller compares.
+    #[inline(always)]
+    pub(crate) const fn candidate(&self, name: &str) -> usize {
+        let slot = (name_hash(name, self.seed) >> self.shift) as usize;
+        if slot < self.slots.len() {
+            self.slots[slot] as usize
+        } else {
+            u8::MAX as usize
+        }
+    }
+}
+
+/// The hash [`NameIndex`] is built on (build.rs has a copy): the length, then the bytes as
+/// little-endian words (8 bytes at a time with the last word overlapping, two overlapping
+/// 4-byte words, or three single bytes, as [`same`] reads them), multiplied by `seed`.
+#[inline(always)]
+const fn name_hash(name: &str, seed: u64) -> u64 {
+    let (x, n) = (name.as_bytes(), name.len());
+    let mut h = n as u64;
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            h = (h ^ u64::from_le(chunk8(x, i))).wrapping_mul(seed);
+            i += 8;
+        }
+        h ^= u64::from_le(chunk8(x, n - 8));
+    } else if n >= 4 {
+        h ^= (u32::from_le(chunk4(x, 0)) as u64) << 32 | u32::from_le(chunk4(x, n - 4)) as u64;
+    } else if n > 0 {
+        h ^= (x[0] as u64) << 40 | (x[n / 2] as u64) << 48 | (x[n - 1] as u64) << 56;
+    }
+    h.wrapping_mul(seed)
 }
 
 #[inline(always)]
-const fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamProblem> {
+const fn check(
+    param: &ParamSpec,
+    values_index: &NameIndex,
+    value: ParamValue<'_>,
+) -> Result<Slot, ParamProblem> {
     match (param.kind, value) {
         (ParamKind::Int { min, max }, ParamValue::Int(i)) => {
             if min <= i && i <= max {
@@ -275,14 +326,12 @@ const fn check(param: &ParamSpec, value: ParamValue<'_>) -> Result<Slot, ParamPr
         (ParamKind::Float { min, max }, ParamValue::Int(i)) => float_in(i as f64, min, max),
         (ParamKind::Bool, ParamValue::Bool(b)) => Ok(Slot::Bool(b)),
         (ParamKind::Enum { values }, ParamValue::Enum(s)) => {
-            let mut i = 0;
-            while i < values.len() {
-                if same(values[i], s) {
-                    return Ok(Slot::Enum(i as u8));
-                }
-                i += 1;
+            let i = values_index.candidate(s);
+            if i < values.len() && same(values[i], s) {
+                Ok(Slot::Enum(i as u8))
+            } else {
+                Err(ParamProblem::UnknownValue)
             }
-            Err(ParamProblem::UnknownValue)
         }
         _ => Err(ParamProblem::WrongType),
     }
@@ -366,6 +415,10 @@ impl Op {
 #[cfg(test)]
 mod tests {
     use super::*;
+    extern crate std;
+    use std::string::{String, ToString};
+    use std::vec::Vec;
+    use std::{format, vec};
 
     /// `same` is `==` on strings of every length up to 24 that differ in any one byte.
     #[test]
@@ -383,6 +436,61 @@ mod tests {
                 assert!(!same(a, b), "{a} vs {b}");
             }
         }
+    }
+
+    /// The hashed lookups of keys and enum values find what a scan of the names finds: on
+    /// every name of every op, each with a byte changed, one shorter and one longer, and on
+    /// the names of the other lists.
+    #[test]
+    fn name_index_agrees_with_a_scan() {
+        let mut all: Vec<&str> = vec![""];
+        for op in Op::ALL {
+            for p in op.spec().params {
+                all.push(p.key);
+                if let ParamKind::Enum { values } = p.kind {
+                    all.extend_from_slice(values);
+                }
+            }
+        }
+        let mut probes: Vec<String> = all.iter().map(|n| n.to_string()).collect();
+        for n in &all {
+            probes.push(format!("{n}x"));
+            probes.push(n.chars().skip(1).collect());
+            probes.push(n.chars().take(n.len().saturating_sub(1)).collect());
+            for i in 0..n.len() {
+                for c in ["_", "x", "\0"] {
+                    probes.push(format!("{}{c}{}", &n[..i], &n[i + 1..]));
+                }
+            }
+        }
+        let mut checked = 0;
+        for op in Op::ALL {
+            let spec = op.spec();
+            for probe in &probes {
+                let scan = spec.params.iter().position(|p| p.key == probe);
+                let len = spec.params.len();
+                assert_eq!(
+                    key_index(spec, probe),
+                    scan.unwrap_or(len),
+                    "{op}: {probe:?}"
+                );
+                checked += 1;
+                for (ix, p) in spec.params.iter().enumerate() {
+                    let ParamKind::Enum { values } = p.kind else {
+                        continue;
+                    };
+                    let scan = values.iter().position(|v| *v == probe);
+                    let expected = match scan {
+                        Some(i) => Ok(Slot::Enum(i as u8)),
+                        None => Err(ParamProblem::UnknownValue),
+                    };
+                    let found = check(p, &spec.values[ix], ParamValue::Enum(probe));
+                    assert_eq!(found, expected, "{op} {}: {probe:?}", p.key);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 
     /// The fast param check of the query path agrees with the exact one, and both leave the

@@ -241,13 +241,20 @@ impl MemoryConfig {
 }
 
 /// A shape, padded and logical, up to rank [`MAX_RANK`].
+///
+/// What queries ask of every dim (sizes in range, the volume) is computed once, when the
+/// shape is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Shape {
     /// The number of dims given; above [`MAX_RANK`] only the first dims are kept and the
     /// shape is rejected when validated.
     rank: u8,
+    /// Every kept dim has `1 <= logical <= padded <= MAX_DIM`.
+    dims_ok: bool,
     padded: [u32; MAX_RANK],
     logical: [u32; MAX_RANK],
+    /// Product of the kept padded dims; `None` on overflow.
+    volume: Option<u64>,
 }
 
 impl Shape {
@@ -265,8 +272,10 @@ impl Shape {
             } else {
                 padded.len() as u8
             },
+            dims_ok: true,
             padded: [0; MAX_RANK],
             logical: [0; MAX_RANK],
+            volume: Some(1),
         };
         if padded.len() != logical.len() {
             s.rank = u8::MAX;
@@ -275,6 +284,16 @@ impl Shape {
         while i < padded.len() && i < MAX_RANK {
             s.padded[i] = padded[i];
             s.logical[i] = if i < logical.len() { logical[i] } else { 0 };
+            i += 1;
+        }
+        let mut i = 0;
+        while i < s.kept_rank() {
+            let (p, l) = (s.padded[i], s.logical[i]);
+            s.dims_ok &= l >= 1 && l <= p && p <= MAX_DIM;
+            s.volume = match s.volume {
+                Some(v) => v.checked_mul(p as u64),
+                None => None,
+            };
             i += 1;
         }
         s
@@ -307,6 +326,21 @@ impl Shape {
         }
     }
 
+    /// Whether `self` and `other` are one shape without padding: the same rank (at most
+    /// [`MAX_RANK`]) and padded dims, and logical dims equal to them.
+    #[inline]
+    pub(crate) const fn same_unpadded(&self, other: &Shape) -> bool {
+        let mut same = self.rank == other.rank && self.rank as usize <= MAX_RANK;
+        let mut i = 0;
+        // All `MAX_RANK` dims, without early exit: a few vector compares.
+        while i < MAX_RANK {
+            let p = self.padded[i];
+            same &= (p == other.padded[i]) & (p == self.logical[i]) & (p == other.logical[i]);
+            i += 1;
+        }
+        same
+    }
+
     /// Padded dim `i` counted from the innermost (0 = last); 1 beyond the rank.
     #[inline]
     pub const fn dim_from_end(&self, i: usize) -> u32 {
@@ -317,16 +351,7 @@ impl Shape {
     /// Product of the padded dims; `None` on overflow.
     #[inline]
     pub const fn volume(&self) -> Option<u64> {
-        let d = self.dims();
-        let (mut acc, mut i) = (1u64, 0);
-        while i < d.len() {
-            acc = match acc.checked_mul(d[i] as u64) {
-                Some(v) => v,
-                None => return None,
-            };
-            i += 1;
-        }
-        Some(acc)
+        self.volume
     }
 }
 
@@ -442,17 +467,8 @@ impl TensorParams {
         if rank < min || rank > MAX_RANK {
             return false;
         }
-        let (padded, logical) = (&self.shape.padded, &self.shape.logical);
-        // Per dim: `l - 1 >= p` (wrapping) is `l == 0 || l > p`, and with `l >= 1` it also
-        // catches `p == 0`; `p > MAX_DIM` is the size limit. No early exit: the loop runs
-        // `rank` times.
-        let mut bad = false;
-        let mut dim = 0;
-        while dim < rank {
-            let (p, l) = (padded[dim], logical[dim]);
-            bad |= (l.wrapping_sub(1) >= p) | (p > MAX_DIM);
-            dim += 1;
-        }
+        // With the rank in range every dim is kept, and the shape checked them when built.
+        let mut bad = !self.shape.dims_ok;
         match self.layout {
             Layout::Tile { height, width } => {
                 bad |= (height.wrapping_sub(1) >= 32) | (width.wrapping_sub(1) >= 32);
@@ -578,12 +594,40 @@ mod tests {
     use super::*;
     use crate::device::Card;
 
+    /// The volume a shape computes when built is the product of its padded dims (`None` on
+    /// overflow), at every rank up to past [`MAX_RANK`] and with mismatched logical ranks.
+    #[test]
+    fn volume_is_the_product_of_the_dims() {
+        let sizes = [0, 1, 3, 32, 1 << 20, MAX_DIM, u32::MAX];
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for rank in 0..=MAX_RANK + 2 {
+            for _ in 0..2000 {
+                let mut dims = [0u32; MAX_RANK + 2];
+                for d in dims.iter_mut().take(rank) {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    *d = sizes[(x % sizes.len() as u64) as usize];
+                }
+                let dims = &dims[..rank];
+                for logical in [dims, &dims[..rank.saturating_sub(1)]] {
+                    let shape = Shape::padded(dims, logical);
+                    let product = shape
+                        .dims()
+                        .iter()
+                        .try_fold(1u64, |v, &d| v.checked_mul(d as u64));
+                    assert_eq!(shape.volume(), product, "{dims:?} {logical:?}");
+                }
+            }
+        }
+    }
+
     /// The fast check of the query path agrees with the exact one on every combination of
     /// edge values: dims, logical sizes, tiles, dtypes, shard specs and ranks.
     #[test]
     fn is_valid_agrees_with_validate() {
         let hw = Hardware::of(Card::N150);
-        let sizes = [0, 1, 31, 32, 48, 64, MAX_DIM, MAX_DIM + 32];
+        let sizes = [0, 1, 31, 32, 48, 64, MAX_DIM, MAX_DIM + 32, u32::MAX];
         let layouts = [
             Layout::TILE,
             Layout::Tile {
@@ -655,7 +699,7 @@ mod tests {
                 larger[..rank].copy_from_slice(dims);
                 if let Some(last) = rank.checked_sub(1) {
                     smaller[last] = dims[last].saturating_sub(1);
-                    larger[last] = dims[last] + 1;
+                    larger[last] = dims[last].saturating_add(1);
                 }
                 for logical in [dims, &smaller[..rank], &larger[..rank]] {
                     for layout in layouts {

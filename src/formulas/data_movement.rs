@@ -37,6 +37,15 @@ const fn page_bytes(cx: &Ctx<'_>, t: &TensorParams) -> u64 {
     }
 }
 
+/// NoC bytes per cycle in transfers of one page of `t`: a tile's rate comes from the card's
+/// table.
+const fn page_rate(cx: &Ctx<'_>, t: &TensorParams) -> f64 {
+    match t.layout {
+        Layout::Tile { .. } => cx.hw.noc_bytes_per_cycle_of_tiles(t),
+        Layout::RowMajor => cx.hw.noc_bytes_per_cycle(page_bytes(cx, t)),
+    }
+}
+
 const fn shard_cores(t: &TensorParams) -> u64 {
     match t.memory.shard {
         Some(s) => s.cores as u64,
@@ -98,7 +107,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
         ));
     }
     let bytes = some_or!(sharded.bytes(cx.hw), overflow);
-    let (per_core, page) = match interleaved {
+    let (per_core, rate) = match interleaved {
         None => {
             let out_bytes = some_or!(y.bytes(cx.hw), overflow);
             (
@@ -106,12 +115,13 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
                     ceil_div(bytes, shard_cores(x)),
                     ceil_div(out_bytes, shard_cores(y)),
                 ),
-                min(page_bytes(cx, x), page_bytes(cx, y)),
+                cx.hw
+                    .noc_bytes_per_cycle(min(page_bytes(cx, x), page_bytes(cx, y))),
             )
         }
         Some(_) => (
             ceil_div(bytes, shard_cores(sharded)),
-            page_bytes(cx, sharded),
+            page_rate(cx, sharded),
         ),
     };
     let in_dram = match interleaved {
@@ -121,6 +131,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
     Ok(DataMovementRooflineFeatures {
         overhead_ns: 1.0,
         dram_scale: if in_dram { cx.dram_ns(bytes) } else { 0.0 },
-        noc_scale: cx.noc_ns(per_core, page),
+        noc_scale: cx.noc_ns_at(per_core, rate),
     })
 }

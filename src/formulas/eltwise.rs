@@ -144,8 +144,8 @@ const fn dram_bytes(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<u64, Erro
 pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     let out = match cx.output {
-        Some(o) => *o,
-        None => *x,
+        Some(o) => o,
+        None => x,
     };
     let tiles = match (x.tiles(), out.tiles()) {
         (Some(x_tiles), Some(out_tiles)) if x_tiles == out_tiles => x_tiles,
@@ -167,7 +167,7 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         Op::Typecast => UnaryClass::Copy,
         _ => unary_class(some_or!(UnaryOp::of(&cx.params), cx.foreign_params())),
     };
-    let tensors = [&out, x];
+    let tensors = [out, x];
     let per_core = busiest_core_tiles(cx, tiles, &tensors);
     let (noc_per_tile, through_per_tile) = bytes_per_tile(cx, &tensors);
     // Tile counts weigh cycles: one tile costs `copy + function` cycles.
@@ -184,19 +184,22 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         transcendental_tile_cycles: of_class[UnaryClass::Transcendental as usize],
         tile_byte_cycles: tile_cycles * through_per_tile as f64,
         dram_scale: cx.dram_ns(tri!(dram_bytes(cx, &tensors))),
-        noc_scale: cx.noc_ns(
-            per_core.saturating_mul(noc_per_tile),
-            match x.tile_bytes(cx.hw) {
-                Some(b) => b,
-                None => 0,
-            },
-        ),
+        noc_scale: cx.noc_ns_of_tiles(per_core.saturating_mul(noc_per_tile), x),
     })
 }
 
 /// The broadcast of two shapes, aligned at the innermost dim: padded dims of the result and
 /// whether any dim was broadcast. Dims combine when their logical sizes are equal or one is 1.
 const fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<(Shape, bool)> {
+    // The usual operands, one shape without padding, broadcast to that shape as it is.
+    if a.shape.same_unpadded(&b.shape) {
+        return Some((a.shape, false));
+    }
+    broadcast_dims(a, b)
+}
+
+/// [`broadcast`] dim by dim.
+const fn broadcast_dims(a: &TensorParams, b: &TensorParams) -> Option<(Shape, bool)> {
     let (ad, al) = (a.shape.dims(), a.shape.logical());
     let (bd, bl) = (b.shape.dims(), b.shape.logical());
     let rank = if ad.len() > bd.len() {
@@ -335,13 +338,7 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
         scalar_fill_ns: if b.is_none() { 1.0 } else { 0.0 },
         tile_byte_cycles: tile_cycles * through_per_tile as f64,
         dram_scale: cx.dram_ns(tri!(dram_bytes(cx, tensors))),
-        noc_scale: cx.noc_ns(
-            tri!(mul(per_core, noc_per_tile, "eltwise bytes")),
-            match a.tile_bytes(cx.hw) {
-                Some(b) => b,
-                None => 0,
-            },
-        ),
+        noc_scale: cx.noc_ns_of_tiles(tri!(mul(per_core, noc_per_tile, "eltwise bytes")), a),
     })
 }
 
@@ -378,6 +375,31 @@ mod tests {
     #[test]
     fn incompatible_shapes_are_rejected() {
         assert!(broadcast(&t(&[64, 64], &[64, 64]), &t(&[32, 64], &[32, 64])).is_none());
+    }
+
+    /// The shortcut of `broadcast` for equal unpadded shapes gives what the dim by dim
+    /// broadcast gives, on pairs of equal, padded, broadcast and mismatched shapes.
+    #[test]
+    fn broadcast_shortcut_agrees_with_dims() {
+        let shapes = [
+            t(&[1, 64, 128], &[1, 64, 128]),
+            t(&[1, 64, 128], &[1, 50, 128]),
+            t(&[64, 128], &[64, 128]),
+            t(&[32, 128], &[1, 128]),
+            t(&[1, 1, 64, 128], &[1, 1, 64, 128]),
+            t(&[2, 64, 128], &[2, 64, 128]),
+            t(&[64, 64], &[64, 64]),
+            t(&[32, 32], &[32, 32]),
+            t(&[32], &[32]),
+            t(&[], &[]),
+            t(&[1, 2, 3, 4, 5, 6, 7, 8, 9], &[1, 2, 3, 4, 5, 6, 7, 8, 9]),
+            t(&[32, 32], &[32]),
+        ];
+        for a in &shapes {
+            for b in &shapes {
+                assert_eq!(broadcast(a, b), broadcast_dims(a, b), "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
