@@ -348,27 +348,6 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     writeln!(o, "pub(crate) const MAX_OP_PARAMS: usize = {max_params};\n").unwrap();
     for op in &s.ops {
         let up = op.name.to_uppercase();
-        // Defaults as checked slots, so a query copies them instead of checking them again.
-        let defaults: Vec<String> = (0..max_params)
-            .map(
-                |i| match op.params.get(i).and_then(|p| p.default.as_ref()) {
-                    None => "Slot::Unset".into(),
-                    Some(ParamDefault::Int(i)) => format!("Slot::Int({i})"),
-                    Some(ParamDefault::Float(x)) => format!("Slot::Float({})", lit(*x)),
-                    Some(ParamDefault::Bool(b)) => format!("Slot::Bool({b})"),
-                    Some(ParamDefault::Enum(i)) => {
-                        let i = u8::try_from(*i).expect("enum params list at most 256 values");
-                        format!("Slot::Enum({i})")
-                    }
-                },
-            )
-            .collect();
-        writeln!(
-            o,
-            "static {up}_DEFAULTS: [Slot; MAX_OP_PARAMS] = [{}];",
-            defaults.join(", ")
-        )
-        .unwrap();
         writeln!(
             o,
             "static {up}_PARAMS: [ParamSpec; {}] = [",
@@ -437,7 +416,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
             o,
             "    OpSpec {{ op: Op::{}, summary: {:?}, op_codes: &{:?}, operands: OperandRules {{ \
              min_inputs: {}, max_inputs: {}, output_required: {}, min_rank: {}, tile: {}, \
-             row_major: {} }}, params: &{up}_PARAMS, defaults: {up}_DEFAULTS, required: {:#b}, \
+             row_major: {} }}, params: &{up}_PARAMS, required: {:#b}, \
              keys: {}, values: [{}] }},",
             camel(&op.name),
             op.summary,
@@ -460,63 +439,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     }
     writeln!(o, "];\n").unwrap();
 
-    // Typed handles of each op's params, so formulas never look a key up by string: an index
-    // into the schema for scalars, an enum of the values for enum params.
-    writeln!(
-        o,
-        "/// Typed handles of each op's params: an index into the op's schema, or for an enum \
-         param an enum of its values."
-    )
-    .unwrap();
-    writeln!(o, "#[allow(dead_code)]\npub(crate) mod op_params {{").unwrap();
-    for op in &s.ops {
-        writeln!(o, "    pub(crate) mod {} {{", op.name).unwrap();
-        for (i, p) in op.params.iter().enumerate() {
-            let ty = match &p.kind {
-                OpParamKind::Int { .. } => "crate::params::IntParam",
-                OpParamKind::Float { .. } => "crate::params::FloatParam",
-                OpParamKind::Bool => "crate::params::BoolParam",
-                OpParamKind::Enum { values } => {
-                    let ty = camel(&p.key);
-                    let variants: Vec<String> = values.iter().map(|v| camel(v)).collect();
-                    writeln!(
-                        o,
-                        "        /// `{key}`: {summary}\n        \
-                         #[derive(Debug, Clone, Copy, PartialEq, Eq)]\n        \
-                         pub(crate) enum {ty} {{ {variants} }}\n        \
-                         impl {ty} {{\n            \
-                         /// The query's value; `None` when `params` are not `{op}`'s.\n            \
-                         pub(crate) const fn of(params: &crate::params::ResolvedParams) -> Option<Self> {{\n                \
-                         match params.enum_index(crate::op::Op::{op_ty}, {i}) {{ {arms}, _ => None }}\n            }}\n        }}",
-                        key = p.key,
-                        summary = p.summary,
-                        variants = variants.join(", "),
-                        op = op.name,
-                        op_ty = camel(&op.name),
-                        arms = variants
-                            .iter()
-                            .enumerate()
-                            .map(|(j, v)| format!("Some({j}) => Some({ty}::{v})"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    )
-                    .unwrap();
-                    continue;
-                }
-            };
-            writeln!(
-                o,
-                "        /// `{}`: {}\n        pub(crate) const {}: {ty} = {ty}(crate::op::Op::{}, {i});",
-                p.key,
-                p.summary,
-                p.key.to_uppercase(),
-                camel(&op.name),
-            )
-            .unwrap();
-        }
-        writeln!(o, "    }}").unwrap();
-    }
-    writeln!(o, "}}\n").unwrap();
+    typed_params(&mut o, s);
 
     // ---- family parameter and feature structs --------------------------------------------
     let max_family_params = s.families.iter().map(|f| f.params.len()).max().unwrap_or(0);
@@ -838,6 +761,254 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     }
     writeln!(o, "];").unwrap();
     o
+}
+
+/// The Rust type of an op param's typed field; an enum param's is generated by
+/// [`typed_params`].
+fn param_type(p: &ttnn_op_perf_spec::OpParam) -> String {
+    match &p.kind {
+        OpParamKind::Int { .. } => "i64".into(),
+        OpParamKind::Float { .. } => "f64".into(),
+        OpParamKind::Bool => "bool".into(),
+        OpParamKind::Enum { .. } => camel(&p.key),
+    }
+}
+
+/// The value of a typed field as Rust source: the default, or for a param without one the
+/// placeholder the string path starts from (a query that leaves it out is an error).
+fn param_value(p: &ttnn_op_perf_spec::OpParam) -> String {
+    match (&p.default, &p.kind) {
+        (Some(ParamDefault::Int(i)), _) => format!("{i}"),
+        (Some(ParamDefault::Float(x)), _) => lit(*x),
+        (Some(ParamDefault::Bool(b)), _) => format!("{b}"),
+        (Some(ParamDefault::Enum(i)), OpParamKind::Enum { values }) => {
+            format!("{}::{}", camel(&p.key), camel(&values[*i]))
+        }
+        (Some(ParamDefault::Enum(_)), _) => unreachable!("validated: enum default on enum param"),
+        (None, OpParamKind::Int { min, .. }) => format!("{min}"),
+        (None, OpParamKind::Float { min, .. }) => lit(*min),
+        (None, OpParamKind::Bool) => "false".into(),
+        (None, OpParamKind::Enum { values }) => format!("{}::{}", camel(&p.key), camel(&values[0])),
+    }
+}
+
+/// Each op's params as a typed struct (`op_params::<op>::Params`, with a generated enum per
+/// enum param) and `OpParams`, the enum of them all: what a `Ctx` holds and formulas read,
+/// what a typed query passes, and what the string path converts `key = value` pairs into.
+fn typed_params(o: &mut String, s: &SpecSet) {
+    writeln!(
+        o,
+        "/// Each op's params, typed: a struct of the op's schema per op (`<op>::Params`) and an \
+         enum per enum param. A query passes them as [`OpParams`] with \
+         [`Query::typed`](crate::Query::typed), without looking a key or a value up by name.\n\
+         pub mod op_params {{"
+    )
+    .unwrap();
+    for op in &s.ops {
+        writeln!(
+            o,
+            "    /// The params of `{}` (`model_specs/ops/{}.toml`).\n    pub mod {} {{",
+            op.name, op.name, op.name
+        )
+        .unwrap();
+        for p in &op.params {
+            let OpParamKind::Enum { values } = &p.kind else {
+                continue;
+            };
+            let ty = camel(&p.key);
+            assert!(
+                ty != "Params",
+                "{}: a param type named like the struct",
+                op.name
+            );
+            let variants: Vec<String> = values.iter().map(|v| camel(v)).collect();
+            writeln!(
+                o,
+                "        /// `{key}`: {summary}\n        \
+                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]\n        \
+                 pub enum {ty} {{ {variants} }}\n        \
+                 impl {ty} {{\n            \
+                 /// Every value, in the schema's order.\n            \
+                 pub const ALL: [{ty}; {n}] = [{all}];\n            \
+                 /// The schema's spelling.\n            \
+                 pub const fn name(self) -> &'static str {{ match self {{ {names} }} }}\n        }}",
+                key = p.key,
+                summary = p.summary,
+                variants = variants.join(", "),
+                n = variants.len(),
+                all = variants
+                    .iter()
+                    .map(|v| format!("{ty}::{v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                names = variants
+                    .iter()
+                    .zip(values)
+                    .map(|(v, name)| format!("{ty}::{v} => {name:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+            .unwrap();
+        }
+        let all_defaulted = op.params.iter().all(|p| p.default.is_some());
+        writeln!(
+            o,
+            "        /// Every param of `{}`, typed{}.\n        \
+             #[derive(Debug, Clone, Copy, PartialEq)]\n        pub struct Params {{",
+            op.name,
+            if all_defaulted {
+                " (`Params::DEFAULT`: each at its default)"
+            } else {
+                ""
+            }
+        )
+        .unwrap();
+        for p in &op.params {
+            let default = match &p.default {
+                Some(_) => format!("default `{}`", param_value(p)),
+                None => "required".into(),
+            };
+            writeln!(
+                o,
+                "            /// `{}`: {} ({default})\n            pub {}: {},",
+                p.key,
+                p.summary,
+                p.key,
+                param_type(p)
+            )
+            .unwrap();
+        }
+        let fields: Vec<String> = op
+            .params
+            .iter()
+            .map(|p| format!("{}: {}", p.key, param_value(p)))
+            .collect();
+        let fields = fields.join(", ");
+        writeln!(o, "        }}").unwrap();
+        if all_defaulted {
+            writeln!(
+                o,
+                "        impl Params {{\n            /// Every param at its default.\n            \
+                 pub const DEFAULT: Params = Params {{ {fields} }};\n        }}"
+            )
+            .unwrap();
+        }
+        writeln!(
+            o,
+            "        /// The schema's defaults; a param without one at a placeholder the query must \
+             replace.\n        pub(crate) const START: Params = Params {{ {fields} }};\n        \
+             impl From<Params> for super::super::OpParams {{\n            \
+             fn from(p: Params) -> Self {{ super::super::OpParams::{}(p) }}\n        }}\n    }}",
+            camel(&op.name)
+        )
+        .unwrap();
+    }
+    writeln!(o, "}}\n").unwrap();
+
+    writeln!(
+        o,
+        "/// The params of one op, typed: what a query of the op passes \
+         ([`Query::typed`](crate::Query::typed)), and what `key = value` params become once \
+         checked against the op's schema.\n\
+         #[derive(Debug, Clone, Copy, PartialEq)]\npub enum OpParams {{"
+    )
+    .unwrap();
+    for op in &s.ops {
+        writeln!(
+            o,
+            "    {}(op_params::{}::Params),",
+            camel(&op.name),
+            op.name
+        )
+        .unwrap();
+    }
+    writeln!(o, "}}\n\nimpl OpParams {{").unwrap();
+    let arms = |f: &dyn Fn(&ttnn_op_perf_spec::Op) -> String| -> String {
+        s.ops.iter().map(f).collect::<Vec<_>>().join(", ")
+    };
+    writeln!(
+        o,
+        "    /// The op these are the params of.\n    \
+         pub const fn op(&self) -> Op {{ match self {{ {} }} }}",
+        arms(&|op| format!("OpParams::{0}(_) => Op::{0}", camel(&op.name)))
+    )
+    .unwrap();
+    writeln!(
+        o,
+        "    /// `op`'s defaults, a param without one at a placeholder: where the string path \
+         starts.\n    \
+         #[inline]\n    pub(crate) const fn start(op: Op) -> OpParams {{ match op {{ {} }} }}",
+        arms(&|op| format!(
+            "Op::{0} => OpParams::{0}(op_params::{1}::START)",
+            camel(&op.name),
+            op.name
+        ))
+    )
+    .unwrap();
+    // The string path sets a param from its checked slot; the slot has the param's type, so
+    // the other arms never match.
+    let mut set_arms = vec![];
+    let mut range_arms = vec![];
+    for op in &s.ops {
+        let ty = camel(&op.name);
+        let mut checks = vec![];
+        for (i, p) in op.params.iter().enumerate() {
+            let key = &p.key;
+            set_arms.push(match &p.kind {
+                OpParamKind::Int { .. } => {
+                    format!("(OpParams::{ty}(p), {i}, Slot::Int(x)) => p.{key} = x")
+                }
+                OpParamKind::Float { .. } => {
+                    format!("(OpParams::{ty}(p), {i}, Slot::Float(x)) => p.{key} = x")
+                }
+                OpParamKind::Bool => {
+                    format!("(OpParams::{ty}(p), {i}, Slot::Bool(x)) => p.{key} = x")
+                }
+                OpParamKind::Enum { values } => format!(
+                    "(OpParams::{ty}(p), {i}, Slot::Enum(x)) if (x as usize) < {} => \
+                     p.{key} = op_params::{}::{}::ALL[x as usize]",
+                    values.len(),
+                    op.name,
+                    camel(key)
+                ),
+            });
+            match &p.kind {
+                OpParamKind::Int { min, max } => checks.push(format!(
+                    "if !({min} <= p.{key} && p.{key} <= {max}) {{ Some({i}) }}"
+                )),
+                OpParamKind::Float { min, max } => checks.push(format!(
+                    "if !(p.{key}.is_finite() && {} <= p.{key} && p.{key} <= {}) {{ Some({i}) }}",
+                    lit(*min),
+                    lit(*max)
+                )),
+                OpParamKind::Bool | OpParamKind::Enum { .. } => {}
+            }
+        }
+        checks.push("{ None }".into());
+        let bind = if checks.len() > 1 { "p" } else { "_" };
+        range_arms.push(format!(
+            "OpParams::{ty}({bind}) => {}",
+            checks.join(" else ")
+        ));
+    }
+    set_arms.push("_ => {}".into());
+    writeln!(
+        o,
+        "    /// Sets param `ix` of the schema to a value checked against it.\n    \
+         #[inline(always)]\n    \
+         pub(crate) const fn set(&mut self, ix: usize, slot: Slot) {{ match (self, ix, slot) {{ {} }} }}",
+        set_arms.join(", ")
+    )
+    .unwrap();
+    writeln!(
+        o,
+        "    /// The schema position of the first numeric param out of its range (what the types \
+         do not rule out).\n    \
+         #[inline(always)]\n    \
+         pub(crate) const fn out_of_range(&self) -> Option<usize> {{ match self {{ {} }} }}\n}}\n",
+        range_arms.join(", ")
+    )
+    .unwrap();
 }
 
 /// Emits a fieldless enum with `ALL`, `COUNT`, `name()` and `index()`.

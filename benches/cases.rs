@@ -8,15 +8,20 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::Path;
 use ttnn_op_perf_models::model::Ctx;
+use ttnn_op_perf_models::op_params::{
+    eltwise_binary, eltwise_unary, interleaved_to_sharded, matmul,
+};
 use ttnn_op_perf_models::*;
 
 pub const DEVICE: Device = Device::WormholeB0;
 
-/// One query: an op, its params and its two tensors.
+/// One query: an op, its params (typed, and the same as `key = value` pairs) and its two
+/// tensors.
 pub struct Case {
     pub family: &'static str,
     pub op: Op,
     pub op_code: &'static str,
+    pub typed: OpParams,
     pub params: Vec<OpParam<'static>>,
     pub inputs: Vec<TensorParams>,
     pub output: Option<TensorParams>,
@@ -47,6 +52,11 @@ pub fn cases() -> Vec<Case> {
             family: "matmul_roofline",
             op: Op::Matmul,
             op_code: "MatmulDeviceOperation",
+            typed: OpParams::Matmul(matmul::Params {
+                math_fidelity: matmul::MathFidelity::Hifi2,
+                program_config: matmul::ProgramConfig::Mcast2d,
+                ..matmul::Params::DEFAULT
+            }),
             params: vec![
                 enum_param("math_fidelity", "hifi2"),
                 enum_param("program_config", "mcast_2d"),
@@ -58,6 +68,9 @@ pub fn cases() -> Vec<Case> {
             family: "eltwise_unary_roofline",
             op: Op::EltwiseUnary,
             op_code: "UnaryDeviceOperation",
+            typed: OpParams::EltwiseUnary(eltwise_unary::Params {
+                unary_op: eltwise_unary::UnaryOp::Gelu,
+            }),
             params: vec![enum_param("unary_op", "gelu")],
             inputs: vec![dram(&[1, 1, 1024, 4096])],
             output: Some(dram(&[1, 1, 1024, 4096])),
@@ -66,6 +79,10 @@ pub fn cases() -> Vec<Case> {
             family: "eltwise_binary_roofline",
             op: Op::EltwiseBinary,
             op_code: "BinaryNgDeviceOperation",
+            typed: OpParams::EltwiseBinary(eltwise_binary::Params {
+                binary_op: eltwise_binary::BinaryOp::Add,
+                math_fidelity: eltwise_binary::MathFidelity::Hifi4,
+            }),
             params: vec![enum_param("binary_op", "add")],
             inputs: vec![dram(&[1, 1, 1024, 4096]), dram(&[1, 1, 1024, 4096])],
             output: None,
@@ -74,6 +91,7 @@ pub fn cases() -> Vec<Case> {
             family: "data_movement_roofline",
             op: Op::InterleavedToSharded,
             op_code: "InterleavedToShardedDeviceOperation",
+            typed: OpParams::InterleavedToSharded(interleaved_to_sharded::Params::DEFAULT),
             params: vec![],
             inputs: vec![dram(&[1, 1, 4096, 1024])],
             output: Some(sharded),
@@ -82,18 +100,18 @@ pub fn cases() -> Vec<Case> {
 }
 
 impl Case {
-    /// The typed query: enum op, latest version.
+    /// The typed query: typed params (the op is theirs), latest version.
     pub fn typed(&self) -> Query<'_> {
-        self.with(Query::new(self.op, &self.inputs))
+        self.with(Query::typed(self.typed, &self.inputs))
     }
 
-    /// The same query by ttnn OP CODE, as a trace reader or a C caller has it.
+    /// The same query by ttnn OP CODE and `key = value` params, as a trace reader or a C
+    /// caller has it.
     pub fn by_name(&self) -> Query<'_> {
-        self.with(Query::named(self.op_code, &self.inputs))
+        self.with(Query::named(self.op_code, &self.inputs).params(&self.params))
     }
 
     fn with<'a>(&'a self, q: Query<'a>) -> Query<'a> {
-        let q = q.params(&self.params);
         match &self.output {
             Some(o) => q.output(o),
             None => q,
@@ -107,7 +125,7 @@ impl Case {
         let cx = Ctx::new(
             self.op,
             hw,
-            &self.params,
+            QueryParams::Typed(self.typed),
             &self.inputs,
             self.output.as_ref(),
             hw.compute_grid,
@@ -194,7 +212,7 @@ impl DynModel for SpecModel {
         let cx = Ctx::new(
             self.op,
             self.hw,
-            &parsed,
+            QueryParams::ByName(&parsed),
             inputs,
             output,
             self.hw.compute_grid,
@@ -323,9 +341,9 @@ pub fn dynamic_query(
     dynamic_query_version(registry, op, None, params, case)
 }
 
-/// Panics unless the dynamic registry gives the typed query's duration, within 1e-9
-/// relative, for every case and every version of its op: the baseline computes the same
-/// thing.
+/// Panics unless the typed query, the by-name query and the dynamic registry agree for
+/// every case and every version of its op (the dynamic registry within 1e-9 relative): the
+/// cases measure the same thing.
 pub fn assert_dynamic_matches_typed(models: &PerfModels, registry: &Registry, cases: &[Case]) {
     for case in cases {
         let params = case.string_params();
@@ -341,10 +359,20 @@ pub fn assert_dynamic_matches_typed(models: &PerfModels, registry: &Registry, ca
                 Some(v) => case.typed().version(v),
                 None => case.typed(),
             };
-            let typed = models
+            let estimate = models
                 .query(&q)
-                .unwrap_or_else(|e| panic!("{} {label}: typed query: {e}", case.family))
-                .duration_ns;
+                .unwrap_or_else(|e| panic!("{} {label}: typed query: {e}", case.family));
+            let by_name = match version {
+                Some(v) => case.by_name().version(v),
+                None => case.by_name(),
+            };
+            assert_eq!(
+                models.query(&by_name),
+                Ok(estimate),
+                "{} {label}: by name",
+                case.family
+            );
+            let typed = estimate.duration_ns;
             let dynamic = dynamic_query_version(registry, case.op.name(), version, &params, case)
                 .unwrap_or_else(|e| panic!("{} {label}: dynamic query: {e}", case.family));
             assert!(

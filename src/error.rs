@@ -209,6 +209,8 @@ pub enum Error {
     MissingParam { op: Op, param: &'static ParamSpec },
     /// The op has no param with this key.
     UnknownParam { op: Op, key: Name },
+    /// The query's typed params are another op's.
+    ParamsOfOtherOp { op: Op, params: Op },
     /// A param value is not acceptable.
     InvalidParam {
         op: Op,
@@ -257,6 +259,7 @@ impl Error {
             Error::ModeNotModeled { what, .. } => what,
             Error::MissingParam { .. } => "a required op param is missing",
             Error::UnknownParam { .. } => "the op has no param with this key",
+            Error::ParamsOfOtherOp { .. } => "the typed params are another op's",
             Error::InvalidParam { .. } => "an op param value is not acceptable",
             Error::OperandCount { .. } => "wrong number of tensors for this op",
             Error::InvalidTensor { .. } => "a tensor description is invalid for this op",
@@ -303,6 +306,9 @@ impl fmt::Display for Error {
             Error::UnknownParam { op, key } => {
                 write!(f, "{op} has no param `{key}`; its params: ")?;
                 list(f, op.spec().params.iter().map(|p| p.key))
+            }
+            Error::ParamsOfOtherOp { op, params } => {
+                write!(f, "{op}: the query's typed params are {params}'s")
             }
             Error::InvalidParam { op, param, problem } => {
                 write!(f, "{op}: param `{}`: ", param.key)?;

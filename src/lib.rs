@@ -78,12 +78,13 @@ pub use error::{Error, Name, Operand, ParamProblem, TensorProblem};
 pub use estimate::{Accuracy, Bound, Breakdown, Estimate, ModelId, Source, Term};
 // `<Family>Params` and `<Family>Features` of every family.
 include!(concat!(env!("OUT_DIR"), "/family_types.rs"));
+pub use generated::{OpParams, op_params};
 pub use manager::{OpKey, PerfModels, PerfModelsBuilder, Query, Version};
 pub use model::{Family, FamilyParam, FamilyValues, ModelParams, ModelVersion, model_versions};
 pub use op::{Op, OpSpec, OperandRules};
 #[cfg(feature = "std")]
 pub use params::OwnedParamValue;
-pub use params::{OpParam, ParamKind, ParamSpec, ParamValue};
+pub use params::{OpParam, ParamKind, ParamSpec, ParamValue, QueryParams};
 pub use tensor::{
     BufferType, CoreRange, DType, Layout, MemoryConfig, MemoryLayout, Shape, ShardOrientation,
     ShardSpec, TensorParams,

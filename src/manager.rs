@@ -4,9 +4,10 @@ use crate::device::{Card, CoreGrid, Device, Hardware};
 use crate::error::{Error, Name};
 use crate::estimate::Estimate;
 use crate::formulas::fallback;
+use crate::generated::OpParams;
 use crate::model::{self, Ctx, Family, FamilyValues, ModelVersion, find_version, model_versions};
 use crate::op::Op;
-use crate::params::OpParam;
+use crate::params::{OpParam, QueryParams};
 use crate::tensor::TensorParams;
 
 /// Which version of a model answers a query.
@@ -42,7 +43,7 @@ pub enum OpKey<'a> {
 pub struct Query<'a> {
     pub op: OpKey<'a>,
     pub version: Version,
-    pub params: &'a [OpParam<'a>],
+    pub params: QueryParams<'a>,
     pub inputs: &'a [TensorParams],
     /// The output tensor, where the caller knows it (data-movement ops require it).
     pub output: Option<&'a TensorParams>,
@@ -56,7 +57,7 @@ impl<'a> Query<'a> {
         Query {
             op: OpKey::Op(op),
             version: Version::Latest,
-            params: &[],
+            params: QueryParams::ByName(&[]),
             inputs,
             output: None,
             grid: None,
@@ -68,7 +69,7 @@ impl<'a> Query<'a> {
         Query {
             op: OpKey::Name(name),
             version: Version::Latest,
-            params: &[],
+            params: QueryParams::ByName(&[]),
             inputs,
             output: None,
             grid: None,
@@ -80,8 +81,41 @@ impl<'a> Query<'a> {
         self
     }
 
+    /// The op's params as `key = value` pairs, checked against the op's schema by name.
     pub const fn params(mut self, params: &'a [OpParam<'a>]) -> Self {
-        self.params = params;
+        self.params = QueryParams::ByName(params);
+        self
+    }
+
+    /// A query of the op of `params`, typed, on the latest version: no key or value is looked
+    /// up by name.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::op_params::matmul::{self, MathFidelity};
+    /// use ttnn_op_perf_models::*;
+    /// let a = TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+    /// let inputs = [a, a];
+    /// let hifi2 = matmul::Params { math_fidelity: MathFidelity::Hifi2, ..matmul::Params::DEFAULT };
+    /// let models = PerfModels::new(Device::WormholeB0);
+    /// let typed = models.query(&Query::typed(OpParams::Matmul(hifi2), &inputs))?;
+    /// let by_name = [OpParam::new("math_fidelity", ParamValue::Enum("hifi2"))];
+    /// assert_eq!(models.query(&Query::new(Op::Matmul, &inputs).params(&by_name))?, typed);
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub const fn typed(params: OpParams, inputs: &'a [TensorParams]) -> Self {
+        Query {
+            op: OpKey::Op(params.op()),
+            version: Version::Latest,
+            params: QueryParams::Typed(params),
+            inputs,
+            output: None,
+            grid: None,
+        }
+    }
+
+    /// The op's params, typed (they must be the params of the query's op).
+    pub const fn typed_params(mut self, params: OpParams) -> Self {
+        self.params = QueryParams::Typed(params);
         self
     }
 

@@ -6,8 +6,9 @@ use crate::device::{CoreGrid, Device, Hardware};
 use crate::error::{Error, Operand, TensorProblem};
 use crate::estimate::{Accuracy, Breakdown, Estimate, ModelId, Source};
 use crate::generated::MODELS;
+use crate::generated::OpParams;
 use crate::op::Op;
-use crate::params::ResolvedParams;
+use crate::params::QueryParams;
 use crate::tensor::TensorParams;
 
 use crate::estimate::Term;
@@ -46,7 +47,7 @@ pub struct FamilyParam {
 /// let hw = Hardware::of(Card::N150);
 /// let x = TensorParams::tiled(&[1, 1, 256, 256], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
 /// let (inputs, params) = ([x], [OpParam::new("unary_op", ParamValue::Enum("exp"))]);
-/// let cx = Ctx::new(Op::EltwiseUnary, hw, &params, &inputs, None, hw.compute_grid)?;
+/// let cx = Ctx::new(Op::EltwiseUnary, hw, QueryParams::ByName(&params), &inputs, None, hw.compute_grid)?;
 /// let model = model_versions(Device::WormholeB0, Op::EltwiseUnary)[0];
 /// let family = model.family();
 /// let (values, features) = (model.params.values(), family.features(&cx)?);
@@ -162,7 +163,7 @@ impl ModelId {
 pub struct Ctx<'q> {
     pub(crate) hw: &'static Hardware,
     pub(crate) op: Op,
-    pub(crate) params: ResolvedParams,
+    pub(crate) params: OpParams,
     pub(crate) inputs: &'q [TensorParams],
     pub(crate) output: Option<&'q TensorParams>,
     pub(crate) grid: CoreGrid,
@@ -177,7 +178,7 @@ impl<'q> Ctx<'q> {
     /// let hw = Hardware::of(Card::N150);
     /// let x = TensorParams::tiled(&[1, 1, 256, 256], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
     /// let (inputs, params) = ([x], [OpParam::new("unary_op", ParamValue::Enum("relu"))]);
-    /// let cx = Ctx::new(Op::EltwiseUnary, hw, &params, &inputs, None, hw.compute_grid)?;
+    /// let cx = Ctx::new(Op::EltwiseUnary, hw, QueryParams::ByName(&params), &inputs, None, hw.compute_grid)?;
     /// let features = formulas::eltwise::unary_features(&cx)?;
     /// assert!(features.simple_tile_cycles > 0.0 && features.transcendental_tile_cycles == 0.0);
     /// # Ok::<(), Error>(())
@@ -186,21 +187,23 @@ impl<'q> Ctx<'q> {
     pub const fn new(
         op: Op,
         hw: &'static Hardware,
-        params: &[crate::params::OpParam<'_>],
+        params: QueryParams<'_>,
         inputs: &'q [TensorParams],
         output: Option<&'q TensorParams>,
         grid: CoreGrid,
     ) -> Result<Self, Error> {
-        let mut cx = Ctx::unchecked(op, hw, inputs, output, grid);
+        let mut cx = Ctx::unchecked(op, hw, &params, inputs, output, grid);
         tri!(cx.check(params));
         Ok(cx)
     }
 
-    /// The query as given, the op's default params filled in; [`Ctx::check`] then checks it.
+    /// The query as given, where its params start ([`QueryParams::start`]); [`Ctx::check`]
+    /// then checks it.
     #[inline]
     const fn unchecked(
         op: Op,
         hw: &'static Hardware,
+        params: &QueryParams<'_>,
         inputs: &'q [TensorParams],
         output: Option<&'q TensorParams>,
         grid: CoreGrid,
@@ -208,7 +211,7 @@ impl<'q> Ctx<'q> {
         Ctx {
             hw,
             op,
-            params: ResolvedParams::defaults(op.spec()),
+            params: params.start(op),
             inputs,
             output,
             grid,
@@ -218,7 +221,7 @@ impl<'q> Ctx<'q> {
     /// Checks the grid and the operands, and sets the query's params. In place: the
     /// context is built once, not moved out of a `Result`.
     #[inline(always)]
-    const fn check(&mut self, params: &[crate::params::OpParam<'_>]) -> Result<(), Error> {
+    const fn check(&mut self, params: QueryParams<'_>) -> Result<(), Error> {
         if self.is_valid(params) {
             Ok(())
         } else {
@@ -228,17 +231,17 @@ impl<'q> Ctx<'q> {
 
     /// The checks of [`Self::check`] as one `bool`, in few branches; the common case.
     #[inline(always)]
-    const fn is_valid(&mut self, params: &[crate::params::OpParam<'_>]) -> bool {
+    const fn is_valid(&mut self, params: QueryParams<'_>) -> bool {
         self.grid.fits_in(self.hw.full_grid)
             && operands_ok(self.op, self.hw, self.inputs, self.output)
-            && self.params.set_ok(params)
+            && self.params.set_ok(self.op, params)
     }
 
     /// The checks of [`Self::check`] one by one, naming the first that fails: the error path,
     /// kept out of line.
     #[cold]
     #[inline(never)]
-    const fn check_exactly(&mut self, params: &[crate::params::OpParam<'_>]) -> Result<(), Error> {
+    const fn check_exactly(&mut self, params: QueryParams<'_>) -> Result<(), Error> {
         if !self.grid.fits_in(self.hw.full_grid) {
             return Err(Error::InvalidGrid {
                 grid: self.grid,
@@ -246,7 +249,7 @@ impl<'q> Ctx<'q> {
             });
         }
         tri!(check_operands(self.op, self.hw, self.inputs, self.output));
-        self.params.set(params)
+        self.params.set_exactly(self.op, params)
     }
 
     #[inline]
@@ -441,12 +444,12 @@ const fn check_operand(
 pub(crate) const fn evaluate(
     model: &'static ModelVersion,
     hw: &'static Hardware,
-    params: &[crate::params::OpParam<'_>],
+    params: QueryParams<'_>,
     inputs: &[TensorParams],
     output: Option<&TensorParams>,
     grid: CoreGrid,
 ) -> Result<Estimate, Error> {
-    let mut ctx = Ctx::unchecked(model.op, hw, inputs, output, grid);
+    let mut ctx = Ctx::unchecked(model.op, hw, &params, inputs, output, grid);
     tri!(ctx.check(params));
     let breakdown: Breakdown = tri!(model.params.cost(&ctx));
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)

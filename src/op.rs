@@ -3,7 +3,7 @@
 use crate::error::{Error, Name};
 use crate::generated::MAX_OP_PARAMS;
 use crate::generated::{OP_SPECS, op_of_name};
-use crate::params::{NameIndex, ParamSpec, Slot};
+use crate::params::{NameIndex, ParamSpec};
 
 pub use crate::generated::Op;
 
@@ -17,9 +17,6 @@ pub struct OpSpec {
     pub operands: OperandRules,
     /// The param schema, sorted by key.
     pub params: &'static [ParamSpec],
-    /// Each param's default as a checked slot (`Unset` where the schema has none), padded
-    /// to the longest schema.
-    pub(crate) defaults: [Slot; MAX_OP_PARAMS],
     /// Bit `i` set: param `i` has no default, so every query must give it.
     pub(crate) required: u32,
     /// Finds a key's position in `params`.

@@ -2,7 +2,7 @@
 //! `model_specs/ops/<op>.toml`, and their resolution against that schema.
 
 use crate::error::{Error, Name, ParamProblem};
-use crate::generated::MAX_OP_PARAMS;
+use crate::generated::{MAX_OP_PARAMS, OpParams};
 use crate::op::{Op, OpSpec};
 use core::fmt;
 
@@ -98,46 +98,61 @@ pub struct ParamSpec {
     pub default: Option<ParamValue<'static>>,
 }
 
-/// A checked param value; enums are stored as the index of the value in the schema.
-/// `build.rs` writes each op's defaults as slots (`OpSpec::defaults`), so a query copies
-/// them instead of checking them again.
+/// How a query gives its op's params.
+///
+/// ```
+/// use ttnn_op_perf_models::op_params::eltwise_unary::{Params, UnaryOp};
+/// use ttnn_op_perf_models::{OpParam, OpParams, ParamValue, QueryParams};
+/// let by_name = [OpParam::new("unary_op", ParamValue::Enum("gelu"))];
+/// let _ = QueryParams::ByName(&by_name);
+/// let _ = QueryParams::Typed(OpParams::EltwiseUnary(Params { unary_op: UnaryOp::Gelu }));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum QueryParams<'a> {
+    /// `key = value` pairs, as a trace reader or a C caller has them: checked against the
+    /// op's schema (keys and enum values found by name), defaults filled in.
+    ByName(&'a [OpParam<'a>]),
+    /// The op's params, typed: nothing is looked up, numbers are checked against their range.
+    Typed(OpParams),
+}
+
+impl QueryParams<'_> {
+    /// Where the params of a query of `op` start: the typed ones as given, `key = value`
+    /// pairs from the op's defaults.
+    #[inline(always)]
+    pub(crate) const fn start(&self, op: Op) -> OpParams {
+        match self {
+            QueryParams::Typed(p) => *p,
+            QueryParams::ByName(_) => OpParams::start(op),
+        }
+    }
+}
+
+/// A value checked against its param's schema; an enum's is the position of the value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Slot {
-    /// No default: the query must give the param.
-    Unset,
     Int(i64),
     Float(f64),
     Bool(bool),
     Enum(u8),
 }
 
-// `ResolvedParams::set_ok` keeps the given params in a `u32` bit set.
+// `OpParams::set_ok` keeps the given params in a `u32` bit set.
 const _: () = assert!(MAX_OP_PARAMS <= 32);
 
-/// A query's params checked against its op's schema, defaults filled in. No heap: a fixed
-/// buffer as large as the largest schema.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ResolvedParams {
-    spec: &'static OpSpec,
-    slots: [Slot; MAX_OP_PARAMS],
-}
-
-impl ResolvedParams {
-    /// The op's defaults, as build.rs checked and generated them; `Unset` where the schema
-    /// has none.
-    #[inline]
-    pub(crate) const fn defaults(spec: &'static OpSpec) -> Self {
-        ResolvedParams {
-            spec,
-            slots: spec.defaults,
-        }
-    }
-
-    /// Whether [`Self::set`] accepts `given`, setting the given params' slots: the fast path
-    /// of a query. A `false` says nothing of why; [`Self::set`] then finds the error.
+impl OpParams {
+    /// Whether [`Self::set_exactly`] accepts `given`: the fast path of a query. Typed params
+    /// are `*self` already; `key = value` pairs are set over the op's defaults in `*self`. A
+    /// `false` says nothing of why; [`Self::set_exactly`] then finds the error.
     #[inline(always)]
-    pub(crate) const fn set_ok(&mut self, given: &[OpParam<'_>]) -> bool {
-        let spec = self.spec;
+    pub(crate) const fn set_ok(&mut self, op: Op, given: QueryParams<'_>) -> bool {
+        let given = match given {
+            QueryParams::Typed(p) => {
+                return p.op() as usize == op as usize && p.out_of_range().is_none();
+            }
+            QueryParams::ByName(given) => given,
+        };
+        let spec = op.spec();
         let mut seen = 0u32;
         let mut g = 0;
         while g < given.len() {
@@ -148,22 +163,43 @@ impl ResolvedParams {
                 return false;
             }
             seen |= 1 << ix;
-            self.slots[ix] = match check(&spec.params[ix], &spec.values[ix], p.value) {
-                Ok(slot) => slot,
+            match check(&spec.params[ix], &spec.values[ix], p.value) {
+                Ok(slot) => self.set(ix, slot),
                 Err(_) => return false,
-            };
+            }
         }
         spec.required & !seen == 0
     }
 
-    /// Checks every given param (known key, right type, in range, given once) over the
-    /// defaults; a param without a default that is not given is an error.
+    /// The params of a query of `op`: typed ones of `op` with every number in range, or
+    /// `key = value` pairs each with a known key, the right type, in range and given once,
+    /// over the defaults, a param without a default given. The error path, kept out of line.
     #[cold]
     #[inline(never)]
-    pub(crate) const fn set(&mut self, given: &[OpParam<'_>]) -> Result<(), Error> {
-        let spec = self.spec;
-        let op = spec.op;
-        self.slots = spec.defaults;
+    pub(crate) const fn set_exactly(
+        &mut self,
+        op: Op,
+        given: QueryParams<'_>,
+    ) -> Result<(), Error> {
+        let spec = op.spec();
+        let given = match given {
+            QueryParams::Typed(p) => {
+                if p.op() as usize != op as usize {
+                    return Err(Error::ParamsOfOtherOp { op, params: p.op() });
+                }
+                if let Some(ix) = p.out_of_range() {
+                    return Err(Error::InvalidParam {
+                        op,
+                        param: &spec.params[ix],
+                        problem: ParamProblem::OutOfRange,
+                    });
+                }
+                *self = p;
+                return Ok(());
+            }
+            QueryParams::ByName(given) => given,
+        };
+        *self = OpParams::start(op);
         let mut seen = [false; MAX_OP_PARAMS];
         let mut g = 0;
         while g < given.len() {
@@ -185,14 +221,14 @@ impl ResolvedParams {
                 });
             }
             seen[ix] = true;
-            self.slots[ix] = match check(param, &spec.values[ix], p.value) {
-                Ok(slot) => slot,
+            match check(param, &spec.values[ix], p.value) {
+                Ok(slot) => self.set(ix, slot),
                 Err(problem) => return Err(Error::InvalidParam { op, param, problem }),
-            };
+            }
         }
         let mut ix = 0;
         while ix < spec.params.len() {
-            if let Slot::Unset = self.slots[ix] {
+            if spec.required & (1 << ix) != 0 && !seen[ix] {
                 return Err(Error::MissingParam {
                     op,
                     param: &spec.params[ix],
@@ -201,51 +237,6 @@ impl ResolvedParams {
             ix += 1;
         }
         Ok(())
-    }
-
-    /// The slot at `ix` of `op`'s schema; `None` when these are another op's params.
-    #[inline]
-    const fn slot(&self, op: Op, ix: usize) -> Option<Slot> {
-        if self.spec.op as usize == op as usize && ix < self.slots.len() {
-            Some(self.slots[ix])
-        } else {
-            None
-        }
-    }
-
-    /// The position of an enum param's value in its schema (the generated `op_params` enums
-    /// read it).
-    #[inline]
-    pub(crate) const fn enum_index(&self, op: Op, ix: usize) -> Option<u8> {
-        match self.slot(op, ix) {
-            Some(Slot::Enum(i)) => Some(i),
-            _ => None,
-        }
-    }
-
-    #[inline]
-    pub(crate) const fn get_bool(&self, p: BoolParam) -> Option<bool> {
-        match self.slot(p.0, p.1) {
-            Some(Slot::Bool(b)) => Some(b),
-            _ => None,
-        }
-    }
-
-    #[inline]
-    pub(crate) const fn get_int(&self, p: IntParam) -> Option<i64> {
-        match self.slot(p.0, p.1) {
-            Some(Slot::Int(i)) => Some(i),
-            _ => None,
-        }
-    }
-
-    #[allow(dead_code)] // no op declares a float param yet
-    #[inline]
-    pub(crate) const fn get_float(&self, p: FloatParam) -> Option<f64> {
-        match self.slot(p.0, p.1) {
-            Some(Slot::Float(x)) => Some(x),
-            _ => None,
-        }
     }
 }
 
@@ -394,17 +385,6 @@ const fn float_in(x: f64, min: f64, max: f64) -> Result<Slot, ParamProblem> {
     }
 }
 
-/// Typed handles into an op's param schema, generated per op in `op_params::<op>::<KEY>` so
-/// formulas read params without string lookups and with the schema's type. Enum params get a
-/// generated enum of their values instead.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BoolParam(pub(crate) Op, pub(crate) usize);
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct IntParam(pub(crate) Op, pub(crate) usize);
-#[derive(Debug, Clone, Copy)]
-#[allow(dead_code)] // no op declares a float param yet
-pub(crate) struct FloatParam(pub(crate) Op, pub(crate) usize);
-
 impl Op {
     /// The op's param schema.
     pub fn params(self) -> &'static [ParamSpec] {
@@ -494,10 +474,10 @@ mod tests {
     }
 
     /// The fast param check of the query path agrees with the exact one, and both leave the
-    /// same slots, on every op and every sequence of up to three params drawn from each key of
+    /// same params, on every op and every sequence of up to three params drawn from each key of
     /// the op with values of every type, in and out of range, and an unknown key.
     #[test]
-    fn set_ok_agrees_with_set() {
+    fn set_ok_agrees_with_set_exactly() {
         let values = [
             ParamValue::Int(0),
             ParamValue::Int(3),
@@ -529,24 +509,121 @@ mod tests {
                     for (k, g) in given.iter_mut().enumerate().take(len) {
                         *g = candidates[i / n.pow(k as u32) % n];
                     }
-                    let (mut fast, mut exact) = (
-                        ResolvedParams::defaults(spec),
-                        ResolvedParams::defaults(spec),
-                    );
-                    let ok = fast.set_ok(&given[..len]);
-                    assert_eq!(
-                        ok,
-                        exact.set(&given[..len]).is_ok(),
-                        "{op}: {:?}",
-                        &given[..len]
-                    );
+                    let given = QueryParams::ByName(&given[..len]);
+                    let (mut fast, mut exact) = (given.start(op), given.start(op));
+                    let ok = fast.set_ok(op, given);
+                    assert_eq!(ok, exact.set_exactly(op, given).is_ok(), "{op}: {given:?}");
                     if ok {
-                        assert_eq!(fast.slots, exact.slots, "{op}: {:?}", &given[..len]);
+                        assert_eq!(fast, exact, "{op}: {given:?}");
                     }
                     checked += 1;
                 }
             }
         }
         assert!(checked > 10_000, "{checked}");
+    }
+
+    /// `key = value` params become the typed params they name: each field of the op's
+    /// `Params` (as `Debug` spells it: the key, and the value in camel case) holds the value
+    /// given, or else the default; and the typed path accepts exactly those params, with
+    /// every number in range and of the query's op, finding the same errors as the string path.
+    #[test]
+    fn by_name_params_become_the_typed_ones() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let flat = |s: &str| s.replace('_', "").to_lowercase();
+        let mut checked = 0;
+        for op in Op::ALL {
+            let spec = op.spec();
+            for _ in 0..500 {
+                let mut given = Vec::new();
+                let mut expected = Vec::new();
+                for p in spec.params {
+                    let value = match p.kind {
+                        ParamKind::Int { min, max } => {
+                            ParamValue::Int([min, max, min + 1, (min + max) / 2][next(4)])
+                        }
+                        ParamKind::Float { min, max } => ParamValue::Float([min, max][next(2)]),
+                        ParamKind::Bool => ParamValue::Bool(next(2) == 1),
+                        ParamKind::Enum { values } => ParamValue::Enum(values[next(values.len())]),
+                    };
+                    let value = match (p.default, next(3)) {
+                        (Some(default), 0) => default,
+                        _ => {
+                            given.push(OpParam::new(p.key, value));
+                            value
+                        }
+                    };
+                    expected.push(match value {
+                        ParamValue::Int(i) => format!("{}: {i}", p.key),
+                        ParamValue::Float(f) => format!("{}: {f:?}", p.key),
+                        ParamValue::Bool(b) => format!("{}: {b}", p.key),
+                        ParamValue::Enum(e) => format!("{}: {}", p.key, flat(e)),
+                    });
+                }
+                let by_name = QueryParams::ByName(&given);
+                let mut p = by_name.start(op);
+                assert_eq!(p.set_exactly(op, by_name), Ok(()), "{op}: {given:?}");
+                assert_eq!(p.op(), op);
+                let debug = format!("{p:?}");
+                for e in &expected {
+                    let (key, value) = e.split_once(": ").unwrap();
+                    let field = format!("{key}: ");
+                    let at = debug.find(&field).expect(&field) + field.len();
+                    let shown: String = debug[at..]
+                        .chars()
+                        .take_while(|c| !matches!(c, ',' | ' ' | '}'))
+                        .collect();
+                    assert_eq!(flat(&shown), flat(value), "{op}: {key} in {debug}");
+                }
+                let typed = QueryParams::Typed(p);
+                let mut q = typed.start(op);
+                assert!(q.set_ok(op, typed) && q == p, "{op}: {p:?}");
+                for other in Op::ALL {
+                    let mut q = typed.start(other);
+                    let ok = q.set_ok(other, typed);
+                    assert_eq!(ok, other == op);
+                    assert_eq!(
+                        q.set_exactly(other, typed).err(),
+                        (!ok).then_some(Error::ParamsOfOtherOp {
+                            op: other,
+                            params: op
+                        })
+                    );
+                }
+                checked += 1;
+            }
+            // A number out of range fails both ways, naming the param.
+            for (ix, param) in spec.params.iter().enumerate() {
+                let ParamKind::Int { min, max } = param.kind else {
+                    continue;
+                };
+                for bad in [min - 1, max + 1] {
+                    let by_name = [OpParam::new(param.key, ParamValue::Int(bad))];
+                    let mut p = OpParams::start(op);
+                    p.set(ix, Slot::Int(bad));
+                    let typed = QueryParams::Typed(p);
+                    let mut q = p;
+                    assert!(!q.set_ok(op, typed));
+                    let by_name_error =
+                        OpParams::start(op).set_exactly(op, QueryParams::ByName(&by_name));
+                    assert_eq!(q.set_exactly(op, typed), by_name_error);
+                    assert!(matches!(
+                        by_name_error,
+                        Err(Error::InvalidParam {
+                            problem: ParamProblem::OutOfRange,
+                            ..
+                        })
+                    ));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 3_000, "{checked}");
     }
 }

@@ -259,6 +259,55 @@ fn invalid_params() {
 }
 
 #[test]
+fn typed_params_of_another_op() {
+    use ttnn_op_perf_models::op_params::eltwise_unary;
+    let inputs = [dram(&[32, 32]), dram(&[32, 32])];
+    let gelu = OpParams::EltwiseUnary(eltwise_unary::Params {
+        unary_op: eltwise_unary::UnaryOp::Gelu,
+    });
+    let msg = fails(
+        |m| m.query(&Query::new(Op::Matmul, &inputs).typed_params(gelu)),
+        |e| {
+            matches!(
+                e,
+                Error::ParamsOfOtherOp {
+                    op: Op::Matmul,
+                    params: Op::EltwiseUnary
+                }
+            )
+        },
+    );
+    assert_eq!(msg, "matmul: the query's typed params are eltwise_unary's");
+}
+
+#[test]
+fn typed_params_out_of_range() {
+    use ttnn_op_perf_models::op_params::matmul;
+    let inputs = [dram(&[32, 32]), dram(&[32, 32])];
+    let wide = OpParams::Matmul(matmul::Params {
+        in0_block_w: -1,
+        ..matmul::Params::DEFAULT
+    });
+    let msg = fails(
+        |m| m.query(&Query::typed(wide, &inputs)),
+        |e| {
+            matches!(
+                e,
+                Error::InvalidParam {
+                    op: Op::Matmul,
+                    param,
+                    problem: ParamProblem::OutOfRange,
+                } if param.key == "in0_block_w"
+            )
+        },
+    );
+    assert_eq!(
+        msg,
+        "matmul: param `in0_block_w`: expected an integer in 0..=65536"
+    );
+}
+
+#[test]
 fn operand_count() {
     let one = [dram(&[32, 32])];
     let msg = fails(

@@ -1,5 +1,5 @@
-//! Queries allocate nothing: typed and by OP CODE for matmul, eltwise binary and unary,
-//! failing, and through the fallback.
+//! Queries allocate nothing: with typed params, and by op or OP CODE with `key = value`
+//! params, for matmul, eltwise binary and unary, failing, and through the fallback.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -58,7 +58,12 @@ fn queries_do_not_allocate() {
     let add = [OpParam::new("binary_op", ParamValue::Enum("add"))];
     let bad = [OpParam::new("math_fidelity", ParamValue::Enum("hifi9"))];
     let gelu = [OpParam::new("unary_op", ParamValue::Enum("gelu"))];
+    let typed = OpParams::Matmul(op_params::matmul::Params {
+        math_fidelity: op_params::matmul::MathFidelity::Hifi2,
+        ..op_params::matmul::Params::DEFAULT
+    });
     let queries = [
+        Query::typed(typed, &inputs),
         Query::new(Op::Matmul, &inputs).params(&matmul),
         Query::named("MatmulDeviceOperation", &inputs).params(&matmul),
         Query::new(Op::EltwiseBinary, &inputs).params(&add),
@@ -70,8 +75,9 @@ fn queries_do_not_allocate() {
     ];
     // Warm up lazily initialized state (none expected) before counting.
     let results: Vec<_> = models.query_many(&queries).collect();
-    assert!(results[..6].iter().all(Result::is_ok));
-    assert!(results[6].is_err() && results[7].as_ref().unwrap().is_fallback());
+    assert!(results[..7].iter().all(Result::is_ok));
+    assert_eq!(results[0], results[1]);
+    assert!(results[7].is_err() && results[8].as_ref().unwrap().is_fallback());
     let mut sink = 0.0;
     let n = allocations(|| {
         for _ in 0..100 {

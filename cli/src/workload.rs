@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::num::NonZeroU32;
 use ttnn_op_perf_models::{
     Card, CoreGrid, Device, Error, Estimate, Name, OpKey, OpParam, OwnedParamValue, PerfModels,
-    Query, TensorParams, Version,
+    Query, QueryParams, TensorParams, Version,
 };
 
 /// Reads a command-line param value: `true` or `false`, an integer, a number (with a digit,
@@ -63,7 +63,7 @@ impl Step {
         models.query(&Query {
             op: OpKey::Name(&self.op),
             version: self.version,
-            params: &params,
+            params: QueryParams::ByName(&params),
             inputs: &self.inputs,
             output: self.output.as_ref(),
             grid: self.grid,

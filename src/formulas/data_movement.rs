@@ -15,10 +15,7 @@
 //! It assumes shards are balanced and that the NoC serves all shard cores in parallel.
 
 use crate::error::{Error, Operand, TensorProblem};
-use crate::generated::DataMovementRooflineFeatures;
-use crate::generated::op_params::{
-    interleaved_to_sharded as i2s_keys, sharded_to_interleaved as s2i_keys,
-};
+use crate::generated::{DataMovementRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::op::Op;
 use crate::tensor::{Layout, TensorParams};
@@ -78,13 +75,12 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
         return Err(cx.tensor_error(operand, TensorProblem::WrongMemory { expected }));
     }
     // The sharded side, the interleaved side and the slices the sharded side holds one of.
-    let (sharded, interleaved, slices) = match cx.op {
-        Op::Reshard => (x, None, Some(1)),
-        Op::InterleavedToSharded => (y, Some(x), cx.params.get_int(i2s_keys::NUM_SLICES)),
-        Op::ShardedToInterleaved => (x, Some(y), cx.params.get_int(s2i_keys::NUM_SLICES)),
+    let (sharded, interleaved, slices) = match cx.params {
+        OpParams::Reshard(_) => (x, None, 1),
+        OpParams::InterleavedToSharded(p) => (y, Some(x), p.num_slices),
+        OpParams::ShardedToInterleaved(p) => (x, Some(y), p.num_slices),
         _ => return Err(cx.not_modeled("this op with the data-movement family")),
     };
-    let slices = some_or!(slices, cx.foreign_params());
     let slices = if slices > 1 { slices as u64 } else { 1 };
     let overflow = Error::Overflow {
         what: "data movement bytes",

@@ -31,9 +31,8 @@ use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::eltwise_binary::{BinaryOp, MathFidelity as Fidelity};
 use crate::generated::op_params::eltwise_unary::UnaryOp;
-use crate::generated::{EltwiseBinaryRooflineFeatures, EltwiseUnaryRooflineFeatures};
+use crate::generated::{EltwiseBinaryRooflineFeatures, EltwiseUnaryRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min, mul};
-use crate::op::Op;
 use crate::tensor::{Layout, MAX_RANK, Shape, TensorParams};
 
 /// Unary functions by SFPU cost class.
@@ -163,9 +162,10 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
             });
         }
     };
-    let class = match cx.op {
-        Op::Typecast => UnaryClass::Copy,
-        _ => unary_class(some_or!(UnaryOp::of(&cx.params), cx.foreign_params())),
+    let class = match cx.params {
+        OpParams::Typecast(_) => UnaryClass::Copy,
+        OpParams::EltwiseUnary(p) => unary_class(p.unary_op),
+        _ => return Err(cx.foreign_params()),
     };
     let tensors = [out, x];
     let per_core = busiest_core_tiles(cx, tiles, &tensors);
@@ -303,10 +303,10 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
             ));
         }
     }
-    let (Some(op), Some(fidelity_param)) = (BinaryOp::of(&cx.params), Fidelity::of(&cx.params))
-    else {
+    let OpParams::EltwiseBinary(p) = cx.params else {
         return Err(cx.foreign_params());
     };
+    let (op, fidelity_param) = (p.binary_op, p.math_fidelity);
     // FPU passes per tile: one for add and sub, the fidelity phases for mul; 0 for SFPU ops.
     let fpu_passes = match op {
         BinaryOp::Add | BinaryOp::Sub => 1.0,

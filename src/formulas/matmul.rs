@@ -47,7 +47,8 @@
 use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::MatmulRooflineFeatures;
-use crate::generated::op_params::matmul::{self as keys, MathFidelity as Fidelity, ProgramConfig};
+use crate::generated::OpParams;
+use crate::generated::op_params::matmul::{MathFidelity as Fidelity, ProgramConfig};
 use crate::model::{Ctx, ceil_div, max, min, mul};
 use crate::tensor::{Layout, MemoryLayout, TensorParams};
 
@@ -259,28 +260,18 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     } else {
         None
     };
-    let (
-        Some(transpose_a),
-        Some(transpose_b),
-        Some(config),
-        Some(fidelity_param),
-        Some(fuse_batch),
-        Some(given_block_w),
-        Some(given_sub_h),
-        Some(given_sub_w),
-    ) = (
-        cx.params.get_bool(keys::TRANSPOSE_A),
-        cx.params.get_bool(keys::TRANSPOSE_B),
-        ProgramConfig::of(&cx.params),
-        Fidelity::of(&cx.params),
-        cx.params.get_bool(keys::FUSE_BATCH),
-        cx.params.get_int(keys::IN0_BLOCK_W),
-        cx.params.get_int(keys::OUT_SUBBLOCK_H),
-        cx.params.get_int(keys::OUT_SUBBLOCK_W),
-    )
-    else {
+    let OpParams::Matmul(p) = cx.params else {
         return Err(cx.foreign_params());
     };
+    let (transpose_a, transpose_b, config, fidelity_param, fuse_batch) = (
+        p.transpose_a,
+        p.transpose_b,
+        p.program_config,
+        p.math_fidelity,
+        p.fuse_batch,
+    );
+    let (given_block_w, given_sub_h, given_sub_w) =
+        (p.in0_block_w, p.out_subblock_h, p.out_subblock_w);
     // Non-positive blocking is "as ttnn picks it" (the schema's minimum is 0).
     let given_block_w = if given_block_w > 0 {
         given_block_w as u64
