@@ -158,6 +158,9 @@ pub struct PerfModels {
     loaded: [bool; Op::COUNT],
     pins: [Option<u16>; Op::COUNT],
     fallback: bool,
+    /// What [`Self::model`] answers for `Version::Latest` when it finds a model, per op:
+    /// routing a query is one load.
+    latest: [Option<&'static ModelVersion>; Op::COUNT],
 }
 
 /// Chooses the card, ops, pins and fallback of a [`PerfModels`].
@@ -239,7 +242,9 @@ impl<'a> PerfModelsBuilder<'a> {
             loaded,
             pins,
             fallback: self.fallback,
-        })
+            latest: [None; Op::COUNT],
+        }
+        .with_routes())
     }
 }
 
@@ -252,7 +257,22 @@ impl PerfModels {
             loaded: [true; Op::COUNT],
             pins: [None; Op::COUNT],
             fallback: false,
+            latest: [None; Op::COUNT],
         }
+        .with_routes()
+    }
+
+    /// Fills [`Self::latest`] from the loaded ops and pins.
+    const fn with_routes(mut self) -> Self {
+        let mut i = 0;
+        while i < Op::COUNT {
+            self.latest[i] = match self.model(Op::ALL[i], Version::Latest) {
+                Ok(m) => Some(m),
+                Err(_) => None,
+            };
+            i += 1;
+        }
+        self
     }
 
     /// Starts a manager with choices.
@@ -345,7 +365,11 @@ impl PerfModels {
                 Err(e) => return Err(e),
             },
         };
-        let answer = match self.model(op, q.version) {
+        let model = match (q.version, self.latest[op.index()]) {
+            (Version::Latest, Some(m)) => Ok(m),
+            (version, _) => self.model(op, version),
+        };
+        let answer = match model {
             Ok(m) => model::evaluate(m, self.hw, q.params, q.inputs, q.output, grid),
             Err(e) => Err(e),
         };
@@ -396,5 +420,47 @@ impl PerfModels {
         queries: &'q [Query<'q>],
     ) -> impl ExactSizeIterator<Item = Result<Estimate, Error>> + use<'s, 'q> {
         queries.iter().map(move |q| self.query(q))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The precomputed route of a `Version::Latest` query is what [`PerfModels::model`] finds,
+    /// on every card, with all ops or one, with and without a pin.
+    #[test]
+    fn latest_routes_are_what_model_finds() {
+        let mut checked = 0;
+        for device in Device::ALL {
+            for card in device.cards() {
+                for only in [None, Some(Op::Matmul), Some(Op::EltwiseUnary)] {
+                    for pin in [None, Some(1)] {
+                        let ops = only.map(|op| [op]);
+                        let pins = match (only, pin) {
+                            (Some(op), Some(v)) => [(op, v)],
+                            _ => [(Op::Matmul, 0)],
+                        };
+                        let mut b = PerfModels::builder(device).card(*card);
+                        if let Some(ops) = &ops {
+                            b = b.ops(ops);
+                        }
+                        if pin.is_some() && only.is_some() {
+                            b = b.pins(&pins);
+                        }
+                        let Ok(models) = b.build() else { continue };
+                        for op in Op::ALL {
+                            assert_eq!(
+                                models.latest[op.index()],
+                                models.model(op, Version::Latest).ok(),
+                                "{device} {card} {op}"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 }

@@ -251,6 +251,8 @@ pub struct Shape {
     rank: u8,
     /// Every kept dim has `1 <= logical <= padded <= MAX_DIM`.
     dims_ok: bool,
+    /// `logical == padded`, all [`MAX_RANK`] slots (unused ones are 0).
+    unpadded: bool,
     padded: [u32; MAX_RANK],
     logical: [u32; MAX_RANK],
     /// Product of the kept padded dims; `None` on overflow.
@@ -273,6 +275,7 @@ impl Shape {
                 padded.len() as u8
             },
             dims_ok: true,
+            unpadded: false,
             padded: [0; MAX_RANK],
             logical: [0; MAX_RANK],
             volume: Some(1),
@@ -286,6 +289,13 @@ impl Shape {
             s.logical[i] = if i < logical.len() { logical[i] } else { 0 };
             i += 1;
         }
+        let mut unpadded = true;
+        let mut i = 0;
+        while i < MAX_RANK {
+            unpadded &= s.padded[i] == s.logical[i];
+            i += 1;
+        }
+        s.unpadded = unpadded;
         let mut i = 0;
         while i < s.kept_rank() {
             let (p, l) = (s.padded[i], s.logical[i]);
@@ -330,12 +340,14 @@ impl Shape {
     /// [`MAX_RANK`]) and padded dims, and logical dims equal to them.
     #[inline]
     pub(crate) const fn same_unpadded(&self, other: &Shape) -> bool {
-        let mut same = self.rank == other.rank && self.rank as usize <= MAX_RANK;
+        let mut same = self.rank == other.rank
+            && self.rank as usize <= MAX_RANK
+            && self.unpadded
+            && other.unpadded;
         let mut i = 0;
         // All `MAX_RANK` dims, without early exit: a few vector compares.
         while i < MAX_RANK {
-            let p = self.padded[i];
-            same &= (p == other.padded[i]) & (p == self.logical[i]) & (p == other.logical[i]);
+            same &= self.padded[i] == other.padded[i];
             i += 1;
         }
         same
