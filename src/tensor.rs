@@ -476,38 +476,34 @@ impl TensorParams {
     pub(crate) const fn is_valid(&self, min_rank: usize, hw: &Hardware) -> bool {
         let rank = self.shape.rank();
         let min = if min_rank > 1 { min_rank } else { 1 };
-        if rank < min || rank > MAX_RANK {
-            return false;
-        }
         // With the rank in range every dim is kept, and the shape checked them when built.
-        let mut bad = !self.shape.dims_ok;
+        let mut ok = (rank >= min) & (rank <= MAX_RANK) & self.shape.dims_ok;
         match self.layout {
             Layout::Tile { height, width } => {
-                bad |= (height.wrapping_sub(1) >= 32) | (width.wrapping_sub(1) >= 32);
-                if bad {
+                let (tw, th) = (width as u32, height as u32);
+                ok &= (tw.wrapping_sub(1) < 32) & (th.wrapping_sub(1) < 32);
+                if !ok {
                     return false;
                 }
                 let (w, h) = (self.shape.dim_from_end(0), self.shape.dim_from_end(1));
-                let (tw, th) = (width as u32, height as u32);
-                if tw.is_power_of_two() && th.is_power_of_two() {
-                    bad |= (w & (tw - 1)) | (h & (th - 1)) != 0;
-                } else {
-                    bad |= (w % tw) | (h % th) != 0;
+                // Power-of-two tile sides that divide the dims, in one test; else, divisions.
+                if (w & (tw - 1)) | (h & (th - 1)) | (tw & (tw - 1)) | (th & (th - 1)) != 0 {
+                    ok = (w % tw) | (h % th) == 0;
                 }
             }
-            Layout::RowMajor => bad |= self.dtype.element_bytes().is_none(),
+            Layout::RowMajor => ok &= self.dtype.element_bytes().is_some(),
         }
-        match (self.memory.layout.is_sharded(), self.memory.shard) {
-            (false, None) => !bad,
-            (true, Some(s)) => {
+        let sharded = self.memory.layout.is_sharded();
+        match self.memory.shard {
+            None => ok & !sharded,
+            Some(s) => {
                 let inside = (s.grid.end.0 < hw.full_grid.x) & (s.grid.end.1 < hw.full_grid.y);
                 let sane = (s.cores > 0)
                     & (s.cores <= hw.full_grid.cores())
                     & (s.shape[0] > 0)
                     & (s.shape[1] > 0);
-                !bad & inside & sane
+                ok & sharded & inside & sane
             }
-            _ => false,
         }
     }
 
