@@ -299,7 +299,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
             o,
             "    Hardware {{ device: Device::{dev}, card: Card::{card}, clock_mhz: {clock}, \
              full_grid: CoreGrid::new({fx}, {fy}), compute_grid: CoreGrid::new({cx}, {cy}), \
-             l1_bytes_per_core: {l1}, launch_overhead_ns: {launch}, dram_channels: {ch}, \
+             l1_bytes_per_core: {l1}, l1_reserved_bytes: {l1_reserved}, launch_overhead_ns: {launch}, dram_channels: {ch}, \
              dram_peak_gb_s: {peak}, dram_achievable_fraction: {frac}, \
              noc_link_bytes_per_cycle: {link}, noc_sustained_bytes_per_cycle: {sus}, \
              noc_small_transfer: &[{curve}], tile_cycles: {tc:?}, rows_per_pass: {rpp}, \
@@ -313,6 +313,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
             cx = c.compute_grid.0,
             cy = c.compute_grid.1,
             l1 = d.l1_bytes_per_core,
+            l1_reserved = d.l1_reserved_bytes,
             launch = lit(d.launch_overhead_ns),
             ch = c.dram_channels,
             peak = lit(c.dram_peak_gb_s),

@@ -100,6 +100,9 @@ pub struct Hardware {
     /// Grid ops use by default on this card.
     pub compute_grid: CoreGrid,
     pub l1_bytes_per_core: u64,
+    /// Bytes at the bottom of L1 that firmware and the kernel config buffer reserve: what is
+    /// left above them is what ttnn fits an op's circular buffers into.
+    pub l1_reserved_bytes: u64,
     /// Fixed device-side cost of one op, ns.
     pub launch_overhead_ns: f64,
     pub dram_channels: u32,

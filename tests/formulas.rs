@@ -424,3 +424,75 @@ fn one_matrix_serves_every_batch() {
         "bytes",
     );
 }
+
+#[test]
+fn generated_config_rereads_b_when_the_output_block_is_shrunk() {
+    // The sweep's shape: a [640, 864] height-sharded over 1 core (20 x 27 tiles), b [864, 32]
+    // in DRAM, the output sharded like a. Whole, the block's buffers do not fit in Wormhole's
+    // L1 above its reserved base; ttnn shrinks it to 5 x 1 tiles, so b (27 tiles) is read
+    // once per row of blocks, 4 times. An explicit 1D config keeps the whole block.
+    let models = PerfModels::new(Device::WormholeB0);
+    let grid = CoreGrid::new(1, 1);
+    let sharded = |cols: u32| {
+        MemoryConfig::sharded(
+            BufferType::L1,
+            MemoryLayout::HeightSharded,
+            ShardSpec::new(
+                CoreRange::of_grid(grid),
+                [640, cols],
+                ShardOrientation::RowMajor,
+            ),
+        )
+    };
+    let inputs = [
+        TensorParams::tiled(&[640, 864], DType::Bfloat16, sharded(864)),
+        dram(&[864, 32]),
+    ];
+    let output = TensorParams::tiled(&[640, 32], DType::Bfloat16, sharded(32));
+    let dram_ns = |config: &str| {
+        let params = [enum_param("program_config", config)];
+        models
+            .query(
+                &Query::new(Op::Matmul, &inputs)
+                    .params(&params)
+                    .output(&output)
+                    .grid(grid)
+                    .version(1),
+            )
+            .unwrap()
+            .breakdown
+            .dram_ns
+    };
+    assert_close(dram_ns("mcast_1d"), 27.0 * 2048.0 / WH_DRAM, "b once");
+    assert_close(
+        dram_ns("auto"),
+        4.0 * 27.0 * 2048.0 / WH_DRAM,
+        "b per block row",
+    );
+}
+
+#[test]
+fn unfused_batches_load_their_first_block_again() {
+    // Four batches of b with the config ttnn generates for interleaved inputs: the batch is
+    // not fused, so each core goes over its output block 4 times and each batch after the
+    // first loads its first K block again (`batch_block_scale`, 0 in v1).
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::MatmulRoofline;
+    let feature = |inputs: &[TensorParams], name: &str| {
+        let at = family.params().iter().position(|p| p.name == name).unwrap();
+        models
+            .features(&Query::new(Op::Matmul, inputs), family)
+            .unwrap()
+            .as_slice()[at]
+    };
+    let batched = [dram(&[1, 4, 64, 64]), dram(&[1, 4, 64, 64])];
+    let first = feature(&batched, "first_block_scale");
+    assert!(first > 0.0);
+    assert_close(
+        feature(&batched, "batch_block_scale"),
+        3.0 * first,
+        "three more batches",
+    );
+    let single = [dram(&[1, 1, 64, 64]), dram(&[1, 1, 64, 64])];
+    assert_eq!(feature(&single, "batch_block_scale"), 0.0, "one batch");
+}

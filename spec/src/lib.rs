@@ -68,6 +68,8 @@ pub struct Device {
     /// (columns, rows)
     pub full_grid: (u32, u32),
     pub l1_bytes_per_core: u64,
+    /// Bytes at the bottom of L1 reserved for firmware and the kernel config buffer.
+    pub l1_reserved_bytes: u64,
     pub launch_overhead_ns: f64,
     pub noc_link_bytes_per_cycle: f64,
     pub noc_sustained_bytes_per_cycle: f64,

@@ -23,6 +23,9 @@ pub struct DeviceFile {
     pub full_grid: Spanned<Grid>,
     /// L1 SRAM per Tensix core, bytes.
     pub l1_bytes_per_core: Spanned<u64>,
+    /// Bytes at the bottom of L1 that firmware and the kernel config buffer reserve; circular
+    /// buffers start above them (tt-metal's L1 allocator base).
+    pub l1_reserved_bytes: Spanned<u64>,
     /// Fixed device-side cost of one op launch (kernel start, runtime args, teardown), ns.
     pub launch_overhead_ns: Spanned<f64>,
     pub noc: NocFile,

@@ -273,6 +273,14 @@ impl Validator {
             "l1_bytes_per_core",
             || "must be above 0".into(),
         );
+        let reserved = *f.l1_reserved_bytes.get_ref();
+        self.check(
+            reserved < l1,
+            p,
+            f.l1_reserved_bytes.span(),
+            "l1_reserved_bytes",
+            || format!("is {reserved}; it must be below l1_bytes_per_core ({l1})"),
+        );
         let launch = *f.launch_overhead_ns.get_ref();
         self.check(
             launch.is_finite() && launch >= 0.0,
@@ -379,6 +387,7 @@ impl Validator {
             clock_mhz: *f.clock_mhz.get_ref(),
             full_grid: (f.full_grid.get_ref().x, f.full_grid.get_ref().y),
             l1_bytes_per_core: l1,
+            l1_reserved_bytes: reserved,
             launch_overhead_ns: launch,
             noc_link_bytes_per_cycle: link,
             noc_sustained_bytes_per_cycle: *noc.sustained_bytes_per_cycle.get_ref(),

@@ -399,3 +399,19 @@ fn every_problem_is_reported_at_once() {
     assert_eq!(errors.0.len(), 2, "{errors}");
     assert!(errors.to_string().starts_with("2 invalid model specs:"));
 }
+
+#[test]
+fn reserved_l1_must_leave_room() {
+    let (errors, line) = edit(
+        "devices/grayskull.toml",
+        "l1_reserved_bytes = 162048",
+        "l1_reserved_bytes = 1048576",
+    );
+    assert_one(
+        &errors,
+        "grayskull.toml",
+        line,
+        "l1_reserved_bytes",
+        "must be below l1_bytes_per_core (1048576)",
+    );
+}

@@ -23,18 +23,27 @@
 //!     `create_simple_matmul_program_config`), the split covers one batch's `M` x `N` tiles
 //!     and every core loops over all batches (its blocks, reads and products times the
 //!     batches).
+//!   - `auto` with height- or width-sharded `a` is the 1D config ttnn generates for it
+//!     (`get_matmul_program_config`).
+//! * **Output blocks**: a config ttnn generates (`auto`) shrinks the busiest core's output
+//!   block until its circular buffers fit in L1 above the device's reserved base
+//!   (`get_multi_dim_per_core_factor`); `b` is then read again for each row of blocks and `a`
+//!   for each column. Explicit configs keep the whole block.
 //! * **Compute** (`compute_scale`): the busiest core's `per_core_M * per_core_N * Kt` tile
 //!   products at the device's cycles per tile for the math fidelity, scaled by the passes an
 //!   `a` tile needs (`ceil(tile rows / rows_per_pass) * rows_per_pass / 32`: tiny tiles still
 //!   cost a full pass). Beside them, the busiest core's input tiles unpacked
 //!   (`input_tile_cycles`) and output tiles packed (`output_tile_cycles`), and the
 //!   `matmul_block` calls (`subblock_cycles`): one per output subblock and K tile, with the
-//!   subblock from the config or as ttnn picks it (`get_matmul_subblock_params`: a sharded
-//!   output of a tall 1D split takes `(1, per_core_N)`, `(1, 1)` past 8 tiles).
+//!   subblock from the config or as ttnn picks it for the output block
+//!   (`get_matmul_subblock_params`: a sharded output of a tall 1D split takes
+//!   `(1, block width)`, `(1, 1)` past 8 tiles).
 //! * **Overhead** beside the launch (`overhead_ns`): the K blocks the busiest core steps
 //!   through (`block_ns`; blocks of `in0_block_w` K tiles from the config, else as ttnn picks
-//!   them: all of K for height-sharded `a`), and the first K block's NoC time, which nothing
-//!   overlaps (`first_block_scale`; 1 in v1: the datasheet NoC rate).
+//!   them: all of K for height-sharded `a`); the first K block of each output block, whose
+//!   NoC time nothing overlaps (`first_block_scale`; 1 in v1: the datasheet NoC rate); and the
+//!   same blocks loaded again by each further unfused batch (`batch_block_scale`; 0 in v1:
+//!   double buffering would hide them).
 //! * **DRAM** (`dram_scale`): bytes read of `a`, `b` and the bias (re-reads as above) plus the
 //!   output written, for the tensors that live in DRAM, at the achievable bandwidth.
 //! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
@@ -229,6 +238,139 @@ const fn default_in0_block_w(kt: u64, fused: bool, a_height_sharded_tall: bool) 
     1
 }
 
+/// Bytes of the circular buffers ttnn estimates for an output block of `h` x `w` tiles and K
+/// blocks of `block_w` tiles (`matmul_utilities::get_estimated_size_of_cbs`): double-buffered
+/// `a` and `b` blocks, the output and its intermediate, the bias row, and a sharded `a`'s rows
+/// of the shard (`shard_w` tiles wide).
+#[derive(Debug, Clone, Copy)]
+struct CbSizes {
+    a_tile: u64,
+    b_tile: u64,
+    interm_tile: u64,
+    bias_tile: u64,
+    block_w: u64,
+    shard_w: u64,
+    /// A transposed `a` takes one more buffer: of its shard rows, or of its blocks.
+    transpose_a: bool,
+}
+
+impl CbSizes {
+    const fn bytes(&self, h: u64, w: u64) -> u64 {
+        // Saturating: a block too big to count does not fit either.
+        let a_rows = h.saturating_mul(self.a_tile);
+        let inputs =
+            (2 * self.block_w).saturating_mul(a_rows.saturating_add(w.saturating_mul(self.b_tile)));
+        let output = h
+            .saturating_mul(w)
+            .saturating_mul(self.a_tile + self.interm_tile);
+        let shard = a_rows.saturating_mul(self.shard_w);
+        let transposed = match (self.transpose_a, self.shard_w > 0) {
+            (false, _) => 0,
+            (true, true) => shard,
+            (true, false) => (2 * self.block_w).saturating_mul(a_rows),
+        };
+        let bias = w.saturating_mul(self.bias_tile);
+        inputs
+            .saturating_add(output)
+            .saturating_add(bias)
+            .saturating_add(shard)
+            .saturating_add(transposed)
+    }
+}
+
+/// `a` over `b` as a ratio of the larger to the smaller factor is below that of `c` over `d`:
+/// the pair is closer to square.
+const fn squarer(a: u64, b: u64, c: u64, d: u64) -> bool {
+    max(a, b) * min(c, d) < max(c, d) * min(a, b)
+}
+
+/// Position of divisor `d` of `n` in ttnn's candidate order: `n`, 1, then `n / 2` down to 2.
+const fn candidate_rank(d: u64, n: u64) -> u64 {
+    if d == n {
+        0
+    } else if d == 1 {
+        1
+    } else {
+        2 + n - d
+    }
+}
+
+/// `(d, n / d)` when `d` divides `n`, else `(0, 0)`: walking `d` up to the square root of `n`
+/// visits every divisor in `O(sqrt(n))` steps.
+const fn divisor_pair(n: u64, d: u64) -> (u64, u64) {
+    if d * d > n || n % d != 0 {
+        (0, 0)
+    } else {
+        (d, n / d)
+    }
+}
+
+/// The output block a generated config works on, as ttnn's `get_multi_dim_per_core_factor`
+/// picks it: the whole `per_core_M` x `per_core_N` block when its circular buffers fit in the
+/// L1 above the reserved base (`budget` bytes), else the largest `h` x `w` (divisors of the two,
+/// the squarest pair of each product) that fits, with the K block unchanged; 1 x 1 if none.
+const fn out_block(per_core_m: u64, per_core_n: u64, cbs: &CbSizes, budget: u64) -> (u64, u64) {
+    if cbs.bytes(per_core_m, per_core_n) < budget {
+        return (per_core_m, per_core_n);
+    }
+    let mut best = (1, 1);
+    let mut i = 1;
+    while i * i <= per_core_m {
+        let hs = divisor_pair(per_core_m, i);
+        let mut j = 1;
+        while hs.0 > 0 && j * j <= per_core_n {
+            let ws = divisor_pair(per_core_n, j);
+            if ws.0 > 0 {
+                let pairs = [(hs.0, ws.0), (hs.0, ws.1), (hs.1, ws.0), (hs.1, ws.1)];
+                let mut k = 0;
+                while k < pairs.len() {
+                    let (h, w) = pairs[k];
+                    if h * w > best.0 * best.1
+                        && cbs.bytes(h, w) < budget
+                        && kept(h, w, per_core_m, per_core_n)
+                    {
+                        best = (h, w);
+                    }
+                    k += 1;
+                }
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    best
+}
+
+/// ttnn keeps one pair per product `h * w`: the squarest, and of a pair and its swap the one it
+/// meets last (`h` in candidate order, then `w`).
+const fn kept(h: u64, w: u64, per_core_m: u64, per_core_n: u64) -> bool {
+    let product = h * w;
+    let mut i = 1;
+    while i * i <= per_core_m {
+        let (d, e) = divisor_pair(per_core_m, i);
+        let candidates = [d, e];
+        let mut k = 0;
+        while d > 0 && k < candidates.len() {
+            let a = candidates[k];
+            if product % a == 0 && per_core_n % (product / a) == 0 && a != h {
+                let b = product / a;
+                if squarer(a, b, h, w) {
+                    return false;
+                }
+                // Not squarer and not less square: the swapped pair; the later one is kept.
+                if !squarer(h, w, a, b)
+                    && candidate_rank(a, per_core_m) > candidate_rank(h, per_core_m)
+                {
+                    return false;
+                }
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Dims of `t` as (batch, rows, cols) in tiles, after an optional transpose of the last two.
 const fn tiles_of(t: &TensorParams, transpose: bool) -> Option<(u64, u64, u64)> {
     let (Some((rows, cols)), Some(tiles)) = (t.tile_grid(), t.tiles()) else {
@@ -364,7 +506,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         count: batch,
         fused,
     };
-    let s = split(config, mt_all, nt, gx, gy, one_d, batches);
+    // For height- or width-sharded `a`, ttnn generates a 1D config (`get_matmul_program_config`).
+    let split_config = match (config, a.memory.layout) {
+        (ProgramConfig::Auto, MemoryLayout::HeightSharded | MemoryLayout::WidthSharded) => {
+            ProgramConfig::Mcast1d
+        }
+        _ => config,
+    };
+    let s = split(split_config, mt_all, nt, gx, gy, one_d, batches);
     // Output rows of the busiest core over all its loops.
     let rows = tri!(mul(s.per_core_m, s.loops, "matmul tiles"));
 
@@ -374,18 +523,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         kt,
         "matmul tiles",
     ));
-    // matmul_block calls: one per output subblock and K tile. A tall 1D split with a sharded
-    // output must take all of `per_core_N` as the subblock width (1x1 past 8 tiles).
-    let (sub_h, sub_w) = if given_sub_h > 0 {
-        (given_sub_h, given_sub_w)
-    } else {
-        subblock(
-            s.per_core_m,
-            s.per_core_n,
-            s.tall && out_memory.layout.is_sharded(),
-        )
-    };
-    let subblock_calls = products / (sub_h * sub_w);
     let in0_block_w = if given_block_w > 0 {
         min(given_block_w, max(kt, 1))
     } else {
@@ -395,16 +532,64 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
             matches!(a.memory.layout, MemoryLayout::HeightSharded) && s.tall,
         )
     };
+    let a_tile = some_or!(a.tile_bytes(hw), overflow);
+    let b_tile = some_or!(b.tile_bytes(hw), overflow);
+    // A config ttnn generates shrinks the output block until its circular buffers fit in L1;
+    // `b` is then read again for each row of output blocks, `a` for each column.
+    let (block_h, block_w) = if auto && matches!(s.reads, Reads::Once) {
+        let cbs = CbSizes {
+            // ttnn sizes the buffers by 32x32 tiles of each dtype.
+            a_tile: hw.tile_bytes(a.dtype) as u64,
+            b_tile: hw.tile_bytes(b.dtype) as u64,
+            interm_tile: max(
+                hw.tile_bytes(crate::tensor::DType::Bfloat16) as u64,
+                hw.tile_bytes(out_dtype) as u64,
+            ),
+            bias_tile: match bias {
+                Some(bias) => hw.tile_bytes(bias.dtype) as u64,
+                None => 0,
+            },
+            block_w: in0_block_w,
+            shard_w: match a.memory.shard {
+                Some(shard) if a.memory.layout.is_sharded() => shard.shape[1] as u64 / 32,
+                _ => 0,
+            },
+            transpose_a,
+        };
+        out_block(
+            s.per_core_m,
+            s.per_core_n,
+            &cbs,
+            hw.l1_bytes_per_core - hw.l1_reserved_bytes,
+        )
+    } else {
+        (s.per_core_m, s.per_core_n)
+    };
+    let (block_rows, block_cols) = (
+        ceil_div(s.per_core_m, block_h),
+        ceil_div(s.per_core_n, block_w),
+    );
+    let out_blocks = block_rows * block_cols;
+    // matmul_block calls: one per output subblock and K tile. A tall 1D split with a sharded
+    // output must take all of the block's width as the subblock width (1x1 past 8 tiles).
+    let (sub_h, sub_w) = if given_sub_h > 0 {
+        (given_sub_h, given_sub_w)
+    } else {
+        subblock(block_h, block_w, s.tall && out_memory.layout.is_sharded())
+    };
+    let subblock_calls = products / (sub_h * sub_w);
     // K blocks the busiest core steps through in sequence.
-    let blocks = tri!(mul(s.loops, ceil_div(kt, in0_block_w), "matmul tiles"));
+    let blocks = tri!(mul(
+        tri!(mul(s.loops, out_blocks, "matmul tiles")),
+        ceil_div(kt, in0_block_w),
+        "matmul tiles"
+    ));
     let rpp = max(hw.rows_per_pass as u64, 1);
     let pass_fraction = min(ceil_div(a_rows as u64, rpp) * rpp, 32) as f64 / 32.0;
     let cycles = products as f64 * hw.tile_cycles(fidelity(fidelity_param)) as f64 * pass_fraction;
     let compute_ns = cx.cycles_to_ns(cycles);
 
     // Bytes.
-    let a_tile = some_or!(a.tile_bytes(hw), overflow);
-    let b_tile = some_or!(b.tile_bytes(hw), overflow);
     // Output tiles have the rows of `a`'s tiles.
     let out_tile = hw.tile_bytes(out_dtype) as u64 * a_rows as u64 / 32;
     let a_bytes = tri!(mul(batch_a * mt * kt, a_tile, "matmul bytes"));
@@ -423,7 +608,10 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let a_per_batch = tri!(mul(a_bytes, batch / batch_a, "matmul bytes"));
     let b_matrix = b_bytes / batch_b;
     let (a_reads, b_reads) = match s.reads {
-        Reads::Once => (a_per_batch, b_bytes),
+        Reads::Once => (
+            tri!(mul(a_per_batch, block_cols, "matmul bytes")),
+            tri!(mul(b_bytes, block_rows, "matmul bytes")),
+        ),
         Reads::PerBlock => (
             tri!(mul(a_per_batch, ceil_div(nt, s.per_core_n), "matmul bytes")),
             tri!(mul(
@@ -466,22 +654,26 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let a_block = if a.memory.is_l1_sharded() {
         0
     } else {
-        rows * kt * a_tile
+        (rows * kt * a_tile).saturating_mul(block_cols)
     };
     let b_loops = if batch_b > 1 { s.loops } else { 1 };
-    let b_block = b_loops * kt * s.per_core_n * b_tile;
-    // The first K block of `a` (unless local) and of `b` arrives before the first product;
-    // with a single block (height-sharded `a` takes all of K) nothing overlaps it.
+    let b_block = (b_loops * kt * s.per_core_n * b_tile).saturating_mul(block_rows);
+    // Each output block starts with its first K block of `a` (unless local) and of `b`, which
+    // nothing overlaps (with one K block, as height-sharded `a` takes all of K, nothing hides
+    // any of it): the sweep's time per product is ~70 ns plus ~140 ns over the block's height.
     let a_first = if a.memory.is_l1_sharded() {
         0
     } else {
-        s.per_core_m * in0_block_w * a_tile
+        block_h * in0_block_w * a_tile
     };
     let first_block_ns = cx.noc_ns(
-        a_first + in0_block_w * s.per_core_n * b_tile,
+        a_first + in0_block_w * block_w * b_tile,
         min(a_tile, b_tile),
     );
-    let out_block = if out_memory.is_l1_sharded() {
+    let first_blocks_ns = first_block_ns * out_blocks as f64;
+    // Unfused, each further batch starts its output blocks again.
+    let batch_blocks_ns = first_blocks_ns * (s.loops - 1) as f64;
+    let written = if out_memory.is_l1_sharded() {
         0
     } else {
         products / max(kt, 1) * out_tile
@@ -490,7 +682,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         Reads::PerTile => products.saturating_mul(a_tile + b_tile),
         _ => a_block.saturating_add(b_block),
     };
-    let noc_ns = cx.noc_ns(inbound.saturating_add(out_block), min(a_tile, b_tile));
+    let noc_ns = cx.noc_ns(inbound.saturating_add(written), min(a_tile, b_tile));
 
     // Tiles the busiest core unpacks and packs, beside its tile products.
     let input_tiles = match s.reads {
@@ -508,7 +700,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         noc_scale: noc_ns,
         subblock_cycles: subblock_calls as f64 * ns_per_cycle,
         block_ns: blocks as f64,
-        first_block_scale: first_block_ns,
+        first_block_scale: first_blocks_ns,
+        batch_block_scale: batch_blocks_ns,
     })
 }
 
@@ -621,6 +814,49 @@ mod tests {
         // ...else 1 x 1.
         assert_eq!(subblock(4, 9, true), (1, 1));
         assert_eq!(subblock(1, 16, true), (1, 1));
+    }
+
+    /// Tile sizes that make the buffer bytes easy to work by hand: `2 * (a_tile * h + w) +
+    /// a_tile * h * w` with one K tile per block and no intermediate, bias or shard.
+    const fn toy_cbs(a_tile: u64) -> CbSizes {
+        CbSizes {
+            a_tile,
+            b_tile: 1,
+            interm_tile: 0,
+            bias_tile: 0,
+            block_w: 1,
+            shard_w: 0,
+            transpose_a: false,
+        }
+    }
+
+    #[test]
+    fn output_block_shrinks_as_ttnn_shrinks_it() {
+        let cbs = toy_cbs(10);
+        // 4x4 needs 2 * 44 + 160 = 248 bytes.
+        assert_eq!(out_block(4, 4, &cbs, 249), (4, 4), "fits whole");
+        // With 70 bytes: the squarest pair of product 8 needs 128+ and of product 4, (2, 2),
+        // needs 84, so ttnn never tries (1, 4) (68). Of product 2, (1, 2) and (2, 1) are equally
+        // square and ttnn keeps the one it meets last, (2, 1): 62 bytes fit.
+        assert_eq!(out_block(4, 4, &cbs, 70), (2, 1));
+        // Nothing fits: 1 x 1.
+        assert_eq!(out_block(4, 4, &cbs, 10), (1, 1));
+        // The sweep's 20-tile shard over K = 27 tiles, one bfloat16 column of `b`, in the
+        // Wormhole budget of 1499136 - 162048 bytes: 10 rows need 1810432 bytes, 5 need 960512.
+        let sweep = CbSizes {
+            a_tile: 2048,
+            b_tile: 2048,
+            interm_tile: 2048,
+            bias_tile: 0,
+            block_w: 27,
+            shard_w: 27,
+            transpose_a: false,
+        };
+        assert_eq!(sweep.bytes(10, 1), 1810432);
+        assert_eq!(sweep.bytes(5, 1), 960512);
+        assert_eq!(out_block(20, 1, &sweep, 1499136 - 162048), (5, 1));
+        // A prime height has no divisor between 1 and itself.
+        assert_eq!(out_block(19, 1, &sweep, 1499136 - 162048), (1, 1));
     }
 
     #[test]

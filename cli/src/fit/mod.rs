@@ -44,6 +44,10 @@ pub struct Args {
     /// absolute values (aims at the median error; see the solver's docs).
     #[arg(long, value_enum, default_value_t = LossArg::Squared)]
     loss: LossArg,
+    /// How the rows count: each the same, or each data file the same in total (a file of
+    /// many rows, such as a sweep, then does not outweigh a trace).
+    #[arg(long, value_enum, default_value_t = WeighArg::Rows)]
+    weigh: WeighArg,
     /// Spec file to write the version into (`model_specs/<device>/<op>.toml`); its other
     /// versions are kept.
     #[arg(long)]
@@ -55,6 +59,12 @@ pub struct Args {
     /// Print a JSON report instead of text.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum WeighArg {
+    Rows,
+    Files,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -177,6 +187,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                         features: features.as_slice().to_vec(),
                         offset_ns: launch,
                         measured_ns,
+                        weight: 1.0,
                     },
                 }),
                 Err(e) => *skipped.entry(e.to_string()).or_default() += 1,
@@ -184,7 +195,22 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
     }
     let train: Vec<&Row> = rows.iter().filter(|r| !r.held_out).collect();
-    let train_rows: Vec<FitRow> = train.iter().map(|r| r.fit.clone()).collect();
+    let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &train {
+        *per_file.entry(&r.file).or_default() += 1;
+    }
+    // Weighed by file, each file's rows sum to the mean rows per file.
+    let mean_rows = train.len() as f64 / per_file.len().max(1) as f64;
+    let train_rows: Vec<FitRow> = train
+        .iter()
+        .map(|r| FitRow {
+            weight: match args.weigh {
+                WeighArg::Rows => 1.0,
+                WeighArg::Files => mean_rows / per_file[r.file.as_str()] as f64,
+            },
+            ..r.fit.clone()
+        })
+        .collect();
     let report = solver::fit(&params, &train_rows, args.loss.loss()).map_err(Failure::query)?;
     let predict = |r: &Row| solver::predict(&params, &report.params, &r.fit);
 
@@ -255,7 +281,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 None => format!("--holdout {}", args.holdout),
             },
             args.loss.name()
-        ),
+        ) + if args.weigh == WeighArg::Files {
+            " --weigh files"
+        } else {
+            ""
+        },
     };
     let number = spec_out::write(&args.out, &version)?;
 

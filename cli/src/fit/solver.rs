@@ -90,6 +90,9 @@ pub struct FitRow {
     pub offset_ns: f64,
     /// The measured duration, ns; finite and positive.
     pub measured_ns: f64,
+    /// How much the row counts in the loss: 1, or less for the rows of a file with many rows
+    /// when files count equally; finite and positive.
+    pub weight: f64,
 }
 
 /// The outcome of [`fit`].
@@ -130,6 +133,8 @@ pub enum FitError {
     BadMeasured { row: usize, value: f64 },
     /// A row's offset is not finite.
     BadOffset { row: usize, value: f64 },
+    /// A row's weight is not finite and positive.
+    BadWeight { row: usize, value: f64 },
     /// A row's feature is not finite.
     BadFeature {
         row: usize,
@@ -163,6 +168,9 @@ impl std::fmt::Display for FitError {
             ),
             FitError::BadOffset { row, value } => {
                 write!(f, "row {row}: offset {value} is not finite")
+            }
+            FitError::BadWeight { row, value } => {
+                write!(f, "row {row}: weight {value} is not finite and positive")
             }
             FitError::BadFeature { row, param, value } => {
                 write!(f, "row {row}: feature of `{param}` is {value}")
@@ -303,6 +311,12 @@ fn validate(params: &[FitParam], rows: &[FitRow]) -> Result<(), FitError> {
                 value: r.measured_ns,
             });
         }
+        if !(r.weight.is_finite() && r.weight > 0.0) {
+            return Err(FitError::BadWeight {
+                row: i,
+                value: r.weight,
+            });
+        }
         if !r.offset_ns.is_finite() {
             return Err(FitError::BadOffset {
                 row: i,
@@ -390,10 +404,11 @@ impl<'a> Problem<'a> {
         rows.iter()
             .map(|&i| {
                 let r = self.relative_error(i, values);
-                match self.loss {
-                    Loss::Squared => r * r,
-                    Loss::Absolute => r.abs(),
-                }
+                self.rows[i].weight
+                    * match self.loss {
+                        Loss::Squared => r * r,
+                        Loss::Absolute => r.abs(),
+                    }
             })
             .sum()
     }
@@ -402,9 +417,14 @@ impl<'a> Problem<'a> {
     /// `1 / max(|r|, IRLS_FLOOR)` at `values`.
     fn weights(&self, rows: &[usize], values: &[f64]) -> Vec<f64> {
         rows.iter()
-            .map(|&i| match self.loss {
-                Loss::Squared => 1.0,
-                Loss::Absolute => 1.0 / self.relative_error(i, values).abs().max(IRLS_FLOOR),
+            .map(|&i| {
+                self.rows[i].weight
+                    * match self.loss {
+                        Loss::Squared => 1.0,
+                        Loss::Absolute => {
+                            1.0 / self.relative_error(i, values).abs().max(IRLS_FLOOR)
+                        }
+                    }
             })
             .collect()
     }
@@ -711,6 +731,7 @@ mod tests {
                     features,
                     offset_ns,
                     measured_ns,
+                    weight: 1.0,
                 }
             })
             .collect()
@@ -785,6 +806,7 @@ mod tests {
             features: vec![1.0],
             offset_ns: 0.0,
             measured_ns,
+            weight: 1.0,
         };
         let rows: Vec<FitRow> = [1000.0, 1010.0, 1020.0, 1300.0, 1320.0]
             .into_iter()
@@ -794,6 +816,35 @@ mod tests {
         let absolute = fit(&params, &rows, Loss::Absolute).unwrap().params[0];
         assert!((1050.0..1250.0).contains(&squared), "{squared}");
         assert!((1000.0..=1025.0).contains(&absolute), "{absolute}");
+    }
+
+    #[test]
+    fn a_row_of_weight_three_counts_as_three_rows() {
+        // Σ w ((c - y) / y)² over 1000 (weight 3) and 1100: c = (3/1000 + 1/1100) /
+        // (3/1000² + 1/1100²), the same as with 1000 given three times.
+        let params = vec![param("launch", Term::Overhead, 500.0)];
+        let row = |measured_ns, weight| FitRow {
+            features: vec![1.0],
+            offset_ns: 0.0,
+            measured_ns,
+            weight,
+        };
+        let weighted = [row(1000.0, 3.0), row(1100.0, 1.0)];
+        let repeated = [
+            row(1000.0, 1.0),
+            row(1000.0, 1.0),
+            row(1000.0, 1.0),
+            row(1100.0, 1.0),
+        ];
+        let want = (3.0 / 1000.0 + 1.0 / 1100.0) / (3.0 / 1e6 + 1.0 / 1.21e6);
+        for rows in [&weighted[..], &repeated[..]] {
+            let got = fit(&params, rows, Loss::Squared).unwrap().params[0];
+            assert!((got - want).abs() < 1e-6 * want, "{got} vs {want}");
+        }
+        assert!(matches!(
+            fit(&params, &[row(1000.0, 0.0)], Loss::Squared),
+            Err(FitError::BadWeight { row: 0, .. })
+        ));
     }
 
     #[test]
@@ -905,6 +956,7 @@ mod tests {
                     features: vec![1.0, x],
                     offset_ns: 0.0,
                     measured_ns: 100.0 + 10.0 * x,
+                    weight: 1.0,
                 }
             })
             .collect();
