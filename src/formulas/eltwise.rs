@@ -82,24 +82,45 @@ const fn busiest_core_tiles(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorPara
     ceil_div(out_tiles, max(min(cores, out_tiles), 1))
 }
 
-/// What one tile of each of `tensors` moves: bytes over the NoC (a page per interleaved
-/// tensor, none for L1-sharded ones) and bytes through the core (unpacked or packed).
-const fn bytes_per_tile(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> (u64, u64) {
-    let (mut noc, mut through) = (0, 0);
+/// What `tensors` move, in one pass: per tile of each, bytes over the NoC (a page per
+/// interleaved tensor, none for L1-sharded ones) and bytes through the core (unpacked or
+/// packed); and the bytes of the DRAM-resident ones, each read or written once.
+const fn traffic(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<Traffic, Error> {
+    let overflow = Error::Overflow {
+        what: "eltwise bytes",
+    };
+    let mut t = Traffic {
+        noc_per_tile: 0,
+        through_per_tile: 0,
+        dram: 0,
+    };
     let mut i = 0;
     while i < tensors.len() {
-        let t = tensors[i];
-        let tile = match t.tile_bytes(cx.hw) {
+        let x = tensors[i];
+        let tile = match x.tile_bytes(cx.hw) {
             Some(b) => b,
             None => 0,
         };
-        if !t.memory.is_l1_sharded() {
-            noc += tile;
+        if !x.memory.is_l1_sharded() {
+            t.noc_per_tile += tile;
         }
-        through += tile;
+        t.through_per_tile += tile;
+        if x.memory.is_dram() {
+            t.dram = some_or!(
+                t.dram.checked_add(some_or!(x.bytes(cx.hw), overflow)),
+                overflow
+            );
+        }
         i += 1;
     }
-    (noc, through)
+    Ok(t)
+}
+
+/// What [`traffic`] finds.
+struct Traffic {
+    noc_per_tile: u64,
+    through_per_tile: u64,
+    dram: u64,
 }
 
 /// Whether a sharded tensor's shards do not divide it evenly (a partial last shard): ttnn's
@@ -115,25 +136,6 @@ const fn uneven_shards(t: &TensorParams) -> bool {
     };
     let rows = volume / max(cols, 1);
     rows % max(shard.shape[0] as u64, 1) != 0 || cols % max(shard.shape[1] as u64, 1) != 0
-}
-
-/// Bytes of the DRAM-resident `tensors`, each read or written once.
-const fn dram_bytes(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<u64, Error> {
-    let overflow = Error::Overflow {
-        what: "eltwise bytes",
-    };
-    let (mut total, mut i) = (0u64, 0);
-    while i < tensors.len() {
-        let t = tensors[i];
-        if t.memory.is_dram() {
-            total = some_or!(
-                total.checked_add(some_or!(t.bytes(cx.hw), overflow)),
-                overflow
-            );
-        }
-        i += 1;
-    }
-    Ok(total)
 }
 
 #[cfg_attr(
@@ -169,7 +171,7 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
     };
     let tensors = [out, x];
     let per_core = busiest_core_tiles(cx, tiles, &tensors);
-    let (noc_per_tile, through_per_tile) = bytes_per_tile(cx, &tensors);
+    let traffic = tri!(traffic(cx, &tensors));
     // Tile counts weigh cycles: one tile costs `copy + function` cycles.
     let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
     // The function's cycles go to the feature of its class.
@@ -182,9 +184,9 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         exp_tile_cycles: of_class[UnaryClass::Exp as usize],
         erf_tile_cycles: of_class[UnaryClass::Erf as usize],
         transcendental_tile_cycles: of_class[UnaryClass::Transcendental as usize],
-        tile_byte_cycles: tile_cycles * through_per_tile as f64,
-        dram_scale: cx.dram_ns(tri!(dram_bytes(cx, &tensors))),
-        noc_scale: cx.noc_ns_of_tiles(per_core.saturating_mul(noc_per_tile), x),
+        tile_byte_cycles: tile_cycles * traffic.through_per_tile as f64,
+        dram_scale: cx.dram_ns(traffic.dram),
+        noc_scale: cx.noc_ns_of_tiles(per_core.saturating_mul(traffic.noc_per_tile), x),
     })
 }
 
@@ -270,11 +272,14 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
         },
     };
     let broadcast_out;
-    let out = match (cx.output, out_shape) {
+    let out = match (cx.output, &out_shape) {
         (Some(o), _) => o,
         (None, None) => a,
         (None, Some(shape)) => {
-            broadcast_out = TensorParams { shape, ..*a };
+            broadcast_out = TensorParams {
+                shape: *shape,
+                ..*a
+            };
             &broadcast_out
         }
     };
@@ -287,12 +292,17 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
             return Err(cx.not_modeled("binary op of row-major inputs"));
         }
     };
-    let out_volume = match out_shape {
+    let out_volume = match &out_shape {
         Some(shape) => shape.volume(),
         None => a.shape.volume(),
     };
     let out_volume = some_or!(out_volume, overflow);
-    let out_tiles = out_volume / max(tile_area, 1);
+    // Tiles are nearly always powers of two: a shift, not a 64-bit division.
+    let out_tiles = if tile_area.is_power_of_two() {
+        out_volume >> tile_area.trailing_zeros()
+    } else {
+        out_volume / max(tile_area, 1)
+    };
     if let Some(o) = cx.output {
         if !matches!(o.shape.volume(), Some(v) if v == out_volume) {
             return Err(cx.tensor_error(
@@ -323,7 +333,7 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
     ];
     let tensors = all.split_at(if b.is_some() { 3 } else { 2 }).0;
     let per_core = busiest_core_tiles(cx, out_tiles, tensors);
-    let (noc_per_tile, through_per_tile) = bytes_per_tile(cx, tensors);
+    let traffic = tri!(traffic(cx, tensors));
     let mut uneven = false;
     let mut i = 0;
     while i < tensors.len() {
@@ -339,9 +349,12 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
         bcast_tile_cycles: if broadcast { tile_cycles } else { 0.0 },
         uneven_shard_tile_cycles: if uneven { tile_cycles } else { 0.0 },
         scalar_fill_ns: if b.is_none() { 1.0 } else { 0.0 },
-        tile_byte_cycles: tile_cycles * through_per_tile as f64,
-        dram_scale: cx.dram_ns(tri!(dram_bytes(cx, tensors))),
-        noc_scale: cx.noc_ns_of_tiles(tri!(mul(per_core, noc_per_tile, "eltwise bytes")), a),
+        tile_byte_cycles: tile_cycles * traffic.through_per_tile as f64,
+        dram_scale: cx.dram_ns(traffic.dram),
+        noc_scale: cx.noc_ns_of_tiles(
+            tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
+            a,
+        ),
     })
 }
 
