@@ -370,7 +370,7 @@ impl PerfModels {
             (version, _) => self.model(op, version),
         };
         let answer = match model {
-            Ok(m) => model::evaluate(m, self.hw, q.params, q.inputs, q.output, grid),
+            Ok(m) => model::evaluate(m, self.hw, &q.params, q.inputs, q.output, grid),
             Err(e) => Err(e),
         };
         match answer {

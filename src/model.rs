@@ -193,7 +193,7 @@ impl<'q> Ctx<'q> {
         grid: CoreGrid,
     ) -> Result<Self, Error> {
         let mut cx = Ctx::unchecked(op, hw, &params, inputs, output, grid);
-        tri!(cx.check(params));
+        tri!(cx.check(&params));
         Ok(cx)
     }
 
@@ -221,7 +221,7 @@ impl<'q> Ctx<'q> {
     /// Checks the grid and the operands, and sets the query's params. In place: the
     /// context is built once, not moved out of a `Result`.
     #[inline(always)]
-    const fn check(&mut self, params: QueryParams<'_>) -> Result<(), Error> {
+    const fn check(&mut self, params: &QueryParams<'_>) -> Result<(), Error> {
         if self.is_valid(params) {
             Ok(())
         } else {
@@ -231,7 +231,7 @@ impl<'q> Ctx<'q> {
 
     /// The checks of [`Self::check`] as one `bool`, in few branches; the common case.
     #[inline(always)]
-    const fn is_valid(&mut self, params: QueryParams<'_>) -> bool {
+    const fn is_valid(&mut self, params: &QueryParams<'_>) -> bool {
         self.grid.fits_in(self.hw.full_grid)
             && operands_ok(self.op, self.hw, self.inputs, self.output)
             && self.params.set_ok(self.op, params)
@@ -241,7 +241,7 @@ impl<'q> Ctx<'q> {
     /// kept out of line.
     #[cold]
     #[inline(never)]
-    const fn check_exactly(&mut self, params: QueryParams<'_>) -> Result<(), Error> {
+    const fn check_exactly(&mut self, params: &QueryParams<'_>) -> Result<(), Error> {
         if !self.grid.fits_in(self.hw.full_grid) {
             return Err(Error::InvalidGrid {
                 grid: self.grid,
@@ -444,12 +444,12 @@ const fn check_operand(
 pub(crate) const fn evaluate(
     model: &'static ModelVersion,
     hw: &'static Hardware,
-    params: QueryParams<'_>,
+    params: &QueryParams<'_>,
     inputs: &[TensorParams],
     output: Option<&TensorParams>,
     grid: CoreGrid,
 ) -> Result<Estimate, Error> {
-    let mut ctx = Ctx::unchecked(model.op, hw, &params, inputs, output, grid);
+    let mut ctx = Ctx::unchecked(model.op, hw, params, inputs, output, grid);
     tri!(ctx.check(params));
     let breakdown: Breakdown = tri!(model.params.cost(&ctx));
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)

@@ -145,7 +145,7 @@ impl OpParams {
     /// are `*self` already; `key = value` pairs are set over the op's defaults in `*self`. A
     /// `false` says nothing of why; [`Self::set_exactly`] then finds the error.
     #[inline(always)]
-    pub(crate) const fn set_ok(&mut self, op: Op, given: QueryParams<'_>) -> bool {
+    pub(crate) const fn set_ok(&mut self, op: Op, given: &QueryParams<'_>) -> bool {
         let given = match given {
             QueryParams::Typed(p) => {
                 return p.op() as usize == op as usize && p.out_of_range().is_none();
@@ -179,7 +179,7 @@ impl OpParams {
     pub(crate) const fn set_exactly(
         &mut self,
         op: Op,
-        given: QueryParams<'_>,
+        given: &QueryParams<'_>,
     ) -> Result<(), Error> {
         let spec = op.spec();
         let given = match given {
@@ -194,7 +194,7 @@ impl OpParams {
                         problem: ParamProblem::OutOfRange,
                     });
                 }
-                *self = p;
+                *self = *p;
                 return Ok(());
             }
             QueryParams::ByName(given) => given,
@@ -511,8 +511,8 @@ mod tests {
                     }
                     let given = QueryParams::ByName(&given[..len]);
                     let (mut fast, mut exact) = (given.start(op), given.start(op));
-                    let ok = fast.set_ok(op, given);
-                    assert_eq!(ok, exact.set_exactly(op, given).is_ok(), "{op}: {given:?}");
+                    let ok = fast.set_ok(op, &given);
+                    assert_eq!(ok, exact.set_exactly(op, &given).is_ok(), "{op}: {given:?}");
                     if ok {
                         assert_eq!(fast, exact, "{op}: {given:?}");
                     }
@@ -568,7 +568,7 @@ mod tests {
                 }
                 let by_name = QueryParams::ByName(&given);
                 let mut p = by_name.start(op);
-                assert_eq!(p.set_exactly(op, by_name), Ok(()), "{op}: {given:?}");
+                assert_eq!(p.set_exactly(op, &by_name), Ok(()), "{op}: {given:?}");
                 assert_eq!(p.op(), op);
                 let debug = format!("{p:?}");
                 for e in &expected {
@@ -583,13 +583,13 @@ mod tests {
                 }
                 let typed = QueryParams::Typed(p);
                 let mut q = typed.start(op);
-                assert!(q.set_ok(op, typed) && q == p, "{op}: {p:?}");
+                assert!(q.set_ok(op, &typed) && q == p, "{op}: {p:?}");
                 for other in Op::ALL {
                     let mut q = typed.start(other);
-                    let ok = q.set_ok(other, typed);
+                    let ok = q.set_ok(other, &typed);
                     assert_eq!(ok, other == op);
                     assert_eq!(
-                        q.set_exactly(other, typed).err(),
+                        q.set_exactly(other, &typed).err(),
                         (!ok).then_some(Error::ParamsOfOtherOp {
                             op: other,
                             params: op
@@ -609,10 +609,10 @@ mod tests {
                     p.set(ix, Slot::Int(bad));
                     let typed = QueryParams::Typed(p);
                     let mut q = p;
-                    assert!(!q.set_ok(op, typed));
+                    assert!(!q.set_ok(op, &typed));
                     let by_name_error =
-                        OpParams::start(op).set_exactly(op, QueryParams::ByName(&by_name));
-                    assert_eq!(q.set_exactly(op, typed), by_name_error);
+                        OpParams::start(op).set_exactly(op, &QueryParams::ByName(&by_name));
+                    assert_eq!(q.set_exactly(op, &typed), by_name_error);
                     assert!(matches!(
                         by_name_error,
                         Err(Error::InvalidParam {
