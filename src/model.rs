@@ -276,12 +276,6 @@ impl<'q> Ctx<'q> {
         self.noc_ns_at(bytes, self.hw.noc_bytes_per_cycle_of_tiles(t))
     }
 
-    /// Time for one core to move `bytes` over the NoC in transfers of `transfer` bytes.
-    #[inline]
-    pub(crate) const fn noc_ns(&self, bytes: u64, transfer: u64) -> f64 {
-        self.noc_ns_at(bytes, self.hw.noc_bytes_per_cycle(transfer))
-    }
-
     #[inline]
     pub(crate) const fn not_modeled(&self, what: &'static str) -> Error {
         Error::ModeNotModeled { op: self.op, what }
@@ -321,6 +315,17 @@ pub(crate) const fn ceil_div(a: u64, b: u64) -> u64 {
         (a >> k) + (a & (b - 1) != 0) as u64
     } else {
         a.div_ceil(if b > 1 { b } else { 1 })
+    }
+}
+
+/// `a / b` for `b > 0` (0 counts as 1): a shift when `b` is a power of two, as tile sides
+/// and counts of them mostly are.
+#[inline]
+pub(crate) const fn div(a: u64, b: u64) -> u64 {
+    if b.is_power_of_two() {
+        a >> b.trailing_zeros()
+    } else {
+        a / if b > 1 { b } else { 1 }
     }
 }
 
@@ -459,7 +464,7 @@ pub(crate) const fn evaluate(
 mod tests {
     use super::*;
 
-    /// `ceil_div` is `div_ceil` (0 counting as 1), on both of its paths: around multiples
+    /// `ceil_div` is `div_ceil` and `div` is `/` (0 counting as 1), on both of their paths: around multiples
     /// of every power of two and of other divisors, and at the ends of `u64`.
     #[test]
     fn ceil_div_is_div_ceil() {
@@ -478,6 +483,7 @@ mod tests {
                 u64::MAX,
             ] {
                 assert_eq!(ceil_div(a, b), a.div_ceil(d), "{a} / {b}");
+                assert_eq!(div(a, b), a / d, "{a} / {b}");
             }
         }
     }

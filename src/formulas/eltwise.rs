@@ -32,7 +32,7 @@ use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::eltwise_binary::{BinaryOp, MathFidelity as Fidelity};
 use crate::generated::op_params::eltwise_unary::UnaryOp;
 use crate::generated::{EltwiseBinaryRooflineFeatures, EltwiseUnaryRooflineFeatures, OpParams};
-use crate::model::{Ctx, ceil_div, max, min, mul};
+use crate::model::{Ctx, ceil_div, div, max, min, mul};
 use crate::tensor::{Layout, MAX_RANK, Shape, TensorParams};
 
 /// Unary functions by SFPU cost class.
@@ -297,12 +297,7 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
         None => a.shape.volume(),
     };
     let out_volume = some_or!(out_volume, overflow);
-    // Tiles are nearly always powers of two: a shift, not a 64-bit division.
-    let out_tiles = if tile_area.is_power_of_two() {
-        out_volume >> tile_area.trailing_zeros()
-    } else {
-        out_volume / max(tile_area, 1)
-    };
+    let out_tiles = div(out_volume, tile_area);
     if let Some(o) = cx.output {
         if !matches!(o.shape.volume(), Some(v) if v == out_volume) {
             return Err(cx.tensor_error(

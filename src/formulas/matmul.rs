@@ -58,7 +58,7 @@ use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::MatmulRooflineFeatures;
 use crate::generated::OpParams;
 use crate::generated::op_params::matmul::{MathFidelity as Fidelity, ProgramConfig};
-use crate::model::{Ctx, ceil_div, max, min, mul};
+use crate::model::{Ctx, ceil_div, div, max, min, mul};
 use crate::tensor::{Layout, MemoryLayout, TensorParams};
 
 /// How output blocks are spread over cores and how often inputs are read.
@@ -376,7 +376,7 @@ const fn tiles_of(t: &TensorParams, transpose: bool) -> Option<(u64, u64, u64)> 
     let (Some((rows, cols)), Some(tiles)) = (t.tile_grid(), t.tiles()) else {
         return None;
     };
-    let batch = tiles / max(rows * cols, 1);
+    let batch = div(tiles, rows * cols);
     Some(if transpose {
         (batch, cols, rows)
     } else {
@@ -577,7 +577,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     } else {
         subblock(block_h, block_w, s.tall && out_memory.layout.is_sharded())
     };
-    let subblock_calls = products / (sub_h * sub_w);
+    let subblock_calls = div(products, sub_h * sub_w);
     // K blocks the busiest core steps through in sequence.
     let blocks = tri!(mul(
         tri!(mul(s.loops, out_blocks, "matmul tiles")),
@@ -605,8 +605,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     ));
     // A single `a` serving every batch of `b` is read once per batch; one matrix of `b` is
     // what a row block of the output reads.
-    let a_per_batch = tri!(mul(a_bytes, batch / batch_a, "matmul bytes"));
-    let b_matrix = b_bytes / batch_b;
+    // `batch / batch_a` and `b_bytes / batch_b`, without dividing: `batch_a` is `batch` or 1,
+    // and `b_bytes` was checked.
+    let a_per_batch = tri!(mul(
+        a_bytes,
+        if batch_a == batch { 1 } else { batch },
+        "matmul bytes"
+    ));
+    let b_matrix = kt * nt * b_tile;
     let (a_reads, b_reads) = match s.reads {
         Reads::Once => (
             tri!(mul(a_per_batch, block_cols, "matmul bytes")),
@@ -666,23 +672,27 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     } else {
         block_h * in0_block_w * a_tile
     };
-    let first_block_ns = cx.noc_ns(
-        a_first + in0_block_w * block_w * b_tile,
-        min(a_tile, b_tile),
-    );
+    // Transfers of the smaller tile, at its rate from the card's table.
+    let tile_rate = if a_tile <= b_tile {
+        hw.noc_bytes_per_cycle_of_tiles(a)
+    } else {
+        hw.noc_bytes_per_cycle_of_tiles(b)
+    };
+    let first_block_ns = cx.noc_ns_at(a_first + in0_block_w * block_w * b_tile, tile_rate);
     let first_blocks_ns = first_block_ns * out_blocks as f64;
     // Unfused, each further batch starts its output blocks again.
     let batch_blocks_ns = first_blocks_ns * (s.loops - 1) as f64;
     let written = if out_memory.is_l1_sharded() {
         0
     } else {
-        products / max(kt, 1) * out_tile
+        // `products / max(kt, 1)`: the output tiles, without dividing.
+        (if kt > 0 { rows * s.per_core_n } else { 0 }) * out_tile
     };
     let inbound = match s.reads {
         Reads::PerTile => products.saturating_mul(a_tile + b_tile),
         _ => a_block.saturating_add(b_block),
     };
-    let noc_ns = cx.noc_ns(inbound.saturating_add(written), min(a_tile, b_tile));
+    let noc_ns = cx.noc_ns_at(inbound.saturating_add(written), tile_rate);
 
     // Tiles the busiest core unpacks and packs, beside its tile products.
     let input_tiles = match s.reads {
