@@ -54,6 +54,8 @@ const fn shard_cores(t: &TensorParams) -> u64 {
     feature = "macros",
     crate::perf_model(family = "data_movement_roofline")
 )]
+// Inlined into the query: its features stay in registers.
+#[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     // The operand rules make the output required for these ops.
