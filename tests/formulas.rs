@@ -424,3 +424,45 @@ fn one_matrix_serves_every_batch() {
         "bytes",
     );
 }
+
+#[test]
+fn unary_with_32_bit_data_pays_the_32_bit_destination() {
+    // ttnn sets fp32_dest_acc_en when a unary op's (or typecast's) input or output is float32,
+    // int32 or uint32: every tile of the busiest core pays `fp32_dest_tile_cycles`.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::EltwiseUnaryRoofline;
+    let at = family
+        .params()
+        .iter()
+        .position(|p| p.name == "fp32_dest_tile_cycles")
+        .unwrap();
+    let exp = [enum_param("unary_op", "exp")];
+    let tiled = |dtype| {
+        // 512 x 512: 256 tiles, 4 per core of the 8x8 grid; 4 tiles at 1 ns per cycle.
+        TensorParams::tiled(&[1, 1, 512, 512], dtype, MemoryConfig::DRAM_INTERLEAVED)
+    };
+    let feature = |op, x: TensorParams, out: TensorParams, params: &[OpParam<'_>]| {
+        let inputs = [x];
+        let q = Query::new(op, &inputs).output(&out).params(params);
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    let (f32_, bf16) = (tiled(DType::Float32), tiled(DType::Bfloat16));
+    let u32_ = tiled(DType::Uint32);
+    let bf8 = tiled(DType::Bfloat8B);
+    assert_eq!(feature(Op::EltwiseUnary, f32_, f32_, &exp), 4.0, "float32");
+    assert_eq!(feature(Op::EltwiseUnary, u32_, u32_, &exp), 4.0, "uint32");
+    assert_eq!(feature(Op::EltwiseUnary, bf16, bf16, &exp), 0.0, "bfloat16");
+    assert_eq!(feature(Op::EltwiseUnary, bf8, bf8, &exp), 0.0, "bfloat8_b");
+    assert_eq!(feature(Op::Typecast, bf16, f32_, &[]), 4.0, "to float32");
+    assert_eq!(feature(Op::Typecast, f32_, bf16, &[]), 4.0, "from float32");
+    assert_eq!(feature(Op::Typecast, bf16, bf8, &[]), 0.0, "16 to 8 bits");
+    // On Blackhole (1.35 GHz, 13x10 = 130 cores): 256 tiles are 2 per core, 2 / 1.35 ns.
+    let bh = PerfModels::new(Device::Blackhole);
+    let inputs = [f32_];
+    let q = Query::new(Op::EltwiseUnary, &inputs).params(&exp);
+    assert_close(
+        bh.features(&q, family).unwrap().as_slice()[at],
+        2.0 / 1.35,
+        "blackhole",
+    );
+}

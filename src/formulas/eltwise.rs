@@ -16,7 +16,10 @@
 //!     `sfpu_tile_cycles` for every other op, plus `bcast_tile_cycles` when an input is
 //!     broadcast, plus `uneven_shard_tile_cycles` when a sharded operand's shards do not
 //!     divide it evenly;
-//!   - both: `tile_byte_cycles` per byte of one tile of each operand, so wide dtypes cost more.
+//!   - both: `tile_byte_cycles` per byte of one tile of each operand, so wide dtypes cost more;
+//!   - unary: `fp32_dest_tile_cycles` when the destination registers hold 32-bit data
+//!     (`fp32_dest_acc_en`, which ttnn sets when the input or output is float32, int32 or
+//!     uint32).
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
 //!   it once per core before the first tile (`scalar_fill_ns`; 0 in v1).
 //! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once.
@@ -34,7 +37,7 @@ use crate::generated::op_params::eltwise_unary::UnaryOp;
 use crate::generated::{EltwiseBinaryRooflineFeatures, EltwiseUnaryRooflineFeatures};
 use crate::model::{Ctx, ceil_div, max, min, mul};
 use crate::op::Op;
-use crate::tensor::{Layout, MAX_RANK, Shape, TensorParams};
+use crate::tensor::{DType, Layout, MAX_RANK, Shape, TensorParams};
 
 /// Unary functions by SFPU cost class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +121,18 @@ const fn uneven_shards(t: &TensorParams) -> bool {
     rows % max(shard.shape[0] as u64, 1) != 0 || cols % max(shard.shape[1] as u64, 1) != 0
 }
 
+/// Whether ttnn runs a unary op (or typecast) from `x` to `out` with 32-bit destination
+/// registers: `fp32_dest_acc_en` is set when either is float32, int32 or uint32
+/// (tt-metal `ttnn/cpp/ttnn/operations/eltwise/unary/unary.cpp`, `unary_impl`, and
+/// `ttnn/cpp/ttnn/operations/copy/typecast/typecast.cpp`). The unpacker then moves each tile
+/// into the destination as 32-bit data and the packer reads it back as such.
+const fn fp32_dest(x: &TensorParams, out: &TensorParams) -> bool {
+    const fn wide(t: &TensorParams) -> bool {
+        matches!(t.dtype, DType::Float32 | DType::Int32 | DType::Uint32)
+    }
+    wide(x) || wide(out)
+}
+
 /// Bytes of the DRAM-resident `tensors`, each read or written once.
 const fn dram_bytes(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<u64, Error> {
     let overflow = Error::Overflow {
@@ -183,6 +198,7 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         erf_tile_cycles: of_class[UnaryClass::Erf as usize],
         transcendental_tile_cycles: of_class[UnaryClass::Transcendental as usize],
         tile_byte_cycles: tile_cycles * through_per_tile as f64,
+        fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
         dram_scale: cx.dram_ns(tri!(dram_bytes(cx, &tensors))),
         noc_scale: cx.noc_ns_of_tiles(per_core.saturating_mul(noc_per_tile), x),
     })

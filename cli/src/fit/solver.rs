@@ -26,7 +26,9 @@
 //! - **Outliers**: rows whose log ratio `ln(pred / y)` lies more than [`OUTLIER_MADS`] scaled
 //!   MADs and [`OUTLIER_MIN_LOG_RATIO`] from the median are reported, not fitted; the fit is
 //!   repeated without them until the set is stable (at most [`MAX_OUTLIER_ROUNDS`]). The first
-//!   flags come from a robust fit of all rows (absolute loss).
+//!   flags come from a robust fit of all rows (absolute loss). Rows that alone inform a
+//!   parameter are never left out: without them the parameter would keep the value they were
+//!   judged by.
 //!
 //! Deterministic: no hashing, threads or randomness; the same input gives bit-identical output.
 
@@ -194,11 +196,13 @@ pub fn fit(params: &[FitParam], rows: &[FitRow], loss: Loss) -> Result<FitReport
     // wrongly left out comes back.
     let robust = Problem::new(params, rows, Loss::Absolute).fit_from_starts(&all, &initial)?;
     let robust_flags = problem.outliers(&all, &robust.params);
-    let mut outliers: Vec<usize> = problem
-        .outliers(&all, &initial)
-        .into_iter()
-        .filter(|i| robust_flags.binary_search(i).is_ok())
-        .collect();
+    let mut outliers: Vec<usize> = problem.judgeable(
+        problem
+            .outliers(&all, &initial)
+            .into_iter()
+            .filter(|i| robust_flags.binary_search(i).is_ok())
+            .collect(),
+    );
     if all.len() - outliers.len() < problem.free_count() {
         outliers.clear();
     }
@@ -211,7 +215,7 @@ pub fn fit(params: &[FitParam], rows: &[FitRow], loss: Loss) -> Result<FitReport
     for _ in 0..MAX_OUTLIER_ROUNDS {
         // Flagged against all rows each round, so a row wrongly flagged by a skewed first fit
         // can come back.
-        let flagged = problem.outliers(&all, &outcome.params);
+        let flagged = problem.judgeable(problem.outliers(&all, &outcome.params));
         if flagged == outliers {
             break;
         }
@@ -362,6 +366,27 @@ impl<'a> Problem<'a> {
             terms,
             loss,
         }
+    }
+
+    /// `flagged` without the rows that alone inform some parameter: left out, they would
+    /// leave that parameter unfitted, at a value they were judged by and cannot change.
+    fn judgeable(&self, flagged: Vec<usize>) -> Vec<usize> {
+        let informed_by_kept = |j: usize| {
+            self.rows
+                .iter()
+                .enumerate()
+                .any(|(i, r)| r.features[j] != 0.0 && flagged.binary_search(&i).is_err())
+        };
+        let orphaned: Vec<usize> = (0..self.params.len())
+            .filter(|&j| is_free(self.params, self.rows, j) && !informed_by_kept(j))
+            .collect();
+        if orphaned.is_empty() {
+            return flagged;
+        }
+        flagged
+            .into_iter()
+            .filter(|&i| orphaned.iter().all(|&j| self.rows[i].features[j] == 0.0))
+            .collect()
     }
 
     fn free_count(&self) -> usize {
@@ -1046,5 +1071,32 @@ mod tests {
         let params = family();
         let row = &rows(1, &TRUTH)[0];
         assert_eq!(predict(&params, &TRUTH, row), row.measured_ns);
+    }
+
+    #[test]
+    fn rows_that_alone_inform_a_parameter_are_not_left_out() {
+        // `b` is informed by rows 3 and 4 only; `a` by every row; `fixed` has no room.
+        let params = vec![
+            param("a", Term::Compute, 1.0),
+            param("b", Term::Compute, 1.0),
+            FitParam {
+                min: 2.0,
+                max: 2.0,
+                ..param("fixed", Term::Compute, 2.0)
+            },
+        ];
+        let row = |b: f64| FitRow {
+            features: vec![1.0, b, 1.0],
+            offset_ns: 0.0,
+            measured_ns: 10.0,
+        };
+        let rows = vec![row(0.0), row(0.0), row(0.0), row(1.0), row(1.0)];
+        let problem = Problem::new(&params, &rows, Loss::Squared);
+        // Leaving out both rows of `b` would leave it unfitted: they stay in.
+        assert_eq!(problem.judgeable(vec![1, 3, 4]), vec![1]);
+        // With row 4 kept, `b` is still fitted: row 3 can be left out.
+        assert_eq!(problem.judgeable(vec![1, 3]), vec![1, 3]);
+        // `a` is informed by rows 0 and 2 as well.
+        assert_eq!(problem.judgeable(vec![1, 2, 3]), vec![1, 2, 3]);
     }
 }
