@@ -466,3 +466,34 @@ fn unary_with_32_bit_data_pays_the_32_bit_destination() {
         "blackhole",
     );
 }
+
+#[test]
+fn unary_dram_reads_and_writes_are_separate_features() {
+    // `dram_scale` weighs the input's DRAM bytes, `dram_write_scale` the output's.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::EltwiseUnaryRoofline;
+    let index = |name: &str| family.params().iter().position(|p| p.name == name).unwrap();
+    let (read, write) = (index("dram_scale"), index("dram_write_scale"));
+    let exp = [enum_param("unary_op", "exp")];
+    // 256 float32 tiles of 4096 B: 1 MiB at 264.96 B/ns.
+    let t = |memory| TensorParams::tiled(&[1, 1, 512, 512], DType::Float32, memory);
+    let mib = 256.0 * 4096.0 / WH_DRAM;
+    let features = |x: TensorParams, out: TensorParams| {
+        let inputs = [x];
+        let q = Query::new(Op::EltwiseUnary, &inputs)
+            .output(&out)
+            .params(&exp);
+        let f = models.features(&q, family).unwrap();
+        (f.as_slice()[read], f.as_slice()[write])
+    };
+    let (dram, l1) = (
+        t(MemoryConfig::DRAM_INTERLEAVED),
+        t(MemoryConfig::L1_INTERLEAVED),
+    );
+    let (r, w) = features(dram, dram);
+    assert_close(r, mib, "DRAM to DRAM reads");
+    assert_close(w, mib, "DRAM to DRAM writes");
+    assert_eq!(features(dram, l1), (r, 0.0), "DRAM to L1 reads only");
+    assert_eq!(features(l1, dram), (0.0, w), "L1 to DRAM writes only");
+    assert_eq!(features(l1, l1), (0.0, 0.0), "L1 to L1");
+}

@@ -22,7 +22,10 @@
 //!     uint32).
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
 //!   it once per core before the first tile (`scalar_fill_ns`; 0 in v1).
-//! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once.
+//! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once;
+//!   unary (and typecast) weigh the writes by their own `dram_write_scale` (1 in v1, as the
+//!   reads): on the Wormhole `exp` sweep, float32 from L1 to DRAM is slower than from DRAM to
+//!   L1, the same bytes the other way.
 //! * **NoC** (`noc_scale`): per tile of the busiest core, one page in from each interleaved
 //!   input and one out to an interleaved output, tile-sized; L1-sharded tensors are local and
 //!   cost nothing.
@@ -199,7 +202,8 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         transcendental_tile_cycles: of_class[UnaryClass::Transcendental as usize],
         tile_byte_cycles: tile_cycles * through_per_tile as f64,
         fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
-        dram_scale: cx.dram_ns(tri!(dram_bytes(cx, &tensors))),
+        dram_scale: cx.dram_ns(tri!(dram_bytes(cx, &[x]))),
+        dram_write_scale: cx.dram_ns(tri!(dram_bytes(cx, &[out]))),
         noc_scale: cx.noc_ns_of_tiles(per_core.saturating_mul(noc_per_tile), x),
     })
 }

@@ -12,8 +12,9 @@
 //!   solved, rows are reassigned, and so on until the assignment is stable or
 //!   [`MAX_ASSIGNMENT_ROUNDS`]. The best iterate by the true (max) objective is kept, so the
 //!   result is never worse than the initial parameters. The fit is also started with each
-//!   roof's parameters scaled by [`START_SCALES`], and the best result kept: assignment alone
-//!   never moves a roof that binds nowhere at the start.
+//!   roof's parameters scaled by [`START_SCALES`], and with each parameter alone so scaled,
+//!   and the best result kept: assignment alone never moves a roof that binds nowhere at the
+//!   start.
 //! - **Each linear step** is a least-squares solve by SVD (nalgebra) of the rows scaled by
 //!   `1/y`, for the change from the current parameters, with columns scaled to unit norm. A
 //!   parameter no kept row informs (its column is all zero) is not solved for and keeps its
@@ -469,7 +470,7 @@ impl<'a> Problem<'a> {
 
     /// Alternating assignment from `start`, on `rows`; keeps the best iterate.
     /// The best of [`Self::fit_rows`] from `initial` and from `initial` with one roof's
-    /// parameters scaled by each of [`START_SCALES`]. Alternating assignment only moves the
+    /// parameters, or one parameter, scaled by each of [`START_SCALES`]. Alternating assignment only moves the
     /// parameters of roofs that bind somewhere, so a roof that binds nowhere at the start
     /// (DRAM for wide dtypes, say) would keep its start values; the scaled starts let it bind.
     fn fit_from_starts(&self, rows: &[usize], initial: &[f64]) -> Result<Outcome, FitError> {
@@ -496,6 +497,27 @@ impl<'a> Problem<'a> {
                 let outcome = self.fit_rows(rows, &start)?;
                 let objective = self.objective(rows, &outcome.params);
                 // Strictly better only: ties keep the earlier start, for determinism.
+                if objective < best_objective {
+                    best = outcome;
+                    best_objective = objective;
+                }
+            }
+        }
+        // And each free parameter alone: when the parameters of one roof only ever bind together
+        // (a unary op's DRAM reads and writes are equal wherever DRAM binds at the start), a
+        // start that raises one of them is what lets rows that only it informs bind.
+        for j in 0..self.params.len() {
+            if !is_free(self.params, self.rows, j) {
+                continue;
+            }
+            for scale in START_SCALES {
+                let mut start = initial.to_vec();
+                start[j] = (initial[j] * scale).clamp(self.params[j].min, self.params[j].max);
+                if start == initial {
+                    continue;
+                }
+                let outcome = self.fit_rows(rows, &start)?;
+                let objective = self.objective(rows, &outcome.params);
                 if objective < best_objective {
                     best = outcome;
                     best_objective = objective;
@@ -1098,5 +1120,43 @@ mod tests {
         assert_eq!(problem.judgeable(vec![1, 3]), vec![1, 3]);
         // `a` is informed by rows 0 and 2 as well.
         assert_eq!(problem.judgeable(vec![1, 2, 3]), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn a_parameter_that_binds_only_when_raised_alone_is_fitted() {
+        // A unary op's DRAM reads `r` and writes `w`: equal on the rows where DRAM binds at
+        // the start (in DRAM, out DRAM), so raising the DRAM roof raises both, and the many
+        // read-only rows (in DRAM, out L1) pull it back; the rows that write only (in L1, out
+        // DRAM) bind on DRAM only once `w` alone is raised. Without the one-parameter starts
+        // this lands on r = w = 1.75.
+        let params = vec![
+            param("per_tile", Term::Compute, 1000.0),
+            param("r", Term::Dram, 1.0),
+            param("w", Term::Dram, 1.0),
+        ];
+        let truth = [1000.0, 0.5, 3.0];
+        let mut rows = Vec::new();
+        for k in 0..20 {
+            let tiles = 1.0 + (k % 5) as f64;
+            let bytes = tiles * (300.0 + 10.0 * k as f64);
+            let read_only = (bytes, 0.0);
+            for (read, write) in [
+                (bytes, bytes),
+                (0.0, bytes),
+                read_only,
+                read_only,
+                read_only,
+            ] {
+                let features = vec![tiles, read, write];
+                let b = Breakdown::combine(0.0, &terms(&params), &truth, &features);
+                rows.push(FitRow {
+                    features,
+                    offset_ns: 0.0,
+                    measured_ns: b.duration_ns(),
+                });
+            }
+        }
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        assert_recovered(&report.params, &truth, 0.01);
     }
 }
