@@ -21,7 +21,9 @@
 //!     (`fp32_dest_acc_en`, which ttnn sets when the input or output is float32, int32 or
 //!     uint32).
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
-//!   it once per core before the first tile (`scalar_fill_ns`; 0 in v1).
+//!   it once per core before the first tile (`scalar_fill_ns`; 0 in v1). A unary op (and
+//!   typecast) ends when the last of its busiest cores does, and the cores start one after
+//!   another: `core_skew_ns` per core that gets the busiest core's tiles (0 in v1).
 //! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once;
 //!   unary (and typecast) weigh the writes by their own `dram_write_scale` (1 in v1, as the
 //!   reads): on the Wormhole `exp` sweep, float32 from L1 to DRAM is slower than from DRAM to
@@ -71,22 +73,43 @@ const fn unary_class(op: UnaryOp) -> UnaryClass {
     }
 }
 
-/// The tiles of the busiest core when `out_tiles` are spread over the cores of the first
-/// sharded tensor among `tensors` (its shard grid fixes the cores), or else over the grid.
-const fn busiest_core_tiles(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorParams]) -> u64 {
-    let mut cores = cx.grid.cores() as u64;
+/// The cores `tensors` are split over: those of the first sharded tensor's shard grid, or
+/// else the grid.
+const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
     let mut i = 0;
     while i < tensors.len() {
         let m = &tensors[i].memory;
         if m.layout.is_sharded() {
             if let Some(shard) = m.shard {
-                cores = shard.cores as u64;
+                return shard.cores as u64;
             }
             break;
         }
         i += 1;
     }
+    cx.grid.cores() as u64
+}
+
+/// The tiles of the busiest core when `out_tiles` are spread over the cores of the first
+/// sharded tensor among `tensors` (its shard grid fixes the cores), or else over the grid.
+const fn busiest_core_tiles(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorParams]) -> u64 {
+    let cores = split_cores(cx, tensors);
     ceil_div(out_tiles, max(min(cores, out_tiles), 1))
+}
+
+/// How many cores get the busiest core's tiles. ttnn's `split_work_to_cores` gives the first
+/// `tiles % cores` cores one tile more than the others (all the same when it divides), in
+/// the order the program's runtime arguments are written to the cores (tt-metal
+/// `tt_metal/common/work_split.cpp`, and the unary program factory's per-core loop).
+const fn busiest_core_count(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorParams]) -> u64 {
+    let cores = split_cores(cx, tensors);
+    if cores == 0 || out_tiles <= cores {
+        return out_tiles;
+    }
+    match out_tiles % cores {
+        0 => cores,
+        extra => extra,
+    }
 }
 
 /// What one tile of each of `tensors` moves: bytes over the NoC (a page per interleaved
@@ -195,6 +218,7 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
     of_class[class as usize] = tile_cycles;
     Ok(EltwiseUnaryRooflineFeatures {
         overhead_ns: 1.0,
+        core_skew_ns: busiest_core_count(cx, tiles, &tensors) as f64,
         copy_tile_cycles: tile_cycles,
         simple_tile_cycles: of_class[UnaryClass::Simple as usize],
         exp_tile_cycles: of_class[UnaryClass::Exp as usize],
