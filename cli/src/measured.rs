@@ -90,7 +90,8 @@ pub fn read(path: &Path, device: Option<Device>) -> Result<Measured, Failure> {
 /// consecutive rows are output DRAM, DRAM, L1, L1. The file agrees: a query has its third
 /// and fourth rows exactly when its L1-resident bytes (the output, plus the input when that is
 /// in L1 too) are at most 77.8 MB (64 cores of ~1.2 MB free L1), and only the first two
-/// otherwise: the L1-output runs did not fit.
+/// otherwise: the L1-output runs did not fit. (Not so in the rank-4 rows from line 2674 on,
+/// whose durations their shapes do not explain either.)
 fn exp_outputs(rows: &mut [TraceRow]) {
     let mut repeat = 0;
     for i in 0..rows.len() {
