@@ -472,6 +472,48 @@ fn generated_config_rereads_b_when_the_output_block_is_shrunk() {
 }
 
 #[test]
+fn unary_with_32_bit_data_pays_the_32_bit_destination() {
+    // ttnn sets fp32_dest_acc_en when a unary op's (or typecast's) input or output is float32,
+    // int32 or uint32: every tile of the busiest core pays `fp32_dest_tile_cycles`.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::EltwiseUnaryRoofline;
+    let at = family
+        .params()
+        .iter()
+        .position(|p| p.name == "fp32_dest_tile_cycles")
+        .unwrap();
+    let exp = [enum_param("unary_op", "exp")];
+    let tiled = |dtype| {
+        // 512 x 512: 256 tiles, 4 per core of the 8x8 grid; 4 tiles at 1 ns per cycle.
+        TensorParams::tiled(&[1, 1, 512, 512], dtype, MemoryConfig::DRAM_INTERLEAVED)
+    };
+    let feature = |op, x: TensorParams, out: TensorParams, params: &[OpParam<'_>]| {
+        let inputs = [x];
+        let q = Query::new(op, &inputs).output(&out).params(params);
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    let (f32_, bf16) = (tiled(DType::Float32), tiled(DType::Bfloat16));
+    let u32_ = tiled(DType::Uint32);
+    let bf8 = tiled(DType::Bfloat8B);
+    assert_eq!(feature(Op::EltwiseUnary, f32_, f32_, &exp), 4.0, "float32");
+    assert_eq!(feature(Op::EltwiseUnary, u32_, u32_, &exp), 4.0, "uint32");
+    assert_eq!(feature(Op::EltwiseUnary, bf16, bf16, &exp), 0.0, "bfloat16");
+    assert_eq!(feature(Op::EltwiseUnary, bf8, bf8, &exp), 0.0, "bfloat8_b");
+    assert_eq!(feature(Op::Typecast, bf16, f32_, &[]), 4.0, "to float32");
+    assert_eq!(feature(Op::Typecast, f32_, bf16, &[]), 4.0, "from float32");
+    assert_eq!(feature(Op::Typecast, bf16, bf8, &[]), 0.0, "16 to 8 bits");
+    // On Blackhole (1.35 GHz, 13x10 = 130 cores): 256 tiles are 2 per core, 2 / 1.35 ns.
+    let bh = PerfModels::new(Device::Blackhole);
+    let inputs = [f32_];
+    let q = Query::new(Op::EltwiseUnary, &inputs).params(&exp);
+    assert_close(
+        bh.features(&q, family).unwrap().as_slice()[at],
+        2.0 / 1.35,
+        "blackhole",
+    );
+}
+
+#[test]
 fn unfused_batches_load_their_first_block_again() {
     // Four batches of b with the config ttnn generates for interleaved inputs: the batch is
     // not fused, so each core goes over its output block 4 times and each batch after the
@@ -495,4 +537,91 @@ fn unfused_batches_load_their_first_block_again() {
     );
     let single = [dram(&[1, 1, 64, 64]), dram(&[1, 1, 64, 64])];
     assert_eq!(feature(&single, "batch_block_scale"), 0.0, "one batch");
+}
+
+#[test]
+fn unary_dram_reads_and_writes_are_separate_features() {
+    // `dram_scale` weighs the input's DRAM bytes, `dram_write_scale` the output's.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::EltwiseUnaryRoofline;
+    let index = |name: &str| family.params().iter().position(|p| p.name == name).unwrap();
+    let (read, write) = (index("dram_scale"), index("dram_write_scale"));
+    let exp = [enum_param("unary_op", "exp")];
+    // 256 float32 tiles of 4096 B: 1 MiB at 264.96 B/ns.
+    let t = |memory| TensorParams::tiled(&[1, 1, 512, 512], DType::Float32, memory);
+    let mib = 256.0 * 4096.0 / WH_DRAM;
+    let features = |x: TensorParams, out: TensorParams| {
+        let inputs = [x];
+        let q = Query::new(Op::EltwiseUnary, &inputs)
+            .output(&out)
+            .params(&exp);
+        let f = models.features(&q, family).unwrap();
+        (f.as_slice()[read], f.as_slice()[write])
+    };
+    let (dram, l1) = (
+        t(MemoryConfig::DRAM_INTERLEAVED),
+        t(MemoryConfig::L1_INTERLEAVED),
+    );
+    let (r, w) = features(dram, dram);
+    assert_close(r, mib, "DRAM to DRAM reads");
+    assert_close(w, mib, "DRAM to DRAM writes");
+    assert_eq!(features(dram, l1), (r, 0.0), "DRAM to L1 reads only");
+    assert_eq!(features(l1, dram), (0.0, w), "L1 to DRAM writes only");
+    assert_eq!(features(l1, l1), (0.0, 0.0), "L1 to L1");
+}
+
+#[test]
+fn unary_core_skew_counts_the_busiest_cores() {
+    // ttnn's split_work_to_cores gives the first `tiles % cores` cores one tile more; the
+    // op ends when the last of them does. The feature is how many they are.
+    let family = Family::EltwiseUnaryRoofline;
+    let at = family
+        .params()
+        .iter()
+        .position(|p| p.name == "core_skew_ns")
+        .unwrap();
+    let exp = [enum_param("unary_op", "exp")];
+    let busiest = |device, x: TensorParams| {
+        let inputs = [x];
+        let q = Query::new(Op::EltwiseUnary, &inputs).params(&exp);
+        PerfModels::new(device)
+            .features(&q, family)
+            .unwrap()
+            .as_slice()[at]
+    };
+    let wh = |rows, cols| busiest(Device::WormholeB0, dram(&[1, 1, rows, cols]));
+    // Wormhole n150, 8x8 = 64 cores.
+    assert_eq!(wh(512, 512), 64.0, "256 tiles: 4 on every core");
+    assert_eq!(wh(32, 640), 20.0, "20 tiles: one on each of 20 cores");
+    assert_eq!(
+        wh(128, 960),
+        56.0,
+        "4 x 30 = 120 tiles: 2 on 56 cores, 1 on 8"
+    );
+    assert_eq!(
+        wh(64, 1216),
+        12.0,
+        "2 x 38 = 76 tiles: 2 on 12 cores, 1 on 52"
+    );
+    // Blackhole p150, 13x10 = 130 cores: 256 tiles are 2 on 126 cores, 1 on 4.
+    assert_eq!(
+        busiest(Device::Blackhole, dram(&[1, 1, 512, 512])),
+        126.0,
+        "blackhole"
+    );
+    // Height-sharded over a 4x2 grid of 8 cores (shards of 4 x 16 tiles): all 8.
+    let shard = ShardSpec::new(
+        CoreRange {
+            start: (0, 0),
+            end: (3, 1),
+        },
+        [128, 512],
+        ShardOrientation::RowMajor,
+    );
+    let x = TensorParams::tiled(
+        &[1, 1, 1024, 512],
+        DType::Bfloat16,
+        MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard),
+    );
+    assert_eq!(busiest(Device::WormholeB0, x), 8.0, "sharded");
 }

@@ -16,10 +16,18 @@
 //!     `sfpu_tile_cycles` for every other op, plus `bcast_tile_cycles` when an input is
 //!     broadcast, plus `uneven_shard_tile_cycles` when a sharded operand's shards do not
 //!     divide it evenly;
-//!   - both: `tile_byte_cycles` per byte of one tile of each operand, so wide dtypes cost more.
+//!   - both: `tile_byte_cycles` per byte of one tile of each operand, so wide dtypes cost more;
+//!   - unary: `fp32_dest_tile_cycles` when the destination registers hold 32-bit data
+//!     (`fp32_dest_acc_en`, which ttnn sets when the input or output is float32, int32 or
+//!     uint32).
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
-//!   it once per core before the first tile (`scalar_fill_ns`; 0 in v1).
-//! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once.
+//!   it once per core before the first tile (`scalar_fill_ns`; 0 in v1). A unary op (and
+//!   typecast) ends when the last of its busiest cores does, and the cores start one after
+//!   another: `core_skew_ns` per core that gets the busiest core's tiles (0 in v1).
+//! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once;
+//!   unary (and typecast) weigh the writes by their own `dram_write_scale` (1 in v1, as the
+//!   reads): on the Wormhole `exp` sweep, float32 from L1 to DRAM is slower than from DRAM to
+//!   L1, the same bytes the other way.
 //! * **NoC** (`noc_scale`): per tile of the busiest core, one page in from each interleaved
 //!   input and one out to an interleaved output, tile-sized; L1-sharded tensors are local and
 //!   cost nothing.
@@ -33,7 +41,7 @@ use crate::generated::op_params::eltwise_binary::{BinaryOp, MathFidelity as Fide
 use crate::generated::op_params::eltwise_unary::UnaryOp;
 use crate::generated::{EltwiseBinaryRooflineFeatures, EltwiseUnaryRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, div, max, min, mul};
-use crate::tensor::{Layout, MAX_RANK, Shape, TensorParams};
+use crate::tensor::{DType, Layout, MAX_RANK, Shape, TensorParams};
 
 /// Unary functions by SFPU cost class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,22 +72,43 @@ const fn unary_class(op: UnaryOp) -> UnaryClass {
     }
 }
 
-/// The tiles of the busiest core when `out_tiles` are spread over the cores of the first
-/// sharded tensor among `tensors` (its shard grid fixes the cores), or else over the grid.
-const fn busiest_core_tiles(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorParams]) -> u64 {
-    let mut cores = cx.grid.cores() as u64;
+/// The cores `tensors` are split over: those of the first sharded tensor's shard grid, or
+/// else the grid.
+const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
     let mut i = 0;
     while i < tensors.len() {
         let m = &tensors[i].memory;
         if m.layout.is_sharded() {
             if let Some(shard) = m.shard {
-                cores = shard.cores as u64;
+                return shard.cores as u64;
             }
             break;
         }
         i += 1;
     }
+    cx.grid.cores() as u64
+}
+
+/// The tiles of the busiest core when `out_tiles` are spread over the cores of the first
+/// sharded tensor among `tensors` (its shard grid fixes the cores), or else over the grid.
+const fn busiest_core_tiles(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorParams]) -> u64 {
+    let cores = split_cores(cx, tensors);
     ceil_div(out_tiles, max(min(cores, out_tiles), 1))
+}
+
+/// How many cores get the busiest core's tiles. ttnn's `split_work_to_cores` gives the first
+/// `tiles % cores` cores one tile more than the others (all the same when it divides), in
+/// the order the program's runtime arguments are written to the cores (tt-metal
+/// `tt_metal/common/work_split.cpp`, and the unary program factory's per-core loop).
+const fn busiest_core_count(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorParams]) -> u64 {
+    let cores = split_cores(cx, tensors);
+    if cores == 0 || out_tiles <= cores {
+        return out_tiles;
+    }
+    match out_tiles % cores {
+        0 => cores,
+        extra => extra,
+    }
 }
 
 /// What `tensors` move, in one pass: per tile of each, bytes over the NoC (a page per
@@ -138,6 +167,18 @@ const fn uneven_shards(t: &TensorParams) -> bool {
     rows % max(shard.shape[0] as u64, 1) != 0 || cols % max(shard.shape[1] as u64, 1) != 0
 }
 
+/// Whether ttnn runs a unary op (or typecast) from `x` to `out` with 32-bit destination
+/// registers: `fp32_dest_acc_en` is set when either is float32, int32 or uint32
+/// (tt-metal `ttnn/cpp/ttnn/operations/eltwise/unary/unary.cpp`, `unary_impl`, and
+/// `ttnn/cpp/ttnn/operations/copy/typecast/typecast.cpp`). The unpacker then moves each tile
+/// into the destination as 32-bit data and the packer reads it back as such.
+const fn fp32_dest(x: &TensorParams, out: &TensorParams) -> bool {
+    const fn wide(t: &TensorParams) -> bool {
+        matches!(t.dtype, DType::Float32 | DType::Int32 | DType::Uint32)
+    }
+    wide(x) || wide(out)
+}
+
 #[cfg_attr(
     feature = "macros",
     crate::perf_model(family = "eltwise_unary_roofline")
@@ -171,7 +212,8 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
     };
     let tensors = [out, x];
     let per_core = busiest_core_tiles(cx, tiles, &tensors);
-    let traffic = tri!(traffic(cx, &tensors));
+    // Reads and writes apart: DRAM writes have their own scale.
+    let (read, written) = (tri!(traffic(cx, &[x])), tri!(traffic(cx, &[out])));
     // Tile counts weigh cycles: one tile costs `copy + function` cycles.
     let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
     // The function's cycles go to the feature of its class.
@@ -179,14 +221,20 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
     of_class[class as usize] = tile_cycles;
     Ok(EltwiseUnaryRooflineFeatures {
         overhead_ns: 1.0,
+        core_skew_ns: busiest_core_count(cx, tiles, &tensors) as f64,
         copy_tile_cycles: tile_cycles,
         simple_tile_cycles: of_class[UnaryClass::Simple as usize],
         exp_tile_cycles: of_class[UnaryClass::Exp as usize],
         erf_tile_cycles: of_class[UnaryClass::Erf as usize],
         transcendental_tile_cycles: of_class[UnaryClass::Transcendental as usize],
-        tile_byte_cycles: tile_cycles * traffic.through_per_tile as f64,
-        dram_scale: cx.dram_ns(traffic.dram),
-        noc_scale: cx.noc_ns_of_tiles(per_core.saturating_mul(traffic.noc_per_tile), x),
+        tile_byte_cycles: tile_cycles * (read.through_per_tile + written.through_per_tile) as f64,
+        fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
+        dram_scale: cx.dram_ns(read.dram),
+        dram_write_scale: cx.dram_ns(written.dram),
+        noc_scale: cx.noc_ns_of_tiles(
+            per_core.saturating_mul(read.noc_per_tile + written.noc_per_tile),
+            x,
+        ),
     })
 }
 

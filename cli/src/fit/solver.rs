@@ -12,8 +12,9 @@
 //!   solved, rows are reassigned, and so on until the assignment is stable or
 //!   [`MAX_ASSIGNMENT_ROUNDS`]. The best iterate by the true (max) objective is kept, so the
 //!   result is never worse than the initial parameters. The fit is also started with each
-//!   roof's parameters scaled by [`START_SCALES`], and the best result kept: assignment alone
-//!   never moves a roof that binds nowhere at the start.
+//!   roof's parameters scaled by [`START_SCALES`], and with each parameter alone so scaled,
+//!   and the best result kept: assignment alone never moves a roof that binds nowhere at the
+//!   start.
 //! - **Each linear step** is a least-squares solve by SVD (nalgebra) of the rows scaled by
 //!   `1/y`, for the change from the current parameters, with columns scaled to unit norm. A
 //!   parameter no kept row informs (its column is all zero) is not solved for and keeps its
@@ -26,7 +27,9 @@
 //! - **Outliers**: rows whose log ratio `ln(pred / y)` lies more than [`OUTLIER_MADS`] scaled
 //!   MADs and [`OUTLIER_MIN_LOG_RATIO`] from the median are reported, not fitted; the fit is
 //!   repeated without them until the set is stable (at most [`MAX_OUTLIER_ROUNDS`]). The first
-//!   flags come from a robust fit of all rows (absolute loss).
+//!   flags come from a robust fit of all rows (absolute loss). Rows that alone inform a
+//!   parameter are never left out: without them the parameter would keep the value they were
+//!   judged by.
 //!
 //! Deterministic: no hashing, threads or randomness; the same input gives bit-identical output.
 
@@ -202,11 +205,13 @@ pub fn fit(params: &[FitParam], rows: &[FitRow], loss: Loss) -> Result<FitReport
     // wrongly left out comes back.
     let robust = Problem::new(params, rows, Loss::Absolute).fit_from_starts(&all, &initial)?;
     let robust_flags = problem.outliers(&all, &robust.params);
-    let mut outliers: Vec<usize> = problem
-        .outliers(&all, &initial)
-        .into_iter()
-        .filter(|i| robust_flags.binary_search(i).is_ok())
-        .collect();
+    let mut outliers: Vec<usize> = problem.judgeable(
+        problem
+            .outliers(&all, &initial)
+            .into_iter()
+            .filter(|i| robust_flags.binary_search(i).is_ok())
+            .collect(),
+    );
     if all.len() - outliers.len() < problem.free_count() {
         outliers.clear();
     }
@@ -219,7 +224,7 @@ pub fn fit(params: &[FitParam], rows: &[FitRow], loss: Loss) -> Result<FitReport
     for _ in 0..MAX_OUTLIER_ROUNDS {
         // Flagged against all rows each round, so a row wrongly flagged by a skewed first fit
         // can come back.
-        let flagged = problem.outliers(&all, &outcome.params);
+        let flagged = problem.judgeable(problem.outliers(&all, &outcome.params));
         if flagged == outliers {
             break;
         }
@@ -378,6 +383,27 @@ impl<'a> Problem<'a> {
         }
     }
 
+    /// `flagged` without the rows that alone inform some parameter: left out, they would
+    /// leave that parameter unfitted, at a value they were judged by and cannot change.
+    fn judgeable(&self, flagged: Vec<usize>) -> Vec<usize> {
+        let informed_by_kept = |j: usize| {
+            self.rows
+                .iter()
+                .enumerate()
+                .any(|(i, r)| r.features[j] != 0.0 && flagged.binary_search(&i).is_err())
+        };
+        let orphaned: Vec<usize> = (0..self.params.len())
+            .filter(|&j| is_free(self.params, self.rows, j) && !informed_by_kept(j))
+            .collect();
+        if orphaned.is_empty() {
+            return flagged;
+        }
+        flagged
+            .into_iter()
+            .filter(|&i| orphaned.iter().all(|&j| self.rows[i].features[j] == 0.0))
+            .collect()
+    }
+
     fn free_count(&self) -> usize {
         (0..self.params.len())
             .filter(|&j| is_free(self.params, self.rows, j))
@@ -464,7 +490,7 @@ impl<'a> Problem<'a> {
 
     /// Alternating assignment from `start`, on `rows`; keeps the best iterate.
     /// The best of [`Self::fit_rows`] from `initial` and from `initial` with one roof's
-    /// parameters scaled by each of [`START_SCALES`]. Alternating assignment only moves the
+    /// parameters, or one parameter, scaled by each of [`START_SCALES`]. Alternating assignment only moves the
     /// parameters of roofs that bind somewhere, so a roof that binds nowhere at the start
     /// (DRAM for wide dtypes, say) would keep its start values; the scaled starts let it bind.
     fn fit_from_starts(&self, rows: &[usize], initial: &[f64]) -> Result<Outcome, FitError> {
@@ -491,6 +517,27 @@ impl<'a> Problem<'a> {
                 let outcome = self.fit_rows(rows, &start)?;
                 let objective = self.objective(rows, &outcome.params);
                 // Strictly better only: ties keep the earlier start, for determinism.
+                if objective < best_objective {
+                    best = outcome;
+                    best_objective = objective;
+                }
+            }
+        }
+        // And each free parameter alone: when the parameters of one roof only ever bind together
+        // (a unary op's DRAM reads and writes are equal wherever DRAM binds at the start), a
+        // start that raises one of them is what lets rows that only it informs bind.
+        for j in 0..self.params.len() {
+            if !is_free(self.params, self.rows, j) {
+                continue;
+            }
+            for scale in START_SCALES {
+                let mut start = initial.to_vec();
+                start[j] = (initial[j] * scale).clamp(self.params[j].min, self.params[j].max);
+                if start == initial {
+                    continue;
+                }
+                let outcome = self.fit_rows(rows, &start)?;
+                let objective = self.objective(rows, &outcome.params);
                 if objective < best_objective {
                     best = outcome;
                     best_objective = objective;
@@ -1098,5 +1145,72 @@ mod tests {
         let params = family();
         let row = &rows(1, &TRUTH)[0];
         assert_eq!(predict(&params, &TRUTH, row), row.measured_ns);
+    }
+
+    #[test]
+    fn rows_that_alone_inform_a_parameter_are_not_left_out() {
+        // `b` is informed by rows 3 and 4 only; `a` by every row; `fixed` has no room.
+        let params = vec![
+            param("a", Term::Compute, 1.0),
+            param("b", Term::Compute, 1.0),
+            FitParam {
+                min: 2.0,
+                max: 2.0,
+                ..param("fixed", Term::Compute, 2.0)
+            },
+        ];
+        let row = |b: f64| FitRow {
+            features: vec![1.0, b, 1.0],
+            offset_ns: 0.0,
+            measured_ns: 10.0,
+            weight: 1.0,
+        };
+        let rows = vec![row(0.0), row(0.0), row(0.0), row(1.0), row(1.0)];
+        let problem = Problem::new(&params, &rows, Loss::Squared);
+        // Leaving out both rows of `b` would leave it unfitted: they stay in.
+        assert_eq!(problem.judgeable(vec![1, 3, 4]), vec![1]);
+        // With row 4 kept, `b` is still fitted: row 3 can be left out.
+        assert_eq!(problem.judgeable(vec![1, 3]), vec![1, 3]);
+        // `a` is informed by rows 0 and 2 as well.
+        assert_eq!(problem.judgeable(vec![1, 2, 3]), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn a_parameter_that_binds_only_when_raised_alone_is_fitted() {
+        // A unary op's DRAM reads `r` and writes `w`: equal on the rows where DRAM binds at
+        // the start (in DRAM, out DRAM), so raising the DRAM roof raises both, and the many
+        // read-only rows (in DRAM, out L1) pull it back; the rows that write only (in L1, out
+        // DRAM) bind on DRAM only once `w` alone is raised. Without the one-parameter starts
+        // this lands on r = w = 1.75.
+        let params = vec![
+            param("per_tile", Term::Compute, 1000.0),
+            param("r", Term::Dram, 1.0),
+            param("w", Term::Dram, 1.0),
+        ];
+        let truth = [1000.0, 0.5, 3.0];
+        let mut rows = Vec::new();
+        for k in 0..20 {
+            let tiles = 1.0 + (k % 5) as f64;
+            let bytes = tiles * (300.0 + 10.0 * k as f64);
+            let read_only = (bytes, 0.0);
+            for (read, write) in [
+                (bytes, bytes),
+                (0.0, bytes),
+                read_only,
+                read_only,
+                read_only,
+            ] {
+                let features = vec![tiles, read, write];
+                let b = Breakdown::combine(0.0, &terms(&params), &truth, &features);
+                rows.push(FitRow {
+                    features,
+                    offset_ns: 0.0,
+                    measured_ns: b.duration_ns(),
+                    weight: 1.0,
+                });
+            }
+        }
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        assert_recovered(&report.params, &truth, 0.01);
     }
 }
