@@ -268,3 +268,56 @@ proptest! {
         prop_assert!(b2.unwrap() >= b1.unwrap());
     }
 }
+
+/// A fitted fixed cost may be negative (the launch figure is for a full grid), so a fit could
+/// leave a version whose smallest op comes out below zero: every shipped version of every op
+/// answers a one-tile op with a positive duration.
+#[test]
+fn every_version_answers_the_smallest_op() {
+    let tile = TensorParams::tiled(&[32, 32], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+    let sharded = TensorParams::tiled(
+        &[32, 32],
+        DType::Bfloat16,
+        MemoryConfig::sharded(
+            BufferType::L1,
+            MemoryLayout::HeightSharded,
+            ShardSpec::new(
+                CoreRange::of_grid(CoreGrid::new(1, 1)),
+                [32, 32],
+                ShardOrientation::RowMajor,
+            ),
+        ),
+    );
+    for device in Device::ALL {
+        let models = PerfModels::new(device);
+        for op in Op::ALL {
+            let inputs: &[TensorParams] = match op {
+                Op::Matmul | Op::EltwiseBinary => &[tile, tile],
+                _ => &[tile],
+            };
+            let output = match op {
+                Op::InterleavedToSharded | Op::Reshard => sharded,
+                _ => tile,
+            };
+            let inputs = match op {
+                Op::ShardedToInterleaved | Op::Reshard => &[sharded][..],
+                _ => inputs,
+            };
+            let params: &[OpParam<'_>] = match op {
+                Op::EltwiseBinary => &[OpParam::new("binary_op", ParamValue::Enum("add"))],
+                Op::EltwiseUnary => &[OpParam::new("unary_op", ParamValue::Enum("exp"))],
+                _ => &[],
+            };
+            for version in model_versions(device, op) {
+                let q = Query::new(op, inputs)
+                    .params(params)
+                    .output(&output)
+                    .version(version.version);
+                let e = models
+                    .query(&q)
+                    .unwrap_or_else(|e| panic!("{device}/{op}@v{}: {e}", version.version));
+                assert!(e.duration_ns > 0.0, "{device}/{op}@v{}", version.version);
+            }
+        }
+    }
+}
