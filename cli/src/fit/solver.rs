@@ -494,54 +494,44 @@ impl<'a> Problem<'a> {
     /// parameters of roofs that bind somewhere, so a roof that binds nowhere at the start
     /// (DRAM for wide dtypes, say) would keep its start values; the scaled starts let it bind.
     fn fit_from_starts(&self, rows: &[usize], initial: &[f64]) -> Result<Outcome, FitError> {
-        let mut best = self.fit_rows(rows, initial)?;
-        let mut best_objective = self.objective(rows, &best.params);
+        let free = |j: usize| is_free(self.params, self.rows, j);
+        let clamp = |j: usize, x: f64| x.clamp(self.params[j].min, self.params[j].max);
+        let mut starts: Vec<Vec<f64>> = Vec::new();
+        // Each roof's free parameters scaled together.
         for roof in [Term::Compute, Term::Dram, Term::Noc] {
             for scale in START_SCALES {
-                let start: Vec<f64> = self
-                    .params
-                    .iter()
-                    .zip(initial)
-                    .enumerate()
-                    .map(|(j, (p, &x))| {
-                        if p.term == roof && is_free(self.params, self.rows, j) {
-                            (x * scale).clamp(p.min, p.max)
-                        } else {
-                            x
-                        }
-                    })
-                    .collect();
-                if start == initial {
-                    continue;
-                }
-                let outcome = self.fit_rows(rows, &start)?;
-                let objective = self.objective(rows, &outcome.params);
-                // Strictly better only: ties keep the earlier start, for determinism.
-                if objective < best_objective {
-                    best = outcome;
-                    best_objective = objective;
-                }
+                starts.push(
+                    (0..initial.len())
+                        .map(|j| {
+                            if self.params[j].term == roof && free(j) {
+                                clamp(j, initial[j] * scale)
+                            } else {
+                                initial[j]
+                            }
+                        })
+                        .collect(),
+                );
             }
         }
         // And each free parameter alone: when the parameters of one roof only ever bind together
         // (a unary op's DRAM reads and writes are equal wherever DRAM binds at the start), a
         // start that raises one of them is what lets rows that only it informs bind.
-        for j in 0..self.params.len() {
-            if !is_free(self.params, self.rows, j) {
-                continue;
-            }
+        for j in (0..initial.len()).filter(|&j| free(j)) {
             for scale in START_SCALES {
                 let mut start = initial.to_vec();
-                start[j] = (initial[j] * scale).clamp(self.params[j].min, self.params[j].max);
-                if start == initial {
-                    continue;
-                }
-                let outcome = self.fit_rows(rows, &start)?;
-                let objective = self.objective(rows, &outcome.params);
-                if objective < best_objective {
-                    best = outcome;
-                    best_objective = objective;
-                }
+                start[j] = clamp(j, initial[j] * scale);
+                starts.push(start);
+            }
+        }
+        let mut best = self.fit_rows(rows, initial)?;
+        let mut best_objective = self.objective(rows, &best.params);
+        for start in starts.iter().filter(|s| s.as_slice() != initial) {
+            let outcome = self.fit_rows(rows, start)?;
+            let objective = self.objective(rows, &outcome.params);
+            // Strictly better only: ties keep the earlier start, for determinism.
+            if objective < best_objective {
+                best = outcome;
+                best_objective = objective;
             }
         }
         Ok(best)
