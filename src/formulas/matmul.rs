@@ -59,7 +59,7 @@ use crate::generated::MatmulRooflineFeatures;
 use crate::generated::OpParams;
 use crate::generated::op_params::matmul::{MathFidelity as Fidelity, ProgramConfig};
 use crate::model::{Ctx, ceil_div, div, max, min, mul};
-use crate::tensor::{Layout, MemoryLayout, TensorParams};
+use crate::tensor::{DType, Layout, MemoryLayout, TensorParams};
 
 /// How output blocks are spread over cores and how often inputs are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,18 +256,19 @@ struct CbSizes {
 
 impl CbSizes {
     const fn bytes(&self, h: u64, w: u64) -> u64 {
-        // Saturating: a block too big to count does not fit either.
-        let a_rows = h.saturating_mul(self.a_tile);
-        let inputs =
-            (2 * self.block_w).saturating_mul(a_rows.saturating_add(w.saturating_mul(self.b_tile)));
+        // Saturating: a block too big to count does not fit either. `a_column`: one K tile of
+        // `a` for each of the block's rows.
+        let a_column = h.saturating_mul(self.a_tile);
+        let inputs = (2 * self.block_w)
+            .saturating_mul(a_column.saturating_add(w.saturating_mul(self.b_tile)));
         let output = h
             .saturating_mul(w)
             .saturating_mul(self.a_tile + self.interm_tile);
-        let shard = a_rows.saturating_mul(self.shard_w);
+        let shard = a_column.saturating_mul(self.shard_w);
         let transposed = match (self.transpose_a, self.shard_w > 0) {
             (false, _) => 0,
             (true, true) => shard,
-            (true, false) => (2 * self.block_w).saturating_mul(a_rows),
+            (true, false) => (2 * self.block_w).saturating_mul(a_column),
         };
         let bias = w.saturating_mul(self.bias_tile);
         inputs
@@ -542,7 +543,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
             a_tile: hw.tile_bytes(a.dtype) as u64,
             b_tile: hw.tile_bytes(b.dtype) as u64,
             interm_tile: max(
-                hw.tile_bytes(crate::tensor::DType::Bfloat16) as u64,
+                hw.tile_bytes(DType::Bfloat16) as u64,
                 hw.tile_bytes(out_dtype) as u64,
             ),
             bias_tile: match bias {
