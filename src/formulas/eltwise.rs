@@ -89,10 +89,8 @@ const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
     cx.grid.cores() as u64
 }
 
-/// The tiles of the busiest core when `out_tiles` are spread over the cores of the first
-/// sharded tensor among `tensors` (its shard grid fixes the cores), or else over the grid.
-const fn busiest_core_tiles(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorParams]) -> u64 {
-    let cores = split_cores(cx, tensors);
+/// The tiles of the busiest core when `out_tiles` are spread over `cores` ([`split_cores`]).
+const fn busiest_core_tiles(out_tiles: u64, cores: u64) -> u64 {
     ceil_div(out_tiles, max(min(cores, out_tiles), 1))
 }
 
@@ -100,8 +98,7 @@ const fn busiest_core_tiles(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorPara
 /// `tiles % cores` cores one tile more than the others (all the same when it divides), in
 /// the order the program's runtime arguments are written to the cores (tt-metal
 /// `tt_metal/common/work_split.cpp`, and the unary program factory's per-core loop).
-const fn busiest_core_count(cx: &Ctx<'_>, out_tiles: u64, tensors: &[&TensorParams]) -> u64 {
-    let cores = split_cores(cx, tensors);
+const fn busiest_core_count(out_tiles: u64, cores: u64) -> u64 {
     if cores == 0 || out_tiles <= cores {
         return out_tiles;
     }
@@ -210,8 +207,8 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         OpParams::EltwiseUnary(p) => unary_class(p.unary_op),
         _ => return Err(cx.foreign_params()),
     };
-    let tensors = [out, x];
-    let per_core = busiest_core_tiles(cx, tiles, &tensors);
+    let cores = split_cores(cx, &[out, x]);
+    let per_core = busiest_core_tiles(tiles, cores);
     // Reads and writes apart: DRAM writes have their own scale.
     let (read, written) = (tri!(traffic(cx, &[x])), tri!(traffic(cx, &[out])));
     // Tile counts weigh cycles: one tile costs `copy + function` cycles.
@@ -221,7 +218,7 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
     of_class[class as usize] = tile_cycles;
     Ok(EltwiseUnaryRooflineFeatures {
         overhead_ns: 1.0,
-        core_skew_ns: busiest_core_count(cx, tiles, &tensors) as f64,
+        core_skew_ns: busiest_core_count(tiles, cores) as f64,
         copy_tile_cycles: tile_cycles,
         simple_tile_cycles: of_class[UnaryClass::Simple as usize],
         exp_tile_cycles: of_class[UnaryClass::Exp as usize],
@@ -375,7 +372,7 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
         },
     ];
     let tensors = all.split_at(if b.is_some() { 3 } else { 2 }).0;
-    let per_core = busiest_core_tiles(cx, out_tiles, tensors);
+    let per_core = busiest_core_tiles(out_tiles, split_cores(cx, tensors));
     let traffic = tri!(traffic(cx, tensors));
     let mut uneven = false;
     let mut i = 0;
