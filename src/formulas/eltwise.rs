@@ -22,8 +22,10 @@
 //!     uint32).
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
 //!   it once per core before the first tile (`scalar_fill_ns`; 0 in v1). A unary op (and
-//!   typecast) ends when the last of its busiest cores does, and the cores start one after
-//!   another: `core_skew_ns` per core that gets the busiest core's tiles (0 in v1).
+//!   typecast) starts its cores one after another, in the order its runtime arguments are
+//!   written: `core_skew_ns` per core the tiles are split over (0 in v1). Counting all of them,
+//!   not only those that get the busiest core's extra tile, keeps a larger op from coming
+//!   out faster than a smaller one.
 //! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once;
 //!   unary (and typecast) weigh the writes by their own `dram_write_scale` (1 in v1, as the
 //!   reads): on the Wormhole `exp` sweep, float32 from L1 to DRAM is slower than from DRAM to
@@ -92,20 +94,6 @@ const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
 /// The tiles of the busiest core when `out_tiles` are spread over `cores` ([`split_cores`]).
 const fn busiest_core_tiles(out_tiles: u64, cores: u64) -> u64 {
     ceil_div(out_tiles, max(min(cores, out_tiles), 1))
-}
-
-/// How many cores get the busiest core's tiles. ttnn's `split_work_to_cores` gives the first
-/// `tiles % cores` cores one tile more than the others (all the same when it divides), in
-/// the order the program's runtime arguments are written to the cores (tt-metal
-/// `tt_metal/common/work_split.cpp`, and the unary program factory's per-core loop).
-const fn busiest_core_count(out_tiles: u64, cores: u64) -> u64 {
-    if cores == 0 || out_tiles <= cores {
-        return out_tiles;
-    }
-    match out_tiles % cores {
-        0 => cores,
-        extra => extra,
-    }
 }
 
 /// What `tensors` move, in one pass: per tile of each, bytes over the NoC (a page per
@@ -218,7 +206,8 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
     of_class[class as usize] = tile_cycles;
     Ok(EltwiseUnaryRooflineFeatures {
         overhead_ns: 1.0,
-        core_skew_ns: busiest_core_count(tiles, cores) as f64,
+        // The last core starts `cores - 1` skews after the first.
+        core_skew_ns: min(cores, tiles) as f64,
         copy_tile_cycles: tile_cycles,
         simple_tile_cycles: of_class[UnaryClass::Simple as usize],
         exp_tile_cycles: of_class[UnaryClass::Exp as usize],
