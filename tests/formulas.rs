@@ -540,6 +540,35 @@ fn unfused_batches_load_their_first_block_again() {
 }
 
 #[test]
+fn unfused_batches_multicast_to_more_than_one_core_pay_a_handshake_each() {
+    // `batch_mcast_ns` (0 in v1) counts the output blocks of each further unfused batch, when
+    // the batch's work is multicast to more than one core.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::MatmulRoofline;
+    let at = family
+        .params()
+        .iter()
+        .position(|p| p.name == "batch_mcast_ns")
+        .unwrap();
+    let rounds = |inputs: &[TensorParams], config: &'static str| {
+        let params = [OpParam::new("program_config", ParamValue::Enum(config))];
+        let q = Query::new(Op::Matmul, inputs).params(&params);
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    // Per batch, 2 x 2 output tiles split one row per core: two cores, four batches.
+    let two_cores = [dram(&[1, 4, 64, 64]), dram(&[1, 4, 64, 64])];
+    assert_eq!(rounds(&two_cores, "auto"), 3.0, "three more batches");
+    // One output tile per batch: one core, nothing multicast.
+    let one_core = [dram(&[1, 4, 32, 64]), dram(&[1, 4, 64, 32])];
+    assert_eq!(rounds(&one_core, "auto"), 0.0, "one core");
+    // One batch.
+    let single = [dram(&[1, 1, 64, 64]), dram(&[1, 1, 64, 64])];
+    assert_eq!(rounds(&single, "auto"), 0.0, "one batch");
+    // Each core reads its own blocks: no multicast.
+    assert_eq!(rounds(&two_cores, "multi_core_reuse"), 0.0, "no multicast");
+}
+
+#[test]
 fn unary_dram_reads_and_writes_are_separate_features() {
     // `dram_scale` weighs the input's DRAM bytes, `dram_write_scale` the output's.
     let models = PerfModels::new(Device::WormholeB0);

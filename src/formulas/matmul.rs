@@ -43,7 +43,12 @@
 //!   them: all of K for height-sharded `a`); the first K block of each output block, whose
 //!   NoC time nothing overlaps (`first_block_scale`; 1 in v1: the datasheet NoC rate); and the
 //!   same blocks loaded again by each further unfused batch (`batch_block_scale`; 0 in v1:
-//!   double buffering would hide them).
+//!   double buffering would hide them); and, when that batch's work is multicast to more than
+//!   one core, a fixed latency per output block of each further batch (`batch_mcast_ns`; 0 in
+//!   v1): in the Wormhole CLIP trace the two-core `[1, 20, 32, 32] @ [1, 20, 32, 64]` takes
+//!   ~2.75 us per batch where the one-core `[1, 20, 32, 64] @ [1, 20, 64, 32]` takes ~1.6
+//!   (Blackhole's, with 12 batches: ~2.0 and ~1.3), while the fused output blocks of the
+//!   height-sharded sweep, also multicast, show no such cost.
 //! * **DRAM** (`dram_scale`): bytes read of `a`, `b` and the bias (re-reads as above) plus the
 //!   output written, for the tensors that live in DRAM, at the achievable bandwidth.
 //! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
@@ -571,6 +576,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         ceil_div(s.per_core_n, block_w),
     );
     let out_blocks = block_rows * block_cols;
+    // Unfused, each further batch of a multicast config whose work spans more than one core
+    // restarts each output block with a multicast handshake.
+    let split_m = if fused { mt_all } else { mt };
+    let busy_cores = ceil_div(split_m, s.per_core_m).saturating_mul(ceil_div(nt, s.per_core_n));
+    let batch_mcasts = if matches!(s.reads, Reads::Once) && busy_cores > 1 {
+        (s.loops - 1).saturating_mul(out_blocks)
+    } else {
+        0
+    };
     // matmul_block calls: one per output subblock and K tile. A tall 1D split with a sharded
     // output must take all of the block's width as the subblock width (1x1 past 8 tiles).
     let (sub_h, sub_w) = if given_sub_h > 0 {
@@ -713,6 +727,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         block_ns: blocks as f64,
         first_block_scale: first_blocks_ns,
         batch_block_scale: batch_blocks_ns,
+        batch_mcast_ns: batch_mcasts as f64,
     })
 }
 
