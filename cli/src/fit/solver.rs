@@ -37,7 +37,7 @@ use nalgebra::{DMatrix, DVector};
 use ttnn_op_perf_models::{Breakdown, Term};
 
 /// Factors one roof's start parameters are scaled by for the extra starts of the fit.
-pub const START_SCALES: [f64; 4] = [0.5, 1.5, 2.0, 4.0];
+pub const START_SCALES: [f64; 5] = [0.5, 1.5, 2.0, 4.0, 16.0];
 
 /// Cap on assign-solve rounds of the alternating fit.
 pub const MAX_ASSIGNMENT_ROUNDS: usize = 50;
@@ -1200,6 +1200,36 @@ mod tests {
                 });
             }
         }
+        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        assert_recovered(&report.params, &truth, 0.01);
+    }
+
+    #[test]
+    fn a_roof_that_binds_only_when_raised_far_is_fitted() {
+        // The compute roof starts 10x below the truth: at 4x it still binds on no row, so
+        // the alternating fit never moves it; the 16x start lets the compute-bound rows bind.
+        let params = vec![
+            param("per_tile", Term::Compute, 10.0),
+            param("per_byte", Term::Dram, 1.0),
+        ];
+        let truth = [100.0, 1.0];
+        let rows: Vec<FitRow> = (0..40)
+            .map(|k| {
+                let compute_bound = k % 2 == 0;
+                let tiles = 8.0 + (k % 5) as f64;
+                // Compute-bound rows: 10 tiles against 500 bytes (at truth 1000 ns against
+                // 500; at the start 100 against 500); the others are DRAM-bound throughout.
+                let bytes = if compute_bound { 500.0 } else { 5000.0 } + 10.0 * k as f64;
+                let features = vec![tiles, bytes];
+                let b = Breakdown::combine(0.0, &terms(&params), &truth, &features);
+                FitRow {
+                    features,
+                    offset_ns: 0.0,
+                    measured_ns: b.duration_ns(),
+                    weight: 1.0,
+                }
+            })
+            .collect();
         let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert_recovered(&report.params, &truth, 0.01);
     }
