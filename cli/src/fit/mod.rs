@@ -143,6 +143,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             args.holdout
         )));
     }
+    let models = PerfModels::new(device);
+    let launch = models.hardware().launch_overhead_ns;
     let params: Vec<FitParam> = family
         .params()
         .iter()
@@ -150,14 +152,18 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map(|(p, &initial)| FitParam {
             name: p.name.into(),
             term: p.term,
-            min: p.min,
+            // `overhead_ns` adds to the device's launch overhead: below minus it, the fixed
+            // cost of an op would be negative and the smallest ops would have no duration
+            // (a family may allow negative values where another term takes part of the launch).
+            min: if p.name == "overhead_ns" {
+                p.min.max(-launch)
+            } else {
+                p.min
+            },
             max: p.max,
             initial,
         })
         .collect();
-
-    let models = PerfModels::new(device);
-    let launch = models.hardware().launch_overhead_ns;
     let holdout_name = args.holdout_file.as_deref().map(file_name);
     let mut rows = Vec::new();
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
