@@ -209,7 +209,9 @@ proptest! {
 
     /// Valid matmuls always answer, and with a fixed program config a larger problem never
     /// takes less time. (`auto` switches between 1D and 2D splits at grid-sized boundaries, as
-    /// ttnn's own choice does, so it may be faster on a larger problem.)
+    /// ttnn's own choice does, so it may be faster on a larger problem; `mcast_1d` splits the
+    /// longer of M and N, so doubling N past M turns its split around, which is another
+    /// program.)
     #[test]
     fn valid_matmuls_answer_and_grow_with_size(
         device in proptest::sample::select(Device::ALL.to_vec()),
@@ -229,7 +231,8 @@ proptest! {
         };
         let small = time(n);
         prop_assert!(small.is_ok(), "{small:?}");
-        if config != "auto" {
+        let turns_1d_around = config == "mcast_1d" && batch * m > n && batch * m <= 2 * n;
+        if config != "auto" && !turns_1d_around {
             prop_assert!(time(2 * n).unwrap() >= small.unwrap());
         }
     }
