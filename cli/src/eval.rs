@@ -59,6 +59,12 @@ pub struct RowResult {
     pub measured: f64,
     pub baseline: Option<f64>,
     pub outcome: Outcome,
+    /// Everything the model sees of the row (device and query), as text: rows with equal
+    /// queries are repeats of one measurement.
+    pub query: String,
+    /// On a modeled row, the APE of the median of its repeats' measured durations (0 without
+    /// repeats): the error left to a model that knew each query's typical duration exactly.
+    pub repeat_floor_ape: Option<f64>,
 }
 
 pub enum Outcome {
@@ -91,6 +97,24 @@ impl RowResult {
         self.baseline
             .filter(|b| *b > 0.0)
             .map(|b| ape(b, self.measured))
+    }
+}
+
+/// Sets [`RowResult::repeat_floor_ape`] on the modeled rows, from the modeled rows with the
+/// same query.
+fn set_repeat_floor(rows: &mut [RowResult]) {
+    let mut repeats: HashMap<&str, Vec<f64>> = HashMap::new();
+    for r in rows.iter().filter(|r| r.model_ape().is_some()) {
+        repeats.entry(&r.query).or_default().push(r.measured);
+    }
+    let typical: HashMap<String, f64> = repeats
+        .into_iter()
+        .filter_map(|(q, mut measured)| Some((q.to_string(), median(&mut measured)?)))
+        .collect();
+    for r in rows.iter_mut() {
+        if r.model_ape().is_some() {
+            r.repeat_floor_ape = typical.get(&r.query).map(|&t| ape(t, r.measured));
+        }
     }
 }
 
@@ -144,6 +168,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             let params = row.op_params();
             let mut query = row.query(&params);
             query.version = args.version;
+            let query_text = format!("{:?} {query:?}", row.device);
             let outcome = match models.query(&query) {
                 Ok(e) => match e.source {
                     Source::Model(id) => Outcome::Model {
@@ -163,11 +188,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 measured: row.measured_ns.unwrap_or(0.0),
                 baseline: row.baseline_ns,
                 outcome,
+                query: query_text,
+                repeat_floor_ape: None,
             });
             bar.inc(1);
         }
         bar.finish_and_clear();
     }
+    set_repeat_floor(&mut results);
     let summary = summarize(&args.traces, &results, malformed, signposts);
     match args.format {
         Format::Json => println!("{summary}"),
@@ -197,6 +225,7 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts:
     let modeled: Vec<&RowResult> = rows.iter().filter(|r| r.model_ape().is_some()).collect();
     let mut apes: Vec<f64> = modeled.iter().filter_map(|r| r.model_ape()).collect();
     let mut baseline: Vec<f64> = rows.iter().filter_map(RowResult::baseline_ape).collect();
+    let mut floor: Vec<f64> = rows.iter().filter_map(|r| r.repeat_floor_ape).collect();
     let total_measured: f64 = rows.iter().map(|r| r.measured).sum();
     let modeled_measured: f64 = modeled.iter().map(|r| r.measured).sum();
     let modeled_predicted: f64 = modeled.iter().filter_map(|r| r.predicted()).sum();
@@ -215,6 +244,7 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts:
         .map(|(op, rs)| {
             let mut ape: Vec<f64> = rs.iter().filter_map(|r| r.model_ape()).collect();
             let mut base: Vec<f64> = rs.iter().filter_map(|r| r.baseline_ape()).collect();
+            let mut floor: Vec<f64> = rs.iter().filter_map(|r| r.repeat_floor_ape).collect();
             let mut models: BTreeMap<&str, usize> = BTreeMap::new();
             for r in &rs {
                 if let Outcome::Model { id, .. } = &r.outcome {
@@ -235,6 +265,8 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts:
                     "median_ape": median(&mut ape),
                     "p90_ape": p90(&mut ape),
                     "baseline_median_ape": median(&mut base),
+                    "repeat_floor_median_ape": median(&mut floor),
+                    "repeat_floor_p90_ape": p90(&mut floor),
                 }),
             )
         })
@@ -255,6 +287,8 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts:
         "mape": mape,
         "total_time_error": fraction((modeled_predicted - modeled_measured).abs(), modeled_measured),
         "baseline_median_ape": median(&mut baseline),
+        "repeat_floor_median_ape": median(&mut floor),
+        "repeat_floor_p90_ape": p90(&mut floor),
         "by_op": by_op,
         "failures": failures,
     })
@@ -267,8 +301,8 @@ fn pct(v: &Value) -> String {
 
 fn print_table(s: &Value) {
     println!(
-        "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10}  model",
-        "OP CODE", "rows", "modeled", "median", "p90", "PM IDEAL"
+        "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9}  model",
+        "OP CODE", "rows", "modeled", "median", "p90", "PM IDEAL", "floor p90"
     );
     if let Some(by_op) = s["by_op"].as_object() {
         let mut ops: Vec<_> = by_op.iter().collect();
@@ -287,13 +321,14 @@ fn print_table(s: &Value) {
                     "-"
                 });
             println!(
-                "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10}  {model}",
+                "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9}  {model}",
                 op,
                 o["rows"],
                 o["modeled_rows"],
                 pct(&o["median_ape"]),
                 pct(&o["p90_ape"]),
                 pct(&o["baseline_median_ape"]),
+                pct(&o["repeat_floor_p90_ape"]),
             );
         }
     }
@@ -314,6 +349,11 @@ fn print_table(s: &Value) {
         pct(&s["mape"]),
         pct(&s["total_time_error"]),
         pct(&s["baseline_median_ape"])
+    );
+    println!(
+        "repeat floor (each query predicted by the median of its repeats): median APE {}, p90 {}",
+        pct(&s["repeat_floor_median_ape"]),
+        pct(&s["repeat_floor_p90_ape"])
     );
     if let Some(f) = s["failures"].as_object().filter(|f| !f.is_empty()) {
         println!("failures:");
@@ -358,6 +398,49 @@ fn print_csv(rows: &[RowResult]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(query: &str, measured: f64, outcome: Outcome) -> RowResult {
+        RowResult {
+            file: "t.csv".into(),
+            line: 2,
+            op_code: "Op".into(),
+            measured,
+            baseline: None,
+            outcome,
+            query: query.into(),
+            repeat_floor_ape: None,
+        }
+    }
+
+    fn modeled() -> Outcome {
+        Outcome::Model {
+            id: "wormhole_b0/matmul@v2".into(),
+            predicted: 1.0,
+        }
+    }
+
+    #[test]
+    fn repeat_floor_is_the_error_of_the_median_of_the_repeats() {
+        let mut rows = vec![
+            row("a", 100.0, modeled()),
+            row("a", 200.0, modeled()),
+            row("a", 400.0, modeled()),
+            row("b", 50.0, modeled()),
+            // Rows the model did not answer are neither repeats nor judged.
+            row("a", 1e6, Outcome::Fallback { predicted: 1.0 }),
+            row("a", 1e6, Outcome::Failed { reason: "x".into() }),
+        ];
+        set_repeat_floor(&mut rows);
+        let floor: Vec<Option<f64>> = rows.iter().map(|r| r.repeat_floor_ape).collect();
+        assert_eq!(
+            floor,
+            [Some(1.0), Some(0.0), Some(0.5), Some(0.0), None, None]
+        );
+        let s = summarize(&[], &rows, 0, 0);
+        assert_eq!(s["repeat_floor_median_ape"], json!(0.25));
+        assert_eq!(s["repeat_floor_p90_ape"], json!(1.0));
+        assert_eq!(s["by_op"]["Op"]["repeat_floor_p90_ape"], json!(1.0));
+    }
 
     #[test]
     fn versions_parse() {

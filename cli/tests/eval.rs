@@ -68,6 +68,8 @@ fn json_summary_follows_the_contract() {
         "total_time_error",
         "coverage_time_fraction",
         "baseline_median_ape",
+        "repeat_floor_median_ape",
+        "repeat_floor_p90_ape",
     ] {
         assert!(
             v[key].as_f64().is_some_and(|x| x.is_finite() && x >= 0.0),
