@@ -35,6 +35,15 @@ fn v1(models: &PerfModels, op: Op, inputs: &[TensorParams], params: &[OpParam<'_
         .unwrap()
 }
 
+/// Where parameter `name` of `family` sits among its parameters (and its features).
+fn param_index(family: Family, name: &str) -> usize {
+    family
+        .params()
+        .iter()
+        .position(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{family} has no parameter {name}"))
+}
+
 fn enum_param<'a>(key: &'a str, value: &'a str) -> OpParam<'a> {
     OpParam::new(key, ParamValue::Enum(value))
 }
@@ -392,11 +401,7 @@ fn binary_with_a_scalar_reads_one_tensor() {
     let fill = |inputs: &[TensorParams]| {
         let q = Query::new(Op::EltwiseBinary, inputs).params(&params);
         let family = Family::EltwiseBinaryRoofline;
-        let at = family
-            .params()
-            .iter()
-            .position(|p| p.name == "scalar_fill_ns")
-            .unwrap();
+        let at = param_index(family, "scalar_fill_ns");
         models.features(&q, family).unwrap().as_slice()[at]
     };
     assert_eq!(fill(&inputs), 1.0, "one fill for a scalar op");
@@ -477,11 +482,7 @@ fn unary_with_32_bit_data_pays_the_32_bit_destination() {
     // int32 or uint32: every tile of the busiest core pays `fp32_dest_tile_cycles`.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::EltwiseUnaryRoofline;
-    let at = family
-        .params()
-        .iter()
-        .position(|p| p.name == "fp32_dest_tile_cycles")
-        .unwrap();
+    let at = param_index(family, "fp32_dest_tile_cycles");
     let exp = [enum_param("unary_op", "exp")];
     let tiled = |dtype| {
         // 512 x 512: 256 tiles, 4 per core of the 8x8 grid; 4 tiles at 1 ns per cycle.
@@ -521,7 +522,7 @@ fn unfused_batches_load_their_first_block_again() {
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::MatmulRoofline;
     let feature = |inputs: &[TensorParams], name: &str| {
-        let at = family.params().iter().position(|p| p.name == name).unwrap();
+        let at = param_index(family, name);
         models
             .features(&Query::new(Op::Matmul, inputs), family)
             .unwrap()
@@ -545,11 +546,7 @@ fn unfused_batches_multicast_to_more_than_one_core_pay_a_handshake_each() {
     // the batch's work is multicast to more than one core.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::MatmulRoofline;
-    let at = family
-        .params()
-        .iter()
-        .position(|p| p.name == "batch_mcast_ns")
-        .unwrap();
+    let at = param_index(family, "batch_mcast_ns");
     let rounds = |inputs: &[TensorParams], config: &'static str| {
         let params = [OpParam::new("program_config", ParamValue::Enum(config))];
         let q = Query::new(Op::Matmul, inputs).params(&params);
@@ -573,7 +570,7 @@ fn unary_dram_reads_and_writes_are_separate_features() {
     // `dram_scale` weighs the input's DRAM bytes, `dram_write_scale` the output's.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::EltwiseUnaryRoofline;
-    let index = |name: &str| family.params().iter().position(|p| p.name == name).unwrap();
+    let index = |name: &str| param_index(family, name);
     let (read, write) = (index("dram_scale"), index("dram_write_scale"));
     let exp = [enum_param("unary_op", "exp")];
     // 256 float32 tiles of 4096 B: 1 MiB at 264.96 B/ns.
@@ -604,11 +601,7 @@ fn unary_core_skew_counts_the_cores_of_the_split() {
     // The cores start one after another: the feature is how many the tiles are split over,
     // so it never falls as the op grows.
     let family = Family::EltwiseUnaryRoofline;
-    let at = family
-        .params()
-        .iter()
-        .position(|p| p.name == "core_skew_ns")
-        .unwrap();
+    let at = param_index(family, "core_skew_ns");
     let exp = [enum_param("unary_op", "exp")];
     let cores = |device, x: TensorParams| {
         let inputs = [x];
