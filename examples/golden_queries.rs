@@ -204,10 +204,9 @@ fn operands(r: &mut Rng, op: Op) -> (Vec<TensorParams>, Option<TensorParams>) {
     let output = match r.below(8) {
         0 | 1 => None,
         2..=6 if !inputs.is_empty() => {
-            let mut o = inputs[0];
-            o.memory = memory(r);
+            let mut o = inputs[0].with_memory(memory(r));
             if r.chance(30) {
-                o.dtype = r.pick(&DTYPES);
+                o = o.with_dtype(r.pick(&DTYPES));
             }
             Some(o)
         }

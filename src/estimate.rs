@@ -113,6 +113,12 @@ impl Breakdown {
     }
 }
 
+/// The larger of `a` and `b`, neither NaN: `f64::max` without its NaN handling.
+#[inline(always)]
+const fn larger(a: f64, b: f64) -> f64 {
+    if a > b { a } else { b }
+}
+
 /// Identifies one model version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ModelId {
@@ -169,18 +175,19 @@ impl Estimate {
         source: Source,
         accuracy: Accuracy,
     ) -> Result<Self, Error> {
-        let busiest = breakdown.busiest_ns();
-        let duration_ns = breakdown.overhead_ns + busiest;
         let Breakdown {
             overhead_ns: o,
             compute_ns: c,
             dram_ns: d,
             noc_ns: n,
         } = breakdown;
-        // Every term in `0 <= t < inf` (false for NaN), in few branches: with all terms
-        // `>= 0`, a finite duration bounds each of them.
-        let ok = (o >= 0.0) & (c >= 0.0) & (d >= 0.0) & (n >= 0.0) & (duration_ns < f64::INFINITY);
-        if !ok {
+        // Every term `>= 0` (false for NaN): the largest is then plain comparisons, as
+        // `f64::max` gives it without NaNs.
+        let ok = (o >= 0.0) & (c >= 0.0) & (d >= 0.0) & (n >= 0.0);
+        let busiest = larger(larger(c, d), n);
+        let duration_ns = o + busiest;
+        // In few branches: with all terms `>= 0`, a finite duration bounds each of them.
+        if !(ok & (duration_ns < f64::INFINITY)) {
             return Err(Error::Overflow {
                 what: "the duration",
             });

@@ -350,34 +350,73 @@ impl PerfModels {
     /// assert!(MATMUL_NS > 10_000);
     /// ```
     pub const fn query(&self, q: &Query<'_>) -> Result<Estimate, Error> {
+        let op = match q.op {
+            OpKey::Op(op) => op,
+            OpKey::Name(name) => match Op::from_name(name) {
+                Ok(op) => op,
+                Err(e) => return self.unknown_op(q, e),
+            },
+        };
+        // The common case, kept short: the latest version, routed when the manager was built.
+        let model = match (q.version, self.latest[op.index()]) {
+            (Version::Latest, Some(m)) => m,
+            _ => return self.query_version(q, op),
+        };
         // The model (`Ctx::new`) or the fallback checks the grid.
         let grid = match q.grid {
             Some(g) => g,
             None => self.hw.compute_grid,
         };
-        let op = match q.op {
-            OpKey::Op(op) => op,
-            OpKey::Name(name) => match Op::from_name(name) {
-                Ok(op) => op,
-                Err(_) if self.fallback => {
-                    return fallback(self.hw, None, q.inputs, q.output, grid);
-                }
-                Err(e) => return Err(e),
-            },
-        };
-        let model = match (q.version, self.latest[op.index()]) {
-            (Version::Latest, Some(m)) => Ok(m),
-            (version, _) => self.model(op, version),
-        };
-        let answer = match model {
-            Ok(m) => model::evaluate(m, self.hw, &q.params, q.inputs, q.output, grid),
+        match model::evaluate(model, self.hw, &q.params, q.inputs, q.output, grid) {
+            Err(e) => self.failed(q, op, e),
+            answer => answer,
+        }
+    }
+
+    /// The grid of `q`: its own, or the card's compute grid.
+    const fn grid_of(&self, q: &Query<'_>) -> CoreGrid {
+        match q.grid {
+            Some(g) => g,
+            None => self.hw.compute_grid,
+        }
+    }
+
+    /// [`Self::query`] of an op name the build does not know: the fallback's answer when it
+    /// is on, else `e`.
+    #[cold]
+    #[inline(never)]
+    const fn unknown_op(&self, q: &Query<'_>, e: Error) -> Result<Estimate, Error> {
+        if self.fallback {
+            fallback(self.hw, None, q.inputs, q.output, self.grid_of(q))
+        } else {
+            Err(e)
+        }
+    }
+
+    /// [`Self::query`] of `op` at a version not routed in advance: an exact version, or an op
+    /// without a model to route to.
+    #[inline(never)]
+    const fn query_version(&self, q: &Query<'_>, op: Op) -> Result<Estimate, Error> {
+        let answer = match self.model(op, q.version) {
+            Ok(m) => model::evaluate(m, self.hw, &q.params, q.inputs, q.output, self.grid_of(q)),
             Err(e) => Err(e),
         };
         match answer {
-            Err(Error::NoModelForDevice { .. } | Error::ModeNotModeled { .. }) if self.fallback => {
-                fallback(self.hw, Some(op), q.inputs, q.output, grid)
+            Err(e) => self.failed(q, op, e),
+            answer => answer,
+        }
+    }
+
+    /// [`Self::query`] of `op` whose model answered `e`: the fallback's answer when it is on
+    /// and `e` says the model has nothing to say, else `e`.
+    #[cold]
+    #[inline(never)]
+    const fn failed(&self, q: &Query<'_>, op: Op, e: Error) -> Result<Estimate, Error> {
+        match e {
+            Error::NoModelForDevice { .. } | Error::ModeNotModeled { .. } if self.fallback => {
+                fallback(self.hw, Some(op), q.inputs, q.output, self.grid_of(q))
             }
-            other => other,
+            e => Err(e),
         }
     }
 

@@ -445,7 +445,7 @@ const fn check_operand(
 }
 
 /// Evaluates `model` for a query on `hw`.
-#[inline]
+#[inline(always)]
 pub(crate) const fn evaluate(
     model: &'static ModelVersion,
     hw: &'static Hardware,

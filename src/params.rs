@@ -121,12 +121,26 @@ impl QueryParams<'_> {
     /// pairs from the op's defaults.
     #[inline(always)]
     pub(crate) const fn start(&self, op: Op) -> OpParams {
-        match self {
-            QueryParams::Typed(p) => *p,
-            QueryParams::ByName(_) => OpParams::start(op),
-        }
+        // One copy from where the params are: matching on values would build them field by
+        // field.
+        let from = match self {
+            QueryParams::Typed(p) => p,
+            QueryParams::ByName(_) => &STARTS[op.index()],
+        };
+        *from
     }
 }
+
+/// [`OpParams::start`] of each op, by [`Op::index`].
+static STARTS: [OpParams; Op::COUNT] = {
+    let mut starts = [OpParams::start(Op::ALL[0]); Op::COUNT];
+    let mut i = 0;
+    while i < Op::COUNT {
+        starts[i] = OpParams::start(Op::ALL[i]);
+        i += 1;
+    }
+    starts
+};
 
 /// A value checked against its param's schema; an enum's is the position of the value.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -369,27 +369,75 @@ impl Shape {
 
 /// One tensor operand of a query.
 ///
+/// Built with [`Self::new`] or [`Self::tiled`] and changed with the `with_*` methods: what
+/// every query asks of the tensor (whether it is valid apart from the op and the card, its
+/// tile count, how far its shard grid reaches) is computed then, once, so queries only read
+/// it. The parts are read with [`Self::shape`], [`Self::dtype`], [`Self::layout`] and
+/// [`Self::memory`].
+///
 /// ```
 /// use ttnn_op_perf_models::{DType, MemoryConfig, TensorParams};
 /// let t = TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
 /// assert_eq!(t.tiles(), Some(1024));
+/// let l1 = t.with_memory(MemoryConfig::L1_INTERLEAVED);
+/// assert_eq!((l1.memory(), l1.tiles()), (MemoryConfig::L1_INTERLEAVED, Some(1024)));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TensorParams {
-    pub shape: Shape,
-    pub dtype: DType,
-    pub layout: Layout,
-    pub memory: MemoryConfig,
+    // Read freely inside the crate; set only by `TensorParams::new`, which computes `facts`.
+    pub(crate) shape: Shape,
+    pub(crate) dtype: DType,
+    pub(crate) layout: Layout,
+    pub(crate) memory: MemoryConfig,
+    facts: Facts,
+}
+
+/// What [`TensorParams::new`] computes of the description for the queries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Facts {
+    /// [`TensorParams::validate`] passes the checks that depend on neither the op nor the
+    /// card: rank in `1..=MAX_RANK`, dims, tile, dtype and the shard spec on its own.
+    ok: bool,
+    /// The shard grid's columns and rows from core (0, 0) (its far corner plus one) and its
+    /// cores: the card's full grid must hold them. 0 when not sharded.
+    reach: (u16, u16),
+    shard_cores: u32,
+    /// [`TensorParams::tiles`].
+    tiles: Option<u64>,
+}
+
+impl core::fmt::Debug for TensorParams {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TensorParams")
+            .field("shape", &self.shape)
+            .field("dtype", &self.dtype)
+            .field("layout", &self.layout)
+            .field("memory", &self.memory)
+            .finish()
+    }
 }
 
 impl TensorParams {
     pub const fn new(shape: Shape, dtype: DType, layout: Layout, memory: MemoryConfig) -> Self {
-        TensorParams {
+        let mut t = TensorParams {
             shape,
             dtype,
             layout,
             memory,
+            facts: Facts {
+                ok: false,
+                reach: (0, 0),
+                shard_cores: 0,
+                tiles: None,
+            },
+        };
+        t.facts.tiles = t.count_tiles();
+        t.facts.ok = t.is_valid_alone();
+        if let Some(s) = memory.shard {
+            t.facts.reach = (s.grid.end.0 as u16 + 1, s.grid.end.1 as u16 + 1);
+            t.facts.shard_cores = s.cores;
         }
+        t
     }
 
     /// A tensor of 32x32 tiles with equal padded and logical dims.
@@ -397,18 +445,58 @@ impl TensorParams {
         TensorParams::new(Shape::new(dims), dtype, Layout::TILE, memory)
     }
 
+    /// Padded and logical dims.
+    #[inline]
+    pub const fn shape(&self) -> &Shape {
+        &self.shape
+    }
+
+    #[inline]
+    pub const fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    #[inline]
+    pub const fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    #[inline]
+    pub const fn memory(&self) -> MemoryConfig {
+        self.memory
+    }
+
+    /// The same tensor with another shape.
+    pub const fn with_shape(self, shape: Shape) -> Self {
+        TensorParams::new(shape, self.dtype, self.layout, self.memory)
+    }
+
+    /// The same tensor with another dtype.
+    pub const fn with_dtype(self, dtype: DType) -> Self {
+        TensorParams::new(self.shape, dtype, self.layout, self.memory)
+    }
+
+    /// The same tensor with another layout.
+    pub const fn with_layout(self, layout: Layout) -> Self {
+        TensorParams::new(self.shape, self.dtype, layout, self.memory)
+    }
+
+    /// The same tensor with another memory config.
+    pub const fn with_memory(self, memory: MemoryConfig) -> Self {
+        TensorParams::new(self.shape, self.dtype, self.layout, memory)
+    }
+
     /// Number of tiles (tile layout only; `None` for row-major or on overflow).
     #[inline]
     pub const fn tiles(&self) -> Option<u64> {
+        self.facts.tiles
+    }
+
+    /// [`Self::tiles`], computed.
+    const fn count_tiles(&self) -> Option<u64> {
         match (self.layout, self.shape.volume()) {
             (Layout::Tile { height, width }, Some(volume)) => {
-                // Tiles are nearly always powers of two: a shift, not a 64-bit division.
-                let area = height as u64 * width as u64;
-                if area.is_power_of_two() {
-                    Some(volume >> area.trailing_zeros())
-                } else {
-                    volume.checked_div(area)
-                }
+                volume.checked_div(height as u64 * width as u64)
             }
             _ => None,
         }
@@ -469,15 +557,26 @@ impl TensorParams {
         }
     }
 
-    /// Whether [`Self::validate`] accepts the description, in few branches: every dim is
-    /// tested with one combined condition, and only [`Self::validate`] (the error path) says
-    /// which dim fails and why.
+    /// Whether [`Self::validate`] accepts the description, in few branches: the checks that
+    /// depend on neither the op nor the card were made when the tensor was built; the rank
+    /// against `min_rank` and the shard grid against `hw`'s remain.
     #[inline(always)]
     pub(crate) const fn is_valid(&self, min_rank: usize, hw: &Hardware) -> bool {
+        let f = &self.facts;
+        let full = hw.full_grid;
+        f.ok & (self.shape.rank() >= min_rank)
+            & (f.reach.0 <= full.x as u16)
+            & (f.reach.1 <= full.y as u16)
+            & (f.shard_cores <= full.cores())
+    }
+
+    /// The checks of [`Self::validate`] that depend on neither the op nor the card, as one
+    /// `bool`: whether it accepts the tensor at `min_rank` 1 on a card whose grid holds the
+    /// shard grid.
+    const fn is_valid_alone(&self) -> bool {
         let rank = self.shape.rank();
-        let min = if min_rank > 1 { min_rank } else { 1 };
         // With the rank in range every dim is kept, and the shape checked them when built.
-        let mut ok = (rank >= min) & (rank <= MAX_RANK) & self.shape.dims_ok;
+        let mut ok = (rank >= 1) & (rank <= MAX_RANK) & self.shape.dims_ok;
         match self.layout {
             Layout::Tile { height, width } => {
                 let (tw, th) = (width as u32, height as u32);
@@ -486,10 +585,7 @@ impl TensorParams {
                     return false;
                 }
                 let (w, h) = (self.shape.dim_from_end(0), self.shape.dim_from_end(1));
-                // Power-of-two tile sides that divide the dims, in one test; else, divisions.
-                if (w & (tw - 1)) | (h & (th - 1)) | (tw & (tw - 1)) | (th & (th - 1)) != 0 {
-                    ok = (w % tw) | (h % th) == 0;
-                }
+                ok = (w % tw) | (h % th) == 0;
             }
             Layout::RowMajor => ok &= self.dtype.element_bytes().is_some(),
         }
@@ -497,12 +593,8 @@ impl TensorParams {
         match self.memory.shard {
             None => ok & !sharded,
             Some(s) => {
-                let inside = (s.grid.end.0 < hw.full_grid.x) & (s.grid.end.1 < hw.full_grid.y);
-                let sane = (s.cores > 0)
-                    & (s.cores <= hw.full_grid.cores())
-                    & (s.shape[0] > 0)
-                    & (s.shape[1] > 0);
-                ok & sharded & inside & sane
+                let sane = (s.cores > 0) & (s.shape[0] > 0) & (s.shape[1] > 0);
+                ok & sharded & sane
             }
         }
     }

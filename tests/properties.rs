@@ -147,7 +147,7 @@ proptest! {
                     let count = rules.min_inputs as usize..=rules.max_inputs as usize;
                     prop_assert!(count.contains(&inputs.len()));
                     prop_assert!(output.is_some() || !rules.output_required);
-                    let allowed = |t: &TensorParams| match t.layout {
+                    let allowed = |t: &TensorParams| match t.layout() {
                         Layout::Tile { .. } => rules.tile,
                         Layout::RowMajor => rules.row_major,
                     };

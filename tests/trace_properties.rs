@@ -75,7 +75,7 @@ fn the_unmutated_row_reads() {
     let row = &trace.rows[0];
     assert!(!row.inferred_shards);
     assert_eq!(
-        row.inputs[0].memory.shard.map(|s| (s.cores, s.shape)),
+        row.inputs[0].memory().shard.map(|s| (s.cores, s.shape)),
         Some((20, [1536, 64]))
     );
     assert_eq!(row.grid, Some(CoreGrid::new(5, 4)));

@@ -102,13 +102,11 @@ fn exp_outputs(rows: &mut [TraceRow]) {
         let Some(x) = row.inputs.first().copied() else {
             continue;
         };
-        let mut out = x;
-        out.memory = if repeat < 2 {
+        row.output = Some(x.with_memory(if repeat < 2 {
             MemoryConfig::DRAM_INTERLEAVED
         } else {
             MemoryConfig::L1_INTERLEAVED
-        };
-        row.output = Some(out);
+        }));
     }
 }
 
@@ -264,8 +262,8 @@ mod tests {
             .iter()
             .map(|r| {
                 let o = r.output.unwrap();
-                assert_eq!(o.shape, r.inputs[0].shape);
-                (r.line, o.memory.is_dram(), r.inputs[0].memory.is_dram())
+                assert_eq!(o.shape(), r.inputs[0].shape());
+                (r.line, o.memory().is_dram(), r.inputs[0].memory().is_dram())
             })
             .collect();
         assert_eq!(
@@ -282,6 +280,9 @@ mod tests {
                 (10, false, false),
             ]
         );
-        assert_eq!(rows[3].output.unwrap().memory, MemoryConfig::L1_INTERLEAVED);
+        assert_eq!(
+            rows[3].output.unwrap().memory(),
+            MemoryConfig::L1_INTERLEAVED
+        );
     }
 }

@@ -239,23 +239,26 @@ mod tests {
     #[test]
     fn layouts_dtypes_and_interleaved_memory() {
         let t = parse_tensor("1x1x128x64:bf16:row_major:l1").unwrap();
-        assert_eq!(t.layout, Layout::RowMajor);
-        assert_eq!(t.memory, MemoryConfig::L1_INTERLEAVED);
+        assert_eq!(t.layout(), Layout::RowMajor);
+        assert_eq!(t.memory(), MemoryConfig::L1_INTERLEAVED);
         let t = parse_tensor("1x16x64:BFLOAT16:tile16x32:l1_interleaved").unwrap();
         assert_eq!(
-            t.layout,
+            t.layout(),
             Layout::Tile {
                 height: 16,
                 width: 32
             }
         );
-        assert_eq!(t.dtype, DType::Bfloat16);
-        assert_eq!(t.memory, MemoryConfig::L1_INTERLEAVED);
-        assert_eq!(parse_tensor("64x64:float32").unwrap().dtype, DType::Float32);
+        assert_eq!(t.dtype(), DType::Bfloat16);
+        assert_eq!(t.memory(), MemoryConfig::L1_INTERLEAVED);
+        assert_eq!(
+            parse_tensor("64x64:float32").unwrap().dtype(),
+            DType::Float32
+        );
         assert_eq!(
             parse_tensor("64x64:u32:tile:dram_interleaved")
                 .unwrap()
-                .memory,
+                .memory(),
             MemoryConfig::DRAM_INTERLEAVED
         );
     }
@@ -263,8 +266,8 @@ mod tests {
     #[test]
     fn padded_and_logical_dims() {
         let t = parse_tensor("32[19]x1280:bf16").unwrap();
-        assert_eq!(t.shape.dims(), &[32, 1280]);
-        assert_eq!(t.shape.logical(), &[19, 1280]);
+        assert_eq!(t.shape().dims(), &[32, 1280]);
+        assert_eq!(t.shape().logical(), &[19, 1280]);
     }
 
     #[test]
@@ -279,23 +282,23 @@ mod tests {
             ShardOrientation::RowMajor,
         );
         assert_eq!(
-            t.memory,
+            t.memory(),
             MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard)
         );
-        assert_eq!(t.memory.shard.unwrap().cores, 20);
+        assert_eq!(t.memory().shard.unwrap().cores, 20);
 
         let t = parse_tensor("256x256:bf16:tile:l1_block[8x8]:col_major:shard=32x32").unwrap();
-        assert_eq!(t.memory.layout, MemoryLayout::BlockSharded);
+        assert_eq!(t.memory().layout, MemoryLayout::BlockSharded);
         assert_eq!(
-            t.memory.shard.unwrap().orientation,
+            t.memory().shard.unwrap().orientation,
             ShardOrientation::ColMajor
         );
         let t = parse_tensor("32x1024:bf8:tile:dram_width[12x1]:shard=32x96").unwrap();
-        assert_eq!(t.memory.buffer, BufferType::Dram);
-        assert_eq!(t.memory.layout, MemoryLayout::WidthSharded);
-        assert_eq!(t.memory.shard.unwrap().shape, [32, 96]);
+        assert_eq!(t.memory().buffer, BufferType::Dram);
+        assert_eq!(t.memory().layout, MemoryLayout::WidthSharded);
+        assert_eq!(t.memory().shard.unwrap().shape, [32, 96]);
         let t = parse_tensor("32x1024:bf16:tile:l1_width[8x1]:shard=32x128:row_major").unwrap();
-        assert_eq!(t.memory.layout, MemoryLayout::WidthSharded);
+        assert_eq!(t.memory().layout, MemoryLayout::WidthSharded);
     }
 
     #[test]

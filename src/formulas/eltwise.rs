@@ -310,10 +310,7 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
         (Some(o), _) => o,
         (None, None) => a,
         (None, Some(shape)) => {
-            broadcast_out = TensorParams {
-                shape: *shape,
-                ..*a
-            };
+            broadcast_out = a.with_shape(*shape);
             &broadcast_out
         }
     };

@@ -426,7 +426,7 @@ fn number<T: TryFrom<u64>>(a: &Attr) -> Option<T> {
 /// Gives a sharded tensor its shard spec: `known`, else the output's when the shapes agree,
 /// else an even split over `cores`.
 fn with_shard(
-    mut t: TensorParams,
+    t: TensorParams,
     known: Option<ShardSpec>,
     output: Option<&TensorParams>,
     cores: u32,
@@ -439,11 +439,11 @@ fn with_shard(
     let from_output = output
         .filter(|o| o.shape == t.shape && o.memory.layout == t.memory.layout)
         .and_then(|o| o.memory.shard);
-    t.memory.shard = known.or(from_output).or_else(|| {
+    let shard = known.or(from_output).or_else(|| {
         *inferred = true;
         Some(even_split(&t, cores, full))
     });
-    t
+    t.with_memory(MemoryConfig { shard, ..t.memory })
 }
 
 fn even_split(t: &TensorParams, cores: u32, full: CoreGrid) -> ShardSpec {
