@@ -363,10 +363,7 @@ impl PerfModels {
             _ => return self.query_version(q, op),
         };
         // The model (`Ctx::new`) or the fallback checks the grid.
-        let grid = match q.grid {
-            Some(g) => g,
-            None => self.hw.compute_grid,
-        };
+        let grid = self.grid_of(q);
         match model::evaluate(model, self.hw, &q.params, q.inputs, q.output, grid) {
             Err(e) => self.failed(q, op, e),
             answer => answer,
@@ -374,6 +371,7 @@ impl PerfModels {
     }
 
     /// The grid of `q`: its own, or the card's compute grid.
+    #[inline(always)]
     const fn grid_of(&self, q: &Query<'_>) -> CoreGrid {
         match q.grid {
             Some(g) => g,
