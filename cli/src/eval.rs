@@ -62,9 +62,14 @@ pub struct RowResult {
     /// Everything the model sees of the row (device and query), as text: rows with equal
     /// queries are repeats of one measurement.
     pub query: String,
+    /// The OP CODE of the op that ran before this one on the same chip of the same file.
+    pub previous_op: Option<String>,
     /// On a modeled row, the APE of the median of its repeats' measured durations (0 without
     /// repeats): the error left to a model that knew each query's typical duration exactly.
     pub repeat_floor_ape: Option<f64>,
+    /// As `repeat_floor_ape`, over the repeats that ran after the same op
+    /// ([`Self::previous_op`]): the error left to a model that also knew what ran before.
+    pub context_floor_ape: Option<f64>,
 }
 
 pub enum Outcome {
@@ -100,22 +105,35 @@ impl RowResult {
     }
 }
 
-/// Sets [`RowResult::repeat_floor_ape`] on the modeled rows, from the modeled rows with the
-/// same query.
-fn set_repeat_floor(rows: &mut [RowResult]) {
-    let mut repeats: HashMap<&str, Vec<f64>> = HashMap::new();
-    for r in rows.iter().filter(|r| r.model_ape().is_some()) {
-        repeats.entry(&r.query).or_default().push(r.measured);
+/// Sets [`RowResult::repeat_floor_ape`] and [`RowResult::context_floor_ape`] on the modeled
+/// rows, from the modeled rows with the same query (and the same previous op).
+fn set_floors(rows: &mut [RowResult]) {
+    let repeat = floor_apes(rows, |r| r.query.clone());
+    let context = floor_apes(rows, |r| format!("{} after {:?}", r.query, r.previous_op));
+    for ((r, repeat), context) in rows.iter_mut().zip(repeat).zip(context) {
+        r.repeat_floor_ape = repeat;
+        r.context_floor_ape = context;
     }
-    let typical: HashMap<String, f64> = repeats
-        .into_iter()
-        .filter_map(|(q, mut measured)| Some((q.to_string(), median(&mut measured)?)))
-        .collect();
-    for r in rows.iter_mut() {
-        if r.model_ape().is_some() {
-            r.repeat_floor_ape = typical.get(&r.query).map(|&t| ape(t, r.measured));
+}
+
+/// For each modeled row, the APE of the median measured duration of the modeled rows that
+/// share its `key`; `None` for the other rows.
+fn floor_apes(rows: &[RowResult], key: impl Fn(&RowResult) -> String) -> Vec<Option<f64>> {
+    let keys: Vec<Option<String>> = rows.iter().map(|r| r.model_ape().map(|_| key(r))).collect();
+    let mut repeats: HashMap<&str, Vec<f64>> = HashMap::new();
+    for (r, k) in rows.iter().zip(&keys) {
+        if let Some(k) = k {
+            repeats.entry(k).or_default().push(r.measured);
         }
     }
+    let typical: HashMap<&str, f64> = repeats
+        .into_iter()
+        .filter_map(|(k, mut measured)| Some((k, median(&mut measured)?)))
+        .collect();
+    rows.iter()
+        .zip(&keys)
+        .map(|(r, k)| Some(ape(*typical.get(k.as_deref()?)?, r.measured)))
+        .collect()
 }
 
 /// A grouping key for a failed query: the error, less the values of the row's params.
@@ -156,6 +174,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .iter()
             .filter(|r| r.measured_ns.is_some_and(|m| m > 0.0))
             .collect();
+        // The op each row ran after, per chip: rows without a duration ran too.
+        let mut last_op: HashMap<Option<u32>, &str> = HashMap::new();
+        let previous: HashMap<u64, Option<String>> = trace
+            .rows
+            .iter()
+            .map(|r| {
+                let previous = last_op.insert(r.device_id, &r.op_code);
+                (r.line, previous.map(str::to_string))
+            })
+            .collect();
         let bar = progress(measured.len() as u64, &file);
         for row in measured {
             let models = match managers.entry(row.device) {
@@ -189,13 +217,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 baseline: row.baseline_ns,
                 outcome,
                 query: query_text,
+                previous_op: previous.get(&row.line).cloned().flatten(),
                 repeat_floor_ape: None,
+                context_floor_ape: None,
             });
             bar.inc(1);
         }
         bar.finish_and_clear();
     }
-    set_repeat_floor(&mut results);
+    set_floors(&mut results);
     let summary = summarize(&args.traces, &results, malformed, signposts);
     match args.format {
         Format::Json => println!("{summary}"),
@@ -226,6 +256,7 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts:
     let mut apes: Vec<f64> = modeled.iter().filter_map(|r| r.model_ape()).collect();
     let mut baseline: Vec<f64> = rows.iter().filter_map(RowResult::baseline_ape).collect();
     let mut floor: Vec<f64> = rows.iter().filter_map(|r| r.repeat_floor_ape).collect();
+    let mut context: Vec<f64> = rows.iter().filter_map(|r| r.context_floor_ape).collect();
     let total_measured: f64 = rows.iter().map(|r| r.measured).sum();
     let modeled_measured: f64 = modeled.iter().map(|r| r.measured).sum();
     let modeled_predicted: f64 = modeled.iter().filter_map(|r| r.predicted()).sum();
@@ -245,6 +276,7 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts:
             let mut ape: Vec<f64> = rs.iter().filter_map(|r| r.model_ape()).collect();
             let mut base: Vec<f64> = rs.iter().filter_map(|r| r.baseline_ape()).collect();
             let mut floor: Vec<f64> = rs.iter().filter_map(|r| r.repeat_floor_ape).collect();
+            let mut context: Vec<f64> = rs.iter().filter_map(|r| r.context_floor_ape).collect();
             let mut models: BTreeMap<&str, usize> = BTreeMap::new();
             for r in &rs {
                 if let Outcome::Model { id, .. } = &r.outcome {
@@ -267,6 +299,8 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts:
                     "baseline_median_ape": median(&mut base),
                     "repeat_floor_median_ape": median(&mut floor),
                     "repeat_floor_p90_ape": p90(&mut floor),
+                    "context_floor_median_ape": median(&mut context),
+                    "context_floor_p90_ape": p90(&mut context),
                 }),
             )
         })
@@ -289,6 +323,8 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts:
         "baseline_median_ape": median(&mut baseline),
         "repeat_floor_median_ape": median(&mut floor),
         "repeat_floor_p90_ape": p90(&mut floor),
+        "context_floor_median_ape": median(&mut context),
+        "context_floor_p90_ape": p90(&mut context),
         "by_op": by_op,
         "failures": failures,
     })
@@ -301,8 +337,8 @@ fn pct(v: &Value) -> String {
 
 fn print_table(s: &Value) {
     println!(
-        "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9}  model",
-        "OP CODE", "rows", "modeled", "median", "p90", "PM IDEAL", "floor p90"
+        "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9}  model",
+        "OP CODE", "rows", "modeled", "median", "p90", "PM IDEAL", "floor p90", "ctx p90"
     );
     if let Some(by_op) = s["by_op"].as_object() {
         let mut ops: Vec<_> = by_op.iter().collect();
@@ -321,7 +357,7 @@ fn print_table(s: &Value) {
                     "-"
                 });
             println!(
-                "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9}  {model}",
+                "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9}  {model}",
                 op,
                 o["rows"],
                 o["modeled_rows"],
@@ -329,6 +365,7 @@ fn print_table(s: &Value) {
                 pct(&o["p90_ape"]),
                 pct(&o["baseline_median_ape"]),
                 pct(&o["repeat_floor_p90_ape"]),
+                pct(&o["context_floor_p90_ape"]),
             );
         }
     }
@@ -354,6 +391,11 @@ fn print_table(s: &Value) {
         "repeat floor (each query predicted by the median of its repeats): median APE {}, p90 {}",
         pct(&s["repeat_floor_median_ape"]),
         pct(&s["repeat_floor_p90_ape"])
+    );
+    println!(
+        "context floor (each query predicted by the median of its repeats after the same op): median APE {}, p90 {}",
+        pct(&s["context_floor_median_ape"]),
+        pct(&s["context_floor_p90_ape"])
     );
     if let Some(f) = s["failures"].as_object().filter(|f| !f.is_empty()) {
         println!("failures:");
@@ -400,6 +442,10 @@ mod tests {
     use super::*;
 
     fn row(query: &str, measured: f64, outcome: Outcome) -> RowResult {
+        after(query, "Prev", measured, outcome)
+    }
+
+    fn after(query: &str, previous: &str, measured: f64, outcome: Outcome) -> RowResult {
         RowResult {
             file: "t.csv".into(),
             line: 2,
@@ -408,7 +454,9 @@ mod tests {
             baseline: None,
             outcome,
             query: query.into(),
+            previous_op: Some(previous.into()),
             repeat_floor_ape: None,
+            context_floor_ape: None,
         }
     }
 
@@ -430,7 +478,7 @@ mod tests {
             row("a", 1e6, Outcome::Fallback { predicted: 1.0 }),
             row("a", 1e6, Outcome::Failed { reason: "x".into() }),
         ];
-        set_repeat_floor(&mut rows);
+        set_floors(&mut rows);
         let floor: Vec<Option<f64>> = rows.iter().map(|r| r.repeat_floor_ape).collect();
         assert_eq!(
             floor,
@@ -440,6 +488,30 @@ mod tests {
         assert_eq!(s["repeat_floor_median_ape"], json!(0.25));
         assert_eq!(s["repeat_floor_p90_ape"], json!(1.0));
         assert_eq!(s["by_op"]["Op"]["repeat_floor_p90_ape"], json!(1.0));
+    }
+
+    #[test]
+    fn context_floor_groups_the_repeats_by_the_op_before_them() {
+        let mut rows = vec![
+            after("a", "Matmul", 400.0, modeled()),
+            after("a", "Matmul", 400.0, modeled()),
+            after("a", "Other", 100.0, modeled()),
+            after("a", "Other", 100.0, modeled()),
+            after("a", "Other", 100.0, modeled()),
+        ];
+        set_floors(&mut rows);
+        let repeat: Vec<Option<f64>> = rows.iter().map(|r| r.repeat_floor_ape).collect();
+        let context: Vec<Option<f64>> = rows.iter().map(|r| r.context_floor_ape).collect();
+        // The repeats' median, 100, is 75% off the rows after `Matmul`; each group's own
+        // median explains it exactly.
+        assert_eq!(
+            repeat,
+            [Some(0.75), Some(0.75), Some(0.0), Some(0.0), Some(0.0)]
+        );
+        assert_eq!(context, [Some(0.0); 5]);
+        let s = summarize(&[], &rows, 0, 0);
+        assert_eq!(s["context_floor_p90_ape"], json!(0.0));
+        assert_eq!(s["by_op"]["Op"]["context_floor_median_ape"], json!(0.0));
     }
 
     #[test]

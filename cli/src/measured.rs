@@ -142,6 +142,7 @@ fn sweep_row(op: &str, params: Vec<(&'static str, OwnedParamValue)>) -> TraceRow
         line: 0,
         op_code: op.into(),
         device: Device::WormholeB0,
+        device_id: None,
         params,
         inputs: Vec::new(),
         output: None,

@@ -70,6 +70,8 @@ fn json_summary_follows_the_contract() {
         "baseline_median_ape",
         "repeat_floor_median_ape",
         "repeat_floor_p90_ape",
+        "context_floor_median_ape",
+        "context_floor_p90_ape",
     ] {
         assert!(
             v[key].as_f64().is_some_and(|x| x.is_finite() && x >= 0.0),
@@ -94,6 +96,51 @@ fn json_summary_follows_the_contract() {
         stderr.contains("small.csv:6: skipped:"),
         "the malformed row is named: {stderr}"
     );
+}
+
+/// The context floor groups repeats by the op that ran before each on its own chip: two chips'
+/// rows interleaved in one file.
+#[test]
+fn context_floor_follows_each_chip() {
+    let dir = tempfile::tempdir().unwrap();
+    let unary =
+        "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
+    let tensor = "1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+    // (chip, op, duration): per chip, the unary ops ran after nothing, Softmax, Unary and
+    // Unary; in file order, after Softmax and three times after Unary.
+    let rows = [
+        (0, "SoftmaxDeviceOperation", 20000),
+        (1, "UnaryDeviceOperation", 4000),
+        (0, "UnaryDeviceOperation", 8000),
+        (1, "UnaryDeviceOperation", 6000),
+        (0, "UnaryDeviceOperation", 6000),
+    ]
+    .map(|(chip, op, ns)| format!("{op},{chip},{unary},HiFi4,64,64,{ns},1,{tensor}"));
+    let path = dir.path().join("chips.csv");
+    let header = "OP CODE,DEVICE ID,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
+    std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    let out = ttperf(&[
+        "eval",
+        path.to_str().unwrap(),
+        "--device",
+        "wormhole_b0",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let unary = &v["by_op"]["UnaryDeviceOperation"];
+    assert_eq!(unary["modeled_rows"], 4);
+    // The four repeats' median is 6000 ns, 50% and 33% off the first two.
+    assert!(
+        unary["repeat_floor_p90_ape"].as_f64().unwrap() > 0.4,
+        "{unary}"
+    );
+    assert_eq!(unary["context_floor_p90_ape"], 0.0, "{unary}");
 }
 
 #[test]

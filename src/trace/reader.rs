@@ -49,6 +49,8 @@ pub struct TraceRow {
     pub line: u64,
     pub op_code: String,
     pub device: Device,
+    /// `DEVICE ID`: which chip of a multi-chip trace ran the op.
+    pub device_id: Option<u32>,
     pub params: Vec<(&'static str, OwnedParamValue)>,
     pub inputs: Vec<TensorParams>,
     pub output: Option<TensorParams>,
@@ -293,6 +295,13 @@ fn read_row(row: &Row<'_>, line: u64, default_device: Option<Device>) -> Result<
         line,
         op_code: op_code.to_string(),
         device,
+        device_id: match row.get("DEVICE ID") {
+            "" => None,
+            id => Some(
+                id.parse()
+                    .map_err(|_| format!("DEVICE ID: `{id}` is not a chip number"))?,
+            ),
+        },
         params,
         inputs,
         output,
