@@ -48,6 +48,13 @@ pub const FIDELITIES: [&str; 4] = ["lofi", "hifi2", "hifi3", "hifi4"];
 /// Tensor layouts an op's operand rules may allow.
 pub const LAYOUTS: [&str; 2] = ["tile", "row_major"];
 
+/// The family parameter every formula weighs by 1 on each query: a fixed cost on top of the
+/// device's `launch_overhead_ns`. A family may let it go negative (when another term takes
+/// part of the launch), but never below minus the launch overhead, or the smallest ops of
+/// the device would cost less than nothing: the validator rejects such a version and
+/// `ttperf fit` never fits one.
+pub const FIXED_COST_PARAM: &str = "overhead_ns";
+
 /// A validated spec tree. Every list is sorted by name so generated code is deterministic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpecSet {

@@ -7,8 +7,8 @@ use crate::schema::{
     ParamType, VersionFile,
 };
 use crate::{
-    Accuracy, Card, DTYPES, Device, FIDELITIES, Family, FamilyParam, LAYOUTS, Model, Op, OpParam,
-    OpParamKind, ParamDefault, SpecError, SpecErrors, SpecSet, Version,
+    Accuracy, Card, DTYPES, Device, FIDELITIES, FIXED_COST_PARAM, Family, FamilyParam, LAYOUTS,
+    Model, Op, OpParam, OpParamKind, ParamDefault, SpecError, SpecErrors, SpecSet, Version,
 };
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet};
@@ -776,7 +776,11 @@ impl Validator {
                     )
                 });
             }
-            versions.extend(self.version(p, i, v.get_ref(), op, families, known));
+            let launch = devices
+                .iter()
+                .find(|d| &d.name == device)
+                .map(|d| d.launch_overhead_ns);
+            versions.extend(self.version(p, i, v.get_ref(), op, launch, families, known));
         }
         if self.errors.len() > before || !referenced_valid {
             return None;
@@ -795,6 +799,7 @@ impl Validator {
         i: usize,
         v: &VersionFile,
         op: &str,
+        launch: Option<f64>,
         families: &[Family],
         known: &Known,
     ) -> Option<Version> {
@@ -846,7 +851,7 @@ impl Validator {
                     .as_float()
                     .or_else(|| value.get_ref().as_integer().map(|i| i as f64));
                 if let (Some(fp), Some(x)) = (fp, x) {
-                    self.check(
+                    let in_bounds = self.check(
                         x.is_finite() && x >= fp.min && x <= fp.max,
                         p,
                         value.span(),
@@ -858,6 +863,17 @@ impl Validator {
                             )
                         },
                     );
+                    if let (true, true, Some(launch)) =
+                        (in_bounds, name == FIXED_COST_PARAM, launch)
+                    {
+                        self.check(launch + x >= 0.0, p, value.span(), &pk, || {
+                            format!(
+                                "is {x}; with the device's launch_overhead_ns of {launch} the \
+                                 ops would cost {} ns before any work: make it -{launch} or more",
+                                launch + x
+                            )
+                        });
+                    }
                 } else {
                     self.errors.push(p.err(
                         value.span(),

@@ -415,3 +415,28 @@ fn reserved_l1_must_leave_room() {
         "must be below l1_bytes_per_core (1048576)",
     );
 }
+
+/// A fixed cost within its family's bounds but below minus the device's launch overhead
+/// would give the smallest ops a negative duration.
+#[test]
+fn fixed_cost_below_minus_the_launch_overhead() {
+    let file = "blackhole/matmul.toml";
+    let text = std::fs::read_to_string(shipped().join(file)).unwrap();
+    // The version 1 value, whatever it is, replaced with one the family allows (>= -2000)
+    // but Blackhole's 600 ns launch does not.
+    let old = text
+        .lines()
+        .find(|l| l.contains("overhead_ns = "))
+        .and_then(|l| l.split("overhead_ns = ").nth(1))
+        .and_then(|rest| rest.split([',', ' ', '}']).next())
+        .map(|v| format!("overhead_ns = {v}"))
+        .unwrap();
+    let (errors, line) = edit(file, &old, "overhead_ns = -700.0");
+    assert_one(
+        &errors,
+        file,
+        line,
+        "versions[0].params.overhead_ns",
+        "is -700; with the device's launch_overhead_ns of 600 the ops would cost -100 ns before any work: make it -600 or more",
+    );
+}

@@ -152,10 +152,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map(|(p, &initial)| FitParam {
             name: p.name.into(),
             term: p.term,
-            // `overhead_ns` adds to the device's launch overhead: below minus it, the fixed
-            // cost of an op would be negative and the smallest ops would have no duration
-            // (a family may allow negative values where another term takes part of the launch).
-            min: if p.name == "overhead_ns" {
+            // The fixed cost adds to the device's launch overhead: never below minus it
+            // (`FIXED_COST_PARAM`).
+            min: if p.name == ttnn_op_perf_spec::FIXED_COST_PARAM {
                 p.min.max(-launch)
             } else {
                 p.min
