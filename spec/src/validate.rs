@@ -780,7 +780,11 @@ impl Validator {
                 .iter()
                 .find(|d| &d.name == device)
                 .map(|d| d.launch_overhead_ns);
-            versions.extend(self.version(p, i, v.get_ref(), op, launch, families, known));
+            let version = self.version(p, i, v.get_ref(), op, families, known);
+            if let (Some(_), Some(launch)) = (&version, launch) {
+                self.fixed_cost(p, i, v.get_ref(), launch);
+            }
+            versions.extend(version);
         }
         if self.errors.len() > before || !referenced_valid {
             return None;
@@ -793,13 +797,33 @@ impl Validator {
         })
     }
 
+    /// A valid version's fixed cost ([`FIXED_COST_PARAM`]) against its device's launch
+    /// overhead: their sum is what the smallest ops cost, so it must not be negative.
+    fn fixed_cost(&mut self, p: &Parsed<ModelFile>, i: usize, v: &VersionFile, launch: f64) {
+        let Some(value) = v.params.get_ref().get(FIXED_COST_PARAM) else {
+            return;
+        };
+        let x = value
+            .get_ref()
+            .as_float()
+            .or_else(|| value.get_ref().as_integer().map(|i| i as f64))
+            .unwrap_or(0.0);
+        let key = format!("versions[{i}].params.{FIXED_COST_PARAM}");
+        self.check(launch + x >= 0.0, p, value.span(), &key, || {
+            format!(
+                "is {x}; with the device's launch_overhead_ns of {launch} the ops would cost {} \
+                 ns before any work: make it -{launch} or more",
+                launch + x
+            )
+        });
+    }
+
     fn version(
         &mut self,
         p: &Parsed<ModelFile>,
         i: usize,
         v: &VersionFile,
         op: &str,
-        launch: Option<f64>,
         families: &[Family],
         known: &Known,
     ) -> Option<Version> {
@@ -851,7 +875,7 @@ impl Validator {
                     .as_float()
                     .or_else(|| value.get_ref().as_integer().map(|i| i as f64));
                 if let (Some(fp), Some(x)) = (fp, x) {
-                    let in_bounds = self.check(
+                    self.check(
                         x.is_finite() && x >= fp.min && x <= fp.max,
                         p,
                         value.span(),
@@ -863,17 +887,6 @@ impl Validator {
                             )
                         },
                     );
-                    if let (true, true, Some(launch)) =
-                        (in_bounds, name == FIXED_COST_PARAM, launch)
-                    {
-                        self.check(launch + x >= 0.0, p, value.span(), &pk, || {
-                            format!(
-                                "is {x}; with the device's launch_overhead_ns of {launch} the \
-                                 ops would cost {} ns before any work: make it -{launch} or more",
-                                launch + x
-                            )
-                        });
-                    }
                 } else {
                     self.errors.push(p.err(
                         value.span(),
