@@ -119,20 +119,12 @@ fn context_floor_follows_each_chip() {
     let path = dir.path().join("chips.csv");
     let header = "OP CODE,DEVICE ID,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
     std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
-    let out = ttperf(&[
-        "eval",
-        path.to_str().unwrap(),
-        "--device",
-        "wormhole_b0",
-        "--format",
-        "json",
-    ]);
+    let (out, v) = eval_json(&path, &["--device", "wormhole_b0"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let unary = &v["by_op"]["UnaryDeviceOperation"];
     assert_eq!(unary["modeled_rows"], 4);
     // The four repeats' median is 6000 ns, 50% and 33% off the first two.
