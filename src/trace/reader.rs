@@ -656,6 +656,21 @@ mod tests {
     }
 
     #[test]
+    fn device_ids_name_the_chip() {
+        let row = "UnaryDeviceOperation,tt_dnn_device,wormhole_b0,,HiFi4,64,64,5000,1,1[1],1[1],32[32],32[32],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+        let csv = std::format!("DEVICE ID,{HEADER}3,{row}\n,{row}\nchip7,{row}\n");
+        let trace = read_trace(csv.as_bytes(), None).unwrap();
+        let ids: Vec<Option<u32>> = trace.rows.iter().map(|r| r.device_id).collect();
+        assert_eq!(ids, [Some(3), None]);
+        assert_eq!(trace.malformed.len(), 1);
+        assert!(
+            trace.malformed[0].reason.contains("DEVICE ID: `chip7`"),
+            "{:?}",
+            trace.malformed
+        );
+    }
+
+    #[test]
     fn missing_columns_are_named() {
         let err = read_trace("OP CODE,ATTRIBUTES\n".as_bytes(), None).unwrap_err();
         let msg = err.to_string();
