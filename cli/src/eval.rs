@@ -14,6 +14,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use ttnn_op_perf_models::trace::TraceRow;
 use ttnn_op_perf_models::{Device, Error, PerfModels, Source, Version};
 
 #[derive(clap::Args)]
@@ -169,23 +170,20 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
         malformed += trace.malformed.len();
         signposts += trace.signposts;
-        let measured: Vec<_> = trace
-            .rows
-            .iter()
-            .filter(|r| r.measured_ns.is_some_and(|m| m > 0.0))
-            .collect();
+        let measured = |r: &TraceRow| r.measured_ns.is_some_and(|m| m > 0.0);
+        let bar = progress(
+            trace.rows.iter().filter(|r| measured(r)).count() as u64,
+            &file,
+        );
         // The op each row ran after, per chip: rows without a duration ran too.
         let mut last_op: HashMap<Option<u32>, &str> = HashMap::new();
-        let previous: HashMap<u64, Option<String>> = trace
-            .rows
-            .iter()
-            .map(|r| {
-                let previous = last_op.insert(r.device_id, &r.op_code);
-                (r.line, previous.map(str::to_string))
-            })
-            .collect();
-        let bar = progress(measured.len() as u64, &file);
-        for row in measured {
+        for row in &trace.rows {
+            let previous_op = last_op
+                .insert(row.device_id, &row.op_code)
+                .map(str::to_string);
+            if !measured(row) {
+                continue;
+            }
             let models = match managers.entry(row.device) {
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(v) => {
@@ -217,7 +215,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 baseline: row.baseline_ns,
                 outcome,
                 query: query_text,
-                previous_op: previous.get(&row.line).cloned().flatten(),
+                previous_op,
                 repeat_floor_ape: None,
                 context_floor_ape: None,
             });
