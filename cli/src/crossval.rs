@@ -16,6 +16,7 @@ pub struct Args {
     #[arg(long)]
     op: String,
     /// Measured data: profiler trace CSVs and sweep CSVs; each is held out in turn.
+    /// `FILE@DEVICE` names the device of a trace that does not name it.
     #[arg(long, required = true, num_args = 1..)]
     data: Vec<PathBuf>,
     /// Devices whose rows are fitted together (repeatable); default: every device with a

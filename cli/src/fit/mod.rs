@@ -35,7 +35,8 @@ pub struct Args {
     /// Formula family; default: the family of the op's latest version on the first device.
     #[arg(long)]
     family: Option<String>,
-    /// Measured data: profiler trace CSVs and sweep CSVs. Each file is also held out in turn
+    /// Measured data: profiler trace CSVs and sweep CSVs (`FILE@DEVICE` for a trace that does
+    /// not name its device, when several devices are fitted). Each file is also held out in turn
     /// (and predicted by a fit on the others) for the version's accuracy.
     #[arg(long, required = true, num_args = 1..)]
     data: Vec<PathBuf>,

@@ -144,17 +144,23 @@ impl Recipe {
 
     /// The op's rows of the recipe's devices in `paths`, with their features. Rows that
     /// cannot be read are reported on stderr with their file and line.
+    ///
+    /// A trace that does not name its device (no `DEVICE ARCH`) is read as measured on the
+    /// recipe's device when it has one; with several, the path says which: `FILE@DEVICE`.
     pub fn read(&self, paths: &[PathBuf]) -> Result<Samples, Failure> {
         let models: Vec<PerfModels> = self.devices.iter().map(|&d| PerfModels::new(d)).collect();
-        // A trace without `DEVICE ARCH` is read as measured on the first device.
-        let default_device = self.devices.first().copied();
         let mut samples = Samples {
             rows: Vec::new(),
             skipped: BTreeMap::new(),
         };
-        for path in paths {
-            let measured = crate::measured::read(path, default_device)?;
-            let file = file_name(path);
+        for given in paths {
+            let (path, named) = split_device(given)?;
+            let default_device = named.or(match self.devices[..] {
+                [only] => Some(only),
+                _ => None,
+            });
+            let measured = crate::measured::read(&path, default_device)?;
+            let file = file_name(&path);
             for (line, reason) in &measured.malformed {
                 eprintln!("{file}:{line}: skipped: {reason}");
             }
@@ -242,6 +248,20 @@ fn loss_name(loss: LossArg) -> &'static str {
     }
 }
 
+/// `FILE@DEVICE` -> (`FILE`, the device); any other path -> (itself, `None`).
+fn split_device(given: &Path) -> Result<(PathBuf, Option<Device>), Failure> {
+    let text = given.to_string_lossy();
+    match text.rsplit_once('@') {
+        Some((path, device)) if !device.contains('/') => {
+            let device = Device::from_name(device).map_err(|e| {
+                Failure::unknown(anyhow!("{text}: after `@` comes the data's device: {e}"))
+            })?;
+            Ok((PathBuf::from(path), Some(device)))
+        }
+        _ => Ok((given.to_path_buf(), None)),
+    }
+}
+
 /// The file name of `path`, as samples and reports name files.
 pub fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
@@ -265,4 +285,23 @@ fn query_key(row: &TraceRow) -> String {
         "{}|{}|{:?}|{:?}|{:?}|{:?}",
         row.device, row.op_code, row.params, row.inputs, row.output, row.grid
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_may_name_its_device() {
+        let (path, device) = split_device(Path::new("data/wh.csv@wormhole_b0")).unwrap();
+        assert_eq!(path, Path::new("data/wh.csv"));
+        assert_eq!(device, Some(Device::WormholeB0));
+        // An `@` inside a folder name is part of the path.
+        let (path, device) = split_device(Path::new("runs@2/wh.csv")).unwrap();
+        assert_eq!(path, Path::new("runs@2/wh.csv"));
+        assert_eq!(device, None);
+        let err = split_device(Path::new("wh.csv@wormhole_c0")).unwrap_err();
+        assert_eq!(err.code, 5);
+        assert!(format!("{:#}", err.error).contains("the data's device"));
+    }
 }
