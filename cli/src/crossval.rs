@@ -40,6 +40,8 @@ pub struct Args {
 enum Format {
     Table,
     Json,
+    /// One line per held-out row: file, line, device, measured and predicted ns, APE.
+    Csv,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -102,7 +104,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         "op": op.name(),
         "family": recipe.family.name(),
         "recipe": recipe.flags(),
-        "folds": folds.iter().map(fold_json).collect::<Vec<_>>(),
+        "folds": folds.iter().map(|f| {
+            let mut v = fold_json(f);
+            v["params"] = recipe.params.iter().map(|p| p.name.clone()).zip(f.values.iter().map(|x| json!(x))).collect::<serde_json::Map<_, _>>().into();
+            v
+        }).collect::<Vec<_>>(),
         "skipped": samples.skipped,
     });
     if let (Some(map), Value::Object(figures)) = (report.as_object_mut(), figures_json(&total)) {
@@ -110,6 +116,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     match args.format {
         Format::Json => println!("{report}"),
+        Format::Csv => {
+            println!("held_out,line,device,measured_ns,predicted_ns,ape");
+            for f in &folds {
+                for (&(line, measured, predicted), ape) in f.predictions.iter().zip(&f.apes) {
+                    println!(
+                        "{},{line},{},{measured},{predicted:.1},{ape:.4}",
+                        f.held_out, f.device
+                    );
+                }
+            }
+        }
         Format::Table => {
             println!(
                 "{} ({}), {}: each file predicted by a fit on the others",

@@ -300,6 +300,7 @@ fn crossval_prints_one_json_object_with_every_fold() {
             "p90_ape",
             "rank_pairs",
             "rank_accuracy",
+            "params",
         ] {
             assert!(f.get(key).is_some(), "fold lacks {key}: {f}");
         }
@@ -311,6 +312,22 @@ fn crossval_prints_one_json_object_with_every_fold() {
     // Every query of the generated sweep is one computation run one way: nothing to rank.
     assert_eq!(report["rank_pairs"], 0);
     assert!(report["rank_accuracy"].is_null());
+    // One CSV line per held-out row, each with its APE.
+    let csv = ttperf(&[
+        "crossval",
+        "--op",
+        "eltwise_unary",
+        "--data",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let text = String::from_utf8(csv.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "held_out,line,device,measured_ns,predicted_ns,ape");
+    assert_eq!(lines.len(), 241);
+    assert!(lines[1].starts_with("exp_sweep_a.csv,2,wormhole_b0,"), "{}", lines[1]);
     // An op with no rows in the data is unusable data (exit 4).
     let none = ttperf(&["crossval", "--op", "matmul", "--data", a.to_str().unwrap()]);
     assert_eq!(

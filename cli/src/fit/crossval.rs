@@ -33,6 +33,11 @@ pub struct Fold {
     /// Why the fold is predicted by the recipe's start (the physics prior) instead of a fit:
     /// no other file has rows, or too few to fit.
     pub prior_because: Option<String>,
+    /// The fitted parameter values that predicted the fold (the start's when
+    /// `prior_because`).
+    pub values: Vec<f64>,
+    /// Each held-out row: its line, measured and predicted ns.
+    pub predictions: Vec<(u64, f64, f64)>,
     /// Absolute percentage error of each held-out row.
     pub apes: Vec<f64>,
     /// The repeat floor: the APE of each held-out row predicted by the median of the rows
@@ -131,6 +136,12 @@ pub fn folds(recipe: &Recipe, samples: &Samples) -> Result<Vec<Fold>, Failure> {
             device,
             fit_rows: train.len(),
             prior_because,
+            predictions: held
+                .iter()
+                .zip(&predicted)
+                .map(|(s, &p)| (s.line, s.fit.measured_ns, p))
+                .collect(),
+            values,
             apes: held
                 .iter()
                 .zip(&predicted)
