@@ -4,20 +4,28 @@
 //!
 //! * `OP CODE` -> the op, through the phf alias map (unknown codes stay names, for the
 //!   fallback); `OP TYPE` other than `tt_dnn_device` -> skipped (`signpost` rows counted apart).
-//! * `DEVICE ARCH` -> the device, or the caller's default when the cell is empty.
-//! * `INPUT_i_*` / `OUTPUT_0_*` -> [`TensorParams`]: `W,Z,Y,X` dims as `padded[logical]`,
-//!   `TILE` (32x32; the output takes `output_tile` from the attributes) or `ROW_MAJOR`, the
-//!   dtype, and `DEV_n_<BUFFER>_<LAYOUT>` memory. Shard specs come from the attributes
+//! * A device-op row without any device data (`DEVICE ARCH`, `DEVICE KERNEL DURATION [ns]`
+//!   and `DEVICE FW DURATION [ns]` all empty: an op the host recorded, e.g. while capturing a
+//!   metal trace, that has no device measurement) -> skipped, counted in [`Trace::host_only`].
+//! * `DEVICE ARCH` -> the device, or the caller's default when the cell is empty. A trace
+//!   without the column (older tt-metal) needs the default: [`TraceError::NoDevice`].
+//! * `INPUT_i_*` / `OUTPUT_0_*` -> [`TensorParams`]: `W,Z,Y,X` dims as `padded[logical]`
+//!   (`INPUT_0_W_PAD[LOGICAL]`, ...) or, in the older column set, as one number
+//!   (`INPUT_0_W`, ...; see [`SHAPE_COLUMNS`]), `TILE` (32x32; the output takes
+//!   `output_tile` from the attributes) or `ROW_MAJOR`, the dtype, and
+//!   `DEV_n_<BUFFER>_<LAYOUT>` memory. Shard specs come from the attributes
 //!   (`output_mem_config`, `memory_config`, `shard_spec`, ...) for the output; a sharded
 //!   tensor without one in the attributes takes the output's when the shapes agree, else an
 //!   even split over the op's cores (marked in [`TraceRow::inferred_shards`]).
-//! * `AVAILABLE WORKER CORE COUNT` (or the matmul program config's grid, or `worker_grid`) ->
-//!   the core grid, as the most square `x >= y` rectangle of that many cores.
+//! * `AVAILABLE WORKER CORE COUNT` (or the matmul program config's grid, its
+//!   `user_core_coord`, or `worker_grid`) -> the core grid, as the most square `x >= y`
+//!   rectangle of that many cores.
 //! * A trailing input beyond the op's inputs that is the output (same shape and memory
 //!   layout) is a preallocated output tensor and is dropped.
 //! * `ATTRIBUTES` and `MATH FIDELITY` -> the op params the op's schema declares.
-//! * `DEVICE KERNEL DURATION [ns]` -> the measured duration; `PM IDEAL [ns]` -> tt-metal's
-//!   own estimate, the baseline.
+//! * `DEVICE KERNEL DURATION [ns]` -> the measured duration, unless it is above
+//!   [`MAX_KERNEL_NS`] (a profiler bug, listed in [`Trace::implausible`]); `PM IDEAL [ns]` ->
+//!   tt-metal's own estimate, the baseline.
 //!
 //! A row that cannot be read is reported with its line and reason; the rest are still read.
 
@@ -35,12 +43,28 @@ use std::fmt;
 use std::format;
 use std::prelude::rust_2024::*;
 
-/// Columns a trace must have.
-pub const REQUIRED_COLUMNS: [&str; 3] = [
-    "OP CODE",
-    "DEVICE KERNEL DURATION [ns]",
-    "INPUT_0_X_PAD[LOGICAL]",
-];
+/// Columns a trace must have, besides one of [`SHAPE_COLUMNS`].
+pub const REQUIRED_COLUMNS: [&str; 2] = ["OP CODE", "DEVICE KERNEL DURATION [ns]"];
+
+/// The first input's last dim, in either column set a trace must have one of: `padded[logical]`
+/// cells (`INPUT_0_X_PAD[LOGICAL]`), or, from older tt-metal, one number per dim
+/// (`INPUT_0_X`).
+///
+/// Older tt-metal wrote each tensor's `get_legacy_shape()` there, its padded shape
+/// (`tt_metal/tools/profiler/op_profiler.hpp`, `get_tensor_json`). The logical shape is not
+/// recorded, so it is taken to be the padded one; a `TILE` dim that is not a whole number of
+/// tiles cannot be a padded dim, so it is taken as the logical dim and padded up to the tile.
+pub const SHAPE_COLUMNS: [&str; 2] = ["INPUT_0_X_PAD[LOGICAL]", "INPUT_0_X"];
+
+/// The longest `DEVICE KERNEL DURATION [ns]` taken as a measurement: 1 s.
+///
+/// On Blackhole the profiler has written durations no op takes for multi-core ops: about
+/// 10,583 s (1.06e13 ns) in some captures, about 6.9 s (with an equally negative op-to-op
+/// latency) in others (tenstorrent/tt-metal#48043: a stale kernel start cycle). The longest
+/// real op in the shared traces takes 8.8 ms; a second is 1e9 cycles at Wormhole's 1 GHz,
+/// over 100x that and still 6.9x below the smallest broken value seen. Longer durations are
+/// listed in [`Trace::implausible`], and their rows carry no measured duration.
+pub const MAX_KERNEL_NS: f64 = 1e9;
 
 /// One device-op row of a trace.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +79,8 @@ pub struct TraceRow {
     pub inputs: Vec<TensorParams>,
     pub output: Option<TensorParams>,
     pub grid: Option<CoreGrid>,
-    /// `DEVICE KERNEL DURATION [ns]`.
+    /// `DEVICE KERNEL DURATION [ns]`; `None` when the cell is empty or holds a duration above
+    /// [`MAX_KERNEL_NS`] (the row is then in [`Trace::implausible`]).
     pub measured_ns: Option<f64>,
     /// `PM IDEAL [ns]`, tt-metal's built-in estimate.
     pub baseline_ns: Option<f64>,
@@ -92,14 +117,28 @@ pub struct Malformed {
     pub reason: String,
 }
 
+/// A row whose `DEVICE KERNEL DURATION [ns]` is above [`MAX_KERNEL_NS`]: a broken
+/// measurement, never a duration to fit or score. The row is still in [`Trace::rows`] (it
+/// ran), with no [`TraceRow::measured_ns`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Implausible {
+    pub line: u64,
+    pub duration_ns: f64,
+}
+
 /// A read trace.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trace {
     pub rows: Vec<TraceRow>,
     /// `signpost` marker rows skipped.
     pub signposts: usize,
-    /// Rows of other op types (host ops) skipped.
+    /// Rows of other op types (host ops such as `python_fallback`) skipped.
     pub non_device: usize,
+    /// Device-op rows without device data (no `DEVICE ARCH`, no kernel or firmware duration)
+    /// skipped.
+    pub host_only: usize,
+    /// Rows whose duration is a profiler bug (see [`MAX_KERNEL_NS`]).
+    pub implausible: Vec<Implausible>,
     pub malformed: Vec<Malformed>,
 }
 
@@ -112,6 +151,8 @@ pub enum TraceError {
     Csv(csv::Error),
     /// The header lacks columns every trace needs.
     MissingColumns(Vec<&'static str>),
+    /// The trace has no `DEVICE ARCH` column and no default device was given.
+    NoDevice,
 }
 
 impl fmt::Display for TraceError {
@@ -124,13 +165,19 @@ impl fmt::Display for TraceError {
                 "not a tt-metal ops_perf_results trace: missing column(s) {}",
                 c.join(", ")
             ),
+            TraceError::NoDevice => write!(
+                f,
+                "the trace has no DEVICE ARCH column (older tt-metal), so the device it ran \
+                 on must be given"
+            ),
         }
     }
 }
 
 impl std::error::Error for TraceError {}
 
-/// Reads a trace file; `default_device` serves rows whose `DEVICE ARCH` is empty.
+/// Reads a trace file; `default_device` serves rows whose `DEVICE ARCH` is empty, and is
+/// required when the trace has no `DEVICE ARCH` column.
 pub fn read_trace_file(
     path: &std::path::Path,
     default_device: Option<Device>,
@@ -139,7 +186,8 @@ pub fn read_trace_file(
     read_trace(std::io::BufReader::new(file), default_device)
 }
 
-/// Reads a trace from any reader; `default_device` serves rows whose `DEVICE ARCH` is empty.
+/// Reads a trace from any reader; `default_device` serves rows whose `DEVICE ARCH` is empty,
+/// and is required when the trace has no `DEVICE ARCH` column.
 pub fn read_trace(
     input: impl std::io::Read,
     default_device: Option<Device>,
@@ -151,13 +199,20 @@ pub fn read_trace(
         .enumerate()
         .map(|(i, h)| (h.trim(), i))
         .collect();
-    let missing: Vec<&'static str> = REQUIRED_COLUMNS
+    let mut missing: Vec<&'static str> = REQUIRED_COLUMNS
         .iter()
         .copied()
         .filter(|c| !columns.contains_key(c))
         .collect();
+    let plain_shapes = !columns.contains_key(SHAPE_COLUMNS[0]);
+    if plain_shapes && !columns.contains_key(SHAPE_COLUMNS[1]) {
+        missing.push("INPUT_0_X_PAD[LOGICAL] (or INPUT_0_X)");
+    }
     if !missing.is_empty() {
         return Err(TraceError::MissingColumns(missing));
+    }
+    if default_device.is_none() && !columns.contains_key("DEVICE ARCH") {
+        return Err(TraceError::NoDevice);
     }
     let mut trace = Trace::default();
     for (i, record) in csv.records().enumerate() {
@@ -175,11 +230,29 @@ pub fn read_trace(
         let row = Row {
             columns: &columns,
             record: &record,
+            plain_shapes,
         };
+        let device_data = [
+            "DEVICE ARCH",
+            "DEVICE KERNEL DURATION [ns]",
+            "DEVICE FW DURATION [ns]",
+        ]
+        .iter()
+        .any(|c| !row.get(c).is_empty());
         match row.get("OP TYPE") {
             "signpost" => trace.signposts += 1,
+            "" | "tt_dnn_device" if !device_data => trace.host_only += 1,
             "" | "tt_dnn_device" => match read_row(&row, line, default_device) {
-                Ok(r) => trace.rows.push(r),
+                Ok(mut r) => {
+                    if let Some(ns) = r.measured_ns.filter(|&ns| ns > MAX_KERNEL_NS) {
+                        r.measured_ns = None;
+                        trace.implausible.push(Implausible {
+                            line,
+                            duration_ns: ns,
+                        });
+                    }
+                    trace.rows.push(r)
+                }
                 Err(reason) => trace.malformed.push(Malformed { line, reason }),
             },
             _ => trace.non_device += 1,
@@ -200,6 +273,8 @@ impl Attrs {
 struct Row<'a> {
     columns: &'a HashMap<&'a str, usize>,
     record: &'a csv::StringRecord,
+    /// The older column set: `INPUT_0_W` ... (see [`SHAPE_COLUMNS`]).
+    plain_shapes: bool,
 }
 
 impl Row<'_> {
@@ -230,7 +305,8 @@ fn read_row(row: &Row<'_>, line: u64, default_device: Option<Device>) -> Result<
         return Err("empty OP CODE".into());
     }
     let device = match row.get("DEVICE ARCH") {
-        "" => default_device.ok_or("empty DEVICE ARCH and no default device given")?,
+        "" => default_device
+            .ok_or("empty DEVICE ARCH: the device the trace ran on must be given (no default)")?,
         arch => Device::from_name(arch).map_err(|e| e.to_string())?,
     };
     let attrs =
@@ -312,7 +388,7 @@ fn read_row(row: &Row<'_>, line: u64, default_device: Option<Device>) -> Result<
     })
 }
 
-/// `32[19]` -> (32, 19); `32` -> (32, 32).
+/// `32[19]` -> (32, 19); `32` -> (32, 32) (see [`tensor`] for the older column set).
 fn dim(cell: &str) -> Option<(u32, u32)> {
     match cell.split_once('[') {
         Some((padded, rest)) => Some((
@@ -331,20 +407,17 @@ fn tensor(
     prefix: &str,
     tile: Option<(u16, u16)>,
 ) -> Result<Option<TensorParams>, String> {
+    let suffix = if row.plain_shapes {
+        ""
+    } else {
+        "_PAD[LOGICAL]"
+    };
     let cells: Vec<&str> = ["W", "Z", "Y", "X"]
         .iter()
-        .map(|d| row.get(&format!("{prefix}_{d}_PAD[LOGICAL]")))
+        .map(|d| row.get(&format!("{prefix}_{d}{suffix}")))
         .collect();
     if cells.iter().all(|c| c.is_empty()) {
         return Ok(None);
-    }
-    let mut padded = [0u32; 4];
-    let mut logical = [0u32; 4];
-    for (i, cell) in cells.iter().enumerate() {
-        let (p, l) =
-            dim(cell).ok_or_else(|| format!("{prefix}: dim `{cell}` is not `padded[logical]`"))?;
-        padded[i] = p;
-        logical[i] = l;
     }
     let layout = match row.get(&format!("{prefix}_LAYOUT")) {
         "TILE" | "" => {
@@ -354,6 +427,29 @@ fn tensor(
         "ROW_MAJOR" => Layout::RowMajor,
         other => return Err(format!("{prefix}_LAYOUT: unknown layout `{other}`")),
     };
+    let mut padded = [0u32; 4];
+    let mut logical = [0u32; 4];
+    for (i, cell) in cells.iter().enumerate() {
+        let (p, l) = if row.plain_shapes {
+            let d: u32 = cell
+                .parse()
+                .map_err(|_| format!("{prefix}: dim `{cell}` is not a number"))?;
+            // Y and X of a tile tensor are whole tiles when padded (see `SHAPE_COLUMNS`).
+            let tile_dim = match (layout, i) {
+                (Layout::Tile { height, .. }, 2) => u32::from(height),
+                (Layout::Tile { width, .. }, 3) => u32::from(width),
+                _ => 1,
+            };
+            let p = d
+                .checked_next_multiple_of(tile_dim.max(1))
+                .ok_or_else(|| format!("{prefix}: dim `{cell}` is too large"))?;
+            (p, d)
+        } else {
+            dim(cell).ok_or_else(|| format!("{prefix}: dim `{cell}` is not `padded[logical]`"))?
+        };
+        padded[i] = p;
+        logical[i] = l;
+    }
     let dtype_cell = row.get(&format!("{prefix}_DATATYPE"));
     let dtype = DType::from_name(dtype_cell)
         .ok_or_else(|| format!("{prefix}_DATATYPE: unknown dtype `{dtype_cell}`"))?;
@@ -396,11 +492,13 @@ fn memory(cell: &str) -> Option<MemoryConfig> {
 /// `ShardSpec(grid={[(x=0;y=0) - (x=4;y=3)]};shape={1536; 64};orientation=...)`.
 fn shard_spec(spec: &Attr) -> Option<ShardSpec> {
     let ranges = spec.arg("grid")?.find(
-        &|a| matches!(a, Attr::List(items) if items.iter().any(|i| matches!(i, Attr::Range(..)))),
+        &|a| matches!(a, Attr::List(items) if items.iter().any(|i| i.core_range().is_some())),
     )?;
     let (mut cores, mut lo, mut hi) = (0u32, (u8::MAX, u8::MAX), (0u8, 0u8));
     for r in ranges.items()? {
-        let Attr::Range(a, b) = r else { continue };
+        let Some((a, b)) = r.core_range() else {
+            continue;
+        };
         let (a, b) = (core(a)?, core(b)?);
         let range = CoreRange { start: a, end: b };
         cores = cores.checked_add(range.cores())?;
@@ -421,9 +519,8 @@ fn shard_spec(spec: &Attr) -> Option<ShardSpec> {
     })
 }
 
-/// A core coordinate `(x=..;y=..)` that fits a grid.
-fn core(a: &Attr) -> Option<(u8, u8)> {
-    let (x, y) = a.point()?;
+/// A core coordinate that fits a grid.
+fn core((x, y): (u64, u64)) -> Option<(u8, u8)> {
     Some((u8::try_from(x).ok()?, u8::try_from(y).ok()?))
 }
 
@@ -483,21 +580,21 @@ fn grid_of(row: &Row<'_>, attrs: &Attrs, full: CoreGrid) -> Result<Option<CoreGr
     let attr = |key: &str| attrs.get(key);
     let point_grid =
         |(x, y): (u64, u64)| Some(CoreGrid::new(u8::try_from(x).ok()?, u8::try_from(y).ok()?));
+    // A matmul without a program config picks one on `user_core_coord`'s grid.
     if let Some(g) = attr("program_config")
         .or_else(|| attr("config"))
         .and_then(|pc| pc.arg("compute_with_storage_grid_size"))
+        .or_else(|| attr("user_core_coord"))
         .and_then(Attr::point)
         .and_then(point_grid)
     {
         return Ok(Some(g));
     }
-    if let Some(Attr::Range(_, end)) =
-        attr("worker_grid").and_then(|g| g.find(&|a| matches!(a, Attr::Range(..))))
+    if let Some((_, (x, y))) = attr("worker_grid")
+        .and_then(|g| g.find(&|a| a.core_range().is_some()))
+        .and_then(Attr::core_range)
     {
-        if let Some(g) = end
-            .point()
-            .and_then(|(x, y)| point_grid((x.saturating_add(1), y.saturating_add(1))))
-        {
+        if let Some(g) = point_grid((x.saturating_add(1), y.saturating_add(1))) {
             return Ok(Some(g));
         }
     }
@@ -526,7 +623,13 @@ fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, OwnedPa
                 Some("MatmulMultiCoreReuseMultiCastDRAMShardedProgramConfig") => "dram_sharded",
                 Some("MatmulMultiCoreReuseProgramConfig") => "multi_core_reuse",
                 Some("MatmulMultiCoreProgramConfig") => "multi_core",
-                _ if attr("config").and_then(Attr::call_name) == Some("MinimalMatmulConfig") => {
+                // The minimal matmul (`MinimalMatmulOp`, renamed `MinimalMatmulDeviceOperation`)
+                // always runs its one 2D-multicast program; without a `MinimalMatmulConfig` it
+                // takes default blocks on the full grid (tt-metal,
+                // `experimental/minimal_matmul/device/minimal_matmul_program_factory.cpp`).
+                _ if row.get("OP CODE").starts_with("MinimalMatmul")
+                    || attr("config").and_then(Attr::call_name) == Some("MinimalMatmulConfig") =>
+                {
                     "mcast_2d"
                 }
                 _ => "auto",
