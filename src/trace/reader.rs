@@ -489,7 +489,8 @@ fn memory(cell: &str) -> Option<MemoryConfig> {
     })
 }
 
-/// `ShardSpec(grid={[(x=0;y=0) - (x=4;y=3)]};shape={1536; 64};orientation=...)`.
+/// `ShardSpec(grid={[(x=0;y=0) - (x=4;y=3)]};shape={1536; 64};orientation=...)`, or as newer
+/// tt-metal writes it, `ShardSpec{grid=[{"start":{"x":0;"y":0};"end":{..}]; shape=[32; 128]; ...}`.
 fn shard_spec(spec: &Attr) -> Option<ShardSpec> {
     let ranges = spec.arg("grid")?.find(
         &|a| matches!(a, Attr::List(items) if items.iter().any(|i| i.core_range().is_some())),
@@ -507,6 +508,11 @@ fn shard_spec(spec: &Attr) -> Option<ShardSpec> {
     }
     let shape = spec.arg("shape")?.items()?;
     let shape = [number(shape.first()?)?, number(shape.get(1)?)?];
+    // Newer ttnn writes `shape=[0; 0]` for a spec whose shard shape the op computes itself:
+    // no shard shape, so none is taken from it.
+    if shape.contains(&0) {
+        return None;
+    }
     let orientation = match spec.arg("orientation").and_then(Attr::variant) {
         Some("COL_MAJOR") => ShardOrientation::ColMajor,
         _ => ShardOrientation::RowMajor,
@@ -778,8 +784,191 @@ mod tests {
         let err = read_trace("OP CODE,ATTRIBUTES\n".as_bytes(), None).unwrap_err();
         let msg = err.to_string();
         assert!(
-            msg.contains("DEVICE KERNEL DURATION [ns]") && msg.contains("INPUT_0_X_PAD[LOGICAL]"),
+            msg.contains("DEVICE KERNEL DURATION [ns]")
+                && msg.contains("INPUT_0_X_PAD[LOGICAL] (or INPUT_0_X)"),
             "{msg}"
+        );
+    }
+
+    /// The older column set (`INPUT_0_W` ..., no `DEVICE ARCH`, no `AVAILABLE WORKER CORE
+    /// COUNT`, per-core duration columns) as the 2025 SegFormer trace has it.
+    const OLD_HEADER: &str = "OP CODE,OP TYPE,DEVICE ID,ATTRIBUTES,MATH FIDELITY,CORE COUNT,DEVICE FW DURATION [ns],DEVICE KERNEL DURATION [ns],DEVICE KERNEL DURATION PER CORE MIN [ns],DEVICE KERNEL DURATION PER CORE MAX [ns],PM IDEAL [ns],INPUT_0_W,INPUT_0_Z,INPUT_0_Y,INPUT_0_X,INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY,OUTPUT_0_W,OUTPUT_0_Z,OUTPUT_0_Y,OUTPUT_0_X,OUTPUT_0_LAYOUT,OUTPUT_0_DATATYPE,OUTPUT_0_MEMORY\n";
+
+    #[test]
+    fn older_column_set() {
+        let csv = std::format!(
+            "{OLD_HEADER}\
+             (torch) contiguous,python_fallback,,None,,,,,,,,,,,,,,,,,,,,,\n\
+             UnaryDeviceOperation,tt_dnn_device,0,\"{{'op_chain': '{{UnaryWithParam(op_type=UnaryOpType::GELU;param={{0}})}}'}}\",HiFi4,64,6000,5000,4000,4900,1,1,1,16384,128,TILE,BFLOAT8_B,DEV_0_L1_INTERLEAVED,1,1,16384,128,TILE,BFLOAT8_B,DEV_0_L1_INTERLEAVED\n\
+             MoveDeviceOperation,tt_dnn_device,0,,,64,8000,7000,6000,6900,1,1,1,364480,16,ROW_MAJOR,BFLOAT16,DEV_0_L1_INTERLEAVED,1,1,364480,16,ROW_MAJOR,BFLOAT16,DEV_0_L1_INTERLEAVED\n\
+             UnaryDeviceOperation,tt_dnn_device,0,,HiFi4,64,6000,5000,4000,4900,1,1,1,19,1000,TILE,BFLOAT16,DEV_0_L1_INTERLEAVED,,,,,,,\n\
+             UnaryDeviceOperation,tt_dnn_device,0,,HiFi4,64,6000,5000,4000,4900,1,1,1,32[19],1024,TILE,BFLOAT16,DEV_0_L1_INTERLEAVED,,,,,,,\n"
+        );
+        // No DEVICE ARCH column: the device must be given.
+        let err = read_trace(csv.as_bytes(), None).unwrap_err();
+        assert!(matches!(err, TraceError::NoDevice), "{err}");
+        assert!(err.to_string().contains("DEVICE ARCH"), "{err}");
+
+        let trace = read_trace(csv.as_bytes(), Some(Device::WormholeB0)).unwrap();
+        assert_eq!(trace.non_device, 1);
+        assert_eq!(trace.rows.len(), 3, "{:?}", trace.malformed);
+        let gelu = &trace.rows[0];
+        assert_eq!(
+            (gelu.line, gelu.device, gelu.measured_ns),
+            (3, Device::WormholeB0, Some(5000.0))
+        );
+        assert_eq!(
+            gelu.params,
+            [("unary_op", OwnedParamValue::Enum("gelu".into()))]
+        );
+        // One number per dim is the padded (legacy) shape; the logical shape is taken equal.
+        assert_eq!(gelu.inputs[0].shape, Shape::new(&[1, 1, 16384, 128]));
+        assert_eq!(gelu.inputs[0].dtype, DType::Bfloat8B);
+        assert_eq!(
+            gelu.output.map(|o| o.shape),
+            Some(Shape::new(&[1, 1, 16384, 128]))
+        );
+        // Row-major dims are taken as they are.
+        assert_eq!(
+            trace.rows[1].inputs[0].shape,
+            Shape::new(&[1, 1, 364480, 16])
+        );
+        assert_eq!(trace.rows[1].inputs[0].layout, Layout::RowMajor);
+        // A tile dim that is no whole number of tiles is logical, padded up to the tile.
+        assert_eq!(
+            trace.rows[2].inputs[0].shape,
+            Shape::padded(&[1, 1, 32, 1024], &[1, 1, 19, 1000])
+        );
+        assert_eq!(trace.rows[2].output, None);
+        // A `padded[logical]` cell in the older set is no number: reported with its line.
+        assert_eq!(trace.malformed.len(), 1);
+        assert_eq!(trace.malformed[0].line, 6);
+        assert!(
+            trace.malformed[0]
+                .reason
+                .contains("INPUT_0: dim `32[19]` is not a number"),
+            "{:?}",
+            trace.malformed
+        );
+    }
+
+    #[test]
+    fn host_only_rows_and_implausible_durations() {
+        let tensor = "1[1],1[1],32[32],1024[1024],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+        let row = |arch: &str, fw: &str, ns: &str| {
+            std::format!(
+                "UnaryDeviceOperation,tt_dnn_device,{arch},,HiFi4,64,64,{fw},{ns},1,{tensor}"
+            )
+        };
+        let header = HEADER.replace(
+            "DEVICE KERNEL DURATION [ns]",
+            "DEVICE FW DURATION [ns],DEVICE KERNEL DURATION [ns]",
+        );
+        let rows = [
+            // Host-only: no device data at all (a row of a captured metal trace).
+            row("", "", ""),
+            // Device data without a kernel duration: a device row, unmeasured.
+            row("blackhole", "12000", ""),
+            // The Blackhole profiler bug (10,583 s), and the limit itself, which is kept.
+            row("blackhole", "10583000000000", "10583000000000"),
+            row("blackhole", "1000000000", "1000000000"),
+            // A duration but no DEVICE ARCH and no default: the device must be given.
+            row("", "6000", "5000"),
+        ];
+        let csv = std::format!("{header}{}\n", rows.join("\n"));
+        let trace = read_trace(csv.as_bytes(), None).unwrap();
+        assert_eq!(trace.host_only, 1);
+        let measured: Vec<(u64, Option<f64>)> =
+            trace.rows.iter().map(|r| (r.line, r.measured_ns)).collect();
+        assert_eq!(measured, [(3, None), (4, None), (5, Some(1e9))]);
+        assert_eq!(
+            trace.implausible,
+            [Implausible {
+                line: 4,
+                duration_ns: 1.0583e13
+            }]
+        );
+        assert_eq!(trace.malformed.len(), 1);
+        assert_eq!(trace.malformed[0].line, 6);
+        assert!(
+            trace.malformed[0].reason.contains("must be given"),
+            "{:?}",
+            trace.malformed
+        );
+    }
+
+    /// Attributes as newer tt-metal writes them: `ShardSpec{...}`, `x-y` grids, a minimal
+    /// matmul without a config.
+    #[test]
+    fn newer_attributes_give_shards_grids_and_program_configs() {
+        let header = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY,INPUT_1_W_PAD[LOGICAL],INPUT_1_Z_PAD[LOGICAL],INPUT_1_Y_PAD[LOGICAL],INPUT_1_X_PAD[LOGICAL],INPUT_1_LAYOUT,INPUT_1_DATATYPE,INPUT_1_MEMORY,OUTPUT_0_W_PAD[LOGICAL],OUTPUT_0_Z_PAD[LOGICAL],OUTPUT_0_Y_PAD[LOGICAL],OUTPUT_0_X_PAD[LOGICAL],OUTPUT_0_LAYOUT,OUTPUT_0_DATATYPE,OUTPUT_0_MEMORY\n";
+        let dram = "TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+        let i2s = std::format!(
+            "InterleavedToShardedDeviceOperation,tt_dnn_device,blackhole,\"{{'keep_l1_aligned': 'false'; 'output_mem_config': 'MemoryConfig(memory_layout=TensorMemoryLayout::WIDTH_SHARDED;buffer_type=BufferType::L1;shard_spec=ShardSpec{{grid=[{{\"\"start\"\":{{\"\"x\"\":0;\"\"y\"\":0}};\"\"end\"\":{{\"\"x\"\":1;\"\"y\"\":7}}]; shape=[32; 128]; orientation=ShardOrientation::ROW_MAJOR}};nd_shard_spec=std::nullopt)'}}\",,16,110,1057,1,1[1],1[1],32[32],2048[2048],{dram},,,,,,,,1[1],1[1],32[32],2048[2048],TILE,BFLOAT16,DEV_0_L1_WIDTH_SHARDED"
+        );
+        let mm_1d = std::format!(
+            "MatmulDeviceOperation,tt_dnn_device,blackhole,\"{{'program_config': 'MatmulMultiCoreReuseMultiCast1DProgramConfig(compute_with_storage_grid_size=11-3;in0_block_w=2;out_subblock_h=1;out_subblock_w=2;fuse_batch=0;allowed_worker_cores={{[0-0 - 10-9]}})'; 'transpose_a': 'false'}}\",LoFi,33,110,9000,1,1[1],1[1],32[32],2560[2560],{dram},1[1],1[1],2560[2560],512[512],{dram},1[1],1[1],32[32],512[512],{dram}"
+        );
+        let minimal = std::format!(
+            "MinimalMatmulDeviceOperation,tt_dnn_device,blackhole,\"{{'chunks': '1'; 'config': 'std::nullopt'; 'fused_activation': ''}}\",HiFi2,110,110,2135294,1,1[1],1[1],8192[8192],6656[6656],{dram},1[1],1[1],6656[6656],4608[4608],{dram},1[1],1[1],8192[8192],4608[4608],{dram}"
+        );
+        let unary = std::format!(
+            "UnaryDeviceOperation,tt_dnn_device,blackhole,\"{{'op_chain': '{{BasicUnaryWithParam<float; int; unsigned int>(base=BasicUnaryWithParam<float>(op_type=UnaryOpType::SILU;param={{}}))}}'; 'worker_grid': '{{[0-0 - 10-9]}}'}}\",HiFi4,110,,4000,1,1[1],1[1],32[32],8192[8192],{dram},,,,,,,,1[1],1[1],32[32],8192[8192],{dram}"
+        );
+        let csv = std::format!("{header}{i2s}\n{mm_1d}\n{minimal}\n{unary}\n");
+        let trace = read_trace(csv.as_bytes(), None).unwrap();
+        assert!(trace.malformed.is_empty(), "{:?}", trace.malformed);
+        let [i2s, mm_1d, minimal, unary] = &trace.rows[..] else {
+            std::panic!("{:?}", trace.rows)
+        };
+        let shard = i2s.output.and_then(|o| o.memory.shard).unwrap();
+        assert_eq!((shard.cores, shard.shape), (16, [32, 128]));
+        assert_eq!(
+            shard.grid,
+            CoreRange {
+                start: (0, 0),
+                end: (1, 7)
+            }
+        );
+        assert!(!i2s.inferred_shards);
+        // The program config's `x-y` grid, not the 110 available cores.
+        assert_eq!(mm_1d.grid, Some(CoreGrid::new(11, 3)));
+        assert!(
+            mm_1d
+                .params
+                .contains(&("program_config", OwnedParamValue::Enum("mcast_1d".into())))
+        );
+        // The minimal matmul's newer OP CODE is the matmul, its one program a 2D multicast.
+        assert_eq!(Op::from_name(&minimal.op_code), Ok(Op::Matmul));
+        assert!(
+            minimal
+                .params
+                .contains(&("program_config", OwnedParamValue::Enum("mcast_2d".into())))
+        );
+        assert_eq!(minimal.grid, Some(CoreGrid::new(11, 10)));
+        // `worker_grid` as `{[0-0 - 10-9]}`: 11 x 10 cores.
+        assert_eq!(unary.grid, Some(CoreGrid::new(11, 10)));
+        assert_eq!(
+            unary.params,
+            [("unary_op", OwnedParamValue::Enum("silu".into()))]
+        );
+    }
+
+    #[test]
+    fn zero_shard_shapes_are_no_shard_spec() {
+        let spec = crate::trace::attributes::parse_value(
+            r#"ShardSpec{grid=[{"start":{"x":0;"y":0};"end":{"x":10;"y":9}]; shape=[0; 0]; orientation=ShardOrientation::ROW_MAJOR}"#,
+        )
+        .unwrap();
+        assert_eq!(shard_spec(&spec), None);
+        let spec = crate::trace::attributes::parse_value(
+            r#"ShardSpec{grid=[{"start":{"x":0;"y":0};"end":{"x":10;"y":9}]; shape=[32; 64]; orientation=ShardOrientation::COL_MAJOR}"#,
+        )
+        .unwrap();
+        let s = shard_spec(&spec).unwrap();
+        assert_eq!(
+            (s.cores, s.shape, s.orientation),
+            (110, [32, 64], ShardOrientation::ColMajor)
         );
     }
 }
