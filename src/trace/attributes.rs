@@ -489,6 +489,11 @@ impl<'a> Parser<'a> {
 mod tests {
     use super::*;
 
+    /// The items of a list, as numbers.
+    fn numbers(list: &Attr) -> Vec<Option<u64>> {
+        list.items().unwrap().iter().map(Attr::as_u64).collect()
+    }
+
     const MEMORY: &str = "MemoryConfig(memory_layout=TensorMemoryLayout::HEIGHT_SHARDED;buffer_type=BufferType::L1;shard_spec=ShardSpec(grid={[(x=0;y=0) - (x=4;y=3)]};shape={1536; 64};orientation=ShardOrientation::ROW_MAJOR);nd_shard_spec=std::nullopt;created_with_nd_shard_spec=0)";
 
     #[test]
@@ -508,14 +513,7 @@ mod tests {
             std::panic!("{ranges:?}")
         };
         assert_eq!((a.point(), b.point()), (Some((0, 0)), Some((4, 3))));
-        let shape: Vec<_> = shard
-            .arg("shape")
-            .and_then(Attr::items)
-            .unwrap()
-            .iter()
-            .map(|i| i.as_u64())
-            .collect();
-        assert_eq!(shape, [Some(1536), Some(64)]);
+        assert_eq!(numbers(shard.arg("shape").unwrap()), [Some(1536), Some(64)]);
         assert_eq!(v.arg("nd_shard_spec"), Some(&Attr::Null));
     }
 
@@ -566,14 +564,7 @@ mod tests {
             .map(Attr::core_range)
             .collect();
         assert_eq!(ranges, [Some(((0, 0), (10, 0))), Some(((0, 1), (4, 1)))]);
-        let shape: Vec<_> = spec
-            .arg("shape")
-            .and_then(Attr::items)
-            .unwrap()
-            .iter()
-            .map(Attr::as_u64)
-            .collect();
-        assert_eq!(shape, [Some(32), Some(192)]);
+        assert_eq!(numbers(spec.arg("shape").unwrap()), [Some(32), Some(192)]);
         assert_eq!(
             spec.arg("orientation").and_then(Attr::variant),
             Some("ROW_MAJOR")
@@ -620,15 +611,8 @@ mod tests {
         .unwrap();
         assert_eq!(attrs[0], ("activation".to_string(), Attr::Null));
         assert_eq!(attrs[1].1, Attr::Null);
-        let dims: Vec<_> = attrs[2]
-            .1
-            .find(&|a| a.items().is_some())
-            .and_then(Attr::items)
-            .unwrap()
-            .iter()
-            .map(Attr::as_u64)
-            .collect();
-        assert_eq!(dims, [Some(32), Some(5120)]);
+        let dims = attrs[2].1.find(&|a| a.items().is_some()).unwrap();
+        assert_eq!(numbers(dims), [Some(32), Some(5120)]);
         // Outside a cell's quotes an empty value is still an error.
         assert!(parse_value("").is_err());
     }

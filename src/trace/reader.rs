@@ -691,6 +691,15 @@ fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, OwnedPa
 mod tests {
     use super::*;
 
+    /// The trace's one malformed row is at `line`, for a reason that says `why`.
+    fn assert_one_malformed(trace: &Trace, line: u64, why: &str) {
+        let [m] = &trace.malformed[..] else {
+            std::panic!("{:?}", trace.malformed)
+        };
+        assert_eq!(m.line, line, "{m:?}");
+        assert!(m.reason.contains(why), "{m:?}");
+    }
+
     #[test]
     fn dims_and_memory_cells() {
         assert_eq!(dim("32[19]"), Some((32, 19)));
@@ -749,19 +758,9 @@ mod tests {
             r.inputs[0].shape,
             Shape::padded(&[1, 1, 32, 1024], &[1, 1, 19, 1024])
         );
-        assert_eq!(trace.malformed.len(), 1);
-        assert_eq!(trace.malformed[0].line, 4);
-        assert!(
-            trace.malformed[0].reason.contains("DEVICE ARCH"),
-            "{:?}",
-            trace.malformed
-        );
+        assert_one_malformed(&trace, 4, "DEVICE ARCH");
         let with_default = read_trace(csv.as_bytes(), Some(Device::Blackhole)).unwrap();
-        assert!(
-            with_default.malformed[0].reason.contains("NOTATYPE"),
-            "{:?}",
-            with_default.malformed
-        );
+        assert_one_malformed(&with_default, 4, "NOTATYPE");
     }
 
     #[test]
@@ -771,12 +770,7 @@ mod tests {
         let trace = read_trace(csv.as_bytes(), None).unwrap();
         let ids: Vec<Option<u32>> = trace.rows.iter().map(|r| r.device_id).collect();
         assert_eq!(ids, [Some(3), None]);
-        assert_eq!(trace.malformed.len(), 1);
-        assert!(
-            trace.malformed[0].reason.contains("DEVICE ID: `chip7`"),
-            "{:?}",
-            trace.malformed
-        );
+        assert_one_malformed(&trace, 4, "DEVICE ID: `chip7`");
     }
 
     #[test]
@@ -841,15 +835,7 @@ mod tests {
         );
         assert_eq!(trace.rows[2].output, None);
         // A `padded[logical]` cell in the older set is no number: reported with its line.
-        assert_eq!(trace.malformed.len(), 1);
-        assert_eq!(trace.malformed[0].line, 6);
-        assert!(
-            trace.malformed[0]
-                .reason
-                .contains("INPUT_0: dim `32[19]` is not a number"),
-            "{:?}",
-            trace.malformed
-        );
+        assert_one_malformed(&trace, 6, "INPUT_0: dim `32[19]` is not a number");
     }
 
     #[test]
@@ -888,13 +874,7 @@ mod tests {
                 duration_ns: 1.0583e13
             }]
         );
-        assert_eq!(trace.malformed.len(), 1);
-        assert_eq!(trace.malformed[0].line, 6);
-        assert!(
-            trace.malformed[0].reason.contains("must be given"),
-            "{:?}",
-            trace.malformed
-        );
+        assert_one_malformed(&trace, 6, "must be given");
     }
 
     /// Attributes as newer tt-metal writes them: `ShardSpec{...}`, `x-y` grids, a minimal
