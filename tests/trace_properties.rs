@@ -10,6 +10,9 @@ const CELL: &str = "{'memory_config': 'MemoryConfig(memory_layout=TensorMemoryLa
 const HEADER: &str = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY,OUTPUT_0_W_PAD[LOGICAL],OUTPUT_0_Z_PAD[LOGICAL],OUTPUT_0_Y_PAD[LOGICAL],OUTPUT_0_X_PAD[LOGICAL],OUTPUT_0_LAYOUT,OUTPUT_0_DATATYPE,OUTPUT_0_MEMORY\n";
 const ROW: &str = "UnaryDeviceOperation,tt_dnn_device,blackhole,\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'; 'output_memory_config': 'MemoryConfig(memory_layout=TensorMemoryLayout::HEIGHT_SHARDED;buffer_type=BufferType::L1;shard_spec=ShardSpec(grid={[(x=0;y=0) - (x=4;y=3)]};shape={1536; 64};orientation=ShardOrientation::ROW_MAJOR))'}\",HiFi4,20,20,5000,1,1[1],1[1],30720[30720],64[64],TILE,BFLOAT16,DEV_1_L1_HEIGHT_SHARDED,1[1],1[1],30720[30720],64[64],TILE,BFLOAT16,DEV_1_L1_HEIGHT_SHARDED\n";
 
+const OLD_HEADER: &str = "OP CODE,OP TYPE,DEVICE ID,ATTRIBUTES,MATH FIDELITY,CORE COUNT,DEVICE KERNEL DURATION [ns],DEVICE KERNEL DURATION PER CORE MIN [ns],PM IDEAL [ns],INPUT_0_W,INPUT_0_Z,INPUT_0_Y,INPUT_0_X,INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY,OUTPUT_0_W,OUTPUT_0_Z,OUTPUT_0_Y,OUTPUT_0_X,OUTPUT_0_LAYOUT,OUTPUT_0_DATATYPE,OUTPUT_0_MEMORY\n";
+const OLD_ROW: &str = "InterleavedToShardedDeviceOperation,tt_dnn_device,0,\"{'output_mem_config': 'MemoryConfig(memory_layout=TensorMemoryLayout::WIDTH_SHARDED;buffer_type=BufferType::L1;shard_spec=ShardSpec{grid=[{\"\"start\"\":{\"\"x\"\":0;\"\"y\"\":0};\"\"end\"\":{\"\"x\"\":1;\"\"y\"\":7}]; shape=[32; 128]; orientation=ShardOrientation::ROW_MAJOR})'; 'activation': ''}\",,16,1057,900,1,1,1,32,2048,TILE,BFLOAT16,DEV_0_L1_INTERLEAVED,1,1,32,2048,TILE,BFLOAT16,DEV_0_L1_WIDTH_SHARDED\n";
+
 /// `text` with bytes replaced, inserted or removed at a few positions.
 fn mutate(text: &str, edits: &[(usize, u8, u8)]) -> String {
     let mut bytes = text.as_bytes().to_vec();
@@ -58,7 +61,20 @@ proptest! {
                 let params = row.op_params();
                 let _ = models.query(&row.query(&params));
             }
-            prop_assert!(trace.rows.len() + trace.malformed.len() + trace.signposts + trace.non_device <= 3);
+            prop_assert!(trace.rows.len() + trace.malformed.len() + trace.signposts + trace.non_device + trace.host_only <= 3);
+        }
+    }
+
+    #[test]
+    fn trace_reader_takes_mutated_older_rows(edits in edits()) {
+        let text = mutate(&format!("{OLD_HEADER}{OLD_ROW}{OLD_ROW}"), &edits);
+        if let Ok(trace) = read_trace(text.as_bytes(), Some(Device::WormholeB0)) {
+            let models = PerfModels::new(Device::WormholeB0);
+            for row in &trace.rows {
+                let params = row.op_params();
+                let _ = models.query(&row.query(&params));
+            }
+            prop_assert!(trace.rows.len() + trace.malformed.len() + trace.signposts + trace.non_device + trace.host_only <= 3);
         }
     }
 
@@ -80,4 +96,22 @@ fn the_unmutated_row_reads() {
     );
     assert_eq!(row.grid, Some(CoreGrid::new(5, 4)));
     assert!(parse_attributes(CELL).is_ok());
+}
+
+#[test]
+fn the_unmutated_older_row_reads() {
+    let trace = read_trace(
+        format!("{OLD_HEADER}{OLD_ROW}").as_bytes(),
+        Some(Device::WormholeB0),
+    )
+    .unwrap();
+    assert_eq!(trace.rows.len(), 1, "{:?}", trace.malformed);
+    let row = &trace.rows[0];
+    assert_eq!(
+        row.output
+            .and_then(|o| o.memory().shard)
+            .map(|s| (s.cores, s.shape)),
+        Some((16, [32, 128]))
+    );
+    assert_eq!(row.measured_ns, Some(1057.0));
 }

@@ -22,7 +22,7 @@ pub struct Args {
     /// tt-metal `ops_perf_results` CSV files, or sweep CSVs (see `ttperf fit`).
     #[arg(required = true)]
     traces: Vec<PathBuf>,
-    /// Device of rows whose `DEVICE ARCH` is empty.
+    /// Device of rows whose `DEVICE ARCH` is empty; required for traces without the column.
     #[arg(long)]
     device: Option<String>,
     /// Model version: a number, or `latest`.
@@ -159,8 +159,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .transpose()
         .map_err(Failure::unknown)?;
     let mut results = Vec::new();
-    let mut malformed = 0usize;
-    let mut signposts = 0usize;
+    let mut skipped = Skipped::default();
     let mut managers: HashMap<Device, PerfModels> = HashMap::new();
     for path in &args.traces {
         let trace = crate::measured::read(path, default_device)?;
@@ -168,8 +167,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
         for (line, reason) in &trace.malformed {
             eprintln!("{file}:{line}: skipped: {reason}");
         }
-        malformed += trace.malformed.len();
-        signposts += trace.signposts;
+        for (line, ns) in &trace.implausible {
+            eprintln!("{file}:{line}: not scored: a kernel duration of {ns} ns is a profiler bug");
+        }
+        skipped.malformed += trace.malformed.len();
+        skipped.signposts += trace.signposts;
+        skipped.host_ops += trace.host_ops;
+        skipped.host_only += trace.host_only;
+        skipped.implausible += trace.implausible.len();
         let measured = |r: &TraceRow| r.measured_ns.is_some_and(|m| m > 0.0);
         let bar = progress(
             trace.rows.iter().filter(|r| measured(r)).count() as u64,
@@ -224,7 +229,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         bar.finish_and_clear();
     }
     set_floors(&mut results);
-    let summary = summarize(&args.traces, &results, malformed, signposts);
+    let summary = summarize(&args.traces, &results, &skipped);
     match args.format {
         Format::Json => println!("{summary}"),
         Format::Table => print_table(&summary),
@@ -249,7 +254,20 @@ fn progress(len: u64, file: &str) -> ProgressBar {
     bar
 }
 
-fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts: usize) -> Value {
+/// Counts of the rows of the files that were not scored, by why.
+#[derive(Default)]
+struct Skipped {
+    malformed: usize,
+    signposts: usize,
+    /// Host ops (`python_fallback`, ...).
+    host_ops: usize,
+    /// Device ops without device data.
+    host_only: usize,
+    /// Durations above the plausible (the Blackhole profiler bug).
+    implausible: usize,
+}
+
+fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped) -> Value {
     let modeled: Vec<&RowResult> = rows.iter().filter(|r| r.model_ape().is_some()).collect();
     let mut apes: Vec<f64> = modeled.iter().filter_map(|r| r.model_ape()).collect();
     let mut baseline: Vec<f64> = rows.iter().filter_map(RowResult::baseline_ape).collect();
@@ -311,8 +329,11 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], malformed: usize, signposts:
         "modeled_rows": modeled.len(),
         "fallback_rows": rows.iter().filter(|r| matches!(r.outcome, Outcome::Fallback { .. })).count(),
         "failed_rows": rows.iter().filter(|r| matches!(r.outcome, Outcome::Failed { .. })).count(),
-        "malformed_rows": malformed,
-        "signposts": signposts,
+        "malformed_rows": skipped.malformed,
+        "signposts": skipped.signposts,
+        "host_op_rows": skipped.host_ops,
+        "host_only_rows": skipped.host_only,
+        "implausible_duration_rows": skipped.implausible,
         "coverage_time_fraction": fraction(modeled_measured, total_measured),
         "median_ape": median(&mut apes),
         "p90_ape": p90(&mut apes),
@@ -369,12 +390,13 @@ fn print_table(s: &Value) {
     }
     println!();
     println!(
-        "rows {}: modeled {}, fallback {}, failed {}, malformed {}; modeled rows cover {} of measured time",
+        "rows {}: modeled {}, fallback {}, failed {}, malformed {}, implausible duration {}; modeled rows cover {} of measured time",
         s["rows"],
         s["modeled_rows"],
         s["fallback_rows"],
         s["failed_rows"],
         s["malformed_rows"],
+        s["implausible_duration_rows"],
         pct(&s["coverage_time_fraction"])
     );
     println!(
@@ -482,7 +504,7 @@ mod tests {
             floor,
             [Some(1.0), Some(0.0), Some(0.5), Some(0.0), None, None]
         );
-        let s = summarize(&[], &rows, 0, 0);
+        let s = summarize(&[], &rows, &Skipped::default());
         assert_eq!(s["repeat_floor_median_ape"], json!(0.25));
         assert_eq!(s["repeat_floor_p90_ape"], json!(1.0));
         assert_eq!(s["by_op"]["Op"]["repeat_floor_p90_ape"], json!(1.0));
@@ -507,7 +529,7 @@ mod tests {
             [Some(0.75), Some(0.75), Some(0.0), Some(0.0), Some(0.0)]
         );
         assert_eq!(context, [Some(0.0); 5]);
-        let s = summarize(&[], &rows, 0, 0);
+        let s = summarize(&[], &rows, &Skipped::default());
         assert_eq!(s["context_floor_p90_ape"], json!(0.0));
         assert_eq!(s["by_op"]["Op"]["context_floor_median_ape"], json!(0.0));
     }

@@ -18,6 +18,13 @@ pub struct Measured {
     pub malformed: Vec<(u64, String)>,
     /// Trace rows skipped as `signpost` markers.
     pub signposts: usize,
+    /// Trace rows skipped as host ops (`python_fallback`, ...).
+    pub host_ops: usize,
+    /// Device-op trace rows skipped for having no device data.
+    pub host_only: usize,
+    /// Trace rows whose duration is a profiler bug (line, duration): they carry no
+    /// `measured_ns`.
+    pub implausible: Vec<(u64, f64)>,
 }
 
 /// Reads `path`, whatever its kind (told by its header). Trace rows without a `DEVICE ARCH`
@@ -36,6 +43,9 @@ pub fn read(path: &Path, device: Option<Device>) -> Result<Measured, Failure> {
     if has("OP CODE") {
         let trace = read_trace_file(path, device).map_err(|e| match e {
             TraceError::Io(_) => Failure::io(anyhow!("{name}: {e}")),
+            TraceError::NoDevice => Failure::unknown(anyhow!(
+                "{name}: {e} (--device D; fitting several devices, give the file as {name}@D)"
+            )),
             _ => Failure::data(anyhow!("{name}: {e}")),
         })?;
         return Ok(Measured {
@@ -46,6 +56,13 @@ pub fn read(path: &Path, device: Option<Device>) -> Result<Measured, Failure> {
                 .map(|m| (m.line, m.reason))
                 .collect(),
             signposts: trace.signposts,
+            host_ops: trace.non_device,
+            host_only: trace.host_only,
+            implausible: trace
+                .implausible
+                .into_iter()
+                .map(|i| (i.line, i.duration_ns))
+                .collect(),
         });
     }
     let is_exp = has("input_shape_1") && has("kernel_duration");

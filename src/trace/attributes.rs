@@ -4,15 +4,27 @@
 //! in ttnn's attribute syntax:
 //!
 //! ```text
-//! value := "std::nullopt"
-//!        | NAME template? "(" args? ")"        MemoryConfig(buffer_type=BufferType::L1;...)
-//!        | "(" args ")"                        (x=8;y=8)
-//!        | "{" values? "}" | "[" values? "]"   {1536; 64}   SmallVector([])
-//!        | value "-" value                     (x=0;y=0) - (x=4;y=3)   (a core range)
-//!        | TOKEN                               BufferType::L1   HiFi4   0   1.5   true
-//! args   := (IDENT "=")? value (";" (IDENT "=")? value)*
+//! value  := "std::nullopt"
+//!         | NAME template? "(" args? ")"       MemoryConfig(buffer_type=BufferType::L1;...)
+//!         | NAME template? "{" args? "}"       ShardSpec{grid=[...]; shape=[32; 128]; ...}
+//!         | "(" args ")"                       (x=8;y=8)
+//!         | "{" members "}"                    {"x":0;"y":0}   (an object)
+//!         | "{" values? "}" | "[" values? "]"  {1536; 64}   SmallVector([])
+//!         | value "-" value                    (x=0;y=0) - (x=4;y=3)   0-0 - 10-9   (a core range)
+//!         | '"' TEXT '"'                       "ShardOrientation::ROW_MAJOR"
+//!         | TOKEN                              BufferType::L1   HiFi4   0   1.5   true   11-10
+//! args    := (IDENT "=")? value (";" (IDENT "=")? value)*
+//! members := '"' KEY '"' ":" value (";" '"' KEY '"' ":" value)*
 //! ```
 //!
+//! Older tt-metal writes core coordinates as `(x=8;y=8)` and core ranges as
+//! `(x=0;y=0) - (x=4;y=3)`; newer tt-metal writes coordinates as `11-10` (x-y) and ranges as
+//! `0-0 - 10-9`, or, inside a `ShardSpec{...}`, as objects `{"start":{"x":0;"y":0};"end":{...}}`
+//! whose closing `}` it leaves out when more follows (`[{"start":..;"end":{..}]`): an object
+//! also ends where its enclosing list or call does, or before a `;` that no `"key":` follows.
+//! [`Attr::point`] and [`Attr::core_range`] read every spelling.
+//!
+//! An empty cell value (`'activation': ''`) is [`Attr::Null`], as `std::nullopt` is.
 //! Template arguments (`BasicUnaryWithParam<float; int>`) are kept in the name. Nesting is
 //! limited to [`MAX_DEPTH`] so hostile input cannot exhaust the stack.
 //!
@@ -41,9 +53,10 @@ pub enum Attr {
     Null,
     /// A bare token: a number, a word, or an enum path such as `BufferType::L1`.
     Token(String),
-    /// `Name(args)`; the name keeps its template arguments.
+    /// `Name(args)` or `Name{args}`; the name keeps its template arguments.
     Call { name: String, args: Vec<Arg> },
-    /// `(args)` without a name, e.g. a core coordinate `(x=0;y=0)`.
+    /// `(args)` without a name, e.g. a core coordinate `(x=0;y=0)`, or an object
+    /// `{"x":0;"y":0}` (its keys become the args' keys).
     Tuple(Vec<Arg>),
     /// `{a; b}` or `[a; b]`.
     List(Vec<Attr>),
@@ -104,9 +117,22 @@ impl Attr {
         }
     }
 
-    /// A coordinate `(x=..;y=..)`.
+    /// A core coordinate: `(x=..;y=..)`, `{"x":..;"y":..}` or `x-y`.
     pub fn point(&self) -> Option<(u64, u64)> {
+        if let Some((x, y)) = self.token().and_then(|t| t.split_once('-')) {
+            return Some((x.parse().ok()?, y.parse().ok()?));
+        }
         Some((self.arg("x")?.as_u64()?, self.arg("y")?.as_u64()?))
+    }
+
+    /// A core range, first and last core: `a - b` or `{"start":a;"end":b}` of two
+    /// [`Attr::point`]s.
+    pub fn core_range(&self) -> Option<((u64, u64), (u64, u64))> {
+        let (a, b) = match self {
+            Attr::Range(a, b) => (&**a, &**b),
+            _ => (self.arg("start")?, self.arg("end")?),
+        };
+        Some((a.point()?, b.point()?))
     }
 
     /// The items of a list.
@@ -173,10 +199,14 @@ pub fn parse_attributes(text: &str) -> Result<Vec<(String, Attr)>, AttrError> {
         p.ws();
         let start = p.pos + 1;
         let raw = p.quoted()?;
-        let value = parse_value(raw).map_err(|e| AttrError {
-            offset: start + e.offset,
-            message: e.message,
-        })?;
+        let value = if raw.trim().is_empty() {
+            Attr::Null
+        } else {
+            parse_value(raw).map_err(|e| AttrError {
+                offset: start + e.offset,
+                message: e.message,
+            })?
+        };
         out.push((key.to_string(), value));
         p.ws();
         if p.eat(b';') || p.eat(b',') {
@@ -255,16 +285,28 @@ impl<'a> Parser<'a> {
         std::str::from_utf8(&self.s[start..self.pos]).unwrap_or("")
     }
 
-    /// `'...'` without escapes (ttnn writes none).
-    fn quoted(&mut self) -> Result<&'a str, AttrError> {
-        self.expect(b'\'')?;
+    /// `'...'` (or `"..."` with `quote` `"`) without escapes (ttnn writes none).
+    fn quoted_by(&mut self, quote: u8) -> Result<&'a str, AttrError> {
+        self.expect(quote)?;
         let start = self.pos;
-        while self.peek().is_some_and(|c| c != b'\'') {
+        while self.peek().is_some_and(|c| c != quote) {
             self.pos += 1;
         }
         let t = self.text(start);
-        self.expect(b'\'')?;
+        self.expect(quote)?;
         Ok(t)
+    }
+
+    fn quoted(&mut self) -> Result<&'a str, AttrError> {
+        self.quoted_by(b'\'')
+    }
+
+    /// At `{`, `"` follows (after white space): the brace opens an object.
+    fn at_object(&self) -> bool {
+        self.s[self.pos + 1..]
+            .iter()
+            .find(|c| !c.is_ascii_whitespace())
+            .is_some_and(|&c| c == b'"')
     }
 
     fn value(&mut self, depth: usize) -> Result<Attr, AttrError> {
@@ -277,6 +319,11 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 Attr::Tuple(self.args(b')', depth)?)
             }
+            Some(b'{') if self.at_object() => {
+                self.pos += 1;
+                Attr::Tuple(self.members(depth)?)
+            }
+            Some(b'"') => Attr::Token(self.quoted_by(b'"')?.to_string()),
             Some(open @ (b'{' | b'[')) => {
                 self.pos += 1;
                 let close = if open == b'{' { b'}' } else { b']' };
@@ -322,8 +369,14 @@ impl<'a> Parser<'a> {
         if name.is_empty() {
             return Err(self.error("expected a value"));
         }
-        if self.eat(b'(') {
-            let args = self.args(b')', depth)?;
+        let close = match self.peek() {
+            Some(b'(') => Some(b')'),
+            Some(b'{') => Some(b'}'),
+            _ => None,
+        };
+        if let Some(close) = close {
+            self.pos += 1;
+            let args = self.args(close, depth)?;
             return Ok(Attr::Call {
                 name: name.to_string(),
                 args,
@@ -367,6 +420,42 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `"key": value (; "key": value)* }`, the `{` already eaten. The `}` may be missing (see
+    /// the module doc): the object then ends before a `;` that no `"key"` follows, or before
+    /// the `]` or `)` closing what encloses it.
+    fn members(&mut self, depth: usize) -> Result<Vec<Arg>, AttrError> {
+        let mut members = Vec::new();
+        loop {
+            self.ws();
+            let key = self.quoted_by(b'"')?;
+            self.ws();
+            self.expect(b':')?;
+            let value = self.value(depth + 1)?;
+            members.push(Arg {
+                key: Some(key.to_string()),
+                value,
+            });
+            self.ws();
+            match self.peek() {
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(members);
+                }
+                Some(b';' | b',') => {
+                    let save = self.pos;
+                    self.pos += 1;
+                    self.ws();
+                    if self.peek() != Some(b'"') {
+                        self.pos = save;
+                        return Ok(members);
+                    }
+                }
+                Some(b']' | b')') => return Ok(members),
+                _ => return Err(self.error("expected `}`")),
+            }
+        }
+    }
+
     fn list(&mut self, close: u8, depth: usize) -> Result<Vec<Attr>, AttrError> {
         let mut items = Vec::new();
         self.ws();
@@ -400,6 +489,11 @@ impl<'a> Parser<'a> {
 mod tests {
     use super::*;
 
+    /// The items of a list, as numbers.
+    fn numbers(list: &Attr) -> Vec<Option<u64>> {
+        list.items().unwrap().iter().map(Attr::as_u64).collect()
+    }
+
     const MEMORY: &str = "MemoryConfig(memory_layout=TensorMemoryLayout::HEIGHT_SHARDED;buffer_type=BufferType::L1;shard_spec=ShardSpec(grid={[(x=0;y=0) - (x=4;y=3)]};shape={1536; 64};orientation=ShardOrientation::ROW_MAJOR);nd_shard_spec=std::nullopt;created_with_nd_shard_spec=0)";
 
     #[test]
@@ -419,14 +513,7 @@ mod tests {
             std::panic!("{ranges:?}")
         };
         assert_eq!((a.point(), b.point()), (Some((0, 0)), Some((4, 3))));
-        let shape: Vec<_> = shard
-            .arg("shape")
-            .and_then(Attr::items)
-            .unwrap()
-            .iter()
-            .map(|i| i.as_u64())
-            .collect();
-        assert_eq!(shape, [Some(1536), Some(64)]);
+        assert_eq!(numbers(shard.arg("shape").unwrap()), [Some(1536), Some(64)]);
         assert_eq!(v.arg("nd_shard_spec"), Some(&Attr::Null));
     }
 
@@ -459,6 +546,77 @@ mod tests {
         assert!(parse_attributes("{}").unwrap().is_empty());
     }
 
+    /// The shard spec newer tt-metal writes: a brace call, core ranges as objects without
+    /// their closing brace, an nd shard spec as a balanced object with string values.
+    #[test]
+    fn newer_shard_specs_and_coordinates() {
+        let mc = parse_value(
+            r#"MemoryConfig(memory_layout=TensorMemoryLayout::WIDTH_SHARDED;shard_spec=ShardSpec{grid=[{"start":{"x":0;"y":0};"end":{"x":10;"y":0}; {"start":{"x":0;"y":1};"end":{"x":4;"y":1}]; shape=[32; 192]; orientation=ShardOrientation::ROW_MAJOR};nd_shard_spec={"shard_shape":[32; 192];"grid":[{"start":{"x":0;"y":0};"end":{"x":10;"y":0}}; {"start":{"x":0;"y":1};"end":{"x":4;"y":1}}];"orientation":"ShardOrientation::ROW_MAJOR"};created_with_nd_shard_spec=0)"#,
+        )
+        .unwrap();
+        let spec = mc.arg("shard_spec").unwrap();
+        assert_eq!(spec.call_name(), Some("ShardSpec"));
+        let ranges: Vec<_> = spec
+            .arg("grid")
+            .and_then(Attr::items)
+            .unwrap()
+            .iter()
+            .map(Attr::core_range)
+            .collect();
+        assert_eq!(ranges, [Some(((0, 0), (10, 0))), Some(((0, 1), (4, 1)))]);
+        assert_eq!(numbers(spec.arg("shape").unwrap()), [Some(32), Some(192)]);
+        assert_eq!(
+            spec.arg("orientation").and_then(Attr::variant),
+            Some("ROW_MAJOR")
+        );
+        let nd = mc.arg("nd_shard_spec").unwrap();
+        assert_eq!(
+            nd.arg("orientation").and_then(Attr::token),
+            Some("ShardOrientation::ROW_MAJOR")
+        );
+        assert_eq!(
+            nd.arg("grid").and_then(Attr::items).map(<[Attr]>::len),
+            Some(2)
+        );
+        assert_eq!(
+            mc.arg("created_with_nd_shard_spec").and_then(Attr::as_u64),
+            Some(0)
+        );
+        // `x-y` coordinates and `a - b` ranges of them.
+        let pc = parse_value("MatmulMultiCoreReuseMultiCast1DProgramConfig(compute_with_storage_grid_size=11-10;in0_block_w=2;allowed_worker_cores={[0-0 - 10-9]})").unwrap();
+        assert_eq!(
+            pc.arg("compute_with_storage_grid_size")
+                .and_then(Attr::point),
+            Some((11, 10))
+        );
+        let range = pc
+            .arg("allowed_worker_cores")
+            .and_then(|g| g.find(&|a| a.core_range().is_some()))
+            .and_then(Attr::core_range);
+        assert_eq!(range, Some(((0, 0), (10, 9))));
+        // The older spellings still read.
+        let old = parse_value("{[(x=0;y=0) - (x=4;y=3)]}").unwrap();
+        let range = old
+            .find(&|a| a.core_range().is_some())
+            .and_then(Attr::core_range);
+        assert_eq!(range, Some(((0, 0), (4, 3))));
+        assert_eq!(parse_value("-1").unwrap().point(), None);
+    }
+
+    #[test]
+    fn empty_values_are_null() {
+        let attrs = parse_attributes(
+            "{'activation': ''; 'dtype': ' '; 'output_padded_shape': 'Shape([32; 5120])'}",
+        )
+        .unwrap();
+        assert_eq!(attrs[0], ("activation".to_string(), Attr::Null));
+        assert_eq!(attrs[1].1, Attr::Null);
+        let dims = attrs[2].1.find(&|a| a.items().is_some()).unwrap();
+        assert_eq!(numbers(dims), [Some(32), Some(5120)]);
+        // Outside a cell's quotes an empty value is still an error.
+        assert!(parse_value("").is_err());
+    }
+
     #[test]
     fn errors_say_where() {
         let e = parse_value("MemoryConfig(buffer_type=BufferType::L1").unwrap_err();
@@ -468,5 +626,21 @@ mod tests {
         assert!(parse_attributes("{'a': 'X(' }").unwrap_err().offset >= 6);
         let deep = "(".repeat(100) + &")".repeat(100);
         assert!(parse_value(&deep).unwrap_err().message.contains("deep"));
+        let deep = "{\"a\":".repeat(100);
+        assert!(parse_value(&deep).unwrap_err().message.contains("deep"));
+        // An object member needs its `"key":`; an object cannot end on junk.
+        assert!(
+            parse_value(r#"{"x" 0}"#)
+                .unwrap_err()
+                .message
+                .contains("`:`")
+        );
+        assert!(
+            parse_value(r#"{"x":0 "y":1}"#)
+                .unwrap_err()
+                .message
+                .contains("`}`")
+        );
+        assert!(parse_value(r#"{"x":0"#).is_err());
     }
 }

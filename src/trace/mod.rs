@@ -4,5 +4,6 @@ pub mod attributes;
 mod reader;
 
 pub use reader::{
-    Malformed, REQUIRED_COLUMNS, Trace, TraceError, TraceRow, read_trace, read_trace_file,
+    Implausible, MAX_KERNEL_NS, Malformed, REQUIRED_COLUMNS, SHAPE_COLUMNS, Trace, TraceError,
+    TraceRow, read_trace, read_trace_file,
 };

@@ -4,20 +4,28 @@
 //!
 //! * `OP CODE` -> the op, through the phf alias map (unknown codes stay names, for the
 //!   fallback); `OP TYPE` other than `tt_dnn_device` -> skipped (`signpost` rows counted apart).
-//! * `DEVICE ARCH` -> the device, or the caller's default when the cell is empty.
-//! * `INPUT_i_*` / `OUTPUT_0_*` -> [`TensorParams`]: `W,Z,Y,X` dims as `padded[logical]`,
-//!   `TILE` (32x32; the output takes `output_tile` from the attributes) or `ROW_MAJOR`, the
-//!   dtype, and `DEV_n_<BUFFER>_<LAYOUT>` memory. Shard specs come from the attributes
+//! * A device-op row without any device data (`DEVICE ARCH`, `DEVICE KERNEL DURATION [ns]`
+//!   and `DEVICE FW DURATION [ns]` all empty: an op the host recorded, e.g. while capturing a
+//!   metal trace, that has no device measurement) -> skipped, counted in [`Trace::host_only`].
+//! * `DEVICE ARCH` -> the device, or the caller's default when the cell is empty. A trace
+//!   without the column (older tt-metal) needs the default: [`TraceError::NoDevice`].
+//! * `INPUT_i_*` / `OUTPUT_0_*` -> [`TensorParams`]: `W,Z,Y,X` dims as `padded[logical]`
+//!   (`INPUT_0_W_PAD[LOGICAL]`, ...) or, in the older column set, as one number
+//!   (`INPUT_0_W`, ...; see [`SHAPE_COLUMNS`]), `TILE` (32x32; the output takes
+//!   `output_tile` from the attributes) or `ROW_MAJOR`, the dtype, and
+//!   `DEV_n_<BUFFER>_<LAYOUT>` memory. Shard specs come from the attributes
 //!   (`output_mem_config`, `memory_config`, `shard_spec`, ...) for the output; a sharded
 //!   tensor without one in the attributes takes the output's when the shapes agree, else an
 //!   even split over the op's cores (marked in [`TraceRow::inferred_shards`]).
-//! * `AVAILABLE WORKER CORE COUNT` (or the matmul program config's grid, or `worker_grid`) ->
-//!   the core grid, as the most square `x >= y` rectangle of that many cores.
+//! * `AVAILABLE WORKER CORE COUNT` (or the matmul program config's grid, its
+//!   `user_core_coord`, or `worker_grid`) -> the core grid, as the most square `x >= y`
+//!   rectangle of that many cores.
 //! * A trailing input beyond the op's inputs that is the output (same shape and memory
 //!   layout) is a preallocated output tensor and is dropped.
 //! * `ATTRIBUTES` and `MATH FIDELITY` -> the op params the op's schema declares.
-//! * `DEVICE KERNEL DURATION [ns]` -> the measured duration; `PM IDEAL [ns]` -> tt-metal's
-//!   own estimate, the baseline.
+//! * `DEVICE KERNEL DURATION [ns]` -> the measured duration, unless it is above
+//!   [`MAX_KERNEL_NS`] (a profiler bug, listed in [`Trace::implausible`]); `PM IDEAL [ns]` ->
+//!   tt-metal's own estimate, the baseline.
 //!
 //! A row that cannot be read is reported with its line and reason; the rest are still read.
 
@@ -35,12 +43,28 @@ use std::fmt;
 use std::format;
 use std::prelude::rust_2024::*;
 
-/// Columns a trace must have.
-pub const REQUIRED_COLUMNS: [&str; 3] = [
-    "OP CODE",
-    "DEVICE KERNEL DURATION [ns]",
-    "INPUT_0_X_PAD[LOGICAL]",
-];
+/// Columns a trace must have, besides one of [`SHAPE_COLUMNS`].
+pub const REQUIRED_COLUMNS: [&str; 2] = ["OP CODE", "DEVICE KERNEL DURATION [ns]"];
+
+/// The first input's last dim, in either column set a trace must have one of: `padded[logical]`
+/// cells (`INPUT_0_X_PAD[LOGICAL]`), or, from older tt-metal, one number per dim
+/// (`INPUT_0_X`).
+///
+/// Older tt-metal wrote each tensor's `get_legacy_shape()` there, its padded shape
+/// (`tt_metal/tools/profiler/op_profiler.hpp`, `get_tensor_json`). The logical shape is not
+/// recorded, so it is taken to be the padded one; a `TILE` dim that is not a whole number of
+/// tiles cannot be a padded dim, so it is taken as the logical dim and padded up to the tile.
+pub const SHAPE_COLUMNS: [&str; 2] = ["INPUT_0_X_PAD[LOGICAL]", "INPUT_0_X"];
+
+/// The longest `DEVICE KERNEL DURATION [ns]` taken as a measurement: 1 s.
+///
+/// On Blackhole the profiler has written durations no op takes for multi-core ops: about
+/// 10,583 s (1.06e13 ns) in some captures, about 6.9 s (with an equally negative op-to-op
+/// latency) in others (tenstorrent/tt-metal#48043: a stale kernel start cycle). The longest
+/// real op in the shared traces takes 8.8 ms; a second is 1e9 cycles at Wormhole's 1 GHz,
+/// over 100x that and still 6.9x below the smallest broken value seen. Longer durations are
+/// listed in [`Trace::implausible`], and their rows carry no measured duration.
+pub const MAX_KERNEL_NS: f64 = 1e9;
 
 /// One device-op row of a trace.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +79,8 @@ pub struct TraceRow {
     pub inputs: Vec<TensorParams>,
     pub output: Option<TensorParams>,
     pub grid: Option<CoreGrid>,
-    /// `DEVICE KERNEL DURATION [ns]`.
+    /// `DEVICE KERNEL DURATION [ns]`; `None` when the cell is empty or holds a duration above
+    /// [`MAX_KERNEL_NS`] (the row is then in [`Trace::implausible`]).
     pub measured_ns: Option<f64>,
     /// `PM IDEAL [ns]`, tt-metal's built-in estimate.
     pub baseline_ns: Option<f64>,
@@ -92,14 +117,28 @@ pub struct Malformed {
     pub reason: String,
 }
 
+/// A row whose `DEVICE KERNEL DURATION [ns]` is above [`MAX_KERNEL_NS`]: a broken
+/// measurement, never a duration to fit or score. The row is still in [`Trace::rows`] (it
+/// ran), with no [`TraceRow::measured_ns`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Implausible {
+    pub line: u64,
+    pub duration_ns: f64,
+}
+
 /// A read trace.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trace {
     pub rows: Vec<TraceRow>,
     /// `signpost` marker rows skipped.
     pub signposts: usize,
-    /// Rows of other op types (host ops) skipped.
+    /// Rows of other op types (host ops such as `python_fallback`) skipped.
     pub non_device: usize,
+    /// Device-op rows without device data (no `DEVICE ARCH`, no kernel or firmware duration)
+    /// skipped.
+    pub host_only: usize,
+    /// Rows whose duration is a profiler bug (see [`MAX_KERNEL_NS`]).
+    pub implausible: Vec<Implausible>,
     pub malformed: Vec<Malformed>,
 }
 
@@ -112,6 +151,8 @@ pub enum TraceError {
     Csv(csv::Error),
     /// The header lacks columns every trace needs.
     MissingColumns(Vec<&'static str>),
+    /// The trace has no `DEVICE ARCH` column and no default device was given.
+    NoDevice,
 }
 
 impl fmt::Display for TraceError {
@@ -124,13 +165,19 @@ impl fmt::Display for TraceError {
                 "not a tt-metal ops_perf_results trace: missing column(s) {}",
                 c.join(", ")
             ),
+            TraceError::NoDevice => write!(
+                f,
+                "the trace has no DEVICE ARCH column (older tt-metal), so the device it ran \
+                 on must be given"
+            ),
         }
     }
 }
 
 impl std::error::Error for TraceError {}
 
-/// Reads a trace file; `default_device` serves rows whose `DEVICE ARCH` is empty.
+/// Reads a trace file; `default_device` serves rows whose `DEVICE ARCH` is empty, and is
+/// required when the trace has no `DEVICE ARCH` column.
 pub fn read_trace_file(
     path: &std::path::Path,
     default_device: Option<Device>,
@@ -139,7 +186,8 @@ pub fn read_trace_file(
     read_trace(std::io::BufReader::new(file), default_device)
 }
 
-/// Reads a trace from any reader; `default_device` serves rows whose `DEVICE ARCH` is empty.
+/// Reads a trace from any reader; `default_device` serves rows whose `DEVICE ARCH` is empty,
+/// and is required when the trace has no `DEVICE ARCH` column.
 pub fn read_trace(
     input: impl std::io::Read,
     default_device: Option<Device>,
@@ -151,13 +199,20 @@ pub fn read_trace(
         .enumerate()
         .map(|(i, h)| (h.trim(), i))
         .collect();
-    let missing: Vec<&'static str> = REQUIRED_COLUMNS
+    let mut missing: Vec<&'static str> = REQUIRED_COLUMNS
         .iter()
         .copied()
         .filter(|c| !columns.contains_key(c))
         .collect();
+    let plain_shapes = !columns.contains_key(SHAPE_COLUMNS[0]);
+    if plain_shapes && !columns.contains_key(SHAPE_COLUMNS[1]) {
+        missing.push("INPUT_0_X_PAD[LOGICAL] (or INPUT_0_X)");
+    }
     if !missing.is_empty() {
         return Err(TraceError::MissingColumns(missing));
+    }
+    if default_device.is_none() && !columns.contains_key("DEVICE ARCH") {
+        return Err(TraceError::NoDevice);
     }
     let mut trace = Trace::default();
     for (i, record) in csv.records().enumerate() {
@@ -175,11 +230,29 @@ pub fn read_trace(
         let row = Row {
             columns: &columns,
             record: &record,
+            plain_shapes,
         };
+        let device_data = [
+            "DEVICE ARCH",
+            "DEVICE KERNEL DURATION [ns]",
+            "DEVICE FW DURATION [ns]",
+        ]
+        .iter()
+        .any(|c| !row.get(c).is_empty());
         match row.get("OP TYPE") {
             "signpost" => trace.signposts += 1,
+            "" | "tt_dnn_device" if !device_data => trace.host_only += 1,
             "" | "tt_dnn_device" => match read_row(&row, line, default_device) {
-                Ok(r) => trace.rows.push(r),
+                Ok(mut r) => {
+                    if let Some(ns) = r.measured_ns.filter(|&ns| ns > MAX_KERNEL_NS) {
+                        r.measured_ns = None;
+                        trace.implausible.push(Implausible {
+                            line,
+                            duration_ns: ns,
+                        });
+                    }
+                    trace.rows.push(r)
+                }
                 Err(reason) => trace.malformed.push(Malformed { line, reason }),
             },
             _ => trace.non_device += 1,
@@ -200,6 +273,8 @@ impl Attrs {
 struct Row<'a> {
     columns: &'a HashMap<&'a str, usize>,
     record: &'a csv::StringRecord,
+    /// The older column set: `INPUT_0_W` ... (see [`SHAPE_COLUMNS`]).
+    plain_shapes: bool,
 }
 
 impl Row<'_> {
@@ -230,7 +305,8 @@ fn read_row(row: &Row<'_>, line: u64, default_device: Option<Device>) -> Result<
         return Err("empty OP CODE".into());
     }
     let device = match row.get("DEVICE ARCH") {
-        "" => default_device.ok_or("empty DEVICE ARCH and no default device given")?,
+        "" => default_device
+            .ok_or("empty DEVICE ARCH: the device the trace ran on must be given (no default)")?,
         arch => Device::from_name(arch).map_err(|e| e.to_string())?,
     };
     let attrs =
@@ -312,7 +388,7 @@ fn read_row(row: &Row<'_>, line: u64, default_device: Option<Device>) -> Result<
     })
 }
 
-/// `32[19]` -> (32, 19); `32` -> (32, 32).
+/// `32[19]` -> (32, 19); `32` -> (32, 32) (see [`tensor`] for the older column set).
 fn dim(cell: &str) -> Option<(u32, u32)> {
     match cell.split_once('[') {
         Some((padded, rest)) => Some((
@@ -331,20 +407,17 @@ fn tensor(
     prefix: &str,
     tile: Option<(u16, u16)>,
 ) -> Result<Option<TensorParams>, String> {
+    let suffix = if row.plain_shapes {
+        ""
+    } else {
+        "_PAD[LOGICAL]"
+    };
     let cells: Vec<&str> = ["W", "Z", "Y", "X"]
         .iter()
-        .map(|d| row.get(&format!("{prefix}_{d}_PAD[LOGICAL]")))
+        .map(|d| row.get(&format!("{prefix}_{d}{suffix}")))
         .collect();
     if cells.iter().all(|c| c.is_empty()) {
         return Ok(None);
-    }
-    let mut padded = [0u32; 4];
-    let mut logical = [0u32; 4];
-    for (i, cell) in cells.iter().enumerate() {
-        let (p, l) =
-            dim(cell).ok_or_else(|| format!("{prefix}: dim `{cell}` is not `padded[logical]`"))?;
-        padded[i] = p;
-        logical[i] = l;
     }
     let layout = match row.get(&format!("{prefix}_LAYOUT")) {
         "TILE" | "" => {
@@ -354,6 +427,29 @@ fn tensor(
         "ROW_MAJOR" => Layout::RowMajor,
         other => return Err(format!("{prefix}_LAYOUT: unknown layout `{other}`")),
     };
+    let mut padded = [0u32; 4];
+    let mut logical = [0u32; 4];
+    for (i, cell) in cells.iter().enumerate() {
+        let (p, l) = if row.plain_shapes {
+            let d: u32 = cell
+                .parse()
+                .map_err(|_| format!("{prefix}: dim `{cell}` is not a number"))?;
+            // Y and X of a tile tensor are whole tiles when padded (see `SHAPE_COLUMNS`).
+            let tile_dim = match (layout, i) {
+                (Layout::Tile { height, .. }, 2) => u32::from(height),
+                (Layout::Tile { width, .. }, 3) => u32::from(width),
+                _ => 1,
+            };
+            let p = d
+                .checked_next_multiple_of(tile_dim.max(1))
+                .ok_or_else(|| format!("{prefix}: dim `{cell}` is too large"))?;
+            (p, d)
+        } else {
+            dim(cell).ok_or_else(|| format!("{prefix}: dim `{cell}` is not `padded[logical]`"))?
+        };
+        padded[i] = p;
+        logical[i] = l;
+    }
     let dtype_cell = row.get(&format!("{prefix}_DATATYPE"));
     let dtype = DType::from_name(dtype_cell)
         .ok_or_else(|| format!("{prefix}_DATATYPE: unknown dtype `{dtype_cell}`"))?;
@@ -393,14 +489,17 @@ fn memory(cell: &str) -> Option<MemoryConfig> {
     })
 }
 
-/// `ShardSpec(grid={[(x=0;y=0) - (x=4;y=3)]};shape={1536; 64};orientation=...)`.
+/// `ShardSpec(grid={[(x=0;y=0) - (x=4;y=3)]};shape={1536; 64};orientation=...)`, or as newer
+/// tt-metal writes it, `ShardSpec{grid=[{"start":{"x":0;"y":0};"end":{..}]; shape=[32; 128]; ...}`.
 fn shard_spec(spec: &Attr) -> Option<ShardSpec> {
     let ranges = spec.arg("grid")?.find(
-        &|a| matches!(a, Attr::List(items) if items.iter().any(|i| matches!(i, Attr::Range(..)))),
+        &|a| matches!(a, Attr::List(items) if items.iter().any(|i| i.core_range().is_some())),
     )?;
     let (mut cores, mut lo, mut hi) = (0u32, (u8::MAX, u8::MAX), (0u8, 0u8));
     for r in ranges.items()? {
-        let Attr::Range(a, b) = r else { continue };
+        let Some((a, b)) = r.core_range() else {
+            continue;
+        };
         let (a, b) = (core(a)?, core(b)?);
         let range = CoreRange { start: a, end: b };
         cores = cores.checked_add(range.cores())?;
@@ -409,6 +508,11 @@ fn shard_spec(spec: &Attr) -> Option<ShardSpec> {
     }
     let shape = spec.arg("shape")?.items()?;
     let shape = [number(shape.first()?)?, number(shape.get(1)?)?];
+    // Newer ttnn writes `shape=[0; 0]` for a spec whose shard shape the op computes itself:
+    // no shard shape, so none is taken from it.
+    if shape.contains(&0) {
+        return None;
+    }
     let orientation = match spec.arg("orientation").and_then(Attr::variant) {
         Some("COL_MAJOR") => ShardOrientation::ColMajor,
         _ => ShardOrientation::RowMajor,
@@ -421,9 +525,8 @@ fn shard_spec(spec: &Attr) -> Option<ShardSpec> {
     })
 }
 
-/// A core coordinate `(x=..;y=..)` that fits a grid.
-fn core(a: &Attr) -> Option<(u8, u8)> {
-    let (x, y) = a.point()?;
+/// A core coordinate that fits a grid.
+fn core((x, y): (u64, u64)) -> Option<(u8, u8)> {
     Some((u8::try_from(x).ok()?, u8::try_from(y).ok()?))
 }
 
@@ -483,21 +586,21 @@ fn grid_of(row: &Row<'_>, attrs: &Attrs, full: CoreGrid) -> Result<Option<CoreGr
     let attr = |key: &str| attrs.get(key);
     let point_grid =
         |(x, y): (u64, u64)| Some(CoreGrid::new(u8::try_from(x).ok()?, u8::try_from(y).ok()?));
+    // A matmul without a program config picks one on `user_core_coord`'s grid.
     if let Some(g) = attr("program_config")
         .or_else(|| attr("config"))
         .and_then(|pc| pc.arg("compute_with_storage_grid_size"))
+        .or_else(|| attr("user_core_coord"))
         .and_then(Attr::point)
         .and_then(point_grid)
     {
         return Ok(Some(g));
     }
-    if let Some(Attr::Range(_, end)) =
-        attr("worker_grid").and_then(|g| g.find(&|a| matches!(a, Attr::Range(..))))
+    if let Some((_, (x, y))) = attr("worker_grid")
+        .and_then(|g| g.find(&|a| a.core_range().is_some()))
+        .and_then(Attr::core_range)
     {
-        if let Some(g) = end
-            .point()
-            .and_then(|(x, y)| point_grid((x.saturating_add(1), y.saturating_add(1))))
-        {
+        if let Some(g) = point_grid((x.saturating_add(1), y.saturating_add(1))) {
             return Ok(Some(g));
         }
     }
@@ -526,7 +629,13 @@ fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, OwnedPa
                 Some("MatmulMultiCoreReuseMultiCastDRAMShardedProgramConfig") => "dram_sharded",
                 Some("MatmulMultiCoreReuseProgramConfig") => "multi_core_reuse",
                 Some("MatmulMultiCoreProgramConfig") => "multi_core",
-                _ if attr("config").and_then(Attr::call_name) == Some("MinimalMatmulConfig") => {
+                // The minimal matmul (`MinimalMatmulOp`, renamed `MinimalMatmulDeviceOperation`)
+                // always runs its one 2D-multicast program; without a `MinimalMatmulConfig` it
+                // takes default blocks on the full grid (tt-metal,
+                // `experimental/minimal_matmul/device/minimal_matmul_program_factory.cpp`).
+                _ if row.get("OP CODE").starts_with("MinimalMatmul")
+                    || attr("config").and_then(Attr::call_name) == Some("MinimalMatmulConfig") =>
+                {
                     "mcast_2d"
                 }
                 _ => "auto",
@@ -581,6 +690,15 @@ fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, OwnedPa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The trace's one malformed row is at `line`, for a reason that says `why`.
+    fn assert_one_malformed(trace: &Trace, line: u64, why: &str) {
+        let [m] = &trace.malformed[..] else {
+            std::panic!("{:?}", trace.malformed)
+        };
+        assert_eq!(m.line, line, "{m:?}");
+        assert!(m.reason.contains(why), "{m:?}");
+    }
 
     #[test]
     fn dims_and_memory_cells() {
@@ -640,19 +758,9 @@ mod tests {
             r.inputs[0].shape,
             Shape::padded(&[1, 1, 32, 1024], &[1, 1, 19, 1024])
         );
-        assert_eq!(trace.malformed.len(), 1);
-        assert_eq!(trace.malformed[0].line, 4);
-        assert!(
-            trace.malformed[0].reason.contains("DEVICE ARCH"),
-            "{:?}",
-            trace.malformed
-        );
+        assert_one_malformed(&trace, 4, "DEVICE ARCH");
         let with_default = read_trace(csv.as_bytes(), Some(Device::Blackhole)).unwrap();
-        assert!(
-            with_default.malformed[0].reason.contains("NOTATYPE"),
-            "{:?}",
-            with_default.malformed
-        );
+        assert_one_malformed(&with_default, 4, "NOTATYPE");
     }
 
     #[test]
@@ -662,12 +770,7 @@ mod tests {
         let trace = read_trace(csv.as_bytes(), None).unwrap();
         let ids: Vec<Option<u32>> = trace.rows.iter().map(|r| r.device_id).collect();
         assert_eq!(ids, [Some(3), None]);
-        assert_eq!(trace.malformed.len(), 1);
-        assert!(
-            trace.malformed[0].reason.contains("DEVICE ID: `chip7`"),
-            "{:?}",
-            trace.malformed
-        );
+        assert_one_malformed(&trace, 4, "DEVICE ID: `chip7`");
     }
 
     #[test]
@@ -675,8 +778,177 @@ mod tests {
         let err = read_trace("OP CODE,ATTRIBUTES\n".as_bytes(), None).unwrap_err();
         let msg = err.to_string();
         assert!(
-            msg.contains("DEVICE KERNEL DURATION [ns]") && msg.contains("INPUT_0_X_PAD[LOGICAL]"),
+            msg.contains("DEVICE KERNEL DURATION [ns]")
+                && msg.contains("INPUT_0_X_PAD[LOGICAL] (or INPUT_0_X)"),
             "{msg}"
+        );
+    }
+
+    /// The older column set (`INPUT_0_W` ..., no `DEVICE ARCH`, no `AVAILABLE WORKER CORE
+    /// COUNT`, per-core duration columns) as the 2025 SegFormer trace has it.
+    const OLD_HEADER: &str = "OP CODE,OP TYPE,DEVICE ID,ATTRIBUTES,MATH FIDELITY,CORE COUNT,DEVICE FW DURATION [ns],DEVICE KERNEL DURATION [ns],DEVICE KERNEL DURATION PER CORE MIN [ns],DEVICE KERNEL DURATION PER CORE MAX [ns],PM IDEAL [ns],INPUT_0_W,INPUT_0_Z,INPUT_0_Y,INPUT_0_X,INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY,OUTPUT_0_W,OUTPUT_0_Z,OUTPUT_0_Y,OUTPUT_0_X,OUTPUT_0_LAYOUT,OUTPUT_0_DATATYPE,OUTPUT_0_MEMORY\n";
+
+    #[test]
+    fn older_column_set() {
+        let csv = std::format!(
+            "{OLD_HEADER}\
+             (torch) contiguous,python_fallback,,None,,,,,,,,,,,,,,,,,,,,,\n\
+             UnaryDeviceOperation,tt_dnn_device,0,\"{{'op_chain': '{{UnaryWithParam(op_type=UnaryOpType::GELU;param={{0}})}}'}}\",HiFi4,64,6000,5000,4000,4900,1,1,1,16384,128,TILE,BFLOAT8_B,DEV_0_L1_INTERLEAVED,1,1,16384,128,TILE,BFLOAT8_B,DEV_0_L1_INTERLEAVED\n\
+             MoveDeviceOperation,tt_dnn_device,0,,,64,8000,7000,6000,6900,1,1,1,364480,16,ROW_MAJOR,BFLOAT16,DEV_0_L1_INTERLEAVED,1,1,364480,16,ROW_MAJOR,BFLOAT16,DEV_0_L1_INTERLEAVED\n\
+             UnaryDeviceOperation,tt_dnn_device,0,,HiFi4,64,6000,5000,4000,4900,1,1,1,19,1000,TILE,BFLOAT16,DEV_0_L1_INTERLEAVED,,,,,,,\n\
+             UnaryDeviceOperation,tt_dnn_device,0,,HiFi4,64,6000,5000,4000,4900,1,1,1,32[19],1024,TILE,BFLOAT16,DEV_0_L1_INTERLEAVED,,,,,,,\n"
+        );
+        // No DEVICE ARCH column: the device must be given.
+        let err = read_trace(csv.as_bytes(), None).unwrap_err();
+        assert!(matches!(err, TraceError::NoDevice), "{err}");
+        assert!(err.to_string().contains("DEVICE ARCH"), "{err}");
+
+        let trace = read_trace(csv.as_bytes(), Some(Device::WormholeB0)).unwrap();
+        assert_eq!(trace.non_device, 1);
+        assert_eq!(trace.rows.len(), 3, "{:?}", trace.malformed);
+        let gelu = &trace.rows[0];
+        assert_eq!(
+            (gelu.line, gelu.device, gelu.measured_ns),
+            (3, Device::WormholeB0, Some(5000.0))
+        );
+        assert_eq!(
+            gelu.params,
+            [("unary_op", OwnedParamValue::Enum("gelu".into()))]
+        );
+        // One number per dim is the padded (legacy) shape; the logical shape is taken equal.
+        assert_eq!(gelu.inputs[0].shape, Shape::new(&[1, 1, 16384, 128]));
+        assert_eq!(gelu.inputs[0].dtype, DType::Bfloat8B);
+        assert_eq!(
+            gelu.output.map(|o| o.shape),
+            Some(Shape::new(&[1, 1, 16384, 128]))
+        );
+        // Row-major dims are taken as they are.
+        assert_eq!(
+            trace.rows[1].inputs[0].shape,
+            Shape::new(&[1, 1, 364480, 16])
+        );
+        assert_eq!(trace.rows[1].inputs[0].layout, Layout::RowMajor);
+        // A tile dim that is no whole number of tiles is logical, padded up to the tile.
+        assert_eq!(
+            trace.rows[2].inputs[0].shape,
+            Shape::padded(&[1, 1, 32, 1024], &[1, 1, 19, 1000])
+        );
+        assert_eq!(trace.rows[2].output, None);
+        // A `padded[logical]` cell in the older set is no number: reported with its line.
+        assert_one_malformed(&trace, 6, "INPUT_0: dim `32[19]` is not a number");
+    }
+
+    #[test]
+    fn host_only_rows_and_implausible_durations() {
+        let tensor = "1[1],1[1],32[32],1024[1024],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+        let row = |arch: &str, fw: &str, ns: &str| {
+            std::format!(
+                "UnaryDeviceOperation,tt_dnn_device,{arch},,HiFi4,64,64,{fw},{ns},1,{tensor}"
+            )
+        };
+        let header = HEADER.replace(
+            "DEVICE KERNEL DURATION [ns]",
+            "DEVICE FW DURATION [ns],DEVICE KERNEL DURATION [ns]",
+        );
+        let rows = [
+            // Host-only: no device data at all (a row of a captured metal trace).
+            row("", "", ""),
+            // Device data without a kernel duration: a device row, unmeasured.
+            row("blackhole", "12000", ""),
+            // The Blackhole profiler bug (10,583 s), and the limit itself, which is kept.
+            row("blackhole", "10583000000000", "10583000000000"),
+            row("blackhole", "1000000000", "1000000000"),
+            // A duration but no DEVICE ARCH and no default: the device must be given.
+            row("", "6000", "5000"),
+        ];
+        let csv = std::format!("{header}{}\n", rows.join("\n"));
+        let trace = read_trace(csv.as_bytes(), None).unwrap();
+        assert_eq!(trace.host_only, 1);
+        let measured: Vec<(u64, Option<f64>)> =
+            trace.rows.iter().map(|r| (r.line, r.measured_ns)).collect();
+        assert_eq!(measured, [(3, None), (4, None), (5, Some(1e9))]);
+        assert_eq!(
+            trace.implausible,
+            [Implausible {
+                line: 4,
+                duration_ns: 1.0583e13
+            }]
+        );
+        assert_one_malformed(&trace, 6, "must be given");
+    }
+
+    /// Attributes as newer tt-metal writes them: `ShardSpec{...}`, `x-y` grids, a minimal
+    /// matmul without a config.
+    #[test]
+    fn newer_attributes_give_shards_grids_and_program_configs() {
+        let header = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY,INPUT_1_W_PAD[LOGICAL],INPUT_1_Z_PAD[LOGICAL],INPUT_1_Y_PAD[LOGICAL],INPUT_1_X_PAD[LOGICAL],INPUT_1_LAYOUT,INPUT_1_DATATYPE,INPUT_1_MEMORY,OUTPUT_0_W_PAD[LOGICAL],OUTPUT_0_Z_PAD[LOGICAL],OUTPUT_0_Y_PAD[LOGICAL],OUTPUT_0_X_PAD[LOGICAL],OUTPUT_0_LAYOUT,OUTPUT_0_DATATYPE,OUTPUT_0_MEMORY\n";
+        let dram = "TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+        let i2s = std::format!(
+            "InterleavedToShardedDeviceOperation,tt_dnn_device,blackhole,\"{{'keep_l1_aligned': 'false'; 'output_mem_config': 'MemoryConfig(memory_layout=TensorMemoryLayout::WIDTH_SHARDED;buffer_type=BufferType::L1;shard_spec=ShardSpec{{grid=[{{\"\"start\"\":{{\"\"x\"\":0;\"\"y\"\":0}};\"\"end\"\":{{\"\"x\"\":1;\"\"y\"\":7}}]; shape=[32; 128]; orientation=ShardOrientation::ROW_MAJOR}};nd_shard_spec=std::nullopt)'}}\",,16,110,1057,1,1[1],1[1],32[32],2048[2048],{dram},,,,,,,,1[1],1[1],32[32],2048[2048],TILE,BFLOAT16,DEV_0_L1_WIDTH_SHARDED"
+        );
+        let mm_1d = std::format!(
+            "MatmulDeviceOperation,tt_dnn_device,blackhole,\"{{'program_config': 'MatmulMultiCoreReuseMultiCast1DProgramConfig(compute_with_storage_grid_size=11-3;in0_block_w=2;out_subblock_h=1;out_subblock_w=2;fuse_batch=0;allowed_worker_cores={{[0-0 - 10-9]}})'; 'transpose_a': 'false'}}\",LoFi,33,110,9000,1,1[1],1[1],32[32],2560[2560],{dram},1[1],1[1],2560[2560],512[512],{dram},1[1],1[1],32[32],512[512],{dram}"
+        );
+        let minimal = std::format!(
+            "MinimalMatmulDeviceOperation,tt_dnn_device,blackhole,\"{{'chunks': '1'; 'config': 'std::nullopt'; 'fused_activation': ''}}\",HiFi2,110,110,2135294,1,1[1],1[1],8192[8192],6656[6656],{dram},1[1],1[1],6656[6656],4608[4608],{dram},1[1],1[1],8192[8192],4608[4608],{dram}"
+        );
+        let unary = std::format!(
+            "UnaryDeviceOperation,tt_dnn_device,blackhole,\"{{'op_chain': '{{BasicUnaryWithParam<float; int; unsigned int>(base=BasicUnaryWithParam<float>(op_type=UnaryOpType::SILU;param={{}}))}}'; 'worker_grid': '{{[0-0 - 10-9]}}'}}\",HiFi4,110,,4000,1,1[1],1[1],32[32],8192[8192],{dram},,,,,,,,1[1],1[1],32[32],8192[8192],{dram}"
+        );
+        let csv = std::format!("{header}{i2s}\n{mm_1d}\n{minimal}\n{unary}\n");
+        let trace = read_trace(csv.as_bytes(), None).unwrap();
+        assert!(trace.malformed.is_empty(), "{:?}", trace.malformed);
+        let [i2s, mm_1d, minimal, unary] = &trace.rows[..] else {
+            std::panic!("{:?}", trace.rows)
+        };
+        let shard = i2s.output.and_then(|o| o.memory.shard).unwrap();
+        assert_eq!((shard.cores, shard.shape), (16, [32, 128]));
+        assert_eq!(
+            shard.grid,
+            CoreRange {
+                start: (0, 0),
+                end: (1, 7)
+            }
+        );
+        assert!(!i2s.inferred_shards);
+        // The program config's `x-y` grid, not the 110 available cores.
+        assert_eq!(mm_1d.grid, Some(CoreGrid::new(11, 3)));
+        assert!(
+            mm_1d
+                .params
+                .contains(&("program_config", OwnedParamValue::Enum("mcast_1d".into())))
+        );
+        // The minimal matmul's newer OP CODE is the matmul, its one program a 2D multicast.
+        assert_eq!(Op::from_name(&minimal.op_code), Ok(Op::Matmul));
+        assert!(
+            minimal
+                .params
+                .contains(&("program_config", OwnedParamValue::Enum("mcast_2d".into())))
+        );
+        assert_eq!(minimal.grid, Some(CoreGrid::new(11, 10)));
+        // `worker_grid` as `{[0-0 - 10-9]}`: 11 x 10 cores.
+        assert_eq!(unary.grid, Some(CoreGrid::new(11, 10)));
+        assert_eq!(
+            unary.params,
+            [("unary_op", OwnedParamValue::Enum("silu".into()))]
+        );
+    }
+
+    #[test]
+    fn zero_shard_shapes_are_no_shard_spec() {
+        let spec = crate::trace::attributes::parse_value(
+            r#"ShardSpec{grid=[{"start":{"x":0;"y":0};"end":{"x":10;"y":9}]; shape=[0; 0]; orientation=ShardOrientation::ROW_MAJOR}"#,
+        )
+        .unwrap();
+        assert_eq!(shard_spec(&spec), None);
+        let spec = crate::trace::attributes::parse_value(
+            r#"ShardSpec{grid=[{"start":{"x":0;"y":0};"end":{"x":10;"y":9}]; shape=[32; 64]; orientation=ShardOrientation::COL_MAJOR}"#,
+        )
+        .unwrap();
+        let s = shard_spec(&spec).unwrap();
+        assert_eq!(
+            (s.cores, s.shape, s.orientation),
+            (110, [32, 64], ShardOrientation::ColMajor)
         );
     }
 }
