@@ -12,10 +12,10 @@ mod measured;
 mod plot;
 mod predict;
 mod stats;
-mod tensor_spec;
 mod workload;
 
 use clap::{Parser, Subcommand};
+use ttnn_op_perf_tensor_spec as tensor_spec;
 use std::process::ExitCode;
 
 #[derive(Parser)]
