@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,7 @@ double ns_per_call(uint64_t n, F&& f) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
   auto models = ttpm::Models::create("wormhole_b0");
   if (!models) {
     std::printf("%s\n", models.error().message.c_str());
@@ -39,7 +40,8 @@ int main() {
   }
   using ttpm::Param;
   using ttpm::Tensor;
-  const uint64_t n = 200000;
+  // Queries per round: the first argument, else 200000.
+  const uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200000;
   Tensor a({1, 1, 128, 4096});
   Tensor w({1, 1, 4096, 4096}, ttpm::DType::Bfloat8B);
   Tensor x({1, 1, 1024, 1024});
