@@ -52,8 +52,8 @@ void sane(const ttpm::Result<ttpm::Estimate>& r, const std::string& model, const
   check(std::fabs(e.overhead_ns + busiest - e.duration_ns) <= 1e-9 * e.duration_ns,
         what + ": duration = overhead + max(compute, dram, noc)");
   check(e.model() == model, what + ": model " + e.model() + ", expected " + model);
-  if (e.band_ns) {
-    check(e.band_ns->first < e.duration_ns && e.duration_ns < e.band_ns->second,
+  if (auto band = e.band_ns()) {
+    check(band->first < e.duration_ns && e.duration_ns < band->second,
           what + ": the band holds the duration");
     check(e.calibration_rows > 0 && e.p90_ape > 0, what + ": a band comes from calibration");
   }
@@ -76,7 +76,7 @@ void families(const ttpm::Models& wh) {
   check(lofi && hifi4 && lofi->duration_ns <= hifi4->duration_ns, "matmul: lofi <= hifi4");
   auto v1 = wh.query("matmul", {a, w}, {Param("math_fidelity", "hifi2")}, {1});
   sane(v1, "wormhole_b0/matmul@v1", "matmul v1");
-  check(v1 && !v1->band_ns && v1->calibration_rows == 0, "matmul v1 is uncalibrated");
+  check(v1 && !v1->band_ns() && v1->calibration_rows == 0, "matmul v1 is uncalibrated");
 
   ttpm::Tensor x = dram({1, 1, 1024, 1024});
   auto exp = wh.query("UnaryDeviceOperation", {x}, {Param("unary_op", "exp")});
@@ -104,6 +104,27 @@ void families(const ttpm::Models& wh) {
   small_grid.grid_y = 2;
   auto exp_small = wh.query("eltwise_unary", {x}, {Param("unary_op", "exp")}, small_grid);
   check(exp && exp_small && exp_small->duration_ns >= exp->duration_ns, "unary: 2x2 grid not faster");
+
+  // Built parts: the same answers as the query by name, and failures as it has them.
+  auto mm_op = ttpm::OpParams::build("MatmulDeviceOperation", {Param("math_fidelity", "hifi2")});
+  auto built_a = a.build(), built_w = w.build();
+  check(mm_op && built_a && built_w, "built parts");
+  if (mm_op && built_a && built_w) {
+    auto b = wh.query(*mm_op, {*built_a, *built_w});
+    check(b && mm && b->duration_ns == mm->duration_ns && b->model() == mm->model(),
+          "built matmul = matmul by name");
+    auto bv1 = wh.query(*mm_op, {*built_a, *built_w}, nullptr, {1});
+    check(bv1 && v1 && bv1->duration_ns == v1->duration_ns, "built matmul v1 = by name");
+    fails(wh.query(*mm_op, {*built_a}), ttpm::Status::OperandCount, "the query has 1",
+          "built operand count");
+  }
+  fails(ttpm::OpParams::build("matmul", {Param("math_fidelity", "hifi9")}), ttpm::Status::InvalidParam,
+        "expected one of", "built params: bad value");
+  fails(ttpm::OpParams::build("eltwise_unary"), ttpm::Status::MissingParam, "unary_op",
+        "built params: missing");
+  fails(ttpm::OpParams::build("Nope"), ttpm::Status::UnknownOp, "Nope", "built params: unknown op");
+  fails(ttpm::Tensor({1, 1, 1, 1, 1, 1, 1, 1, 1}).build(), ttpm::Status::InvalidTensor, "rank",
+        "built tensor: rank 9");
 
   // Blackhole on its p150 card, matmul pinned to v1.
   ttpm::Options o;
@@ -180,7 +201,7 @@ void error_kinds(const ttpm::Models& wh) {
   check(fb.ok(), "models with the fallback");
   if (fb) {
     auto e = fb->query("SoftmaxDeviceOperation", {x});
-    check(e && e->fallback && e->op == nullptr && e->model() == "wormhole_b0/fallback",
+    check(e && e->is_fallback() && !e->band_ns() && e->op == nullptr && e->model() == "wormhole_b0/fallback",
           "the fallback answers an unknown op");
   }
 
@@ -298,6 +319,19 @@ void bad_c_input(const ttpm::Models& wh) {
   q = good;
   q.inputs = reinterpret_cast<const TtpmTensor*>(raw + 1);
   refused(m, &q, &e, TTPM_INVALID_ARGUMENT, "query.inputs: misaligned pointer", "a misaligned array");
+
+  // A built query whose op params were never built is refused, not read.
+  TtpmOpParams unbuilt{};
+  TtpmBuiltTensor bt_built;
+  check(ttpm_tensor_build(&t, &bt_built) == TTPM_OK, "tensor_build");
+  TtpmBuiltQuery bq{};
+  bq.op_params = &unbuilt;
+  bq.inputs = &bt_built;
+  bq.n_inputs = 1;
+  check(ttpm_query_built(m, &bq, &e) == TTPM_INVALID_ARGUMENT &&
+            contains(ttpm::detail::last_error(TTPM_INVALID_ARGUMENT).message, "ttpm_op_params_build"),
+        "unbuilt op params refused");
+  check(ttpm_tensor_build(nullptr, &bt_built) == TTPM_INVALID_ARGUMENT, "tensor_build of null");
 
   // Creation: null out, lying lengths, unknown names.
   TtpmModels* out = nullptr;

@@ -23,6 +23,14 @@
 // Most op params one query reads.
 #define TTPM_MAX_PARAMS 256
 
+// 64-bit words of a [`TtpmBuiltTensor`]: exactly the library's tensor, so an array of
+// built tensors is passed to the library as it is (a change of the library's tensor
+// changes this number and the header).
+#define TTPM_BUILT_TENSOR_WORDS 19
+
+// 64-bit words of a [`TtpmOpParams`] (room for the largest op's params as ops are added).
+#define TTPM_OP_PARAMS_WORDS 16
+
 // The models of one device and card: opaque to C, created by [`ttpm_models_new`], freed by
 // [`ttpm_models_free`]. Immutable, so it may be queried from any number of threads at once.
 typedef struct TtpmModels TtpmModels;
@@ -148,12 +156,9 @@ typedef struct TtpmEstimate {
   double compute_ns;
   double dram_ns;
   double noc_ns;
-  // The range 90% of the model version's held-out measurements fell in, ns; both 0 when
-  // `has_band` is 0 (an uncalibrated version or the fallback).
-  double band_low_ns;
-  double band_high_ns;
   // Median and 90th-percentile absolute error on held-out rows, fractions; 0 when
-  // `calibration_rows` is 0 (uncalibrated).
+  // `calibration_rows` is 0 (uncalibrated). [`ttpm_estimate_band`] turns them into the
+  // range 90% of the held-out measurements fell in.
   double median_ape;
   double p90_ape;
   uint32_t calibration_rows;
@@ -167,9 +172,39 @@ typedef struct TtpmEstimate {
   uint16_t version;
   // 1 when the generic fallback answered, not the op's model.
   uint8_t fallback;
-  // 1 when `band_low_ns` and `band_high_ns` are set.
-  uint8_t has_band;
 } TtpmEstimate;
+
+// A tensor built once by [`ttpm_tensor_build`], for any number of [`ttpm_query_built`]
+// calls: what the library computes of a tensor when it is described is done then. Opaque:
+// copy it as bytes, and pass only structs [`ttpm_tensor_build`] filled (their bytes are
+// read as the library's tensor).
+typedef struct TtpmBuiltTensor {
+  uint64_t opaque[TTPM_BUILT_TENSOR_WORDS];
+} TtpmBuiltTensor;
+
+// An op and its params checked against the op's schema, built once by
+// [`ttpm_op_params_build`] for any number of [`ttpm_query_built`] calls. Opaque; copy it as
+// bytes. A struct not filled by [`ttpm_op_params_build`] is refused (its first word marks
+// it).
+typedef struct TtpmOpParams {
+  uint64_t opaque[TTPM_OP_PARAMS_WORDS];
+} TtpmOpParams;
+
+// A query of built parts: the fastest query, as a Rust typed query is (nothing is looked up
+// by name and no tensor is described again).
+typedef struct TtpmBuiltQuery {
+  // The op and its params.
+  const struct TtpmOpParams *op_params;
+  // Model version; 0: the handle's pin for the op, else the latest.
+  uint16_t version;
+  const struct TtpmBuiltTensor *inputs;
+  size_t n_inputs;
+  // The output tensor; null when the caller does not know it.
+  const struct TtpmBuiltTensor *output;
+  // The cores the op may use; 0 x 0: the card's compute grid.
+  uint8_t grid_x;
+  uint8_t grid_y;
+} TtpmBuiltQuery;
 
 // Success.
 #define TTPM_OK 0
@@ -327,6 +362,49 @@ const char *ttpm_models_device(const struct TtpmModels *models);
 TtpmStatus ttpm_query(const struct TtpmModels *models,
                       const struct TtpmQuery *query,
                       struct TtpmEstimate *out);
+
+// The range the measured duration falls in for 90% of the answering version's held-out
+// calibration rows, ns, into `*low` and `*high`: `duration / (1 + p90)` to
+// `duration / (1 - p90)`. Returns 0 and writes nothing when there is none (an uncalibrated
+// version, the fallback, or `p90 >= 1`) or a pointer is null; 1 otherwise.
+//
+// # Safety
+// `estimate` null or valid; `low` and `high` null or writable.
+uint8_t ttpm_estimate_band(const struct TtpmEstimate *estimate,
+                           double *low,
+                           double *high);
+
+// Builds `*tensor` into `*out` for [`ttpm_query_built`]: the C description checked (null
+// pointers, lengths, enum fields) and converted once. What makes the tensor invalid for an
+// op (dims, tile, shard spec) is reported by the query, as for [`ttpm_query`].
+//
+// # Safety
+// `tensor` null (refused) or valid, with its arrays valid for `rank`; `out` null (refused)
+// or writable.
+TtpmStatus ttpm_tensor_build(const struct TtpmTensor *tensor,
+                             struct TtpmBuiltTensor *out);
+
+// Resolves an op name or OP CODE and its `key = value` params into `*out` for
+// [`ttpm_query_built`], checked against the op's schema: it fails as a query with these
+// params would ([`TTPM_UNKNOWN_OP`], [`TTPM_UNKNOWN_PARAM`], [`TTPM_INVALID_PARAM`],
+// [`TTPM_MISSING_PARAM`], ...).
+//
+// # Safety
+// `op` and `params` valid for their lengths; `out` null (refused) or writable.
+TtpmStatus ttpm_op_params_build(struct TtpmStr op,
+                                const struct TtpmParam *params,
+                                size_t n_params,
+                                struct TtpmOpParams *out);
+
+// Answers one query of built parts into `*out`: as [`ttpm_query`] does, without looking
+// anything up by name or describing a tensor again. Allocates nothing for up to 8 inputs.
+//
+// # Safety
+// `models` null (refused) or a live handle; `query` and `out` null (refused) or valid; the
+// built structs it points to filled by [`ttpm_tensor_build`] and [`ttpm_op_params_build`].
+TtpmStatus ttpm_query_built(const struct TtpmModels *models,
+                            const struct TtpmBuiltQuery *query,
+                            struct TtpmEstimate *out);
 
 // Writes the message of the last failed call on this thread into `buf` (at most `cap - 1`
 // bytes, cut at a UTF-8 character boundary, then a NUL) and returns the message's full

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -212,6 +213,8 @@ struct Memory {
   static Memory sharded(Buffer b, MemoryLayout l, ShardSpec s) noexcept { return Memory{b, l, s}; }
 };
 
+class BuiltTensor;
+
 /// A tensor operand: shape (padded, and logical when it differs), dtype, layout, memory.
 /// Owns its dims; the library checks them when queried.
 class Tensor {
@@ -261,6 +264,9 @@ class Tensor {
     row_major_ = true;
     return *this;
   }
+
+  /// Checked and converted once, for queries of built parts.
+  Result<BuiltTensor> build() const;
 
   /// The C description, pointing into this Tensor: valid while it lives unmoved.
   TtpmTensor c() const noexcept {
@@ -324,6 +330,46 @@ class Param {
   TtpmParam c_;
 };
 
+/// A tensor built once (Tensor::build) for any number of queries: the fastest way to pass
+/// a tensor, as the Rust API's prebuilt TensorParams.
+class BuiltTensor {
+ public:
+  const TtpmBuiltTensor& c() const noexcept { return c_; }
+
+ private:
+  friend class Tensor;
+  BuiltTensor() noexcept = default;
+  TtpmBuiltTensor c_;
+};
+
+/// An op and its params checked once against the op's schema (OpParams::build), for any
+/// number of queries: nothing is looked up by name when querying with it.
+class OpParams {
+ public:
+  static Result<OpParams> build(std::string_view op, Span<Param> params = {}) {
+    std::vector<TtpmParam> c;
+    c.reserve(params.size());
+    for (const Param& p : params) c.push_back(p.c());
+    OpParams out;
+    TtpmStatus s = ttpm_op_params_build(detail::str(op), c.data(), c.size(), &out.c_);
+    if (s != TTPM_OK) return detail::last_error(s);
+    return out;
+  }
+  const TtpmOpParams& c() const noexcept { return c_; }
+
+ private:
+  OpParams() noexcept = default;
+  TtpmOpParams c_;
+};
+
+inline Result<BuiltTensor> Tensor::build() const {
+  BuiltTensor out;
+  TtpmTensor t = c();
+  TtpmStatus s = ttpm_tensor_build(&t, &out.c_);
+  if (s != TTPM_OK) return detail::last_error(s);
+  return out;
+}
+
 /// Which model version answers (0: the pin for the op, else the latest), the output tensor
 /// and the core grid (0 x 0: the card's compute grid).
 struct QueryOptions {
@@ -332,37 +378,27 @@ struct QueryOptions {
   uint8_t grid_x = 0, grid_y = 0;
 };
 
-/// A predicted device duration.
-struct Estimate {
-  double duration_ns;
-  Bound bound;
-  double overhead_ns, compute_ns, dram_ns, noc_ns;
-  /// Static names; op is null when the fallback answered an op name the build lacks.
-  const char* device;
-  const char* op;
-  /// 0 when the generic fallback answered.
-  uint16_t version;
-  bool fallback;
+/// A predicted device duration: the C struct (duration_ns, the breakdown overhead_ns,
+/// compute_ns, dram_ns and noc_ns, device, op, version, fallback, median_ape, p90_ape,
+/// calibration_rows) with typed accessors.
+struct Estimate : TtpmEstimate {
+  Estimate(const TtpmEstimate& e) noexcept : TtpmEstimate(e) {}
+
+  /// The dominant term.
+  Bound bound_kind() const noexcept { return static_cast<Bound>(bound); }
+  bool is_fallback() const noexcept { return fallback != 0; }
   /// The range 90% of the version's held-out measurements fell in, ns; none when
   /// uncalibrated.
-  std::optional<std::pair<double, double>> band_ns;
-  /// Held-out error of the version (fractions); calibration_rows 0 when uncalibrated.
-  double median_ape, p90_ape;
-  uint32_t calibration_rows;
-
+  std::optional<std::pair<double, double>> band_ns() const noexcept {
+    double low = 0, high = 0;
+    if (!ttpm_estimate_band(this, &low, &high)) return std::nullopt;
+    return std::make_pair(low, high);
+  }
   /// `device/op@vN`, or `device/fallback` for the generic fallback.
   std::string model() const {
     std::string m(device);
     if (fallback) return m + "/fallback";
     return m + "/" + op + "@v" + std::to_string(version);
-  }
-
-  static Estimate from_c(const TtpmEstimate& e) noexcept {
-    std::optional<std::pair<double, double>> band;
-    if (e.has_band) band.emplace(e.band_low_ns, e.band_high_ns);
-    return Estimate{e.duration_ns, static_cast<Bound>(e.bound), e.overhead_ns, e.compute_ns,
-                    e.dram_ns, e.noc_ns, e.device, e.op, e.version, e.fallback != 0, band,
-                    e.median_ape, e.p90_ape, e.calibration_rows};
   }
 };
 
@@ -447,12 +483,36 @@ class Models {
     return query(q);
   }
 
+  /// Answers one query of built parts: the op and params, then the tensors; options.output
+  /// is ignored here, pass `output` instead.
+  Result<Estimate> query(const OpParams& op, Span<BuiltTensor> inputs,
+                         const BuiltTensor* output = nullptr,
+                         const QueryOptions& options = {}) const {
+    static_assert(sizeof(BuiltTensor) == sizeof(TtpmBuiltTensor) &&
+                      std::is_standard_layout<BuiltTensor>::value,
+                  "a BuiltTensor is its TtpmBuiltTensor: an array of one is an array of the other");
+    const TtpmBuiltTensor* in =
+        inputs.size() ? reinterpret_cast<const TtpmBuiltTensor*>(inputs.data()) : nullptr;
+    TtpmBuiltQuery q{};
+    q.op_params = &op.c();
+    q.version = options.version;
+    q.inputs = in;
+    q.n_inputs = inputs.size();
+    q.output = output ? &output->c() : nullptr;
+    q.grid_x = options.grid_x;
+    q.grid_y = options.grid_y;
+    TtpmEstimate e;
+    TtpmStatus s = ttpm_query_built(handle_.get(), &q, &e);
+    if (s != TTPM_OK) return detail::last_error(s);
+    return Estimate(e);
+  }
+
   /// Answers one query given in C form.
   Result<Estimate> query(const TtpmQuery& q) const {
     TtpmEstimate e;
     TtpmStatus s = ttpm_query(handle_.get(), &q, &e);
     if (s != TTPM_OK) return detail::last_error(s);
-    return Estimate::from_c(e);
+    return Estimate(e);
   }
 
  private:

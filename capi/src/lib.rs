@@ -57,8 +57,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::LazyLock;
 use ttnn_op_perf_models::tensor::MAX_RANK;
 use ttnn_op_perf_models::{
-    Accuracy, Bound, BufferType, Card, CoreGrid, CoreRange, DType, Device, Error, Estimate,
-    Layout, MemoryConfig, MemoryLayout, Name, Op, OpParam, ParamValue, PerfModels, Query, Shape,
+    Accuracy, Bound, BufferType, Card, CoreGrid, CoreRange, DType, Device, Error, Estimate, Layout,
+    MemoryConfig, MemoryLayout, Name, Op, OpParam, ParamValue, PerfModels, Query, Shape,
     ShardOrientation, ShardSpec, Source, TensorParams,
 };
 
@@ -345,12 +345,9 @@ pub struct TtpmEstimate {
     pub compute_ns: f64,
     pub dram_ns: f64,
     pub noc_ns: f64,
-    /// The range 90% of the model version's held-out measurements fell in, ns; both 0 when
-    /// `has_band` is 0 (an uncalibrated version or the fallback).
-    pub band_low_ns: f64,
-    pub band_high_ns: f64,
     /// Median and 90th-percentile absolute error on held-out rows, fractions; 0 when
-    /// `calibration_rows` is 0 (uncalibrated).
+    /// `calibration_rows` is 0 (uncalibrated). [`ttpm_estimate_band`] turns them into the
+    /// range 90% of the held-out measurements fell in.
     pub median_ape: f64,
     pub p90_ape: f64,
     pub calibration_rows: u32,
@@ -364,8 +361,6 @@ pub struct TtpmEstimate {
     pub version: u16,
     /// 1 when the generic fallback answered, not the op's model.
     pub fallback: u8,
-    /// 1 when `band_low_ns` and `band_high_ns` are set.
-    pub has_band: u8,
 }
 
 impl Default for TtpmEstimate {
@@ -376,8 +371,6 @@ impl Default for TtpmEstimate {
             compute_ns: 0.0,
             dram_ns: 0.0,
             noc_ns: 0.0,
-            band_low_ns: 0.0,
-            band_high_ns: 0.0,
             median_ape: 0.0,
             p90_ape: 0.0,
             calibration_rows: 0,
@@ -386,10 +379,73 @@ impl Default for TtpmEstimate {
             op: std::ptr::null(),
             version: 0,
             fallback: 0,
-            has_band: 0,
         }
     }
 }
+
+/// 64-bit words of a [`TtpmBuiltTensor`]: exactly the library's tensor, so an array of
+/// built tensors is passed to the library as it is (a change of the library's tensor
+/// changes this number and the header).
+pub const TTPM_BUILT_TENSOR_WORDS: usize = 19;
+/// 64-bit words of a [`TtpmOpParams`] (room for the largest op's params as ops are added).
+pub const TTPM_OP_PARAMS_WORDS: usize = 16;
+
+/// A tensor built once by [`ttpm_tensor_build`], for any number of [`ttpm_query_built`]
+/// calls: what the library computes of a tensor when it is described is done then. Opaque:
+/// copy it as bytes, and pass only structs [`ttpm_tensor_build`] filled (their bytes are
+/// read as the library's tensor).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct TtpmBuiltTensor {
+    pub opaque: [u64; TTPM_BUILT_TENSOR_WORDS],
+}
+
+/// An op and its params checked against the op's schema, built once by
+/// [`ttpm_op_params_build`] for any number of [`ttpm_query_built`] calls. Opaque; copy it as
+/// bytes. A struct not filled by [`ttpm_op_params_build`] is refused (its first word marks
+/// it).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct TtpmOpParams {
+    pub opaque: [u64; TTPM_OP_PARAMS_WORDS],
+}
+
+/// A query of built parts: the fastest query, as a Rust typed query is (nothing is looked up
+/// by name and no tensor is described again).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct TtpmBuiltQuery {
+    /// The op and its params.
+    pub op_params: *const TtpmOpParams,
+    /// Model version; 0: the handle's pin for the op, else the latest.
+    pub version: u16,
+    pub inputs: *const TtpmBuiltTensor,
+    pub n_inputs: usize,
+    /// The output tensor; null when the caller does not know it.
+    pub output: *const TtpmBuiltTensor,
+    /// The cores the op may use; 0 x 0: the card's compute grid.
+    pub grid_x: u8,
+    pub grid_y: u8,
+}
+
+/// Marks the first word of a built [`TtpmOpParams`]: `TTPMOPPR` in ASCII.
+const PARAMS_MAGIC: u64 = u64::from_le_bytes(*b"TTPMOPPR");
+
+/// What a built [`TtpmOpParams`] holds after its magic word.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct BuiltParams {
+    magic: u64,
+    value: ttnn_op_perf_models::OpParams,
+}
+
+const _: () = {
+    // A built tensor is the library's tensor, word for word.
+    assert!(size_of::<TensorParams>() == size_of::<TtpmBuiltTensor>());
+    assert!(align_of::<TensorParams>() <= align_of::<TtpmBuiltTensor>());
+    assert!(size_of::<BuiltParams>() <= size_of::<TtpmOpParams>());
+    assert!(align_of::<BuiltParams>() <= align_of::<TtpmOpParams>());
+};
 
 /// The models of one device and card: opaque to C, created by [`ttpm_models_new`], freed by
 /// [`ttpm_models_free`]. Immutable, so it may be queried from any number of threads at once.
@@ -411,7 +467,11 @@ struct Names {
 
 static NAMES: LazyLock<Names> = LazyLock::new(|| {
     let leak = |s: &str| -> &'static CStr {
-        Box::leak(CString::new(s).expect("names have no NUL").into_boxed_c_str())
+        Box::leak(
+            CString::new(s)
+                .expect("names have no NUL")
+                .into_boxed_c_str(),
+        )
     };
     Names {
         devices: Device::ALL.map(|d| leak(d.name())),
@@ -601,6 +661,10 @@ unsafe fn text<'a>(
 ) -> Result<&'a str, ArgError> {
     // SAFETY: the caller's contract.
     let bytes = unsafe { slice(s.ptr.cast::<u8>(), s.len, TTPM_MAX_STR_LEN, field, index)? };
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is UTF-8 (the common case, checked a word at a time).
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
     std::str::from_utf8(bytes).map_err(|_| bad(field, index, "not UTF-8"))
 }
 
@@ -734,29 +798,15 @@ pub unsafe extern "C" fn ttpm_query(
             return Err(bad("out", None, "null or misaligned pointer").into());
         }
         let op = unsafe { text(q.op, "query.op", None)? };
-        let raw_params = unsafe {
-            slice(
-                q.params,
-                q.n_params,
-                TTPM_MAX_PARAMS,
-                "query.params",
-                None,
-            )?
-        };
-        let mut params: SmallVec<[OpParam<'_>; 16]> = SmallVec::with_capacity(raw_params.len());
+        let raw_params =
+            unsafe { slice(q.params, q.n_params, TTPM_MAX_PARAMS, "query.params", None)? };
+        let mut params: SmallVec<[OpParam<'_>; 16]> = SmallVec::new();
         for (i, p) in raw_params.iter().enumerate() {
-            params.push(unsafe { param(p, i)? });
+            params.push(unsafe { param(p, "query.params", i)? });
         }
-        let raw_inputs = unsafe {
-            slice(
-                q.inputs,
-                q.n_inputs,
-                TTPM_MAX_TENSORS,
-                "query.inputs",
-                None,
-            )?
-        };
-        let mut inputs: SmallVec<[TensorParams; 8]> = SmallVec::with_capacity(raw_inputs.len());
+        let raw_inputs =
+            unsafe { slice(q.inputs, q.n_inputs, TTPM_MAX_TENSORS, "query.inputs", None)? };
+        let mut inputs: SmallVec<[TensorParams; 8]> = SmallVec::new();
         for (i, t) in raw_inputs.iter().enumerate() {
             inputs.push(unsafe { tensor(t, "query.inputs", Some(i))? });
         }
@@ -787,19 +837,23 @@ pub unsafe extern "C" fn ttpm_query(
 ///
 /// # Safety
 /// The strings of `p` must be valid for their lengths.
-unsafe fn param(p: &TtpmParam, i: usize) -> Result<OpParam<'_>, ArgError> {
+unsafe fn param<'a>(
+    p: &'a TtpmParam,
+    field: &'static str,
+    i: usize,
+) -> Result<OpParam<'a>, ArgError> {
     // SAFETY: the caller's contract.
-    let key = unsafe { text(p.key, "query.params", Some(i))? };
+    let key = unsafe { text(p.key, field, Some(i))? };
     let value = match p.kind {
         TTPM_PARAM_INT => ParamValue::Int(p.int_value),
         TTPM_PARAM_FLOAT => ParamValue::Float(p.float_value),
         TTPM_PARAM_BOOL => ParamValue::Bool(p.int_value != 0),
-        TTPM_PARAM_ENUM => ParamValue::Enum(unsafe { text(p.enum_value, "query.params", Some(i))? }),
+        TTPM_PARAM_ENUM => ParamValue::Enum(unsafe { text(p.enum_value, field, Some(i))? }),
         other => {
             return Err(ArgError {
                 member: Some("kind"),
                 value: Some(other.into()),
-                ..bad("query.params", Some(i), "not a TTPM_PARAM_* value")
+                ..bad(field, Some(i), "not a TTPM_PARAM_* value")
             });
         }
     };
@@ -923,18 +977,12 @@ fn to_c(e: &Estimate, names: &Names) -> TtpmEstimate {
         } => (median_ape, p90_ape, rows),
         Accuracy::Uncalibrated => (0.0, 0.0, 0),
     };
-    let (band_low_ns, band_high_ns, has_band) = match e.band_ns() {
-        Some((low, high)) => (low, high, 1),
-        None => (0.0, 0.0, 0),
-    };
     TtpmEstimate {
         duration_ns: e.duration_ns,
         overhead_ns: b.overhead_ns,
         compute_ns: b.compute_ns,
         dram_ns: b.dram_ns,
         noc_ns: b.noc_ns,
-        band_low_ns,
-        band_high_ns,
         median_ape,
         p90_ape,
         calibration_rows,
@@ -948,8 +996,157 @@ fn to_c(e: &Estimate, names: &Names) -> TtpmEstimate {
         op,
         version,
         fallback,
-        has_band,
     }
+}
+
+/// The range the measured duration falls in for 90% of the answering version's held-out
+/// calibration rows, ns, into `*low` and `*high`: `duration / (1 + p90)` to
+/// `duration / (1 - p90)`. Returns 0 and writes nothing when there is none (an uncalibrated
+/// version, the fallback, or `p90 >= 1`) or a pointer is null; 1 otherwise.
+///
+/// # Safety
+/// `estimate` null or valid; `low` and `high` null or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ttpm_estimate_band(
+    estimate: *const TtpmEstimate,
+    low: *mut f64,
+    high: *mut f64,
+) -> u8 {
+    // SAFETY: the caller's contract.
+    let Ok(e) = (unsafe { object(estimate, "estimate") }) else {
+        return 0;
+    };
+    let p90 = e.p90_ape;
+    let band = e.calibration_rows > 0 && e.fallback == 0 && (0.0..1.0).contains(&p90);
+    if !band || low.is_null() || high.is_null() || !low.is_aligned() || !high.is_aligned() {
+        return 0;
+    }
+    // SAFETY: checked non-null and aligned.
+    unsafe {
+        low.write(e.duration_ns / (1.0 + p90));
+        high.write(e.duration_ns / (1.0 - p90));
+    }
+    1
+}
+
+/// Builds `*tensor` into `*out` for [`ttpm_query_built`]: the C description checked (null
+/// pointers, lengths, enum fields) and converted once. What makes the tensor invalid for an
+/// op (dims, tile, shard spec) is reported by the query, as for [`ttpm_query`].
+///
+/// # Safety
+/// `tensor` null (refused) or valid, with its arrays valid for `rank`; `out` null (refused)
+/// or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ttpm_tensor_build(
+    tensor: *const TtpmTensor,
+    out: *mut TtpmBuiltTensor,
+) -> TtpmStatus {
+    guard(|| {
+        // SAFETY: the caller's contract, for each read below.
+        let t = unsafe { object(tensor, "tensor")? };
+        let value = unsafe { self::tensor(t, "tensor", None)? };
+        if out.is_null() || !out.is_aligned() {
+            return Err(bad("out", None, "null or misaligned pointer").into());
+        }
+        // SAFETY: `out` is writable and aligned for `TtpmBuiltTensor`, which is exactly a
+        // `TensorParams` (size and alignment asserted above).
+        unsafe { out.cast::<TensorParams>().write(value) };
+        Ok(())
+    })
+}
+
+/// Resolves an op name or OP CODE and its `key = value` params into `*out` for
+/// [`ttpm_query_built`], checked against the op's schema: it fails as a query with these
+/// params would ([`TTPM_UNKNOWN_OP`], [`TTPM_UNKNOWN_PARAM`], [`TTPM_INVALID_PARAM`],
+/// [`TTPM_MISSING_PARAM`], ...).
+///
+/// # Safety
+/// `op` and `params` valid for their lengths; `out` null (refused) or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ttpm_op_params_build(
+    op: TtpmStr,
+    params: *const TtpmParam,
+    n_params: usize,
+    out: *mut TtpmOpParams,
+) -> TtpmStatus {
+    guard(|| {
+        // SAFETY: the caller's contract, for each read below.
+        let op = Op::from_name(unsafe { text(op, "op", None)? })?;
+        let raw = unsafe { slice(params, n_params, TTPM_MAX_PARAMS, "params", None)? };
+        let mut named = Vec::with_capacity(raw.len());
+        for (i, p) in raw.iter().enumerate() {
+            named.push(unsafe { param(p, "params", i)? });
+        }
+        let value = ttnn_op_perf_models::OpParams::from_named(op, &named)?;
+        if out.is_null() || !out.is_aligned() {
+            return Err(bad("out", None, "null or misaligned pointer").into());
+        }
+        let built = BuiltParams {
+            magic: PARAMS_MAGIC,
+            value,
+        };
+        // SAFETY: `out` is writable and aligned; a `BuiltParams` fits (asserted above).
+        unsafe { out.cast::<BuiltParams>().write(built) };
+        Ok(())
+    })
+}
+
+/// Answers one query of built parts into `*out`: as [`ttpm_query`] does, without looking
+/// anything up by name or describing a tensor again. Allocates nothing for up to 8 inputs.
+///
+/// # Safety
+/// `models` null (refused) or a live handle; `query` and `out` null (refused) or valid; the
+/// built structs it points to filled by [`ttpm_tensor_build`] and [`ttpm_op_params_build`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ttpm_query_built(
+    models: *const TtpmModels,
+    query: *const TtpmBuiltQuery,
+    out: *mut TtpmEstimate,
+) -> TtpmStatus {
+    guard(|| {
+        // SAFETY: the caller's contract, for each read below.
+        let models = unsafe { object(models, "models")? };
+        let q = unsafe { object(query, "query")? };
+        if out.is_null() || !out.is_aligned() {
+            return Err(bad("out", None, "null or misaligned pointer").into());
+        }
+        let op_params = unsafe { object(q.op_params, "query.op_params")? };
+        // SAFETY: the first word of a `TtpmOpParams` is readable.
+        let op_params = unsafe { *op_params.opaque.as_ptr().cast::<BuiltParams>() };
+        if op_params.magic != PARAMS_MAGIC {
+            return Err(bad(
+                "query.op_params",
+                None,
+                "not filled by ttpm_op_params_build",
+            )
+            .into());
+        }
+        let raw = unsafe { slice(q.inputs, q.n_inputs, TTPM_MAX_TENSORS, "query.inputs", None)? };
+        // SAFETY: each `TtpmBuiltTensor` is a `TensorParams` written by `ttpm_tensor_build`
+        // (the caller's contract), with the same size and stride.
+        let inputs: &[TensorParams] =
+            unsafe { std::slice::from_raw_parts(raw.as_ptr().cast(), raw.len()) };
+        let output: Option<&TensorParams> = if q.output.is_null() {
+            None
+        } else {
+            let t = unsafe { object(q.output, "query.output")? };
+            Some(unsafe { &*(t as *const TtpmBuiltTensor).cast::<TensorParams>() })
+        };
+        let mut query = Query::typed(op_params.value, inputs);
+        if q.version != 0 {
+            query = query.version(q.version);
+        }
+        if let Some(o) = output {
+            query = query.output(o);
+        }
+        if (q.grid_x, q.grid_y) != (0, 0) {
+            query = query.grid(CoreGrid::new(q.grid_x, q.grid_y));
+        }
+        let estimate = models.models.query(&query)?;
+        // SAFETY: checked non-null and aligned above.
+        unsafe { out.write(to_c(&estimate, models.names)) };
+        Ok(())
+    })
 }
 
 /// Writes the message of the last failed call on this thread into `buf` (at most `cap - 1`
@@ -1046,10 +1243,11 @@ impl fmt::Write for Truncating<'_> {
     }
 }
 
-/// For the C++ benchmark (`capi/cpp/bench.cpp`), not part of the header: ns per Rust typed
-/// query of benchmark case `case` (0: the README's matmul, 1: unary exp, 2: binary add, on
-/// the handle's device), the median of 7 rounds of `iterations`; a negative value for an
-/// unknown case or a failed query.
+/// For the C++ benchmark (`capi/cpp/bench.cpp`), not part of the header: ns per Rust query
+/// of benchmark case `case` (0: the README's matmul, 1: unary exp, 2: binary add, on the
+/// handle's device), typed or (`by_name` non-zero) by OP CODE with `key = value` params, the
+/// median of 7 rounds of `iterations`; a negative value for an unknown case, a failed query
+/// or one whose two forms disagree.
 ///
 /// # Safety
 /// `models` must be null (refused) or a live handle.
@@ -1059,6 +1257,7 @@ pub unsafe extern "C" fn ttpm_internal_bench_rust_typed(
     models: *const TtpmModels,
     case: u32,
     iterations: u64,
+    by_name: u32,
 ) -> f64 {
     use std::hint::black_box;
     use ttnn_op_perf_models::OpParams;
@@ -1099,7 +1298,20 @@ pub unsafe extern "C" fn ttpm_internal_bench_rust_typed(
             ),
             _ => return -1.0,
         };
-        let q = Query::typed(params, &inputs);
+        let named = match params {
+            OpParams::Matmul(_) => ("MatmulDeviceOperation", "math_fidelity", "hifi2"),
+            OpParams::EltwiseUnary(_) => ("UnaryDeviceOperation", "unary_op", "exp"),
+            _ => ("BinaryNgDeviceOperation", "binary_op", "add"),
+        };
+        let named_params = [OpParam::new(named.1, ParamValue::Enum(named.2))];
+        let q = if by_name != 0 {
+            Query::named(named.0, &inputs).params(&named_params)
+        } else {
+            Query::typed(params, &inputs)
+        };
+        if models.models.query(&q) != models.models.query(&Query::typed(params, &inputs)) {
+            return -1.0;
+        }
         if models.models.query(&q).is_err() {
             return -1.0;
         }
