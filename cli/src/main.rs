@@ -15,8 +15,8 @@ mod stats;
 mod workload;
 
 use clap::{Parser, Subcommand};
-use ttnn_op_perf_tensor_spec as tensor_spec;
 use std::process::ExitCode;
+use ttnn_op_perf_tensor_spec as tensor_spec;
 
 #[derive(Parser)]
 #[command(name = "ttperf", version, about = "Predict TTNN op durations on Tenstorrent devices", long_about = None)]

@@ -233,7 +233,13 @@ pub fn format_tensor(t: &TensorParams) -> Option<String> {
         .dims()
         .iter()
         .zip(shape.logical())
-        .map(|(p, l)| if p == l { p.to_string() } else { format!("{p}[{l}]") })
+        .map(|(p, l)| {
+            if p == l {
+                p.to_string()
+            } else {
+                format!("{p}[{l}]")
+            }
+        })
         .collect();
     let layout = match t.layout() {
         Layout::TILE => "tile".to_string(),
@@ -385,7 +391,10 @@ mod tests {
         let t = parse_tensor("32x32:bf16:tile:l1_height[2x2]:shard=16x32").unwrap();
         let mut shard = t.memory().shard.unwrap();
         shard.grid.start = (1, 0);
-        let moved = t.with_memory(MemoryConfig { shard: Some(shard), ..t.memory() });
+        let moved = t.with_memory(MemoryConfig {
+            shard: Some(shard),
+            ..t.memory()
+        });
         assert_eq!(format_tensor(&moved), None);
     }
 
