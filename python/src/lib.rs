@@ -30,102 +30,40 @@ create_exception!(
     PyValueError,
     "Base class of every error the library reports; its message is the library's."
 );
-create_exception!(
-    ttnn_op_perf_models,
-    UnknownDeviceError,
-    PerfModelError,
-    "No device has this name or alias."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    UnknownCardError,
-    PerfModelError,
-    "No card has this name, or it is not one of the device's."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    UnknownOpError,
-    PerfModelError,
-    "No op has this name or ttnn OP CODE."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    OpNotLoadedError,
-    PerfModelError,
-    "The models were created without this op."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    NoModelForDeviceError,
-    PerfModelError,
-    "The op has no model for the device."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    NoSuchVersionError,
-    PerfModelError,
-    "The model version does not exist."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    ModeNotModeledError,
-    PerfModelError,
-    "The model does not cover this combination of params and tensors."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    MissingParamError,
-    PerfModelError,
-    "A required op param is missing."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    UnknownParamError,
-    PerfModelError,
-    "The op has no param with this key."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    InvalidParamError,
-    PerfModelError,
-    "An op param value is not acceptable."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    OperandCountError,
-    PerfModelError,
-    "The op takes another number of tensors."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    InvalidTensorError,
-    PerfModelError,
-    "A tensor description is invalid for the op."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    InvalidGridError,
-    PerfModelError,
-    "The core grid is empty or larger than the card's."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    EstimateOverflowError,
-    PerfModelError,
-    "A count or the duration overflows."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    TensorSpecError,
-    PerfModelError,
-    "A tensor spec or Tensor argument cannot be read."
-);
-create_exception!(
-    ttnn_op_perf_models,
-    TraceError,
-    PerfModelError,
-    "A profiler trace cannot be read."
-);
+
+/// Defines the subclasses of `PerfModelError`, and `add_exceptions`, which adds them all to
+/// the module.
+macro_rules! exceptions {
+    ($($name:ident: $doc:literal,)*) => {
+        $(create_exception!(ttnn_op_perf_models, $name, PerfModelError, $doc);)*
+
+        fn add_exceptions(m: &Bound<'_, PyModule>) -> PyResult<()> {
+            let py = m.py();
+            m.add("PerfModelError", py.get_type::<PerfModelError>())?;
+            $(m.add(stringify!($name), py.get_type::<$name>())?;)*
+            Ok(())
+        }
+    };
+}
+
+exceptions! {
+    UnknownDeviceError: "No device has this name or alias.",
+    UnknownCardError: "No card has this name, or it is not one of the device's.",
+    UnknownOpError: "No op has this name or ttnn OP CODE.",
+    OpNotLoadedError: "The models were created without this op.",
+    NoModelForDeviceError: "The op has no model for the device.",
+    NoSuchVersionError: "The model version does not exist.",
+    ModeNotModeledError: "The model does not cover this combination of params and tensors.",
+    MissingParamError: "A required op param is missing.",
+    UnknownParamError: "The op has no param with this key.",
+    InvalidParamError: "An op param value is not acceptable.",
+    OperandCountError: "The op takes another number of tensors.",
+    InvalidTensorError: "A tensor description is invalid for the op.",
+    InvalidGridError: "The core grid is empty or larger than the card's.",
+    EstimateOverflowError: "A count or the duration overflows.",
+    TensorSpecError: "A tensor spec or Tensor argument cannot be read.",
+    TraceError: "A profiler trace cannot be read.",
+}
 
 /// The library's error as the exception of its kind, with its message.
 fn raise(e: Error) -> PyErr {
@@ -820,7 +758,6 @@ fn devices() -> Vec<&'static str> {
 #[pymodule]
 #[pyo3(name = "ttnn_op_perf_models")]
 fn python_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = m.py();
     m.add_class::<PyPerfModels>()?;
     m.add_class::<Tensor>()?;
     m.add_class::<PyQuery>()?;
@@ -829,29 +766,7 @@ fn python_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Trace>()?;
     m.add_function(wrap_pyfunction!(read_trace, m)?)?;
     m.add_function(wrap_pyfunction!(devices, m)?)?;
-    m.add("PerfModelError", py.get_type::<PerfModelError>())?;
-    m.add("UnknownDeviceError", py.get_type::<UnknownDeviceError>())?;
-    m.add("UnknownCardError", py.get_type::<UnknownCardError>())?;
-    m.add("UnknownOpError", py.get_type::<UnknownOpError>())?;
-    m.add("OpNotLoadedError", py.get_type::<OpNotLoadedError>())?;
-    m.add(
-        "NoModelForDeviceError",
-        py.get_type::<NoModelForDeviceError>(),
-    )?;
-    m.add("NoSuchVersionError", py.get_type::<NoSuchVersionError>())?;
-    m.add("ModeNotModeledError", py.get_type::<ModeNotModeledError>())?;
-    m.add("MissingParamError", py.get_type::<MissingParamError>())?;
-    m.add("UnknownParamError", py.get_type::<UnknownParamError>())?;
-    m.add("InvalidParamError", py.get_type::<InvalidParamError>())?;
-    m.add("OperandCountError", py.get_type::<OperandCountError>())?;
-    m.add("InvalidTensorError", py.get_type::<InvalidTensorError>())?;
-    m.add("InvalidGridError", py.get_type::<InvalidGridError>())?;
-    m.add(
-        "EstimateOverflowError",
-        py.get_type::<EstimateOverflowError>(),
-    )?;
-    m.add("TensorSpecError", py.get_type::<TensorSpecError>())?;
-    m.add("TraceError", py.get_type::<TraceError>())?;
+    add_exceptions(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
