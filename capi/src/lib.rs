@@ -816,21 +816,40 @@ pub unsafe extern "C" fn ttpm_query(
             let t = unsafe { object(q.output, "query.output")? };
             Some(unsafe { tensor(t, "query.output", None)? })
         };
-        let mut query = Query::named(op, &inputs).params(&params);
-        if q.version != 0 {
-            query = query.version(q.version);
-        }
-        if let Some(o) = &output {
-            query = query.output(o);
-        }
-        if (q.grid_x, q.grid_y) != (0, 0) {
-            query = query.grid(CoreGrid::new(q.grid_x, q.grid_y));
-        }
-        let estimate = models.models.query(&query)?;
-        // SAFETY: checked non-null and aligned above.
-        unsafe { out.write(to_c(&estimate, models.names)) };
-        Ok(())
+        let query = Query::named(op, &inputs).params(&params);
+        let grid = (q.grid_x, q.grid_y);
+        // SAFETY: `out` checked non-null and aligned above.
+        unsafe { answer(models, query, q.version, output.as_ref(), grid, out) }
     })
+}
+
+/// Answers `query` with the version (0: latest), output and grid (0 x 0: the card's) a C
+/// query gives, into `*out`.
+///
+/// # Safety
+/// `out` must be non-null, aligned and writable.
+#[inline(always)]
+unsafe fn answer<'a>(
+    models: &TtpmModels,
+    mut query: Query<'a>,
+    version: u16,
+    output: Option<&'a TensorParams>,
+    (grid_x, grid_y): (u8, u8),
+    out: *mut TtpmEstimate,
+) -> Result<(), Failure> {
+    if version != 0 {
+        query = query.version(version);
+    }
+    if let Some(o) = output {
+        query = query.output(o);
+    }
+    if (grid_x, grid_y) != (0, 0) {
+        query = query.grid(CoreGrid::new(grid_x, grid_y));
+    }
+    let estimate = models.models.query(&query)?;
+    // SAFETY: the caller's contract.
+    unsafe { out.write(to_c(&estimate, models.names)) };
+    Ok(())
 }
 
 /// A C param as a library param.
@@ -1132,20 +1151,10 @@ pub unsafe extern "C" fn ttpm_query_built(
             let t = unsafe { object(q.output, "query.output")? };
             Some(unsafe { &*(t as *const TtpmBuiltTensor).cast::<TensorParams>() })
         };
-        let mut query = Query::typed(op_params.value, inputs);
-        if q.version != 0 {
-            query = query.version(q.version);
-        }
-        if let Some(o) = output {
-            query = query.output(o);
-        }
-        if (q.grid_x, q.grid_y) != (0, 0) {
-            query = query.grid(CoreGrid::new(q.grid_x, q.grid_y));
-        }
-        let estimate = models.models.query(&query)?;
-        // SAFETY: checked non-null and aligned above.
-        unsafe { out.write(to_c(&estimate, models.names)) };
-        Ok(())
+        let query = Query::typed(op_params.value, inputs);
+        let grid = (q.grid_x, q.grid_y);
+        // SAFETY: `out` checked non-null and aligned above.
+        unsafe { answer(models, query, q.version, output, grid, out) }
     })
 }
 

@@ -329,6 +329,28 @@ struct PyQuery {
 }
 
 impl PyQuery {
+    /// A query from Python arguments, each checked for its type.
+    fn read(
+        op: String,
+        inputs: &Bound<'_, PyAny>,
+        params: Option<&Bound<'_, PyAny>>,
+        output: Option<&Bound<'_, PyAny>>,
+        version: Option<u16>,
+        grid: Option<(u8, u8)>,
+    ) -> PyResult<Self> {
+        Ok(PyQuery {
+            op,
+            inputs: tensors(inputs, "inputs")?,
+            params: self::params(params)?,
+            output: output
+                .filter(|o| !o.is_none())
+                .map(|o| tensor(o, "output"))
+                .transpose()?,
+            version,
+            grid,
+        })
+    }
+
     fn run(&self, models: &Models) -> PyResult<Estimate> {
         let params: Vec<OpParam<'_>> = self
             .params
@@ -445,17 +467,7 @@ impl PyQuery {
         version: Option<u16>,
         grid: Option<(u8, u8)>,
     ) -> PyResult<Self> {
-        Ok(PyQuery {
-            op,
-            inputs: tensors(inputs, "inputs")?,
-            params: self::params(params)?,
-            output: output
-                .filter(|o| !o.is_none())
-                .map(|o| tensor(o, "output"))
-                .transpose()?,
-            version,
-            grid,
-        })
+        PyQuery::read(op, inputs, params, output, version, grid)
     }
 
     /// The op name or ttnn OP CODE.
@@ -612,17 +624,15 @@ impl PyPerfModels {
             ))
         })?;
         let empty = PyList::empty(op.py());
-        let q = PyQuery {
-            op: name.to_cow()?.into_owned(),
-            inputs: tensors(inputs.unwrap_or(empty.as_any()), "inputs")?,
-            params: self::params(params)?,
-            output: output
-                .filter(|o| !o.is_none())
-                .map(|o| tensor(o, "output"))
-                .transpose()?,
+        let inputs = inputs.unwrap_or(empty.as_any());
+        let q = PyQuery::read(
+            name.to_cow()?.into_owned(),
+            inputs,
+            params,
+            output,
             version,
             grid,
-        };
+        )?;
         q.run(&self.m).map(|e| PyEstimate { e })
     }
 
