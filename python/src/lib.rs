@@ -329,28 +329,6 @@ struct PyQuery {
 }
 
 impl PyQuery {
-    /// A query from Python arguments, each checked for its type.
-    fn read(
-        op: String,
-        inputs: &Bound<'_, PyAny>,
-        params: Option<&Bound<'_, PyAny>>,
-        output: Option<&Bound<'_, PyAny>>,
-        version: Option<u16>,
-        grid: Option<(u8, u8)>,
-    ) -> PyResult<Self> {
-        Ok(PyQuery {
-            op,
-            inputs: tensors(inputs, "inputs")?,
-            params: self::params(params)?,
-            output: output
-                .filter(|o| !o.is_none())
-                .map(|o| tensor(o, "output"))
-                .transpose()?,
-            version,
-            grid,
-        })
-    }
-
     fn run(&self, models: &Models) -> PyResult<Estimate> {
         let params: Vec<OpParam<'_>> = self
             .params
@@ -467,7 +445,17 @@ impl PyQuery {
         version: Option<u16>,
         grid: Option<(u8, u8)>,
     ) -> PyResult<Self> {
-        PyQuery::read(op, inputs, params, output, version, grid)
+        Ok(PyQuery {
+            op,
+            inputs: tensors(inputs, "inputs")?,
+            params: self::params(params)?,
+            output: output
+                .filter(|o| !o.is_none())
+                .map(|o| tensor(o, "output"))
+                .transpose()?,
+            version,
+            grid,
+        })
     }
 
     /// The op name or ttnn OP CODE.
