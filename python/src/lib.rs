@@ -613,7 +613,7 @@ impl PyPerfModels {
         })?;
         let empty = PyList::empty(op.py());
         let inputs = inputs.unwrap_or(empty.as_any());
-        let q = PyQuery::read(
+        let q = PyQuery::new(
             name.to_cow()?.into_owned(),
             inputs,
             params,
