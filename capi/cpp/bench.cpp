@@ -1,9 +1,11 @@
-// The cost of a C++ query beside a Rust query of the same op, in one run: the median of 7
-// rounds each, per case (the README's matmul, unary exp, binary add on wormhole_b0). Rust
-// typed (prebuilt tensors, typed params) and by name (OP CODE, key = value params); C++ of
-// built parts (Tensor::build, OpParams::build: the same work as the Rust typed query) and by
-// name (tensors described and params given as strings on every query). Prints a table and,
-// last, one JSON line with the ratios.
+// The cost of a C++ query beside a Rust query of the same op, in one run (the README's
+// matmul, unary exp, binary add on wormhole_b0). Rust typed (prebuilt tensors, typed params)
+// and by name (OP CODE, key = value params); C++ of built parts (Tensor::build,
+// OpParams::build: the same work as the Rust typed query) and by name (tensors described
+// and params given as strings on every query). The four are timed in turn, round after
+// round (15 rounds), so that a shared machine's load falls on all of them alike; each figure
+// is the median over the rounds, and each ratio the median of the rounds' ratios. Prints a
+// table and, last, one JSON line.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,16 +23,15 @@ namespace {
 
 template <class F>
 double ns_per_call(uint64_t n, F&& f) {
-  for (uint64_t i = 0; i < n / 10; ++i) f();
-  std::vector<double> rounds;
-  for (int r = 0; r < 7; ++r) {
-    auto start = std::chrono::steady_clock::now();
-    for (uint64_t i = 0; i < n; ++i) f();
-    std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - start;
-    rounds.push_back(took.count() / static_cast<double>(n));
-  }
-  std::sort(rounds.begin(), rounds.end());
-  return rounds[3];
+  auto start = std::chrono::steady_clock::now();
+  for (uint64_t i = 0; i < n; ++i) f();
+  std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - start;
+  return took.count() / static_cast<double>(n);
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
 }
 
 }  // namespace
@@ -43,8 +44,9 @@ int main(int argc, char** argv) {
   }
   using ttpm::Param;
   using ttpm::Tensor;
-  // Queries per round: the first argument, else 200000.
-  const uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200000;
+  // Queries per round: the first argument, else 50000.
+  const uint64_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 50000;
+  const int rounds = 15;
   Tensor a({1, 1, 128, 4096});
   Tensor w({1, 1, 4096, 4096}, ttpm::DType::Bfloat8B);
   Tensor x({1, 1, 1024, 1024});
@@ -67,46 +69,53 @@ int main(int argc, char** argv) {
     const Case& c = cases[i];
     volatile double sink = 0;
     auto check = models->query(c.op, c.inputs, c.params);
-    if (!check) {
-      std::printf("%s: %s\n", c.name, check.error().message.c_str());
-      return 1;
-    }
-    double rust = ttpm_internal_bench_rust_typed(models->c(), static_cast<uint32_t>(i), n, 0);
-    double rust_named = ttpm_internal_bench_rust_typed(models->c(), static_cast<uint32_t>(i), n, 1);
     // Built once, as the Rust typed query's tensors and params are.
     auto op = ttpm::OpParams::build(c.op, c.params);
+    if (!check || !op) {
+      std::printf("%s: %s\n", c.name, (!check ? check.error() : op.error()).message.c_str());
+      return 1;
+    }
     std::vector<ttpm::BuiltTensor> built;
     for (const Tensor& t : c.inputs) built.push_back(t.build().value());
-    if (!op) {
-      std::printf("%s: %s\n", c.name, op.error().message.c_str());
-      return 1;
-    }
     auto same = models->query(*op, built);
     if (!same || same->duration_ns != check->duration_ns) {
-      std::printf("%s: the built query disagrees\n", c.name);
+      std::printf("%s: the built query disagrees with the query by name\n", c.name);
       return 1;
     }
-    double cpp_built = ns_per_call(n, [&] {
-      auto r = models->query(*op, built);
-      sink = sink + r->duration_ns;
-    });
-    double cpp = ns_per_call(n, [&] {
-      auto r = models->query(c.op, c.inputs, c.params);
-      sink = sink + r->duration_ns;
-    });
-    if (rust <= 0 || rust_named <= 0) {
-      std::printf("%s: the Rust side failed\n", c.name);
-      return 1;
+    auto bench_case = static_cast<uint32_t>(i);
+    std::vector<double> rust, rust_named, cpp_built, cpp, built_ratio, named_ratio;
+    for (int r = -1; r < rounds; ++r) {  // round -1 warms up
+      double rt = ttpm_internal_bench_rust_typed(models->c(), bench_case, n, 0);
+      double rn = ttpm_internal_bench_rust_typed(models->c(), bench_case, n, 1);
+      double cb = ns_per_call(n, [&] {
+        auto e = models->query(*op, built);
+        sink = sink + e->duration_ns;
+      });
+      double cn = ns_per_call(n, [&] {
+        auto e = models->query(c.op, c.inputs, c.params);
+        sink = sink + e->duration_ns;
+      });
+      if (rt <= 0 || rn <= 0) {
+        std::printf("%s: the Rust side failed\n", c.name);
+        return 1;
+      }
+      if (r < 0) continue;
+      rust.push_back(rt);
+      rust_named.push_back(rn);
+      cpp_built.push_back(cb);
+      cpp.push_back(cn);
+      built_ratio.push_back(cb / rt);
+      named_ratio.push_back(cn / rt);
     }
-    double ratio = cpp_built / rust, named_ratio = cpp / rust;
-    worst = std::max(worst, ratio);
-    std::printf("%-16s %11.1f %11.1f %11.1f %11.1f %9.2f %9.2f\n", c.name, rust, rust_named,
-                cpp_built, cpp, ratio, named_ratio);
+    double rt = median(rust), rn = median(rust_named), cb = median(cpp_built), cn = median(cpp);
+    double br = median(built_ratio), nr = median(named_ratio);
+    worst = std::max(worst, br);
+    std::printf("%-16s %11.1f %11.1f %11.1f %11.1f %9.2f %9.2f\n", c.name, rt, rn, cb, cn, br, nr);
     char buf[320];
     std::snprintf(buf, sizeof buf,
                   "%s\"%s\": {\"rust_typed_ns\": %.1f, \"rust_named_ns\": %.1f, \"cpp_built_ns\": %.1f, "
                   "\"cpp_named_ns\": %.1f, \"built_over_rust_typed\": %.2f, \"named_over_rust_typed\": %.2f}",
-                  i ? ", " : "", c.name, rust, rust_named, cpp_built, cpp, ratio, named_ratio);
+                  i ? ", " : "", c.name, rt, rn, cb, cn, br, nr);
     json += buf;
   }
   char tail[64];

@@ -1254,9 +1254,9 @@ impl fmt::Write for Truncating<'_> {
 
 /// For the C++ benchmark (`capi/cpp/bench.cpp`), not part of the header: ns per Rust query
 /// of benchmark case `case` (0: the README's matmul, 1: unary exp, 2: binary add, on the
-/// handle's device), typed or (`by_name` non-zero) by OP CODE with `key = value` params, the
-/// median of 7 rounds of `iterations`; a negative value for an unknown case, a failed query
-/// or one whose two forms disagree.
+/// handle's device), typed or (`by_name` non-zero) by OP CODE with `key = value` params, over
+/// one round of `iterations` queries; a negative value for an unknown case, a failed query or
+/// one whose two forms disagree.
 ///
 /// # Safety
 /// `models` must be null (refused) or a live handle.
@@ -1325,17 +1325,11 @@ pub unsafe extern "C" fn ttpm_internal_bench_rust_typed(
             return -1.0;
         }
         let n = iterations.max(1);
-        let mut rounds: Vec<f64> = (0..7)
-            .map(|_| {
-                let start = std::time::Instant::now();
-                for _ in 0..n {
-                    let _ = black_box(models.models.query(black_box(&q)));
-                }
-                start.elapsed().as_nanos() as f64 / n as f64
-            })
-            .collect();
-        rounds.sort_by(f64::total_cmp);
-        rounds[3]
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            let _ = black_box(models.models.query(black_box(&q)));
+        }
+        start.elapsed().as_nanos() as f64 / n as f64
     }))
     .unwrap_or(-1.0)
 }
