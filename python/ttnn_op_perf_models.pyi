@@ -2,12 +2,40 @@
 Tenstorrent device."""
 
 from os import PathLike
-from typing import Iterator, Mapping, Optional, Sequence, TypedDict, Union
+from typing import Iterator, Mapping, Optional, Sequence, TypedDict, Union, final
 
 __version__: str
+__all__ = [
+    "PerfModels",
+    "Tensor",
+    "Query",
+    "Estimate",
+    "TraceRow",
+    "Trace",
+    "read_trace",
+    "devices",
+    "PerfModelError",
+    "UnknownDeviceError",
+    "UnknownCardError",
+    "UnknownOpError",
+    "OpNotLoadedError",
+    "NoModelForDeviceError",
+    "NoSuchVersionError",
+    "ModeNotModeledError",
+    "MissingParamError",
+    "UnknownParamError",
+    "InvalidParamError",
+    "OperandCountError",
+    "InvalidTensorError",
+    "InvalidGridError",
+    "EstimateOverflowError",
+    "TensorSpecError",
+    "TraceError",
+    "__version__",
+]
 
-ParamValue = Union[str, bool, int, float]
-TensorLike = Union[str, "Tensor"]
+_ParamValue = Union[str, bool, int, float]
+_TensorLike = Union[str, "Tensor"]
 
 class PerfModelError(ValueError):
     """Base class of every error the library reports; its message is the library's."""
@@ -29,12 +57,13 @@ class EstimateOverflowError(PerfModelError): ...
 class TensorSpecError(PerfModelError): ...
 class TraceError(PerfModelError): ...
 
+@final
 class Tensor:
     """A tensor operand. `memory` is `dram`, `l1` or sharded (`l1_height[4x5]`, with
     `shard=(height, width)`)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         shape: Sequence[int],
         dtype: str = "bfloat16",
         layout: str = "tile",
@@ -42,7 +71,7 @@ class Tensor:
         shard: Optional[tuple[int, int]] = None,
         orientation: str = "row_major",
         logical_shape: Optional[Sequence[int]] = None,
-    ) -> None: ...
+    ) -> Tensor: ...
     @staticmethod
     def parse(spec: str) -> Tensor:
         """From the compact syntax: DIMS:DTYPE[:LAYOUT[:MEMORY[:OPTION]...]]."""
@@ -59,17 +88,18 @@ class Tensor:
     @property
     def shard(self) -> Optional[tuple[int, int]]: ...
 
-class Accuracy(TypedDict):
+class _Accuracy(TypedDict):
     median_ape: float
     p90_ape: float
     rows: int
 
-class Breakdown(TypedDict):
+class _Breakdown(TypedDict):
     overhead_ns: float
     compute_ns: float
     dram_ns: float
     noc_ns: float
 
+@final
 class Estimate:
     @property
     def duration_ns(self) -> float: ...
@@ -86,20 +116,21 @@ class Estimate:
     @property
     def band_ns(self) -> Optional[tuple[float, float]]: ...
     @property
-    def accuracy(self) -> Optional[Accuracy]: ...
+    def accuracy(self) -> Optional[_Accuracy]: ...
     @property
-    def breakdown(self) -> Breakdown: ...
+    def breakdown(self) -> _Breakdown: ...
 
+@final
 class Query:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         op: str,
-        inputs: Sequence[TensorLike],
-        params: Optional[Mapping[str, ParamValue]] = None,
-        output: Optional[TensorLike] = None,
+        inputs: Sequence[_TensorLike],
+        params: Optional[Mapping[str, _ParamValue]] = None,
+        output: Optional[_TensorLike] = None,
         version: Optional[int] = None,
         grid: Optional[tuple[int, int]] = None,
-    ) -> None: ...
+    ) -> Query: ...
     @property
     def op(self) -> str: ...
     @property
@@ -107,34 +138,35 @@ class Query:
     @property
     def output(self) -> Optional[Tensor]: ...
     @property
-    def params(self) -> dict[str, ParamValue]: ...
+    def params(self) -> dict[str, _ParamValue]: ...
     @property
     def version(self) -> Optional[int]: ...
     @property
     def grid(self) -> Optional[tuple[int, int]]: ...
 
-class VersionInfo(TypedDict):
+class _VersionInfo(TypedDict):
     version: int
     family: str
     calibrated: bool
     median_ape: Optional[float]
     p90_ape: Optional[float]
 
-class OpInfo(TypedDict):
+class _OpInfo(TypedDict):
     op: str
     op_codes: list[str]
-    versions: list[VersionInfo]
+    versions: list[_VersionInfo]
     latest: int
 
+@final
 class PerfModels:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         device: str,
         card: Optional[str] = None,
         ops: Optional[Sequence[str]] = None,
         pins: Optional[Mapping[str, int]] = None,
         fallback: bool = False,
-    ) -> None: ...
+    ) -> PerfModels: ...
     @property
     def device(self) -> str: ...
     @property
@@ -142,14 +174,15 @@ class PerfModels:
     def query(
         self,
         op: Union[str, Query],
-        inputs: Optional[Sequence[TensorLike]] = None,
-        params: Optional[Mapping[str, ParamValue]] = None,
-        output: Optional[TensorLike] = None,
+        inputs: Optional[Sequence[_TensorLike]] = None,
+        params: Optional[Mapping[str, _ParamValue]] = None,
+        output: Optional[_TensorLike] = None,
         version: Optional[int] = None,
         grid: Optional[tuple[int, int]] = None,
     ) -> Estimate: ...
-    def list(self) -> list[OpInfo]: ...
+    def list(self) -> list[_OpInfo]: ...
 
+@final
 class TraceRow:
     @property
     def line(self) -> int: ...
@@ -164,6 +197,7 @@ class TraceRow:
     @property
     def query(self) -> Query: ...
 
+@final
 class Trace:
     @property
     def rows(self) -> list[TraceRow]: ...
