@@ -1130,9 +1130,8 @@ pub unsafe extern "C" fn ttpm_query_built(
             return Err(bad("out", None, "null or misaligned pointer").into());
         }
         let op_params = unsafe { object(q.op_params, "query.op_params")? };
-        // SAFETY: the first word of a `TtpmOpParams` is readable.
-        let op_params = unsafe { *op_params.opaque.as_ptr().cast::<BuiltParams>() };
-        if op_params.magic != PARAMS_MAGIC {
+        // The magic word first: only then are the bytes after it read as op params.
+        if op_params.opaque[0] != PARAMS_MAGIC {
             return Err(bad(
                 "query.op_params",
                 None,
@@ -1140,6 +1139,8 @@ pub unsafe extern "C" fn ttpm_query_built(
             )
             .into());
         }
+        // SAFETY: the magic word says `ttpm_op_params_build` wrote a `BuiltParams` here.
+        let op_params = unsafe { *op_params.opaque.as_ptr().cast::<BuiltParams>() };
         let raw = unsafe { slice(q.inputs, q.n_inputs, TTPM_MAX_TENSORS, "query.inputs", None)? };
         // SAFETY: each `TtpmBuiltTensor` is a `TensorParams` written by `ttpm_tensor_build`
         // (the caller's contract), with the same size and stride.
