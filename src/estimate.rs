@@ -145,9 +145,11 @@ pub enum Source {
 /// How far a model version's estimates are from measurements.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Accuracy {
-    /// Not calibrated against measurements: a physics estimate or a fallback.
+    /// No error measured on data the fit never saw: a physics estimate, the fallback, or a
+    /// fit with no other data file to check it on.
     Uncalibrated,
-    /// Error on held-out measured rows, as fractions (0.1 = 10%).
+    /// Cross-validated error, as fractions (0.1 = 10%): over measured rows of data files
+    /// each predicted by a fit on the other files (`ttperf crossval`).
     Measured {
         median_ape: f64,
         p90_ape: f64,
@@ -201,8 +203,8 @@ impl Estimate {
         })
     }
 
-    /// The range the measured duration falls in for 90% of the model version's held-out
-    /// calibration rows, ns: with `p90` its 90th-percentile APE, `duration / (1 + p90)` to
+    /// The range the measured duration falls in for 90% of the model version's
+    /// cross-validated rows (each predicted by a fit that never saw its file), ns: with `p90` its 90th-percentile APE, `duration / (1 + p90)` to
     /// `duration / (1 - p90)`. `None` when the version is uncalibrated, or so loose
     /// (`p90 >= 1`) that the range has no upper end.
     ///

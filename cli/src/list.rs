@@ -134,7 +134,7 @@ fn print_table(devices: &[Device]) {
     }
     println!();
     println!(
-        "{:<12} {:<24} {:<8} {:<24} ACCURACY",
+        "{:<12} {:<24} {:<8} {:<24} ACCURACY (CROSS-VALIDATED BY FILE)",
         "DEVICE", "OP", "VERSION", "FAMILY"
     );
     for &d in devices {

@@ -4,6 +4,7 @@
 //! 4 a file's content is unusable (CSV without the needed columns, invalid workload JSON);
 //! 5 unknown device, op or version; 6 a query failed (`predict`, or `estimate` with failures).
 
+mod crossval;
 mod estimate;
 mod eval;
 mod fit;
@@ -41,6 +42,8 @@ enum Command {
     Eval(eval::Args),
     /// Fit a model family's parameters to measured data and write a new spec version.
     Fit(fit::Args),
+    /// Measure a fit's accuracy on files it never saw: each file held out in turn.
+    Crossval(crossval::Args),
 }
 
 /// A failure with its exit code.
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Estimate(args) => estimate::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Fit(args) => fit::run(args),
+        Command::Crossval(args) => crossval::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

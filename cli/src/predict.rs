@@ -102,7 +102,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             println!("noc       {:>12.0} ns", b.noc_ns);
             println!("accuracy  {}", accuracy_text(e.accuracy));
             if let Some((lo, hi)) = e.band_ns() {
-                println!("band      {lo:.0} .. {hi:.0} ns (90% of held-out rows)");
+                println!("band      {lo:.0} .. {hi:.0} ns (90% of cross-validated rows)");
             }
         }
     }

@@ -19,15 +19,16 @@ fn repo() -> PathBuf {
 const TILE_NS: f64 = 3000.0;
 const LAUNCH_NS: f64 = 2200.0;
 
-/// An `exp` sweep in the shared sweep's format: bfloat16 tensors in DRAM on the n150's 64
-/// cores, whose duration is the launch plus `TILE_NS` per tile of the busiest core (compute
-/// bound: DRAM would take ~16 ns per tile). Two rows are gross outliers.
-fn sweep(dir: &Path) -> PathBuf {
-    let mut text = String::from(
-        "input_shape_1,input_shape_2,input_shape_3,input_shape_4,bfloat8,bfloat16,float32,uint16,uint32,input_DRAM,input_L1,kernel_duration\n",
-    );
+/// An `exp` sweep in the shared sweep's format, in two files (batches 1-6 and 7-12):
+/// bfloat16 tensors in DRAM on the n150's 64 cores, whose duration is the launch plus
+/// `TILE_NS` per tile of the busiest core (compute bound: DRAM would take ~16 ns per tile).
+/// Two rows are gross outliers.
+fn sweep(dir: &Path) -> [PathBuf; 2] {
+    let header = "input_shape_1,input_shape_2,input_shape_3,input_shape_4,bfloat8,bfloat16,float32,uint16,uint32,input_DRAM,input_L1,kernel_duration\n";
+    let mut texts = [String::from(header), String::from(header)];
     let mut n = 0;
     for batch in 1..=12u64 {
+        let text = &mut texts[usize::from(batch > 6)];
         for rows in [32u64, 64, 96, 160, 320] {
             for cols in [64u64, 128, 256, 512] {
                 let tiles = batch * rows.div_ceil(32) * cols.div_ceil(32);
@@ -36,35 +37,28 @@ fn sweep(dir: &Path) -> PathBuf {
                 if n == 17 || n == 101 {
                     ns *= 5.0;
                 }
-                text += &format!("{batch},{rows},{cols},0,0,1,0,0,0,1,0,{ns}\n");
+                *text += &format!("{batch},{rows},{cols},0,0,1,0,0,0,1,0,{ns}\n");
             }
         }
     }
-    let path = dir.join("exp_sweep.csv");
-    std::fs::write(&path, text).unwrap();
-    path
+    ["exp_sweep_a.csv", "exp_sweep_b.csv"].map(|name| {
+        let path = dir.join(name);
+        std::fs::write(&path, &texts[usize::from(name.ends_with("b.csv"))]).unwrap();
+        path
+    })
 }
 
 /// `ttperf fit` of wormhole unary on `data` into `out`, with `extra` arguments.
-fn fit_with(data: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "fit",
-        "--device",
-        "wormhole_b0",
-        "--op",
-        "eltwise_unary",
-        "--data",
-        data.to_str().unwrap(),
-        "--holdout",
-        "0.25",
-        "--out",
-        out.to_str().unwrap(),
-    ];
+fn fit_with(data: &[PathBuf], out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["fit", "--device", "wormhole_b0", "--op", "eltwise_unary"];
+    args.push("--data");
+    args.extend(data.iter().map(|d| d.to_str().unwrap()));
+    args.extend(["--out", out.to_str().unwrap()]);
     args.extend(extra);
     ttperf(&args)
 }
 
-fn fit(data: &Path, out: &Path) -> Output {
+fn fit(data: &[PathBuf], out: &Path) -> Output {
     fit_with(data, out, &["--json"])
 }
 
@@ -88,14 +82,17 @@ fn recovers_a_known_cost_and_writes_a_valid_reproducible_spec() {
         String::from_utf8_lossy(&run.stderr)
     );
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    // The two gross rows are flagged: left out of the fit, or told inconsistent when held out.
-    let flagged = report["outliers"].as_array().unwrap().len() as u64
-        + report["held_out_all"]["inconsistent"].as_u64().unwrap();
-    assert_eq!(flagged, 2, "{report}");
-    assert!(
-        report["held_out"]["p90_ape"].as_f64().unwrap() < 0.01,
-        "{report}"
-    );
+    // The two gross rows are flagged and left out of the fit.
+    assert_eq!(report["outliers"].as_array().unwrap().len(), 2, "{report}");
+    // Each file is predicted by a fit on the other: the cost is recovered from either half,
+    // so every fold's p90 is under 1% (the outliers are scored: 2 rows of 120).
+    let folds = report["folds"].as_array().unwrap();
+    assert_eq!(folds.len(), 2, "{report}");
+    for f in folds {
+        assert_eq!(f["rows"], 120, "{report}");
+        assert_eq!(f["fit_rows"], 120, "{report}");
+        assert!(f["p90_ape"].as_f64().unwrap() < 0.01, "{report}");
+    }
 
     // The new version follows the shipped ones, which are kept as they were.
     let text = std::fs::read_to_string(&out).unwrap();
@@ -115,10 +112,20 @@ fn recovers_a_known_cost_and_writes_a_valid_reproducible_spec() {
         + 2.0 * 2048.0 * param(&doc, new, "tile_byte_cycles");
     assert!((per_tile - TILE_NS).abs() < 0.01 * TILE_NS, "{per_tile}");
     assert!(param(&doc, new, "overhead_ns") < 0.01 * LAUNCH_NS);
+    // The version's accuracy is the cross-validated one, over both files' rows.
     let accuracy = &doc["versions"][new]["accuracy"];
-    assert!(accuracy["rows"].as_integer().unwrap() > 0);
+    assert_eq!(accuracy["rows"].as_integer(), Some(240));
+    assert!(accuracy["p90_ape"].as_float().unwrap() < 0.01, "{text}");
     assert!(
-        accuracy["fitted_on"].to_string().contains("exp_sweep.csv"),
+        accuracy["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("ttperf crossval"),
+        "{text}"
+    );
+    let fitted_on = accuracy["fitted_on"].to_string();
+    assert!(
+        fitted_on.contains("exp_sweep_a.csv") && fitted_on.contains("exp_sweep_b.csv"),
         "{text}"
     );
 
@@ -169,7 +176,7 @@ fn failures_have_exit_codes() {
     assert_eq!(unknown.status.code(), Some(5));
     let junk = dir.path().join("junk.csv");
     std::fs::write(&junk, "a,b\n1,2\n").unwrap();
-    assert_eq!(fit(&junk, &out).status.code(), Some(4));
+    assert_eq!(fit(&[junk], &out).status.code(), Some(4));
     // No rows of the op in the data.
     let none = ttperf(&[
         "fit",
@@ -178,7 +185,7 @@ fn failures_have_exit_codes() {
         "--op",
         "matmul",
         "--data",
-        data.to_str().unwrap(),
+        data[0].to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -202,4 +209,131 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(&path, &target).unwrap();
         }
     }
+}
+
+#[test]
+fn a_single_file_earns_no_accuracy() {
+    let dir = tempfile::tempdir().unwrap();
+    let [a, _] = sweep(dir.path());
+    let out = dir.path().join("eltwise_unary.toml");
+    std::fs::copy(
+        repo().join("model_specs/wormhole_b0/eltwise_unary.toml"),
+        &out,
+    )
+    .unwrap();
+    let run = fit(std::slice::from_ref(&a), &out);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        report["folds"][0]["prior_because"], "no other file has rows",
+        "{report}"
+    );
+    // Nothing predicted it from other data: the new version claims no accuracy.
+    let doc: toml_edit::DocumentMut = std::fs::read_to_string(&out).unwrap().parse().unwrap();
+    let versions = doc["versions"].as_array_of_tables().unwrap();
+    assert!(versions.iter().last().unwrap().get("accuracy").is_none());
+    // One --out per --device.
+    let two = ttperf(&[
+        "fit",
+        "--device",
+        "wormhole_b0",
+        "--device",
+        "blackhole",
+        "--op",
+        "eltwise_unary",
+        "--data",
+        a.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(two.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&two.stderr).contains("one --out per --device"));
+}
+
+#[test]
+fn crossval_prints_one_json_object_with_every_fold() {
+    let dir = tempfile::tempdir().unwrap();
+    let [a, b] = sweep(dir.path());
+    let run = ttperf(&[
+        "crossval",
+        "--op",
+        "eltwise_unary",
+        "--data",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["op"], "eltwise_unary");
+    assert_eq!(report["family"], "eltwise_unary_roofline");
+    // Only Wormhole has rows: the recipe fits it alone.
+    assert_eq!(
+        report["recipe"]
+            .as_str()
+            .unwrap()
+            .matches("--device")
+            .count(),
+        1
+    );
+    let folds = report["folds"].as_array().unwrap();
+    let held: Vec<&str> = folds
+        .iter()
+        .map(|f| f["held_out"].as_str().unwrap())
+        .collect();
+    assert_eq!(held, ["exp_sweep_a.csv", "exp_sweep_b.csv"]);
+    for f in folds {
+        for key in [
+            "device",
+            "fit_rows",
+            "rows",
+            "median_ape",
+            "p90_ape",
+            "rank_pairs",
+            "rank_accuracy",
+            "params",
+        ] {
+            assert!(f.get(key).is_some(), "fold lacks {key}: {f}");
+        }
+        assert_eq!(f["device"], "wormhole_b0");
+    }
+    // The pooled figures cover both folds; the exact cost is recovered from either half.
+    assert_eq!(report["rows"], 240);
+    assert!(report["median_ape"].as_f64().unwrap() < 0.001, "{report}");
+    // Every query of the generated sweep is one computation run one way: nothing to rank.
+    assert_eq!(report["rank_pairs"], 0);
+    assert!(report["rank_accuracy"].is_null());
+    // One CSV line per held-out row, each with its APE.
+    let csv = ttperf(&[
+        "crossval",
+        "--op",
+        "eltwise_unary",
+        "--data",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let text = String::from_utf8(csv.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "held_out,line,device,measured_ns,predicted_ns,ape");
+    assert_eq!(lines.len(), 241);
+    assert!(lines[1].starts_with("exp_sweep_a.csv,2,wormhole_b0,"), "{}", lines[1]);
+    // An op with no rows in the data is unusable data (exit 4).
+    let none = ttperf(&["crossval", "--op", "matmul", "--data", a.to_str().unwrap()]);
+    assert_eq!(
+        none.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
 }

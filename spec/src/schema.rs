@@ -248,6 +248,6 @@ pub struct AccuracyFile {
 pub struct FittedOnFile {
     /// File name (without its directory, so the spec does not depend on where data lives).
     pub file: String,
-    /// Rows of the file used in the fit (held-out rows and outliers excluded).
+    /// Rows of the file used in the fit (outliers excluded).
     pub rows: u32,
 }

@@ -266,14 +266,6 @@ pub fn fit(params: &[FitParam], rows: &[FitRow], loss: Loss) -> Result<FitReport
     })
 }
 
-/// The rows of `rows` that the outlier rule flags under parameter values `values`: how
-/// held-out rows are told consistent or not by the same rule the fit uses.
-pub fn outliers(params: &[FitParam], values: &[f64], rows: &[FitRow]) -> Vec<usize> {
-    let all: Vec<usize> = (0..rows.len()).collect();
-    // The loss does not enter the outlier rule.
-    Problem::new(params, rows, Loss::Squared).outliers(&all, values)
-}
-
 /// The prediction for `row` under parameter values `values`, ns.
 pub fn predict(params: &[FitParam], values: &[f64], row: &FitRow) -> f64 {
     let terms: Vec<Term> = params.iter().map(|p| p.term).collect();
@@ -938,7 +930,9 @@ mod tests {
             .collect();
         let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
         let handshake_rows: Vec<usize> = (0..rows.len()).step_by(10).collect();
-        assert_eq!(outliers(&params, &initial, &rows), handshake_rows);
+        let all: Vec<usize> = (0..rows.len()).collect();
+        let problem = Problem::new(&params, &rows, Loss::Squared);
+        assert_eq!(problem.outliers(&all, &initial), handshake_rows);
         let report = fit(&params, &rows, Loss::Squared).unwrap();
         assert!(report.outliers.is_empty(), "{:?}", report.outliers);
         assert_recovered(&report.params, &truth, 0.01);

@@ -17,11 +17,19 @@ pub struct Version<'a> {
     pub number: Option<u32>,
     /// (name, value) in spec order.
     pub params: Vec<(&'a str, f64)>,
-    pub median_ape: f64,
-    pub p90_ape: f64,
-    pub held_out_rows: usize,
+    /// Cross-validated accuracy; `None` when no file could be predicted from the others
+    /// (the version is then uncalibrated in what it claims).
+    pub accuracy: Option<Accuracy>,
     /// (file name, rows fitted).
     pub fitted_on: Vec<(String, usize)>,
+}
+
+/// The error of a version on measured rows it was not fitted on.
+pub struct Accuracy {
+    pub median_ape: f64,
+    pub p90_ape: f64,
+    pub rows: usize,
+    /// The command that measured it.
     pub source: String,
 }
 
@@ -78,20 +86,22 @@ pub fn write(path: &Path, v: &Version<'_>) -> Result<u32, Failure> {
         params.insert(*n, round(*x).into());
     }
     t.insert("params", value(params));
-    let mut accuracy = Table::new();
-    accuracy.insert("median_ape", value(round(v.median_ape)));
-    accuracy.insert("p90_ape", value(round(v.p90_ape)));
-    accuracy.insert("rows", value(v.held_out_rows as i64));
-    accuracy.insert("source", value(v.source.as_str()));
-    let mut fitted_on = Array::new();
-    for (file, rows) in &v.fitted_on {
-        let mut f = InlineTable::new();
-        f.insert("file", file.as_str().into());
-        f.insert("rows", (*rows as i64).into());
-        fitted_on.push(f);
+    if let Some(a) = &v.accuracy {
+        let mut accuracy = Table::new();
+        accuracy.insert("median_ape", value(round(a.median_ape)));
+        accuracy.insert("p90_ape", value(round(a.p90_ape)));
+        accuracy.insert("rows", value(a.rows as i64));
+        accuracy.insert("source", value(a.source.as_str()));
+        let mut fitted_on = Array::new();
+        for (file, rows) in &v.fitted_on {
+            let mut f = InlineTable::new();
+            f.insert("file", file.as_str().into());
+            f.insert("rows", (*rows as i64).into());
+            fitted_on.push(f);
+        }
+        accuracy.insert("fitted_on", value(fitted_on));
+        t.insert("accuracy", Item::Table(accuracy));
     }
-    accuracy.insert("fitted_on", value(fitted_on));
-    t.insert("accuracy", Item::Table(accuracy));
     // Keep the versions in ascending order.
     let at = versions
         .iter()

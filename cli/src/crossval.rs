@@ -1,0 +1,211 @@
+//! `ttperf crossval`: a recipe's accuracy on files its fit never saw (leave one file out; see
+//! [`crate::fit::crossval`]), as a table or as one JSON object.
+
+use crate::Failure;
+use crate::fit::crossval::{self, Figures, Fold};
+use crate::fit::recipe::{LossArg, Recipe, Weigh};
+use anyhow::anyhow;
+use clap::Parser;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use ttnn_op_perf_models::{Device, Family, Op, model_versions};
+
+#[derive(Parser)]
+pub struct Args {
+    /// Op to cross-validate (name or OP CODE).
+    #[arg(long)]
+    op: String,
+    /// Measured data: profiler trace CSVs and sweep CSVs; each is held out in turn.
+    /// `FILE@DEVICE` names the device of a trace that does not name it.
+    #[arg(long, required = true, num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// Devices whose rows are fitted together (repeatable); default: every device with a
+    /// version of the op, that has rows of it in the data.
+    #[arg(long)]
+    device: Vec<String>,
+    /// Formula family; default: the family of the op's latest version.
+    #[arg(long)]
+    family: Option<String>,
+    /// The fit's loss, as `ttperf fit --loss`.
+    #[arg(long, value_enum, default_value_t = LossArg::Squared)]
+    loss: LossArg,
+    /// How rows count in the fit, as `ttperf fit --weigh`.
+    #[arg(long, value_enum, default_value_t = Weigh::Rows)]
+    weigh: Weigh,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    /// One line per held-out row: file, line, device, measured and predicted ns, APE.
+    Csv,
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let op = Op::from_name(&args.op).map_err(Failure::unknown)?;
+    let family = match &args.family {
+        Some(name) => Some(Family::from_name(name).ok_or_else(|| {
+            Failure::unknown(anyhow!(
+                "unknown family `{name}`; families: {}",
+                Family::ALL.map(|f| f.name()).join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let named = !args.device.is_empty();
+    let devices: Vec<Device> = if named {
+        args.device
+            .iter()
+            .map(|d| Device::from_name(d).map_err(Failure::unknown))
+            .collect::<Result<_, _>>()?
+    } else {
+        Device::ALL
+            .into_iter()
+            .filter(|&d| {
+                let versions = model_versions(d, op);
+                versions
+                    .iter()
+                    .any(|v| family.is_none_or(|f| v.family() == f))
+            })
+            .collect()
+    };
+    let mut recipe = Recipe::new(devices, op, family, args.loss, args.weigh)?;
+    let samples = recipe.read(&args.data)?;
+    if !named {
+        // Fit together only the devices that have rows (the fixed cost's bound depends on
+        // them).
+        let found: Vec<Device> = recipe
+            .devices
+            .iter()
+            .copied()
+            .filter(|&d| samples.rows.iter().any(|s| s.device == d))
+            .collect();
+        if !found.is_empty() {
+            recipe = Recipe::new(found, op, Some(recipe.family), args.loss, args.weigh)?;
+        }
+    }
+    if samples.rows.is_empty() {
+        return Err(Failure::data(anyhow!(
+            "no rows of `{op}` on {} in the data",
+            recipe
+                .devices
+                .iter()
+                .map(|d| d.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let folds = crossval::folds(&recipe, &samples)?;
+    let total = crossval::pooled(&folds);
+    let mut report = json!({
+        "op": op.name(),
+        "family": recipe.family.name(),
+        "recipe": recipe.flags(),
+        "folds": folds.iter().map(|f| {
+            let mut v = fold_json(f);
+            v["params"] = recipe.params.iter().map(|p| p.name.clone()).zip(f.values.iter().map(|x| json!(x))).collect::<serde_json::Map<_, _>>().into();
+            v
+        }).collect::<Vec<_>>(),
+        "skipped": samples.skipped,
+    });
+    if let (Some(map), Value::Object(figures)) = (report.as_object_mut(), figures_json(&total)) {
+        map.extend(figures);
+    }
+    match args.format {
+        Format::Json => println!("{report}"),
+        Format::Csv => {
+            println!("held_out,line,device,measured_ns,predicted_ns,ape");
+            for f in &folds {
+                for (&(line, measured, predicted), ape) in f.predictions.iter().zip(&f.apes) {
+                    println!(
+                        "{},{line},{},{measured},{predicted:.1},{ape:.4}",
+                        f.held_out, f.device
+                    );
+                }
+            }
+        }
+        Format::Table => {
+            println!(
+                "{} ({}), {}: each file predicted by a fit on the others",
+                op,
+                recipe.family,
+                recipe.flags()
+            );
+            print_folds(report["folds"].as_array().map_or(&[][..], Vec::as_slice));
+            print_line("pooled", "", "", &report);
+            for (reason, n) in &samples.skipped {
+                println!("skipped {n} rows: {reason}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A fold as JSON: the contract's keys, and its repeat floor.
+pub fn fold_json(fold: &Fold) -> Value {
+    let mut v = json!({
+        "held_out": fold.held_out,
+        "device": fold.device.name(),
+        "fit_rows": fold.fit_rows,
+        "prior_because": fold.prior_because,
+    });
+    if let (Some(map), Value::Object(figures)) = (v.as_object_mut(), figures_json(&fold.figures()))
+    {
+        map.extend(figures);
+    }
+    v
+}
+
+/// Figures as JSON: rows, median and p90 APE, ranking, repeat floor.
+pub fn figures_json(f: &Figures) -> Value {
+    json!({
+        "rows": f.rows,
+        "median_ape": f.median_ape,
+        "p90_ape": f.p90_ape,
+        "rank_pairs": f.rank.pairs,
+        "rank_accuracy": f.rank.accuracy(),
+        "repeat_floor_median_ape": f.floor_median_ape,
+        "repeat_floor_p90_ape": f.floor_p90_ape,
+    })
+}
+
+/// The folds (as [`fold_json`] writes them) as a table.
+pub fn print_folds(folds: &[Value]) {
+    println!(
+        "{:<40} {:<12} {:>8} {:>7} {:>8} {:>8} {:>9} {:>8} {:>8}",
+        "held out", "device", "fit rows", "rows", "median", "p90", "floor p90", "pairs", "ranked"
+    );
+    for f in folds {
+        print_line(
+            f["held_out"].as_str().unwrap_or(""),
+            f["device"].as_str().unwrap_or(""),
+            &f["fit_rows"].to_string(),
+            f,
+        );
+        if let Some(why) = f["prior_because"].as_str() {
+            println!("  (predicted by the physics prior: {why})");
+        }
+    }
+}
+
+fn print_line(name: &str, device: &str, fit_rows: &str, f: &Value) {
+    let pct = |v: &Value| {
+        v.as_f64()
+            .map_or_else(|| "-".into(), |x| format!("{:.1}%", 100.0 * x))
+    };
+    println!(
+        "{:<40} {:<12} {:>8} {:>7} {:>8} {:>8} {:>9} {:>8} {:>8}",
+        name,
+        device,
+        fit_rows,
+        f["rows"],
+        pct(&f["median_ape"]),
+        pct(&f["p90_ape"]),
+        pct(&f["repeat_floor_p90_ape"]),
+        f["rank_pairs"],
+        pct(&f["rank_accuracy"]),
+    );
+}

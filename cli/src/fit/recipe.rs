@@ -1,0 +1,307 @@
+//! The calibration recipe shared by `ttperf fit` and `ttperf crossval`: which rows a fit
+//! reads, the parameters it fits (bounds and start) and how rows are weighed, so that a
+//! cross-validation fold is fitted exactly as the shipped version is.
+
+use super::solver::{self, FitParam, FitReport, FitRow};
+use crate::Failure;
+use anyhow::anyhow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use ttnn_op_perf_models::trace::TraceRow;
+use ttnn_op_perf_models::{Device, Error, Family, Op, PerfModels, model_versions};
+
+/// How the rows count in the loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Weigh {
+    /// Each row the same.
+    Rows,
+    /// Each data file the same in total (a sweep of thousands of rows does not outweigh a
+    /// trace).
+    Files,
+}
+
+/// What the fit minimises; see [`solver::Loss`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LossArg {
+    Squared,
+    Absolute,
+}
+
+impl LossArg {
+    fn loss(self) -> solver::Loss {
+        match self {
+            LossArg::Squared => solver::Loss::Squared,
+            LossArg::Absolute => solver::Loss::Absolute,
+        }
+    }
+}
+
+/// One measured row of the op with its features.
+pub struct Sample {
+    /// The data file's name (not its path: the same file read from elsewhere is the same
+    /// sample).
+    pub file: String,
+    pub line: u64,
+    pub device: Device,
+    /// The computation: op and each input's logical shape and dtype. Rows with the same
+    /// computation run it in different ways (cores, configs, memory, fidelity).
+    pub computation: String,
+    /// The whole query: rows with the same query are repeats of one measurement.
+    pub query: String,
+    pub fit: FitRow,
+}
+
+/// The samples of a recipe's data files.
+pub struct Samples {
+    pub rows: Vec<Sample>,
+    /// Rows of the op whose features the family cannot compute, by reason.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+/// A family's calibration for one op on one or more devices: every device's rows are fitted
+/// together, with one parameter vector.
+pub struct Recipe {
+    pub devices: Vec<Device>,
+    pub op: Op,
+    pub family: Family,
+    pub params: Vec<FitParam>,
+    pub loss: LossArg,
+    pub weigh: Weigh,
+}
+
+impl Recipe {
+    /// The recipe for `op` on `devices` (at least one); `family` defaults to the family of
+    /// the op's latest version on the first device. The fit starts from the family's first
+    /// version on the first device (the physics prior), so a refit never starts from its own
+    /// previous result and the same inputs give the same output.
+    pub fn new(
+        devices: Vec<Device>,
+        op: Op,
+        family: Option<Family>,
+        loss: LossArg,
+        weigh: Weigh,
+    ) -> Result<Recipe, Failure> {
+        let Some(&first) = devices.first() else {
+            return Err(Failure::unknown(anyhow!("no device to calibrate")));
+        };
+        let versions = model_versions(first, op);
+        let family = match family {
+            Some(f) => f,
+            None => versions
+                .last()
+                .ok_or_else(|| Failure::unknown(Error::NoModelForDevice { op, device: first }))?
+                .family(),
+        };
+        if !family.ops().contains(&op) {
+            return Err(Failure::unknown(anyhow!(
+                "family `{family}` does not model `{op}`"
+            )));
+        }
+        let start = |device: Device| {
+            model_versions(device, op)
+                .iter()
+                .find(|v| v.family() == family)
+                .ok_or_else(|| {
+                    Failure::unknown(anyhow!(
+                        "`{device}/{op}` has no version of family `{family}` to start the fit from"
+                    ))
+                })
+        };
+        for &device in &devices[1..] {
+            start(device)?;
+        }
+        // The fixed cost adds to each device's launch overhead: never below minus the
+        // smallest of them (`FIXED_COST_PARAM`), so no device's op costs less than nothing.
+        let launch = devices
+            .iter()
+            .map(|&d| PerfModels::new(d).hardware().launch_overhead_ns)
+            .fold(f64::INFINITY, f64::min);
+        let params = family
+            .params()
+            .iter()
+            .zip(start(first)?.params.values().as_slice())
+            .map(|(p, &initial)| FitParam {
+                name: p.name.into(),
+                term: p.term,
+                min: if p.name == ttnn_op_perf_spec::FIXED_COST_PARAM {
+                    p.min.max(-launch)
+                } else {
+                    p.min
+                },
+                max: p.max,
+                initial,
+            })
+            .collect();
+        Ok(Recipe {
+            devices,
+            op,
+            family,
+            params,
+            loss,
+            weigh,
+        })
+    }
+
+    /// The op's rows of the recipe's devices in `paths`, with their features. Rows that
+    /// cannot be read are reported on stderr with their file and line.
+    ///
+    /// A trace that does not name its device (no `DEVICE ARCH`) is read as measured on the
+    /// recipe's device when it has one; with several, the path says which: `FILE@DEVICE`.
+    pub fn read(&self, paths: &[PathBuf]) -> Result<Samples, Failure> {
+        let models: Vec<PerfModels> = self.devices.iter().map(|&d| PerfModels::new(d)).collect();
+        let mut samples = Samples {
+            rows: Vec::new(),
+            skipped: BTreeMap::new(),
+        };
+        for given in paths {
+            let (path, named) = split_device(given)?;
+            let default_device = named.or(match self.devices[..] {
+                [only] => Some(only),
+                _ => None,
+            });
+            let measured = crate::measured::read(&path, default_device)?;
+            let file = file_name(&path);
+            for (line, reason) in &measured.malformed {
+                eprintln!("{file}:{line}: skipped: {reason}");
+            }
+            for row in measured.rows {
+                let Some(models) = models.iter().find(|m| m.device() == row.device) else {
+                    continue;
+                };
+                if Op::from_name(&row.op_code).ok() != Some(self.op) {
+                    continue;
+                }
+                let Some(measured_ns) = row.measured_ns.filter(|m| *m > 0.0) else {
+                    continue;
+                };
+                let params = row.op_params();
+                match models.features(&row.query(&params), self.family) {
+                    Ok(features) => samples.rows.push(Sample {
+                        computation: computation_key(self.op, &row),
+                        query: query_key(&row),
+                        file: file.clone(),
+                        line: row.line,
+                        device: row.device,
+                        fit: FitRow {
+                            features: features.as_slice().to_vec(),
+                            offset_ns: models.hardware().launch_overhead_ns,
+                            measured_ns,
+                            weight: 1.0,
+                        },
+                    }),
+                    Err(e) => *samples.skipped.entry(e.to_string()).or_default() += 1,
+                }
+            }
+        }
+        Ok(samples)
+    }
+
+    /// Fits the parameters to `rows`.
+    pub fn fit(&self, rows: &[&Sample]) -> Result<FitReport, Failure> {
+        let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in rows {
+            *per_file.entry(&r.file).or_default() += 1;
+        }
+        // Weighed by file, each file's rows sum to the mean rows per file.
+        let mean_rows = rows.len() as f64 / per_file.len().max(1) as f64;
+        let fit_rows: Vec<FitRow> = rows
+            .iter()
+            .map(|r| FitRow {
+                weight: match self.weigh {
+                    Weigh::Rows => 1.0,
+                    Weigh::Files => mean_rows / per_file[r.file.as_str()] as f64,
+                },
+                ..r.fit.clone()
+            })
+            .collect();
+        solver::fit(&self.params, &fit_rows, self.loss.loss()).map_err(Failure::query)
+    }
+
+    /// The duration `values` (one per parameter) predict for `sample`.
+    pub fn predict(&self, values: &[f64], sample: &Sample) -> f64 {
+        solver::predict(&self.params, values, &sample.fit)
+    }
+
+    /// The parameters the fit starts from (the family's physics prior).
+    pub fn start(&self) -> Vec<f64> {
+        self.params.iter().map(|p| p.initial).collect()
+    }
+
+    /// The flags that give this recipe on the command line (beside `--op`, `--data`).
+    pub fn flags(&self) -> String {
+        let mut s = String::new();
+        for d in &self.devices {
+            s += &format!("--device {d} ");
+        }
+        s += &format!("--family {} --loss {}", self.family, loss_name(self.loss));
+        if self.weigh == Weigh::Files {
+            s += " --weigh files";
+        }
+        s
+    }
+}
+
+fn loss_name(loss: LossArg) -> &'static str {
+    match loss {
+        LossArg::Squared => "squared",
+        LossArg::Absolute => "absolute",
+    }
+}
+
+/// `FILE@DEVICE` -> (`FILE`, the device); any other path -> (itself, `None`).
+fn split_device(given: &Path) -> Result<(PathBuf, Option<Device>), Failure> {
+    let text = given.to_string_lossy();
+    match text.rsplit_once('@') {
+        Some((path, device)) if !device.contains('/') => {
+            let device = Device::from_name(device).map_err(|e| {
+                Failure::unknown(anyhow!("{text}: after `@` comes the data's device: {e}"))
+            })?;
+            Ok((PathBuf::from(path), Some(device)))
+        }
+        _ => Ok((given.to_path_buf(), None)),
+    }
+}
+
+/// The file name of `path`, as samples and reports name files.
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Op, then each input's logical shape and dtype.
+fn computation_key(op: Op, row: &TraceRow) -> String {
+    let mut key = op.name().to_string();
+    for t in &row.inputs {
+        key += &format!("|{:?}:{}", t.shape().logical(), t.dtype().name());
+    }
+    key
+}
+
+/// Everything a query of the row says: device, op, params, tensors and grid.
+fn query_key(row: &TraceRow) -> String {
+    format!(
+        "{}|{}|{:?}|{:?}|{:?}|{:?}",
+        row.device, row.op_code, row.params, row.inputs, row.output, row.grid
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_may_name_its_device() {
+        let (path, device) = split_device(Path::new("data/wh.csv@wormhole_b0")).unwrap();
+        assert_eq!(path, Path::new("data/wh.csv"));
+        assert_eq!(device, Some(Device::WormholeB0));
+        // An `@` inside a folder name is part of the path.
+        let (path, device) = split_device(Path::new("runs@2/wh.csv")).unwrap();
+        assert_eq!(path, Path::new("runs@2/wh.csv"));
+        assert_eq!(device, None);
+        let err = split_device(Path::new("wh.csv@wormhole_c0")).unwrap_err();
+        assert_eq!(err.code, 5);
+        assert!(format!("{:#}", err.error).contains("the data's device"));
+    }
+}
