@@ -325,9 +325,16 @@ fn crossval_prints_one_json_object_with_every_fold() {
     ]);
     let text = String::from_utf8(csv.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "held_out,line,device,measured_ns,predicted_ns,ape");
+    assert_eq!(
+        lines[0],
+        "held_out,line,device,measured_ns,predicted_ns,ape"
+    );
     assert_eq!(lines.len(), 241);
-    assert!(lines[1].starts_with("exp_sweep_a.csv,2,wormhole_b0,"), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with("exp_sweep_a.csv,2,wormhole_b0,"),
+        "{}",
+        lines[1]
+    );
     // An op with no rows in the data is unusable data (exit 4).
     let none = ttperf(&["crossval", "--op", "matmul", "--data", a.to_str().unwrap()]);
     assert_eq!(
