@@ -155,6 +155,27 @@ pub(crate) enum Slot {
 const _: () = assert!(MAX_OP_PARAMS <= 32);
 
 impl OpParams {
+    /// `key = value` params of `op` checked against its schema once, as typed params (the
+    /// defaults filled in): what a caller that has params as text keeps, to query with
+    /// [`Query::typed`](crate::Query::typed) from then on. Fails as a query with these params
+    /// would.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::op_params::matmul::{self, MathFidelity};
+    /// use ttnn_op_perf_models::{Op, OpParam, OpParams, ParamValue};
+    /// let named = [OpParam::new("math_fidelity", ParamValue::Enum("hifi2"))];
+    /// let typed = OpParams::from_named(Op::Matmul, &named)?;
+    /// let hifi2 = matmul::Params { math_fidelity: MathFidelity::Hifi2, ..matmul::Params::DEFAULT };
+    /// assert_eq!(typed, OpParams::Matmul(hifi2));
+    /// assert!(OpParams::from_named(Op::EltwiseUnary, &[]).is_err()); // `unary_op` is required
+    /// # Ok::<(), ttnn_op_perf_models::Error>(())
+    /// ```
+    pub const fn from_named(op: Op, params: &[OpParam<'_>]) -> Result<OpParams, Error> {
+        let mut typed = OpParams::start(op);
+        tri!(typed.set_exactly(op, &QueryParams::ByName(params)));
+        Ok(typed)
+    }
+
     /// Whether [`Self::set_exactly`] accepts `given`: the fast path of a query. Typed params
     /// are `*self` already; `key = value` pairs are set over the op's defaults in `*self`. A
     /// `false` says nothing of why; [`Self::set_exactly`] then finds the error.

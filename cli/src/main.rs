@@ -13,11 +13,11 @@ mod measured;
 mod plot;
 mod predict;
 mod stats;
-mod tensor_spec;
 mod workload;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+use ttnn_op_perf_tensor_spec as tensor_spec;
 
 #[derive(Parser)]
 #[command(name = "ttperf", version, about = "Predict TTNN op durations on Tenstorrent devices", long_about = None)]

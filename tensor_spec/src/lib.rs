@@ -31,13 +31,7 @@ pub fn parse_tensor(spec: &str) -> Result<TensorParams, String> {
         ));
     };
     let shape = parse_shape(dims)?;
-    let dtype = DType::from_name(dtype).ok_or_else(|| {
-        let known: Vec<&str> = DType::ALL.iter().map(|d| d.name()).collect();
-        format!(
-            "dtype `{dtype}`: expected one of {} (or a short form: bf16, bf8, bf4, f32, u8, u16, u32, i32)",
-            known.join(", ")
-        )
-    })?;
+    let dtype = parse_dtype(dtype)?;
     let layout = match rest.first() {
         Some(layout) => parse_layout(layout)?,
         None => Layout::TILE,
@@ -47,6 +41,17 @@ pub fn parse_tensor(spec: &str) -> Result<TensorParams, String> {
         None => MemoryConfig::DRAM_INTERLEAVED,
     };
     Ok(TensorParams::new(shape, dtype, layout, memory))
+}
+
+/// Parses a dtype: a spelling `DType::from_name` accepts (`bf16`, `bfloat8_b`, `FLOAT32`, ...).
+pub fn parse_dtype(dtype: &str) -> Result<DType, String> {
+    DType::from_name(dtype).ok_or_else(|| {
+        let known: Vec<&str> = DType::ALL.iter().map(|d| d.name()).collect();
+        format!(
+            "dtype `{dtype}`: expected one of {} (or a short form: bf16, bf8, bf4, f32, u8, u16, u32, i32)",
+            known.join(", ")
+        )
+    })
 }
 
 /// Parses a core grid `COLSxROWS` (`8x8`).
@@ -108,7 +113,8 @@ fn parse_shape(s: &str) -> Result<Shape, String> {
     Ok(Shape::padded(&padded, &logical))
 }
 
-fn parse_layout(s: &str) -> Result<Layout, String> {
+/// Parses a `LAYOUT` part: `tile`, `tileHxW` or `row_major`.
+pub fn parse_layout(s: &str) -> Result<Layout, String> {
     match s {
         "tile" => return Ok(Layout::TILE),
         "row_major" => return Ok(Layout::RowMajor),
@@ -160,7 +166,8 @@ fn parse_placement(s: &str) -> Result<(BufferType, Option<(MemoryLayout, CoreGri
     Ok((buffer, Some((layout, grid))))
 }
 
-fn parse_memory(s: &str, options: &[&str]) -> Result<MemoryConfig, String> {
+/// Parses a `MEMORY` part and the `OPTION`s after it (`l1_height[4x4]`, `["shard=32x64"]`).
+pub fn parse_memory(s: &str, options: &[&str]) -> Result<MemoryConfig, String> {
     let (buffer, sharding) = parse_placement(s)?;
     let Some((layout, grid)) = sharding else {
         return match options.first() {
@@ -209,6 +216,69 @@ fn parse_memory(s: &str, options: &[&str]) -> Result<MemoryConfig, String> {
         orientation.unwrap_or(ShardOrientation::RowMajor),
     );
     Ok(MemoryConfig::sharded(buffer, layout, shard))
+}
+
+/// The spec of `t` in the compact syntax, which [`parse_tensor`] reads back to `t`; `None`
+/// when the syntax cannot say it (an ND-sharded tensor, or a shard grid that does not start
+/// at core (0, 0) or does not hold a shard on every core).
+///
+/// ```
+/// use ttnn_op_perf_tensor_spec::{format_tensor, parse_tensor};
+/// let t = parse_tensor("1x1x640x320:bf16:tile:l1_height[4x5]:shard=32x320").unwrap();
+/// assert_eq!(format_tensor(&t).as_deref(), Some("1x1x640x320:bfloat16:tile:l1_height[4x5]:shard=32x320"));
+/// ```
+pub fn format_tensor(t: &TensorParams) -> Option<String> {
+    let shape = t.shape();
+    let dims: Vec<String> = shape
+        .dims()
+        .iter()
+        .zip(shape.logical())
+        .map(|(p, l)| {
+            if p == l {
+                p.to_string()
+            } else {
+                format!("{p}[{l}]")
+            }
+        })
+        .collect();
+    let layout = match t.layout() {
+        Layout::TILE => "tile".to_string(),
+        Layout::Tile { height, width } => format!("tile{height}x{width}"),
+        Layout::RowMajor => "row_major".to_string(),
+    };
+    let memory = t.memory();
+    let buffer = match memory.buffer {
+        BufferType::Dram => "dram",
+        BufferType::L1 => "l1",
+    };
+    let kind = match memory.layout {
+        MemoryLayout::Interleaved => None,
+        MemoryLayout::HeightSharded => Some("height"),
+        MemoryLayout::WidthSharded => Some("width"),
+        MemoryLayout::BlockSharded => Some("block"),
+        MemoryLayout::NdSharded => return None,
+    };
+    let memory = match (kind, memory.shard) {
+        (None, None) => buffer.to_string(),
+        (Some(kind), Some(s)) => {
+            let grid = CoreGrid::new(s.grid.end.0.checked_add(1)?, s.grid.end.1.checked_add(1)?);
+            if s.grid != CoreRange::of_grid(grid) || s.cores != grid.cores() {
+                return None;
+            }
+            let orientation = match s.orientation {
+                ShardOrientation::RowMajor => "",
+                ShardOrientation::ColMajor => ":col_major",
+            };
+            let [h, w] = s.shape;
+            format!("{buffer}_{kind}[{grid}]:shard={h}x{w}{orientation}")
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "{}:{}:{layout}:{memory}",
+        dims.join("x"),
+        t.dtype().name()
+    ))
 }
 
 #[cfg(test)]
@@ -299,6 +369,33 @@ mod tests {
         assert_eq!(t.memory().shard.unwrap().shape, [32, 96]);
         let t = parse_tensor("32x1024:bf16:tile:l1_width[8x1]:shard=32x128:row_major").unwrap();
         assert_eq!(t.memory().layout, MemoryLayout::WidthSharded);
+    }
+
+    /// Every spec the syntax can say reads back from its formatted form; what it cannot
+    /// say formats to `None`.
+    #[test]
+    fn format_reads_back() {
+        for spec in [
+            "32x4096:bf8",
+            "1x1x128x64:bf16:row_major:l1",
+            "1x16x64:BFLOAT16:tile16x32:l1_interleaved",
+            "32[19]x1280:f32",
+            "1x1x640x320:bf16:tile:l1_height[4x5]:shard=32x320",
+            "256x256:bf16:tile:l1_block[8x8]:col_major:shard=32x32",
+            "32x1024:bf8:tile:dram_width[12x1]:shard=32x96",
+        ] {
+            let t = parse_tensor(spec).unwrap();
+            let text = format_tensor(&t).unwrap_or_else(|| panic!("{spec}"));
+            assert_eq!(parse_tensor(&text), Ok(t), "{spec} -> {text}");
+        }
+        let t = parse_tensor("32x32:bf16:tile:l1_height[2x2]:shard=16x32").unwrap();
+        let mut shard = t.memory().shard.unwrap();
+        shard.grid.start = (1, 0);
+        let moved = t.with_memory(MemoryConfig {
+            shard: Some(shard),
+            ..t.memory()
+        });
+        assert_eq!(format_tensor(&moved), None);
     }
 
     #[test]
