@@ -22,9 +22,10 @@
 //!     per further fidelity phase of a `mul` (3 at HiFi4), `sfpu_tile_cycles` for every
 //!     other op.
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
-//!   it once per core before the first tile (`scalar_fill_ns`). Both start their cores one
-//!   after another, in the order the runtime arguments are written: `core_skew_ns` per core
-//!   the tiles are split over. Counting all of them, not only those that get the busiest
+//!   it once per core before the first tile (`scalar_fill_ns`). A unary op (and typecast)
+//!   starts its cores one after another, in the order the runtime arguments are written:
+//!   `core_skew_ns` per core the tiles are split over (a binary one does not gain from it in
+//!   cross-validation). Counting all of them, not only those that get the busiest
 //!   core's extra tile, keeps a larger op from coming out faster than a smaller one.
 //! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once;
 //!   unary (and typecast) weigh the writes by their own `dram_write_scale` (1 in v1, as the
@@ -409,7 +410,6 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
     let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
     Ok(EltwiseBinaryRooflineFeatures {
         overhead_ns: 1.0,
-        core_skew_ns: min(cores, out_tiles) as f64,
         fpu_tile_cycles: tile_cycles * fpu_passes,
         fidelity_phase_cycles: tile_cycles * phases,
         sfpu_tile_cycles: if fpu_passes == 0.0 { tile_cycles } else { 0.0 },
