@@ -390,7 +390,7 @@ fn binary_with_a_scalar_reads_one_tensor() {
     let inputs = [dram(&[1, 1, 256, 256])]; // 64 tiles, one per core
     let params = [enum_param("binary_op", "add")];
     let e = v1(&models, Op::EltwiseBinary, &inputs, &params);
-    // The scalar's tile is filled once per op (`scalar_fill_ns`, 0 in v1), not per tile.
+    // The scalar's tile is filled once per op (`scalar_fill_cycles`), not per tile.
     assert_close(e.breakdown.compute_ns, 64.0, "FPU tile");
     assert_close(
         e.breakdown.dram_ns,
@@ -400,7 +400,7 @@ fn binary_with_a_scalar_reads_one_tensor() {
     let fill = |inputs: &[TensorParams]| {
         let q = Query::new(Op::EltwiseBinary, inputs).params(&params);
         let family = Family::EltwiseBinaryRoofline;
-        let at = param_index(family, "scalar_fill_ns");
+        let at = param_index(family, "scalar_fill_cycles");
         models.features(&q, family).unwrap().as_slice()[at]
     };
     assert_eq!(fill(&inputs), 1.0, "one fill for a scalar op");

@@ -22,7 +22,7 @@
 //!     per further fidelity phase of a `mul` (3 at HiFi4), `sfpu_tile_cycles` for every
 //!     other op.
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
-//!   it once per core before the first tile (`scalar_fill_ns`). A unary op (and typecast)
+//!   it once per core before the first tile (`scalar_fill_cycles`). A unary op (and typecast)
 //!   starts its cores one after another, in the order the runtime arguments are written:
 //!   `core_skew_ns` per core the tiles are split over (a binary one does not gain from it in
 //!   cross-validation). Counting all of them, not only those that get the busiest
@@ -420,7 +420,7 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
         } else {
             (per_core + 1) as f64 * cx.cycles_to_ns(1.0)
         },
-        scalar_fill_ns: if b.is_none() { 1.0 } else { 0.0 },
+        scalar_fill_cycles: if b.is_none() { cx.cycles_to_ns(1.0) } else { 0.0 },
         dram_scale: cx.dram_ns(traffic.dram),
         noc_scale: cx.noc_ns_of_tiles(
             tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
