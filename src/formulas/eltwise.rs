@@ -257,9 +257,8 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         ),
         noc_tile_cycles: if native { 0.0 } else { tile_cycles },
         pipeline_fill_cycles: if native { 0.0 } else { cx.cycles_to_ns(1.0) },
-        dram_fill_cycles: cx.cycles_to_ns(
-            (x.memory.is_dram() as u8 + out.memory.is_dram() as u8) as f64,
-        ),
+        dram_fill_cycles: cx
+            .cycles_to_ns((x.memory.is_dram() as u8 + out.memory.is_dram() as u8) as f64),
     })
 }
 
@@ -420,7 +419,11 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
         } else {
             (per_core + 1) as f64 * cx.cycles_to_ns(1.0)
         },
-        scalar_fill_cycles: if b.is_none() { cx.cycles_to_ns(1.0) } else { 0.0 },
+        scalar_fill_cycles: if b.is_none() {
+            cx.cycles_to_ns(1.0)
+        } else {
+            0.0
+        },
         dram_scale: cx.dram_ns(traffic.dram),
         noc_scale: cx.noc_ns_of_tiles(
             tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
