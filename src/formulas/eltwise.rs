@@ -2,37 +2,48 @@
 //!
 //! What they count:
 //!
-//! * **Work split**: output tiles spread evenly over the cores that hold shards (L1- or
-//!   DRAM-sharded output or first input) or else over the query's grid; the busiest core gets
-//!   `ceil(tiles / cores)`.
+//! * **Work split**: output tiles spread evenly over cores; the busiest core gets
+//!   `ceil(tiles / cores)`. Binary: over the shard grid on ttnn's native L1-sharded path
+//!   (every tensor L1-sharded, evenly, alike: [`native_l1_sharded`]), else over the query's
+//!   whole grid (tt-metal `binary_ng_program_factory.cpp`: `split_work_to_cores` over the
+//!   worker grid). Unary (and typecast): over the cores that hold shards (L1- or
+//!   DRAM-sharded output or input), else the grid.
 //! * **Compute**: the busiest core's tiles times the cycles of one tile through the
 //!   unpack -> math -> pack pipeline, a sum of per-kind cycles (the family is linear in its
 //!   parameters; how much the stages overlap is what calibration finds):
 //!   - unary (and typecast): `copy_tile_cycles` plus the function's: none for a copy
 //!     (`typecast`, `identity`, `fill`), `simple_tile_cycles` for a few-instruction SFPU
 //!     function, `exp_tile_cycles` for the exponentials, `erf_tile_cycles` for erf, erfc and
-//!     gelu, and `transcendental_tile_cycles` for the others;
-//!   - binary: `fpu_tile_cycles` times the fidelity phases for `mul` (1 for `add`, `sub`),
-//!     `sfpu_tile_cycles` for every other op, plus `bcast_tile_cycles` when an input is
-//!     broadcast, plus `uneven_shard_tile_cycles` when a sharded operand's shards do not
-//!     divide it evenly;
-//!   - both: `tile_byte_cycles` per byte of one tile of each operand, so wide dtypes cost more;
-//!   - unary: `fp32_dest_tile_cycles` when the destination registers hold 32-bit data
-//!     (`fp32_dest_acc_en`, which ttnn sets when the input or output is float32, int32 or
-//!     uint32).
+//!     gelu, and `transcendental_tile_cycles` for the others; `tile_byte_cycles` per byte of
+//!     one tile of each operand, so wide dtypes cost more; `fp32_dest_tile_cycles` when the
+//!     destination registers hold 32-bit data (`fp32_dest_acc_en`, which ttnn sets when the
+//!     input or output is float32, int32 or uint32);
+//!   - binary: `fpu_tile_cycles` for `add`, `sub` and `mul`, plus `fidelity_phase_cycles`
+//!     per further fidelity phase of a `mul` (3 at HiFi4), `sfpu_tile_cycles` for every
+//!     other op.
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
-//!   it once per core before the first tile (`scalar_fill_ns`; 0 in v1). A unary op (and
-//!   typecast) starts its cores one after another, in the order its runtime arguments are
-//!   written: `core_skew_ns` per core the tiles are split over (0 in v1). Counting all of them,
-//!   not only those that get the busiest core's extra tile, keeps a larger op from coming
-//!   out faster than a smaller one.
+//!   it once per core before the first tile (`scalar_fill_cycles`). A unary op (and typecast)
+//!   starts its cores one after another, in the order the runtime arguments are written:
+//!   `core_skew_ns` per core the tiles are split over (a binary one does not gain from it in
+//!   cross-validation). Counting all of them, not only those that get the busiest
+//!   core's extra tile, keeps a larger op from coming out faster than a smaller one.
 //! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once;
 //!   unary (and typecast) weigh the writes by their own `dram_write_scale` (1 in v1, as the
 //!   reads): on the Wormhole `exp` sweep, float32 from L1 to DRAM is slower than from DRAM to
 //!   L1, the same bytes the other way.
-//! * **NoC** (`noc_scale`): per tile of the busiest core, one page in from each interleaved
-//!   input and one out to an interleaved output, tile-sized; L1-sharded tensors are local and
-//!   cost nothing.
+//! * **NoC**: per tile of the busiest core, one page in from each interleaved input and one
+//!   out to an interleaved output, tile-sized, at the NoC's rate (`noc_scale`); L1-sharded
+//!   tensors are local and cost nothing. Binary, off the native sharded path: the reader
+//!   reads each tile's pages and waits for them before the next
+//!   (`reader_interleaved_no_bcast.cpp`: `noc_async_read_barrier` per tile), the writer
+//!   likewise: `noc_tile_cycles` per tile, plus one for the pipeline's fill (the first tile's
+//!   write waits for its read); a broadcast input's tile is filled from its first row or
+//!   column by the reader's RISC-V, per output tile (`reader_interleaved_row_bcast.cpp`,
+//!   `FILL_TILE_WITH_FIRST_ROW`): `bcast_tile_cycles`. Unary (and typecast) likewise
+//!   (`reader_unary_interleaved_start_id.cpp`): `noc_tile_cycles` per tile, and in the
+//!   overhead the pipeline's fill, `pipeline_fill_cycles` (the first tile's read is waited
+//!   for before it is computed, the last tile's write after) plus `dram_fill_cycles` for each
+//!   DRAM-resident tensor (a DRAM bank answers later than a core's L1).
 //!
 //! They assume full overlap of compute, DRAM and NoC, and that a broadcast input is read once
 //! from DRAM (its re-reads hit the NoC only).
@@ -74,24 +85,7 @@ const fn unary_class(op: UnaryOp) -> UnaryClass {
     }
 }
 
-/// The cores `tensors` are split over: those of the first sharded tensor's shard grid, or
-/// else the grid.
-const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
-    let mut i = 0;
-    while i < tensors.len() {
-        let m = &tensors[i].memory;
-        if m.layout.is_sharded() {
-            if let Some(shard) = m.shard {
-                return shard.cores as u64;
-            }
-            break;
-        }
-        i += 1;
-    }
-    cx.grid.cores() as u64
-}
-
-/// The tiles of the busiest core when `out_tiles` are spread over `cores` ([`split_cores`]).
+/// The tiles of the busiest core when `out_tiles` are spread over `cores` ([`eltwise_cores`]).
 const fn busiest_core_tiles(out_tiles: u64, cores: u64) -> u64 {
     ceil_div(out_tiles, max(min(cores, out_tiles), 1))
 }
@@ -137,8 +131,8 @@ struct Traffic {
     dram: u64,
 }
 
-/// Whether a sharded tensor's shards do not divide it evenly (a partial last shard): ttnn's
-/// binary ops then leave their native sharded path for a page-by-page one.
+/// Whether a sharded tensor's shards do not divide it evenly (a partial last shard): tt-metal
+/// `binary_ng_utils.cpp` and `unary/common/unary_utils.cpp`, `is_uneven`.
 const fn uneven_shards(t: &TensorParams) -> bool {
     let (true, Some(shard)) = (t.memory.layout.is_sharded(), t.memory.shard) else {
         return false;
@@ -150,6 +144,45 @@ const fn uneven_shards(t: &TensorParams) -> bool {
     };
     let rows = volume / max(cols, 1);
     rows % max(shard.shape[0] as u64, 1) != 0 || cols % max(shard.shape[1] as u64, 1) != 0
+}
+
+/// Whether ttnn runs an eltwise op on `tensors` (the output first) on its native L1-sharded
+/// path: every tensor sharded in L1, evenly, with the same shard shape on the same cores
+/// (tt-metal `binary_ng_utils.cpp` and `unary/common/unary_utils.cpp`,
+/// `is_native_L1_sharding`). Each core's circular buffers are then its shards: no tile
+/// moves over the NoC, and the tiles are split over the shard grid. Otherwise the program
+/// factories split the tiles over the whole worker grid (`split_work_to_cores`) and every
+/// tile, sharded or not, is read and written through the NoC by page (`TensorAccessor`).
+const fn native_l1_sharded(tensors: &[&TensorParams]) -> bool {
+    let Some(first) = tensors[0].memory.shard else {
+        return false;
+    };
+    let mut i = 0;
+    while i < tensors.len() {
+        let t = tensors[i];
+        let Some(shard) = t.memory.shard else {
+            return false;
+        };
+        if !t.memory.is_l1_sharded()
+            || uneven_shards(t)
+            || shard.cores != first.cores
+            || shard.shape[0] != first.shape[0]
+            || shard.shape[1] != first.shape[1]
+        {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The cores an eltwise op on `tensors` (the output first) splits its tiles over: the shard
+/// grid on the native sharded path ([`native_l1_sharded`]), else the query's grid.
+const fn eltwise_cores(cx: &Ctx<'_>, tensors: &[&TensorParams], native: bool) -> u64 {
+    match (native, tensors[0].memory.shard) {
+        (true, Some(shard)) => shard.cores as u64,
+        _ => cx.grid.cores() as u64,
+    }
 }
 
 /// Whether ttnn runs a unary op (or typecast) from `x` to `out` with 32-bit destination
@@ -195,7 +228,8 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         OpParams::EltwiseUnary(p) => unary_class(p.unary_op),
         _ => return Err(cx.foreign_params()),
     };
-    let cores = split_cores(cx, &[out, x]);
+    let native = native_l1_sharded(&[out, x]);
+    let cores = eltwise_cores(cx, &[out, x], native);
     let per_core = busiest_core_tiles(tiles, cores);
     // Reads and writes apart: DRAM writes have their own scale.
     let (read, written) = (tri!(traffic(cx, &[x])), tri!(traffic(cx, &[out])));
@@ -221,6 +255,10 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
             per_core.saturating_mul(read.noc_per_tile + written.noc_per_tile),
             x,
         ),
+        noc_tile_cycles: if native { 0.0 } else { tile_cycles },
+        pipeline_fill_cycles: if native { 0.0 } else { cx.cycles_to_ns(1.0) },
+        dram_fill_cycles: cx
+            .cycles_to_ns((x.memory.is_dram() as u8 + out.memory.is_dram() as u8) as f64),
     })
 }
 
@@ -346,7 +384,7 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
     // FPU passes per tile: one for add and sub, the fidelity phases for mul; 0 for SFPU ops.
     let fpu_passes = match op {
         BinaryOp::Add | BinaryOp::Sub => 1.0,
-        BinaryOp::Mul => fidelity(fidelity_param) as u8 as f64 + 1.0,
+        BinaryOp::Mul => 1.0,
         _ => 0.0,
     };
     let all = [
@@ -357,25 +395,35 @@ pub const fn binary_features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatur
             None => a,
         },
     ];
+    // A multiply's further fidelity phases: 0 at LoFi, 3 at HiFi4.
+    let phases = match op {
+        BinaryOp::Mul => fidelity(fidelity_param) as u8 as f64,
+        _ => 0.0,
+    };
     let tensors = all.split_at(if b.is_some() { 3 } else { 2 }).0;
-    let per_core = busiest_core_tiles(out_tiles, split_cores(cx, tensors));
+    let native = native_l1_sharded(tensors);
+    let cores = eltwise_cores(cx, tensors, native);
+    let per_core = busiest_core_tiles(out_tiles, cores);
     let traffic = tri!(traffic(cx, tensors));
-    let mut uneven = false;
-    let mut i = 0;
-    while i < tensors.len() {
-        uneven |= uneven_shards(tensors[i]);
-        i += 1;
-    }
     // Tile counts weigh cycles: one tile costs the sum of its kinds' cycles.
     let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
     Ok(EltwiseBinaryRooflineFeatures {
         overhead_ns: 1.0,
         fpu_tile_cycles: tile_cycles * fpu_passes,
+        fidelity_phase_cycles: tile_cycles * phases,
         sfpu_tile_cycles: if fpu_passes == 0.0 { tile_cycles } else { 0.0 },
         bcast_tile_cycles: if broadcast { tile_cycles } else { 0.0 },
-        uneven_shard_tile_cycles: if uneven { tile_cycles } else { 0.0 },
-        scalar_fill_ns: if b.is_none() { 1.0 } else { 0.0 },
-        tile_byte_cycles: tile_cycles * traffic.through_per_tile as f64,
+        // The first tile's write waits for its read: one round trip more than the tiles.
+        noc_tile_cycles: if native {
+            0.0
+        } else {
+            (per_core + 1) as f64 * cx.cycles_to_ns(1.0)
+        },
+        scalar_fill_cycles: if b.is_none() {
+            cx.cycles_to_ns(1.0)
+        } else {
+            0.0
+        },
         dram_scale: cx.dram_ns(traffic.dram),
         noc_scale: cx.noc_ns_of_tiles(
             tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
