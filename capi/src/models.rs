@@ -15,6 +15,7 @@ pub struct TtpmModels {
     pub(crate) names: &'static Names,
 }
 
+// The promise above, checked when compiled: a handle may be shared between threads.
 const _: () = {
     const fn shareable<T: Send + Sync>() {}
     shareable::<TtpmModels>();
