@@ -15,7 +15,7 @@
 
 #include "ttnn_op_perf_models.hpp"
 
-// Not in the header: the Rust side of this benchmark (capi/src/lib.rs).
+// Not in the header: the Rust side of this benchmark (capi/src/bench.rs).
 extern "C" double ttpm_internal_bench_rust_typed(const TtpmModels* models, uint32_t bench_case,
                                                   uint64_t iterations, uint32_t by_name);
 

@@ -23,7 +23,7 @@ fn header_is_cbindgen_output() {
     let committed = std::fs::read(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{} is out of date with capi/src/lib.rs: regenerate it with \
+        "{} is out of date with capi/src: regenerate it with \
          `TTPM_BLESS=1 cargo test -p ttnn-op-perf-capi --test header` and commit it",
         path.display()
     );
