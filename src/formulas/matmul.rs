@@ -15,6 +15,11 @@
 //!     column block and `b` once per row block.
 //!   - `multi_core`: the same split without reuse: every output tile reads its `Kt` tiles of
 //!     `a` and of `b`.
+//!   - `minimal` (`ttnn.experimental.minimal_matmul`, OP CODE `MinimalMatmulOp`): `M`, `N`
+//!     and `K` padded up to whole `m_block` x `n_block` output blocks and `in0_block_w` K
+//!     blocks; `div_up(M blocks, gy)` x `div_up(N blocks, gx)` blocks per core, padding
+//!     included (`minimal_matmul_factory`); each input read once (the left column reads `a`,
+//!     the top row `b`, and each forwards it core to core).
 //!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
 //!   - A 1D split runs along `M` (tall) for height-sharded `a` and along `N` (wide) for
 //!     width-sharded `a`, as ttnn forces it; otherwise along the longer side.
@@ -151,6 +156,25 @@ const fn split(
         },
         ProgramConfig::MultiCoreReuse => spread(mt, nt, cores, Reads::PerBlock, loops),
         ProgramConfig::MultiCore => spread(mt, nt, cores, Reads::PerTile, loops),
+        // Split by `minimal_split`, which needs the config's blocks; without them, 1 x 1.
+        ProgramConfig::Minimal => minimal_split(mt, nt, gx, gy, 1, 1),
+    }
+}
+
+/// The `minimal` config (`ttnn.experimental.minimal_matmul`), as tt-metal's
+/// `minimal_matmul_factory` (`ttnn/cpp/ttnn/operations/experimental/minimal_matmul/device/
+/// minimal_matmul_program_factory.cpp`) splits it: M and N padded up to whole `m_block` x
+/// `n_block` output blocks, `M_blocks_per_core = div_up(M_blocks, grid.y)` and
+/// `N_blocks_per_core = div_up(N_blocks, grid.x)`; every core goes over all its blocks (the
+/// factory does not clip them: "even if a core doesn't need to process a block, the mcast core
+/// needs its ACK"), so the busiest core's block is whole blocks of padded tiles.
+const fn minimal_split(mt: u64, nt: u64, gx: u64, gy: u64, mb: u64, nb: u64) -> Split {
+    Split {
+        per_core_m: ceil_div(ceil_div(mt, mb), gy) * mb,
+        per_core_n: ceil_div(ceil_div(nt, nb), gx) * nb,
+        reads: Reads::Once,
+        loops: 1,
+        tall: false,
     }
 }
 
@@ -420,6 +444,12 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     );
     let (given_block_w, given_sub_h, given_sub_w) =
         (p.in0_block_w, p.out_subblock_h, p.out_subblock_w);
+    // The `minimal` config's output block (1 x 1 when not given).
+    let minimal = matches!(config, ProgramConfig::Minimal);
+    let (m_block, n_block) = (
+        if p.m_block > 0 { p.m_block as u64 } else { 1 },
+        if p.n_block > 0 { p.n_block as u64 } else { 1 },
+    );
     // Non-positive blocking is "as ttnn picks it" (the schema's minimum is 0).
     let given_block_w = if given_block_w > 0 {
         given_block_w as u64
@@ -493,7 +523,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     // config is the one it generates for interleaved inputs (`fuse_batch = false`).
     let interleaved = !a.memory.layout.is_sharded() && !b.memory.layout.is_sharded();
     let auto = matches!(config, ProgramConfig::Auto);
-    let fused = batch_b == 1 || (fuse_batch && !(auto && interleaved));
+    // `minimal_matmul` takes `a` as one matrix of all its rows.
+    let fused = batch_b == 1 || minimal || (fuse_batch && !(auto && interleaved));
     let one_d = if !fused && auto {
         // `create_simple_matmul_program_config`: tall unless N is wider than M.
         if batch_a == 1 || mt >= nt {
@@ -519,16 +550,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         }
         _ => config,
     };
-    let s = split(split_config, mt_all, nt, gx, gy, one_d, batches);
+    let s = if minimal {
+        minimal_split(mt_all, nt, gx, gy, m_block, n_block)
+    } else {
+        split(split_config, mt_all, nt, gx, gy, one_d, batches)
+    };
     // Output rows of the busiest core over all its loops.
     let rows = tri!(mul(s.per_core_m, s.loops, "matmul tiles"));
 
-    // Compute on the busiest core.
-    let products = tri!(mul(
-        tri!(mul(rows, s.per_core_n, "matmul tiles")),
-        kt,
-        "matmul tiles",
-    ));
     let in0_block_w = if given_block_w > 0 {
         min(given_block_w, max(kt, 1))
     } else {
@@ -538,6 +567,19 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
             matches!(a.memory.layout, MemoryLayout::HeightSharded) && s.tall,
         )
     };
+    // Compute on the busiest core; the `minimal` config pads K up to whole K blocks too
+    // (`padded_K_tiles = round_up(K_tiles, K_block_tiles)`), and its compute kernel multiplies
+    // the padding.
+    let kt_work = if minimal {
+        ceil_div(kt, in0_block_w) * in0_block_w
+    } else {
+        kt
+    };
+    let products = tri!(mul(
+        tri!(mul(rows, s.per_core_n, "matmul tiles")),
+        kt_work,
+        "matmul tiles",
+    ));
     let a_tile = some_or!(a.tile_bytes(hw), overflow);
     let b_tile = some_or!(b.tile_bytes(hw), overflow);
     // A config ttnn generates shrinks the output block until its circular buffers fit in L1;
@@ -568,6 +610,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
             &cbs,
             hw.l1_bytes_per_core - hw.l1_reserved_bytes,
         )
+    } else if minimal {
+        // The config's blocks, each with all of K (`compute.cpp`: K_blocks per output block).
+        (min(m_block, s.per_core_m), min(n_block, s.per_core_n))
     } else {
         (s.per_core_m, s.per_core_n)
     };
@@ -823,6 +868,19 @@ mod tests {
         };
         let s = split(ProgramConfig::Mcast2d, 32, 4, 2, 2, OneD::Longer, unfused);
         assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 2, 8));
+    }
+
+    #[test]
+    fn minimal_split_pads_to_whole_blocks() {
+        // The Wormhole CLIP trace's `[32, 1280] @ [1280, 5120]` with MinimalMatmulConfig
+        // M_block 2, N_block 8 on 8 x 8 cores: 1 M tile pads to one 2-tile block (1 grid row
+        // busy); 160 N tiles are 20 blocks, div_up(20, 8) = 3 per column: 24 tiles.
+        let s = minimal_split(1, 160, 8, 8, 2, 8);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 24, 1));
+        assert_eq!(s.reads, Reads::Once);
+        // 40 N tiles are 5 blocks: one per column.
+        let s = minimal_split(1, 40, 8, 8, 2, 8);
+        assert_eq!((s.per_core_m, s.per_core_n), (2, 8));
     }
 
     #[test]

@@ -527,11 +527,27 @@ fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, OwnedPa
                 Some("MatmulMultiCoreReuseProgramConfig") => "multi_core_reuse",
                 Some("MatmulMultiCoreProgramConfig") => "multi_core",
                 _ if attr("config").and_then(Attr::call_name) == Some("MinimalMatmulConfig") => {
-                    "mcast_2d"
+                    "minimal"
                 }
                 _ => "auto",
             };
             out.push(("program_config", OwnedParamValue::Enum(config.into())));
+            // Blocking of a MinimalMatmulConfig (ttnn.experimental.minimal_matmul).
+            if config == "minimal" {
+                for (key, param) in [
+                    ("M_block_size", "m_block"),
+                    ("K_block_size", "in0_block_w"),
+                    ("N_block_size", "n_block"),
+                    ("subblock_h", "out_subblock_h"),
+                    ("subblock_w", "out_subblock_w"),
+                ] {
+                    let value = attr("config")
+                        .and_then(|pc| pc.arg(key))
+                        .and_then(Attr::as_u64)
+                        .filter(|&n| (1..=65536).contains(&n));
+                    out.extend(value.map(|n| (param, OwnedParamValue::Int(n as i64))));
+                }
+            }
             // Blocking of an explicit program config.
             for key in ["in0_block_w", "out_subblock_h", "out_subblock_w"] {
                 let value = attr("program_config")
