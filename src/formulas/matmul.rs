@@ -7,9 +7,12 @@
 //! * **Work split** by program config over the query's grid (`gx` x `gy` cores):
 //!   - `mcast_2d`: output blocks of `ceil(Mt / gy)` x `ceil(Nt / gx)` tiles; `a` is multicast
 //!     along rows and `b` along columns, so each is read from DRAM once.
-//!   - `mcast_1d` and `dram_sharded`: the longer of `Mt`, `Nt` split over all cores, the other
-//!     whole; the shared operand is multicast, each read once. `dram_sharded` requires `b`
-//!     width-sharded in DRAM and splits `Nt`.
+//!   - `mcast_1d`: the longer of `Mt`, `Nt` split over all cores, the other whole; the
+//!     shared operand is multicast, each read once.
+//!   - `dram_sharded` (requires `b` width-sharded in DRAM): `Nt` split over one worker per
+//!     DRAM bank (`ceil(Nt / banks)` each, all of `M`), as tt-metal's
+//!     `matmul_multi_core_reuse_dram_sharded_optimized` runs it; each worker reads its bank's
+//!     shard of `b`, which the DRAM term bounds (no NoC term for `b`).
 //!   - `multi_core_reuse`: `ceil(Mt * Nt / cores)` output tiles per core as whole output rows
 //!     where possible; each core reads its own `a` and `b` blocks, so `a` is read once per
 //!     column block and `b` once per row block.
@@ -552,6 +555,18 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     };
     let s = if minimal {
         minimal_split(mt_all, nt, gx, gy, m_block, n_block)
+    } else if matches!(config, ProgramConfig::DramSharded) {
+        // tt-metal `matmul_multi_core_reuse_dram_sharded_optimized`: the products run on one
+        // worker per DRAM bank (`get_optimal_dram_bank_to_logical_worker_assignment`), each
+        // over its bank's `N / banks` columns of `b` and all of `a`, which the in0 shard cores
+        // multicast to them; the grid's other cores only hold `a`'s shards.
+        Split {
+            per_core_m: mt_all,
+            per_core_n: ceil_div(nt, max(hw.dram_channels as u64, 1)),
+            reads: Reads::Once,
+            loops: 1,
+            tall: false,
+        }
     } else {
         split(split_config, mt_all, nt, gx, gy, one_d, batches)
     };
@@ -723,7 +738,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         (rows * kt * a_tile).saturating_mul(block_cols)
     };
     let b_loops = if batch_b > 1 { s.loops } else { 1 };
-    let b_block = (b_loops * kt * s.per_core_n * b_tile).saturating_mul(block_rows);
+    // A DRAM-sharded config's worker reads `b` from its own bank (the bank's adjacent
+    // worker, `get_optimal_dram_bank_to_logical_worker_assignment`): the bank's bandwidth,
+    // the DRAM term, bounds it, not the NoC.
+    let b_block = if matches!(config, ProgramConfig::DramSharded) {
+        0
+    } else {
+        (b_loops * kt * s.per_core_n * b_tile).saturating_mul(block_rows)
+    };
     // Each output block starts with its first K block of `a` (unless local) and of `b`, which
     // nothing overlaps (with one K block, as height-sharded `a` takes all of K, nothing hides
     // any of it): the sweep's time per product is ~70 ns plus ~140 ns over the block's height.
