@@ -638,3 +638,91 @@ fn unary_core_skew_counts_the_cores_of_the_split() {
     );
     assert_eq!(cores(Device::WormholeB0, x), 8.0, "sharded");
 }
+
+#[test]
+fn minimal_matmul_computes_whole_padded_blocks() {
+    // The Wormhole CLIP trace's MinimalMatmulOp `[1, 1, 32, 1280] @ [1280, 5120]`, HiFi4,
+    // MinimalMatmulConfig(M_block 2, K_block 8, N_block 8) on 8 x 8 cores: the 1 M tile pads
+    // to one 2-tile block, 160 N tiles are 20 blocks of 8, div_up(20, 8) = 3 per grid column,
+    // so the busiest core computes 2 x 24 output tiles over K = 40 tiles (5 blocks of 8):
+    // 1920 products x 64 cycles at 1 GHz.
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 32, 1280]), dram(&[1280, 5120])];
+    let params = [
+        enum_param("program_config", "minimal"),
+        OpParam::new("m_block", ParamValue::Int(2)),
+        OpParam::new("in0_block_w", ParamValue::Int(8)),
+        OpParam::new("n_block", ParamValue::Int(8)),
+        OpParam::new("out_subblock_h", ParamValue::Int(2)),
+        OpParam::new("out_subblock_w", ParamValue::Int(2)),
+    ];
+    let e = v1(&models, Op::Matmul, &inputs, &params);
+    assert_close(
+        e.breakdown.compute_ns,
+        2.0 * 24.0 * 40.0 * 64.0,
+        "padded block products x 64 cycles",
+    );
+}
+
+#[test]
+fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
+    // qwen_2_5_3b `down` of the Blackhole decode sweep: `[1, 1, 32, 11008] @ [11008, 2048]`
+    // bfp8, DRAM-sharded over the p150's 8 banks, LoFi, in0 width-sharded over 8 cores of
+    // an 11 x 10 grid. One worker per bank: 64 / 8 = 8 N tiles over K = 344 tiles, 2752
+    // products x 16 cycles at 1.35 GHz. The DRAM term reads b (344 x 64 bfp8 tiles of 1088 B)
+    // and a (344 bfloat16 tiles) is in L1.
+    let models = PerfModels::new(Device::Blackhole);
+    let grid = CoreGrid::new(11, 10);
+    let width = |buffer: BufferType, end: (u8, u8), shape: [u32; 2]| {
+        MemoryConfig::sharded(
+            buffer,
+            MemoryLayout::WidthSharded,
+            ShardSpec::new(
+                CoreRange { start: (0, 0), end },
+                shape,
+                ShardOrientation::RowMajor,
+            ),
+        )
+    };
+    let inputs = [
+        TensorParams::tiled(
+            &[1, 1, 32, 11008],
+            DType::Bfloat16,
+            width(BufferType::L1, (7, 0), [32, 43 * 32]),
+        ),
+        TensorParams::tiled(
+            &[11008, 2048],
+            DType::Bfloat8B,
+            width(BufferType::Dram, (7, 0), [11008, 8 * 32]),
+        ),
+    ];
+    let output = TensorParams::tiled(
+        &[1, 1, 32, 2048],
+        DType::Bfloat16,
+        width(BufferType::L1, (7, 0), [32, 8 * 32]),
+    );
+    let params = [
+        enum_param("program_config", "dram_sharded"),
+        enum_param("math_fidelity", "lofi"),
+        OpParam::new("in0_block_w", ParamValue::Int(43)),
+    ];
+    let e = models
+        .query(
+            &Query::new(Op::Matmul, &inputs)
+                .params(&params)
+                .output(&output)
+                .grid(grid)
+                .version(1),
+        )
+        .unwrap();
+    assert_close(
+        e.breakdown.compute_ns,
+        8.0 * 344.0 * 16.0 / 1.35,
+        "one bank's columns x 16 cycles",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        344.0 * 64.0 * 1088.0 / BH_DRAM,
+        "b once",
+    );
+}

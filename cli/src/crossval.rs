@@ -32,6 +32,11 @@ pub struct Args {
     /// How rows count in the fit, as `ttperf fit --weigh`.
     #[arg(long, value_enum, default_value_t = Weigh::Rows)]
     weigh: Weigh,
+    /// How strongly the fit is pulled towards the family's physics prior (its first
+    /// version): moving a parameter so far that the average row shifts by a fraction d costs
+    /// this times what shifting every row by d costs. 0: no pull.
+    #[arg(long, default_value_t = 0.0)]
+    prior_weight: f64,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -72,7 +77,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
             })
             .collect()
     };
-    let mut recipe = Recipe::new(devices, op, family, args.loss, args.weigh)?;
+    let mut recipe = Recipe::new(
+        devices,
+        op,
+        family,
+        args.loss,
+        args.weigh,
+        args.prior_weight,
+    )?;
     let samples = recipe.read(&args.data)?;
     if !named {
         // Fit together only the devices that have rows (the fixed cost's bound depends on
@@ -84,7 +96,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .filter(|&d| samples.rows.iter().any(|s| s.device == d))
             .collect();
         if !found.is_empty() {
-            recipe = Recipe::new(found, op, Some(recipe.family), args.loss, args.weigh)?;
+            recipe = Recipe::new(
+                found,
+                op,
+                Some(recipe.family),
+                args.loss,
+                args.weigh,
+                args.prior_weight,
+            )?;
         }
     }
     if samples.rows.is_empty() {

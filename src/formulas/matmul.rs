@@ -7,14 +7,22 @@
 //! * **Work split** by program config over the query's grid (`gx` x `gy` cores):
 //!   - `mcast_2d`: output blocks of `ceil(Mt / gy)` x `ceil(Nt / gx)` tiles; `a` is multicast
 //!     along rows and `b` along columns, so each is read from DRAM once.
-//!   - `mcast_1d` and `dram_sharded`: the longer of `Mt`, `Nt` split over all cores, the other
-//!     whole; the shared operand is multicast, each read once. `dram_sharded` requires `b`
-//!     width-sharded in DRAM and splits `Nt`.
+//!   - `mcast_1d`: the longer of `Mt`, `Nt` split over all cores, the other whole; the
+//!     shared operand is multicast, each read once.
+//!   - `dram_sharded` (requires `b` width-sharded in DRAM): `Nt` split over one worker per
+//!     DRAM bank (`ceil(Nt / banks)` each, all of `M`), as tt-metal's
+//!     `matmul_multi_core_reuse_dram_sharded_optimized` runs it; each worker reads its bank's
+//!     shard of `b`, which the DRAM term bounds (no NoC term for `b`).
 //!   - `multi_core_reuse`: `ceil(Mt * Nt / cores)` output tiles per core as whole output rows
 //!     where possible; each core reads its own `a` and `b` blocks, so `a` is read once per
 //!     column block and `b` once per row block.
 //!   - `multi_core`: the same split without reuse: every output tile reads its `Kt` tiles of
 //!     `a` and of `b`.
+//!   - `minimal` (`ttnn.experimental.minimal_matmul`, OP CODE `MinimalMatmulOp`): `M`, `N`
+//!     and `K` padded up to whole `m_block` x `n_block` output blocks and `in0_block_w` K
+//!     blocks; `div_up(M blocks, gy)` x `div_up(N blocks, gx)` blocks per core, padding
+//!     included (`minimal_matmul_factory`); each input read once (the left column reads `a`,
+//!     the top row `b`, and each forwards it core to core).
 //!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
 //!   - A 1D split runs along `M` (tall) for height-sharded `a` and along `N` (wide) for
 //!     width-sharded `a`, as ttnn forces it; otherwise along the longer side.
@@ -151,6 +159,25 @@ const fn split(
         },
         ProgramConfig::MultiCoreReuse => spread(mt, nt, cores, Reads::PerBlock, loops),
         ProgramConfig::MultiCore => spread(mt, nt, cores, Reads::PerTile, loops),
+        // Split by `minimal_split`, which needs the config's blocks; without them, 1 x 1.
+        ProgramConfig::Minimal => minimal_split(mt, nt, gx, gy, 1, 1),
+    }
+}
+
+/// The `minimal` config (`ttnn.experimental.minimal_matmul`), as tt-metal's
+/// `minimal_matmul_factory` (`ttnn/cpp/ttnn/operations/experimental/minimal_matmul/device/
+/// minimal_matmul_program_factory.cpp`) splits it: M and N padded up to whole `m_block` x
+/// `n_block` output blocks, `M_blocks_per_core = div_up(M_blocks, grid.y)` and
+/// `N_blocks_per_core = div_up(N_blocks, grid.x)`; every core goes over all its blocks (the
+/// factory does not clip them: "even if a core doesn't need to process a block, the mcast core
+/// needs its ACK"), so the busiest core's block is whole blocks of padded tiles.
+const fn minimal_split(mt: u64, nt: u64, gx: u64, gy: u64, mb: u64, nb: u64) -> Split {
+    Split {
+        per_core_m: ceil_div(ceil_div(mt, mb), gy) * mb,
+        per_core_n: ceil_div(ceil_div(nt, nb), gx) * nb,
+        reads: Reads::Once,
+        loops: 1,
+        tall: false,
     }
 }
 
@@ -420,6 +447,12 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     );
     let (given_block_w, given_sub_h, given_sub_w) =
         (p.in0_block_w, p.out_subblock_h, p.out_subblock_w);
+    // The `minimal` config's output block (1 x 1 when not given).
+    let minimal = matches!(config, ProgramConfig::Minimal);
+    let (m_block, n_block) = (
+        if p.m_block > 0 { p.m_block as u64 } else { 1 },
+        if p.n_block > 0 { p.n_block as u64 } else { 1 },
+    );
     // Non-positive blocking is "as ttnn picks it" (the schema's minimum is 0).
     let given_block_w = if given_block_w > 0 {
         given_block_w as u64
@@ -493,7 +526,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     // config is the one it generates for interleaved inputs (`fuse_batch = false`).
     let interleaved = !a.memory.layout.is_sharded() && !b.memory.layout.is_sharded();
     let auto = matches!(config, ProgramConfig::Auto);
-    let fused = batch_b == 1 || (fuse_batch && !(auto && interleaved));
+    // `minimal_matmul` takes `a` as one matrix of all its rows.
+    let fused = batch_b == 1 || minimal || (fuse_batch && !(auto && interleaved));
     let one_d = if !fused && auto {
         // `create_simple_matmul_program_config`: tall unless N is wider than M.
         if batch_a == 1 || mt >= nt {
@@ -519,16 +553,26 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         }
         _ => config,
     };
-    let s = split(split_config, mt_all, nt, gx, gy, one_d, batches);
+    let s = if minimal {
+        minimal_split(mt_all, nt, gx, gy, m_block, n_block)
+    } else if matches!(config, ProgramConfig::DramSharded) {
+        // tt-metal `matmul_multi_core_reuse_dram_sharded_optimized`: the products run on one
+        // worker per DRAM bank (`get_optimal_dram_bank_to_logical_worker_assignment`), each
+        // over its bank's `N / banks` columns of `b` and all of `a`, which the in0 shard cores
+        // multicast to them; the grid's other cores only hold `a`'s shards.
+        Split {
+            per_core_m: mt_all,
+            per_core_n: ceil_div(nt, max(hw.dram_channels as u64, 1)),
+            reads: Reads::Once,
+            loops: 1,
+            tall: false,
+        }
+    } else {
+        split(split_config, mt_all, nt, gx, gy, one_d, batches)
+    };
     // Output rows of the busiest core over all its loops.
     let rows = tri!(mul(s.per_core_m, s.loops, "matmul tiles"));
 
-    // Compute on the busiest core.
-    let products = tri!(mul(
-        tri!(mul(rows, s.per_core_n, "matmul tiles")),
-        kt,
-        "matmul tiles",
-    ));
     let in0_block_w = if given_block_w > 0 {
         min(given_block_w, max(kt, 1))
     } else {
@@ -538,6 +582,19 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
             matches!(a.memory.layout, MemoryLayout::HeightSharded) && s.tall,
         )
     };
+    // Compute on the busiest core; the `minimal` config pads K up to whole K blocks too
+    // (`padded_K_tiles = round_up(K_tiles, K_block_tiles)`), and its compute kernel multiplies
+    // the padding.
+    let kt_work = if minimal {
+        ceil_div(kt, in0_block_w) * in0_block_w
+    } else {
+        kt
+    };
+    let products = tri!(mul(
+        tri!(mul(rows, s.per_core_n, "matmul tiles")),
+        kt_work,
+        "matmul tiles",
+    ));
     let a_tile = some_or!(a.tile_bytes(hw), overflow);
     let b_tile = some_or!(b.tile_bytes(hw), overflow);
     // A config ttnn generates shrinks the output block until its circular buffers fit in L1;
@@ -568,6 +625,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
             &cbs,
             hw.l1_bytes_per_core - hw.l1_reserved_bytes,
         )
+    } else if minimal {
+        // The config's blocks, each with all of K (`compute.cpp`: K_blocks per output block).
+        (min(m_block, s.per_core_m), min(n_block, s.per_core_n))
     } else {
         (s.per_core_m, s.per_core_n)
     };
@@ -678,7 +738,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         (rows * kt * a_tile).saturating_mul(block_cols)
     };
     let b_loops = if batch_b > 1 { s.loops } else { 1 };
-    let b_block = (b_loops * kt * s.per_core_n * b_tile).saturating_mul(block_rows);
+    // A DRAM-sharded config's worker reads `b` from its own bank (the bank's adjacent
+    // worker, `get_optimal_dram_bank_to_logical_worker_assignment`): the bank's bandwidth,
+    // the DRAM term, bounds it, not the NoC.
+    let b_block = if matches!(config, ProgramConfig::DramSharded) {
+        0
+    } else {
+        (b_loops * kt * s.per_core_n * b_tile).saturating_mul(block_rows)
+    };
     // Each output block starts with its first K block of `a` (unless local) and of `b`, which
     // nothing overlaps (with one K block, as height-sharded `a` takes all of K, nothing hides
     // any of it): the sweep's time per product is ~70 ns plus ~140 ns over the block's height.
@@ -823,6 +890,19 @@ mod tests {
         };
         let s = split(ProgramConfig::Mcast2d, 32, 4, 2, 2, OneD::Longer, unfused);
         assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 2, 8));
+    }
+
+    #[test]
+    fn minimal_split_pads_to_whole_blocks() {
+        // The Wormhole CLIP trace's `[32, 1280] @ [1280, 5120]` with MinimalMatmulConfig
+        // M_block 2, N_block 8 on 8 x 8 cores: 1 M tile pads to one 2-tile block (1 grid row
+        // busy); 160 N tiles are 20 blocks, div_up(20, 8) = 3 per column: 24 tiles.
+        let s = minimal_split(1, 160, 8, 8, 2, 8);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 24, 1));
+        assert_eq!(s.reads, Reads::Once);
+        // 40 N tiles are 5 blocks: one per column.
+        let s = minimal_split(1, 40, 8, 8, 2, 8);
+        assert_eq!((s.per_core_m, s.per_core_n), (2, 8));
     }
 
     #[test]

@@ -630,17 +630,33 @@ fn params_of(op: Op, row: &Row<'_>, attrs: &Attrs) -> Vec<(&'static str, OwnedPa
                 Some("MatmulMultiCoreReuseProgramConfig") => "multi_core_reuse",
                 Some("MatmulMultiCoreProgramConfig") => "multi_core",
                 // The minimal matmul (`MinimalMatmulOp`, renamed `MinimalMatmulDeviceOperation`)
-                // always runs its one 2D-multicast program; without a `MinimalMatmulConfig` it
-                // takes default blocks on the full grid (tt-metal,
+                // always runs its one program; without a `MinimalMatmulConfig` it takes default
+                // blocks on the full grid (tt-metal,
                 // `experimental/minimal_matmul/device/minimal_matmul_program_factory.cpp`).
                 _ if row.get("OP CODE").starts_with("MinimalMatmul")
                     || attr("config").and_then(Attr::call_name) == Some("MinimalMatmulConfig") =>
                 {
-                    "mcast_2d"
+                    "minimal"
                 }
                 _ => "auto",
             };
             out.push(("program_config", OwnedParamValue::Enum(config.into())));
+            // Blocking of a MinimalMatmulConfig (ttnn.experimental.minimal_matmul).
+            if config == "minimal" {
+                for (key, param) in [
+                    ("M_block_size", "m_block"),
+                    ("K_block_size", "in0_block_w"),
+                    ("N_block_size", "n_block"),
+                    ("subblock_h", "out_subblock_h"),
+                    ("subblock_w", "out_subblock_w"),
+                ] {
+                    let value = attr("config")
+                        .and_then(|pc| pc.arg(key))
+                        .and_then(Attr::as_u64)
+                        .filter(|&n| (1..=65536).contains(&n));
+                    out.extend(value.map(|n| (param, OwnedParamValue::Int(n as i64))));
+                }
+            }
             // Blocking of an explicit program config.
             for key in ["in0_block_w", "out_subblock_h", "out_subblock_w"] {
                 let value = attr("program_config")
@@ -918,12 +934,12 @@ mod tests {
                 .params
                 .contains(&("program_config", OwnedParamValue::Enum("mcast_1d".into())))
         );
-        // The minimal matmul's newer OP CODE is the matmul, its one program a 2D multicast.
+        // The minimal matmul's newer OP CODE is the matmul, run by its own program.
         assert_eq!(Op::from_name(&minimal.op_code), Ok(Op::Matmul));
         assert!(
             minimal
                 .params
-                .contains(&("program_config", OwnedParamValue::Enum("mcast_2d".into())))
+                .contains(&("program_config", OwnedParamValue::Enum("minimal".into())))
         );
         assert_eq!(minimal.grid, Some(CoreGrid::new(11, 10)));
         // `worker_grid` as `{[0-0 - 10-9]}`: 11 x 10 cores.

@@ -47,6 +47,11 @@ pub struct Args {
     /// How the rows count: each the same, or each data file the same in total.
     #[arg(long, value_enum, default_value_t = Weigh::Rows)]
     weigh: Weigh,
+    /// How strongly the fit is pulled towards the family's physics prior (its first
+    /// version): moving a parameter so far that the average row shifts by a fraction d costs
+    /// this times what shifting every row by d costs. 0: no pull.
+    #[arg(long, default_value_t = 0.0)]
+    prior_weight: f64,
     /// Spec file to write the version into (`model_specs/<device>/<op>.toml`), one per
     /// --device in the same order; its other versions are kept.
     #[arg(long, required = true)]
@@ -91,7 +96,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
         })?),
         None => None,
     };
-    let recipe = Recipe::new(devices, op, family, args.loss, args.weigh)?;
+    let recipe = Recipe::new(
+        devices,
+        op,
+        family,
+        args.loss,
+        args.weigh,
+        args.prior_weight,
+    )?;
     let samples = recipe.read(&args.data)?;
     let all: Vec<&Sample> = samples.rows.iter().collect();
     let report = recipe.fit(&all)?;

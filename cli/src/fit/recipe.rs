@@ -67,6 +67,9 @@ pub struct Recipe {
     pub params: Vec<FitParam>,
     pub loss: LossArg,
     pub weigh: Weigh,
+    /// How strongly the fit is pulled towards the physics prior (`solver::fit`'s
+    /// `prior_weight`): 0.01 makes the prior worth 1% of the data.
+    pub prior_weight: f64,
 }
 
 impl Recipe {
@@ -80,7 +83,13 @@ impl Recipe {
         family: Option<Family>,
         loss: LossArg,
         weigh: Weigh,
+        prior_weight: f64,
     ) -> Result<Recipe, Failure> {
+        if !(prior_weight >= 0.0 && prior_weight.is_finite()) {
+            return Err(Failure::unknown(anyhow!(
+                "--prior-weight is a finite number >= 0, got {prior_weight}"
+            )));
+        }
         let Some(&first) = devices.first() else {
             return Err(Failure::unknown(anyhow!("no device to calibrate")));
         };
@@ -139,6 +148,7 @@ impl Recipe {
             params,
             loss,
             weigh,
+            prior_weight,
         })
     }
 
@@ -214,7 +224,8 @@ impl Recipe {
                 ..r.fit.clone()
             })
             .collect();
-        solver::fit(&self.params, &fit_rows, self.loss.loss()).map_err(Failure::query)
+        solver::fit(&self.params, &fit_rows, self.loss.loss(), self.prior_weight)
+            .map_err(Failure::query)
     }
 
     /// The duration `values` (one per parameter) predict for `sample`.
@@ -236,6 +247,9 @@ impl Recipe {
         s += &format!("--family {} --loss {}", self.family, loss_name(self.loss));
         if self.weigh == Weigh::Files {
             s += " --weigh files";
+        }
+        if self.prior_weight > 0.0 {
+            s += &format!(" --prior-weight {}", self.prior_weight);
         }
         s
     }

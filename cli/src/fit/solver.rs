@@ -191,9 +191,17 @@ impl std::fmt::Display for FitError {
 impl std::error::Error for FitError {}
 
 /// Fits `params` to `rows`; see the module doc for the method.
-pub fn fit(params: &[FitParam], rows: &[FitRow], loss: Loss) -> Result<FitReport, FitError> {
+///
+/// `prior_weight` (λ >= 0) pulls each parameter towards its initial value (the physics
+/// prior); see [`Problem::new`]. 0: no pull.
+pub fn fit(
+    params: &[FitParam],
+    rows: &[FitRow],
+    loss: Loss,
+    prior_weight: f64,
+) -> Result<FitReport, FitError> {
     validate(params, rows)?;
-    let problem = Problem::new(params, rows, loss);
+    let problem = Problem::new(params, rows, loss, prior_weight);
     let all: Vec<usize> = (0..rows.len()).collect();
     let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
     // Rows far off at the start are left out of the first fit: a few gross rows (a
@@ -203,7 +211,8 @@ pub fn fit(params: &[FitParam], rows: &[FitRow], loss: Loss) -> Result<FitReport
     // only a parameter starting at 0 explains would be left out, and that parameter could
     // never be fitted. The flags are judged against all rows again after each fit, so a row
     // wrongly left out comes back.
-    let robust = Problem::new(params, rows, Loss::Absolute).fit_from_starts(&all, &initial)?;
+    let robust =
+        Problem::new(params, rows, Loss::Absolute, prior_weight).fit_from_starts(&all, &initial)?;
     let robust_flags = problem.outliers(&all, &robust.params);
     let mut outliers: Vec<usize> = problem.judgeable(
         problem
@@ -355,6 +364,9 @@ struct Problem<'a> {
     rows: &'a [FitRow],
     terms: Vec<Term>,
     loss: Loss,
+    /// Per parameter, the square root of the prior's weight on it: `sqrt(λ W) s_j` (see
+    /// [`Problem::new`]); 0 where there is no prior.
+    prior: Vec<f64>,
 }
 
 /// One fit on a set of rows.
@@ -365,14 +377,44 @@ struct Outcome {
 }
 
 impl<'a> Problem<'a> {
-    fn new(params: &'a [FitParam], rows: &'a [FitRow], loss: Loss) -> Self {
+    /// With `prior_weight` λ > 0 the objective adds `λ W Σ_j (s_j (θ_j - θ0_j))²`, where
+    /// `θ0` are the initial values, `W` the rows' total weight and `s_j` the weighted RMS of
+    /// parameter `j`'s relative feature `f_ij / y_i`: moving a parameter so far from its start
+    /// that it shifts the average row by a fraction δ costs λ times what shifting every row
+    /// by δ costs. Scale-free, so one λ suits every family.
+    fn new(params: &'a [FitParam], rows: &'a [FitRow], loss: Loss, prior_weight: f64) -> Self {
         let terms = params.iter().map(|p| p.term).collect();
+        let total: f64 = rows.iter().map(|r| r.weight).sum();
+        let prior = (0..params.len())
+            .map(|j| {
+                if !(prior_weight > 0.0) || total <= 0.0 {
+                    return 0.0;
+                }
+                let mean_square = rows
+                    .iter()
+                    .map(|r| r.weight * (r.features[j] / r.measured_ns).powi(2))
+                    .sum::<f64>()
+                    / total;
+                let s = (prior_weight * total * mean_square).sqrt();
+                if s.is_finite() { s } else { 0.0 }
+            })
+            .collect();
         Problem {
             params,
             rows,
             terms,
             loss,
+            prior,
         }
+    }
+
+    /// The prior's part of the objective at `values`.
+    fn penalty(&self, values: &[f64]) -> f64 {
+        self.prior
+            .iter()
+            .zip(values.iter().zip(self.params))
+            .map(|(s, (v, p))| (s * (v - p.initial)).powi(2))
+            .sum()
     }
 
     /// `flagged` without the rows that alone inform some parameter: left out, they would
@@ -417,7 +459,7 @@ impl<'a> Problem<'a> {
         (self.predict(i, values) - y) / y
     }
 
-    /// The loss over `rows`: `Σ r²` or `Σ |r|`.
+    /// The loss over `rows`: `Σ r²` or `Σ |r|`, plus the prior's penalty.
     fn objective(&self, rows: &[usize], values: &[f64]) -> f64 {
         rows.iter()
             .map(|&i| {
@@ -428,7 +470,8 @@ impl<'a> Problem<'a> {
                         Loss::Absolute => r.abs(),
                     }
             })
-            .sum()
+            .sum::<f64>()
+            + self.penalty(values)
     }
 
     /// The weight of each of `rows` in the next linear step: 1, or for the absolute loss
@@ -584,8 +627,18 @@ impl<'a> Problem<'a> {
             .map(|(&i, w)| w.sqrt() / self.rows[i].measured_ns)
             .collect();
         // Design matrix, scaled: entry (k, j) is f_kj * scale_k where parameter j is in the
-        // row's model, else 0.
-        let design = DMatrix::from_fn(rows.len(), n, |k, j| {
+        // row's model, else 0; then one row per parameter for the prior (all zero without
+        // one), pulling it towards its initial value.
+        let m = rows.len();
+        let prior_rows = if self.prior.iter().any(|&p| p > 0.0) {
+            n
+        } else {
+            0
+        };
+        let design = DMatrix::from_fn(m + prior_rows, n, |k, j| {
+            if k >= m {
+                return if k - m == j { self.prior[j] } else { 0.0 };
+            }
             let term = self.terms[j];
             let used = term == Term::Overhead || assignment[k] == Some(term);
             if used {
@@ -604,7 +657,11 @@ impl<'a> Problem<'a> {
             .collect();
         while !free.is_empty() {
             // Residual of the assigned linear model at `values`, scaled.
-            let residual = DVector::from_fn(rows.len(), |k, _| {
+            let residual = DVector::from_fn(m + prior_rows, |k, _| {
+                if k >= m {
+                    let j = k - m;
+                    return self.prior[j] * (self.params[j].initial - values[j]);
+                }
                 let row = &self.rows[rows[k]];
                 let modeled: f64 = (0..n).map(|j| design[(k, j)] * values[j]).sum();
                 (row.measured_ns - row.offset_ns) * scale[k] - modeled
@@ -808,7 +865,7 @@ mod tests {
     fn recovers_known_parameters() {
         let params = family();
         let rows = rows(300, &TRUTH);
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert_recovered(&report.params, &TRUTH, 0.01);
         assert!(report.converged);
         assert!(report.outliers.is_empty());
@@ -821,7 +878,7 @@ mod tests {
     fn absolute_loss_recovers_known_parameters() {
         let params = family();
         let rows = rows(300, &TRUTH);
-        let report = fit(&params, &rows, Loss::Absolute).unwrap();
+        let report = fit(&params, &rows, Loss::Absolute, 0.0).unwrap();
         assert_recovered(&report.params, &TRUTH, 0.01);
         assert!(report.outliers.is_empty());
     }
@@ -841,8 +898,8 @@ mod tests {
             .into_iter()
             .map(row)
             .collect();
-        let squared = fit(&params, &rows, Loss::Squared).unwrap().params[0];
-        let absolute = fit(&params, &rows, Loss::Absolute).unwrap().params[0];
+        let squared = fit(&params, &rows, Loss::Squared, 0.0).unwrap().params[0];
+        let absolute = fit(&params, &rows, Loss::Absolute, 0.0).unwrap().params[0];
         assert!((1050.0..1250.0).contains(&squared), "{squared}");
         assert!((1000.0..=1025.0).contains(&absolute), "{absolute}");
     }
@@ -867,11 +924,11 @@ mod tests {
         ];
         let want = (3.0 / 1000.0 + 1.0 / 1100.0) / (3.0 / 1e6 + 1.0 / 1.21e6);
         for rows in [&weighted[..], &repeated[..]] {
-            let got = fit(&params, rows, Loss::Squared).unwrap().params[0];
+            let got = fit(&params, rows, Loss::Squared, 0.0).unwrap().params[0];
             assert!((got - want).abs() < 1e-6 * want, "{got} vs {want}");
         }
         assert!(matches!(
-            fit(&params, &[row(1000.0, 0.0)], Loss::Squared),
+            fit(&params, &[row(1000.0, 0.0)], Loss::Squared, 0.0),
             Err(FitError::BadWeight { row: 0, .. })
         ));
     }
@@ -884,7 +941,7 @@ mod tests {
         for r in &mut rows {
             r.measured_ns *= 1.0 + 0.004 * (2.0 * rng.next() - 1.0);
         }
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert_recovered(&report.params, &TRUTH, 0.01);
         assert!(report.outliers.is_empty());
         let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
@@ -903,7 +960,7 @@ mod tests {
         for (k, factor) in bad.iter().zip([4.0, 0.2, 2.5, 1.0 / 3.0, 10.0]) {
             rows[*k].measured_ns *= factor;
         }
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert_eq!(report.outliers, bad);
         assert_recovered(&report.params, &TRUTH, 0.01);
     }
@@ -931,9 +988,9 @@ mod tests {
         let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
         let handshake_rows: Vec<usize> = (0..rows.len()).step_by(10).collect();
         let all: Vec<usize> = (0..rows.len()).collect();
-        let problem = Problem::new(&params, &rows, Loss::Squared);
+        let problem = Problem::new(&params, &rows, Loss::Squared, 0.0);
         assert_eq!(problem.outliers(&all, &initial), handshake_rows);
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert!(report.outliers.is_empty(), "{:?}", report.outliers);
         assert_recovered(&report.params, &truth, 0.01);
     }
@@ -946,7 +1003,7 @@ mod tests {
         for k in [10, 20, 30] {
             rows[k].measured_ns *= 1.2;
         }
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert!(report.outliers.is_empty(), "{:?}", report.outliers);
     }
 
@@ -958,7 +1015,7 @@ mod tests {
         params[4].min = 0.07; // truth 0.05
         params[4].initial = 0.09;
         let rows = rows(300, &TRUTH);
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         for (p, v) in params.iter().zip(&report.params) {
             assert!(p.min <= *v && *v <= p.max, "{} = {v}", p.name);
         }
@@ -996,7 +1053,7 @@ mod tests {
             .map(|r| (r.measured_ns - 5.0 * r.features[1]) / r.measured_ns.powi(2))
             .sum();
         let den: f64 = rows.iter().map(|r| r.measured_ns.powi(-2)).sum();
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert_eq!(report.params[1], 5.0);
         assert!((report.params[0] - num / den).abs() < 1e-9 * (num / den));
     }
@@ -1009,7 +1066,7 @@ mod tests {
         for r in &mut rows {
             r.features.push(0.0);
         }
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert_eq!(report.unidentified, [7]);
         assert_eq!(report.params[7], 0.25);
         assert_recovered(&report.params[..7], &TRUTH, 0.01);
@@ -1022,7 +1079,7 @@ mod tests {
         params[0].max = 2000.0;
         params[0].initial = 2000.0;
         let rows = rows(300, &TRUTH);
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert_eq!(report.params[0], 2000.0);
         assert!(report.at_bound.is_empty());
         assert_recovered(&report.params, &TRUTH, 0.01);
@@ -1037,8 +1094,8 @@ mod tests {
             r.measured_ns *= 1.0 + 0.05 * (2.0 * rng.next() - 1.0);
         }
         rows[17].measured_ns *= 6.0;
-        let a = fit(&params, &rows, Loss::Squared).unwrap();
-        let b = fit(&params, &rows, Loss::Squared).unwrap();
+        let a = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
+        let b = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         let bits = |r: &FitReport| r.params.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&a), bits(&b));
         assert_eq!(a.objective.to_bits(), b.objective.to_bits());
@@ -1053,14 +1110,14 @@ mod tests {
         rows[0].features[4] = 1e300;
         rows[1].features[6] = 1e-300;
         rows[2].measured_ns = 1e-300;
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert!(report.params.iter().all(|v| v.is_finite()));
         assert!(report.objective.is_finite());
         // A feature so large for its duration that its error overflows: that row is an
         // outlier, and the rest still fit.
         rows[3].features[4] = f64::MAX;
         rows[3].measured_ns = 1e-300;
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert!(report.outliers.contains(&3), "{:?}", report.outliers);
         assert!(report.params.iter().all(|v| v.is_finite()));
         assert!(report.objective.is_finite());
@@ -1070,9 +1127,9 @@ mod tests {
     fn errors() {
         let params = family();
         let good = rows(20, &TRUTH);
-        assert_eq!(fit(&params, &[], Loss::Squared), Err(FitError::NoRows));
+        assert_eq!(fit(&params, &[], Loss::Squared, 0.0), Err(FitError::NoRows));
         assert_eq!(
-            fit(&params, &good[..6], Loss::Squared),
+            fit(&params, &good[..6], Loss::Squared, 0.0),
             Err(FitError::TooFewRows {
                 rows: 6,
                 free_params: 7
@@ -1081,7 +1138,7 @@ mod tests {
         let mut short = good.clone();
         short[4].features.pop();
         assert_eq!(
-            fit(&params, &short, Loss::Squared),
+            fit(&params, &short, Loss::Squared, 0.0),
             Err(FitError::FeatureCount {
                 row: 4,
                 expected: 7,
@@ -1091,7 +1148,7 @@ mod tests {
         for value in [f64::NAN, 0.0, -3.0, INF] {
             let mut bad = good.clone();
             bad[5].measured_ns = value;
-            let err = fit(&params, &bad, Loss::Squared).unwrap_err();
+            let err = fit(&params, &bad, Loss::Squared, 0.0).unwrap_err();
             assert!(
                 matches!(err, FitError::BadMeasured { row: 5, .. }),
                 "{err:?}"
@@ -1100,7 +1157,7 @@ mod tests {
         }
         let mut bad = good.clone();
         bad[8].features[3] = f64::NAN;
-        let err = fit(&params, &bad, Loss::Squared).unwrap_err();
+        let err = fit(&params, &bad, Loss::Squared, 0.0).unwrap_err();
         assert!(
             matches!(&err, FitError::BadFeature { row: 8, param, .. } if param == "per_hifi_tile")
         );
@@ -1108,19 +1165,19 @@ mod tests {
         let mut bad = good.clone();
         bad[2].offset_ns = INF;
         assert!(matches!(
-            fit(&params, &bad, Loss::Squared),
+            fit(&params, &bad, Loss::Squared, 0.0),
             Err(FitError::BadOffset { row: 2, .. })
         ));
         let mut p = params.clone();
         p[1].min = 5.0;
         p[1].max = 1.0;
         assert!(
-            matches!(fit(&p, &good, Loss::Squared), Err(FitError::BadParam { param, .. }) if param == "per_core")
+            matches!(fit(&p, &good, Loss::Squared, 0.0), Err(FitError::BadParam { param, .. }) if param == "per_core")
         );
         let mut p = params.clone();
         p[2].initial = -1.0;
         assert!(
-            matches!(fit(&p, &good, Loss::Squared), Err(FitError::BadParam { param, .. }) if param == "per_tile")
+            matches!(fit(&p, &good, Loss::Squared, 0.0), Err(FitError::BadParam { param, .. }) if param == "per_tile")
         );
     }
 
@@ -1150,7 +1207,7 @@ mod tests {
             weight: 1.0,
         };
         let rows = vec![row(0.0), row(0.0), row(0.0), row(1.0), row(1.0)];
-        let problem = Problem::new(&params, &rows, Loss::Squared);
+        let problem = Problem::new(&params, &rows, Loss::Squared, 0.0);
         // Leaving out both rows of `b` would leave it unfitted: they stay in.
         assert_eq!(problem.judgeable(vec![1, 3, 4]), vec![1]);
         // With row 4 kept, `b` is still fitted: row 3 can be left out.
@@ -1194,7 +1251,7 @@ mod tests {
                 });
             }
         }
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert_recovered(&report.params, &truth, 0.01);
     }
 
@@ -1224,7 +1281,7 @@ mod tests {
                 }
             })
             .collect();
-        let report = fit(&params, &rows, Loss::Squared).unwrap();
+        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
         assert_recovered(&report.params, &truth, 0.01);
     }
 }
