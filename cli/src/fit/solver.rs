@@ -833,6 +833,32 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_prior_pulls_towards_the_initial_values() {
+        let params = family();
+        let rows = rows(300, &TRUTH);
+        let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
+        // No pull: the truth; an overwhelming pull: the start.
+        assert_recovered(
+            &fit(&params, &rows, Loss::Squared, 0.0).unwrap().params,
+            &TRUTH,
+            0.01,
+        );
+        let held = fit(&params, &rows, Loss::Squared, 1e9).unwrap().params;
+        assert_recovered(&held, &initial, 0.01);
+        // In between, every parameter the data moves lies between its start and the truth,
+        // and the fit is worse on the rows than the unpulled one.
+        let between = fit(&params, &rows, Loss::Squared, 0.1).unwrap();
+        for (j, v) in between.params.iter().enumerate() {
+            let (lo, hi) = (initial[j].min(TRUTH[j]), initial[j].max(TRUTH[j]));
+            assert!(
+                (lo * 0.999..=hi * 1.001).contains(v),
+                "param {j}: {v} not within {lo}..{hi}"
+            );
+        }
+        assert!(objective(&params, &between.params, &rows) > objective(&params, &TRUTH, &rows));
+    }
+
     /// Weighted objective computed here, independently of the solver.
     fn objective(params: &[FitParam], values: &[f64], rows: &[FitRow]) -> f64 {
         let terms = terms(params);
