@@ -3,40 +3,20 @@
 
 use crate::Failure;
 use crate::fit::crossval::{self, Figures, Fold};
-use crate::fit::recipe::{LossArg, Recipe, Weigh};
+use crate::fit::recipe::RecipeArgs;
 use anyhow::anyhow;
 use clap::Parser;
 use serde_json::{Value, json};
-use std::path::PathBuf;
-use ttnn_op_perf_models::{Device, Family, Op, model_versions};
+use ttnn_op_perf_models::{Device, model_versions};
 
 #[derive(Parser)]
 pub struct Args {
-    /// Op to cross-validate (name or OP CODE).
-    #[arg(long)]
-    op: String,
-    /// Measured data: profiler trace CSVs and sweep CSVs; each is held out in turn.
-    /// `FILE@DEVICE` names the device of a trace that does not name it.
-    #[arg(long, required = true, num_args = 1..)]
-    data: Vec<PathBuf>,
+    #[command(flatten)]
+    recipe: RecipeArgs,
     /// Devices whose rows are fitted together (repeatable); default: every device with a
     /// version of the op, that has rows of it in the data.
     #[arg(long)]
     device: Vec<String>,
-    /// Formula family; default: the family of the op's latest version.
-    #[arg(long)]
-    family: Option<String>,
-    /// The fit's loss, as `ttperf fit --loss`.
-    #[arg(long, value_enum, default_value_t = LossArg::Squared)]
-    loss: LossArg,
-    /// How rows count in the fit, as `ttperf fit --weigh`.
-    #[arg(long, value_enum, default_value_t = Weigh::Rows)]
-    weigh: Weigh,
-    /// How strongly the fit is pulled towards the family's physics prior (its first
-    /// version): moving a parameter so far that the average row shifts by a fraction d costs
-    /// this times what shifting every row by d costs. 0: no pull.
-    #[arg(long, default_value_t = 0.0)]
-    prior_weight: f64,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -50,16 +30,7 @@ enum Format {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let op = Op::from_name(&args.op).map_err(Failure::unknown)?;
-    let family = match &args.family {
-        Some(name) => Some(Family::from_name(name).ok_or_else(|| {
-            Failure::unknown(anyhow!(
-                "unknown family `{name}`; families: {}",
-                Family::ALL.map(|f| f.name()).join(", ")
-            ))
-        })?),
-        None => None,
-    };
+    let (op, family) = args.recipe.op_and_family()?;
     let named = !args.device.is_empty();
     let devices: Vec<Device> = if named {
         args.device
@@ -77,15 +48,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             })
             .collect()
     };
-    let mut recipe = Recipe::new(
-        devices,
-        op,
-        family,
-        args.loss,
-        args.weigh,
-        args.prior_weight,
-    )?;
-    let samples = recipe.read(&args.data)?;
+    let mut recipe = args.recipe.recipe(devices)?;
+    let samples = recipe.read(&args.recipe.data)?;
     if !named {
         // Fit together only the devices that have rows (the fixed cost's bound depends on
         // them).
@@ -96,14 +60,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .filter(|&d| samples.rows.iter().any(|s| s.device == d))
             .collect();
         if !found.is_empty() {
-            recipe = Recipe::new(
-                found,
-                op,
-                Some(recipe.family),
-                args.loss,
-                args.weigh,
-                args.prior_weight,
-            )?;
+            recipe = args.recipe.recipe(found)?;
         }
     }
     if samples.rows.is_empty() {

@@ -17,11 +17,11 @@ use crate::crossval::figures_json;
 use crate::stats::{ape, median, p90};
 use anyhow::anyhow;
 use clap::Parser;
-use recipe::{LossArg, Recipe, Sample, Weigh};
+use recipe::{RecipeArgs, Sample};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use ttnn_op_perf_models::{Device, Family, Op};
+use ttnn_op_perf_models::Device;
 
 #[derive(Parser)]
 pub struct Args {
@@ -29,29 +29,8 @@ pub struct Args {
     /// together (one parameter vector for all). Rows of other devices are skipped.
     #[arg(long, required = true)]
     device: Vec<String>,
-    /// Op to calibrate (name or OP CODE); rows of other ops are skipped.
-    #[arg(long)]
-    op: String,
-    /// Formula family; default: the family of the op's latest version on the first device.
-    #[arg(long)]
-    family: Option<String>,
-    /// Measured data: profiler trace CSVs and sweep CSVs (`FILE@DEVICE` for a trace that does
-    /// not name its device, when several devices are fitted). Each file is also held out in turn
-    /// (and predicted by a fit on the others) for the version's accuracy.
-    #[arg(long, required = true, num_args = 1..)]
-    data: Vec<PathBuf>,
-    /// What the fit minimises over the rows' relative errors: their squares, or their
-    /// absolute values (aims at the median error; see the solver's docs).
-    #[arg(long, value_enum, default_value_t = LossArg::Squared)]
-    loss: LossArg,
-    /// How the rows count: each the same, or each data file the same in total.
-    #[arg(long, value_enum, default_value_t = Weigh::Rows)]
-    weigh: Weigh,
-    /// How strongly the fit is pulled towards the family's physics prior (its first
-    /// version): moving a parameter so far that the average row shifts by a fraction d costs
-    /// this times what shifting every row by d costs. 0: no pull.
-    #[arg(long, default_value_t = 0.0)]
-    prior_weight: f64,
+    #[command(flatten)]
+    recipe: RecipeArgs,
     /// Spec file to write the version into (`model_specs/<device>/<op>.toml`), one per
     /// --device in the same order; its other versions are kept.
     #[arg(long, required = true)]
@@ -86,25 +65,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
             args.out.len()
         )));
     }
-    let op = Op::from_name(&args.op).map_err(Failure::unknown)?;
-    let family = match &args.family {
-        Some(name) => Some(Family::from_name(name).ok_or_else(|| {
-            Failure::unknown(anyhow!(
-                "unknown family `{name}`; families: {}",
-                Family::ALL.map(|f| f.name()).join(", ")
-            ))
-        })?),
-        None => None,
-    };
-    let recipe = Recipe::new(
-        devices,
-        op,
-        family,
-        args.loss,
-        args.weigh,
-        args.prior_weight,
-    )?;
-    let samples = recipe.read(&args.data)?;
+    let recipe = args.recipe.recipe(devices)?;
+    let op = recipe.op;
+    let samples = recipe.read(&args.recipe.data)?;
     let all: Vec<&Sample> = samples.rows.iter().collect();
     let report = recipe.fit(&all)?;
     // The accuracy of the recipe on files it was not fitted on.

@@ -36,6 +36,64 @@ impl LossArg {
     }
 }
 
+/// The flags `ttperf fit` and `ttperf crossval` share: what is fitted to which data, how.
+#[derive(clap::Args)]
+pub struct RecipeArgs {
+    /// Op to fit (name or OP CODE); rows of other ops are skipped.
+    #[arg(long)]
+    pub op: String,
+    /// Formula family; default: the family of the op's latest version on the first device.
+    #[arg(long)]
+    pub family: Option<String>,
+    /// Measured data: profiler trace CSVs and sweep CSVs, each also held out in turn and
+    /// predicted by a fit on the others. `FILE@DEVICE` names the device of a trace that does
+    /// not name it, when several devices are fitted.
+    #[arg(long, required = true, num_args = 1..)]
+    pub data: Vec<PathBuf>,
+    /// What the fit minimises over the rows' relative errors: their squares, or their
+    /// absolute values (aims at the median error; see the solver's docs).
+    #[arg(long, value_enum, default_value_t = LossArg::Squared)]
+    pub loss: LossArg,
+    /// How the rows count: each the same, or each data file the same in total.
+    #[arg(long, value_enum, default_value_t = Weigh::Rows)]
+    pub weigh: Weigh,
+    /// How strongly the fit is pulled towards the family's physics prior (its first
+    /// version): moving a parameter so far that the average row shifts by a fraction d costs
+    /// this times what shifting every row by d costs. 0: no pull.
+    #[arg(long, default_value_t = 0.0)]
+    pub prior_weight: f64,
+}
+
+impl RecipeArgs {
+    /// The op and the family (if named), checked.
+    pub fn op_and_family(&self) -> Result<(Op, Option<Family>), Failure> {
+        let op = Op::from_name(&self.op).map_err(Failure::unknown)?;
+        let family = match &self.family {
+            Some(name) => Some(Family::from_name(name).ok_or_else(|| {
+                Failure::unknown(anyhow!(
+                    "unknown family `{name}`; families: {}",
+                    Family::ALL.map(|f| f.name()).join(", ")
+                ))
+            })?),
+            None => None,
+        };
+        Ok((op, family))
+    }
+
+    /// The recipe for `devices`.
+    pub fn recipe(&self, devices: Vec<Device>) -> Result<Recipe, Failure> {
+        let (op, family) = self.op_and_family()?;
+        Recipe::new(
+            devices,
+            op,
+            family,
+            self.loss,
+            self.weigh,
+            self.prior_weight,
+        )
+    }
+}
+
 /// One measured row of the op with its features.
 pub struct Sample {
     /// The data file's name (not its path: the same file read from elsewhere is the same

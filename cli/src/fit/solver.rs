@@ -387,7 +387,7 @@ impl<'a> Problem<'a> {
         let total: f64 = rows.iter().map(|r| r.weight).sum();
         let prior = (0..params.len())
             .map(|j| {
-                if !(prior_weight > 0.0) || total <= 0.0 {
+                if prior_weight.is_nan() || prior_weight <= 0.0 || total <= 0.0 {
                     return 0.0;
                 }
                 let mean_square = rows
