@@ -4,7 +4,7 @@
 //!
 //! * **Work split**: output tiles spread evenly over cores; the busiest core gets
 //!   `ceil(tiles / cores)`. Binary: over the shard grid on ttnn's native L1-sharded path
-//!   (every tensor L1-sharded, evenly, alike: [`native_l1_sharded`]), else over the query's
+//!   (every tensor L1-sharded, evenly, alike: `native_l1_sharded`), else over the query's
 //!   whole grid (tt-metal `binary_ng_program_factory.cpp`: `split_work_to_cores` over the
 //!   worker grid). Unary (and typecast): over the cores that hold shards (L1- or
 //!   DRAM-sharded output or input), else the grid.
@@ -177,7 +177,7 @@ const fn native_l1_sharded(tensors: &[&TensorParams]) -> bool {
 }
 
 /// The cores an eltwise op on `tensors` (the output first) splits its tiles over: the shard
-/// grid on the native sharded path ([`native_l1_sharded`]), else the query's grid.
+/// grid on the native sharded path (`native_l1_sharded`), else the query's grid.
 const fn eltwise_cores(cx: &Ctx<'_>, tensors: &[&TensorParams], native: bool) -> u64 {
     match (native, tensors[0].memory.shard) {
         (true, Some(shard)) => shard.cores as u64,
