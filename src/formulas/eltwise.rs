@@ -39,11 +39,7 @@
 //!   likewise: `noc_tile_cycles` per tile, plus one for the pipeline's fill (the first tile's
 //!   write waits for its read); a broadcast input's tile is filled from its first row or
 //!   column by the reader's RISC-V, per output tile (`reader_interleaved_row_bcast.cpp`,
-//!   `FILL_TILE_WITH_FIRST_ROW`): `bcast_tile_cycles`. Unary (and typecast) likewise
-//!   (`reader_unary_interleaved_start_id.cpp`): `noc_tile_cycles` per tile, and in the
-//!   overhead the pipeline's fill, `pipeline_fill_cycles` (the first tile's read is waited
-//!   for before it is computed, the last tile's write after) plus `dram_fill_cycles` for each
-//!   DRAM-resident tensor (a DRAM bank answers later than a core's L1).
+//!   `FILL_TILE_WITH_FIRST_ROW`): `bcast_tile_cycles`.
 //!
 //! They assume full overlap of compute, DRAM and NoC, and that a broadcast input is read once
 //! from DRAM (its re-reads hit the NoC only).
@@ -85,7 +81,24 @@ const fn unary_class(op: UnaryOp) -> UnaryClass {
     }
 }
 
-/// The tiles of the busiest core when `out_tiles` are spread over `cores` ([`eltwise_cores`]).
+/// The cores `tensors` are split over: those of the first sharded tensor's shard grid, or
+/// else the grid.
+const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
+    let mut i = 0;
+    while i < tensors.len() {
+        let m = &tensors[i].memory;
+        if m.layout.is_sharded() {
+            if let Some(shard) = m.shard {
+                return shard.cores as u64;
+            }
+            break;
+        }
+        i += 1;
+    }
+    cx.grid.cores() as u64
+}
+
+/// The tiles of the busiest core when `out_tiles` are spread over `cores` ([`split_cores`]).
 const fn busiest_core_tiles(out_tiles: u64, cores: u64) -> u64 {
     ceil_div(out_tiles, max(min(cores, out_tiles), 1))
 }
@@ -228,8 +241,7 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
         OpParams::EltwiseUnary(p) => unary_class(p.unary_op),
         _ => return Err(cx.foreign_params()),
     };
-    let native = native_l1_sharded(&[out, x]);
-    let cores = eltwise_cores(cx, &[out, x], native);
+    let cores = split_cores(cx, &[out, x]);
     let per_core = busiest_core_tiles(tiles, cores);
     // Reads and writes apart: DRAM writes have their own scale.
     let (read, written) = (tri!(traffic(cx, &[x])), tri!(traffic(cx, &[out])));
@@ -255,10 +267,6 @@ pub const fn unary_features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures
             per_core.saturating_mul(read.noc_per_tile + written.noc_per_tile),
             x,
         ),
-        noc_tile_cycles: if native { 0.0 } else { tile_cycles },
-        pipeline_fill_cycles: if native { 0.0 } else { cx.cycles_to_ns(1.0) },
-        dram_fill_cycles: cx
-            .cycles_to_ns((x.memory.is_dram() as u8 + out.memory.is_dram() as u8) as f64),
     })
 }
 
