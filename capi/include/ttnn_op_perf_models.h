@@ -156,9 +156,9 @@ typedef struct TtpmEstimate {
   double compute_ns;
   double dram_ns;
   double noc_ns;
-  // Median and 90th-percentile absolute error on held-out rows, fractions; 0 when
-  // `calibration_rows` is 0 (uncalibrated). [`ttpm_estimate_band`] turns them into the
-  // range 90% of the held-out measurements fell in.
+  // Median and 90th-percentile absolute error on cross-validated rows (of data files the
+  // fit never saw), fractions; 0 when `calibration_rows` is 0 (uncalibrated).
+  // [`ttpm_estimate_band`] turns them into the range 90% of those measurements fell in.
   double median_ape;
   double p90_ape;
   uint32_t calibration_rows;
@@ -363,9 +363,9 @@ TtpmStatus ttpm_query(const struct TtpmModels *models,
                       const struct TtpmQuery *query,
                       struct TtpmEstimate *out);
 
-// The range the measured duration falls in for 90% of the answering version's held-out
-// calibration rows, ns, into `*low` and `*high`: `duration / (1 + p90)` to
-// `duration / (1 - p90)`. Returns 0 and writes nothing when there is none (an uncalibrated
+// The range the measured duration falls in for 90% of the answering version's
+// cross-validated rows (of data files the fit never saw), ns, into `*low` and `*high`:
+// `duration / (1 + p90)` to `duration / (1 - p90)`. Returns 0 and writes nothing when there is none (an uncalibrated
 // version, the fallback, or `p90 >= 1`) or a pointer is null; 1 otherwise.
 //
 // # Safety

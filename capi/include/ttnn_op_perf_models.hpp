@@ -387,7 +387,7 @@ struct Estimate : TtpmEstimate {
   /// The dominant term.
   Bound bound_kind() const noexcept { return static_cast<Bound>(bound); }
   bool is_fallback() const noexcept { return fallback != 0; }
-  /// The range 90% of the version's held-out measurements fell in, ns; none when
+  /// The range 90% of the version's cross-validated measurements fell in, ns; none when
   /// uncalibrated.
   std::optional<std::pair<double, double>> band_ns() const noexcept {
     double low = 0, high = 0;

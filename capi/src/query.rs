@@ -134,9 +134,9 @@ fn to_c(e: &Estimate, names: &Names) -> TtpmEstimate {
     }
 }
 
-/// The range the measured duration falls in for 90% of the answering version's held-out
-/// calibration rows, ns, into `*low` and `*high`: `duration / (1 + p90)` to
-/// `duration / (1 - p90)`. Returns 0 and writes nothing when there is none (an uncalibrated
+/// The range the measured duration falls in for 90% of the answering version's
+/// cross-validated rows (of data files the fit never saw), ns, into `*low` and `*high`:
+/// `duration / (1 + p90)` to `duration / (1 - p90)`. Returns 0 and writes nothing when there is none (an uncalibrated
 /// version, the fallback, or `p90 >= 1`) or a pointer is null; 1 otherwise.
 ///
 /// # Safety

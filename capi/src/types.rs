@@ -292,9 +292,9 @@ pub struct TtpmEstimate {
     pub compute_ns: f64,
     pub dram_ns: f64,
     pub noc_ns: f64,
-    /// Median and 90th-percentile absolute error on held-out rows, fractions; 0 when
-    /// `calibration_rows` is 0 (uncalibrated). [`ttpm_estimate_band`] turns them into the
-    /// range 90% of the held-out measurements fell in.
+    /// Median and 90th-percentile absolute error on cross-validated rows (of data files the
+    /// fit never saw), fractions; 0 when `calibration_rows` is 0 (uncalibrated).
+    /// [`ttpm_estimate_band`] turns them into the range 90% of those measurements fell in.
     pub median_ape: f64,
     pub p90_ape: f64,
     pub calibration_rows: u32,

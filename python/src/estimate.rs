@@ -52,7 +52,7 @@ impl PyEstimate {
         self.e.is_fallback()
     }
 
-    /// The range (low, high) ns 90% of the version's held-out measurements fell in; None
+    /// The range (low, high) ns 90% of the version's cross-validated measurements fell in; None
     /// when uncalibrated.
     #[getter]
     fn band_ns(&self) -> Option<(f64, f64)> {
