@@ -96,7 +96,7 @@ void families(const ttpm::Models& wh) {
   ttpm::QueryOptions with_output;
   with_output.output = &out;
   auto i2s = wh.query("InterleavedToShardedDeviceOperation", {in}, {}, with_output);
-  sane(i2s, "wormhole_b0/interleaved_to_sharded@v1", "interleaved_to_sharded");
+  sane(i2s, "wormhole_b0/interleaved_to_sharded@v2", "interleaved_to_sharded");
 
   // A smaller grid: the same op on fewer cores is not faster.
   ttpm::QueryOptions small_grid;

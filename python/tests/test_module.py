@@ -75,7 +75,7 @@ def test_versions_pins_grid_and_physics(m):
 def test_data_movement_with_output(m):
     out = "1x1x2048x256:bf16:tile:l1_height[8x8]:shard=32x256"
     e = m.query("InterleavedToShardedDeviceOperation", inputs=["1x1x2048x256:bf16"], output=out)
-    assert e.model == "wormhole_b0/interleaved_to_sharded@v1"
+    assert e.model == "wormhole_b0/interleaved_to_sharded@v2"
 
 
 def test_list_has_every_op_with_versions(m):
