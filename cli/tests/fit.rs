@@ -252,6 +252,13 @@ fn a_single_file_earns_no_accuracy() {
     ]);
     assert_eq!(two.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&two.stderr).contains("one --out per --device"));
+    // A pull towards the prior is a finite number >= 0.
+    for bad in ["-1", "nan", "inf", "x"] {
+        let flag = format!("--prior-weight={bad}");
+        let run = fit_with(std::slice::from_ref(&a), &out, &[&flag]);
+        assert_eq!(run.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&run.stderr).contains("not a finite number >= 0"));
+    }
 }
 
 #[test]

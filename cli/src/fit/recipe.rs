@@ -60,8 +60,16 @@ pub struct RecipeArgs {
     /// How strongly the fit is pulled towards the family's physics prior (its first
     /// version): moving a parameter so far that the average row shifts by a fraction d costs
     /// this times what shifting every row by d costs. 0: no pull.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
     pub prior_weight: f64,
+}
+
+/// A finite number >= 0 (a bad one is a bad argument: exit 2).
+fn non_negative(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("`{text}` is not a finite number >= 0")),
+    }
 }
 
 impl RecipeArgs {
