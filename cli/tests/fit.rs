@@ -265,16 +265,20 @@ fn a_single_file_earns_no_accuracy() {
 fn crossval_prints_one_json_object_with_every_fold() {
     let dir = tempfile::tempdir().unwrap();
     let [a, b] = sweep(dir.path());
-    let run = ttperf(&[
-        "crossval",
-        "--op",
-        "eltwise_unary",
-        "--data",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    // `ttperf crossval` of wormhole unary on both halves, in `format`.
+    let crossval = |format: &str| {
+        ttperf(&[
+            "crossval",
+            "--op",
+            "eltwise_unary",
+            "--data",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--format",
+            format,
+        ])
+    };
+    let run = crossval("json");
     assert!(
         run.status.success(),
         "{}",
@@ -320,16 +324,7 @@ fn crossval_prints_one_json_object_with_every_fold() {
     assert_eq!(report["rank_pairs"], 0);
     assert!(report["rank_accuracy"].is_null());
     // One CSV line per held-out row, each with its APE.
-    let csv = ttperf(&[
-        "crossval",
-        "--op",
-        "eltwise_unary",
-        "--data",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let csv = crossval("csv");
     let text = String::from_utf8(csv.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
