@@ -95,7 +95,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Format::Csv => {
             println!("held_out,line,device,measured_ns,predicted_ns,ape");
             for f in &folds {
-                for (&(line, measured, predicted), ape) in f.predictions.iter().zip(&f.apes) {
+                for (&(line, measured, predicted), ape) in f.predictions.iter().zip(f.apes()) {
                     println!(
                         "{},{line},{},{measured},{predicted:.1},{ape:.4}",
                         f.held_out, f.device

@@ -38,8 +38,6 @@ pub struct Fold {
     pub values: Vec<f64>,
     /// Each held-out row: its line, measured and predicted ns.
     pub predictions: Vec<(u64, f64, f64)>,
-    /// Absolute percentage error of each held-out row.
-    pub apes: Vec<f64>,
     /// The repeat floor: the APE of each held-out row predicted by the median of the rows
     /// of the file with the same query (0 for a query measured once): what no model of the
     /// query can do better than.
@@ -80,6 +78,13 @@ pub struct Figures {
 }
 
 impl Fold {
+    /// Absolute percentage error of each held-out row, in the order of `predictions`.
+    pub fn apes(&self) -> impl Iterator<Item = f64> + '_ {
+        self.predictions
+            .iter()
+            .map(|&(_, measured, predicted)| ape(predicted, measured))
+    }
+
     pub fn figures(&self) -> Figures {
         pooled([self])
     }
@@ -91,7 +96,7 @@ pub fn pooled<'a>(folds: impl IntoIterator<Item = &'a Fold>) -> Figures {
     let mut floor = Vec::new();
     let mut rank = Rank::default();
     for f in folds {
-        apes.extend_from_slice(&f.apes);
+        apes.extend(f.apes());
         floor.extend_from_slice(&f.floor_apes);
         rank = rank.add(f.rank);
     }
@@ -142,11 +147,6 @@ pub fn folds(recipe: &Recipe, samples: &Samples) -> Result<Vec<Fold>, Failure> {
                 .map(|(s, &p)| (s.line, s.fit.measured_ns, p))
                 .collect(),
             values,
-            apes: held
-                .iter()
-                .zip(&predicted)
-                .map(|(s, &p)| ape(p, s.fit.measured_ns))
-                .collect(),
             floor_apes: repeat_floor(&held),
             rank: rank(&held, &predicted),
         });
