@@ -179,7 +179,7 @@ impl<'q> Ctx<'q> {
     /// let x = TensorParams::tiled(&[1, 1, 256, 256], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
     /// let (inputs, params) = ([x], [OpParam::new("unary_op", ParamValue::Enum("relu"))]);
     /// let cx = Ctx::new(Op::EltwiseUnary, hw, QueryParams::ByName(&params), &inputs, None, hw.compute_grid)?;
-    /// let features = formulas::eltwise::unary_features(&cx)?;
+    /// let features = formulas::eltwise_unary_roofline::features(&cx)?;
     /// assert!(features.simple_tile_cycles > 0.0 && features.transcendental_tile_cycles == 0.0);
     /// # Ok::<(), Error>(())
     /// ```

@@ -76,7 +76,7 @@ fn check(case: &str, actual: &str) {
 
 #[test]
 fn a_family_spec_without_a_formula_stops_the_build_naming_the_spec() {
-    let errors = build_errors("src/formulas/data_movement.rs", |t| {
+    let errors = build_errors("src/formulas/data_movement_roofline.rs", |t| {
         t.replace(
             "crate::perf_model(family = \"data_movement_roofline\")",
             "doc = \"no longer a formula\"",

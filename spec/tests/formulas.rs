@@ -28,18 +28,18 @@ fn every_shipped_family_has_its_formula() {
     assert_eq!(found.len(), specs.families.len());
     assert_eq!(
         found["matmul_roofline"],
-        "crate::formulas::matmul::features"
+        "crate::formulas::matmul_roofline::features"
     );
     assert_eq!(
         found["eltwise_unary_roofline"],
-        "crate::formulas::eltwise::unary_features"
+        "crate::formulas::eltwise_unary_roofline::features"
     );
 }
 
 #[test]
 fn a_family_without_a_formula_names_its_spec() {
     let specs = load_dir(&root().join("model_specs")).unwrap();
-    let dir = edited("data_movement.rs", |t| {
+    let dir = edited("data_movement_roofline.rs", |t| {
         t.replace("perf_model(family", "not_perf_model(family")
     });
     let errors = find_formulas(dir.path(), &specs).unwrap_err();
@@ -53,21 +53,21 @@ fn a_family_without_a_formula_names_its_spec() {
 #[test]
 fn two_formulas_for_a_family_and_a_formula_without_a_family() {
     let specs = load_dir(&root().join("model_specs")).unwrap();
-    let dir = edited("eltwise.rs", |t| {
+    let dir = edited("eltwise_binary_roofline.rs", |t| {
         t.replace(
             "family = \"eltwise_binary_roofline\"",
             "family = \"eltwise_unary_roofline\"",
         )
         .replacen(
-            "pub const fn unary_features",
-            "#[perf_model(family = \"softmax_roofline\")]\npub const fn unary_features",
+            "pub const fn features",
+            "#[perf_model(family = \"softmax_roofline\")]\npub const fn features",
             1,
         )
     });
     let errors = find_formulas(dir.path(), &specs).unwrap_err();
     let all = errors.join("\n");
     assert!(
-        all.contains("src/formulas/eltwise.rs: family `eltwise_unary_roofline` has two formulas"),
+        all.contains("src/formulas/eltwise_unary_roofline.rs: family `eltwise_unary_roofline` has two formulas"),
         "{all}"
     );
     assert!(

@@ -11,9 +11,11 @@
 //! Every family is a roofline: `launch + overhead + max(compute, DRAM, NoC)`, with the
 //! throughput terms computed for the busiest core of the op's work split.
 
-pub mod data_movement;
-pub mod eltwise;
+pub mod data_movement_roofline;
+pub mod eltwise_binary_roofline;
+mod eltwise_common;
+pub mod eltwise_unary_roofline;
 mod fallback;
-pub mod matmul;
+pub mod matmul_roofline;
 
 pub(crate) use fallback::fallback;

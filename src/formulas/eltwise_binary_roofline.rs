@@ -1,0 +1,249 @@
+//! `eltwise_binary_roofline`: binary ops (and a tensor with a scalar), tile by tile, with
+//! broadcasting; the work split, traffic and the terms it shares with unary ops are described
+//! in [`super::eltwise_common`].
+
+use crate::device::MathFidelity;
+use crate::error::{Error, Operand, TensorProblem};
+use crate::generated::op_params::eltwise_binary::{BinaryOp, MathFidelity as Fidelity};
+use crate::generated::{EltwiseBinaryRooflineFeatures, OpParams};
+use crate::model::{Ctx, div, mul};
+use crate::tensor::{Layout, MAX_RANK, Shape, TensorParams};
+
+use super::eltwise_common::{busiest_core_tiles, eltwise_cores, native_l1_sharded, traffic};
+
+/// The broadcast of two shapes, aligned at the innermost dim: padded dims of the result and
+/// whether any dim was broadcast. Dims combine when their logical sizes are equal or one is 1.
+const fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<(Shape, bool)> {
+    let (ad, al) = (a.shape.dims(), a.shape.logical());
+    let (bd, bl) = (b.shape.dims(), b.shape.logical());
+    let rank = if ad.len() > bd.len() {
+        ad.len()
+    } else {
+        bd.len()
+    };
+    let mut out = [1u32; MAX_RANK];
+    let mut broadcast = false;
+    let mut i = 0;
+    while i < rank {
+        // Dim `i` from the innermost, (padded, logical); 1 beyond a shape's rank.
+        let (pa, la) = if i < ad.len() {
+            (ad[ad.len() - 1 - i], al[al.len() - 1 - i])
+        } else {
+            (1, 1)
+        };
+        let (pb, lb) = if i < bd.len() {
+            (bd[bd.len() - 1 - i], bl[bl.len() - 1 - i])
+        } else {
+            (1, 1)
+        };
+        out[rank - 1 - i] = if la == lb {
+            if pa > pb { pa } else { pb }
+        } else if la == 1 {
+            broadcast = true;
+            pb
+        } else if lb == 1 {
+            broadcast = true;
+            pa
+        } else {
+            return None;
+        };
+        i += 1;
+    }
+    Some((Shape::new(out.split_at(rank).0), broadcast))
+}
+
+const fn fidelity(f: Fidelity) -> MathFidelity {
+    match f {
+        Fidelity::Lofi => MathFidelity::LoFi,
+        Fidelity::Hifi2 => MathFidelity::HiFi2,
+        Fidelity::Hifi3 => MathFidelity::HiFi3,
+        Fidelity::Hifi4 => MathFidelity::HiFi4,
+    }
+}
+
+#[cfg_attr(
+    feature = "macros",
+    crate::perf_model(family = "eltwise_binary_roofline")
+)]
+pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
+    let a = &cx.inputs[0];
+    // Without a second tensor the other operand is a scalar: ttnn fills one tile with it
+    // before the first tile and reuses that tile, so it costs once per op, not per tile.
+    let b = if cx.inputs.len() > 1 {
+        Some(&cx.inputs[1])
+    } else {
+        None
+    };
+    // The shape of the output: `a`'s own (`None`) for a scalar `b` and for the usual
+    // operands, one shape without padding (which `broadcast` gives back as it is); else the
+    // broadcast of the two.
+    let (out_shape, broadcast) = match b {
+        None => (None, false),
+        Some(b) if a.shape.same_unpadded(&b.shape) => (None, false),
+        Some(b) => match broadcast(a, b) {
+            Some((shape, broadcast)) => (Some(shape), broadcast),
+            None => {
+                return Err(cx.tensor_error(
+                    Operand::Input(1),
+                    TensorProblem::ShapeMismatch {
+                        with: Operand::Input(0),
+                    },
+                ));
+            }
+        },
+    };
+    let broadcast_out;
+    let out = match (cx.output, &out_shape) {
+        (Some(o), _) => o,
+        (None, None) => a,
+        (None, Some(shape)) => {
+            broadcast_out = a.with_shape(*shape);
+            &broadcast_out
+        }
+    };
+    let overflow = Error::Overflow {
+        what: "eltwise tiles",
+    };
+    let tile_area = match a.layout {
+        Layout::Tile { height, width } => height as u64 * width as u64,
+        Layout::RowMajor => {
+            return Err(cx.not_modeled("binary op of row-major inputs"));
+        }
+    };
+    let out_volume = match &out_shape {
+        Some(shape) => shape.volume(),
+        None => a.shape.volume(),
+    };
+    let out_volume = some_or!(out_volume, overflow);
+    let out_tiles = div(out_volume, tile_area);
+    if let Some(o) = cx.output {
+        if !matches!(o.shape.volume(), Some(v) if v == out_volume) {
+            return Err(cx.tensor_error(
+                Operand::Output,
+                TensorProblem::ShapeMismatch {
+                    with: Operand::Input(0),
+                },
+            ));
+        }
+    }
+    let OpParams::EltwiseBinary(p) = cx.params else {
+        return Err(cx.foreign_params());
+    };
+    let (op, fidelity_param) = (p.binary_op, p.math_fidelity);
+    // FPU passes per tile: one for add and sub, the fidelity phases for mul; 0 for SFPU ops.
+    let fpu_passes = match op {
+        BinaryOp::Add | BinaryOp::Sub => 1.0,
+        BinaryOp::Mul => 1.0,
+        _ => 0.0,
+    };
+    let all = [
+        out,
+        a,
+        match b {
+            Some(b) => b,
+            None => a,
+        },
+    ];
+    // A multiply's further fidelity phases: 0 at LoFi, 3 at HiFi4.
+    let phases = match op {
+        BinaryOp::Mul => fidelity(fidelity_param) as u8 as f64,
+        _ => 0.0,
+    };
+    let tensors = all.split_at(if b.is_some() { 3 } else { 2 }).0;
+    let native = native_l1_sharded(tensors);
+    let cores = eltwise_cores(cx, tensors, native);
+    let per_core = busiest_core_tiles(out_tiles, cores);
+    let traffic = tri!(traffic(cx, tensors));
+    // Tile counts weigh cycles: one tile costs the sum of its kinds' cycles.
+    let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
+    Ok(EltwiseBinaryRooflineFeatures {
+        overhead_ns: 1.0,
+        fpu_tile_cycles: tile_cycles * fpu_passes,
+        fidelity_phase_cycles: tile_cycles * phases,
+        sfpu_tile_cycles: if fpu_passes == 0.0 { tile_cycles } else { 0.0 },
+        bcast_tile_cycles: if broadcast { tile_cycles } else { 0.0 },
+        // The first tile's write waits for its read: one round trip more than the tiles.
+        noc_tile_cycles: if native {
+            0.0
+        } else {
+            (per_core + 1) as f64 * cx.cycles_to_ns(1.0)
+        },
+        scalar_fill_cycles: if b.is_none() {
+            cx.cycles_to_ns(1.0)
+        } else {
+            0.0
+        },
+        dram_scale: cx.dram_ns(traffic.dram),
+        noc_scale: cx.noc_ns_of_tiles(
+            tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
+            a,
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{DType, Layout, MemoryConfig, Shape};
+
+    fn t(padded: &[u32], logical: &[u32]) -> TensorParams {
+        TensorParams::new(
+            Shape::padded(padded, logical),
+            DType::Bfloat16,
+            Layout::TILE,
+            MemoryConfig::DRAM_INTERLEAVED,
+        )
+    }
+
+    #[test]
+    fn broadcast_uses_logical_sizes() {
+        let a = t(&[1, 64, 128], &[1, 50, 128]);
+        let b = t(&[32, 128], &[1, 128]);
+        let (shape, bcast) = broadcast(&a, &b).expect("broadcastable");
+        assert_eq!(shape.dims(), &[1, 64, 128]);
+        assert!(bcast);
+    }
+
+    #[test]
+    fn equal_shapes_do_not_broadcast() {
+        let a = t(&[64, 64], &[64, 64]);
+        let (_, bcast) = broadcast(&a, &a).expect("same shape");
+        assert!(!bcast);
+    }
+
+    #[test]
+    fn incompatible_shapes_are_rejected() {
+        assert!(broadcast(&t(&[64, 64], &[64, 64]), &t(&[32, 64], &[32, 64])).is_none());
+    }
+
+    /// Equal shapes without padding, which the binary formula takes as the output's shape
+    /// without calling `broadcast`, are what `broadcast` gives back: on pairs of equal,
+    /// padded, broadcast, mismatched and over-rank shapes.
+    #[test]
+    fn same_unpadded_shapes_broadcast_to_themselves() {
+        let shapes = [
+            t(&[1, 64, 128], &[1, 64, 128]),
+            t(&[1, 64, 128], &[1, 50, 128]),
+            t(&[64, 128], &[64, 128]),
+            t(&[32, 128], &[1, 128]),
+            t(&[1, 1, 64, 128], &[1, 1, 64, 128]),
+            t(&[2, 64, 128], &[2, 64, 128]),
+            t(&[64, 64], &[64, 64]),
+            t(&[32, 32], &[32, 32]),
+            t(&[32], &[32]),
+            t(&[], &[]),
+            t(&[1, 2, 3, 4, 5, 6, 7, 8, 9], &[1, 2, 3, 4, 5, 6, 7, 8, 9]),
+            t(&[32, 32], &[32]),
+        ];
+        let mut same = 0;
+        for a in &shapes {
+            for b in &shapes {
+                if a.shape.same_unpadded(&b.shape) {
+                    assert_eq!(broadcast(a, b), Some((a.shape, false)), "{a:?} {b:?}");
+                    same += 1;
+                }
+            }
+        }
+        assert_eq!(same, 8);
+    }
+}

@@ -1,0 +1,167 @@
+//! What `eltwise_unary_roofline` and `eltwise_binary_roofline` share: how tile-by-tile
+//! elementwise ops split their tiles over cores and what those tiles move.
+//!
+//! What they count:
+//!
+//! * **Work split**: output tiles spread evenly over cores; the busiest core gets
+//!   `ceil(tiles / cores)`. Binary: over the shard grid on ttnn's native L1-sharded path
+//!   (every tensor L1-sharded, evenly, alike: `native_l1_sharded`), else over the query's
+//!   whole grid (tt-metal `binary_ng_program_factory.cpp`: `split_work_to_cores` over the
+//!   worker grid). Unary (and typecast): over the cores that hold shards (L1- or
+//!   DRAM-sharded output or input), else the grid.
+//! * **Compute**: the busiest core's tiles times the cycles of one tile through the
+//!   unpack -> math -> pack pipeline, a sum of per-kind cycles (the family is linear in its
+//!   parameters; how much the stages overlap is what calibration finds):
+//!   - unary (and typecast): `copy_tile_cycles` plus the function's: none for a copy
+//!     (`typecast`, `identity`, `fill`), `simple_tile_cycles` for a few-instruction SFPU
+//!     function, `exp_tile_cycles` for the exponentials, `erf_tile_cycles` for erf, erfc and
+//!     gelu, and `transcendental_tile_cycles` for the others; `tile_byte_cycles` per byte of
+//!     one tile of each operand, so wide dtypes cost more; `fp32_dest_tile_cycles` when the
+//!     destination registers hold 32-bit data (`fp32_dest_acc_en`, which ttnn sets when the
+//!     input or output is float32, int32 or uint32);
+//!   - binary: `fpu_tile_cycles` for `add`, `sub` and `mul`, plus `fidelity_phase_cycles`
+//!     per further fidelity phase of a `mul` (3 at HiFi4), `sfpu_tile_cycles` for every
+//!     other op.
+//! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
+//!   it once per core before the first tile (`scalar_fill_cycles`). A unary op (and typecast)
+//!   starts its cores one after another, in the order the runtime arguments are written:
+//!   `core_skew_ns` per core the tiles are split over (a binary one does not gain from it in
+//!   cross-validation). Counting all of them, not only those that get the busiest
+//!   core's extra tile, keeps a larger op from coming out faster than a smaller one.
+//! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once;
+//!   unary (and typecast) weigh the writes by their own `dram_write_scale` (1 in v1, as the
+//!   reads): on the Wormhole `exp` sweep, float32 from L1 to DRAM is slower than from DRAM to
+//!   L1, the same bytes the other way.
+//! * **NoC**: per tile of the busiest core, one page in from each interleaved input and one
+//!   out to an interleaved output, tile-sized, at the NoC's rate (`noc_scale`); L1-sharded
+//!   tensors are local and cost nothing. Binary, off the native sharded path: the reader
+//!   reads each tile's pages and waits for them before the next
+//!   (`reader_interleaved_no_bcast.cpp`: `noc_async_read_barrier` per tile), the writer
+//!   likewise: `noc_tile_cycles` per tile, plus one for the pipeline's fill (the first tile's
+//!   write waits for its read); a broadcast input's tile is filled from its first row or
+//!   column by the reader's RISC-V, per output tile (`reader_interleaved_row_bcast.cpp`,
+//!   `FILL_TILE_WITH_FIRST_ROW`): `bcast_tile_cycles`.
+//!
+//! They assume full overlap of compute, DRAM and NoC, and that a broadcast input is read once
+//! from DRAM (its re-reads hit the NoC only).
+
+use crate::error::Error;
+use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::TensorParams;
+
+/// The cores `tensors` are split over: those of the first sharded tensor's shard grid, or
+/// else the grid.
+pub(super) const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
+    let mut i = 0;
+    while i < tensors.len() {
+        let m = &tensors[i].memory;
+        if m.layout.is_sharded() {
+            if let Some(shard) = m.shard {
+                return shard.cores as u64;
+            }
+            break;
+        }
+        i += 1;
+    }
+    cx.grid.cores() as u64
+}
+
+/// The tiles of the busiest core when `out_tiles` are spread over `cores` ([`split_cores`]).
+pub(super) const fn busiest_core_tiles(out_tiles: u64, cores: u64) -> u64 {
+    ceil_div(out_tiles, max(min(cores, out_tiles), 1))
+}
+
+/// What `tensors` move, in one pass: per tile of each, bytes over the NoC (a page per
+/// interleaved tensor, none for L1-sharded ones) and bytes through the core (unpacked or
+/// packed); and the bytes of the DRAM-resident ones, each read or written once.
+pub(super) const fn traffic(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<Traffic, Error> {
+    let overflow = Error::Overflow {
+        what: "eltwise bytes",
+    };
+    let mut t = Traffic {
+        noc_per_tile: 0,
+        through_per_tile: 0,
+        dram: 0,
+    };
+    let mut i = 0;
+    while i < tensors.len() {
+        let x = tensors[i];
+        let tile = match x.tile_bytes(cx.hw) {
+            Some(b) => b,
+            None => 0,
+        };
+        if !x.memory.is_l1_sharded() {
+            t.noc_per_tile += tile;
+        }
+        t.through_per_tile += tile;
+        if x.memory.is_dram() {
+            t.dram = some_or!(
+                t.dram.checked_add(some_or!(x.bytes(cx.hw), overflow)),
+                overflow
+            );
+        }
+        i += 1;
+    }
+    Ok(t)
+}
+
+/// What [`traffic`] finds.
+pub(super) struct Traffic {
+    pub(super) noc_per_tile: u64,
+    pub(super) through_per_tile: u64,
+    pub(super) dram: u64,
+}
+
+/// Whether a sharded tensor's shards do not divide it evenly (a partial last shard): tt-metal
+/// `binary_ng_utils.cpp` and `unary/common/unary_utils.cpp`, `is_uneven`.
+pub(super) const fn uneven_shards(t: &TensorParams) -> bool {
+    let (true, Some(shard)) = (t.memory.layout.is_sharded(), t.memory.shard) else {
+        return false;
+    };
+    let cols = t.shape.dim_from_end(0) as u64;
+    let volume = match t.shape.volume() {
+        Some(v) => v,
+        None => 0,
+    };
+    let rows = volume / max(cols, 1);
+    rows % max(shard.shape[0] as u64, 1) != 0 || cols % max(shard.shape[1] as u64, 1) != 0
+}
+
+/// Whether ttnn runs an eltwise op on `tensors` (the output first) on its native L1-sharded
+/// path: every tensor sharded in L1, evenly, with the same shard shape on the same cores
+/// (tt-metal `binary_ng_utils.cpp` and `unary/common/unary_utils.cpp`,
+/// `is_native_L1_sharding`). Each core's circular buffers are then its shards: no tile
+/// moves over the NoC, and the tiles are split over the shard grid. Otherwise the program
+/// factories split the tiles over the whole worker grid (`split_work_to_cores`) and every
+/// tile, sharded or not, is read and written through the NoC by page (`TensorAccessor`).
+pub(super) const fn native_l1_sharded(tensors: &[&TensorParams]) -> bool {
+    let Some(first) = tensors[0].memory.shard else {
+        return false;
+    };
+    let mut i = 0;
+    while i < tensors.len() {
+        let t = tensors[i];
+        let Some(shard) = t.memory.shard else {
+            return false;
+        };
+        if !t.memory.is_l1_sharded()
+            || uneven_shards(t)
+            || shard.cores != first.cores
+            || shard.shape[0] != first.shape[0]
+            || shard.shape[1] != first.shape[1]
+        {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The cores an eltwise op on `tensors` (the output first) splits its tiles over: the shard
+/// grid on the native sharded path (`native_l1_sharded`), else the query's grid.
+pub(super) const fn eltwise_cores(cx: &Ctx<'_>, tensors: &[&TensorParams], native: bool) -> u64 {
+    match (native, tensors[0].memory.shard) {
+        (true, Some(shard)) => shard.cores as u64,
+        _ => cx.grid.cores() as u64,
+    }
+}

@@ -1,0 +1,125 @@
+//! `eltwise_unary_roofline`: unary SFPU functions and typecast, tile by tile; the work split,
+//! traffic and the terms it shares with binary ops are described in [`super::eltwise_common`].
+
+use crate::error::{Error, Operand, TensorProblem};
+use crate::generated::op_params::eltwise_unary::UnaryOp;
+use crate::generated::{EltwiseUnaryRooflineFeatures, OpParams};
+use crate::model::{Ctx, min};
+use crate::tensor::{DType, TensorParams};
+
+use super::eltwise_common::{busiest_core_tiles, split_cores, traffic};
+
+/// Unary functions by SFPU cost class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnaryClass {
+    /// No SFPU work: the tile is copied through (with a format conversion at most).
+    Copy,
+    /// A few SFPU instructions per element.
+    Simple,
+    /// The exponential family.
+    Exp,
+    /// The error function and GELU, built on it.
+    Erf,
+    /// Another polynomial approximation or range reduction per element.
+    Transcendental,
+}
+
+const fn unary_class(op: UnaryOp) -> UnaryClass {
+    use UnaryOp::*;
+    match op {
+        Identity | Typecast | Fill => UnaryClass::Copy,
+        Relu | Relu6 | Abs | Neg | Sign | Square | Gtz | Ltz | Eqz | Gez | Lez | Nez | WhereTss => {
+            UnaryClass::Simple
+        }
+        Exp | Exp2 | Expm1 => UnaryClass::Exp,
+        Erf | Erfc | Gelu => UnaryClass::Erf,
+        Log | Log2 | Log10 | Sqrt | Rsqrt | Recip | Silu | Sigmoid | Tanh | Sin | Cos
+        | Softplus | Mish | Elu | Atan => UnaryClass::Transcendental,
+    }
+}
+
+/// Whether ttnn runs a unary op (or typecast) from `x` to `out` with 32-bit destination
+/// registers: `fp32_dest_acc_en` is set when either is float32, int32 or uint32
+/// (tt-metal `ttnn/cpp/ttnn/operations/eltwise/unary/unary.cpp`, `unary_impl`, and
+/// `ttnn/cpp/ttnn/operations/copy/typecast/typecast.cpp`). The unpacker then moves each tile
+/// into the destination as 32-bit data and the packer reads it back as such.
+const fn fp32_dest(x: &TensorParams, out: &TensorParams) -> bool {
+    const fn wide(t: &TensorParams) -> bool {
+        matches!(t.dtype, DType::Float32 | DType::Int32 | DType::Uint32)
+    }
+    wide(x) || wide(out)
+}
+
+#[cfg_attr(
+    feature = "macros",
+    crate::perf_model(family = "eltwise_unary_roofline")
+)]
+pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    let out = match cx.output {
+        Some(o) => o,
+        None => x,
+    };
+    let tiles = match (x.tiles(), out.tiles()) {
+        (Some(x_tiles), Some(out_tiles)) if x_tiles == out_tiles => x_tiles,
+        (Some(_), _) => {
+            return Err(cx.tensor_error(
+                Operand::Output,
+                TensorProblem::ShapeMismatch {
+                    with: Operand::Input(0),
+                },
+            ));
+        }
+        (None, _) => {
+            return Err(Error::Overflow {
+                what: "eltwise tiles",
+            });
+        }
+    };
+    let class = match cx.params {
+        OpParams::Typecast(_) => UnaryClass::Copy,
+        OpParams::EltwiseUnary(p) => unary_class(p.unary_op),
+        _ => return Err(cx.foreign_params()),
+    };
+    let cores = split_cores(cx, &[out, x]);
+    let per_core = busiest_core_tiles(tiles, cores);
+    // Reads and writes apart: DRAM writes have their own scale.
+    let (read, written) = (tri!(traffic(cx, &[x])), tri!(traffic(cx, &[out])));
+    // Tile counts weigh cycles: one tile costs `copy + function` cycles.
+    let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
+    // The function's cycles go to the feature of its class.
+    let mut of_class = [0.0; 5];
+    of_class[class as usize] = tile_cycles;
+    Ok(EltwiseUnaryRooflineFeatures {
+        overhead_ns: 1.0,
+        // The last core starts `cores - 1` skews after the first.
+        core_skew_ns: min(cores, tiles) as f64,
+        copy_tile_cycles: tile_cycles,
+        simple_tile_cycles: of_class[UnaryClass::Simple as usize],
+        exp_tile_cycles: of_class[UnaryClass::Exp as usize],
+        erf_tile_cycles: of_class[UnaryClass::Erf as usize],
+        transcendental_tile_cycles: of_class[UnaryClass::Transcendental as usize],
+        tile_byte_cycles: tile_cycles * (read.through_per_tile + written.through_per_tile) as f64,
+        fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
+        dram_scale: cx.dram_ns(read.dram),
+        dram_write_scale: cx.dram_ns(written.dram),
+        noc_scale: cx.noc_ns_of_tiles(
+            per_core.saturating_mul(read.noc_per_tile + written.noc_per_tile),
+            x,
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unary_classes() {
+        assert_eq!(unary_class(UnaryOp::Typecast), UnaryClass::Copy);
+        assert_eq!(unary_class(UnaryOp::Relu), UnaryClass::Simple);
+        assert_eq!(unary_class(UnaryOp::Exp), UnaryClass::Exp);
+        assert_eq!(unary_class(UnaryOp::Gelu), UnaryClass::Erf);
+        assert_eq!(unary_class(UnaryOp::Log), UnaryClass::Transcendental);
+    }
+}
