@@ -1,0 +1,385 @@
+//! The blocking of the busiest core's work: the K tiles per block, the output block (shrunk,
+//! for a config ttnn generates, until its circular buffers fit in L1) and its subblocks, from
+//! the config or as ttnn picks them.
+
+use super::operands::Operands;
+use super::split::{Reads, Work};
+use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::{DType, MemoryLayout};
+
+/// K tiles per block: the config's (at most all of `K`), else as ttnn picks them.
+pub(super) const fn in0_block_w(q: &Operands<'_>, w: &Work) -> u64 {
+    let (a, kt, given_block_w) = (q.a, q.kt, q.given_block_w);
+    let (s, fused) = (&w.s, w.fused);
+    if given_block_w > 0 {
+        min(given_block_w, max(kt, 1))
+    } else {
+        default_in0_block_w(
+            kt,
+            fused,
+            matches!(a.memory.layout, MemoryLayout::HeightSharded) && s.tall,
+        )
+    }
+}
+
+/// The busiest core's output block, how many of them it goes over, and their subblocks.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Blocks {
+    /// K tiles per block.
+    pub(super) in0_block_w: u64,
+    /// The output block, in tiles.
+    pub(super) block_h: u64,
+    pub(super) block_w: u64,
+    /// Rows and columns of output blocks in the busiest core's part of the output.
+    pub(super) block_rows: u64,
+    pub(super) block_cols: u64,
+    pub(super) out_blocks: u64,
+    /// The output subblock, in tiles.
+    pub(super) sub_h: u64,
+    pub(super) sub_w: u64,
+}
+
+/// The output block and subblocks of the busiest core, with K blocks of `in0_block_w` tiles.
+pub(super) const fn output_blocks(
+    cx: &Ctx<'_>,
+    q: &Operands<'_>,
+    w: &Work,
+    in0_block_w: u64,
+) -> Blocks {
+    let hw = cx.hw;
+    let (a, b, bias, transpose_a) = (q.a, q.b, q.bias, q.transpose_a);
+    let (auto, minimal, m_block, n_block) = (q.auto, q.minimal, q.m_block, q.n_block);
+    let (out_dtype, out_memory) = (q.out_dtype, q.out_memory);
+    let (given_sub_h, given_sub_w) = (q.given_sub_h, q.given_sub_w);
+    let s = &w.s;
+    // A config ttnn generates shrinks the output block until its circular buffers fit in L1;
+    // `b` is then read again for each row of output blocks, `a` for each column.
+    let (block_h, block_w) = if auto && matches!(s.reads, Reads::Once) {
+        let cbs = CbSizes {
+            // ttnn sizes the buffers by 32x32 tiles of each dtype.
+            a_tile: hw.tile_bytes(a.dtype) as u64,
+            b_tile: hw.tile_bytes(b.dtype) as u64,
+            interm_tile: max(
+                hw.tile_bytes(DType::Bfloat16) as u64,
+                hw.tile_bytes(out_dtype) as u64,
+            ),
+            bias_tile: match bias {
+                Some(bias) => hw.tile_bytes(bias.dtype) as u64,
+                None => 0,
+            },
+            block_w: in0_block_w,
+            shard_w: match a.memory.shard {
+                Some(shard) if a.memory.layout.is_sharded() => shard.shape[1] as u64 / 32,
+                _ => 0,
+            },
+            transpose_a,
+        };
+        out_block(
+            s.per_core_m,
+            s.per_core_n,
+            &cbs,
+            hw.l1_bytes_per_core - hw.l1_reserved_bytes,
+        )
+    } else if minimal {
+        // The config's blocks, each with all of K (`compute.cpp`: K_blocks per output block).
+        (min(m_block, s.per_core_m), min(n_block, s.per_core_n))
+    } else {
+        (s.per_core_m, s.per_core_n)
+    };
+    let (block_rows, block_cols) = (
+        ceil_div(s.per_core_m, block_h),
+        ceil_div(s.per_core_n, block_w),
+    );
+    let out_blocks = block_rows * block_cols;
+    // A tall 1D split with a sharded output must take all of the block's width as the
+    // subblock width (1x1 past 8 tiles).
+    let (sub_h, sub_w) = if given_sub_h > 0 {
+        (given_sub_h, given_sub_w)
+    } else {
+        subblock(block_h, block_w, s.tall && out_memory.layout.is_sharded())
+    };
+    Blocks {
+        in0_block_w,
+        block_h,
+        block_w,
+        block_rows,
+        block_cols,
+        out_blocks,
+        sub_h,
+        sub_w,
+    }
+}
+
+/// tt-metal's `SUBBLOCK_HW_CHOICES` (`matmul_program_config.cpp`): output subblocks `(h, w)`
+/// of at most 8 tiles (the dest register), largest first.
+const SUBBLOCK_HW_CHOICES: [(u64, u64); 20] = [
+    (4, 2),
+    (2, 4),
+    (8, 1),
+    (1, 8),
+    (7, 1),
+    (1, 7),
+    (3, 2),
+    (2, 3),
+    (6, 1),
+    (1, 6),
+    (5, 1),
+    (1, 5),
+    (2, 2),
+    (4, 1),
+    (1, 4),
+    (3, 1),
+    (1, 3),
+    (2, 1),
+    (1, 2),
+    (1, 1),
+];
+
+/// `bmm_op_utils::get_matmul_subblock_params`: the first choice that divides the block. With
+/// `w_is_block` (a sharded output of a tall 1D split: `per_core_N_equals_subblock_w`) only
+/// `(1, per_core_N)` qualifies, and when `per_core_N > 8` none does and ttnn falls back to
+/// `(1, 1)`. fp32 dest accumulation (at most 4 tiles) is not a query param and not modeled.
+const fn subblock(per_core_m: u64, per_core_n: u64, w_is_block: bool) -> (u64, u64) {
+    let mut i = 0;
+    while i < SUBBLOCK_HW_CHOICES.len() {
+        let (h, w) = SUBBLOCK_HW_CHOICES[i];
+        if (!w_is_block || (h == 1 && w == per_core_n))
+            && per_core_m % h == 0
+            && per_core_n % w == 0
+        {
+            return (h, w);
+        }
+        i += 1;
+    }
+    (1, 1)
+}
+
+/// K tiles per block when the config does not give them: all of `K` for height-sharded `a` in
+/// a tall split (`get_matmul_program_config`), 2 or 1 for the unfused batched config
+/// (`get_mcast_1d_config`), else the largest divisor of `K` up to 4
+/// (`create_matmul_program_config`'s starting point).
+const fn default_in0_block_w(kt: u64, fused: bool, a_height_sharded_tall: bool) -> u64 {
+    if !fused {
+        return if kt % 2 == 0 { 2 } else { 1 };
+    }
+    if a_height_sharded_tall {
+        return max(kt, 1);
+    }
+    let mut d = min(kt, 4);
+    while d > 1 {
+        if kt % d == 0 {
+            return d;
+        }
+        d -= 1;
+    }
+    1
+}
+
+/// Bytes of the circular buffers ttnn estimates for an output block of `h` x `w` tiles and K
+/// blocks of `block_w` tiles (`matmul_utilities::get_estimated_size_of_cbs`): double-buffered
+/// `a` and `b` blocks, the output and its intermediate, the bias row, and a sharded `a`'s rows
+/// of the shard (`shard_w` tiles wide).
+#[derive(Debug, Clone, Copy)]
+struct CbSizes {
+    a_tile: u64,
+    b_tile: u64,
+    interm_tile: u64,
+    bias_tile: u64,
+    block_w: u64,
+    shard_w: u64,
+    /// A transposed `a` takes one more buffer: of its shard rows, or of its blocks.
+    transpose_a: bool,
+}
+
+impl CbSizes {
+    const fn bytes(&self, h: u64, w: u64) -> u64 {
+        // Saturating: a block too big to count does not fit either. `a_column`: one K tile of
+        // `a` for each of the block's rows.
+        let a_column = h.saturating_mul(self.a_tile);
+        let inputs = (2 * self.block_w)
+            .saturating_mul(a_column.saturating_add(w.saturating_mul(self.b_tile)));
+        let output = h
+            .saturating_mul(w)
+            .saturating_mul(self.a_tile + self.interm_tile);
+        let shard = a_column.saturating_mul(self.shard_w);
+        let transposed = match (self.transpose_a, self.shard_w > 0) {
+            (false, _) => 0,
+            (true, true) => shard,
+            (true, false) => (2 * self.block_w).saturating_mul(a_column),
+        };
+        let bias = w.saturating_mul(self.bias_tile);
+        inputs
+            .saturating_add(output)
+            .saturating_add(bias)
+            .saturating_add(shard)
+            .saturating_add(transposed)
+    }
+}
+
+/// `a` over `b` as a ratio of the larger to the smaller factor is below that of `c` over `d`:
+/// the pair is closer to square.
+const fn squarer(a: u64, b: u64, c: u64, d: u64) -> bool {
+    max(a, b) * min(c, d) < max(c, d) * min(a, b)
+}
+
+/// Position of divisor `d` of `n` in ttnn's candidate order: `n`, 1, then `n / 2` down to 2.
+const fn candidate_rank(d: u64, n: u64) -> u64 {
+    if d == n {
+        0
+    } else if d == 1 {
+        1
+    } else {
+        2 + n - d
+    }
+}
+
+/// `(d, n / d)` when `d` divides `n`, else `(0, 0)`: walking `d` up to the square root of `n`
+/// visits every divisor in `O(sqrt(n))` steps.
+const fn divisor_pair(n: u64, d: u64) -> (u64, u64) {
+    if d * d > n || n % d != 0 {
+        (0, 0)
+    } else {
+        (d, n / d)
+    }
+}
+
+/// The output block a generated config works on, as ttnn's `get_multi_dim_per_core_factor`
+/// picks it: the whole `per_core_M` x `per_core_N` block when its circular buffers fit in the
+/// L1 above the reserved base (`budget` bytes), else the largest `h` x `w` (divisors of the two,
+/// the squarest pair of each product) that fits, with the K block unchanged; 1 x 1 if none.
+const fn out_block(per_core_m: u64, per_core_n: u64, cbs: &CbSizes, budget: u64) -> (u64, u64) {
+    if cbs.bytes(per_core_m, per_core_n) < budget {
+        return (per_core_m, per_core_n);
+    }
+    let mut best = (1, 1);
+    let mut i = 1;
+    while i * i <= per_core_m {
+        let hs = divisor_pair(per_core_m, i);
+        let mut j = 1;
+        while hs.0 > 0 && j * j <= per_core_n {
+            let ws = divisor_pair(per_core_n, j);
+            if ws.0 > 0 {
+                let pairs = [(hs.0, ws.0), (hs.0, ws.1), (hs.1, ws.0), (hs.1, ws.1)];
+                let mut k = 0;
+                while k < pairs.len() {
+                    let (h, w) = pairs[k];
+                    if h * w > best.0 * best.1
+                        && cbs.bytes(h, w) < budget
+                        && kept(h, w, per_core_m, per_core_n)
+                    {
+                        best = (h, w);
+                    }
+                    k += 1;
+                }
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    best
+}
+
+/// ttnn keeps one pair per product `h * w`: the squarest, and of a pair and its swap the one it
+/// meets last (`h` in candidate order, then `w`).
+const fn kept(h: u64, w: u64, per_core_m: u64, per_core_n: u64) -> bool {
+    let product = h * w;
+    let mut i = 1;
+    while i * i <= per_core_m {
+        let (d, e) = divisor_pair(per_core_m, i);
+        let candidates = [d, e];
+        let mut k = 0;
+        while d > 0 && k < candidates.len() {
+            let a = candidates[k];
+            if product % a == 0 && per_core_n % (product / a) == 0 && a != h {
+                let b = product / a;
+                if squarer(a, b, h, w) {
+                    return false;
+                }
+                // Not squarer and not less square: the swapped pair; the later one is kept.
+                if !squarer(h, w, a, b)
+                    && candidate_rank(a, per_core_m) > candidate_rank(h, per_core_m)
+                {
+                    return false;
+                }
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subblocks_as_ttnn_picks_them() {
+        // The first of SUBBLOCK_HW_CHOICES dividing the block.
+        assert_eq!(subblock(4, 4, false), (4, 2));
+        assert_eq!(subblock(2, 8, false), (2, 4));
+        assert_eq!(subblock(1, 16, false), (1, 8));
+        assert_eq!(subblock(3, 3, false), (3, 1));
+        assert_eq!(subblock(5, 7, false), (1, 7));
+        assert_eq!(subblock(1, 1, false), (1, 1));
+        // Sharded output of a tall split: (1, per_core_N) when it fits in dest...
+        assert_eq!(subblock(4, 4, true), (1, 4));
+        assert_eq!(subblock(2, 8, true), (1, 8));
+        // ...else 1 x 1.
+        assert_eq!(subblock(4, 9, true), (1, 1));
+        assert_eq!(subblock(1, 16, true), (1, 1));
+    }
+
+    /// Tile sizes that make the buffer bytes easy to work by hand: `2 * (a_tile * h + w) +
+    /// a_tile * h * w` with one K tile per block and no intermediate, bias or shard.
+    const fn toy_cbs(a_tile: u64) -> CbSizes {
+        CbSizes {
+            a_tile,
+            b_tile: 1,
+            interm_tile: 0,
+            bias_tile: 0,
+            block_w: 1,
+            shard_w: 0,
+            transpose_a: false,
+        }
+    }
+
+    #[test]
+    fn output_block_shrinks_as_ttnn_shrinks_it() {
+        let cbs = toy_cbs(10);
+        // 4x4 needs 2 * 44 + 160 = 248 bytes.
+        assert_eq!(out_block(4, 4, &cbs, 249), (4, 4), "fits whole");
+        // With 70 bytes: the squarest pair of product 8 needs 128+ and of product 4, (2, 2),
+        // needs 84, so ttnn never tries (1, 4) (68). Of product 2, (1, 2) and (2, 1) are equally
+        // square and ttnn keeps the one it meets last, (2, 1): 62 bytes fit.
+        assert_eq!(out_block(4, 4, &cbs, 70), (2, 1));
+        // Nothing fits: 1 x 1.
+        assert_eq!(out_block(4, 4, &cbs, 10), (1, 1));
+        // The sweep's 20-tile shard over K = 27 tiles, one bfloat16 column of `b`, in the
+        // Wormhole budget of 1499136 - 162048 bytes: 10 rows need 1810432 bytes, 5 need 960512.
+        let sweep = CbSizes {
+            a_tile: 2048,
+            b_tile: 2048,
+            interm_tile: 2048,
+            bias_tile: 0,
+            block_w: 27,
+            shard_w: 27,
+            transpose_a: false,
+        };
+        assert_eq!(sweep.bytes(10, 1), 1810432);
+        assert_eq!(sweep.bytes(5, 1), 960512);
+        assert_eq!(out_block(20, 1, &sweep, 1499136 - 162048), (5, 1));
+        // A prime height has no divisor between 1 and itself.
+        assert_eq!(out_block(19, 1, &sweep, 1499136 - 162048), (1, 1));
+    }
+
+    #[test]
+    fn default_block_width() {
+        assert_eq!(default_in0_block_w(32, true, false), 4);
+        assert_eq!(default_in0_block_w(9, true, false), 3);
+        assert_eq!(default_in0_block_w(7, true, false), 1);
+        assert_eq!(default_in0_block_w(9, true, true), 9);
+        assert_eq!(default_in0_block_w(6, false, false), 2);
+        assert_eq!(default_in0_block_w(3, false, false), 1);
+    }
+}

@@ -1,0 +1,116 @@
+//! The compute of the busiest core: its tile products (with the `minimal` config's K padding),
+//! their cycles at the math fidelity, the `matmul_block` calls, the K blocks it steps through,
+//! the multicast handshakes of unfused batches, and the tiles it unpacks and packs.
+
+use super::blocking::Blocks;
+use super::operands::Operands;
+use super::split::{Reads, Work};
+use crate::device::MathFidelity;
+use crate::error::Error;
+use crate::generated::op_params::matmul::MathFidelity as Fidelity;
+use crate::model::{Ctx, ceil_div, div, max, min, mul};
+
+/// Tile products of the busiest core, with K blocks of `in0_block_w` tiles.
+pub(super) const fn tile_products(
+    q: &Operands<'_>,
+    w: &Work,
+    in0_block_w: u64,
+) -> Result<u64, Error> {
+    let (kt, minimal) = (q.kt, q.minimal);
+    let (s, rows) = (&w.s, w.rows);
+    // Compute on the busiest core; the `minimal` config pads K up to whole K blocks too
+    // (`padded_K_tiles = round_up(K_tiles, K_block_tiles)`), and its compute kernel multiplies
+    // the padding.
+    let kt_work = if minimal {
+        ceil_div(kt, in0_block_w) * in0_block_w
+    } else {
+        kt
+    };
+    mul(
+        tri!(mul(rows, s.per_core_n, "matmul tiles")),
+        kt_work,
+        "matmul tiles",
+    )
+}
+
+/// What the busiest core computes besides its tile products.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Compute {
+    /// Output blocks restarted with a multicast handshake by further unfused batches.
+    pub(super) batch_mcasts: u64,
+    /// `matmul_block` calls.
+    pub(super) subblock_calls: u64,
+    /// K blocks stepped through in sequence.
+    pub(super) blocks: u64,
+    /// The tile products' time.
+    pub(super) compute_ns: f64,
+}
+
+/// The busiest core's `products` tile products in time, and the calls, blocks and
+/// handshakes they take.
+pub(super) const fn compute(
+    cx: &Ctx<'_>,
+    q: &Operands<'_>,
+    w: &Work,
+    blocks: &Blocks,
+    products: u64,
+) -> Result<Compute, Error> {
+    let hw = cx.hw;
+    let (mt, kt, nt, a_rows, fidelity_param) = (q.mt, q.kt, q.nt, q.a_rows, q.fidelity_param);
+    let (s, mt_all, fused) = (&w.s, w.mt_all, w.fused);
+    let Blocks {
+        in0_block_w,
+        out_blocks,
+        sub_h,
+        sub_w,
+        ..
+    } = *blocks;
+    // Unfused, each further batch of a multicast config whose work spans more than one core
+    // restarts each output block with a multicast handshake.
+    let split_m = if fused { mt_all } else { mt };
+    let busy_cores = ceil_div(split_m, s.per_core_m).saturating_mul(ceil_div(nt, s.per_core_n));
+    let batch_mcasts = if matches!(s.reads, Reads::Once) && busy_cores > 1 {
+        (s.loops - 1).saturating_mul(out_blocks)
+    } else {
+        0
+    };
+    // matmul_block calls: one per output subblock and K tile.
+    let subblock_calls = div(products, sub_h * sub_w);
+    // K blocks the busiest core steps through in sequence.
+    let blocks = tri!(mul(
+        tri!(mul(s.loops, out_blocks, "matmul tiles")),
+        ceil_div(kt, in0_block_w),
+        "matmul tiles"
+    ));
+    let rpp = max(hw.rows_per_pass as u64, 1);
+    let pass_fraction = min(ceil_div(a_rows as u64, rpp) * rpp, 32) as f64 / 32.0;
+    let cycles = products as f64 * hw.tile_cycles(fidelity(fidelity_param)) as f64 * pass_fraction;
+    let compute_ns = cx.cycles_to_ns(cycles);
+    Ok(Compute {
+        batch_mcasts,
+        subblock_calls,
+        blocks,
+        compute_ns,
+    })
+}
+
+/// Tiles the busiest core unpacks and packs, beside its `products` tile products.
+pub(super) const fn unpacked_and_packed(q: &Operands<'_>, w: &Work, products: u64) -> (u64, u64) {
+    let kt = q.kt;
+    let (s, rows, b_loops) = (&w.s, w.rows, w.b_loops);
+    let input_tiles = match s.reads {
+        Reads::PerTile => products.saturating_mul(2),
+        _ => (rows + s.per_core_n * b_loops).saturating_mul(kt),
+    };
+    let output_tiles = rows * s.per_core_n;
+    (input_tiles, output_tiles)
+}
+
+const fn fidelity(f: Fidelity) -> MathFidelity {
+    match f {
+        Fidelity::Lofi => MathFidelity::LoFi,
+        Fidelity::Hifi2 => MathFidelity::HiFi2,
+        Fidelity::Hifi3 => MathFidelity::HiFi3,
+        Fidelity::Hifi4 => MathFidelity::HiFi4,
+    }
+}

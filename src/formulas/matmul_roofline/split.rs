@@ -1,0 +1,339 @@
+//! The work split: the program config as ttnn chooses it for the query (a 1D config for
+//! height- or width-sharded `a`, the batches fused into `M` or not, which way a 1D split runs)
+//! and the output tiles of the busiest core that it gives over the query's grid.
+
+use super::operands::Operands;
+use crate::error::Error;
+use crate::generated::op_params::matmul::ProgramConfig;
+use crate::model::{Ctx, ceil_div, max, min, mul};
+use crate::tensor::MemoryLayout;
+
+/// How output blocks are spread over cores and how often inputs are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reads {
+    /// Each input read once (multicast).
+    Once,
+    /// Each core reads its own blocks.
+    PerBlock,
+    /// Every output tile reads its full row of `a` and column of `b`.
+    PerTile,
+}
+
+/// Output tiles of the busiest core and the read pattern.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Split {
+    pub(super) per_core_m: u64,
+    pub(super) per_core_n: u64,
+    pub(super) reads: Reads,
+    /// Times the busiest core goes over its output block: the batches when ttnn does not fuse
+    /// them into `M` (see [`Batches`]), else 1.
+    pub(super) loops: u64,
+    /// A 1D split along `M` (`b` multicast, `a` per core).
+    pub(super) tall: bool,
+}
+
+/// Which way the split of a 1D config runs: forced by `a`'s sharding as ttnn forces it
+/// (`create_matmul_1d_systolic_array_program_config`: height-sharded `a` is tall, width-sharded
+/// `a` wide), or along the longer side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OneD {
+    Longer,
+    Tall,
+    Wide,
+}
+
+/// The batches of the product and whether ttnn fuses them into `M`. Unfused (the config's
+/// `fuse_batch = false`, or the config ttnn generates for interleaved inputs with a batched `b`,
+/// `create_simple_matmul_program_config`), the work is split over one batch's `M` x `N` tiles
+/// and every core loops over all batches.
+#[derive(Debug, Clone, Copy)]
+struct Batches {
+    count: u64,
+    fused: bool,
+}
+
+/// The split of the query's work and how the busiest core goes over it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Work {
+    pub(super) s: Split,
+    /// Output tile rows of all batches.
+    pub(super) mt_all: u64,
+    /// Whether ttnn fuses the batches into `M` (see [`Batches`]).
+    pub(super) fused: bool,
+    /// Output rows of the busiest core over all its loops.
+    pub(super) rows: u64,
+    /// Times the busiest core reads its `b` block: once per loop when `b` is batched.
+    pub(super) b_loops: u64,
+}
+
+/// The program config ttnn runs for the query and the busiest core's part of the work.
+pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, Error> {
+    let hw = cx.hw;
+    let (config, minimal) = (q.config, q.minimal);
+    let (mt, nt, m_block, n_block) = (q.mt, q.nt, q.m_block, q.n_block);
+    let mt_all = tri!(mul(q.batch, mt, "matmul tiles"));
+    let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
+    let (split_config, one_d, batches) = program_config(q);
+    let fused = batches.fused;
+    let s = if minimal {
+        minimal_split(mt_all, nt, gx, gy, m_block, n_block)
+    } else if matches!(config, ProgramConfig::DramSharded) {
+        // tt-metal `matmul_multi_core_reuse_dram_sharded_optimized`: the products run on one
+        // worker per DRAM bank (`get_optimal_dram_bank_to_logical_worker_assignment`), each
+        // over its bank's `N / banks` columns of `b` and all of `a`, which the in0 shard cores
+        // multicast to them; the grid's other cores only hold `a`'s shards.
+        Split {
+            per_core_m: mt_all,
+            per_core_n: ceil_div(nt, max(hw.dram_channels as u64, 1)),
+            reads: Reads::Once,
+            loops: 1,
+            tall: false,
+        }
+    } else {
+        split(split_config, mt_all, nt, gx, gy, one_d, batches)
+    };
+    // Output rows of the busiest core over all its loops.
+    let rows = tri!(mul(s.per_core_m, s.loops, "matmul tiles"));
+    let b_loops = if q.batch_b > 1 { s.loops } else { 1 };
+    Ok(Work {
+        s,
+        mt_all,
+        fused,
+        rows,
+        b_loops,
+    })
+}
+
+/// The config the split runs by (ttnn's 1D config for height- or width-sharded `a` under
+/// `auto`), which way a 1D split runs, and the batches.
+const fn program_config(q: &Operands<'_>) -> (ProgramConfig, OneD, Batches) {
+    let (a, b, config, minimal, auto, fuse_batch) =
+        (q.a, q.b, q.config, q.minimal, q.auto, q.fuse_batch);
+    let (batch_a, batch_b, batch, mt, nt) = (q.batch_a, q.batch_b, q.batch, q.mt, q.nt);
+    // ttnn does not fuse the batch into M when `b` is batched and the config says so, or the
+    // config is the one it generates for interleaved inputs (`fuse_batch = false`).
+    let interleaved = !a.memory.layout.is_sharded() && !b.memory.layout.is_sharded();
+    // `minimal_matmul` takes `a` as one matrix of all its rows.
+    let fused = batch_b == 1 || minimal || (fuse_batch && !(auto && interleaved));
+    let one_d = if !fused && auto {
+        // `create_simple_matmul_program_config`: tall unless N is wider than M.
+        if batch_a == 1 || mt >= nt {
+            OneD::Tall
+        } else {
+            OneD::Wide
+        }
+    } else {
+        match a.memory.layout {
+            MemoryLayout::HeightSharded => OneD::Tall,
+            MemoryLayout::WidthSharded => OneD::Wide,
+            _ => OneD::Longer,
+        }
+    };
+    let batches = Batches {
+        count: batch,
+        fused,
+    };
+    // For height- or width-sharded `a`, ttnn generates a 1D config (`get_matmul_program_config`).
+    let split_config = match (config, a.memory.layout) {
+        (ProgramConfig::Auto, MemoryLayout::HeightSharded | MemoryLayout::WidthSharded) => {
+            ProgramConfig::Mcast1d
+        }
+        _ => config,
+    };
+    (split_config, one_d, batches)
+}
+
+const fn split(
+    config: ProgramConfig,
+    mt: u64,
+    nt: u64,
+    gx: u64,
+    gy: u64,
+    one_d: OneD,
+    batches: Batches,
+) -> Split {
+    let cores = gx * gy;
+    // Rows the split sees: all batches' when fused, one batch's otherwise.
+    let count = max(batches.count, 1);
+    let (mt, loops) = if batches.fused {
+        (mt, 1)
+    } else {
+        (mt / count, count)
+    };
+    let tall = match one_d {
+        OneD::Tall => true,
+        OneD::Wide => false,
+        OneD::Longer => mt > nt,
+    };
+    match config {
+        ProgramConfig::Auto if mt >= gy && nt >= gx => two_d(mt, nt, gx, gy, loops),
+        ProgramConfig::Mcast2d => two_d(mt, nt, gx, gy, loops),
+        ProgramConfig::Auto | ProgramConfig::Mcast1d if tall => Split {
+            per_core_m: ceil_div(mt, cores),
+            per_core_n: nt,
+            reads: Reads::Once,
+            loops,
+            tall: true,
+        },
+        ProgramConfig::Auto | ProgramConfig::Mcast1d | ProgramConfig::DramSharded => Split {
+            per_core_m: mt,
+            per_core_n: ceil_div(nt, cores),
+            reads: Reads::Once,
+            loops,
+            tall: false,
+        },
+        ProgramConfig::MultiCoreReuse => spread(mt, nt, cores, Reads::PerBlock, loops),
+        ProgramConfig::MultiCore => spread(mt, nt, cores, Reads::PerTile, loops),
+        // Split by `minimal_split`, which needs the config's blocks; without them, 1 x 1.
+        ProgramConfig::Minimal => minimal_split(mt, nt, gx, gy, 1, 1),
+    }
+}
+
+/// The `minimal` config (`ttnn.experimental.minimal_matmul`), as tt-metal's
+/// `minimal_matmul_factory` (`ttnn/cpp/ttnn/operations/experimental/minimal_matmul/device/
+/// minimal_matmul_program_factory.cpp`) splits it: M and N padded up to whole `m_block` x
+/// `n_block` output blocks, `M_blocks_per_core = div_up(M_blocks, grid.y)` and
+/// `N_blocks_per_core = div_up(N_blocks, grid.x)`; every core goes over all its blocks (the
+/// factory does not clip them: "even if a core doesn't need to process a block, the mcast core
+/// needs its ACK"), so the busiest core's block is whole blocks of padded tiles.
+const fn minimal_split(mt: u64, nt: u64, gx: u64, gy: u64, mb: u64, nb: u64) -> Split {
+    Split {
+        per_core_m: ceil_div(ceil_div(mt, mb), gy) * mb,
+        per_core_n: ceil_div(ceil_div(nt, nb), gx) * nb,
+        reads: Reads::Once,
+        loops: 1,
+        tall: false,
+    }
+}
+
+/// Output blocks of `ceil(Mt / gy)` x `ceil(Nt / gx)` tiles.
+const fn two_d(mt: u64, nt: u64, gx: u64, gy: u64, loops: u64) -> Split {
+    Split {
+        per_core_m: ceil_div(mt, gy),
+        per_core_n: ceil_div(nt, gx),
+        reads: Reads::Once,
+        loops,
+        tall: false,
+    }
+}
+
+/// `ceil(Mt * Nt / cores)` output tiles per core, as whole output rows where possible.
+const fn spread(mt: u64, nt: u64, cores: u64, reads: Reads, loops: u64) -> Split {
+    let tiles = ceil_div(mt.saturating_mul(nt), cores);
+    let per_core_n = min(nt, tiles);
+    Split {
+        per_core_m: ceil_div(tiles, per_core_n),
+        per_core_n,
+        reads,
+        loops,
+        tall: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FUSED: Batches = Batches {
+        count: 1,
+        fused: true,
+    };
+
+    #[test]
+    fn two_d_split_covers_the_output() {
+        let s = split(ProgramConfig::Mcast2d, 10, 20, 8, 8, OneD::Longer, FUSED);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 3, 1));
+        assert!(s.per_core_m * 8 >= 10 && s.per_core_n * 8 >= 20);
+    }
+
+    #[test]
+    fn auto_picks_one_d_for_a_single_tile_row() {
+        let s = split(ProgramConfig::Auto, 1, 40, 8, 8, OneD::Longer, FUSED);
+        assert_eq!((s.per_core_m, s.per_core_n, s.reads), (1, 1, Reads::Once));
+        assert!(!s.tall);
+    }
+
+    #[test]
+    fn reuse_split_prefers_whole_rows() {
+        let s = split(
+            ProgramConfig::MultiCoreReuse,
+            4,
+            8,
+            2,
+            2,
+            OneD::Longer,
+            FUSED,
+        );
+        assert_eq!((s.per_core_m, s.per_core_n), (1, 8));
+        assert_eq!(s.reads, Reads::PerBlock);
+    }
+
+    #[test]
+    fn sharding_forces_the_one_d_direction() {
+        // Unforced, the longer side is split; height-sharded `a` splits M even when N is
+        // longer, width-sharded `a` splits N even when M is.
+        let s = split(ProgramConfig::Mcast1d, 40, 4, 8, 1, OneD::Longer, FUSED);
+        assert_eq!((s.per_core_m, s.per_core_n, s.tall), (5, 4, true));
+        let s = split(ProgramConfig::Mcast1d, 4, 40, 8, 1, OneD::Tall, FUSED);
+        assert_eq!((s.per_core_m, s.per_core_n, s.tall), (1, 40, true));
+        let s = split(ProgramConfig::Mcast1d, 40, 4, 8, 1, OneD::Wide, FUSED);
+        assert_eq!((s.per_core_m, s.per_core_n, s.tall), (40, 1, false));
+    }
+
+    #[test]
+    fn unfused_batches_split_one_batch_and_loop() {
+        // 12 batches of 1 x 1 output tiles on 8 x 8 cores: fused, 12 tile rows spread over the
+        // grid (one row per core); unfused, one batch's single tile on one core, 12 times.
+        let fused = Batches {
+            count: 12,
+            fused: true,
+        };
+        let s = split(ProgramConfig::Auto, 12, 1, 8, 8, OneD::Tall, fused);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (1, 1, 1));
+        let unfused = Batches {
+            count: 12,
+            fused: false,
+        };
+        let s = split(ProgramConfig::Auto, 12, 1, 8, 8, OneD::Tall, unfused);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (1, 1, 12));
+        // 32 batches of 100 x 16 tiles on 11 x 10 cores, tall: each core takes one tile row
+        // of a batch (100 cores busy) and goes over all 32 batches.
+        let unfused = Batches {
+            count: 32,
+            fused: false,
+        };
+        let s = split(
+            ProgramConfig::Mcast1d,
+            3200,
+            16,
+            11,
+            10,
+            OneD::Longer,
+            unfused,
+        );
+        assert_eq!(
+            (s.per_core_m, s.per_core_n, s.loops, s.tall),
+            (1, 16, 32, true)
+        );
+        // A 2D split of one batch: 4 x 4 tiles of each of 8 batches on 2 x 2 cores.
+        let unfused = Batches {
+            count: 8,
+            fused: false,
+        };
+        let s = split(ProgramConfig::Mcast2d, 32, 4, 2, 2, OneD::Longer, unfused);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 2, 8));
+    }
+
+    #[test]
+    fn minimal_split_pads_to_whole_blocks() {
+        // The Wormhole CLIP trace's `[32, 1280] @ [1280, 5120]` with MinimalMatmulConfig
+        // M_block 2, N_block 8 on 8 x 8 cores: 1 M tile pads to one 2-tile block (1 grid row
+        // busy); 160 N tiles are 20 blocks, div_up(20, 8) = 3 per column: 24 tiles.
+        let s = minimal_split(1, 160, 8, 8, 2, 8);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 24, 1));
+        assert_eq!(s.reads, Reads::Once);
+        // 40 N tiles are 5 blocks: one per column.
+        let s = minimal_split(1, 40, 8, 8, 2, 8);
+        assert_eq!((s.per_core_m, s.per_core_n), (2, 8));
+    }
+}
