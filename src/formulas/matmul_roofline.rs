@@ -66,10 +66,10 @@
 //! The three throughput terms overlap. It assumes 32-wide tiles for `K` and `N` (other tile
 //! widths are not modeled).
 //!
-//! The stages, each in its module: [`operands`] (the query read and checked), [`split`] (the
-//! program config as ttnn chooses it and the work split), [`blocking`] (K blocks, output
-//! blocks, subblocks), [`compute`] (the busiest core's tile products and calls) and
-//! [`traffic`] (DRAM and NoC bytes).
+//! The stages, each in its module: `operands` (the query read and checked), `split` (the
+//! program config as ttnn chooses it and the work split), `blocking` (K blocks, output
+//! blocks, subblocks), `compute` (the busiest core's tile products and calls) and
+//! `traffic` (DRAM and NoC bytes).
 
 // The root of this module is this file, not `matmul_roofline/mod.rs`: `build.rs` finds the
 // formulas in `src/formulas/*.rs`.
