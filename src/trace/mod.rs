@@ -1,9 +1,16 @@
 //! Reading tt-metal profiler traces (`ops_perf_results` CSV) into queries (feature `trace`).
+//!
+//! [`read_trace`] reads the CSV (`reader`); each device-op row becomes a [`TraceRow`] (`row`)
+//! from its cells (`cells`) and, through `params`, the op params its `ATTRIBUTES` give.
 
 pub mod attributes;
+mod cells;
+mod params;
 mod reader;
+mod row;
 
 pub use reader::{
     Implausible, MAX_KERNEL_NS, Malformed, REQUIRED_COLUMNS, SHAPE_COLUMNS, Trace, TraceError,
-    TraceRow, read_trace, read_trace_file,
+    read_trace, read_trace_file,
 };
+pub use row::TraceRow;

@@ -1,0 +1,345 @@
+//! One device-op row of a trace -> a [`TraceRow`], the query it becomes: its op and device,
+//! its tensors with their shard specs (from the attributes, the output's, or an even split),
+//! its core grid and its measured duration.
+
+use super::attributes::{Attr, parse_attributes};
+use super::cells::{number, shard_spec, tensor};
+use super::params::params_of;
+use crate::device::{CoreGrid, Device};
+use crate::manager::Query;
+use crate::op::Op;
+use crate::params::{OpParam, OwnedParamValue};
+use crate::tensor::{
+    CoreRange, MemoryConfig, MemoryLayout, ShardOrientation, ShardSpec, TensorParams,
+};
+use std::collections::HashMap;
+use std::format;
+use std::prelude::rust_2024::*;
+
+/// One device-op row of a trace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceRow {
+    /// Line in the file (the header is line 1).
+    pub line: u64,
+    pub op_code: String,
+    pub device: Device,
+    /// `DEVICE ID`: which chip of a multi-chip trace ran the op.
+    pub device_id: Option<u32>,
+    pub params: Vec<(&'static str, OwnedParamValue)>,
+    pub inputs: Vec<TensorParams>,
+    pub output: Option<TensorParams>,
+    pub grid: Option<CoreGrid>,
+    /// `DEVICE KERNEL DURATION [ns]`; `None` when the cell is empty or holds a duration above
+    /// [`MAX_KERNEL_NS`](super::MAX_KERNEL_NS) (the row is then in
+    /// [`Trace::implausible`](super::Trace::implausible)).
+    pub measured_ns: Option<f64>,
+    /// `PM IDEAL [ns]`, tt-metal's built-in estimate.
+    pub baseline_ns: Option<f64>,
+    /// Some sharded tensor's shard spec was not in the trace and was inferred.
+    pub inferred_shards: bool,
+}
+
+impl TraceRow {
+    /// The row's params as query params (borrowing from the row).
+    pub fn op_params(&self) -> Vec<OpParam<'_>> {
+        self.params
+            .iter()
+            .map(|(key, value)| OpParam::new(key, value.as_value()))
+            .collect()
+    }
+
+    /// The row as a query by OP CODE, with `params` from [`TraceRow::op_params`].
+    pub fn query<'a>(&'a self, params: &'a [OpParam<'a>]) -> Query<'a> {
+        let mut q = Query::named(&self.op_code, &self.inputs).params(params);
+        if let Some(o) = &self.output {
+            q = q.output(o);
+        }
+        if let Some(g) = self.grid {
+            q = q.grid(g);
+        }
+        q
+    }
+}
+
+/// The parsed `ATTRIBUTES` cell.
+pub(super) struct Attrs(Vec<(String, Attr)>);
+
+impl Attrs {
+    pub(super) fn get(&self, key: &str) -> Option<&Attr> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+pub(super) struct Row<'a> {
+    pub(super) columns: &'a HashMap<&'a str, usize>,
+    pub(super) record: &'a csv::StringRecord,
+    /// The older column set: `INPUT_0_W` ... (see [`SHAPE_COLUMNS`](super::SHAPE_COLUMNS)).
+    pub(super) plain_shapes: bool,
+}
+
+impl Row<'_> {
+    /// The trimmed cell of `column`; empty when the column or cell is absent.
+    pub(super) fn get(&self, column: &str) -> &str {
+        self.columns
+            .get(column)
+            .and_then(|&i| self.record.get(i))
+            .map_or("", str::trim)
+    }
+
+    pub(super) fn number(&self, column: &str) -> Result<Option<f64>, String> {
+        match self.get(column) {
+            "" => Ok(None),
+            s => s
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .map(Some)
+                .ok_or_else(|| format!("{column}: `{s}` is not a number")),
+        }
+    }
+}
+
+pub(super) fn read_row(
+    row: &Row<'_>,
+    line: u64,
+    default_device: Option<Device>,
+) -> Result<TraceRow, String> {
+    let op_code = row.get("OP CODE");
+    if op_code.is_empty() {
+        return Err("empty OP CODE".into());
+    }
+    let device = match row.get("DEVICE ARCH") {
+        "" => default_device
+            .ok_or("empty DEVICE ARCH: the device the trace ran on must be given (no default)")?,
+        arch => Device::from_name(arch).map_err(|e| e.to_string())?,
+    };
+    let attrs =
+        Attrs(parse_attributes(row.get("ATTRIBUTES")).map_err(|e| format!("ATTRIBUTES: {e}"))?);
+    let attr = |key: &str| attrs.get(key);
+    let hw = device.hardware();
+    let grid = grid_of(row, &attrs, hw.full_grid)?;
+    let cores = match row.number("CORE COUNT")? {
+        Some(n) if n >= 1.0 => n as u32,
+        _ => grid.map_or(hw.compute_grid.cores(), CoreGrid::cores),
+    };
+
+    let mut inferred_shards = false;
+    let output_shard = ["output_mem_config", "memory_config", "output_memory_config"]
+        .iter()
+        .filter_map(|k| attr(k))
+        .find_map(|mc| mc.arg("shard_spec").and_then(shard_spec))
+        .or_else(|| attr("shard_spec").and_then(shard_spec));
+    let output_tile = attr("output_tile")
+        .and_then(|t| t.arg("tile_shape"))
+        .and_then(Attr::items)
+        .and_then(|s| Some((number(s.first()?)?, number(s.get(1)?)?)));
+    let output = tensor(row, "OUTPUT_0", output_tile)?.map(|t| {
+        with_shard(
+            t,
+            output_shard,
+            None,
+            cores,
+            hw.full_grid,
+            &mut inferred_shards,
+        )
+    });
+    let mut inputs = Vec::new();
+    for i in 0.. {
+        match tensor(row, &format!("INPUT_{i}"), None)? {
+            Some(t) => inputs.push(with_shard(
+                t,
+                None,
+                output.as_ref(),
+                cores,
+                hw.full_grid,
+                &mut inferred_shards,
+            )),
+            None => break,
+        }
+    }
+    let op = Op::from_name(op_code).ok();
+    // ttnn lists a preallocated output tensor as a trailing input: beyond the op's inputs, an
+    // input that is the output is dropped.
+    if let (Some(op), Some(out)) = (op, &output) {
+        let max = op.spec().operands.max_inputs as usize;
+        while inputs.len() > max
+            && inputs
+                .last()
+                .is_some_and(|t| t.shape == out.shape && t.memory.layout == out.memory.layout)
+        {
+            inputs.pop();
+        }
+    }
+    let params = op.map_or_else(Vec::new, |op| params_of(op, row, &attrs));
+    Ok(TraceRow {
+        line,
+        op_code: op_code.to_string(),
+        device,
+        device_id: match row.get("DEVICE ID") {
+            "" => None,
+            id => Some(
+                id.parse()
+                    .map_err(|_| format!("DEVICE ID: `{id}` is not a chip number"))?,
+            ),
+        },
+        params,
+        inputs,
+        output,
+        grid,
+        measured_ns: row.number("DEVICE KERNEL DURATION [ns]")?,
+        baseline_ns: row.number("PM IDEAL [ns]")?,
+        inferred_shards,
+    })
+}
+
+/// Gives a sharded tensor its shard spec: `known`, else the output's when the shapes agree,
+/// else an even split over `cores`.
+fn with_shard(
+    t: TensorParams,
+    known: Option<ShardSpec>,
+    output: Option<&TensorParams>,
+    cores: u32,
+    full: CoreGrid,
+    inferred: &mut bool,
+) -> TensorParams {
+    if !t.memory.layout.is_sharded() {
+        return t;
+    }
+    let from_output = output
+        .filter(|o| o.shape == t.shape && o.memory.layout == t.memory.layout)
+        .and_then(|o| o.memory.shard);
+    let shard = known.or(from_output).or_else(|| {
+        *inferred = true;
+        Some(even_split(&t, cores, full))
+    });
+    t.with_memory(MemoryConfig { shard, ..t.memory })
+}
+
+fn even_split(t: &TensorParams, cores: u32, full: CoreGrid) -> ShardSpec {
+    let grid = CoreGrid::most_square(cores, full).unwrap_or(full);
+    let cols = t.shape.dim_from_end(0);
+    // Rows of all outer dims; an absurd product saturates and validation rejects the tensor.
+    let rows = t
+        .shape
+        .dims()
+        .iter()
+        .rev()
+        .skip(1)
+        .fold(1u32, |acc, &d| acc.saturating_mul(d))
+        .max(1);
+    let n = grid.cores().max(1);
+    let shape = match t.memory.layout {
+        MemoryLayout::WidthSharded => [rows, cols.div_ceil(n)],
+        MemoryLayout::BlockSharded => [
+            rows.div_ceil(grid.y.max(1) as u32),
+            cols.div_ceil(grid.x.max(1) as u32),
+        ],
+        _ => [rows.div_ceil(n), cols],
+    };
+    ShardSpec::new(CoreRange::of_grid(grid), shape, ShardOrientation::RowMajor)
+}
+
+fn grid_of(row: &Row<'_>, attrs: &Attrs, full: CoreGrid) -> Result<Option<CoreGrid>, String> {
+    let attr = |key: &str| attrs.get(key);
+    let point_grid =
+        |(x, y): (u64, u64)| Some(CoreGrid::new(u8::try_from(x).ok()?, u8::try_from(y).ok()?));
+    // A matmul without a program config picks one on `user_core_coord`'s grid.
+    if let Some(g) = attr("program_config")
+        .or_else(|| attr("config"))
+        .and_then(|pc| pc.arg("compute_with_storage_grid_size"))
+        .or_else(|| attr("user_core_coord"))
+        .and_then(Attr::point)
+        .and_then(point_grid)
+    {
+        return Ok(Some(g));
+    }
+    if let Some((_, (x, y))) = attr("worker_grid")
+        .and_then(|g| g.find(&|a| a.core_range().is_some()))
+        .and_then(Attr::core_range)
+    {
+        if let Some(g) = point_grid((x.saturating_add(1), y.saturating_add(1))) {
+            return Ok(Some(g));
+        }
+    }
+    Ok(match row.number("AVAILABLE WORKER CORE COUNT")? {
+        Some(n) if n >= 1.0 => CoreGrid::most_square(n as u32, full),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::reader::read_trace;
+    use super::*;
+
+    #[test]
+    fn grids_are_as_square_as_possible() {
+        let bh = CoreGrid::new(14, 10);
+        assert_eq!(CoreGrid::most_square(20, bh), Some(CoreGrid::new(5, 4)));
+        assert_eq!(CoreGrid::most_square(110, bh), Some(CoreGrid::new(11, 10)));
+        assert_eq!(CoreGrid::most_square(130, bh), Some(CoreGrid::new(13, 10)));
+        assert_eq!(
+            CoreGrid::most_square(64, CoreGrid::new(8, 10)),
+            Some(CoreGrid::new(8, 8))
+        );
+        assert_eq!(CoreGrid::most_square(13, bh), Some(CoreGrid::new(13, 1)));
+        assert_eq!(CoreGrid::most_square(17, bh), None);
+    }
+
+    /// Attributes as newer tt-metal writes them: `ShardSpec{...}`, `x-y` grids, a minimal
+    /// matmul without a config.
+    #[test]
+    fn newer_attributes_give_shards_grids_and_program_configs() {
+        let header = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY,INPUT_1_W_PAD[LOGICAL],INPUT_1_Z_PAD[LOGICAL],INPUT_1_Y_PAD[LOGICAL],INPUT_1_X_PAD[LOGICAL],INPUT_1_LAYOUT,INPUT_1_DATATYPE,INPUT_1_MEMORY,OUTPUT_0_W_PAD[LOGICAL],OUTPUT_0_Z_PAD[LOGICAL],OUTPUT_0_Y_PAD[LOGICAL],OUTPUT_0_X_PAD[LOGICAL],OUTPUT_0_LAYOUT,OUTPUT_0_DATATYPE,OUTPUT_0_MEMORY\n";
+        let dram = "TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+        let i2s = std::format!(
+            "InterleavedToShardedDeviceOperation,tt_dnn_device,blackhole,\"{{'keep_l1_aligned': 'false'; 'output_mem_config': 'MemoryConfig(memory_layout=TensorMemoryLayout::WIDTH_SHARDED;buffer_type=BufferType::L1;shard_spec=ShardSpec{{grid=[{{\"\"start\"\":{{\"\"x\"\":0;\"\"y\"\":0}};\"\"end\"\":{{\"\"x\"\":1;\"\"y\"\":7}}]; shape=[32; 128]; orientation=ShardOrientation::ROW_MAJOR}};nd_shard_spec=std::nullopt)'}}\",,16,110,1057,1,1[1],1[1],32[32],2048[2048],{dram},,,,,,,,1[1],1[1],32[32],2048[2048],TILE,BFLOAT16,DEV_0_L1_WIDTH_SHARDED"
+        );
+        let mm_1d = std::format!(
+            "MatmulDeviceOperation,tt_dnn_device,blackhole,\"{{'program_config': 'MatmulMultiCoreReuseMultiCast1DProgramConfig(compute_with_storage_grid_size=11-3;in0_block_w=2;out_subblock_h=1;out_subblock_w=2;fuse_batch=0;allowed_worker_cores={{[0-0 - 10-9]}})'; 'transpose_a': 'false'}}\",LoFi,33,110,9000,1,1[1],1[1],32[32],2560[2560],{dram},1[1],1[1],2560[2560],512[512],{dram},1[1],1[1],32[32],512[512],{dram}"
+        );
+        let minimal = std::format!(
+            "MinimalMatmulDeviceOperation,tt_dnn_device,blackhole,\"{{'chunks': '1'; 'config': 'std::nullopt'; 'fused_activation': ''}}\",HiFi2,110,110,2135294,1,1[1],1[1],8192[8192],6656[6656],{dram},1[1],1[1],6656[6656],4608[4608],{dram},1[1],1[1],8192[8192],4608[4608],{dram}"
+        );
+        let unary = std::format!(
+            "UnaryDeviceOperation,tt_dnn_device,blackhole,\"{{'op_chain': '{{BasicUnaryWithParam<float; int; unsigned int>(base=BasicUnaryWithParam<float>(op_type=UnaryOpType::SILU;param={{}}))}}'; 'worker_grid': '{{[0-0 - 10-9]}}'}}\",HiFi4,110,,4000,1,1[1],1[1],32[32],8192[8192],{dram},,,,,,,,1[1],1[1],32[32],8192[8192],{dram}"
+        );
+        let csv = std::format!("{header}{i2s}\n{mm_1d}\n{minimal}\n{unary}\n");
+        let trace = read_trace(csv.as_bytes(), None).unwrap();
+        assert!(trace.malformed.is_empty(), "{:?}", trace.malformed);
+        let [i2s, mm_1d, minimal, unary] = &trace.rows[..] else {
+            std::panic!("{:?}", trace.rows)
+        };
+        let shard = i2s.output.and_then(|o| o.memory.shard).unwrap();
+        assert_eq!((shard.cores, shard.shape), (16, [32, 128]));
+        assert_eq!(
+            shard.grid,
+            CoreRange {
+                start: (0, 0),
+                end: (1, 7)
+            }
+        );
+        assert!(!i2s.inferred_shards);
+        // The program config's `x-y` grid, not the 110 available cores.
+        assert_eq!(mm_1d.grid, Some(CoreGrid::new(11, 3)));
+        assert!(
+            mm_1d
+                .params
+                .contains(&("program_config", OwnedParamValue::Enum("mcast_1d".into())))
+        );
+        // The minimal matmul's newer OP CODE is the matmul, run by its own program.
+        assert_eq!(Op::from_name(&minimal.op_code), Ok(Op::Matmul));
+        assert!(
+            minimal
+                .params
+                .contains(&("program_config", OwnedParamValue::Enum("minimal".into())))
+        );
+        assert_eq!(minimal.grid, Some(CoreGrid::new(11, 10)));
+        // `worker_grid` as `{[0-0 - 10-9]}`: 11 x 10 cores.
+        assert_eq!(unary.grid, Some(CoreGrid::new(11, 10)));
+        assert_eq!(
+            unary.params,
+            [("unary_op", OwnedParamValue::Enum("silu".into()))]
+        );
+    }
+}
