@@ -102,3 +102,104 @@ pub(super) fn params_of(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::attributes::parse_attributes;
+    use super::*;
+    use std::collections::HashMap;
+
+    /// The params of `op` from a row of `OP CODE`, `MATH FIDELITY` and `ATTRIBUTES` cells.
+    fn params(
+        op: Op,
+        op_code: &str,
+        fidelity: &str,
+        attributes: &str,
+    ) -> Vec<(&'static str, OwnedParamValue)> {
+        let columns: HashMap<&str, usize> =
+            [("OP CODE", 0), ("MATH FIDELITY", 1)].into_iter().collect();
+        let record = csv::StringRecord::from(vec![op_code, fidelity]);
+        let row = Row {
+            columns: &columns,
+            record: &record,
+            plain_shapes: false,
+        };
+        params_of(op, &row, &Attrs(parse_attributes(attributes).unwrap()))
+    }
+
+    #[test]
+    fn matmul_program_configs_and_blocking() {
+        let p = params(
+            Op::Matmul,
+            "MatmulDeviceOperation",
+            "HiFi2",
+            "{'program_config': 'MatmulMultiCoreReuseMultiCastProgramConfig(in0_block_w=4;out_subblock_h=0;out_subblock_w=2;fuse_batch=true)'; 'transpose_b': 'true'}",
+        );
+        assert_eq!(
+            p,
+            [
+                ("program_config", OwnedParamValue::Enum("mcast_2d".into())),
+                ("in0_block_w", OwnedParamValue::Int(4)),
+                // 0 is not a block size: left for ttnn to pick.
+                ("out_subblock_w", OwnedParamValue::Int(2)),
+                ("fuse_batch", OwnedParamValue::Bool(true)),
+                ("math_fidelity", OwnedParamValue::Enum("hifi2".into())),
+                ("transpose_b", OwnedParamValue::Bool(true)),
+            ]
+        );
+        // Without a config: `auto`, and no fidelity from an empty cell.
+        assert_eq!(
+            params(Op::Matmul, "MatmulDeviceOperation", "", "{}"),
+            [("program_config", OwnedParamValue::Enum("auto".into()))]
+        );
+        // The minimal matmul takes its blocking from its `MinimalMatmulConfig`.
+        let p = params(
+            Op::Matmul,
+            "MinimalMatmulDeviceOperation",
+            "",
+            "{'config': 'MinimalMatmulConfig(M_block_size=2;K_block_size=4;N_block_size=8)'}",
+        );
+        assert_eq!(
+            p,
+            [
+                ("program_config", OwnedParamValue::Enum("minimal".into())),
+                ("m_block", OwnedParamValue::Int(2)),
+                ("in0_block_w", OwnedParamValue::Int(4)),
+                ("n_block", OwnedParamValue::Int(8)),
+            ]
+        );
+    }
+
+    #[test]
+    fn eltwise_and_data_movement_params() {
+        let p = params(
+            Op::EltwiseBinary,
+            "BinaryNgDeviceOperation",
+            "LoFi",
+            "{'binary_op_type': 'BinaryOpType::MUL'}",
+        );
+        assert_eq!(
+            p,
+            [
+                ("binary_op", OwnedParamValue::Enum("mul".into())),
+                ("math_fidelity", OwnedParamValue::Enum("lofi".into())),
+            ]
+        );
+        let p = params(
+            Op::InterleavedToSharded,
+            "InterleavedToShardedDeviceOperation",
+            "",
+            "{'num_slices': '2'}",
+        );
+        assert_eq!(p, [("num_slices", OwnedParamValue::Int(2))]);
+        assert!(
+            params(
+                Op::Reshard,
+                "ReshardDeviceOperation",
+                "",
+                "{'num_slices': '2'}"
+            )
+            .is_empty()
+        );
+    }
+}

@@ -62,7 +62,7 @@ impl TraceRow {
 }
 
 /// The parsed `ATTRIBUTES` cell.
-pub(super) struct Attrs(Vec<(String, Attr)>);
+pub(super) struct Attrs(pub(super) Vec<(String, Attr)>);
 
 impl Attrs {
     pub(super) fn get(&self, key: &str) -> Option<&Attr> {
