@@ -1,0 +1,100 @@
+//! `data_movement_roofline` (interleaved to sharded, reshard) and the fallback.
+
+use super::*;
+
+#[test]
+fn interleaved_to_sharded_on_blackhole() {
+    let models = PerfModels::new(Device::Blackhole);
+    let input = dram(&[1, 1, 122880, 32]); // 3840 tiles
+    let shard = ShardSpec::new(
+        CoreRange {
+            start: (0, 0),
+            end: (4, 3),
+        },
+        [6144, 32],
+        ShardOrientation::RowMajor,
+    );
+    let output = TensorParams::tiled(
+        &[1, 1, 122880, 32],
+        DType::Bfloat16,
+        MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard),
+    );
+    let inputs = [input];
+    let e = models
+        .query(
+            &Query::new(Op::InterleavedToSharded, &inputs)
+                .output(&output)
+                .version(1),
+        )
+        .unwrap();
+    let bytes = 3840.0 * 2048.0;
+    assert_close(
+        e.breakdown.dram_ns,
+        bytes / BH_DRAM,
+        "every byte from DRAM once",
+    );
+    assert_close(
+        e.breakdown.noc_ns,
+        bytes / 20.0 / 54.0 / 1.35,
+        "a shard per core, tile pages",
+    );
+    assert_close(e.duration_ns, 600.0 + bytes / BH_DRAM, "duration");
+}
+
+#[test]
+fn row_major_reshard_pays_for_small_pages() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let sharded = |grid_end: (u8, u8), shape: [u32; 2]| {
+        let spec = ShardSpec::new(
+            CoreRange {
+                start: (0, 0),
+                end: grid_end,
+            },
+            shape,
+            ShardOrientation::RowMajor,
+        );
+        TensorParams::new(
+            Shape::new(&[1, 1, 1024, 64]),
+            DType::Bfloat16,
+            Layout::RowMajor,
+            MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, spec),
+        )
+    };
+    let from = sharded((7, 0), [128, 64]); // 8 cores
+    let to = sharded((3, 0), [256, 64]); // 4 cores
+    let inputs = [from];
+    let e = models
+        .query(&Query::new(Op::Reshard, &inputs).output(&to).version(1))
+        .unwrap();
+    // 128 KiB; the busiest (output) core writes 32 KiB in 128-byte rows at 5.5 B/cycle.
+    assert_close(e.breakdown.noc_ns, 32768.0 / 5.5, "row pages");
+    assert_eq!(e.breakdown.dram_ns, 0.0);
+    assert_eq!(e.bound, Bound::Noc);
+}
+
+#[test]
+fn fallback_moves_every_byte_once() {
+    let models = PerfModels::builder(Device::WormholeB0)
+        .fallback(true)
+        .build()
+        .unwrap();
+    let inputs = [dram(&[1, 1, 1024, 1024])];
+    let e = models
+        .query(&Query::named("LayerNormDeviceOperation", &inputs))
+        .unwrap();
+    let bytes = 2.0 * 1024.0 * 2048.0; // input + an output of the same size
+    assert_close(e.breakdown.dram_ns, bytes / WH_DRAM, "DRAM");
+    assert_close(
+        e.breakdown.noc_ns,
+        bytes / 64.0 / 30.0,
+        "spread over 64 cores",
+    );
+    assert_eq!(
+        e.source,
+        Source::Fallback {
+            device: Device::WormholeB0,
+            op: None
+        }
+    );
+    assert!(e.is_fallback());
+}

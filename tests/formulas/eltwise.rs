@@ -1,0 +1,244 @@
+//! `eltwise_unary_roofline` and `eltwise_binary_roofline`: SFPU and FPU work, broadcasts,
+//! scalars, 32-bit data, the split over the grid.
+
+use super::*;
+
+#[test]
+fn unary_exp_is_sfpu_bound() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 512, 512])]; // 256 tiles: four per core of the 8x8 grid
+    let params = [enum_param("unary_op", "exp")];
+    let e = v1(&models, Op::EltwiseUnary, &inputs, &params);
+    assert_close(
+        e.breakdown.compute_ns,
+        4.0 * (32.0 + 2048.0),
+        "4 x (copy 32 + exp 2048) cycles at 1 GHz",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        2.0 * 256.0 * 2048.0 / WH_DRAM,
+        "read + write 256 tiles",
+    );
+    assert_close(
+        e.breakdown.noc_ns,
+        4.0 * 2.0 * 2048.0 / 30.0,
+        "per tile one page in, one out",
+    );
+    assert_close(e.breakdown.overhead_ns, 2200.0, "launch");
+    assert_close(e.duration_ns, 2200.0 + 4.0 * 2080.0, "duration");
+    assert_eq!(e.bound, Bound::Compute);
+    assert_eq!(e.accuracy, Accuracy::Uncalibrated);
+}
+
+#[test]
+fn one_tile_per_core_is_overhead_bound() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 256, 256])]; // 64 tiles: one per core
+    let params = [enum_param("unary_op", "exp")];
+    let e = v1(&models, Op::EltwiseUnary, &inputs, &params);
+    // 32 + 2048 cycles of copy and exp < 2200 ns of launch.
+    assert_close(e.duration_ns, 2200.0 + 2080.0, "duration");
+    assert_eq!(e.bound, Bound::Overhead);
+}
+
+#[test]
+fn binary_add_with_row_broadcast() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let a = dram(&[1, 1, 64, 1024]);
+    let b = TensorParams::new(
+        Shape::padded(&[1, 1, 32, 1024], &[1, 1, 1, 1024]),
+        DType::Bfloat16,
+        Layout::TILE,
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
+    let inputs = [a, b];
+    let params = [enum_param("binary_op", "add")];
+    let e = v1(&models, Op::EltwiseBinary, &inputs, &params);
+    // 64 output tiles over the 64 cores of the n150 grid (interleaved: the whole grid), one
+    // each; 1 ns per cycle.
+    assert_close(e.breakdown.compute_ns, 64.0, "FPU tile");
+    assert_close(
+        e.breakdown.dram_ns,
+        (64.0 + 32.0 + 64.0) * 2048.0 / WH_DRAM,
+        "a, b, out",
+    );
+    // On the reader and writer: the broadcast tile filled by the reader (1024 cycles), the
+    // round trips of the tile and of the pipeline's fill (2 x 750 cycles), three pages at
+    // 30 B/cycle.
+    let noc = 1024.0 + 2.0 * 750.0 + 3.0 * 2048.0 / 30.0;
+    assert_close(e.breakdown.noc_ns, noc, "fill, round trips, three pages");
+    assert_close(e.duration_ns, 2200.0 + noc, "duration");
+    // 1.2 us of DRAM traffic hides behind 2.7 us of NoC round trips and fill.
+    assert_eq!(e.bound, Bound::Noc);
+}
+
+#[test]
+fn binary_mul_pays_fidelity_phases() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 256, 256]), dram(&[1, 1, 256, 256])];
+    let mul = |fidelity| {
+        let params = [
+            enum_param("binary_op", "mul"),
+            enum_param("math_fidelity", fidelity),
+        ];
+        v1(&models, Op::EltwiseBinary, &inputs, &params)
+            .breakdown
+            .compute_ns
+    };
+    assert_close(mul("lofi"), 64.0, "one phase");
+    // Three further phases of 16 cycles each.
+    assert_close(mul("hifi4"), 64.0 + 3.0 * 16.0, "four phases");
+}
+
+#[test]
+fn a_smaller_grid_is_slower() {
+    let models = PerfModels::new(Device::Blackhole);
+    let inputs = [dram(&[1, 1, 2048, 2048])];
+    let params = [enum_param("unary_op", "gelu")];
+    let q = Query::new(Op::EltwiseUnary, &inputs)
+        .params(&params)
+        .version(1);
+    let full = models.query(&q).unwrap();
+    let sub = models.query(&q.grid(CoreGrid::new(5, 4))).unwrap();
+    // 4096 tiles: 32 per core on 130 cores, 205 per core on 20.
+    // A tile costs copy 32 + gelu 2048 cycles.
+    assert_close(full.breakdown.compute_ns, 32.0 * 2080.0 / 1.35, "130 cores");
+    assert_close(sub.breakdown.compute_ns, 205.0 * 2080.0 / 1.35, "20 cores");
+}
+
+#[test]
+fn binary_with_a_scalar_reads_one_tensor() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 256, 256])]; // 64 tiles, one per core
+    let params = [enum_param("binary_op", "add")];
+    let e = v1(&models, Op::EltwiseBinary, &inputs, &params);
+    // The scalar's tile is filled once per op (`scalar_fill_cycles`), not per tile.
+    assert_close(e.breakdown.compute_ns, 64.0, "FPU tile");
+    assert_close(
+        e.breakdown.dram_ns,
+        2.0 * 64.0 * 2048.0 / WH_DRAM,
+        "a and out only",
+    );
+    let fill = |inputs: &[TensorParams]| {
+        let q = Query::new(Op::EltwiseBinary, inputs).params(&params);
+        let family = Family::EltwiseBinaryRoofline;
+        let at = param_index(family, "scalar_fill_cycles");
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    assert_eq!(fill(&inputs), 1.0, "one fill for a scalar op");
+    assert_eq!(fill(&[dram(&[1, 1, 2048, 2048])]), 1.0, "whatever its size");
+    assert_eq!(fill(&[inputs[0], inputs[0]]), 0.0, "none for two tensors");
+}
+
+#[test]
+fn unary_with_32_bit_data_pays_the_32_bit_destination() {
+    // ttnn sets fp32_dest_acc_en when a unary op's (or typecast's) input or output is float32,
+    // int32 or uint32: every tile of the busiest core pays `fp32_dest_tile_cycles`.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::EltwiseUnaryRoofline;
+    let at = param_index(family, "fp32_dest_tile_cycles");
+    let exp = [enum_param("unary_op", "exp")];
+    let tiled = |dtype| {
+        // 512 x 512: 256 tiles, 4 per core of the 8x8 grid; 4 tiles at 1 ns per cycle.
+        TensorParams::tiled(&[1, 1, 512, 512], dtype, MemoryConfig::DRAM_INTERLEAVED)
+    };
+    let feature = |op, x: TensorParams, out: TensorParams, params: &[OpParam<'_>]| {
+        let inputs = [x];
+        let q = Query::new(op, &inputs).output(&out).params(params);
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    let (f32_, bf16) = (tiled(DType::Float32), tiled(DType::Bfloat16));
+    let u32_ = tiled(DType::Uint32);
+    let bf8 = tiled(DType::Bfloat8B);
+    assert_eq!(feature(Op::EltwiseUnary, f32_, f32_, &exp), 4.0, "float32");
+    assert_eq!(feature(Op::EltwiseUnary, u32_, u32_, &exp), 4.0, "uint32");
+    assert_eq!(feature(Op::EltwiseUnary, bf16, bf16, &exp), 0.0, "bfloat16");
+    assert_eq!(feature(Op::EltwiseUnary, bf8, bf8, &exp), 0.0, "bfloat8_b");
+    assert_eq!(feature(Op::Typecast, bf16, f32_, &[]), 4.0, "to float32");
+    assert_eq!(feature(Op::Typecast, f32_, bf16, &[]), 4.0, "from float32");
+    assert_eq!(feature(Op::Typecast, bf16, bf8, &[]), 0.0, "16 to 8 bits");
+    // On Blackhole (1.35 GHz, 13x10 = 130 cores): 256 tiles are 2 per core, 2 / 1.35 ns.
+    let bh = PerfModels::new(Device::Blackhole);
+    let inputs = [f32_];
+    let q = Query::new(Op::EltwiseUnary, &inputs).params(&exp);
+    assert_close(
+        bh.features(&q, family).unwrap().as_slice()[at],
+        2.0 / 1.35,
+        "blackhole",
+    );
+}
+
+#[test]
+fn unary_dram_reads_and_writes_are_separate_features() {
+    // `dram_scale` weighs the input's DRAM bytes, `dram_write_scale` the output's.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::EltwiseUnaryRoofline;
+    let index = |name: &str| param_index(family, name);
+    let (read, write) = (index("dram_scale"), index("dram_write_scale"));
+    let exp = [enum_param("unary_op", "exp")];
+    // 256 float32 tiles of 4096 B: 1 MiB at 264.96 B/ns.
+    let t = |memory| TensorParams::tiled(&[1, 1, 512, 512], DType::Float32, memory);
+    let mib = 256.0 * 4096.0 / WH_DRAM;
+    let features = |x: TensorParams, out: TensorParams| {
+        let inputs = [x];
+        let q = Query::new(Op::EltwiseUnary, &inputs)
+            .output(&out)
+            .params(&exp);
+        let f = models.features(&q, family).unwrap();
+        (f.as_slice()[read], f.as_slice()[write])
+    };
+    let (dram, l1) = (
+        t(MemoryConfig::DRAM_INTERLEAVED),
+        t(MemoryConfig::L1_INTERLEAVED),
+    );
+    let (r, w) = features(dram, dram);
+    assert_close(r, mib, "DRAM to DRAM reads");
+    assert_close(w, mib, "DRAM to DRAM writes");
+    assert_eq!(features(dram, l1), (r, 0.0), "DRAM to L1 reads only");
+    assert_eq!(features(l1, dram), (0.0, w), "L1 to DRAM writes only");
+    assert_eq!(features(l1, l1), (0.0, 0.0), "L1 to L1");
+}
+
+#[test]
+fn unary_core_skew_counts_the_cores_of_the_split() {
+    // The cores start one after another: the feature is how many the tiles are split over,
+    // so it never falls as the op grows.
+    let family = Family::EltwiseUnaryRoofline;
+    let at = param_index(family, "core_skew_ns");
+    let exp = [enum_param("unary_op", "exp")];
+    let cores = |device, x: TensorParams| {
+        let inputs = [x];
+        let q = Query::new(Op::EltwiseUnary, &inputs).params(&exp);
+        PerfModels::new(device)
+            .features(&q, family)
+            .unwrap()
+            .as_slice()[at]
+    };
+    let wh = |rows, cols| cores(Device::WormholeB0, dram(&[1, 1, rows, cols]));
+    // Wormhole n150, 8x8 = 64 cores.
+    assert_eq!(wh(512, 512), 64.0, "256 tiles: 4 on every core");
+    assert_eq!(wh(32, 640), 20.0, "20 tiles: one on each of 20 cores");
+    assert_eq!(wh(64, 1024), 64.0, "64 tiles: one on every core");
+    assert_eq!(wh(64, 1056), 64.0, "66 tiles: 2 on 2 cores, 1 on 62");
+    // Blackhole p150, 13x10 = 130 cores: 256 tiles are 2 on 126 cores, 1 on 4.
+    assert_eq!(
+        cores(Device::Blackhole, dram(&[1, 1, 512, 512])),
+        130.0,
+        "blackhole"
+    );
+    // Height-sharded over a 4x2 grid of 8 cores (shards of 4 x 16 tiles): all 8.
+    let shard = ShardSpec::new(
+        CoreRange {
+            start: (0, 0),
+            end: (3, 1),
+        },
+        [128, 512],
+        ShardOrientation::RowMajor,
+    );
+    let x = TensorParams::tiled(
+        &[1, 1, 1024, 512],
+        DType::Bfloat16,
+        MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard),
+    );
+    assert_eq!(cores(Device::WormholeB0, x), 8.0, "sharded");
+}

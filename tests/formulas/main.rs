@@ -1,0 +1,53 @@
+//! The v1 formulas against figures worked out by hand from the specs.
+//!
+//! Figures used (see `model_specs/devices/*.toml` and the v1 versions):
+//! - wormhole_b0 n150: 1.0 GHz, 8x8 grid, launch 2200 ns, DRAM 288 GB/s x 0.92 = 264.96 B/ns,
+//!   NoC 30 B/cycle for 2 KiB transfers, 64 cycles per tile product at HiFi4, 32 at HiFi2.
+//! - blackhole p150: 1.35 GHz, 13x10 grid, launch 600 ns, DRAM 512 GB/s x 0.92 = 471.04 B/ns,
+//!   NoC 54 B/cycle for 2 KiB transfers, 16 cycles per tile product at LoFi.
+//! - bfloat16 tile 2048 B. v1 eltwise: copy 32, transcendental 2048, FPU 64, broadcast 16
+//!   cycles per tile, no scalar fill. Every v1 scale is 1.0 and every v1 extra overhead or
+//!   per-tile term 0; v1 matmul adds the first K block's NoC time (nothing overlaps it) to the
+//!   overhead.
+//!
+//! Versions are pinned to 1 so calibrated versions added later do not change these figures.
+
+use ttnn_op_perf_models::*;
+
+mod data_movement;
+mod eltwise;
+mod matmul;
+
+const WH_DRAM: f64 = 288.0 * 0.92;
+const BH_DRAM: f64 = 512.0 * 0.92;
+
+fn assert_close(got: f64, want: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+        "{what}: got {got}, want {want}"
+    );
+}
+
+fn dram(dims: &[u32]) -> TensorParams {
+    TensorParams::tiled(dims, DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED)
+}
+
+/// Version 1 of `op`, which must answer.
+fn v1(models: &PerfModels, op: Op, inputs: &[TensorParams], params: &[OpParam<'_>]) -> Estimate {
+    models
+        .query(&Query::new(op, inputs).params(params).version(1))
+        .unwrap()
+}
+
+/// Where parameter `name` of `family` sits among its parameters (and its features).
+fn param_index(family: Family, name: &str) -> usize {
+    family
+        .params()
+        .iter()
+        .position(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{family} has no parameter {name}"))
+}
+
+fn enum_param<'a>(key: &'a str, value: &'a str) -> OpParam<'a> {
+    OpParam::new(key, ParamValue::Enum(value))
+}

@@ -1,0 +1,341 @@
+//! `matmul_roofline`: the work split of each program config, blocking, batches, tiny tiles.
+
+use super::*;
+
+#[test]
+fn matmul_2d_on_wormhole_is_compute_bound_at_hifi4() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 1024, 1024]), dram(&[1, 1, 1024, 1024])];
+    let params = [enum_param("program_config", "mcast_2d")]; // fidelity defaults to hifi4
+    let e = v1(&models, Op::Matmul, &inputs, &params);
+    // 32x32x32 tiles on 8x8 cores: 4x4 output tiles per core, 32 products each.
+    assert_close(
+        e.breakdown.compute_ns,
+        4.0 * 4.0 * 32.0 * 64.0,
+        "tile products x 64 cycles",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        3.0 * 1024.0 * 2048.0 / WH_DRAM,
+        "a, b, out once",
+    );
+    let noc_bytes = (4.0 * 32.0 + 32.0 * 4.0 + 4.0 * 4.0) * 2048.0;
+    assert_close(
+        e.breakdown.noc_ns,
+        noc_bytes / 30.0,
+        "a block + b block + out block",
+    );
+    // Before the first product the first K block arrives, which nothing overlaps: Kt = 32
+    // in blocks of 4 (its largest divisor up to 4), a 4x4 tiles and b 4x4 tiles.
+    let first_block = (4.0 * 4.0 + 4.0 * 4.0) * 2048.0 / 30.0;
+    assert_close(
+        e.breakdown.overhead_ns,
+        2200.0 + first_block,
+        "launch + first block",
+    );
+    assert_close(e.duration_ns, 2200.0 + first_block + 32768.0, "duration");
+    assert_eq!(e.bound, Bound::Compute);
+}
+
+#[test]
+fn matmul_auto_on_blackhole_is_dram_bound_at_lofi() {
+    let models = PerfModels::new(Device::Blackhole);
+    let inputs = [dram(&[1024, 1024]), dram(&[1024, 1024])];
+    let params = [enum_param("math_fidelity", "lofi")];
+    let e = v1(&models, Op::Matmul, &inputs, &params);
+    // auto -> 2D on 13x10: ceil(32/10) = 4 rows by ceil(32/13) = 3 columns of tiles per core.
+    assert_close(
+        e.breakdown.compute_ns,
+        4.0 * 3.0 * 32.0 * 16.0 / 1.35,
+        "LoFi products",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        3.0 * 1024.0 * 2048.0 / BH_DRAM,
+        "a, b, out once",
+    );
+    let noc_bytes = (4.0 * 32.0 + 32.0 * 3.0 + 4.0 * 3.0) * 2048.0;
+    assert_close(
+        e.breakdown.noc_ns,
+        noc_bytes / 54.0 / 1.35,
+        "blocks at 54 B/cycle",
+    );
+    // First K block (Kt = 32 in blocks of 4): a 4x4 tiles, b 4x3 tiles.
+    let first_block = (4.0 * 4.0 + 4.0 * 3.0) * 2048.0 / 54.0 / 1.35;
+    assert_close(
+        e.breakdown.overhead_ns,
+        600.0 + first_block,
+        "launch + first block",
+    );
+    assert_close(
+        e.duration_ns,
+        600.0 + first_block + 3.0 * 1024.0 * 2048.0 / BH_DRAM,
+        "duration",
+    );
+    assert_eq!(e.bound, Bound::Dram);
+}
+
+#[test]
+fn tiny_tiles_cost_whole_passes() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let a = TensorParams::new(
+        Shape::new(&[1, 1, 16, 1024]),
+        DType::Bfloat16,
+        Layout::Tile {
+            height: 16,
+            width: 32,
+        },
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
+    let inputs = [a, dram(&[1, 1, 1024, 1024])];
+    let e = models
+        .query(&Query::new(Op::Matmul, &inputs).version(1))
+        .unwrap();
+    // One 16-row tile row: 1D split of 32 output tiles over 64 cores -> 1 tile, 32 products,
+    // each two 8-row passes of four: half of 64 HiFi4 cycles.
+    assert_close(
+        e.breakdown.compute_ns,
+        32.0 * 64.0 * 0.5,
+        "half-height tiles",
+    );
+    let bytes = 32.0 * 1024.0 + 1024.0 * 2048.0 + 32.0 * 1024.0;
+    assert_close(
+        e.breakdown.dram_ns,
+        bytes / WH_DRAM,
+        "16x32 tiles are 1 KiB",
+    );
+}
+
+#[test]
+fn multi_core_without_reuse_rereads_inputs() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[256, 256]), dram(&[256, 256])];
+    let reuse = [enum_param("program_config", "multi_core_reuse")];
+    let plain = [enum_param("program_config", "multi_core")];
+    let q = Query::new(Op::Matmul, &inputs)
+        .version(1)
+        .grid(CoreGrid::new(2, 2));
+    let reuse = models.query(&q.params(&reuse)).unwrap();
+    let plain = models.query(&q.params(&plain)).unwrap();
+    // 8x8 output tiles, 16 per core of 4. Without reuse every output tile reads its 8 tiles of
+    // a and 8 of b: both read 8 times.
+    assert_close(
+        plain.breakdown.dram_ns,
+        (64.0 * 8.0 * 2.0 + 64.0) * 2048.0 / WH_DRAM,
+        "re-reads",
+    );
+    // With reuse each core takes 2 whole output rows: a is read once (one column block), b
+    // once per row block (4).
+    assert_close(
+        reuse.breakdown.dram_ns,
+        (64.0 + 64.0 * 4.0 + 64.0) * 2048.0 / WH_DRAM,
+        "reuse",
+    );
+    assert_eq!(reuse.breakdown.compute_ns, plain.breakdown.compute_ns);
+}
+
+#[test]
+fn one_matrix_serves_every_batch() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 64, 64]), dram(&[1, 4, 64, 64])];
+    let params = [enum_param("program_config", "mcast_2d")];
+    let e = v1(&models, Op::Matmul, &inputs, &params);
+    // 4 batches of 2x2 output tiles: 8 tile rows over 8 core rows, 2 columns over 8: one
+    // output tile per core, 2 products at HiFi4.
+    assert_close(
+        e.breakdown.compute_ns,
+        2.0 * 64.0,
+        "one output tile, Kt = 2",
+    );
+    // a (4 tiles) is read for each of the 4 batches, b (16 tiles) once, out 16 tiles.
+    assert_close(
+        e.breakdown.dram_ns,
+        (16.0 + 16.0 + 16.0) * 2048.0 / WH_DRAM,
+        "bytes",
+    );
+}
+
+#[test]
+fn generated_config_rereads_b_when_the_output_block_is_shrunk() {
+    // The sweep's shape: a [640, 864] height-sharded over 1 core (20 x 27 tiles), b [864, 32]
+    // in DRAM, the output sharded like a. Whole, the block's buffers do not fit in Wormhole's
+    // L1 above its reserved base; ttnn shrinks it to 5 x 1 tiles, so b (27 tiles) is read
+    // once per row of blocks, 4 times. An explicit 1D config keeps the whole block.
+    let models = PerfModels::new(Device::WormholeB0);
+    let grid = CoreGrid::new(1, 1);
+    let sharded = |cols: u32| {
+        MemoryConfig::sharded(
+            BufferType::L1,
+            MemoryLayout::HeightSharded,
+            ShardSpec::new(
+                CoreRange::of_grid(grid),
+                [640, cols],
+                ShardOrientation::RowMajor,
+            ),
+        )
+    };
+    let inputs = [
+        TensorParams::tiled(&[640, 864], DType::Bfloat16, sharded(864)),
+        dram(&[864, 32]),
+    ];
+    let output = TensorParams::tiled(&[640, 32], DType::Bfloat16, sharded(32));
+    let dram_ns = |config: &str| {
+        let params = [enum_param("program_config", config)];
+        models
+            .query(
+                &Query::new(Op::Matmul, &inputs)
+                    .params(&params)
+                    .output(&output)
+                    .grid(grid)
+                    .version(1),
+            )
+            .unwrap()
+            .breakdown
+            .dram_ns
+    };
+    assert_close(dram_ns("mcast_1d"), 27.0 * 2048.0 / WH_DRAM, "b once");
+    assert_close(
+        dram_ns("auto"),
+        4.0 * 27.0 * 2048.0 / WH_DRAM,
+        "b per block row",
+    );
+}
+
+#[test]
+fn unfused_batches_load_their_first_block_again() {
+    // Four batches of b with the config ttnn generates for interleaved inputs: the batch is
+    // not fused, so each core goes over its output block 4 times and each batch after the
+    // first loads its first K block again (`batch_block_scale`, 0 in v1).
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::MatmulRoofline;
+    let feature = |inputs: &[TensorParams], name: &str| {
+        let at = param_index(family, name);
+        models
+            .features(&Query::new(Op::Matmul, inputs), family)
+            .unwrap()
+            .as_slice()[at]
+    };
+    let batched = [dram(&[1, 4, 64, 64]), dram(&[1, 4, 64, 64])];
+    let first = feature(&batched, "first_block_scale");
+    assert!(first > 0.0);
+    assert_close(
+        feature(&batched, "batch_block_scale"),
+        3.0 * first,
+        "three more batches",
+    );
+    let single = [dram(&[1, 1, 64, 64]), dram(&[1, 1, 64, 64])];
+    assert_eq!(feature(&single, "batch_block_scale"), 0.0, "one batch");
+}
+
+#[test]
+fn unfused_batches_multicast_to_more_than_one_core_pay_a_handshake_each() {
+    // `batch_mcast_ns` (0 in v1) counts the output blocks of each further unfused batch, when
+    // the batch's work is multicast to more than one core.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::MatmulRoofline;
+    let at = param_index(family, "batch_mcast_ns");
+    let rounds = |inputs: &[TensorParams], config: &'static str| {
+        let params = [OpParam::new("program_config", ParamValue::Enum(config))];
+        let q = Query::new(Op::Matmul, inputs).params(&params);
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    // Per batch, 2 x 2 output tiles split one row per core: two cores, four batches.
+    let two_cores = [dram(&[1, 4, 64, 64]), dram(&[1, 4, 64, 64])];
+    assert_eq!(rounds(&two_cores, "auto"), 3.0, "three more batches");
+    // One output tile per batch: one core, nothing multicast.
+    let one_core = [dram(&[1, 4, 32, 64]), dram(&[1, 4, 64, 32])];
+    assert_eq!(rounds(&one_core, "auto"), 0.0, "one core");
+    // One batch.
+    let single = [dram(&[1, 1, 64, 64]), dram(&[1, 1, 64, 64])];
+    assert_eq!(rounds(&single, "auto"), 0.0, "one batch");
+    // Each core reads its own blocks: no multicast.
+    assert_eq!(rounds(&two_cores, "multi_core_reuse"), 0.0, "no multicast");
+}
+
+#[test]
+fn minimal_matmul_computes_whole_padded_blocks() {
+    // The Wormhole CLIP trace's MinimalMatmulOp `[1, 1, 32, 1280] @ [1280, 5120]`, HiFi4,
+    // MinimalMatmulConfig(M_block 2, K_block 8, N_block 8) on 8 x 8 cores: the 1 M tile pads
+    // to one 2-tile block, 160 N tiles are 20 blocks of 8, div_up(20, 8) = 3 per grid column,
+    // so the busiest core computes 2 x 24 output tiles over K = 40 tiles (5 blocks of 8):
+    // 1920 products x 64 cycles at 1 GHz.
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 32, 1280]), dram(&[1280, 5120])];
+    let params = [
+        enum_param("program_config", "minimal"),
+        OpParam::new("m_block", ParamValue::Int(2)),
+        OpParam::new("in0_block_w", ParamValue::Int(8)),
+        OpParam::new("n_block", ParamValue::Int(8)),
+        OpParam::new("out_subblock_h", ParamValue::Int(2)),
+        OpParam::new("out_subblock_w", ParamValue::Int(2)),
+    ];
+    let e = v1(&models, Op::Matmul, &inputs, &params);
+    assert_close(
+        e.breakdown.compute_ns,
+        2.0 * 24.0 * 40.0 * 64.0,
+        "padded block products x 64 cycles",
+    );
+}
+
+#[test]
+fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
+    // qwen_2_5_3b `down` of the Blackhole decode sweep: `[1, 1, 32, 11008] @ [11008, 2048]`
+    // bfp8, DRAM-sharded over the p150's 8 banks, LoFi, in0 width-sharded over 8 cores of
+    // an 11 x 10 grid. One worker per bank: 64 / 8 = 8 N tiles over K = 344 tiles, 2752
+    // products x 16 cycles at 1.35 GHz. The DRAM term reads b (344 x 64 bfp8 tiles of 1088 B)
+    // and a (344 bfloat16 tiles) is in L1.
+    let models = PerfModels::new(Device::Blackhole);
+    let grid = CoreGrid::new(11, 10);
+    let width = |buffer: BufferType, end: (u8, u8), shape: [u32; 2]| {
+        MemoryConfig::sharded(
+            buffer,
+            MemoryLayout::WidthSharded,
+            ShardSpec::new(
+                CoreRange { start: (0, 0), end },
+                shape,
+                ShardOrientation::RowMajor,
+            ),
+        )
+    };
+    let inputs = [
+        TensorParams::tiled(
+            &[1, 1, 32, 11008],
+            DType::Bfloat16,
+            width(BufferType::L1, (7, 0), [32, 43 * 32]),
+        ),
+        TensorParams::tiled(
+            &[11008, 2048],
+            DType::Bfloat8B,
+            width(BufferType::Dram, (7, 0), [11008, 8 * 32]),
+        ),
+    ];
+    let output = TensorParams::tiled(
+        &[1, 1, 32, 2048],
+        DType::Bfloat16,
+        width(BufferType::L1, (7, 0), [32, 8 * 32]),
+    );
+    let params = [
+        enum_param("program_config", "dram_sharded"),
+        enum_param("math_fidelity", "lofi"),
+        OpParam::new("in0_block_w", ParamValue::Int(43)),
+    ];
+    let e = models
+        .query(
+            &Query::new(Op::Matmul, &inputs)
+                .params(&params)
+                .output(&output)
+                .grid(grid)
+                .version(1),
+        )
+        .unwrap();
+    assert_close(
+        e.breakdown.compute_ns,
+        8.0 * 344.0 * 16.0 / 1.35,
+        "one bank's columns x 16 cycles",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        344.0 * 64.0 * 1088.0 / BH_DRAM,
+        "b once",
+    );
+}
