@@ -1,6 +1,5 @@
-//! Properties of the query path over arbitrary (mostly invalid) queries: it never panics, an
-//! answer is always a finite positive duration that matches its breakdown, and no query
-//! changes what the manager answers afterwards.
+//! Properties of the query path over arbitrary (mostly invalid) queries: it never panics, and
+//! an answer is always a finite positive duration that matches its breakdown.
 
 use proptest::prelude::*;
 use ttnn_op_perf_models::*;
@@ -106,16 +105,6 @@ fn to_param(&(key, kind, int, word): &(usize, u8, i64, usize)) -> OpParam<'stati
     OpParam::new(KEYS[key], value)
 }
 
-fn reference(models: &PerfModels) -> Result<Estimate, Error> {
-    let x = TensorParams::tiled(
-        &[1, 1, 512, 512],
-        DType::Bfloat16,
-        MemoryConfig::DRAM_INTERLEAVED,
-    );
-    let params = [OpParam::new("unary_op", ParamValue::Enum("gelu"))];
-    models.query(&Query::new(Op::EltwiseUnary, &[x]).params(&params))
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -131,7 +120,6 @@ proptest! {
         version in proptest::option::of(0u16..3),
     ) {
         let models = PerfModels::builder(device).fallback(fallback).build().unwrap();
-        let before = reference(&models);
         let params: Vec<OpParam<'_>> = params.iter().map(to_param).collect();
         let mut q = Query::new(op, &inputs).params(&params);
         if let Some(o) = &output { q = q.output(o); }
@@ -172,7 +160,6 @@ proptest! {
             }
             Err(err) => prop_assert!(!err.to_string().is_empty()),
         }
-        prop_assert_eq!(reference(&models), before);
     }
 
     #[test]
