@@ -246,19 +246,6 @@ pub enum MathFidelity {
     HiFi4 = 3,
 }
 
-impl MathFidelity {
-    /// From the op-param spelling (`"lofi"`, `"hifi2"`, ...).
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "lofi" => Some(MathFidelity::LoFi),
-            "hifi2" => Some(MathFidelity::HiFi2),
-            "hifi3" => Some(MathFidelity::HiFi3),
-            "hifi4" => Some(MathFidelity::HiFi4),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
