@@ -5,7 +5,9 @@
 //! (the summary contract in the README); `table` prints per-op and overall summaries; `csv`
 //! prints one line per row.
 
-use crate::Failure;
+use crate::failure::Failure;
+use crate::plot::Point;
+use crate::render::pct;
 use crate::stats::{ape, median, p90};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -88,6 +90,17 @@ impl RowResult {
             Outcome::Model { predicted, .. } | Outcome::Fallback { predicted } => Some(predicted),
             Outcome::Failed { .. } => None,
         }
+    }
+
+    /// The row as a point of the plot; `None` when the query failed.
+    fn point(&self) -> Option<Point<'_>> {
+        let modeled = matches!(self.outcome, Outcome::Model { .. });
+        Some(Point {
+            op_code: &self.op_code,
+            measured: self.measured,
+            predicted: self.predicted()?,
+            modeled,
+        })
     }
 
     fn model_ape(&self) -> Option<f64> {
@@ -236,7 +249,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Format::Csv => print_csv(&results).map_err(Failure::io)?,
     }
     if let Some(path) = &args.plot {
-        crate::plot::scatter(path, &results)
+        let points: Vec<Point<'_>> = results.iter().filter_map(RowResult::point).collect();
+        crate::plot::scatter(path, &points)
             .map_err(|e| Failure::io(anyhow::anyhow!("{}: {e}", path.display())))?;
     }
     Ok(())
@@ -347,11 +361,6 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped) -> Value 
         "by_op": by_op,
         "failures": failures,
     })
-}
-
-fn pct(v: &Value) -> String {
-    v.as_f64()
-        .map_or("-".into(), |x| format!("{:.1}%", 100.0 * x))
 }
 
 fn print_table(s: &Value) {

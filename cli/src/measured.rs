@@ -2,7 +2,7 @@
 //! tt-metal profiler traces, the Wormhole `exp` sweep, the Wormhole height-sharded matmul
 //! sweep and the Blackhole decode matmul sweeps (`more_sweeps/bh_decode_matmul/`). Every row becomes a [`TraceRow`], so a sweep row is queried exactly like a trace row.
 
-use crate::Failure;
+use crate::failure::Failure;
 use anyhow::anyhow;
 use std::path::Path;
 use ttnn_op_perf_models::trace::{TraceError, TraceRow, read_trace_file};

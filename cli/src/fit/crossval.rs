@@ -15,7 +15,7 @@
 //! prediction orders nothing, so it counts as wrong.
 
 use super::recipe::{Recipe, Sample, Samples};
-use crate::Failure;
+use crate::failure::Failure;
 use crate::stats::{ape, median, p90};
 use std::collections::BTreeMap;
 use ttnn_op_perf_models::Device;

@@ -12,8 +12,8 @@ pub mod recipe;
 pub mod solver;
 mod spec_out;
 
-use crate::Failure;
-use crate::crossval::figures_json;
+use crate::failure::Failure;
+use crate::render::{figures_json, fold_json, pct, print_folds};
 use crate::stats::{ape, median, p90};
 use anyhow::anyhow;
 use clap::Parser;
@@ -168,7 +168,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         "at_bound": report.at_bound.iter().map(|&j| recipe.params[j].name.clone()).collect::<Vec<_>>(),
         "converged": report.converged,
         "files": files,
-        "folds": folds.iter().map(crate::crossval::fold_json).collect::<Vec<_>>(),
+        "folds": folds.iter().map(fold_json).collect::<Vec<_>>(),
     });
     if args.json {
         println!("{summary}");
@@ -176,11 +176,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
         print_report(&summary);
     }
     Ok(())
-}
-
-fn pct(v: &serde_json::Value) -> String {
-    v.as_f64()
-        .map_or_else(|| "-".into(), |x| format!("{:.1}%", 100.0 * x))
 }
 
 fn print_report(s: &serde_json::Value) {
@@ -212,7 +207,7 @@ fn print_report(s: &serde_json::Value) {
         }
     }
     println!("each file predicted by a fit on the others (the version's accuracy):");
-    crate::crossval::print_folds(s["folds"].as_array().map_or(&[][..], Vec::as_slice));
+    print_folds(s["folds"].as_array().map_or(&[][..], Vec::as_slice));
     for w in s["written"].as_array().into_iter().flatten() {
         let cv = &w["crossval"];
         println!(

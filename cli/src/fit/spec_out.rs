@@ -2,7 +2,7 @@
 //! file's other versions, comments and layout (`toml_edit`). The output depends only on the
 //! file's previous text and the fit, so the same inputs give the same bytes.
 
-use crate::Failure;
+use crate::failure::Failure;
 use anyhow::anyhow;
 use std::path::Path;
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, value};
