@@ -1,58 +1,11 @@
-//! `ttperf eval`: predictions against the measured durations of tt-metal profiler traces
-//! (beside the trace's own `PM IDEAL [ns]` estimate) and of the sweeps.
-//!
-//! APE = |predicted - measured| / measured. `--format json` prints exactly one JSON object
-//! (the summary contract in the README); `table` prints per-op and overall summaries; `csv`
-//! prints one line per row.
+//! Each measured row's outcome, its repeat and context floors, and the summary over the rows
+//! (the JSON contract of `ttperf eval --format json`).
 
-use crate::failure::Failure;
 use crate::plot::Point;
-use crate::render::pct;
 use crate::stats::{ape, median, p90};
-use clap::ValueEnum;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use ttnn_op_perf_models::trace::TraceRow;
-use ttnn_op_perf_models::{Device, Error, PerfModels, Source, Version};
-
-#[derive(clap::Args)]
-pub struct Args {
-    /// tt-metal `ops_perf_results` CSV files, or sweep CSVs (see `ttperf fit`).
-    #[arg(required = true)]
-    traces: Vec<PathBuf>,
-    /// Device of rows whose `DEVICE ARCH` is empty; required for traces without the column.
-    #[arg(long)]
-    device: Option<String>,
-    /// Model version: a number, or `latest`.
-    #[arg(long, default_value = "latest", value_parser = parse_version)]
-    version: Version,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Also write a log-log predicted-vs-measured scatter plot, coloured by op (SVG).
-    #[arg(long)]
-    plot: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Table,
-    Json,
-    Csv,
-}
-
-fn parse_version(s: &str) -> Result<Version, String> {
-    match s {
-        "latest" => Ok(Version::Latest),
-        n => n
-            .parse()
-            .map(Version::Exact)
-            .map_err(|_| format!("`{n}` is neither a version number nor `latest`")),
-    }
-}
 
 /// The outcome of one measured row.
 pub struct RowResult {
@@ -85,7 +38,7 @@ pub enum Outcome {
 }
 
 impl RowResult {
-    fn predicted(&self) -> Option<f64> {
+    pub(super) fn predicted(&self) -> Option<f64> {
         match self.outcome {
             Outcome::Model { predicted, .. } | Outcome::Fallback { predicted } => Some(predicted),
             Outcome::Failed { .. } => None,
@@ -93,7 +46,7 @@ impl RowResult {
     }
 
     /// The row as a point of the plot; `None` when the query failed.
-    fn point(&self) -> Option<Point<'_>> {
+    pub(super) fn point(&self) -> Option<Point<'_>> {
         let modeled = matches!(self.outcome, Outcome::Model { .. });
         Some(Point {
             op_code: &self.op_code,
@@ -103,7 +56,7 @@ impl RowResult {
         })
     }
 
-    fn model_ape(&self) -> Option<f64> {
+    pub(super) fn model_ape(&self) -> Option<f64> {
         match self.outcome {
             Outcome::Model { predicted, .. } => Some(ape(predicted, self.measured)),
             _ => None,
@@ -111,7 +64,7 @@ impl RowResult {
     }
 
     /// The baseline's APE, on rows the model answered (so both are measured on the same rows).
-    fn baseline_ape(&self) -> Option<f64> {
+    pub(super) fn baseline_ape(&self) -> Option<f64> {
         self.model_ape()?;
         self.baseline
             .filter(|b| *b > 0.0)
@@ -121,7 +74,7 @@ impl RowResult {
 
 /// Sets [`RowResult::repeat_floor_ape`] and [`RowResult::context_floor_ape`] on the modeled
 /// rows, from the modeled rows with the same query (and the same previous op).
-fn set_floors(rows: &mut [RowResult]) {
+pub(super) fn set_floors(rows: &mut [RowResult]) {
     let repeat = floor_apes(rows, |r| r.query.clone());
     let context = floor_apes(rows, |r| format!("{} after {:?}", r.query, r.previous_op));
     for ((r, repeat), context) in rows.iter_mut().zip(repeat).zip(context) {
@@ -150,138 +103,20 @@ fn floor_apes(rows: &[RowResult], key: impl Fn(&RowResult) -> String) -> Vec<Opt
         .collect()
 }
 
-/// A grouping key for a failed query: the error, less the values of the row's params.
-fn reason(e: &Error) -> String {
-    match e {
-        Error::ModeNotModeled { op, what } => format!("{op}: {what} is not modeled"),
-        Error::MissingParam { op, param } => format!("{op}: missing param {}", param.key),
-        Error::UnknownParam { op, key } => format!("{op}: unknown param {key}"),
-        Error::InvalidParam { op, param, .. } => format!("{op}: invalid param {}", param.key),
-        Error::InvalidTensor {
-            operand, problem, ..
-        } => format!("invalid tensor: {operand}: {problem}"),
-        other => other.to_string(),
-    }
-}
-
-pub fn run(args: Args) -> Result<(), Failure> {
-    let default_device = args
-        .device
-        .as_deref()
-        .map(Device::from_name)
-        .transpose()
-        .map_err(Failure::unknown)?;
-    let mut results = Vec::new();
-    let mut skipped = Skipped::default();
-    let mut managers: HashMap<Device, PerfModels> = HashMap::new();
-    for path in &args.traces {
-        let trace = crate::measured::read(path, default_device)?;
-        let file = path.display().to_string();
-        for (line, reason) in &trace.malformed {
-            eprintln!("{file}:{line}: skipped: {reason}");
-        }
-        for (line, ns) in &trace.implausible {
-            eprintln!("{file}:{line}: not scored: a kernel duration of {ns} ns is a profiler bug");
-        }
-        skipped.malformed += trace.malformed.len();
-        skipped.signposts += trace.signposts;
-        skipped.host_ops += trace.host_ops;
-        skipped.host_only += trace.host_only;
-        skipped.implausible += trace.implausible.len();
-        let measured = |r: &TraceRow| r.measured_ns.is_some_and(|m| m > 0.0);
-        let bar = progress(
-            trace.rows.iter().filter(|r| measured(r)).count() as u64,
-            &file,
-        );
-        // The op each row ran after, per chip: rows without a duration ran too.
-        let mut last_op: HashMap<Option<u32>, &str> = HashMap::new();
-        for row in &trace.rows {
-            let previous_op = last_op
-                .insert(row.device_id, &row.op_code)
-                .map(str::to_string);
-            if !measured(row) {
-                continue;
-            }
-            let models = match managers.entry(row.device) {
-                Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(v) => {
-                    let built = PerfModels::builder(row.device).fallback(true).build();
-                    v.insert(built.map_err(Failure::unknown)?)
-                }
-            };
-            let params = row.op_params();
-            let mut query = row.query(&params);
-            query.version = args.version;
-            let query_text = format!("{:?} {query:?}", row.device);
-            let outcome = match models.query(&query) {
-                Ok(e) => match e.source {
-                    Source::Model(id) => Outcome::Model {
-                        id: id.to_string(),
-                        predicted: e.duration_ns,
-                    },
-                    Source::Fallback { .. } => Outcome::Fallback {
-                        predicted: e.duration_ns,
-                    },
-                },
-                Err(e) => Outcome::Failed { reason: reason(&e) },
-            };
-            results.push(RowResult {
-                file: file.clone(),
-                line: row.line,
-                op_code: row.op_code.clone(),
-                measured: row.measured_ns.unwrap_or(0.0),
-                baseline: row.baseline_ns,
-                outcome,
-                query: query_text,
-                previous_op,
-                repeat_floor_ape: None,
-                context_floor_ape: None,
-            });
-            bar.inc(1);
-        }
-        bar.finish_and_clear();
-    }
-    set_floors(&mut results);
-    let summary = summarize(&args.traces, &results, &skipped);
-    match args.format {
-        Format::Json => println!("{summary}"),
-        Format::Table => print_table(&summary),
-        Format::Csv => print_csv(&results).map_err(Failure::io)?,
-    }
-    if let Some(path) = &args.plot {
-        let points: Vec<Point<'_>> = results.iter().filter_map(RowResult::point).collect();
-        crate::plot::scatter(path, &points)
-            .map_err(|e| Failure::io(anyhow::anyhow!("{}: {e}", path.display())))?;
-    }
-    Ok(())
-}
-
-fn progress(len: u64, file: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} rows") {
-        bar.set_style(style);
-    }
-    bar.set_message(file.to_string());
-    bar
-}
-
 /// Counts of the rows of the files that were not scored, by why.
 #[derive(Default)]
-struct Skipped {
-    malformed: usize,
-    signposts: usize,
+pub(super) struct Skipped {
+    pub(super) malformed: usize,
+    pub(super) signposts: usize,
     /// Host ops (`python_fallback`, ...).
-    host_ops: usize,
+    pub(super) host_ops: usize,
     /// Device ops without device data.
-    host_only: usize,
+    pub(super) host_only: usize,
     /// Durations above the plausible (the Blackhole profiler bug).
-    implausible: usize,
+    pub(super) implausible: usize,
 }
 
-fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped) -> Value {
+pub(super) fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped) -> Value {
     let modeled: Vec<&RowResult> = rows.iter().filter(|r| r.model_ape().is_some()).collect();
     let mut apes: Vec<f64> = modeled.iter().filter_map(|r| r.model_ape()).collect();
     let mut baseline: Vec<f64> = rows.iter().filter_map(RowResult::baseline_ape).collect();
@@ -363,109 +198,6 @@ fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped) -> Value 
     })
 }
 
-fn print_table(s: &Value) {
-    println!(
-        "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9}  model",
-        "OP CODE", "rows", "modeled", "median", "p90", "PM IDEAL", "floor p90", "ctx p90"
-    );
-    if let Some(by_op) = s["by_op"].as_object() {
-        let mut ops: Vec<_> = by_op.iter().collect();
-        ops.sort_by(|a, b| {
-            b.1["measured_ns"]
-                .as_f64()
-                .unwrap_or(0.0)
-                .total_cmp(&a.1["measured_ns"].as_f64().unwrap_or(0.0))
-        });
-        for (op, o) in ops {
-            let model = o["model"]
-                .as_str()
-                .unwrap_or(if o["fallback_rows"].as_u64() > Some(0) {
-                    "fallback"
-                } else {
-                    "-"
-                });
-            println!(
-                "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9}  {model}",
-                op,
-                o["rows"],
-                o["modeled_rows"],
-                pct(&o["median_ape"]),
-                pct(&o["p90_ape"]),
-                pct(&o["baseline_median_ape"]),
-                pct(&o["repeat_floor_p90_ape"]),
-                pct(&o["context_floor_p90_ape"]),
-            );
-        }
-    }
-    println!();
-    println!(
-        "rows {}: modeled {}, fallback {}, failed {}, malformed {}, implausible duration {}; modeled rows cover {} of measured time",
-        s["rows"],
-        s["modeled_rows"],
-        s["fallback_rows"],
-        s["failed_rows"],
-        s["malformed_rows"],
-        s["implausible_duration_rows"],
-        pct(&s["coverage_time_fraction"])
-    );
-    println!(
-        "modeled rows: median APE {}, p90 {}, mean {}, total time error {}; PM IDEAL median APE {}",
-        pct(&s["median_ape"]),
-        pct(&s["p90_ape"]),
-        pct(&s["mape"]),
-        pct(&s["total_time_error"]),
-        pct(&s["baseline_median_ape"])
-    );
-    println!(
-        "repeat floor (each query predicted by the median of its repeats): median APE {}, p90 {}",
-        pct(&s["repeat_floor_median_ape"]),
-        pct(&s["repeat_floor_p90_ape"])
-    );
-    println!(
-        "context floor (each query predicted by the median of its repeats after the same op): median APE {}, p90 {}",
-        pct(&s["context_floor_median_ape"]),
-        pct(&s["context_floor_p90_ape"])
-    );
-    if let Some(f) = s["failures"].as_object().filter(|f| !f.is_empty()) {
-        println!("failures:");
-        for (reason, n) in f {
-            println!("  {n:>6}  {reason}");
-        }
-    }
-}
-
-fn print_csv(rows: &[RowResult]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "file,line,op_code,model,predicted_ns,measured_ns,ape,baseline_ns,baseline_ape,error"
-    )?;
-    for r in rows {
-        let (model, error) = match &r.outcome {
-            Outcome::Model { id, .. } => (id.as_str(), ""),
-            Outcome::Fallback { .. } => ("fallback", ""),
-            Outcome::Failed { reason } => ("", reason.as_str()),
-        };
-        let opt = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x}"));
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},\"{}\"",
-            r.file,
-            r.line,
-            r.op_code,
-            model,
-            opt(r.predicted()),
-            r.measured,
-            opt(r.predicted().map(|p| ape(p, r.measured))),
-            opt(r.baseline),
-            opt(r.baseline.filter(|b| *b > 0.0).map(|b| ape(b, r.measured))),
-            error.replace('"', "'"),
-        )?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,12 +273,5 @@ mod tests {
         let s = summarize(&[], &rows, &Skipped::default());
         assert_eq!(s["context_floor_p90_ape"], json!(0.0));
         assert_eq!(s["by_op"]["Op"]["context_floor_median_ape"], json!(0.0));
-    }
-
-    #[test]
-    fn versions_parse() {
-        assert_eq!(parse_version("latest"), Ok(Version::Latest));
-        assert_eq!(parse_version("2"), Ok(Version::Exact(2)));
-        assert!(parse_version("v2").is_err());
     }
 }
