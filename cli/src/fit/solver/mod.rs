@@ -122,8 +122,6 @@ pub struct FitReport {
     pub unidentified: Vec<usize>,
     /// Indices of (non-fixed) parameters that ended on one of their bounds.
     pub at_bound: Vec<usize>,
-    /// Assign-solve rounds of the final fit.
-    pub iterations: usize,
     /// Whether the final fit's roof assignment became stable before the round cap.
     pub converged: bool,
     /// `Σ ((pred - y) / y)²` over the fitted rows.
@@ -210,7 +208,6 @@ pub fn fit(
         outliers,
         unidentified,
         at_bound,
-        iterations: outcome.iterations,
         converged: outcome.converged,
     })
 }

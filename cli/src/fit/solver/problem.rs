@@ -23,7 +23,6 @@ pub(super) struct Problem<'a> {
 /// One fit on a set of rows.
 pub(super) struct Outcome {
     pub(super) params: Vec<f64>,
-    pub(super) iterations: usize,
     pub(super) converged: bool,
 }
 

@@ -95,7 +95,6 @@ impl Problem<'_> {
         }
         Ok(Outcome {
             params: best,
-            iterations,
             converged,
         })
     }
