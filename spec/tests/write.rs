@@ -1,7 +1,6 @@
 //! The spec writer on a copy of the shipped specs: a written version loads back through the
 //! validator with the values written, and the rest of the file is kept.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use ttnn_op_perf_spec::write::{NewVersion, WriteError, insert_version, write_version};
 use ttnn_op_perf_spec::{Accuracy, load_dir};

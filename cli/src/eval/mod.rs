@@ -5,7 +5,7 @@
 //! (the summary contract in the README); `table` prints per-op and overall summaries; `csv`
 //! prints one line per row.
 //!
-//! [`summary`] holds each row's outcome and the summary over them; [`print`] shows them as a
+//! [`summary`] holds each row's outcome and the summary over them; [`print`](mod@print) shows them as a
 //! table or CSV.
 
 mod print;
