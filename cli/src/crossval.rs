@@ -2,9 +2,9 @@
 //! [`crate::fit::crossval`]), as a table or as one JSON object.
 
 use crate::failure::Failure;
-use crate::fit::crossval;
+use crate::fit::crossval::{self, figures_json, fold_json};
 use crate::fit::recipe::RecipeArgs;
-use crate::render::{figures_json, fold_json, print_fold_line, print_folds};
+use crate::render::{print_fold_line, print_folds};
 use anyhow::anyhow;
 use clap::Parser;
 use serde_json::{Value, json};

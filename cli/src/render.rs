@@ -1,7 +1,7 @@
 //! Output shared by several commands: an estimate (`predict`, `estimate`, and the accuracy
-//! `list` shows), and cross-validation folds (`crossval`, and the report of `fit`).
+//! `list` shows), and the table of cross-validation folds (`crossval`, and the report of
+//! `fit`) from their JSON form.
 
-use crate::fit::crossval::{Figures, Fold};
 use clap::ValueEnum;
 use serde_json::{Map, Value, json};
 use ttnn_op_perf_models::{Accuracy, Bound, Estimate, Source};
@@ -89,35 +89,7 @@ pub fn estimate_json(e: &Estimate) -> Map<String, Value> {
     ])
 }
 
-/// A fold as JSON: the contract's keys, and its repeat floor.
-pub fn fold_json(fold: &Fold) -> Value {
-    let mut v = json!({
-        "held_out": fold.held_out,
-        "device": fold.device.name(),
-        "fit_rows": fold.fit_rows,
-        "prior_because": fold.prior_because,
-    });
-    if let (Some(map), Value::Object(figures)) = (v.as_object_mut(), figures_json(&fold.figures()))
-    {
-        map.extend(figures);
-    }
-    v
-}
-
-/// Figures as JSON: rows, median and p90 APE, ranking, repeat floor.
-pub fn figures_json(f: &Figures) -> Value {
-    json!({
-        "rows": f.rows,
-        "median_ape": f.median_ape,
-        "p90_ape": f.p90_ape,
-        "rank_pairs": f.rank.pairs,
-        "rank_accuracy": f.rank.accuracy(),
-        "repeat_floor_median_ape": f.floor_median_ape,
-        "repeat_floor_p90_ape": f.floor_p90_ape,
-    })
-}
-
-/// The folds (as [`fold_json`] writes them) as a table.
+/// The folds (as [`crate::fit::crossval::fold_json`] writes them) as a table.
 pub fn print_folds(folds: &[Value]) {
     println!(
         "{:<40} {:<12} {:>8} {:>7} {:>8} {:>8} {:>9} {:>8} {:>8}",

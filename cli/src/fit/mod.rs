@@ -12,10 +12,11 @@ pub mod recipe;
 pub mod solver;
 
 use crate::failure::Failure;
-use crate::render::{figures_json, fold_json, pct, print_folds};
+use crate::render::{pct, print_folds};
 use crate::stats::{ape, median, p90};
 use anyhow::anyhow;
 use clap::Parser;
+use crossval::{figures_json, fold_json};
 use recipe::{Recipe, RecipeArgs, Sample, Samples};
 use serde_json::{Value, json};
 use solver::FitReport;
