@@ -1,9 +1,10 @@
 //! `ttperf crossval`: a recipe's accuracy on files its fit never saw (leave one file out; see
 //! [`crate::fit::crossval`]), as a table or as one JSON object.
 
-use crate::Failure;
-use crate::fit::crossval::{self, Figures, Fold};
+use crate::failure::Failure;
+use crate::fit::crossval::{self, figures_json, fold_json};
 use crate::fit::recipe::RecipeArgs;
+use crate::render::{print_fold_line, print_folds};
 use anyhow::anyhow;
 use clap::Parser;
 use serde_json::{Value, json};
@@ -111,77 +112,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 recipe.flags()
             );
             print_folds(report["folds"].as_array().map_or(&[][..], Vec::as_slice));
-            print_line("pooled", "", "", &report);
+            print_fold_line("pooled", "", "", &report);
             for (reason, n) in &samples.skipped {
                 println!("skipped {n} rows: {reason}");
             }
         }
     }
     Ok(())
-}
-
-/// A fold as JSON: the contract's keys, and its repeat floor.
-pub fn fold_json(fold: &Fold) -> Value {
-    let mut v = json!({
-        "held_out": fold.held_out,
-        "device": fold.device.name(),
-        "fit_rows": fold.fit_rows,
-        "prior_because": fold.prior_because,
-    });
-    if let (Some(map), Value::Object(figures)) = (v.as_object_mut(), figures_json(&fold.figures()))
-    {
-        map.extend(figures);
-    }
-    v
-}
-
-/// Figures as JSON: rows, median and p90 APE, ranking, repeat floor.
-pub fn figures_json(f: &Figures) -> Value {
-    json!({
-        "rows": f.rows,
-        "median_ape": f.median_ape,
-        "p90_ape": f.p90_ape,
-        "rank_pairs": f.rank.pairs,
-        "rank_accuracy": f.rank.accuracy(),
-        "repeat_floor_median_ape": f.floor_median_ape,
-        "repeat_floor_p90_ape": f.floor_p90_ape,
-    })
-}
-
-/// The folds (as [`fold_json`] writes them) as a table.
-pub fn print_folds(folds: &[Value]) {
-    println!(
-        "{:<40} {:<12} {:>8} {:>7} {:>8} {:>8} {:>9} {:>8} {:>8}",
-        "held out", "device", "fit rows", "rows", "median", "p90", "floor p90", "pairs", "ranked"
-    );
-    for f in folds {
-        print_line(
-            f["held_out"].as_str().unwrap_or(""),
-            f["device"].as_str().unwrap_or(""),
-            &f["fit_rows"].to_string(),
-            f,
-        );
-        if let Some(why) = f["prior_because"].as_str() {
-            println!("  (predicted by the physics prior: {why})");
-        }
-    }
-}
-
-fn print_line(name: &str, device: &str, fit_rows: &str, f: &Value) {
-    let pct = |v: &Value| {
-        v.as_f64()
-            .map_or_else(|| "-".into(), |x| format!("{:.1}%", 100.0 * x))
-    };
-    println!(
-        "{:<40} {:<12} {:>8} {:>7} {:>8} {:>8} {:>9} {:>8} {:>8}",
-        name,
-        device,
-        fit_rows,
-        f["rows"],
-        pct(&f["median_ape"]),
-        pct(&f["p90_ape"]),
-        pct(&f["repeat_floor_p90_ape"]),
-        f["rank_pairs"],
-        pct(&f["rank_accuracy"]),
-    );
 }

@@ -3,8 +3,8 @@
 //! A failing op is reported with its error and left out of the total; the command prints
 //! everything, then exits with code 6.
 
-use crate::Failure;
-use crate::predict::{Format, bound_name, estimate_json, model_label};
+use crate::failure::Failure;
+use crate::render::{Format, bound_name, estimate_json, model_label};
 use crate::workload::{Workload, WorkloadOp, manager};
 use anyhow::anyhow;
 use serde_json::{Map, Value, json};

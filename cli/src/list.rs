@@ -1,8 +1,8 @@
 //! `ttperf list`: devices and their cards, ops with their OP CODE aliases and params, and the
 //! model versions of each (device, op) with family and measured error.
 
-use crate::Failure;
-use crate::predict::{Format, accuracy_json, accuracy_text};
+use crate::failure::Failure;
+use crate::render::{Format, accuracy_json, accuracy_text};
 use serde_json::{Value, json};
 use ttnn_op_perf_models::{Device, Hardware, Op, ParamSpec, ParamValue, model_versions};
 

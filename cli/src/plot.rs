@@ -1,24 +1,25 @@
 //! The log-log predicted-vs-measured scatter plot of `ttperf eval --plot`.
 
-use crate::eval::{Outcome, RowResult};
 use plotters::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// One answered row: its OP CODE, measured and predicted ns, and whether the op's own model
+/// answered it (else the fallback).
+pub struct Point<'a> {
+    pub op_code: &'a str,
+    pub measured: f64,
+    pub predicted: f64,
+    pub modeled: bool,
+}
+
 /// Writes an SVG: one point per modeled row (filled) or fallback row (hollow), coloured by
-/// OP CODE (legend on the right), with the y = x diagonal and the ±25% band.
-pub fn scatter(path: &Path, rows: &[RowResult]) -> anyhow::Result<()> {
-    let points: Vec<(&str, f64, f64, bool)> = rows
+/// OP CODE (legend on the right), with the y = x diagonal and the ±25% band. Points that are
+/// not positive on both axes are left out (a log scale has no place for them).
+pub fn scatter(path: &Path, points: &[Point<'_>]) -> anyhow::Result<()> {
+    let points: Vec<(&str, f64, f64, bool)> = points
         .iter()
-        .filter_map(|r| match r.outcome {
-            Outcome::Model { predicted, .. } => {
-                Some((r.op_code.as_str(), r.measured, predicted, true))
-            }
-            Outcome::Fallback { predicted } => {
-                Some((r.op_code.as_str(), r.measured, predicted, false))
-            }
-            Outcome::Failed { .. } => None,
-        })
+        .map(|p| (p.op_code, p.measured, p.predicted, p.modeled))
         .filter(|(_, m, p, _)| *m > 0.0 && *p > 0.0)
         .collect();
     let (lo, hi) = points

@@ -1,14 +1,11 @@
-//! `ttperf predict`: one estimate from an op, its params and its tensors; and how an estimate
-//! is shown, which `estimate` and `list` share.
+//! `ttperf predict`: one estimate from an op, its params and its tensors.
 
-use crate::Failure;
+use crate::failure::Failure;
+use crate::render::{Format, accuracy_text, bound_name, estimate_json, model_label};
 use crate::tensor_spec::{parse_grid, parse_tensor};
 use crate::workload::{Step, manager, parse_param_value, query_failure};
-use clap::ValueEnum;
-use serde_json::{Map, Value, json};
-use ttnn_op_perf_models::{
-    Accuracy, Bound, CoreGrid, Estimate, OwnedParamValue, Source, TensorParams, Version,
-};
+use serde_json::{Value, json};
+use ttnn_op_perf_models::{CoreGrid, OwnedParamValue, TensorParams, Version};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -43,15 +40,6 @@ pub struct Args {
     fallback: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-}
-
-/// Output format of `list`, `predict` and `estimate`.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Aligned columns.
-    Table,
-    /// One JSON object on stdout.
-    Json,
 }
 
 fn parse_param(s: &str) -> Result<(String, OwnedParamValue), String> {
@@ -109,74 +97,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `device/op@vN`, or `fallback`.
-pub fn model_label(source: &Source) -> String {
-    match source {
-        Source::Model(id) => id.to_string(),
-        Source::Fallback { .. } => "fallback".into(),
-    }
-}
-
-pub fn bound_name(bound: Bound) -> &'static str {
-    match bound {
-        Bound::Overhead => "overhead",
-        Bound::Compute => "compute",
-        Bound::Dram => "dram",
-        Bound::Noc => "noc",
-    }
-}
-
-/// `uncalibrated`, or the measured error band.
-pub fn accuracy_text(accuracy: Accuracy) -> String {
-    match accuracy {
-        Accuracy::Uncalibrated => "uncalibrated".into(),
-        Accuracy::Measured {
-            median_ape,
-            p90_ape,
-            rows,
-        } => format!(
-            "median APE {:.1}%, p90 {:.1}% on {rows} rows",
-            100.0 * median_ape,
-            100.0 * p90_ape
-        ),
-    }
-}
-
-/// `"uncalibrated"`, or `{"median_ape", "p90_ape", "rows"}` (APEs as fractions).
-pub fn accuracy_json(accuracy: Accuracy) -> Value {
-    match accuracy {
-        Accuracy::Uncalibrated => json!("uncalibrated"),
-        Accuracy::Measured {
-            median_ape,
-            p90_ape,
-            rows,
-        } => json!({"median_ape": median_ape, "p90_ape": p90_ape, "rows": rows}),
-    }
-}
-
-/// An estimate's fields: `model`, `duration_ns`, `bound`, `breakdown`, `accuracy`,
-/// `band_ns` (`[low, high]` from [`Estimate::band_ns`], or null).
-pub fn estimate_json(e: &Estimate) -> Map<String, Value> {
-    let b = &e.breakdown;
-    let breakdown = json!({
-        "overhead_ns": b.overhead_ns,
-        "compute_ns": b.compute_ns,
-        "dram_ns": b.dram_ns,
-        "noc_ns": b.noc_ns,
-    });
-    Map::from_iter([
-        ("model".into(), json!(model_label(&e.source))),
-        ("duration_ns".into(), json!(e.duration_ns)),
-        ("bound".into(), json!(bound_name(e.bound))),
-        ("breakdown".into(), breakdown),
-        ("accuracy".into(), accuracy_json(e.accuracy)),
-        (
-            "band_ns".into(),
-            e.band_ns().map_or(Value::Null, |(lo, hi)| json!([lo, hi])),
-        ),
-    ])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,21 +120,5 @@ mod tests {
                 .contains("KEY=VALUE")
         );
         assert!(parse_param("=2").is_err());
-    }
-
-    #[test]
-    fn accuracy_shows_uncalibrated() {
-        assert_eq!(accuracy_text(Accuracy::Uncalibrated), "uncalibrated");
-        assert_eq!(accuracy_json(Accuracy::Uncalibrated), json!("uncalibrated"));
-        let measured = Accuracy::Measured {
-            median_ape: 0.08,
-            p90_ape: 0.25,
-            rows: 40,
-        };
-        assert_eq!(
-            accuracy_text(measured),
-            "median APE 8.0%, p90 25.0% on 40 rows"
-        );
-        assert_eq!(accuracy_json(measured)["rows"], 40);
     }
 }

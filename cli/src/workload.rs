@@ -1,7 +1,7 @@
 //! JSON workloads (the format is documented in `cli/workloads/README.md`), and [`Step`], one
 //! op to estimate, which `predict` builds from its arguments and a workload from each entry.
 
-use crate::Failure;
+use crate::failure::Failure;
 use crate::tensor_spec::{parse_grid, parse_tensor};
 use anyhow::{Context, anyhow, bail};
 use serde::Deserialize;

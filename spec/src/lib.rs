@@ -24,6 +24,7 @@ mod error;
 mod formulas;
 pub mod schema;
 mod validate;
+pub mod write;
 
 pub use error::{SpecError, SpecErrors};
 pub use formulas::find_formulas;

@@ -4,7 +4,7 @@
 //! never silently ignored. Names that must match other files are [`Spanned`] so the validator
 //! can point at their line.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -214,7 +214,7 @@ pub struct ModelFile {
     pub versions: Vec<Spanned<VersionFile>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VersionFile {
     pub version: Spanned<u32>,
@@ -223,10 +223,11 @@ pub struct VersionFile {
     /// Values of every parameter of the family.
     pub params: Spanned<BTreeMap<String, Spanned<toml::Value>>>,
     /// Measured error of this version; absent until it is calibrated.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accuracy: Option<Spanned<AccuracyFile>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccuracyFile {
     /// Median absolute percentage error, as a fraction.
@@ -243,7 +244,7 @@ pub struct AccuracyFile {
 }
 
 /// One data file a calibrated version was fitted on.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FittedOnFile {
     /// File name (without its directory, so the spec does not depend on where data lives).

@@ -15,8 +15,9 @@
 //! prediction orders nothing, so it counts as wrong.
 
 use super::recipe::{Recipe, Sample, Samples};
-use crate::Failure;
+use crate::failure::Failure;
 use crate::stats::{ape, median, p90};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use ttnn_op_perf_models::Device;
 
@@ -195,6 +196,34 @@ fn rank(rows: &[&Sample], predicted: &[f64]) -> Rank {
         }
     }
     rank
+}
+
+/// A fold as JSON: the contract's keys, and its repeat floor.
+pub fn fold_json(fold: &Fold) -> Value {
+    let mut v = json!({
+        "held_out": fold.held_out,
+        "device": fold.device.name(),
+        "fit_rows": fold.fit_rows,
+        "prior_because": fold.prior_because,
+    });
+    if let (Some(map), Value::Object(figures)) = (v.as_object_mut(), figures_json(&fold.figures()))
+    {
+        map.extend(figures);
+    }
+    v
+}
+
+/// Figures as JSON: rows, median and p90 APE, ranking, repeat floor.
+pub fn figures_json(f: &Figures) -> Value {
+    json!({
+        "rows": f.rows,
+        "median_ape": f.median_ape,
+        "p90_ape": f.p90_ape,
+        "rank_pairs": f.rank.pairs,
+        "rank_accuracy": f.rank.accuracy(),
+        "repeat_floor_median_ape": f.floor_median_ape,
+        "repeat_floor_p90_ape": f.floor_p90_ape,
+    })
 }
 
 #[cfg(test)]

@@ -5,23 +5,26 @@
 //! ([`ttnn_op_perf_models::PerfModels::features`]); [`solver`] fits the parameters (weighted
 //! least squares over the max of the throughput roofs, with bounds and outlier rejection);
 //! [`crossval`] measures the recipe on files its fit never saw, which becomes the version's
-//! accuracy; [`spec_out`] writes the fitted version into a spec file.
+//! accuracy; the spec crate's [`write_version`] writes the fitted version into a spec file.
 
 pub mod crossval;
 pub mod recipe;
 pub mod solver;
-mod spec_out;
 
-use crate::Failure;
-use crate::crossval::figures_json;
+use crate::failure::Failure;
+use crate::render::{pct, print_folds};
 use crate::stats::{ape, median, p90};
 use anyhow::anyhow;
 use clap::Parser;
-use recipe::{RecipeArgs, Sample};
-use serde_json::json;
+use crossval::{figures_json, fold_json};
+use recipe::{Recipe, RecipeArgs, Sample, Samples};
+use serde_json::{Value, json};
+use solver::FitReport;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use ttnn_op_perf_models::Device;
+use ttnn_op_perf_spec::Accuracy;
+use ttnn_op_perf_spec::write::{NewVersion, WriteError, write_version};
 
 #[derive(Parser)]
 pub struct Args {
@@ -53,6 +56,34 @@ struct FileStats {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    let devices = devices(&args)?;
+    let recipe = args.recipe.recipe(devices)?;
+    let samples = recipe.read(&args.recipe.data)?;
+    let all: Vec<&Sample> = samples.rows.iter().collect();
+    let report = recipe.fit(&all)?;
+    // The accuracy of the recipe on files it was not fitted on.
+    let folds = crossval::folds(&recipe, &samples)?;
+    let mut by_file = file_stats(&recipe, &report, &all);
+    let written = write_versions(&args, &recipe, &report, &folds, &by_file)?;
+    let summary = summary(
+        &recipe,
+        &report,
+        &samples,
+        &all,
+        &mut by_file,
+        &folds,
+        written,
+    );
+    if args.json {
+        println!("{summary}");
+    } else {
+        print_report(&summary);
+    }
+    Ok(())
+}
+
+/// The devices of `--device`, one per `--out`.
+fn devices(args: &Args) -> Result<Vec<Device>, Failure> {
     let devices = args
         .device
         .iter()
@@ -65,14 +96,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
             args.out.len()
         )));
     }
-    let recipe = args.recipe.recipe(devices)?;
-    let op = recipe.op;
-    let samples = recipe.read(&args.recipe.data)?;
-    let all: Vec<&Sample> = samples.rows.iter().collect();
-    let report = recipe.fit(&all)?;
-    // The accuracy of the recipe on files it was not fitted on.
-    let folds = crossval::folds(&recipe, &samples)?;
+    Ok(devices)
+}
 
+/// Per data file, its fitted rows and outliers under `report`, and the fitted rows' APEs.
+fn file_stats<'s>(
+    recipe: &Recipe,
+    report: &FitReport,
+    all: &[&'s Sample],
+) -> BTreeMap<&'s str, FileStats> {
     let mut by_file: BTreeMap<&str, FileStats> = BTreeMap::new();
     for (i, r) in all.iter().enumerate() {
         let e = by_file.entry(&r.file).or_default();
@@ -84,48 +116,41 @@ pub fn run(args: Args) -> Result<(), Failure> {
             e.outliers += 1;
         }
     }
+    by_file
+}
+
+/// Writes the fitted version into each device's `--out`, with that device's cross-validated
+/// accuracy; returns what was written, as the report lists it.
+fn write_versions(
+    args: &Args,
+    recipe: &Recipe,
+    report: &FitReport,
+    folds: &[crossval::Fold],
+    by_file: &BTreeMap<&str, FileStats>,
+) -> Result<Vec<Value>, Failure> {
     let files: Vec<&str> = by_file.keys().copied().collect();
-    let data_flag = files.join(" ");
     let mut written = Vec::new();
     for (&device, out) in recipe.devices.iter().zip(&args.out) {
         let device_folds: Vec<&crossval::Fold> =
             folds.iter().filter(|f| f.device == device).collect();
         let cv = crossval::pooled(device_folds.iter().copied());
-        let accuracy = match (cv.median_ape, cv.p90_ape) {
-            (Some(median_ape), Some(p90_ape))
-                if device_folds.iter().any(|f| f.prior_because.is_none()) =>
-            {
-                Some(spec_out::Accuracy {
-                    median_ape,
-                    p90_ape,
-                    rows: cv.rows,
-                    source: format!(
-                        "ttperf crossval --op {op} --data {data_flag} {} (each file predicted by a fit on the others)",
-                        recipe.flags()
-                    ),
-                })
-            }
-            // No file of the device could be predicted from other files: no figure earned.
-            _ => None,
-        };
-        let version = spec_out::Version {
-            device,
-            op,
-            family: recipe.family,
+        let version = NewVersion {
             number: args.version,
+            family: recipe.family.name().to_string(),
+            summary: format!("calibrated by ttperf fit on {}", files.join(", ")),
             params: recipe
                 .params
                 .iter()
-                .map(|p| p.name.as_str())
+                .map(|p| p.name.clone())
                 .zip(report.params.iter().copied())
                 .collect(),
-            accuracy,
-            fitted_on: by_file
-                .iter()
-                .map(|(f, s)| (f.to_string(), s.fitted))
-                .collect(),
+            accuracy: accuracy(recipe, &device_folds, &cv, by_file),
         };
-        let number = spec_out::write(out, &version)?;
+        let number =
+            write_version(out, device.name(), recipe.op.name(), &version).map_err(|e| match e {
+                WriteError::Io { .. } => Failure::io(e),
+                WriteError::Invalid { .. } => Failure::data(e),
+            })?;
         written.push(json!({
             "device": device.name(),
             "out": out.display().to_string(),
@@ -133,7 +158,51 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "crossval": figures_json(&cv),
         }));
     }
+    Ok(written)
+}
 
+/// A device's accuracy: its folds' pooled figures `cv`; `None` when no file of the device
+/// could be predicted from other files (no figure earned).
+fn accuracy(
+    recipe: &Recipe,
+    device_folds: &[&crossval::Fold],
+    cv: &crossval::Figures,
+    by_file: &BTreeMap<&str, FileStats>,
+) -> Option<Accuracy> {
+    let (Some(median_ape), Some(p90_ape)) = (cv.median_ape, cv.p90_ape) else {
+        return None;
+    };
+    if device_folds.iter().all(|f| f.prior_because.is_some()) {
+        return None;
+    }
+    let files: Vec<&str> = by_file.keys().copied().collect();
+    Some(Accuracy {
+        median_ape,
+        p90_ape,
+        rows: cv.rows as u32,
+        source: format!(
+            "ttperf crossval --op {} --data {} {} (each file predicted by a fit on the others)",
+            recipe.op,
+            files.join(" "),
+            recipe.flags()
+        ),
+        fitted_on: by_file
+            .iter()
+            .map(|(f, s)| (f.to_string(), s.fitted as u32))
+            .collect(),
+    })
+}
+
+/// The report of the fit, as `--json` prints it.
+fn summary(
+    recipe: &Recipe,
+    report: &FitReport,
+    samples: &Samples,
+    all: &[&Sample],
+    by_file: &mut BTreeMap<&str, FileStats>,
+    folds: &[crossval::Fold],
+    written: Vec<Value>,
+) -> Value {
     let outliers: Vec<_> = report
         .outliers
         .iter()
@@ -156,8 +225,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             )
         })
         .collect();
-    let summary = json!({
-        "op": op.name(),
+    json!({
+        "op": recipe.op.name(),
         "family": recipe.family.name(),
         "written": written,
         "params": recipe.params.iter().map(|p| p.name.clone()).zip(report.params.iter().map(|v| json!(v))).collect::<serde_json::Map<_, _>>(),
@@ -168,19 +237,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         "at_bound": report.at_bound.iter().map(|&j| recipe.params[j].name.clone()).collect::<Vec<_>>(),
         "converged": report.converged,
         "files": files,
-        "folds": folds.iter().map(crate::crossval::fold_json).collect::<Vec<_>>(),
-    });
-    if args.json {
-        println!("{summary}");
-    } else {
-        print_report(&summary);
-    }
-    Ok(())
-}
-
-fn pct(v: &serde_json::Value) -> String {
-    v.as_f64()
-        .map_or_else(|| "-".into(), |x| format!("{:.1}%", 100.0 * x))
+        "folds": folds.iter().map(fold_json).collect::<Vec<_>>(),
+    })
 }
 
 fn print_report(s: &serde_json::Value) {
@@ -212,7 +270,7 @@ fn print_report(s: &serde_json::Value) {
         }
     }
     println!("each file predicted by a fit on the others (the version's accuracy):");
-    crate::crossval::print_folds(s["folds"].as_array().map_or(&[][..], Vec::as_slice));
+    print_folds(s["folds"].as_array().map_or(&[][..], Vec::as_slice));
     for w in s["written"].as_array().into_iter().flatten() {
         let cv = &w["crossval"];
         println!(

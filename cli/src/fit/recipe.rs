@@ -3,7 +3,7 @@
 //! cross-validation fold is fitted exactly as the shipped version is.
 
 use super::solver::{self, FitParam, FitReport, FitRow};
-use crate::Failure;
+use crate::failure::Failure;
 use anyhow::anyhow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,277 @@
+//! Each measured row's outcome, its repeat and context floors, and the summary over the rows
+//! (the JSON contract of `ttperf eval --format json`).
+
+use crate::plot::Point;
+use crate::stats::{ape, median, p90};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// The outcome of one measured row.
+pub struct RowResult {
+    pub file: String,
+    pub line: u64,
+    pub op_code: String,
+    pub measured: f64,
+    pub baseline: Option<f64>,
+    pub outcome: Outcome,
+    /// Everything the model sees of the row (device and query), as text: rows with equal
+    /// queries are repeats of one measurement.
+    pub query: String,
+    /// The OP CODE of the op that ran before this one on the same chip of the same file.
+    pub previous_op: Option<String>,
+    /// On a modeled row, the APE of the median of its repeats' measured durations (0 without
+    /// repeats): the error left to a model that knew each query's typical duration exactly.
+    pub repeat_floor_ape: Option<f64>,
+    /// As `repeat_floor_ape`, over the repeats that ran after the same op
+    /// ([`Self::previous_op`]): the error left to a model that also knew what ran before.
+    pub context_floor_ape: Option<f64>,
+}
+
+pub enum Outcome {
+    /// The op's own model answered.
+    Model { id: String, predicted: f64 },
+    /// Only the generic fallback answered.
+    Fallback { predicted: f64 },
+    /// The query failed.
+    Failed { reason: String },
+}
+
+impl RowResult {
+    pub(super) fn predicted(&self) -> Option<f64> {
+        match self.outcome {
+            Outcome::Model { predicted, .. } | Outcome::Fallback { predicted } => Some(predicted),
+            Outcome::Failed { .. } => None,
+        }
+    }
+
+    /// The row as a point of the plot; `None` when the query failed.
+    pub(super) fn point(&self) -> Option<Point<'_>> {
+        let modeled = matches!(self.outcome, Outcome::Model { .. });
+        Some(Point {
+            op_code: &self.op_code,
+            measured: self.measured,
+            predicted: self.predicted()?,
+            modeled,
+        })
+    }
+
+    pub(super) fn model_ape(&self) -> Option<f64> {
+        match self.outcome {
+            Outcome::Model { predicted, .. } => Some(ape(predicted, self.measured)),
+            _ => None,
+        }
+    }
+
+    /// The baseline's APE, on rows the model answered (so both are measured on the same rows).
+    pub(super) fn baseline_ape(&self) -> Option<f64> {
+        self.model_ape()?;
+        self.baseline
+            .filter(|b| *b > 0.0)
+            .map(|b| ape(b, self.measured))
+    }
+}
+
+/// Sets [`RowResult::repeat_floor_ape`] and [`RowResult::context_floor_ape`] on the modeled
+/// rows, from the modeled rows with the same query (and the same previous op).
+pub(super) fn set_floors(rows: &mut [RowResult]) {
+    let repeat = floor_apes(rows, |r| r.query.clone());
+    let context = floor_apes(rows, |r| format!("{} after {:?}", r.query, r.previous_op));
+    for ((r, repeat), context) in rows.iter_mut().zip(repeat).zip(context) {
+        r.repeat_floor_ape = repeat;
+        r.context_floor_ape = context;
+    }
+}
+
+/// For each modeled row, the APE of the median measured duration of the modeled rows that
+/// share its `key`; `None` for the other rows.
+fn floor_apes(rows: &[RowResult], key: impl Fn(&RowResult) -> String) -> Vec<Option<f64>> {
+    let keys: Vec<Option<String>> = rows.iter().map(|r| r.model_ape().map(|_| key(r))).collect();
+    let mut repeats: HashMap<&str, Vec<f64>> = HashMap::new();
+    for (r, k) in rows.iter().zip(&keys) {
+        if let Some(k) = k {
+            repeats.entry(k).or_default().push(r.measured);
+        }
+    }
+    let typical: HashMap<&str, f64> = repeats
+        .into_iter()
+        .filter_map(|(k, mut measured)| Some((k, median(&mut measured)?)))
+        .collect();
+    rows.iter()
+        .zip(&keys)
+        .map(|(r, k)| Some(ape(*typical.get(k.as_deref()?)?, r.measured)))
+        .collect()
+}
+
+/// Counts of the rows of the files that were not scored, by why.
+#[derive(Default)]
+pub(super) struct Skipped {
+    pub(super) malformed: usize,
+    pub(super) signposts: usize,
+    /// Host ops (`python_fallback`, ...).
+    pub(super) host_ops: usize,
+    /// Device ops without device data.
+    pub(super) host_only: usize,
+    /// Durations above the plausible (the Blackhole profiler bug).
+    pub(super) implausible: usize,
+}
+
+pub(super) fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped) -> Value {
+    let modeled: Vec<&RowResult> = rows.iter().filter(|r| r.model_ape().is_some()).collect();
+    let mut apes: Vec<f64> = modeled.iter().filter_map(|r| r.model_ape()).collect();
+    let mut baseline: Vec<f64> = rows.iter().filter_map(RowResult::baseline_ape).collect();
+    let mut floor: Vec<f64> = rows.iter().filter_map(|r| r.repeat_floor_ape).collect();
+    let mut context: Vec<f64> = rows.iter().filter_map(|r| r.context_floor_ape).collect();
+    let total_measured: f64 = rows.iter().map(|r| r.measured).sum();
+    let modeled_measured: f64 = modeled.iter().map(|r| r.measured).sum();
+    let modeled_predicted: f64 = modeled.iter().filter_map(|r| r.predicted()).sum();
+    let mut failures: BTreeMap<String, usize> = BTreeMap::new();
+    for r in rows {
+        if let Outcome::Failed { reason } = &r.outcome {
+            *failures.entry(reason.clone()).or_default() += 1;
+        }
+    }
+    let mut by_op: BTreeMap<&str, Vec<&RowResult>> = BTreeMap::new();
+    for r in rows {
+        by_op.entry(&r.op_code).or_default().push(r);
+    }
+    let by_op: serde_json::Map<String, Value> = by_op
+        .into_iter()
+        .map(|(op, rs)| {
+            let mut ape: Vec<f64> = rs.iter().filter_map(|r| r.model_ape()).collect();
+            let mut base: Vec<f64> = rs.iter().filter_map(|r| r.baseline_ape()).collect();
+            let mut floor: Vec<f64> = rs.iter().filter_map(|r| r.repeat_floor_ape).collect();
+            let mut context: Vec<f64> = rs.iter().filter_map(|r| r.context_floor_ape).collect();
+            let mut models: BTreeMap<&str, usize> = BTreeMap::new();
+            for r in &rs {
+                if let Outcome::Model { id, .. } = &r.outcome {
+                    *models.entry(id).or_default() += 1;
+                }
+            }
+            let model = models.iter().max_by_key(|(_, n)| **n).map(|(id, _)| *id);
+            let count = |f: fn(&Outcome) -> bool| rs.iter().filter(|r| f(&r.outcome)).count();
+            (
+                op.to_string(),
+                json!({
+                    "rows": rs.len(),
+                    "model": model,
+                    "modeled_rows": ape.len(),
+                    "fallback_rows": count(|o| matches!(o, Outcome::Fallback { .. })),
+                    "failed_rows": count(|o| matches!(o, Outcome::Failed { .. })),
+                    "measured_ns": rs.iter().map(|r| r.measured).sum::<f64>(),
+                    "median_ape": median(&mut ape),
+                    "p90_ape": p90(&mut ape),
+                    "baseline_median_ape": median(&mut base),
+                    "repeat_floor_median_ape": median(&mut floor),
+                    "repeat_floor_p90_ape": p90(&mut floor),
+                    "context_floor_median_ape": median(&mut context),
+                    "context_floor_p90_ape": p90(&mut context),
+                }),
+            )
+        })
+        .collect();
+    let fraction = |num: f64, den: f64| if den > 0.0 { Some(num / den) } else { None };
+    let mape = fraction(apes.iter().sum(), apes.len() as f64);
+    json!({
+        "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+        "rows": rows.len(),
+        "modeled_rows": modeled.len(),
+        "fallback_rows": rows.iter().filter(|r| matches!(r.outcome, Outcome::Fallback { .. })).count(),
+        "failed_rows": rows.iter().filter(|r| matches!(r.outcome, Outcome::Failed { .. })).count(),
+        "malformed_rows": skipped.malformed,
+        "signposts": skipped.signposts,
+        "host_op_rows": skipped.host_ops,
+        "host_only_rows": skipped.host_only,
+        "implausible_duration_rows": skipped.implausible,
+        "coverage_time_fraction": fraction(modeled_measured, total_measured),
+        "median_ape": median(&mut apes),
+        "p90_ape": p90(&mut apes),
+        "mape": mape,
+        "total_time_error": fraction((modeled_predicted - modeled_measured).abs(), modeled_measured),
+        "baseline_median_ape": median(&mut baseline),
+        "repeat_floor_median_ape": median(&mut floor),
+        "repeat_floor_p90_ape": p90(&mut floor),
+        "context_floor_median_ape": median(&mut context),
+        "context_floor_p90_ape": p90(&mut context),
+        "by_op": by_op,
+        "failures": failures,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(query: &str, measured: f64, outcome: Outcome) -> RowResult {
+        after(query, "Prev", measured, outcome)
+    }
+
+    fn after(query: &str, previous: &str, measured: f64, outcome: Outcome) -> RowResult {
+        RowResult {
+            file: "t.csv".into(),
+            line: 2,
+            op_code: "Op".into(),
+            measured,
+            baseline: None,
+            outcome,
+            query: query.into(),
+            previous_op: Some(previous.into()),
+            repeat_floor_ape: None,
+            context_floor_ape: None,
+        }
+    }
+
+    fn modeled() -> Outcome {
+        Outcome::Model {
+            id: "wormhole_b0/matmul@v2".into(),
+            predicted: 1.0,
+        }
+    }
+
+    #[test]
+    fn repeat_floor_is_the_error_of_the_median_of_the_repeats() {
+        let mut rows = vec![
+            row("a", 100.0, modeled()),
+            row("a", 200.0, modeled()),
+            row("a", 400.0, modeled()),
+            row("b", 50.0, modeled()),
+            // Rows the model did not answer are neither repeats nor judged.
+            row("a", 1e6, Outcome::Fallback { predicted: 1.0 }),
+            row("a", 1e6, Outcome::Failed { reason: "x".into() }),
+        ];
+        set_floors(&mut rows);
+        let floor: Vec<Option<f64>> = rows.iter().map(|r| r.repeat_floor_ape).collect();
+        assert_eq!(
+            floor,
+            [Some(1.0), Some(0.0), Some(0.5), Some(0.0), None, None]
+        );
+        let s = summarize(&[], &rows, &Skipped::default());
+        assert_eq!(s["repeat_floor_median_ape"], json!(0.25));
+        assert_eq!(s["repeat_floor_p90_ape"], json!(1.0));
+        assert_eq!(s["by_op"]["Op"]["repeat_floor_p90_ape"], json!(1.0));
+    }
+
+    #[test]
+    fn context_floor_groups_the_repeats_by_the_op_before_them() {
+        let mut rows = vec![
+            after("a", "Matmul", 400.0, modeled()),
+            after("a", "Matmul", 400.0, modeled()),
+            after("a", "Other", 100.0, modeled()),
+            after("a", "Other", 100.0, modeled()),
+            after("a", "Other", 100.0, modeled()),
+        ];
+        set_floors(&mut rows);
+        let repeat: Vec<Option<f64>> = rows.iter().map(|r| r.repeat_floor_ape).collect();
+        let context: Vec<Option<f64>> = rows.iter().map(|r| r.context_floor_ape).collect();
+        // The repeats' median, 100, is 75% off the rows after `Matmul`; each group's own
+        // median explains it exactly.
+        assert_eq!(
+            repeat,
+            [Some(0.75), Some(0.75), Some(0.0), Some(0.0), Some(0.0)]
+        );
+        assert_eq!(context, [Some(0.0); 5]);
+        let s = summarize(&[], &rows, &Skipped::default());
+        assert_eq!(s["context_floor_p90_ape"], json!(0.0));
+        assert_eq!(s["by_op"]["Op"]["context_floor_median_ape"], json!(0.0));
+    }
+}
