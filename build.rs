@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use ttnn_op_perf_spec::{OpParamKind, ParamDefault, SpecSet, find_formulas, type_name as camel};
+use ttnn_op_perf_spec::{DEVICE_FILTER, OpParamKind, SpecSet, find_formulas, type_name as camel};
 
 fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
@@ -29,7 +29,12 @@ fn main() {
             std::process::exit(1);
         }
     };
-    keep_devices(&mut specs);
+    if let Ok(filter) = std::env::var(DEVICE_FILTER) {
+        if let Err(e) = specs.keep_devices(&filter) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
     let formulas = match find_formulas(&Path::new(&manifest).join("src/formulas"), &specs) {
         Ok(f) => f,
         Err(errors) => {
@@ -59,36 +64,6 @@ fn main() {
         format!("pub use generated::{{{}}};\n", names.join(", ")),
     )
     .expect("write $OUT_DIR/family_types.rs");
-}
-
-/// Environment variable naming the devices to compile in, comma-separated (all when unset),
-/// as chrono-tz's `CHRONO_TZ_TIMEZONE_FILTER` does for time zones.
-const DEVICE_FILTER: &str = "TTNN_PERF_MODELS_DEVICES";
-
-/// Drops the devices (and their models) the filter leaves out; an unknown name stops the build.
-fn keep_devices(specs: &mut SpecSet) {
-    let Ok(filter) = std::env::var(DEVICE_FILTER) else {
-        return;
-    };
-    let wanted: Vec<&str> = filter
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    let unknown: Vec<&&str> = wanted
-        .iter()
-        .filter(|w| !specs.devices.iter().any(|d| d.name == **w))
-        .collect();
-    if wanted.is_empty() || !unknown.is_empty() {
-        let names: Vec<&str> = specs.devices.iter().map(|d| d.name.as_str()).collect();
-        eprintln!(
-            "error: {DEVICE_FILTER}={filter:?} must list one or more of {}; unknown: {unknown:?}",
-            names.join(", ")
-        );
-        std::process::exit(1);
-    }
-    specs.devices.retain(|d| wanted.contains(&d.name.as_str()));
-    specs.models.retain(|m| wanted.contains(&m.device.as_str()));
 }
 
 fn lit(x: f64) -> String {
@@ -153,11 +128,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
     )
     .unwrap();
     for d in &s.devices {
-        let c = d
-            .cards
-            .iter()
-            .find(|c| c.default)
-            .expect("validated: one default card");
+        let c = d.default_card();
         writeln!(
             o,
             "        Device::{} => Card::{},",
@@ -357,34 +328,38 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
         .unwrap();
         for p in &op.params {
             let kind = match &p.kind {
-                OpParamKind::Int { min, max } => {
+                OpParamKind::Int { min, max, .. } => {
                     format!("ParamKind::Int {{ min: {min}, max: {max} }}")
                 }
-                OpParamKind::Float { min, max } => {
+                OpParamKind::Float { min, max, .. } => {
                     format!(
                         "ParamKind::Float {{ min: {}, max: {} }}",
                         lit(*min),
                         lit(*max)
                     )
                 }
-                OpParamKind::Bool => "ParamKind::Bool".into(),
-                OpParamKind::Enum { values } => {
+                OpParamKind::Bool { .. } => "ParamKind::Bool".into(),
+                OpParamKind::Enum { values, .. } => {
                     format!("ParamKind::Enum {{ values: &{values:?} }}")
                 }
             };
-            let default = match (&p.default, &p.kind) {
-                (None, _) => "None".into(),
-                (Some(ParamDefault::Int(i)), _) => format!("Some(ParamValue::Int({i}))"),
-                (Some(ParamDefault::Float(x)), _) => {
+            let default = match &p.kind {
+                OpParamKind::Int {
+                    default: Some(i), ..
+                } => format!("Some(ParamValue::Int({i}))"),
+                OpParamKind::Float {
+                    default: Some(x), ..
+                } => {
                     format!("Some(ParamValue::Float({}))", lit(*x))
                 }
-                (Some(ParamDefault::Bool(b)), _) => format!("Some(ParamValue::Bool({b}))"),
-                (Some(ParamDefault::Enum(i)), OpParamKind::Enum { values }) => {
+                OpParamKind::Bool { default: Some(b) } => format!("Some(ParamValue::Bool({b}))"),
+                OpParamKind::Enum {
+                    values,
+                    default: Some(i),
+                } => {
                     format!("Some(ParamValue::Enum({:?}))", values[*i])
                 }
-                (Some(ParamDefault::Enum(_)), _) => {
-                    unreachable!("validated: enum default on enum param")
-                }
+                _ => "None".into(),
             };
             writeln!(
                 o,
@@ -407,7 +382,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
         let keys: Vec<&str> = op.params.iter().map(|p| p.key.as_str()).collect();
         let values: Vec<String> = (0..max_params)
             .map(|i| match op.params.get(i).map(|p| &p.kind) {
-                Some(OpParamKind::Enum { values }) => {
+                Some(OpParamKind::Enum { values, .. }) => {
                     name_index(&values.iter().map(String::as_str).collect::<Vec<_>>())
                 }
                 _ => name_index(&[]),
@@ -431,7 +406,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
             op.params
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.default.is_none())
+                .filter(|(_, p)| p.required())
                 .fold(0u32, |m, (i, _)| m | 1 << i),
             name_index(&keys),
             values.join(", "),
@@ -695,7 +670,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
         )
         .unwrap();
         for v in &m.versions {
-            let fam = s.family(&v.family).expect("validated family");
+            let fam = s.family_of(v);
             let fields: Vec<String> = fam
                 .params
                 .iter()
@@ -719,7 +694,7 @@ fn generate(s: &SpecSet, formulas: &BTreeMap<String, String>) -> String {
                 op = camel(&m.op),
                 ver = v.number,
                 sum = v.summary,
-                fam = camel(&v.family),
+                fam = camel(&fam.name),
                 fields = fields.join(", "),
             )
             .unwrap();
@@ -770,7 +745,7 @@ fn param_type(p: &ttnn_op_perf_spec::OpParam) -> String {
     match &p.kind {
         OpParamKind::Int { .. } => "i64".into(),
         OpParamKind::Float { .. } => "f64".into(),
-        OpParamKind::Bool => "bool".into(),
+        OpParamKind::Bool { .. } => "bool".into(),
         OpParamKind::Enum { .. } => camel(&p.key),
     }
 }
@@ -778,18 +753,17 @@ fn param_type(p: &ttnn_op_perf_spec::OpParam) -> String {
 /// The value of a typed field as Rust source: the default, or for a param without one the
 /// placeholder the string path starts from (a query that leaves it out is an error).
 fn param_value(p: &ttnn_op_perf_spec::OpParam) -> String {
-    match (&p.default, &p.kind) {
-        (Some(ParamDefault::Int(i)), _) => format!("{i}"),
-        (Some(ParamDefault::Float(x)), _) => lit(*x),
-        (Some(ParamDefault::Bool(b)), _) => format!("{b}"),
-        (Some(ParamDefault::Enum(i)), OpParamKind::Enum { values }) => {
-            format!("{}::{}", camel(&p.key), camel(&values[*i]))
+    match &p.kind {
+        OpParamKind::Int { min, default, .. } => format!("{}", default.unwrap_or(*min)),
+        OpParamKind::Float { min, default, .. } => lit(default.unwrap_or(*min)),
+        OpParamKind::Bool { default } => format!("{}", default.unwrap_or(false)),
+        OpParamKind::Enum { values, default } => {
+            format!(
+                "{}::{}",
+                camel(&p.key),
+                camel(&values[default.unwrap_or(0)])
+            )
         }
-        (Some(ParamDefault::Enum(_)), _) => unreachable!("validated: enum default on enum param"),
-        (None, OpParamKind::Int { min, .. }) => format!("{min}"),
-        (None, OpParamKind::Float { min, .. }) => lit(*min),
-        (None, OpParamKind::Bool) => "false".into(),
-        (None, OpParamKind::Enum { values }) => format!("{}::{}", camel(&p.key), camel(&values[0])),
     }
 }
 
@@ -813,7 +787,7 @@ fn typed_params(o: &mut String, s: &SpecSet) {
         )
         .unwrap();
         for p in &op.params {
-            let OpParamKind::Enum { values } = &p.kind else {
+            let OpParamKind::Enum { values, .. } = &p.kind else {
                 continue;
             };
             let ty = camel(&p.key);
@@ -851,7 +825,7 @@ fn typed_params(o: &mut String, s: &SpecSet) {
             )
             .unwrap();
         }
-        let all_defaulted = op.params.iter().all(|p| p.default.is_some());
+        let all_defaulted = op.params.iter().all(|p| !p.required());
         writeln!(
             o,
             "        /// Every param of `{}`, typed{}.\n        \
@@ -865,9 +839,10 @@ fn typed_params(o: &mut String, s: &SpecSet) {
         )
         .unwrap();
         for p in &op.params {
-            let default = match &p.default {
-                Some(_) => format!("default `{}`", param_value(p)),
-                None => "required".into(),
+            let default = if p.required() {
+                "required".into()
+            } else {
+                format!("default `{}`", param_value(p))
             };
             writeln!(
                 o,
@@ -962,10 +937,10 @@ fn typed_params(o: &mut String, s: &SpecSet) {
                 OpParamKind::Float { .. } => {
                     format!("(OpParams::{ty}(p), {i}, Slot::Float(x)) => p.{key} = x")
                 }
-                OpParamKind::Bool => {
+                OpParamKind::Bool { .. } => {
                     format!("(OpParams::{ty}(p), {i}, Slot::Bool(x)) => p.{key} = x")
                 }
-                OpParamKind::Enum { values } => format!(
+                OpParamKind::Enum { values, .. } => format!(
                     "(OpParams::{ty}(p), {i}, Slot::Enum(x)) if (x as usize) < {} => \
                      p.{key} = op_params::{}::{}::ALL[x as usize]",
                     values.len(),
@@ -974,15 +949,15 @@ fn typed_params(o: &mut String, s: &SpecSet) {
                 ),
             });
             match &p.kind {
-                OpParamKind::Int { min, max } => checks.push(format!(
+                OpParamKind::Int { min, max, .. } => checks.push(format!(
                     "if !({min} <= p.{key} && p.{key} <= {max}) {{ Some({i}) }}"
                 )),
-                OpParamKind::Float { min, max } => checks.push(format!(
+                OpParamKind::Float { min, max, .. } => checks.push(format!(
                     "if !(p.{key}.is_finite() && {} <= p.{key} && p.{key} <= {}) {{ Some({i}) }}",
                     lit(*min),
                     lit(*max)
                 )),
-                OpParamKind::Bool | OpParamKind::Enum { .. } => {}
+                OpParamKind::Bool { .. } | OpParamKind::Enum { .. } => {}
             }
         }
         checks.push("{ None }".into());
