@@ -33,6 +33,8 @@
 //! assert!(specs.devices.iter().any(|d| d.name == "wormhole_b0"));
 //! ```
 
+#[cfg(feature = "codegen")]
+pub mod codegen;
 mod error;
 mod filter;
 mod formulas;
