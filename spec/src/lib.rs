@@ -37,13 +37,11 @@
 pub mod codegen;
 mod error;
 mod filter;
-mod formulas;
 pub mod schema;
 mod validate;
 
 pub use error::{SpecError, SpecErrors};
 pub use filter::{DEVICE_FILTER, DeviceFilterError};
-pub use formulas::find_formulas;
 pub use schema::Term;
 pub use validate::load_dir;
 

@@ -61,10 +61,6 @@ const fn fidelity(f: Fidelity) -> MathFidelity {
     }
 }
 
-#[cfg_attr(
-    feature = "macros",
-    crate::perf_model(family = "eltwise_binary_roofline")
-)]
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
     let a = &cx.inputs[0];
     // Without a second tensor the other operand is a scalar: ttnn fills one tile with it

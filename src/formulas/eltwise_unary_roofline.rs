@@ -50,10 +50,6 @@ const fn fp32_dest(x: &TensorParams, out: &TensorParams) -> bool {
     wide(x) || wide(out)
 }
 
-#[cfg_attr(
-    feature = "macros",
-    crate::perf_model(family = "eltwise_unary_roofline")
-)]
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     let out = match cx.output {

@@ -426,7 +426,6 @@ const fn fidelity(f: Fidelity) -> MathFidelity {
     }
 }
 
-#[cfg_attr(feature = "macros", crate::perf_model(family = "matmul_roofline"))]
 pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let hw = cx.hw;
     let (a, b) = (&cx.inputs[0], &cx.inputs[1]);

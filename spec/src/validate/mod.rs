@@ -253,3 +253,4 @@ fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {
         v.join(", ")
     }
 }
+
