@@ -2,7 +2,7 @@
 
 use super::{Parsed, Validator, is_snake_ident, number};
 use crate::schema::{OpFile, OpParamFile, ParamType};
-use crate::{LAYOUTS, Op, OpParam, OpParamKind, SpecError};
+use crate::{LAYOUTS, Op, OpParam, OpParamKind, SpecError, type_name};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use toml::Spanned;
@@ -98,6 +98,14 @@ impl Validator {
             "param keys are snake_case names".into()
         });
         let is_enum = v.kind == ParamType::Enum;
+        // An enum param's type is `op_params::<op>::<Key>`, beside the op's `Params` struct.
+        self.check(
+            !(is_enum && type_name(key) == "Params"),
+            p,
+            span.clone(),
+            &k,
+            || "an enum param may not be named `params`: its type would clash with the op's `Params` struct".into(),
+        );
         self.check(is_enum != v.values.is_empty(), p, span.clone(), &k, || {
             if is_enum {
                 "an enum param needs `values = [...]`".into()
