@@ -22,7 +22,7 @@
 //! | --- | --- | --- |
 //! | parse | [`schema`] | the files as written (serde, unknown keys rejected) |
 //! | validate | `validate/` (one file per kind of spec file) | [`load_dir`] -> [`SpecSet`] |
-//! | generate | `codegen/` (feature `codegen`) | [`codegen::generate`]: `SpecSet` -> the runtime crate's `tables.rs` |
+//! | generate | `codegen/` (feature `codegen`) | `codegen::generate`: `SpecSet` -> the runtime crate's `$OUT_DIR/*.rs` |
 //!
 //! The runtime crate's `build.rs` runs the three; the CLI reads the same `SpecSet`, so there is
 //! one definition of what a valid spec is.

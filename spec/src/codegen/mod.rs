@@ -1,11 +1,11 @@
 //! The generate stage: a validated [`SpecSet`] -> the Rust source the runtime crate includes
 //! (feature `codegen`, for the runtime's `build.rs`).
 //!
-//! One module per thing emitted: [`enums`] (`Device`, `Card`, `Op`, `Family` and the name maps),
-//! [`hardware`] (per-card `HARDWARE`), [`ops`] (op specs, `op_of_name`), [`op_params`] (typed
-//! params, `OpParams`), [`families`] (per-family structs, `ModelParams::cost`,
-//! `Family::features`), [`models`] (version tables), [`name_index`] (the perfect hashes of
-//! names), [`model_macro`] (`model!`) and [`formulas`] (the family formula modules). Each
+//! One module per thing emitted: `enums` (`Device`, `Card`, `Op`, `Family` and the name maps),
+//! `hardware` (per-card `HARDWARE`), `ops` (op specs, `op_of_name`), `op_params` (typed
+//! params, `OpParams`), `families` (per-family structs, `ModelParams::cost`,
+//! `Family::features`), `models` (version tables), `name_index` (the perfect hashes of
+//! names), `model_macro` (`model!`) and `formulas` (the family formula modules). Each
 //! builds tokens with `quote!`; [`generate`] formats them with prettyplease under a header
 //! saying where they come from. The `SpecSet` holds every reference resolved, so nothing
 //! here looks a name up again or checks what validation checked.
@@ -60,7 +60,7 @@ impl fmt::Display for CodegenError {
 impl std::error::Error for CodegenError {}
 
 /// The text of `name_hash.rs`, the one definition of the name hash: compiled here as
-/// [`name_hash`], emitted unchanged for the runtime.
+/// `name_hash`, emitted unchanged for the runtime.
 const NAME_HASH_SRC: &str = include_str!("name_hash.rs");
 
 /// Generates `tables.rs` (the tables and the `model!` arms), `family_types.rs` (the crate
