@@ -19,7 +19,10 @@ fn main() {
     println!("cargo:rerun-if-env-changed={DEVICE_FILTER}");
 
     let mut specs = load_dir(&Path::new(&manifest).join("model_specs")).unwrap_or_else(|errors| {
-        eprintln!("{}", errors.to_string().replace(&format!("{manifest}/"), ""));
+        eprintln!(
+            "{}",
+            errors.to_string().replace(&format!("{manifest}/"), "")
+        );
         eprintln!("Fix the spec files above; the build stops until they are valid.");
         exit(1)
     });

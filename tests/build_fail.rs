@@ -62,7 +62,9 @@ fn build_errors(file: &str, edit: impl Fn(&str) -> String, change: impl Fn(&Path
         .filter_map(|l| {
             // rustc's `--> <file>:<line>:<col>` of a source error, from `src/` on (formulas
             // are included by absolute path).
-            let at = l.strip_prefix("--> ").and_then(|p| p.find("src/").map(|i| &p[i..]));
+            let at = l
+                .strip_prefix("--> ")
+                .and_then(|p| p.find("src/").map(|i| &p[i..]));
             match at {
                 Some(at) => Some(format!("--> {at}")),
                 None => (l.starts_with("error: model_specs") || l.starts_with("error["))
@@ -115,7 +117,13 @@ fn a_formula_without_a_feature_of_its_spec_fails_at_the_formula() {
 fn an_invalid_spec_stops_the_build_with_file_line_key_and_fix() {
     let errors = build_errors(
         "model_specs/wormhole_b0/matmul.toml",
-        |t| t.replacen("family = \"matmul_roofline\"", "family = \"matmul_rooflin\"", 1),
+        |t| {
+            t.replacen(
+                "family = \"matmul_roofline\"",
+                "family = \"matmul_rooflin\"",
+                1,
+            )
+        },
         |_| {},
     );
     check("invalid_spec", &errors);

@@ -53,7 +53,10 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
     }
     for d in &s.devices {
         for op in &s.ops {
-            if s.models.iter().any(|m| m.device == d.name && m.op == op.name) {
+            if s.models
+                .iter()
+                .any(|m| m.device == d.name && m.op == op.name)
+            {
                 continue;
             }
             let message = format!(

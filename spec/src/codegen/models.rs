@@ -10,7 +10,10 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
     let tables = s.models.iter().map(|m| versions(s, m));
     let rows = s.devices.iter().map(|d| {
         let cells = s.ops.iter().map(|op| {
-            if s.models.iter().any(|m| m.device == d.name && m.op == op.name) {
+            if s.models
+                .iter()
+                .any(|m| m.device == d.name && m.op == op.name)
+            {
                 let table = upper(&["models", &d.name, &op.name]);
                 quote!(&#table)
             } else {
@@ -41,7 +44,8 @@ fn versions(s: &SpecSet, m: &Model) -> TokenStream {
         let accuracy = match &v.accuracy {
             None => quote!(Accuracy::Uncalibrated),
             Some(a) => {
-                let (median, p90, rows) = (f64_lit(a.median_ape), f64_lit(a.p90_ape), int_lit(a.rows));
+                let (median, p90, rows) =
+                    (f64_lit(a.median_ape), f64_lit(a.p90_ape), int_lit(a.rows));
                 quote!(Accuracy::Measured { median_ape: #median, p90_ape: #p90, rows: #rows })
             }
         };

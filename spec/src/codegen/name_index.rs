@@ -40,5 +40,7 @@ pub(super) fn name_index(names: &[&str]) -> Result<TokenStream, String> {
             }
         }
     }
-    Err(format!("no perfect hash of {names:?}: do two names repeat?"))
+    Err(format!(
+        "no perfect hash of {names:?}: do two names repeat?"
+    ))
 }

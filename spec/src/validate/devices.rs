@@ -228,13 +228,16 @@ impl Validator {
             self.check(frac > 0.0 && frac <= 1.0, p, span.clone(), &key, || {
                 format!("dram_achievable_fraction is {frac}; it must be in (0, 1]")
             });
-            out.push((c.default, Card {
-                name: c.name.clone(),
-                compute_grid: (g.x, g.y),
-                dram_channels: c.dram_channels,
-                dram_peak_gb_s: c.dram_peak_gb_s,
-                dram_achievable_fraction: frac,
-            }));
+            out.push((
+                c.default,
+                Card {
+                    name: c.name.clone(),
+                    compute_grid: (g.x, g.y),
+                    dram_channels: c.dram_channels,
+                    dram_peak_gb_s: c.dram_peak_gb_s,
+                    dram_achievable_fraction: frac,
+                },
+            ));
         }
         out.sort_by(|a, b| a.1.name.cmp(&b.1.name));
         let default = out.iter().position(|(default, _)| *default)?;

@@ -253,4 +253,3 @@ fn names<'a>(it: impl Iterator<Item = &'a String>) -> String {
         v.join(", ")
     }
 }
-
