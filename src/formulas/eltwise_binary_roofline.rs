@@ -1,6 +1,6 @@
 //! `eltwise_binary_roofline`: binary ops (and a tensor with a scalar), tile by tile, with
 //! broadcasting; the work split, traffic and the terms it shares with unary ops are described
-//! in [`super::eltwise_common`].
+//! in `src/formulas/eltwise_common.rs`.
 
 use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};

@@ -1,5 +1,5 @@
 //! `eltwise_unary_roofline`: unary SFPU functions and typecast, tile by tile; the work split,
-//! traffic and the terms it shares with binary ops are described in [`super::eltwise_common`].
+//! traffic and the terms it shares with binary ops are described in `src/formulas/eltwise_common.rs`.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::eltwise_unary::UnaryOp;
