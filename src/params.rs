@@ -1,5 +1,8 @@
 //! Op params: the key-value pairs of a query, the schema each op declares for them in
 //! `model_specs/ops/<op>.toml`, and their resolution against that schema.
+//!
+//! (Over 500 lines with its unit tests, which check the private lookups against scans of
+//! the names; the code itself is about 400.)
 
 use crate::error::{Error, Name, ParamProblem};
 use crate::generated::{MAX_OP_PARAMS, OpParams};
