@@ -5,11 +5,11 @@
 //! for the file and declares the module; rustc checks the signature, the `const` and the
 //! fields of the features (through the calls `ModelParams::cost` and `Family::features` make).
 
-use super::{CodegenError, formula_file, ident};
+use super::{CodegenError, ident};
 use crate::{SpecSet, type_name};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// `#[path = "<absolute file>"] pub mod <f>;` per family, for `src/formulas/mod.rs` to include;
 /// an error per family without its file.
@@ -41,4 +41,15 @@ pub(super) fn modules(s: &SpecSet, crate_dir: &Path) -> Result<TokenStream, Code
     } else {
         Err(CodegenError(errors))
     }
+}
+
+/// Where the runtime crate keeps the formula of `family`: the file, if it exists.
+fn formula_file(crate_dir: &Path, family: &str) -> Option<PathBuf> {
+    let dir = crate_dir.join("src/formulas");
+    [
+        dir.join(format!("{family}.rs")),
+        dir.join(family).join("mod.rs"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
 }

@@ -25,7 +25,7 @@ use crate::{SpecSet, type_name};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What the runtime crate's build script knows beyond the specs.
 #[derive(Debug, Clone)]
@@ -69,25 +69,25 @@ const NAME_HASH_SRC: &str = include_str!("name_hash.rs");
 /// would not hold (more names than a name index takes).
 pub fn generate(s: &SpecSet, options: &Options) -> Result<Generated, CodegenError> {
     let formulas = formulas::modules(s, &options.crate_dir)?;
-    let mut errors = Vec::new();
+    // The parts that can fail (a list of names without a perfect hash, a phf map that does
+    // not lex) report together.
+    let (enums, ops) = (enums::tokens(s), ops::tokens(s));
+    let errors: Vec<String> = [&enums, &ops]
+        .into_iter()
+        .filter_map(|r| r.as_ref().err().cloned())
+        .collect();
+    let (Ok(enums), Ok(ops)) = (enums, ops) else {
+        return Err(CodegenError(errors));
+    };
     let tables = [
-        enums::tokens(s).unwrap_or_else(|e| {
-            errors.push(e);
-            TokenStream::new()
-        }),
+        enums,
         hardware::tokens(s),
-        ops::tokens(s).unwrap_or_else(|e| {
-            errors.push(e);
-            TokenStream::new()
-        }),
+        ops,
         op_params::tokens(s),
         families::tokens(s),
         models::tokens(s),
         model_macro::tokens(s),
     ];
-    if !errors.is_empty() {
-        return Err(CodegenError(errors));
-    }
     let header = header(s, options);
     let tables = format(quote!(#(#tables)*)).map_err(|e| CodegenError(vec![e]))?;
     let family_types = format(families::reexports(s)).map_err(|e| CodegenError(vec![e]))?;
@@ -202,17 +202,6 @@ fn usize_lit(x: usize) -> Literal {
     Literal::usize_unsuffixed(x)
 }
 
-/// Where the runtime crate keeps the formula of `family`: the file, if it exists.
-fn formula_file(crate_dir: &Path, family: &str) -> Option<PathBuf> {
-    let dir = crate_dir.join("src/formulas");
-    [
-        dir.join(format!("{family}.rs")),
-        dir.join(family).join("mod.rs"),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,7 +252,7 @@ mod generate_tests {
     use super::*;
 
     fn shipped() -> (SpecSet, Options) {
-        let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let specs = crate::load_dir(&crate_dir.join("model_specs")).unwrap();
         let options = Options {
             crate_dir,
