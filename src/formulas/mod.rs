@@ -3,7 +3,8 @@
 //! declares the parameters; `model_specs/<device>/<op>.toml` gives their values).
 //!
 //! A family's formula is found by its name: family `<f>` (`model_specs/families/<f>.toml`)
-//! is module `formulas::<f>` (`src/formulas/<f>.rs`, or `src/formulas/<f>/mod.rs`), which
+//! is module `formulas::<f>` (`src/formulas/<f>.rs`, or `src/formulas/<f>/mod.rs` when it
+//! has submodules: a file included by path finds its submodules beside it), which
 //! exposes `pub const fn features(cx: &Ctx<'_>) -> Result<<F>Features, Error>`. `build.rs`
 //! declares the module of every family (adding a family adds no line here), stops with
 //! `create src/formulas/<f>.rs ...` when the file is missing, and routes the family's models
