@@ -204,7 +204,7 @@ impl DynModel for SpecModel {
             let value = match kind {
                 OpParamKind::Int { .. } => ParamValue::Int(v.parse().map_err(|e| bad(&e))?),
                 OpParamKind::Float { .. } => ParamValue::Float(v.parse().map_err(|e| bad(&e))?),
-                OpParamKind::Bool => ParamValue::Bool(v.parse().map_err(|e| bad(&e))?),
+                OpParamKind::Bool { .. } => ParamValue::Bool(v.parse().map_err(|e| bad(&e))?),
                 OpParamKind::Enum { .. } => ParamValue::Enum(v),
             };
             parsed.push(OpParam::new(k, value));
@@ -270,13 +270,13 @@ pub fn dynamic_registry() -> Registry {
             .map(|p| (p.key.clone(), p.kind.clone()))
             .collect();
         for v in &m.versions {
-            let spec_family = specs.family(&v.family).expect("the family's spec");
-            let family = Family::from_name(&v.family).expect("a family of this build");
+            let spec_family = specs.family_of(v);
+            let family = Family::from_name(&spec_family.name).expect("a family of this build");
             // `Family::features` returns the features in the family's parameter order.
             let names: Vec<&str> = family.params().iter().map(|p| p.name).collect();
             let spec_names: Vec<&str> =
                 spec_family.params.iter().map(|p| p.name.as_str()).collect();
-            assert_eq!(names, spec_names, "{}: parameter order", v.family);
+            assert_eq!(names, spec_names, "{}: parameter order", spec_family.name);
             let terms = spec_family
                 .params
                 .iter()

@@ -26,8 +26,8 @@
 //! ```
 //!
 //! The whole query path is `const fn`: a query of constants can be answered when the code
-//! is built ([`PerfModels::query`] shows a `const`), and `model!` (feature `macros`) names a
-//! model version checked at build time.
+//! is built ([`PerfModels::query`] shows a `const`), and [`model!`] names a model version
+//! checked at build time.
 //!
 //! The layout of the crate follows the data: [`device`] (hardware figures per card),
 //! [`op`] (op specs: OP CODEs, operand rules, param schema), [`params`] and [`tensor`] (what a
@@ -91,7 +91,7 @@ pub use tensor::{
 };
 /// Names a model version, checked when the code is built: `model!(device, op[, version])`
 /// expands to a [`ModelId`] constant, and a combination without a spec fails the build,
-/// listing what exists.
+/// listing what exists. Without a version it names the latest.
 ///
 /// ```
 /// use ttnn_op_perf_models::{model, ModelId, Op, PerfModels, Query, DType, MemoryConfig, TensorParams};
@@ -106,16 +106,22 @@ pub use tensor::{
 /// assert_eq!(est.source, ttnn_op_perf_models::Source::Model(MATMUL));
 /// ```
 ///
+/// A version that does not exist fails the build with `` `wormhole_b0/matmul` has no
+/// version 99; its versions: 1, 2 (model_specs/wormhole_b0/matmul.toml) ``:
+///
 /// ```compile_fail
 /// const NOPE: ttnn_op_perf_models::ModelId = ttnn_op_perf_models::model!(wormhole_b0, matmul, 99);
 /// ```
-#[cfg(feature = "macros")]
-pub use ttnn_op_perf_macros::model;
-/// Attaches a cost formula to its family spec (`model_specs/families/<family>.toml`), checked
-/// when the code is built: the signature, and that the formula reads exactly the spec's
-/// parameters. `build.rs` routes the family's models to the function it marks.
-#[cfg(feature = "macros")]
-pub use ttnn_op_perf_macros::perf_model;
+///
+/// A `macro_rules!` whose arms `build.rs` generates from the specs of the devices compiled in
+/// (`TTNN_PERF_MODELS_DEVICES`): one per (device, op, version) and per (device, op) for the
+/// latest, then one per mistake, each a `compile_error!` naming what exists.
+#[macro_export]
+macro_rules! model {
+    ($($tokens:tt)*) => {
+        $crate::__model!($($tokens)*)
+    };
+}
 
 /// The README's examples compile and run as doctests.
 #[cfg(doctest)]

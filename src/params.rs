@@ -1,5 +1,8 @@
 //! Op params: the key-value pairs of a query, the schema each op declares for them in
 //! `model_specs/ops/<op>.toml`, and their resolution against that schema.
+//!
+//! (Over 500 lines with its unit tests, which check the private lookups against scans of
+//! the names; the code itself is about 400.)
 
 use crate::error::{Error, Name, ParamProblem};
 use crate::generated::{MAX_OP_PARAMS, OpParams};
@@ -287,7 +290,7 @@ const fn key_index(spec: &OpSpec, key: &str) -> usize {
 }
 
 /// A perfect hash of a list of names (an op's param keys, an enum param's values) that
-/// build.rs generates: each name's slot holds its position in the list, so a lookup hashes
+/// `build.rs` generates: each name's slot holds its position in the list, so a lookup hashes
 /// the name once and compares it with one candidate instead of scanning the list.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NameIndex {
@@ -311,27 +314,10 @@ impl NameIndex {
     }
 }
 
-/// The hash [`NameIndex`] is built on (build.rs has a copy): the length, then the bytes as
-/// little-endian words (8 bytes at a time with the last word overlapping, two overlapping
-/// 4-byte words, or three single bytes, as [`same`] reads them), multiplied by `seed`.
-#[inline(always)]
-const fn name_hash(name: &str, seed: u64) -> u64 {
-    let (x, n) = (name.as_bytes(), name.len());
-    let mut h = n as u64;
-    if n >= 8 {
-        let mut i = 0;
-        while i + 8 < n {
-            h = (h ^ u64::from_le(chunk8(x, i))).wrapping_mul(seed);
-            i += 8;
-        }
-        h ^= u64::from_le(chunk8(x, n - 8));
-    } else if n >= 4 {
-        h ^= (u32::from_le(chunk4(x, 0)) as u64) << 32 | u32::from_le(chunk4(x, n - 4)) as u64;
-    } else if n > 0 {
-        h ^= (x[0] as u64) << 40 | (x[n / 2] as u64) << 48 | (x[n - 1] as u64) << 56;
-    }
-    h.wrapping_mul(seed)
-}
+// `name_hash`, the hash [`NameIndex`] is built on, and `chunk8` / `chunk4`, the word loads it
+// and [`same`] share: one definition, `spec/src/codegen/name_hash.rs` of ttnn-op-perf-spec,
+// which builds the indexes with it and emits its text unchanged into `$OUT_DIR`.
+include!(concat!(env!("OUT_DIR"), "/name_hash.rs"));
 
 #[inline(always)]
 const fn check(
@@ -391,24 +377,6 @@ pub(crate) const fn same(a: &str, b: &str) -> bool {
         return true;
     }
     (x[0] == y[0]) & (x[n / 2] == y[n / 2]) & (x[n - 1] == y[n - 1])
-}
-
-/// The 8 bytes of `x` at `i` as one integer (`i + 8 <= x.len()`, else 0).
-#[inline(always)]
-const fn chunk8(x: &[u8], i: usize) -> u64 {
-    match x.split_at(i).1.first_chunk::<8>() {
-        Some(c) => u64::from_ne_bytes(*c),
-        None => 0,
-    }
-}
-
-/// The 4 bytes of `x` at `i` as one integer (`i + 4 <= x.len()`, else 0).
-#[inline(always)]
-const fn chunk4(x: &[u8], i: usize) -> u32 {
-    match x.split_at(i).1.first_chunk::<4>() {
-        Some(c) => u32::from_ne_bytes(*c),
-        None => 0,
-    }
 }
 
 #[inline]

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,16 +30,22 @@ fn copy_workspace(from: &Path, to: &Path) {
     }
 }
 
-/// Builds the library from a copy of the workspace with `file` edited by `edit`; returns the
-/// lines of the build's output that the build script wrote as errors.
-fn build_errors(file: &str, edit: impl Fn(&str) -> String) -> String {
+/// Builds the library from a copy of the workspace with `file` edited by `edit` and the copy
+/// then changed by `change` (given its root); returns the lines of the build's output that
+/// are errors about the specs or the sources.
+fn build_errors(file: &str, edit: impl Fn(&str) -> String, change: impl Fn(&Path)) -> String {
+    // Every copy of the library builds in the same folders of the target folder (cargo does
+    // not hash a workspace member's path), `OUT_DIR` included, and its build script reruns
+    // only for files newer than its last run: so one case at a time, each copied once the
+    // case before has built.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     copy_workspace(root(), dir.path());
     let path = dir.path().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
-    let edited = edit(&text);
-    assert_ne!(edited, text, "the edit of {file} changed nothing");
-    std::fs::write(&path, edited).unwrap();
+    std::fs::write(&path, edit(&text)).unwrap();
+    change(dir.path());
     // A target folder of its own, kept between runs so dependencies build once.
     let target: PathBuf = root().join("target/tests/build_fail");
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -52,8 +59,19 @@ fn build_errors(file: &str, edit: impl Fn(&str) -> String) -> String {
     String::from_utf8_lossy(&out.stderr)
         .lines()
         .map(str::trim)
-        .filter(|l| l.starts_with("error: model_specs") || l.starts_with("error: src/"))
-        .chain(["(the build stops)"])
+        .filter_map(|l| {
+            // rustc's `--> <file>:<line>:<col>` of a source error, from `src/` on (formulas
+            // are included by absolute path).
+            let at = l
+                .strip_prefix("--> ")
+                .and_then(|p| p.find("src/").map(|i| &p[i..]));
+            match at {
+                Some(at) => Some(format!("--> {at}")),
+                None => (l.starts_with("error: model_specs") || l.starts_with("error["))
+                    .then(|| l.to_string()),
+            }
+        })
+        .chain(["(the build stops)".to_string()])
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
@@ -75,12 +93,38 @@ fn check(case: &str, actual: &str) {
 }
 
 #[test]
-fn a_family_spec_without_a_formula_stops_the_build_naming_the_spec() {
-    let errors = build_errors("src/formulas/data_movement_roofline.rs", |t| {
-        t.replace(
-            "crate::perf_model(family = \"data_movement_roofline\")",
-            "doc = \"no longer a formula\"",
-        )
-    });
+fn a_family_spec_without_its_formula_file_stops_the_build_naming_the_spec() {
+    let errors = build_errors(
+        "model_specs/families/data_movement_roofline.toml",
+        str::to_string,
+        |dir| std::fs::remove_file(dir.join("src/formulas/data_movement_roofline.rs")).unwrap(),
+    );
     check("spec_without_formula", &errors);
+}
+
+#[test]
+fn a_formula_without_a_feature_of_its_spec_fails_at_the_formula() {
+    // rustc names the field missing where the formula builds its features.
+    let errors = build_errors(
+        "src/formulas/data_movement_roofline.rs",
+        |t| t.replacen("        overhead_ns: 1.0,\n", "", 1),
+        |_| {},
+    );
+    check("formula_missing_feature", &errors);
+}
+
+#[test]
+fn an_invalid_spec_stops_the_build_with_file_line_key_and_fix() {
+    let errors = build_errors(
+        "model_specs/wormhole_b0/matmul.toml",
+        |t| {
+            t.replacen(
+                "family = \"matmul_roofline\"",
+                "family = \"matmul_rooflin\"",
+                1,
+            )
+        },
+        |_| {},
+    );
+    check("invalid_spec", &errors);
 }

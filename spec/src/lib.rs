@@ -11,8 +11,21 @@
 //!
 //! [`load_dir`] reads the tree, checks every cross reference and range, and returns a
 //! [`SpecSet`] of plain validated values, or every problem found, each naming the file, the line,
-//! the key and the fix. `build.rs` turns a `SpecSet` into static tables; the proc-macros and the
-//! CLI read the same set, so there is one definition of what a valid spec is.
+//! the key and the fix. A `SpecSet` holds references already resolved (a version's family is an
+//! index into [`SpecSet::families`], a device's default card an index into its cards, an enum
+//! param's default an index into its values), so what reads it looks nothing up by name again.
+//! [`SpecSet::keep_devices`] applies the build's device filter ([`DEVICE_FILTER`]).
+//!
+//! The stages, like chrono-tz's parse / build / runtime split:
+//!
+//! | stage | where | what |
+//! | --- | --- | --- |
+//! | parse | [`schema`] | the files as written (serde, unknown keys rejected) |
+//! | validate | `validate/` (one file per kind of spec file) | [`load_dir`] -> [`SpecSet`] |
+//! | generate | `codegen/` (feature `codegen`) | `codegen::generate`: `SpecSet` -> the runtime crate's `$OUT_DIR/*.rs` |
+//!
+//! The runtime crate's `build.rs` runs the three; the CLI reads the same `SpecSet`, so there is
+//! one definition of what a valid spec is.
 //!
 //! ```
 //! let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../model_specs");
@@ -20,14 +33,17 @@
 //! assert!(specs.devices.iter().any(|d| d.name == "wormhole_b0"));
 //! ```
 
+#[cfg(feature = "codegen")]
+pub mod codegen;
 mod error;
-mod formulas;
+mod filter;
 pub mod schema;
 mod validate;
+#[cfg(feature = "write")]
 pub mod write;
 
 pub use error::{SpecError, SpecErrors};
-pub use formulas::find_formulas;
+pub use filter::{DEVICE_FILTER, DeviceFilterError};
 pub use schema::Term;
 pub use validate::load_dir;
 
@@ -88,14 +104,15 @@ pub struct Device {
     pub rows_per_pass: u32,
     /// Bytes per 32x32 tile, in [`DTYPES`] order.
     pub tile_bytes: [u32; 8],
-    /// Sorted by name; exactly one has `default`.
+    /// Sorted by name.
     pub cards: Vec<Card>,
+    /// Index into [`Self::cards`] of the one card marked `default = true`.
+    pub default_card: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
     pub name: String,
-    pub default: bool,
     pub compute_grid: (u32, u32),
     pub dram_channels: u32,
     pub dram_peak_gb_s: f64,
@@ -121,26 +138,45 @@ pub struct Op {
 pub struct OpParam {
     pub key: String,
     pub summary: String,
+    /// The type, its bounds or values, and its default of that type.
     pub kind: OpParamKind,
-    /// `None`: the caller must pass the param.
-    pub default: Option<ParamDefault>,
 }
 
+impl OpParam {
+    /// Whether a query must pass the param: it has no default.
+    pub fn required(&self) -> bool {
+        match &self.kind {
+            OpParamKind::Int { default, .. } => default.is_none(),
+            OpParamKind::Float { default, .. } => default.is_none(),
+            OpParamKind::Bool { default } => default.is_none(),
+            OpParamKind::Enum { default, .. } => default.is_none(),
+        }
+    }
+}
+
+/// An op param's type with its bounds and its default (`None`: the caller must pass it). The
+/// default is of the param's type, within its bounds; an enum's is an index into its values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OpParamKind {
-    Int { min: i64, max: i64 },
-    Float { min: f64, max: f64 },
-    Bool,
-    Enum { values: Vec<String> },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum ParamDefault {
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-    /// Index into the enum's values.
-    Enum(usize),
+    Int {
+        min: i64,
+        max: i64,
+        default: Option<i64>,
+    },
+    Float {
+        min: f64,
+        max: f64,
+        default: Option<f64>,
+    },
+    Bool {
+        default: Option<bool>,
+    },
+    Enum {
+        /// Unique snake_case names, in the spec's order.
+        values: Vec<String>,
+        /// Index into `values`.
+        default: Option<usize>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,7 +208,8 @@ pub struct Model {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Version {
     pub number: u32,
-    pub family: String,
+    /// Index into [`SpecSet::families`] (see [`SpecSet::family_of`]).
+    pub family: usize,
     pub summary: String,
     /// Parameter values in the family's parameter order.
     pub params: Vec<f64>,
@@ -205,5 +242,17 @@ pub fn type_name(snake: &str) -> String {
 impl SpecSet {
     pub fn family(&self, name: &str) -> Option<&Family> {
         self.families.iter().find(|f| f.name == name)
+    }
+
+    /// The family of a version of this set (validation resolved the index).
+    pub fn family_of(&self, v: &Version) -> &Family {
+        &self.families[v.family]
+    }
+}
+
+impl Device {
+    /// The card marked `default = true` (validation resolved the index).
+    pub fn default_card(&self) -> &Card {
+        &self.cards[self.default_card]
     }
 }

@@ -50,10 +50,6 @@ const fn shard_cores(t: &TensorParams) -> u64 {
     }
 }
 
-#[cfg_attr(
-    feature = "macros",
-    crate::perf_model(family = "data_movement_roofline")
-)]
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {

@@ -1,6 +1,6 @@
 //! `eltwise_binary_roofline`: binary ops (and a tensor with a scalar), tile by tile, with
 //! broadcasting; the work split, traffic and the terms it shares with unary ops are described
-//! in `eltwise_common`.
+//! in `src/formulas/eltwise_common.rs`.
 
 use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
@@ -61,10 +61,6 @@ const fn fidelity(f: Fidelity) -> MathFidelity {
     }
 }
 
-#[cfg_attr(
-    feature = "macros",
-    crate::perf_model(family = "eltwise_binary_roofline")
-)]
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
     let a = &cx.inputs[0];
     // Without a second tensor the other operand is a scalar: ttnn fills one tile with it

@@ -1,5 +1,5 @@
 //! `eltwise_unary_roofline`: unary SFPU functions and typecast, tile by tile; the work split,
-//! traffic and the terms it shares with binary ops are described in `eltwise_common`.
+//! traffic and the terms it shares with binary ops are described in `src/formulas/eltwise_common.rs`.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::eltwise_unary::UnaryOp;
@@ -50,10 +50,6 @@ const fn fp32_dest(x: &TensorParams, out: &TensorParams) -> bool {
     wide(x) || wide(out)
 }
 
-#[cfg_attr(
-    feature = "macros",
-    crate::perf_model(family = "eltwise_unary_roofline")
-)]
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     let out = match cx.output {

@@ -71,9 +71,6 @@
 //! blocks, subblocks), `compute` (the busiest core's tile products and calls) and
 //! `traffic` (DRAM and NoC bytes).
 
-// The root of this module is this file, not `matmul_roofline/mod.rs`: `build.rs` finds the
-// formulas in `src/formulas/*.rs`.
-
 mod blocking;
 mod compute;
 mod operands;
@@ -84,7 +81,6 @@ use crate::error::Error;
 use crate::generated::MatmulRooflineFeatures;
 use crate::model::Ctx;
 
-#[cfg_attr(feature = "macros", crate::perf_model(family = "matmul_roofline"))]
 pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let q = tri!(operands::operands(cx));
     let work = tri!(split::work_split(cx, &q));

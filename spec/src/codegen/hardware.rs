@@ -1,0 +1,68 @@
+//! `HARDWARE`: the figures of each card, with those of its device.
+
+use super::{camel, f64_lit, int_lit, usize_lit};
+use crate::SpecSet;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(super) fn tokens(s: &SpecSet) -> TokenStream {
+    let mut rows = Vec::new();
+    for d in &s.devices {
+        for c in &d.cards {
+            let dev = camel(&d.name);
+            let card = camel(&c.name);
+            let clock = f64_lit(d.clock_mhz);
+            let (fx, fy) = (int_lit(d.full_grid.0), int_lit(d.full_grid.1));
+            let (cx, cy) = (int_lit(c.compute_grid.0), int_lit(c.compute_grid.1));
+            let l1 = int_lit(d.l1_bytes_per_core);
+            let l1_reserved = int_lit(d.l1_reserved_bytes);
+            let launch = f64_lit(d.launch_overhead_ns);
+            let ch = int_lit(c.dram_channels);
+            let peak = f64_lit(c.dram_peak_gb_s);
+            let frac = f64_lit(c.dram_achievable_fraction);
+            let link = f64_lit(d.noc_link_bytes_per_cycle);
+            let sus = f64_lit(d.noc_sustained_bytes_per_cycle);
+            let curve = d.noc_small_transfer.iter().map(|(b, bpc)| {
+                let (b, bpc) = (int_lit(*b), f64_lit(*bpc));
+                quote!((#b, #bpc))
+            });
+            let tc = d.tile_cycles.iter().map(|x| int_lit(*x));
+            let rpp = int_lit(d.rows_per_pass);
+            let tb = d.tile_bytes.iter().map(|x| int_lit(*x));
+            // The reciprocals as `Hardware::cycles_per_ns` and `dram_bytes_per_ns` compute
+            // their figures (the same IEEE operations), written exactly.
+            let ns_cycle = f64_lit(1.0 / (d.clock_mhz / 1000.0));
+            let ns_byte = f64_lit(1.0 / (c.dram_peak_gb_s * c.dram_achievable_fraction));
+            rows.push(quote! {
+                Hardware {
+                    device: Device::#dev,
+                    card: Card::#card,
+                    clock_mhz: #clock,
+                    full_grid: CoreGrid::new(#fx, #fy),
+                    compute_grid: CoreGrid::new(#cx, #cy),
+                    l1_bytes_per_core: #l1,
+                    l1_reserved_bytes: #l1_reserved,
+                    launch_overhead_ns: #launch,
+                    dram_channels: #ch,
+                    dram_peak_gb_s: #peak,
+                    dram_achievable_fraction: #frac,
+                    noc_link_bytes_per_cycle: #link,
+                    noc_sustained_bytes_per_cycle: #sus,
+                    noc_small_transfer: &[#(#curve),*],
+                    tile_cycles: [#(#tc),*],
+                    rows_per_pass: #rpp,
+                    tile_bytes: [#(#tb),*],
+                    ns_per_cycle: #ns_cycle,
+                    ns_per_dram_byte: #ns_byte,
+                    noc_tile_rates: [0.0; 8],
+                }
+                .with_noc_tile_rates()
+            });
+        }
+    }
+    let n = usize_lit(rows.len());
+    quote! {
+        /// Hardware figures per card, indexed by `Card as usize`.
+        pub(crate) static HARDWARE: [Hardware; #n] = [#(#rows),*];
+    }
+}
