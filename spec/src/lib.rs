@@ -132,6 +132,27 @@ pub struct Op {
     pub layouts: Vec<String>,
     /// Sorted by key.
     pub params: Vec<OpParam>,
+    /// A query of the op that every model of it answers.
+    pub example: Example,
+}
+
+/// An op's example query: tensors in `ttperf predict`'s compact syntax, params checked
+/// against the op's schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub inputs: Vec<String>,
+    pub output: Option<String>,
+    /// (key, value) sorted by key; each value of its param's type.
+    pub params: Vec<(String, ExampleValue)>,
+}
+
+/// A param value of an [`Example`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExampleValue {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Enum(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +161,41 @@ pub struct OpParam {
     pub summary: String,
     /// The type, its bounds or values, and its default of that type.
     pub kind: OpParamKind,
+    /// Where a profiler row holds the param: the first source that gives a value; none, the
+    /// default applies.
+    pub trace: Vec<TraceSource>,
+}
+
+/// One place a tt-metal profiler row may hold an op param's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TraceSource {
+    /// ATTRIBUTES entry `path[0]`, then argument `path[1]` of it, and so on; with `find`, then
+    /// the first value nested in it (depth first) with an argument `find`, and that argument.
+    Attribute {
+        path: Vec<String>,
+        find: Option<String>,
+        read: TraceRead,
+    },
+    /// A cell of the row, lowercased; empty gives nothing. An enum param.
+    Column(String),
+    /// `value` (an enum param's) for the rows whose OP CODE starts with `prefix`.
+    OpCodePrefix { prefix: String, value: String },
+}
+
+/// How an ATTRIBUTES value reads as the param's value; each matches the param's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TraceRead {
+    /// An integer within the int param's range (`min ..= max`); another gives nothing.
+    Int {
+        min: i64,
+        max: i64,
+    },
+    Bool,
+    /// An enum path's variant, lowercased.
+    Variant,
+    /// A call's name mapped to one of the enum param's values: (call name, value), sorted by
+    /// call name; a name not listed gives nothing.
+    CallName(Vec<(String, String)>),
 }
 
 impl OpParam {

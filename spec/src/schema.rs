@@ -126,6 +126,19 @@ pub struct OpFile {
     /// The op-param schema, keyed by param name.
     #[serde(default)]
     pub params: BTreeMap<String, Spanned<OpParamFile>>,
+    /// A query of the op that every model of it answers (docs and tests use it).
+    pub example: Spanned<ExampleFile>,
+}
+
+/// `[example]` of an op spec: tensors in the compact syntax of `ttperf predict`
+/// (`1x1x1024x1024:bf16:tile:dram`), params by key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleFile {
+    pub inputs: Vec<String>,
+    pub output: Option<String>,
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -160,6 +173,43 @@ pub struct OpParamFile {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub default: Option<toml::Value>,
+    /// Where a tt-metal profiler row holds the param: the first source that gives a value.
+    #[serde(default)]
+    pub trace: Vec<Spanned<TraceSourceFile>>,
+}
+
+/// One place a profiler row may hold an op param's value: an ATTRIBUTES value
+/// (`attribute`, read by `read` or mapped by `call_name`), a `column`, or a fixed `value` for
+/// the OP CODEs that start with `op_code_prefix`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceSourceFile {
+    /// An ATTRIBUTES entry, then arguments of it, joined by `.`: `program_config.in0_block_w`.
+    pub attribute: Option<String>,
+    /// With `attribute`: the first value nested in it that has this argument, then that
+    /// argument (`op_chain` -> `op_type`).
+    pub find: Option<String>,
+    /// With `attribute`: how its value reads.
+    pub read: Option<TraceReadFile>,
+    /// With `attribute`: a call's name (`MatmulMultiCoreProgramConfig`) -> the param's value.
+    pub call_name: Option<BTreeMap<String, String>>,
+    /// A cell of the row, lowercased: `MATH FIDELITY`.
+    pub column: Option<String>,
+    /// With `value`: the rows whose OP CODE starts with this.
+    pub op_code_prefix: Option<String>,
+    pub value: Option<String>,
+}
+
+/// How an ATTRIBUTES value reads as a param's value.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TraceReadFile {
+    /// An integer; one outside the param's range gives nothing.
+    Int,
+    /// `true`/`false` or `1`/`0`.
+    Bool,
+    /// An enum path's variant, lowercased: `BinaryOpType::ADD` -> `add`.
+    Variant,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

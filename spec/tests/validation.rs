@@ -427,3 +427,73 @@ fn fixed_cost_below_minus_the_launch_overhead() {
         "is -700; with the device's launch_overhead_ns of 600 the ops would cost -100 ns before any work: make it -600 or more",
     );
 }
+
+#[test]
+fn trace_sources_must_give_a_value_of_their_param() {
+    // A call name mapped to a value the enum does not have.
+    let (errors, line) = edit(
+        "ops/matmul.toml",
+        "{ op_code_prefix = \"MinimalMatmul\", value = \"minimal\" }",
+        "{ op_code_prefix = \"MinimalMatmul\", value = \"tiny\" }",
+    );
+    assert_one(
+        &errors,
+        "ops/matmul.toml",
+        line,
+        "params.program_config.trace",
+        "`tiny` is not a value of this param",
+    );
+    // Reading a bool into an int param.
+    let (errors, line) = edit(
+        "ops/matmul.toml",
+        "{ attribute = \"config.M_block_size\", read = \"int\" }",
+        "{ attribute = \"config.M_block_size\", read = \"bool\" }",
+    );
+    assert_one(
+        &errors,
+        "ops/matmul.toml",
+        line,
+        "params.m_block.trace",
+        "does not give a value of this param's type",
+    );
+    // Two kinds of source in one.
+    let (errors, line) = edit(
+        "ops/eltwise_binary.toml",
+        "{ column = \"MATH FIDELITY\" }",
+        "{ column = \"MATH FIDELITY\", attribute = \"math_fidelity\" }",
+    );
+    assert_one(
+        &errors,
+        "ops/eltwise_binary.toml",
+        line,
+        "params.math_fidelity.trace",
+        "exactly one of `attribute`, `column` and `op_code_prefix`",
+    );
+}
+
+#[test]
+fn an_example_must_be_a_query_of_its_op() {
+    let (errors, _) = edit(
+        "ops/eltwise_binary.toml",
+        "params = { binary_op = \"add\" }",
+        "params = { binary_op = \"plus\" }",
+    );
+    let [e] = &errors[..] else {
+        panic!("{errors:#?}")
+    };
+    assert!(e.key == "example.params.binary_op", "{e}");
+    assert!(e.message.contains("`\"plus\"` is not a value"), "{e}");
+    // A required param left out, and one input too many.
+    let (errors, _) = edit(
+        "ops/eltwise_unary.toml",
+        "inputs = [\"1x1x1024x1024:bf16:tile:dram\"]\nparams = { unary_op = \"exp\" }",
+        "inputs = [\"1x1x1024x1024:bf16:tile:dram\", \"1x1x1024x1024:bf16:tile:dram\"]",
+    );
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{shown:#?}");
+    assert!(
+        shown[0].contains("gives 2 inputs; the op takes 1 to 1"),
+        "{shown:#?}"
+    );
+    assert!(shown[1].contains("`unary_op` has no default"), "{shown:#?}");
+}

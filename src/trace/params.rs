@@ -1,106 +1,109 @@
-//! `ATTRIBUTES` and `MATH FIDELITY` -> the op params the op's schema declares.
+//! A profiler row -> the op params its cells give, as the op spec declares (`[params.<key>]
+//! trace = [...]` in `model_specs/ops/<op>.toml`): the build turns those declarations into
+//! `TRACE_PARAMS`, and [`params_of`] reads a row with them. A param none of whose sources
+//! gives a value is left out, so the query takes its default.
 
-use super::attributes::Attr;
 use super::row::{Attrs, Row};
 use crate::op::Op;
 use crate::params::OwnedParamValue;
 use std::prelude::rust_2024::*;
 
-fn fidelity(row: &Row<'_>) -> Option<OwnedParamValue> {
-    match row.get("MATH FIDELITY") {
-        "" => None,
-        f => Some(OwnedParamValue::Enum(f.to_ascii_lowercase())),
-    }
+include!(concat!(env!("OUT_DIR"), "/trace_params.rs"));
+
+/// Where one op param's value comes from: the first of `sources` that gives one.
+#[derive(Debug)]
+struct TraceParam {
+    key: &'static str,
+    sources: &'static [TraceSource],
 }
 
+/// One place a profiler row may hold a param's value.
+#[derive(Debug)]
+enum TraceSource {
+    /// ATTRIBUTES entry `path[0]`, then argument `path[1]` of it, and so on; with `find`, then
+    /// the first value nested in it (depth first) that has an argument `find`, and that
+    /// argument.
+    Attribute {
+        path: &'static [&'static str],
+        find: Option<&'static str>,
+        read: TraceRead,
+    },
+    /// A cell of the row, lowercased; an empty cell gives nothing.
+    Column(&'static str),
+    /// `value` for the rows whose OP CODE starts with `prefix`.
+    OpCodePrefix {
+        prefix: &'static str,
+        value: &'static str,
+    },
+}
+
+/// How an ATTRIBUTES value reads as the param's value.
+#[derive(Debug)]
+enum TraceRead {
+    /// An integer within the param's range; another gives nothing (the default applies).
+    Int { min: i64, max: i64 },
+    /// `true`/`false` or `1`/`0`.
+    Bool,
+    /// An enum path's variant, lowercased: `BinaryOpType::ADD` -> `add`.
+    Variant,
+    /// A call's name (without template arguments) -> the value; a name not listed gives
+    /// nothing.
+    CallName(&'static [(&'static str, &'static str)]),
+}
+
+/// The params of `op` that `row` gives, in key order.
 pub(super) fn params_of(
     op: Op,
     row: &Row<'_>,
     attrs: &Attrs,
 ) -> Vec<(&'static str, OwnedParamValue)> {
-    let attr = |key: &str| attrs.get(key);
-    let mut out = Vec::new();
-    let bool_attr = |key: &str| attr(key).and_then(Attr::as_bool).map(OwnedParamValue::Bool);
-    match op {
-        Op::Matmul => {
-            let config = match attr("program_config").and_then(Attr::call_name) {
-                Some("MatmulMultiCoreReuseMultiCastProgramConfig") => "mcast_2d",
-                Some("MatmulMultiCoreReuseMultiCast1DProgramConfig") => "mcast_1d",
-                Some("MatmulMultiCoreReuseMultiCastDRAMShardedProgramConfig") => "dram_sharded",
-                Some("MatmulMultiCoreReuseProgramConfig") => "multi_core_reuse",
-                Some("MatmulMultiCoreProgramConfig") => "multi_core",
-                // The minimal matmul (`MinimalMatmulOp`, renamed `MinimalMatmulDeviceOperation`)
-                // always runs its one program; without a `MinimalMatmulConfig` it takes default
-                // blocks on the full grid (tt-metal,
-                // `experimental/minimal_matmul/device/minimal_matmul_program_factory.cpp`).
-                _ if row.get("OP CODE").starts_with("MinimalMatmul")
-                    || attr("config").and_then(Attr::call_name) == Some("MinimalMatmulConfig") =>
-                {
-                    "minimal"
+    TRACE_PARAMS[op as usize]
+        .iter()
+        .filter_map(|p| {
+            let value = p.sources.iter().find_map(|s| read(s, row, attrs))?;
+            Some((p.key, value))
+        })
+        .collect()
+}
+
+fn read(source: &TraceSource, row: &Row<'_>, attrs: &Attrs) -> Option<OwnedParamValue> {
+    match source {
+        TraceSource::Attribute { path, find, read } => {
+            let (first, rest) = path.split_first()?;
+            let mut value = attrs.get(first)?;
+            for arg in rest {
+                value = value.arg(arg)?;
+            }
+            if let Some(key) = find {
+                value = value.find(&|a| a.arg(key).is_some())?.arg(key)?;
+            }
+            match read {
+                TraceRead::Int { min, max } => {
+                    let n = i64::try_from(value.as_u64()?).ok()?;
+                    (*min..=*max)
+                        .contains(&n)
+                        .then_some(OwnedParamValue::Int(n))
                 }
-                _ => "auto",
-            };
-            out.push(("program_config", OwnedParamValue::Enum(config.into())));
-            // Blocking of a MinimalMatmulConfig (ttnn.experimental.minimal_matmul).
-            if config == "minimal" {
-                for (key, param) in [
-                    ("M_block_size", "m_block"),
-                    ("K_block_size", "in0_block_w"),
-                    ("N_block_size", "n_block"),
-                    ("subblock_h", "out_subblock_h"),
-                    ("subblock_w", "out_subblock_w"),
-                ] {
-                    let value = attr("config")
-                        .and_then(|pc| pc.arg(key))
-                        .and_then(Attr::as_u64)
-                        .filter(|&n| (1..=65536).contains(&n));
-                    out.extend(value.map(|n| (param, OwnedParamValue::Int(n as i64))));
+                TraceRead::Bool => value.as_bool().map(OwnedParamValue::Bool),
+                TraceRead::Variant => value
+                    .variant()
+                    .map(|v| OwnedParamValue::Enum(v.to_ascii_lowercase())),
+                TraceRead::CallName(names) => {
+                    let name = value.call_name()?;
+                    let (_, v) = names.iter().find(|(n, _)| *n == name)?;
+                    Some(OwnedParamValue::Enum((*v).into()))
                 }
             }
-            // Blocking of an explicit program config.
-            for key in ["in0_block_w", "out_subblock_h", "out_subblock_w"] {
-                let value = attr("program_config")
-                    .and_then(|pc| pc.arg(key))
-                    .and_then(Attr::as_u64)
-                    .filter(|&n| (1..=65536).contains(&n));
-                out.extend(value.map(|n| (key, OwnedParamValue::Int(n as i64))));
-            }
-            let fuse_batch = attr("program_config")
-                .and_then(|pc| pc.arg("fuse_batch"))
-                .and_then(Attr::as_bool);
-            out.extend(fuse_batch.map(|b| ("fuse_batch", OwnedParamValue::Bool(b))));
-            out.extend(fidelity(row).map(|f| ("math_fidelity", f)));
-            out.extend(bool_attr("transpose_a").map(|b| ("transpose_a", b)));
-            out.extend(bool_attr("transpose_b").map(|b| ("transpose_b", b)));
         }
-        Op::EltwiseUnary => {
-            let op_type = attr("op_chain")
-                .and_then(|c| c.find(&|a| a.arg("op_type").is_some()))
-                .and_then(|u| u.arg("op_type"))
-                .and_then(Attr::variant);
-            out.extend(
-                op_type.map(|t| ("unary_op", OwnedParamValue::Enum(t.to_ascii_lowercase()))),
-            );
-        }
-        Op::EltwiseBinary => {
-            let op_type = attr("binary_op_type").and_then(Attr::variant);
-            out.extend(
-                op_type.map(|t| ("binary_op", OwnedParamValue::Enum(t.to_ascii_lowercase()))),
-            );
-            out.extend(fidelity(row).map(|f| ("math_fidelity", f)));
-        }
-        Op::InterleavedToSharded | Op::ShardedToInterleaved => {
-            let slices = attr("num_slices").and_then(Attr::as_u64);
-            out.extend(slices.map(|n| {
-                (
-                    "num_slices",
-                    OwnedParamValue::Int(n.min(i64::MAX as u64) as i64),
-                )
-            }));
-        }
-        Op::Reshard | Op::Typecast => {}
+        TraceSource::Column(name) => match row.get(name) {
+            "" => None,
+            cell => Some(OwnedParamValue::Enum(cell.to_ascii_lowercase())),
+        },
+        TraceSource::OpCodePrefix { prefix, value } => row
+            .get("OP CODE")
+            .starts_with(prefix)
+            .then(|| OwnedParamValue::Enum((*value).into())),
     }
-    out
 }
 
 #[cfg(test)]
@@ -138,19 +141,28 @@ mod tests {
         assert_eq!(
             p,
             [
-                ("program_config", OwnedParamValue::Enum("mcast_2d".into())),
-                ("in0_block_w", OwnedParamValue::Int(4)),
-                // 0 is not a block size: left for ttnn to pick.
-                ("out_subblock_w", OwnedParamValue::Int(2)),
                 ("fuse_batch", OwnedParamValue::Bool(true)),
+                ("in0_block_w", OwnedParamValue::Int(4)),
                 ("math_fidelity", OwnedParamValue::Enum("hifi2".into())),
+                // 0, the param's "as ttnn picks it".
+                ("out_subblock_h", OwnedParamValue::Int(0)),
+                ("out_subblock_w", OwnedParamValue::Int(2)),
+                ("program_config", OwnedParamValue::Enum("mcast_2d".into())),
                 ("transpose_b", OwnedParamValue::Bool(true)),
             ]
         );
-        // Without a config: `auto`, and no fidelity from an empty cell.
-        assert_eq!(
-            params(Op::Matmul, "MatmulDeviceOperation", "", "{}"),
-            [("program_config", OwnedParamValue::Enum("auto".into()))]
+        // Without a config nor a fidelity (an empty cell): the defaults apply.
+        assert!(params(Op::Matmul, "MatmulDeviceOperation", "", "{}").is_empty());
+        // A block size beyond the param's range is not read: the default applies.
+        assert!(
+            params(
+                Op::Matmul,
+                "MatmulDeviceOperation",
+                "",
+                "{'program_config': 'MatmulMultiCoreProgramConfig(in0_block_w=70000)'}"
+            )
+            .iter()
+            .all(|(k, _)| *k != "in0_block_w")
         );
         // The minimal matmul takes its blocking from its `MinimalMatmulConfig`.
         let p = params(
@@ -162,10 +174,10 @@ mod tests {
         assert_eq!(
             p,
             [
-                ("program_config", OwnedParamValue::Enum("minimal".into())),
-                ("m_block", OwnedParamValue::Int(2)),
                 ("in0_block_w", OwnedParamValue::Int(4)),
+                ("m_block", OwnedParamValue::Int(2)),
                 ("n_block", OwnedParamValue::Int(8)),
+                ("program_config", OwnedParamValue::Enum("minimal".into())),
             ]
         );
     }

@@ -5,7 +5,8 @@
 //! `hardware` (per-card `HARDWARE`), `ops` (op specs, `op_of_name`), `op_params` (typed
 //! params, `OpParams`), `families` (per-family structs, `ModelParams::cost`,
 //! `Family::features`), `models` (version tables), `name_index` (the perfect hashes of
-//! names), `model_macro` (`model!`) and `formulas` (the family formula modules). Each
+//! names), `model_macro` (`model!`), `formulas` (the family formula modules) and `trace` (where a
+//! profiler row holds each op param). Each
 //! builds tokens with `quote!`; [`generate`] formats them with prettyplease under a header
 //! saying where they come from. The `SpecSet` holds every reference resolved, so nothing
 //! here looks a name up again or checks what validation checked.
@@ -20,6 +21,7 @@ mod name_hash;
 mod name_index;
 mod op_params;
 mod ops;
+mod trace;
 
 use crate::{SpecSet, type_name};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -64,8 +66,8 @@ impl std::error::Error for CodegenError {}
 const NAME_HASH_SRC: &str = include_str!("name_hash.rs");
 
 /// Generates `tables.rs` (the tables and the `model!` arms), `family_types.rs` (the crate
-/// root's re-exports of the family structs), `formulas.rs` (a module per family formula) and
-/// `name_hash.rs`. Fails when a family has no formula file, or when the generated tables
+/// root's re-exports of the family structs), `formulas.rs` (a module per family formula),
+/// `trace_params.rs` (where a profiler row holds each op param) and `name_hash.rs`. Fails when a family has no formula file, or when the generated tables
 /// would not hold (more names than a name index takes).
 pub fn generate(s: &SpecSet, options: &Options) -> Result<Generated, CodegenError> {
     let formulas = formulas::modules(s, &options.crate_dir)?;
@@ -92,11 +94,13 @@ pub fn generate(s: &SpecSet, options: &Options) -> Result<Generated, CodegenErro
     let tables = format(quote!(#(#tables)*)).map_err(|e| CodegenError(vec![e]))?;
     let family_types = format(families::reexports(s)).map_err(|e| CodegenError(vec![e]))?;
     let formulas = format(formulas).map_err(|e| CodegenError(vec![e]))?;
+    let trace_params = format(trace::tokens(s)).map_err(|e| CodegenError(vec![e]))?;
     Ok(Generated {
         files: vec![
             ("tables.rs", format!("{header}\n{tables}")),
             ("family_types.rs", format!("{header}\n{family_types}")),
             ("formulas.rs", format!("{header}\n{formulas}")),
+            ("trace_params.rs", format!("{header}\n{trace_params}")),
             (
                 "name_hash.rs",
                 format!(

@@ -9,6 +9,7 @@ mod devices;
 mod families;
 mod models;
 mod ops;
+mod trace;
 
 use crate::error::LineIndex;
 use crate::schema::{DeviceFile, FamilyFile, ModelFile, OpFile};

@@ -68,6 +68,7 @@ impl Validator {
             .iter()
             .filter_map(|(k, v)| self.op_param(p, k, v))
             .collect();
+        let example = self.example(p, &f.example, &params);
         if self.errors.len() > before {
             return None;
         }
@@ -81,6 +82,7 @@ impl Validator {
             min_rank: o.min_rank,
             layouts: o.layouts.clone(),
             params,
+            example,
         })
     }
 
@@ -169,6 +171,7 @@ impl Validator {
                 )
             });
         }
+        let trace = self.trace_sources(p, key, &kind, &v.trace);
         if self.errors.len() > before {
             return None;
         }
@@ -176,6 +179,7 @@ impl Validator {
             key: key.to_string(),
             summary: v.summary.clone(),
             kind,
+            trace,
         })
     }
 

@@ -1,0 +1,208 @@
+//! The parts of an op spec that point outside it: where a profiler row holds each param
+//! (`[params.<key>] trace = [...]`) and the op's example query (`[example]`).
+
+use super::{Parsed, Validator, number};
+use crate::schema::{ExampleFile, OpFile, TraceReadFile, TraceSourceFile};
+use crate::{Example, ExampleValue, OpParam, OpParamKind, TraceRead, TraceSource};
+use toml::Spanned;
+
+impl Validator {
+    /// The param's trace sources, each checked against the param's type.
+    pub(super) fn trace_sources(
+        &mut self,
+        p: &Parsed<OpFile>,
+        key: &str,
+        kind: &OpParamKind,
+        sources: &[Spanned<TraceSourceFile>],
+    ) -> Vec<TraceSource> {
+        let k = format!("params.{key}.trace");
+        sources
+            .iter()
+            .filter_map(|s| {
+                let source = trace_source(s.get_ref(), kind);
+                if let Err(msg) = &source {
+                    self.errors.push(p.err(s.span(), &k, msg.clone()));
+                }
+                source.ok()
+            })
+            .collect()
+    }
+
+    /// The op's example: operand counts as the op's rules allow, params of its schema.
+    pub(super) fn example(
+        &mut self,
+        p: &Parsed<OpFile>,
+        e: &Spanned<ExampleFile>,
+        params: &[OpParam],
+    ) -> Example {
+        let span = e.span();
+        let f = &p.file;
+        let o = f.operands.get_ref();
+        let ex = e.get_ref();
+        self.check(
+            (o.min_inputs as usize..=o.max_inputs as usize).contains(&ex.inputs.len()),
+            p,
+            span.clone(),
+            "example.inputs",
+            || {
+                format!(
+                    "gives {} inputs; the op takes {} to {}",
+                    ex.inputs.len(),
+                    o.min_inputs,
+                    o.max_inputs
+                )
+            },
+        );
+        self.check(
+            !o.output_required || ex.output.is_some(),
+            p,
+            span.clone(),
+            "example.output",
+            || "the op needs its output described (`operands.output_required`): add `output = \"...\"`".into(),
+        );
+        let mut values = Vec::new();
+        for (key, value) in &ex.params {
+            let k = format!("example.params.{key}");
+            let Some(param) = params.iter().find(|q| &q.key == key) else {
+                let keys: Vec<&String> = params.iter().map(|q| &q.key).collect();
+                self.check(false, p, span.clone(), &k, || {
+                    format!(
+                        "the op has no param `{key}`; its params: {}",
+                        super::names(keys.into_iter())
+                    )
+                });
+                continue;
+            };
+            match example_value(&param.kind, value) {
+                Some(v) => values.push((key.clone(), v)),
+                None => {
+                    self.check(false, p, span.clone(), &k, || {
+                        format!("`{value}` is not a value of this param")
+                    });
+                }
+            }
+        }
+        for q in params.iter().filter(|q| q.required()) {
+            self.check(
+                ex.params.contains_key(&q.key),
+                p,
+                span.clone(),
+                "example.params",
+                || format!("`{}` has no default: the example must give it", q.key),
+            );
+        }
+        Example {
+            inputs: ex.inputs.clone(),
+            output: ex.output.clone(),
+            params: values,
+        }
+    }
+}
+
+/// A validated trace source, or what to fix.
+fn trace_source(s: &TraceSourceFile, kind: &OpParamKind) -> Result<TraceSource, String> {
+    let values: Option<&[String]> = match kind {
+        OpParamKind::Enum { values, .. } => Some(values),
+        _ => None,
+    };
+    let enum_value = |v: &str, what: &str| -> Result<(), String> {
+        match values {
+            Some(values) if values.iter().any(|x| x == v) => Ok(()),
+            Some(values) => Err(format!(
+                "{what} `{v}` is not a value of this param ({})",
+                values.join(", ")
+            )),
+            None => Err(format!("{what} only suits an enum param")),
+        }
+    };
+    match (&s.attribute, &s.column, &s.op_code_prefix) {
+        (Some(attribute), None, None) => {
+            if s.value.is_some() {
+                return Err("`value` goes with `op_code_prefix` only".into());
+            }
+            let path: Vec<String> = attribute.split('.').map(String::from).collect();
+            if path.iter().any(String::is_empty) {
+                return Err(format!(
+                    "`{attribute}` is not an attribute path: names joined by `.`, e.g. `program_config.in0_block_w`"
+                ));
+            }
+            let read = match (s.read, &s.call_name) {
+                (Some(TraceReadFile::Int), None)
+                    if let OpParamKind::Int { min, max, .. } = kind =>
+                {
+                    TraceRead::Int {
+                        min: *min,
+                        max: *max,
+                    }
+                }
+                (Some(TraceReadFile::Bool), None) if matches!(kind, OpParamKind::Bool { .. }) => {
+                    TraceRead::Bool
+                }
+                (Some(TraceReadFile::Variant), None) if values.is_some() => TraceRead::Variant,
+                (Some(read), None) => {
+                    return Err(format!(
+                        "`read = \"{}\"` does not give a value of this param's type",
+                        format!("{read:?}").to_lowercase()
+                    ));
+                }
+                (None, Some(map)) => {
+                    for v in map.values() {
+                        enum_value(v, "call_name value")?;
+                    }
+                    TraceRead::CallName(map.iter().map(|(a, b)| (a.clone(), b.clone())).collect())
+                }
+                _ => {
+                    return Err(
+                        "an `attribute` source needs one of `read = \"int\" | \"bool\" | \"variant\"` and `call_name = { ... }`".into(),
+                    );
+                }
+            };
+            Ok(TraceSource::Attribute {
+                path,
+                find: s.find.clone(),
+                read,
+            })
+        }
+        (None, Some(column), None) => {
+            if s.find.is_some() || s.read.is_some() || s.call_name.is_some() || s.value.is_some() {
+                return Err("a `column` source takes nothing else".into());
+            }
+            if values.is_none() {
+                return Err("a `column` source only suits an enum param".into());
+            }
+            Ok(TraceSource::Column(column.clone()))
+        }
+        (None, None, Some(prefix)) => {
+            if s.find.is_some() || s.read.is_some() || s.call_name.is_some() {
+                return Err("an `op_code_prefix` source takes `value` only".into());
+            }
+            let Some(value) = &s.value else {
+                return Err("an `op_code_prefix` source needs `value = \"...\"`".into());
+            };
+            enum_value(value, "value")?;
+            Ok(TraceSource::OpCodePrefix {
+                prefix: prefix.clone(),
+                value: value.clone(),
+            })
+        }
+        _ => Err("give exactly one of `attribute`, `column` and `op_code_prefix`".into()),
+    }
+}
+
+/// `v` as a value of a param of `kind`, if it is one.
+fn example_value(kind: &OpParamKind, v: &toml::Value) -> Option<ExampleValue> {
+    match kind {
+        OpParamKind::Int { min, max, .. } => v
+            .as_integer()
+            .filter(|x| (*min..=*max).contains(x))
+            .map(ExampleValue::Int),
+        OpParamKind::Float { min, max, .. } => number(v)
+            .filter(|x| x.is_finite() && (*min..=*max).contains(x))
+            .map(ExampleValue::Float),
+        OpParamKind::Bool { .. } => v.as_bool().map(ExampleValue::Bool),
+        OpParamKind::Enum { values, .. } => v
+            .as_str()
+            .filter(|s| values.iter().any(|x| x == s))
+            .map(|s| ExampleValue::Enum(s.to_string())),
+    }
+}

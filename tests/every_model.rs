@@ -1,0 +1,100 @@
+//! Every model version answers its op's example query (`[example]` of
+//! `model_specs/ops/<op>.toml`): for every family, every op it models and every device and
+//! version of that op compiled in. A family whose formula does not handle one of its ops'
+//! params fails here, not at a user's query.
+
+use std::path::Path;
+use ttnn_op_perf_models::{
+    Device, Family, Op, OpParam, ParamValue, PerfModels, Query, Source, model_versions,
+};
+use ttnn_op_perf_spec::{Example, ExampleValue, load_dir};
+use ttnn_op_perf_tensor_spec::parse_tensor;
+
+fn examples() -> Vec<(String, Example)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("model_specs");
+    let specs = load_dir(&root).unwrap_or_else(|e| panic!("{e}"));
+    specs
+        .ops
+        .into_iter()
+        .map(|op| (op.name, op.example))
+        .collect()
+}
+
+fn value(v: &ExampleValue) -> ParamValue<'_> {
+    match v {
+        ExampleValue::Int(i) => ParamValue::Int(*i),
+        ExampleValue::Float(x) => ParamValue::Float(*x),
+        ExampleValue::Bool(b) => ParamValue::Bool(*b),
+        ExampleValue::Enum(s) => ParamValue::Enum(s),
+    }
+}
+
+#[test]
+fn every_version_answers_its_op_example() {
+    let examples = examples();
+    let mut answered = 0;
+    for family in Family::ALL {
+        for &op in family.ops() {
+            let (_, example) = examples
+                .iter()
+                .find(|(name, _)| name == op.name())
+                .unwrap_or_else(|| panic!("no op spec for {op}"));
+            let tensor = |s: &String| {
+                parse_tensor(s)
+                    .unwrap_or_else(|e| panic!("model_specs/ops/{op}.toml: [example]: {e}"))
+            };
+            let inputs: Vec<_> = example.inputs.iter().map(tensor).collect();
+            let output = example.output.as_ref().map(tensor);
+            let params: Vec<OpParam<'_>> = example
+                .params
+                .iter()
+                .map(|(k, v)| OpParam::new(k, value(v)))
+                .collect();
+            for device in Device::ALL {
+                let models = PerfModels::new(device);
+                for v in model_versions(device, op)
+                    .iter()
+                    .filter(|v| v.family() == family)
+                {
+                    let mut q = Query::new(op, &inputs).params(&params).version(v.version);
+                    if let Some(out) = &output {
+                        q = q.output(out);
+                    }
+                    let est = models.query(&q).unwrap_or_else(|e| {
+                        panic!(
+                            "{family}: {device}/{op}@v{}: the op's example fails: {e}",
+                            v.version
+                        )
+                    });
+                    assert_eq!(
+                        est.source,
+                        Source::Model(v.id()),
+                        "{device}/{op}@v{}",
+                        v.version
+                    );
+                    assert!(
+                        est.duration_ns.is_finite() && est.duration_ns > 0.0,
+                        "{device}/{op}@v{}: {est:?}",
+                        v.version
+                    );
+                    println!("answered {family} {device}/{op}@v{}", v.version);
+                    answered += 1;
+                }
+            }
+        }
+    }
+    // Every op with a model on some device is one of its family's ops.
+    for device in Device::ALL {
+        for op in Op::ALL {
+            for v in model_versions(device, op) {
+                assert!(
+                    v.family().ops().contains(&op),
+                    "{device}/{op}@v{} names family {} which does not list the op",
+                    v.version,
+                    v.family()
+                );
+            }
+        }
+    }
+    assert!(answered > 0);
+}
