@@ -4,57 +4,25 @@
 //! `tests/build_fail/<case>.stderr` (regenerate with `BUILD_FAIL=overwrite cargo test --test
 //! build_fail` after a deliberate change, and read the diff).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Mutex;
+mod common;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Copies the workspace (without `target/` and `.git/`) into `to`.
-fn copy_workspace(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "target" || name == ".git" {
-            continue;
-        }
-        let (src, dst) = (entry.path(), to.join(&name));
-        if entry.file_type().unwrap().is_dir() {
-            copy_workspace(&src, &dst);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
-}
+use common::{cargo_in_copy, root};
+use std::path::Path;
 
 /// Builds the library from a copy of the workspace with `file` edited by `edit` and the copy
 /// then changed by `change` (given its root); returns the lines of the build's output that
 /// are errors about the specs or the sources.
 fn build_errors(file: &str, edit: impl Fn(&str) -> String, change: impl Fn(&Path)) -> String {
-    // Every copy of the library builds in the same folders of the target folder (cargo does
-    // not hash a workspace member's path), `OUT_DIR` included, and its build script reruns
-    // only for files newer than its last run: so one case at a time, each copied once the
-    // case before has built.
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = tempfile::tempdir().unwrap();
-    copy_workspace(root(), dir.path());
-    let path = dir.path().join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, edit(&text)).unwrap();
-    change(dir.path());
-    // A target folder of its own, kept between runs so dependencies build once.
-    let target: PathBuf = root().join("target/tests/build_fail");
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--offline", "-p", "ttnn-op-perf-models"])
-        .current_dir(dir.path())
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never")
-        .output()
-        .unwrap();
+    let out = cargo_in_copy(
+        "build_fail",
+        &["build", "--offline", "-p", "ttnn-op-perf-models"],
+        |dir| {
+            let path = dir.join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, edit(&text)).unwrap();
+            change(dir);
+        },
+    );
     assert!(!out.status.success(), "the edited library built");
     String::from_utf8_lossy(&out.stderr)
         .lines()
