@@ -3,6 +3,9 @@
 // No exceptions: every call that can fail returns a Result, which holds the value or an Error
 // (the status and the library's message).
 //
+// One file over 500 lines by design: a header-only wrapper is included whole, and half of it
+// is the documentation of each call.
+//
 //   auto models = ttpm::Models::create("wormhole_b0");
 //   if (!models) { std::cerr << models.error().message << "\n"; return 1; }
 //   ttpm::Tensor a({1, 1, 128, 4096});
