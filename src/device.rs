@@ -5,7 +5,9 @@ use crate::generated::{CARD_NAMES, DEVICE_NAMES, HARDWARE};
 use crate::tensor::{DType, Layout, TensorParams};
 use core::fmt;
 
-pub use crate::generated::{Card, Device};
+// `MathFidelity` is generated from the spec crate's list of fidelities
+// (`ttnn_op_perf_spec::MATH_FIDELITY`).
+pub use crate::generated::{Card, Device, MathFidelity};
 
 /// A rectangle of Tensix cores: `x` columns by `y` rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,18 +116,18 @@ pub struct Hardware {
     /// (transfer bytes, achieved bytes per cycle), ascending.
     pub noc_small_transfer: &'static [(u64, f64)],
     /// Ideal cycles per 32x32x32 tile product, indexed by [`MathFidelity`].
-    pub tile_cycles: [u32; 4],
+    pub tile_cycles: [u32; MathFidelity::COUNT],
     /// Rows of an in0 tile the matrix engine takes per pass.
     pub rows_per_pass: u32,
     /// Bytes per 32x32 tile, indexed by [`DType`].
-    pub tile_bytes: [u32; 8],
+    pub tile_bytes: [u32; DType::COUNT],
     /// `1 / cycles_per_ns()`: formulas multiply by it instead of dividing.
     pub(crate) ns_per_cycle: f64,
     /// `1 / dram_bytes_per_ns()`: formulas multiply by it instead of dividing.
     pub(crate) ns_per_dram_byte: f64,
     /// `noc_bytes_per_cycle` of one 32x32 tile, indexed by [`DType`]: most transfers are
     /// tiles, and their rate is then a load instead of a walk of the curve.
-    pub(crate) noc_tile_rates: [f64; 8],
+    pub(crate) noc_tile_rates: [f64; DType::COUNT],
 }
 
 impl Hardware {
@@ -237,14 +239,6 @@ const fn fraction(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// Matrix-engine fidelity: how many phases a multiply takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MathFidelity {
-    LoFi = 0,
-    HiFi2 = 1,
-    HiFi3 = 2,
-    HiFi4 = 3,
-}
 
 #[cfg(test)]
 mod tests {

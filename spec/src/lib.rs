@@ -38,6 +38,7 @@ pub mod codegen;
 mod error;
 mod filter;
 pub mod schema;
+mod shared;
 mod validate;
 #[cfg(feature = "write")]
 pub mod write;
@@ -45,22 +46,8 @@ pub mod write;
 pub use error::{SpecError, SpecErrors};
 pub use filter::{DEVICE_FILTER, DeviceFilterError};
 pub use schema::Term;
+pub use shared::{DTYPE, MATH_FIDELITY, SHARED_ENUMS, SharedEnum, SharedValue, shared_enum};
 pub use validate::load_dir;
-
-/// The data types a tile-bytes table must cover, in the order of the runtime `DType` enum.
-pub const DTYPES: [&str; 8] = [
-    "bfloat16",
-    "float32",
-    "bfloat8_b",
-    "bfloat4_b",
-    "uint8",
-    "uint16",
-    "uint32",
-    "int32",
-];
-
-/// Math fidelities in the order of the runtime `MathFidelity` enum.
-pub const FIDELITIES: [&str; 4] = ["lofi", "hifi2", "hifi3", "hifi4"];
 
 /// Tensor layouts an op's operand rules may allow.
 pub const LAYOUTS: [&str; 2] = ["tile", "row_major"];
@@ -99,11 +86,11 @@ pub struct Device {
     pub noc_sustained_bytes_per_cycle: f64,
     /// (transfer bytes, achieved bytes per cycle), ascending in bytes.
     pub noc_small_transfer: Vec<(u64, f64)>,
-    /// Ideal cycles per 32x32x32 tile product, in [`FIDELITIES`] order.
-    pub tile_cycles: [u32; 4],
+    /// Ideal cycles per 32x32x32 tile product, one per [`MATH_FIDELITY`] value in its order.
+    pub tile_cycles: Vec<u32>,
     pub rows_per_pass: u32,
-    /// Bytes per 32x32 tile, in [`DTYPES`] order.
-    pub tile_bytes: [u32; 8],
+    /// Bytes per 32x32 tile, one per [`DTYPE`] value in its order.
+    pub tile_bytes: Vec<u32>,
     /// Sorted by name.
     pub cards: Vec<Card>,
     /// Index into [`Self::cards`] of the one card marked `default = true`.
@@ -164,6 +151,9 @@ pub struct OpParam {
     /// Where a profiler row holds the param: the first source that gives a value; none, the
     /// default applies.
     pub trace: Vec<TraceSource>,
+    /// The shared enum of a param typed by one (`type = "math_fidelity"`): its kind is then
+    /// `Enum` with the shared enum's spellings as values, and its typed field the runtime enum.
+    pub shared: Option<&'static SharedEnum>,
 }
 
 /// One place a tt-metal profiler row may hold an op param's value.

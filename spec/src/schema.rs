@@ -30,8 +30,9 @@ pub struct DeviceFile {
     pub launch_overhead_ns: Spanned<f64>,
     pub noc: NocFile,
     pub matrix_engine: MatrixEngineFile,
-    /// Bytes of one 32x32 tile per data type.
-    pub tile_bytes: TileBytesFile,
+    /// Bytes of one 32x32 tile per data type, keyed by its spelling ([`crate::DTYPE`]); every
+    /// data type must be listed.
+    pub tile_bytes: Spanned<BTreeMap<String, Spanned<u32>>>,
     /// Board variants; exactly one is the default.
     pub cards: Vec<Spanned<CardFile>>,
 }
@@ -65,33 +66,11 @@ pub struct TransferPoint {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MatrixEngineFile {
-    /// Ideal cycles for one 32x32x32 tile product per math fidelity.
-    pub tile_cycles: FidelityCycles,
+    /// Ideal cycles for one 32x32x32 tile product per math fidelity, keyed by its spelling
+    /// ([`crate::MATH_FIDELITY`]); every fidelity must be listed.
+    pub tile_cycles: Spanned<BTreeMap<String, Spanned<u32>>>,
     /// Rows the engine processes per pass: shorter tiles still cost a full pass.
     pub rows_per_pass: Spanned<u32>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FidelityCycles {
-    pub lofi: Spanned<u32>,
-    pub hifi2: Spanned<u32>,
-    pub hifi3: Spanned<u32>,
-    pub hifi4: Spanned<u32>,
-}
-
-/// Tile bytes per data type; every data type the library knows must be listed.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TileBytesFile {
-    pub bfloat16: Spanned<u32>,
-    pub float32: Spanned<u32>,
-    pub bfloat8_b: Spanned<u32>,
-    pub bfloat4_b: Spanned<u32>,
-    pub uint8: Spanned<u32>,
-    pub uint16: Spanned<u32>,
-    pub uint32: Spanned<u32>,
-    pub int32: Spanned<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -166,7 +145,7 @@ pub struct OpParamFile {
     #[serde(rename = "type")]
     pub kind: ParamType,
     pub summary: String,
-    /// Allowed values of an `enum` param.
+    /// Allowed values of an `enum` param (a shared enum's are its own).
     #[serde(default)]
     pub values: Vec<String>,
     /// Inclusive bounds of an `int` or `float` param.
@@ -212,13 +191,42 @@ pub enum TraceReadFile {
     Variant,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+/// An op param's `type`: `int`, `float`, `bool`, `enum` (with its own `values`), or the
+/// name of an enum the specs share with the runtime ([`crate::SHARED_ENUMS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamType {
     Int,
     Float,
     Bool,
     Enum,
+    /// `type = "math_fidelity"`: one of the shared enum's values.
+    Shared(&'static crate::SharedEnum),
+}
+
+impl ParamType {
+    /// Every accepted `type`, as written.
+    pub fn names() -> Vec<&'static str> {
+        let shared = crate::SHARED_ENUMS.iter().map(|e| e.name);
+        ["int", "float", "bool", "enum"].into_iter().chain(shared).collect()
+    }
+}
+
+impl<'de> Deserialize<'de> for ParamType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Ok(match name.as_str() {
+            "int" => ParamType::Int,
+            "float" => ParamType::Float,
+            "bool" => ParamType::Bool,
+            "enum" => ParamType::Enum,
+            _ => ParamType::Shared(crate::shared_enum(&name).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "unknown param type `{name}`; the types: {}",
+                    ParamType::names().join(", ")
+                ))
+            })?),
+        })
+    }
 }
 
 /// `model_specs/families/<family>.toml`: the parameters a formula family reads.

@@ -2,9 +2,8 @@
 //! broadcasting; the work split, traffic and the terms it shares with unary ops are described
 //! in `src/formulas/eltwise_common.rs`.
 
-use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
-use crate::generated::op_params::eltwise_binary::{BinaryOp, MathFidelity as Fidelity};
+use crate::generated::op_params::eltwise_binary::BinaryOp;
 use crate::generated::{EltwiseBinaryRooflineFeatures, OpParams};
 use crate::model::{Ctx, div, mul};
 use crate::tensor::{Layout, MAX_RANK, Shape, TensorParams};
@@ -50,15 +49,6 @@ const fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<(Shape, bool)> 
         i += 1;
     }
     Some((Shape::new(out.split_at(rank).0), broadcast))
-}
-
-const fn fidelity(f: Fidelity) -> MathFidelity {
-    match f {
-        Fidelity::Lofi => MathFidelity::LoFi,
-        Fidelity::Hifi2 => MathFidelity::HiFi2,
-        Fidelity::Hifi3 => MathFidelity::HiFi3,
-        Fidelity::Hifi4 => MathFidelity::HiFi4,
-    }
 }
 
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
@@ -125,7 +115,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
     let OpParams::EltwiseBinary(p) = cx.params else {
         return Err(cx.foreign_params());
     };
-    let (op, fidelity_param) = (p.binary_op, p.math_fidelity);
+    let (op, fidelity) = (p.binary_op, p.math_fidelity);
     // FPU passes per tile: one for add and sub, the fidelity phases for mul; 0 for SFPU ops.
     let fpu_passes = match op {
         BinaryOp::Add | BinaryOp::Sub => 1.0,
@@ -142,7 +132,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
     ];
     // A multiply's further fidelity phases: 0 at LoFi, 3 at HiFi4.
     let phases = match op {
-        BinaryOp::Mul => fidelity(fidelity_param) as u8 as f64,
+        BinaryOp::Mul => fidelity as u8 as f64,
         _ => 0.0,
     };
     let tensors = all.split_at(if b.is_some() { 3 } else { 2 }).0;

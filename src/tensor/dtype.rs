@@ -1,47 +1,10 @@
 //! Element data types and the layouts of the elements (tiles or row-major).
 
-/// Element data type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DType {
-    Bfloat16 = 0,
-    Float32 = 1,
-    /// Block float: 16 mantissas of 8 bits share one exponent byte.
-    Bfloat8B = 2,
-    /// Block float: 16 mantissas of 4 bits share one exponent byte.
-    Bfloat4B = 3,
-    Uint8 = 4,
-    Uint16 = 5,
-    Uint32 = 6,
-    Int32 = 7,
-}
+// `DType` itself (variants, `ALL`, `COUNT`, `name()`, `index()`, `Display`) is generated from
+// the spec crate's list of data types (`ttnn_op_perf_spec::DTYPE`); its helpers are here.
+pub use crate::generated::DType;
 
 impl DType {
-    /// Every dtype, in the order of the device specs' tile-bytes tables.
-    pub const ALL: [DType; 8] = [
-        DType::Bfloat16,
-        DType::Float32,
-        DType::Bfloat8B,
-        DType::Bfloat4B,
-        DType::Uint8,
-        DType::Uint16,
-        DType::Uint32,
-        DType::Int32,
-    ];
-
-    /// The spec spelling (`bfloat16`, `bfloat8_b`, ...).
-    pub const fn name(self) -> &'static str {
-        match self {
-            DType::Bfloat16 => "bfloat16",
-            DType::Float32 => "float32",
-            DType::Bfloat8B => "bfloat8_b",
-            DType::Bfloat4B => "bfloat4_b",
-            DType::Uint8 => "uint8",
-            DType::Uint16 => "uint16",
-            DType::Uint32 => "uint32",
-            DType::Int32 => "int32",
-        }
-    }
-
     /// From the spec spelling, the ttnn `DataType::` spelling (`BFLOAT16`) or a short form
     /// (`bf16`, `bf8`, `f32`, `u32`, ...).
     ///

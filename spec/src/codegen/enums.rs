@@ -1,9 +1,10 @@
 //! The fieldless enums `Device`, `Card`, `Op` and `Family`, the relations between devices and
-//! cards, and the phf maps from device and card names.
+//! cards, and the phf maps from device and card names; and the enums the specs share with the
+//! runtime (`DType`, `MathFidelity`).
 
 use super::{camel, doc};
 use crate::SpecSet;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 pub(super) fn tokens(s: &SpecSet) -> Result<TokenStream, String> {
@@ -102,18 +103,37 @@ fn phf(text: &str) -> Result<TokenStream, String> {
         .map_err(|e| format!("phf_codegen wrote a map that does not lex ({e}): {text}"))
 }
 
-/// A fieldless enum with `ALL`, `COUNT`, `name()`, `index()` and `Display`.
+/// The enums the specs share with the runtime ([`crate::SHARED_ENUMS`]): `DType`,
+/// `MathFidelity`, declared as the enums of the specs are, in the shared lists' order.
+pub(super) fn shared() -> TokenStream {
+    let enums = crate::SHARED_ENUMS.iter().map(|e| {
+        let variants = e
+            .values
+            .iter()
+            .map(|v| (v.name, super::ident(&v.variant()), v.summary.to_string()));
+        enum_with_variants(e.type_name, e.summary, variants.collect())
+    });
+    quote!(#(#enums)*)
+}
+
+/// A fieldless enum with `ALL`, `COUNT`, `name()`, `index()` and `Display`, its variants the
+/// camel case of the names.
 fn enum_decl<'a>(
     ty: &str,
     summary: &str,
     variants: impl Iterator<Item = (&'a str, String)>,
 ) -> TokenStream {
-    let variants: Vec<(&str, String)> = variants.collect();
+    let variants = variants.map(|(n, d)| (n, camel(n), d)).collect();
+    enum_with_variants(ty, summary, variants)
+}
+
+/// [`enum_decl`] with the variants given: (spec name, variant, doc).
+fn enum_with_variants(ty: &str, summary: &str, variants: Vec<(&str, Ident, String)>) -> TokenStream {
     let ty_doc = doc(summary);
     let ty = super::ident(ty);
-    let names: Vec<&str> = variants.iter().map(|(n, _)| *n).collect();
-    let idents: Vec<_> = names.iter().map(|n| camel(n)).collect();
-    let docs = variants.iter().map(|(_, d)| doc(d));
+    let names: Vec<&str> = variants.iter().map(|(n, _, _)| *n).collect();
+    let idents: Vec<&Ident> = variants.iter().map(|(_, v, _)| v).collect();
+    let docs = variants.iter().map(|(_, _, d)| doc(d));
     let n = super::usize_lit(variants.len());
     quote! {
         #ty_doc

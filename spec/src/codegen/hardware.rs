@@ -54,7 +54,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     tile_bytes: [#(#tb),*],
                     ns_per_cycle: #ns_cycle,
                     ns_per_dram_byte: #ns_byte,
-                    noc_tile_rates: [0.0; 8],
+                    noc_tile_rates: [0.0; DType::COUNT],
                 }
                 .with_noc_tile_rates()
             });

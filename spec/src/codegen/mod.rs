@@ -1,12 +1,12 @@
 //! The generate stage: a validated [`SpecSet`] -> the Rust source the runtime crate includes
 //! (feature `codegen`, for the runtime's `build.rs`).
 //!
-//! One module per thing emitted: `enums` (`Device`, `Card`, `Op`, `Family` and the name maps),
-//! `hardware` (per-card `HARDWARE`), `ops` (op specs, `op_of_name`), `op_params` (typed
-//! params, `OpParams`), `families` (per-family structs, `ModelParams::cost`,
-//! `Family::features`), `models` (version tables), `name_index` (the perfect hashes of
-//! names), `model_macro` (`model!`), `formulas` (the family formula modules) and `trace` (where a
-//! profiler row holds each op param). Each
+//! One module per thing emitted: `enums` (`Device`, `Card`, `Op`, `Family`, the name maps,
+//! and `DType` and `MathFidelity` from the shared lists), `hardware` (per-card `HARDWARE`),
+//! `ops` (op specs, `op_of_name`), `op_params` (typed params, `OpParams`), `families`
+//! (per-family structs, `ModelParams::cost`, `Family::features`), `models` (version tables),
+//! `name_index` (the perfect hashes of names), `model_macro` (`model!`), `formulas` (the
+//! family formula modules) and `trace` (where a profiler row holds each op param). Each
 //! builds tokens with `quote!`; [`generate`] formats them with prettyplease under a header
 //! saying where they come from. The `SpecSet` holds every reference resolved, so nothing
 //! here looks a name up again or checks what validation checked.
@@ -82,6 +82,7 @@ pub fn generate(s: &SpecSet, options: &Options) -> Result<Generated, CodegenErro
         return Err(CodegenError(errors));
     };
     let tables = [
+        enums::shared(),
         enums,
         hardware::tokens(s),
         ops,

@@ -2,7 +2,7 @@
 
 use super::{Parsed, Validator, is_snake_ident, positive};
 use crate::schema::{CardFile, DeviceFile, Grid};
-use crate::{Card, DTYPES, Device, FIDELITIES, SpecError};
+use crate::{Card, DTYPE, Device, MATH_FIDELITY, SharedEnum, SpecError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
@@ -108,26 +108,12 @@ impl Validator {
         );
 
         let me = &f.matrix_engine;
-        let cycles = [
-            &me.tile_cycles.lofi,
-            &me.tile_cycles.hifi2,
-            &me.tile_cycles.hifi3,
-            &me.tile_cycles.hifi4,
-        ];
-        for (c, name) in cycles.iter().zip(FIDELITIES) {
-            self.check(
-                *c.get_ref() > 0,
-                p,
-                c.span(),
-                &format!("matrix_engine.tile_cycles.{name}"),
-                || "must be above 0".into(),
-            );
-        }
-        let ascending = cycles.windows(2).all(|w| w[0].get_ref() <= w[1].get_ref());
+        let cycles = self.per_value(p, &me.tile_cycles, "matrix_engine.tile_cycles", &MATH_FIDELITY);
+        let ascending = cycles.windows(2).all(|w| w[0] <= w[1]);
         self.check(
             ascending,
             p,
-            me.tile_cycles.lofi.span(),
+            me.tile_cycles.span(),
             "matrix_engine.tile_cycles",
             || "must not decrease from lofi to hifi4: each fidelity phase adds cycles".into(),
         );
@@ -140,26 +126,7 @@ impl Validator {
             || format!("is {rows}; it must be in 1..=32 (a tile has 32 rows)"),
         );
 
-        let tb = &f.tile_bytes;
-        let tile_bytes = [
-            &tb.bfloat16,
-            &tb.float32,
-            &tb.bfloat8_b,
-            &tb.bfloat4_b,
-            &tb.uint8,
-            &tb.uint16,
-            &tb.uint32,
-            &tb.int32,
-        ];
-        for (b, name) in tile_bytes.iter().zip(DTYPES) {
-            self.check(
-                *b.get_ref() > 0,
-                p,
-                b.span(),
-                &format!("tile_bytes.{name}"),
-                || "must be above 0".into(),
-            );
-        }
+        let tile_bytes = self.per_value(p, &f.tile_bytes, "tile_bytes", &DTYPE);
 
         let cards = self.cards(p, *f.full_grid.get_ref());
         if self.errors.len() > before {
@@ -177,12 +144,45 @@ impl Validator {
             noc_link_bytes_per_cycle: link,
             noc_sustained_bytes_per_cycle: *noc.sustained_bytes_per_cycle.get_ref(),
             noc_small_transfer: curve.iter().map(|t| (t.bytes, t.bytes_per_cycle)).collect(),
-            tile_cycles: cycles.map(|c| *c.get_ref()),
+            tile_cycles: cycles,
             rows_per_pass: rows,
-            tile_bytes: tile_bytes.map(|b| *b.get_ref()),
+            tile_bytes,
             cards,
             default_card,
         })
+    }
+
+    /// A table of a figure per value of a shared enum (`tile_bytes`, one per data type): each
+    /// value listed once and above 0, no other key. The figures in the enum's order (0 for
+    /// one missing, which is an error).
+    fn per_value(
+        &mut self,
+        p: &Parsed<DeviceFile>,
+        table: &Spanned<BTreeMap<String, Spanned<u32>>>,
+        key: &str,
+        e: &SharedEnum,
+    ) -> Vec<u32> {
+        let spellings = || e.names().collect::<Vec<_>>().join(", ");
+        for (name, x) in table.get_ref() {
+            let known = e.position(name).is_some();
+            self.check(known, p, x.span(), &format!("{key}.{name}"), || {
+                format!("`{name}` is not a {}; list each of {}", e.name, spellings())
+            });
+            self.check(*x.get_ref() > 0 || !known, p, x.span(), &format!("{key}.{name}"), || {
+                "must be above 0".into()
+            });
+        }
+        e.names()
+            .map(|name| match table.get_ref().get(name) {
+                Some(x) => *x.get_ref(),
+                None => {
+                    self.check(false, p, table.span(), key, || {
+                        format!("missing `{name}`: list each of {}", spellings())
+                    });
+                    0
+                }
+            })
+            .collect()
     }
 
     /// The cards sorted by name and the index of the default one; `None` unless exactly one

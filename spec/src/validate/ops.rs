@@ -108,12 +108,13 @@ impl Validator {
             &k,
             || "an enum param may not be named `params`: its type would clash with the op's `Params` struct".into(),
         );
-        self.check(is_enum != v.values.is_empty(), p, span.clone(), &k, || {
-            if is_enum {
-                "an enum param needs `values = [...]`".into()
-            } else {
-                "only enum params take `values`; remove it or set `type = \"enum\"`".into()
-            }
+        self.check(is_enum != v.values.is_empty(), p, span.clone(), &k, || match v.kind {
+            _ if is_enum => "an enum param needs `values = [...]`".into(),
+            ParamType::Shared(e) => format!(
+                "a `{}` param takes the values of {}: remove `values`",
+                e.name, e.type_name
+            ),
+            _ => "only enum params take `values`; remove it or set `type = \"enum\"`".into(),
         });
         let numeric = matches!(v.kind, ParamType::Int | ParamType::Float);
         self.check(
@@ -133,6 +134,10 @@ impl Validator {
         );
         let mut kind = match v.kind {
             ParamType::Bool => OpParamKind::Bool { default: None },
+            ParamType::Shared(e) => OpParamKind::Enum {
+                values: e.names().map(String::from).collect(),
+                default: None,
+            },
             ParamType::Enum => OpParamKind::Enum {
                 values: v.values.clone(),
                 default: None,
@@ -180,6 +185,10 @@ impl Validator {
             summary: v.summary.clone(),
             kind,
             trace,
+            shared: match v.kind {
+                ParamType::Shared(e) => Some(e),
+                _ => None,
+            },
         })
     }
 

@@ -5,9 +5,7 @@
 use super::blocking::Blocks;
 use super::operands::Operands;
 use super::split::{Reads, Work};
-use crate::device::MathFidelity;
 use crate::error::Error;
-use crate::generated::op_params::matmul::MathFidelity as Fidelity;
 use crate::model::{Ctx, ceil_div, div, max, min, mul};
 
 /// Tile products of the busiest core, with K blocks of `in0_block_w` tiles.
@@ -56,7 +54,7 @@ pub(super) const fn compute(
     products: u64,
 ) -> Result<Compute, Error> {
     let hw = cx.hw;
-    let (mt, kt, nt, a_rows, fidelity_param) = (q.mt, q.kt, q.nt, q.a_rows, q.fidelity_param);
+    let (mt, kt, nt, a_rows, fidelity) = (q.mt, q.kt, q.nt, q.a_rows, q.fidelity);
     let (s, mt_all, fused) = (&w.s, w.mt_all, w.fused);
     let Blocks {
         in0_block_w,
@@ -84,7 +82,7 @@ pub(super) const fn compute(
     ));
     let rpp = max(hw.rows_per_pass as u64, 1);
     let pass_fraction = min(ceil_div(a_rows as u64, rpp) * rpp, 32) as f64 / 32.0;
-    let cycles = products as f64 * hw.tile_cycles(fidelity(fidelity_param)) as f64 * pass_fraction;
+    let cycles = products as f64 * hw.tile_cycles(fidelity) as f64 * pass_fraction;
     let compute_ns = cx.cycles_to_ns(cycles);
     Ok(Compute {
         batch_mcasts,
@@ -106,11 +104,3 @@ pub(super) const fn unpacked_and_packed(q: &Operands<'_>, w: &Work, products: u6
     (input_tiles, output_tiles)
 }
 
-const fn fidelity(f: Fidelity) -> MathFidelity {
-    match f {
-        Fidelity::Lofi => MathFidelity::LoFi,
-        Fidelity::Hifi2 => MathFidelity::HiFi2,
-        Fidelity::Hifi3 => MathFidelity::HiFi3,
-        Fidelity::Hifi4 => MathFidelity::HiFi4,
-    }
-}

@@ -5,7 +5,8 @@
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::OpParams;
-use crate::generated::op_params::matmul::{MathFidelity as Fidelity, ProgramConfig};
+use crate::device::MathFidelity;
+use crate::generated::op_params::matmul::ProgramConfig;
 use crate::model::{Ctx, div, max};
 use crate::tensor::{DType, Layout, MemoryConfig, MemoryLayout, TensorParams};
 
@@ -17,7 +18,7 @@ pub(super) struct Operands<'q> {
     pub(super) bias: Option<&'q TensorParams>,
     pub(super) transpose_a: bool,
     pub(super) config: ProgramConfig,
-    pub(super) fidelity_param: Fidelity,
+    pub(super) fidelity: MathFidelity,
     pub(super) fuse_batch: bool,
     /// The config's K tiles per block; 0: as ttnn picks them.
     pub(super) given_block_w: u64,
@@ -61,7 +62,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
     let OpParams::Matmul(p) = cx.params else {
         return Err(cx.foreign_params());
     };
-    let (transpose_a, transpose_b, config, fidelity_param, fuse_batch) = (
+    let (transpose_a, transpose_b, config, fidelity, fuse_batch) = (
         p.transpose_a,
         p.transpose_b,
         p.program_config,
@@ -155,7 +156,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
         bias,
         transpose_a,
         config,
-        fidelity_param,
+        fidelity,
         fuse_batch,
         given_block_w,
         given_sub_h,
