@@ -53,7 +53,7 @@ pub fn cases() -> Vec<Case> {
             op: Op::Matmul,
             op_code: "MatmulDeviceOperation",
             typed: OpParams::Matmul(matmul::Params {
-                math_fidelity: matmul::MathFidelity::Hifi2,
+                math_fidelity: MathFidelity::HiFi2,
                 program_config: matmul::ProgramConfig::Mcast2d,
                 ..matmul::Params::DEFAULT
             }),
@@ -81,7 +81,7 @@ pub fn cases() -> Vec<Case> {
             op_code: "BinaryNgDeviceOperation",
             typed: OpParams::EltwiseBinary(eltwise_binary::Params {
                 binary_op: eltwise_binary::BinaryOp::Add,
-                math_fidelity: eltwise_binary::MathFidelity::Hifi4,
+                math_fidelity: MathFidelity::HiFi4,
             }),
             params: vec![enum_param("binary_op", "add")],
             inputs: vec![dram(&[1, 1, 1024, 4096]), dram(&[1, 1, 1024, 4096])],

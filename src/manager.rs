@@ -91,11 +91,11 @@ impl<'a> Query<'a> {
     /// up by name.
     ///
     /// ```
-    /// use ttnn_op_perf_models::op_params::matmul::{self, MathFidelity};
+    /// use ttnn_op_perf_models::op_params::matmul;
     /// use ttnn_op_perf_models::*;
     /// let a = TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
     /// let inputs = [a, a];
-    /// let hifi2 = matmul::Params { math_fidelity: MathFidelity::Hifi2, ..matmul::Params::DEFAULT };
+    /// let hifi2 = matmul::Params { math_fidelity: MathFidelity::HiFi2, ..matmul::Params::DEFAULT };
     /// let models = PerfModels::new(Device::WormholeB0);
     /// let typed = models.query(&Query::typed(OpParams::Matmul(hifi2), &inputs))?;
     /// let by_name = [OpParam::new("math_fidelity", ParamValue::Enum("hifi2"))];

@@ -164,11 +164,11 @@ impl OpParams {
     /// would.
     ///
     /// ```
-    /// use ttnn_op_perf_models::op_params::matmul::{self, MathFidelity};
-    /// use ttnn_op_perf_models::{Op, OpParam, OpParams, ParamValue};
+    /// use ttnn_op_perf_models::op_params::matmul;
+    /// use ttnn_op_perf_models::{MathFidelity, Op, OpParam, OpParams, ParamValue};
     /// let named = [OpParam::new("math_fidelity", ParamValue::Enum("hifi2"))];
     /// let typed = OpParams::from_named(Op::Matmul, &named)?;
-    /// let hifi2 = matmul::Params { math_fidelity: MathFidelity::Hifi2, ..matmul::Params::DEFAULT };
+    /// let hifi2 = matmul::Params { math_fidelity: MathFidelity::HiFi2, ..matmul::Params::DEFAULT };
     /// assert_eq!(typed, OpParams::Matmul(hifi2));
     /// assert!(OpParams::from_named(Op::EltwiseUnary, &[]).is_err()); // `unary_op` is required
     /// # Ok::<(), ttnn_op_perf_models::Error>(())

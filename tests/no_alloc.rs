@@ -23,7 +23,7 @@ fn queries_do_not_allocate() {
     let bad = [OpParam::new("math_fidelity", ParamValue::Enum("hifi9"))];
     let gelu = [OpParam::new("unary_op", ParamValue::Enum("gelu"))];
     let typed = OpParams::Matmul(op_params::matmul::Params {
-        math_fidelity: op_params::matmul::MathFidelity::Hifi2,
+        math_fidelity: MathFidelity::HiFi2,
         ..op_params::matmul::Params::DEFAULT
     });
     let queries = [

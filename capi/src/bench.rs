@@ -4,7 +4,9 @@
 use crate::models::TtpmModels;
 use crate::read::object;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use ttnn_op_perf_models::{DType, MemoryConfig, OpParam, ParamValue, Query, TensorParams};
+use ttnn_op_perf_models::{
+    DType, MathFidelity, MemoryConfig, OpParam, ParamValue, Query, TensorParams,
+};
 
 /// For the C++ benchmark (`capi/cpp/bench.cpp`), not part of the header: ns per Rust query
 /// of benchmark case `case` (0: the README's matmul, 1: unary exp, 2: binary add, on the
@@ -38,7 +40,7 @@ pub unsafe extern "C" fn ttpm_internal_bench_rust_typed(
                     TensorParams::tiled(&[1, 1, 4096, 4096], DType::Bfloat8B, dram),
                 ],
                 OpParams::Matmul(matmul::Params {
-                    math_fidelity: matmul::MathFidelity::Hifi2,
+                    math_fidelity: MathFidelity::HiFi2,
                     ..matmul::Params::DEFAULT
                 }),
             ),
@@ -56,7 +58,7 @@ pub unsafe extern "C" fn ttpm_internal_bench_rust_typed(
                 vec![TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, dram); 2],
                 OpParams::EltwiseBinary(eltwise_binary::Params {
                     binary_op: eltwise_binary::BinaryOp::Add,
-                    math_fidelity: eltwise_binary::MathFidelity::Hifi4,
+                    math_fidelity: MathFidelity::HiFi4,
                 }),
             ),
             _ => return -1.0,

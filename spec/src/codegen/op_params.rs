@@ -19,7 +19,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
         range_arms.push(range);
     }
     quote! {
-        /// Each op's params, typed: a struct of the op's schema per op (`<op>::Params`) and an enum per enum param. A query passes them as [`OpParams`] with [`Query::typed`](crate::Query::typed), without looking a key or a value up by name.
+        /// Each op's params, typed: a struct of the op's schema per op (`<op>::Params`) and an enum per enum param (a param typed by a shared enum is [`MathFidelity`](crate::MathFidelity) or [`DType`](crate::DType) itself). A query passes them as [`OpParams`] with [`Query::typed`](crate::Query::typed), without looking a key or a value up by name.
         pub mod op_params {
             #(#modules)*
         }
@@ -61,7 +61,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
     }
 }
 
-/// `op_params::<op>`: an enum per enum param, `Params`, its defaults and its `OpParams` variant.
+/// `op_params::<op>`: an enum per enum param not of a shared enum, `Params`, its defaults and its `OpParams` variant.
 fn op_module(op: &Op) -> TokenStream {
     let name = ident(&op.name);
     let variant = camel(&op.name);
