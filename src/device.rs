@@ -239,7 +239,6 @@ const fn fraction(part: u64, whole: u64) -> f64 {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

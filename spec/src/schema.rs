@@ -207,7 +207,10 @@ impl ParamType {
     /// Every accepted `type`, as written.
     pub fn names() -> Vec<&'static str> {
         let shared = crate::SHARED_ENUMS.iter().map(|e| e.name);
-        ["int", "float", "bool", "enum"].into_iter().chain(shared).collect()
+        ["int", "float", "bool", "enum"]
+            .into_iter()
+            .chain(shared)
+            .collect()
     }
 }
 

@@ -2,7 +2,7 @@
 //! edit them: each invalid edit is rejected with the file, the line, the key and a fix.
 
 use std::path::{Path, PathBuf};
-use ttnn_op_perf_spec::{SpecError, load_dir};
+use ttnn_op_perf_spec::{MATH_FIDELITY, OpParamKind, SpecError, load_dir};
 
 fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../model_specs")
@@ -275,6 +275,101 @@ fn enum_default_not_among_values() {
         "params.math_fidelity.default",
         "not a valid value of this param (one of lofi, hifi2, hifi3, hifi4)",
     );
+}
+
+/// `type` is `int`, `float`, `bool`, `enum` or a shared enum; anything else lists them.
+#[test]
+fn unknown_param_type_lists_the_types() {
+    let (errors, line) = edit(
+        "ops/matmul.toml",
+        "type = \"math_fidelity\"",
+        "type = \"fidelity\"",
+    );
+    assert_one(
+        &errors,
+        "ops/matmul.toml",
+        line,
+        "type",
+        "unknown param type `fidelity`; the types: int, float, bool, enum, dtype, math_fidelity",
+    );
+}
+
+/// A param of a shared enum takes the enum's spellings: as its values, its default, and
+/// nothing listed of its own.
+#[test]
+fn a_param_typed_by_a_shared_enum() {
+    let s = load_dir(&shipped()).unwrap();
+    for op in ["matmul", "eltwise_binary"] {
+        let op = s.ops.iter().find(|o| o.name == op).unwrap();
+        let p = op.params.iter().find(|p| p.key == "math_fidelity").unwrap();
+        assert_eq!(p.shared, Some(&MATH_FIDELITY));
+        assert_eq!(
+            p.kind,
+            OpParamKind::Enum {
+                values: ["lofi", "hifi2", "hifi3", "hifi4"]
+                    .map(String::from)
+                    .to_vec(),
+                default: Some(3),
+            }
+        );
+    }
+
+    let (errors, _) = edit(
+        "ops/matmul.toml",
+        "type = \"math_fidelity\"",
+        "type = \"math_fidelity\"\nvalues = [\"lofi\", \"hifi4\"]",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("a `math_fidelity` param takes the values of MathFidelity: remove `values`"),
+        "{}",
+        errors[0]
+    );
+
+    let (errors, _) = edit(
+        "ops/eltwise_binary.toml",
+        "default = \"hifi4\"",
+        "default = \"HiFi4\"",
+    );
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].message.contains(
+            "`\"HiFi4\"` is not a valid value of this param (one of lofi, hifi2, hifi3, hifi4)"
+        ),
+        "{}",
+        errors[0]
+    );
+}
+
+/// A device lists a figure for each value of a shared enum, under its spelling, and no other.
+#[test]
+fn tile_bytes_cover_every_dtype() {
+    let (errors, _) = edit("devices/blackhole.toml", "\nint32 = 4096", "");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].key == "tile_bytes"
+            && errors[0].message.contains(
+                "missing `int32`: list each of bfloat16, float32, bfloat8_b, bfloat4_b, uint8, \
+                 uint16, uint32, int32"
+            ),
+        "{}",
+        errors[0]
+    );
+    let (errors, line) = edit("devices/blackhole.toml", "\nint32 = 4096", "\nint64 = 8192");
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert_one(
+        &errors[..1],
+        "devices/blackhole.toml",
+        line + 1,
+        "tile_bytes.int64",
+        "`int64` is not a dtype; list each of bfloat16,",
+    );
+    // Above 0, a fidelity, and not decreasing: three errors on the table's line.
+    let (errors, line) = edit("devices/grayskull.toml", "hifi3 = 48", "hifi3 = 0, x = 48");
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert!(errors.iter().all(|e| e.line == line), "{errors:#?}");
 }
 
 #[test]

@@ -128,7 +128,11 @@ fn enum_decl<'a>(
 }
 
 /// [`enum_decl`] with the variants given: (spec name, variant, doc).
-fn enum_with_variants(ty: &str, summary: &str, variants: Vec<(&str, Ident, String)>) -> TokenStream {
+fn enum_with_variants(
+    ty: &str,
+    summary: &str,
+    variants: Vec<(&str, Ident, String)>,
+) -> TokenStream {
     let ty_doc = doc(summary);
     let ty = super::ident(ty);
     let names: Vec<&str> = variants.iter().map(|(n, _, _)| *n).collect();

@@ -108,7 +108,12 @@ impl Validator {
         );
 
         let me = &f.matrix_engine;
-        let cycles = self.per_value(p, &me.tile_cycles, "matrix_engine.tile_cycles", &MATH_FIDELITY);
+        let cycles = self.per_value(
+            p,
+            &me.tile_cycles,
+            "matrix_engine.tile_cycles",
+            &MATH_FIDELITY,
+        );
         let ascending = cycles.windows(2).all(|w| w[0] <= w[1]);
         self.check(
             ascending,
@@ -168,9 +173,13 @@ impl Validator {
             self.check(known, p, x.span(), &format!("{key}.{name}"), || {
                 format!("`{name}` is not a {}; list each of {}", e.name, spellings())
             });
-            self.check(*x.get_ref() > 0 || !known, p, x.span(), &format!("{key}.{name}"), || {
-                "must be above 0".into()
-            });
+            self.check(
+                *x.get_ref() > 0 || !known,
+                p,
+                x.span(),
+                &format!("{key}.{name}"),
+                || "must be above 0".into(),
+            );
         }
         e.names()
             .map(|name| match table.get_ref().get(name) {

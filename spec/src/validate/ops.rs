@@ -108,14 +108,20 @@ impl Validator {
             &k,
             || "an enum param may not be named `params`: its type would clash with the op's `Params` struct".into(),
         );
-        self.check(is_enum != v.values.is_empty(), p, span.clone(), &k, || match v.kind {
-            _ if is_enum => "an enum param needs `values = [...]`".into(),
-            ParamType::Shared(e) => format!(
-                "a `{}` param takes the values of {}: remove `values`",
-                e.name, e.type_name
-            ),
-            _ => "only enum params take `values`; remove it or set `type = \"enum\"`".into(),
-        });
+        self.check(
+            is_enum != v.values.is_empty(),
+            p,
+            span.clone(),
+            &k,
+            || match v.kind {
+                _ if is_enum => "an enum param needs `values = [...]`".into(),
+                ParamType::Shared(e) => format!(
+                    "a `{}` param takes the values of {}: remove `values`",
+                    e.name, e.type_name
+                ),
+                _ => "only enum params take `values`; remove it or set `type = \"enum\"`".into(),
+            },
+        );
         let numeric = matches!(v.kind, ParamType::Int | ParamType::Float);
         self.check(
             numeric || (v.min.is_none() && v.max.is_none()),
