@@ -70,6 +70,22 @@ pub const TTPM_DTYPE_UINT8: TtpmDType = 4;
 pub const TTPM_DTYPE_UINT16: TtpmDType = 5;
 pub const TTPM_DTYPE_UINT32: TtpmDType = 6;
 pub const TTPM_DTYPE_INT32: TtpmDType = 7;
+// The constants are the discriminants of `DType` (generated from the spec crate's list of data
+// types), which `read` indexes `DType::ALL` with.
+const _: () = {
+    use ttnn_op_perf_models::DType;
+    assert!(
+        DType::COUNT == 8
+            && TTPM_DTYPE_BFLOAT16 == DType::Bfloat16 as u32
+            && TTPM_DTYPE_FLOAT32 == DType::Float32 as u32
+            && TTPM_DTYPE_BFLOAT8_B == DType::Bfloat8B as u32
+            && TTPM_DTYPE_BFLOAT4_B == DType::Bfloat4B as u32
+            && TTPM_DTYPE_UINT8 == DType::Uint8 as u32
+            && TTPM_DTYPE_UINT16 == DType::Uint16 as u32
+            && TTPM_DTYPE_UINT32 == DType::Uint32 as u32
+            && TTPM_DTYPE_INT32 == DType::Int32 as u32
+    );
+};
 
 /// Element layout: `TTPM_LAYOUT_*`.
 pub type TtpmLayout = u32;
