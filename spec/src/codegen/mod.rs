@@ -67,8 +67,9 @@ const NAME_HASH_SRC: &str = include_str!("name_hash.rs");
 
 /// Generates `tables.rs` (the tables and the `model!` arms), `family_types.rs` (the crate
 /// root's re-exports of the family structs), `formulas.rs` (a module per family formula),
-/// `trace_params.rs` (where a profiler row holds each op param) and `name_hash.rs`. Fails when a family has no formula file, or when the generated tables
-/// would not hold (more names than a name index takes).
+/// `trace_params.rs` (where a profiler row holds each op param) and `name_hash.rs`. Fails
+/// when a family has no formula file, or when the generated tables would not hold (more
+/// names than a name index takes).
 pub fn generate(s: &SpecSet, options: &Options) -> Result<Generated, CodegenError> {
     let formulas = formulas::modules(s, &options.crate_dir)?;
     // The parts that can fail (a list of names without a perfect hash, a phf map that does
@@ -277,6 +278,7 @@ mod generate_tests {
                 "tables.rs",
                 "family_types.rs",
                 "formulas.rs",
+                "trace_params.rs",
                 "name_hash.rs"
             ]
         );
@@ -285,7 +287,8 @@ mod generate_tests {
         assert!(tables.contains("//   model_specs/wormhole_b0/matmul.toml\n"));
         assert!(tables.contains("TTNN_PERF_MODELS_DEVICES unset"));
         assert!(tables.contains("macro_rules! __model"));
-        assert!(generated.files[3].1.ends_with(NAME_HASH_SRC));
+        assert!(generated.files[3].1.contains("static TRACE_PARAMS"));
+        assert!(generated.files[4].1.ends_with(NAME_HASH_SRC));
     }
 
     #[test]
