@@ -3,7 +3,7 @@
 //!
 //! One module per thing emitted: `enums` (`Device`, `Card`, `Op`, `Family` and the name maps),
 //! `hardware` (per-card `HARDWARE`), `ops` (op specs, `op_of_name`), `op_params` (typed
-//! params, `OpParams`), `families` (per-family structs, `ModelParams::cost`,
+//! params, `OpParams`), `families` (per-family structs, `ModelCoefficients::cost`,
 //! `Family::features`), `models` (version tables), `name_index` (the perfect hashes of
 //! names), `model_macro` (`model!`) and `formulas` (the family formula modules). Each
 //! builds tokens with `quote!`; [`generate`] formats them with prettyplease under a header
