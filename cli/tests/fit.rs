@@ -63,7 +63,9 @@ fn fit(data: &[PathBuf], out: &Path) -> Output {
 }
 
 fn coefficient(doc: &toml_edit::DocumentMut, version: usize, name: &str) -> f64 {
-    doc["versions"][version]["coefficients"][name].as_float().unwrap()
+    doc["versions"][version]["coefficients"][name]
+        .as_float()
+        .unwrap()
 }
 
 #[test]
@@ -83,7 +85,10 @@ fn recovers_a_known_cost_and_writes_a_valid_reproducible_spec() {
     );
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     // The fitted values are the family's coefficients, by name.
-    assert!(report["coefficients"]["overhead_ns"].is_number(), "{report}");
+    assert!(
+        report["coefficients"]["overhead_ns"].is_number(),
+        "{report}"
+    );
     assert!(report.get("params").is_none(), "{report}");
     // The two gross rows are flagged and left out of the fit.
     assert_eq!(report["outliers"].as_array().unwrap().len(), 2, "{report}");

@@ -120,13 +120,7 @@ fn version_without_coefficients() {
 fn version_with_the_old_params_key() {
     let file = "blackhole/matmul.toml";
     let (errors, line) = edit(file, "\ncoefficients = {", "\nparams = {");
-    assert_one(
-        &errors,
-        file,
-        line + 1,
-        "params",
-        "unknown field `params`",
-    );
+    assert_one(&errors, file, line + 1, "params", "unknown field `params`");
     assert!(
         errors[0]
             .message

@@ -110,8 +110,10 @@ fn file_stats<'s>(
         let e = by_file.entry(&r.file).or_default();
         if report.outliers.binary_search(&i).is_err() {
             e.fitted += 1;
-            e.apes
-                .push(ape(recipe.predict(&report.coefficients, r), r.fit.measured_ns));
+            e.apes.push(ape(
+                recipe.predict(&report.coefficients, r),
+                r.fit.measured_ns,
+            ));
         } else {
             e.outliers += 1;
         }

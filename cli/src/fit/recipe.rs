@@ -290,8 +290,13 @@ impl Recipe {
                 ..r.fit.clone()
             })
             .collect();
-        solver::fit(&self.coefficients, &fit_rows, self.loss.loss(), self.prior_weight)
-            .map_err(Failure::query)
+        solver::fit(
+            &self.coefficients,
+            &fit_rows,
+            self.loss.loss(),
+            self.prior_weight,
+        )
+        .map_err(Failure::query)
     }
 
     /// The duration `values` (one per coefficient) predict for `sample`.

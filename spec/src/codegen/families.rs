@@ -214,7 +214,10 @@ fn family_structs(f: &Family) -> TokenStream {
 pub(super) fn reexports(s: &SpecSet) -> TokenStream {
     let types = s.families.iter().flat_map(|f| {
         let ty = camel(&f.name);
-        [format_ident!("{ty}Coefficients"), format_ident!("{ty}Features")]
+        [
+            format_ident!("{ty}Coefficients"),
+            format_ident!("{ty}Features"),
+        ]
     });
     quote!(pub use generated::{#(#types),*};)
 }

@@ -110,7 +110,11 @@ impl Validator {
         family: &Family,
         launch: f64,
     ) {
-        if !family.coefficients.iter().any(|c| c.name == FIXED_COST_COEFFICIENT) {
+        if !family
+            .coefficients
+            .iter()
+            .any(|c| c.name == FIXED_COST_COEFFICIENT)
+        {
             return;
         }
         let Some(value) = v.coefficients.get_ref().get(FIXED_COST_COEFFICIENT) else {

@@ -8,7 +8,10 @@ pub enum FitError {
     /// No rows at all.
     NoRows,
     /// Fewer rows than coefficients to fit (those with `min < max`).
-    TooFewRows { rows: usize, free_coefficients: usize },
+    TooFewRows {
+        rows: usize,
+        free_coefficients: usize,
+    },
     /// A row has not one feature per coefficient.
     FeatureCount {
         row: usize,
@@ -28,7 +31,10 @@ pub enum FitError {
         value: f64,
     },
     /// A coefficient's bounds or initial value are unusable.
-    BadCoefficient { coefficient: String, problem: String },
+    BadCoefficient {
+        coefficient: String,
+        problem: String,
+    },
     /// The SVD did not converge (not expected with finite input).
     Solver,
     /// Features and durations so far apart in magnitude that the objective overflows.
@@ -39,7 +45,10 @@ impl std::fmt::Display for FitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FitError::NoRows => write!(f, "no rows to fit"),
-            FitError::TooFewRows { rows, free_coefficients } => write!(
+            FitError::TooFewRows {
+                rows,
+                free_coefficients,
+            } => write!(
                 f,
                 "{rows} rows cannot determine {free_coefficients} free coefficients"
             ),
@@ -58,10 +67,17 @@ impl std::fmt::Display for FitError {
             FitError::BadWeight { row, value } => {
                 write!(f, "row {row}: weight {value} is not finite and positive")
             }
-            FitError::BadFeature { row, coefficient, value } => {
+            FitError::BadFeature {
+                row,
+                coefficient,
+                value,
+            } => {
                 write!(f, "row {row}: feature of `{coefficient}` is {value}")
             }
-            FitError::BadCoefficient { coefficient, problem } => write!(f, "coefficient `{coefficient}`: {problem}"),
+            FitError::BadCoefficient {
+                coefficient,
+                problem,
+            } => write!(f, "coefficient `{coefficient}`: {problem}"),
             FitError::Solver => write!(f, "the least-squares solve did not converge"),
             FitError::Overflow => write!(
                 f,
@@ -156,7 +172,10 @@ mod tests {
     fn errors() {
         let coefficients = family();
         let good = rows(20, &TRUTH);
-        assert_eq!(fit(&coefficients, &[], Loss::Squared, 0.0), Err(FitError::NoRows));
+        assert_eq!(
+            fit(&coefficients, &[], Loss::Squared, 0.0),
+            Err(FitError::NoRows)
+        );
         assert_eq!(
             fit(&coefficients, &good[..6], Loss::Squared, 0.0),
             Err(FitError::TooFewRows {

@@ -149,8 +149,8 @@ pub fn fit(
     // only a coefficient starting at 0 explains would be left out, and that coefficient could
     // never be fitted. The flags are judged against all rows again after each fit, so a row
     // wrongly left out comes back.
-    let robust =
-        Problem::new(coefficients, rows, Loss::Absolute, prior_weight).fit_from_starts(&all, &initial)?;
+    let robust = Problem::new(coefficients, rows, Loss::Absolute, prior_weight)
+        .fit_from_starts(&all, &initial)?;
     let robust_flags = problem.outliers(&all, &robust.coefficients);
     let mut outliers: Vec<usize> = problem.judgeable(
         problem

@@ -143,7 +143,9 @@ impl Problem<'_> {
             .filter(|&j| {
                 // An overflowing column cannot be scaled; such a coefficient keeps its value.
                 let norm = design.column(j).norm();
-                self.coefficients[j].min < self.coefficients[j].max && norm > 0.0 && norm.is_finite()
+                self.coefficients[j].min < self.coefficients[j].max
+                    && norm > 0.0
+                    && norm.is_finite()
             })
             .collect();
         while !free.is_empty() {
@@ -169,7 +171,9 @@ impl Problem<'_> {
             let outside: Vec<usize> = free
                 .iter()
                 .copied()
-                .filter(|&j| !(self.coefficients[j].min..=self.coefficients[j].max).contains(&trial[j]))
+                .filter(|&j| {
+                    !(self.coefficients[j].min..=self.coefficients[j].max).contains(&trial[j])
+                })
                 .collect();
             values = trial;
             if outside.is_empty() {

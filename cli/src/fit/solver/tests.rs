@@ -108,11 +108,15 @@ fn the_prior_pulls_towards_the_initial_values() {
     let initial: Vec<f64> = coefficients.iter().map(|p| p.initial).collect();
     // No pull: the truth; an overwhelming pull: the start.
     assert_recovered(
-        &fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap().coefficients,
+        &fit(&coefficients, &rows, Loss::Squared, 0.0)
+            .unwrap()
+            .coefficients,
         &TRUTH,
         0.01,
     );
-    let held = fit(&coefficients, &rows, Loss::Squared, 1e9).unwrap().coefficients;
+    let held = fit(&coefficients, &rows, Loss::Squared, 1e9)
+        .unwrap()
+        .coefficients;
     assert_recovered(&held, &initial, 0.01);
     // In between, every coefficient the data moves lies between its start and the truth,
     // and the fit is worse on the rows than the unpulled one.
@@ -124,7 +128,10 @@ fn the_prior_pulls_towards_the_initial_values() {
             "coefficient {j}: {v} not within {lo}..{hi}"
         );
     }
-    assert!(objective(&coefficients, &between.coefficients, &rows) > objective(&coefficients, &TRUTH, &rows));
+    assert!(
+        objective(&coefficients, &between.coefficients, &rows)
+            > objective(&coefficients, &TRUTH, &rows)
+    );
 }
 
 #[test]
@@ -181,8 +188,12 @@ fn absolute_loss_aims_at_the_median_of_a_skewed_spread() {
         .into_iter()
         .map(row)
         .collect();
-    let squared = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap().coefficients[0];
-    let absolute = fit(&coefficients, &rows, Loss::Absolute, 0.0).unwrap().coefficients[0];
+    let squared = fit(&coefficients, &rows, Loss::Squared, 0.0)
+        .unwrap()
+        .coefficients[0];
+    let absolute = fit(&coefficients, &rows, Loss::Absolute, 0.0)
+        .unwrap()
+        .coefficients[0];
     assert!((1050.0..1250.0).contains(&squared), "{squared}");
     assert!((1000.0..=1025.0).contains(&absolute), "{absolute}");
 }
@@ -207,7 +218,9 @@ fn a_row_of_weight_three_counts_as_three_rows() {
     ];
     let want = (3.0 / 1000.0 + 1.0 / 1100.0) / (3.0 / 1e6 + 1.0 / 1.21e6);
     for rows in [&weighted[..], &repeated[..]] {
-        let got = fit(&coefficients, rows, Loss::Squared, 0.0).unwrap().coefficients[0];
+        let got = fit(&coefficients, rows, Loss::Squared, 0.0)
+            .unwrap()
+            .coefficients[0];
         assert!((got - want).abs() < 1e-6 * want, "{got} vs {want}");
     }
     assert!(matches!(
@@ -273,7 +286,12 @@ fn deterministic() {
     rows[17].measured_ns *= 6.0;
     let a = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
     let b = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
-    let bits = |r: &FitReport| r.coefficients.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    let bits = |r: &FitReport| {
+        r.coefficients
+            .iter()
+            .map(|v| v.to_bits())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(bits(&a), bits(&b));
     assert_eq!(a.objective.to_bits(), b.objective.to_bits());
     assert_eq!(a.outliers, b.outliers);
