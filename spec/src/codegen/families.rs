@@ -1,6 +1,7 @@
 //! Per family: `<F>Coefficients` and `<F>Features` (a field per fitted coefficient), the
 //! coefficient table; then `Family::{coefficients, ops, features, model_coefficients}` and
-//! `ModelCoefficients` with `cost`, which routes each family's models to its formula, `crate::formulas::<family>::features`.
+//! `ModelCoefficients` with `cost`, which routes each family's models to its formula,
+//! `crate::formulas::<family>::features`.
 
 use super::{camel, doc, f64_lit, ident, upper, usize_lit};
 use crate::{Family, SpecSet, Term};
