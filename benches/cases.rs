@@ -118,7 +118,7 @@ impl Case {
         }
     }
 
-    /// The direct formula call: parameters and checked query prepared once; returns a closure
+    /// The direct formula call: coefficients and checked query prepared once; returns a closure
     /// that only runs the formula.
     pub fn direct(&self) -> impl Fn() -> f64 + '_ {
         let hw = Hardware::of(DEVICE.default_card());
@@ -133,7 +133,7 @@ impl Case {
         .expect("the case is valid");
         let model = *model_versions(DEVICE, self.op).last().expect("a model");
         move || {
-            let b = black_box(&model.params).cost(black_box(&cx));
+            let b = black_box(&model.coefficients).cost(black_box(&cx));
             b.map_or(0.0, |b| b.duration_ns())
         }
     }
@@ -156,7 +156,7 @@ impl Case {
 }
 
 /// The seed design done the usual dynamic way: a registry op -> version -> boxed model,
-/// model parameters parsed from the TOML specs at start-up, op params a string map parsed on
+/// model coefficients parsed from the TOML specs at start-up, op params a string map parsed on
 /// every query, errors as strings.
 pub trait DynModel {
     fn duration(
@@ -167,7 +167,7 @@ pub trait DynModel {
     ) -> Result<f64, String>;
 }
 
-/// One model version as the specs give it. The parameter values stay a name -> value map
+/// One model version as the specs give it. The coefficient values stay a name -> value map
 /// read by name on every evaluation; the op-param schema is a key -> kind map. Only the
 /// features come from the library (`Family::features`, through the same `Ctx::new` checks),
 /// so the baseline does not carry a second copy of the formulas.
@@ -177,9 +177,9 @@ struct SpecModel {
     hw: &'static Hardware,
     /// The device's launch overhead, ns, from its TOML spec.
     launch_overhead_ns: f64,
-    /// The family's parameters with their terms, in spec order (the order of the features).
+    /// The family's coefficients with their terms, in spec order (the order of the features).
     terms: Vec<(String, ttnn_op_perf_spec::Term)>,
-    /// The version's parameter values by name.
+    /// The version's coefficient values by name.
     values: HashMap<String, f64>,
     /// The op's param schema: key -> kind.
     param_kinds: HashMap<String, ttnn_op_perf_spec::OpParamKind>,
@@ -219,15 +219,15 @@ impl DynModel for SpecModel {
         )
         .map_err(|e| e.to_string())?;
         let features = self.family.features(&cx).map_err(|e| e.to_string())?;
-        // launch + overhead + max(compute, DRAM, NoC), each term the sum of its parameters
-        // times their features, the parameters read by name.
+        // launch + overhead + max(compute, DRAM, NoC), each term the sum of its coefficients
+        // times their features, the coefficients read by name.
         let (mut overhead, mut compute, mut dram, mut noc) =
             (self.launch_overhead_ns, 0.0, 0.0, 0.0);
         for ((name, term), feature) in self.terms.iter().zip(features.as_slice()) {
             let value = self
                 .values
                 .get(name)
-                .ok_or_else(|| format!("{}: no value for parameter `{name}`", self.op))?;
+                .ok_or_else(|| format!("{}: no value for coefficient `{name}`", self.op))?;
             let slot = match term {
                 ttnn_op_perf_spec::Term::Overhead => &mut overhead,
                 ttnn_op_perf_spec::Term::Compute => &mut compute,
@@ -272,21 +272,24 @@ pub fn dynamic_registry() -> Registry {
         for v in &m.versions {
             let spec_family = specs.family_of(v);
             let family = Family::from_name(&spec_family.name).expect("a family of this build");
-            // `Family::features` returns the features in the family's parameter order.
-            let names: Vec<&str> = family.params().iter().map(|p| p.name).collect();
-            let spec_names: Vec<&str> =
-                spec_family.params.iter().map(|p| p.name.as_str()).collect();
-            assert_eq!(names, spec_names, "{}: parameter order", spec_family.name);
-            let terms = spec_family
-                .params
+            // `Family::features` returns the features in the family's coefficient order.
+            let names: Vec<&str> = family.coefficients().iter().map(|c| c.name).collect();
+            let spec_names: Vec<&str> = spec_family
+                .coefficients
                 .iter()
-                .map(|p| (p.name.clone(), p.term))
+                .map(|c| c.name.as_str())
+                .collect();
+            assert_eq!(names, spec_names, "{}: coefficient order", spec_family.name);
+            let terms = spec_family
+                .coefficients
+                .iter()
+                .map(|c| (c.name.clone(), c.term))
                 .collect();
             let values = spec_family
-                .params
+                .coefficients
                 .iter()
-                .map(|p| p.name.clone())
-                .zip(v.params.iter().copied())
+                .map(|c| c.name.clone())
+                .zip(v.coefficients.iter().copied())
                 .collect();
             let model = SpecModel {
                 op,

@@ -60,11 +60,11 @@ impl Breakdown {
     }
 }
 
-/// The term of a [`Breakdown`] a family parameter's product with its feature adds to.
+/// The term of a [`Breakdown`] a family coefficient's product with its feature adds to.
 ///
-/// Every family is linear in its parameters within each term: a formula computes one feature
-/// per parameter (tiles per core, bytes moved, ...) and [`Breakdown::combine`] sums
-/// `parameter * feature` into the term the family spec gives the parameter. That shape is what
+/// Every family is linear in its coefficients within each term: a formula computes one feature
+/// per coefficient (tiles per core, bytes moved, ...) and [`Breakdown::combine`] sums
+/// `coefficient * feature` into the term the family spec gives the coefficient. That shape is what
 /// lets `ttperf fit` calibrate any family by least squares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Term {
@@ -76,8 +76,8 @@ pub enum Term {
 
 impl Breakdown {
     /// `offset_ns` (not fitted, e.g. the device's launch overhead) plus each
-    /// `params[i] * features[i]` added to `terms[i]`. The three slices have one entry per
-    /// family parameter; extra entries of the longer ones are ignored.
+    /// `coefficients[i] * features[i]` added to `terms[i]`. The three slices have one entry per
+    /// family coefficient; extra entries of the longer ones are ignored.
     ///
     /// ```
     /// use ttnn_op_perf_models::{Breakdown, Term};
@@ -89,7 +89,7 @@ impl Breakdown {
     pub const fn combine(
         offset_ns: f64,
         terms: &[Term],
-        params: &[f64],
+        coefficients: &[f64],
         features: &[f64],
     ) -> Breakdown {
         let mut b = Breakdown {
@@ -99,14 +99,14 @@ impl Breakdown {
             noc_ns: 0.0,
         };
         let mut i = 0;
-        while i < terms.len() && i < params.len() && i < features.len() {
+        while i < terms.len() && i < coefficients.len() && i < features.len() {
             let slot = match terms[i] {
                 Term::Overhead => &mut b.overhead_ns,
                 Term::Compute => &mut b.compute_ns,
                 Term::Dram => &mut b.dram_ns,
                 Term::Noc => &mut b.noc_ns,
             };
-            *slot += params[i] * features[i];
+            *slot += coefficients[i] * features[i];
             i += 1;
         }
         b

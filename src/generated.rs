@@ -6,7 +6,7 @@
 
 use crate::device::{CoreGrid, Hardware};
 use crate::estimate::{Accuracy, Breakdown, Term};
-use crate::model::{FamilyParam, FamilyValues, ModelVersion};
+use crate::model::{Coefficient, FamilyValues, ModelVersion};
 use crate::op::{OpSpec, OperandRules};
 use crate::params::{NameIndex, ParamKind, ParamSpec, ParamValue, Slot};
 

@@ -1,7 +1,7 @@
 //! Predicts how long a TTNN operation takes on a Tenstorrent device, in nanoseconds and
 //! without I/O.
 //!
-//! Model parameters live in TOML specs (`model_specs/`) that `build.rs` validates and compiles
+//! Model coefficients live in TOML specs (`model_specs/`) that `build.rs` validates and compiles
 //! into static tables: looking up a device, an op (by enum, name or ttnn OP CODE) or a model
 //! version, and evaluating it, parses nothing and allocates nothing at query time.
 //!
@@ -76,11 +76,13 @@ pub mod trace;
 pub use device::{Card, CoreGrid, Device, Hardware, MathFidelity};
 pub use error::{Error, Name, Operand, ParamProblem, TensorProblem};
 pub use estimate::{Accuracy, Bound, Breakdown, Estimate, ModelId, Source, Term};
-// `<Family>Params` and `<Family>Features` of every family.
+// `<Family>Coefficients` and `<Family>Features` of every family.
 include!(concat!(env!("OUT_DIR"), "/family_types.rs"));
 pub use generated::{OpParams, op_params};
 pub use manager::{OpKey, PerfModels, PerfModelsBuilder, Query, Version};
-pub use model::{Family, FamilyParam, FamilyValues, ModelParams, ModelVersion, model_versions};
+pub use model::{
+    Coefficient, Family, FamilyValues, ModelCoefficients, ModelVersion, model_versions,
+};
 pub use op::{Op, OpSpec, OperandRules};
 #[cfg(feature = "std")]
 pub use params::OwnedParamValue;

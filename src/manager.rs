@@ -430,7 +430,7 @@ impl PerfModels {
     /// let params = [OpParam::new("unary_op", ParamValue::Enum("exp"))];
     /// let q = Query::new(Op::EltwiseUnary, &x).params(&params);
     /// let f = models.features(&q, Family::EltwiseUnaryRoofline)?;
-    /// assert_eq!(f.as_slice().len(), Family::EltwiseUnaryRoofline.params().len());
+    /// assert_eq!(f.as_slice().len(), Family::EltwiseUnaryRoofline.coefficients().len());
     /// assert!(models.features(&q, Family::MatmulRoofline).is_err());
     /// # Ok::<(), Error>(())
     /// ```

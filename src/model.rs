@@ -12,7 +12,7 @@ use crate::params::QueryParams;
 use crate::tensor::TensorParams;
 
 use crate::estimate::Term;
-pub use crate::generated::{Family, MAX_FAMILY_PARAMS, ModelParams};
+pub use crate::generated::{Family, MAX_FAMILY_COEFFICIENTS, ModelCoefficients};
 
 impl Family {
     /// The family of this spec name (`matmul_roofline`, ...).
@@ -27,20 +27,21 @@ impl Family {
     }
 }
 
-/// One parameter of a formula family, as its spec declares it.
+/// One fitted coefficient of a formula family, as its spec declares it: a version's value
+/// for it multiplies the feature of the same name.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FamilyParam {
+pub struct Coefficient {
     pub name: &'static str,
     pub summary: &'static str,
-    /// The breakdown term `parameter * feature` adds to.
+    /// The breakdown term `coefficient * feature` adds to.
     pub term: Term,
     /// Inclusive bounds a version's value must respect.
     pub min: f64,
     pub max: f64,
 }
 
-/// One value per parameter of a family, in spec order: a version's parameters
-/// ([`ModelParams::values`]) or a query's features ([`Family::features`]).
+/// One value per coefficient of a family, in spec order: a version's coefficients
+/// ([`ModelCoefficients::values`]) or a query's features ([`Family::features`]).
 ///
 /// ```
 /// use ttnn_op_perf_models::{model::Ctx, *};
@@ -50,25 +51,25 @@ pub struct FamilyParam {
 /// let cx = Ctx::new(Op::EltwiseUnary, hw, QueryParams::ByName(&params), &inputs, None, hw.compute_grid)?;
 /// let model = model_versions(Device::WormholeB0, Op::EltwiseUnary)[0];
 /// let family = model.family();
-/// let (values, features) = (model.params.values(), family.features(&cx)?);
-/// let terms: Vec<Term> = family.params().iter().map(|p| p.term).collect();
+/// let (values, features) = (model.coefficients.values(), family.features(&cx)?);
+/// let terms: Vec<Term> = family.coefficients().iter().map(|c| c.term).collect();
 /// let b = Breakdown::combine(hw.launch_overhead_ns, &terms, values.as_slice(), features.as_slice());
-/// assert_eq!(b, model.params.cost(&cx)?);
+/// assert_eq!(b, model.coefficients.cost(&cx)?);
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FamilyValues {
-    values: [f64; MAX_FAMILY_PARAMS],
+    values: [f64; MAX_FAMILY_COEFFICIENTS],
     len: usize,
 }
 
 impl FamilyValues {
     pub(crate) const fn new(values: &[f64]) -> Self {
         let mut v = FamilyValues {
-            values: [0.0; MAX_FAMILY_PARAMS],
+            values: [0.0; MAX_FAMILY_COEFFICIENTS],
             len: 0,
         };
-        while v.len < values.len() && v.len < MAX_FAMILY_PARAMS {
+        while v.len < values.len() && v.len < MAX_FAMILY_COEFFICIENTS {
             v.values[v.len] = values[v.len];
             v.len += 1;
         }
@@ -88,8 +89,8 @@ pub struct ModelVersion {
     pub version: u16,
     /// What the version is (analytic, calibrated on what).
     pub summary: &'static str,
-    /// The formula family and its parameter values.
-    pub params: ModelParams,
+    /// The formula family and its fitted coefficients.
+    pub coefficients: ModelCoefficients,
     /// Measured error of the version.
     pub accuracy: Accuracy,
 }
@@ -104,7 +105,7 @@ impl ModelVersion {
     }
 
     pub const fn family(&self) -> Family {
-        self.params.family()
+        self.coefficients.family()
     }
 }
 
@@ -144,7 +145,7 @@ pub(crate) const fn find_version(
 }
 
 impl ModelId {
-    /// The model version this names: its summary, family parameters and accuracy.
+    /// The model version this names: its summary, family coefficients and accuracy.
     pub const fn model(self) -> Result<&'static ModelVersion, Error> {
         if model_versions(self.device, self.op).is_empty() {
             return Err(Error::NoModelForDevice {
@@ -456,7 +457,7 @@ pub(crate) const fn evaluate(
 ) -> Result<Estimate, Error> {
     let mut ctx = Ctx::unchecked(model.op, hw, params, inputs, output, grid);
     tri!(ctx.check(params));
-    let breakdown: Breakdown = tri!(model.params.cost(&ctx));
+    let breakdown: Breakdown = tri!(model.coefficients.cost(&ctx));
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
 }
 

@@ -83,7 +83,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         "recipe": recipe.flags(),
         "folds": folds.iter().map(|f| {
             let mut v = fold_json(f);
-            v["params"] = recipe.params.iter().map(|p| p.name.clone()).zip(f.values.iter().map(|x| json!(x))).collect::<serde_json::Map<_, _>>().into();
+            v["coefficients"] = recipe.coefficients.iter().map(|p| p.name.clone()).zip(f.values.iter().map(|x| json!(x))).collect::<serde_json::Map<_, _>>().into();
             v
         }).collect::<Vec<_>>(),
         "skipped": samples.skipped,

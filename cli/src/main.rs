@@ -42,7 +42,7 @@ enum Command {
     Estimate(estimate::Args),
     /// Compare predictions with the measured durations of tt-metal profiler traces.
     Eval(eval::Args),
-    /// Fit a model family's parameters to measured data and write a new spec version.
+    /// Fit a model family's coefficients to measured data and write a new spec version.
     Fit(fit::Args),
     /// Measure a fit's accuracy on files it never saw: each file held out in turn.
     Crossval(crossval::Args),

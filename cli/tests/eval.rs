@@ -310,7 +310,7 @@ fn evaluate_traces(kind: &str) {
 }
 
 /// The calibrated (latest) versions beat the v1 physics over the rows of every shared trace
-/// together, on the median and the p90. Not on each trace: one parameter vector serves every
+/// together, on the median and the p90. Not on each trace: one coefficient vector serves every
 /// trace of both devices, and a trace whose ops the formulas miss (deepseek's batched 1D
 /// matmuls) can come out worse than the uncalibrated physics.
 #[test]

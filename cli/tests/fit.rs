@@ -62,8 +62,10 @@ fn fit(data: &[PathBuf], out: &Path) -> Output {
     fit_with(data, out, &["--json"])
 }
 
-fn param(doc: &toml_edit::DocumentMut, version: usize, name: &str) -> f64 {
-    doc["versions"][version]["params"][name].as_float().unwrap()
+fn coefficient(doc: &toml_edit::DocumentMut, version: usize, name: &str) -> f64 {
+    doc["versions"][version]["coefficients"][name]
+        .as_float()
+        .unwrap()
 }
 
 #[test]
@@ -82,6 +84,12 @@ fn recovers_a_known_cost_and_writes_a_valid_reproducible_spec() {
         String::from_utf8_lossy(&run.stderr)
     );
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    // The fitted values are the family's coefficients, by name.
+    assert!(
+        report["coefficients"]["overhead_ns"].is_number(),
+        "{report}"
+    );
+    assert!(report.get("params").is_none(), "{report}");
     // The two gross rows are flagged and left out of the fit.
     assert_eq!(report["outliers"].as_array().unwrap().len(), 2, "{report}");
     // Each file is predicted by a fit on the other: the cost is recovered from either half,
@@ -107,11 +115,11 @@ fn recovers_a_known_cost_and_writes_a_valid_reproducible_spec() {
     );
     // Exp-only data fixes the sum of what one bfloat16 tile costs (copy, exp and bytes are
     // collinear here), within 1%; the fixed overhead stays near zero.
-    let per_tile = param(&doc, new, "copy_tile_cycles")
-        + param(&doc, new, "exp_tile_cycles")
-        + 2.0 * 2048.0 * param(&doc, new, "tile_byte_cycles");
+    let per_tile = coefficient(&doc, new, "copy_tile_cycles")
+        + coefficient(&doc, new, "exp_tile_cycles")
+        + 2.0 * 2048.0 * coefficient(&doc, new, "tile_byte_cycles");
     assert!((per_tile - TILE_NS).abs() < 0.01 * TILE_NS, "{per_tile}");
-    assert!(param(&doc, new, "overhead_ns") < 0.01 * LAUNCH_NS);
+    assert!(coefficient(&doc, new, "overhead_ns") < 0.01 * LAUNCH_NS);
     // The version's accuracy is the cross-validated one, over both files' rows.
     let accuracy = &doc["versions"][new]["accuracy"];
     assert_eq!(accuracy["rows"].as_integer(), Some(240));
@@ -311,10 +319,11 @@ fn crossval_prints_one_json_object_with_every_fold() {
             "p90_ape",
             "rank_pairs",
             "rank_accuracy",
-            "params",
+            "coefficients",
         ] {
             assert!(f.get(key).is_some(), "fold lacks {key}: {f}");
         }
+        assert!(f.get("params").is_none(), "{f}");
         assert_eq!(f["device"], "wormhole_b0");
     }
     // The pooled figures cover both folds; the exact cost is recovered from either half.

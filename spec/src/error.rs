@@ -10,7 +10,7 @@ pub struct SpecError {
     pub file: PathBuf,
     /// 1-based line of the offending key or table (0 when the problem concerns the whole file).
     pub line: usize,
-    /// The dotted key the problem is about, e.g. `versions[0].params.noc_scale`.
+    /// The dotted key the problem is about, e.g. `versions[0].coefficients.noc_scale`.
     pub key: String,
     /// What is wrong and how to fix it.
     pub message: String,

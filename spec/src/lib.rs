@@ -6,8 +6,8 @@
 //! | --- | --- |
 //! | `devices/<device>.toml` | hardware figures of one chip generation and its cards |
 //! | `ops/<op>.toml` | an op: its ttnn `OP CODE` aliases, op-param schema, operand rules |
-//! | `families/<family>.toml` | a formula family: the ops it models and its fitted parameters |
-//! | `<device>/<op>.toml` | the model versions of one op on one device: family, parameter values, measured accuracy |
+//! | `families/<family>.toml` | a formula family: the ops it models and its fitted coefficients |
+//! | `<device>/<op>.toml` | the model versions of one op on one device: family, coefficient values, measured accuracy |
 //!
 //! [`load_dir`] reads the tree, checks every cross reference and range, and returns a
 //! [`SpecSet`] of plain validated values, or every problem found, each naming the file, the line,
@@ -52,12 +52,12 @@ pub use validate::load_dir;
 /// Tensor layouts an op's operand rules may allow.
 pub const LAYOUTS: [&str; 2] = ["tile", "row_major"];
 
-/// The family parameter every formula weighs by 1 on each query: a fixed cost on top of the
+/// The family coefficient every formula weighs by 1 on each query: a fixed cost on top of the
 /// device's `launch_overhead_ns`. A family may let it go negative (when another term takes
 /// part of the launch), but never below minus the launch overhead, or the smallest ops of
 /// the device would cost less than nothing: the validator rejects such a version and
 /// `ttperf fit` never fits one.
-pub const FIXED_COST_PARAM: &str = "overhead_ns";
+pub const FIXED_COST_COEFFICIENT: &str = "overhead_ns";
 
 /// A validated spec tree. Every list is sorted by name so generated code is deterministic.
 #[derive(Debug, Clone, PartialEq)]
@@ -230,12 +230,14 @@ pub struct Family {
     pub name: String,
     pub summary: String,
     pub ops: Vec<String>,
-    /// Sorted by name.
-    pub params: Vec<FamilyParam>,
+    /// The fitted coefficients, sorted by name.
+    pub coefficients: Vec<Coefficient>,
 }
 
+/// One fitted coefficient of a family: the number a version gives it multiplies the feature of
+/// the same name, and the product adds to `term`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FamilyParam {
+pub struct Coefficient {
     pub name: String,
     pub summary: String,
     pub term: Term,
@@ -257,8 +259,8 @@ pub struct Version {
     /// Index into [`SpecSet::families`] (see [`SpecSet::family_of`]).
     pub family: usize,
     pub summary: String,
-    /// Parameter values in the family's parameter order.
-    pub params: Vec<f64>,
+    /// Coefficient values in the family's coefficient order.
+    pub coefficients: Vec<f64>,
     pub accuracy: Option<Accuracy>,
 }
 

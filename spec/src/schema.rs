@@ -232,7 +232,7 @@ impl<'de> Deserialize<'de> for ParamType {
     }
 }
 
-/// `model_specs/families/<family>.toml`: the parameters a formula family reads.
+/// `model_specs/families/<family>.toml`: the coefficients a formula family is fitted with.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FamilyFile {
@@ -241,21 +241,22 @@ pub struct FamilyFile {
     pub summary: String,
     /// Ops this family can model.
     pub ops: Vec<Spanned<String>>,
-    /// The fitted parameters, all real numbers with inclusive bounds.
-    pub params: BTreeMap<String, FamilyParamFile>,
+    /// The fitted coefficients, all real numbers with inclusive bounds (`[coefficients.<name>]`;
+    /// formerly `params`).
+    pub coefficients: BTreeMap<String, CoefficientFile>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FamilyParamFile {
+pub struct CoefficientFile {
     pub summary: String,
-    /// The breakdown term `parameter * feature` adds to.
+    /// The breakdown term `coefficient * feature` adds to.
     pub term: Term,
     pub min: f64,
     pub max: f64,
 }
 
-/// Where a family parameter's product with its feature goes: the fixed overhead, or one of the
+/// Where a family coefficient's product with its feature goes: the fixed overhead, or one of the
 /// three overlapping throughput terms.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -281,8 +282,8 @@ pub struct VersionFile {
     pub version: Spanned<u32>,
     pub family: Spanned<String>,
     pub summary: String,
-    /// Values of every parameter of the family.
-    pub params: Spanned<BTreeMap<String, Spanned<toml::Value>>>,
+    /// Values of every coefficient of the family (`coefficients = { ... }`; formerly `params`).
+    pub coefficients: Spanned<BTreeMap<String, Spanned<toml::Value>>>,
     /// Measured error of this version; absent until it is calibrated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accuracy: Option<Spanned<AccuracyFile>>,
@@ -299,7 +300,7 @@ pub struct AccuracyFile {
     pub rows: u32,
     /// Where the figures come from (data files, command).
     pub source: String,
-    /// The measured data the parameters were fitted on.
+    /// The measured data the coefficients were fitted on.
     #[serde(default)]
     pub fitted_on: Vec<FittedOnFile>,
 }

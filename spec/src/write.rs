@@ -16,12 +16,12 @@
 //!     number: None,
 //!     family: "data_movement_roofline".into(),
 //!     summary: "calibrated by hand".into(),
-//!     params: BTreeMap::from([("overhead_ns".to_string(), 123.456789)]),
+//!     coefficients: BTreeMap::from([("overhead_ns".to_string(), 123.456789)]),
 //!     accuracy: None,
 //! };
 //! let (after, number) = insert_version(before, "wormhole_b0", "reshard", &version).unwrap();
 //! assert_eq!(number, 1);
-//! // Parameters are rounded to 6 significant digits.
+//! // Coefficients are rounded to 6 significant digits.
 //! assert_eq!(
 //!     after,
 //!     r#"# kept as it is
@@ -32,7 +32,7 @@
 //! version = 1
 //! family = "data_movement_roofline"
 //! summary = "calibrated by hand"
-//! params = { overhead_ns = 123.457 }
+//! coefficients = { overhead_ns = 123.457 }
 //! "#
 //! );
 //! ```
@@ -53,11 +53,11 @@ pub struct NewVersion {
     pub number: Option<u32>,
     pub family: String,
     pub summary: String,
-    /// The value of each of the family's parameters, by name; written rounded to 6
+    /// The value of each of the family's coefficients, by name; written rounded to 6
     /// significant digits.
-    pub params: BTreeMap<String, f64>,
+    pub coefficients: BTreeMap<String, f64>,
     /// The measured error; `None` writes no `accuracy` table (an uncalibrated version). Its
-    /// APEs are rounded as the parameters are.
+    /// APEs are rounded as the coefficients are.
     pub accuracy: Option<Accuracy>,
 }
 
@@ -180,8 +180,8 @@ fn round(x: f64) -> f64 {
 fn version_file(number: u32, version: &NewVersion) -> VersionFile {
     // Nothing of the entry has been read from a file: no span means anything.
     let spanned = |value| Spanned::new(0..0, value);
-    let params = version
-        .params
+    let coefficients = version
+        .coefficients
         .iter()
         .map(|(name, &x)| (name.clone(), spanned(toml::Value::Float(round(x)))))
         .collect();
@@ -208,13 +208,13 @@ fn version_file(number: u32, version: &NewVersion) -> VersionFile {
         version: Spanned::new(0..0, number),
         family: Spanned::new(0..0, version.family.clone()),
         summary: version.summary.clone(),
-        params: Spanned::new(0..0, params),
+        coefficients: Spanned::new(0..0, coefficients),
         accuracy,
     }
 }
 
 /// The `[[versions]]` table of `file`, laid out as the shipped specs are: scalars and the
-/// inline `params` first, then the `[versions.accuracy]` table with its inline `fitted_on`.
+/// inline `coefficients` first, then the `[versions.accuracy]` table with its inline `fitted_on`.
 fn version_table(file: &VersionFile) -> Result<Table, InvalidSpec> {
     let mut table = toml_edit::ser::to_document(file)
         .map_err(|e| InvalidSpec(format!("the version cannot be written as TOML: {e}")))?

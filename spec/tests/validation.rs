@@ -74,7 +74,7 @@ fn shipped_specs_are_valid_and_complete() {
     for m in &s.models {
         assert!(!m.versions.is_empty());
         for v in &m.versions {
-            assert_eq!(v.params.len(), s.family_of(v).params.len());
+            assert_eq!(v.coefficients.len(), s.family_of(v).coefficients.len());
         }
     }
     assert!(s.files.len() >= s.devices.len() + s.ops.len() + s.families.len() + s.models.len());
@@ -97,18 +97,57 @@ fn misspelled_device() {
 }
 
 #[test]
-fn version_without_parameters() {
+fn version_without_coefficients() {
     let file = "blackhole/matmul.toml";
     let text = std::fs::read_to_string(shipped().join(file)).unwrap();
-    let params_line = text.lines().find(|l| l.starts_with("params = ")).unwrap();
-    let (errors, _) = edit(file, params_line, "");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("coefficients = "))
+        .unwrap();
+    let (errors, _) = edit(file, line, "");
     let versions_line = text.lines().position(|l| l == "[[versions]]").unwrap() + 1;
     assert_one(
         &errors,
         file,
         versions_line,
-        "params",
-        "missing field `params`",
+        "coefficients",
+        "missing field `coefficients`",
+    );
+}
+
+/// A version written before `params` was renamed `coefficients` is told to rename it.
+#[test]
+fn version_with_the_old_params_key() {
+    let file = "blackhole/matmul.toml";
+    let (errors, line) = edit(file, "\ncoefficients = {", "\nparams = {");
+    assert_one(&errors, file, line + 1, "params", "unknown field `params`");
+    assert!(
+        errors[0]
+            .message
+            .contains("`params` was renamed `coefficients`: a family's fitted numbers are its coefficients: a version's `params = { ... }` is `coefficients = { ... }`"),
+        "{}",
+        errors[0]
+    );
+}
+
+/// So is a family file with `[params.<name>]` tables.
+#[test]
+fn family_with_the_old_params_tables() {
+    let file = "families/data_movement_roofline.toml";
+    let (errors, line) = edit(file, "[coefficients.dram_scale]", "[params.dram_scale]");
+    assert_one(
+        &errors,
+        file,
+        line,
+        "params.dram_scale",
+        "`params` was renamed `coefficients`",
+    );
+    assert!(
+        errors[0]
+            .message
+            .contains("a family file's `[params.<name>]` is `[coefficients.<name>]`"),
+        "{}",
+        errors[0]
     );
 }
 
@@ -126,6 +165,8 @@ fn unknown_table() {
         "tuning",
         "unknown field `tuning`",
     );
+    // Only the renamed keys get a rename hint.
+    assert!(!errors[0].message.contains("renamed"), "{}", errors[0]);
 }
 
 #[test]
@@ -185,7 +226,7 @@ fn duplicate_version() {
 }
 
 #[test]
-fn parameter_out_of_range() {
+fn coefficient_out_of_range() {
     let (errors, line) = edit(
         "wormhole_b0/reshard.toml",
         "noc_scale = 1.0",
@@ -195,13 +236,13 @@ fn parameter_out_of_range() {
         &errors,
         "wormhole_b0/reshard.toml",
         line,
-        "versions[0].params.noc_scale",
+        "versions[0].coefficients.noc_scale",
         "is -1.5; family `data_movement_roofline` allows 0 ..= 1000",
     );
 }
 
 #[test]
-fn unknown_and_missing_parameters() {
+fn unknown_and_missing_coefficients() {
     let (errors, line) = edit(
         "wormhole_b0/reshard.toml",
         "noc_scale = 1.0",
@@ -211,7 +252,7 @@ fn unknown_and_missing_parameters() {
     assert!(errors.iter().all(|e| e.line == line));
     assert!(
         errors[0].message.contains(
-            "has no parameter `noc_scael`; its parameters: dram_scale, noc_scale, overhead_ns"
+            "has no coefficient `noc_scael`; its coefficients: dram_scale, noc_scale, overhead_ns"
         ),
         "{}",
         errors[0]
@@ -518,7 +559,7 @@ fn fixed_cost_below_minus_the_launch_overhead() {
         &errors,
         file,
         line,
-        "versions[0].params.overhead_ns",
+        "versions[0].coefficients.overhead_ns",
         "is -700; with the device's launch_overhead_ns of 600 the ops would cost -100 ns before any work: make it -600 or more",
     );
 }

@@ -22,7 +22,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A version of `eltwise_binary_roofline` with every parameter set (unrounded values) and an
+/// A version of `eltwise_binary_roofline` with every coefficient set (unrounded values) and an
 /// accuracy.
 fn fitted(number: Option<u32>) -> NewVersion {
     let specs = load_dir(&shipped()).unwrap();
@@ -31,11 +31,11 @@ fn fitted(number: Option<u32>) -> NewVersion {
         number,
         family: family.name.clone(),
         summary: "calibrated by a test".into(),
-        params: family
-            .params
+        coefficients: family
+            .coefficients
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.name.clone(), p.min.max(0.0) + 1.0 + i as f64 / 3.0))
+            .map(|(i, c)| (c.name.clone(), c.min.max(0.0) + 1.0 + i as f64 / 3.0))
             .collect(),
         accuracy: Some(Accuracy {
             median_ape: 0.123_456_789,
@@ -61,6 +61,10 @@ fn a_written_version_loads_back_with_its_values() {
     let after = std::fs::read_to_string(&path).unwrap();
     // The file's text so far (comments and all) is kept as it was.
     assert!(after.starts_with(before.trim_end()), "{after}");
+    // The new entry's values are under `coefficients`, the key the loader reads.
+    let entry = &after[before.trim_end().len()..];
+    assert!(entry.contains("\ncoefficients = { "), "{entry}");
+    assert!(!entry.contains("params"), "{entry}");
 
     let specs = load_dir(dir.path()).expect("the written version is valid");
     let model = specs
@@ -73,13 +77,13 @@ fn a_written_version_loads_back_with_its_values() {
     let family = &specs.families[written.family];
     assert_eq!(family.name, version.family);
     assert_eq!(written.summary, version.summary);
-    // Parameters in the family's order, rounded to 6 significant digits.
-    for (p, value) in family.params.iter().zip(&written.params) {
-        let want = version.params[&p.name];
+    // Coefficients in the family's order, rounded to 6 significant digits.
+    for (c, value) in family.coefficients.iter().zip(&written.coefficients) {
+        let want = version.coefficients[&c.name];
         assert!(
             (value - want).abs() <= 1e-5 * want,
             "{}: {value} vs {want}",
-            p.name
+            c.name
         );
         assert_eq!(format!("{value:.5e}").parse::<f64>().unwrap(), *value);
     }

@@ -11,7 +11,7 @@
 //!   DRAM-sharded output or input), else the grid.
 //! * **Compute**: the busiest core's tiles times the cycles of one tile through the
 //!   unpack -> math -> pack pipeline, a sum of per-kind cycles (the family is linear in its
-//!   parameters; how much the stages overlap is what calibration finds):
+//!   coefficients; how much the stages overlap is what calibration finds):
 //!   - unary (and typecast): `copy_tile_cycles` plus the function's: none for a copy
 //!     (`typecast`, `identity`, `fill`), `simple_tile_cycles` for a few-instruction SFPU
 //!     function, `exp_tile_cycles` for the exponentials, `erf_tile_cycles` for erf, erfc and

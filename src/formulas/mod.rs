@@ -1,6 +1,6 @@
 //! The cost formulas, one module per op family. Each family is implemented once here and
-//! parameterized per device and version by its spec (`model_specs/families/<family>.toml`
-//! declares the parameters; `model_specs/<device>/<op>.toml` gives their values).
+//! fitted per device and version by its spec (`model_specs/families/<family>.toml` declares
+//! the coefficients; `model_specs/<device>/<op>.toml` gives their values).
 //!
 //! A family's formula is found by its name: family `<f>` (`model_specs/families/<f>.toml`)
 //! is module `formulas::<f>` (`src/formulas/<f>.rs`, or `src/formulas/<f>/mod.rs` when it
@@ -8,7 +8,7 @@
 //! exposes `pub const fn features(cx: &Ctx<'_>) -> Result<<F>Features, Error>`. `build.rs`
 //! declares the module of every family (adding a family adds no line here), stops with
 //! `create src/formulas/<f>.rs ...` when the file is missing, and routes the family's models
-//! to its `features` (`ModelParams::cost`); rustc then checks the signature, the `const` and
+//! to its `features` (`ModelCoefficients::cost`); rustc then checks the signature, the `const` and
 //! the features (a field missing from the `<F>Features { .. }` a formula builds is a
 //! "missing field" error there). Each is a `const fn`, so a query of constants is answered
 //! when the code is built; that is why they loop with `while`, match instead of calling

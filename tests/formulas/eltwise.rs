@@ -122,7 +122,7 @@ fn binary_with_a_scalar_reads_one_tensor() {
     let fill = |inputs: &[TensorParams]| {
         let q = Query::new(Op::EltwiseBinary, inputs).params(&params);
         let family = Family::EltwiseBinaryRoofline;
-        let at = param_index(family, "scalar_fill_cycles");
+        let at = coefficient_index(family, "scalar_fill_cycles");
         models.features(&q, family).unwrap().as_slice()[at]
     };
     assert_eq!(fill(&inputs), 1.0, "one fill for a scalar op");
@@ -136,7 +136,7 @@ fn unary_with_32_bit_data_pays_the_32_bit_destination() {
     // int32 or uint32: every tile of the busiest core pays `fp32_dest_tile_cycles`.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::EltwiseUnaryRoofline;
-    let at = param_index(family, "fp32_dest_tile_cycles");
+    let at = coefficient_index(family, "fp32_dest_tile_cycles");
     let exp = [enum_param("unary_op", "exp")];
     let tiled = |dtype| {
         // 512 x 512: 256 tiles, 4 per core of the 8x8 grid; 4 tiles at 1 ns per cycle.
@@ -173,7 +173,7 @@ fn unary_dram_reads_and_writes_are_separate_features() {
     // `dram_scale` weighs the input's DRAM bytes, `dram_write_scale` the output's.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::EltwiseUnaryRoofline;
-    let index = |name: &str| param_index(family, name);
+    let index = |name: &str| coefficient_index(family, name);
     let (read, write) = (index("dram_scale"), index("dram_write_scale"));
     let exp = [enum_param("unary_op", "exp")];
     // 256 float32 tiles of 4096 B: 1 MiB at 264.96 B/ns.
@@ -204,7 +204,7 @@ fn unary_core_skew_counts_the_cores_of_the_split() {
     // The cores start one after another: the feature is how many the tiles are split over,
     // so it never falls as the op grows.
     let family = Family::EltwiseUnaryRoofline;
-    let at = param_index(family, "core_skew_ns");
+    let at = coefficient_index(family, "core_skew_ns");
     let exp = [enum_param("unary_op", "exp")];
     let cores = |device, x: TensorParams| {
         let inputs = [x];

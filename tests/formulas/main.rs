@@ -39,13 +39,13 @@ fn v1(models: &PerfModels, op: Op, inputs: &[TensorParams], params: &[OpParam<'_
         .unwrap()
 }
 
-/// Where parameter `name` of `family` sits among its parameters (and its features).
-fn param_index(family: Family, name: &str) -> usize {
+/// Where coefficient `name` of `family` sits among its coefficients (and its features).
+fn coefficient_index(family: Family, name: &str) -> usize {
     family
-        .params()
+        .coefficients()
         .iter()
-        .position(|p| p.name == name)
-        .unwrap_or_else(|| panic!("{family} has no parameter {name}"))
+        .position(|c| c.name == name)
+        .unwrap_or_else(|| panic!("{family} has no coefficient {name}"))
 }
 
 fn enum_param<'a>(key: &'a str, value: &'a str) -> OpParam<'a> {

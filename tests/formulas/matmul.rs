@@ -209,7 +209,7 @@ fn unfused_batches_load_their_first_block_again() {
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::MatmulRoofline;
     let feature = |inputs: &[TensorParams], name: &str| {
-        let at = param_index(family, name);
+        let at = coefficient_index(family, name);
         models
             .features(&Query::new(Op::Matmul, inputs), family)
             .unwrap()
@@ -233,7 +233,7 @@ fn unfused_batches_multicast_to_more_than_one_core_pay_a_handshake_each() {
     // the batch's work is multicast to more than one core.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::MatmulRoofline;
-    let at = param_index(family, "batch_mcast_ns");
+    let at = coefficient_index(family, "batch_mcast_ns");
     let rounds = |inputs: &[TensorParams], config: &'static str| {
         let params = [OpParam::new("program_config", ParamValue::Enum(config))];
         let q = Query::new(Op::Matmul, inputs).params(&params);

@@ -34,7 +34,7 @@ pub struct Fold {
     /// Why the fold is predicted by the recipe's start (the physics prior) instead of a fit:
     /// no other file has rows, or too few to fit.
     pub prior_because: Option<String>,
-    /// The fitted parameter values that predicted the fold (the start's when
+    /// The fitted coefficient values that predicted the fold (the start's when
     /// `prior_because`).
     pub values: Vec<f64>,
     /// Each held-out row: its line, measured and predicted ns.
@@ -132,7 +132,7 @@ pub fn folds(recipe: &Recipe, samples: &Samples) -> Result<Vec<Fold>, Failure> {
             (recipe.start(), Some("no other file has rows".to_string()))
         } else {
             match recipe.fit(&train) {
-                Ok(report) => (report.params, None),
+                Ok(report) => (report.coefficients, None),
                 Err(e) => (recipe.start(), Some(format!("{:#}", e.error))),
             }
         };

@@ -1,8 +1,8 @@
-//! `ttperf fit`: calibrating a model family's parameters against measured durations.
+//! `ttperf fit`: calibrating a model family's coefficients against measured durations.
 //!
 //! [`recipe`] reads measured rows (profiler traces and sweeps, through [`crate::measured`])
 //! and computes each row's features through the library's own query path
-//! ([`ttnn_op_perf_models::PerfModels::features`]); [`solver`] fits the parameters (weighted
+//! ([`ttnn_op_perf_models::PerfModels::features`]); [`solver`] fits the coefficients (weighted
 //! least squares over the max of the throughput roofs, with bounds and outlier rejection);
 //! [`crossval`] measures the recipe on files its fit never saw, which becomes the version's
 //! accuracy; the spec crate's [`write_version`] writes the fitted version into a spec file.
@@ -29,7 +29,7 @@ use ttnn_op_perf_spec::write::{NewVersion, WriteError, write_version};
 #[derive(Parser)]
 pub struct Args {
     /// Device the data was measured on; give it more than once to fit the devices' rows
-    /// together (one parameter vector for all). Rows of other devices are skipped.
+    /// together (one coefficient vector for all). Rows of other devices are skipped.
     #[arg(long, required = true)]
     device: Vec<String>,
     #[command(flatten)]
@@ -110,8 +110,10 @@ fn file_stats<'s>(
         let e = by_file.entry(&r.file).or_default();
         if report.outliers.binary_search(&i).is_err() {
             e.fitted += 1;
-            e.apes
-                .push(ape(recipe.predict(&report.params, r), r.fit.measured_ns));
+            e.apes.push(ape(
+                recipe.predict(&report.coefficients, r),
+                r.fit.measured_ns,
+            ));
         } else {
             e.outliers += 1;
         }
@@ -138,11 +140,11 @@ fn write_versions(
             number: args.version,
             family: recipe.family.name().to_string(),
             summary: format!("calibrated by ttperf fit on {}", files.join(", ")),
-            params: recipe
-                .params
+            coefficients: recipe
+                .coefficients
                 .iter()
                 .map(|p| p.name.clone())
-                .zip(report.params.iter().copied())
+                .zip(report.coefficients.iter().copied())
                 .collect(),
             accuracy: accuracy(recipe, &device_folds, &cv, by_file),
         };
@@ -208,7 +210,7 @@ fn summary(
         .iter()
         .map(|&i| {
             let r = all[i];
-            json!({"file": r.file, "line": r.line, "measured_ns": r.fit.measured_ns, "predicted_ns": recipe.predict(&report.params, r)})
+            json!({"file": r.file, "line": r.line, "measured_ns": r.fit.measured_ns, "predicted_ns": recipe.predict(&report.coefficients, r)})
         })
         .collect();
     let files: BTreeMap<&str, _> = by_file
@@ -229,12 +231,12 @@ fn summary(
         "op": recipe.op.name(),
         "family": recipe.family.name(),
         "written": written,
-        "params": recipe.params.iter().map(|p| p.name.clone()).zip(report.params.iter().map(|v| json!(v))).collect::<serde_json::Map<_, _>>(),
+        "coefficients": recipe.coefficients.iter().map(|p| p.name.clone()).zip(report.coefficients.iter().map(|v| json!(v))).collect::<serde_json::Map<_, _>>(),
         "fitted_rows": all.len() - report.outliers.len(),
         "outliers": outliers,
         "skipped": samples.skipped,
-        "unidentified": report.unidentified.iter().map(|&j| recipe.params[j].name.clone()).collect::<Vec<_>>(),
-        "at_bound": report.at_bound.iter().map(|&j| recipe.params[j].name.clone()).collect::<Vec<_>>(),
+        "unidentified": report.unidentified.iter().map(|&j| recipe.coefficients[j].name.clone()).collect::<Vec<_>>(),
+        "at_bound": report.at_bound.iter().map(|&j| recipe.coefficients[j].name.clone()).collect::<Vec<_>>(),
         "converged": report.converged,
         "files": files,
         "folds": folds.iter().map(fold_json).collect::<Vec<_>>(),
@@ -248,8 +250,8 @@ fn print_report(s: &serde_json::Value) {
         s["family"].as_str().unwrap_or(""),
         s["fitted_rows"],
     );
-    if let Some(params) = s["params"].as_object() {
-        for (name, value) in params {
+    if let Some(coefficients) = s["coefficients"].as_object() {
+        for (name, value) in coefficients {
             println!("  {name:<28} {value}");
         }
     }

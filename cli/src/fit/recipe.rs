@@ -1,8 +1,8 @@
 //! The calibration recipe shared by `ttperf fit` and `ttperf crossval`: which rows a fit
-//! reads, the parameters it fits (bounds and start) and how rows are weighed, so that a
+//! reads, the coefficients it fits (bounds and start) and how rows are weighed, so that a
 //! cross-validation fold is fitted exactly as the shipped version is.
 
-use super::solver::{self, FitParam, FitReport, FitRow};
+use super::solver::{self, FitCoefficient, FitReport, FitRow};
 use crate::failure::Failure;
 use anyhow::anyhow;
 use std::collections::BTreeMap;
@@ -58,7 +58,7 @@ pub struct RecipeArgs {
     #[arg(long, value_enum, default_value_t = Weigh::Rows)]
     pub weigh: Weigh,
     /// How strongly the fit is pulled towards the family's physics prior (its first
-    /// version): moving a parameter so far that the average row shifts by a fraction d costs
+    /// version): moving a coefficient so far that the average row shifts by a fraction d costs
     /// this times what shifting every row by d costs. 0: no pull.
     #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
     pub prior_weight: f64,
@@ -125,12 +125,12 @@ pub struct Samples {
 }
 
 /// A family's calibration for one op on one or more devices: every device's rows are fitted
-/// together, with one parameter vector.
+/// together, with one coefficient vector.
 pub struct Recipe {
     pub devices: Vec<Device>,
     pub op: Op,
     pub family: Family,
-    pub params: Vec<FitParam>,
+    pub coefficients: Vec<FitCoefficient>,
     pub loss: LossArg,
     pub weigh: Weigh,
     /// How strongly the fit is pulled towards the physics prior (`solver::fit`'s
@@ -186,19 +186,19 @@ impl Recipe {
             start(device)?;
         }
         // The fixed cost adds to each device's launch overhead: never below minus the
-        // smallest of them (`FIXED_COST_PARAM`), so no device's op costs less than nothing.
+        // smallest of them (`FIXED_COST_COEFFICIENT`), so no device's op costs less than nothing.
         let launch = devices
             .iter()
             .map(|&d| PerfModels::new(d).hardware().launch_overhead_ns)
             .fold(f64::INFINITY, f64::min);
-        let params = family
-            .params()
+        let coefficients = family
+            .coefficients()
             .iter()
-            .zip(start(first)?.params.values().as_slice())
-            .map(|(p, &initial)| FitParam {
+            .zip(start(first)?.coefficients.values().as_slice())
+            .map(|(p, &initial)| FitCoefficient {
                 name: p.name.into(),
                 term: p.term,
-                min: if p.name == ttnn_op_perf_spec::FIXED_COST_PARAM {
+                min: if p.name == ttnn_op_perf_spec::FIXED_COST_COEFFICIENT {
                     p.min.max(-launch)
                 } else {
                     p.min
@@ -211,7 +211,7 @@ impl Recipe {
             devices,
             op,
             family,
-            params,
+            coefficients,
             loss,
             weigh,
             prior_weight,
@@ -272,7 +272,7 @@ impl Recipe {
         Ok(samples)
     }
 
-    /// Fits the parameters to `rows`.
+    /// Fits the coefficients to `rows`.
     pub fn fit(&self, rows: &[&Sample]) -> Result<FitReport, Failure> {
         let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
         for r in rows {
@@ -290,18 +290,23 @@ impl Recipe {
                 ..r.fit.clone()
             })
             .collect();
-        solver::fit(&self.params, &fit_rows, self.loss.loss(), self.prior_weight)
-            .map_err(Failure::query)
+        solver::fit(
+            &self.coefficients,
+            &fit_rows,
+            self.loss.loss(),
+            self.prior_weight,
+        )
+        .map_err(Failure::query)
     }
 
-    /// The duration `values` (one per parameter) predict for `sample`.
+    /// The duration `values` (one per coefficient) predict for `sample`.
     pub fn predict(&self, values: &[f64], sample: &Sample) -> f64 {
-        solver::predict(&self.params, values, &sample.fit)
+        solver::predict(&self.coefficients, values, &sample.fit)
     }
 
-    /// The parameters the fit starts from (the family's physics prior).
+    /// The coefficients the fit starts from (the family's physics prior).
     pub fn start(&self) -> Vec<f64> {
-        self.params.iter().map(|p| p.initial).collect()
+        self.coefficients.iter().map(|p| p.initial).collect()
     }
 
     /// The flags that give this recipe on the command line (beside `--op`, `--data`).

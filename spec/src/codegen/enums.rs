@@ -36,7 +36,7 @@ pub(super) fn tokens(s: &SpecSet) -> Result<TokenStream, String> {
     );
     let family = enum_decl(
         "Family",
-        "A formula family: one cost formula in `src/formulas`, parameterized per device and version.",
+        "A formula family: one cost formula in `src/formulas`, its coefficients fitted per device and version.",
         s.families
             .iter()
             .map(|f| (f.name.as_str(), f.summary.clone())),

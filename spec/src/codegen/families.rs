@@ -1,6 +1,7 @@
-//! Per family: `<F>Params` and `<F>Features` (a field per fitted parameter), the parameter
-//! table; then `Family::{params, ops, features, model_params}` and `ModelParams` with
-//! `cost`, which routes each family's models to its formula, `crate::formulas::<family>::features`.
+//! Per family: `<F>Coefficients` and `<F>Features` (a field per fitted coefficient), the
+//! coefficient table; then `Family::{coefficients, ops, features, model_coefficients}` and
+//! `ModelCoefficients` with `cost`, which routes each family's models to its formula,
+//! `crate::formulas::<family>::features`.
 
 use super::{camel, doc, f64_lit, ident, upper, usize_lit};
 use crate::{Family, SpecSet, Term};
@@ -19,15 +20,21 @@ fn term(t: Term) -> (Ident, Ident) {
 }
 
 pub(super) fn tokens(s: &SpecSet) -> TokenStream {
-    let max = usize_lit(s.families.iter().map(|f| f.params.len()).max().unwrap_or(0));
+    let max = usize_lit(
+        s.families
+            .iter()
+            .map(|f| f.coefficients.len())
+            .max()
+            .unwrap_or(0),
+    );
     let structs = s.families.iter().map(family_structs);
     let variants: Vec<_> = s.families.iter().map(|f| camel(&f.name)).collect();
-    let params_types: Vec<_> = s
+    let coefficients_types: Vec<_> = s
         .families
         .iter()
-        .map(|f| format_ident!("{}Params", camel(&f.name)))
+        .map(|f| format_ident!("{}Coefficients", camel(&f.name)))
         .collect();
-    let statics = s.families.iter().map(|f| upper(&[&f.name, "params"]));
+    let statics = s.families.iter().map(|f| upper(&[&f.name, "coefficients"]));
     let ops = s.families.iter().map(|f| {
         let ops = f.ops.iter().map(|o| camel(o));
         quote!(&[#(Op::#ops),*])
@@ -41,27 +48,31 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
         })
         .collect();
     let from_values = s.families.iter().map(|f| {
-        let vs: Vec<_> = (0..f.params.len()).map(|i| format_ident!("v{i}")).collect();
-        let names = f.params.iter().map(|p| ident(&p.name));
-        let ixs = (0..f.params.len()).map(usize_lit);
-        let (variant, ty) = (camel(&f.name), format_ident!("{}Params", camel(&f.name)));
+        let n = f.coefficients.len();
+        let vs: Vec<_> = (0..n).map(|i| format_ident!("v{i}")).collect();
+        let names = f.coefficients.iter().map(|c| ident(&c.name));
+        let ixs = (0..n).map(usize_lit);
+        let (variant, ty) = (
+            camel(&f.name),
+            format_ident!("{}Coefficients", camel(&f.name)),
+        );
         quote! {
             match values {
                 &[#(#vs),*] => {
                     let v = [#(#vs),*];
-                    Some(ModelParams::#variant(#ty { #(#names: v[#ixs]),* }))
+                    Some(ModelCoefficients::#variant(#ty { #(#names: v[#ixs]),* }))
                 }
                 _ => None,
             }
         }
     });
-    // `Breakdown::combine` unrolled: each `parameter * feature` added to its term in spec
+    // `Breakdown::combine` unrolled: each `coefficient * feature` added to its term in spec
     // order, as `combine` adds them (the same sums, bit for bit), without the arrays.
     let costs = s.families.iter().zip(&formulas).map(|(f, formula)| {
-        let sums = f.params.iter().map(|p| {
-            let (_, field) = term(p.term);
-            let name = ident(&p.name);
-            quote!(b.#field += p.#name * x.#name;)
+        let sums = f.coefficients.iter().map(|c| {
+            let (_, field) = term(c.term);
+            let name = ident(&c.name);
+            quote!(b.#field += c.#name * x.#name;)
         });
         quote! {
             {
@@ -73,12 +84,12 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
         }
     });
     quote! {
-        /// The most parameters any family has: the capacity of [`crate::model::FamilyValues`].
-        pub const MAX_FAMILY_PARAMS: usize = #max;
+        /// The most coefficients any family has: the capacity of [`crate::model::FamilyValues`].
+        pub const MAX_FAMILY_COEFFICIENTS: usize = #max;
         #(#structs)*
         impl Family {
-            /// The family's parameters in spec order, with their terms and bounds.
-            pub const fn params(self) -> &'static [FamilyParam] {
+            /// The family's fitted coefficients in spec order, with their terms and bounds.
+            pub const fn coefficients(self) -> &'static [Coefficient] {
                 match self {
                     #(Family::#variants => &#statics,)*
                 }
@@ -95,67 +106,71 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     #(Family::#variants => Ok(FamilyValues::new(&tri!(#formulas(cx)).values())),)*
                 }
             }
-            /// A version's parameters from their values in spec order; `None` unless there is exactly one value per parameter.
-            pub fn model_params(self, values: &[f64]) -> Option<ModelParams> {
+            /// A version's coefficients from their values in spec order; `None` unless there is exactly one value per coefficient.
+            pub fn model_coefficients(self, values: &[f64]) -> Option<ModelCoefficients> {
                 match self {
                     #(Family::#variants => #from_values,)*
                 }
             }
         }
-        /// The parameters of one model version: its family and that family's values.
+        /// The fitted coefficients of one model version: its family and that family's values.
         #[derive(Debug, Clone, Copy, PartialEq)]
-        pub enum ModelParams {
-            #(#variants(#params_types),)*
+        pub enum ModelCoefficients {
+            #(#variants(#coefficients_types),)*
         }
-        impl ModelParams {
-            /// The formula family these parameters belong to.
+        impl ModelCoefficients {
+            /// The formula family these coefficients belong to.
             pub const fn family(&self) -> Family {
                 match self {
-                    #(ModelParams::#variants(_) => Family::#variants,)*
+                    #(ModelCoefficients::#variants(_) => Family::#variants,)*
                 }
             }
-            /// The parameter values in spec order.
+            /// The coefficient values in spec order.
             pub const fn values(&self) -> FamilyValues {
                 match self {
-                    #(ModelParams::#variants(p) => FamilyValues::new(&p.values()),)*
+                    #(ModelCoefficients::#variants(c) => FamilyValues::new(&c.values()),)*
                 }
             }
-            /// The cost of a query: the family's formula computes the features, the device's launch overhead plus `parameter * feature` per term gives the breakdown.
+            /// The cost of a query: the family's formula computes the features, the device's launch overhead plus `coefficient * feature` per term gives the breakdown.
             #[inline(always)]
             pub const fn cost(&self, cx: &crate::model::Ctx<'_>) -> Result<crate::estimate::Breakdown, crate::error::Error> {
                 let launch = cx.hw.launch_overhead_ns;
                 match self {
-                    #(ModelParams::#variants(p) => #costs)*
+                    #(ModelCoefficients::#variants(c) => #costs)*
                 }
             }
         }
     }
 }
 
-/// `<F>Params`, `<F>Features`, `<F>Params::TERMS` and the `FamilyParam` table of a family.
+/// `<F>Coefficients`, `<F>Features`, `<F>Coefficients::TERMS` and the `Coefficient` table of
+/// a family.
 fn family_structs(f: &Family) -> TokenStream {
     let ty = camel(&f.name);
-    let n = usize_lit(f.params.len());
-    let names: Vec<_> = f.params.iter().map(|p| ident(&p.name)).collect();
+    let n = usize_lit(f.coefficients.len());
+    let names: Vec<_> = f.coefficients.iter().map(|c| ident(&c.name)).collect();
     let field_docs: Vec<_> = f
-        .params
+        .coefficients
         .iter()
-        .map(|p| {
+        .map(|c| {
             doc(&format!(
                 "{} (term `{:?}`, spec range {:?} ..= {:?})",
-                p.summary, p.term, p.min, p.max
+                c.summary, c.term, c.min, c.max
             ))
         })
         .collect();
     let structs = [
         (
-            "Params",
-            format!("Parameters of the `{}` family: {}", f.name, f.summary),
+            "Coefficients",
+            format!(
+                "Fitted coefficients of the `{}` family: {}",
+                f.name, f.summary
+            ),
         ),
         (
             "Features",
             format!(
-                "What multiplies each parameter of the `{}` family for one query; its formula \
+                "What multiplies each coefficient of the `{}` family for one query; its formula \
                  computes them and [`crate::Breakdown::combine`] weighs them.",
                 f.name
             ),
@@ -171,36 +186,39 @@ fn family_structs(f: &Family) -> TokenStream {
                 #(#field_docs pub #names: f64,)*
             }
             impl #name {
-                /// The values in spec order (parameter names sorted).
+                /// The values in spec order (coefficient names sorted).
                 pub const fn values(&self) -> [f64; #n] {
                     [#(self.#names),*]
                 }
             }
         }
     });
-    let params_ty = format_ident!("{ty}Params");
-    let terms: Vec<_> = f.params.iter().map(|p| term(p.term).0).collect();
-    let table = upper(&[&f.name, "params"]);
-    let rows = f.params.iter().zip(&terms).map(|(p, t)| {
-        let (name, summary) = (&p.name, &p.summary);
-        let (min, max) = (f64_lit(p.min), f64_lit(p.max));
-        quote!(FamilyParam { name: #name, summary: #summary, term: Term::#t, min: #min, max: #max })
+    let coefficients_ty = format_ident!("{ty}Coefficients");
+    let terms: Vec<_> = f.coefficients.iter().map(|c| term(c.term).0).collect();
+    let table = upper(&[&f.name, "coefficients"]);
+    let rows = f.coefficients.iter().zip(&terms).map(|(c, t)| {
+        let (name, summary) = (&c.name, &c.summary);
+        let (min, max) = (f64_lit(c.min), f64_lit(c.max));
+        quote!(Coefficient { name: #name, summary: #summary, term: Term::#t, min: #min, max: #max })
     });
     quote! {
         #(#structs)*
-        impl #params_ty {
-            /// The term of each parameter, in spec order.
+        impl #coefficients_ty {
+            /// The term of each coefficient, in spec order.
             pub const TERMS: [Term; #n] = [#(Term::#terms),*];
         }
-        static #table: [FamilyParam; #n] = [#(#rows),*];
+        static #table: [Coefficient; #n] = [#(#rows),*];
     }
 }
 
-/// The crate root's re-exports of every family's `<F>Params` and `<F>Features`.
+/// The crate root's re-exports of every family's `<F>Coefficients` and `<F>Features`.
 pub(super) fn reexports(s: &SpecSet) -> TokenStream {
     let types = s.families.iter().flat_map(|f| {
         let ty = camel(&f.name);
-        [format_ident!("{ty}Params"), format_ident!("{ty}Features")]
+        [
+            format_ident!("{ty}Coefficients"),
+            format_ident!("{ty}Features"),
+        ]
     });
     quote!(pub use generated::{#(#types),*};)
 }

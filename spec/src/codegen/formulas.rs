@@ -3,7 +3,7 @@
 //! `src/formulas/<f>.rs` or `src/formulas/<f>/mod.rs`), a
 //! `pub const fn features(cx: &Ctx<'_>) -> Result<<F>Features, Error>`. This stage only looks
 //! for the file and declares the module; rustc checks the signature, the `const` and the
-//! fields of the features (through the calls `ModelParams::cost` and `Family::features` make).
+//! fields of the features (through the calls `ModelCoefficients::cost` and `Family::features` make).
 
 use super::{CodegenError, ident};
 use crate::{SpecSet, type_name};

@@ -4,7 +4,7 @@
 //! One module per thing emitted: `enums` (`Device`, `Card`, `Op`, `Family`, the name maps,
 //! and `DType` and `MathFidelity` from the shared lists), `hardware` (per-card `HARDWARE`),
 //! `ops` (op specs, `op_of_name`), `op_params` (typed params, `OpParams`), `families`
-//! (per-family structs, `ModelParams::cost`, `Family::features`), `models` (version tables),
+//! (per-family structs, `ModelCoefficients::cost`, `Family::features`), `models` (version tables),
 //! `name_index` (the perfect hashes of names), `model_macro` (`model!`), `formulas` (the
 //! family formula modules) and `trace` (where a profiler row holds each op param). Each
 //! builds tokens with `quote!`; [`generate`] formats them with prettyplease under a header

@@ -30,7 +30,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
     }
 }
 
-/// `MODELS_<DEVICE>_<OP>`: the versions of one model, each with its family's parameters.
+/// `MODELS_<DEVICE>_<OP>`: the versions of one model, each with its family's coefficients.
 fn versions(s: &SpecSet, m: &Model) -> TokenStream {
     let table = upper(&["models", &m.device, &m.op]);
     let (device, op) = (camel(&m.device), camel(&m.op));
@@ -38,9 +38,9 @@ fn versions(s: &SpecSet, m: &Model) -> TokenStream {
     let rows = m.versions.iter().map(|v| {
         let family = s.family_of(v);
         let variant = camel(&family.name);
-        let params_ty = format_ident!("{variant}Params");
-        let names = family.params.iter().map(|p| ident(&p.name));
-        let values = v.params.iter().map(|x| f64_lit(*x));
+        let coefficients_ty = format_ident!("{variant}Coefficients");
+        let names = family.coefficients.iter().map(|c| ident(&c.name));
+        let values = v.coefficients.iter().map(|x| f64_lit(*x));
         let accuracy = match &v.accuracy {
             None => quote!(Accuracy::Uncalibrated),
             Some(a) => {
@@ -56,7 +56,7 @@ fn versions(s: &SpecSet, m: &Model) -> TokenStream {
                 op: Op::#op,
                 version: #number,
                 summary: #summary,
-                params: ModelParams::#variant(#params_ty { #(#names: #values),* }),
+                coefficients: ModelCoefficients::#variant(#coefficients_ty { #(#names: #values),* }),
                 accuracy: #accuracy,
             }
         }

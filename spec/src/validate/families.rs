@@ -1,8 +1,8 @@
-//! `families/<family>.toml`: a formula family's ops and fitted parameters.
+//! `families/<family>.toml`: a formula family's ops and fitted coefficients.
 
 use super::{Known, Parsed, Validator, is_snake_ident, names};
 use crate::schema::FamilyFile;
-use crate::{Family, FamilyParam};
+use crate::{Coefficient, Family};
 
 impl Validator {
     pub(super) fn family(&mut self, p: &Parsed<FamilyFile>, known: &Known) -> Option<Family> {
@@ -27,13 +27,17 @@ impl Validator {
                 },
             );
         }
-        self.check(!f.params.is_empty(), p, f.family.span(), "params", || {
-            "a family needs at least one fitted parameter under [params.<name>]".into()
-        });
-        for (name, fp) in &f.params {
-            let k = format!("params.{name}");
+        self.check(
+            !f.coefficients.is_empty(),
+            p,
+            f.family.span(),
+            "coefficients",
+            || "a family needs at least one fitted coefficient under [coefficients.<name>]".into(),
+        );
+        for (name, fp) in &f.coefficients {
+            let k = format!("coefficients.{name}");
             self.check(is_snake_ident(name), p, f.family.span(), &k, || {
-                "parameter names are snake_case Rust field names".into()
+                "coefficient names are snake_case Rust field names".into()
             });
             self.check(
                 fp.min.is_finite() && fp.max.is_finite() && fp.min <= fp.max,
@@ -50,10 +54,10 @@ impl Validator {
             name: f.family.get_ref().clone(),
             summary: f.summary.clone(),
             ops: f.ops.iter().map(|o| o.get_ref().clone()).collect(),
-            params: f
-                .params
+            coefficients: f
+                .coefficients
                 .iter()
-                .map(|(n, fp)| FamilyParam {
+                .map(|(n, fp)| Coefficient {
                     name: n.clone(),
                     summary: fp.summary.clone(),
                     term: fp.term,

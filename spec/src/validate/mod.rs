@@ -23,6 +23,28 @@ use toml::Spanned;
 /// Folders of `model_specs/` that are not device model folders.
 const RESERVED_DIRS: [&str; 3] = ["devices", "ops", "families"];
 
+/// Keys the spec files once had, with their new names: a file still using the old key is
+/// rejected as having an unknown field, and the message says what to rename it to.
+const RENAMED_KEYS: [(&str, &str, &str); 1] = [(
+    "params",
+    "coefficients",
+    "a family's fitted numbers are its coefficients: a version's `params = { ... }` is \
+     `coefficients = { ... }`, a family file's `[params.<name>]` is `[coefficients.<name>]`",
+)];
+
+/// A parse error's message, with how to fix it when it is about a renamed key: serde names
+/// the unknown field and the expected ones, so the old name found where the new one is
+/// expected is a file written before the rename (an op file's `[params.<key>]` is another
+/// thing and is never reported so).
+fn renamed_key_hint(msg: String) -> String {
+    for (old, new, why) in RENAMED_KEYS {
+        if msg.contains(&format!("unknown field `{old}`")) && msg.contains(&format!("`{new}`")) {
+            return format!("{msg}; `{old}` was renamed `{new}`: {why}");
+        }
+    }
+    msg
+}
+
 /// Reads and validates the spec tree under `root` (the `model_specs` folder).
 pub fn load_dir(root: &Path) -> Result<SpecSet, SpecErrors> {
     let mut v = Validator::default();
@@ -145,7 +167,7 @@ fn positive(x: f64) -> bool {
 }
 
 /// A TOML number as `f64`: a float, or an integer (`3` for `3.0`); `None` for anything else.
-/// The one reader of numbers the specs write without a fixed TOML type (parameter values,
+/// The one reader of numbers the specs write without a fixed TOML type (coefficient values,
 /// float defaults).
 fn number(v: &toml::Value) -> Option<f64> {
     v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
@@ -207,7 +229,7 @@ impl Validator {
             Ok(file) => Some(Parsed { path, lines, file }),
             Err(e) => {
                 let line = e.span().map_or(0, |s| lines.line(s.start));
-                let msg = e.message().trim().replace('\n', " ");
+                let msg = renamed_key_hint(e.message().trim().replace('\n', " "));
                 let key = lines.key_of_line(line);
                 self.errors.push(SpecError::new(&path, line, key, msg));
                 None

@@ -1,10 +1,10 @@
 //! `<device>/<op>.toml`: the model versions of one op on one device. The last stage: each
-//! version's family is resolved to its index in the families, and its parameter values are
+//! version's family is resolved to its index in the families, and its coefficient values are
 //! read into the family's order.
 
 use super::{Known, Parsed, Validator, names, number};
 use crate::schema::{AccuracyFile, ModelFile, VersionFile};
-use crate::{Accuracy, Device, FIXED_COST_PARAM, Family, Model, Op, Version};
+use crate::{Accuracy, Device, FIXED_COST_COEFFICIENT, Family, Model, Op, Version};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
@@ -100,7 +100,7 @@ impl Validator {
         })
     }
 
-    /// A valid version's fixed cost ([`FIXED_COST_PARAM`]) against its device's launch
+    /// A valid version's fixed cost ([`FIXED_COST_COEFFICIENT`]) against its device's launch
     /// overhead: their sum is what the smallest ops cost, so it must not be negative.
     fn fixed_cost(
         &mut self,
@@ -110,14 +110,18 @@ impl Validator {
         family: &Family,
         launch: f64,
     ) {
-        if !family.params.iter().any(|fp| fp.name == FIXED_COST_PARAM) {
+        if !family
+            .coefficients
+            .iter()
+            .any(|c| c.name == FIXED_COST_COEFFICIENT)
+        {
             return;
         }
-        let Some(value) = v.params.get_ref().get(FIXED_COST_PARAM) else {
+        let Some(value) = v.coefficients.get_ref().get(FIXED_COST_COEFFICIENT) else {
             return;
         };
         let x = number(value.get_ref()).unwrap_or(0.0);
-        let key = format!("versions[{i}].params.{FIXED_COST_PARAM}");
+        let key = format!("versions[{i}].coefficients.{FIXED_COST_COEFFICIENT}");
         self.check(launch + x >= 0.0, p, value.span(), &key, || {
             format!(
                 "is {x}; with the device's launch_overhead_ns of {launch} the ops would cost {} \
@@ -127,7 +131,7 @@ impl Validator {
         });
     }
 
-    /// A version with its family resolved to an index into `r.families` and its parameter
+    /// A version with its family resolved to an index into `r.families` and its coefficient
     /// values in the family's order; `None` after reporting what is wrong.
     fn version(
         &mut self,
@@ -153,7 +157,7 @@ impl Validator {
         let family = &r.families[family_ix];
         let before = self.errors.len();
         // An unknown op was reported on its own line; a family that does not model the op
-        // makes its parameter list meaningless, so neither goes further.
+        // makes its coefficient list meaningless, so neither goes further.
         if !known.ops.contains(op) {
             return None;
         }
@@ -166,23 +170,23 @@ impl Validator {
         if !models_op {
             return None;
         }
-        let given = v.params.get_ref();
-        // The values in the family's parameter order, as they are read.
-        let mut values: Vec<Option<f64>> = vec![None; family.params.len()];
+        let given = v.coefficients.get_ref();
+        // The values in the family's coefficient order, as they are read.
+        let mut values: Vec<Option<f64>> = vec![None; family.coefficients.len()];
         for (name, value) in given {
-            let pk = format!("{key}.params.{name}");
-            let Some(ix) = family.params.iter().position(|fp| &fp.name == name) else {
+            let pk = format!("{key}.coefficients.{name}");
+            let Some(ix) = family.coefficients.iter().position(|c| &c.name == name) else {
                 self.errors.push(p.err(
                     value.span(),
                     pk,
                     format!(
-                        "family `{fam_name}` has no parameter `{name}`; its parameters: {}",
-                        names(family.params.iter().map(|fp| &fp.name))
+                        "family `{fam_name}` has no coefficient `{name}`; its coefficients: {}",
+                        names(family.coefficients.iter().map(|c| &c.name))
                     ),
                 ));
                 continue;
             };
-            let fp = &family.params[ix];
+            let fp = &family.coefficients[ix];
             let Some(x) = number(value.get_ref()) else {
                 self.errors.push(p.err(
                     value.span(),
@@ -206,16 +210,16 @@ impl Validator {
             values[ix] = Some(x);
         }
         let missing: Vec<&str> = family
-            .params
+            .coefficients
             .iter()
-            .filter(|fp| !given.contains_key(&fp.name))
-            .map(|fp| fp.name.as_str())
+            .filter(|c| !given.contains_key(&c.name))
+            .map(|c| c.name.as_str())
             .collect();
         self.check(
             missing.is_empty(),
             p,
-            v.params.span(),
-            &format!("{key}.params"),
+            v.coefficients.span(),
+            &format!("{key}.coefficients"),
             || {
                 format!(
                     "missing {} required by family `{fam_name}`",
@@ -231,7 +235,7 @@ impl Validator {
             number: *v.version.get_ref(),
             family: family_ix,
             summary: v.summary.clone(),
-            params: values.into_iter().collect::<Option<Vec<f64>>>()?,
+            coefficients: values.into_iter().collect::<Option<Vec<f64>>>()?,
             accuracy,
         })
     }

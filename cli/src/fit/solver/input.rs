@@ -1,15 +1,18 @@
-//! What a fit is given: its parameters and rows, checked before anything is solved.
+//! What a fit is given: its coefficients and rows, checked before anything is solved.
 
-use super::{FitParam, FitRow};
+use super::{FitCoefficient, FitRow};
 
 /// Why a fit cannot be done.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FitError {
     /// No rows at all.
     NoRows,
-    /// Fewer rows than parameters to fit (those with `min < max`).
-    TooFewRows { rows: usize, free_params: usize },
-    /// A row has not one feature per parameter.
+    /// Fewer rows than coefficients to fit (those with `min < max`).
+    TooFewRows {
+        rows: usize,
+        free_coefficients: usize,
+    },
+    /// A row has not one feature per coefficient.
     FeatureCount {
         row: usize,
         expected: usize,
@@ -24,11 +27,14 @@ pub enum FitError {
     /// A row's feature is not finite.
     BadFeature {
         row: usize,
-        param: String,
+        coefficient: String,
         value: f64,
     },
-    /// A parameter's bounds or initial value are unusable.
-    BadParam { param: String, problem: String },
+    /// A coefficient's bounds or initial value are unusable.
+    BadCoefficient {
+        coefficient: String,
+        problem: String,
+    },
     /// The SVD did not converge (not expected with finite input).
     Solver,
     /// Features and durations so far apart in magnitude that the objective overflows.
@@ -39,15 +45,18 @@ impl std::fmt::Display for FitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FitError::NoRows => write!(f, "no rows to fit"),
-            FitError::TooFewRows { rows, free_params } => write!(
+            FitError::TooFewRows {
+                rows,
+                free_coefficients,
+            } => write!(
                 f,
-                "{rows} rows cannot determine {free_params} free parameters"
+                "{rows} rows cannot determine {free_coefficients} free coefficients"
             ),
             FitError::FeatureCount {
                 row,
                 expected,
                 found,
-            } => write!(f, "row {row}: {found} features for {expected} parameters"),
+            } => write!(f, "row {row}: {found} features for {expected} coefficients"),
             FitError::BadMeasured { row, value } => write!(
                 f,
                 "row {row}: measured duration {value} is not finite and positive"
@@ -58,10 +67,17 @@ impl std::fmt::Display for FitError {
             FitError::BadWeight { row, value } => {
                 write!(f, "row {row}: weight {value} is not finite and positive")
             }
-            FitError::BadFeature { row, param, value } => {
-                write!(f, "row {row}: feature of `{param}` is {value}")
+            FitError::BadFeature {
+                row,
+                coefficient,
+                value,
+            } => {
+                write!(f, "row {row}: feature of `{coefficient}` is {value}")
             }
-            FitError::BadParam { param, problem } => write!(f, "parameter `{param}`: {problem}"),
+            FitError::BadCoefficient {
+                coefficient,
+                problem,
+            } => write!(f, "coefficient `{coefficient}`: {problem}"),
             FitError::Solver => write!(f, "the least-squares solve did not converge"),
             FitError::Overflow => write!(
                 f,
@@ -73,11 +89,11 @@ impl std::fmt::Display for FitError {
 
 impl std::error::Error for FitError {}
 
-pub(super) fn validate(params: &[FitParam], rows: &[FitRow]) -> Result<(), FitError> {
+pub(super) fn validate(coefficients: &[FitCoefficient], rows: &[FitRow]) -> Result<(), FitError> {
     if rows.is_empty() {
         return Err(FitError::NoRows);
     }
-    for p in params {
+    for p in coefficients {
         let problem = if p.min.is_nan() || p.max.is_nan() || p.min > p.max {
             Some(format!("bounds [{}, {}] are empty", p.min, p.max))
         } else if !p.initial.is_finite() || p.initial < p.min || p.initial > p.max {
@@ -89,17 +105,17 @@ pub(super) fn validate(params: &[FitParam], rows: &[FitRow]) -> Result<(), FitEr
             None
         };
         if let Some(problem) = problem {
-            return Err(FitError::BadParam {
-                param: p.name.clone(),
+            return Err(FitError::BadCoefficient {
+                coefficient: p.name.clone(),
                 problem,
             });
         }
     }
     for (i, r) in rows.iter().enumerate() {
-        if r.features.len() != params.len() {
+        if r.features.len() != coefficients.len() {
             return Err(FitError::FeatureCount {
                 row: i,
-                expected: params.len(),
+                expected: coefficients.len(),
                 found: r.features.len(),
             });
         }
@@ -124,27 +140,27 @@ pub(super) fn validate(params: &[FitParam], rows: &[FitRow]) -> Result<(), FitEr
         if let Some(j) = r.features.iter().position(|f| !f.is_finite()) {
             return Err(FitError::BadFeature {
                 row: i,
-                param: params[j].name.clone(),
+                coefficient: coefficients[j].name.clone(),
                 value: r.features[j],
             });
         }
     }
-    let free_params = (0..params.len())
-        .filter(|&j| is_free(params, rows, j))
+    let free_coefficients = (0..coefficients.len())
+        .filter(|&j| is_free(coefficients, rows, j))
         .count();
-    if rows.len() < free_params {
+    if rows.len() < free_coefficients {
         return Err(FitError::TooFewRows {
             rows: rows.len(),
-            free_params,
+            free_coefficients,
         });
     }
     Ok(())
 }
 
-/// Whether parameter `j` is fitted: its bounds leave room and some row informs it (a feature
-/// that is zero on every row leaves the parameter at its initial value).
-pub(super) fn is_free(params: &[FitParam], rows: &[FitRow], j: usize) -> bool {
-    params[j].min < params[j].max && rows.iter().any(|r| r.features[j] != 0.0)
+/// Whether coefficient `j` is fitted: its bounds leave room and some row informs it (a feature
+/// that is zero on every row leaves the coefficient at its initial value).
+pub(super) fn is_free(coefficients: &[FitCoefficient], rows: &[FitRow], j: usize) -> bool {
+    coefficients[j].min < coefficients[j].max && rows.iter().any(|r| r.features[j] != 0.0)
 }
 
 #[cfg(test)]
@@ -154,20 +170,23 @@ mod tests {
 
     #[test]
     fn errors() {
-        let params = family();
+        let coefficients = family();
         let good = rows(20, &TRUTH);
-        assert_eq!(fit(&params, &[], Loss::Squared, 0.0), Err(FitError::NoRows));
         assert_eq!(
-            fit(&params, &good[..6], Loss::Squared, 0.0),
+            fit(&coefficients, &[], Loss::Squared, 0.0),
+            Err(FitError::NoRows)
+        );
+        assert_eq!(
+            fit(&coefficients, &good[..6], Loss::Squared, 0.0),
             Err(FitError::TooFewRows {
                 rows: 6,
-                free_params: 7
+                free_coefficients: 7
             })
         );
         let mut short = good.clone();
         short[4].features.pop();
         assert_eq!(
-            fit(&params, &short, Loss::Squared, 0.0),
+            fit(&coefficients, &short, Loss::Squared, 0.0),
             Err(FitError::FeatureCount {
                 row: 4,
                 expected: 7,
@@ -177,7 +196,7 @@ mod tests {
         for value in [f64::NAN, 0.0, -3.0, INF] {
             let mut bad = good.clone();
             bad[5].measured_ns = value;
-            let err = fit(&params, &bad, Loss::Squared, 0.0).unwrap_err();
+            let err = fit(&coefficients, &bad, Loss::Squared, 0.0).unwrap_err();
             assert!(
                 matches!(err, FitError::BadMeasured { row: 5, .. }),
                 "{err:?}"
@@ -186,27 +205,27 @@ mod tests {
         }
         let mut bad = good.clone();
         bad[8].features[3] = f64::NAN;
-        let err = fit(&params, &bad, Loss::Squared, 0.0).unwrap_err();
+        let err = fit(&coefficients, &bad, Loss::Squared, 0.0).unwrap_err();
         assert!(
-            matches!(&err, FitError::BadFeature { row: 8, param, .. } if param == "per_hifi_tile")
+            matches!(&err, FitError::BadFeature { row: 8, coefficient, .. } if coefficient == "per_hifi_tile")
         );
         assert_eq!(err.to_string(), "row 8: feature of `per_hifi_tile` is NaN");
         let mut bad = good.clone();
         bad[2].offset_ns = INF;
         assert!(matches!(
-            fit(&params, &bad, Loss::Squared, 0.0),
+            fit(&coefficients, &bad, Loss::Squared, 0.0),
             Err(FitError::BadOffset { row: 2, .. })
         ));
-        let mut p = params.clone();
+        let mut p = coefficients.clone();
         p[1].min = 5.0;
         p[1].max = 1.0;
         assert!(
-            matches!(fit(&p, &good, Loss::Squared, 0.0), Err(FitError::BadParam { param, .. }) if param == "per_core")
+            matches!(fit(&p, &good, Loss::Squared, 0.0), Err(FitError::BadCoefficient { coefficient, .. }) if coefficient == "per_core")
         );
-        let mut p = params.clone();
+        let mut p = coefficients.clone();
         p[2].initial = -1.0;
         assert!(
-            matches!(fit(&p, &good, Loss::Squared, 0.0), Err(FitError::BadParam { param, .. }) if param == "per_tile")
+            matches!(fit(&p, &good, Loss::Squared, 0.0), Err(FitError::BadCoefficient { coefficient, .. }) if coefficient == "per_tile")
         );
     }
 }

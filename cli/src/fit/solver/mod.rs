@@ -1,34 +1,34 @@
-//! Fits a family's parameters to measured durations.
+//! Fits a family's coefficients to measured durations.
 //!
-//! A family computes one feature per parameter for each measured row; the prediction is
-//! [`Breakdown::combine`]`(offset, terms, params, features).`[`duration_ns`](Breakdown::duration_ns),
+//! A family computes one feature per coefficient for each measured row; the prediction is
+//! [`Breakdown::combine`]`(offset, terms, coefficients, features).`[`duration_ns`](Breakdown::duration_ns),
 //! i.e. `offset + Σ overhead + max(Σ compute, Σ dram, Σ noc)`. [`fit`] minimises the
 //! *relative* error `r = (pred - y) / y` over the rows it keeps, by its [`Loss`]: squared,
 //! `Σ r²`, or absolute, `Σ |r|`, which aims at the median error and lets a skewed spread of
 //! repeated measurements pull less:
 //!
 //! - **The max over the roofs** by alternating assignment: each row is assigned the roof that
-//!   binds under the current parameters, which makes the model linear; that linear problem is
+//!   binds under the current coefficients, which makes the model linear; that linear problem is
 //!   solved, rows are reassigned, and so on until the assignment is stable or
 //!   [`MAX_ASSIGNMENT_ROUNDS`]. The best iterate by the true (max) objective is kept, so the
-//!   result is never worse than the initial parameters. The fit is also started with each
-//!   roof's parameters scaled by [`START_SCALES`], and with each parameter alone so scaled,
+//!   result is never worse than the initial coefficients. The fit is also started with each
+//!   roof's coefficients scaled by [`START_SCALES`], and with each coefficient alone so scaled,
 //!   and the best result kept: assignment alone never moves a roof that binds nowhere at the
 //!   start.
 //! - **Each linear step** is a least-squares solve by SVD (nalgebra) of the rows scaled by
-//!   `1/y`, for the change from the current parameters, with columns scaled to unit norm. A
-//!   parameter no kept row informs (its column is all zero) is not solved for and keeps its
-//!   value; collinear parameters get the minimum-norm change.
+//!   `1/y`, for the change from the current coefficients, with columns scaled to unit norm. A
+//!   coefficient no kept row informs (its column is all zero) is not solved for and keeps its
+//!   value; collinear coefficients get the minimum-norm change.
 //! - **The absolute loss** by iteratively reweighted least squares: each linear step weighs
-//!   row `i` by `1 / max(|r_i|, IRLS_FLOOR)` at the current parameters, so the weighted
+//!   row `i` by `1 / max(|r_i|, IRLS_FLOOR)` at the current coefficients, so the weighted
 //!   squares approximate `Σ |r|`; assignment and weights are updated together.
-//! - **Bounds** by an active set: solve, clamp every parameter outside `[min, max]` to its bound
+//! - **Bounds** by an active set: solve, clamp every coefficient outside `[min, max]` to its bound
 //!   and hold it there, re-solve the rest, until all are within bounds.
 //! - **Outliers**: rows whose log ratio `ln(pred / y)` lies more than [`OUTLIER_MADS`] scaled
 //!   MADs and [`OUTLIER_MIN_LOG_RATIO`] from the median are reported, not fitted; the fit is
 //!   repeated without them until the set is stable (at most [`MAX_OUTLIER_ROUNDS`]). The first
 //!   flags come from a robust fit of all rows (absolute loss). Rows that alone inform a
-//!   parameter are never left out: without them the parameter would keep the value they were
+//!   coefficient are never left out: without them the coefficient would keep the value they were
 //!   judged by.
 //!
 //! Deterministic: no hashing, threads or randomness; the same input gives bit-identical output.
@@ -50,7 +50,7 @@ use input::validate;
 use problem::Problem;
 use ttnn_op_perf_models::{Breakdown, Term};
 
-/// Factors one roof's start parameters are scaled by for the extra starts of the fit.
+/// Factors one roof's start coefficients are scaled by for the extra starts of the fit.
 pub const START_SCALES: [f64; 5] = [0.5, 1.5, 2.0, 4.0, 16.0];
 
 /// Cap on assign-solve rounds of the alternating fit.
@@ -80,16 +80,16 @@ pub enum Loss {
     Absolute,
 }
 
-/// A parameter to fit.
+/// A coefficient to fit.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FitParam {
+pub struct FitCoefficient {
     /// The family's name for it, for error messages.
     pub name: String,
     /// The term its product with its feature adds to.
     pub term: Term,
     /// Lower bound (may be `-inf`).
     pub min: f64,
-    /// Upper bound (may be `inf`); `min == max` holds the parameter fixed.
+    /// Upper bound (may be `inf`); `min == max` holds the coefficient fixed.
     pub max: f64,
     /// Starting value (e.g. the physics model's); finite and within bounds.
     pub initial: f64,
@@ -98,7 +98,7 @@ pub struct FitParam {
 /// One measured row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitRow {
-    /// One feature per parameter, in the order of the parameters.
+    /// One feature per coefficient, in the order of the coefficients.
     pub features: Vec<f64>,
     /// A fixed part of the overhead that is not fitted (e.g. the device's launch overhead), ns.
     pub offset_ns: f64,
@@ -112,15 +112,15 @@ pub struct FitRow {
 /// The outcome of [`fit`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitReport {
-    /// The fitted values, one per parameter, each within its bounds.
-    pub params: Vec<f64>,
+    /// The fitted values, one per coefficient, each within its bounds.
+    pub coefficients: Vec<f64>,
     /// Indices of the rows flagged as outliers and left out of the fit, ascending.
     pub outliers: Vec<usize>,
-    /// Indices of parameters no fitted row informs (their feature is zero on every fitted
-    /// row): they keep their initial value. (A roof parameter whose roof never binds is not
+    /// Indices of coefficients no fitted row informs (their feature is zero on every fitted
+    /// row): they keep their initial value. (A roof coefficient whose roof never binds is not
     /// listed: its value still decides that the roof does not bind.)
     pub unidentified: Vec<usize>,
-    /// Indices of (non-fixed) parameters that ended on one of their bounds.
+    /// Indices of (non-fixed) coefficients that ended on one of their bounds.
     pub at_bound: Vec<usize>,
     /// Whether the final fit's roof assignment became stable before the round cap.
     pub converged: bool,
@@ -128,30 +128,30 @@ pub struct FitReport {
     pub objective: f64,
 }
 
-/// Fits `params` to `rows`; see the module doc for the method.
+/// Fits `coefficients` to `rows`; see the module doc for the method.
 ///
-/// `prior_weight` (λ >= 0) pulls each parameter towards its initial value (the physics
+/// `prior_weight` (λ >= 0) pulls each coefficient towards its initial value (the physics
 /// prior); see [`Problem::new`]. 0: no pull.
 pub fn fit(
-    params: &[FitParam],
+    coefficients: &[FitCoefficient],
     rows: &[FitRow],
     loss: Loss,
     prior_weight: f64,
 ) -> Result<FitReport, FitError> {
-    validate(params, rows)?;
-    let problem = Problem::new(params, rows, loss, prior_weight);
+    validate(coefficients, rows)?;
+    let problem = Problem::new(coefficients, rows, loss, prior_weight);
     let all: Vec<usize> = (0..rows.len()).collect();
-    let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
+    let initial: Vec<f64> = coefficients.iter().map(|p| p.initial).collect();
     // Rows far off at the start are left out of the first fit: a few gross rows (a
-    // measurement no tile count explains) would otherwise drag every parameter. Far off means
+    // measurement no tile count explains) would otherwise drag every coefficient. Far off means
     // both under the initial values and under a fit of all rows by the absolute loss, which
     // gross rows cannot drag far: flagged against the initial values alone, every row that
-    // only a parameter starting at 0 explains would be left out, and that parameter could
+    // only a coefficient starting at 0 explains would be left out, and that coefficient could
     // never be fitted. The flags are judged against all rows again after each fit, so a row
     // wrongly left out comes back.
-    let robust =
-        Problem::new(params, rows, Loss::Absolute, prior_weight).fit_from_starts(&all, &initial)?;
-    let robust_flags = problem.outliers(&all, &robust.params);
+    let robust = Problem::new(coefficients, rows, Loss::Absolute, prior_weight)
+        .fit_from_starts(&all, &initial)?;
+    let robust_flags = problem.outliers(&all, &robust.coefficients);
     let mut outliers: Vec<usize> = problem.judgeable(
         problem
             .outliers(&all, &initial)
@@ -171,7 +171,7 @@ pub fn fit(
     for _ in 0..MAX_OUTLIER_ROUNDS {
         // Flagged against all rows each round, so a row wrongly flagged by a skewed first fit
         // can come back.
-        let flagged = problem.judgeable(problem.outliers(&all, &outcome.params));
+        let flagged = problem.judgeable(problem.outliers(&all, &outcome.coefficients));
         if flagged == outliers {
             break;
         }
@@ -189,22 +189,22 @@ pub fn fit(
         kept = next;
         outliers = flagged;
     }
-    let unidentified = (0..params.len())
+    let unidentified = (0..coefficients.len())
         .filter(|&j| kept.iter().all(|&i| rows[i].features[j] == 0.0))
         .collect();
-    let at_bound = (0..params.len())
+    let at_bound = (0..coefficients.len())
         .filter(|&j| {
-            let p = &params[j];
-            p.min < p.max && (outcome.params[j] == p.min || outcome.params[j] == p.max)
+            let p = &coefficients[j];
+            p.min < p.max && (outcome.coefficients[j] == p.min || outcome.coefficients[j] == p.max)
         })
         .collect();
-    let objective = problem.objective(&kept, &outcome.params);
-    if !objective.is_finite() || outcome.params.iter().any(|v| !v.is_finite()) {
+    let objective = problem.objective(&kept, &outcome.coefficients);
+    if !objective.is_finite() || outcome.coefficients.iter().any(|v| !v.is_finite()) {
         return Err(FitError::Overflow);
     }
     Ok(FitReport {
         objective,
-        params: outcome.params,
+        coefficients: outcome.coefficients,
         outliers,
         unidentified,
         at_bound,
@@ -212,8 +212,8 @@ pub fn fit(
     })
 }
 
-/// The prediction for `row` under parameter values `values`, ns.
-pub fn predict(params: &[FitParam], values: &[f64], row: &FitRow) -> f64 {
-    let terms: Vec<Term> = params.iter().map(|p| p.term).collect();
+/// The prediction for `row` under coefficient values `values`, ns.
+pub fn predict(coefficients: &[FitCoefficient], values: &[f64], row: &FitRow) -> f64 {
+    let terms: Vec<Term> = coefficients.iter().map(|p| p.term).collect();
     Breakdown::combine(row.offset_ns, &terms, values, &row.features).duration_ns()
 }

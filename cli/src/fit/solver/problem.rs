@@ -3,7 +3,7 @@
 //! binds on each row.
 
 use super::input::is_free;
-use super::{FitParam, FitRow, IRLS_FLOOR, Loss};
+use super::{FitCoefficient, FitRow, IRLS_FLOOR, Loss};
 use ttnn_op_perf_models::{Breakdown, Term};
 
 /// The roofs, in the order that breaks ties.
@@ -11,36 +11,36 @@ const ROOFS: [Term; 3] = [Term::Compute, Term::Dram, Term::Noc];
 
 /// Validated input.
 pub(super) struct Problem<'a> {
-    pub(super) params: &'a [FitParam],
+    pub(super) coefficients: &'a [FitCoefficient],
     pub(super) rows: &'a [FitRow],
     pub(super) terms: Vec<Term>,
     pub(super) loss: Loss,
-    /// Per parameter, the square root of the prior's weight on it: `sqrt(λ W) s_j` (see
+    /// Per coefficient, the square root of the prior's weight on it: `sqrt(λ W) s_j` (see
     /// [`Problem::new`]); 0 where there is no prior.
     pub(super) prior: Vec<f64>,
 }
 
 /// One fit on a set of rows.
 pub(super) struct Outcome {
-    pub(super) params: Vec<f64>,
+    pub(super) coefficients: Vec<f64>,
     pub(super) converged: bool,
 }
 
 impl<'a> Problem<'a> {
     /// With `prior_weight` λ > 0 the objective adds `λ W Σ_j (s_j (θ_j - θ0_j))²`, where
     /// `θ0` are the initial values, `W` the rows' total weight and `s_j` the weighted RMS of
-    /// parameter `j`'s relative feature `f_ij / y_i`: moving a parameter so far from its start
+    /// coefficient `j`'s relative feature `f_ij / y_i`: moving a coefficient so far from its start
     /// that it shifts the average row by a fraction δ costs λ times what shifting every row
     /// by δ costs. Scale-free, so one λ suits every family.
     pub(super) fn new(
-        params: &'a [FitParam],
+        coefficients: &'a [FitCoefficient],
         rows: &'a [FitRow],
         loss: Loss,
         prior_weight: f64,
     ) -> Self {
-        let terms = params.iter().map(|p| p.term).collect();
+        let terms = coefficients.iter().map(|p| p.term).collect();
         let total: f64 = rows.iter().map(|r| r.weight).sum();
-        let prior = (0..params.len())
+        let prior = (0..coefficients.len())
             .map(|j| {
                 if prior_weight.is_nan() || prior_weight <= 0.0 || total <= 0.0 {
                     return 0.0;
@@ -55,7 +55,7 @@ impl<'a> Problem<'a> {
             })
             .collect();
         Problem {
-            params,
+            coefficients,
             rows,
             terms,
             loss,
@@ -67,14 +67,14 @@ impl<'a> Problem<'a> {
     pub(super) fn penalty(&self, values: &[f64]) -> f64 {
         self.prior
             .iter()
-            .zip(values.iter().zip(self.params))
+            .zip(values.iter().zip(self.coefficients))
             .map(|(s, (v, p))| (s * (v - p.initial)).powi(2))
             .sum()
     }
 
     pub(super) fn free_count(&self) -> usize {
-        (0..self.params.len())
-            .filter(|&j| is_free(self.params, self.rows, j))
+        (0..self.coefficients.len())
+            .filter(|&j| is_free(self.coefficients, self.rows, j))
             .count()
     }
 

@@ -12,24 +12,24 @@ const RANK_TOLERANCE: f64 = 1e-10;
 
 impl Problem<'_> {
     /// The best of [`Self::fit_rows`] from `initial` and from `initial` with one roof's
-    /// parameters, or one parameter, scaled by each of [`START_SCALES`]. Alternating assignment only moves the
-    /// parameters of roofs that bind somewhere, so a roof that binds nowhere at the start
+    /// coefficients, or one coefficient, scaled by each of [`START_SCALES`]. Alternating assignment only moves the
+    /// coefficients of roofs that bind somewhere, so a roof that binds nowhere at the start
     /// (DRAM for wide dtypes, say) would keep its start values; the scaled starts let it bind.
     pub(super) fn fit_from_starts(
         &self,
         rows: &[usize],
         initial: &[f64],
     ) -> Result<Outcome, FitError> {
-        let free = |j: usize| is_free(self.params, self.rows, j);
-        let clamp = |j: usize, x: f64| x.clamp(self.params[j].min, self.params[j].max);
+        let free = |j: usize| is_free(self.coefficients, self.rows, j);
+        let clamp = |j: usize, x: f64| x.clamp(self.coefficients[j].min, self.coefficients[j].max);
         let mut starts: Vec<Vec<f64>> = Vec::new();
-        // Each roof's free parameters scaled together.
+        // Each roof's free coefficients scaled together.
         for roof in [Term::Compute, Term::Dram, Term::Noc] {
             for scale in START_SCALES {
                 starts.push(
                     (0..initial.len())
                         .map(|j| {
-                            if self.params[j].term == roof && free(j) {
+                            if self.coefficients[j].term == roof && free(j) {
                                 clamp(j, initial[j] * scale)
                             } else {
                                 initial[j]
@@ -39,7 +39,7 @@ impl Problem<'_> {
                 );
             }
         }
-        // And each free parameter alone: when the parameters of one roof only ever bind together
+        // And each free coefficient alone: when the coefficients of one roof only ever bind together
         // (a unary op's DRAM reads and writes are equal wherever DRAM binds at the start), a
         // start that raises one of them is what lets rows that only it informs bind.
         for j in (0..initial.len()).filter(|&j| free(j)) {
@@ -50,10 +50,10 @@ impl Problem<'_> {
             }
         }
         let mut best = self.fit_rows(rows, initial)?;
-        let mut best_objective = self.objective(rows, &best.params);
+        let mut best_objective = self.objective(rows, &best.coefficients);
         for start in starts.iter().filter(|s| s.as_slice() != initial) {
             let outcome = self.fit_rows(rows, start)?;
-            let objective = self.objective(rows, &outcome.params);
+            let objective = self.objective(rows, &outcome.coefficients);
             // Strictly better only: ties keep the earlier start, for determinism.
             if objective < best_objective {
                 best = outcome;
@@ -94,7 +94,7 @@ impl Problem<'_> {
             weights = self.weights(rows, &current);
         }
         Ok(Outcome {
-            params: best,
+            coefficients: best,
             converged,
         })
     }
@@ -109,7 +109,7 @@ impl Problem<'_> {
         weights: &[f64],
         current: &[f64],
     ) -> Result<Vec<f64>, FitError> {
-        let n = self.params.len();
+        let n = self.coefficients.len();
         // Row scales: 1/y makes the errors relative; the square root of the weight weighs
         // the squared error by it.
         let scale: Vec<f64> = rows
@@ -117,8 +117,8 @@ impl Problem<'_> {
             .zip(weights)
             .map(|(&i, w)| w.sqrt() / self.rows[i].measured_ns)
             .collect();
-        // Design matrix, scaled: entry (k, j) is f_kj * scale_k where parameter j is in the
-        // row's model, else 0; then one row per parameter for the prior (all zero without
+        // Design matrix, scaled: entry (k, j) is f_kj * scale_k where coefficient j is in the
+        // row's model, else 0; then one row per coefficient for the prior (all zero without
         // one), pulling it towards its initial value.
         let m = rows.len();
         let prior_rows = if self.prior.iter().any(|&p| p > 0.0) {
@@ -141,9 +141,11 @@ impl Problem<'_> {
         let mut values = current.to_vec();
         let mut free: Vec<usize> = (0..n)
             .filter(|&j| {
-                // An overflowing column cannot be scaled; such a parameter keeps its value.
+                // An overflowing column cannot be scaled; such a coefficient keeps its value.
                 let norm = design.column(j).norm();
-                self.params[j].min < self.params[j].max && norm > 0.0 && norm.is_finite()
+                self.coefficients[j].min < self.coefficients[j].max
+                    && norm > 0.0
+                    && norm.is_finite()
             })
             .collect();
         while !free.is_empty() {
@@ -151,7 +153,7 @@ impl Problem<'_> {
             let residual = DVector::from_fn(m + prior_rows, |k, _| {
                 if k >= m {
                     let j = k - m;
-                    return self.prior[j] * (self.params[j].initial - values[j]);
+                    return self.prior[j] * (self.coefficients[j].initial - values[j]);
                 }
                 let row = &self.rows[rows[k]];
                 let modeled: f64 = (0..n).map(|j| design[(k, j)] * values[j]).sum();
@@ -169,14 +171,16 @@ impl Problem<'_> {
             let outside: Vec<usize> = free
                 .iter()
                 .copied()
-                .filter(|&j| !(self.params[j].min..=self.params[j].max).contains(&trial[j]))
+                .filter(|&j| {
+                    !(self.coefficients[j].min..=self.coefficients[j].max).contains(&trial[j])
+                })
                 .collect();
             values = trial;
             if outside.is_empty() {
                 break;
             }
             for &j in &outside {
-                values[j] = values[j].clamp(self.params[j].min, self.params[j].max);
+                values[j] = values[j].clamp(self.coefficients[j].min, self.coefficients[j].max);
             }
             free.retain(|j| !outside.contains(j));
         }
@@ -217,32 +221,32 @@ mod tests {
 
     #[test]
     fn bounds_are_respected() {
-        let mut params = family();
-        params[2].max = 30.0; // truth 40
-        params[2].initial = 25.0;
-        params[4].min = 0.07; // truth 0.05
-        params[4].initial = 0.09;
+        let mut coefficients = family();
+        coefficients[2].max = 30.0; // truth 40
+        coefficients[2].initial = 25.0;
+        coefficients[4].min = 0.07; // truth 0.05
+        coefficients[4].initial = 0.09;
         let rows = rows(300, &TRUTH);
-        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
-        for (p, v) in params.iter().zip(&report.params) {
+        let report = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
+        for (p, v) in coefficients.iter().zip(&report.coefficients) {
             assert!(p.min <= *v && *v <= p.max, "{} = {v}", p.name);
         }
-        assert_eq!(report.params[2], 30.0);
-        assert_eq!(report.params[4], 0.07);
+        assert_eq!(report.coefficients[2], 30.0);
+        assert_eq!(report.coefficients[4], 0.07);
         assert_eq!(report.at_bound, [2, 4]);
-        let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
-        assert!(report.objective <= objective(&params, &initial, &rows));
+        let initial: Vec<f64> = coefficients.iter().map(|p| p.initial).collect();
+        assert!(report.objective <= objective(&coefficients, &initial, &rows));
     }
 
     #[test]
-    fn bound_parameter_is_clamped_and_the_rest_refitted() {
+    fn bound_coefficient_is_clamped_and_the_rest_refitted() {
         // y = a + b x with a = 100, b = 10; b may not exceed 5. With b at 5, the best a
         // minimises Σ ((a + 5x - y) / y)², i.e. a = Σ ((y - 5x) / y²) / Σ (1 / y²).
-        let params = vec![
-            param("a", Term::Overhead, 1.0),
-            FitParam {
+        let coefficients = vec![
+            coefficient("a", Term::Overhead, 1.0),
+            FitCoefficient {
                 max: 5.0,
-                ..param("b", Term::Overhead, 1.0)
+                ..coefficient("b", Term::Overhead, 1.0)
             },
         ];
         let rows: Vec<FitRow> = (1..=20)
@@ -261,22 +265,22 @@ mod tests {
             .map(|r| (r.measured_ns - 5.0 * r.features[1]) / r.measured_ns.powi(2))
             .sum();
         let den: f64 = rows.iter().map(|r| r.measured_ns.powi(-2)).sum();
-        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
-        assert_eq!(report.params[1], 5.0);
-        assert!((report.params[0] - num / den).abs() < 1e-9 * (num / den));
+        let report = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
+        assert_eq!(report.coefficients[1], 5.0);
+        assert!((report.coefficients[0] - num / den).abs() < 1e-9 * (num / den));
     }
 
     #[test]
-    fn a_parameter_that_binds_only_when_raised_alone_is_fitted() {
+    fn a_coefficient_that_binds_only_when_raised_alone_is_fitted() {
         // A unary op's DRAM reads `r` and writes `w`: equal on the rows where DRAM binds at
         // the start (in DRAM, out DRAM), so raising the DRAM roof raises both, and the many
         // read-only rows (in DRAM, out L1) pull it back; the rows that write only (in L1, out
-        // DRAM) bind on DRAM only once `w` alone is raised. Without the one-parameter starts
+        // DRAM) bind on DRAM only once `w` alone is raised. Without the one-coefficient starts
         // this lands on r = w = 1.75.
-        let params = vec![
-            param("per_tile", Term::Compute, 1000.0),
-            param("r", Term::Dram, 1.0),
-            param("w", Term::Dram, 1.0),
+        let coefficients = vec![
+            coefficient("per_tile", Term::Compute, 1000.0),
+            coefficient("r", Term::Dram, 1.0),
+            coefficient("w", Term::Dram, 1.0),
         ];
         let truth = [1000.0, 0.5, 3.0];
         let mut rows = Vec::new();
@@ -292,7 +296,7 @@ mod tests {
                 read_only,
             ] {
                 let features = vec![tiles, read, write];
-                let b = Breakdown::combine(0.0, &terms(&params), &truth, &features);
+                let b = Breakdown::combine(0.0, &terms(&coefficients), &truth, &features);
                 rows.push(FitRow {
                     features,
                     offset_ns: 0.0,
@@ -301,17 +305,17 @@ mod tests {
                 });
             }
         }
-        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
-        assert_recovered(&report.params, &truth, 0.01);
+        let report = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
+        assert_recovered(&report.coefficients, &truth, 0.01);
     }
 
     #[test]
     fn a_roof_that_binds_only_when_raised_far_is_fitted() {
         // The compute roof starts 10x below the truth: at 4x it still binds on no row, so
         // the alternating fit never moves it; the 16x start lets the compute-bound rows bind.
-        let params = vec![
-            param("per_tile", Term::Compute, 10.0),
-            param("per_byte", Term::Dram, 1.0),
+        let coefficients = vec![
+            coefficient("per_tile", Term::Compute, 10.0),
+            coefficient("per_byte", Term::Dram, 1.0),
         ];
         let truth = [100.0, 1.0];
         let rows: Vec<FitRow> = (0..40)
@@ -322,7 +326,7 @@ mod tests {
                 // 500; at the start 100 against 500); the others are DRAM-bound throughout.
                 let bytes = if compute_bound { 500.0 } else { 5000.0 } + 10.0 * k as f64;
                 let features = vec![tiles, bytes];
-                let b = Breakdown::combine(0.0, &terms(&params), &truth, &features);
+                let b = Breakdown::combine(0.0, &terms(&coefficients), &truth, &features);
                 FitRow {
                     features,
                     offset_ns: 0.0,
@@ -331,7 +335,7 @@ mod tests {
                 }
             })
             .collect();
-        let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
-        assert_recovered(&report.params, &truth, 0.01);
+        let report = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
+        assert_recovered(&report.coefficients, &truth, 0.01);
     }
 }

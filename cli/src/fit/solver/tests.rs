@@ -1,12 +1,12 @@
-//! Tests of the whole fit on rows generated from known parameters; the generators here also
+//! Tests of the whole fit on rows generated from known coefficients; the generators here also
 //! serve each stage's own tests.
 
 use super::*;
 
 pub(super) const INF: f64 = f64::INFINITY;
 
-pub(super) fn param(name: &str, term: Term, initial: f64) -> FitParam {
-    FitParam {
+pub(super) fn coefficient(name: &str, term: Term, initial: f64) -> FitCoefficient {
+    FitCoefficient {
         name: name.into(),
         term,
         min: 0.0,
@@ -15,16 +15,16 @@ pub(super) fn param(name: &str, term: Term, initial: f64) -> FitParam {
     }
 }
 
-/// A family with several parameters per term, started away from `TRUTH`.
-pub(super) fn family() -> Vec<FitParam> {
+/// A family with several coefficients per term, started away from `TRUTH`.
+pub(super) fn family() -> Vec<FitCoefficient> {
     vec![
-        param("launch", Term::Overhead, 1000.0),
-        param("per_core", Term::Overhead, 30.0),
-        param("per_tile", Term::Compute, 20.0),
-        param("per_hifi_tile", Term::Compute, 50.0),
-        param("per_byte", Term::Dram, 0.1),
-        param("per_page", Term::Dram, 2.0),
-        param("per_noc_byte", Term::Noc, 0.05),
+        coefficient("launch", Term::Overhead, 1000.0),
+        coefficient("per_core", Term::Overhead, 30.0),
+        coefficient("per_tile", Term::Compute, 20.0),
+        coefficient("per_hifi_tile", Term::Compute, 50.0),
+        coefficient("per_byte", Term::Dram, 0.1),
+        coefficient("per_page", Term::Dram, 2.0),
+        coefficient("per_noc_byte", Term::Noc, 0.05),
     ]
 }
 
@@ -46,8 +46,8 @@ impl Rng {
     }
 }
 
-pub(super) fn terms(params: &[FitParam]) -> Vec<Term> {
-    params.iter().map(|p| p.term).collect()
+pub(super) fn terms(coefficients: &[FitCoefficient]) -> Vec<Term> {
+    coefficients.iter().map(|p| p.term).collect()
 }
 
 /// Rows measured exactly under `truth`, with features spread so that every roof binds on
@@ -85,14 +85,14 @@ pub(super) fn assert_recovered(got: &[f64], want: &[f64], tolerance: f64) {
     for (j, (g, w)) in got.iter().zip(want).enumerate() {
         assert!(
             ((g - w) / w).abs() <= tolerance,
-            "param {j}: got {g}, want {w} (all: {got:?})"
+            "coefficient {j}: got {g}, want {w} (all: {got:?})"
         );
     }
 }
 
 /// Weighted objective computed here, independently of the solver.
-pub(super) fn objective(params: &[FitParam], values: &[f64], rows: &[FitRow]) -> f64 {
-    let terms = terms(params);
+pub(super) fn objective(coefficients: &[FitCoefficient], values: &[f64], rows: &[FitRow]) -> f64 {
+    let terms = terms(coefficients);
     rows.iter()
         .map(|r| {
             let p = Breakdown::combine(r.offset_ns, &terms, values, &r.features).duration_ns();
@@ -103,28 +103,35 @@ pub(super) fn objective(params: &[FitParam], values: &[f64], rows: &[FitRow]) ->
 
 #[test]
 fn the_prior_pulls_towards_the_initial_values() {
-    let params = family();
+    let coefficients = family();
     let rows = rows(300, &TRUTH);
-    let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
+    let initial: Vec<f64> = coefficients.iter().map(|p| p.initial).collect();
     // No pull: the truth; an overwhelming pull: the start.
     assert_recovered(
-        &fit(&params, &rows, Loss::Squared, 0.0).unwrap().params,
+        &fit(&coefficients, &rows, Loss::Squared, 0.0)
+            .unwrap()
+            .coefficients,
         &TRUTH,
         0.01,
     );
-    let held = fit(&params, &rows, Loss::Squared, 1e9).unwrap().params;
+    let held = fit(&coefficients, &rows, Loss::Squared, 1e9)
+        .unwrap()
+        .coefficients;
     assert_recovered(&held, &initial, 0.01);
-    // In between, every parameter the data moves lies between its start and the truth,
+    // In between, every coefficient the data moves lies between its start and the truth,
     // and the fit is worse on the rows than the unpulled one.
-    let between = fit(&params, &rows, Loss::Squared, 0.1).unwrap();
-    for (j, v) in between.params.iter().enumerate() {
+    let between = fit(&coefficients, &rows, Loss::Squared, 0.1).unwrap();
+    for (j, v) in between.coefficients.iter().enumerate() {
         let (lo, hi) = (initial[j].min(TRUTH[j]), initial[j].max(TRUTH[j]));
         assert!(
             (lo * 0.999..=hi * 1.001).contains(v),
-            "param {j}: {v} not within {lo}..{hi}"
+            "coefficient {j}: {v} not within {lo}..{hi}"
         );
     }
-    assert!(objective(&params, &between.params, &rows) > objective(&params, &TRUTH, &rows));
+    assert!(
+        objective(&coefficients, &between.coefficients, &rows)
+            > objective(&coefficients, &TRUTH, &rows)
+    );
 }
 
 #[test]
@@ -145,11 +152,11 @@ fn test_data_exercises_every_roof() {
 }
 
 #[test]
-fn recovers_known_parameters() {
-    let params = family();
+fn recovers_known_coefficients() {
+    let coefficients = family();
     let rows = rows(300, &TRUTH);
-    let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
-    assert_recovered(&report.params, &TRUTH, 0.01);
+    let report = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
+    assert_recovered(&report.coefficients, &TRUTH, 0.01);
     assert!(report.converged);
     assert!(report.outliers.is_empty());
     assert!(report.unidentified.is_empty());
@@ -158,11 +165,11 @@ fn recovers_known_parameters() {
 }
 
 #[test]
-fn absolute_loss_recovers_known_parameters() {
-    let params = family();
+fn absolute_loss_recovers_known_coefficients() {
+    let coefficients = family();
     let rows = rows(300, &TRUTH);
-    let report = fit(&params, &rows, Loss::Absolute, 0.0).unwrap();
-    assert_recovered(&report.params, &TRUTH, 0.01);
+    let report = fit(&coefficients, &rows, Loss::Absolute, 0.0).unwrap();
+    assert_recovered(&report.coefficients, &TRUTH, 0.01);
     assert!(report.outliers.is_empty());
 }
 
@@ -170,7 +177,7 @@ fn absolute_loss_recovers_known_parameters() {
 fn absolute_loss_aims_at_the_median_of_a_skewed_spread() {
     // One query measured five times, two of them slow: the squared loss lands between
     // the clusters, the absolute one near the median (the fast cluster).
-    let params = vec![param("launch", Term::Overhead, 500.0)];
+    let coefficients = vec![coefficient("launch", Term::Overhead, 500.0)];
     let row = |measured_ns| FitRow {
         features: vec![1.0],
         offset_ns: 0.0,
@@ -181,8 +188,12 @@ fn absolute_loss_aims_at_the_median_of_a_skewed_spread() {
         .into_iter()
         .map(row)
         .collect();
-    let squared = fit(&params, &rows, Loss::Squared, 0.0).unwrap().params[0];
-    let absolute = fit(&params, &rows, Loss::Absolute, 0.0).unwrap().params[0];
+    let squared = fit(&coefficients, &rows, Loss::Squared, 0.0)
+        .unwrap()
+        .coefficients[0];
+    let absolute = fit(&coefficients, &rows, Loss::Absolute, 0.0)
+        .unwrap()
+        .coefficients[0];
     assert!((1050.0..1250.0).contains(&squared), "{squared}");
     assert!((1000.0..=1025.0).contains(&absolute), "{absolute}");
 }
@@ -191,7 +202,7 @@ fn absolute_loss_aims_at_the_median_of_a_skewed_spread() {
 fn a_row_of_weight_three_counts_as_three_rows() {
     // Σ w ((c - y) / y)² over 1000 (weight 3) and 1100: c = (3/1000 + 1/1100) /
     // (3/1000² + 1/1100²), the same as with 1000 given three times.
-    let params = vec![param("launch", Term::Overhead, 500.0)];
+    let coefficients = vec![coefficient("launch", Term::Overhead, 500.0)];
     let row = |measured_ns, weight| FitRow {
         features: vec![1.0],
         offset_ns: 0.0,
@@ -207,73 +218,80 @@ fn a_row_of_weight_three_counts_as_three_rows() {
     ];
     let want = (3.0 / 1000.0 + 1.0 / 1100.0) / (3.0 / 1e6 + 1.0 / 1.21e6);
     for rows in [&weighted[..], &repeated[..]] {
-        let got = fit(&params, rows, Loss::Squared, 0.0).unwrap().params[0];
+        let got = fit(&coefficients, rows, Loss::Squared, 0.0)
+            .unwrap()
+            .coefficients[0];
         assert!((got - want).abs() < 1e-6 * want, "{got} vs {want}");
     }
     assert!(matches!(
-        fit(&params, &[row(1000.0, 0.0)], Loss::Squared, 0.0),
+        fit(&coefficients, &[row(1000.0, 0.0)], Loss::Squared, 0.0),
         Err(FitError::BadWeight { row: 0, .. })
     ));
 }
 
 #[test]
 fn mild_noise_still_recovers_and_beats_start_and_truth() {
-    let params = family();
+    let coefficients = family();
     let mut rows = rows(300, &TRUTH);
     let mut rng = Rng(7);
     for r in &mut rows {
         r.measured_ns *= 1.0 + 0.004 * (2.0 * rng.next() - 1.0);
     }
-    let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
-    assert_recovered(&report.params, &TRUTH, 0.01);
+    let report = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
+    assert_recovered(&report.coefficients, &TRUTH, 0.01);
     assert!(report.outliers.is_empty());
-    let initial: Vec<f64> = params.iter().map(|p| p.initial).collect();
-    let got = objective(&params, &report.params, &rows);
+    let initial: Vec<f64> = coefficients.iter().map(|p| p.initial).collect();
+    let got = objective(&coefficients, &report.coefficients, &rows);
     assert_eq!(got, report.objective);
-    assert!(got <= objective(&params, &initial, &rows));
+    assert!(got <= objective(&coefficients, &initial, &rows));
     // The least-squares optimum fits noisy data at least as well as the truth does.
-    assert!(got <= objective(&params, &TRUTH, &rows) * (1.0 + 1e-9));
+    assert!(got <= objective(&coefficients, &TRUTH, &rows) * (1.0 + 1e-9));
 }
 
 #[test]
-fn parameter_without_data_keeps_its_initial_value() {
-    let mut params = family();
-    params.push(param("unused", Term::Noc, 0.25));
+fn coefficient_without_data_keeps_its_initial_value() {
+    let mut coefficients = family();
+    coefficients.push(coefficient("unused", Term::Noc, 0.25));
     let mut rows = rows(300, &TRUTH);
     for r in &mut rows {
         r.features.push(0.0);
     }
-    let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
+    let report = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
     assert_eq!(report.unidentified, [7]);
-    assert_eq!(report.params[7], 0.25);
-    assert_recovered(&report.params[..7], &TRUTH, 0.01);
+    assert_eq!(report.coefficients[7], 0.25);
+    assert_recovered(&report.coefficients[..7], &TRUTH, 0.01);
 }
 
 #[test]
-fn fixed_parameter_stays_fixed() {
-    let mut params = family();
-    params[0].min = 2000.0;
-    params[0].max = 2000.0;
-    params[0].initial = 2000.0;
+fn fixed_coefficient_stays_fixed() {
+    let mut coefficients = family();
+    coefficients[0].min = 2000.0;
+    coefficients[0].max = 2000.0;
+    coefficients[0].initial = 2000.0;
     let rows = rows(300, &TRUTH);
-    let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
-    assert_eq!(report.params[0], 2000.0);
+    let report = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
+    assert_eq!(report.coefficients[0], 2000.0);
     assert!(report.at_bound.is_empty());
-    assert_recovered(&report.params, &TRUTH, 0.01);
+    assert_recovered(&report.coefficients, &TRUTH, 0.01);
 }
 
 #[test]
 fn deterministic() {
-    let params = family();
+    let coefficients = family();
     let mut rows = rows(200, &TRUTH);
     let mut rng = Rng(9);
     for r in &mut rows {
         r.measured_ns *= 1.0 + 0.05 * (2.0 * rng.next() - 1.0);
     }
     rows[17].measured_ns *= 6.0;
-    let a = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
-    let b = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
-    let bits = |r: &FitReport| r.params.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    let a = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
+    let b = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
+    let bits = |r: &FitReport| {
+        r.coefficients
+            .iter()
+            .map(|v| v.to_bits())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(bits(&a), bits(&b));
     assert_eq!(a.objective.to_bits(), b.objective.to_bits());
     assert_eq!(a.outliers, b.outliers);
@@ -282,27 +300,27 @@ fn deterministic() {
 #[test]
 fn output_is_finite_on_degenerate_input() {
     // Huge and tiny features, and rows a model cannot fit well: still finite output.
-    let params = family();
+    let coefficients = family();
     let mut rows = rows(50, &TRUTH);
     rows[0].features[4] = 1e300;
     rows[1].features[6] = 1e-300;
     rows[2].measured_ns = 1e-300;
-    let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
-    assert!(report.params.iter().all(|v| v.is_finite()));
+    let report = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
+    assert!(report.coefficients.iter().all(|v| v.is_finite()));
     assert!(report.objective.is_finite());
     // A feature so large for its duration that its error overflows: that row is an
     // outlier, and the rest still fit.
     rows[3].features[4] = f64::MAX;
     rows[3].measured_ns = 1e-300;
-    let report = fit(&params, &rows, Loss::Squared, 0.0).unwrap();
+    let report = fit(&coefficients, &rows, Loss::Squared, 0.0).unwrap();
     assert!(report.outliers.contains(&3), "{:?}", report.outliers);
-    assert!(report.params.iter().all(|v| v.is_finite()));
+    assert!(report.coefficients.iter().all(|v| v.is_finite()));
     assert!(report.objective.is_finite());
 }
 
 #[test]
 fn predict_matches_breakdown() {
-    let params = family();
+    let coefficients = family();
     let row = &rows(1, &TRUTH)[0];
-    assert_eq!(predict(&params, &TRUTH, row), row.measured_ns);
+    assert_eq!(predict(&coefficients, &TRUTH, row), row.measured_ns);
 }
