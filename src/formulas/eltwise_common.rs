@@ -51,6 +51,7 @@ use crate::tensor::TensorParams;
 
 /// The cores `tensors` are split over: those of the first sharded tensor's shard grid, or
 /// else the grid.
+#[inline]
 pub(super) const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
     let mut i = 0;
     while i < tensors.len() {
@@ -67,6 +68,7 @@ pub(super) const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 
 }
 
 /// The tiles of the busiest core when `out_tiles` are spread over `cores` ([`split_cores`]).
+#[inline]
 pub(super) const fn busiest_core_tiles(out_tiles: u64, cores: u64) -> u64 {
     ceil_div(out_tiles, max(min(cores, out_tiles), 1))
 }
@@ -74,6 +76,7 @@ pub(super) const fn busiest_core_tiles(out_tiles: u64, cores: u64) -> u64 {
 /// What `tensors` move, in one pass: per tile of each, bytes over the NoC (a page per
 /// interleaved tensor, none for L1-sharded ones) and bytes through the core (unpacked or
 /// packed); and the bytes of the DRAM-resident ones, each read or written once.
+#[inline]
 pub(super) const fn traffic(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<Traffic, Error> {
     let overflow = Error::Overflow {
         what: "eltwise bytes",
@@ -114,6 +117,7 @@ pub(super) struct Traffic {
 
 /// Whether a sharded tensor's shards do not divide it evenly (a partial last shard): tt-metal
 /// `binary_ng_utils.cpp` and `unary/common/unary_utils.cpp`, `is_uneven`.
+#[inline]
 pub(super) const fn uneven_shards(t: &TensorParams) -> bool {
     let (true, Some(shard)) = (t.memory.layout.is_sharded(), t.memory.shard) else {
         return false;
@@ -134,6 +138,7 @@ pub(super) const fn uneven_shards(t: &TensorParams) -> bool {
 /// moves over the NoC, and the tiles are split over the shard grid. Otherwise the program
 /// factories split the tiles over the whole worker grid (`split_work_to_cores`) and every
 /// tile, sharded or not, is read and written through the NoC by page (`TensorAccessor`).
+#[inline]
 pub(super) const fn native_l1_sharded(tensors: &[&TensorParams]) -> bool {
     let Some(first) = tensors[0].memory.shard else {
         return false;
@@ -159,6 +164,7 @@ pub(super) const fn native_l1_sharded(tensors: &[&TensorParams]) -> bool {
 
 /// The cores an eltwise op on `tensors` (the output first) splits its tiles over: the shard
 /// grid on the native sharded path (`native_l1_sharded`), else the query's grid.
+#[inline]
 pub(super) const fn eltwise_cores(cx: &Ctx<'_>, tensors: &[&TensorParams], native: bool) -> u64 {
     match (native, tensors[0].memory.shard) {
         (true, Some(shard)) => shard.cores as u64,

@@ -8,6 +8,7 @@ use crate::model::{Ctx, ceil_div, max, min};
 use crate::tensor::{DType, MemoryLayout};
 
 /// K tiles per block: the config's (at most all of `K`), else as ttnn picks them.
+#[inline(always)]
 pub(super) const fn in0_block_w(q: &Operands<'_>, w: &Work) -> u64 {
     let (a, kt, given_block_w) = (q.a, q.kt, q.given_block_w);
     let (s, fused) = (&w.s, w.fused);
@@ -40,6 +41,7 @@ pub(super) struct Blocks {
 }
 
 /// The output block and subblocks of the busiest core, with K blocks of `in0_block_w` tiles.
+#[inline(always)]
 pub(super) const fn output_blocks(
     cx: &Ctx<'_>,
     q: &Operands<'_>,

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::model::{Ctx, ceil_div, div, max, min, mul};
 
 /// Tile products of the busiest core, with K blocks of `in0_block_w` tiles.
+#[inline(always)]
 pub(super) const fn tile_products(
     q: &Operands<'_>,
     w: &Work,
@@ -46,6 +47,7 @@ pub(super) struct Compute {
 
 /// The busiest core's `products` tile products in time, and the calls, blocks and
 /// handshakes they take.
+#[inline(always)]
 pub(super) const fn compute(
     cx: &Ctx<'_>,
     q: &Operands<'_>,
@@ -93,6 +95,7 @@ pub(super) const fn compute(
 }
 
 /// Tiles the busiest core unpacks and packs, beside its `products` tile products.
+#[inline(always)]
 pub(super) const fn unpacked_and_packed(q: &Operands<'_>, w: &Work, products: u64) -> (u64, u64) {
     let kt = q.kt;
     let (s, rows, b_loops) = (&w.s, w.rows, w.b_loops);

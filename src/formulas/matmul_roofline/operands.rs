@@ -51,6 +51,7 @@ pub(super) struct Operands<'q> {
 }
 
 /// Reads and checks the query's operands and params.
+#[inline(always)]
 pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
     let hw = cx.hw;
     let (a, b) = (&cx.inputs[0], &cx.inputs[1]);

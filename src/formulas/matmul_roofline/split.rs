@@ -67,6 +67,7 @@ pub(super) struct Work {
 }
 
 /// The program config ttnn runs for the query and the busiest core's part of the work.
+#[inline(always)]
 pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, Error> {
     let hw = cx.hw;
     let (config, minimal) = (q.config, q.minimal);

@@ -10,6 +10,7 @@ use crate::generated::op_params::matmul::ProgramConfig;
 use crate::model::{Ctx, ceil_div, mul};
 
 /// Time of the bytes read and written in DRAM, at the achievable bandwidth.
+#[inline(always)]
 pub(super) const fn dram_ns(
     cx: &Ctx<'_>,
     q: &Operands<'_>,
@@ -103,6 +104,7 @@ pub(super) struct Noc {
 
 /// NoC traffic of the busiest core. Each block is a part of a total checked before, so its
 /// plain product cannot overflow; the per-tile re-reads and the sums saturate.
+#[inline(always)]
 pub(super) const fn noc(
     cx: &Ctx<'_>,
     q: &Operands<'_>,
