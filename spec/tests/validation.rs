@@ -1,25 +1,10 @@
 //! The validator on the shipped specs and on copies edited to be invalid, as a user would
 //! edit them: each invalid edit is rejected with the file, the line, the key and a fix.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{copy_tree, shipped};
 use ttnn_op_perf_spec::{MATH_FIDELITY, OpParamKind, SpecError, load_dir};
-
-fn shipped() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../model_specs")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), dest).unwrap();
-        }
-    }
-}
 
 /// Copies the shipped specs, replaces `old` by `new` in `file`, loads the copy and returns its
 /// errors with the 1-based line where `new` starts in the edited file.

@@ -1,26 +1,11 @@
 //! The spec writer on a copy of the shipped specs: a written version loads back through the
 //! validator with the values written, and the rest of the file is kept.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{copy_tree, shipped};
 use ttnn_op_perf_spec::write::{NewVersion, WriteError, insert_version, write_version};
 use ttnn_op_perf_spec::{Accuracy, load_dir};
-
-fn shipped() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../model_specs")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), dest).unwrap();
-        }
-    }
-}
 
 /// A version of `eltwise_binary_roofline` with every coefficient set (unrounded values) and an
 /// accuracy.
