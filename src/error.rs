@@ -237,7 +237,56 @@ pub enum Error {
     Overflow { what: &'static str },
 }
 
+/// What kind of failure an [`Error`] is: the one mapping of errors that the bindings turn into
+/// their own (the C ABI's statuses, the Python exception classes, `ttperf`'s exit codes).
+/// Exhaustive, so a binding that matches on it handles every kind; a new [`Error`] variant
+/// is one of these kinds or adds one.
+///
+/// ```
+/// use ttnn_op_perf_models::*;
+/// let e = Op::from_name("NoSuchDeviceOperation").unwrap_err();
+/// assert_eq!(e.kind(), ErrorKind::UnknownOp);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    UnknownDevice,
+    UnknownCard,
+    UnknownOp,
+    OpNotLoaded,
+    NoModelForDevice,
+    NoSuchVersion,
+    ModeNotModeled,
+    MissingParam,
+    UnknownParam,
+    /// A param value that is not acceptable, or typed params of another op.
+    InvalidParam,
+    OperandCount,
+    InvalidTensor,
+    InvalidGrid,
+    Overflow,
+}
+
 impl Error {
+    /// The kind of failure, for callers that map errors onto their own codes.
+    pub const fn kind(&self) -> ErrorKind {
+        match self {
+            Error::UnknownDevice { .. } => ErrorKind::UnknownDevice,
+            Error::UnknownCard { .. } => ErrorKind::UnknownCard,
+            Error::UnknownOp { .. } => ErrorKind::UnknownOp,
+            Error::OpNotLoaded { .. } => ErrorKind::OpNotLoaded,
+            Error::NoModelForDevice { .. } => ErrorKind::NoModelForDevice,
+            Error::NoSuchVersion { .. } => ErrorKind::NoSuchVersion,
+            Error::ModeNotModeled { .. } => ErrorKind::ModeNotModeled,
+            Error::MissingParam { .. } => ErrorKind::MissingParam,
+            Error::UnknownParam { .. } => ErrorKind::UnknownParam,
+            Error::ParamsOfOtherOp { .. } | Error::InvalidParam { .. } => ErrorKind::InvalidParam,
+            Error::OperandCount { .. } => ErrorKind::OperandCount,
+            Error::InvalidTensor { .. } => ErrorKind::InvalidTensor,
+            Error::InvalidGrid { .. } => ErrorKind::InvalidGrid,
+            Error::Overflow { .. } => ErrorKind::Overflow,
+        }
+    }
+
     /// What went wrong, in words fixed per variant (the details are in `Display`): what a
     /// compile-time estimate can put in its `panic!`, where nothing can be formatted.
     ///

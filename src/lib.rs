@@ -74,7 +74,7 @@ pub mod tensor;
 pub mod trace;
 
 pub use device::{Card, CoreGrid, Device, Hardware, MathFidelity};
-pub use error::{Error, Name, Operand, ParamProblem, TensorProblem};
+pub use error::{Error, ErrorKind, Name, Operand, ParamProblem, TensorProblem};
 pub use estimate::{Accuracy, Bound, Breakdown, Estimate, ModelId, Source, Term};
 // `<Family>Coefficients` and `<Family>Features` of every family.
 include!(concat!(env!("OUT_DIR"), "/family_types.rs"));

@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::ffi::{CStr, c_char};
 use std::fmt::{self, Write as _};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use ttnn_op_perf_models::Error;
+use ttnn_op_perf_models::{Error, ErrorKind};
 
 /// Why a call failed; kept per thread for [`ttpm_last_error_message`]. `Copy`, owning no
 /// heap memory: keeping it allocates nothing.
@@ -58,22 +58,21 @@ impl From<ArgError> for Failure {
 
 /// The status of a library error.
 fn status_of(e: &Error) -> TtpmStatus {
-    match e {
-        Error::UnknownDevice { .. } => TTPM_UNKNOWN_DEVICE,
-        Error::UnknownCard { .. } => TTPM_UNKNOWN_CARD,
-        Error::UnknownOp { .. } => TTPM_UNKNOWN_OP,
-        Error::OpNotLoaded { .. } => TTPM_OP_NOT_LOADED,
-        Error::NoModelForDevice { .. } => TTPM_NO_MODEL_FOR_DEVICE,
-        Error::NoSuchVersion { .. } => TTPM_NO_SUCH_VERSION,
-        Error::ModeNotModeled { .. } => TTPM_MODE_NOT_MODELED,
-        Error::MissingParam { .. } => TTPM_MISSING_PARAM,
-        Error::UnknownParam { .. } => TTPM_UNKNOWN_PARAM,
-        Error::ParamsOfOtherOp { .. } | Error::InvalidParam { .. } => TTPM_INVALID_PARAM,
-        Error::OperandCount { .. } => TTPM_OPERAND_COUNT,
-        Error::InvalidTensor { .. } => TTPM_INVALID_TENSOR,
-        Error::InvalidGrid { .. } => TTPM_INVALID_GRID,
-        Error::Overflow { .. } => TTPM_OVERFLOW,
-        _ => TTPM_OTHER_ERROR,
+    match e.kind() {
+        ErrorKind::UnknownDevice => TTPM_UNKNOWN_DEVICE,
+        ErrorKind::UnknownCard => TTPM_UNKNOWN_CARD,
+        ErrorKind::UnknownOp => TTPM_UNKNOWN_OP,
+        ErrorKind::OpNotLoaded => TTPM_OP_NOT_LOADED,
+        ErrorKind::NoModelForDevice => TTPM_NO_MODEL_FOR_DEVICE,
+        ErrorKind::NoSuchVersion => TTPM_NO_SUCH_VERSION,
+        ErrorKind::ModeNotModeled => TTPM_MODE_NOT_MODELED,
+        ErrorKind::MissingParam => TTPM_MISSING_PARAM,
+        ErrorKind::UnknownParam => TTPM_UNKNOWN_PARAM,
+        ErrorKind::InvalidParam => TTPM_INVALID_PARAM,
+        ErrorKind::OperandCount => TTPM_OPERAND_COUNT,
+        ErrorKind::InvalidTensor => TTPM_INVALID_TENSOR,
+        ErrorKind::InvalidGrid => TTPM_INVALID_GRID,
+        ErrorKind::Overflow => TTPM_OVERFLOW,
     }
 }
 

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::num::NonZeroU32;
 use ttnn_op_perf_models::{
-    Card, CoreGrid, Device, Error, Estimate, Name, OpKey, OpParam, OwnedParamValue, PerfModels,
-    Query, QueryParams, TensorParams, Version,
+    Card, CoreGrid, Device, Error, ErrorKind, Estimate, Name, OpKey, OpParam, OwnedParamValue,
+    PerfModels, Query, QueryParams, TensorParams, Version,
 };
 
 /// Reads a command-line param value: `true` or `false`, an integer, a number (with a digit,
@@ -90,12 +90,12 @@ pub fn manager(device: &str, card: Option<&str>, fallback: bool) -> Result<PerfM
 /// The exit class of a failed query: unknown op or version (or no model of the op for the
 /// device) is 5, any other failure 6.
 pub fn query_failure(e: Error) -> Failure {
-    match e {
-        Error::UnknownDevice { .. }
-        | Error::UnknownCard { .. }
-        | Error::UnknownOp { .. }
-        | Error::NoSuchVersion { .. }
-        | Error::NoModelForDevice { .. } => Failure::unknown(e),
+    match e.kind() {
+        ErrorKind::UnknownDevice
+        | ErrorKind::UnknownCard
+        | ErrorKind::UnknownOp
+        | ErrorKind::NoSuchVersion
+        | ErrorKind::NoModelForDevice => Failure::unknown(e),
         _ => Failure::query(e),
     }
 }

@@ -4,7 +4,7 @@
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use ttnn_op_perf_models::Error;
+use ttnn_op_perf_models::{Error, ErrorKind};
 
 create_exception!(
     ttnn_op_perf_models,
@@ -50,24 +50,21 @@ exceptions! {
 /// The library's error as the exception of its kind, with its message.
 pub(crate) fn raise(e: Error) -> PyErr {
     let msg = e.to_string();
-    match e {
-        Error::UnknownDevice { .. } => UnknownDeviceError::new_err(msg),
-        Error::UnknownCard { .. } => UnknownCardError::new_err(msg),
-        Error::UnknownOp { .. } => UnknownOpError::new_err(msg),
-        Error::OpNotLoaded { .. } => OpNotLoadedError::new_err(msg),
-        Error::NoModelForDevice { .. } => NoModelForDeviceError::new_err(msg),
-        Error::NoSuchVersion { .. } => NoSuchVersionError::new_err(msg),
-        Error::ModeNotModeled { .. } => ModeNotModeledError::new_err(msg),
-        Error::MissingParam { .. } => MissingParamError::new_err(msg),
-        Error::UnknownParam { .. } => UnknownParamError::new_err(msg),
-        Error::ParamsOfOtherOp { .. } | Error::InvalidParam { .. } => {
-            InvalidParamError::new_err(msg)
-        }
-        Error::OperandCount { .. } => OperandCountError::new_err(msg),
-        Error::InvalidTensor { .. } => InvalidTensorError::new_err(msg),
-        Error::InvalidGrid { .. } => InvalidGridError::new_err(msg),
-        Error::Overflow { .. } => EstimateOverflowError::new_err(msg),
-        _ => PerfModelError::new_err(msg),
+    match e.kind() {
+        ErrorKind::UnknownDevice => UnknownDeviceError::new_err(msg),
+        ErrorKind::UnknownCard => UnknownCardError::new_err(msg),
+        ErrorKind::UnknownOp => UnknownOpError::new_err(msg),
+        ErrorKind::OpNotLoaded => OpNotLoadedError::new_err(msg),
+        ErrorKind::NoModelForDevice => NoModelForDeviceError::new_err(msg),
+        ErrorKind::NoSuchVersion => NoSuchVersionError::new_err(msg),
+        ErrorKind::ModeNotModeled => ModeNotModeledError::new_err(msg),
+        ErrorKind::MissingParam => MissingParamError::new_err(msg),
+        ErrorKind::UnknownParam => UnknownParamError::new_err(msg),
+        ErrorKind::InvalidParam => InvalidParamError::new_err(msg),
+        ErrorKind::OperandCount => OperandCountError::new_err(msg),
+        ErrorKind::InvalidTensor => InvalidTensorError::new_err(msg),
+        ErrorKind::InvalidGrid => InvalidGridError::new_err(msg),
+        ErrorKind::Overflow => EstimateOverflowError::new_err(msg),
     }
 }
 
