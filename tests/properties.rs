@@ -278,6 +278,7 @@ fn every_version_answers_the_smallest_op() {
             ),
         ),
     );
+    let row_major = tile.with_layout(Layout::RowMajor);
     for device in Device::ALL {
         let models = PerfModels::new(device);
         for op in Op::ALL {
@@ -291,7 +292,12 @@ fn every_version_answers_the_smallest_op() {
             };
             let inputs = match op {
                 Op::ShardedToInterleaved | Op::Reshard => &[sharded][..],
+                Op::Tilize | Op::TilizeWithValPadding => &[row_major][..],
                 _ => inputs,
+            };
+            let output = match op {
+                Op::Untilize | Op::UntilizeWithUnpadding => row_major,
+                _ => output,
             };
             let params: &[OpParam<'_>] = match op {
                 Op::EltwiseBinary => &[OpParam::new("binary_op", ParamValue::Enum("add"))],

@@ -1,0 +1,299 @@
+//! `tilize_roofline`: tilize, tilize with value padding, untilize and untilize with
+//! unpadding: the conversions between row-major sticks and 32x32 tiles.
+//!
+//! What it reads: the row-major side (the input of a tilize, the output of an untilize) and
+//! the tile side: their padded shapes (the tile side's, padded to whole tiles, is what a
+//! padding tilize writes and an unpadding untilize reads), their layouts (which side is
+//! which; a query with both alike is an error), their dtypes (tile and stick bytes), their
+//! memory configs (DRAM or L1, interleaved or sharded) and, when sharded, the shard grid's
+//! core count. It reads no op params: the pad value costs nothing.
+//!
+//! How ttnn splits the work (tenstorrent/tt-metal,
+//! `ttnn/cpp/ttnn/operations/data_movement/tilize/device/tilize_multi_core_interleaved_program_factory.cpp`
+//! and the `untilize`, `tilize_with_val_padding` and `untilize_with_unpadding` factories
+//! beside it): a *block* is one row of tiles, the full width of the tensor (`ntiles_per_block
+//! = padded_shape[-1] / TILE_WIDTH`, `nblocks = tiles / ntiles_per_block`);
+//! `split_blocks_for_tilize` gives each core of the worker grid `ceil(nblocks / cores)` blocks
+//! (fewer cores when there are fewer blocks). The reader of a tilize reads each block as
+//! `TILE_HEIGHT` row-major sticks of `padded_shape[-1] * element_size` bytes
+//! (`reader_unary_stick_layout_split_rows_interleaved.cpp`), the compute kernel tilizes the
+//! block (`tilize.cpp`: unpack in tilize mode, pack), and the writer writes its tiles
+//! (`writer_unary_interleaved_start_id.cpp`); an untilize does the reverse, writing sticks.
+//! The sharded factories run each core on its own shard, in place in L1.
+//!
+//! What it counts, for the busiest core (`ceil(blocks / cores)` blocks, over the shard grid's
+//! cores when either side is sharded, else over the query's grid):
+//!
+//! * **Compute**: its tiles times `tile_cycles` (one tile through unpack and pack), plus
+//!   `tile_byte_cycles` per byte of a tile of each side's dtype (float32 tiles are twice
+//!   the bytes of bfloat16 and tilize with `fp32_dest_acc_en`).
+//! * **DRAM** (`dram_scale`): each DRAM-resident side's bytes once, at the card's achievable
+//!   bandwidth; for the padding variants the tile side's bytes include the padding.
+//! * **NoC** (`noc_scale`): the busiest core's interleaved traffic: its sticks' bytes at the
+//!   NoC rate of one stick's size (a stick is one transfer; narrow sticks are slow), its
+//!   tiles' bytes at the rate of one tile. Sharded sides are local and cost nothing here.
+//! * **Per stick** (`stick_cycles`, in the NoC term): each stick the data-movement core moves
+//!   as its own request costs it a fixed number of cycles besides its bytes (address
+//!   generation, the request, the barrier): the sticks of an interleaved row-major side, and
+//!   every stick an untilize writes (its writer writes row by row, also into an L1 shard).
+//!   A sharded tilize hands the whole shard to the compute kernel: no per-stick cost. This
+//!   is what makes a tensor of narrow rows (3 channels of an image) slow to tilize.
+//!
+//! It assumes balanced blocks (the busiest core's count is the one that matters), full
+//! overlap of the reader, compute and writer, and that the padding of a padded tilize costs
+//! the same per tile as data. v1 takes `tile_cycles` from the eltwise copy estimate (32
+//! cycles to unpack and pack a tile) and no per-stick cost; both are calibrated in v2.
+
+use crate::error::{Error, Operand, TensorProblem};
+use crate::generated::{OpParams, TilizeRooflineFeatures};
+use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::{Layout, TensorParams};
+
+/// The busiest core's work: tile-row blocks, tiles and row-major sticks, and the bytes of
+/// one stick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Split {
+    pub cores: u64,
+    pub blocks: u64,
+    pub tiles: u64,
+    pub sticks: u64,
+    pub stick_bytes: u64,
+}
+
+/// How `split_blocks_for_tilize` divides a conversion between `rm` (row-major) and `tiled`
+/// over `cores` (the shard grid's, or the query grid's).
+pub(crate) const fn split(
+    rm: &TensorParams,
+    tiled: &TensorParams,
+    cores: u64,
+) -> Option<Split> {
+    let (Some((_, w_tiles)), Some(tiles)) = (tiled.tile_grid(), tiled.tiles()) else {
+        return None;
+    };
+    let tile_h = match tiled.layout {
+        Layout::Tile { height, .. } => height as u64,
+        Layout::RowMajor => return None,
+    };
+    let (Some(rm_volume), Some(element)) = (rm.shape.volume(), rm.dtype.element_bytes()) else {
+        return None;
+    };
+    let width = rm.shape.dim_from_end(0) as u64;
+    let rm_rows = rm_volume / if width > 0 { width } else { 1 };
+    let blocks = tiles / if w_tiles > 0 { w_tiles } else { 1 };
+    let cores = max(min(cores, blocks), 1);
+    let per_core = ceil_div(blocks, cores);
+    Some(Split {
+        cores,
+        blocks: per_core,
+        tiles: per_core * w_tiles,
+        sticks: min(per_core * tile_h, rm_rows),
+        stick_bytes: width * element as u64,
+    })
+}
+
+// Inlined into the query: its features stay in registers.
+#[inline(always)]
+pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    // The operand rules make the output required for these ops.
+    let Some(y) = cx.output else {
+        return Err(cx.not_modeled("a layout conversion without its target tensor"));
+    };
+    // Which side is row-major, and whether the op writes its sticks one by one.
+    let (rm, tiled, rm_operand, tiled_operand, untilize) = match cx.params {
+        OpParams::Tilize(_) | OpParams::TilizeWithValPadding(_) => {
+            (x, y, Operand::Input(0), Operand::Output, false)
+        }
+        OpParams::Untilize(_) | OpParams::UntilizeWithUnpadding(_) => {
+            (y, x, Operand::Output, Operand::Input(0), true)
+        }
+        _ => return Err(cx.foreign_params()),
+    };
+    if !matches!(rm.layout, Layout::RowMajor) {
+        return Err(cx.tensor_error(rm_operand, TensorProblem::LayoutNotAllowed));
+    }
+    if matches!(tiled.layout, Layout::RowMajor) {
+        return Err(cx.tensor_error(tiled_operand, TensorProblem::LayoutNotAllowed));
+    }
+    let overflow = Error::Overflow {
+        what: "tilize bytes",
+    };
+    // The tile side holds the row-major side, padded at most to whole tiles.
+    let (rm_bytes, tiled_bytes) = (
+        some_or!(rm.bytes(cx.hw), overflow),
+        some_or!(tiled.bytes(cx.hw), overflow),
+    );
+    if some_or!(rm.shape.volume(), overflow) > some_or!(tiled.shape.volume(), overflow) {
+        return Err(cx.tensor_error(
+            Operand::Output,
+            TensorProblem::ShapeMismatch {
+                with: Operand::Input(0),
+            },
+        ));
+    }
+    let cores = match (rm.memory.shard, tiled.memory.shard) {
+        (Some(s), _) | (None, Some(s)) => s.cores as u64,
+        (None, None) => cx.grid.cores() as u64,
+    };
+    let s = some_or!(split(rm, tiled, cores), overflow);
+    let (rm_interleaved, tiled_interleaved) = (
+        !rm.memory.layout.is_sharded(),
+        !tiled.memory.layout.is_sharded(),
+    );
+    let tile_bytes = some_or!(tiled.tile_bytes(cx.hw), overflow);
+    let mut noc_ns = 0.0;
+    if rm_interleaved {
+        noc_ns += cx.noc_ns_at(
+            s.sticks * s.stick_bytes,
+            cx.hw.noc_bytes_per_cycle(s.stick_bytes),
+        );
+    }
+    if tiled_interleaved {
+        noc_ns += cx.noc_ns_of_tiles(s.tiles * tile_bytes, tiled);
+    }
+    let one_by_one = rm_interleaved || untilize;
+    let dram = if rm.memory.is_dram() { rm_bytes } else { 0 }
+        + if tiled.memory.is_dram() { tiled_bytes } else { 0 };
+    let tile_ns = cx.cycles_to_ns(s.tiles as f64);
+    Ok(TilizeRooflineFeatures {
+        overhead_ns: 1.0,
+        tile_cycles: tile_ns,
+        tile_byte_cycles: tile_ns * (tile_bytes + cx.hw.tile_bytes(rm.dtype) as u64) as f64,
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: noc_ns,
+        stick_cycles: if one_by_one {
+            cx.cycles_to_ns(s.sticks as f64)
+        } else {
+            0.0
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::{Card, Hardware};
+    use crate::op::Op;
+    use crate::params::QueryParams;
+    use crate::tensor::{BufferType, DType, MemoryConfig, Shape};
+
+    fn rm(dims: &[u32], memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::RowMajor, memory)
+    }
+
+    fn tiled(padded: &[u32], logical: &[u32], memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(
+            Shape::padded(padded, logical),
+            DType::Bfloat16,
+            Layout::TILE,
+            memory,
+        )
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    /// A 1024x1024 bfloat16 tilize from DRAM to DRAM on an n150 (8x8 grid, 1 GHz):
+    /// 32 blocks of 32 tiles, one block a core on 32 of the 64 cores. The busiest core
+    /// reads 32 sticks of 2048 B and writes 32 tiles of 2048 B.
+    #[test]
+    fn tilize_dram_interleaved_by_hand() {
+        let hw = Hardware::of(Card::N150);
+        let (x, y) = (
+            rm(&[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED),
+            tiled(&[1, 1, 1024, 1024], &[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED),
+        );
+        let inputs = [x];
+        let cx = Ctx::new(Op::Tilize, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid)
+            .unwrap();
+        let s = split(&x, &y, 64).unwrap();
+        assert_eq!(
+            s,
+            Split { cores: 32, blocks: 1, tiles: 32, sticks: 32, stick_bytes: 2048 }
+        );
+        let f = features(&cx).unwrap();
+        // 1 GHz: a cycle is 1 ns.
+        assert!(close(f.tile_cycles, 32.0));
+        // Both sides' tiles are bfloat16: 2048 + 2048 B.
+        assert!(close(f.tile_byte_cycles, 32.0 * 4096.0));
+        assert!(close(f.stick_cycles, 32.0));
+        // 2 MiB read and 2 MiB written at the card's achievable bandwidth.
+        assert!(close(f.dram_scale, 4.0 * 1048576.0 * hw.ns_per_dram_byte));
+        // 64 KiB of 2048 B sticks and 64 KiB of 2048 B tiles, both at the 2048 B rate.
+        let rate = hw.noc_bytes_per_cycle(2048);
+        assert!(close(f.noc_scale, 2.0 * 65536.0 / rate));
+    }
+
+    /// Tilize with padding of 19 rows of 1280 to one row of 40 tiles (the CLIP text
+    /// encoder's input): one block, so one core, which reads 19 sticks of 2560 B (not 32)
+    /// and writes 40 padded tiles.
+    #[test]
+    fn tilize_with_val_padding_one_block_by_hand() {
+        let hw = Hardware::of(Card::N150);
+        let (x, y) = (
+            rm(&[1, 1, 19, 1280], MemoryConfig::DRAM_INTERLEAVED),
+            tiled(&[1, 1, 32, 1280], &[1, 1, 19, 1280], MemoryConfig::DRAM_INTERLEAVED),
+        );
+        let inputs = [x];
+        let cx = Ctx::new(
+            Op::TilizeWithValPadding,
+            hw,
+            QueryParams::ByName(&[]),
+            &inputs,
+            Some(&y),
+            hw.compute_grid,
+        )
+        .unwrap();
+        let f = features(&cx).unwrap();
+        assert!(close(f.tile_cycles, 40.0));
+        assert!(close(f.stick_cycles, 19.0));
+        // 19 x 2560 B read, 40 x 2048 B written.
+        assert!(close(f.dram_scale, (19.0 * 2560.0 + 40.0 * 2048.0) * hw.ns_per_dram_byte));
+        let expect = 19.0 * 2560.0 / hw.noc_bytes_per_cycle(2560) + 40.0 * 2048.0 / hw.noc_bytes_per_cycle(2048);
+        assert!(close(f.noc_scale, expect));
+    }
+
+    /// Untilize of a height-sharded 6144x32 tensor on 4x4 cores (shards of 384x32): 192
+    /// blocks of one tile, 12 a core; no DRAM, no NoC traffic, but the 384 sticks of 64 B
+    /// each core writes one by one. The same tensor tilized costs no stick.
+    #[test]
+    fn sharded_untilize_writes_sticks_tilize_does_not() {
+        use crate::tensor::{CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
+        let hw = Hardware::of(Card::N150);
+        let shard = ShardSpec::new(
+            CoreRange { start: (0, 0), end: (3, 3) },
+            [384, 32],
+            ShardOrientation::RowMajor,
+        );
+        let mem = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let (t, r) = (tiled(&[1, 1, 6144, 32], &[1, 1, 6144, 32], mem), rm(&[1, 1, 6144, 32], mem));
+        let inputs = [t];
+        let cx = Ctx::new(Op::Untilize, hw, QueryParams::ByName(&[]), &inputs, Some(&r), hw.compute_grid)
+            .unwrap();
+        let f = features(&cx).unwrap();
+        assert!(close(f.tile_cycles, 12.0));
+        assert!(close(f.stick_cycles, 384.0));
+        assert_eq!((f.dram_scale, f.noc_scale), (0.0, 0.0));
+        let inputs = [r];
+        let cx = Ctx::new(Op::Tilize, hw, QueryParams::ByName(&[]), &inputs, Some(&t), hw.compute_grid)
+            .unwrap();
+        let f = features(&cx).unwrap();
+        assert!(close(f.tile_cycles, 12.0));
+        assert_eq!(f.stick_cycles, 0.0);
+    }
+
+    /// Both sides tiled is not a tilize.
+    #[test]
+    fn wrong_layout_is_an_error() {
+        let hw = Hardware::of(Card::N150);
+        let x = tiled(&[1, 1, 64, 64], &[1, 1, 64, 64], MemoryConfig::DRAM_INTERLEAVED);
+        let inputs = [x];
+        let cx = Ctx::new(Op::Tilize, hw, QueryParams::ByName(&[]), &inputs, Some(&x), hw.compute_grid)
+            .unwrap();
+        assert!(matches!(
+            features(&cx),
+            Err(Error::InvalidTensor { problem: TensorProblem::LayoutNotAllowed, .. })
+        ));
+    }
+}
