@@ -1,0 +1,488 @@
+//! `rearrange_roofline`: reshape, transpose and permute, the ops that move a tensor's data to
+//! new places without computing on it (a transpose within a tile aside).
+//!
+//! It reads the input and output tensors' logical and padded shapes (which dims moved, how
+//! many tiles or row-major sticks each core handles, which input tiles an output tile needs),
+//! their layouts (tiles or sticks), dtypes (bytes per tile, face row or stick), and memory
+//! configs (DRAM or L1, for the DRAM term); transpose's `dim`. Permute's permutation is not
+//! read: whether the last dim, and the second-last, keep their sizes (which the shapes say) is
+//! what decides how ttnn moves the data. Shard specs are not read: the traces hold no sharded
+//! rearrangement, and sharded tensors are costed as interleaved ones.
+//!
+//! How ttnn splits the work (tt-metal `ttnn/cpp/ttnn/operations/data_movement/`), and what
+//! each case costs here:
+//!
+//! * **View** (reshape only): a row-major reshape keeping the last dim, or a tiled one keeping
+//!   the last dim with both second-last dims whole tiles, changes only the shape metadata:
+//!   the launch and `overhead_ns`, nothing moved.
+//! * **Tiled reshape** (`reshape_view/device/reshape_tiled_program_factory.cpp`): the host maps
+//!   each output tile to the segments of input tiles it takes (face-row runs of contiguous
+//!   elements); the output tiles are split over the grid (`split_work_to_cores`); per output
+//!   tile the reader reads the map page, then every distinct input tile the map names, each
+//!   whole and each waited for (`reader_reshape_tiled.cpp`: `noc_async_read_barrier` per
+//!   page), and the writer copies the segments into a scratch tile and writes it. Counted:
+//!   the busiest core's output tiles times `2 + k` waited-for transfers (map page, `k` input
+//!   tiles, output tile), `k` the distinct input tiles of the first output tile (worked out
+//!   from the logical shapes collapsed to rank 3, as the factory does); tile-sized NoC traffic
+//!   of the `k` reads and the write; DRAM traffic of every re-read.
+//! * **Row-major reshape** (`reshape_view/device/device/rm_reshape_interleaved.cpp`): sticks
+//!   (rows of the last dim) read and written; counted as the busiest core's share of the input
+//!   sticks and of the output sticks, each waited for, at the NoC rate of a stick's bytes.
+//! * **Transpose WH** (`transpose/device/transpose_wh_program_factory.cpp`): tiles split over
+//!   the grid, each read, transposed in the compute engine (`transpose_wh_tile`) and written:
+//!   `transpose_tile_cycles` per tile of the busiest core, tile-sized NoC traffic, one
+//!   waited-for read per tile.
+//! * **Transpose CN** (and a permute keeping the last two dims): whole tiles change place
+//!   (`transpose_cn_program_factory.cpp`): tile-sized reads and writes, one waited-for read
+//!   per tile.
+//! * **Transpose HC, NH** (and a permute keeping only the last dim): an output tile's rows come
+//!   from different input tiles (`transpose_hc_program_factory.cpp`, tiled: face rows of 16
+//!   elements read one by one): the busiest core's output tiles read in face rows (a face row
+//!   is half a tile row: 32 B in bfloat16) at that size's NoC rate, written as tiles, one
+//!   wait per output tile.
+//! * **Transpose NW, CW** (and a permute moving the last dim): both, a per-tile transpose and a
+//!   face-row gather.
+//! * **Row-major transpose or permute**: keeping the last dim, sticks move whole (as the
+//!   row-major reshape, each output stick waited for); moving it, input sticks are read whole
+//!   and scattered in L1 (`permute_rm_program_factory.cpp`), at the NoC rate of an input
+//!   stick, then output sticks written.
+//!
+//! The terms: DRAM (`dram_scale`) is every byte read from (re-reads counted) and written to
+//! DRAM at the card's achievable bandwidth; NoC is the busiest core's traffic at the rate of
+//! its transfer size (`noc_scale`) plus its waited-for transfers, each costed as one tile's NoC
+//! time (`round_trip_scale`; the datasheets give no latency, so v1 takes the transfer time, and
+//! calibration finds how much longer a wait is); compute is the tiles transposed within the
+//! tile (`transpose_tile_cycles`). It assumes the cores work in parallel and that every output
+//! tile of a tiled reshape needs as many input tiles as the first.
+
+use crate::error::{Error, Operand, TensorProblem};
+use crate::generated::op_params::transpose::Dim;
+use crate::generated::{OpParams, RearrangeRooflineFeatures};
+use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::{Layout, TensorParams};
+
+/// How the op moves the data: see the module doc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Movement {
+    View,
+    ReshapeTiles,
+    Sticks,
+    /// Row-major, the last dim moved: input sticks read whole, scattered in L1.
+    StickScatter,
+    WholeTiles,
+    TransposeTiles,
+    RowGather,
+    TransposeAndGather,
+}
+
+/// The logical shape collapsed to rank 3 as ttnn's reshape does: (outer dims' product,
+/// second-last, last).
+const fn logical_chw(t: &TensorParams) -> (u64, u64, u64) {
+    let dims = t.shape.logical();
+    let n = dims.len();
+    let w = if n >= 1 { dims[n - 1] as u64 } else { 1 };
+    let h = if n >= 2 { dims[n - 2] as u64 } else { 1 };
+    let mut c: u64 = 1;
+    let mut i = 0;
+    while i + 2 < n {
+        c = c.saturating_mul(dims[i] as u64);
+        i += 1;
+    }
+    (c, h, w)
+}
+
+const fn logical_volume(t: &TensorParams) -> u64 {
+    let (c, h, w) = logical_chw(t);
+    c.saturating_mul(h).saturating_mul(w)
+}
+
+/// The logical dim `i` from the innermost (0 = last); 1 beyond the rank.
+const fn logical_from_end(t: &TensorParams, i: usize) -> u32 {
+    let dims = t.shape.logical();
+    if i < dims.len() {
+        dims[dims.len() - 1 - i]
+    } else {
+        1
+    }
+}
+
+const fn tile_side(t: &TensorParams) -> (u64, u64) {
+    match t.layout {
+        Layout::Tile { height, width } => (height as u64, width as u64),
+        Layout::RowMajor => (1, 1),
+    }
+}
+
+/// Whether a reshape from `x` to `y` only changes the shape metadata: the same last dim and,
+/// tiled, both second-last dims whole tiles (the pages are then the same bytes in the same
+/// order).
+const fn is_view(x: &TensorParams, y: &TensorParams) -> bool {
+    let same_last = logical_from_end(x, 0) == logical_from_end(y, 0)
+        && x.shape.dim_from_end(0) == y.shape.dim_from_end(0);
+    match (x.layout, y.layout) {
+        (Layout::RowMajor, Layout::RowMajor) => same_last,
+        (Layout::Tile { height, .. }, Layout::Tile { .. }) => {
+            let h = height as u32;
+            same_last
+                && logical_from_end(x, 1) % h == 0
+                && logical_from_end(y, 1) % h == 0
+        }
+        _ => false,
+    }
+}
+
+/// The most input tiles [`input_tiles_of_first_output_tile`] tells apart.
+const MAX_SEEN: usize = 128;
+
+/// The distinct input tiles the first output tile of a tiled reshape from `x` to `y` takes
+/// elements from (`reshape_map_output_page`): each of its rows is a run of contiguous
+/// elements in the logical order; the tiles of a run's first and last element are counted.
+const fn input_tiles_of_first_output_tile(x: &TensorParams, y: &TensorParams) -> u64 {
+    let (_, hi, wi) = logical_chw(x);
+    let (_, ho, wo) = logical_chw(y);
+    let (thi, twi) = tile_side(x);
+    let (tho, two) = tile_side(y);
+    let tiles_w = ceil_div(wi, twi);
+    let tiles_hw = ceil_div(hi, thi).saturating_mul(tiles_w);
+    let plane = hi.saturating_mul(wi);
+    if plane == 0 || wi == 0 {
+        return 1;
+    }
+    let rows = min(ho, tho);
+    let cols = min(wo, two);
+    let mut seen = [0u64; MAX_SEEN];
+    let mut n = 0;
+    let mut r = 0;
+    while r < rows {
+        let mut end = 0;
+        while end < 2 {
+            let flat = r * wo + if end == 0 { 0 } else { cols - 1 };
+            let (c, rest) = (flat / plane, flat % plane);
+            let (h, w) = (rest / wi, rest % wi);
+            let page = c * tiles_hw + (h / thi) * tiles_w + w / twi;
+            let mut i = 0;
+            while i < n && seen[i] != page {
+                i += 1;
+            }
+            if i == n && n < MAX_SEEN {
+                seen[n] = page;
+                n += 1;
+            }
+            end += 1;
+        }
+        r += 1;
+    }
+    if n > 0 { n as u64 } else { 1 }
+}
+
+/// How `cx`'s op moves data from `x` to `y`.
+const fn movement(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<Movement, Error> {
+    let tiled = matches!(x.layout, Layout::Tile { .. });
+    // Which of the last two dims keep their sizes (permute), or which the op swaps.
+    let (last_moves, second_moves) = match cx.params {
+        OpParams::Reshape(_) => {
+            return Ok(if is_view(x, y) {
+                Movement::View
+            } else if tiled {
+                Movement::ReshapeTiles
+            } else {
+                Movement::Sticks
+            });
+        }
+        OpParams::Transpose(p) => match p.dim {
+            Dim::Wh | Dim::Nw | Dim::Cw => (true, matches!(p.dim, Dim::Wh)),
+            Dim::Hc | Dim::Nh => (false, true),
+            Dim::Cn => (false, false),
+        },
+        OpParams::Permute(_) => (
+            logical_from_end(x, 0) != logical_from_end(y, 0),
+            logical_from_end(x, 1) != logical_from_end(y, 1),
+        ),
+        _ => return Err(cx.foreign_params()),
+    };
+    let wh = matches!(cx.params, OpParams::Transpose(p) if matches!(p.dim, Dim::Wh));
+    Ok(match (tiled, last_moves, second_moves) {
+        (false, true, _) => Movement::StickScatter,
+        (false, false, _) => Movement::Sticks,
+        (true, true, _) if wh => Movement::TransposeTiles,
+        (true, true, _) => Movement::TransposeAndGather,
+        (true, false, true) => Movement::RowGather,
+        (true, false, false) => Movement::WholeTiles,
+    })
+}
+
+/// Sticks (rows of the last dim) of a row-major tensor, and the bytes of one.
+const fn sticks(t: &TensorParams) -> (u64, u64) {
+    let last = t.shape.dim_from_end(0) as u64;
+    let volume = match t.shape.volume() {
+        Some(v) => v,
+        None => u64::MAX,
+    };
+    let element = match t.dtype.element_bytes() {
+        Some(b) => b as u64,
+        None => 0,
+    };
+    (volume / max(last, 1), last * element)
+}
+
+// Inlined into the query: its features stay in registers.
+#[inline(always)]
+pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    // The operand rules make the output required for these ops.
+    let Some(y) = cx.output else {
+        return Err(cx.not_modeled("a data rearrangement without its target tensor"));
+    };
+    let shape_mismatch = cx.tensor_error(
+        Operand::Output,
+        TensorProblem::ShapeMismatch {
+            with: Operand::Input(0),
+        },
+    );
+    if logical_volume(x) != logical_volume(y) {
+        return Err(shape_mismatch);
+    }
+    let overflow = Error::Overflow {
+        what: "rearrangement bytes",
+    };
+    let kind = tri!(movement(cx, x, y));
+    let grid = cx.grid.cores() as u64;
+    let (x_bytes, y_bytes) = (
+        some_or!(x.bytes(cx.hw), overflow),
+        some_or!(y.bytes(cx.hw), overflow),
+    );
+    // Bytes read from DRAM and written to it, each once (a tiled reshape's re-reads below).
+    let mut dram = if x.memory.is_dram() { x_bytes } else { 0 };
+    if y.memory.is_dram() {
+        dram = dram.saturating_add(y_bytes);
+    }
+    let (mut transposed, mut noc_ns, mut waits) = (0u64, 0.0, 0u64);
+    match kind {
+        Movement::View => {
+            dram = 0;
+        }
+        Movement::Sticks | Movement::StickScatter => {
+            let ((in_sticks, in_stick), (out_sticks, out_stick)) = (sticks(x), sticks(y));
+            let cores = max(min(max(in_sticks, out_sticks), grid), 1);
+            let (reads, writes) = (ceil_div(in_sticks, cores), ceil_div(out_sticks, cores));
+            noc_ns = cx.noc_ns_at(
+                reads.saturating_mul(in_stick),
+                cx.hw.noc_bytes_per_cycle(in_stick),
+            ) + cx.noc_ns_at(
+                writes.saturating_mul(out_stick),
+                cx.hw.noc_bytes_per_cycle(out_stick),
+            );
+            waits = match kind {
+                // A reshape waits for its input sticks and its output sticks.
+                Movement::Sticks if matches!(cx.params, OpParams::Reshape(_)) => reads + writes,
+                Movement::Sticks => writes,
+                _ => 0,
+            };
+        }
+        _ => {
+            let out_tiles = some_or!(y.tiles(), overflow);
+            let tile = some_or!(x.tile_bytes(cx.hw), overflow);
+            let per_core = ceil_div(out_tiles, max(min(grid, out_tiles), 1));
+            let moved = per_core.saturating_mul(tile);
+            let tile_ns = cx.noc_ns_of_tiles(tile, x);
+            // Tile-sized writes of every kind.
+            noc_ns = cx.noc_ns_of_tiles(moved, y);
+            waits = per_core;
+            match kind {
+                Movement::ReshapeTiles => {
+                    let k = input_tiles_of_first_output_tile(x, y);
+                    noc_ns += cx.noc_ns_of_tiles(moved.saturating_mul(k), x);
+                    waits = per_core.saturating_mul(k + 2);
+                    if x.memory.is_dram() {
+                        let reads = out_tiles.saturating_mul(k).saturating_mul(tile);
+                        dram = dram - x_bytes + reads;
+                    }
+                }
+                Movement::WholeTiles | Movement::TransposeTiles => {
+                    noc_ns += cx.noc_ns_of_tiles(moved, x);
+                }
+                _ => {
+                    // Face rows: half a tile row each.
+                    let (th, _) = tile_side(x);
+                    let face_row = max(tile / (2 * th), 1);
+                    noc_ns += cx.noc_ns_at(moved, cx.hw.noc_bytes_per_cycle(face_row));
+                }
+            }
+            if matches!(kind, Movement::TransposeTiles | Movement::TransposeAndGather) {
+                transposed = per_core;
+            }
+            return Ok(RearrangeRooflineFeatures {
+                overhead_ns: 1.0,
+                transpose_tile_cycles: transposed as f64 * cx.cycles_to_ns(1.0),
+                dram_scale: cx.dram_ns(dram),
+                noc_scale: noc_ns,
+                round_trip_scale: waits as f64 * tile_ns,
+            });
+        }
+    }
+    // Row-major and views: a waited-for transfer is costed as a 32x32 tile of the input's
+    // dtype.
+    let tile_ns = cx.noc_ns_at(
+        cx.hw.tile_bytes(x.dtype) as u64,
+        cx.hw.noc_bytes_per_cycle(cx.hw.tile_bytes(x.dtype) as u64),
+    );
+    Ok(RearrangeRooflineFeatures {
+        overhead_ns: 1.0,
+        transpose_tile_cycles: transposed as f64 * cx.cycles_to_ns(1.0),
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: noc_ns,
+        round_trip_scale: waits as f64 * tile_ns,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
+
+    fn tiled(padded: &[u32], logical: &[u32]) -> TensorParams {
+        TensorParams::new(
+            Shape::padded(padded, logical),
+            DType::Bfloat16,
+            Layout::TILE,
+            MemoryConfig::DRAM_INTERLEAVED,
+        )
+    }
+
+    fn features_of(
+        op: Op,
+        card: Card,
+        params: QueryParams<'_>,
+        x: TensorParams,
+        y: TensorParams,
+    ) -> RearrangeRooflineFeatures {
+        let hw = Hardware::of(card);
+        let inputs = [x];
+        let cx = Ctx::new(op, hw, params, &inputs, Some(&y), hw.compute_grid).unwrap();
+        features(&cx).unwrap()
+    }
+
+    /// CLIP's head split on Wormhole, `[1, 1, 32[19], 1280] -> [1, 19, 32[20], 64]`: output
+    /// tile (c, 0, w) takes row c of the input, columns 64 h + 32 w + 0..32 for h < 20: 20
+    /// input tiles, one per row.
+    #[test]
+    fn tiled_reshape_counts_the_input_tiles_of_an_output_tile() {
+        let x = tiled(&[1, 1, 32, 1280], &[1, 1, 19, 1280]);
+        let y = tiled(&[1, 19, 32, 64], &[1, 19, 20, 64]);
+        assert_eq!(input_tiles_of_first_output_tile(&x, &y), 20);
+        // Back again: output tile (0, 0, w) of [1, 32[19], 1280] takes row r < 19 from input
+        // tile (r, 0, w % 2): 19 tiles.
+        assert_eq!(input_tiles_of_first_output_tile(&y, &x), 19);
+        // Rows of the input in order (`[1792, 256] -> [256, 7, 256]`): one tile.
+        let a = tiled(&[1, 1, 1792, 256], &[1, 1, 1792, 256]);
+        let b = tiled(&[1, 256, 32, 256], &[1, 256, 7, 256]);
+        assert_eq!(input_tiles_of_first_output_tile(&a, &b), 1);
+    }
+
+    /// The same reshape's features on an n150 (8x8 grid, 1 GHz): 38 output tiles, one per
+    /// core; 22 waited-for transfers (map page, 20 input tiles, the output tile), each one
+    /// 2048 B tile at the card's tile rate; DRAM reads 38 x 20 tiles, writes 38.
+    #[test]
+    fn tiled_reshape_features_by_hand() {
+        let x = tiled(&[1, 1, 32, 1280], &[1, 1, 19, 1280]);
+        let y = tiled(&[1, 19, 32, 64], &[1, 19, 20, 64]);
+        let f = features_of(Op::Reshape, Card::N150, QueryParams::ByName(&[]), x, y);
+        let hw = Hardware::of(Card::N150);
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
+        assert!((f.round_trip_scale - 22.0 * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        assert!((f.noc_scale - 21.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
+        let dram_bytes = (38 * 20 + 38) as f64 * 2048.0;
+        assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
+        assert_eq!(f.transpose_tile_cycles, 0.0);
+    }
+
+    /// A reshape keeping the last dim with whole-tile heights is a view: nothing moved.
+    #[test]
+    fn a_view_moves_nothing() {
+        let x = tiled(&[1, 1, 64, 128], &[1, 1, 64, 128]);
+        let y = tiled(&[1, 2, 32, 128], &[1, 2, 32, 128]);
+        let f = features_of(Op::Reshape, Card::N150, QueryParams::ByName(&[]), x, y);
+        assert_eq!(
+            (f.noc_scale, f.round_trip_scale, f.dram_scale, f.transpose_tile_cycles),
+            (0.0, 0.0, 0.0, 0.0)
+        );
+    }
+
+    /// A WH transpose of 1280 x 1280 on an n150: 1600 tiles, 25 per core, each transposed;
+    /// 25 tiles in and 25 out per core at the tile rate; 2 x 3.2 MB through DRAM.
+    #[test]
+    fn wh_transpose_by_hand() {
+        let x = tiled(&[1, 1, 1280, 1280], &[1, 1, 1280, 1280]);
+        let params = [crate::OpParam::new("dim", crate::ParamValue::Enum("wh"))];
+        let f = features_of(Op::Transpose, Card::N150, QueryParams::ByName(&params), x, x);
+        let hw = Hardware::of(Card::N150);
+        let ns_per_cycle = 1000.0 / hw.clock_mhz;
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) * ns_per_cycle;
+        assert!((f.transpose_tile_cycles - 25.0 * ns_per_cycle).abs() < 1e-9);
+        assert!((f.noc_scale - 50.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
+        assert!((f.round_trip_scale - 25.0 * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        let bytes = 2.0 * 1600.0 * 2048.0;
+        assert!((f.dram_scale - bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
+    }
+
+    /// An HC transpose gathers face rows (32 B in bfloat16): `[1, 19, 32[20], 64] -> [1, 20,
+    /// 32[19], 64]`, 40 output tiles, one per core, read at the 32 B rate, written as a tile.
+    #[test]
+    fn hc_transpose_gathers_face_rows() {
+        let x = tiled(&[1, 19, 32, 64], &[1, 19, 20, 64]);
+        let y = tiled(&[1, 20, 32, 64], &[1, 20, 19, 64]);
+        let params = [crate::OpParam::new("dim", crate::ParamValue::Enum("hc"))];
+        let f = features_of(Op::Transpose, Card::N150, QueryParams::ByName(&params), x, y);
+        let hw = Hardware::of(Card::N150);
+        let ns_per_cycle = 1000.0 / hw.clock_mhz;
+        let expected = (2048.0 / hw.noc_bytes_per_cycle(32) + 2048.0 / hw.noc_bytes_per_cycle(2048))
+            * ns_per_cycle;
+        assert!((f.noc_scale - expected).abs() < 1e-6 * expected);
+        assert_eq!(f.transpose_tile_cycles, 0.0);
+    }
+
+    /// A row-major reshape `[9856, 6] -> [1408, 42]` on 20 cores: 493 input sticks of 12 B and
+    /// 71 output sticks of 84 B on the busiest core, each waited for.
+    #[test]
+    fn row_major_reshape_by_hand() {
+        let rm = |dims: &[u32]| {
+            TensorParams::new(
+                Shape::new(dims),
+                DType::Bfloat16,
+                Layout::RowMajor,
+                MemoryConfig::DRAM_INTERLEAVED,
+            )
+        };
+        let hw = Hardware::of(Card::P150);
+        let (x, y) = (rm(&[1, 1, 9856, 6]), rm(&[1, 1, 1408, 42]));
+        let inputs = [x];
+        let grid = crate::CoreGrid::new(5, 4);
+        let cx = Ctx::new(
+            Op::Reshape,
+            hw,
+            QueryParams::ByName(&[]),
+            &inputs,
+            Some(&y),
+            grid,
+        )
+        .unwrap();
+        let f = features(&cx).unwrap();
+        let ns_per_cycle = 1000.0 / hw.clock_mhz;
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) * ns_per_cycle;
+        assert!((f.round_trip_scale - (493.0 + 71.0) * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        let noc = (493.0 * 12.0 / hw.noc_bytes_per_cycle(12) + 71.0 * 84.0 / hw.noc_bytes_per_cycle(84))
+            * ns_per_cycle;
+        assert!((f.noc_scale - noc).abs() < 1e-6 * noc);
+    }
+
+    /// A permute from NCHW to NHWC moves the last dim: tiles transposed and rows gathered.
+    #[test]
+    fn permute_moving_the_last_dim() {
+        let x = tiled(&[1, 1, 160, 160], &[1, 1, 159, 159]);
+        let y = tiled(&[1, 159, 160, 32], &[1, 159, 159, 1]);
+        let f = features_of(Op::Permute, Card::N150, QueryParams::ByName(&[]), x, y);
+        // 159 x 5 output tiles over 64 cores: 13 on the busiest.
+        let hw = Hardware::of(Card::N150);
+        assert!((f.transpose_tile_cycles - 13.0 * 1000.0 / hw.clock_mhz).abs() < 1e-9);
+    }
+}
