@@ -86,9 +86,11 @@ fn an_invalid_spec_stops_the_build_with_file_line_key_and_fix() {
     let errors = build_errors(
         "model_specs/wormhole_b0/matmul.toml",
         |t| {
+            // A misspelled coefficient: the message names the family's coefficients (a
+            // list that adding an op leaves as it is).
             t.replacen(
-                "family = \"matmul_roofline\"",
-                "family = \"matmul_rooflin\"",
+                "coefficients = { overhead_ns",
+                "coefficients = { overhed_ns",
                 1,
             )
         },

@@ -1,11 +1,14 @@
 //! Every model version answers its op's example query (`[example]` of
-//! `model_specs/ops/<op>.toml`): for every family, every op it models and every device and
-//! version of that op compiled in. A family whose formula does not handle one of its ops'
-//! params fails here, not at a user's query.
+//! `model_specs/ops/<op>.toml`), and the same query shrunk to one tile per tensor, with a
+//! positive duration: for every family, every op it models and every device and version of
+//! that op compiled in. A family whose formula does not handle one of its ops' params fails
+//! here, not at a user's query; so does a fitted fixed cost that would make the smallest op
+//! of a version cost nothing or less.
 
 use std::path::Path;
 use ttnn_op_perf_models::{
-    Device, Family, Op, OpParam, ParamValue, PerfModels, Query, Source, model_versions,
+    CoreGrid, CoreRange, Device, Family, MemoryConfig, Op, OpParam, ParamValue, PerfModels, Query,
+    Shape, ShardSpec, Source, TensorParams, model_versions,
 };
 use ttnn_op_perf_spec::{Example, ExampleValue, load_dir};
 use ttnn_op_perf_tensor_spec::parse_tensor;
@@ -27,6 +30,29 @@ fn value(v: &ExampleValue) -> ParamValue<'_> {
         ExampleValue::Bool(b) => ParamValue::Bool(*b),
         ExampleValue::Enum(s) => ParamValue::Enum(s),
     }
+}
+
+/// `t` with one tile of data: its last two dims 32 and the others 1, and a sharded memory
+/// config on one core.
+fn one_tile(t: &TensorParams) -> TensorParams {
+    let rank = t.shape().dims().len();
+    let mut dims = [1u32; 8];
+    for d in dims.iter_mut().take(rank).skip(rank.saturating_sub(2)) {
+        *d = 32;
+    }
+    let memory = match t.memory().shard {
+        Some(s) => MemoryConfig::sharded(
+            t.memory().buffer,
+            t.memory().layout,
+            ShardSpec::new(
+                CoreRange::of_grid(CoreGrid::new(1, 1)),
+                [32, 32],
+                s.orientation,
+            ),
+        ),
+        None => t.memory(),
+    };
+    t.with_shape(Shape::new(&dims[..rank])).with_memory(memory)
 }
 
 #[test]
@@ -75,6 +101,25 @@ fn every_version_answers_its_op_example() {
                     assert!(
                         est.duration_ns.is_finite() && est.duration_ns > 0.0,
                         "{device}/{op}@v{}: {est:?}",
+                        v.version
+                    );
+                    let small_inputs: Vec<_> = inputs.iter().map(one_tile).collect();
+                    let small_output = output.as_ref().map(one_tile);
+                    let mut q = Query::new(op, &small_inputs)
+                        .params(&params)
+                        .version(v.version);
+                    if let Some(out) = &small_output {
+                        q = q.output(out);
+                    }
+                    let small = models.query(&q).unwrap_or_else(|e| {
+                        panic!(
+                            "{device}/{op}@v{}: the example on one tile fails: {e}",
+                            v.version
+                        )
+                    });
+                    assert!(
+                        small.duration_ns.is_finite() && small.duration_ns > 0.0,
+                        "{device}/{op}@v{}: one tile: {small:?}",
                         v.version
                     );
                     println!("answered {family} {device}/{op}@v{}", v.version);

@@ -76,15 +76,15 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             });
         }
     }
-    let ops = format!(
-        "`; ops with specs: {}",
-        list(s.ops.iter().map(|o| o.name.as_str()))
-    );
     for d in &s.devices {
         let device = ident(&d.name);
         arms.push(quote! {
             (#device, $op:ident $(, $version:tt)? $(,)?) => {
-                ::core::compile_error!(::core::concat!("unknown op `", ::core::stringify!($op), #ops))
+                ::core::compile_error!(::core::concat!(
+                    "unknown op `", ::core::stringify!($op),
+                    "`: there is no model_specs/ops/", ::core::stringify!($op),
+                    ".toml (`ttperf list` lists the ops)"
+                ))
             };
         });
     }
