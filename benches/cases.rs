@@ -1,5 +1,5 @@
 //! Query cases shared by `benches/query.rs` and `examples/query_latency.rs`: one typed query
-//! per formula family, a string-keyed query, the direct formula call (the floor) and the seed
+//! per formula family (its first op's example), a string-keyed query, the direct formula call (the floor) and the seed
 //! design done the usual dynamic way (the baseline to beat).
 
 #![allow(dead_code)] // each includer uses a part
@@ -8,15 +8,13 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::Path;
 use ttnn_op_perf_models::model::Ctx;
-use ttnn_op_perf_models::op_params::{
-    eltwise_binary, eltwise_unary, interleaved_to_sharded, matmul,
-};
 use ttnn_op_perf_models::*;
+use ttnn_op_perf_spec::ExampleValue;
+use ttnn_op_perf_tensor_spec::parse_tensor;
 
 pub const DEVICE: Device = Device::WormholeB0;
 
-/// One query: an op, its params (typed, and the same as `key = value` pairs) and its two
-/// tensors.
+/// One query: an op, its params (typed, and the same as `key = value` pairs) and its tensors.
 pub struct Case {
     pub family: &'static str,
     pub op: Op,
@@ -27,76 +25,46 @@ pub struct Case {
     pub output: Option<TensorParams>,
 }
 
-fn dram(dims: &[u32]) -> TensorParams {
-    TensorParams::tiled(dims, DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED)
-}
-
-fn enum_param(key: &'static str, value: &'static str) -> OpParam<'static> {
-    OpParam::new(key, ParamValue::Enum(value))
-}
-
-/// One case per formula family, each with two tensors.
+/// One case per formula family: its first op's example query (`[example]` of
+/// `model_specs/ops/<op>.toml`), so a new family is measured without a line here.
 pub fn cases() -> Vec<Case> {
-    let shard = ShardSpec::new(
-        CoreRange::of_grid(CoreGrid::new(8, 8)),
-        [64, 1024],
-        ShardOrientation::RowMajor,
-    );
-    let sharded = TensorParams::tiled(
-        &[1, 1, 4096, 1024],
-        DType::Bfloat16,
-        MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard),
-    );
-    vec![
-        Case {
-            family: "matmul_roofline",
-            op: Op::Matmul,
-            op_code: "MatmulDeviceOperation",
-            typed: OpParams::Matmul(matmul::Params {
-                math_fidelity: MathFidelity::HiFi2,
-                program_config: matmul::ProgramConfig::Mcast2d,
-                ..matmul::Params::DEFAULT
-            }),
-            params: vec![
-                enum_param("math_fidelity", "hifi2"),
-                enum_param("program_config", "mcast_2d"),
-            ],
-            inputs: vec![dram(&[1, 1, 1024, 4096]), dram(&[1, 1, 4096, 4096])],
-            output: None,
-        },
-        Case {
-            family: "eltwise_unary_roofline",
-            op: Op::EltwiseUnary,
-            op_code: "UnaryDeviceOperation",
-            typed: OpParams::EltwiseUnary(eltwise_unary::Params {
-                unary_op: eltwise_unary::UnaryOp::Gelu,
-            }),
-            params: vec![enum_param("unary_op", "gelu")],
-            inputs: vec![dram(&[1, 1, 1024, 4096])],
-            output: Some(dram(&[1, 1, 1024, 4096])),
-        },
-        Case {
-            family: "eltwise_binary_roofline",
-            op: Op::EltwiseBinary,
-            op_code: "BinaryNgDeviceOperation",
-            typed: OpParams::EltwiseBinary(eltwise_binary::Params {
-                binary_op: eltwise_binary::BinaryOp::Add,
-                math_fidelity: MathFidelity::HiFi4,
-            }),
-            params: vec![enum_param("binary_op", "add")],
-            inputs: vec![dram(&[1, 1, 1024, 4096]), dram(&[1, 1, 1024, 4096])],
-            output: None,
-        },
-        Case {
-            family: "data_movement_roofline",
-            op: Op::InterleavedToSharded,
-            op_code: "InterleavedToShardedDeviceOperation",
-            typed: OpParams::InterleavedToSharded(interleaved_to_sharded::Params::DEFAULT),
-            params: vec![],
-            inputs: vec![dram(&[1, 1, 4096, 1024])],
-            output: Some(sharded),
-        },
-    ]
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("model_specs");
+    let specs = ttnn_op_perf_spec::load_dir(&root).expect("the shipped specs are valid");
+    Family::ALL
+        .iter()
+        .filter_map(|&family| {
+            let op = *family.ops().first()?;
+            let spec = specs.ops.iter().find(|o| o.name == op.name())?;
+            let example = &spec.example;
+            let tensor = |s: &String| parse_tensor(s).expect("the op spec's example parses");
+            // The bench lives as long as the process: its params' strings may too.
+            let params: Vec<OpParam<'static>> = example
+                .params
+                .iter()
+                .map(|(k, v)| {
+                    let key: &'static str = Box::leak(k.clone().into_boxed_str());
+                    let value = match v {
+                        ExampleValue::Int(i) => ParamValue::Int(*i),
+                        ExampleValue::Float(x) => ParamValue::Float(*x),
+                        ExampleValue::Bool(b) => ParamValue::Bool(*b),
+                        ExampleValue::Enum(e) => {
+                            ParamValue::Enum(Box::leak(e.clone().into_boxed_str()))
+                        }
+                    };
+                    OpParam::new(key, value)
+                })
+                .collect();
+            Some(Case {
+                family: family.name(),
+                op,
+                op_code: op.spec().op_codes.first().copied().unwrap_or(op.name()),
+                typed: OpParams::from_named(op, &params).expect("the example's params are valid"),
+                params,
+                inputs: example.inputs.iter().map(tensor).collect(),
+                output: example.output.as_ref().map(tensor),
+            })
+        })
+        .collect()
 }
 
 impl Case {
