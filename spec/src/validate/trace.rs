@@ -126,26 +126,24 @@ fn trace_source(s: &TraceSourceFile, kind: &OpParamKind) -> Result<TraceSource, 
                     "`{attribute}` is not an attribute path: names joined by `.`, e.g. `program_config.in0_block_w`"
                 ));
             }
-            let read = match (s.read, &s.call_name) {
-                (Some(TraceReadFile::Int), None)
-                    if let OpParamKind::Int { min, max, .. } = kind =>
-                {
+            let read = match (s.read, &s.call_name, kind) {
+                (Some(TraceReadFile::Int), None, OpParamKind::Int { min, max, .. }) => {
                     TraceRead::Int {
                         min: *min,
                         max: *max,
                     }
                 }
-                (Some(TraceReadFile::Bool), None) if matches!(kind, OpParamKind::Bool { .. }) => {
-                    TraceRead::Bool
+                (Some(TraceReadFile::Bool), None, OpParamKind::Bool { .. }) => TraceRead::Bool,
+                (Some(TraceReadFile::Variant), None, OpParamKind::Enum { .. }) => {
+                    TraceRead::Variant
                 }
-                (Some(TraceReadFile::Variant), None) if values.is_some() => TraceRead::Variant,
-                (Some(read), None) => {
+                (Some(read), None, _) => {
                     return Err(format!(
                         "`read = \"{}\"` does not give a value of this param's type",
                         format!("{read:?}").to_lowercase()
                     ));
                 }
-                (None, Some(map)) => {
+                (None, Some(map), _) => {
                     for v in map.values() {
                         enum_value(v, "call_name value")?;
                     }
