@@ -82,46 +82,27 @@ fn every_version_answers_its_op_example() {
                     .iter()
                     .filter(|v| v.family() == family)
                 {
-                    let mut q = Query::new(op, &inputs).params(&params).version(v.version);
-                    if let Some(out) = &output {
-                        q = q.output(out);
-                    }
-                    let est = models.query(&q).unwrap_or_else(|e| {
-                        panic!(
-                            "{family}: {device}/{op}@v{}: the op's example fails: {e}",
-                            v.version
-                        )
-                    });
-                    assert_eq!(
-                        est.source,
-                        Source::Model(v.id()),
-                        "{device}/{op}@v{}",
-                        v.version
-                    );
-                    assert!(
-                        est.duration_ns.is_finite() && est.duration_ns > 0.0,
-                        "{device}/{op}@v{}: {est:?}",
-                        v.version
-                    );
+                    // The example, then the same on one tile of data.
                     let small_inputs: Vec<_> = inputs.iter().map(one_tile).collect();
                     let small_output = output.as_ref().map(one_tile);
-                    let mut q = Query::new(op, &small_inputs)
-                        .params(&params)
-                        .version(v.version);
-                    if let Some(out) = &small_output {
-                        q = q.output(out);
+                    for (what, inputs, output) in [
+                        ("the example", &inputs, &output),
+                        ("the example on one tile", &small_inputs, &small_output),
+                    ] {
+                        let mut q = Query::new(op, inputs).params(&params).version(v.version);
+                        if let Some(out) = output {
+                            q = q.output(out);
+                        }
+                        let at = format!("{family}: {device}/{op}@v{}: {what}", v.version);
+                        let est = models
+                            .query(&q)
+                            .unwrap_or_else(|e| panic!("{at} fails: {e}"));
+                        assert_eq!(est.source, Source::Model(v.id()), "{at}");
+                        assert!(
+                            est.duration_ns.is_finite() && est.duration_ns > 0.0,
+                            "{at}: {est:?}"
+                        );
                     }
-                    let small = models.query(&q).unwrap_or_else(|e| {
-                        panic!(
-                            "{device}/{op}@v{}: the example on one tile fails: {e}",
-                            v.version
-                        )
-                    });
-                    assert!(
-                        small.duration_ns.is_finite() && small.duration_ns > 0.0,
-                        "{device}/{op}@v{}: one tile: {small:?}",
-                        v.version
-                    );
                     println!("answered {family} {device}/{op}@v{}", v.version);
                     answered += 1;
                 }
