@@ -12,7 +12,7 @@
 //!
 //! * **move_tensor** (ttnn.move, `move/device/`): both tensors sharded, `move_sharded_program_factory.cpp`: each
 //!   shard core copies its own shard within its L1 (`reader_unary_local_l1_copy_backwards.cpp`,
-//!   large local transfers, no page loop): the busiest core's shard bytes read and written at
+//!   large local transfers, no page loop): the busiest core's shard bytes, each moved once, at
 //!   the NoC rate of the whole shard (`local_copy_scale`). Interleaved
 //!   (`move_program_factory.cpp`, `move_overlap_program_factory.cpp`): a page-by-page copy as
 //!   `copy`'s.
@@ -136,7 +136,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
             None => grid,
         };
         let per_core = ceil_div(bytes, max(cores, 1));
-        let local = cx.noc_ns_at(2 * per_core, cx.hw.noc_bytes_per_cycle(per_core));
+        let local = cx.noc_ns_at(per_core, cx.hw.noc_bytes_per_cycle(per_core));
         return Ok(CopyRooflineFeatures {
             overhead_ns: 1.0,
             dram_scale: 0.0,
@@ -166,4 +166,120 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         round_trip_scale: per_core as f64 * tile_ns,
         local_copy_scale: 0.0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
+
+    fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {
+        TensorParams::tiled(dims, DType::Bfloat16, memory)
+    }
+
+    fn features_of(
+        op: Op,
+        card: Card,
+        inputs: &[TensorParams],
+        y: TensorParams,
+    ) -> CopyRooflineFeatures {
+        let hw = Hardware::of(card);
+        let cx = Ctx::new(op, hw, QueryParams::ByName(&[]), inputs, Some(&y), hw.compute_grid)
+            .unwrap();
+        features(&cx).unwrap()
+    }
+
+    /// A tiled slice `[1, 1, 1024, 1024] -> [1, 1, 1024, 512]` in DRAM on an n150 (8x8 grid):
+    /// 512 output tiles of 2048 B, 8 per core; each read and written (16 tile transfers) and
+    /// each read waited for (8 tiles' NoC time); DRAM reads and writes the output's 1 MiB.
+    #[test]
+    fn tiled_slice_features_by_hand() {
+        let dram = MemoryConfig::DRAM_INTERLEAVED;
+        let x = tiled(&[1, 1, 1024, 1024], dram);
+        let y = tiled(&[1, 1, 1024, 512], dram);
+        let f = features_of(Op::Slice, Card::N150, &[x], y);
+        let hw = Hardware::of(Card::N150);
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
+        assert!((f.noc_scale - 16.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
+        assert!((f.round_trip_scale - 8.0 * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        let dram_bytes = 2.0 * 512.0 * 2048.0;
+        assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
+        assert_eq!(f.local_copy_scale, 0.0);
+    }
+
+    /// A concat of two `[1, 1, 1024, 512]` DRAM tensors moves both (1 MiB each) once: the
+    /// same 512 tiles read and written per 64 cores as the slice above's output, twice.
+    #[test]
+    fn concat_moves_every_input() {
+        let dram = MemoryConfig::DRAM_INTERLEAVED;
+        let a = tiled(&[1, 1, 1024, 512], dram);
+        let y = tiled(&[1, 1, 1024, 1024], dram);
+        let f = features_of(Op::Concat, Card::N150, &[a, a], y);
+        let s = features_of(Op::Slice, Card::N150, &[y], a);
+        assert!((f.dram_scale - 2.0 * s.dram_scale).abs() < 1e-6 * f.dram_scale);
+        assert!((f.round_trip_scale - 2.0 * s.round_trip_scale).abs() < 1e-6);
+    }
+
+    /// A copy from DRAM to L1 reads DRAM only: half the DRAM bytes of a DRAM-to-DRAM copy.
+    #[test]
+    fn copy_to_l1_writes_no_dram() {
+        let x = tiled(&[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED);
+        let to_l1 = features_of(Op::Copy, Card::N150, &[x], x.with_memory(MemoryConfig::L1_INTERLEAVED));
+        let to_dram = features_of(Op::Copy, Card::N150, &[x], x);
+        assert!((2.0 * to_l1.dram_scale - to_dram.dram_scale).abs() < 1e-6 * to_dram.dram_scale);
+        assert_eq!(to_l1.noc_scale, to_dram.noc_scale);
+    }
+
+    /// An interleaved move of a row-major tensor `[4096, 64]` bfloat16 on a p150: 4096 sticks
+    /// of 128 B over the grid; a waited-for read per stick.
+    #[test]
+    fn row_major_move_counts_sticks() {
+        let x = TensorParams::new(
+            Shape::new(&[1, 1, 4096, 64]),
+            DType::Bfloat16,
+            Layout::RowMajor,
+            MemoryConfig::DRAM_INTERLEAVED,
+        );
+        let hw = Hardware::of(Card::P100);
+        let f = features_of(Op::MoveTensor, Card::P100, &[x], x);
+        let cores = hw.compute_grid.cores() as u64;
+        let per_core = 4096u64.div_ceil(cores) as f64;
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
+        assert!((f.round_trip_scale - per_core * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        let stick_ns = 128.0 / hw.noc_bytes_per_cycle(128) / (hw.clock_mhz / 1000.0);
+        assert!((f.noc_scale - 2.0 * per_core * stick_ns).abs() < 1e-6 * f.noc_scale);
+        assert_eq!(f.local_copy_scale, 0.0);
+    }
+
+    /// A move between height-sharded tensors (shards of 384x32 on 4x4 cores): each core copies
+    /// its 24 KiB shard (12 tiles of 2048 B) within its L1, at the NoC rate of 24 KiB; no page
+    /// loop, no DRAM.
+    #[test]
+    fn sharded_move_copies_each_shard_locally() {
+        use crate::tensor::{BufferType, CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
+        let shard = ShardSpec::new(
+            CoreRange { start: (0, 0), end: (3, 3) },
+            [384, 32],
+            ShardOrientation::RowMajor,
+        );
+        let mem = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let x = tiled(&[1, 1, 6144, 32], mem);
+        let f = features_of(Op::MoveTensor, Card::N150, &[x], x);
+        let hw = Hardware::of(Card::N150);
+        let ns = 24576.0 / hw.noc_bytes_per_cycle(24576) / (hw.clock_mhz / 1000.0);
+        assert!((f.local_copy_scale - ns).abs() < 1e-6 * ns);
+        assert_eq!((f.noc_scale, f.round_trip_scale, f.dram_scale), (0.0, 0.0, 0.0));
+    }
+
+    /// Slice and copy of different volumes: a copy must keep the volume, a slice need not.
+    #[test]
+    fn copy_keeps_the_volume() {
+        let dram = MemoryConfig::DRAM_INTERLEAVED;
+        let (x, y) = (tiled(&[1, 1, 64, 64], dram), tiled(&[1, 1, 32, 64], dram));
+        let hw = Hardware::of(Card::N150);
+        let inputs = [x];
+        let cx = Ctx::new(Op::Copy, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid)
+            .unwrap();
+        assert!(features(&cx).is_err());
+    }
 }
