@@ -1,0 +1,252 @@
+//! `heads_roofline`: the attention head data movers (`nlp_create_heads`, `nlp_concat_heads`)
+//! and the conv-net halo (`halo`), ops that copy every element once to a new place without
+//! computing on it (halo's untilize aside).
+//!
+//! It reads the input and output tensors' padded shapes (tiles, tile rows, sticks), layouts,
+//! dtypes (bytes per tile or stick) and memory configs (DRAM or L1 for the DRAM term; a
+//! sharded tensor's shard grid for the cores that work). The head counts (`num_q_heads`,
+//! `num_kv_heads`, ...) are not read: every input tile moves once whatever the split, and the
+//! shapes give the tile count; nor halo's window config (the output's height holds the padding
+//! and halo rows it gathers).
+//!
+//! How tt-metal splits the work, and what each case costs here:
+//!
+//! * **Heads, interleaved** (`experimental/transformer/nlp_create_qkv_heads/device/
+//!   nlp_create_qkv_heads_program_factory.cpp`, `nlp_concat_heads/device/
+//!   nlp_concat_heads_program_factory.cpp`): the blocks are the rows of tiles of the fused
+//!   tensor (`[B, 1, S, H D]`: the input of create-heads, the output of concat-heads), split
+//!   over the grid by `split_work_to_cores` (the traces agree: 128 tokens run on 4 cores,
+//!   3200 on 100, 8192 on all 110); per block the reader reads each tile of the row
+//!   (`noc_async_read_tile`, a barrier per block of a head's tiles) and the writer writes
+//!   each to its head. Counted: the busiest core's rows times the tiles of a row, read and
+//!   written at the tile NoC rate (`noc_scale`), each read waited for (`round_trip_scale`;
+//!   one tile's NoC time in v1: the datasheets give no latency), and every byte read from and
+//!   written to DRAM once (`dram_scale`).
+//! * **Heads, sharded** (the decode forms, `nlp_create_qkv_heads_decode`,
+//!   `nlp_concat_heads_decode`): the cores are the sharded tensor's shard grid (the input's,
+//!   else the output's), each moving its share of the tiles, counted as above.
+//! * **Halo** (`sliding_window/halo/device/halo_device_operation.cpp`,
+//!   `untilize_with_halo_program_factory.cpp`): height-sharded input; each core untilizes its
+//!   input shard when it is tiled (`pack_untilize`: `untilize_tile_cycles` per tile, v1 an
+//!   unpack and a pack of 32 cycles each), then its data-movement kernels copy the padding,
+//!   the local rows and the neighbours' rows into its output shard in contiguous runs of
+//!   sticks (per the host-made config tensors). Counted: the busiest core's output shard
+//!   bytes at the sustained NoC rate (the runs are long; their lengths are not in the query),
+//!   no waited-for transfers, DRAM only if a tensor is in DRAM.
+//!
+//! It assumes the cores work in parallel and that the first outputs (query heads) do not
+//! change the byte count: the input holds every byte the outputs together hold.
+
+use crate::error::Error;
+use crate::generated::{HeadsRooflineFeatures, OpParams};
+use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::{Layout, TensorParams};
+
+/// The cores of `t`'s shard grid, if it is sharded with a spec.
+const fn shard_cores(t: &TensorParams) -> Option<u64> {
+    match t.memory.shard {
+        Some(s) if s.cores > 0 && t.memory.layout.is_sharded() => Some(s.cores as u64),
+        _ => None,
+    }
+}
+
+/// Tiles of one row of tiles (the last dim's tiles) of `t`, at least 1.
+const fn row_tiles(t: &TensorParams) -> u64 {
+    match t.tile_grid() {
+        Some((_, w)) => max(w, 1),
+        None => 1,
+    }
+}
+
+// Inlined into the query: its features stay in registers.
+#[inline(always)]
+pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    // The operand rules make the output required for these ops.
+    let Some(y) = cx.output else {
+        return Err(cx.not_modeled("a head or halo op without its output tensor"));
+    };
+    let overflow = Error::Overflow {
+        what: "heads or halo bytes",
+    };
+    let grid = cx.grid.cores() as u64;
+    let halo = match cx.params {
+        OpParams::Halo(_) => true,
+        OpParams::NlpCreateHeads(_) | OpParams::NlpConcatHeads(_) => false,
+        _ => return Err(cx.foreign_params()),
+    };
+    if halo {
+        let y_bytes = some_or!(y.bytes(cx.hw), overflow);
+        let x_bytes = some_or!(x.bytes(cx.hw), overflow);
+        let cores = match shard_cores(y) {
+            Some(c) => c,
+            None => match shard_cores(x) {
+                Some(c) => c,
+                None => max(grid, 1),
+            },
+        };
+        let out_per_core = ceil_div(y_bytes, cores);
+        let untilized = match (x.layout, x.tiles()) {
+            (Layout::Tile { .. }, Some(t)) => ceil_div(t, cores),
+            _ => 0,
+        };
+        let mut dram = if x.memory.is_dram() { x_bytes } else { 0 };
+        if y.memory.is_dram() {
+            dram = dram.saturating_add(y_bytes);
+        }
+        return Ok(HeadsRooflineFeatures {
+            overhead_ns: 1.0,
+            untilize_tile_cycles: untilized as f64 * cx.cycles_to_ns(1.0),
+            dram_scale: cx.dram_ns(dram),
+            noc_scale: cx.noc_ns_at(out_per_core, cx.hw.noc_sustained_bytes_per_cycle),
+            round_trip_scale: 0.0,
+        });
+    }
+    // Every input tile (a separate KV input's too) moves once.
+    let mut tiles = 0u64;
+    let mut bytes = 0u64;
+    let mut i = 0;
+    while i < cx.inputs.len() {
+        let t = &cx.inputs[i];
+        tiles = tiles.saturating_add(some_or!(t.tiles(), overflow));
+        bytes = bytes.saturating_add(some_or!(t.bytes(cx.hw), overflow));
+        i += 1;
+    }
+    let tile = some_or!(x.tile_bytes(cx.hw), overflow);
+    let per_core = match shard_cores(x) {
+        Some(c) => ceil_div(tiles, c),
+        None => match shard_cores(y) {
+            Some(c) => ceil_div(tiles, c),
+            None => {
+                // Blocks: rows of tiles of the fused tensor (create-heads' input,
+                // concat-heads' output).
+                let fused = match cx.params {
+                    OpParams::NlpConcatHeads(_) => y,
+                    _ => x,
+                };
+                let width = row_tiles(fused);
+                let rows = max(ceil_div(tiles, width), 1);
+                let cores = max(min(grid, rows), 1);
+                ceil_div(rows, cores).saturating_mul(width)
+            }
+        },
+    };
+    let moved = per_core.saturating_mul(tile);
+    let mut dram = if x.memory.is_dram() { bytes } else { 0 };
+    if y.memory.is_dram() {
+        dram = dram.saturating_add(bytes);
+    }
+    let tile_ns = cx.noc_ns_of_tiles(tile, x);
+    Ok(HeadsRooflineFeatures {
+        overhead_ns: 1.0,
+        untilize_tile_cycles: 0.0,
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: cx.noc_ns_of_tiles(moved, x) + cx.noc_ns_of_tiles(moved, y),
+        round_trip_scale: per_core as f64 * tile_ns,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{BufferType, CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
+
+    fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::TILE, memory)
+    }
+
+    fn features_of(
+        op: Op,
+        card: Card,
+        x: TensorParams,
+        y: TensorParams,
+    ) -> HeadsRooflineFeatures {
+        let hw = Hardware::of(card);
+        let inputs = [x];
+        let cx = Ctx::new(op, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid)
+            .unwrap();
+        features(&cx).unwrap()
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    /// A 128-token prefill's create-heads on a p150 (13x10 grid): `[1, 1, 128, 5120]` is 4
+    /// rows of 160 tiles, one row per core (4 cores), so the busiest core reads 160 tiles and
+    /// writes 160, waiting for each read; DRAM reads and writes the 1.25 MiB once each.
+    #[test]
+    fn create_heads_by_hand() {
+        let x = tiled(&[1, 1, 128, 5120], MemoryConfig::DRAM_INTERLEAVED);
+        let y = tiled(&[1, 32, 128, 128], MemoryConfig::DRAM_INTERLEAVED);
+        let f = features_of(Op::NlpCreateHeads, Card::P150, x, y);
+        let hw = Hardware::of(Card::P150);
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
+        assert!(close(f.round_trip_scale, 160.0 * tile_ns));
+        assert!(close(f.noc_scale, 320.0 * tile_ns));
+        let bytes = 2.0 * 128.0 * 5120.0 * 2.0;
+        assert!(close(f.dram_scale, bytes * hw.ns_per_dram_byte));
+        assert_eq!(f.untilize_tile_cycles, 0.0);
+        assert_eq!(f.overhead_ns, 1.0);
+    }
+
+    /// Concat-heads splits the rows of its output: `[1, 32, 8192, 128] -> [1, 1, 8192, 4096]`
+    /// is 256 rows of 128 tiles over 130 cores, 2 rows (256 tiles) on the busiest.
+    #[test]
+    fn concat_heads_splits_the_output_rows() {
+        let x = tiled(&[1, 32, 8192, 128], MemoryConfig::DRAM_INTERLEAVED);
+        let y = tiled(&[1, 1, 8192, 4096], MemoryConfig::DRAM_INTERLEAVED);
+        let f = features_of(Op::NlpConcatHeads, Card::P150, x, y);
+        let hw = Hardware::of(Card::P150);
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
+        assert!(close(f.round_trip_scale, 256.0 * tile_ns));
+    }
+
+    /// A sharded concat (decode) works on the input's shard grid: 32 cores of one tile each.
+    #[test]
+    fn sharded_heads_use_the_shard_grid() {
+        let grid = CoreRange::of_grid(crate::CoreGrid::new(8, 4));
+        let shard = ShardSpec::new(grid, [32, 128], ShardOrientation::RowMajor);
+        let mem = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let x = tiled(&[1, 1, 1024, 128], mem);
+        let y = tiled(&[1, 1, 32, 4096], MemoryConfig::L1_INTERLEAVED);
+        let f = features_of(Op::NlpConcatHeads, Card::P150, x, y);
+        let hw = Hardware::of(Card::P150);
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
+        // 128 tiles over 32 cores: 4 each.
+        assert!(close(f.round_trip_scale, 4.0 * tile_ns));
+        assert_eq!(f.dram_scale, 0.0);
+    }
+
+    /// Halo of a tiled, height-sharded `[7680, 128]` on 20 cores (5x4) into `[14320, 128]`
+    /// sticks: 48 tiles untilized per core, 14320 x 128 x 2 / 20 = 183,296 B written per core
+    /// at the sustained NoC rate; nothing in DRAM.
+    #[test]
+    fn halo_by_hand() {
+        let grid = CoreRange::of_grid(crate::CoreGrid::new(5, 4));
+        let shard_in = ShardSpec::new(grid, [384, 128], ShardOrientation::RowMajor);
+        let shard_out = ShardSpec::new(grid, [716, 128], ShardOrientation::RowMajor);
+        let x = tiled(
+            &[1, 1, 7680, 128],
+            MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard_in),
+        );
+        let y = TensorParams::new(
+            Shape::new(&[1, 1, 14320, 128]),
+            DType::Bfloat16,
+            Layout::RowMajor,
+            MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard_out),
+        );
+        let f = features_of(Op::Halo, Card::P150, x, y);
+        let hw = Hardware::of(Card::P150);
+        let ns_per_cycle = 1000.0 / hw.clock_mhz;
+        assert!(close(f.untilize_tile_cycles, 48.0 * ns_per_cycle));
+        let per_core = 14320.0 * 128.0 * 2.0 / 20.0;
+        assert!(close(
+            f.noc_scale,
+            per_core / hw.noc_sustained_bytes_per_cycle * ns_per_cycle
+        ));
+        assert_eq!(f.dram_scale, 0.0);
+        assert_eq!(f.round_trip_scale, 0.0);
+    }
+}
