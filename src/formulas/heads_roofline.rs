@@ -1,13 +1,19 @@
-//! `heads_roofline`: the attention head data movers (`nlp_create_heads`, `nlp_concat_heads`)
-//! and the conv-net halo (`halo`), ops that copy every element once to a new place without
-//! computing on it (halo's untilize aside).
+//! `heads_roofline`: the attention head data movers (`nlp_create_heads`, `nlp_concat_heads`),
+//! ops that copy every element once to a new place without computing on it.
 //!
 //! It reads the input and output tensors' padded shapes (tiles, tile rows, sticks), layouts,
 //! dtypes (bytes per tile or stick) and memory configs (DRAM or L1 for the DRAM term; a
 //! sharded tensor's shard grid for the cores that work). The head counts (`num_q_heads`,
 //! `num_kv_heads`, ...) are not read: every input tile moves once whatever the split, and the
-//! shapes give the tile count; nor halo's window config (the output's height holds the padding
-//! and halo rows it gathers).
+//! shapes give the tile count.
+//!
+//! Not here: `halo` (`HaloDeviceOperation`, `sliding_window/halo/`), though also a copy. Its
+//! kernels copy runs of sticks whose number and length follow the convolution's geometry
+//! (image width, window, stride, padding: the sliding-window config in ATTRIBUTES, not in the
+//! shapes): in the traces, halos moving the same bytes per core differ up to 3x (Wormhole
+//! SegFormer: 131 KB a core in 5.0 us on 8 cores, 133 KB in 14.1 us on 64). A bytes-per-core
+//! physics of it came to 54% (Blackhole) and 30% (Wormhole) median error, fitted and held
+//! out to 75% and 35%, where the generic fallback does 34% on both: it stays on the fallback.
 //!
 //! How tt-metal splits the work, and what each case costs here:
 //!
@@ -19,20 +25,15 @@
 //!   3200 on 100, 8192 on all 110); per block the reader reads each tile of the row
 //!   (`noc_async_read_tile`, a barrier per block of a head's tiles) and the writer writes
 //!   each to its head. Counted: the busiest core's rows times the tiles of a row, read and
-//!   written at the tile NoC rate (`noc_scale`), each read waited for (`round_trip_scale`;
-//!   one tile's NoC time in v1: the datasheets give no latency), and every byte read from and
-//!   written to DRAM once (`dram_scale`).
+//!   written at the tile NoC rate (`noc_scale`), each read waited for (`tile_wait_cycles`, in
+//!   cycles: the traces show a per-tile cost of about 370 cycles on Wormhole from L1 and 550
+//!   on Blackhole from DRAM, alike in cycles where a bandwidth-scaled cost differs 2.7x
+//!   between the devices; the datasheets give no latency, so v1 takes a 2 KiB tile at 32 B a
+//!   cycle, 64), plus, for tiles read from DRAM, `dram_wait_cycles` each (its latency: 0 in
+//!   v1, none published), and every byte read from and written to DRAM once (`dram_scale`).
 //! * **Heads, sharded** (the decode forms, `nlp_create_qkv_heads_decode`,
 //!   `nlp_concat_heads_decode`): the cores are the sharded tensor's shard grid (the input's,
 //!   else the output's), each moving its share of the tiles, counted as above.
-//! * **Halo** (`sliding_window/halo/device/halo_device_operation.cpp`,
-//!   `untilize_with_halo_program_factory.cpp`): height-sharded input; each core untilizes its
-//!   input shard when it is tiled (`pack_untilize`: `untilize_tile_cycles` per tile, v1 an
-//!   unpack and a pack of 32 cycles each), then its data-movement kernels copy the padding,
-//!   the local rows and the neighbours' rows into its output shard in contiguous runs of
-//!   sticks (per the host-made config tensors). Counted: the busiest core's output shard
-//!   bytes at the sustained NoC rate (the runs are long; their lengths are not in the query),
-//!   no waited-for transfers, DRAM only if a tensor is in DRAM.
 //!
 //! It assumes the cores work in parallel and that the first outputs (query heads) do not
 //! change the byte count: the input holds every byte the outputs together hold.
@@ -40,7 +41,7 @@
 use crate::error::Error;
 use crate::generated::{HeadsRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
-use crate::tensor::{Layout, TensorParams};
+use crate::tensor::TensorParams;
 
 /// The cores of `t`'s shard grid, if it is sharded with a spec.
 const fn shard_cores(t: &TensorParams) -> Option<u64> {
@@ -64,43 +65,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     // The operand rules make the output required for these ops.
     let Some(y) = cx.output else {
-        return Err(cx.not_modeled("a head or halo op without its output tensor"));
+        return Err(cx.not_modeled("a head op without its output tensor"));
     };
     let overflow = Error::Overflow {
-        what: "heads or halo bytes",
+        what: "attention head bytes",
     };
     let grid = cx.grid.cores() as u64;
-    let halo = match cx.params {
-        OpParams::Halo(_) => true,
-        OpParams::NlpCreateHeads(_) | OpParams::NlpConcatHeads(_) => false,
+    match cx.params {
+        OpParams::NlpCreateHeads(_) | OpParams::NlpConcatHeads(_) => {}
         _ => return Err(cx.foreign_params()),
-    };
-    if halo {
-        let y_bytes = some_or!(y.bytes(cx.hw), overflow);
-        let x_bytes = some_or!(x.bytes(cx.hw), overflow);
-        let cores = match shard_cores(y) {
-            Some(c) => c,
-            None => match shard_cores(x) {
-                Some(c) => c,
-                None => max(grid, 1),
-            },
-        };
-        let out_per_core = ceil_div(y_bytes, cores);
-        let untilized = match (x.layout, x.tiles()) {
-            (Layout::Tile { .. }, Some(t)) => ceil_div(t, cores),
-            _ => 0,
-        };
-        let mut dram = if x.memory.is_dram() { x_bytes } else { 0 };
-        if y.memory.is_dram() {
-            dram = dram.saturating_add(y_bytes);
-        }
-        return Ok(HeadsRooflineFeatures {
-            overhead_ns: 1.0,
-            untilize_tile_cycles: untilized as f64 * cx.cycles_to_ns(1.0),
-            dram_scale: cx.dram_ns(dram),
-            noc_scale: cx.noc_ns_at(out_per_core, cx.hw.noc_sustained_bytes_per_cycle),
-            round_trip_scale: 0.0,
-        });
     }
     // Every input tile (a separate KV input's too) moves once.
     let mut tiles = 0u64;
@@ -136,20 +109,23 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
     if y.memory.is_dram() {
         dram = dram.saturating_add(bytes);
     }
-    let tile_ns = cx.noc_ns_of_tiles(tile, x);
     Ok(HeadsRooflineFeatures {
         overhead_ns: 1.0,
-        untilize_tile_cycles: 0.0,
         dram_scale: cx.dram_ns(dram),
         noc_scale: cx.noc_ns_of_tiles(moved, x) + cx.noc_ns_of_tiles(moved, y),
-        round_trip_scale: per_core as f64 * tile_ns,
+        tile_wait_cycles: per_core as f64 * cx.cycles_to_ns(1.0),
+        dram_wait_cycles: if x.memory.is_dram() {
+            per_core as f64 * cx.cycles_to_ns(1.0)
+        } else {
+            0.0
+        },
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tensor::{BufferType, CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec};
     use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
 
     fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {
@@ -175,7 +151,7 @@ mod tests {
 
     /// A 128-token prefill's create-heads on a p150 (13x10 grid): `[1, 1, 128, 5120]` is 4
     /// rows of 160 tiles, one row per core (4 cores), so the busiest core reads 160 tiles and
-    /// writes 160, waiting for each read; DRAM reads and writes the 1.25 MiB once each.
+    /// writes 160, waiting for each read (160 waits); DRAM reads and writes the 1.25 MiB once each.
     #[test]
     fn create_heads_by_hand() {
         let x = tiled(&[1, 1, 128, 5120], MemoryConfig::DRAM_INTERLEAVED);
@@ -183,11 +159,11 @@ mod tests {
         let f = features_of(Op::NlpCreateHeads, Card::P150, x, y);
         let hw = Hardware::of(Card::P150);
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
-        assert!(close(f.round_trip_scale, 160.0 * tile_ns));
+        assert!(close(f.tile_wait_cycles, 160.0 * 1000.0 / hw.clock_mhz));
+        assert!(close(f.dram_wait_cycles, 160.0 * 1000.0 / hw.clock_mhz));
         assert!(close(f.noc_scale, 320.0 * tile_ns));
         let bytes = 2.0 * 128.0 * 5120.0 * 2.0;
         assert!(close(f.dram_scale, bytes * hw.ns_per_dram_byte));
-        assert_eq!(f.untilize_tile_cycles, 0.0);
         assert_eq!(f.overhead_ns, 1.0);
     }
 
@@ -199,8 +175,7 @@ mod tests {
         let y = tiled(&[1, 1, 8192, 4096], MemoryConfig::DRAM_INTERLEAVED);
         let f = features_of(Op::NlpConcatHeads, Card::P150, x, y);
         let hw = Hardware::of(Card::P150);
-        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
-        assert!(close(f.round_trip_scale, 256.0 * tile_ns));
+        assert!(close(f.tile_wait_cycles, 256.0 * 1000.0 / hw.clock_mhz));
     }
 
     /// A sharded concat (decode) works on the input's shard grid: 32 cores of one tile each.
@@ -213,40 +188,9 @@ mod tests {
         let y = tiled(&[1, 1, 32, 4096], MemoryConfig::L1_INTERLEAVED);
         let f = features_of(Op::NlpConcatHeads, Card::P150, x, y);
         let hw = Hardware::of(Card::P150);
-        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
         // 128 tiles over 32 cores: 4 each.
-        assert!(close(f.round_trip_scale, 4.0 * tile_ns));
+        assert!(close(f.tile_wait_cycles, 4.0 * 1000.0 / hw.clock_mhz));
         assert_eq!(f.dram_scale, 0.0);
-    }
-
-    /// Halo of a tiled, height-sharded `[7680, 128]` on 20 cores (5x4) into `[14320, 128]`
-    /// sticks: 48 tiles untilized per core, 14320 x 128 x 2 / 20 = 183,296 B written per core
-    /// at the sustained NoC rate; nothing in DRAM.
-    #[test]
-    fn halo_by_hand() {
-        let grid = CoreRange::of_grid(crate::CoreGrid::new(5, 4));
-        let shard_in = ShardSpec::new(grid, [384, 128], ShardOrientation::RowMajor);
-        let shard_out = ShardSpec::new(grid, [716, 128], ShardOrientation::RowMajor);
-        let x = tiled(
-            &[1, 1, 7680, 128],
-            MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard_in),
-        );
-        let y = TensorParams::new(
-            Shape::new(&[1, 1, 14320, 128]),
-            DType::Bfloat16,
-            Layout::RowMajor,
-            MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard_out),
-        );
-        let f = features_of(Op::Halo, Card::P150, x, y);
-        let hw = Hardware::of(Card::P150);
-        let ns_per_cycle = 1000.0 / hw.clock_mhz;
-        assert!(close(f.untilize_tile_cycles, 48.0 * ns_per_cycle));
-        let per_core = 14320.0 * 128.0 * 2.0 / 20.0;
-        assert!(close(
-            f.noc_scale,
-            per_core / hw.noc_sustained_bytes_per_cycle * ns_per_cycle
-        ));
-        assert_eq!(f.dram_scale, 0.0);
-        assert_eq!(f.round_trip_scale, 0.0);
+        assert_eq!(f.dram_wait_cycles, 0.0);
     }
 }
