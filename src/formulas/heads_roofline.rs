@@ -22,9 +22,10 @@
 //!   nlp_concat_heads_program_factory.cpp`): the blocks are the rows of tiles of the fused
 //!   tensor (`[B, 1, S, H D]`: the input of create-heads, the output of concat-heads), split
 //!   over the grid by `split_work_to_cores` (the traces agree: 128 tokens run on 4 cores,
-//!   3200 on 100, 8192 on all 110); per block the reader reads each tile of the row
-//!   (`noc_async_read_tile`, a barrier per block of a head's tiles) and the writer writes
-//!   each to its head. Counted: the busiest core's rows times the tiles of a row, read and
+//!   3200 on 100, 8192 on all 110); per block the reader reads each tile of the row,
+//!   one at a time, each followed by `noc_async_read_barrier`
+//!   (`kernels/dataflow/reader_tm_tile_layout_nlp_create_qkv_heads.cpp`,
+//!   `reader_tm_tile_layout_nlp_concat_heads.cpp`), and the writer writes each to its place. Counted: the busiest core's rows times the tiles of a row, read and
 //!   written at the tile NoC rate (`noc_scale`), each read waited for (`tile_wait_cycles`, in
 //!   cycles: the traces show a per-tile cost of about 370 cycles on Wormhole from L1 and 550
 //!   on Blackhole from DRAM, alike in cycles where a bandwidth-scaled cost differs 2.7x
