@@ -1,8 +1,8 @@
 //! `heads_roofline`: the attention head data movers (`nlp_create_heads`, `nlp_concat_heads`),
 //! ops that copy every element once to a new place without computing on it.
 //!
-//! It reads the input and output tensors' padded shapes (tiles, tile rows, sticks), layouts,
-//! dtypes (bytes per tile or stick) and memory configs (DRAM or L1 for the DRAM term; a
+//! It reads the input and output tensors' padded shapes (tiles, tile rows), layouts,
+//! dtypes (bytes per tile) and memory configs (DRAM or L1 for the DRAM term; a
 //! sharded tensor's shard grid for the cores that work). The head counts (`num_q_heads`,
 //! `num_kv_heads`, ...) are not read: every input tile moves once whatever the split, and the
 //! shapes give the tile count.
@@ -25,13 +25,15 @@
 //!   3200 on 100, 8192 on all 110); per block the reader reads each tile of the row,
 //!   one at a time, each followed by `noc_async_read_barrier`
 //!   (`kernels/dataflow/reader_tm_tile_layout_nlp_create_qkv_heads.cpp`,
-//!   `reader_tm_tile_layout_nlp_concat_heads.cpp`), and the writer writes each to its place. Counted: the busiest core's rows times the tiles of a row, read and
-//!   written at the tile NoC rate (`noc_scale`), each read waited for (`tile_wait_cycles`, in
-//!   cycles: the traces show a per-tile cost of about 370 cycles on Wormhole from L1 and 550
-//!   on Blackhole from DRAM, alike in cycles where a bandwidth-scaled cost differs 2.7x
-//!   between the devices; the datasheets give no latency, so v1 takes a 2 KiB tile at 32 B a
-//!   cycle, 64), plus, for tiles read from DRAM, `dram_wait_cycles` each (its latency: 0 in
-//!   v1, none published), and every byte read from and written to DRAM once (`dram_scale`).
+//!   `reader_tm_tile_layout_nlp_concat_heads.cpp`), and the writer writes each to its place.
+//!   Counted: the busiest core's rows times the tiles of a row, read and written at the tile
+//!   NoC rate (`noc_scale`); each read waited for, in cycles (`tile_wait_cycles`; the
+//!   datasheets give no latency, so v1 takes a 2 KiB tile at 32 B a cycle, 64), plus, for
+//!   tiles read from DRAM, `dram_wait_cycles` each (DRAM latency: 0 in v1, none published);
+//!   and every byte read from and written to DRAM once (`dram_scale`). Counted in cycles, not
+//!   as multiples of a tile's NoC time: the traces' per-tile costs (about 550 cycles a tile
+//!   on Blackhole from DRAM, 120 from L1 in the one-core decode, 300-600 on Wormhole from L1
+//!   with the fixed cost in) do not follow the devices' NoC bandwidths.
 //! * **Heads, sharded** (the decode forms, `nlp_create_qkv_heads_decode`,
 //!   `nlp_concat_heads_decode`): the cores are the sharded tensor's shard grid (the input's,
 //!   else the output's), each moving its share of the tiles, counted as above.
