@@ -1,0 +1,199 @@
+//! `heads_roofline`: the attention head data movers (`nlp_create_heads`, `nlp_concat_heads`),
+//! ops that copy every element once to a new place without computing on it.
+//!
+//! It reads the input and output tensors' padded shapes (tiles, tile rows), layouts,
+//! dtypes (bytes per tile) and memory configs (DRAM or L1 for the DRAM term; a
+//! sharded tensor's shard grid for the cores that work). The head counts (`num_q_heads`,
+//! `num_kv_heads`, ...) are not read: every input tile moves once whatever the split, and the
+//! shapes give the tile count.
+//!
+//! Not here: `halo` (`HaloDeviceOperation`, `sliding_window/halo/`), though also a copy. Its
+//! kernels copy runs of sticks whose number and length follow the convolution's geometry
+//! (image width, window, stride, padding: the sliding-window config in ATTRIBUTES, not in the
+//! shapes): in the traces, halos moving the same bytes per core differ up to 3x (Wormhole
+//! SegFormer: 131 KB a core in 5.0 us on 8 cores, 133 KB in 14.1 us on 64). A bytes-per-core
+//! physics of it came to 54% (Blackhole) and 30% (Wormhole) median error, fitted and held
+//! out to 75% and 35%, where the generic fallback does 34% on both: it stays on the fallback.
+//!
+//! How tt-metal splits the work, and what each case costs here:
+//!
+//! * **Heads, interleaved** (`experimental/transformer/nlp_create_qkv_heads/device/
+//!   nlp_create_qkv_heads_program_factory.cpp`, `nlp_concat_heads/device/
+//!   nlp_concat_heads_program_factory.cpp`): the blocks are the rows of tiles of the fused
+//!   tensor (`[B, 1, S, H D]`: the input of create-heads, the output of concat-heads), split
+//!   over the grid by `split_work_to_cores` (the traces agree: 128 tokens run on 4 cores,
+//!   3200 on 100, 8192 on all 110); per block the reader reads each tile of the row,
+//!   one at a time, each followed by `noc_async_read_barrier`
+//!   (`kernels/dataflow/reader_tm_tile_layout_nlp_create_qkv_heads.cpp`,
+//!   `reader_tm_tile_layout_nlp_concat_heads.cpp`), and the writer writes each to its place.
+//!   Counted: the busiest core's rows times the tiles of a row, read and written at the tile
+//!   NoC rate (`noc_scale`); each read waited for, in cycles (`tile_wait_cycles`; the
+//!   datasheets give no latency, so v1 takes a 2 KiB tile at 32 B a cycle, 64), plus, for
+//!   tiles read from DRAM, `dram_wait_cycles` each (DRAM latency: 0 in v1, none published);
+//!   and every byte read from and written to DRAM once (`dram_scale`). Counted in cycles, not
+//!   as multiples of a tile's NoC time: the traces' per-tile costs (about 550 cycles a tile
+//!   on Blackhole from DRAM, 120 from L1 in the one-core decode, 300-600 on Wormhole from L1
+//!   with the fixed cost in) do not follow the devices' NoC bandwidths.
+//! * **Heads, sharded** (the decode forms, `nlp_create_qkv_heads_decode`,
+//!   `nlp_concat_heads_decode`): the cores are the sharded tensor's shard grid (the input's,
+//!   else the output's), each moving its share of the tiles, counted as above.
+//!
+//! It assumes the cores work in parallel and that the first outputs (query heads) do not
+//! change the byte count: the input holds every byte the outputs together hold.
+
+use crate::error::Error;
+use crate::generated::{HeadsRooflineFeatures, OpParams};
+use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::TensorParams;
+
+/// The cores of `t`'s shard grid, if it is sharded with a spec.
+const fn shard_cores(t: &TensorParams) -> Option<u64> {
+    match t.memory.shard {
+        Some(s) if s.cores > 0 && t.memory.layout.is_sharded() => Some(s.cores as u64),
+        _ => None,
+    }
+}
+
+/// Tiles of one row of tiles (the last dim's tiles) of `t`, at least 1.
+const fn row_tiles(t: &TensorParams) -> u64 {
+    match t.tile_grid() {
+        Some((_, w)) => max(w, 1),
+        None => 1,
+    }
+}
+
+// Inlined into the query: its features stay in registers.
+#[inline(always)]
+pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    // The operand rules make the output required for these ops.
+    let Some(y) = cx.output else {
+        return Err(cx.not_modeled("a head op without its output tensor"));
+    };
+    let overflow = Error::Overflow {
+        what: "attention head bytes",
+    };
+    let grid = cx.grid.cores() as u64;
+    match cx.params {
+        OpParams::NlpCreateHeads(_) | OpParams::NlpConcatHeads(_) => {}
+        _ => return Err(cx.foreign_params()),
+    }
+    // Every input tile (a separate KV input's too) moves once.
+    let mut tiles = 0u64;
+    let mut bytes = 0u64;
+    let mut i = 0;
+    while i < cx.inputs.len() {
+        let t = &cx.inputs[i];
+        tiles = tiles.saturating_add(some_or!(t.tiles(), overflow));
+        bytes = bytes.saturating_add(some_or!(t.bytes(cx.hw), overflow));
+        i += 1;
+    }
+    let tile = some_or!(x.tile_bytes(cx.hw), overflow);
+    let per_core = match shard_cores(x) {
+        Some(c) => ceil_div(tiles, c),
+        None => match shard_cores(y) {
+            Some(c) => ceil_div(tiles, c),
+            None => {
+                // Blocks: rows of tiles of the fused tensor (create-heads' input,
+                // concat-heads' output).
+                let fused = match cx.params {
+                    OpParams::NlpConcatHeads(_) => y,
+                    _ => x,
+                };
+                let width = row_tiles(fused);
+                let rows = max(ceil_div(tiles, width), 1);
+                let cores = max(min(grid, rows), 1);
+                ceil_div(rows, cores).saturating_mul(width)
+            }
+        },
+    };
+    let moved = per_core.saturating_mul(tile);
+    let mut dram = if x.memory.is_dram() { bytes } else { 0 };
+    if y.memory.is_dram() {
+        dram = dram.saturating_add(bytes);
+    }
+    Ok(HeadsRooflineFeatures {
+        overhead_ns: 1.0,
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: cx.noc_ns_of_tiles(moved, x) + cx.noc_ns_of_tiles(moved, y),
+        tile_wait_cycles: per_core as f64 * cx.cycles_to_ns(1.0),
+        dram_wait_cycles: if x.memory.is_dram() {
+            per_core as f64 * cx.cycles_to_ns(1.0)
+        } else {
+            0.0
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
+
+    fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::TILE, memory)
+    }
+
+    fn features_of(
+        op: Op,
+        card: Card,
+        x: TensorParams,
+        y: TensorParams,
+    ) -> HeadsRooflineFeatures {
+        let hw = Hardware::of(card);
+        let inputs = [x];
+        let cx = Ctx::new(op, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid)
+            .unwrap();
+        features(&cx).unwrap()
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    /// A 128-token prefill's create-heads on a p150 (13x10 grid): `[1, 1, 128, 5120]` is 4
+    /// rows of 160 tiles, one row per core (4 cores), so the busiest core reads 160 tiles and
+    /// writes 160, waiting for each read (160 waits); DRAM reads and writes the 1.25 MiB once each.
+    #[test]
+    fn create_heads_by_hand() {
+        let x = tiled(&[1, 1, 128, 5120], MemoryConfig::DRAM_INTERLEAVED);
+        let y = tiled(&[1, 32, 128, 128], MemoryConfig::DRAM_INTERLEAVED);
+        let f = features_of(Op::NlpCreateHeads, Card::P150, x, y);
+        let hw = Hardware::of(Card::P150);
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
+        assert!(close(f.tile_wait_cycles, 160.0 * 1000.0 / hw.clock_mhz));
+        assert!(close(f.dram_wait_cycles, 160.0 * 1000.0 / hw.clock_mhz));
+        assert!(close(f.noc_scale, 320.0 * tile_ns));
+        let bytes = 2.0 * 128.0 * 5120.0 * 2.0;
+        assert!(close(f.dram_scale, bytes * hw.ns_per_dram_byte));
+        assert_eq!(f.overhead_ns, 1.0);
+    }
+
+    /// Concat-heads splits the rows of its output: `[1, 32, 8192, 128] -> [1, 1, 8192, 4096]`
+    /// is 256 rows of 128 tiles over 130 cores, 2 rows (256 tiles) on the busiest.
+    #[test]
+    fn concat_heads_splits_the_output_rows() {
+        let x = tiled(&[1, 32, 8192, 128], MemoryConfig::DRAM_INTERLEAVED);
+        let y = tiled(&[1, 1, 8192, 4096], MemoryConfig::DRAM_INTERLEAVED);
+        let f = features_of(Op::NlpConcatHeads, Card::P150, x, y);
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.tile_wait_cycles, 256.0 * 1000.0 / hw.clock_mhz));
+    }
+
+    /// A sharded concat (decode) works on the input's shard grid: 32 cores of one tile each.
+    #[test]
+    fn sharded_heads_use_the_shard_grid() {
+        let grid = CoreRange::of_grid(crate::CoreGrid::new(8, 4));
+        let shard = ShardSpec::new(grid, [32, 128], ShardOrientation::RowMajor);
+        let mem = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let x = tiled(&[1, 1, 1024, 128], mem);
+        let y = tiled(&[1, 1, 32, 4096], MemoryConfig::L1_INTERLEAVED);
+        let f = features_of(Op::NlpConcatHeads, Card::P150, x, y);
+        let hw = Hardware::of(Card::P150);
+        // 128 tiles over 32 cores: 4 each.
+        assert!(close(f.tile_wait_cycles, 4.0 * 1000.0 / hw.clock_mhz));
+        assert_eq!(f.dram_scale, 0.0);
+        assert_eq!(f.dram_wait_cycles, 0.0);
+    }
+}
