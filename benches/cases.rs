@@ -9,8 +9,9 @@ use std::hint::black_box;
 use std::path::Path;
 use ttnn_op_perf_models::model::Ctx;
 use ttnn_op_perf_models::*;
-use ttnn_op_perf_spec::ExampleValue;
-use ttnn_op_perf_tensor_spec::parse_tensor;
+#[path = "../tests/support/example_queries.rs"]
+mod example_queries;
+use example_queries::example_queries;
 
 pub const DEVICE: Device = Device::WormholeB0;
 
@@ -25,43 +26,24 @@ pub struct Case {
     pub output: Option<TensorParams>,
 }
 
-/// One case per formula family: its first op's example query (`[example]` of
-/// `model_specs/ops/<op>.toml`), so a new family is measured without a line here.
+/// One case per formula family: its first op's example query, so a new family is measured
+/// without a line here.
 pub fn cases() -> Vec<Case> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("model_specs");
-    let specs = ttnn_op_perf_spec::load_dir(&root).expect("the shipped specs are valid");
+    let examples = example_queries();
     Family::ALL
         .iter()
         .filter_map(|&family| {
             let op = *family.ops().first()?;
-            let spec = specs.ops.iter().find(|o| o.name == op.name())?;
-            let example = &spec.example;
-            let tensor = |s: &String| parse_tensor(s).expect("the op spec's example parses");
-            // The bench lives as long as the process: its params' strings may too.
-            let params: Vec<OpParam<'static>> = example
-                .params
-                .iter()
-                .map(|(k, v)| {
-                    let key: &'static str = Box::leak(k.clone().into_boxed_str());
-                    let value = match v {
-                        ExampleValue::Int(i) => ParamValue::Int(*i),
-                        ExampleValue::Float(x) => ParamValue::Float(*x),
-                        ExampleValue::Bool(b) => ParamValue::Bool(*b),
-                        ExampleValue::Enum(e) => {
-                            ParamValue::Enum(Box::leak(e.clone().into_boxed_str()))
-                        }
-                    };
-                    OpParam::new(key, value)
-                })
-                .collect();
+            let (_, example) = examples.iter().find(|(o, _)| *o == op)?;
             Some(Case {
                 family: family.name(),
                 op,
                 op_code: op.spec().op_codes.first().copied().unwrap_or(op.name()),
-                typed: OpParams::from_named(op, &params).expect("the example's params are valid"),
-                params,
-                inputs: example.inputs.iter().map(tensor).collect(),
-                output: example.output.as_ref().map(tensor),
+                typed: OpParams::from_named(op, &example.params)
+                    .expect("the example's params are valid"),
+                params: example.params.clone(),
+                inputs: example.inputs.clone(),
+                output: example.output,
             })
         })
         .collect()

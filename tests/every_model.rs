@@ -5,32 +5,14 @@
 //! here, not at a user's query; so does a fitted fixed cost that would make the smallest op
 //! of a version cost nothing or less.
 
-use std::path::Path;
+#[path = "support/example_queries.rs"]
+mod example_queries;
+
+use example_queries::example_queries;
 use ttnn_op_perf_models::{
-    CoreGrid, CoreRange, Device, Family, MemoryConfig, Op, OpParam, ParamValue, PerfModels, Query,
-    Shape, ShardSpec, Source, TensorParams, model_versions,
+    CoreGrid, CoreRange, Device, Family, MemoryConfig, Op, PerfModels, Query, Shape, ShardSpec,
+    Source, TensorParams, model_versions,
 };
-use ttnn_op_perf_spec::{Example, ExampleValue, load_dir};
-use ttnn_op_perf_tensor_spec::parse_tensor;
-
-fn examples() -> Vec<(String, Example)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("model_specs");
-    let specs = load_dir(&root).unwrap_or_else(|e| panic!("{e}"));
-    specs
-        .ops
-        .into_iter()
-        .map(|op| (op.name, op.example))
-        .collect()
-}
-
-fn value(v: &ExampleValue) -> ParamValue<'_> {
-    match v {
-        ExampleValue::Int(i) => ParamValue::Int(*i),
-        ExampleValue::Float(x) => ParamValue::Float(*x),
-        ExampleValue::Bool(b) => ParamValue::Bool(*b),
-        ExampleValue::Enum(s) => ParamValue::Enum(s),
-    }
-}
 
 /// `t` with one tile of data: its last two dims 32 and the others 1, and a sharded memory
 /// config on one core.
@@ -57,25 +39,15 @@ fn one_tile(t: &TensorParams) -> TensorParams {
 
 #[test]
 fn every_version_answers_its_op_example() {
-    let examples = examples();
+    let examples = example_queries();
     let mut answered = 0;
     for family in Family::ALL {
         for &op in family.ops() {
             let (_, example) = examples
                 .iter()
-                .find(|(name, _)| name == op.name())
-                .unwrap_or_else(|| panic!("no op spec for {op}"));
-            let tensor = |s: &String| {
-                parse_tensor(s)
-                    .unwrap_or_else(|e| panic!("model_specs/ops/{op}.toml: [example]: {e}"))
-            };
-            let inputs: Vec<_> = example.inputs.iter().map(tensor).collect();
-            let output = example.output.as_ref().map(tensor);
-            let params: Vec<OpParam<'_>> = example
-                .params
-                .iter()
-                .map(|(k, v)| OpParam::new(k, value(v)))
-                .collect();
+                .find(|(o, _)| *o == op)
+                .unwrap_or_else(|| panic!("no example of {op}"));
+            let (inputs, output, params) = (&example.inputs, &example.output, &example.params);
             for device in Device::ALL {
                 let models = PerfModels::new(device);
                 for v in model_versions(device, op)
@@ -86,10 +58,10 @@ fn every_version_answers_its_op_example() {
                     let small_inputs: Vec<_> = inputs.iter().map(one_tile).collect();
                     let small_output = output.as_ref().map(one_tile);
                     for (what, inputs, output) in [
-                        ("the example", &inputs, &output),
+                        ("the example", inputs, output),
                         ("the example on one tile", &small_inputs, &small_output),
                     ] {
-                        let mut q = Query::new(op, inputs).params(&params).version(v.version);
+                        let mut q = Query::new(op, inputs).params(params).version(v.version);
                         if let Some(out) = output {
                             q = q.output(out);
                         }
