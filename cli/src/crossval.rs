@@ -64,7 +64,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             recipe = args.recipe.recipe(found)?;
         }
     }
-    if samples.rows.is_empty() {
+    if !samples.rows.iter().any(|s| s.scored) {
         return Err(Failure::data(anyhow!(
             "no rows of `{op}` on {} in the data",
             recipe

@@ -355,3 +355,70 @@ fn crossval_prints_one_json_object_with_every_fold() {
         String::from_utf8_lossy(&none.stderr)
     );
 }
+
+/// `--with-op` names another op of the family; the op itself, or an op of another family, is
+/// a bad name (exit 5) that says which ops the family has.
+#[test]
+fn with_op_must_be_another_op_of_the_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let [a, _] = sweep(dir.path());
+    for other in ["matmul", "eltwise_unary"] {
+        let run = ttperf(&[
+            "crossval",
+            "--op",
+            "eltwise_unary",
+            "--with-op",
+            other,
+            "--data",
+            a.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(5), "{stderr}");
+        assert!(stderr.contains("eltwise_unary_roofline"), "{stderr}");
+    }
+}
+
+/// Permute has rows in bh20_oft only: alone, no other file has rows to fit its fold on; with
+/// transpose's rows (`--with-op`), the fold is fitted on wh_clip's transposes, and still
+/// scores permute's rows only.
+#[test]
+fn with_op_rows_join_the_fits_but_are_not_scored() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/traces");
+    if !shared.is_dir() {
+        eprintln!("skipped: {} is absent", shared.display());
+        return;
+    }
+    let files = ["bh20_oft.csv", "wh_clip_encoder_2.csv"].map(|f| shared.join(f));
+    let crossval = |extra: &[&str]| {
+        let mut args = vec!["crossval", "--op", "permute", "--format", "json"];
+        args.extend(extra);
+        args.push("--data");
+        args.extend(files.iter().map(|f| f.to_str().unwrap()));
+        let run = ttperf(&args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap()
+    };
+    let alone = crossval(&[]);
+    let with = crossval(&["--with-op", "transpose"]);
+    for report in [&alone, &with] {
+        let folds = report["folds"].as_array().unwrap();
+        assert_eq!(folds.len(), 1, "{report}");
+        assert_eq!(folds[0]["held_out"], "bh20_oft.csv");
+        assert_eq!(report["rows"], 4);
+    }
+    assert_eq!(alone["folds"][0]["fit_rows"], 0);
+    assert!(
+        with["folds"][0]["fit_rows"].as_u64().unwrap() > 100,
+        "{with}"
+    );
+    assert!(
+        with["recipe"]
+            .as_str()
+            .unwrap()
+            .contains("--with-op transpose")
+    );
+}

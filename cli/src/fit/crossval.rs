@@ -111,11 +111,12 @@ pub fn pooled<'a>(folds: impl IntoIterator<Item = &'a Fold>) -> Figures {
     }
 }
 
-/// One fold per data file (and device, for a file with rows of several), in the order the
-/// files were read.
+/// One fold per data file (and device, for a file with rows of several) with rows of the
+/// recipe's op, in the order the files were read. A fold's fit reads every other file's rows,
+/// those of the `--with-op`s too; it predicts the held-out file's rows of the op.
 pub fn folds(recipe: &Recipe, samples: &Samples) -> Result<Vec<Fold>, Failure> {
     let mut keys: Vec<(&str, Device)> = Vec::new();
-    for s in &samples.rows {
+    for s in samples.rows.iter().filter(|s| s.scored) {
         if !keys.contains(&(s.file.as_str(), s.device)) {
             keys.push((&s.file, s.device));
         }
@@ -126,7 +127,7 @@ pub fn folds(recipe: &Recipe, samples: &Samples) -> Result<Vec<Fold>, Failure> {
         let held: Vec<&Sample> = samples
             .rows
             .iter()
-            .filter(|s| s.file == file && s.device == device)
+            .filter(|s| s.scored && s.file == file && s.device == device)
             .collect();
         let (values, prior_because) = if train.is_empty() {
             (recipe.start(), Some("no other file has rows".to_string()))
@@ -236,6 +237,7 @@ mod tests {
             file: "f.csv".into(),
             line: 2,
             device: Device::WormholeB0,
+            scored: true,
             computation: computation.into(),
             query: query.into(),
             fit: FitRow {

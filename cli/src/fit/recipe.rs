@@ -42,6 +42,11 @@ pub struct RecipeArgs {
     /// Op to fit (name or OP CODE); rows of other ops are skipped.
     #[arg(long)]
     pub op: String,
+    /// Another op of the same family whose rows join every fit, never scored (repeatable):
+    /// an op with rows in one file borrows the calibration of one with more, and its own
+    /// rows, held out file by file, still give its figures.
+    #[arg(long = "with-op", value_name = "OP")]
+    pub with_ops: Vec<String>,
     /// Formula family; default: the family of the op's latest version on the first device.
     #[arg(long)]
     pub family: Option<String>,
@@ -91,9 +96,15 @@ impl RecipeArgs {
     /// The recipe for `devices`.
     pub fn recipe(&self, devices: Vec<Device>) -> Result<Recipe, Failure> {
         let (op, family) = self.op_and_family()?;
+        let with_ops = self
+            .with_ops
+            .iter()
+            .map(|name| Op::from_name(name).map_err(Failure::unknown))
+            .collect::<Result<Vec<_>, _>>()?;
         Recipe::new(
             devices,
             op,
+            with_ops,
             family,
             self.loss,
             self.weigh,
@@ -109,6 +120,8 @@ pub struct Sample {
     pub file: String,
     pub line: u64,
     pub device: Device,
+    /// A row of the recipe's op (held out and scored), not of a `--with-op` (fitted only).
+    pub scored: bool,
     /// The computation: op and each input's logical shape and dtype. Rows with the same
     /// computation run it in different ways (cores, configs, memory, fidelity).
     pub computation: String,
@@ -129,6 +142,8 @@ pub struct Samples {
 pub struct Recipe {
     pub devices: Vec<Device>,
     pub op: Op,
+    /// Ops of the family whose rows join every fit but are never scored (`--with-op`).
+    pub with_ops: Vec<Op>,
     pub family: Family,
     pub coefficients: Vec<FitCoefficient>,
     pub loss: LossArg,
@@ -139,13 +154,15 @@ pub struct Recipe {
 }
 
 impl Recipe {
-    /// The recipe for `op` on `devices` (at least one); `family` defaults to the family of
-    /// the op's latest version on the first device. The fit starts from the family's first
+    /// The recipe for `op` on `devices` (at least one), its fits also reading the rows of
+    /// `with_ops`; `family` defaults to the family of the op's latest version on the first
+    /// device. The fit starts from the family's first
     /// version on the first device (the physics prior), so a refit never starts from its own
     /// previous result and the same inputs give the same output.
     pub fn new(
         devices: Vec<Device>,
         op: Op,
+        with_ops: Vec<Op>,
         family: Option<Family>,
         loss: LossArg,
         weigh: Weigh,
@@ -170,6 +187,20 @@ impl Recipe {
         if !family.ops().contains(&op) {
             return Err(Failure::unknown(anyhow!(
                 "family `{family}` does not model `{op}`"
+            )));
+        }
+        if let Some(other) = with_ops
+            .iter()
+            .find(|o| **o == op || !family.ops().contains(o))
+        {
+            return Err(Failure::unknown(anyhow!(
+                "--with-op `{other}`: give another op of family `{family}` ({})",
+                family
+                    .ops()
+                    .iter()
+                    .map(|o| o.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         let start = |device: Device| {
@@ -210,6 +241,7 @@ impl Recipe {
         Ok(Recipe {
             devices,
             op,
+            with_ops,
             family,
             coefficients,
             loss,
@@ -218,7 +250,8 @@ impl Recipe {
         })
     }
 
-    /// The op's rows of the recipe's devices in `paths`, with their features. Rows that
+    /// The rows of the op (and of `with_ops`) of the recipe's devices in `paths`, with their
+    /// features. Rows that
     /// cannot be read are reported on stderr with their file and line.
     ///
     /// A trace that does not name its device (no `DEVICE ARCH`) is read as measured on the
@@ -244,7 +277,10 @@ impl Recipe {
                 let Some(models) = models.iter().find(|m| m.device() == row.device) else {
                     continue;
                 };
-                if Op::from_name(&row.op_code).ok() != Some(self.op) {
+                let Ok(op) = Op::from_name(&row.op_code) else {
+                    continue;
+                };
+                if op != self.op && !self.with_ops.contains(&op) {
                     continue;
                 }
                 let Some(measured_ns) = row.measured_ns.filter(|m| *m > 0.0) else {
@@ -253,7 +289,8 @@ impl Recipe {
                 let params = row.op_params();
                 match models.features(&row.query(&params), self.family) {
                     Ok(features) => samples.rows.push(Sample {
-                        computation: computation_key(self.op, &row),
+                        scored: op == self.op,
+                        computation: computation_key(op, &row),
                         query: query_key(&row),
                         file: file.clone(),
                         line: row.line,
@@ -312,6 +349,9 @@ impl Recipe {
     /// The flags that give this recipe on the command line (beside `--op`, `--data`).
     pub fn flags(&self) -> String {
         let mut s = String::new();
+        for o in &self.with_ops {
+            s += &format!("--with-op {o} ");
+        }
         for d in &self.devices {
             s += &format!("--device {d} ");
         }
