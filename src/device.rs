@@ -115,6 +115,12 @@ pub struct Hardware {
     pub noc_sustained_bytes_per_cycle: f64,
     /// (transfer bytes, achieved bytes per cycle), ascending.
     pub noc_small_transfer: &'static [(u64, f64)],
+    /// Cycles from issuing a small DRAM read to its data in L1, when the kernel waits for it
+    /// before issuing the next.
+    pub dram_read_latency_cycles: f64,
+    /// Bytes per cycle one core sustains reading tile-sized DRAM pages, however many reads it
+    /// has in flight.
+    pub dram_core_bytes_per_cycle: f64,
     /// Ideal cycles per 32x32x32 tile product, indexed by [`MathFidelity`].
     pub tile_cycles: [u32; MathFidelity::COUNT],
     /// Rows of an in0 tile the matrix engine takes per pass.
@@ -184,6 +190,19 @@ impl Hardware {
     /// Achievable DRAM bandwidth in bytes per ns.
     pub const fn dram_bytes_per_ns(&self) -> f64 {
         self.dram_peak_gb_s * self.dram_achievable_fraction
+    }
+
+    /// Cycles one core waits for a DRAM read of `bytes` it issues alone (the next is issued
+    /// after it lands): the read latency, then the bytes at the core's DRAM rate.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::{Card, Hardware};
+    /// let bh = Hardware::of(Card::P150);
+    /// let tile = bh.waited_dram_read_cycles(2048);
+    /// assert_eq!(tile, bh.dram_read_latency_cycles + 2048.0 / bh.dram_core_bytes_per_cycle);
+    /// ```
+    pub const fn waited_dram_read_cycles(&self, bytes: u64) -> f64 {
+        self.dram_read_latency_cycles + bytes as f64 / self.dram_core_bytes_per_cycle
     }
 
     /// Bytes of a 32x32 tile of `dtype`.

@@ -86,6 +86,10 @@ pub struct Device {
     pub noc_sustained_bytes_per_cycle: f64,
     /// (transfer bytes, achieved bytes per cycle), ascending in bytes.
     pub noc_small_transfer: Vec<(u64, f64)>,
+    /// Cycles of a waited-for small DRAM read by one core.
+    pub dram_read_latency_cycles: f64,
+    /// Bytes per cycle one core sustains reading tile-sized DRAM pages.
+    pub dram_core_bytes_per_cycle: f64,
     /// Ideal cycles per 32x32x32 tile product, one per [`MATH_FIDELITY`] value in its order.
     pub tile_cycles: Vec<u32>,
     pub rows_per_pass: u32,

@@ -29,6 +29,7 @@ pub struct DeviceFile {
     /// Fixed device-side cost of one op launch (kernel start, runtime args, teardown), ns.
     pub launch_overhead_ns: Spanned<f64>,
     pub noc: NocFile,
+    pub dram_access: DramAccessFile,
     pub matrix_engine: MatrixEngineFile,
     /// Bytes of one 32x32 tile per data type, keyed by its spelling ([`crate::DTYPE`]); every
     /// data type must be listed.
@@ -54,6 +55,19 @@ pub struct NocFile {
     pub sustained_bytes_per_cycle: Spanned<f64>,
     /// Achieved bytes per cycle by transfer size, ascending; larger transfers use the last point.
     pub small_transfer: Spanned<Vec<TransferPoint>>,
+}
+
+/// One core's accesses to DRAM-interleaved pages, as tt-metal's data-movement tests measure
+/// them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DramAccessFile {
+    /// Cycles from issuing a small read (64 B) of a DRAM page to its data in L1, when the
+    /// kernel waits for it before the next (`noc_async_read_barrier`).
+    pub read_latency_cycles: Spanned<f64>,
+    /// Bytes per cycle one core sustains reading DRAM pages of a tile's size, however many it
+    /// has in flight.
+    pub core_bytes_per_cycle: Spanned<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]

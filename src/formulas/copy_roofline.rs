@@ -1,5 +1,6 @@
-//! `copy_roofline`: move, copy, slice, padded_slice, slice_write and concat, the ops that copy
-//! pages of a tensor to another place unchanged (all, or a part of them).
+//! `copy_roofline`: move, copy (and clone), slice, padded_slice, slice_write, concat, split,
+//! pad, repeat and nearest upsample, the ops that copy pages of a tensor to another place
+//! unchanged (all, a part of them, or some of them more than once).
 //!
 //! It reads the tensors' shapes, layouts and dtypes (how many pages move, and their size: a
 //! tile, or a row-major stick of the last dim, or of the shard width for a sharded tensor), the
@@ -24,18 +25,35 @@
 //!   each written into its place in the larger output.
 //! * **concat**: every input's pages once, over the grid (interleaved) or the output's shard
 //!   cores (sharded).
+//! * **split** (`split/device/split_program_factory.cpp`, `split_last_dim_two_chunks_tiled`):
+//!   every input tile read once and written into its chunk, over a grid of its own: as many
+//!   columns as the largest (even) divisor of the input's tile columns that fits the grid's
+//!   rows, as many rows as the largest divisor of its tile rows that fits the grid's columns
+//!   per channel (`get_max_cores_divisible_by_tiles_per_core_tiles`), one group per channel.
+//!   The profiler records one chunk as the output: its memory says where the chunks go.
+//! * **pad**, **repeat**, **upsample** (nearest; `pad/device/`, `repeat/device/`,
+//!   `pool/upsample/device/`): the output's pages, over the grid or the output's shard cores,
+//!   each written once. Pad and upsample read each input page once (the padding is filled
+//!   in L1; an upsampled stick is written scale-factor times from one read); repeat reads an
+//!   input page for each output page. Bilinear upsampling interpolates in the compute engine:
+//!   not modeled (an error).
 //!
 //! The terms: DRAM (`dram_scale`) is the bytes moved read from DRAM (when the source lives
 //! there) and written to it (when the target does), at the card's achievable bandwidth; NoC
 //! is the busiest core's pages read and written at the NoC rate of a page's size
-//! (`noc_scale`), plus one waited-for read per page (the readers issue a page and
-//! `noc_async_read_barrier` before pushing it), each costed as one 32x32 tile's NoC time
-//! (`round_trip_scale`: the datasheets give no latency, so v1 takes the transfer time, and
-//! calibration finds how much longer a wait is). It assumes the cores work in parallel and
-//! evenly, and that a padded_slice from a tiled input costs as many page reads as its
-//! row-major output has sticks (its untilize is not counted).
+//! (`noc_scale`), plus the reads each core waits for (`round_trip_scale`): the readers issue
+//! a batch of pages and `noc_async_read_barrier` before pushing them. The tiled readers
+//! (copy, clone, slice, concat, split, pad, repeat, an interleaved move) wait for every page;
+//! the row-major slice reader for as many sticks as fit 4 KiB (`merge_num_sticks_to_read`);
+//! padded_slice for a tile row of its input, or for all of a core's sticks once. A wait on a
+//! DRAM read is tt-metal's measured latency of one core's read of that many bytes (the
+//! device spec's `dram_access`: 578 cycles for a 2 KiB tile on Blackhole, 463 on Wormhole); on
+//! an L1 source, one 32x32 tile's NoC time. It assumes the cores work in parallel and evenly,
+//! and that a padded_slice from a tiled input costs as many page reads as its row-major
+//! output has sticks (its untilize is not counted).
 
 use crate::error::{Error, Operand, TensorProblem};
+use crate::generated::op_params::upsample::Mode;
 use crate::generated::{CopyRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::tensor::{Layout, TensorParams};
@@ -61,6 +79,54 @@ const fn shard_cores(t: &TensorParams) -> Option<u64> {
     match t.memory.shard {
         Some(s) if t.memory.layout.is_sharded() && s.cores > 0 => Some(s.cores as u64),
         _ => None,
+    }
+}
+
+/// The largest count of cores up to `limit` that divides `tiles` evenly (an even count when
+/// `even`, if there is one), as tt-metal's `get_max_cores_divisible_by_tiles_per_core_tiles`
+/// picks it; at least 1.
+const fn divisor_cores(tiles: u64, limit: u64, even: bool) -> u64 {
+    let mut n = if limit < tiles { limit } else { tiles };
+    while n > 1 {
+        if tiles % n == 0 && (!even || n % 2 == 0) {
+            return n;
+        }
+        n -= 1;
+    }
+    1
+}
+
+/// Cores of a tiled split of `x` (see the module docs): the divisor grid of its tile rows and
+/// columns, one group of it per channel.
+const fn split_cores(cx: &Ctx<'_>, x: &TensorParams) -> u64 {
+    // Split takes tiled tensors only (the operand rules): a row-major one is one page a row.
+    let (rows, cols) = match x.tile_grid() {
+        Some(g) => g,
+        None => (x.shape.dim_from_end(1) as u64, 1),
+    };
+    let channels = max(x.shape.dim_from_end(2) as u64, 1);
+    let (grid_x, grid_y) = (cx.grid.x as u64, cx.grid.y as u64);
+    let channel_groups = min(channels, max(grid_x, 1));
+    let across = divisor_cores(cols, grid_y, cols > 1);
+    let down = divisor_cores(rows, max(grid_x / channel_groups, 1), false);
+    across * down * channel_groups
+}
+
+/// Pages a core's reader issues before each `noc_async_read_barrier` (see the module docs);
+/// `u64::MAX` when it waits once for all of them.
+const fn pages_per_wait(cx: &Ctx<'_>, x: &TensorParams, page: u64) -> u64 {
+    let row_major = matches!(x.layout, Layout::RowMajor);
+    match cx.params {
+        // Sticks up to 4 KiB per batch (`merge_num_sticks_to_read`), each at least one
+        // 64-byte DRAM alignment unit.
+        OpParams::Slice(_) if row_major => max(4096 / max(page, 64), 1),
+        OpParams::PaddedSlice(_) if row_major => u64::MAX,
+        // One tile row of the input per batch.
+        OpParams::PaddedSlice(_) => match x.tile_grid() {
+            Some((_, cols)) => max(cols, 1),
+            None => 1,
+        },
+        _ => 1,
     }
 }
 
@@ -97,11 +163,18 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
     }
     // The tensor whose pages move; the bytes moved, read from DRAM and written to it.
     let (moved, mut bytes, mut dram_read) = match cx.params {
-        OpParams::SliceWrite(_) => (x, 0u64, 0u64),
-        OpParams::Concat(_) => (y, 0, 0),
-        OpParams::MoveTensor(_) | OpParams::Copy(_) | OpParams::Slice(_) | OpParams::PaddedSlice(_) => {
-            (y, 0, 0)
+        OpParams::SliceWrite(_) | OpParams::Split(_) => (x, 0u64, 0u64),
+        OpParams::Upsample(p) if matches!(p.mode, Mode::Bilinear) => {
+            return Err(cx.not_modeled("bilinear upsampling (its interpolation is computed)"));
         }
+        OpParams::Concat(_)
+        | OpParams::MoveTensor(_)
+        | OpParams::Copy(_)
+        | OpParams::Slice(_)
+        | OpParams::PaddedSlice(_)
+        | OpParams::Pad(_)
+        | OpParams::Repeat(_)
+        | OpParams::Upsample(_) => (y, 0, 0),
         _ => return Err(cx.foreign_params()),
     };
     if matches!(cx.params, OpParams::Concat(_)) {
@@ -117,7 +190,12 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
     } else {
         bytes = some_or!(moved.bytes(cx.hw), overflow);
         if x.memory.is_dram() {
-            dram_read = bytes;
+            // Pad and upsample read each input page once; the others read a page per page moved.
+            dram_read = if matches!(cx.params, OpParams::Pad(_) | OpParams::Upsample(_)) {
+                some_or!(x.bytes(cx.hw), overflow)
+            } else {
+                bytes
+            };
         }
     }
     let dram = if y.memory.is_dram() {
@@ -147,9 +225,10 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
     }
     let page = page_bytes(cx, moved);
     let pages = ceil_div(bytes, page);
-    let cores = match shard_cores(moved) {
-        Some(c) => c,
-        None => grid,
+    let cores = match (shard_cores(moved), cx.params) {
+        (Some(c), _) => c,
+        (None, OpParams::Split(_)) => split_cores(cx, x),
+        (None, _) => grid,
     };
     let per_core = ceil_div(pages, max(min(cores, pages), 1));
     // Read and written, page by page.
@@ -157,13 +236,21 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         per_core.saturating_mul(page).saturating_mul(2),
         cx.hw.noc_bytes_per_cycle(page),
     );
-    let tile = cx.hw.tile_bytes(x.dtype) as u64;
-    let tile_ns = cx.noc_ns_at(tile, cx.hw.noc_bytes_per_cycle(tile));
+    // The reads each core waits for: from DRAM at its measured latency for the batch's
+    // bytes, from L1 at one tile's NoC time a batch.
+    let batch = min(pages_per_wait(cx, x, page), max(per_core, 1));
+    let waits = ceil_div(per_core, batch);
+    let wait_ns = if x.memory.is_dram() {
+        cx.cycles_to_ns(cx.hw.waited_dram_read_cycles(batch.saturating_mul(page)))
+    } else {
+        let tile = cx.hw.tile_bytes(x.dtype) as u64;
+        cx.noc_ns_at(tile, cx.hw.noc_bytes_per_cycle(tile))
+    };
     Ok(CopyRooflineFeatures {
         overhead_ns: 1.0,
         dram_scale: cx.dram_ns(dram),
         noc_scale: noc,
-        round_trip_scale: per_core as f64 * tile_ns,
+        round_trip_scale: waits as f64 * wait_ns,
         local_copy_scale: 0.0,
     })
 }
@@ -191,7 +278,9 @@ mod tests {
 
     /// A tiled slice `[1, 1, 1024, 1024] -> [1, 1, 1024, 512]` in DRAM on an n150 (8x8 grid):
     /// 512 output tiles of 2048 B, 8 per core; each read and written (16 tile transfers) and
-    /// each read waited for (8 tiles' NoC time); DRAM reads and writes the output's 1 MiB.
+    /// each read from DRAM waited for (8 waits of 383 + 2048 / 21.9 cycles: tt-metal's
+    /// measured Wormhole latency, then the tile at one core's DRAM rate); DRAM reads and writes
+    /// the output's 1 MiB.
     #[test]
     fn tiled_slice_features_by_hand() {
         let dram = MemoryConfig::DRAM_INTERLEAVED;
@@ -201,7 +290,10 @@ mod tests {
         let hw = Hardware::of(Card::N150);
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
         assert!((f.noc_scale - 16.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
-        assert!((f.round_trip_scale - 8.0 * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        let (latency, rate) = (hw.dram_read_latency_cycles, hw.dram_core_bytes_per_cycle);
+        assert_eq!((latency, rate), (383.0, 21.9));
+        let wait_ns = (latency + 2048.0 / rate) / (hw.clock_mhz / 1000.0);
+        assert!((f.round_trip_scale - 8.0 * wait_ns).abs() < 1e-6 * f.round_trip_scale);
         let dram_bytes = 2.0 * 512.0 * 2048.0;
         assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
         assert_eq!(f.local_copy_scale, 0.0);
@@ -231,7 +323,7 @@ mod tests {
     }
 
     /// An interleaved move of a row-major tensor `[4096, 64]` bfloat16 on a p150: 4096 sticks
-    /// of 128 B over the grid; a waited-for read per stick.
+    /// of 128 B over the grid; a waited-for DRAM read per stick.
     #[test]
     fn row_major_move_counts_sticks() {
         let x = TensorParams::new(
@@ -244,8 +336,9 @@ mod tests {
         let f = features_of(Op::MoveTensor, Card::P100, &[x], x);
         let cores = hw.compute_grid.cores() as u64;
         let per_core = 4096u64.div_ceil(cores) as f64;
-        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
-        assert!((f.round_trip_scale - per_core * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        let wait_ns = (hw.dram_read_latency_cycles + 128.0 / hw.dram_core_bytes_per_cycle)
+            / (hw.clock_mhz / 1000.0);
+        assert!((f.round_trip_scale - per_core * wait_ns).abs() < 1e-6 * f.round_trip_scale);
         let stick_ns = 128.0 / hw.noc_bytes_per_cycle(128) / (hw.clock_mhz / 1000.0);
         assert!((f.noc_scale - 2.0 * per_core * stick_ns).abs() < 1e-6 * f.noc_scale);
         assert_eq!(f.local_copy_scale, 0.0);
@@ -281,5 +374,113 @@ mod tests {
         let cx = Ctx::new(Op::Copy, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid)
             .unwrap();
         assert!(features(&cx).is_err());
+    }
+
+    /// A row-major slice `[1, 1, 4096, 64] -> [1, 1, 4096, 32]` in DRAM on an n150: 4096
+    /// output sticks of 64 B, 64 per core, read 4 KiB (64 sticks) per barrier: one wait, of
+    /// the 4 KiB batch.
+    #[test]
+    fn row_major_slice_waits_per_4_kib_batch() {
+        let dram = MemoryConfig::DRAM_INTERLEAVED;
+        let rm = |dims: &[u32]| {
+            TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::RowMajor, dram)
+        };
+        let hw = Hardware::of(Card::N150);
+        let f = features_of(Op::Slice, Card::N150, &[rm(&[1, 1, 4096, 64])], rm(&[1, 1, 4096, 32]));
+        let wait_ns = (hw.dram_read_latency_cycles + 4096.0 / hw.dram_core_bytes_per_cycle)
+            / (hw.clock_mhz / 1000.0);
+        assert!((f.round_trip_scale - wait_ns).abs() < 1e-6 * wait_ns);
+    }
+
+    /// tt-metal's divisor pick: the largest count up to the limit that divides the tiles,
+    /// even when asked (3840 tile rows on 13 columns: 12; 2 tile columns on 4 rows: 2; 3 tile
+    /// columns with an even count asked: none, so 1).
+    #[test]
+    fn divisor_cores_as_tt_metal_picks_them() {
+        assert_eq!(divisor_cores(3840, 13, false), 12);
+        assert_eq!(divisor_cores(3840, 5, false), 5);
+        assert_eq!(divisor_cores(2, 4, true), 2);
+        assert_eq!(divisor_cores(3, 8, true), 1);
+        assert_eq!(divisor_cores(7, 8, false), 7);
+        assert_eq!(divisor_cores(0, 8, false), 1);
+    }
+
+    /// bh20_oft's split of `[1, 1, 122880, 64]` in two on a 5x4 grid of a p150: 2 tile
+    /// columns over 2 of the 4 grid rows, 3840 tile rows over the 5 columns: 10 cores (the
+    /// trace's CORE COUNT), 768 of the 7680 input tiles each, each read (a DRAM read waited
+    /// for: 479 + 2048 / 21.3 cycles at 1.35 GHz, 427 ns) and written; DRAM reads and writes
+    /// the input's 15 MiB. The trace measured 340 µs; 768 waits are 328 µs.
+    #[test]
+    fn split_spreads_tiles_over_its_divisor_grid() {
+        let hw = Hardware::of(Card::P150);
+        let dram = MemoryConfig::DRAM_INTERLEAVED;
+        let x = tiled(&[1, 1, 122880, 64], dram);
+        let y = tiled(&[1, 1, 122880, 32], dram);
+        let inputs = [x];
+        let cx = Ctx::new(
+            Op::Split,
+            hw,
+            QueryParams::ByName(&[]),
+            &inputs,
+            Some(&y),
+            crate::CoreGrid::new(5, 4),
+        )
+        .unwrap();
+        let f = features(&cx).unwrap();
+        let wait_ns = (479.0 + 2048.0 / 21.3) / 1.35;
+        assert!((f.round_trip_scale - 768.0 * wait_ns).abs() < 1e-6 * f.round_trip_scale);
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
+        assert!((f.noc_scale - 2.0 * 768.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
+        let dram_bytes = 2.0 * 7680.0 * 2048.0;
+        assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
+    }
+
+    /// A pad of `[1, 1, 1000, 1000]` row-major to `[1, 1, 1024, 1024]` in DRAM writes the
+    /// output's 1024 sticks of 2048 B but reads only the input's 2,000,000 B; a repeat to
+    /// the same output reads a page for each page written.
+    #[test]
+    fn pad_reads_its_input_once_and_repeat_a_page_per_page() {
+        let dram = MemoryConfig::DRAM_INTERLEAVED;
+        let rm = |dims: &[u32]| {
+            TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::RowMajor, dram)
+        };
+        let hw = Hardware::of(Card::N150);
+        let pad = features_of(Op::Pad, Card::N150, &[rm(&[1, 1, 1000, 1000])], rm(&[1, 1, 1024, 1024]));
+        let out = 1024.0 * 2048.0;
+        let expected = (2_000_000.0 + out) * hw.ns_per_dram_byte;
+        assert!((pad.dram_scale - expected).abs() < 1e-6 * expected);
+        let repeat = features_of(Op::Repeat, Card::N150, &[rm(&[1, 1, 32, 1024])], rm(&[1, 1, 1024, 1024]));
+        assert!((repeat.dram_scale - 2.0 * out * hw.ns_per_dram_byte).abs() < 1e-6 * repeat.dram_scale);
+        // Both write the output's 1024 sticks over the n150's 64 cores: 16 each.
+        assert_eq!(pad.noc_scale, repeat.noc_scale);
+    }
+
+    /// Bilinear upsampling is not a copy: an error naming the mode, not a number.
+    #[test]
+    fn bilinear_upsample_is_not_modeled() {
+        let x = TensorParams::new(
+            Shape::new(&[1, 64, 64, 256]),
+            DType::Bfloat16,
+            Layout::RowMajor,
+            MemoryConfig::DRAM_INTERLEAVED,
+        );
+        let y = x.with_shape(Shape::new(&[1, 128, 128, 256]));
+        let hw = Hardware::of(Card::N150);
+        let params = [crate::OpParam::new("mode", crate::ParamValue::Enum("bilinear"))];
+        let inputs = [x];
+        let cx = Ctx::new(
+            Op::Upsample,
+            hw,
+            QueryParams::ByName(&params),
+            &inputs,
+            Some(&y),
+            hw.compute_grid,
+        )
+        .unwrap();
+        let err = features(&cx).unwrap_err();
+        assert!(
+            matches!(err, Error::ModeNotModeled { op: Op::Upsample, what } if what.contains("bilinear")),
+            "{err}"
+        );
     }
 }

@@ -26,6 +26,8 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                 let (b, bpc) = (int_lit(*b), f64_lit(*bpc));
                 quote!((#b, #bpc))
             });
+            let dram_latency = f64_lit(d.dram_read_latency_cycles);
+            let dram_core = f64_lit(d.dram_core_bytes_per_cycle);
             let tc = d.tile_cycles.iter().map(|x| int_lit(*x));
             let rpp = int_lit(d.rows_per_pass);
             let tb = d.tile_bytes.iter().map(|x| int_lit(*x));
@@ -49,6 +51,8 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     noc_link_bytes_per_cycle: #link,
                     noc_sustained_bytes_per_cycle: #sus,
                     noc_small_transfer: &[#(#curve),*],
+                    dram_read_latency_cycles: #dram_latency,
+                    dram_core_bytes_per_cycle: #dram_core,
                     tile_cycles: [#(#tc),*],
                     rows_per_pass: #rpp,
                     tile_bytes: [#(#tb),*],

@@ -89,6 +89,24 @@ impl Validator {
             "noc.sustained_bytes_per_cycle",
             || format!("exceeds noc.link_bytes_per_cycle = {link}: sustained cannot beat nominal"),
         );
+        let dram = &f.dram_access;
+        self.positive(
+            p,
+            &dram.read_latency_cycles,
+            "dram_access.read_latency_cycles",
+        );
+        self.positive(
+            p,
+            &dram.core_bytes_per_cycle,
+            "dram_access.core_bytes_per_cycle",
+        );
+        self.check(
+            *dram.core_bytes_per_cycle.get_ref() <= link,
+            p,
+            dram.core_bytes_per_cycle.span(),
+            "dram_access.core_bytes_per_cycle",
+            || format!("exceeds noc.link_bytes_per_cycle = {link}: a core reads DRAM over the NoC"),
+        );
         let curve = noc.small_transfer.get_ref();
         let sorted = curve.windows(2).all(|w| w[0].bytes < w[1].bytes);
         let sane = curve
@@ -149,6 +167,8 @@ impl Validator {
             noc_link_bytes_per_cycle: link,
             noc_sustained_bytes_per_cycle: *noc.sustained_bytes_per_cycle.get_ref(),
             noc_small_transfer: curve.iter().map(|t| (t.bytes, t.bytes_per_cycle)).collect(),
+            dram_read_latency_cycles: *dram.read_latency_cycles.get_ref(),
+            dram_core_bytes_per_cycle: *dram.core_bytes_per_cycle.get_ref(),
             tile_cycles: cycles,
             rows_per_pass: rows,
             tile_bytes,
