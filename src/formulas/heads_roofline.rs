@@ -29,7 +29,9 @@
 //!   Counted: the busiest core's rows times the tiles of a row, read and written at the tile
 //!   NoC rate (`noc_scale`); each read waited for, in cycles (`tile_wait_cycles`; the
 //!   datasheets give no latency, so v1 takes a 2 KiB tile at 32 B a cycle, 64), plus, for
-//!   tiles read from DRAM, `dram_wait_cycles` each (DRAM latency: 0 in v1, none published);
+//!   tiles read from DRAM, the device's DRAM read latency each (`dram_wait_scale`: tt-metal's
+//!   measured latency of one core's small DRAM read, 479 cycles on Blackhole, 383 on
+//!   Wormhole, `dram_access` in the device spec);
 //!   and every byte read from and written to DRAM once (`dram_scale`). Counted in cycles, not
 //!   as multiples of a tile's NoC time: the traces' per-tile costs (about 550 cycles a tile
 //!   on Blackhole from DRAM, 120 from L1 in the one-core decode, 300-600 on Wormhole from L1
@@ -117,8 +119,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
         dram_scale: cx.dram_ns(dram),
         noc_scale: cx.noc_ns_of_tiles(moved, x) + cx.noc_ns_of_tiles(moved, y),
         tile_wait_cycles: per_core as f64 * cx.cycles_to_ns(1.0),
-        dram_wait_cycles: if x.memory.is_dram() {
-            per_core as f64 * cx.cycles_to_ns(1.0)
+        dram_wait_scale: if x.memory.is_dram() {
+            per_core as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles)
         } else {
             0.0
         },
@@ -163,7 +165,8 @@ mod tests {
         let hw = Hardware::of(Card::P150);
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
         assert!(close(f.tile_wait_cycles, 160.0 * 1000.0 / hw.clock_mhz));
-        assert!(close(f.dram_wait_cycles, 160.0 * 1000.0 / hw.clock_mhz));
+        // Each read from DRAM also waits out Blackhole's 479-cycle DRAM latency.
+        assert!(close(f.dram_wait_scale, 160.0 * 479.0 * 1000.0 / hw.clock_mhz));
         assert!(close(f.noc_scale, 320.0 * tile_ns));
         let bytes = 2.0 * 128.0 * 5120.0 * 2.0;
         assert!(close(f.dram_scale, bytes * hw.ns_per_dram_byte));
@@ -194,6 +197,6 @@ mod tests {
         // 128 tiles over 32 cores: 4 each.
         assert!(close(f.tile_wait_cycles, 4.0 * 1000.0 / hw.clock_mhz));
         assert_eq!(f.dram_scale, 0.0);
-        assert_eq!(f.dram_wait_cycles, 0.0);
+        assert_eq!(f.dram_wait_scale, 0.0);
     }
 }
