@@ -38,6 +38,11 @@
 //!   every stick an untilize writes (its writer writes row by row, also into an L1 shard).
 //!   A sharded tilize hands the whole shard to the compute kernel: no per-stick cost. This
 //!   is what makes a tensor of narrow rows (3 channels of an image) slow to tilize.
+//! * **DRAM wait** (`dram_wait_scale`, in the NoC term): each stick a tilize reads from
+//!   DRAM waits the device's DRAM read latency (tt-metal's measured latency of one core's
+//!   small DRAM read, `dram_access` in the device spec: 479 cycles on Blackhole, 383 on
+//!   Wormhole); calibrated on the shared traces before the figure was in the device spec, the
+//!   per-stick cost of a padding tilize came out at 481 cycles on Blackhole.
 //!
 //! It assumes balanced blocks (the busiest core's count is the one that matters), full
 //! overlap of the reader, compute and writer, and that the padding of a padded tilize costs
@@ -163,6 +168,11 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         noc_scale: noc_ns,
         stick_cycles: if one_by_one {
             cx.cycles_to_ns(s.sticks as f64)
+        } else {
+            0.0
+        },
+        dram_wait_scale: if !untilize && rm_interleaved && rm.memory.is_dram() {
+            cx.cycles_to_ns(s.sticks as f64 * cx.hw.dram_read_latency_cycles)
         } else {
             0.0
         },
