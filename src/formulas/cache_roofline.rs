@@ -269,3 +269,152 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
         dram_wait_cycles: work.dram_waits as f64 * cycle,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::{Card, DType, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape};
+
+    const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
+
+    fn tiled(dims: &[u32], dtype: DType, memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(Shape::new(dims), dtype, Layout::TILE, memory)
+    }
+
+    /// A row-major int32 index or page table in DRAM.
+    fn table(dims: &[u32]) -> TensorParams {
+        TensorParams::new(Shape::new(dims), DType::Int32, Layout::RowMajor, DRAM)
+    }
+
+    /// The new rows of a decode update, height-sharded in L1 on one core.
+    fn one_core_rows(dims: &[u32]) -> TensorParams {
+        let shard = ShardSpec::new(
+            CoreRange { start: (0, 0), end: (0, 0) },
+            [32, dims[dims.len() - 1]],
+            ShardOrientation::RowMajor,
+        );
+        let mem = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        tiled(dims, DType::Bfloat16, mem)
+    }
+
+    fn features_of(
+        op: Op,
+        op_type: Option<&'static str>,
+        inputs: &[TensorParams],
+        output: Option<&TensorParams>,
+    ) -> Result<CacheRooflineFeatures, Error> {
+        let hw = Hardware::of(Card::P150);
+        let params = match op_type {
+            Some(t) => [OpParam::new("op_type", ParamValue::Enum(t))],
+            None => [OpParam::new("op_type", ParamValue::Enum("update"))],
+        };
+        let given: &[OpParam<'_>] = if op_type.is_some() { &params } else { &[] };
+        let cx = Ctx::new(op, hw, QueryParams::ByName(given), inputs, output, hw.compute_grid)?;
+        features(&cx)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    fn ns_per_cycle() -> f64 {
+        1000.0 / Hardware::of(Card::P150).clock_mhz
+    }
+
+    /// 2048-byte tiles at the p150's 2 KiB NoC rate (54 B a cycle), ns.
+    fn tile_noc_ns(tiles: f64) -> f64 {
+        tiles * 2048.0 / 54.0 * ns_per_cycle()
+    }
+
+    /// A 128-token paged fill of 4 KV heads of 128 on a p150 (13x10 grid): 4 x 4 = 16 rows
+    /// of 4 tiles, one a core. The busiest core waits for the page table, its row's read and
+    /// its row's write (3, all DRAM), moves 4 tiles in and 4 out; DRAM reads and writes the
+    /// 64 tiles once each.
+    #[test]
+    fn paged_fill_by_hand() {
+        let cache = tiled(&[4, 4, 32, 128], DType::Bfloat16, DRAM);
+        let x = tiled(&[1, 4, 128, 128], DType::Bfloat16, DRAM);
+        let f = features_of(Op::FillCache, None, &[cache, x, table(&[1, 4])], None).unwrap();
+        assert!(close(f.wait_cycles, 3.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_cycles, 3.0 * ns_per_cycle()));
+        assert!(close(f.noc_scale, tile_noc_ns(8.0)));
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.dram_scale, 2.0 * 64.0 * 2048.0 * hw.ns_per_dram_byte));
+        assert_eq!(f.tile_cycles, 0.0);
+    }
+
+    /// A paged decode update of one user into 8 heads of 128 (qwen3): one core walks the 8
+    /// heads. Waited: the index and the page table, the first row read, 8 row writes (11, all
+    /// DRAM). Converted: the new row's 4 tiles, then 4 untilized and 4 tilized a head (68).
+    /// Moved: 8 rows of 4 tiles, in and out.
+    #[test]
+    fn paged_update_by_hand() {
+        let cache = tiled(&[4, 8, 32, 128], DType::Bfloat16, DRAM);
+        let x = one_core_rows(&[1, 1, 32, 128]);
+        let inputs = [cache, x, table(&[1, 1]), table(&[1, 4])];
+        let f = features_of(Op::UpdateCache, None, &inputs, None).unwrap();
+        assert!(close(f.wait_cycles, 11.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_cycles, 11.0 * ns_per_cycle()));
+        assert!(close(f.tile_cycles, 68.0 * ns_per_cycle()));
+        assert!(close(f.noc_scale, tile_noc_ns(64.0)));
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.dram_scale, 64.0 * 2048.0 * hw.ns_per_dram_byte));
+    }
+
+    /// The fused update runs the key and the value cache on a core each: the busiest core's
+    /// work is one update's, DRAM carries both.
+    #[test]
+    fn fused_update_doubles_the_cores() {
+        let cache = tiled(&[1, 4, 32, 128], DType::Bfloat16, DRAM);
+        let x = one_core_rows(&[1, 1, 32, 128]);
+        let (idx, pages) = (table(&[1, 1]), table(&[1, 1]));
+        let one = features_of(Op::UpdateCache, None, &[cache, x, idx, pages], None).unwrap();
+        let fused = [cache, x, cache, x, idx, pages];
+        let both = features_of(Op::UpdateCache, Some("fused_update"), &fused, None).unwrap();
+        assert!(close(both.wait_cycles, one.wait_cycles));
+        assert!(close(both.dram_scale, 2.0 * one.dram_scale));
+        // Without the value cache and its rows there is no fused update to cost.
+        assert!(features_of(Op::UpdateCache, Some("fused_update"), &[cache, x], None).is_err());
+    }
+
+    /// DeepSeek's kv_cache fill of `[1, 1, 3200, 576]` bfloat8_b on a p150: 100 rows of 18
+    /// tiles, one a core; every tile read waited for (18, from DRAM); 18 tiles of 1088 B in
+    /// and out.
+    #[test]
+    fn kv_fill_waits_per_tile() {
+        let t = tiled(&[1, 1, 3200, 576], DType::Bfloat8B, DRAM);
+        let f = features_of(Op::UpdateCache, Some("fill"), &[t, t], None).unwrap();
+        assert!(close(f.wait_cycles, 18.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_cycles, 18.0 * ns_per_cycle()));
+        let hw = Hardware::of(Card::P150);
+        let rate = hw.noc_bytes_per_cycle(1088);
+        assert!(close(f.noc_scale, 2.0 * 18.0 * 1088.0 / rate * ns_per_cycle()));
+        assert!(close(f.dram_scale, 2.0 * 1800.0 * 1088.0 * hw.ns_per_dram_byte));
+    }
+
+    /// CLIP's 19 tokens from a 768-wide bfloat16 table: groups of 16 tokens, 16 on the busiest
+    /// core, each a waited 1536 B row read from DRAM, plus one waited index read.
+    #[test]
+    fn embedding_by_hand() {
+        let idx = TensorParams::new(
+            Shape::padded(&[1, 1, 32, 32], &[1, 1, 1, 19]),
+            DType::Uint32,
+            Layout::TILE,
+            DRAM,
+        );
+        let w = TensorParams::new(Shape::new(&[1, 1, 49408, 768]), DType::Bfloat16, Layout::RowMajor, DRAM);
+        let y = TensorParams::new(Shape::new(&[1, 1, 19, 768]), DType::Bfloat16, Layout::RowMajor, DRAM);
+        let f = features_of(Op::Embedding, None, &[idx, w], Some(&y)).unwrap();
+        assert!(close(f.wait_cycles, 17.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_cycles, 17.0 * ns_per_cycle()));
+        let hw = Hardware::of(Card::P150);
+        let rate = hw.noc_bytes_per_cycle(1536);
+        assert!(close(f.noc_scale, 2.0 * 16.0 * 1536.0 / rate * ns_per_cycle()));
+        assert!(close(f.dram_scale, 2.0 * 19.0 * 1536.0 * hw.ns_per_dram_byte));
+        assert_eq!(f.tile_cycles, 0.0);
+        // A block-float table has no row size to read.
+        let bf8 = w.with_dtype(DType::Bfloat8B).with_layout(Layout::TILE);
+        assert!(features_of(Op::Embedding, None, &[idx, bf8], Some(&y)).is_err());
+    }
+}

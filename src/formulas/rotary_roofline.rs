@@ -206,3 +206,97 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RotaryRooflineFeatures, Error> {
             * max(cx.hw.dram_channels as u64, 1) as f64,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
+
+    const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
+
+    fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::TILE, memory)
+    }
+
+    fn features_of(op: Op, inputs: &[TensorParams]) -> RotaryRooflineFeatures {
+        let hw = Hardware::of(Card::P150);
+        let cx = Ctx::new(op, hw, QueryParams::ByName(&[]), inputs, None, hw.compute_grid).unwrap();
+        features(&cx).unwrap()
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    fn ns_per_cycle() -> f64 {
+        1000.0 / Hardware::of(Card::P150).clock_mhz
+    }
+
+    /// A 32-token prefill of 8 heads of 128 on a p150 (130 cores): 8 rows of 4 tiles, one a
+    /// core. Per tile 4 waited DRAM reads (16); 3 tile ops a tile and one for each of the 2
+    /// tiles of the half row (14); 4 tiles in twice, cos and sin 4 each, 4 out (20 tiles).
+    /// DRAM: the 32 tiles read twice, cos and sin once per tile (64), written once (160
+    /// tiles). The 8 heads read one position's cos and sin at once: 8 reads of the 8 cos and
+    /// sin tiles each core reads queue at one channel.
+    #[test]
+    fn rotate_half_by_hand() {
+        let x = tiled(&[1, 8, 32, 128], DRAM);
+        let t = tiled(&[1, 1, 32, 128], DRAM);
+        let f = features_of(Op::RotaryEmbedding, &[x, t, t]);
+        assert!(close(f.wait_cycles, 16.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_cycles, 16.0 * ns_per_cycle()));
+        assert!(close(f.op_tile_cycles, 14.0 * ns_per_cycle()));
+        assert!(close(f.noc_scale, 20.0 * 2048.0 / 54.0 * ns_per_cycle()));
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.dram_scale, 160.0 * 2048.0 * hw.ns_per_dram_byte));
+        let channel_ns = 2048.0 * hw.ns_per_dram_byte * hw.dram_channels as f64;
+        assert!(close(f.shared_read_scale, 8.0 * 8.0 * channel_ns));
+    }
+
+    /// The HF decode form with x, cos and sin height-sharded in L1 on one core: 4 tiles
+    /// computed in place (14 tile ops), nothing waited for, nothing through DRAM.
+    #[test]
+    fn sharded_decode_computes_in_place() {
+        let shard = ShardSpec::new(CoreRange { start: (0, 0), end: (0, 0) }, [32, 128], ShardOrientation::RowMajor);
+        let l1 = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let t = tiled(&[1, 1, 32, 128], l1);
+        let f = features_of(Op::RotaryEmbedding, &[t, t, t]);
+        assert!(close(f.op_tile_cycles, 14.0 * ns_per_cycle()));
+        assert_eq!((f.wait_cycles, f.dram_scale, f.noc_scale, f.shared_read_scale), (0.0, 0.0, 0.0, 0.0));
+    }
+
+    /// DeepSeek's llama rotary of `[1, 32, 3200, 64]` on a p150: 100 sequence tiles over 100
+    /// of the 130 cores, 32 rows of 2 tiles each (more than 8: cos and sin re-read every row,
+    /// 4 tiles a row). Waited: the matrix, then one a row (33). Tile ops: 4 a tile (256).
+    /// DRAM: the 6400 tiles in and out, 100 cores x 128 cos and sin tiles, 100 matrix reads.
+    #[test]
+    fn llama_by_hand() {
+        let x = tiled(&[1, 32, 3200, 64], DRAM);
+        let t = tiled(&[1, 1, 3200, 64], DRAM);
+        let m = tiled(&[1, 1, 32, 32], DRAM);
+        let f = features_of(Op::RotaryEmbeddingLlama, &[x, t, t, m]);
+        assert!(close(f.wait_cycles, 33.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_cycles, 33.0 * ns_per_cycle()));
+        assert!(close(f.op_tile_cycles, 256.0 * ns_per_cycle()));
+        assert!(close(f.noc_scale, 257.0 * 2048.0 / 54.0 * ns_per_cycle()));
+        let hw = Hardware::of(Card::P150);
+        let tiles = 2.0 * 6400.0 + 100.0 * 128.0 + 100.0;
+        assert!(close(f.dram_scale, tiles * 2048.0 * hw.ns_per_dram_byte));
+        let channel_ns = 2048.0 * hw.ns_per_dram_byte * hw.dram_channels as f64;
+        assert!(close(f.shared_read_scale, 100.0 * channel_ns));
+    }
+
+    /// With one head a core has one row: cos and sin are read once, not per row.
+    #[test]
+    fn llama_reads_tables_once_below_nine_rows() {
+        let x = tiled(&[1, 1, 3200, 64], DRAM);
+        let m = tiled(&[1, 1, 32, 32], DRAM);
+        let f = features_of(Op::RotaryEmbeddingLlama, &[x, x, x, m]);
+        let hw = Hardware::of(Card::P150);
+        // 200 tiles in and out, 100 cores x 4 cos and sin tiles, 100 matrix reads.
+        let tiles = 2.0 * 200.0 + 400.0 + 100.0;
+        assert!(close(f.dram_scale, tiles * 2048.0 * hw.ns_per_dram_byte));
+        assert!(close(f.wait_cycles, 2.0 * ns_per_cycle()));
+    }
+}
