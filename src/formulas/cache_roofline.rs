@@ -4,13 +4,13 @@
 //! It reads the tensors' padded shapes (tiles and rows of tiles; heads and users of a decode
 //! update), the indices' logical shape (an embedding's token count), layouts, dtypes (bytes
 //! per tile or per row) and memory configs (DRAM or L1: which waits pay DRAM's latency and
-//! which bytes cross DRAM; L1-sharded: read in place). The update's `op_type` says which
-//! program runs. Update indices, page tables and block sizes are not read: they say where the
+//! which bytes cross DRAM; L1-sharded: read in place). The update's `op_type` and `cache`
+//! say which program runs. Update indices, page tables and block sizes are not read: they say where the
 //! rows go, not how many move.
 //!
 //! How tt-metal splits the work, and what each case costs here (busiest core):
 //!
-//! * **Paged fill** (`fill_cache`; `update_cache` with `op_type = "fill"` and a page table:
+//! * **Paged fill** (`fill_cache`; `update_cache` with `op_type = "fill"`, `cache = "paged"`:
 //!   the older spelling; `experimental/paged_cache/device/fill_cache/paged_fill_cache_program_factory.cpp`):
 //!   the blocks are the input's rows of tiles (batch x heads x sequence tiles), split over the
 //!   grid by `split_work_to_cores`. Per row the reader reads its `Wt` tiles then waits
@@ -21,13 +21,21 @@
 //!   input buffer holds two rows): the first read and each row's write, plus one per extra
 //!   input (page table, batch index); the row's tiles read and written at the tile NoC rate,
 //!   the input's bytes read and written once in DRAM.
-//! * **Fill** (`update_cache`, `op_type = "fill"`, cache and input only: `UpdateKVCacheOperation`,
+//! * **Contiguous fill** (`update_cache`, `op_type = "fill"`, `cache = "contiguous"`: `UpdateKVCacheOperation`,
 //!   `kv_cache/device/fill_cache_multi_core_program_factory.cpp`): the same rows over the grid
 //!   (or the input's shard cores, whose tiles are read in place), but the reader waits for
 //!   every tile (`reader_fill_cache_interleaved_start_id.cpp`: `noc_async_read_barrier` a
 //!   tile) and the writer only flushes its writes (`writer_unary_interleaved_start_id.cpp`):
 //!   one waited transfer a tile.
-//! * **Update** (`update_cache`, `op_type = "update"`, `paged_update_cache_program_factory.cpp`;
+//! * **Contiguous update** (`update_cache`, `op_type = "update"`, `cache = "contiguous"`:
+//!   `kv_cache/device/update_cache_multi_core_program_factory.cpp`): the new rows `[1, H, B,
+//!   D]` are `H B / 32` rows of tiles, split over the grid or the input's shard cores; per row
+//!   the reader reads it (waited, unless sharded in L1), then the cache rows of up to 32 users,
+//!   two per wait (`reader_update_cache_interleaved_start_id.cpp`); each user's row is
+//!   untilized, updated and tilized back, and the writer only flushes its writes. Counted:
+//!   those waits, `Wt + 2 Wt` per user converted, the cache rows read and written.
+//! * **Paged update** (`update_cache`, `op_type = "update"`, `cache = "paged"`:
+//!   `paged_update_cache_program_factory.cpp`;
 //!   `"fused_update"`: the key and the value cache in one program, each on its own cores):
 //!   one core per user (the new rows are height-sharded, one user a core: the users are the
 //!   input's dim -3), and each core walks every head of the cache (its dim -3): it reads the
@@ -57,7 +65,7 @@
 
 use crate::error::Error;
 use crate::generated::{CacheRooflineFeatures, OpParams};
-use crate::op_params::update_cache::OpType;
+use crate::op_params::update_cache::{Cache, OpType};
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::tensor::TensorParams;
 
@@ -206,6 +214,46 @@ const fn update(cx: &Ctx<'_>, fused: bool) -> Result<Work, Error> {
     })
 }
 
+/// A contiguous cache's decode update (`kv_cache/device/update_cache_multi_core_program_factory.cpp`):
+/// the new rows `[1, H, B, D]` are `H x B / 32` rows of tiles ("batched heads"), split over
+/// the grid (or the input's shard cores); per batched head the reader reads the new row
+/// (waited, unless sharded in L1), then the cache rows of up to 32 users, two a wait
+/// (`granularity`); the writer copies each user's row in from L1 and only flushes its writes.
+const fn contiguous_update(cx: &Ctx<'_>) -> Result<Work, Error> {
+    const GRANULARITY: u64 = 2;
+    let (cache, x) = (&cx.inputs[0], &cx.inputs[1]);
+    let overflow = Error::Overflow {
+        what: "cache tiles",
+    };
+    let x_tile = some_or!(x.tile_bytes(cx.hw), cx.not_modeled("an update from a row-major input"));
+    let cache_tile = some_or!(cache.tile_bytes(cx.hw), cx.not_modeled("a row-major cache"));
+    let wt = row_tiles(x);
+    // Every row of tiles of the input (heads x users / 32).
+    let batched = max(ceil_div(some_or!(x.tiles(), overflow), wt), 1);
+    let cores = match shard_cores(x) {
+        Some(c) => c,
+        None => max(min(cx.grid.cores() as u64, batched), 1),
+    };
+    let per_core = ceil_div(batched, cores);
+    let cache_batch = max(cache.shape.dim_from_end(3) as u64, 1);
+    let users = min(32, cache_batch);
+    let groups = ceil_div(users, min(GRANULARITY, cache_batch));
+    let local = x.memory.is_l1_sharded();
+    let cache_dram = one_if(cache.memory.is_dram());
+    let rows = some_or!(per_core.checked_mul(users), overflow);
+    let moved = rows.saturating_mul(wt).saturating_mul(cache_tile);
+    let x_read = if local { 0 } else { per_core.saturating_mul(wt).saturating_mul(x_tile) };
+    let all_rows = batched.saturating_mul(users).saturating_mul(wt);
+    Ok(Work {
+        converted: per_core.saturating_mul(wt) + rows.saturating_mul(2 * wt),
+        noc_ns: cx.noc_ns_of_tiles(moved.saturating_mul(2), cache) + cx.noc_ns_of_tiles(x_read, x),
+        waits: per_core * (groups + one_if(!local)),
+        dram_waits: per_core * (groups * cache_dram + one_if(!local && x.memory.is_dram())),
+        dram_bytes: all_rows.saturating_mul(cache_tile).saturating_mul(2) * cache_dram
+            + batched.saturating_mul(wt).saturating_mul(x_tile) * one_if(x.memory.is_dram()),
+    })
+}
+
 /// An embedding lookup: one weight row per token, in groups of 16 tokens over the grid.
 const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
     const GROUP: u64 = 16;
@@ -250,11 +298,14 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
 pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
     let work = match cx.params {
         OpParams::FillCache(_) => tri!(fill(cx, true)),
-        OpParams::UpdateCache(p) => match p.op_type {
-            // With a page table (the older paged op's fill) the paged fill runs.
-            OpType::Fill => tri!(fill(cx, cx.inputs.len() > 2)),
-            OpType::Update => tri!(update(cx, false)),
-            OpType::FusedUpdate => tri!(update(cx, true)),
+        OpParams::UpdateCache(p) => match (p.op_type, p.cache) {
+            // The older paged op's fill is the paged fill.
+            (OpType::Fill, Cache::Paged) => tri!(fill(cx, true)),
+            (OpType::Fill, Cache::Contiguous) => tri!(fill(cx, false)),
+            (OpType::Update, Cache::Paged) => tri!(update(cx, false)),
+            (OpType::Update, Cache::Contiguous) => tri!(contiguous_update(cx)),
+            // Only the paged cache has a fused update.
+            (OpType::FusedUpdate, _) => tri!(update(cx, true)),
         },
         OpParams::Embedding(_) => tri!(embedding(cx)),
         _ => return Err(cx.foreign_params()),
@@ -277,6 +328,8 @@ mod tests {
     use crate::{Card, DType, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape};
 
     const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
+    const FUSED: &[(&str, &str)] = &[("op_type", "fused_update")];
+    const CONTIGUOUS_FILL: &[(&str, &str)] = &[("op_type", "fill"), ("cache", "contiguous")];
 
     fn tiled(dims: &[u32], dtype: DType, memory: MemoryConfig) -> TensorParams {
         TensorParams::new(Shape::new(dims), dtype, Layout::TILE, memory)
@@ -300,16 +353,16 @@ mod tests {
 
     fn features_of(
         op: Op,
-        op_type: Option<&'static str>,
+        params: &[(&'static str, &'static str)],
         inputs: &[TensorParams],
         output: Option<&TensorParams>,
     ) -> Result<CacheRooflineFeatures, Error> {
         let hw = Hardware::of(Card::P150);
-        let params = match op_type {
-            Some(t) => [OpParam::new("op_type", ParamValue::Enum(t))],
-            None => [OpParam::new("op_type", ParamValue::Enum("update"))],
-        };
-        let given: &[OpParam<'_>] = if op_type.is_some() { &params } else { &[] };
+        let mut given = [OpParam::new("", ParamValue::Enum("")); 2];
+        for (slot, &(k, v)) in given.iter_mut().zip(params) {
+            *slot = OpParam::new(k, ParamValue::Enum(v));
+        }
+        let given = &given[..params.len()];
         let cx = Ctx::new(op, hw, QueryParams::ByName(given), inputs, output, hw.compute_grid)?;
         features(&cx)
     }
@@ -335,7 +388,7 @@ mod tests {
     fn paged_fill_by_hand() {
         let cache = tiled(&[4, 4, 32, 128], DType::Bfloat16, DRAM);
         let x = tiled(&[1, 4, 128, 128], DType::Bfloat16, DRAM);
-        let f = features_of(Op::FillCache, None, &[cache, x, table(&[1, 4])], None).unwrap();
+        let f = features_of(Op::FillCache, &[], &[cache, x, table(&[1, 4])], None).unwrap();
         assert!(close(f.wait_cycles, 3.0 * ns_per_cycle()));
         assert!(close(f.dram_wait_cycles, 3.0 * ns_per_cycle()));
         assert!(close(f.noc_scale, tile_noc_ns(8.0)));
@@ -353,7 +406,7 @@ mod tests {
         let cache = tiled(&[4, 8, 32, 128], DType::Bfloat16, DRAM);
         let x = one_core_rows(&[1, 1, 32, 128]);
         let inputs = [cache, x, table(&[1, 1]), table(&[1, 4])];
-        let f = features_of(Op::UpdateCache, None, &inputs, None).unwrap();
+        let f = features_of(Op::UpdateCache, &[], &inputs, None).unwrap();
         assert!(close(f.wait_cycles, 11.0 * ns_per_cycle()));
         assert!(close(f.dram_wait_cycles, 11.0 * ns_per_cycle()));
         assert!(close(f.tile_cycles, 68.0 * ns_per_cycle()));
@@ -369,13 +422,13 @@ mod tests {
         let cache = tiled(&[1, 4, 32, 128], DType::Bfloat16, DRAM);
         let x = one_core_rows(&[1, 1, 32, 128]);
         let (idx, pages) = (table(&[1, 1]), table(&[1, 1]));
-        let one = features_of(Op::UpdateCache, None, &[cache, x, idx, pages], None).unwrap();
+        let one = features_of(Op::UpdateCache, &[], &[cache, x, idx, pages], None).unwrap();
         let fused = [cache, x, cache, x, idx, pages];
-        let both = features_of(Op::UpdateCache, Some("fused_update"), &fused, None).unwrap();
+        let both = features_of(Op::UpdateCache, FUSED, &fused, None).unwrap();
         assert!(close(both.wait_cycles, one.wait_cycles));
         assert!(close(both.dram_scale, 2.0 * one.dram_scale));
         // Without the value cache and its rows there is no fused update to cost.
-        assert!(features_of(Op::UpdateCache, Some("fused_update"), &[cache, x], None).is_err());
+        assert!(features_of(Op::UpdateCache, FUSED, &[cache, x], None).is_err());
     }
 
     /// DeepSeek's kv_cache fill of `[1, 1, 3200, 576]` bfloat8_b on a p150: 100 rows of 18
@@ -384,7 +437,7 @@ mod tests {
     #[test]
     fn kv_fill_waits_per_tile() {
         let t = tiled(&[1, 1, 3200, 576], DType::Bfloat8B, DRAM);
-        let f = features_of(Op::UpdateCache, Some("fill"), &[t, t], None).unwrap();
+        let f = features_of(Op::UpdateCache, CONTIGUOUS_FILL, &[t, t], None).unwrap();
         assert!(close(f.wait_cycles, 18.0 * ns_per_cycle()));
         assert!(close(f.dram_wait_cycles, 18.0 * ns_per_cycle()));
         let hw = Hardware::of(Card::P150);
@@ -405,7 +458,7 @@ mod tests {
         );
         let w = TensorParams::new(Shape::new(&[1, 1, 49408, 768]), DType::Bfloat16, Layout::RowMajor, DRAM);
         let y = TensorParams::new(Shape::new(&[1, 1, 19, 768]), DType::Bfloat16, Layout::RowMajor, DRAM);
-        let f = features_of(Op::Embedding, None, &[idx, w], Some(&y)).unwrap();
+        let f = features_of(Op::Embedding, &[], &[idx, w], Some(&y)).unwrap();
         assert!(close(f.wait_cycles, 17.0 * ns_per_cycle()));
         assert!(close(f.dram_wait_cycles, 17.0 * ns_per_cycle()));
         let hw = Hardware::of(Card::P150);
@@ -415,6 +468,38 @@ mod tests {
         assert_eq!(f.tile_cycles, 0.0);
         // A block-float table has no row size to read.
         let bf8 = w.with_dtype(DType::Bfloat8B).with_layout(Layout::TILE);
-        assert!(features_of(Op::Embedding, None, &[idx, bf8], Some(&y)).is_err());
+        assert!(features_of(Op::Embedding, &[], &[idx, bf8], Some(&y)).is_err());
+    }
+
+    /// A contiguous cache's decode update of 8 heads x 32 users `[1, 8, 32, 128]` (interleaved
+    /// in DRAM) into a `[32, 8, 1024, 128]` cache on a p150: 8 rows of tiles over 8 cores.
+    /// The busiest core waits for its new row and 16 reads of 2 users' cache rows (17, all
+    /// DRAM); converts 4 tiles, then 4 + 4 for each of the 32 users (260); moves 32 rows of 4
+    /// tiles in and out, and its new row in.
+    #[test]
+    fn contiguous_update_by_hand() {
+        let cache = tiled(&[32, 8, 1024, 128], DType::Bfloat16, DRAM);
+        let x = tiled(&[1, 8, 32, 128], DType::Bfloat16, DRAM);
+        let params = &[("op_type", "update"), ("cache", "contiguous")];
+        let f = features_of(Op::UpdateCache, params, &[cache, x], None).unwrap();
+        assert!(close(f.wait_cycles, 17.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_cycles, 17.0 * ns_per_cycle()));
+        assert!(close(f.tile_cycles, 260.0 * ns_per_cycle()));
+        assert!(close(f.noc_scale, tile_noc_ns(2.0 * 128.0 + 4.0)));
+        let hw = Hardware::of(Card::P150);
+        // 8 rows x 32 users x 4 tiles read and written, the 32 new tiles read.
+        let tiles = 2.0 * 1024.0 + 32.0;
+        assert!(close(f.dram_scale, tiles * 2048.0 * hw.ns_per_dram_byte));
+    }
+
+    /// The older paged op's fill (`update_cache` with `op_type = "fill"`) is the paged fill.
+    #[test]
+    fn paged_fill_by_either_op() {
+        let cache = tiled(&[4, 4, 32, 128], DType::Bfloat16, DRAM);
+        let x = tiled(&[1, 4, 128, 128], DType::Bfloat16, DRAM);
+        let inputs = [cache, x, table(&[1, 4])];
+        let fill = features_of(Op::FillCache, &[], &inputs, None).unwrap();
+        let old = features_of(Op::UpdateCache, &[("op_type", "fill")], &inputs, None).unwrap();
+        assert_eq!(fill, old);
     }
 }
