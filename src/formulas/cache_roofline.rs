@@ -172,8 +172,8 @@ const fn fill(cx: &Ctx<'_>, per_row: bool) -> Result<Work, Error> {
         noc_ns: cx.noc_ns_of_tiles(read, x) + cx.noc_ns_of_tiles(written, cache),
         waits,
         dram_waits,
-        dram_bytes: x_bytes * one_if(x.memory.is_dram())
-            + cache_bytes * one_if(cache.memory.is_dram()),
+        dram_bytes: (x_bytes * one_if(x.memory.is_dram()))
+            .saturating_add(cache_bytes * one_if(cache.memory.is_dram())),
     })
 }
 
@@ -204,13 +204,13 @@ const fn update(cx: &Ctx<'_>, fused: bool) -> Result<Work, Error> {
     let cache_bytes = cores.saturating_mul(moved).saturating_mul(2);
     let x_bytes = cores.saturating_mul(wt).saturating_mul(x_tile);
     Ok(Work {
-        converted: wt + 2 * row,
+        converted: row.saturating_mul(2).saturating_add(wt),
         noc_ns: cx.noc_ns_of_tiles(moved.saturating_mul(2), cache) + cx.noc_ns_of_tiles(x_read, x),
         // The cache buffer holds two rows: the next head's read overlaps this head's
         // conversions and write, so the first read and every head's write are waited for.
         waits: extra + 1 + heads + one_if(!local),
         dram_waits: extra_dram + (1 + heads) * cache_dram + one_if(!local && x.memory.is_dram()),
-        dram_bytes: cache_bytes * cache_dram + x_bytes * one_if(x.memory.is_dram()),
+        dram_bytes: (cache_bytes * cache_dram).saturating_add(x_bytes * one_if(x.memory.is_dram())),
     })
 }
 
@@ -245,12 +245,12 @@ const fn contiguous_update(cx: &Ctx<'_>) -> Result<Work, Error> {
     let x_read = if local { 0 } else { per_core.saturating_mul(wt).saturating_mul(x_tile) };
     let all_rows = batched.saturating_mul(users).saturating_mul(wt);
     Ok(Work {
-        converted: per_core.saturating_mul(wt) + rows.saturating_mul(2 * wt),
+        converted: per_core.saturating_mul(wt).saturating_add(rows.saturating_mul(2 * wt)),
         noc_ns: cx.noc_ns_of_tiles(moved.saturating_mul(2), cache) + cx.noc_ns_of_tiles(x_read, x),
         waits: per_core * (groups + one_if(!local)),
         dram_waits: per_core * (groups * cache_dram + one_if(!local && x.memory.is_dram())),
-        dram_bytes: all_rows.saturating_mul(cache_tile).saturating_mul(2) * cache_dram
-            + batched.saturating_mul(wt).saturating_mul(x_tile) * one_if(x.memory.is_dram()),
+        dram_bytes: (all_rows.saturating_mul(cache_tile).saturating_mul(2) * cache_dram)
+            .saturating_add(batched.saturating_mul(wt).saturating_mul(x_tile) * one_if(x.memory.is_dram())),
     })
 }
 
@@ -276,7 +276,7 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
     };
     // A tiled output is tilized on the way (32 rows of the table's width a block).
     let converted = match cx.output {
-        Some(y) if y.tile_grid().is_some() => ceil_div(per_core, 32) * ceil_div(row_bytes, 32 * element as u64),
+        Some(y) if y.tile_grid().is_some() => ceil_div(per_core, 32).saturating_mul(ceil_div(row_bytes, 32 * element as u64)),
         _ => 0,
     };
     let bytes = some_or!(tokens.checked_mul(row_bytes), overflow);
@@ -289,7 +289,7 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
         waits: per_core + index_reads,
         dram_waits: per_core * one_if(w.memory.is_dram())
             + index_reads * one_if(idx.memory.is_dram()),
-        dram_bytes: bytes * one_if(w.memory.is_dram()) + bytes * one_if(out_dram),
+        dram_bytes: (bytes * one_if(w.memory.is_dram())).saturating_add(bytes * one_if(out_dram)),
     })
 }
 

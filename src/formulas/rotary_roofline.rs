@@ -116,7 +116,7 @@ const fn rotate_half(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams
     };
     Ok(Work {
         shared,
-        ops: per_core.saturating_mul(3) + per_core_rows.saturating_mul(div(wt, 2)),
+        ops: per_core.saturating_mul(3).saturating_add(per_core_rows.saturating_mul(div(wt, 2))),
         moved: per_core.saturating_mul(x_reads + cos_reads + out_moved),
         waits: per_core.saturating_mul(x_reads + cos_reads),
         dram_waits: per_core.saturating_mul(dram_reads),
@@ -167,14 +167,14 @@ const fn llama(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams) -> R
         // Every core reads the one tile of the transformation matrix first.
         shared: if mat.memory.is_dram() && cores > 1 { cores } else { 0 },
         ops: per_core.saturating_mul(4),
-        moved: per_core.saturating_mul(2) + table_tiles + 1,
+        moved: per_core.saturating_mul(2).saturating_add(table_tiles).saturating_add(1),
         waits: rows + 1,
         dram_waits: rows * one_if(x.memory.is_dram() || cos.memory.is_dram())
             + one_if(mat.memory.is_dram()),
-        dram_bytes: all * one_if(x.memory.is_dram())
-            + all * one_if(y.memory.is_dram())
-            + cores.saturating_mul(table_tiles).saturating_mul(tile) * table_dram
-            + cores.saturating_mul(tile) * one_if(mat.memory.is_dram()),
+        dram_bytes: (all * one_if(x.memory.is_dram()))
+            .saturating_add(all * one_if(y.memory.is_dram()))
+            .saturating_add(cores.saturating_mul(table_tiles).saturating_mul(tile) * table_dram)
+            .saturating_add(cores.saturating_mul(tile) * one_if(mat.memory.is_dram())),
     })
 }
 
