@@ -1,0 +1,505 @@
+//! `cache_roofline`: the KV-cache writers (`fill_cache`, `update_cache`) and `embedding`, ops
+//! that gather or scatter rows of a large DRAM table one at a time, each transfer waited for.
+//!
+//! It reads the tensors' padded shapes (tiles and rows of tiles; heads and users of a decode
+//! update), the indices' logical shape (an embedding's token count), layouts, dtypes (bytes
+//! per tile or per row) and memory configs (DRAM or L1: which waits pay DRAM's latency and
+//! which bytes cross DRAM; L1-sharded: read in place). The update's `op_type` and `cache`
+//! say which program runs. Update indices, page tables and block sizes are not read: they say where the
+//! rows go, not how many move.
+//!
+//! How tt-metal splits the work, and what each case costs here (busiest core):
+//!
+//! * **Paged fill** (`fill_cache`; `update_cache` with `op_type = "fill"`, `cache = "paged"`:
+//!   the older spelling; `experimental/paged_cache/device/fill_cache/paged_fill_cache_program_factory.cpp`):
+//!   the blocks are the input's rows of tiles (batch x heads x sequence tiles), split over the
+//!   grid by `split_work_to_cores`. Per row the reader reads its `Wt` tiles then waits
+//!   (`reader_fill_cache_interleaved.cpp`: one `async_read_barrier` a row), and the writer
+//!   writes them to the page the page table names and waits (`writer_fill_cache_interleaved.cpp`:
+//!   one `async_write_barrier` a row), after reading the page table once (waited). Counted: 2
+//!   waited transfers per row, less the reads that overlap the previous row's write (the
+//!   input buffer holds two rows): the first read and each row's write, plus one per extra
+//!   input (page table, batch index); the row's tiles read and written at the tile NoC rate,
+//!   the input's bytes read and written once in DRAM.
+//! * **Contiguous fill** (`update_cache`, `op_type = "fill"`, `cache = "contiguous"`: `UpdateKVCacheOperation`,
+//!   `kv_cache/device/fill_cache_multi_core_program_factory.cpp`): the same rows over the grid
+//!   (or the input's shard cores, whose tiles are read in place), but the reader waits for
+//!   every tile (`reader_fill_cache_interleaved_start_id.cpp`: `noc_async_read_barrier` a
+//!   tile) and the writer only flushes its writes (`writer_unary_interleaved_start_id.cpp`):
+//!   one waited transfer a tile.
+//! * **Contiguous update** (`update_cache`, `op_type = "update"`, `cache = "contiguous"`:
+//!   `kv_cache/device/update_cache_multi_core_program_factory.cpp`): the new rows `[1, H, B,
+//!   D]` are `H B / 32` rows of tiles, split over the grid or the input's shard cores; per row
+//!   the reader reads it (waited, unless sharded in L1), then the cache rows of up to 32 users,
+//!   two per wait (`reader_update_cache_interleaved_start_id.cpp`); each user's row is
+//!   untilized, updated and tilized back, and the writer only flushes its writes. Counted:
+//!   those waits, `Wt + 2 Wt` per user converted, the cache rows read and written.
+//! * **Paged update** (`update_cache`, `op_type = "update"`, `cache = "paged"`:
+//!   `paged_update_cache_program_factory.cpp`;
+//!   `"fused_update"`: the key and the value cache in one program, each on its own cores):
+//!   one core per user (the new rows are height-sharded, one user a core: the users are the
+//!   input's dim -3), and each core walks every head of the cache (its dim -3): it reads the
+//!   row of `Wt` tiles holding the update position and waits
+//!   (`reader_update_cache_interleaved_start_id.cpp`), untilizes it, the writer copies the new
+//!   row in, the compute kernel tilizes it back (`kernels/compute/update_cache.cpp`; the new
+//!   rows are untilized once first) and the writer writes the row and waits. The cache buffer
+//!   holds two rows, so the next head's read overlaps this one's write. Counted: the first
+//!   read and each head's write waited for, one per extra input (update index, page table),
+//!   `Wt` tiles once and `2 Wt`
+//!   per head converted (`tile_cycles`), the rows read and written at the tile NoC rate and
+//!   through DRAM.
+//! * **Embedding** (`embedding/device/embeddings_tilized_indices_program_factory.cpp`,
+//!   `embeddings_rm_program_factory.cpp`): the tokens split over the grid in groups of 16
+//!   (`split_work_to_cores_aligned(..., FACE_HEIGHT)`); per token the reader reads its weight
+//!   row and waits (a waited transfer, from DRAM when the table is there), the writer writes
+//!   the row as an output stick; one waited index read per 16 tokens. A tiled output (the
+//!   fused tilize) adds its tiles as conversions.
+//!
+//! The terms: compute is the busiest core's tiles converted (`tile_cycles`); DRAM the bytes
+//! read from and written to DRAM at the card's achievable bandwidth (`dram_scale`); NoC the
+//! busiest core's pages at the NoC rate of their size (`noc_scale`) plus its waited-for
+//! transfers, `wait_cycles` each, and for one to or from DRAM the device's DRAM latency more
+//! (`dram_wait_scale`: tt-metal's measured latency of one core's small DRAM read, 479 cycles
+//! on Blackhole, 383 on Wormhole, `dram_access` in the device spec). It assumes the cores work in parallel and evenly, and that a
+//! row's conversions and its write do not overlap (the roofline takes the larger).
+
+use crate::error::Error;
+use crate::generated::{CacheRooflineFeatures, OpParams};
+use crate::op_params::update_cache::{Cache, OpType};
+use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::TensorParams;
+
+/// The cores of `t`'s shard grid, if it is sharded with a spec.
+const fn shard_cores(t: &TensorParams) -> Option<u64> {
+    match t.memory.shard {
+        Some(s) if s.cores > 0 && t.memory.layout.is_sharded() => Some(s.cores as u64),
+        _ => None,
+    }
+}
+
+/// Tiles of one row of tiles of `t` (its last dim's tiles), at least 1.
+const fn row_tiles(t: &TensorParams) -> u64 {
+    match t.tile_grid() {
+        Some((_, w)) => max(w, 1),
+        None => 1,
+    }
+}
+
+/// 1 when `cond`, else 0.
+const fn one_if(cond: bool) -> u64 {
+    cond as u64
+}
+
+/// The logical element count of `t` (an embedding's tokens).
+const fn logical_volume(t: &TensorParams) -> u64 {
+    let dims = t.shape.logical();
+    let mut v: u64 = 1;
+    let mut i = 0;
+    while i < dims.len() {
+        v = v.saturating_mul(dims[i] as u64);
+        i += 1;
+    }
+    v
+}
+
+/// What the busiest core does, and what crosses DRAM.
+struct Work {
+    /// Tiles untilized or tilized.
+    converted: u64,
+    /// NoC time of the pages moved, ns.
+    noc_ns: f64,
+    /// Transfers waited for one by one.
+    waits: u64,
+    /// Of those, the ones to or from DRAM.
+    dram_waits: u64,
+    /// Bytes read from and written to DRAM, all cores.
+    dram_bytes: u64,
+}
+
+/// Waited-for reads of the small extra inputs (page table, indices): one each, from DRAM
+/// when they are there. `from` is the first extra input.
+const fn extra_reads(cx: &Ctx<'_>, from: usize) -> (u64, u64) {
+    let (mut waits, mut dram) = (0u64, 0u64);
+    let mut i = from;
+    while i < cx.inputs.len() {
+        waits += 1;
+        dram += one_if(cx.inputs[i].memory.is_dram());
+        i += 1;
+    }
+    (waits, dram)
+}
+
+/// A fill: the input's (`inputs[1]`) rows of tiles into the cache (`inputs[0]`). `per_row`:
+/// the paged fill, which waits once per row read and once per row written; else the kv_cache
+/// fill, which waits for every tile read.
+const fn fill(cx: &Ctx<'_>, per_row: bool) -> Result<Work, Error> {
+    let (cache, x) = (&cx.inputs[0], &cx.inputs[1]);
+    let overflow = Error::Overflow {
+        what: "cache tiles",
+    };
+    let tiles = some_or!(x.tiles(), cx.not_modeled("a fill from a row-major input"));
+    let x_tile = some_or!(x.tile_bytes(cx.hw), overflow);
+    let cache_tile = some_or!(cache.tile_bytes(cx.hw), cx.not_modeled("a row-major cache"));
+    let wt = row_tiles(x);
+    let rows = max(ceil_div(tiles, wt), 1);
+    // The kv_cache fill runs on a sharded input's cores and reads its tiles in place.
+    let local = !per_row && x.memory.is_l1_sharded();
+    let cores = match shard_cores(x) {
+        Some(c) if !per_row => c,
+        _ => max(min(cx.grid.cores() as u64, rows), 1),
+    };
+    let per_core_rows = ceil_div(rows, cores);
+    let per_core = per_core_rows.saturating_mul(wt);
+    let (extra, extra_dram) = extra_reads(cx, 2);
+    let (waits, dram_waits) = if per_row {
+        // The input buffer holds two rows: the next row's read overlaps this row's write, so
+        // the first read and every row's write are waited for.
+        (
+            extra + 1 + per_core_rows,
+            extra_dram + one_if(x.memory.is_dram()) + per_core_rows * one_if(cache.memory.is_dram()),
+        )
+    } else if local {
+        (extra, extra_dram)
+    } else {
+        (extra + per_core, extra_dram + per_core * one_if(x.memory.is_dram()))
+    };
+    let read = if local { 0 } else { per_core.saturating_mul(x_tile) };
+    let written = per_core.saturating_mul(cache_tile);
+    let x_bytes = tiles.saturating_mul(x_tile);
+    let cache_bytes = tiles.saturating_mul(cache_tile);
+    Ok(Work {
+        converted: 0,
+        noc_ns: cx.noc_ns_of_tiles(read, x) + cx.noc_ns_of_tiles(written, cache),
+        waits,
+        dram_waits,
+        dram_bytes: (x_bytes * one_if(x.memory.is_dram()))
+            .saturating_add(cache_bytes * one_if(cache.memory.is_dram())),
+    })
+}
+
+/// A decode update: each user's new row into every head of the cache, on one core per user
+/// (two with the fused key and value update).
+const fn update(cx: &Ctx<'_>, fused: bool) -> Result<Work, Error> {
+    let new_inputs = if fused { 2 } else { 1 };
+    if cx.inputs.len() < 2 * new_inputs {
+        return Err(cx.not_modeled("a fused cache update without both caches and their rows"));
+    }
+    let (cache, x) = (&cx.inputs[0], &cx.inputs[1]);
+    let overflow = Error::Overflow {
+        what: "cache tiles",
+    };
+    let x_tile = some_or!(x.tile_bytes(cx.hw), cx.not_modeled("an update from a row-major input"));
+    let cache_tile = some_or!(cache.tile_bytes(cx.hw), cx.not_modeled("a row-major cache"));
+    let wt = row_tiles(x);
+    let heads = max(cache.shape.dim_from_end(2) as u64, 1);
+    let users = max(x.shape.dim_from_end(2) as u64, 1);
+    let cores = users * new_inputs as u64;
+    // The new rows are read in place when sharded in L1, else once from where they are.
+    let local = x.memory.is_l1_sharded();
+    let (extra, extra_dram) = extra_reads(cx, 2 * new_inputs);
+    let cache_dram = one_if(cache.memory.is_dram());
+    let row = some_or!(heads.checked_mul(wt), overflow);
+    let moved = row.saturating_mul(cache_tile);
+    let x_read = if local { 0 } else { wt.saturating_mul(x_tile) };
+    let cache_bytes = cores.saturating_mul(moved).saturating_mul(2);
+    let x_bytes = cores.saturating_mul(wt).saturating_mul(x_tile);
+    Ok(Work {
+        converted: row.saturating_mul(2).saturating_add(wt),
+        noc_ns: cx.noc_ns_of_tiles(moved.saturating_mul(2), cache) + cx.noc_ns_of_tiles(x_read, x),
+        // The cache buffer holds two rows: the next head's read overlaps this head's
+        // conversions and write, so the first read and every head's write are waited for.
+        waits: extra + 1 + heads + one_if(!local),
+        dram_waits: extra_dram + (1 + heads) * cache_dram + one_if(!local && x.memory.is_dram()),
+        dram_bytes: (cache_bytes * cache_dram).saturating_add(x_bytes * one_if(x.memory.is_dram())),
+    })
+}
+
+/// A contiguous cache's decode update (`kv_cache/device/update_cache_multi_core_program_factory.cpp`):
+/// the new rows `[1, H, B, D]` are `H x B / 32` rows of tiles ("batched heads"), split over
+/// the grid (or the input's shard cores); per batched head the reader reads the new row
+/// (waited, unless sharded in L1), then the cache rows of up to 32 users, two a wait
+/// (`granularity`); the writer copies each user's row in from L1 and only flushes its writes.
+const fn contiguous_update(cx: &Ctx<'_>) -> Result<Work, Error> {
+    const GRANULARITY: u64 = 2;
+    let (cache, x) = (&cx.inputs[0], &cx.inputs[1]);
+    let overflow = Error::Overflow {
+        what: "cache tiles",
+    };
+    let x_tile = some_or!(x.tile_bytes(cx.hw), cx.not_modeled("an update from a row-major input"));
+    let cache_tile = some_or!(cache.tile_bytes(cx.hw), cx.not_modeled("a row-major cache"));
+    let wt = row_tiles(x);
+    // Every row of tiles of the input (heads x users / 32).
+    let batched = max(ceil_div(some_or!(x.tiles(), overflow), wt), 1);
+    let cores = match shard_cores(x) {
+        Some(c) => c,
+        None => max(min(cx.grid.cores() as u64, batched), 1),
+    };
+    let per_core = ceil_div(batched, cores);
+    let cache_batch = max(cache.shape.dim_from_end(3) as u64, 1);
+    let users = min(32, cache_batch);
+    let groups = ceil_div(users, min(GRANULARITY, cache_batch));
+    let local = x.memory.is_l1_sharded();
+    let cache_dram = one_if(cache.memory.is_dram());
+    let rows = some_or!(per_core.checked_mul(users), overflow);
+    let moved = rows.saturating_mul(wt).saturating_mul(cache_tile);
+    let x_read = if local { 0 } else { per_core.saturating_mul(wt).saturating_mul(x_tile) };
+    let all_rows = batched.saturating_mul(users).saturating_mul(wt);
+    Ok(Work {
+        converted: per_core.saturating_mul(wt).saturating_add(rows.saturating_mul(2 * wt)),
+        noc_ns: cx.noc_ns_of_tiles(moved.saturating_mul(2), cache) + cx.noc_ns_of_tiles(x_read, x),
+        waits: per_core * (groups + one_if(!local)),
+        dram_waits: per_core * (groups * cache_dram + one_if(!local && x.memory.is_dram())),
+        dram_bytes: (all_rows.saturating_mul(cache_tile).saturating_mul(2) * cache_dram)
+            .saturating_add(batched.saturating_mul(wt).saturating_mul(x_tile) * one_if(x.memory.is_dram())),
+    })
+}
+
+/// An embedding lookup: one weight row per token, in groups of 16 tokens over the grid.
+const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
+    const GROUP: u64 = 16;
+    let (idx, w) = (&cx.inputs[0], &cx.inputs[1]);
+    let overflow = Error::Overflow {
+        what: "embedding rows",
+    };
+    let element = some_or!(
+        w.dtype.element_bytes(),
+        cx.not_modeled("an embedding table of a block-float dtype")
+    );
+    let row_bytes = some_or!((w.shape.dim_from_end(0) as u64).checked_mul(element as u64), overflow);
+    let tokens = max(logical_volume(idx), 1);
+    let groups = ceil_div(tokens, GROUP);
+    let per_core = min(tokens, ceil_div(groups, max(cx.grid.cores() as u64, 1)) * GROUP);
+    let index_reads = ceil_div(per_core, GROUP);
+    let out_dram = match cx.output {
+        Some(y) => y.memory.is_dram(),
+        None => w.memory.is_dram(),
+    };
+    // A tiled output is tilized on the way (32 rows of the table's width a block).
+    let converted = match cx.output {
+        Some(y) if y.tile_grid().is_some() => ceil_div(per_core, 32).saturating_mul(ceil_div(row_bytes, 32 * element as u64)),
+        _ => 0,
+    };
+    let bytes = some_or!(tokens.checked_mul(row_bytes), overflow);
+    Ok(Work {
+        converted,
+        noc_ns: cx.noc_ns_at(
+            per_core.saturating_mul(row_bytes).saturating_mul(2),
+            cx.hw.noc_bytes_per_cycle(row_bytes),
+        ),
+        waits: per_core + index_reads,
+        dram_waits: per_core * one_if(w.memory.is_dram())
+            + index_reads * one_if(idx.memory.is_dram()),
+        dram_bytes: (bytes * one_if(w.memory.is_dram())).saturating_add(bytes * one_if(out_dram)),
+    })
+}
+
+// Inlined into the query: its features stay in registers.
+#[inline(always)]
+pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
+    let work = match cx.params {
+        OpParams::FillCache(_) => tri!(fill(cx, true)),
+        OpParams::UpdateCache(p) => match (p.op_type, p.cache) {
+            // The older paged op's fill is the paged fill.
+            (OpType::Fill, Cache::Paged) => tri!(fill(cx, true)),
+            (OpType::Fill, Cache::Contiguous) => tri!(fill(cx, false)),
+            (OpType::Update, Cache::Paged) => tri!(update(cx, false)),
+            (OpType::Update, Cache::Contiguous) => tri!(contiguous_update(cx)),
+            // Only the paged cache has a fused update.
+            (OpType::FusedUpdate, _) => tri!(update(cx, true)),
+        },
+        OpParams::Embedding(_) => tri!(embedding(cx)),
+        _ => return Err(cx.foreign_params()),
+    };
+    let cycle = cx.cycles_to_ns(1.0);
+    Ok(CacheRooflineFeatures {
+        overhead_ns: 1.0,
+        tile_cycles: work.converted as f64 * cycle,
+        dram_scale: cx.dram_ns(work.dram_bytes),
+        noc_scale: work.noc_ns,
+        wait_cycles: work.waits as f64 * cycle,
+        dram_wait_scale: work.dram_waits as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::{Card, DType, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape};
+
+    const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
+    const FUSED: &[(&str, &str)] = &[("op_type", "fused_update")];
+    const CONTIGUOUS_FILL: &[(&str, &str)] = &[("op_type", "fill"), ("cache", "contiguous")];
+
+    fn tiled(dims: &[u32], dtype: DType, memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(Shape::new(dims), dtype, Layout::TILE, memory)
+    }
+
+    /// A row-major int32 index or page table in DRAM.
+    fn table(dims: &[u32]) -> TensorParams {
+        TensorParams::new(Shape::new(dims), DType::Int32, Layout::RowMajor, DRAM)
+    }
+
+    /// The new rows of a decode update, height-sharded in L1 on one core.
+    fn one_core_rows(dims: &[u32]) -> TensorParams {
+        let shard = ShardSpec::new(
+            CoreRange { start: (0, 0), end: (0, 0) },
+            [32, dims[dims.len() - 1]],
+            ShardOrientation::RowMajor,
+        );
+        let mem = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        tiled(dims, DType::Bfloat16, mem)
+    }
+
+    fn features_of(
+        op: Op,
+        params: &[(&'static str, &'static str)],
+        inputs: &[TensorParams],
+        output: Option<&TensorParams>,
+    ) -> Result<CacheRooflineFeatures, Error> {
+        let hw = Hardware::of(Card::P150);
+        let mut given = [OpParam::new("", ParamValue::Enum("")); 2];
+        for (slot, &(k, v)) in given.iter_mut().zip(params) {
+            *slot = OpParam::new(k, ParamValue::Enum(v));
+        }
+        let given = &given[..params.len()];
+        let cx = Ctx::new(op, hw, QueryParams::ByName(given), inputs, output, hw.compute_grid)?;
+        features(&cx)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    fn ns_per_cycle() -> f64 {
+        1000.0 / Hardware::of(Card::P150).clock_mhz
+    }
+
+    /// 2048-byte tiles at the p150's 2 KiB NoC rate (54 B a cycle), ns.
+    fn tile_noc_ns(tiles: f64) -> f64 {
+        tiles * 2048.0 / 54.0 * ns_per_cycle()
+    }
+
+    /// A 128-token paged fill of 4 KV heads of 128 on a p150 (13x10 grid): 4 x 4 = 16 rows
+    /// of 4 tiles, one a core. The busiest core waits for the page table, its row's read and
+    /// its row's write (3, all DRAM), moves 4 tiles in and 4 out; DRAM reads and writes the
+    /// 64 tiles once each.
+    #[test]
+    fn paged_fill_by_hand() {
+        let cache = tiled(&[4, 4, 32, 128], DType::Bfloat16, DRAM);
+        let x = tiled(&[1, 4, 128, 128], DType::Bfloat16, DRAM);
+        let f = features_of(Op::FillCache, &[], &[cache, x, table(&[1, 4])], None).unwrap();
+        assert!(close(f.wait_cycles, 3.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 3.0 * 479.0 * ns_per_cycle()));
+        assert!(close(f.noc_scale, tile_noc_ns(8.0)));
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.dram_scale, 2.0 * 64.0 * 2048.0 * hw.ns_per_dram_byte));
+        assert_eq!(f.tile_cycles, 0.0);
+    }
+
+    /// A paged decode update of one user into 8 heads of 128 (qwen3): one core walks the 8
+    /// heads. Waited: the index and the page table, the first row read, 8 row writes (11, all
+    /// DRAM). Converted: the new row's 4 tiles, then 4 untilized and 4 tilized a head (68).
+    /// Moved: 8 rows of 4 tiles, in and out.
+    #[test]
+    fn paged_update_by_hand() {
+        let cache = tiled(&[4, 8, 32, 128], DType::Bfloat16, DRAM);
+        let x = one_core_rows(&[1, 1, 32, 128]);
+        let inputs = [cache, x, table(&[1, 1]), table(&[1, 4])];
+        let f = features_of(Op::UpdateCache, &[], &inputs, None).unwrap();
+        assert!(close(f.wait_cycles, 11.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 11.0 * 479.0 * ns_per_cycle()));
+        assert!(close(f.tile_cycles, 68.0 * ns_per_cycle()));
+        assert!(close(f.noc_scale, tile_noc_ns(64.0)));
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.dram_scale, 64.0 * 2048.0 * hw.ns_per_dram_byte));
+    }
+
+    /// The fused update runs the key and the value cache on a core each: the busiest core's
+    /// work is one update's, DRAM carries both.
+    #[test]
+    fn fused_update_doubles_the_cores() {
+        let cache = tiled(&[1, 4, 32, 128], DType::Bfloat16, DRAM);
+        let x = one_core_rows(&[1, 1, 32, 128]);
+        let (idx, pages) = (table(&[1, 1]), table(&[1, 1]));
+        let one = features_of(Op::UpdateCache, &[], &[cache, x, idx, pages], None).unwrap();
+        let fused = [cache, x, cache, x, idx, pages];
+        let both = features_of(Op::UpdateCache, FUSED, &fused, None).unwrap();
+        assert!(close(both.wait_cycles, one.wait_cycles));
+        assert!(close(both.dram_scale, 2.0 * one.dram_scale));
+        // Without the value cache and its rows there is no fused update to cost.
+        assert!(features_of(Op::UpdateCache, FUSED, &[cache, x], None).is_err());
+    }
+
+    /// DeepSeek's kv_cache fill of `[1, 1, 3200, 576]` bfloat8_b on a p150: 100 rows of 18
+    /// tiles, one a core; every tile read waited for (18, from DRAM); 18 tiles of 1088 B in
+    /// and out.
+    #[test]
+    fn kv_fill_waits_per_tile() {
+        let t = tiled(&[1, 1, 3200, 576], DType::Bfloat8B, DRAM);
+        let f = features_of(Op::UpdateCache, CONTIGUOUS_FILL, &[t, t], None).unwrap();
+        assert!(close(f.wait_cycles, 18.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 18.0 * 479.0 * ns_per_cycle()));
+        let hw = Hardware::of(Card::P150);
+        let rate = hw.noc_bytes_per_cycle(1088);
+        assert!(close(f.noc_scale, 2.0 * 18.0 * 1088.0 / rate * ns_per_cycle()));
+        assert!(close(f.dram_scale, 2.0 * 1800.0 * 1088.0 * hw.ns_per_dram_byte));
+    }
+
+    /// CLIP's 19 tokens from a 768-wide bfloat16 table: groups of 16 tokens, 16 on the busiest
+    /// core, each a waited 1536 B row read from DRAM, plus one waited index read.
+    #[test]
+    fn embedding_by_hand() {
+        let idx = TensorParams::new(
+            Shape::padded(&[1, 1, 32, 32], &[1, 1, 1, 19]),
+            DType::Uint32,
+            Layout::TILE,
+            DRAM,
+        );
+        let w = TensorParams::new(Shape::new(&[1, 1, 49408, 768]), DType::Bfloat16, Layout::RowMajor, DRAM);
+        let y = TensorParams::new(Shape::new(&[1, 1, 19, 768]), DType::Bfloat16, Layout::RowMajor, DRAM);
+        let f = features_of(Op::Embedding, &[], &[idx, w], Some(&y)).unwrap();
+        assert!(close(f.wait_cycles, 17.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 17.0 * 479.0 * ns_per_cycle()));
+        let hw = Hardware::of(Card::P150);
+        let rate = hw.noc_bytes_per_cycle(1536);
+        assert!(close(f.noc_scale, 2.0 * 16.0 * 1536.0 / rate * ns_per_cycle()));
+        assert!(close(f.dram_scale, 2.0 * 19.0 * 1536.0 * hw.ns_per_dram_byte));
+        assert_eq!(f.tile_cycles, 0.0);
+        // A block-float table has no row size to read.
+        let bf8 = w.with_dtype(DType::Bfloat8B).with_layout(Layout::TILE);
+        assert!(features_of(Op::Embedding, &[], &[idx, bf8], Some(&y)).is_err());
+    }
+
+    /// A contiguous cache's decode update of 8 heads x 32 users `[1, 8, 32, 128]` (interleaved
+    /// in DRAM) into a `[32, 8, 1024, 128]` cache on a p150: 8 rows of tiles over 8 cores.
+    /// The busiest core waits for its new row and 16 reads of 2 users' cache rows (17, all
+    /// DRAM); converts 4 tiles, then 4 + 4 for each of the 32 users (260); moves 32 rows of 4
+    /// tiles in and out, and its new row in.
+    #[test]
+    fn contiguous_update_by_hand() {
+        let cache = tiled(&[32, 8, 1024, 128], DType::Bfloat16, DRAM);
+        let x = tiled(&[1, 8, 32, 128], DType::Bfloat16, DRAM);
+        let params = &[("op_type", "update"), ("cache", "contiguous")];
+        let f = features_of(Op::UpdateCache, params, &[cache, x], None).unwrap();
+        assert!(close(f.wait_cycles, 17.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 17.0 * 479.0 * ns_per_cycle()));
+        assert!(close(f.tile_cycles, 260.0 * ns_per_cycle()));
+        assert!(close(f.noc_scale, tile_noc_ns(2.0 * 128.0 + 4.0)));
+        let hw = Hardware::of(Card::P150);
+        // 8 rows x 32 users x 4 tiles read and written, the 32 new tiles read.
+        let tiles = 2.0 * 1024.0 + 32.0;
+        assert!(close(f.dram_scale, tiles * 2048.0 * hw.ns_per_dram_byte));
+    }
+
+    /// The older paged op's fill (`update_cache` with `op_type = "fill"`) is the paged fill.
+    #[test]
+    fn paged_fill_by_either_op() {
+        let cache = tiled(&[4, 4, 32, 128], DType::Bfloat16, DRAM);
+        let x = tiled(&[1, 4, 128, 128], DType::Bfloat16, DRAM);
+        let inputs = [cache, x, table(&[1, 4])];
+        let fill = features_of(Op::FillCache, &[], &inputs, None).unwrap();
+        let old = features_of(Op::UpdateCache, &[("op_type", "fill")], &inputs, None).unwrap();
+        assert_eq!(fill, old);
+    }
+}

@@ -1,0 +1,302 @@
+//! `rotary_roofline`: rotary position embeddings (`rotary_embedding`, with its HF form, and
+//! `rotary_embedding_llama`), which multiply every tile of the heads by its position's cos
+//! and sin tiles.
+//!
+//! It reads the tensors' padded shapes (batch, heads, sequence and head-dim tiles), dtypes
+//! (bytes per tile) and memory configs (DRAM or L1; L1-sharded tensors are read in place, a
+//! sharded input's shard grid is the cores that work). No param is read: the decode
+//! position (`token_idx`) and the fidelity do not change the tiles moved, and the tile ops
+//! are costed at one figure.
+//!
+//! How tt-metal splits the work, and what each case costs here (busiest core):
+//!
+//! * **Rotate-half** (`experimental/transformer/rotary_embedding/device/rotary_embedding_program_factory.cpp`,
+//!   `rotary_embedding_hf/`): the rows of tiles of the input (`volume / W / 32`) split over
+//!   the grid by `split_work_to_cores`, or over the shard grid of a sharded input or output.
+//!   For every tile the reader reads the rotated tile, the sin tile, the tile and the cos
+//!   tile, each followed by `noc_async_read_barrier`
+//!   (`reader_rotary_embedding_interleaved_start_id.cpp`, `reader_rotary_embedding_hf_interleaved.cpp`):
+//!   4 waited reads a tile (the two of an L1-sharded input, or of L1-sharded cos and sin, are
+//!   local and not counted). The compute kernel multiplies the rotated tile by -1 for the
+//!   first half of a row's tiles, then by sin, the tile by cos, and adds: 3 tile ops a tile
+//!   and one per tile of a half row. DRAM carries the input twice (tile and rotated tile),
+//!   cos and sin once per input tile (every row re-reads them), and the output.
+//! * **Llama** (`rotary_embedding_llama/device/rotary_embedding_llama_multi_core_program_factory.cpp`):
+//!   batches over the grid, then sequence tiles over what is left; each core walks every head
+//!   of its sequence tiles. Per row of `Wt` tiles the reader issues the row's reads (and cos
+//!   and sin's, once a core, or every row when a core has more than 8 rows or cos and sin
+//!   differ per head: the reload path) and waits once
+//!   (`reader_rotary_embedding_llama_interleaved_start_id.cpp`), after one waited read of
+//!   the transformation matrix. The compute kernel multiplies the tile by the matrix (a
+//!   one-tile matmul), by sin, the tile by cos, and adds: 4 tile ops a tile. A height-sharded
+//!   input (decode, `rotary_embedding_llama_sharded_program_factory.cpp`) is computed in place
+//!   on its shard cores: tile ops only.
+//!
+//! The terms: compute is the busiest core's tile ops (`op_tile_cycles`); DRAM the bytes read
+//! and written at the card's achievable bandwidth (`dram_scale`); NoC the busiest core's tiles
+//! at the tile rate (`noc_scale`) plus its waited-for reads, `wait_cycles` each and the
+//! device's DRAM latency more from DRAM (`dram_wait_scale`: tt-metal's measured latency of one
+//! core's small DRAM read, `dram_access` in the device spec), plus the queueing of DRAM pages many
+//! cores read at once (`shared_read_scale`): the cos and sin tiles of one position, read by
+//! the cores of all its heads, and llama's transformation matrix, read by every core, are each
+//! served by one DRAM channel, so a read of a page `n` cores share waits for up to `n - 1`
+//! others, each a tile at the channel's share of the achievable bandwidth (v1 takes half,
+//! the average). It assumes the cores work in parallel and evenly.
+
+use crate::error::Error;
+use crate::generated::{OpParams, RotaryRooflineFeatures};
+use crate::model::{Ctx, ceil_div, div, max, min};
+use crate::tensor::TensorParams;
+
+/// The cores of `t`'s shard grid, if it is sharded with a spec.
+const fn shard_cores(t: &TensorParams) -> Option<u64> {
+    match t.memory.shard {
+        Some(s) if s.cores > 0 && t.memory.layout.is_sharded() => Some(s.cores as u64),
+        _ => None,
+    }
+}
+
+/// 1 when `cond`, else 0.
+const fn one_if(cond: bool) -> u64 {
+    cond as u64
+}
+
+/// What the busiest core does, and what crosses DRAM.
+struct Work {
+    /// Tile ops of the compute kernel.
+    ops: u64,
+    /// Tiles read and written over the NoC.
+    moved: u64,
+    /// Reads waited for one by one.
+    waits: u64,
+    /// Of those, the ones from DRAM.
+    dram_waits: u64,
+    /// Bytes read from and written to DRAM, all cores.
+    dram_bytes: u64,
+    /// The busiest core's reads of DRAM pages other cores read at the same time, each
+    /// counted once per core sharing it.
+    shared: u64,
+}
+
+/// The rotate-half op (`rotary_embedding`, its HF form).
+const fn rotate_half(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams) -> Result<Work, Error> {
+    let cos = &cx.inputs[1];
+    let overflow = Error::Overflow {
+        what: "rotary tiles",
+    };
+    let (_, wt) = some_or!(x.tile_grid(), cx.not_modeled("a row-major input"));
+    let wt = max(wt, 1);
+    let tiles = some_or!(x.tiles(), overflow);
+    let rows = max(ceil_div(tiles, wt), 1);
+    let cores = match shard_cores(x) {
+        Some(c) => c,
+        None => match shard_cores(y) {
+            Some(c) => c,
+            None => max(min(cx.grid.cores() as u64, rows), 1),
+        },
+    };
+    let per_core_rows = ceil_div(rows, cores);
+    let per_core = per_core_rows.saturating_mul(wt);
+    let x_reads = 2 * one_if(!x.memory.is_l1_sharded());
+    let cos_reads = 2 * one_if(!cos.memory.is_l1_sharded());
+    let dram_reads = 2 * one_if(x.memory.is_dram()) + 2 * one_if(cos.memory.is_dram());
+    let out_moved = one_if(!y.memory.is_l1_sharded());
+    let all = some_or!(tiles.checked_mul(tile), overflow);
+    // The rows of one position (every head and batch: cos and sin are [1, 1, S, D]) read the
+    // same cos and sin tiles, at once when they run on different cores.
+    let ht = match x.tile_grid() {
+        Some((h, _)) => max(h, 1),
+        None => 1,
+    };
+    let sharing = min(cores, max(rows / ht, 1));
+    let shared = if cos.memory.is_dram() && sharing > 1 {
+        per_core.saturating_mul(2).saturating_mul(sharing)
+    } else {
+        0
+    };
+    Ok(Work {
+        shared,
+        ops: per_core.saturating_mul(3).saturating_add(per_core_rows.saturating_mul(div(wt, 2))),
+        moved: per_core.saturating_mul(x_reads + cos_reads + out_moved),
+        waits: per_core.saturating_mul(x_reads + cos_reads),
+        dram_waits: per_core.saturating_mul(dram_reads),
+        dram_bytes: all.saturating_mul(dram_reads + one_if(y.memory.is_dram())),
+    })
+}
+
+/// The llama op: rows of `Wt` tiles, one waited read a row.
+const fn llama(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams) -> Result<Work, Error> {
+    let (cos, mat) = (&cx.inputs[1], &cx.inputs[3]);
+    let overflow = Error::Overflow {
+        what: "rotary tiles",
+    };
+    let (ht, wt) = some_or!(x.tile_grid(), cx.not_modeled("a row-major input"));
+    let (ht, wt) = (max(ht, 1), max(wt, 1));
+    let tiles = some_or!(x.tiles(), overflow);
+    // Decode: computed in place on the shard cores.
+    if x.memory.is_l1_sharded() {
+        let cores = match shard_cores(x) {
+            Some(c) => c,
+            None => 1,
+        };
+        let per_core = ceil_div(tiles, cores);
+        return Ok(Work {
+            shared: 0,
+            ops: per_core.saturating_mul(4),
+            moved: 0,
+            waits: 0,
+            dram_waits: 0,
+            dram_bytes: tiles.saturating_mul(tile) * one_if(y.memory.is_dram()),
+        });
+    }
+    let grid = max(cx.grid.cores() as u64, 1);
+    let batch = max(x.shape.dim_from_end(3) as u64, 1);
+    let heads = max(x.shape.dim_from_end(2) as u64, 1);
+    let batch_split = min(batch, grid);
+    let seq_split = max(min(grid / batch_split, ht), 1);
+    let blocks = ceil_div(batch, batch_split).saturating_mul(ceil_div(ht, seq_split));
+    let rows = blocks.saturating_mul(heads);
+    let per_head_tables = heads > 1 && cos.shape.dim_from_end(2) as u64 == heads;
+    let table_rows = if rows > 8 || per_head_tables { rows } else { blocks };
+    let table_tiles = table_rows.saturating_mul(2 * wt);
+    let per_core = rows.saturating_mul(wt);
+    let cores = batch_split * seq_split;
+    let table_dram = one_if(cos.memory.is_dram());
+    let all = some_or!(tiles.checked_mul(tile), overflow);
+    Ok(Work {
+        // Every core reads the one tile of the transformation matrix first.
+        shared: if mat.memory.is_dram() && cores > 1 { cores } else { 0 },
+        ops: per_core.saturating_mul(4),
+        moved: per_core.saturating_mul(2).saturating_add(table_tiles).saturating_add(1),
+        waits: rows + 1,
+        dram_waits: rows * one_if(x.memory.is_dram() || cos.memory.is_dram())
+            + one_if(mat.memory.is_dram()),
+        dram_bytes: (all * one_if(x.memory.is_dram()))
+            .saturating_add(all * one_if(y.memory.is_dram()))
+            .saturating_add(cores.saturating_mul(table_tiles).saturating_mul(tile) * table_dram)
+            .saturating_add(cores.saturating_mul(tile) * one_if(mat.memory.is_dram())),
+    })
+}
+
+// Inlined into the query: its features stay in registers.
+#[inline(always)]
+pub const fn features(cx: &Ctx<'_>) -> Result<RotaryRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    // The output is the input's shape; absent, it is taken where the input is.
+    let y = match cx.output {
+        Some(y) => y,
+        None => x,
+    };
+    let tile = some_or!(x.tile_bytes(cx.hw), cx.not_modeled("a row-major input"));
+    let work = match cx.params {
+        OpParams::RotaryEmbedding(_) => tri!(rotate_half(cx, x, tile, y)),
+        OpParams::RotaryEmbeddingLlama(_) => tri!(llama(cx, x, tile, y)),
+        _ => return Err(cx.foreign_params()),
+    };
+    let cycle = cx.cycles_to_ns(1.0);
+    Ok(RotaryRooflineFeatures {
+        overhead_ns: 1.0,
+        op_tile_cycles: work.ops as f64 * cycle,
+        dram_scale: cx.dram_ns(work.dram_bytes),
+        noc_scale: cx.noc_ns_of_tiles(work.moved.saturating_mul(tile), x),
+        wait_cycles: work.waits as f64 * cycle,
+        dram_wait_scale: work.dram_waits as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles),
+        // A channel serves its share of the card's achievable bandwidth.
+        shared_read_scale: cx.dram_ns(work.shared.saturating_mul(tile))
+            * max(cx.hw.dram_channels as u64, 1) as f64,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
+
+    const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
+
+    fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::TILE, memory)
+    }
+
+    fn features_of(op: Op, inputs: &[TensorParams]) -> RotaryRooflineFeatures {
+        let hw = Hardware::of(Card::P150);
+        let cx = Ctx::new(op, hw, QueryParams::ByName(&[]), inputs, None, hw.compute_grid).unwrap();
+        features(&cx).unwrap()
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    fn ns_per_cycle() -> f64 {
+        1000.0 / Hardware::of(Card::P150).clock_mhz
+    }
+
+    /// A 32-token prefill of 8 heads of 128 on a p150 (130 cores): 8 rows of 4 tiles, one a
+    /// core. Per tile 4 waited DRAM reads (16); 3 tile ops a tile and one for each of the 2
+    /// tiles of the half row (14); 4 tiles in twice, cos and sin 4 each, 4 out (20 tiles).
+    /// DRAM: the 32 tiles read twice, cos and sin once per tile (64), written once (160
+    /// tiles). The 8 heads read one position's cos and sin at once: 8 reads of the 8 cos and
+    /// sin tiles each core reads queue at one channel.
+    #[test]
+    fn rotate_half_by_hand() {
+        let x = tiled(&[1, 8, 32, 128], DRAM);
+        let t = tiled(&[1, 1, 32, 128], DRAM);
+        let f = features_of(Op::RotaryEmbedding, &[x, t, t]);
+        assert!(close(f.wait_cycles, 16.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 16.0 * 479.0 * ns_per_cycle()));
+        assert!(close(f.op_tile_cycles, 14.0 * ns_per_cycle()));
+        assert!(close(f.noc_scale, 20.0 * 2048.0 / 54.0 * ns_per_cycle()));
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.dram_scale, 160.0 * 2048.0 * hw.ns_per_dram_byte));
+        let channel_ns = 2048.0 * hw.ns_per_dram_byte * hw.dram_channels as f64;
+        assert!(close(f.shared_read_scale, 8.0 * 8.0 * channel_ns));
+    }
+
+    /// The HF decode form with x, cos and sin height-sharded in L1 on one core: 4 tiles
+    /// computed in place (14 tile ops), nothing waited for, nothing through DRAM.
+    #[test]
+    fn sharded_decode_computes_in_place() {
+        let shard = ShardSpec::new(CoreRange { start: (0, 0), end: (0, 0) }, [32, 128], ShardOrientation::RowMajor);
+        let l1 = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let t = tiled(&[1, 1, 32, 128], l1);
+        let f = features_of(Op::RotaryEmbedding, &[t, t, t]);
+        assert!(close(f.op_tile_cycles, 14.0 * ns_per_cycle()));
+        assert_eq!((f.wait_cycles, f.dram_scale, f.noc_scale, f.shared_read_scale), (0.0, 0.0, 0.0, 0.0));
+    }
+
+    /// DeepSeek's llama rotary of `[1, 32, 3200, 64]` on a p150: 100 sequence tiles over 100
+    /// of the 130 cores, 32 rows of 2 tiles each (more than 8: cos and sin re-read every row,
+    /// 4 tiles a row). Waited: the matrix, then one a row (33). Tile ops: 4 a tile (256).
+    /// DRAM: the 6400 tiles in and out, 100 cores x 128 cos and sin tiles, 100 matrix reads.
+    #[test]
+    fn llama_by_hand() {
+        let x = tiled(&[1, 32, 3200, 64], DRAM);
+        let t = tiled(&[1, 1, 3200, 64], DRAM);
+        let m = tiled(&[1, 1, 32, 32], DRAM);
+        let f = features_of(Op::RotaryEmbeddingLlama, &[x, t, t, m]);
+        assert!(close(f.wait_cycles, 33.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 33.0 * 479.0 * ns_per_cycle()));
+        assert!(close(f.op_tile_cycles, 256.0 * ns_per_cycle()));
+        assert!(close(f.noc_scale, 257.0 * 2048.0 / 54.0 * ns_per_cycle()));
+        let hw = Hardware::of(Card::P150);
+        let tiles = 2.0 * 6400.0 + 100.0 * 128.0 + 100.0;
+        assert!(close(f.dram_scale, tiles * 2048.0 * hw.ns_per_dram_byte));
+        let channel_ns = 2048.0 * hw.ns_per_dram_byte * hw.dram_channels as f64;
+        assert!(close(f.shared_read_scale, 100.0 * channel_ns));
+    }
+
+    /// With one head a core has one row: cos and sin are read once, not per row.
+    #[test]
+    fn llama_reads_tables_once_below_nine_rows() {
+        let x = tiled(&[1, 1, 3200, 64], DRAM);
+        let m = tiled(&[1, 1, 32, 32], DRAM);
+        let f = features_of(Op::RotaryEmbeddingLlama, &[x, x, x, m]);
+        let hw = Hardware::of(Card::P150);
+        // 200 tiles in and out, 100 cores x 4 cos and sin tiles, 100 matrix reads.
+        let tiles = 2.0 * 200.0 + 400.0 + 100.0;
+        assert!(close(f.dram_scale, tiles * 2048.0 * hw.ns_per_dram_byte));
+        assert!(close(f.wait_cycles, 2.0 * ns_per_cycle()));
+    }
+}
