@@ -50,8 +50,10 @@
 //! The terms: DRAM (`dram_scale`) is every byte read from (re-reads counted) and written to
 //! DRAM at the card's achievable bandwidth; NoC is the busiest core's traffic at the rate of
 //! its transfer size (`noc_scale`) plus its waited-for transfers, each costed as one tile's NoC
-//! time (`round_trip_scale`; the datasheets give no latency, so v1 takes the transfer time, and
-//! calibration finds how much longer a wait is); compute is the tiles transposed within the
+//! time, and a tile read from DRAM alone (a transpose's, a permute's) the device's DRAM read
+//! latency more (`round_trip_scale`; tt-metal's measured latency of one core's small DRAM
+//! read, `dram_access` in the device spec; a tiled reshape waits for an output tile's input
+//! tiles together, so its waits stay at the transfer time); compute is the tiles transposed within the
 //! tile (`transpose_tile_cycles`). It assumes the cores work in parallel and that every output
 //! tile of a tiled reshape needs as many input tiles as the first.
 
@@ -284,7 +286,13 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
             let tile = some_or!(x.tile_bytes(cx.hw), overflow);
             let per_core = ceil_div(out_tiles, max(min(grid, out_tiles), 1));
             let moved = per_core.saturating_mul(tile);
-            let tile_ns = cx.noc_ns_of_tiles(tile, x);
+            // A tile read from DRAM and waited for alone waits out the DRAM latency; a tiled
+            // reshape's reads of one output tile's input tiles are waited for together.
+            let tile_ns = if x.memory.is_dram() && !matches!(kind, Movement::ReshapeTiles) {
+                cx.cycles_to_ns(cx.hw.dram_read_latency_cycles) + cx.noc_ns_of_tiles(tile, x)
+            } else {
+                cx.noc_ns_of_tiles(tile, x)
+            };
             // Tile-sized writes of every kind.
             noc_ns = cx.noc_ns_of_tiles(moved, y);
             waits = per_core;
@@ -409,7 +417,8 @@ mod tests {
     }
 
     /// A WH transpose of 1280 x 1280 on an n150: 1600 tiles, 25 per core, each transposed;
-    /// 25 tiles in and 25 out per core at the tile rate; 2 x 3.2 MB through DRAM.
+    /// 25 tiles in and 25 out per core at the tile rate, each read from DRAM waited for (the
+    /// Wormhole DRAM latency, 383 cycles, then the tile); 2 x 3.2 MB through DRAM.
     #[test]
     fn wh_transpose_by_hand() {
         let x = tiled(&[1, 1, 1280, 1280], &[1, 1, 1280, 1280]);
@@ -420,7 +429,8 @@ mod tests {
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) * ns_per_cycle;
         assert!((f.transpose_tile_cycles - 25.0 * ns_per_cycle).abs() < 1e-9);
         assert!((f.noc_scale - 50.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
-        assert!((f.round_trip_scale - 25.0 * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        let wait_ns = 383.0 * ns_per_cycle + tile_ns;
+        assert!((f.round_trip_scale - 25.0 * wait_ns).abs() < 1e-6 * f.round_trip_scale);
         let bytes = 2.0 * 1600.0 * 2048.0;
         assert!((f.dram_scale - bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
     }
