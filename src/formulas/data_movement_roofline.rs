@@ -50,6 +50,33 @@ const fn shard_cores(t: &TensorParams) -> u64 {
     }
 }
 
+/// Whether `sharded` is `whole` with its last two dims padded up to at most whole shards of
+/// its shard spec (and every other dim the same).
+const fn padded_to_shards(whole: &TensorParams, sharded: &TensorParams) -> bool {
+    let Some(shard) = sharded.memory.shard else {
+        return false;
+    };
+    let (w, s) = (whole.shape.dims(), sharded.shape.dims());
+    if w.len() != s.len() || w.len() < 2 {
+        return false;
+    }
+    let mut i = 0;
+    while i < w.len() {
+        let fits = if i + 2 >= w.len() {
+            let unit = shard.shape[i + 2 - w.len()] as u64;
+            let (wd, sd) = (w[i] as u64, s[i] as u64);
+            unit > 0 && sd >= wd && sd <= ceil_div(wd, unit) * unit
+        } else {
+            w[i] == s[i]
+        };
+        if !fits {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
@@ -83,13 +110,16 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
     let overflow = Error::Overflow {
         what: "data movement bytes",
     };
-    // Sizes must agree: the sharded side holds the whole tensor, or one slice of it.
+    // Sizes must agree: the sharded side holds the whole tensor (padded up to whole shards,
+    // as tt-metal pads a sharded tensor whose dims are not multiples of its shard shape), or
+    // one slice of it.
     let same_size = match interleaved {
         None => some_or!(x.shape.volume(), overflow) == some_or!(y.shape.volume(), overflow),
         Some(i) => {
             let whole = some_or!(i.shape.volume(), overflow);
             let part = some_or!(sharded.shape.volume(), overflow);
             matches!(part.checked_mul(slices), Some(v) if v == whole)
+                || (slices == 1 && padded_to_shards(i, sharded))
         }
     };
     if !same_size {

@@ -98,3 +98,38 @@ fn fallback_moves_every_byte_once() {
     );
     assert!(e.is_fallback());
 }
+
+/// SegFormer's block-sharded `[1, 1, 1024, 640]` on a 7x8 grid of `[128, 96]` shards: the
+/// sharded tensor is padded to 672 columns (7 whole shards), which is the same tensor; 768
+/// columns (a shard more) is not, and is an error naming the output.
+#[test]
+fn a_sharded_side_may_be_padded_to_whole_shards_only() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let rm = |dims: &[u32], memory| {
+        TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::RowMajor, memory)
+    };
+    let shard = ShardSpec::new(
+        CoreRange {
+            start: (0, 0),
+            end: (6, 7),
+        },
+        [128, 96],
+        ShardOrientation::RowMajor,
+    );
+    let block = MemoryConfig::sharded(BufferType::L1, MemoryLayout::BlockSharded, shard);
+    let inputs = [rm(&[1, 1, 1024, 640], MemoryConfig::L1_INTERLEAVED)];
+    let query = |output: &TensorParams| {
+        models.query(&Query::new(Op::InterleavedToSharded, &inputs).output(output))
+    };
+    let padded = query(&rm(&[1, 1, 1024, 672], block)).unwrap();
+    let exact = query(&rm(&[1, 1, 1024, 640], block)).unwrap();
+    // Padded, each core moves a whole 128 x 96 shard (24,576 B); exact, the even share of
+    // 1024 x 640 x 2 B over 56 cores (23,406 B, rounded up), at the same page rate.
+    assert_close(
+        padded.breakdown.noc_ns,
+        exact.breakdown.noc_ns * 24576.0 / 23406.0,
+        "whole shards",
+    );
+    let err = query(&rm(&[1, 1, 1024, 768], block)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidTensor, "{err}");
+}
