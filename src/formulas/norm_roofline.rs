@@ -1,0 +1,460 @@
+//! `norm_roofline`: layer norm, RMS norm (with the halves of a distributed norm) and softmax,
+//! the ops that reduce each row of tiles along the last dim and then rescale the row.
+//!
+//! It reads the input's padded shape (rows of tiles, tiles per row), layout (tiled only),
+//! dtype and memory (DRAM or L1, interleaved or sharded with its shard shape), the other
+//! inputs' presence, shapes, dtypes and memory (residual, gamma, beta, gathered statistics,
+//! softmax mask), the output's dtype and memory (the input's when it is not given), and the
+//! params: `norm_type`, `stage`, `numeric_stable`, `dim` (only the last dim is modeled),
+//! `math_fidelity` and `fp32_dest_acc_en`. Inputs are told apart as the profiler lists the
+//! present ones: after the input, one of its own shape is the residual (a post-all-gather's
+//! second input is the statistics); the rest are gamma, then beta.
+//!
+//! The work split (tt-metal `ttnn/cpp/ttnn/operations/normalization/`):
+//!
+//! * **Interleaved** (`layernorm/device/layernorm_op_multi_core.cpp`,
+//!   `softmax/device/softmax_program_factory_attention_optimized.cpp`): the rows of tiles
+//!   (`NC * Ht`) are split over the grid by `split_work_to_cores`; the busiest core does
+//!   `ceil(rows / cores)` whole rows. Each core reads a row (in blocks of 4 tiles with
+//!   32-bit destination registers, else 8), keeps it in L1 while the compute kernel passes over
+//!   it, and writes the result. Layer norm keeps the row in L1 when its circular buffers fit
+//!   (`CB_can_fit_in_L1`: the input, centred, squared, gamma and beta rows of `Wt` tiles each,
+//!   the intermediates 32-bit with `fp32_dest_acc_en`, under 95% of L1); when they do not
+//!   and gamma and beta are tiled, the large-tensor kernels
+//!   (`reader_unary_interleaved_ln_large_tensor.cpp`) read the row again for each statistic:
+//!   three times for layer norm (mean, variance, normalize), twice for RMS norm, the residual
+//!   with it, and gamma and beta on every row instead of once per core. Softmax likewise
+//!   switches to its large-tensor kernel above 90% of L1, counted here as one more read of the
+//!   row per reduction (max, sum).
+//! * **Sharded** (`layernorm_op_multi_core_sharded.cpp`, the sharded softmax): each core
+//!   works on its own shard (block_ht x block_wt tiles) in L1; a layer norm whose rows span
+//!   several cores (width or block sharding) sends each core's partial statistics (1 tile per
+//!   row of the block for RMS norm, 2 for layer norm) to the row's reducing core and gets the
+//!   result back: counted as that many tiles over the NoC and one pass per gathered tile.
+//!
+//! The busiest core's compute is its tiles times the passes the compute kernel makes over
+//! each (`layernorm/device/kernels/compute/layernorm.cpp`, `softmax/.../compute/softmax.cpp`),
+//! `fpu_tile_cycles` each, plus `fidelity_phase_cycles` per fidelity phase beyond the first
+//! of the passes that multiply (reductions with their scaler tile, squares, products), plus
+//! `fp32_dest_tile_cycles` per pass when the destination and the intermediates are 32-bit:
+//!
+//! | op | passes over each tile | of them multiplying |
+//! | --- | --- | --- |
+//! | layer norm | mean, subtract, square, variance, scale: 5 | 4 |
+//! | RMS norm | square, mean of squares, scale: 3 | 3 |
+//! | pre-all-gather (layer / RMS) | sum, square, sum of squares: 3 / square, sum: 2 | 3 / 2 |
+//! | post-all-gather (layer / RMS) | subtract, scale: 2 / scale: 1 | 1 / 1 |
+//! | + residual, gamma, beta | add (per read of the row), multiply, add: +1 each | gamma |
+//! | softmax | sum, scale by the reciprocal: 2; max and subtract (numeric_stable): +2; a copy pass when not numeric_stable or the last dim is padded (the pad mask is added on it); scale and mask add (a mask input): +2 instead of the copy | sum, scale; the mask's scale |
+//!
+//! and `exp_tile_cycles` per tile of a softmax; `row_cycles` per row for the reduction's
+//! finish and the row's one-tile statistic (rsqrt of the variance, reciprocal of the sum; a
+//! post-all-gather also passes over the gathered statistic tiles of each row).
+//!
+//! DRAM (`dram_scale`): the input (and residual) read once per pass over it, each core's
+//! gamma and beta (every row's in the large-tensor kernels), a softmax mask's row per batch
+//! a core touches, the statistics of a post-all-gather, and the output written, each where it
+//! lives in DRAM, at the card's achievable bandwidth. NoC (`noc_scale`): the same tiles of the
+//! busiest core, for interleaved tensors (an L1-sharded one is local), at a tile's NoC rate.
+//! It assumes the reader, compute and writer overlap fully.
+
+use crate::device::MathFidelity;
+use crate::error::{Error, Operand, TensorProblem};
+use crate::generated::op_params::layer_norm::{NormType, Stage};
+use crate::generated::{NormRooflineFeatures, OpParams};
+use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::{DType, Layout, TensorParams};
+
+/// What the op is, read from its params and inputs.
+#[derive(Clone, Copy)]
+struct Norm<'q> {
+    /// Passes of the compute kernel over each tile, and how many of them multiply.
+    passes: u64,
+    multiplying: u64,
+    /// Times the input row is read (1, or one per statistic in the large-tensor kernels).
+    reads: u64,
+    softmax: bool,
+    /// A softmax's exponential in its approximate form.
+    approx: bool,
+    /// A softmax whose padded last dim each core masks with a tile it builds first.
+    pad_mask: bool,
+    fidelity: MathFidelity,
+    fp32_dest: bool,
+    /// Read with the input on every pass: the residual added before the norm.
+    residual: Option<&'q TensorParams>,
+    /// Read once per core (every row in the large-tensor kernels): gamma, beta.
+    weights: [Option<&'q TensorParams>; 2],
+    /// Read once per batch row a core touches (softmax mask), or, for a post-all-gather,
+    /// each row's gathered statistics.
+    side: Option<&'q TensorParams>,
+}
+
+/// Rows of tiles and tiles per row of a tiled `t`.
+const fn tile_grid_of(cx: &Ctx<'_>, t: &TensorParams, operand: Operand) -> Result<(u64, u64), Error> {
+    let (Some(tiles), Some((_, wt))) = (t.tiles(), t.tile_grid()) else {
+        return Err(cx.not_modeled("a row-major input (the norm kernels read tiles)"));
+    };
+    if wt == 0 || tiles == 0 {
+        // Validated operands have no zero dim; kept for a tensor built around the checks.
+        let dim = t.shape.rank().saturating_sub(1);
+        return Err(cx.tensor_error(operand, TensorProblem::ZeroDim { dim }));
+    }
+    Ok((tiles / wt, wt))
+}
+
+/// Bytes of `t` on the card; an overflow is an error.
+const fn bytes_of(cx: &Ctx<'_>, t: &TensorParams) -> Result<u64, Error> {
+    match t.bytes(cx.hw) {
+        Some(b) => Ok(b),
+        None => Err(Error::Overflow { what: "norm bytes" }),
+    }
+}
+
+/// Bytes of one tile of `t`, or of a bfloat16 tile for a row-major `t` (gamma and beta sticks
+/// are read into tiles).
+const fn tile_bytes_of(cx: &Ctx<'_>, t: &TensorParams) -> u64 {
+    match t.tile_bytes(cx.hw) {
+        Some(b) => b,
+        None => cx.hw.tile_bytes(DType::Bfloat16) as u64,
+    }
+}
+
+/// Bytes of a gamma or beta tile in its circular buffer: bfloat16 when absent.
+const fn weight_tile(cx: &Ctx<'_>, w: Option<&TensorParams>) -> u64 {
+    match w {
+        Some(t) => tile_bytes_of(cx, t),
+        None => cx.hw.tile_bytes(DType::Bfloat16) as u64,
+    }
+}
+
+/// The largest divisor of `n` up to `most` (tt-metal `find_max_divisor`).
+const fn max_divisor(n: u64, most: u64) -> u64 {
+    let mut d = most;
+    while d > 1 {
+        if n % d == 0 {
+            return d;
+        }
+        d -= 1;
+    }
+    1
+}
+
+/// Whether layer norm's circular buffers for a row of `wt` tiles fit in L1
+/// (`layernorm_op_multi_core.cpp`, `CB_can_fit_in_L1`, under 95% of L1).
+const fn layernorm_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n: &Norm<'_>, wt: u64) -> bool {
+    let block = if n.fp32_dest { 4 } else { 8 };
+    let wtb = ceil_div(wt, block) * block;
+    let bf16 = cx.hw.tile_bytes(DType::Bfloat16) as u64;
+    let cb = if n.fp32_dest {
+        cx.hw.tile_bytes(DType::Float32) as u64
+    } else {
+        bf16
+    };
+    let (in0, in1, im6) = match n.residual {
+        Some(r) => (2 * block * tile_bytes_of(cx, x), 2 * block * tile_bytes_of(cx, r), wtb * cb),
+        None => (wtb * tile_bytes_of(cx, x), 0, 2 * block * cb),
+    };
+    let sum = in0
+        + in1
+        + 2 * block * tile_bytes_of(cx, out)
+        // centred and squared rows; gamma and beta rows (bfloat16 when absent)
+        + 2 * wtb * cb
+        + wtb * (weight_tile(cx, n.weights[0]) + weight_tile(cx, n.weights[1]))
+        + im6
+        // im5 (2 blocks), im4 (8), im1 and im2 (2 each) in the intermediate format
+        + (2 * block + 12) * cb
+        // the reduce scaler and epsilon tiles
+        + 4 * bf16;
+    (sum as f64) < 0.95 * cx.hw.l1_bytes_per_core as f64
+}
+
+/// Whether softmax's circular buffers fit under 90% of L1
+/// (`softmax_program_factory_attention_optimized.cpp`).
+const fn softmax_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n: &Norm<'_>, stable: bool, wt: u64) -> bool {
+    let block = max_divisor(wt, if n.fp32_dest { 4 } else { 8 });
+    let bf16 = cx.hw.tile_bytes(DType::Bfloat16) as u64;
+    let im = if n.fp32_dest {
+        cx.hw.tile_bytes(DType::Float32) as u64
+    } else {
+        bf16
+    };
+    let in0 = if stable { wt } else { 2 * block };
+    let mut sum = in0 * tile_bytes_of(cx, x) + wt * im + 2 * block * tile_bytes_of(cx, out) + 5 * im;
+    if stable {
+        sum += wt * im;
+    }
+    if let Some(mask) = n.side {
+        sum += (wt + block) * im + bf16 + wt * tile_bytes_of(cx, mask);
+    }
+    (sum as f64) < 0.9 * cx.hw.l1_bytes_per_core as f64
+}
+
+/// Whether `t` has `x`'s padded shape.
+const fn same_shape(t: &TensorParams, x: &TensorParams) -> bool {
+    let (a, b) = (t.shape.dims(), x.shape.dims());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The input at `i`, if given.
+const fn input<'q>(cx: &Ctx<'q>, i: usize) -> Option<&'q TensorParams> {
+    if i < cx.inputs.len() { Some(&cx.inputs[i]) } else { None }
+}
+
+/// Layer norm's passes and inputs.
+const fn layer_norm<'q>(cx: &Ctx<'q>, norm_type: NormType, stage: Stage, fidelity: MathFidelity, fp32_dest: bool) -> Norm<'q> {
+    let x = &cx.inputs[0];
+    let rms = matches!(norm_type, NormType::Rmsnorm);
+    // The second input: the statistics of a post-all-gather, a residual of the input's
+    // shape, or gamma.
+    let second = input(cx, 1);
+    let (residual, side, first_weight) = match (stage, second) {
+        (Stage::PostAllGather, Some(s)) => (None, Some(s), 2),
+        (_, Some(r)) if same_shape(r, x) => (Some(r), None, 2),
+        _ => (None, None, 1),
+    };
+    let weights = [input(cx, first_weight), input(cx, first_weight + 1)];
+    let (mut passes, mut multiplying) = match (stage, rms) {
+        (Stage::NotDistributed, false) => (5, 4),
+        (Stage::NotDistributed, true) => (3, 3),
+        (Stage::PreAllGather, false) => (3, 3),
+        (Stage::PreAllGather, true) => (2, 2),
+        (Stage::PostAllGather, false) => (2, 1),
+        (Stage::PostAllGather, true) => (1, 1),
+    };
+    // Gamma and beta apply after the statistics: not in a pre-all-gather.
+    if !matches!(stage, Stage::PreAllGather) {
+        if weights[0].is_some() {
+            passes += 1;
+            multiplying += 1;
+        }
+        if weights[1].is_some() {
+            passes += 1;
+        }
+    }
+    Norm {
+        passes,
+        multiplying,
+        reads: 1,
+        softmax: false,
+        approx: false,
+        pad_mask: false,
+        fidelity,
+        fp32_dest,
+        residual,
+        weights,
+        side,
+    }
+}
+
+// Inlined into the query: its features stay in registers.
+#[inline(always)]
+pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    let (rows, wt) = tri!(tile_grid_of(cx, x, Operand::Input(0)));
+    let mut n = match cx.params {
+        OpParams::LayerNorm(p) => layer_norm(cx, p.norm_type, p.stage, p.math_fidelity, p.fp32_dest_acc_en),
+        OpParams::Softmax(p) => {
+            let rank = x.shape.rank() as i64;
+            if p.dim != -1 && p.dim != rank - 1 {
+                return Err(cx.not_modeled("a softmax over another dim than the last"));
+            }
+            let mask = input(cx, 1);
+            // The last dim's padding is masked on a copy pass (`mask_padded_data`).
+            let logical = x.shape.logical();
+            let padded = logical.len() > 0 && logical[logical.len() - 1] != x.shape.dim_from_end(0);
+            let first = if mask.is_some() {
+                2
+            } else if p.numeric_stable && !padded {
+                0
+            } else {
+                1
+            };
+            Norm {
+                passes: first + if p.numeric_stable { 2 } else { 0 } + 2,
+                multiplying: if mask.is_some() { 3 } else { 2 },
+                reads: 1,
+                softmax: true,
+                approx: p.math_approx_mode,
+                pad_mask: padded && mask.is_none(),
+                fidelity: p.math_fidelity,
+                fp32_dest: p.fp32_dest_acc_en,
+                residual: None,
+                weights: [None, None],
+                side: mask,
+            }
+        }
+        _ => return Err(cx.foreign_params()),
+    };
+    let out = match cx.output {
+        Some(o) => o,
+        None => x,
+    };
+    let stable = match cx.params {
+        OpParams::Softmax(p) => p.numeric_stable,
+        _ => false,
+    };
+    let rms = match cx.params {
+        OpParams::LayerNorm(p) => matches!(p.norm_type, NormType::Rmsnorm),
+        _ => false,
+    };
+    if let Some(r) = n.residual {
+        if r.tiles().is_none() {
+            return Err(cx.tensor_error(Operand::Input(1), TensorProblem::ShapeMismatch { with: Operand::Input(0) }));
+        }
+    }
+    // The work split: the shard's block on each core, or whole rows over the grid.
+    let sharded = match x.memory.shard {
+        Some(s) if x.memory.layout.is_sharded() && s.cores > 0 => Some(s),
+        _ => None,
+    };
+    let grid = cx.grid.cores() as u64;
+    let (core_rows, core_wt, cores, row_cores) = match sharded {
+        Some(s) => {
+            let (th, tw) = match x.layout {
+                Layout::Tile { height, width } => (max(height as u64, 1), max(width as u64, 1)),
+                Layout::RowMajor => (32, 32),
+            };
+            let block_ht = max(ceil_div(s.shape[0] as u64, th), 1);
+            let block_wt = min(max(ceil_div(s.shape[1] as u64, tw), 1), wt);
+            (min(block_ht, rows), block_wt, s.cores as u64, ceil_div(wt, block_wt))
+        }
+        None => {
+            let cores = max(min(grid, rows), 1);
+            (ceil_div(rows, cores), wt, cores, 1)
+        }
+    };
+    // Rows that do not stay in L1 are read again for each statistic (interleaved only).
+    let row_major_weights = matches!(n.weights[0], Some(t) if matches!(t.layout, Layout::RowMajor))
+        || matches!(n.weights[1], Some(t) if matches!(t.layout, Layout::RowMajor));
+    if sharded.is_none() {
+        if n.softmax {
+            if !softmax_fits_l1(cx, x, out, &n, stable, wt) {
+                n.reads = if stable { 3 } else { 2 };
+            }
+        } else if !row_major_weights
+            && matches!(cx.params, OpParams::LayerNorm(p) if matches!(p.stage, Stage::NotDistributed))
+            && !layernorm_fits_l1(cx, x, out, &n, wt)
+        {
+            n.reads = if rms { 2 } else { 3 };
+        }
+    }
+    let large = n.reads > 1;
+    let tiles = core_rows * core_wt;
+    // Passes: the residual's add happens on every read of the row.
+    let mut passes = n.passes;
+    if n.residual.is_some() {
+        passes += n.reads;
+    }
+    let mut row_passes = 0u64;
+    // A norm sharded across a row gathers each core's partial statistics.
+    let stats_per_row: u64 = if rms { 1 } else { 2 };
+    let gathered = if row_cores > 1 && !n.softmax {
+        core_rows * row_cores * stats_per_row
+    } else {
+        0
+    };
+    row_passes += gathered;
+    // A post-all-gather combines each row's gathered statistic tiles.
+    let mut side_tiles = 0u64;
+    if let (Some(s), false) = (n.side, n.softmax) {
+        let (_, s_wt) = tri!(tile_grid_of(cx, s, Operand::Input(1)));
+        row_passes += core_rows * s_wt;
+        side_tiles = core_rows * s_wt;
+    }
+    let phases = cx.hw.tile_cycles(n.fidelity) as u64 / max(cx.hw.tile_cycles(MathFidelity::LoFi) as u64, 1);
+    let cycle = cx.cycles_to_ns(1.0);
+    let tile_passes = tiles * passes + row_passes;
+    // DRAM bytes and the busiest core's NoC bytes.
+    let x_bytes = tri!(bytes_of(cx, x));
+    let mut dram = 0u64;
+    let mut noc = 0u64;
+    let x_tile = tile_bytes_of(cx, x);
+    if x.memory.is_dram() {
+        dram += x_bytes * n.reads;
+    }
+    if !x.memory.is_l1_sharded() {
+        noc += tiles * n.reads * x_tile;
+    }
+    if let Some(r) = n.residual {
+        if r.memory.is_dram() {
+            dram += tri!(bytes_of(cx, r)) * n.reads;
+        }
+        if !r.memory.is_l1_sharded() {
+            noc += tiles * n.reads * tile_bytes_of(cx, r);
+        }
+    }
+    // The output: the input's shape, or a pre-all-gather's statistics.
+    let out_bytes = match (cx.output, cx.params) {
+        (Some(o), _) => tri!(bytes_of(cx, o)),
+        (None, OpParams::LayerNorm(p)) if matches!(p.stage, Stage::PreAllGather) => {
+            rows * stats_per_row * tile_bytes_of(cx, x)
+        }
+        _ => x_bytes,
+    };
+    if out.memory.is_dram() {
+        dram += out_bytes;
+    }
+    if !out.memory.is_l1_sharded() {
+        noc += ceil_div(out_bytes, max(cores, 1));
+    }
+    let mut i = 0;
+    while i < 2 {
+        if let Some(w) = n.weights[i] {
+            let w_bytes = tri!(bytes_of(cx, w));
+            // Each core reads them once, or on every row in the large-tensor kernels; DRAM
+            // serves them once per core (see the module doc).
+            if w.memory.is_dram() {
+                dram += w_bytes * cores;
+            }
+            noc += w_bytes * if large { core_rows } else { 1 };
+        }
+        i += 1;
+    }
+    if let Some(s) = n.side {
+        let s_tile = tile_bytes_of(cx, s);
+        let s_tiles = if n.softmax {
+            // The mask row (Wt tiles) per batch a core's rows touch; a full-size mask per row.
+            let ht = match x.tile_grid() {
+                Some((h, _)) => max(h, 1),
+                None => 1,
+            };
+            let per_core = if same_shape(s, x) { core_rows } else { min(core_rows, core_rows / ht + 1) };
+            per_core * wt
+        } else {
+            side_tiles
+        };
+        if s.memory.is_dram() {
+            dram += s_tiles * s_tile * cores;
+        }
+        if !s.memory.is_l1_sharded() {
+            noc += s_tiles * s_tile;
+        }
+    }
+    // The gathered partials of a sharded norm travel over the NoC.
+    noc += gathered * cx.hw.tile_bytes(DType::Bfloat16) as u64;
+    Ok(NormRooflineFeatures {
+        overhead_ns: 1.0,
+        // Softmax's kernels run on the whole grid (idle cores get no rows); layer norm's on
+        // the cores with rows, or the shard grid.
+        core_skew_ns: if n.softmax && sharded.is_none() { grid as f64 } else { cores as f64 },
+        row_cycles: core_rows as f64 * cycle,
+        fpu_tile_cycles: tile_passes as f64 * cycle,
+        fidelity_phase_cycles: (tiles * n.multiplying * phases.saturating_sub(1)) as f64 * cycle,
+        fp32_dest_tile_cycles: if n.fp32_dest { tile_passes as f64 * cycle } else { 0.0 },
+        exp_tile_cycles: if n.softmax && !n.approx { tiles as f64 * cycle } else { 0.0 },
+        exp_approx_tile_cycles: if n.softmax && n.approx { tiles as f64 * cycle } else { 0.0 },
+        pad_mask_cycles: if n.pad_mask { cycle } else { 0.0 },
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: cx.noc_ns_of_tiles(noc, x),
+    })
+}
