@@ -7,8 +7,9 @@
 //! softmax mask), the output's dtype and memory (the input's when it is not given), and the
 //! params: `norm_type`, `stage`, `numeric_stable`, `dim` (only the last dim is modeled),
 //! `math_fidelity` and `fp32_dest_acc_en`. Inputs are told apart as the profiler lists the
-//! present ones: after the input, one of its own shape is the residual (a post-all-gather's
-//! second input is the statistics); the rest are gamma, then beta.
+//! present ones: after the input, one of its own padded shape and more than one logical row is
+//! the residual (a post-all-gather's second input is the statistics); the rest are gamma,
+//! then beta. (A residual of a one-row input is read as gamma: the two look alike.)
 //!
 //! The work split (tt-metal `ttnn/cpp/ttnn/operations/normalization/`):
 //!
@@ -31,6 +32,7 @@
 //!   several cores (width or block sharding) sends each core's partial statistics (1 tile per
 //!   row of the block for RMS norm, 2 for layer norm) to the row's reducing core and gets the
 //!   result back: counted as that many tiles over the NoC and one pass per gathered tile.
+//!   Each core reads the gamma and beta tiles of its own columns.
 //!
 //! The busiest core's compute is its tiles times the passes the compute kernel makes over
 //! each (`layernorm/device/kernels/compute/layernorm.cpp`, `softmax/.../compute/softmax.cpp`),
@@ -205,6 +207,12 @@ const fn same_shape(t: &TensorParams, x: &TensorParams) -> bool {
     true
 }
 
+/// Logical size of `t`'s second-last dim (1 for a rank-1 `t`): gamma and beta have one row.
+const fn logical_rows(t: &TensorParams) -> u32 {
+    let l = t.shape.logical();
+    if l.len() >= 2 { l[l.len() - 2] } else { 1 }
+}
+
 /// The input at `i`, if given.
 const fn input<'q>(cx: &Ctx<'q>, i: usize) -> Option<&'q TensorParams> {
     if i < cx.inputs.len() { Some(&cx.inputs[i]) } else { None }
@@ -219,7 +227,7 @@ const fn layer_norm<'q>(cx: &Ctx<'q>, norm_type: NormType, stage: Stage, fidelit
     let second = input(cx, 1);
     let (residual, side, first_weight) = match (stage, second) {
         (Stage::PostAllGather, Some(s)) => (None, Some(s), 2),
-        (_, Some(r)) if same_shape(r, x) => (Some(r), None, 2),
+        (_, Some(r)) if same_shape(r, x) && logical_rows(r) > 1 => (Some(r), None, 2),
         _ => (None, None, 1),
     };
     let weights = [input(cx, first_weight), input(cx, first_weight + 1)];
@@ -410,7 +418,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
     let mut i = 0;
     while i < 2 {
         if let Some(w) = n.weights[i] {
-            let w_bytes = tri!(bytes_of(cx, w));
+            // A sharded norm's core reads the block_wt tiles of its columns.
+            let w_bytes = tri!(bytes_of(cx, w)) / wt * core_wt;
             // Each core reads them once, or on every row in the large-tensor kernels; DRAM
             // serves them once per core (see the module doc).
             if w.memory.is_dram() {
@@ -457,4 +466,183 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         dram_scale: cx.dram_ns(dram),
         noc_scale: cx.noc_ns_of_tiles(noc, x),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{BufferType, CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::{Card, CoreGrid, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape};
+
+    const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
+
+    fn tiled(dims: &[u32]) -> TensorParams {
+        TensorParams::tiled(dims, DType::Bfloat16, DRAM)
+    }
+
+    fn features_of(op: Op, card: Card, grid: CoreGrid, inputs: &[TensorParams], params: &[OpParam<'_>]) -> NormRooflineFeatures {
+        let hw = Hardware::of(card);
+        let cx = Ctx::new(op, hw, QueryParams::ByName(params), inputs, None, grid).unwrap();
+        features(&cx).unwrap()
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    /// RMS norm of `[1, 1, 128, 2048]` bfloat16 with a tiled gamma, in DRAM on an n150 (8x8
+    /// grid, 1 GHz: a cycle is 1 ns): 4 rows of 64 tiles, one per core. Per tile: square,
+    /// mean of squares, scale, gamma: 4 passes, all multiplying, 3 extra phases at HiFi4.
+    /// The row fits in L1 (64-tile rows of the input, the two intermediates, gamma and beta:
+    /// 786,432 B of CBs, under 95% of 1,499,136), so it is read once. DRAM: the input and the
+    /// output (512 KiB each) and gamma (64 tiles, 128 KiB) read by each of the 4 cores.
+    #[test]
+    fn rms_norm_by_hand() {
+        let (x, gamma) = (tiled(&[1, 1, 128, 2048]), tiled(&[1, 1, 32, 2048]));
+        let params = [OpParam::new("norm_type", ParamValue::Enum("rmsnorm"))];
+        let hw = Hardware::of(Card::N150);
+        let f = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, gamma], &params);
+        assert!(close(f.fpu_tile_cycles, 64.0 * 4.0));
+        assert!(close(f.fidelity_phase_cycles, 64.0 * 4.0 * 3.0));
+        assert!(close(f.row_cycles, 1.0));
+        assert_eq!(f.fp32_dest_tile_cycles, 0.0);
+        assert_eq!(f.core_skew_ns, 4.0);
+        let dram = (2 * 524_288 + 4 * 131_072) as f64;
+        assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte()));
+        // The busiest core: 64 input tiles, its 64 output tiles and gamma's 64.
+        let noc = 3.0 * 64.0 * 2048.0 / hw.noc_bytes_per_cycle(2048);
+        assert!(close(f.noc_scale, noc));
+    }
+
+    /// Layer norm of `[1, 1, 64, 32768]` with tiled gamma and beta: a row of 1024 tiles is
+    /// 2 MiB, above L1, so the large-tensor kernels read it three times (mean, variance,
+    /// normalize). 2 rows on 2 cores; DRAM: the 4 MiB input three times, the output once,
+    /// gamma and beta (2 MiB each) once per core. A row-major gamma keeps the one-read
+    /// kernels (tt-metal has no large-tensor kernel for it).
+    #[test]
+    fn wide_layer_norm_reads_the_row_three_times() {
+        let x = tiled(&[1, 1, 64, 32768]);
+        let w = tiled(&[1, 1, 32, 32768]);
+        let hw = Hardware::of(Card::N150);
+        let f = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, w, w], &[]);
+        let mib = 1024.0 * 1024.0;
+        let dram = (3.0 * 4.0 + 4.0 + 2.0 * 2.0 * 2.0) * mib;
+        assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte()));
+        // 5 passes of a layer norm, gamma's and beta's: 7 over each of 1024 tiles.
+        assert!(close(f.fpu_tile_cycles, 7.0 * 1024.0));
+        let rm = TensorParams::new(Shape::new(&[1, 1, 1024, 32]), DType::Bfloat16, Layout::RowMajor, DRAM);
+        let g = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, rm], &[]);
+        // Read once: the input and the output, and the 64 KiB row-major gamma per core.
+        let once = 2.0 * 4.0 * mib + 2.0 * 65_536.0;
+        assert!(close(g.dram_scale, once * hw.ns_per_dram_byte()));
+    }
+
+    /// A residual (the input's shape, more rows than one) is added on every read of the row.
+    #[test]
+    fn residual_adds_a_pass_and_a_read() {
+        let x = tiled(&[1, 1, 64, 1024]);
+        let gamma = tiled(&[1, 1, 32, 1024]);
+        let hw = Hardware::of(Card::N150);
+        let plain = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, gamma], &[]);
+        let fused = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, x, gamma], &[]);
+        // One row of 32 tiles per core: one more pass each.
+        assert!(close(fused.fpu_tile_cycles - plain.fpu_tile_cycles, 32.0));
+        // The residual's 128 KiB read from DRAM.
+        assert!(close(fused.dram_scale - plain.dram_scale, 131_072.0 * hw.ns_per_dram_byte()));
+    }
+
+    /// Softmax of CLIP's attention scores, `[1, 12, 19, 19]` padded to `[1, 12, 32, 32]`,
+    /// numeric_stable, 32-bit intermediates, on a p150 given an 8x8 grid: 12 rows of one tile
+    /// on 12 cores (the kernels on all 64). Passes over the tile: the copy that adds the pad
+    /// mask, max, subtract, sum, scale: 5, of which the sum and the scale multiply; an exact
+    /// exponential; the mask tile built once.
+    #[test]
+    fn clip_softmax_by_hand() {
+        let x = TensorParams::new(
+            Shape::padded(&[1, 12, 32, 32], &[1, 12, 19, 19]),
+            DType::Bfloat16,
+            Layout::Tile { height: 32, width: 32 },
+            DRAM,
+        );
+        let params = [
+            OpParam::new("numeric_stable", ParamValue::Bool(true)),
+            OpParam::new("fp32_dest_acc_en", ParamValue::Bool(true)),
+            OpParam::new("dim", ParamValue::Int(3)),
+        ];
+        let hw = Hardware::of(Card::P150);
+        let f = features_of(Op::Softmax, Card::P150, CoreGrid::new(8, 8), &[x], &params);
+        let ns = 1000.0 / hw.clock_mhz;
+        assert!(close(f.fpu_tile_cycles, 5.0 * ns));
+        assert!(close(f.fp32_dest_tile_cycles, 5.0 * ns));
+        assert!(close(f.fidelity_phase_cycles, 2.0 * 3.0 * ns));
+        assert!(close(f.exp_tile_cycles, ns));
+        assert_eq!(f.exp_approx_tile_cycles, 0.0);
+        assert!(close(f.pad_mask_cycles, ns));
+        assert_eq!(f.core_skew_ns, 64.0);
+        // Read and written once: 24 tiles of 2 KiB.
+        assert!(close(f.dram_scale, 24.0 * 2048.0 * hw.ns_per_dram_byte()));
+    }
+
+    /// Width-sharded RMS norm of one row of 64 tiles over 16 cores (4 tiles each): no DRAM
+    /// for the input and output; each core passes over its 4 tiles (3 passes, gamma's 4th)
+    /// and the row's reducing core takes one partial tile from each of the 16.
+    #[test]
+    fn width_sharded_rms_norm_gathers_partials() {
+        let shard = ShardSpec::new(CoreRange { start: (0, 0), end: (7, 1) }, [32, 128], ShardOrientation::RowMajor);
+        let mem = MemoryConfig::sharded(BufferType::L1, MemoryLayout::WidthSharded, shard);
+        let x = TensorParams::new(
+            Shape::padded(&[1, 1, 32, 2048], &[1, 1, 1, 2048]),
+            DType::Bfloat16,
+            Layout::Tile { height: 32, width: 32 },
+            mem,
+        );
+        let gamma = TensorParams::new(
+            Shape::padded(&[1, 1, 32, 2048], &[1, 1, 1, 2048]),
+            DType::Bfloat16,
+            Layout::Tile { height: 32, width: 32 },
+            DRAM,
+        );
+        let params = [OpParam::new("norm_type", ParamValue::Enum("rmsnorm"))];
+        let hw = Hardware::of(Card::P150);
+        let f = features_of(Op::LayerNorm, Card::P150, hw.compute_grid, &[x, gamma], &params);
+        let ns = 1000.0 / hw.clock_mhz;
+        // 4 tiles x 4 passes, and 16 gathered partials: gamma, not a residual (one row).
+        assert!(close(f.fpu_tile_cycles, (16.0 + 16.0) * ns));
+        assert_eq!(f.core_skew_ns, 16.0);
+        // DRAM: each core reads the 4 tiles of gamma over its columns.
+        assert!(close(f.dram_scale, 16.0 * 4.0 * 2048.0 * hw.ns_per_dram_byte()));
+    }
+
+    /// What is not modeled is said so: a softmax over another dim, a row-major input.
+    #[test]
+    fn unmodeled_cases_are_errors() {
+        let hw = Hardware::of(Card::N150);
+        let x = tiled(&[1, 1, 64, 64]);
+        let inputs = [x];
+        let params = [OpParam::new("dim", ParamValue::Int(2))];
+        let cx = Ctx::new(Op::Softmax, hw, QueryParams::ByName(&params), &inputs, None, hw.compute_grid).unwrap();
+        assert!(matches!(features(&cx), Err(Error::ModeNotModeled { .. })));
+        let rm = [TensorParams::new(Shape::new(&[1, 1, 64, 64]), DType::Bfloat16, Layout::RowMajor, DRAM)];
+        let cx = Ctx::new(Op::LayerNorm, hw, QueryParams::ByName(&[]), &rm, None, hw.compute_grid).unwrap();
+        assert!(matches!(features(&cx), Err(Error::ModeNotModeled { .. })));
+    }
+
+    /// The halves of a distributed layer norm: the pre-all-gather makes 3 passes (sum,
+    /// square, sum of squares) and writes 2 statistic tiles per row; the post-all-gather
+    /// reads the input and the gathered statistics (here 2 devices' worth: 4 tiles a row),
+    /// passes over each statistic tile once per row, and normalizes (2 passes, and gamma).
+    #[test]
+    fn distributed_halves() {
+        let hw = Hardware::of(Card::N150);
+        let x = tiled(&[1, 1, 32, 1024]);
+        let pre = [OpParam::new("stage", ParamValue::Enum("pre_all_gather"))];
+        let f = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x], &pre);
+        assert!(close(f.fpu_tile_cycles, 3.0 * 32.0));
+        assert!(close(f.dram_scale, (65_536.0 + 2.0 * 2048.0) * hw.ns_per_dram_byte()));
+        let stats = tiled(&[1, 1, 32, 128]);
+        let gamma = tiled(&[1, 1, 32, 1024]);
+        let post = [OpParam::new("stage", ParamValue::Enum("post_all_gather"))];
+        let g = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, stats, gamma], &post);
+        assert!(close(g.fpu_tile_cycles, 3.0 * 32.0 + 4.0));
+    }
 }
