@@ -279,7 +279,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
             let mask = input(cx, 1);
             // The last dim's padding is masked on a copy pass (`mask_padded_data`).
             let logical = x.shape.logical();
-            let padded = logical.len() > 0 && logical[logical.len() - 1] != x.shape.dim_from_end(0);
+            let padded = !logical.is_empty() && logical[logical.len() - 1] != x.shape.dim_from_end(0);
             let first = if mask.is_some() {
                 2
             } else if p.numeric_stable && !padded {
