@@ -1,5 +1,5 @@
-//! `norm_roofline`: layer norm, RMS norm (with the halves of a distributed norm) and softmax,
-//! the ops that reduce each row of tiles along the last dim and then rescale the row.
+//! `norm_roofline`: layer norm, RMS norm (with the halves of a distributed norm), softmax and
+//! group norm, the ops that reduce rows (or groups of channels) and then rescale them.
 //!
 //! It reads the input's padded shape (rows of tiles, tiles per row), layout (tiled only),
 //! dtype and memory (DRAM or L1, interleaved or sharded with its shard shape), the other
@@ -59,6 +59,23 @@
 //! lives in DRAM, at the card's achievable bandwidth. NoC (`noc_scale`): the same tiles of the
 //! busiest core, for interleaved tensors (an L1-sharded one is local), at a tile's NoC rate.
 //! It assumes the reader, compute and writer overlap fully.
+//!
+//! **Group norm** (`groupnorm/device/groupnorm_sharded_program_factory.cpp`,
+//! `groupnorm_mcast_program_factory.cpp`) reads `num_groups`, the input's shape `[N, 1, H W,
+//! C]`, its shard spec (or, interleaved, the grid split into channel columns as tt-metal
+//! does: as many as divide C in whole tiles and the groups evenly, the rest rows of cores),
+//! and which optional inputs are row-major (gamma, beta; the masks after them are tiled).
+//! Each core passes over its block of each of its groups (the rows of tiles it holds, times
+//! the tiles the widest group spans, `find_max_tile_span`): mask, mean, subtract, square,
+//! variance, scale, gamma, beta; a row-major input is tilized and a row-major output
+//! untilized on the core (one pass over its tiles each). Per group and batch, the core that
+//! gathers the mean and then the variance reads each core's partial one at a time, waiting
+//! for each (`reader_mcast_sender_unary_sharded_gn_v2.cpp`): `partial_wait_scale` times the
+//! device's DRAM read latency each (no core-to-core latency is published), in the compute
+//! term, as the kernel waits for the result. Interleaved, the reader reads its tiles from DRAM
+//! one at a time, each waited for (`reader_mcast_sender_unary_gn.cpp`), counted here for the
+//! mean, the variance and the result of each group (`waited_read_scale`, at the device's DRAM
+//! latency and one core's DRAM rate) and in DRAM (`dram_scale`).
 
 use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
@@ -267,6 +284,9 @@ const fn layer_norm<'q>(cx: &Ctx<'q>, norm_type: NormType, stage: Stage, fidelit
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
+    if let OpParams::GroupNorm(p) = cx.params {
+        return group_norm(cx, p.num_groups, p.math_fidelity, p.fp32_dest_acc_en);
+    }
     let x = &cx.inputs[0];
     let (rows, wt) = tri!(tile_grid_of(cx, x, Operand::Input(0)));
     let mut n = match cx.params {
@@ -463,8 +483,152 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         exp_tile_cycles: if n.softmax && !n.approx { tiles as f64 * cycle } else { 0.0 },
         exp_approx_tile_cycles: if n.softmax && n.approx { tiles as f64 * cycle } else { 0.0 },
         pad_mask_cycles: if n.pad_mask { cycle } else { 0.0 },
+        partial_wait_scale: 0.0,
+        waited_read_scale: 0.0,
         dram_scale: cx.dram_ns(dram),
         noc_scale: cx.noc_ns_of_tiles(noc, x),
+    })
+}
+
+/// The tiles of `per_core_n` channels the widest group of `group_size` channels spans
+/// (tt-metal `groupnorm_program_utils.cpp`, `find_max_tile_span`): groups start every
+/// `group_size` channels, and one that straddles a tile boundary spans one more tile.
+const fn max_tile_span(per_core_n: u64, group_size: u64, tile_w: u64) -> u64 {
+    let mut widest = 1;
+    let mut start = 0;
+    while start < per_core_n {
+        let span = (start + group_size - 1) / tile_w - start / tile_w + 1;
+        if span > widest {
+            widest = span;
+        }
+        start += group_size;
+    }
+    widest
+}
+
+/// Group norm (tt-metal `normalization/groupnorm/device/`): see the module doc.
+const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_dest: bool) -> Result<NormRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    let shape = &x.shape;
+    let (batches, w) = (max(shape.dim_from_end(3) as u64, 1), shape.dim_from_end(0) as u64);
+    // The rows of all batches (a row-major input's too: tilized on the cores).
+    let h = (shape.dim_from_end(2) as u64).saturating_mul(shape.dim_from_end(1) as u64).saturating_mul(batches);
+    let groups = if num_groups > 0 { num_groups as u64 } else { 1 };
+    if w % groups != 0 || w % 32 != 0 {
+        return Err(cx.not_modeled("a group norm whose channels are not whole tiles split evenly into groups"));
+    }
+    let group_size = w / groups;
+    let ht = ceil_div(h, 32);
+    // The work split: each core holds per_core_m rows and per_core_n channels.
+    let sharded = match x.memory.shard {
+        Some(sh) if x.memory.layout.is_sharded() && sh.cores > 0 => Some(sh),
+        _ => None,
+    };
+    let (per_core_m, per_core_n, cores) = match sharded {
+        Some(sh) => (max(sh.shape[0] as u64, 32), min(max(sh.shape[1] as u64, 1), w), sh.cores as u64),
+        None => {
+            // `groupnorm_mcast_program_factory.cpp`: the grid's columns become channel
+            // columns (as many as divide the channels in whole tiles and the groups evenly),
+            // its rows and the remaining columns rows of tiles.
+            let mut cols = min(cx.grid.x as u64, groups);
+            while cols > 1 && ((w / cols) % 32 != 0 || groups % cols != 0) {
+                cols -= 1;
+            }
+            let cols = max(cols, 1);
+            let virtual_rows = max((cx.grid.x as u64 / cols) * cx.grid.y as u64, 1);
+            let rows = max(ht / virtual_rows, 1);
+            (rows * 32, w / cols, cols * virtual_rows)
+        }
+    };
+    let shards_r = max(h / per_core_m, 1);
+    let shards_c = max(w / per_core_n, 1);
+    let batches_per_core = if batches > shards_r { batches / shards_r } else { 1 };
+    let cores_per_batch = if batches > shards_r { 1 } else { shards_r / batches };
+    let groups_per_core = if groups > shards_c { groups / shards_c } else { 1 };
+    let cores_per_group = if groups > shards_c { 1 } else { shards_c / groups };
+    let block_wt = max_tile_span(per_core_n, group_size, 32);
+    let per_core_mt = ceil_div(per_core_m, 32);
+    let per_core_nt = ceil_div(per_core_n, 32);
+    let block_ht = per_core_mt / batches_per_core;
+    // Gamma and beta are row-major (tt-metal requires it); the masks after them are tiled.
+    let (gamma, beta) = match (input(cx, 1), input(cx, 2)) {
+        (Some(g), Some(b)) if matches!(g.layout, Layout::RowMajor) && matches!(b.layout, Layout::RowMajor) => {
+            (Some(g), Some(b))
+        }
+        (Some(g), _) if matches!(g.layout, Layout::RowMajor) => (Some(g), None),
+        _ => (None, None),
+    };
+    // Per group and batch, over the group's block: mask, mean, subtract, square, variance,
+    // scale (6), gamma's multiply and beta's add; all but the subtraction and beta multiply.
+    let mut passes = 6;
+    let mut multiplying = 5;
+    if gamma.is_some() {
+        passes += 1;
+        multiplying += 1;
+    }
+    if beta.is_some() {
+        passes += 1;
+    }
+    let group_blocks = batches_per_core * groups_per_core;
+    let block = block_ht * block_wt;
+    let mut tile_passes = group_blocks * block * passes;
+    // A row-major input is tilized on the core, a row-major output untilized.
+    let core_tiles = per_core_mt * per_core_nt;
+    if matches!(x.layout, Layout::RowMajor) {
+        tile_passes += core_tiles;
+    }
+    if let Some(o) = cx.output {
+        if matches!(o.layout, Layout::RowMajor) {
+            tile_passes += core_tiles;
+        }
+    }
+    // Per group and batch, the mean and then the variance: the sender reads each core's
+    // partial one at a time, waiting for each (`reader_mcast_sender_unary_sharded_gn_v2.cpp`).
+    let mcast_cores = cores_per_batch * cores_per_group;
+    let partial_reads = if mcast_cores > 1 { group_blocks * 2 * mcast_cores } else { 0 };
+    let phases = cx.hw.tile_cycles(fidelity) as u64 / max(cx.hw.tile_cycles(MathFidelity::LoFi) as u64, 1);
+    let cycle = cx.cycles_to_ns(1.0);
+    // Interleaved: the input read from DRAM tile by tile, each read waited for
+    // (`reader_mcast_sender_unary_gn.cpp`), for the mean, the variance and the result of
+    // each group; the output written once.
+    let x_bytes = match x.bytes(cx.hw) {
+        Some(b) => b,
+        None => return Err(Error::Overflow { what: "norm bytes" }),
+    };
+    let tile_bytes = tile_bytes_of(cx, x);
+    let (mut dram, waited) = if sharded.is_none() {
+        let reads = group_blocks * block * 3;
+        (
+            x_bytes / max(core_tiles * cores, 1) * reads * cores,
+            reads as f64 * cx.hw.waited_dram_read_cycles(tile_bytes) * cycle,
+        )
+    } else {
+        (0, 0.0)
+    };
+    if x.memory.is_dram() && sharded.is_some() {
+        dram += x_bytes;
+    }
+    let out = match cx.output {
+        Some(o) => o,
+        None => x,
+    };
+    if out.memory.is_dram() {
+        dram += x_bytes;
+    }
+    Ok(NormRooflineFeatures {
+        overhead_ns: 1.0,
+        core_skew_ns: cores as f64,
+        row_cycles: group_blocks as f64 * cycle,
+        fpu_tile_cycles: tile_passes as f64 * cycle,
+        fidelity_phase_cycles: (group_blocks * block * multiplying * phases.saturating_sub(1)) as f64 * cycle,
+        fp32_dest_tile_cycles: if fp32_dest { tile_passes as f64 * cycle } else { 0.0 },
+        exp_tile_cycles: 0.0,
+        exp_approx_tile_cycles: 0.0,
+        pad_mask_cycles: 0.0,
+        partial_wait_scale: partial_reads as f64 * cx.hw.dram_read_latency_cycles * cycle,
+        waited_read_scale: waited,
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: 0.0,
     })
 }
 
@@ -624,6 +788,57 @@ mod tests {
         assert!(matches!(features(&cx), Err(Error::ModeNotModeled { .. })));
         let rm = [TensorParams::new(Shape::new(&[1, 1, 64, 64]), DType::Bfloat16, Layout::RowMajor, DRAM)];
         let cx = Ctx::new(Op::LayerNorm, hw, QueryParams::ByName(&[]), &rm, None, hw.compute_grid).unwrap();
+        assert!(matches!(features(&cx), Err(Error::ModeNotModeled { .. })));
+    }
+
+    /// Group norm as bh20_oft runs it: `[1, 1, 1920, 256]` height-sharded on 20 cores (shards
+    /// of 96 x 256: 3 x 8 tiles), 16 groups of 16 channels (each within one tile), row-major
+    /// gamma and beta and a tiled mask. Per core: 16 groups over 3 x 1 tiles, 8 passes each (6 of
+    /// them multiplying, 3 extra phases at HiFi4); per group the mean and the variance
+    /// gathered from the 20 cores, one waited read each; no DRAM.
+    #[test]
+    fn sharded_group_norm_by_hand() {
+        let shard = ShardSpec::new(CoreRange { start: (0, 0), end: (4, 3) }, [96, 256], ShardOrientation::RowMajor);
+        let mem = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let x = TensorParams::tiled(&[1, 1, 1920, 256], DType::Bfloat16, mem);
+        let rm = TensorParams::new(Shape::new(&[1, 1, 8, 32]), DType::Bfloat16, Layout::RowMajor, DRAM);
+        let mask = tiled(&[1, 16, 32, 32]);
+        let params = [OpParam::new("num_groups", ParamValue::Int(16))];
+        let hw = Hardware::of(Card::P150);
+        let f = features_of(Op::GroupNorm, Card::P150, CoreGrid::new(5, 4), &[x, rm, rm, mask], &params);
+        let ns = 1000.0 / hw.clock_mhz;
+        assert!(close(f.fpu_tile_cycles, 16.0 * 3.0 * 8.0 * ns));
+        assert!(close(f.fidelity_phase_cycles, 16.0 * 3.0 * 6.0 * 3.0 * ns));
+        assert!(close(f.row_cycles, 16.0 * ns));
+        assert!(close(f.partial_wait_scale, 16.0 * 2.0 * 20.0 * hw.dram_read_latency_cycles * ns));
+        assert_eq!((f.dram_scale, f.waited_read_scale), (0.0, 0.0));
+        assert_eq!(f.core_skew_ns, 20.0);
+        // Without gamma and beta the mask is not read as gamma: 6 passes.
+        let g = features_of(Op::GroupNorm, Card::P150, CoreGrid::new(5, 4), &[x, mask], &params);
+        assert!(close(g.fpu_tile_cycles, 16.0 * 3.0 * 6.0 * ns));
+    }
+
+    /// An interleaved group norm of `[1, 1, 1024, 256]` in DRAM, 16 groups, on a 4x4 grid:
+    /// 4 channel columns (64 channels, 2 tiles, 4 groups each), 4 rows of cores with 8 tile
+    /// rows each. Per core: 4 groups over 8 x 1 tiles, each tile read from DRAM (waited) for
+    /// the mean, the variance and the result: 96 waited reads.
+    #[test]
+    fn interleaved_group_norm_by_hand() {
+        let x = tiled(&[1, 1, 1024, 256]);
+        let params = [OpParam::new("num_groups", ParamValue::Int(16))];
+        let hw = Hardware::of(Card::P150);
+        let f = features_of(Op::GroupNorm, Card::P150, CoreGrid::new(4, 4), &[x], &params);
+        let ns = 1000.0 / hw.clock_mhz;
+        assert!(close(f.fpu_tile_cycles, 4.0 * 8.0 * 6.0 * ns));
+        assert!(close(f.waited_read_scale, 96.0 * hw.waited_dram_read_cycles(2048) * ns));
+        // 16 cores read 96 tiles each and the output is written once.
+        let dram = 16.0 * 96.0 * 2048.0 + 1024.0 * 256.0 * 2.0;
+        assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte()));
+        // 4 cores share each group's statistics.
+        assert!(close(f.partial_wait_scale, 4.0 * 2.0 * 4.0 * hw.dram_read_latency_cycles * ns));
+        let bad = [OpParam::new("num_groups", ParamValue::Int(48))];
+        let inputs = [x];
+        let cx = Ctx::new(Op::GroupNorm, hw, QueryParams::ByName(&bad), &inputs, None, CoreGrid::new(4, 4)).unwrap();
         assert!(matches!(features(&cx), Err(Error::ModeNotModeled { .. })));
     }
 
