@@ -162,7 +162,7 @@ const fn max_divisor(n: u64, most: u64) -> u64 {
 /// (`layernorm_op_multi_core.cpp`, `CB_can_fit_in_L1`, under 95% of L1).
 const fn layernorm_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n: &Norm<'_>, wt: u64) -> bool {
     let block = if n.fp32_dest { 4 } else { 8 };
-    let wtb = ceil_div(wt, block) * block;
+    let wtb = ceil_div(wt, block).saturating_mul(block);
     let bf16 = cx.hw.tile_bytes(DType::Bfloat16) as u64;
     let cb = if n.fp32_dest {
         cx.hw.tile_bytes(DType::Float32) as u64
@@ -170,16 +170,16 @@ const fn layernorm_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n
         bf16
     };
     let (in0, in1, im6) = match n.residual {
-        Some(r) => (2 * block * tile_bytes_of(cx, x), 2 * block * tile_bytes_of(cx, r), wtb * cb),
-        None => (wtb * tile_bytes_of(cx, x), 0, 2 * block * cb),
+        Some(r) => (2 * block * tile_bytes_of(cx, x), 2 * block * tile_bytes_of(cx, r), wtb.saturating_mul(cb)),
+        None => (wtb.saturating_mul(tile_bytes_of(cx, x)), 0, 2 * block * cb),
     };
     let sum = in0
-        + in1
-        + 2 * block * tile_bytes_of(cx, out)
+        .saturating_add(in1)
+        .saturating_add(2 * block * tile_bytes_of(cx, out))
         // centred and squared rows; gamma and beta rows (bfloat16 when absent)
-        + 2 * wtb * cb
-        + wtb * (weight_tile(cx, n.weights[0]) + weight_tile(cx, n.weights[1]))
-        + im6
+        .saturating_add(wtb.saturating_mul(2 * cb))
+        .saturating_add(wtb.saturating_mul(weight_tile(cx, n.weights[0]) + weight_tile(cx, n.weights[1])))
+        .saturating_add(im6)
         // im5 (2 blocks), im4 (8), im1 and im2 (2 each) in the intermediate format
         + (2 * block + 12) * cb
         // the reduce scaler and epsilon tiles
@@ -198,12 +198,17 @@ const fn softmax_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n: 
         bf16
     };
     let in0 = if stable { wt } else { 2 * block };
-    let mut sum = in0 * tile_bytes_of(cx, x) + wt * im + 2 * block * tile_bytes_of(cx, out) + 5 * im;
+    let mut sum = in0
+        .saturating_mul(tile_bytes_of(cx, x))
+        .saturating_add(wt.saturating_mul(im))
+        .saturating_add(2 * block * tile_bytes_of(cx, out) + 5 * im);
     if stable {
-        sum += wt * im;
+        sum = sum.saturating_add(wt.saturating_mul(im));
     }
     if let Some(mask) = n.side {
-        sum += (wt + block) * im + bf16 + wt * tile_bytes_of(cx, mask);
+        sum = sum
+            .saturating_add((wt + block).saturating_mul(im) + bf16)
+            .saturating_add(wt.saturating_mul(tile_bytes_of(cx, mask)));
     }
     (sum as f64) < 0.9 * cx.hw.l1_bytes_per_core as f64
 }
@@ -377,7 +382,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         }
     }
     let large = n.reads > 1;
-    let tiles = core_rows * core_wt;
+    let tiles = core_rows.saturating_mul(core_wt);
     // Passes: the residual's add happens on every read of the row.
     let mut passes = n.passes;
     if n.residual.is_some() {
@@ -387,7 +392,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
     // A norm sharded across a row gathers each core's partial statistics.
     let stats_per_row: u64 = if rms { 1 } else { 2 };
     let gathered = if row_cores > 1 && !n.softmax {
-        core_rows * row_cores * stats_per_row
+        core_rows.saturating_mul(row_cores).saturating_mul(stats_per_row)
     } else {
         0
     };
@@ -396,56 +401,56 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
     let mut side_tiles = 0u64;
     if let (Some(s), false) = (n.side, n.softmax) {
         let (_, s_wt) = tri!(tile_grid_of(cx, s, Operand::Input(1)));
-        row_passes += core_rows * s_wt;
-        side_tiles = core_rows * s_wt;
+        side_tiles = core_rows.saturating_mul(s_wt);
+        row_passes = row_passes.saturating_add(side_tiles);
     }
     let phases = cx.hw.tile_cycles(n.fidelity) as u64 / max(cx.hw.tile_cycles(MathFidelity::LoFi) as u64, 1);
     let cycle = cx.cycles_to_ns(1.0);
-    let tile_passes = tiles * passes + row_passes;
+    let tile_passes = tiles.saturating_mul(passes).saturating_add(row_passes);
     // DRAM bytes and the busiest core's NoC bytes.
     let x_bytes = tri!(bytes_of(cx, x));
     let mut dram = 0u64;
     let mut noc = 0u64;
     let x_tile = tile_bytes_of(cx, x);
     if x.memory.is_dram() {
-        dram += x_bytes * n.reads;
+        dram = dram.saturating_add(x_bytes.saturating_mul(n.reads));
     }
     if !x.memory.is_l1_sharded() {
-        noc += tiles * n.reads * x_tile;
+        noc = noc.saturating_add(tiles.saturating_mul(n.reads).saturating_mul(x_tile));
     }
     if let Some(r) = n.residual {
         if r.memory.is_dram() {
-            dram += tri!(bytes_of(cx, r)) * n.reads;
+            dram = dram.saturating_add(tri!(bytes_of(cx, r)).saturating_mul(n.reads));
         }
         if !r.memory.is_l1_sharded() {
-            noc += tiles * n.reads * tile_bytes_of(cx, r);
+            noc = noc.saturating_add(tiles.saturating_mul(n.reads).saturating_mul(tile_bytes_of(cx, r)));
         }
     }
     // The output: the input's shape, or a pre-all-gather's statistics.
     let out_bytes = match (cx.output, cx.params) {
         (Some(o), _) => tri!(bytes_of(cx, o)),
         (None, OpParams::LayerNorm(p)) if matches!(p.stage, Stage::PreAllGather) => {
-            rows * stats_per_row * tile_bytes_of(cx, x)
+            rows.saturating_mul(stats_per_row).saturating_mul(tile_bytes_of(cx, x))
         }
         _ => x_bytes,
     };
     if out.memory.is_dram() {
-        dram += out_bytes;
+        dram = dram.saturating_add(out_bytes);
     }
     if !out.memory.is_l1_sharded() {
-        noc += ceil_div(out_bytes, max(cores, 1));
+        noc = noc.saturating_add(ceil_div(out_bytes, max(cores, 1)));
     }
     let mut i = 0;
     while i < 2 {
         if let Some(w) = n.weights[i] {
             // A sharded norm's core reads the block_wt tiles of its columns.
-            let w_bytes = tri!(bytes_of(cx, w)) / wt * core_wt;
+            let w_bytes = (tri!(bytes_of(cx, w)) / wt).saturating_mul(core_wt);
             // Each core reads them once, or on every row in the large-tensor kernels; DRAM
             // serves them once per core (see the module doc).
             if w.memory.is_dram() {
-                dram += w_bytes * cores;
+                dram = dram.saturating_add(w_bytes.saturating_mul(cores));
             }
-            noc += w_bytes * if large { core_rows } else { 1 };
+            noc = noc.saturating_add(w_bytes.saturating_mul(if large { core_rows } else { 1 }));
         }
         i += 1;
     }
@@ -458,19 +463,19 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
                 None => 1,
             };
             let per_core = if same_shape(s, x) { core_rows } else { min(core_rows, core_rows / ht + 1) };
-            per_core * wt
+            per_core.saturating_mul(wt)
         } else {
             side_tiles
         };
         if s.memory.is_dram() {
-            dram += s_tiles * s_tile * cores;
+            dram = dram.saturating_add(s_tiles.saturating_mul(s_tile).saturating_mul(cores));
         }
         if !s.memory.is_l1_sharded() {
-            noc += s_tiles * s_tile;
+            noc = noc.saturating_add(s_tiles.saturating_mul(s_tile));
         }
     }
     // The gathered partials of a sharded norm travel over the NoC.
-    noc += gathered * cx.hw.tile_bytes(DType::Bfloat16) as u64;
+    noc = noc.saturating_add(gathered.saturating_mul(cx.hw.tile_bytes(DType::Bfloat16) as u64));
     Ok(NormRooflineFeatures {
         overhead_ns: 1.0,
         // Softmax's kernels run on the whole grid (idle cores get no rows); layer norm's on
@@ -478,7 +483,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         core_skew_ns: if n.softmax && sharded.is_none() { grid as f64 } else { cores as f64 },
         row_cycles: core_rows as f64 * cycle,
         fpu_tile_cycles: tile_passes as f64 * cycle,
-        fidelity_phase_cycles: (tiles * n.multiplying * phases.saturating_sub(1)) as f64 * cycle,
+        fidelity_phase_cycles: tiles.saturating_mul(n.multiplying * phases.saturating_sub(1)) as f64 * cycle,
         fp32_dest_tile_cycles: if n.fp32_dest { tile_passes as f64 * cycle } else { 0.0 },
         exp_tile_cycles: if n.softmax && !n.approx { tiles as f64 * cycle } else { 0.0 },
         exp_approx_tile_cycles: if n.softmax && n.approx { tiles as f64 * cycle } else { 0.0 },
@@ -494,9 +499,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
 /// (tt-metal `groupnorm_program_utils.cpp`, `find_max_tile_span`): groups start every
 /// `group_size` channels, and one that straddles a tile boundary spans one more tile.
 const fn max_tile_span(per_core_n: u64, group_size: u64, tile_w: u64) -> u64 {
+    if group_size == 0 || tile_w == 0 {
+        return 1;
+    }
     let mut widest = 1;
     let mut start = 0;
-    while start < per_core_n {
+    // A group's span depends on its start within a tile, which repeats every 32 groups at most.
+    let mut k = 0;
+    while start < per_core_n && k < 32 {
+        k += 1;
         let span = (start + group_size - 1) / tile_w - start / tile_w + 1;
         if span > widest {
             widest = span;
@@ -537,7 +548,7 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
             let cols = max(cols, 1);
             let virtual_rows = max((cx.grid.x as u64 / cols) * cx.grid.y as u64, 1);
             let rows = max(ht / virtual_rows, 1);
-            (rows * 32, w / cols, cols * virtual_rows)
+            (rows.saturating_mul(32), w / cols, cols * virtual_rows)
         }
     };
     let shards_r = max(h / per_core_m, 1);
@@ -569,23 +580,23 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
     if beta.is_some() {
         passes += 1;
     }
-    let group_blocks = batches_per_core * groups_per_core;
-    let block = block_ht * block_wt;
-    let mut tile_passes = group_blocks * block * passes;
+    let group_blocks = batches_per_core.saturating_mul(groups_per_core);
+    let block = block_ht.saturating_mul(block_wt);
+    let mut tile_passes = group_blocks.saturating_mul(block).saturating_mul(passes);
     // A row-major input is tilized on the core, a row-major output untilized.
-    let core_tiles = per_core_mt * per_core_nt;
+    let core_tiles = per_core_mt.saturating_mul(per_core_nt);
     if matches!(x.layout, Layout::RowMajor) {
-        tile_passes += core_tiles;
+        tile_passes = tile_passes.saturating_add(core_tiles);
     }
     if let Some(o) = cx.output {
         if matches!(o.layout, Layout::RowMajor) {
-            tile_passes += core_tiles;
+            tile_passes = tile_passes.saturating_add(core_tiles);
         }
     }
     // Per group and batch, the mean and then the variance: the sender reads each core's
     // partial one at a time, waiting for each (`reader_mcast_sender_unary_sharded_gn_v2.cpp`).
-    let mcast_cores = cores_per_batch * cores_per_group;
-    let partial_reads = if mcast_cores > 1 { group_blocks * 2 * mcast_cores } else { 0 };
+    let mcast_cores = cores_per_batch.saturating_mul(cores_per_group);
+    let partial_reads = if mcast_cores > 1 { group_blocks.saturating_mul(2).saturating_mul(mcast_cores) } else { 0 };
     let phases = cx.hw.tile_cycles(fidelity) as u64 / max(cx.hw.tile_cycles(MathFidelity::LoFi) as u64, 1);
     let cycle = cx.cycles_to_ns(1.0);
     // Interleaved: the input read from DRAM tile by tile, each read waited for
@@ -597,30 +608,30 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
     };
     let tile_bytes = tile_bytes_of(cx, x);
     let (mut dram, waited) = if sharded.is_none() {
-        let reads = group_blocks * block * 3;
+        let reads = group_blocks.saturating_mul(block).saturating_mul(3);
         (
-            x_bytes / max(core_tiles * cores, 1) * reads * cores,
+            (x_bytes / max(core_tiles.saturating_mul(cores), 1)).saturating_mul(reads).saturating_mul(cores),
             reads as f64 * cx.hw.waited_dram_read_cycles(tile_bytes) * cycle,
         )
     } else {
         (0, 0.0)
     };
     if x.memory.is_dram() && sharded.is_some() {
-        dram += x_bytes;
+        dram = dram.saturating_add(x_bytes);
     }
     let out = match cx.output {
         Some(o) => o,
         None => x,
     };
     if out.memory.is_dram() {
-        dram += x_bytes;
+        dram = dram.saturating_add(x_bytes);
     }
     Ok(NormRooflineFeatures {
         overhead_ns: 1.0,
         core_skew_ns: cores as f64,
         row_cycles: group_blocks as f64 * cycle,
         fpu_tile_cycles: tile_passes as f64 * cycle,
-        fidelity_phase_cycles: (group_blocks * block * multiplying * phases.saturating_sub(1)) as f64 * cycle,
+        fidelity_phase_cycles: (group_blocks.saturating_mul(block).saturating_mul(multiplying * phases.saturating_sub(1))) as f64 * cycle,
         fp32_dest_tile_cycles: if fp32_dest { tile_passes as f64 * cycle } else { 0.0 },
         exp_tile_cycles: 0.0,
         exp_approx_tile_cycles: 0.0,
@@ -840,6 +851,17 @@ mod tests {
         let inputs = [x];
         let cx = Ctx::new(Op::GroupNorm, hw, QueryParams::ByName(&bad), &inputs, None, CoreGrid::new(4, 4)).unwrap();
         assert!(matches!(features(&cx), Err(Error::ModeNotModeled { .. })));
+    }
+
+    /// Groups of 16 channels start on tile boundaries or mid-tile: one tile each; groups of
+    /// 12 start at every multiple of 4 within a tile, and one starting at 28 spans two; groups
+    /// of 48 always span two.
+    #[test]
+    fn tile_spans_of_groups() {
+        assert_eq!(max_tile_span(256, 16, 32), 1);
+        assert_eq!(max_tile_span(384, 12, 32), 2);
+        assert_eq!(max_tile_span(96, 48, 32), 2);
+        assert_eq!(max_tile_span(12, 12, 32), 1);
     }
 
     /// The halves of a distributed layer norm: the pre-all-gather makes 3 passes (sum,
