@@ -140,7 +140,7 @@ fn predict_falls_back_only_when_asked() {
         "--device",
         "wh",
         "--op",
-        "SoftmaxDeviceOperation",
+        "HaloDeviceOperation",
         "--input",
         "1x32x128x128:bf16",
         "--format",

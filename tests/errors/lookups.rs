@@ -35,15 +35,10 @@ fn card_of_another_device() {
 #[test]
 fn unknown_op() {
     let msg = fails(
-        |m| {
-            m.query(&Query::named(
-                "LayerNormDeviceOperation",
-                &[dram(&[32, 32])],
-            ))
-        },
-        |e| matches!(e, Error::UnknownOp { name } if name.as_str() == "LayerNormDeviceOperation"),
+        |m| m.query(&Query::named("HaloDeviceOperation", &[dram(&[32, 32])])),
+        |e| matches!(e, Error::UnknownOp { name } if name.as_str() == "HaloDeviceOperation"),
     );
-    assert!(msg.contains("LayerNormDeviceOperation"), "{msg}");
+    assert!(msg.contains("HaloDeviceOperation"), "{msg}");
 }
 
 #[test]

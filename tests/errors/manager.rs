@@ -10,7 +10,7 @@ fn fallback_without_tensors() {
         .build()
         .unwrap();
     let err = models
-        .query(&Query::named("SoftmaxDeviceOperation", &[]))
+        .query(&Query::named("HaloDeviceOperation", &[]))
         .unwrap_err();
     assert!(matches!(
         err,
