@@ -305,7 +305,7 @@ fn main() {
                 by_name = r.pick(op.spec().op_codes);
                 Query::named(by_name, &inputs)
             }
-            1 if r.chance(20) => Query::named("HaloDeviceOperation", &inputs),
+            1 if r.chance(20) => Query::named("UnmodeledDeviceOperation", &inputs),
             _ => Query::new(op, &inputs),
         };
         q = q.params(&ps);

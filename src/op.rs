@@ -47,7 +47,7 @@ impl Op {
     /// use ttnn_op_perf_models::Op;
     /// assert_eq!(Op::from_name("MinimalMatmulOp"), Ok(Op::Matmul));
     /// assert_eq!(Op::from_name("eltwise_unary"), Ok(Op::EltwiseUnary));
-    /// assert!(Op::from_name("HaloDeviceOperation").is_err());
+    /// assert!(Op::from_name("UnmodeledDeviceOperation").is_err());
     /// ```
     #[inline]
     pub const fn from_name(name: &str) -> Result<Op, Error> {

@@ -35,7 +35,7 @@ fn queries_do_not_allocate() {
         Query::new(Op::EltwiseUnary, &inputs[..1]).params(&gelu),
         Query::named("UnaryDeviceOperation", &inputs[..1]).params(&gelu),
         Query::new(Op::Matmul, &inputs).params(&bad),
-        Query::named("HaloDeviceOperation", &inputs),
+        Query::named("UnmodeledDeviceOperation", &inputs),
     ];
     // Warm up lazily initialized state (none expected) before counting.
     let results: Vec<_> = models.query_many(&queries).collect();

@@ -318,7 +318,7 @@ fn cases() -> Vec<Case> {
     cases.push(i2s);
     // Failures of each kind the query can have.
     cases.push(Case::new(
-        "HaloDeviceOperation",
+        "UnmodeledDeviceOperation",
         &[],
         vec![dram(&[32, 32], Bfloat16)],
     ));
@@ -421,7 +421,7 @@ fn c_queries_are_the_library_queries() {
 fn statuses_name_the_error_kinds() {
     let m = models("wormhole_b0", "");
     let expected = [
-        ("HaloDeviceOperation", TTPM_UNKNOWN_OP),
+        ("UnmodeledDeviceOperation", TTPM_UNKNOWN_OP),
         ("matmul hifi9", TTPM_INVALID_PARAM),
         ("matmul fidelity", TTPM_UNKNOWN_PARAM),
         ("unary without params", TTPM_MISSING_PARAM),

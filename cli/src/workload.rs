@@ -352,7 +352,7 @@ mod tests {
 
     #[test]
     fn failures_have_exit_classes() {
-        let unknown = ttnn_op_perf_models::Op::from_name("HaloDeviceOperation").unwrap_err();
+        let unknown = ttnn_op_perf_models::Op::from_name("UnmodeledDeviceOperation").unwrap_err();
         assert_eq!(query_failure(unknown).code, 5);
         assert_eq!(query_failure(Error::Overflow { what: "x" }).code, 6);
         assert!(manager("wormhole_c0", None, false).is_err_and(|f| f.code == 5));

@@ -140,7 +140,7 @@ fn predict_falls_back_only_when_asked() {
         "--device",
         "wh",
         "--op",
-        "HaloDeviceOperation",
+        "UnmodeledDeviceOperation",
         "--input",
         "1x32x128x128:bf16",
         "--format",

@@ -21,7 +21,7 @@ fn small_trace(dir: &Path) -> PathBuf {
     let rows = [
         format!("UnaryDeviceOperation,tt_dnn_device,,{unary},HiFi4,64,64,8000,1,1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"),
         format!("UnaryDeviceOperation,tt_dnn_device,,{unary},HiFi4,64,64,4000,1,1[1],1[1],64[64],64[64],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"),
-        "HaloDeviceOperation,tt_dnn_device,,,HiFi4,64,64,20000,1,1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED".into(),
+        "UnmodeledDeviceOperation,tt_dnn_device,,,HiFi4,64,64,20000,1,1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED".into(),
         "UnaryDeviceOperation,tt_dnn_device,,,HiFi4,64,64,4000,1,1[1],1[1],64[64],64[64],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED".into(),
         "UnaryDeviceOperation,tt_dnn_device,,,HiFi4,64,64,4000,1,1[1],1[1],64[x],64[64],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED".into(),
         "marker,signpost,,,,,,,,,,,,,,".into(),
@@ -92,7 +92,7 @@ fn json_summary_follows_the_contract() {
     assert_eq!(unary["rows"], 3);
     assert_eq!(unary["model"], "wormhole_b0/eltwise_unary@v2");
     assert_eq!(
-        v["by_op"]["HaloDeviceOperation"]["model"],
+        v["by_op"]["UnmodeledDeviceOperation"]["model"],
         serde_json::Value::Null
     );
     // Coverage: modeled rows' measured time over all rows'.
@@ -117,10 +117,10 @@ fn context_floor_follows_each_chip() {
     let unary =
         "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
     let tensor = "1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
-    // (chip, op, duration): per chip, the unary ops ran after nothing, Halo, Unary and
-    // Unary; in file order, after Halo and three times after Unary.
+    // (chip, op, duration): per chip, the unary ops ran after nothing, an unmodeled op, Unary and
+    // Unary; in file order, after an unmodeled op and three times after Unary.
     let rows = [
-        (0, "HaloDeviceOperation", 20000),
+        (0, "UnmodeledDeviceOperation", 20000),
         (1, "UnaryDeviceOperation", 4000),
         (0, "UnaryDeviceOperation", 8000),
         (1, "UnaryDeviceOperation", 6000),

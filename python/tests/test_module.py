@@ -92,7 +92,7 @@ def test_list_has_every_op_with_versions(m):
 
 def test_fallback_answers_unknown_ops():
     fb = tpm.PerfModels("wormhole_b0", fallback=True)
-    e = fb.query("HaloDeviceOperation", inputs=["1x1x1024x1024:bf16"])
+    e = fb.query("UnmodeledDeviceOperation", inputs=["1x1x1024x1024:bf16"])
     assert e.fallback and e.model == "wormhole_b0/fallback" and e.version is None
 
 
@@ -101,7 +101,7 @@ def test_fallback_answers_unknown_ops():
     [
         (lambda m: tpm.PerfModels("wormhole_c0"), tpm.UnknownDeviceError, "unknown device `wormhole_c0`"),
         (lambda m: tpm.PerfModels("wormhole_b0", card="p150"), tpm.UnknownCardError, "not a card of wormhole_b0"),
-        (lambda m: m.query("HaloDeviceOperation", inputs=[A]), tpm.UnknownOpError, "HaloDeviceOperation"),
+        (lambda m: m.query("UnmodeledDeviceOperation", inputs=[A]), tpm.UnknownOpError, "UnmodeledDeviceOperation"),
         (lambda m: tpm.PerfModels("blackhole", ops=["matmul"]).query("eltwise_unary", inputs=[A], params={"unary_op": "exp"}),
          tpm.OpNotLoadedError, "not loaded"),
         (lambda m: tpm.PerfModels("grayskull", ops=["typecast"]), tpm.NoModelForDeviceError, "no model for device grayskull"),

@@ -35,10 +35,15 @@ fn card_of_another_device() {
 #[test]
 fn unknown_op() {
     let msg = fails(
-        |m| m.query(&Query::named("HaloDeviceOperation", &[dram(&[32, 32])])),
-        |e| matches!(e, Error::UnknownOp { name } if name.as_str() == "HaloDeviceOperation"),
+        |m| {
+            m.query(&Query::named(
+                "UnmodeledDeviceOperation",
+                &[dram(&[32, 32])],
+            ))
+        },
+        |e| matches!(e, Error::UnknownOp { name } if name.as_str() == "UnmodeledDeviceOperation"),
     );
-    assert!(msg.contains("HaloDeviceOperation"), "{msg}");
+    assert!(msg.contains("UnmodeledDeviceOperation"), "{msg}");
 }
 
 #[test]

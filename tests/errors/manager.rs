@@ -10,7 +10,7 @@ fn fallback_without_tensors() {
         .build()
         .unwrap();
     let err = models
-        .query(&Query::named("HaloDeviceOperation", &[]))
+        .query(&Query::named("UnmodeledDeviceOperation", &[]))
         .unwrap_err();
     assert!(matches!(
         err,

@@ -262,7 +262,7 @@ fn invalid_grid() {
         .unwrap();
     let grid = CoreGrid::new(9, 8);
     let err = with_fallback
-        .query(&Query::named("HaloDeviceOperation", &inputs).grid(grid))
+        .query(&Query::named("UnmodeledDeviceOperation", &inputs).grid(grid))
         .unwrap_err();
     assert_eq!(
         err,

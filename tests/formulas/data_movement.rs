@@ -80,7 +80,7 @@ fn fallback_moves_every_byte_once() {
         .unwrap();
     let inputs = [dram(&[1, 1, 1024, 1024])];
     let e = models
-        .query(&Query::named("HaloDeviceOperation", &inputs))
+        .query(&Query::named("UnmodeledDeviceOperation", &inputs))
         .unwrap();
     let bytes = 2.0 * 1024.0 * 2048.0; // input + an output of the same size
     assert_close(e.breakdown.dram_ns, bytes / WH_DRAM, "DRAM");
