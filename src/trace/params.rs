@@ -20,7 +20,8 @@ struct TraceParam {
 /// One place a profiler row may hold a param's value.
 #[derive(Debug)]
 enum TraceSource {
-    /// ATTRIBUTES entry `path[0]`, then argument `path[1]` of it, and so on; with `find`, then
+    /// ATTRIBUTES entry `path[0]`, then argument `path[1]` of it, and so on (a number where no
+    /// argument has that name: the value at that position, `window_hw.1`); with `find`, then
     /// the first value nested in it (depth first) that has an argument `find`, and that
     /// argument.
     Attribute {
@@ -72,7 +73,10 @@ fn read(source: &TraceSource, row: &Row<'_>, attrs: &Attrs) -> Option<OwnedParam
             let (first, rest) = path.split_first()?;
             let mut value = attrs.get(first)?;
             for arg in rest {
-                value = value.arg(arg)?;
+                value = match value.arg(arg) {
+                    Some(v) => v,
+                    None => value.nth(arg.parse().ok()?)?,
+                };
             }
             if let Some(key) = find {
                 value = value.find(&|a| a.arg(key).is_some())?.arg(key)?;
