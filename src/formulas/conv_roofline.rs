@@ -185,3 +185,138 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ConvRooflineFeatures, Error> {
         act_mcast_scale: act_mcast,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{BufferType, CoreRange, Layout, ShardOrientation, ShardSpec};
+    use crate::{Card, DType, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape};
+
+    fn sharded(layout: MemoryLayout, end: (u8, u8), shard: [u32; 2]) -> MemoryConfig {
+        let grid = CoreRange {
+            start: (0, 0),
+            end,
+        };
+        MemoryConfig::sharded(
+            BufferType::L1,
+            layout,
+            ShardSpec::new(grid, shard, ShardOrientation::RowMajor),
+        )
+    }
+
+    fn sticks(dims: &[u32], memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::RowMajor, memory)
+    }
+
+    fn features_of(
+        card: Card,
+        inputs: &[TensorParams],
+        y: TensorParams,
+        params: &[OpParam<'_>],
+    ) -> Result<ConvRooflineFeatures, Error> {
+        let hw = Hardware::of(card);
+        let cx = Ctx::new(
+            Op::Conv2d,
+            hw,
+            QueryParams::ByName(params),
+            inputs,
+            Some(&y),
+            hw.compute_grid,
+        )?;
+        features(&cx)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    /// bh20_oft's 3x3 convolution of 64 to 64 channels over a 96x320 image on a p150, height
+    /// sharded over 20 cores (5x4): 30720 output rows = 960 tile rows, 48 per core; K = 3 x 3 x
+    /// 64 = 576 = 18 tiles, N = 2 tiles. By hand:
+    /// * products 48 x 18 x 2 = 1728 at HiFi2's 32 cycles = 55296 cycles = 40960 ns at 1.35 GHz;
+    /// * im2col: 48 x 32 pixels x 3 reads of 3 sticks x 64 channels x 2 B = 384 B, 4608 reads
+    ///   = 1769472 B at the curve's 14 B/cycle for 384 B (10 at 256, 18 at 512) = 126390.857
+    ///   cycles = 93622.857 ns;
+    /// * weights: 3 K blocks of 6 tiles, 18 x 2 bfloat8_b tiles of 1088 B = 39168 B; 3 x 479 +
+    ///   39168 / 21.3 = 3275.873 cycles = 2426.573 ns; multicast 39168 / 60 = 652.8 cycles =
+    ///   483.556 ns. Measured: 131 us (four rows); the sum is 137.5 us.
+    #[test]
+    fn height_sharded_conv_by_hand() {
+        let mem = sharded(MemoryLayout::HeightSharded, (4, 3), [1536, 64]);
+        let x = sticks(&[1, 1, 33600, 64], sharded(MemoryLayout::HeightSharded, (4, 3), [1680, 64]));
+        let w = TensorParams::tiled(&[1, 1, 576, 64], DType::Bfloat8B, MemoryConfig::DRAM_INTERLEAVED);
+        let y = TensorParams::tiled(&[1, 1, 30720, 64], DType::Bfloat16, mem);
+        let params = [
+            OpParam::new("math_fidelity", ParamValue::Enum("hifi2")),
+            OpParam::new("kernel_h", ParamValue::Int(3)),
+            OpParam::new("kernel_w", ParamValue::Int(3)),
+            OpParam::new("act_block_h", ParamValue::Int(1)),
+            OpParam::new("act_block_w", ParamValue::Int(6)),
+            OpParam::new("cores_nhw", ParamValue::Int(20)),
+        ];
+        let f = features_of(Card::P150, &[x, w], y, &params).unwrap();
+        assert!(close(f.compute_scale, 55296.0 / 1.35));
+        assert!(close(f.act_read_scale, 1769472.0 / 14.0 / 1.35));
+        assert!(close(f.weights_read_scale, (3.0 * 479.0 + 39168.0 / 21.3) / 1.35));
+        assert!(close(f.weights_mcast_scale, 39168.0 / 60.0 / 1.35));
+        assert_eq!(f.act_mcast_scale, 0.0);
+        assert_eq!(f.overhead_ns, 1.0);
+        // The split from the output's shard spec (30720 / 1536 = 20 cores) is the same.
+        let g = features_of(Card::P150, &[x, w], y, &params[..5]).unwrap();
+        assert_eq!(f, g);
+    }
+
+    /// A block-sharded 3x3 convolution of 128 to 256 channels on an n150: output [256, 256]
+    /// in shards of 128 x 64 (2 row groups x 4 channel groups), weights [1152, 256] bfloat16
+    /// in DRAM, act_block_h 2 and act_block_w 12 tiles, HiFi4. Per core: 4 x 36 x 2 = 288
+    /// products x 64 cycles = 18432 ns at 1 GHz; im2col 4 x 32 x 3 = 384 reads of 3 x 32
+    /// channels x 2 B = 192 B at 7.75 B/cycle (5.5 at 128, 10 at 256) = 9513.29 ns; weights
+    /// 36 x 2 tiles x 2048 B = 147456 B in 3 K blocks, read for each of the 2 row blocks:
+    /// 2 x (3 x 383 + 147456 / 21.9) = 15764.30 ns, multicast twice at 30 B/cycle = 9830.4 ns;
+    /// the activation's K slices from the row's other cores: 128 x 1152 x 2 B at 30 B/cycle =
+    /// 9830.4 ns.
+    #[test]
+    fn block_sharded_conv_by_hand() {
+        let x = sticks(&[1, 1, 400, 128], sharded(MemoryLayout::BlockSharded, (3, 1), [200, 32]));
+        let w = TensorParams::tiled(&[1, 1, 1152, 256], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+        let y = TensorParams::tiled(
+            &[1, 1, 256, 256],
+            DType::Bfloat16,
+            sharded(MemoryLayout::BlockSharded, (3, 1), [128, 64]),
+        );
+        let params = [
+            OpParam::new("kernel_h", ParamValue::Int(3)),
+            OpParam::new("kernel_w", ParamValue::Int(3)),
+            OpParam::new("act_block_h", ParamValue::Int(2)),
+            OpParam::new("act_block_w", ParamValue::Int(12)),
+        ];
+        let f = features_of(Card::N150, &[x, w], y, &params).unwrap();
+        assert!(close(f.compute_scale, 18432.0));
+        assert!(close(f.act_read_scale, 73728.0 / 7.75));
+        assert!(close(f.weights_read_scale, 2.0 * (3.0 * 383.0 + 147456.0 / 21.9)));
+        assert!(close(f.weights_mcast_scale, 2.0 * 147456.0 / 30.0));
+        assert!(close(f.act_mcast_scale, 128.0 * 1152.0 * 2.0 / 30.0));
+    }
+
+    /// Row-major weights are not the matrix ttnn prepares: a typed error, not a guess.
+    #[test]
+    fn row_major_weights_are_an_error() {
+        let mem = sharded(MemoryLayout::HeightSharded, (4, 3), [1536, 64]);
+        let x = sticks(&[1, 1, 33600, 64], mem);
+        let w = sticks(&[1, 1, 576, 64], MemoryConfig::DRAM_INTERLEAVED);
+        let y = TensorParams::tiled(&[1, 1, 30720, 64], DType::Bfloat16, mem);
+        let params = [
+            OpParam::new("kernel_h", ParamValue::Int(3)),
+            OpParam::new("kernel_w", ParamValue::Int(3)),
+        ];
+        let e = features_of(Card::P150, &[x, w], y, &params).unwrap_err();
+        assert!(matches!(
+            e,
+            Error::InvalidTensor {
+                operand: Operand::Input(1),
+                problem: TensorProblem::LayoutNotAllowed,
+                ..
+            }
+        ));
+    }
+}

@@ -186,6 +186,46 @@ mod tests {
         );
     }
 
+    /// Conv2d's window comes from a tuple without keys (`window_hw=(7;5)`): a number in the
+    /// attribute path picks by position. The older parallelization config says `num_cores_c`
+    /// where the newer says `num_cores_c_out`.
+    #[test]
+    fn conv2d_params_by_position() {
+        let p = params(
+            Op::Conv2d,
+            "Conv2dDeviceOperation",
+            "HiFi2",
+            "{'block_config': 'Conv2dBlockConfig(act_block_h_ntiles=4;act_block_w_ntiles=2;out_subblock_h_ntiles=2;out_subblock_w_ntiles=2)'; 'parallelization_config': 'Conv2dParallelizationConfig(grid_size=(x=5;y=4);num_cores_nhw=20;num_cores_c_in=1;num_cores_c_out=3)'; 'sliding_window_config': 'SlidingWindowConfig(batch_size=1; input_hw=(98;1280); window_hw=(7;5); stride_hw=(2;2); padding=((3; 0); (3; 3)); output_padding = (0; 0); dilation_hw=(1;1))'}",
+        );
+        assert_eq!(
+            p,
+            [
+                ("act_block_h", OwnedParamValue::Int(4)),
+                ("act_block_w", OwnedParamValue::Int(2)),
+                ("cores_c", OwnedParamValue::Int(3)),
+                ("cores_nhw", OwnedParamValue::Int(20)),
+                ("kernel_h", OwnedParamValue::Int(7)),
+                ("kernel_w", OwnedParamValue::Int(5)),
+                ("math_fidelity", OwnedParamValue::Enum("hifi2".into())),
+            ]
+        );
+        let old = params(
+            Op::Conv2d,
+            "OptimizedConvNew",
+            "LoFi",
+            "{'parallelization_config': 'OptimizedConvParallelizationConfig(grid_size=(x=7;y=8);num_cores_nhw=8;num_cores_c=7)'; 'sliding_window_config': 'SlidingWindowConfig(window_hw=(3;3))'}",
+        );
+        assert!(old.contains(&("cores_c", OwnedParamValue::Int(7))));
+        // A position past the tuple's end gives nothing: the param is left out.
+        let short = params(
+            Op::Conv2d,
+            "OptimizedConvNew",
+            "",
+            "{'sliding_window_config': 'SlidingWindowConfig(window_hw=(3))'}",
+        );
+        assert_eq!(short, [("kernel_h", OwnedParamValue::Int(3))]);
+    }
+
     #[test]
     fn eltwise_and_data_movement_params() {
         let p = params(
