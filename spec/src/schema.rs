@@ -177,7 +177,8 @@ pub struct OpParamFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TraceSourceFile {
-    /// An ATTRIBUTES entry, then arguments of it, joined by `.`: `program_config.in0_block_w`.
+    /// An ATTRIBUTES entry, then arguments of it, joined by `.`: `program_config.in0_block_w`;
+    /// a number picks a value by position (`sliding_window_config.window_hw.1`).
     pub attribute: Option<String>,
     /// With `attribute`: the first value nested in it that has this argument, then that
     /// argument (`op_chain` -> `op_type`).

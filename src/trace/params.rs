@@ -20,7 +20,8 @@ struct TraceParam {
 /// One place a profiler row may hold a param's value.
 #[derive(Debug)]
 enum TraceSource {
-    /// ATTRIBUTES entry `path[0]`, then argument `path[1]` of it, and so on; with `find`, then
+    /// ATTRIBUTES entry `path[0]`, then argument `path[1]` of it, and so on (a number where no
+    /// argument has that name: the value at that position, `window_hw.1`); with `find`, then
     /// the first value nested in it (depth first) that has an argument `find`, and that
     /// argument.
     Attribute {
@@ -72,7 +73,10 @@ fn read(source: &TraceSource, row: &Row<'_>, attrs: &Attrs) -> Option<OwnedParam
             let (first, rest) = path.split_first()?;
             let mut value = attrs.get(first)?;
             for arg in rest {
-                value = value.arg(arg)?;
+                value = match value.arg(arg) {
+                    Some(v) => v,
+                    None => value.nth(arg.parse().ok()?)?,
+                };
             }
             if let Some(key) = find {
                 value = value.find(&|a| a.arg(key).is_some())?.arg(key)?;
@@ -180,6 +184,46 @@ mod tests {
                 ("program_config", OwnedParamValue::Enum("minimal".into())),
             ]
         );
+    }
+
+    /// Conv2d's window comes from a tuple without keys (`window_hw=(7;5)`): a number in the
+    /// attribute path picks by position. The older parallelization config says `num_cores_c`
+    /// where the newer says `num_cores_c_out`.
+    #[test]
+    fn conv2d_params_by_position() {
+        let p = params(
+            Op::Conv2d,
+            "Conv2dDeviceOperation",
+            "HiFi2",
+            "{'block_config': 'Conv2dBlockConfig(act_block_h_ntiles=4;act_block_w_ntiles=2;out_subblock_h_ntiles=2;out_subblock_w_ntiles=2)'; 'parallelization_config': 'Conv2dParallelizationConfig(grid_size=(x=5;y=4);num_cores_nhw=20;num_cores_c_in=1;num_cores_c_out=3)'; 'sliding_window_config': 'SlidingWindowConfig(batch_size=1; input_hw=(98;1280); window_hw=(7;5); stride_hw=(2;2); padding=((3; 0); (3; 3)); output_padding = (0; 0); dilation_hw=(1;1))'}",
+        );
+        assert_eq!(
+            p,
+            [
+                ("act_block_h", OwnedParamValue::Int(4)),
+                ("act_block_w", OwnedParamValue::Int(2)),
+                ("cores_c", OwnedParamValue::Int(3)),
+                ("cores_nhw", OwnedParamValue::Int(20)),
+                ("kernel_h", OwnedParamValue::Int(7)),
+                ("kernel_w", OwnedParamValue::Int(5)),
+                ("math_fidelity", OwnedParamValue::Enum("hifi2".into())),
+            ]
+        );
+        let old = params(
+            Op::Conv2d,
+            "OptimizedConvNew",
+            "LoFi",
+            "{'parallelization_config': 'OptimizedConvParallelizationConfig(grid_size=(x=7;y=8);num_cores_nhw=8;num_cores_c=7)'; 'sliding_window_config': 'SlidingWindowConfig(window_hw=(3;3))'}",
+        );
+        assert!(old.contains(&("cores_c", OwnedParamValue::Int(7))));
+        // A position past the tuple's end gives nothing: the param is left out.
+        let short = params(
+            Op::Conv2d,
+            "OptimizedConvNew",
+            "",
+            "{'sliding_window_config': 'SlidingWindowConfig(window_hw=(3))'}",
+        );
+        assert_eq!(short, [("kernel_h", OwnedParamValue::Int(3))]);
     }
 
     #[test]

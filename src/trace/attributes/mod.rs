@@ -81,6 +81,16 @@ impl Attr {
         }
     }
 
+    /// The `index`-th value of a list, or the `index`-th argument of a call or tuple (keyed
+    /// or not): `1` of `(7;5)` is `5`.
+    pub fn nth(&self, index: usize) -> Option<&Attr> {
+        match self {
+            Attr::Call { args, .. } | Attr::Tuple(args) => args.get(index).map(|a| &a.value),
+            Attr::List(items) => items.get(index),
+            _ => None,
+        }
+    }
+
     /// The name of a call, without template arguments.
     pub fn call_name(&self) -> Option<&str> {
         match self {
