@@ -158,6 +158,12 @@ pub(super) fn read_row(
         }
     }
     let op = Op::from_name(op_code).ok();
+    // An empty tensor (a zero dim: ring-joint attention's joint Q, K and V without joint
+    // tokens) is no operand of a modeled op: it is dropped, and the op counts its inputs
+    // without it.
+    if op.is_some() {
+        inputs.retain(|t| !t.shape.dims().contains(&0));
+    }
     // ttnn lists a preallocated output tensor as a trailing input: beyond the op's inputs, an
     // input that is the output is dropped.
     if let (Some(op), Some(out)) = (op, &output) {
