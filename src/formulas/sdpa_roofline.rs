@@ -196,6 +196,49 @@ const fn busiest_group(
     (best, best_chunks, all)
 }
 
+/// Ring-joint's split: the `heads x q_chunks` query chunks of all batches and heads, in
+/// order, `ceil(all / cores)` consecutive ones a core. The busiest core's key-chunk steps and
+/// query chunks, and one head's steps. The windows repeat with the head, so only the first
+/// `q_chunks` cores are looked at.
+#[allow(clippy::too_many_arguments)]
+const fn busiest_flat(
+    cores: u64,
+    heads: u64,
+    q_chunks: u64,
+    ch: &Chunks,
+    k_chunks: u64,
+    causal: bool,
+    extra: u64,
+) -> (u64, u64, u64) {
+    let q_chunks = max(q_chunks, 1);
+    let all = heads.saturating_mul(q_chunks);
+    let per_core = max(ceil_div(all, max(cores, 1)), 1);
+    let used = ceil_div(all, per_core);
+    let (mut best, mut best_chunks) = (0u64, 0u64);
+    let mut i = 0;
+    while i < min(used, q_chunks) {
+        let start = i * per_core;
+        let end = min(start + per_core, all);
+        let (mut steps, mut f) = (0u64, start);
+        while f < end {
+            steps = steps.saturating_add(steps_of(f % q_chunks, 0, ch, k_chunks, causal) + extra);
+            f += 1;
+        }
+        if steps > best {
+            best = steps;
+            best_chunks = end - start;
+        }
+        i += 1;
+    }
+    let mut head_steps = 0u64;
+    let mut c = 0;
+    while c < q_chunks {
+        head_steps = head_steps.saturating_add(steps_of(c, 0, ch, k_chunks, causal) + extra);
+        c += 1;
+    }
+    (best, best_chunks, head_steps)
+}
+
 /// The chunk geometry of Q, K and V (V absent: K's tensor is read for it, as in MLA).
 const fn chunks(
     cx: &Ctx<'_>,
@@ -241,6 +284,7 @@ const fn chunked_work(
     (q_chunks, k_chunks, offset, extra): (u64, u64, u64, u64),
     causal: bool,
     gathered: u64,
+    flat: bool,
 ) -> Result<Work, Error> {
     let out = match cx.output {
         Some(o) => o,
@@ -248,10 +292,14 @@ const fn chunked_work(
     };
     let qt = some_or!(q.tile_bytes(cx.hw), cx.not_modeled("row-major queries"));
     let ot = some_or!(out.tile_bytes(cx.hw), cx.not_modeled("a row-major output"));
-    let s = split(cx.grid.cores() as u64, b, nqh, q_chunks, causal);
-    let (steps, chunks_of_core, all_steps) = busiest_group(&s, q_chunks, offset, ch, k_chunks, causal, extra);
-    let steps = steps.saturating_mul(s.per_core_bh);
-    let q_reads = chunks_of_core.saturating_mul(s.per_core_bh);
+    let cores = cx.grid.cores() as u64;
+    let (steps, q_reads, all_steps) = if flat {
+        busiest_flat(cores, b.saturating_mul(nqh), q_chunks, ch, k_chunks, causal, extra)
+    } else {
+        let s = split(cores, b, nqh, q_chunks, causal);
+        let (steps, chunks, all) = busiest_group(&s, q_chunks, offset, ch, k_chunks, causal, extra);
+        (steps.saturating_mul(s.per_core_bh), chunks.saturating_mul(s.per_core_bh), all)
+    };
     let q_chunk_bytes = ch.sq.saturating_mul(ch.dht).saturating_mul(qt) * one_if(q.memory.is_dram());
     // Every head and batch runs every group's steps.
     let heads = b.saturating_mul(nqh);
@@ -302,7 +350,7 @@ const fn prefill(cx: &Ctx<'_>) -> Result<Work, Error> {
     let k_chunks = ceil_div(tiles_of(sk_rows), ch.sk);
     // A chunked prefill's queries start `start` rows in: `start / q_chunk_size` chunks.
     let offset = start / (ch.sq * 32);
-    chunked_work(cx, q, &ch, (max(b, 1), max(nqh, 1)), (q_chunks, k_chunks, offset, 0), p.is_causal, 0)
+    chunked_work(cx, q, &ch, (max(b, 1), max(nqh, 1)), (q_chunks, k_chunks, offset, 0), p.is_causal, 0, false)
 }
 
 /// Joint and ring-joint attention (`ring_joint_sdpa`): the busiest device.
@@ -345,6 +393,7 @@ const fn ring_joint(cx: &Ctx<'_>) -> Result<Work, Error> {
         (q_chunks, k_chunks, 0, others.saturating_add(joint_k)),
         causal,
         gathered,
+        true,
     )
 }
 
@@ -443,4 +492,215 @@ pub const fn features(cx: &Ctx<'_>) -> Result<SdpaRooflineFeatures, Error> {
         dram_wait_scale: work.waits as f64 * cx.cycles_to_ns(hw.dram_read_latency_cycles),
         reduce_scale: work.rounds as f64 * cx.noc_ns_of_tiles(work.round_bytes, out),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{BufferType, CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::{
+        Card, CoreGrid, DType, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape,
+    };
+
+    const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
+
+    fn tiled(dims: &[u32], dtype: DType) -> TensorParams {
+        TensorParams::new(Shape::new(dims), dtype, Layout::TILE, DRAM)
+    }
+
+    fn bf16(dims: &[u32]) -> TensorParams {
+        tiled(dims, DType::Bfloat16)
+    }
+
+    fn features_of(
+        op: Op,
+        params: &[OpParam<'_>],
+        inputs: &[TensorParams],
+        grid: CoreGrid,
+    ) -> Result<SdpaRooflineFeatures, Error> {
+        let hw = Hardware::of(Card::P150);
+        let cx = Ctx::new(op, hw, QueryParams::ByName(params), inputs, None, grid)?;
+        features(&cx)
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    fn ns_per_cycle() -> f64 {
+        1000.0 / Hardware::of(Card::P150).clock_mhz
+    }
+
+    fn int(key: &'static str, v: i64) -> OpParam<'static> {
+        OpParam::new(key, ParamValue::Int(v))
+    }
+
+    fn flag(key: &'static str, v: bool) -> OpParam<'static> {
+        OpParam::new(key, ParamValue::Bool(v))
+    }
+
+    fn fidelity(v: &'static str) -> OpParam<'static> {
+        OpParam::new("math_fidelity", ParamValue::Enum(v))
+    }
+
+    /// A 128-token causal prefill of 32 query heads and 4 KV heads of 128 on 110 cores
+    /// (chunks of 32: 4 query and 4 key chunks a head). The 32 heads take 32 cores each, and
+    /// 3 query-chunk groups of 2 chunks: chunks 0-1 (1 + 2 key-chunk steps), 2-3 (3 + 4 = 7:
+    /// the busiest core), none. Per step 4 + 4 tile products at HiFi2's 32 cycles (56 in all),
+    /// one score tile, a K and a V chunk of 4 tiles each waited for; 2 Q chunks of 4 tiles
+    /// waited for: 16 waits, 7 x 16 KiB + 2 x 8 KiB read. DRAM: 10 steps a head x 32 heads of
+    /// 16 KiB, Q and the output once (512 tiles each).
+    #[test]
+    fn causal_prefill_by_hand() {
+        let (q, kv) = (bf16(&[1, 32, 128, 128]), bf16(&[1, 4, 128, 128]));
+        let f = features_of(Op::Sdpa, &[fidelity("hifi2")], &[q, kv, kv], CoreGrid::new(11, 10)).unwrap();
+        let c = ns_per_cycle();
+        assert!(close(f.compute_scale, 56.0 * 32.0 * c));
+        assert!(close(f.softmax_tile_cycles, 7.0 * c));
+        assert!(close(f.dram_wait_scale, 16.0 * 479.0 * c));
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.read_scale, (7.0 * 16384.0 + 2.0 * 8192.0) / hw.dram_core_bytes_per_cycle * c));
+        let dram = 320.0 * 16384.0 + 2.0 * 512.0 * 2048.0;
+        assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte));
+        assert_eq!(f.reduce_scale, 0.0);
+    }
+
+    /// Not causal, every query chunk steps through every key chunk: the busiest core's 2
+    /// query chunks take 8 steps (64 products), where causal they take 7.
+    #[test]
+    fn non_causal_reads_every_key_chunk() {
+        let (q, kv) = (bf16(&[1, 32, 128, 128]), bf16(&[1, 4, 128, 128]));
+        let params = [fidelity("hifi2"), flag("is_causal", false)];
+        let f = features_of(Op::Sdpa, &params, &[q, kv, kv], CoreGrid::new(11, 10)).unwrap();
+        assert!(close(f.compute_scale, 64.0 * 32.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 18.0 * 479.0 * ns_per_cycle()));
+    }
+
+    /// Causal, 8 query chunks over 4 cores in groups of 2 (an even count that divides
+    /// evenly): balanced, each core pairs chunk `g` with chunk `7 - g`, 9 key-chunk steps
+    /// each, where the last group of consecutive chunks would take 7 + 8 = 15. 64 x 64 heads:
+    /// 2 + 2 products a step at LoFi's 16 cycles.
+    #[test]
+    fn balanced_causal_prefill_pairs_front_and_back() {
+        let x = bf16(&[1, 1, 256, 64]);
+        let f = features_of(Op::Sdpa, &[fidelity("lofi")], &[x, x, x], CoreGrid::new(4, 1)).unwrap();
+        assert!(close(f.compute_scale, 9.0 * 4.0 * 16.0 * ns_per_cycle()));
+        // Not balanced on 3 cores (3 groups of 3): chunks 6 and 7, 7 + 8 steps.
+        let f = features_of(Op::Sdpa, &[fidelity("lofi")], &[x, x, x], CoreGrid::new(3, 1)).unwrap();
+        assert!(close(f.compute_scale, 15.0 * 4.0 * 16.0 * ns_per_cycle()));
+    }
+
+    /// Chunks of 256 (8 tiles): a step is 8 x 8 x 4 + 8 x 4 x 8 = 512 products, 64 score
+    /// tiles; HiFi4 costs twice HiFi2.
+    #[test]
+    fn chunk_sizes_and_fidelity() {
+        let (q, kv) = (bf16(&[1, 1, 256, 128]), bf16(&[1, 1, 256, 128]));
+        let run = |fid| {
+            let params = [fidelity(fid), int("q_chunk_size", 256), int("k_chunk_size", 256)];
+            features_of(Op::Sdpa, &params, &[q, kv, kv], CoreGrid::new(1, 1)).unwrap()
+        };
+        let (hifi2, hifi4) = (run("hifi2"), run("hifi4"));
+        assert!(close(hifi2.compute_scale, 512.0 * 32.0 * ns_per_cycle()));
+        assert!(close(hifi4.compute_scale, 2.0 * hifi2.compute_scale));
+        assert!(close(hifi2.softmax_tile_cycles, 64.0 * ns_per_cycle()));
+    }
+
+    /// A chunked prefill of 64 rows starting at 64: keys run to 128 (4 chunks); Q's chunks
+    /// are chunks 2 and 3 of the sequence, so causal they step through 3 and 4 key chunks.
+    #[test]
+    fn chunked_prefill_offsets_the_causal_bound() {
+        let (q, kv) = (bf16(&[1, 1, 64, 64]), bf16(&[1, 1, 128, 64]));
+        let params = [fidelity("lofi"), int("chunk_start_idx", 64)];
+        let f = features_of(Op::Sdpa, &params, &[q, kv, kv], CoreGrid::new(1, 1)).unwrap();
+        assert!(close(f.compute_scale, 7.0 * 4.0 * 16.0 * ns_per_cycle()));
+    }
+
+    /// Qwen3's decode step: one user's 32 query heads (L1-sharded) against a paged cache of 8
+    /// KV heads, 4 blocks of 32 rows (128), on 64 cores of at most 16 a head: 8 cores a head,
+    /// the cache's 4 tiles in chunks of 1 (k_chunk_size 0: split over the head's cores), one
+    /// chunk a core. A chunk: 4 + 4 products at LoFi's 16 cycles, one score tile, K and V
+    /// (4 tiles each) waited for, and the position and page-table reads: 4 waits. The 4
+    /// cores with a chunk combine in 2 rounds of 4 output and 2 statistics tiles. DRAM: the
+    /// whole cache once (8 heads x 4 chunks x 16 KiB).
+    #[test]
+    fn paged_decode_by_hand() {
+        let shard = ShardSpec::new(CoreRange { start: (0, 0), end: (0, 0) }, [32, 128], ShardOrientation::RowMajor);
+        let l1 = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let q = TensorParams::new(Shape::new(&[1, 1, 32, 128]), DType::Bfloat16, Layout::TILE, l1);
+        let kv = bf16(&[4, 8, 32, 128]);
+        let pos = TensorParams::new(Shape::new(&[1, 1]), DType::Int32, Layout::RowMajor, DRAM);
+        let table = TensorParams::new(Shape::new(&[1, 4]), DType::Int32, Layout::RowMajor, DRAM);
+        let params = [fidelity("lofi"), flag("paged", true), int("max_cores_per_head", 16)];
+        let f = features_of(Op::SdpaDecode, &params, &[q, kv, kv, pos, table], CoreGrid::new(8, 8)).unwrap();
+        let c = ns_per_cycle();
+        assert!(close(f.compute_scale, 8.0 * 16.0 * c));
+        assert!(close(f.softmax_tile_cycles, c));
+        assert!(close(f.dram_wait_scale, 4.0 * 479.0 * c));
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.read_scale, 16384.0 / hw.dram_core_bytes_per_cycle * c));
+        assert!(close(f.dram_scale, 32.0 * 16384.0 * hw.ns_per_dram_byte));
+        assert!(close(f.reduce_scale, 2.0 * 6.0 * 2048.0 / 54.0 * c));
+    }
+
+    /// A cache of one block: one chunk, nothing to reduce.
+    #[test]
+    fn one_chunk_decode_has_no_reduction() {
+        let q = bf16(&[1, 1, 32, 128]);
+        let kv = bf16(&[1, 4, 32, 128]);
+        let table = TensorParams::new(Shape::new(&[1, 1]), DType::Int32, Layout::RowMajor, DRAM);
+        let params = [flag("paged", true), int("k_chunk_size", 32)];
+        let f = features_of(Op::SdpaDecode, &params, &[q, kv, kv, table, table], CoreGrid::new(11, 10)).unwrap();
+        assert_eq!(f.reduce_scale, 0.0);
+    }
+
+    /// A causal ring of 2, 128 rows a device, on 2 cores: 4 query chunks split 2 a core.
+    /// The last device steps through all 4 key chunks of the other device per query chunk,
+    /// then its own diagonal: chunks 2 and 3 take (3 + 4) + (4 + 4) = 15 steps of 2 + 2
+    /// products (head dim 64). Balanced, half the other device's chunks: (3 + 2) + (4 + 2).
+    /// DRAM: one head's 26 steps of 8 KiB, Q and the output (8 tiles each), and the other
+    /// device's K and V (16 tiles) written by the all-gather.
+    #[test]
+    fn causal_ring_is_its_last_device() {
+        let x = bf16(&[1, 1, 128, 64]);
+        let ring = |balanced| {
+            let params = [fidelity("lofi"), flag("is_causal", true), int("ring_size", 2), flag("is_balanced", balanced)];
+            features_of(Op::RingJointSdpa, &params, &[x, x, x], CoreGrid::new(2, 1)).unwrap()
+        };
+        let c = ns_per_cycle();
+        let f = ring(false);
+        assert!(close(f.compute_scale, 15.0 * 4.0 * 16.0 * c));
+        let hw = Hardware::of(Card::P150);
+        let dram = 26.0 * 8192.0 + 16.0 * 2048.0 + 16.0 * 2048.0;
+        assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte));
+        assert!(close(ring(true).compute_scale, 11.0 * 4.0 * 16.0 * c));
+    }
+
+    /// Joint attention on one device (6 inputs): 64 joint tokens add 2 query chunks and 2
+    /// key chunks every query chunk attends to; not causal, 4 + 2 steps for each of the 6
+    /// query chunks, on one core 36 steps.
+    #[test]
+    fn joint_tokens_add_query_and_key_chunks() {
+        let (x, joint) = (bf16(&[1, 1, 128, 64]), bf16(&[1, 1, 64, 64]));
+        let f = features_of(Op::RingJointSdpa, &[fidelity("lofi")], &[x, x, x, joint, joint, joint], CoreGrid::new(1, 1)).unwrap();
+        assert!(close(f.compute_scale, 36.0 * 4.0 * 16.0 * ns_per_cycle()));
+    }
+
+    /// Block-float K and V: a chunk's bytes are its tiles at 1088 B.
+    #[test]
+    fn block_float_kv_reads_fewer_bytes() {
+        let q = bf16(&[1, 1, 32, 64]);
+        let kv = tiled(&[1, 1, 32, 64], DType::Bfloat8B);
+        let f = features_of(Op::Sdpa, &[], &[q, kv, kv], CoreGrid::new(1, 1)).unwrap();
+        let hw = Hardware::of(Card::P150);
+        let read = 4.0 * 1088.0 + 2.0 * 2048.0;
+        assert!(close(f.read_scale, read / hw.dram_core_bytes_per_cycle * ns_per_cycle()));
+    }
+
+    /// Row-major keys are not what the op takes: a typed error, no panic.
+    #[test]
+    fn row_major_keys_are_not_modeled() {
+        let q = bf16(&[1, 1, 32, 64]);
+        let k = TensorParams::new(Shape::new(&[1, 1, 32, 64]), DType::Bfloat16, Layout::RowMajor, DRAM);
+        assert!(features_of(Op::Sdpa, &[], &[q, k, k], CoreGrid::new(1, 1)).is_err());
+    }
 }
