@@ -30,8 +30,10 @@
 //!   tree of `ceil(log2(cores))` rounds (`kernels/tree_reduction.hpp`), each a core's partial
 //!   written to another and waited for, which nothing overlaps.
 //! * **Ring-joint** (`transformer/sdpa/device/ring_joint_sdpa_program_factory.cpp`,
-//!   `joint_sdpa_program_factory.cpp`): each device splits its own queries as prefill does
-//!   and, over `ring_size` steps, attends to the keys and values of every device of the ring,
+//!   `joint_sdpa_program_factory.cpp`): each device splits the query chunks of all its
+//!   batches and heads, in order, evenly over the grid (`ceil(all / cores)` consecutive
+//!   chunks a core) and, over `ring_size` steps, attends to the keys and values of every
+//!   device of the ring,
 //!   which a fused all-gather brings over Ethernet into DRAM on cores of its own. Modeled is
 //!   one device's local work: the busiest device, the last of the ring when causal and not
 //!   balanced (full blocks of all earlier devices and its own diagonal; the first device only
