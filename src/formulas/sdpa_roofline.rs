@@ -21,6 +21,9 @@
 //!   `DHt` products each), runs the online softmax on those `Sq x Sk` score tiles, and
 //!   multiplies P V (`Sq x vDHt` tiles of `Sk` products each). A provided mask is read per
 //!   key chunk too; the causal mask is made on the core. The writer writes the output chunk.
+//!   A chunked prefill (a page table among the inputs) attends to `start + Sq` keys, its
+//!   query chunks offset by `start`: `chunk_start_idx`, or, when that is a tensor's value, the
+//!   page table's blocks (the most it can be).
 //! * **Decode** (`transformer/sdpa_decode/device/sdpa_decode_program_factory.cpp`): each user
 //!   and KV head gets `min(cores, max_cores_per_head x B x NKH) / B / NKH` cores, which split
 //!   the cache's key chunks (the position tensor's value is not in the query: the whole
@@ -336,8 +339,24 @@ const fn prefill(cx: &Ctx<'_>) -> Result<Work, Error> {
     let q = &cx.inputs[0];
     let k = &cx.inputs[1];
     let v = if n > 2 { &cx.inputs[2] } else { k };
-    let chunked = p.chunk_start_idx > 0;
-    // A fourth tiled input is the mask; a chunked prefill's is its page table.
+    // A row-major input is a page table [B, blocks]: a chunked prefill over a paged cache.
+    // With `chunk_start_idx` its queries start there; without, the start is a tensor's value
+    // (`chunk_start_idx_tensor`), taken as the end of the table's blocks, the most keys.
+    let mut table = 0u64;
+    let mut i = 3;
+    while i < n {
+        if matches!(cx.inputs[i].layout, Layout::RowMajor) {
+            table = logical_from_end(&cx.inputs[i], 0);
+        }
+        i += 1;
+    }
+    let start = if p.chunk_start_idx > 0 {
+        p.chunk_start_idx as u64
+    } else {
+        table.saturating_mul(k.shape.dim_from_end(1) as u64)
+    };
+    let chunked = start > 0;
+    // A fourth tiled input is the mask.
     let mask = if n > 3 && !chunked && matches!(cx.inputs[3].layout, Layout::Tile { .. }) {
         Some(&cx.inputs[3])
     } else {
@@ -346,7 +365,6 @@ const fn prefill(cx: &Ctx<'_>) -> Result<Work, Error> {
     let ch = tri!(chunks(cx, q, k, v, p.q_chunk_size, p.k_chunk_size, mask));
     let (b, nqh) = (q.shape.dim_from_end(3) as u64, q.shape.dim_from_end(2) as u64);
     let sq_rows = logical_from_end(q, 1);
-    let start = if chunked { p.chunk_start_idx as u64 } else { 0 };
     let sk_rows = if chunked { start.saturating_add(sq_rows) } else { logical_from_end(k, 1) };
     let q_chunks = ceil_div(tiles_of(sq_rows), ch.sq);
     let k_chunks = ceil_div(tiles_of(sk_rows), ch.sk);
@@ -615,6 +633,17 @@ mod tests {
         let params = [fidelity("lofi"), int("chunk_start_idx", 64)];
         let f = features_of(Op::Sdpa, &params, &[q, kv, kv], CoreGrid::new(1, 1)).unwrap();
         assert!(close(f.compute_scale, 7.0 * 4.0 * 16.0 * ns_per_cycle()));
+    }
+
+    /// A chunked prefill over a paged cache without `chunk_start_idx` (the start is a
+    /// tensor's value): the page table's 2 blocks of 32 rows are taken as before Q, so 32
+    /// queries (one chunk, chunk 2 of the sequence) step through 3 key chunks.
+    #[test]
+    fn paged_chunked_prefill_takes_the_table_as_the_prefix() {
+        let (q, kv) = (bf16(&[1, 1, 32, 64]), bf16(&[8, 1, 32, 64]));
+        let table = TensorParams::new(Shape::new(&[1, 2]), DType::Int32, Layout::RowMajor, DRAM);
+        let f = features_of(Op::Sdpa, &[fidelity("lofi")], &[q, kv, kv, table], CoreGrid::new(1, 1)).unwrap();
+        assert!(close(f.compute_scale, 3.0 * 4.0 * 16.0 * ns_per_cycle()));
     }
 
     /// Qwen3's decode step: one user's 32 query heads (L1-sharded) against a paged cache of 8
