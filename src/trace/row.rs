@@ -158,6 +158,12 @@ pub(super) fn read_row(
         }
     }
     let op = Op::from_name(op_code).ok();
+    // An empty tensor (a zero dim: ring-joint attention's joint Q, K and V without joint
+    // tokens) is no operand of a modeled op: it is dropped, and the op counts its inputs
+    // without it.
+    if op.is_some() {
+        inputs.retain(|t| !t.shape.dims().contains(&0));
+    }
     // ttnn lists a preallocated output tensor as a trailing input: beyond the op's inputs, an
     // input that is the output is dropped.
     if let (Some(op), Some(out)) = (op, &output) {
@@ -340,6 +346,65 @@ mod tests {
         assert_eq!(
             unary.params,
             [("unary_op", OwnedParamValue::Enum("silu".into()))]
+        );
+    }
+
+    /// Ring-joint attention lists its empty joint Q, K and V (a zero sequence) between its
+    /// own inputs and the all-gather's buffers: they are dropped, the rest kept in order; the
+    /// program config's `(x=10;y=10)` grid and chunk sizes are read.
+    #[test]
+    fn empty_inputs_are_dropped() {
+        let mut header = std::string::String::from(
+            "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns]",
+        );
+        let dims = [
+            [32, 3200, 576],
+            [1, 3200, 576],
+            [32, 3200, 128],
+            [8, 0, 192],
+            [1, 0, 576],
+            [8, 0, 128],
+            [1, 6400, 576],
+            [32, 6400, 128],
+        ];
+        let mut row = std::string::String::from(
+            "RingJointSDPADeviceOperation,tt_dnn_device,blackhole,\"{'is_balanced': 'false'; 'is_causal': 'true'; 'program_config': 'SDPAProgramConfig(compute_with_storage_grid_size=(x=10;y=10);sub_core_grids=std::nullopt;q_chunk_size=160;k_chunk_size=160;exp_approx_mode=0;max_cores_per_head_batch=16)'; 'ring_size': '2'}\",HiFi2,104,110,6886809,1",
+        );
+        for (i, [z, y, x]) in dims.iter().enumerate() {
+            for d in ["W", "Z", "Y", "X"] {
+                header.push_str(&std::format!(",INPUT_{i}_{d}_PAD[LOGICAL]"));
+            }
+            header.push_str(&std::format!(
+                ",INPUT_{i}_LAYOUT,INPUT_{i}_DATATYPE,INPUT_{i}_MEMORY"
+            ));
+            row.push_str(&std::format!(
+                ",1[1],{z}[{z}],{y}[{y}],{x}[{x}],TILE,BFLOAT8_B,DEV_0_DRAM_INTERLEAVED"
+            ));
+        }
+        let csv = std::format!("{header}\n{row}\n");
+        let trace = read_trace(csv.as_bytes(), None).unwrap();
+        assert!(trace.malformed.is_empty(), "{:?}", trace.malformed);
+        let [ring] = &trace.rows[..] else {
+            std::panic!("{:?}", trace.rows)
+        };
+        let seqs: std::vec::Vec<u32> = ring
+            .inputs
+            .iter()
+            .map(|t| t.shape.dim_from_end(1))
+            .collect();
+        assert_eq!(seqs, [3200, 3200, 3200, 6400, 6400]);
+        assert_eq!(ring.grid, Some(CoreGrid::new(10, 10)));
+        assert!(
+            ring.params
+                .contains(&("q_chunk_size", OwnedParamValue::Int(160)))
+        );
+        assert!(
+            ring.params
+                .contains(&("ring_size", OwnedParamValue::Int(2)))
+        );
+        assert!(
+            ring.params
+                .contains(&("is_causal", OwnedParamValue::Bool(true)))
         );
     }
 }
