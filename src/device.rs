@@ -89,6 +89,32 @@ impl Card {
     }
 }
 
+/// One chip-to-chip Ethernet link of a device, as tt-metal's collectives use it (each figure's
+/// source is a comment in `model_specs/devices/<device>.toml`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ethernet {
+    /// Nominal line rate of one link, each direction, Gb/s.
+    pub link_gbps: f64,
+    /// Payload one link carries each direction through tt-metal's fabric (its EDM bandwidth
+    /// test with 4 KiB packets), GB/s (= bytes per ns).
+    pub fabric_gb_s: f64,
+    /// Latency of one hop, chip to chip, ns.
+    pub hop_latency_ns: f64,
+}
+
+impl Ethernet {
+    /// Nanoseconds one link takes to carry `bytes` in one direction through the fabric.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::{Card, Hardware};
+    /// let eth = Hardware::of(Card::P150).ethernet.unwrap();
+    /// assert_eq!(eth.fabric_ns(1_000_000), 1_000_000.0 / eth.fabric_gb_s);
+    /// ```
+    pub const fn fabric_ns(&self, bytes: u64) -> f64 {
+        bytes as f64 / self.fabric_gb_s
+    }
+}
+
 /// Hardware figures of one card, from the device spec; each figure's source is a comment in
 /// `model_specs/devices/<device>.toml`.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +147,8 @@ pub struct Hardware {
     /// Bytes per cycle one core sustains reading tile-sized DRAM pages, however many reads it
     /// has in flight.
     pub dram_core_bytes_per_cycle: f64,
+    /// Chip-to-chip Ethernet links; `None` on a device without them (Grayskull).
+    pub ethernet: Option<Ethernet>,
     /// Ideal cycles per 32x32x32 tile product, indexed by [`MathFidelity`].
     pub tile_cycles: [u32; MathFidelity::COUNT],
     /// Rows of an in0 tile the matrix engine takes per pass.

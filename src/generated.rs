@@ -4,7 +4,7 @@
 //! To read them: `cat target/debug/build/ttnn-op-perf-models-*/out/tables.rs` (its header says
 //! which spec files and which device filter it was generated from).
 
-use crate::device::{CoreGrid, Hardware};
+use crate::device::{CoreGrid, Ethernet, Hardware};
 use crate::estimate::{Accuracy, Breakdown, Term};
 use crate::model::{Coefficient, FamilyValues, ModelVersion};
 use crate::op::{OpSpec, OperandRules};

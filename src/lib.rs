@@ -73,7 +73,7 @@ pub mod tensor;
 #[cfg(feature = "trace")]
 pub mod trace;
 
-pub use device::{Card, CoreGrid, Device, Hardware, MathFidelity};
+pub use device::{Card, CoreGrid, Device, Ethernet, Hardware, MathFidelity};
 pub use error::{Error, ErrorKind, Name, Operand, ParamProblem, TensorProblem};
 pub use estimate::{Accuracy, Bound, Breakdown, Estimate, ModelId, Source, Term};
 // `<Family>Coefficients` and `<Family>Features` of every family.

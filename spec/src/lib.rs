@@ -90,6 +90,8 @@ pub struct Device {
     pub dram_read_latency_cycles: f64,
     /// Bytes per cycle one core sustains reading tile-sized DRAM pages.
     pub dram_core_bytes_per_cycle: f64,
+    /// Chip-to-chip Ethernet, when the device has it.
+    pub ethernet: Option<Ethernet>,
     /// Ideal cycles per 32x32x32 tile product, one per [`MATH_FIDELITY`] value in its order.
     pub tile_cycles: Vec<u32>,
     pub rows_per_pass: u32,
@@ -99,6 +101,17 @@ pub struct Device {
     pub cards: Vec<Card>,
     /// Index into [`Self::cards`] of the one card marked `default = true`.
     pub default_card: usize,
+}
+
+/// One chip-to-chip Ethernet link's figures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ethernet {
+    /// Nominal line rate, each direction, Gb/s.
+    pub link_gbps: f64,
+    /// Payload GB/s one link carries each direction through tt-metal's fabric.
+    pub fabric_gb_s: f64,
+    /// One hop's latency, ns.
+    pub hop_latency_ns: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -30,6 +30,9 @@ pub struct DeviceFile {
     pub launch_overhead_ns: Spanned<f64>,
     pub noc: NocFile,
     pub dram_access: DramAccessFile,
+    /// Chip-to-chip Ethernet links; absent on a device without them (Grayskull).
+    #[serde(default)]
+    pub ethernet: Option<EthernetFile>,
     pub matrix_engine: MatrixEngineFile,
     /// Bytes of one 32x32 tile per data type, keyed by its spelling ([`crate::DTYPE`]); every
     /// data type must be listed.
@@ -68,6 +71,20 @@ pub struct DramAccessFile {
     /// Bytes per cycle one core sustains reading DRAM pages of a tile's size, however many it
     /// has in flight.
     pub core_bytes_per_cycle: Spanned<f64>,
+}
+
+/// One chip-to-chip Ethernet link, as the collectives (all-gather, reduce-scatter) use it
+/// through tt-metal's fabric.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EthernetFile {
+    /// Nominal line rate of one link, each direction, Gb/s.
+    pub link_gbps: Spanned<f64>,
+    /// Payload bytes per second one link carries each direction through tt-metal's fabric
+    /// (its EDM bandwidth test), GB/s.
+    pub fabric_gb_s: Spanned<f64>,
+    /// Latency of one hop (one chip to the next), ns.
+    pub hop_latency_ns: Spanned<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]

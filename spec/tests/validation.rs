@@ -618,3 +618,20 @@ fn an_example_must_be_a_query_of_its_op() {
     );
     assert!(shown[1].contains("`unary_op` has no default"), "{shown:#?}");
 }
+
+/// The fabric's measured payload rate cannot beat its link's line rate (400 Gb/s = 50 GB/s).
+#[test]
+fn fabric_rate_within_the_line_rate() {
+    let (errors, line) = edit(
+        "devices/blackhole.toml",
+        "fabric_gb_s = 17.25",
+        "fabric_gb_s = 60.0",
+    );
+    assert_one(
+        &errors,
+        "blackhole.toml",
+        line,
+        "ethernet.fabric_gb_s",
+        "exceeds ethernet.link_gbps = 400 Gb/s",
+    );
+}

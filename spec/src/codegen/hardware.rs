@@ -28,6 +28,21 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             });
             let dram_latency = f64_lit(d.dram_read_latency_cycles);
             let dram_core = f64_lit(d.dram_core_bytes_per_cycle);
+            let ethernet = match d.ethernet {
+                Some(e) => {
+                    let (line, fabric, hop) = (
+                        f64_lit(e.link_gbps),
+                        f64_lit(e.fabric_gb_s),
+                        f64_lit(e.hop_latency_ns),
+                    );
+                    quote!(Some(Ethernet {
+                        link_gbps: #line,
+                        fabric_gb_s: #fabric,
+                        hop_latency_ns: #hop,
+                    }))
+                }
+                None => quote!(None),
+            };
             let tc = d.tile_cycles.iter().map(|x| int_lit(*x));
             let rpp = int_lit(d.rows_per_pass);
             let tb = d.tile_bytes.iter().map(|x| int_lit(*x));
@@ -53,6 +68,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     noc_small_transfer: &[#(#curve),*],
                     dram_read_latency_cycles: #dram_latency,
                     dram_core_bytes_per_cycle: #dram_core,
+                    ethernet: #ethernet,
                     tile_cycles: [#(#tc),*],
                     rows_per_pass: #rpp,
                     tile_bytes: [#(#tb),*],

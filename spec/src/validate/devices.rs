@@ -107,6 +107,24 @@ impl Validator {
             "dram_access.core_bytes_per_cycle",
             || format!("exceeds noc.link_bytes_per_cycle = {link}: a core reads DRAM over the NoC"),
         );
+        let ethernet = f.ethernet.as_ref().map(|e| {
+            self.positive(p, &e.link_gbps, "ethernet.link_gbps");
+            self.positive(p, &e.fabric_gb_s, "ethernet.fabric_gb_s");
+            self.positive(p, &e.hop_latency_ns, "ethernet.hop_latency_ns");
+            let (line, fabric) = (*e.link_gbps.get_ref(), *e.fabric_gb_s.get_ref());
+            self.check(
+                fabric * 8.0 <= line,
+                p,
+                e.fabric_gb_s.span(),
+                "ethernet.fabric_gb_s",
+                || format!("exceeds ethernet.link_gbps = {line} Gb/s: the fabric cannot beat the line rate"),
+            );
+            crate::Ethernet {
+                link_gbps: line,
+                fabric_gb_s: fabric,
+                hop_latency_ns: *e.hop_latency_ns.get_ref(),
+            }
+        });
         let curve = noc.small_transfer.get_ref();
         let sorted = curve.windows(2).all(|w| w[0].bytes < w[1].bytes);
         let sane = curve
@@ -169,6 +187,7 @@ impl Validator {
             noc_small_transfer: curve.iter().map(|t| (t.bytes, t.bytes_per_cycle)).collect(),
             dram_read_latency_cycles: *dram.read_latency_cycles.get_ref(),
             dram_core_bytes_per_cycle: *dram.core_bytes_per_cycle.get_ref(),
+            ethernet,
             tile_cycles: cycles,
             rows_per_pass: rows,
             tile_bytes,
