@@ -37,7 +37,7 @@ fn exit_code(args: &[&str]) -> (Option<i32>, String) {
 
 const WORKLOAD: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/workloads/llama_decoder_wormhole_b0.json"
+    "/workloads/llama3_8b_prefill128.json"
 );
 
 const MATMUL: &[&str] = &[
@@ -199,13 +199,51 @@ fn estimate_the_shipped_workload_as_json() {
     assert_eq!(v["device"], "wormhole_b0");
     assert_eq!(v["failed_ops"], 0);
     let ops = v["ops"].as_array().unwrap();
-    assert_eq!(ops.len(), 11);
+    // Every op of the decoder layer: 2 norms, 4 projections, head split and merge, 2 rotary
+    // embeddings, 2 cache fills, attention, 3 MLP activations and products, 2 residuals.
+    assert_eq!(ops.len(), 18);
     let sum: f64 = ops.iter().map(|o| o["total_ns"].as_f64().unwrap()).sum();
     assert!((sum - total).abs() < 1e-6 * total);
     assert!(
         ops.iter()
             .all(|o| o["model"].as_str().unwrap().starts_with("wormhole_b0/"))
     );
+}
+
+/// Every shipped workload is whole: each op has a model (no fallback, no failed op) on both
+/// devices it is meant for.
+#[test]
+fn every_shipped_workload_is_answered_by_models_on_wormhole_and_blackhole() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("workloads");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        seen += 1;
+        for device in ["wormhole_b0", "blackhole"] {
+            let out = ttperf(&[
+                "estimate",
+                path.to_str().unwrap(),
+                "--device",
+                device,
+                "--format",
+                "json",
+            ]);
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(v["failed_ops"], 0, "{}: {v}", path.display());
+            for op in v["ops"].as_array().unwrap() {
+                let model = op["model"].as_str().unwrap();
+                assert!(
+                    model.starts_with(&format!("{device}/")),
+                    "{}: {op}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert_eq!(seen, 3, "the three shipped workloads");
 }
 
 #[test]
