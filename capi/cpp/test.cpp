@@ -154,7 +154,7 @@ void error_kinds(const ttpm::Models& wh) {
   p150.card = "p150";
   fails(ttpm::Models::create("wormhole_b0", p150), Status::UnknownCard, "not a card of wormhole_b0",
         "card of another device");
-  fails(wh.query("LayerNormDeviceOperation", {x}), Status::UnknownOp, "LayerNormDeviceOperation",
+  fails(wh.query("UnmodeledDeviceOperation", {x}), Status::UnknownOp, "UnmodeledDeviceOperation",
         "unknown op");
   ttpm::Options typecast;
   typecast.ops = {"typecast"};
@@ -200,7 +200,7 @@ void error_kinds(const ttpm::Models& wh) {
   auto fb = ttpm::Models::create("wormhole_b0", fallback);
   check(fb.ok(), "models with the fallback");
   if (fb) {
-    auto e = fb->query("SoftmaxDeviceOperation", {x});
+    auto e = fb->query("UnmodeledDeviceOperation", {x});
     check(e && e->is_fallback() && !e->band_ns() && e->op == nullptr && e->model() == "wormhole_b0/fallback",
           "the fallback answers an unknown op");
   }
