@@ -1,0 +1,272 @@
+//! `reduce_roofline`: reductions whose reader gathers the inputs of each output and whose
+//! compute engine folds them: `fast_reduce_nc`, the generic `reduce` and `pool2d`.
+//!
+//! Each op's work split, per tt-metal's program factories:
+//!
+//! - `fast_reduce_nc` (`ttnn/cpp/ttnn/operations/experimental/reduction/fast_reduce_nc/device/
+//!   fast_reduce_nc_program_factory.cpp`, `kernels/reader_reduce_nc.cpp`): the output's tiles
+//!   (the input's with `dim` set to 1) are split over the grid (`split_work_to_cores`); per output
+//!   tile the reader reads the `N = dims[dim]` tiles it sums in batches of `g` (the largest factor
+//!   of `N` up to 8), each batch waited for (`noc_async_read_barrier`); the compute engine adds
+//!   each into the accumulator (an FPU add: two tiles unpacked at 64 B/cycle).
+//!   It reads the input's shape, dtype and memory and the param `dim`; the output's memory
+//!   when given (else the input's).
+//! - `reduce` (`ttnn/cpp/ttnn/operations/reduction/generic/device/`,
+//!   `reduce_op_multi_core_{w,h}_program_factory.cpp`, `reduce_op_single_core_hw_program_factory
+//!   .cpp`, `reduce_op_device_operation.cpp`'s `select_program_factory`): over W the rows of `Wt`
+//!   tiles (`N*C*Ht` of them) are split over the grid, over H the columns of `Ht` tiles, over HW
+//!   one core does every tile. The reader reads and waits for each tile; the compute engine
+//!   folds each with one matrix-engine pass (`reduce_tile`): at the op's fidelity for a sum
+//!   (a multiply by the scaler), at LoFi for max and min. It reads the input's shape, dtype and
+//!   memory and the params `reduce_op`, `reduce_dim`, `math_fidelity`.
+//! - `pool2d` (`ttnn/cpp/ttnn/operations/pool/generic/device/pool_multi_core_program_factory.cpp`,
+//!   `kernels/dataflow/reader_pool_2d.cpp`, `kernels/compute/compute_pool_2d.cpp`): the output's
+//!   sticks are split over the output's shard cores; per output stick the reader gathers its
+//!   `kernel_h x kernel_w` input sticks (the input's channels each) from the halo'd shard in L1,
+//!   one read per stick and one wait per window, and the compute engine tilizes them and
+//!   reduces each channel tile in one pass (LoFi for max, the fidelity for an average). It reads
+//!   the input's channels, dtype and memory, the output's sticks, shard and memory, and the
+//!   params `pool_type`, `kernel_h`, `kernel_w`, `math_fidelity`. `return_indices` is not
+//!   modeled: its extra index work is left out (an underestimate).
+//!
+//! The terms: compute (`compute_scale`), the busiest core's passes at the device's cycles per
+//! pass; the reads it waits for (`round_trip_scale`), from DRAM at tt-metal's measured latency of
+//! one core's read of the batch, from L1 at one tile's NoC time; NoC (`noc_scale`), the busiest
+//! core's bytes read and written at the rate of each transfer's size; DRAM (`dram_scale`), every
+//! byte read or written in DRAM. It assumes reader, compute engine and writer overlap.
+
+use crate::MathFidelity;
+use crate::error::{Error, Operand, TensorProblem};
+use crate::generated::op_params::pool2d::PoolType;
+use crate::generated::op_params::reduce::{ReduceDim, ReduceOp};
+use crate::generated::{OpParams, ReduceRooflineFeatures};
+use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::{Layout, TensorParams};
+
+/// Cycles of an FPU add of two tiles of `tile_bytes`: both unpacked at 64 B/cycle (the
+/// unpacker's rate; tt-metal tech_reports/matrix_engine), the add's math hidden under it.
+const fn add_cycles(tile_bytes: u64) -> f64 {
+    (2 * tile_bytes) as f64 / 64.0
+}
+
+/// Time one core waits for a read of `bytes` from `t`: tt-metal's measured DRAM latency, or
+/// one tile's NoC time from L1.
+const fn wait_ns(cx: &Ctx<'_>, t: &TensorParams, bytes: u64) -> f64 {
+    if t.memory.is_dram() {
+        cx.cycles_to_ns(cx.hw.waited_dram_read_cycles(bytes))
+    } else {
+        let tile = cx.hw.tile_bytes(t.dtype) as u64;
+        cx.noc_ns_at(tile, cx.hw.noc_bytes_per_cycle(tile))
+    }
+}
+
+/// The largest factor of `n` up to 8 (at least 1): `fast_reduce_nc`'s read batch.
+const fn granularity(n: u64) -> u64 {
+    let mut g = 8;
+    while g > 1 {
+        if n % g == 0 {
+            return g;
+        }
+        g -= 1;
+    }
+    1
+}
+
+/// Whether the output (the input's memory when not given) lives in DRAM.
+const fn out_in_dram(cx: &Ctx<'_>) -> bool {
+    match cx.output {
+        Some(y) => y.memory.is_dram(),
+        None => cx.inputs[0].memory.is_dram(),
+    }
+}
+
+/// The features of a tile reduction: `out_tiles` outputs over the grid, each of `per_out`
+/// input tiles read in waited batches of `batch`, each input tile costing `pass_cycles`.
+const fn tile_reduction(
+    cx: &Ctx<'_>,
+    out_tiles: u64,
+    per_out: u64,
+    batch: u64,
+    cores: u64,
+    pass_cycles: f64,
+) -> Result<ReduceRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    let tile = some_or!(
+        x.tile_bytes(cx.hw),
+        Error::Overflow {
+            what: "reduce tile bytes"
+        }
+    );
+    let cores = max(min(cores, out_tiles), 1);
+    let outs = ceil_div(out_tiles, cores);
+    let reads = outs.saturating_mul(per_out);
+    let batches = outs.saturating_mul(ceil_div(per_out, max(batch, 1)));
+    let noc_rate = cx.hw.noc_bytes_per_cycle(tile);
+    let noc = cx.noc_ns_at(reads.saturating_add(outs).saturating_mul(tile), noc_rate);
+    let mut dram: u64 = 0;
+    if x.memory.is_dram() {
+        dram = dram.saturating_add(out_tiles.saturating_mul(per_out).saturating_mul(tile));
+    }
+    if out_in_dram(cx) {
+        dram = dram.saturating_add(out_tiles.saturating_mul(tile));
+    }
+    Ok(ReduceRooflineFeatures {
+        overhead_ns: 1.0,
+        compute_scale: cx.cycles_to_ns(reads as f64 * pass_cycles),
+        round_trip_scale: batches as f64 * wait_ns(cx, x, batch.saturating_mul(tile)),
+        noc_scale: noc,
+        dram_scale: cx.dram_ns(dram),
+    })
+}
+
+const fn fast_reduce_nc(cx: &Ctx<'_>, dim: i64) -> Result<ReduceRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    let dims = x.shape.dims();
+    if dim < 0 || dim as usize + 2 >= dims.len() {
+        return Err(cx.not_modeled("fast_reduce_nc over one of the last two dims"));
+    }
+    let n = dims[dim as usize] as u64;
+    let tiles = some_or!(
+        x.tiles(),
+        Error::Overflow {
+            what: "fast_reduce_nc tiles"
+        }
+    );
+    let tile = some_or!(
+        x.tile_bytes(cx.hw),
+        Error::Overflow {
+            what: "reduce tile bytes"
+        }
+    );
+    let out_tiles = tiles / max(n, 1);
+    tile_reduction(
+        cx,
+        out_tiles,
+        n,
+        granularity(n),
+        cx.grid.cores() as u64,
+        add_cycles(tile),
+    )
+}
+
+const fn reduce(
+    cx: &Ctx<'_>,
+    op: ReduceOp,
+    dim: ReduceDim,
+    fidelity: MathFidelity,
+) -> Result<ReduceRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    let Some((ht, wt)) = x.tile_grid() else {
+        return Err(cx.not_modeled("reduce of a row-major input"));
+    };
+    let tiles = some_or!(
+        x.tiles(),
+        Error::Overflow {
+            what: "reduce tiles"
+        }
+    );
+    let plane = max(ht.saturating_mul(wt), 1);
+    let batch = tiles / plane;
+    let (out_tiles, per_out, cores) = match dim {
+        ReduceDim::W => (batch.saturating_mul(ht), wt, cx.grid.cores() as u64),
+        ReduceDim::H => (batch.saturating_mul(wt), ht, cx.grid.cores() as u64),
+        // One core folds every tile into one output tile per batch.
+        ReduceDim::Hw => (batch, plane, 1),
+    };
+    let pass = match op {
+        ReduceOp::Sum => cx.hw.tile_cycles(fidelity),
+        ReduceOp::Max | ReduceOp::Min => cx.hw.tile_cycles(MathFidelity::LoFi),
+    };
+    tile_reduction(cx, out_tiles, per_out, 1, cores, pass as f64)
+}
+
+/// Sticks of a tensor: every dim but the last.
+const fn sticks(t: &TensorParams) -> u64 {
+    let dims = t.shape.dims();
+    let mut v: u64 = 1;
+    let mut i = 0;
+    while i + 1 < dims.len() {
+        v = v.saturating_mul(dims[i] as u64);
+        i += 1;
+    }
+    v
+}
+
+const fn pool2d(
+    cx: &Ctx<'_>,
+    pool: PoolType,
+    window: u64,
+    fidelity: MathFidelity,
+) -> Result<ReduceRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    let Some(y) = cx.output else {
+        return Err(cx.tensor_error(Operand::Output, TensorProblem::Missing));
+    };
+    let channels = x.shape.dim_from_end(0) as u64;
+    let element = match x.dtype.element_bytes() {
+        Some(e) => e as u64,
+        None => return Err(cx.not_modeled("pool2d of a block-float input")),
+    };
+    let in_stick = max(channels * element, 1);
+    let out_sticks = sticks(y);
+    let cores = match y.memory.shard {
+        Some(s) if y.memory.layout.is_sharded() && s.cores > 0 => s.cores as u64,
+        _ => cx.grid.cores() as u64,
+    };
+    let cores = max(min(cores, out_sticks), 1);
+    let per_core = ceil_div(out_sticks, cores);
+    let channel_tiles = ceil_div(channels, 32);
+    let pass = match pool {
+        PoolType::MaxPool2d => cx.hw.tile_cycles(MathFidelity::LoFi),
+        PoolType::AvgPool2d => cx.hw.tile_cycles(fidelity),
+    };
+    let gathered = per_core.saturating_mul(window);
+    let out_bytes = match y.layout {
+        Layout::Tile { .. } => {
+            let tile = cx.hw.tile_bytes(y.dtype) as u64;
+            // A tile holds 32 sticks of 32 channels.
+            ceil_div(per_core, 32).saturating_mul(channel_tiles).saturating_mul(tile)
+        }
+        Layout::RowMajor => per_core.saturating_mul(in_stick),
+    };
+    let noc = cx.noc_ns_at(
+        gathered.saturating_mul(in_stick),
+        cx.hw.noc_bytes_per_cycle(in_stick),
+    ) + cx.noc_ns_at(out_bytes, cx.hw.noc_bytes_per_cycle(min(out_bytes, 2048)));
+    let mut dram: u64 = 0;
+    if x.memory.is_dram() {
+        dram = dram.saturating_add(
+            out_sticks
+                .saturating_mul(window)
+                .saturating_mul(in_stick),
+        );
+    }
+    if y.memory.is_dram() {
+        dram = dram.saturating_add(out_bytes.saturating_mul(cores));
+    }
+    Ok(ReduceRooflineFeatures {
+        overhead_ns: 1.0,
+        compute_scale: cx.cycles_to_ns(
+            per_core.saturating_mul(channel_tiles) as f64 * pass as f64,
+        ),
+        round_trip_scale: per_core as f64 * wait_ns(cx, x, window.saturating_mul(in_stick)),
+        noc_scale: noc,
+        dram_scale: cx.dram_ns(dram),
+    })
+}
+
+// Inlined into the query: its features stay in registers.
+#[inline(always)]
+pub const fn features(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
+    match cx.params {
+        OpParams::FastReduceNc(p) => fast_reduce_nc(cx, p.dim),
+        OpParams::Reduce(p) => reduce(cx, p.reduce_op, p.reduce_dim, p.math_fidelity),
+        OpParams::Pool2d(p) => pool2d(
+            cx,
+            p.pool_type,
+            (p.kernel_h as u64).saturating_mul(p.kernel_w as u64),
+            p.math_fidelity,
+        ),
+        _ => Err(cx.foreign_params()),
+    }
+}
