@@ -221,18 +221,24 @@ const fn pool2d(
         PoolType::AvgPool2d => cx.hw.tile_cycles(fidelity),
     };
     let gathered = per_core.saturating_mul(window);
-    let out_bytes = match y.layout {
+    // The busiest core's output bytes, written a tile (32 sticks of 32 channels) or a stick
+    // at a time.
+    let (out_bytes, out_page) = match y.layout {
         Layout::Tile { .. } => {
             let tile = cx.hw.tile_bytes(y.dtype) as u64;
-            // A tile holds 32 sticks of 32 channels.
-            ceil_div(per_core, 32).saturating_mul(channel_tiles).saturating_mul(tile)
+            (
+                ceil_div(per_core, 32)
+                    .saturating_mul(channel_tiles)
+                    .saturating_mul(tile),
+                tile,
+            )
         }
-        Layout::RowMajor => per_core.saturating_mul(in_stick),
+        Layout::RowMajor => (per_core.saturating_mul(in_stick), in_stick),
     };
     let noc = cx.noc_ns_at(
         gathered.saturating_mul(in_stick),
         cx.hw.noc_bytes_per_cycle(in_stick),
-    ) + cx.noc_ns_at(out_bytes, cx.hw.noc_bytes_per_cycle(min(out_bytes, 2048)));
+    ) + cx.noc_ns_at(out_bytes, cx.hw.noc_bytes_per_cycle(out_page));
     let mut dram: u64 = 0;
     if x.memory.is_dram() {
         dram = dram.saturating_add(
@@ -268,5 +274,138 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
             p.math_fidelity,
         ),
         _ => Err(cx.foreign_params()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        BufferType, Card, CoreGrid, CoreRange, DType, Hardware, MemoryConfig, MemoryLayout, Op,
+        OpParam, ParamValue, QueryParams, Shape, ShardOrientation, ShardSpec,
+    };
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    fn run(
+        op: Op,
+        inputs: &[TensorParams],
+        output: Option<&TensorParams>,
+        params: &[OpParam<'_>],
+        grid: CoreGrid,
+    ) -> Result<ReduceRooflineFeatures, Error> {
+        let hw = Hardware::of(Card::P150);
+        let cx = Ctx::new(op, hw, QueryParams::ByName(params), inputs, output, grid)?;
+        features(&cx)
+    }
+
+    fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::TILE, memory)
+    }
+
+    /// DeepSeek V3's fast_reduce_nc on a 110-core p150 (11x10): [1, 4, 3200, 576] summed over
+    /// dim 1 gives 100 x 18 = 1800 output tiles, 17 on the busiest core (1800 / 110 = 16.4),
+    /// each of 4 input tiles read in one batch of 4 (8 KiB, waited: 479 + 8192 / 21.3 cycles)
+    /// and added at 2 x 2048 / 64 = 64 cycles each. DRAM: 7200 tiles read, 1800 written.
+    #[test]
+    fn fast_reduce_nc_deepseek_by_hand() {
+        let hw = Hardware::of(Card::P150);
+        let x = tiled(&[1, 4, 3200, 576], MemoryConfig::DRAM_INTERLEAVED);
+        let params = [OpParam::new("dim", ParamValue::Int(1))];
+        let f = run(Op::FastReduceNc, &[x], None, &params, CoreGrid::new(11, 10)).unwrap();
+        assert!(close(f.compute_scale, 68.0 * 64.0 / 1.35));
+        assert!(close(f.round_trip_scale, 17.0 * (479.0 + 8192.0 / 21.3) / 1.35));
+        assert!(close(f.dram_scale, 9000.0 * 2048.0 * hw.ns_per_dram_byte));
+        let noc = (68.0 + 17.0) * 2048.0 / hw.noc_bytes_per_cycle(2048) / 1.35;
+        assert!(close(f.noc_scale, noc));
+    }
+
+    /// A read batch is the largest factor of the reduced dim up to 8.
+    #[test]
+    fn batches_divide_the_reduced_dim() {
+        assert_eq!(granularity(4), 4);
+        assert_eq!(granularity(12), 6);
+        assert_eq!(granularity(7), 7);
+        assert_eq!(granularity(11), 1);
+        assert_eq!(granularity(16), 8);
+    }
+
+    /// Summing over one of the last two dims is not what fast_reduce_nc does: an error.
+    #[test]
+    fn fast_reduce_nc_of_an_inner_dim_is_an_error() {
+        let x = tiled(&[1, 4, 64, 64], MemoryConfig::DRAM_INTERLEAVED);
+        let params = [OpParam::new("dim", ParamValue::Int(2))];
+        let e = run(Op::FastReduceNc, &[x], None, &params, CoreGrid::new(8, 8)).unwrap_err();
+        assert!(matches!(e, Error::ModeNotModeled { .. }));
+    }
+
+    /// A sum over W of [1, 1, 1024, 1024] on 8x8 cores: 32 rows of 32 tiles, one row on each
+    /// of 32 cores; each tile is read and waited for alone (479 + 2048 / 21.3 cycles) and
+    /// folded in one HiFi4 pass (64 cycles). Over HW one core reads all 1024 tiles and folds a
+    /// max at LoFi (16 cycles each).
+    #[test]
+    fn reduce_w_and_hw_by_hand() {
+        let x = tiled(&[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED);
+        let w = [
+            OpParam::new("reduce_op", ParamValue::Enum("sum")),
+            OpParam::new("reduce_dim", ParamValue::Enum("w")),
+        ];
+        let f = run(Op::Reduce, &[x], None, &w, CoreGrid::new(8, 8)).unwrap();
+        assert!(close(f.compute_scale, 32.0 * 64.0 / 1.35));
+        assert!(close(f.round_trip_scale, 32.0 * (479.0 + 2048.0 / 21.3) / 1.35));
+        let hw_max = [
+            OpParam::new("reduce_op", ParamValue::Enum("max")),
+            OpParam::new("reduce_dim", ParamValue::Enum("hw")),
+        ];
+        let g = run(Op::Reduce, &[x], None, &hw_max, CoreGrid::new(8, 8)).unwrap();
+        assert!(close(g.compute_scale, 1024.0 * 16.0 / 1.35));
+        assert!(close(g.round_trip_scale, 1024.0 * (479.0 + 2048.0 / 21.3) / 1.35));
+        // The DRAM traffic is the same either way but the output: 32 tiles against 1.
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.dram_scale - g.dram_scale, 31.0 * 2048.0 * hw.ns_per_dram_byte));
+    }
+
+    /// bh20_oft's 3x3 max pool of 64 channels: 30720 output sticks on 20 shard cores, 1536 on
+    /// each; each gathers 9 sticks of 128 B from L1 (at 5.5 B/cycle, the NoC rate of 128 B),
+    /// waits once per window (one bfloat16 tile's NoC time, 2048 / 54 cycles) and reduces its 2
+    /// channel tiles at LoFi (16 cycles). The output, bfloat8_b tiles: 48 x 2 of 1088 B at
+    /// 54 B/cycle (the rate of 1088 B, between 1024 and 2048 B: 40 + 64/1024 x 14 = 40.875).
+    #[test]
+    fn pool2d_oft_by_hand() {
+        let shard = |rows| {
+            MemoryConfig::sharded(
+                BufferType::L1,
+                MemoryLayout::HeightSharded,
+                ShardSpec::new(
+                    CoreRange::of_grid(CoreGrid::new(5, 4)),
+                    [rows, 64],
+                    ShardOrientation::RowMajor,
+                ),
+            )
+        };
+        let x = TensorParams::new(
+            Shape::new(&[1, 1, 151540, 64]),
+            DType::Bfloat16,
+            Layout::RowMajor,
+            shard(7577),
+        );
+        let y = TensorParams::new(
+            Shape::new(&[1, 1, 30720, 64]),
+            DType::Bfloat8B,
+            Layout::TILE,
+            shard(1536),
+        );
+        let params = [
+            OpParam::new("kernel_h", ParamValue::Int(3)),
+            OpParam::new("kernel_w", ParamValue::Int(3)),
+        ];
+        let f = run(Op::Pool2d, &[x], Some(&y), &params, CoreGrid::new(11, 10)).unwrap();
+        assert!(close(f.compute_scale, 1536.0 * 2.0 * 16.0 / 1.35));
+        assert!(close(f.round_trip_scale, 1536.0 * 2048.0 / 54.0 / 1.35));
+        let noc = (1536.0 * 9.0 * 128.0 / 5.5 + 96.0 * 1088.0 / 40.875) / 1.35;
+        assert!(close(f.noc_scale, noc));
+        assert_eq!(f.dram_scale, 0.0);
     }
 }
