@@ -1,5 +1,6 @@
 //! `reduce_roofline`: reductions whose reader gathers the inputs of each output and whose
-//! compute engine folds them: `fast_reduce_nc`, the generic `reduce` and `pool2d`.
+//! compute engine folds them: `fast_reduce_nc`, the generic `reduce`, `pool2d` and the
+//! integral image `intimg`.
 //!
 //! Each op's work split, per tt-metal's program factories:
 //!
@@ -28,6 +29,16 @@
 //!   the input's channels, dtype and memory, the output's sticks, shard and memory, and the
 //!   params `pool_type`, `kernel_h`, `kernel_w`, `math_fidelity`. `return_indices` is not
 //!   modeled: its extra index work is left out (an underestimate).
+//!
+//! - `intimg` (`ttnn/cpp/ttnn/operations/experimental/reduction/integral_image/device/
+//!   intimg_program_factory.cpp`, `kernels/intimg_compute.cpp`): a [1, W, H, C] tensor's channel
+//!   tiles on a fixed 2x4 grid, one each; per core the W x Ht tiles of its channel tile, in
+//!   blocks of 48 along W per row chunk of a tile's height. Per tile the compute engine adds it
+//!   into the running sum along W, copies it twice, runs the SFPU's cumsum down the tile
+//!   (estimated at 512 cycles, eltwise_binary's v1 SFPU figure), and for a later row chunk (a
+//!   later W block) adds the upper block's last row (the left block's last tile), each unpack
+//!   and pack at 64 B/cycle. The reader waits for each block's reads, the writer for each upper
+//!   block it re-reads from the output. It reads the input's shape, dtype and memory.
 //!
 //! The terms: compute (`compute_scale`), the busiest core's passes at the device's cycles per
 //! pass; the reads it waits for (`round_trip_scale`), from DRAM at tt-metal's measured latency of
@@ -261,6 +272,72 @@ const fn pool2d(
     })
 }
 
+/// Cycles of an SFPU pass over one tile: 32 iterations of about 16 cycles (the estimate
+/// eltwise_binary's v1 takes for an SFPU op), taken for `cumsum_tile`'s fixed sequence.
+const SFPU_TILE_CYCLES: f64 = 512.0;
+
+/// tt-metal's integral image: `BLOCK_DEPTH` tiles along W per block, on a fixed 2x4 grid.
+const INTIMG_BLOCK_DEPTH: u64 = 48;
+const INTIMG_CORES: u64 = 8;
+
+const fn intimg(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    let dims = x.shape.dims();
+    if dims.len() != 4 {
+        return Err(cx.not_modeled("intimg of a tensor not of rank 4"));
+    }
+    let (Some((ht, ct)), Some(tile)) = (x.tile_grid(), x.tile_bytes(cx.hw)) else {
+        return Err(cx.not_modeled("intimg of a row-major input"));
+    };
+    // [B, W, H, C]: each core scans its channel tiles' W x H planes.
+    let depth = (dims[0] as u64).saturating_mul(dims[1] as u64);
+    let channels = ceil_div(ct, INTIMG_CORES);
+    let plane = depth.saturating_mul(ht);
+    let tiles = channels.saturating_mul(plane);
+    // Tiles of the row chunks after the first (they add the upper block's last row) and of
+    // the W blocks after the first (they add the left block's last tile).
+    let below = channels.saturating_mul(depth).saturating_mul(ht.saturating_sub(1));
+    let right = channels
+        .saturating_mul(depth.saturating_sub(min(depth, INTIMG_BLOCK_DEPTH)))
+        .saturating_mul(ht);
+    // A tile unpacked or packed at 64 B/cycle. Every tile: the add into the running sum (2
+    // unpacks, a pack), two copies (an unpack and a pack each), the SFPU cumsum down the tile;
+    // each propagation an add of two tiles and a pack more.
+    let u = tile as f64 / 64.0;
+    let cycles = tiles as f64 * (7.0 * u + SFPU_TILE_CYCLES) + (below + right) as f64 * 3.0 * u;
+    // The reader waits for each block's reads; the writer, for each upper block it re-reads.
+    let blocks_per_row = ceil_div(depth, INTIMG_BLOCK_DEPTH);
+    let block = min(depth, INTIMG_BLOCK_DEPTH).saturating_mul(tile);
+    let waits = channels
+        .saturating_mul(blocks_per_row)
+        .saturating_mul(ht.saturating_add(ht.saturating_sub(1)));
+    let reread = below.saturating_mul(tile);
+    let noc = cx.noc_ns_at(
+        (2 * tiles).saturating_mul(tile).saturating_add(reread),
+        cx.hw.noc_bytes_per_cycle(tile),
+    );
+    let cores = min(ct, INTIMG_CORES);
+    let mut dram: u64 = 0;
+    if x.memory.is_dram() {
+        dram = dram.saturating_add(tiles.saturating_mul(tile).saturating_mul(cores));
+    }
+    if out_in_dram(cx) {
+        dram = dram.saturating_add(
+            tiles
+                .saturating_mul(tile)
+                .saturating_add(reread)
+                .saturating_mul(cores),
+        );
+    }
+    Ok(ReduceRooflineFeatures {
+        overhead_ns: 1.0,
+        compute_scale: cx.cycles_to_ns(cycles),
+        round_trip_scale: waits as f64 * wait_ns(cx, x, block),
+        noc_scale: noc,
+        dram_scale: cx.dram_ns(dram),
+    })
+}
+
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
@@ -273,6 +350,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
             (p.kernel_h as u64).saturating_mul(p.kernel_w as u64),
             p.math_fidelity,
         ),
+        OpParams::Intimg(_) => intimg(cx),
         _ => Err(cx.foreign_params()),
     }
 }
@@ -407,5 +485,36 @@ mod tests {
         let noc = (1536.0 * 9.0 * 128.0 / 5.5 + 96.0 * 1088.0 / 40.875) / 1.35;
         assert!(close(f.noc_scale, noc));
         assert_eq!(f.dram_scale, 0.0);
+    }
+
+    /// bh20_oft's smallest integral image, [1, 12, 64 (40), 256] in DRAM: 8 channel tiles, one
+    /// per core of the 2x4 grid; each core scans 12 x 2 = 24 tiles, 12 of them in the second
+    /// row chunk. Per tile 7 unpacks or packs of 32 cycles and the SFPU cumsum (512), per
+    /// second-chunk tile 3 x 32 more: 24 x 736 + 12 x 96 = 18,816 cycles (13.9 us; measured
+    /// 19.2). The reader waits for 2 blocks of 12 tiles, the writer re-reads 1.
+    #[test]
+    fn intimg_oft_by_hand() {
+        let hw = Hardware::of(Card::P150);
+        let x = TensorParams::new(
+            Shape::padded(&[1, 12, 64, 256], &[1, 12, 40, 256]),
+            DType::Bfloat16,
+            Layout::TILE,
+            MemoryConfig::DRAM_INTERLEAVED,
+        );
+        let f = run(Op::Intimg, &[x], None, &[], CoreGrid::new(13, 10)).unwrap();
+        assert!(close(f.compute_scale, 18_816.0 / 1.35));
+        assert!(close(f.round_trip_scale, 3.0 * (479.0 + 24_576.0 / 21.3) / 1.35));
+        let noc = 60.0 * 2048.0 / hw.noc_bytes_per_cycle(2048) / 1.35;
+        assert!(close(f.noc_scale, noc));
+        let dram = 8.0 * (24.0 + 24.0 + 12.0) * 2048.0;
+        assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte));
+    }
+
+    /// A tensor not of rank 4 is not what the kernels scan.
+    #[test]
+    fn intimg_of_rank_3_is_an_error() {
+        let x = tiled(&[48, 160, 256], MemoryConfig::DRAM_INTERLEAVED);
+        let e = run(Op::Intimg, &[x], None, &[], CoreGrid::new(13, 10)).unwrap_err();
+        assert!(matches!(e, Error::ModeNotModeled { .. }));
     }
 }
