@@ -51,7 +51,95 @@ const fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<(Shape, bool)> 
     Some((Shape::new(out.split_at(rank).0), broadcast))
 }
 
+/// The ternary ops (tt-metal `ttnn/cpp/ttnn/operations/eltwise/ternary/device/`: where, lerp,
+/// addcmul, addcdiv): binary_ng's work split with a third input; per output tile the reader
+/// reads a tile of each tensor operand, the SFPU computes the op (`where_tile`, ...), the
+/// writer writes it. A scalar operand (fewer than three tensors) fills a tile once. It reads
+/// every input's shape, dtype and memory and the output's when given.
+const fn ternary(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
+    let a = &cx.inputs[0];
+    let n = cx.inputs.len();
+    // The output's shape: the largest of the first operand's broadcasts with each other one
+    // (exact unless two operands broadcast along different dims).
+    let mut shape = a.shape;
+    let mut broadcasts = false;
+    let mut i = 1;
+    while i < n {
+        let b = &cx.inputs[i];
+        if !a.shape.same_unpadded(&b.shape) {
+            match broadcast(a, b) {
+                Some((s, bcast)) => {
+                    if let (Some(v), Some(w)) = (s.volume(), shape.volume()) {
+                        if v > w {
+                            shape = s;
+                        }
+                    }
+                    broadcasts |= bcast;
+                }
+                None => {
+                    return Err(cx.tensor_error(
+                        Operand::Input(i),
+                        TensorProblem::ShapeMismatch {
+                            with: Operand::Input(0),
+                        },
+                    ));
+                }
+            }
+        }
+        i += 1;
+    }
+    let tile_area = match a.layout {
+        Layout::Tile { height, width } => height as u64 * width as u64,
+        Layout::RowMajor => return Err(cx.not_modeled("ternary op of row-major inputs")),
+    };
+    let out_volume = some_or!(
+        shape.volume(),
+        Error::Overflow {
+            what: "eltwise tiles"
+        }
+    );
+    let out_tiles = div(out_volume, tile_area);
+    let shaped = a.with_shape(shape);
+    let out = match cx.output {
+        Some(o) => o,
+        None => &shaped,
+    };
+    let all = [
+        out,
+        a,
+        if n > 1 { &cx.inputs[1] } else { a },
+        if n > 2 { &cx.inputs[2] } else { a },
+    ];
+    let tensors = all.split_at(1 + n).0;
+    let native = native_l1_sharded(tensors);
+    let cores = eltwise_cores(cx, tensors, native);
+    let per_core = busiest_core_tiles(out_tiles, cores);
+    let traffic = tri!(traffic(cx, tensors));
+    let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
+    Ok(EltwiseBinaryRooflineFeatures {
+        overhead_ns: 1.0,
+        fpu_tile_cycles: 0.0,
+        fidelity_phase_cycles: 0.0,
+        sfpu_tile_cycles: tile_cycles,
+        bcast_tile_cycles: if broadcasts { tile_cycles } else { 0.0 },
+        noc_tile_cycles: if native {
+            0.0
+        } else {
+            (per_core + 1) as f64 * cx.cycles_to_ns(1.0)
+        },
+        scalar_fill_cycles: if n < 3 { cx.cycles_to_ns(1.0) } else { 0.0 },
+        dram_scale: cx.dram_ns(traffic.dram),
+        noc_scale: cx.noc_ns_of_tiles(
+            tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
+            a,
+        ),
+    })
+}
+
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
+    if let OpParams::Ternary(_) = cx.params {
+        return ternary(cx);
+    }
     let a = &cx.inputs[0];
     // Without a second tensor the other operand is a scalar: ttnn fills one tile with it
     // before the first tile and reuses that tile, so it costs once per op, not per tile.
@@ -231,5 +319,60 @@ mod tests {
             }
         }
         assert_eq!(same, 8);
+    }
+
+    /// bh20_oft's where of three [160, 160] bfloat16 tensors (159 x 159 logical) in L1 on a 5x4
+    /// grid: 25 output tiles, 2 on the busiest core, each an SFPU tile and a waited read of
+    /// its three input tiles (one round trip more for the first write); no scalar, no DRAM.
+    #[test]
+    fn ternary_where_oft_by_hand() {
+        use crate::{Card, CoreGrid, Hardware, Op, QueryParams};
+        let x = TensorParams::new(
+            Shape::padded(&[1, 1, 160, 160], &[1, 1, 159, 159]),
+            DType::Bfloat16,
+            Layout::TILE,
+            MemoryConfig::L1_INTERLEAVED,
+        );
+        let inputs = [x, x, x];
+        let cx = Ctx::new(
+            Op::Ternary,
+            Hardware::of(Card::P150),
+            QueryParams::ByName(&[]),
+            &inputs,
+            None,
+            CoreGrid::new(5, 4),
+        )
+        .unwrap();
+        let f = features(&cx).unwrap();
+        let ns = 1.0 / 1.35;
+        assert!((f.sfpu_tile_cycles - 2.0 * ns).abs() < 1e-12);
+        assert!((f.noc_tile_cycles - 3.0 * ns).abs() < 1e-12);
+        assert_eq!(f.fpu_tile_cycles, 0.0);
+        assert_eq!(f.bcast_tile_cycles, 0.0);
+        assert_eq!(f.scalar_fill_cycles, 0.0);
+        assert_eq!(f.dram_scale, 0.0);
+    }
+
+    /// A where whose condition is one row broadcasts it over the others' rows.
+    #[test]
+    fn ternary_broadcasts_a_row() {
+        use crate::{Card, CoreGrid, Hardware, Op, QueryParams};
+        let full = t(&[1, 1, 64, 64], &[1, 1, 64, 64]);
+        let row = t(&[1, 1, 32, 64], &[1, 1, 1, 64]);
+        let inputs = [row, full, full];
+        let cx = Ctx::new(
+            Op::Ternary,
+            Hardware::of(Card::P150),
+            QueryParams::ByName(&[]),
+            &inputs,
+            None,
+            CoreGrid::new(2, 1),
+        )
+        .unwrap();
+        let f = features(&cx).unwrap();
+        // 4 output tiles over 2 cores: 2 each, every one broadcast.
+        let ns = 1.0 / 1.35;
+        assert!((f.sfpu_tile_cycles - 2.0 * ns).abs() < 1e-12);
+        assert!((f.bcast_tile_cycles - 2.0 * ns).abs() < 1e-12);
     }
 }
