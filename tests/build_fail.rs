@@ -28,11 +28,13 @@ fn build_errors(file: &str, edit: impl Fn(&str) -> String, change: impl Fn(&Path
         .lines()
         .map(str::trim)
         .filter_map(|l| {
-            // rustc's `--> <file>:<line>:<col>` of a source error, from `src/` on (formulas
-            // are included by absolute path).
+            // rustc's `--> <file>:<line>:<col>` of a source error: the file, from `src/` on
+            // (formulas are included by absolute path); the line moves with every edit above
+            // it, so only the file is compared.
             let at = l
                 .strip_prefix("--> ")
-                .and_then(|p| p.find("src/").map(|i| &p[i..]));
+                .and_then(|p| p.find("src/").map(|i| &p[i..]))
+                .map(|p| p.split(':').next().unwrap_or(p));
             match at {
                 Some(at) => Some(format!("--> {at}")),
                 None => (l.starts_with("error: model_specs") || l.starts_with("error["))

@@ -67,40 +67,14 @@ use crate::error::Error;
 use crate::generated::{CacheRooflineFeatures, OpParams};
 use crate::op_params::update_cache::{Cache, OpType};
 use crate::model::{Ctx, ceil_div, max, min};
-use crate::tensor::TensorParams;
 
-/// The cores of `t`'s shard grid, if it is sharded with a spec.
-const fn shard_cores(t: &TensorParams) -> Option<u64> {
-    match t.memory.shard {
-        Some(s) if s.cores > 0 && t.memory.layout.is_sharded() => Some(s.cores as u64),
-        _ => None,
-    }
-}
 
-/// Tiles of one row of tiles of `t` (its last dim's tiles), at least 1.
-const fn row_tiles(t: &TensorParams) -> u64 {
-    match t.tile_grid() {
-        Some((_, w)) => max(w, 1),
-        None => 1,
-    }
-}
 
 /// 1 when `cond`, else 0.
 const fn one_if(cond: bool) -> u64 {
     cond as u64
 }
 
-/// The logical element count of `t` (an embedding's tokens).
-const fn logical_volume(t: &TensorParams) -> u64 {
-    let dims = t.shape.logical();
-    let mut v: u64 = 1;
-    let mut i = 0;
-    while i < dims.len() {
-        v = v.saturating_mul(dims[i] as u64);
-        i += 1;
-    }
-    v
-}
 
 /// What the busiest core does, and what crosses DRAM.
 struct Work {
@@ -140,11 +114,11 @@ const fn fill(cx: &Ctx<'_>, per_row: bool) -> Result<Work, Error> {
     let tiles = some_or!(x.tiles(), cx.not_modeled("a fill from a row-major input"));
     let x_tile = some_or!(x.tile_bytes(cx.hw), overflow);
     let cache_tile = some_or!(cache.tile_bytes(cx.hw), cx.not_modeled("a row-major cache"));
-    let wt = row_tiles(x);
+    let wt = x.row_tiles();
     let rows = max(ceil_div(tiles, wt), 1);
     // The kv_cache fill runs on a sharded input's cores and reads its tiles in place.
     let local = !per_row && x.memory.is_l1_sharded();
-    let cores = match shard_cores(x) {
+    let cores = match x.shard_cores() {
         Some(c) if !per_row => c,
         _ => max(min(cx.grid.cores() as u64, rows), 1),
     };
@@ -190,7 +164,7 @@ const fn update(cx: &Ctx<'_>, fused: bool) -> Result<Work, Error> {
     };
     let x_tile = some_or!(x.tile_bytes(cx.hw), cx.not_modeled("an update from a row-major input"));
     let cache_tile = some_or!(cache.tile_bytes(cx.hw), cx.not_modeled("a row-major cache"));
-    let wt = row_tiles(x);
+    let wt = x.row_tiles();
     let heads = max(cache.shape.dim_from_end(2) as u64, 1);
     let users = max(x.shape.dim_from_end(2) as u64, 1);
     let cores = users * new_inputs as u64;
@@ -227,10 +201,10 @@ const fn contiguous_update(cx: &Ctx<'_>) -> Result<Work, Error> {
     };
     let x_tile = some_or!(x.tile_bytes(cx.hw), cx.not_modeled("an update from a row-major input"));
     let cache_tile = some_or!(cache.tile_bytes(cx.hw), cx.not_modeled("a row-major cache"));
-    let wt = row_tiles(x);
+    let wt = x.row_tiles();
     // Every row of tiles of the input (heads x users / 32).
     let batched = max(ceil_div(some_or!(x.tiles(), overflow), wt), 1);
-    let cores = match shard_cores(x) {
+    let cores = match x.shard_cores() {
         Some(c) => c,
         None => max(min(cx.grid.cores() as u64, batched), 1),
     };
@@ -266,7 +240,7 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
         cx.not_modeled("an embedding table of a block-float dtype")
     );
     let row_bytes = some_or!((w.shape.dim_from_end(0) as u64).checked_mul(element as u64), overflow);
-    let tokens = max(logical_volume(idx), 1);
+    let tokens = max(idx.logical_volume(), 1);
     let groups = ceil_div(tokens, GROUP);
     let per_core = min(tokens, ceil_div(groups, max(cx.grid.cores() as u64, 1)) * GROUP);
     let index_reads = ceil_div(per_core, GROUP);
@@ -324,7 +298,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec, TensorParams};
     use crate::{Card, DType, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape};
 
     const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;

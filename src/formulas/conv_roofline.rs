@@ -57,24 +57,13 @@ use crate::generated::{ConvRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::tensor::{MemoryLayout, TensorParams};
 
-/// Rows of `t` when its dims but the last are flattened.
-const fn rows(t: &TensorParams) -> u64 {
-    let dims = t.shape.dims();
-    let mut v: u64 = 1;
-    let mut i = 0;
-    while i + 1 < dims.len() {
-        v = v.saturating_mul(dims[i] as u64);
-        i += 1;
-    }
-    v
-}
 
 /// The split of `y`'s rows and columns over cores as its shard spec gives it: `(rows' cores,
 /// columns' cores)`; `None` when it is not sharded.
 const fn shard_split(y: &TensorParams) -> Option<(u64, u64)> {
     match y.memory.shard {
         Some(s) if y.memory.layout.is_sharded() && s.shape[0] > 0 && s.shape[1] > 0 => Some((
-            ceil_div(rows(y), s.shape[0] as u64),
+            ceil_div(y.rows(), s.shape[0] as u64),
             ceil_div(y.shape.dim_from_end(0) as u64, s.shape[1] as u64),
         )),
         _ => None,
@@ -104,7 +93,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ConvRooflineFeatures, Error> {
         y.memory.layout,
         MemoryLayout::BlockSharded | MemoryLayout::WidthSharded
     );
-    let m_tiles = ceil_div(rows(y), 32);
+    let m_tiles = ceil_div(y.rows(), 32);
     let (shard_nhw, shard_c) = match shard_split(y) {
         Some(s) => s,
         None => (cx.grid.cores() as u64, 1),

@@ -74,13 +74,6 @@ const fn page_bytes(cx: &Ctx<'_>, t: &TensorParams) -> u64 {
     }
 }
 
-/// Cores holding `t`'s shards; `None` when it is interleaved (or its spec is unknown).
-const fn shard_cores(t: &TensorParams) -> Option<u64> {
-    match t.memory.shard {
-        Some(s) if t.memory.layout.is_sharded() && s.cores > 0 => Some(s.cores as u64),
-        _ => None,
-    }
-}
 
 /// The largest count of cores up to `limit` that divides `tiles` evenly (an even count when
 /// `even`, if there is one), as tt-metal's `get_max_cores_divisible_by_tiles_per_core_tiles`
@@ -130,16 +123,6 @@ const fn pages_per_wait(cx: &Ctx<'_>, x: &TensorParams, page: u64) -> u64 {
     }
 }
 
-const fn logical_volume(t: &TensorParams) -> u64 {
-    let dims = t.shape.logical();
-    let mut v: u64 = 1;
-    let mut i = 0;
-    while i < dims.len() {
-        v = v.saturating_mul(dims[i] as u64);
-        i += 1;
-    }
-    v
-}
 
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
@@ -153,7 +136,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         what: "bytes copied",
     };
     let same_volume = matches!(cx.params, OpParams::MoveTensor(_) | OpParams::Copy(_));
-    if same_volume && logical_volume(x) != logical_volume(y) {
+    if same_volume && x.logical_volume() != y.logical_volume() {
         return Err(cx.tensor_error(
             Operand::Output,
             TensorProblem::ShapeMismatch {
@@ -209,7 +192,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         && x.memory.layout.is_sharded()
         && y.memory.layout.is_sharded()
     {
-        let cores = match shard_cores(y) {
+        let cores = match y.shard_cores() {
             Some(c) => c,
             None => grid,
         };
@@ -225,7 +208,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
     }
     let page = page_bytes(cx, moved);
     let pages = ceil_div(bytes, page);
-    let cores = match (shard_cores(moved), cx.params) {
+    let cores = match (moved.shard_cores(), cx.params) {
         (Some(c), _) => c,
         (None, OpParams::Split(_)) => split_cores(cx, x),
         (None, _) => grid,

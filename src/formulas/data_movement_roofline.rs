@@ -43,9 +43,10 @@ const fn page_rate(cx: &Ctx<'_>, t: &TensorParams) -> f64 {
     }
 }
 
+/// The cores holding `t`'s shards (1 without a shard grid).
 const fn shard_cores(t: &TensorParams) -> u64 {
-    match t.memory.shard {
-        Some(s) => s.cores as u64,
+    match t.shard_cores() {
+        Some(c) => c,
         None => 1,
     }
 }

@@ -34,17 +34,6 @@ use crate::generated::{GridSampleRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::tensor::TensorParams;
 
-/// Sticks of a row-major tensor: every dim but the last.
-const fn sticks(t: &TensorParams) -> u64 {
-    let dims = t.shape.dims();
-    let mut v: u64 = 1;
-    let mut i = 0;
-    while i + 1 < dims.len() {
-        v = v.saturating_mul(dims[i] as u64);
-        i += 1;
-    }
-    v
-}
 
 /// Bytes of one stick of `t` (its last dim), at least 1.
 const fn stick_bytes(t: &TensorParams) -> u64 {
@@ -90,7 +79,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<GridSampleRooflineFeatures, Error>
         Mode::Bilinear => 4,
         Mode::Nearest => 1,
     };
-    let grid_sticks = sticks(grid);
+    let grid_sticks = grid.rows();
     let cores = match grid.memory.shard {
         Some(s) if grid.memory.layout.is_sharded() && s.cores > 0 => s.cores as u64,
         _ => cx.grid.cores() as u64,

@@ -46,23 +46,8 @@
 use crate::error::Error;
 use crate::generated::{HeadsRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
-use crate::tensor::TensorParams;
 
-/// The cores of `t`'s shard grid, if it is sharded with a spec.
-const fn shard_cores(t: &TensorParams) -> Option<u64> {
-    match t.memory.shard {
-        Some(s) if s.cores > 0 && t.memory.layout.is_sharded() => Some(s.cores as u64),
-        _ => None,
-    }
-}
 
-/// Tiles of one row of tiles (the last dim's tiles) of `t`, at least 1.
-const fn row_tiles(t: &TensorParams) -> u64 {
-    match t.tile_grid() {
-        Some((_, w)) => max(w, 1),
-        None => 1,
-    }
-}
 
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
@@ -91,9 +76,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
         i += 1;
     }
     let tile = some_or!(x.tile_bytes(cx.hw), overflow);
-    let per_core = match shard_cores(x) {
+    let per_core = match x.shard_cores() {
         Some(c) => ceil_div(tiles, c),
-        None => match shard_cores(y) {
+        None => match y.shard_cores() {
             Some(c) => ceil_div(tiles, c),
             None => {
                 // Blocks: rows of tiles of the fused tensor (create-heads' input,
@@ -102,7 +87,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
                     OpParams::NlpConcatHeads(_) => y,
                     _ => x,
                 };
-                let width = row_tiles(fused);
+                let width = fused.row_tiles();
                 let rows = max(ceil_div(tiles, width), 1);
                 let cores = max(min(grid, rows), 1);
                 ceil_div(rows, cores).saturating_mul(width)
@@ -130,7 +115,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec, TensorParams};
     use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
 
     fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {

@@ -93,11 +93,6 @@ const fn logical_chw(t: &TensorParams) -> (u64, u64, u64) {
     (c, h, w)
 }
 
-const fn logical_volume(t: &TensorParams) -> u64 {
-    let (c, h, w) = logical_chw(t);
-    c.saturating_mul(h).saturating_mul(w)
-}
-
 /// The logical dim `i` from the innermost (0 = last); 1 beyond the rank.
 const fn logical_from_end(t: &TensorParams, i: usize) -> u32 {
     let dims = t.shape.logical();
@@ -241,7 +236,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
             with: Operand::Input(0),
         },
     );
-    if logical_volume(x) != logical_volume(y) {
+    if x.logical_volume() != y.logical_volume() {
         return Err(shape_mismatch);
     }
     let overflow = Error::Overflow {

@@ -191,17 +191,6 @@ const fn reduce(
     tile_reduction(cx, out_tiles, per_out, 1, cores, pass as f64)
 }
 
-/// Sticks of a tensor: every dim but the last.
-const fn sticks(t: &TensorParams) -> u64 {
-    let dims = t.shape.dims();
-    let mut v: u64 = 1;
-    let mut i = 0;
-    while i + 1 < dims.len() {
-        v = v.saturating_mul(dims[i] as u64);
-        i += 1;
-    }
-    v
-}
 
 const fn pool2d(
     cx: &Ctx<'_>,
@@ -219,7 +208,7 @@ const fn pool2d(
         None => return Err(cx.not_modeled("pool2d of a block-float input")),
     };
     let in_stick = max(channels * element, 1);
-    let out_sticks = sticks(y);
+    let out_sticks = y.rows();
     let cores = match y.memory.shard {
         Some(s) if y.memory.layout.is_sharded() && s.cores > 0 => s.cores as u64,
         _ => cx.grid.cores() as u64,

@@ -48,13 +48,6 @@ use crate::generated::{OpParams, RotaryRooflineFeatures};
 use crate::model::{Ctx, ceil_div, div, max, min};
 use crate::tensor::TensorParams;
 
-/// The cores of `t`'s shard grid, if it is sharded with a spec.
-const fn shard_cores(t: &TensorParams) -> Option<u64> {
-    match t.memory.shard {
-        Some(s) if s.cores > 0 && t.memory.layout.is_sharded() => Some(s.cores as u64),
-        _ => None,
-    }
-}
 
 /// 1 when `cond`, else 0.
 const fn one_if(cond: bool) -> u64 {
@@ -88,9 +81,9 @@ const fn rotate_half(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams
     let wt = max(wt, 1);
     let tiles = some_or!(x.tiles(), overflow);
     let rows = max(ceil_div(tiles, wt), 1);
-    let cores = match shard_cores(x) {
+    let cores = match x.shard_cores() {
         Some(c) => c,
-        None => match shard_cores(y) {
+        None => match y.shard_cores() {
             Some(c) => c,
             None => max(min(cx.grid.cores() as u64, rows), 1),
         },
@@ -135,7 +128,7 @@ const fn llama(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams) -> R
     let tiles = some_or!(x.tiles(), overflow);
     // Decode: computed in place on the shard cores.
     if x.memory.is_l1_sharded() {
-        let cores = match shard_cores(x) {
+        let cores = match x.shard_cores() {
             Some(c) => c,
             None => 1,
         };

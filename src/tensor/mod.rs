@@ -158,6 +158,51 @@ impl TensorParams {
         }
     }
 
+    /// Tiles along the last dim (one row of tiles), at least 1; 1 for row-major.
+    #[inline]
+    pub(crate) const fn row_tiles(&self) -> u64 {
+        match self.tile_grid() {
+            Some((_, w)) if w > 0 => w,
+            _ => 1,
+        }
+    }
+
+    /// Rows when every dim but the last is flattened (a row-major tensor's sticks),
+    /// saturating.
+    #[inline]
+    pub(crate) const fn rows(&self) -> u64 {
+        let dims = self.shape.dims();
+        let mut v: u64 = 1;
+        let mut i = 0;
+        while i + 1 < dims.len() {
+            v = v.saturating_mul(dims[i] as u64);
+            i += 1;
+        }
+        v
+    }
+
+    /// Logical elements (the unpadded dims' product), saturating.
+    #[inline]
+    pub(crate) const fn logical_volume(&self) -> u64 {
+        let dims = self.shape.logical();
+        let mut v: u64 = 1;
+        let mut i = 0;
+        while i < dims.len() {
+            v = v.saturating_mul(dims[i] as u64);
+            i += 1;
+        }
+        v
+    }
+
+    /// Cores of the shard grid when the tensor is sharded with a spec of at least one core.
+    #[inline]
+    pub(crate) const fn shard_cores(&self) -> Option<u64> {
+        match self.memory.shard {
+            Some(s) if s.cores > 0 && self.memory.layout.is_sharded() => Some(s.cores as u64),
+            _ => None,
+        }
+    }
+
     /// Bytes of one tile of this tensor on `hw` (scaled from the 32x32 size for other tile
     /// shapes); `None` for row-major.
     #[inline]
