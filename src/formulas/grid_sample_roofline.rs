@@ -80,9 +80,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<GridSampleRooflineFeatures, Error>
         Mode::Nearest => 1,
     };
     let grid_sticks = grid.rows();
-    let cores = match grid.memory.shard {
-        Some(s) if grid.memory.layout.is_sharded() && s.cores > 0 => s.cores as u64,
-        _ => cx.grid.cores() as u64,
+    let cores = match grid.shard_cores() {
+        Some(c) => c,
+        None => cx.grid.cores() as u64,
     };
     let cores = max(min(cores, grid_sticks), 1);
     let sticks_per_core = ceil_div(grid_sticks, cores);

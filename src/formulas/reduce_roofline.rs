@@ -209,9 +209,9 @@ const fn pool2d(
     };
     let in_stick = max(channels * element, 1);
     let out_sticks = y.rows();
-    let cores = match y.memory.shard {
-        Some(s) if y.memory.layout.is_sharded() && s.cores > 0 => s.cores as u64,
-        _ => cx.grid.cores() as u64,
+    let cores = match y.shard_cores() {
+        Some(c) => c,
+        None => cx.grid.cores() as u64,
     };
     let cores = max(min(cores, out_sticks), 1);
     let per_core = ceil_div(out_sticks, cores);
