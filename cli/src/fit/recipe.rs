@@ -156,9 +156,9 @@ pub struct Recipe {
 impl Recipe {
     /// The recipe for `op` on `devices` (at least one), its fits also reading the rows of
     /// `with_ops`; `family` defaults to the family of the op's latest version on the first
-    /// device. The fit starts from the family's first
-    /// version on the first device (the physics prior), so a refit never starts from its own
-    /// previous result and the same inputs give the same output.
+    /// device. The fit starts from the family's first version on the first device (the
+    /// physics prior), so a refit never starts from its own previous result and the same
+    /// inputs give the same output.
     pub fn new(
         devices: Vec<Device>,
         op: Op,
