@@ -131,40 +131,93 @@ const fn is_view(x: &TensorParams, y: &TensorParams) -> bool {
 /// The most input tiles [`input_tiles_of_first_output_tile`] tells apart.
 const MAX_SEEN: usize = 128;
 
+/// Slots of its set of seen tiles: twice [`MAX_SEEN`], so that probing stays short.
+const SEEN_SLOTS: usize = 2 * MAX_SEEN;
+
+/// `a / b`, a shift when `b` is a power of two (tile sides are); `b` is at least 1.
+#[inline(always)]
+const fn div(a: u64, b: u64) -> u64 {
+    if b.is_power_of_two() {
+        a >> b.trailing_zeros()
+    } else {
+        a / b
+    }
+}
+
+/// A logical element's place in a `[c, h, w]` tensor, moved forward element by element in
+/// steps of a fixed size without dividing per step.
+#[derive(Clone, Copy)]
+struct Place {
+    c: u64,
+    h: u64,
+    w: u64,
+}
+
+impl Place {
+    /// The place of flat element `flat` in planes of `hi` rows of `wi` (both at least 1).
+    const fn of(flat: u64, hi: u64, wi: u64) -> Place {
+        let plane = hi * wi;
+        let rest = flat % plane;
+        Place {
+            c: flat / plane,
+            h: rest / wi,
+            w: rest % wi,
+        }
+    }
+
+    /// `step` (itself a place: whole planes, rows and elements) further on.
+    const fn advanced(self, step: Place, hi: u64, wi: u64) -> Place {
+        let (mut c, mut h, mut w) = (self.c + step.c, self.h + step.h, self.w + step.w);
+        if w >= wi {
+            w -= wi;
+            h += 1;
+        }
+        if h >= hi {
+            h -= hi;
+            c += 1;
+        }
+        Place { c, h, w }
+    }
+}
+
 /// The distinct input tiles the first output tile of a tiled reshape from `x` to `y` takes
 /// elements from (`reshape_map_output_page`): each of its rows is a run of contiguous
 /// elements in the logical order; the tiles of a run's first and last element are counted.
+/// The runs start `wo` elements apart, so both ends are stepped along, not divided out, and
+/// the tiles seen are kept in a small hash set (it runs on every query of a tiled reshape).
 const fn input_tiles_of_first_output_tile(x: &TensorParams, y: &TensorParams) -> u64 {
     let (_, hi, wi) = logical_chw(x);
     let (_, ho, wo) = logical_chw(y);
     let (thi, twi) = tile_side(x);
     let (tho, two) = tile_side(y);
-    let tiles_w = ceil_div(wi, twi);
-    let tiles_hw = ceil_div(hi, thi).saturating_mul(tiles_w);
-    let plane = hi.saturating_mul(wi);
-    if plane == 0 || wi == 0 {
+    if hi == 0 || wi == 0 || thi == 0 || twi == 0 {
         return 1;
     }
+    let tiles_w = ceil_div(wi, twi);
+    let tiles_hw = ceil_div(hi, thi).saturating_mul(tiles_w);
     let rows = min(ho, tho);
     let cols = min(wo, two);
-    let mut seen = [0u64; MAX_SEEN];
+    let step = Place::of(wo, hi, wi);
+    let mut ends = [Place::of(0, hi, wi), Place::of(cols.saturating_sub(1), hi, wi)];
+    let mut seen = [0u64; SEEN_SLOTS];
     let mut n = 0;
     let mut r = 0;
     while r < rows {
         let mut end = 0;
         while end < 2 {
-            let flat = r * wo + if end == 0 { 0 } else { cols - 1 };
-            let (c, rest) = (flat / plane, flat % plane);
-            let (h, w) = (rest / wi, rest % wi);
-            let page = c * tiles_hw + (h / thi) * tiles_w + w / twi;
-            let mut i = 0;
-            while i < n && seen[i] != page {
-                i += 1;
+            let at = ends[end];
+            let page = at.c * tiles_hw + div(at.h, thi) * tiles_w + div(at.w, twi);
+            // Open addressing, the page + 1 in a slot (0 is empty).
+            let hash = page.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let mut slot = (hash >> (64 - SEEN_SLOTS.trailing_zeros())) as usize;
+            while seen[slot] != 0 && seen[slot] != page + 1 {
+                slot = (slot + 1) % SEEN_SLOTS;
             }
-            if i == n && n < MAX_SEEN {
-                seen[n] = page;
+            if seen[slot] == 0 && n < MAX_SEEN {
+                seen[slot] = page + 1;
                 n += 1;
             }
+            ends[end] = at.advanced(step, hi, wi);
             end += 1;
         }
         r += 1;
@@ -380,6 +433,62 @@ mod tests {
         let a = tiled(&[1, 1, 1792, 256], &[1, 1, 1792, 256]);
         let b = tiled(&[1, 256, 32, 256], &[1, 256, 7, 256]);
         assert_eq!(input_tiles_of_first_output_tile(&a, &b), 1);
+    }
+
+    /// The count as first written: every element's place divided out, the tiles seen kept in
+    /// a list searched one by one. The stepping, hashing version must agree with it.
+    fn input_tiles_by_division(x: &TensorParams, y: &TensorParams) -> u64 {
+        let (_, hi, wi) = logical_chw(x);
+        let (_, ho, wo) = logical_chw(y);
+        let (thi, twi) = tile_side(x);
+        let (tho, two) = tile_side(y);
+        let (tiles_w, plane) = (wi.div_ceil(twi), hi * wi);
+        let tiles_hw = hi.div_ceil(thi) * tiles_w;
+        let (mut seen, mut n) = ([0u64; MAX_SEEN], 0);
+        for r in 0..ho.min(tho) {
+            for offset in [0, wo.min(two) - 1] {
+                let flat = r * wo + offset;
+                let (c, rest) = (flat / plane, flat % plane);
+                let page = c * tiles_hw + (rest / wi / thi) * tiles_w + rest % wi / twi;
+                if !seen[..n].contains(&page) && n < MAX_SEEN {
+                    seen[n] = page;
+                    n += 1;
+                }
+            }
+        }
+        n.max(1) as u64
+    }
+
+    /// Over reshapes of every kind (rows split and joined, widths not multiples of a tile,
+    /// runs that wrap rows and planes, other tile shapes), both counts agree.
+    #[test]
+    fn stepping_counts_as_dividing() {
+        let sides = [(32u16, 32u16), (16, 32), (32, 16), (16, 16)];
+        let dims = [1u32, 3, 19, 32, 33, 64, 100, 1280];
+        let mut checked = 0;
+        for &(th, tw) in &sides {
+            let tile = Layout::Tile {
+                height: th,
+                width: tw,
+            };
+            for (hi, wi) in dims.iter().flat_map(|&a| dims.iter().map(move |&b| (a, b))) {
+                for &(ho, wo) in &[(1u32, 1u32), (7, 256), (20, 64), (19, 1280), (100, 33), (32, 3)] {
+                    let shape = |h: u32, w: u32, c: u32| {
+                        let (ph, pw) = (h.div_ceil(th as u32) * th as u32, w.div_ceil(tw as u32) * tw as u32);
+                        Shape::padded(&[1, c, ph, pw], &[1, c, h, w])
+                    };
+                    let x = TensorParams::new(shape(hi, wi, 2), DType::Bfloat16, tile, MemoryConfig::DRAM_INTERLEAVED);
+                    let y = TensorParams::new(shape(ho, wo, 3), DType::Bfloat16, tile, MemoryConfig::DRAM_INTERLEAVED);
+                    assert_eq!(
+                        input_tiles_of_first_output_tile(&x, &y),
+                        input_tiles_by_division(&x, &y),
+                        "{hi}x{wi} -> {ho}x{wo}, tile {th}x{tw}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 4 * 64 * 6);
     }
 
     /// The same reshape's features on an n150 (8x8 grid, 1 GHz): 38 output tiles, one per
