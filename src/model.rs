@@ -330,6 +330,20 @@ pub(crate) const fn div(a: u64, b: u64) -> u64 {
     }
 }
 
+/// The largest divisor of `n` up to `most` (an even one when `even`), at least 1: how
+/// tt-metal sizes read batches and core counts that must divide their work evenly
+/// (`find_max_divisor`, `get_max_cores_divisible_by_tiles_per_core_tiles`).
+pub(crate) const fn largest_divisor(n: u64, most: u64, even: bool) -> u64 {
+    let mut d = if most < n { most } else { n };
+    while d > 1 {
+        if n % d == 0 && (!even || d % 2 == 0) {
+            return d;
+        }
+        d -= 1;
+    }
+    1
+}
+
 /// The larger of `a` and `b` (`Ord::max` is not const).
 pub(crate) const fn max(a: u64, b: u64) -> u64 {
     if a > b { a } else { b }

@@ -57,7 +57,6 @@ use crate::generated::{ConvRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::tensor::{MemoryLayout, TensorParams};
 
-
 /// The split of `y`'s rows and columns over cores as its shard spec gives it: `(rows' cores,
 /// columns' cores)`; `None` when it is not sharded.
 const fn shard_split(y: &TensorParams) -> Option<(u64, u64)> {

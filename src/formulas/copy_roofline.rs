@@ -55,7 +55,7 @@
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::upsample::Mode;
 use crate::generated::{CopyRooflineFeatures, OpParams};
-use crate::model::{Ctx, ceil_div, max, min};
+use crate::model::{Ctx, ceil_div, largest_divisor, max, min};
 use crate::tensor::{Layout, TensorParams};
 
 /// Bytes of one page of `t`: a tile, or a row-major stick (the shard width's for a sharded
@@ -74,21 +74,6 @@ const fn page_bytes(cx: &Ctx<'_>, t: &TensorParams) -> u64 {
     }
 }
 
-
-/// The largest count of cores up to `limit` that divides `tiles` evenly (an even count when
-/// `even`, if there is one), as tt-metal's `get_max_cores_divisible_by_tiles_per_core_tiles`
-/// picks it; at least 1.
-const fn divisor_cores(tiles: u64, limit: u64, even: bool) -> u64 {
-    let mut n = if limit < tiles { limit } else { tiles };
-    while n > 1 {
-        if tiles % n == 0 && (!even || n % 2 == 0) {
-            return n;
-        }
-        n -= 1;
-    }
-    1
-}
-
 /// Cores of a tiled split of `x` (see the module docs): the divisor grid of its tile rows and
 /// columns, one group of it per channel.
 const fn split_cores(cx: &Ctx<'_>, x: &TensorParams) -> u64 {
@@ -100,8 +85,8 @@ const fn split_cores(cx: &Ctx<'_>, x: &TensorParams) -> u64 {
     let channels = max(x.shape.dim_from_end(2) as u64, 1);
     let (grid_x, grid_y) = (cx.grid.x as u64, cx.grid.y as u64);
     let channel_groups = min(channels, max(grid_x, 1));
-    let across = divisor_cores(cols, grid_y, cols > 1);
-    let down = divisor_cores(rows, max(grid_x / channel_groups, 1), false);
+    let across = largest_divisor(cols, grid_y, cols > 1);
+    let down = largest_divisor(rows, max(grid_x / channel_groups, 1), false);
     across * down * channel_groups
 }
 
@@ -122,7 +107,6 @@ const fn pages_per_wait(cx: &Ctx<'_>, x: &TensorParams, page: u64) -> u64 {
         _ => 1,
     }
 }
-
 
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
@@ -380,12 +364,12 @@ mod tests {
     /// columns with an even count asked: none, so 1).
     #[test]
     fn divisor_cores_as_tt_metal_picks_them() {
-        assert_eq!(divisor_cores(3840, 13, false), 12);
-        assert_eq!(divisor_cores(3840, 5, false), 5);
-        assert_eq!(divisor_cores(2, 4, true), 2);
-        assert_eq!(divisor_cores(3, 8, true), 1);
-        assert_eq!(divisor_cores(7, 8, false), 7);
-        assert_eq!(divisor_cores(0, 8, false), 1);
+        assert_eq!(largest_divisor(3840, 13, false), 12);
+        assert_eq!(largest_divisor(3840, 5, false), 5);
+        assert_eq!(largest_divisor(2, 4, true), 2);
+        assert_eq!(largest_divisor(3, 8, true), 1);
+        assert_eq!(largest_divisor(7, 8, false), 7);
+        assert_eq!(largest_divisor(0, 8, false), 1);
     }
 
     /// bh20_oft's split of `[1, 1, 122880, 64]` in two on a 5x4 grid of a p150: 2 tile

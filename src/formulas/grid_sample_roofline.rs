@@ -34,7 +34,6 @@ use crate::generated::{GridSampleRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::tensor::TensorParams;
 
-
 /// Bytes of one stick of `t` (its last dim), at least 1.
 const fn stick_bytes(t: &TensorParams) -> u64 {
     let element = match t.dtype.element_bytes() {

@@ -47,8 +47,6 @@ use crate::error::Error;
 use crate::generated::{HeadsRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
 
-
-
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {

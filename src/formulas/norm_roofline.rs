@@ -86,7 +86,7 @@ use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::layer_norm::{NormType, Stage};
 use crate::generated::{NormRooflineFeatures, OpParams};
-use crate::model::{Ctx, ceil_div, max, min};
+use crate::model::{Ctx, ceil_div, largest_divisor, max, min};
 use crate::tensor::{DType, Layout, TensorParams};
 
 /// What the op is, read from its params and inputs.
@@ -151,18 +151,6 @@ const fn weight_tile(cx: &Ctx<'_>, w: Option<&TensorParams>) -> u64 {
     }
 }
 
-/// The largest divisor of `n` up to `most` (tt-metal `find_max_divisor`).
-const fn max_divisor(n: u64, most: u64) -> u64 {
-    let mut d = most;
-    while d > 1 {
-        if n % d == 0 {
-            return d;
-        }
-        d -= 1;
-    }
-    1
-}
-
 /// Whether layer norm's circular buffers for a row of `wt` tiles fit in L1
 /// (`layernorm_op_multi_core.cpp`, `CB_can_fit_in_L1`, under 95% of L1).
 const fn layernorm_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n: &Norm<'_>, wt: u64) -> bool {
@@ -195,7 +183,7 @@ const fn layernorm_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n
 /// Whether softmax's circular buffers fit under 90% of L1
 /// (`softmax_program_factory_attention_optimized.cpp`).
 const fn softmax_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n: &Norm<'_>, stable: bool, wt: u64) -> bool {
-    let block = max_divisor(wt, if n.fp32_dest { 4 } else { 8 });
+    let block = largest_divisor(wt, if n.fp32_dest { 4 } else { 8 }, false);
     let bf16 = cx.hw.tile_bytes(DType::Bfloat16) as u64;
     let im = if n.fp32_dest {
         cx.hw.tile_bytes(DType::Float32) as u64

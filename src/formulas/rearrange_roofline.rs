@@ -60,7 +60,7 @@
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::transpose::Dim;
 use crate::generated::{OpParams, RearrangeRooflineFeatures};
-use crate::model::{Ctx, ceil_div, max, min};
+use crate::model::{Ctx, ceil_div, div, max, min};
 use crate::tensor::{Layout, TensorParams};
 
 /// How the op moves the data: see the module doc.
@@ -133,16 +133,6 @@ const MAX_SEEN: usize = 128;
 
 /// Slots of its set of seen tiles: twice [`MAX_SEEN`], so that probing stays short.
 const SEEN_SLOTS: usize = 2 * MAX_SEEN;
-
-/// `a / b`, a shift when `b` is a power of two (tile sides are); `b` is at least 1.
-#[inline(always)]
-const fn div(a: u64, b: u64) -> u64 {
-    if b.is_power_of_two() {
-        a >> b.trailing_zeros()
-    } else {
-        a / b
-    }
-}
 
 /// A logical element's place in a `[c, h, w]` tensor, moved forward element by element in
 /// steps of a fixed size without dividing per step.

@@ -51,7 +51,7 @@ use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::pool2d::PoolType;
 use crate::generated::op_params::reduce::{ReduceDim, ReduceOp};
 use crate::generated::{OpParams, ReduceRooflineFeatures};
-use crate::model::{Ctx, ceil_div, max, min};
+use crate::model::{Ctx, ceil_div, largest_divisor, max, min};
 use crate::tensor::{Layout, TensorParams};
 
 /// Cycles of an FPU add of two tiles of `tile_bytes`: both unpacked at 64 B/cycle (the
@@ -73,14 +73,7 @@ const fn wait_ns(cx: &Ctx<'_>, t: &TensorParams, bytes: u64) -> f64 {
 
 /// The largest factor of `n` up to 8 (at least 1): `fast_reduce_nc`'s read batch.
 const fn granularity(n: u64) -> u64 {
-    let mut g = 8;
-    while g > 1 {
-        if n % g == 0 {
-            return g;
-        }
-        g -= 1;
-    }
-    1
+    largest_divisor(n, 8, false)
 }
 
 /// Whether the output (the input's memory when not given) lives in DRAM.
@@ -190,7 +183,6 @@ const fn reduce(
     };
     tile_reduction(cx, out_tiles, per_out, 1, cores, pass as f64)
 }
-
 
 const fn pool2d(
     cx: &Ctx<'_>,

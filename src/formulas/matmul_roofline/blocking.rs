@@ -4,7 +4,7 @@
 
 use super::operands::Operands;
 use super::split::{Reads, Work};
-use crate::model::{Ctx, ceil_div, max, min};
+use crate::model::{Ctx, ceil_div, largest_divisor, max, min};
 use crate::tensor::{DType, MemoryLayout};
 
 /// K tiles per block: the config's (at most all of `K`), else as ttnn picks them.
@@ -167,14 +167,7 @@ const fn default_in0_block_w(kt: u64, fused: bool, a_height_sharded_tall: bool) 
     if a_height_sharded_tall {
         return max(kt, 1);
     }
-    let mut d = min(kt, 4);
-    while d > 1 {
-        if kt % d == 0 {
-            return d;
-        }
-        d -= 1;
-    }
-    1
+    largest_divisor(kt, 4, false)
 }
 
 /// Bytes of the circular buffers ttnn estimates for an output block of `h` x `w` tiles and K
