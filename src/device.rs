@@ -139,6 +139,9 @@ pub struct Hardware {
     pub dram_achievable_fraction: f64,
     pub noc_link_bytes_per_cycle: f64,
     pub noc_sustained_bytes_per_cycle: f64,
+    /// Cycles from issuing a small read of another core's L1 to its data in this core's L1,
+    /// when the kernel waits for it before issuing the next.
+    pub noc_core_read_latency_cycles: f64,
     /// (transfer bytes, achieved bytes per cycle), ascending.
     pub noc_small_transfer: &'static [(u64, f64)],
     /// Cycles from issuing a small DRAM read to its data in L1, when the kernel waits for it

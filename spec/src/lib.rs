@@ -84,6 +84,8 @@ pub struct Device {
     pub launch_overhead_ns: f64,
     pub noc_link_bytes_per_cycle: f64,
     pub noc_sustained_bytes_per_cycle: f64,
+    /// Cycles of a waited-for small read of another core's L1.
+    pub noc_core_read_latency_cycles: f64,
     /// (transfer bytes, achieved bytes per cycle), ascending in bytes.
     pub noc_small_transfer: Vec<(u64, f64)>,
     /// Cycles of a waited-for small DRAM read by one core.

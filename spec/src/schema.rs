@@ -56,6 +56,9 @@ pub struct NocFile {
     pub link_bytes_per_cycle: Spanned<f64>,
     /// Sustained bytes per cycle for large transfers.
     pub sustained_bytes_per_cycle: Spanned<f64>,
+    /// Cycles from issuing a small read (one packet) of another core's L1 to its data in
+    /// this core's L1, when the kernel waits for it before the next.
+    pub core_read_latency_cycles: Spanned<f64>,
     /// Achieved bytes per cycle by transfer size, ascending; larger transfers use the last point.
     pub small_transfer: Spanned<Vec<TransferPoint>>,
 }

@@ -76,11 +76,16 @@
 //! untilized on the core (one pass over its tiles each). Per group and batch, the core that
 //! gathers the mean and then the variance reads each core's partial one at a time, waiting
 //! for each (`reader_mcast_sender_unary_sharded_gn_v2.cpp`): `partial_wait_scale` times the
-//! device's DRAM read latency each (no core-to-core latency is published), in the compute
-//! term, as the kernel waits for the result. Interleaved, the reader reads its tiles from DRAM
-//! one at a time, each waited for (`reader_mcast_sender_unary_gn.cpp`), counted here for the
-//! mean, the variance and the result of each group (`waited_read_scale`, at the device's DRAM
-//! latency and one core's DRAM rate) and in DRAM (`dram_scale`).
+//! device's latency of one core reading another's L1 (tt-metal's data-movement "One from One"
+//! test: 290 cycles Wormhole, 368 Blackhole), in the compute term, as the kernel waits for the
+//! result. Interleaved (`groupnorm_mcast_program_factory.cpp`), each core takes `Ht /
+//! num_virtual_rows` rows of tiles (floored, as tt-metal does) and a group's statistics are
+//! gathered over one column of the virtual grid (at most `num_virtual_rows` cores); the reader
+//! reads its tiles from DRAM one at a time, each waited for (`reader_mcast_sender_unary_gn.cpp`):
+//! for the mean, the variance and the result of each group, and the group's output tiles read
+//! back on the third pass to add its channels to the earlier groups' (`waited_read_scale`,
+//! at the device's DRAM latency and one core's DRAM rate; four reads a tile a group), and in
+//! DRAM (`dram_scale`) with each group's output block written.
 
 use crate::device::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
@@ -528,8 +533,10 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
         Some(sh) if x.memory.layout.is_sharded() && sh.cores > 0 => Some(sh),
         _ => None,
     };
-    let (per_core_m, per_core_n, cores) = match sharded {
-        Some(sh) => (max(sh.shape[0] as u64, 32), min(max(sh.shape[1] as u64, 1), w), sh.cores as u64),
+    // The rows of cores a statistic is gathered over: the shards' rows, at most the grid's
+    // virtual rows when interleaved.
+    let (per_core_m, per_core_n, cores, row_cap) = match sharded {
+        Some(sh) => (max(sh.shape[0] as u64, 32), min(max(sh.shape[1] as u64, 1), w), sh.cores as u64, u64::MAX),
         None => {
             // `groupnorm_mcast_program_factory.cpp`: the grid's columns become channel
             // columns (as many as divide the channels in whole tiles and the groups evenly),
@@ -540,11 +547,15 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
             }
             let cols = max(cols, 1);
             let virtual_rows = max((cx.grid.x as u64 / cols) * cx.grid.y as u64, 1);
+            // tt-metal floors the rows each core takes (`per_core_Mt = Ht / num_virtual_rows`)
+            // and gathers each group's statistics over a column of the virtual grid: its
+            // mcast group is the cores between two senders, `num_virtual_rows` of them for
+            // one batch, however many shards of `per_core_M` rows the input would hold.
             let rows = max(ht / virtual_rows, 1);
-            (rows.saturating_mul(32), w / cols, cols * virtual_rows)
+            (rows.saturating_mul(32), w / cols, cols * virtual_rows, virtual_rows)
         }
     };
-    let shards_r = max(h / per_core_m, 1);
+    let shards_r = min(max(h / per_core_m, 1), row_cap);
     let shards_c = max(w / per_core_n, 1);
     let batches_per_core = if batches > shards_r { batches / shards_r } else { 1 };
     let cores_per_batch = if batches > shards_r { 1 } else { shards_r / batches };
@@ -594,16 +605,19 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
     let cycle = cx.cycles_to_ns(1.0);
     // Interleaved: the input read from DRAM tile by tile, each read waited for
     // (`reader_mcast_sender_unary_gn.cpp`), for the mean, the variance and the result of
-    // each group; the output written once.
+    // each group, and on the third pass the output tiles of the group's block read back
+    // (`cb_reread_out`: each group adds its channels to what the groups before it wrote),
+    // waited for too; the writer writes the group's block of output tiles.
     let x_bytes = match x.bytes(cx.hw) {
         Some(b) => b,
         None => return Err(Error::Overflow { what: "norm bytes" }),
     };
     let tile_bytes = tile_bytes_of(cx, x);
     let (mut dram, waited) = if sharded.is_none() {
-        let reads = group_blocks.saturating_mul(block).saturating_mul(3);
+        let reads = group_blocks.saturating_mul(block).saturating_mul(4);
+        // Four reads of each tile and one write.
         (
-            (x_bytes / max(core_tiles.saturating_mul(cores), 1)).saturating_mul(reads).saturating_mul(cores),
+            (x_bytes / max(core_tiles.saturating_mul(cores), 1)).saturating_mul(reads + reads / 4).saturating_mul(cores),
             reads as f64 * cx.hw.waited_dram_read_cycles(tile_bytes) * cycle,
         )
     } else {
@@ -616,7 +630,8 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
         Some(o) => o,
         None => x,
     };
-    if out.memory.is_dram() {
+    // (Interleaved, the output's writes are counted above, a group's block at a time.)
+    if out.memory.is_dram() && sharded.is_some() {
         dram = dram.saturating_add(x_bytes);
     }
     Ok(NormRooflineFeatures {
@@ -629,7 +644,7 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
         exp_tile_cycles: 0.0,
         exp_approx_tile_cycles: 0.0,
         pad_mask_cycles: 0.0,
-        partial_wait_scale: partial_reads as f64 * cx.hw.dram_read_latency_cycles * cycle,
+        partial_wait_scale: partial_reads as f64 * cx.hw.noc_core_read_latency_cycles * cycle,
         waited_read_scale: waited,
         dram_scale: cx.dram_ns(dram),
         noc_scale: 0.0,
@@ -799,7 +814,8 @@ mod tests {
     /// of 96 x 256: 3 x 8 tiles), 16 groups of 16 channels (each within one tile), row-major
     /// gamma and beta and a tiled mask. Per core: 16 groups over 3 x 1 tiles, 8 passes each (6 of
     /// them multiplying, 3 extra phases at HiFi4); per group the mean and the variance
-    /// gathered from the 20 cores, one waited read each; no DRAM.
+    /// gathered from the 20 cores, one waited read of another core's L1 each (368 cycles on
+    /// Blackhole); no DRAM.
     #[test]
     fn sharded_group_norm_by_hand() {
         let shard = ShardSpec::new(CoreRange { start: (0, 0), end: (4, 3) }, [96, 256], ShardOrientation::RowMajor);
@@ -814,7 +830,7 @@ mod tests {
         assert!(close(f.fpu_tile_cycles, 16.0 * 3.0 * 8.0 * ns));
         assert!(close(f.fidelity_phase_cycles, 16.0 * 3.0 * 6.0 * 3.0 * ns));
         assert!(close(f.row_cycles, 16.0 * ns));
-        assert!(close(f.partial_wait_scale, 16.0 * 2.0 * 20.0 * hw.dram_read_latency_cycles * ns));
+        assert!(close(f.partial_wait_scale, 16.0 * 2.0 * 20.0 * 368.0 * ns));
         assert_eq!((f.dram_scale, f.waited_read_scale), (0.0, 0.0));
         assert_eq!(f.core_skew_ns, 20.0);
         // Without gamma and beta the mask is not read as gamma: 6 passes.
@@ -825,7 +841,8 @@ mod tests {
     /// An interleaved group norm of `[1, 1, 1024, 256]` in DRAM, 16 groups, on a 4x4 grid:
     /// 4 channel columns (64 channels, 2 tiles, 4 groups each), 4 rows of cores with 8 tile
     /// rows each. Per core: 4 groups over 8 x 1 tiles, each tile read from DRAM (waited) for
-    /// the mean, the variance and the result: 96 waited reads.
+    /// the mean, the variance and the result, and the group's output tile read back: 128
+    /// waited reads; each group's 8 output tiles written.
     #[test]
     fn interleaved_group_norm_by_hand() {
         let x = tiled(&[1, 1, 1024, 256]);
@@ -834,16 +851,35 @@ mod tests {
         let f = features_of(Op::GroupNorm, Card::P150, CoreGrid::new(4, 4), &[x], &params);
         let ns = 1000.0 / hw.clock_mhz;
         assert!(close(f.fpu_tile_cycles, 4.0 * 8.0 * 6.0 * ns));
-        assert!(close(f.waited_read_scale, 96.0 * hw.waited_dram_read_cycles(2048) * ns));
-        // 16 cores read 96 tiles each and the output is written once.
-        let dram = 16.0 * 96.0 * 2048.0 + 1024.0 * 256.0 * 2.0;
+        assert!(close(f.waited_read_scale, 128.0 * (479.0 + 2048.0 / 21.3) * ns));
+        // 16 cores read 128 tiles and write 32 each.
+        let dram = 16.0 * 160.0 * 2048.0;
         assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte()));
         // 4 cores share each group's statistics.
-        assert!(close(f.partial_wait_scale, 4.0 * 2.0 * 4.0 * hw.dram_read_latency_cycles * ns));
+        assert!(close(f.partial_wait_scale, 4.0 * 2.0 * 4.0 * 368.0 * ns));
         let bad = [OpParam::new("num_groups", ParamValue::Int(48))];
         let inputs = [x];
         let cx = Ctx::new(Op::GroupNorm, hw, QueryParams::ByName(&bad), &inputs, None, CoreGrid::new(4, 4)).unwrap();
         assert!(matches!(features(&cx), Err(Error::ModeNotModeled { .. })));
+    }
+
+    /// `[1, 1, 4096, 320]` in 32 groups of 10 channels on a p150's 13x10 grid: 2 channel
+    /// columns (160 channels, 5 tiles, 16 groups each; 10 columns would not split 32 groups
+    /// evenly), 6 x 10 = 60 virtual rows, each core 128 / 60 = 2 rows of tiles (floored). The
+    /// input would hold 64 shards of 2 rows, but a group's statistics are gathered over the 60
+    /// cores of its column: 16 groups x 2 statistics x 60 waited reads. On an n150's 8x8 grid:
+    /// 32 virtual rows of 4 rows of tiles, 32 cores a column.
+    #[test]
+    fn interleaved_group_norm_gathers_over_a_column() {
+        let x = tiled(&[1, 1, 4096, 320]);
+        let params = [OpParam::new("num_groups", ParamValue::Int(32))];
+        let bh = Hardware::of(Card::P150);
+        let f = features_of(Op::GroupNorm, Card::P150, CoreGrid::new(13, 10), &[x], &params);
+        assert!(close(f.partial_wait_scale, 16.0 * 2.0 * 60.0 * 368.0 * 1000.0 / bh.clock_mhz));
+        assert_eq!(f.core_skew_ns, 120.0);
+        let g = features_of(Op::GroupNorm, Card::N150, CoreGrid::new(8, 8), &[x], &params);
+        assert!(close(g.partial_wait_scale, 16.0 * 2.0 * 32.0 * 290.0));
+        assert_eq!(g.core_skew_ns, 64.0);
     }
 
     /// Groups of 16 channels start on tile boundaries or mid-tile: one tile each; groups of

@@ -89,6 +89,11 @@ impl Validator {
             "noc.sustained_bytes_per_cycle",
             || format!("exceeds noc.link_bytes_per_cycle = {link}: sustained cannot beat nominal"),
         );
+        self.positive(
+            p,
+            &noc.core_read_latency_cycles,
+            "noc.core_read_latency_cycles",
+        );
         let dram = &f.dram_access;
         self.positive(
             p,
@@ -184,6 +189,7 @@ impl Validator {
             launch_overhead_ns: launch,
             noc_link_bytes_per_cycle: link,
             noc_sustained_bytes_per_cycle: *noc.sustained_bytes_per_cycle.get_ref(),
+            noc_core_read_latency_cycles: *noc.core_read_latency_cycles.get_ref(),
             noc_small_transfer: curve.iter().map(|t| (t.bytes, t.bytes_per_cycle)).collect(),
             dram_read_latency_cycles: *dram.read_latency_cycles.get_ref(),
             dram_core_bytes_per_cycle: *dram.core_bytes_per_cycle.get_ref(),
