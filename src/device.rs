@@ -142,6 +142,9 @@ pub struct Hardware {
     /// Cycles from issuing a small read of another core's L1 to its data in this core's L1,
     /// when the kernel waits for it before issuing the next.
     pub noc_core_read_latency_cycles: f64,
+    /// Cycles per 2-byte store a data-movement RISC-V sustains writing a contiguous run of its
+    /// core's L1 (a kernel building a tile element by element).
+    pub riscv_l1_store_cycles: f64,
     /// (transfer bytes, achieved bytes per cycle), ascending.
     pub noc_small_transfer: &'static [(u64, f64)],
     /// Cycles from issuing a small DRAM read to its data in L1, when the kernel waits for it

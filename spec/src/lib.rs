@@ -86,6 +86,8 @@ pub struct Device {
     pub noc_sustained_bytes_per_cycle: f64,
     /// Cycles of a waited-for small read of another core's L1.
     pub noc_core_read_latency_cycles: f64,
+    /// Cycles per 2-byte store of a contiguous run a data-movement RISC-V writes to L1.
+    pub riscv_l1_store_cycles: f64,
     /// (transfer bytes, achieved bytes per cycle), ascending in bytes.
     pub noc_small_transfer: Vec<(u64, f64)>,
     /// Cycles of a waited-for small DRAM read by one core.

@@ -28,6 +28,9 @@ pub struct DeviceFile {
     pub l1_reserved_bytes: Spanned<u64>,
     /// Fixed device-side cost of one op launch (kernel start, runtime args, teardown), ns.
     pub launch_overhead_ns: Spanned<f64>,
+    /// Cycles per 2-byte store a data-movement RISC-V sustains writing a contiguous run of
+    /// its core's L1 (a kernel building a tile element by element).
+    pub riscv_l1_store_cycles: Spanned<f64>,
     pub noc: NocFile,
     pub dram_access: DramAccessFile,
     /// Chip-to-chip Ethernet links; absent on a device without them (Grayskull).

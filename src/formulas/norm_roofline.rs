@@ -105,8 +105,9 @@ struct Norm<'q> {
     softmax: bool,
     /// A softmax's exponential in its approximate form.
     approx: bool,
-    /// A softmax whose padded last dim each core masks with a tile it builds first.
-    pad_mask: bool,
+    /// The 2-byte stores with which each core's writer builds the mask tile of a softmax whose
+    /// last dim is padded, before the compute kernel's first row can finish (0 without one).
+    pad_mask: u64,
     fidelity: MathFidelity,
     fp32_dest: bool,
     /// Read with the input on every pass: the residual added before the norm.
@@ -275,7 +276,7 @@ const fn layer_norm<'q>(cx: &Ctx<'q>, norm_type: NormType, stage: Stage, fidelit
         reads: 1,
         softmax: false,
         approx: false,
-        pad_mask: false,
+        pad_mask: 0,
         fidelity,
         fp32_dest,
         residual,
@@ -302,7 +303,13 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
             let mask = input(cx, 1);
             // The last dim's padding is masked on a copy pass (`mask_padded_data`).
             let logical = x.shape.logical();
-            let padded = !logical.is_empty() && logical[logical.len() - 1] != x.shape.dim_from_end(0);
+            let last = if logical.is_empty() { 0 } else { logical[logical.len() - 1] as u64 };
+            let padded_by = (x.shape.dim_from_end(0) as u64).saturating_sub(last);
+            let padded = !logical.is_empty() && padded_by > 0;
+            // `writer_unary_interleaved_start_id_blocked_sm.cpp`: the mask tile zeroed one
+            // element at a time (1024 stores), then -inf stored in each of its 32 rows' padded
+            // columns (`fill_pad_tile`).
+            let mask_stores = 1024 + 32 * min(padded_by, 32);
             let first = if mask.is_some() {
                 2
             } else if p.numeric_stable && !padded {
@@ -316,7 +323,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
                 reads: 1,
                 softmax: true,
                 approx: p.math_approx_mode,
-                pad_mask: padded && mask.is_none(),
+                pad_mask: if padded && mask.is_none() { mask_stores } else { 0 },
                 fidelity: p.math_fidelity,
                 fp32_dest: p.fp32_dest_acc_en,
                 residual: None,
@@ -485,7 +492,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         fp32_dest_tile_cycles: if n.fp32_dest { tile_passes as f64 * cycle } else { 0.0 },
         exp_tile_cycles: if n.softmax && !n.approx { tiles as f64 * cycle } else { 0.0 },
         exp_approx_tile_cycles: if n.softmax && n.approx { tiles as f64 * cycle } else { 0.0 },
-        pad_mask_cycles: if n.pad_mask { cycle } else { 0.0 },
+        pad_mask_scale: n.pad_mask as f64 * cx.hw.riscv_l1_store_cycles * cycle,
         partial_wait_scale: 0.0,
         waited_read_scale: 0.0,
         dram_scale: cx.dram_ns(dram),
@@ -643,7 +650,7 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
         fp32_dest_tile_cycles: if fp32_dest { tile_passes as f64 * cycle } else { 0.0 },
         exp_tile_cycles: 0.0,
         exp_approx_tile_cycles: 0.0,
-        pad_mask_cycles: 0.0,
+        pad_mask_scale: 0.0,
         partial_wait_scale: partial_reads as f64 * cx.hw.noc_core_read_latency_cycles * cycle,
         waited_read_scale: waited,
         dram_scale: cx.dram_ns(dram),
@@ -760,7 +767,8 @@ mod tests {
         assert!(close(f.fidelity_phase_cycles, 2.0 * 3.0 * ns));
         assert!(close(f.exp_tile_cycles, ns));
         assert_eq!(f.exp_approx_tile_cycles, 0.0);
-        assert!(close(f.pad_mask_cycles, ns));
+        // 1024 zeros and 13 padded columns of 32 rows, one cycle a store on Blackhole.
+        assert!(close(f.pad_mask_scale, (1024.0 + 13.0 * 32.0) * ns));
         assert_eq!(f.core_skew_ns, 64.0);
         // Read and written once: 24 tiles of 2 KiB.
         assert!(close(f.dram_scale, 24.0 * 2048.0 * hw.ns_per_dram_byte()));

@@ -23,6 +23,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             let link = f64_lit(d.noc_link_bytes_per_cycle);
             let sus = f64_lit(d.noc_sustained_bytes_per_cycle);
             let core_latency = f64_lit(d.noc_core_read_latency_cycles);
+            let store = f64_lit(d.riscv_l1_store_cycles);
             let curve = d.noc_small_transfer.iter().map(|(b, bpc)| {
                 let (b, bpc) = (int_lit(*b), f64_lit(*bpc));
                 quote!((#b, #bpc))
@@ -67,6 +68,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     noc_link_bytes_per_cycle: #link,
                     noc_sustained_bytes_per_cycle: #sus,
                     noc_core_read_latency_cycles: #core_latency,
+                    riscv_l1_store_cycles: #store,
                     noc_small_transfer: &[#(#curve),*],
                     dram_read_latency_cycles: #dram_latency,
                     dram_core_bytes_per_cycle: #dram_core,

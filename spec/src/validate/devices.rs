@@ -94,6 +94,7 @@ impl Validator {
             &noc.core_read_latency_cycles,
             "noc.core_read_latency_cycles",
         );
+        self.positive(p, &f.riscv_l1_store_cycles, "riscv_l1_store_cycles");
         let dram = &f.dram_access;
         self.positive(
             p,
@@ -190,6 +191,7 @@ impl Validator {
             noc_link_bytes_per_cycle: link,
             noc_sustained_bytes_per_cycle: *noc.sustained_bytes_per_cycle.get_ref(),
             noc_core_read_latency_cycles: *noc.core_read_latency_cycles.get_ref(),
+            riscv_l1_store_cycles: *f.riscv_l1_store_cycles.get_ref(),
             noc_small_transfer: curve.iter().map(|t| (t.bytes, t.bytes_per_cycle)).collect(),
             dram_read_latency_cycles: *dram.read_latency_cycles.get_ref(),
             dram_core_bytes_per_cycle: *dram.core_bytes_per_cycle.get_ref(),
