@@ -51,7 +51,12 @@
 //!
 //! and `exp_tile_cycles` per tile of a softmax; `row_cycles` per row for the reduction's
 //! finish and the row's one-tile statistic (rsqrt of the variance, reciprocal of the sum; a
-//! post-all-gather also passes over the gathered statistic tiles of each row).
+//! post-all-gather also passes over the gathered statistic tiles of each row). A softmax whose
+//! last dim is padded waits, before its first row's last tile, for the writer to build the
+//! pad mask tile (`writer_unary_interleaved_start_id_blocked_sm.cpp`): 1024 zeros and -inf
+//! in each row's padded columns, one 2-byte store at a time, at the device's RISC-V L1 store
+//! rate (`pad_mask_scale`; one store every 5 cycles on Wormhole, coalesced to one a cycle on
+//! Blackhole): on CLIP's one-tile rows a large part of the op.
 //!
 //! DRAM (`dram_scale`): the input (and residual) read once per pass over it, each core's
 //! gamma and beta once, a softmax mask's row per batch a core touches, the statistics of a
