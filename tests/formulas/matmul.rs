@@ -20,13 +20,15 @@ fn matmul_2d_on_wormhole_is_compute_bound_at_hifi4() {
         "a, b, out once",
     );
     let noc_bytes = (4.0 * 32.0 + 32.0 * 4.0 + 4.0 * 4.0) * 2048.0;
+    // Kt = 32 in blocks of 4 (its largest divisor up to 4): 8 K blocks read from DRAM, each
+    // waiting Wormhole's published 383-cycle read latency.
     assert_close(
         e.breakdown.noc_ns,
-        noc_bytes / 30.0,
-        "a block + b block + out block",
+        noc_bytes / 30.0 + 8.0 * 383.0,
+        "a block + b block + out block, and the waits",
     );
-    // Before the first product the first K block arrives, which nothing overlaps: Kt = 32
-    // in blocks of 4 (its largest divisor up to 4), a 4x4 tiles and b 4x4 tiles.
+    // Before the first product the first K block arrives, which nothing overlaps: a 4x4
+    // tiles and b 4x4 tiles.
     let first_block = (4.0 * 4.0 + 4.0 * 4.0) * 2048.0 / 30.0;
     assert_close(
         e.breakdown.overhead_ns,
@@ -55,10 +57,11 @@ fn matmul_auto_on_blackhole_is_dram_bound_at_lofi() {
         "a, b, out once",
     );
     let noc_bytes = (4.0 * 32.0 + 32.0 * 3.0 + 4.0 * 3.0) * 2048.0;
+    // 8 K blocks of 4 tiles, each waiting Blackhole's 479-cycle DRAM read latency.
     assert_close(
         e.breakdown.noc_ns,
-        noc_bytes / 54.0 / 1.35,
-        "blocks at 54 B/cycle",
+        (noc_bytes / 54.0 + 8.0 * 479.0) / 1.35,
+        "blocks at 54 B/cycle, and the waits",
     );
     // First K block (Kt = 32 in blocks of 4): a 4x4 tiles, b 4x3 tiles.
     let first_block = (4.0 * 4.0 + 4.0 * 3.0) * 2048.0 / 54.0 / 1.35;
@@ -253,16 +256,17 @@ fn unfused_batches_multicast_to_more_than_one_core_pay_a_handshake_each() {
 }
 
 #[test]
-fn minimal_matmul_computes_whole_padded_blocks() {
+fn earlier_minimal_matmul_computes_whole_padded_blocks() {
     // The Wormhole CLIP trace's MinimalMatmulOp `[1, 1, 32, 1280] @ [1280, 5120]`, HiFi4,
-    // MinimalMatmulConfig(M_block 2, K_block 8, N_block 8) on 8 x 8 cores: the 1 M tile pads
-    // to one 2-tile block, 160 N tiles are 20 blocks of 8, div_up(20, 8) = 3 per grid column,
-    // so the busiest core computes 2 x 24 output tiles over K = 40 tiles (5 blocks of 8):
-    // 1920 products x 64 cycles at 1 GHz.
+    // MinimalMatmulConfig(M_block 2, K_block 8, N_block 8) on 8 x 8 cores, by the factory of
+    // that OP CODE: the 1 M tile pads to one 2-tile block, 160 N tiles are 20 blocks of 8,
+    // div_up(20, 8) = 3 per grid column, so the busiest core computes 2 x 24 output tiles
+    // over K = 40 tiles (5 blocks of 8): 1920 products x 64 cycles at 1 GHz.
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 1, 32, 1280]), dram(&[1280, 5120])];
     let params = [
         enum_param("program_config", "minimal"),
+        enum_param("minimal_padding", "blocks"),
         OpParam::new("m_block", ParamValue::Int(2)),
         OpParam::new("in0_block_w", ParamValue::Int(8)),
         OpParam::new("n_block", ParamValue::Int(8)),
@@ -275,6 +279,32 @@ fn minimal_matmul_computes_whole_padded_blocks() {
         2.0 * 24.0 * 40.0 * 64.0,
         "padded block products x 64 cycles",
     );
+}
+
+#[test]
+fn minimal_matmul_without_a_config_takes_ttnns_default_blocks() {
+    // Glimmer's `[8192, 6656] @ [6656, 4608]`, HiFi2, no MinimalMatmulConfig, on the
+    // p150's 11 x 10 grid: taller than wide, so M's 256 tiles go over the 11 columns
+    // (ceil = 24 each) and N's 144 over the 10 rows (15 each); K's 208 tiles are 26 default
+    // blocks of 8. 24 x 15 x 208 products x 32 cycles at 1.35 GHz.
+    let models = PerfModels::new(Device::Blackhole);
+    let inputs = [dram(&[8192, 6656]), dram(&[6656, 4608])];
+    let params = [
+        enum_param("program_config", "minimal"),
+        enum_param("math_fidelity", "hifi2"),
+    ];
+    let q = Query::new(Op::Matmul, &inputs)
+        .params(&params)
+        .grid(CoreGrid::new(11, 10))
+        .version(1);
+    let e = models.query(&q).unwrap();
+    assert_close(
+        e.breakdown.compute_ns,
+        24.0 * 15.0 * 208.0 * 32.0 / 1.35,
+        "products of the default split x 32 cycles",
+    );
+    // Each core's 26 K blocks wait the DRAM read latency once each: beside the bytes.
+    assert!(e.breakdown.noc_ns > 26.0 * 479.0 / 1.35);
 }
 
 #[test]

@@ -18,11 +18,13 @@
 //!     column block and `b` once per row block.
 //!   - `multi_core`: the same split without reuse: every output tile reads its `Kt` tiles of
 //!     `a` and of `b`.
-//!   - `minimal` (`ttnn.experimental.minimal_matmul`, OP CODE `MinimalMatmulOp`): `M`, `N`
-//!     and `K` padded up to whole `m_block` x `n_block` output blocks and `in0_block_w` K
-//!     blocks; `div_up(M blocks, gy)` x `div_up(N blocks, gx)` blocks per core, padding
-//!     included (`minimal_matmul_factory`); each input read once (the left column reads `a`,
-//!     the top row `b`, and each forwards it core to core).
+//!   - `minimal` (`ttnn.experimental.minimal_matmul`, OP CODEs `MinimalMatmulOp`,
+//!     `MinimalMatmulDeviceOperation`): `M` over the grid's rows and `N` over its columns
+//!     (the other way round for an output taller than wide), each side's tiles padded up to
+//!     a multiple of its cores; output blocks of `m_block` x `n_block` tiles and K padded to
+//!     whole `in0_block_w` blocks, 8 each when the call gives no config
+//!     (`minimal_matmul_factory_helper`); each input read once (one edge of the grid reads
+//!     `a`, the other `b`, and each forwards it core to core).
 //!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
 //!   - A 1D split runs along `M` (tall) for height-sharded `a` and along `N` (wide) for
 //!     width-sharded `a`, as ttnn forces it; otherwise along the longer side.
@@ -59,6 +61,9 @@
 //!   height-sharded sweep, also multicast, show no such cost.
 //! * **DRAM** (`dram_scale`): bytes read of `a`, `b` and the bias (re-reads as above) plus the
 //!   output written, for the tensors that live in DRAM, at the achievable bandwidth.
+//! * **DRAM waits** (`dram_wait_scale`, in the NoC term): each K block read from DRAM (of `a`
+//!   by the in0 sender, of `b` by every core) ends in `noc_async_read_barrier`, so the
+//!   busiest core's K blocks each wait the device's published DRAM read latency once.
 //! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
 //!   and local, its `b` block) and out of it (its output block unless the output is
 //!   L1-sharded), in tile-sized transfers, at the size-dependent NoC rate.
@@ -94,6 +99,13 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let noc = traffic::noc(cx, &q, &work, &blocks, products);
     let (input_tiles, output_tiles) = compute::unpacked_and_packed(&q, &work, products);
     let ns_per_cycle = cx.cycles_to_ns(1.0);
+    // Each K block's reads from DRAM end in a barrier before the block is pushed on: the
+    // reader waits the read latency once per block.
+    let waited_blocks = if q.a.memory.is_dram() || q.b.memory.is_dram() {
+        core.blocks
+    } else {
+        0
+    };
     Ok(MatmulRooflineFeatures {
         overhead_ns: 1.0,
         compute_scale: core.compute_ns,
@@ -101,6 +113,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         output_tile_cycles: output_tiles as f64 * ns_per_cycle,
         dram_scale: dram_ns,
         noc_scale: noc.noc_ns,
+        dram_wait_scale: waited_blocks as f64 * cx.hw.dram_read_latency_cycles * ns_per_cycle,
         subblock_cycles: core.subblock_calls as f64 * ns_per_cycle,
         block_ns: core.blocks as f64,
         first_block_scale: noc.first_blocks_ns,

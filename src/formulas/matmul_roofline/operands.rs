@@ -6,9 +6,13 @@
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::OpParams;
 use crate::device::MathFidelity;
-use crate::generated::op_params::matmul::ProgramConfig;
+use crate::generated::op_params::matmul::{MinimalPadding, ProgramConfig};
 use crate::model::{Ctx, div, max};
 use crate::tensor::{DType, Layout, MemoryConfig, MemoryLayout, TensorParams};
+
+/// The `minimal` config's M, K and N block in tiles when the call gives none
+/// (`determine_default_block_sizes` in tt-metal's `minimal_matmul_program_factory.cpp`).
+const MINIMAL_DEFAULT_BLOCK: u64 = 8;
 
 /// What the stages of the formula read of the query.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +33,9 @@ pub(super) struct Operands<'q> {
     pub(super) minimal: bool,
     /// The `auto` config: the one ttnn generates.
     pub(super) auto: bool,
-    /// The `minimal` config's output block (1 x 1 when not given).
+    /// The `minimal` config's split pads to whole blocks (its earlier factory), not to cores.
+    pub(super) minimal_blocks: bool,
+    /// The `minimal` config's output block and K block (ttnn's defaults when not given).
     pub(super) m_block: u64,
     pub(super) n_block: u64,
     /// Rows of `a`'s tiles.
@@ -72,15 +78,24 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
     );
     let (given_block_w, given_sub_h, given_sub_w) =
         (p.in0_block_w, p.out_subblock_h, p.out_subblock_w);
-    // The `minimal` config's output block (1 x 1 when not given).
     let minimal = matches!(config, ProgramConfig::Minimal);
     let (m_block, n_block) = (
-        if p.m_block > 0 { p.m_block as u64 } else { 1 },
-        if p.n_block > 0 { p.n_block as u64 } else { 1 },
+        if p.m_block > 0 {
+            p.m_block as u64
+        } else {
+            MINIMAL_DEFAULT_BLOCK
+        },
+        if p.n_block > 0 {
+            p.n_block as u64
+        } else {
+            MINIMAL_DEFAULT_BLOCK
+        },
     );
     // Non-positive blocking is "as ttnn picks it" (the schema's minimum is 0).
     let given_block_w = if given_block_w > 0 {
         given_block_w as u64
+    } else if minimal {
+        MINIMAL_DEFAULT_BLOCK
     } else {
         0
     };
@@ -163,6 +178,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
         given_sub_h,
         given_sub_w,
         minimal,
+        minimal_blocks: matches!(p.minimal_padding, MinimalPadding::Blocks),
         auto,
         m_block,
         n_block,

@@ -71,13 +71,13 @@ pub(super) struct Work {
 pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, Error> {
     let hw = cx.hw;
     let (config, minimal) = (q.config, q.minimal);
-    let (mt, nt, m_block, n_block) = (q.mt, q.nt, q.m_block, q.n_block);
+    let (mt, nt) = (q.mt, q.nt);
     let mt_all = tri!(mul(q.batch, mt, "matmul tiles"));
     let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
     let (split_config, one_d, batches) = program_config(q);
     let fused = batches.fused;
     let s = if minimal {
-        minimal_split(mt_all, nt, gx, gy, m_block, n_block)
+        minimal_split(mt_all, nt, gx, gy, minimal_blocks(q))
     } else if matches!(config, ProgramConfig::DramSharded) {
         // tt-metal `matmul_multi_core_reuse_dram_sharded_optimized`: the products run on one
         // worker per DRAM bank (`get_optimal_dram_bank_to_logical_worker_assignment`), each
@@ -103,6 +103,15 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
         rows,
         b_loops,
     })
+}
+
+/// The `minimal` config's blocks when its split pads to them.
+const fn minimal_blocks(q: &Operands<'_>) -> Option<(u64, u64)> {
+    if q.minimal_blocks {
+        Some((q.m_block, q.n_block))
+    } else {
+        None
+    }
 }
 
 /// The config the split runs by (ttnn's 1D config for height- or width-sharded `a` under
@@ -185,22 +194,34 @@ const fn split(
         },
         ProgramConfig::MultiCoreReuse => spread(mt, nt, cores, Reads::PerBlock, loops),
         ProgramConfig::MultiCore => spread(mt, nt, cores, Reads::PerTile, loops),
-        // Split by `minimal_split`, which needs the config's blocks; without them, 1 x 1.
-        ProgramConfig::Minimal => minimal_split(mt, nt, gx, gy, 1, 1),
+        ProgramConfig::Minimal => minimal_split(mt, nt, gx, gy, None),
     }
 }
 
 /// The `minimal` config (`ttnn.experimental.minimal_matmul`), as tt-metal's
-/// `minimal_matmul_factory` (`ttnn/cpp/ttnn/operations/experimental/minimal_matmul/device/
-/// minimal_matmul_program_factory.cpp`) splits it: M and N padded up to whole `m_block` x
-/// `n_block` output blocks, `M_blocks_per_core = div_up(M_blocks, grid.y)` and
-/// `N_blocks_per_core = div_up(N_blocks, grid.x)`; every core goes over all its blocks (the
-/// factory does not clip them: "even if a core doesn't need to process a block, the mcast core
-/// needs its ACK"), so the busiest core's block is whole blocks of padded tiles.
-const fn minimal_split(mt: u64, nt: u64, gx: u64, gy: u64, mb: u64, nb: u64) -> Split {
+/// `minimal_matmul_factory_helper` (`ttnn/cpp/ttnn/operations/experimental/minimal_matmul/device/
+/// minimal_matmul_program_factory.cpp`) splits it: `M` over the grid's rows and `N` over its
+/// columns, or the other way round when the output is taller than wide (`transpose_core_grid =
+/// M > N`); each side's tiles are padded up to a multiple of its cores, so every core takes
+/// `ceil(tiles / cores)` of them (its last output block may be partial).
+///
+/// With `blocks`, as the factory's earlier version (tenstorrent/tt-metal@0007784, rows with
+/// the OP CODE `MinimalMatmulOp`) did: `M` always over the rows, `M` and `N` padded up to whole
+/// `mb` x `nb` blocks, `div_up(blocks, cores)` of them per core, padding included.
+const fn minimal_split(mt: u64, nt: u64, gx: u64, gy: u64, blocks: Option<(u64, u64)>) -> Split {
+    let (per_core_m, per_core_n) = match blocks {
+        Some((mb, nb)) => (
+            ceil_div(ceil_div(mt, mb), gy) * mb,
+            ceil_div(ceil_div(nt, nb), gx) * nb,
+        ),
+        None => {
+            let (cores_m, cores_n) = if mt > nt { (gx, gy) } else { (gy, gx) };
+            (ceil_div(mt, cores_m), ceil_div(nt, cores_n))
+        }
+    };
     Split {
-        per_core_m: ceil_div(ceil_div(mt, mb), gy) * mb,
-        per_core_n: ceil_div(ceil_div(nt, nb), gx) * nb,
+        per_core_m,
+        per_core_n,
         reads: Reads::Once,
         loops: 1,
         tall: false,
@@ -326,15 +347,31 @@ mod tests {
     }
 
     #[test]
-    fn minimal_split_pads_to_whole_blocks() {
-        // The Wormhole CLIP trace's `[32, 1280] @ [1280, 5120]` with MinimalMatmulConfig
-        // M_block 2, N_block 8 on 8 x 8 cores: 1 M tile pads to one 2-tile block (1 grid row
-        // busy); 160 N tiles are 20 blocks, div_up(20, 8) = 3 per column: 24 tiles.
-        let s = minimal_split(1, 160, 8, 8, 2, 8);
-        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 24, 1));
+    fn minimal_split_pads_each_side_to_its_cores() {
+        // The Wormhole CLIP trace's `[32, 1280] @ [1280, 5120]` on 8 x 8 cores: wider than
+        // tall, so M's 1 tile goes over the 8 grid rows (1 each, 7 idle) and N's 160 tiles
+        // over the 8 columns, 20 each.
+        let s = minimal_split(1, 160, 8, 8, None);
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (1, 20, 1));
         assert_eq!(s.reads, Reads::Once);
+        // Glimmer's `[8192, 19968] @ [19968, 6656]` on 11 x 10 cores is taller than wide: M's
+        // 256 tiles go over the 11 columns (24 each, padded from 23.3), N's 208 over the 10
+        // rows (21 each, padded from 20.8).
+        let s = minimal_split(256, 208, 11, 10, None);
+        assert_eq!((s.per_core_m, s.per_core_n), (24, 21));
+    }
+
+    #[test]
+    fn earlier_minimal_split_pads_to_whole_blocks() {
+        // The same CLIP matmul by the earlier factory, M_block 2, N_block 8: 1 M tile pads to
+        // one 2-tile block; 160 N tiles are 20 blocks, div_up(20, 8) = 3 per column: 24 tiles.
+        let s = minimal_split(1, 160, 8, 8, Some((2, 8)));
+        assert_eq!((s.per_core_m, s.per_core_n, s.loops), (2, 24, 1));
         // 40 N tiles are 5 blocks: one per column.
-        let s = minimal_split(1, 40, 8, 8, 2, 8);
+        let s = minimal_split(1, 40, 8, 8, Some((2, 8)));
         assert_eq!((s.per_core_m, s.per_core_n), (2, 8));
+        // A taller than wide output still puts M over the rows.
+        let s = minimal_split(256, 208, 11, 10, Some((8, 8)));
+        assert_eq!((s.per_core_m, s.per_core_n), (32, 24));
     }
 }
