@@ -96,6 +96,78 @@ pub(crate) const fn split(
     })
 }
 
+/// The busiest core's work when `tilize_multi_core_interleaved_program_factory.cpp` hands a
+/// plain tilize to `TilizeMultiCoreBlockProgramFactory`: a tensor more than 32 tiles wide,
+/// and taller than 32 tiles or wider than tall (in its last two dims), whose square blocks
+/// (`square_blocks`) spread over more cores than its tile rows (`row_cores`) do. Each core
+/// then tilizes one square block of every 2D slice: `side` rows of tiles, each read as 32
+/// sticks of `side` tiles' width (`reader_unary_pad_multicore_both_dims.cpp`, which reads a
+/// row, waits for it and copies it into place). `None`: the row factory.
+pub(crate) const fn block_split(
+    rm: &TensorParams,
+    tiled: &TensorParams,
+    grid: u64,
+    row_cores: u64,
+) -> Option<Split> {
+    let (Some((h, w)), Some(tiles), Some(element)) =
+        (tiled.tile_grid(), tiled.tiles(), rm.dtype.element_bytes())
+    else {
+        return None;
+    };
+    let (tile_h, tile_w) = match tiled.layout {
+        Layout::Tile { height, width } => (height as u64, width as u64),
+        Layout::RowMajor => return None,
+    };
+    if w <= 32 || !(h > 32 || w > h) || h == 0 {
+        return None;
+    }
+    let (side, cores) = square_blocks(w, h, grid);
+    if cores <= row_cores {
+        return None;
+    }
+    let slices = tiles / (w * h);
+    let (bw, bh) = (min(side, w), min(side, h));
+    Some(Split {
+        cores,
+        blocks: bh * slices,
+        tiles: bw * bh * slices,
+        sticks: bh * tile_h * slices,
+        stick_bytes: bw * tile_w * element as u64,
+    })
+}
+
+/// The square block side (in tiles) and core count `split_blocks_for_tilize_wh` gives a
+/// `w` x `h` tile matrix on `grid` cores (`compute_ncores_wh` and
+/// `closest_square_larger_than_b` in tt-metal's
+/// `ttnn/cpp/ttnn/operations/core/work_split/work_split_tilize.hpp`): the smallest side, from
+/// the square root of the tiles a core would take, whose blocks number fewer than the grid's
+/// cores.
+pub(crate) const fn square_blocks(w: u64, h: u64, grid: u64) -> (u64, u64) {
+    let (w, h) = (max(w, 1), max(h, 1));
+    if grid == 0 {
+        return (1, w * h);
+    }
+    let b = ceil_div(w * h, grid);
+    let mut side = b.isqrt();
+    if side * side == b && blocks_of(w, h, side) < grid {
+        return (side, blocks_of(w, h, side));
+    }
+    side += 1;
+    // Once the side covers the whole matrix there is one block, fewer than any grid of 2+.
+    while side < max(w, h) && blocks_of(w, h, side) >= grid {
+        side += 1;
+    }
+    if blocks_of(w, h, side) >= grid {
+        return (1, w * h);
+    }
+    (side, blocks_of(w, h, side))
+}
+
+/// Square blocks of `side` tiles covering a `w` x `h` tile matrix.
+const fn blocks_of(w: u64, h: u64, side: u64) -> u64 {
+    ceil_div(w, side) * ceil_div(h, side)
+}
+
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
@@ -140,11 +212,31 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         (Some(s), _) | (None, Some(s)) => s.cores as u64,
         (None, None) => cx.grid.cores() as u64,
     };
-    let s = some_or!(split(rm, tiled, cores), overflow);
     let (rm_interleaved, tiled_interleaved) = (
         !rm.memory.layout.is_sharded(),
         !tiled.memory.layout.is_sharded(),
     );
+    let rows = some_or!(split(rm, tiled, cores), overflow);
+    // A plain interleaved tilize of wide rows may go to the block factory instead, whose
+    // reader waits for every row it reads.
+    let block = match cx.params {
+        OpParams::Tilize(_) if rm_interleaved && tiled_interleaved => {
+            // The row factory's cores: `compute_ncores`, ceil(blocks / blocks a core).
+            let row_blocks = some_or!(tiled.tiles(), overflow) / tiled.row_tiles();
+            block_split(rm, tiled, cores, ceil_div(row_blocks, rows.blocks))
+        }
+        _ => None,
+    };
+    let (s, waited_reads) = match block {
+        Some(b) => (b, b.sticks),
+        // A plain tilize's reader issues a block's 32 sticks and waits once
+        // (`reader_unary_stick_layout_split_rows_interleaved.cpp`: 32 `noc_async_read`s,
+        // one `noc_async_read_barrier`); a padding tilize's reader waits for each stick.
+        None => match cx.params {
+            OpParams::Tilize(_) => (rows, rows.blocks),
+            _ => (rows, rows.sticks),
+        },
+    };
     let tile_bytes = some_or!(tiled.tile_bytes(cx.hw), overflow);
     let mut noc_ns = 0.0;
     if rm_interleaved {
@@ -172,7 +264,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
             0.0
         },
         dram_wait_scale: if !untilize && rm_interleaved && rm.memory.is_dram() {
-            cx.cycles_to_ns(s.sticks as f64 * cx.hw.dram_read_latency_cycles)
+            cx.cycles_to_ns(waited_reads as f64 * cx.hw.dram_read_latency_cycles)
         } else {
             0.0
         },
