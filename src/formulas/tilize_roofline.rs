@@ -51,7 +51,7 @@
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{OpParams, TilizeRooflineFeatures};
-use crate::model::{Ctx, ceil_div, max, min};
+use crate::model::{Ctx, ceil_div, div, largest_divisor, max, min};
 use crate::tensor::{Layout, TensorParams};
 
 /// The busiest core's work: tile-row blocks, tiles and row-major sticks, and the bytes of
@@ -248,7 +248,33 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
     if tiled_interleaved {
         noc_ns += cx.noc_ns_of_tiles(s.tiles * tile_bytes, tiled);
     }
-    let one_by_one = rm_interleaved || untilize;
+    // A plain untilize from an L1 shard into the same shard spec packs its rows straight
+    // into the output shard; its writer only waits for them
+    // (`untilize_multi_core_input_and_output_shard_type_and_shard_spec_identical_program_factory.cpp`,
+    // `writer_unary_sharded.cpp`). Other untilizes' writers write each row as a request.
+    let in_place = matches!(cx.params, OpParams::Untilize(_))
+        && match (rm.memory.shard, tiled.memory.shard) {
+            (Some(a), Some(b)) => a.cores == b.cores && a.shape[0] == b.shape[0] && a.shape[1] == b.shape[1],
+            _ => false,
+        };
+    let one_by_one = rm_interleaved || (untilize && !in_place);
+    // A plain untilize's reader reads a DRAM tile and waits for it before the next
+    // (`reader_unary_start_id.cpp`: `noc_async_read`, `noc_async_read_barrier` per tile).
+    let (waited_reads, waits) = match cx.params {
+        OpParams::Untilize(_) => (s.tiles, tiled_interleaved && tiled.memory.is_dram()),
+        _ => (waited_reads, !untilize && rm_interleaved && rm.memory.is_dram()),
+    };
+    // pack_untilize packs a block in sub-blocks of the widest divisor of its width up to the
+    // tiles DEST holds (8 of 16 bits, 4 of 32: `pack_untilize.cpp`, `max_bct`), each with a
+    // fixed cost (`block_cycles`).
+    let sub_blocks = match cx.params {
+        OpParams::Untilize(_) => {
+            let w = tiled.row_tiles();
+            let most = if cx.hw.tile_bytes(tiled.dtype) > 2048 || cx.hw.tile_bytes(rm.dtype) > 2048 { 4 } else { 8 };
+            s.blocks * div(w, largest_divisor(w, most, false))
+        }
+        _ => 0,
+    };
     let dram = if rm.memory.is_dram() { rm_bytes } else { 0 }
         + if tiled.memory.is_dram() { tiled_bytes } else { 0 };
     let tile_ns = cx.cycles_to_ns(s.tiles as f64);
@@ -263,7 +289,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         } else {
             0.0
         },
-        dram_wait_scale: if !untilize && rm_interleaved && rm.memory.is_dram() {
+        block_cycles: cx.cycles_to_ns(sub_blocks as f64),
+        dram_wait_scale: if waits {
             cx.cycles_to_ns(waited_reads as f64 * cx.hw.dram_read_latency_cycles)
         } else {
             0.0
