@@ -258,10 +258,13 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
             _ => false,
         };
     let one_by_one = rm_interleaved || (untilize && !in_place);
-    // A plain untilize's reader reads a DRAM tile and waits for it before the next
-    // (`reader_unary_start_id.cpp`: `noc_async_read`, `noc_async_read_barrier` per tile).
+    // An untilize's reader reads a DRAM tile and waits for it before the next
+    // (`reader_unary_start_id.cpp`, and `reader_unary_interleaved_start_id.cpp` of the
+    // unpadding one: `noc_async_read`, `noc_async_read_barrier` per tile).
     let (waited_reads, waits) = match cx.params {
-        OpParams::Untilize(_) => (s.tiles, tiled_interleaved && tiled.memory.is_dram()),
+        OpParams::Untilize(_) | OpParams::UntilizeWithUnpadding(_) => {
+            (s.tiles, tiled_interleaved && tiled.memory.is_dram())
+        }
         _ => (waited_reads, !untilize && rm_interleaved && rm.memory.is_dram()),
     };
     // pack_untilize packs a block in sub-blocks of the widest divisor of its width up to the
@@ -352,6 +355,67 @@ mod tests {
         // 64 KiB of 2048 B sticks and 64 KiB of 2048 B tiles, both at the 2048 B rate.
         let rate = hw.noc_bytes_per_cycle(2048);
         assert!(close(f.noc_scale, 2.0 * 65536.0 / rate));
+        // 32 tiles wide is not wider than 32: the row factory, whose reader waits once for
+        // its one block's 32 sticks (383 cycles on Wormhole).
+        assert!(close(f.dram_wait_scale, 383.0));
+        assert_eq!(f.block_cycles, 0.0);
+    }
+
+    /// The same tensor untilized from DRAM: the reader waits for each of the busiest core's
+    /// 32 tiles, and pack_untilize packs its one block of 32 tiles in 4 sub-blocks of 8
+    /// (the most 16-bit tiles DEST holds).
+    #[test]
+    fn untilize_dram_waits_per_tile_and_packs_sub_blocks() {
+        let hw = Hardware::of(Card::N150);
+        let (t, r) = (
+            tiled(&[1, 1, 1024, 1024], &[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED),
+            rm(&[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED),
+        );
+        let inputs = [t];
+        let cx = Ctx::new(Op::Untilize, hw, QueryParams::ByName(&[]), &inputs, Some(&r), hw.compute_grid)
+            .unwrap();
+        let f = features(&cx).unwrap();
+        assert!(close(f.dram_wait_scale, 32.0 * 383.0));
+        assert!(close(f.block_cycles, 4.0));
+        assert!(close(f.stick_cycles, 32.0));
+    }
+
+    /// tt-metal's square blocks for a 96 x 64 tile matrix (2048 x 3072) on 110 cores:
+    /// 6144 / 110 -> 56 tiles a core, not a square; side 8 gives 12 x 8 = 96 blocks, the
+    /// first count under 110 (side 7: 14 x 10 = 140).
+    #[test]
+    fn square_blocks_by_hand() {
+        assert_eq!(square_blocks(96, 64, 110), (8, 96));
+        // 160 x 64 tiles: 94 a core; side 10 gives 16 x 7 = 112, side 11 15 x 6 = 90.
+        assert_eq!(square_blocks(160, 64, 110), (11, 90));
+        // A perfect square that fits: 64 x 64 on 64 cores -> 64 a core, side 8 -> 64 blocks,
+        // not under 64; side 9 -> 8 x 8 = 64 again; side 10 -> 7 x 7 = 49.
+        assert_eq!(square_blocks(64, 64, 64), (10, 49));
+    }
+
+    /// A 2048 x 3072 bfloat16 tilize from DRAM on a p150 harvested to an 11x10 grid: 64 tile rows would take
+    /// 64 cores, the square blocks 96, so the block factory: each core tilizes an 8 x 8 tile
+    /// block, 256 sticks of 8 tiles' width (512 B), each read waited for.
+    #[test]
+    fn wide_tilize_goes_to_the_block_factory() {
+        use crate::device::CoreGrid;
+        let hw = Hardware::of(Card::P150);
+        let (x, y) = (
+            rm(&[1, 1, 2048, 3072], MemoryConfig::DRAM_INTERLEAVED),
+            tiled(&[1, 1, 2048, 3072], &[1, 1, 2048, 3072], MemoryConfig::DRAM_INTERLEAVED),
+        );
+        let b = block_split(&x, &y, 110, 64).unwrap();
+        assert_eq!(b, Split { cores: 96, blocks: 8, tiles: 64, sticks: 256, stick_bytes: 512 });
+        // As many cores by rows as by blocks: the row factory.
+        assert_eq!(block_split(&x, &y, 110, 96), None);
+        let inputs = [x];
+        let grid = CoreGrid { x: 11, y: 10 };
+        let cx = Ctx::new(Op::Tilize, hw, QueryParams::ByName(&[]), &inputs, Some(&y), grid).unwrap();
+        let f = features(&cx).unwrap();
+        // Blackhole: 1.35 cycles a ns, 479 cycles a waited DRAM read.
+        assert!(close(f.tile_cycles, 64.0 / 1.35));
+        assert!(close(f.stick_cycles, 256.0 / 1.35));
+        assert!(close(f.dram_wait_scale, 256.0 * 479.0 / 1.35));
     }
 
     /// Tilize with padding of 19 rows of 1280 to one row of 40 tiles (the CLIP text
@@ -383,11 +447,12 @@ mod tests {
         assert!(close(f.noc_scale, expect));
     }
 
-    /// Untilize of a height-sharded 6144x32 tensor on 4x4 cores (shards of 384x32): 192
-    /// blocks of one tile, 12 a core; no DRAM, no NoC traffic, but the 384 sticks of 64 B
-    /// each core writes one by one. The same tensor tilized costs no stick.
+    /// Untilize of a height-sharded 6144x32 tensor on 4x4 cores (shards of 384x32), into the
+    /// same shard spec: 192 blocks of one tile, 12 a core; no DRAM, no NoC traffic and no
+    /// stick requests (pack_untilize writes the rows into the output shard), but 12
+    /// sub-blocks of one tile. The same tensor tilized costs no stick either.
     #[test]
-    fn sharded_untilize_writes_sticks_tilize_does_not() {
+    fn sharded_untilize_in_place_writes_no_sticks() {
         use crate::tensor::{CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
         let hw = Hardware::of(Card::N150);
         let shard = ShardSpec::new(
@@ -402,8 +467,8 @@ mod tests {
             .unwrap();
         let f = features(&cx).unwrap();
         assert!(close(f.tile_cycles, 12.0));
-        assert!(close(f.stick_cycles, 384.0));
-        assert_eq!((f.dram_scale, f.noc_scale), (0.0, 0.0));
+        assert!(close(f.block_cycles, 12.0));
+        assert_eq!((f.stick_cycles, f.dram_scale, f.noc_scale, f.dram_wait_scale), (0.0, 0.0, 0.0, 0.0));
         let inputs = [r];
         let cx = Ctx::new(Op::Tilize, hw, QueryParams::ByName(&[]), &inputs, Some(&t), hw.compute_grid)
             .unwrap();
