@@ -15,18 +15,39 @@
 //! = padded_shape[-1] / TILE_WIDTH`, `nblocks = tiles / ntiles_per_block`);
 //! `split_blocks_for_tilize` gives each core of the worker grid `ceil(nblocks / cores)` blocks
 //! (fewer cores when there are fewer blocks). The reader of a tilize reads each block as
-//! `TILE_HEIGHT` row-major sticks of `padded_shape[-1] * element_size` bytes
-//! (`reader_unary_stick_layout_split_rows_interleaved.cpp`), the compute kernel tilizes the
-//! block (`tilize.cpp`: unpack in tilize mode, pack), and the writer writes its tiles
-//! (`writer_unary_interleaved_start_id.cpp`); an untilize does the reverse, writing sticks.
-//! The sharded factories run each core on its own shard, in place in L1.
+//! `TILE_HEIGHT` row-major sticks of `padded_shape[-1] * element_size` bytes and waits once
+//! for the 32 (`reader_unary_stick_layout_split_rows_interleaved.cpp`), the compute kernel
+//! tilizes the block (`tilize.cpp`: unpack in tilize mode, pack), and the writer writes its
+//! tiles (`writer_unary_interleaved_start_id.cpp`). A plain tilize more than 32 tiles wide
+//! goes to `TilizeMultiCoreBlockProgramFactory` when tt-metal's square blocks
+//! (`split_blocks_for_tilize_wh`) spread over more cores than its tile rows: each core then
+//! tilizes one square block of every 2D slice, reading each of its rows and waiting for it
+//! (`reader_unary_pad_multicore_both_dims.cpp`). An untilize's reader reads each DRAM tile
+//! and waits for it (`reader_unary_start_id.cpp`, the unpadding one's
+//! `reader_unary_interleaved_start_id.cpp`), `pack_untilize` writes row-major rows, and the
+//! writer writes each row as a request (`writer_unary_stick_layout_split_rows_multi_core.cpp`),
+//! except for an untilize into the same shard spec, whose rows the packer writes into the
+//! output shard itself (`untilize_multi_core_input_and_output_shard_type_and_shard_spec_identical_program_factory.cpp`:
+//! `writer_unary_sharded.cpp` only waits). The sharded tilize factory runs each core on its
+//! own shard, in place in L1.
 //!
 //! What it counts, for the busiest core (`ceil(blocks / cores)` blocks, over the shard grid's
-//! cores when either side is sharded, else over the query's grid):
+//! cores when either side is sharded, else over the query's grid; the block factory's square
+//! block):
 //!
 //! * **Compute**: its tiles times `tile_cycles` (one tile through unpack and pack), plus
 //!   `tile_byte_cycles` per byte of a tile of each side's dtype (float32 tiles are twice
-//!   the bytes of bfloat16 and tilize with `fp32_dest_acc_en`).
+//!   the bytes of bfloat16 and tilize with `fp32_dest_acc_en`), plus, for a plain untilize,
+//!   `block_cycles` per sub-block `pack_untilize` packs (a block is packed in sub-blocks of
+//!   the widest divisor of its width up to the tiles DEST holds: 8 of 16 bits, 4 of 32;
+//!   `pack_untilize.cpp`). v1 takes a tilize's tile from the published per-thread cycles
+//!   (tt-llk issue #130: Blackhole's unpacker 25 and packer 39 cycles a tile, which a tile
+//!   pays in turn: 64; Wormhole 75 cycles a tile, measured in tt-metal issue #21624), and an
+//!   untilize's from tt-llk issue #916's instruction count of `pack_untilize`: Blackhole
+//!   `32 + 32 * PACR + 6 * 32 / block_ct_dim`, Wormhole `16 * (PACR + 1) + 17 /
+//!   block_ct_dim` cycles a tile, `PACR` the cycles of a 16-datum face row at 32 (Blackhole) or
+//!   16 (Wormhole) bytes a cycle: 32 or 16 a tile, 1/128 a byte of the input and output tiles
+//!   (2 bytes a datum: 1 or 2 cycles a face row, 32 a tile), and 192 or 17 a sub-block.
 //! * **DRAM** (`dram_scale`): each DRAM-resident side's bytes once, at the card's achievable
 //!   bandwidth; for the padding variants the tile side's bytes include the padding.
 //! * **NoC** (`noc_scale`): the busiest core's interleaved traffic: its sticks' bytes at the
@@ -35,19 +56,23 @@
 //! * **Per stick** (`stick_cycles`, in the NoC term): each stick the data-movement core moves
 //!   as its own request costs it a fixed number of cycles besides its bytes (address
 //!   generation, the request, the barrier): the sticks of an interleaved row-major side, and
-//!   every stick an untilize writes (its writer writes row by row, also into an L1 shard).
-//!   A sharded tilize hands the whole shard to the compute kernel: no per-stick cost. This
+//!   every stick an untilize writes (its writer writes row by row, also into an L1 shard of
+//!   another spec). A sharded tilize hands the whole shard to the compute kernel, and an
+//!   untilize into the same shard spec has the packer write its rows: no per-stick cost. This
 //!   is what makes a tensor of narrow rows (3 channels of an image) slow to tilize.
-//! * **DRAM wait** (`dram_wait_scale`, in the NoC term): each stick a tilize reads from
-//!   DRAM waits the device's DRAM read latency (tt-metal's measured latency of one core's
-//!   small DRAM read, `dram_access` in the device spec: 479 cycles on Blackhole, 383 on
-//!   Wormhole); calibrated on the shared traces before the figure was in the device spec, the
-//!   per-stick cost of a padding tilize came out at 481 cycles on Blackhole.
+//! * **DRAM wait** (`dram_wait_scale`, in the NoC term): each DRAM read the reader waits for
+//!   costs the device's DRAM read latency (tt-metal's measured latency of one core's small
+//!   DRAM read, `dram_access` in the device spec: 479 cycles on Blackhole, 383 on Wormhole):
+//!   a plain tilize's block of 32 sticks, each row of the block factory, each stick of a
+//!   padding tilize (calibrated on the shared traces before the figure was in the device
+//!   spec, its per-stick cost came out at 481 cycles on Blackhole), each tile an untilize
+//!   reads from DRAM.
 //!
 //! It assumes balanced blocks (the busiest core's count is the one that matters), full
 //! overlap of the reader, compute and writer, and that the padding of a padded tilize costs
-//! the same per tile as data. v1 takes `tile_cycles` from the eltwise copy estimate (32
-//! cycles to unpack and pack a tile) and no per-stick cost; both are calibrated in v2.
+//! the same per tile as data. It follows today's kernels: older tt-metal versions untilized
+//! blocks wider than 8 tiles with the slow unpack untilize (tt-llk issue #131: about 400
+//! cycles a tile), which the model does not know.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{OpParams, TilizeRooflineFeatures};
