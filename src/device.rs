@@ -153,6 +153,9 @@ pub struct Hardware {
     /// Bytes per cycle one core sustains reading tile-sized DRAM pages, however many reads it
     /// has in flight.
     pub dram_core_bytes_per_cycle: f64,
+    /// Cycles of the unpacker's tilize of 4 row-major sticks 8 tiles wide into tiles (one
+    /// `unpack_tilizeA_B_block` call: a bilinear point's corners, a 2x2 pool window).
+    pub unpack_tilize_rows_cycles: f64,
     /// Chip-to-chip Ethernet links; `None` on a device without them (Grayskull).
     pub ethernet: Option<Ethernet>,
     /// Ideal cycles per 32x32x32 tile product, indexed by [`MathFidelity`].

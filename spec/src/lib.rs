@@ -94,6 +94,8 @@ pub struct Device {
     pub dram_read_latency_cycles: f64,
     /// Bytes per cycle one core sustains reading tile-sized DRAM pages.
     pub dram_core_bytes_per_cycle: f64,
+    /// Cycles of the unpacker's tilize of 4 rows 8 tiles wide.
+    pub unpack_tilize_rows_cycles: f64,
     /// Chip-to-chip Ethernet, when the device has it.
     pub ethernet: Option<Ethernet>,
     /// Ideal cycles per 32x32x32 tile product, one per [`MATH_FIDELITY`] value in its order.

@@ -37,6 +37,7 @@ pub struct DeviceFile {
     #[serde(default)]
     pub ethernet: Option<EthernetFile>,
     pub matrix_engine: MatrixEngineFile,
+    pub unpacker: UnpackerFile,
     /// Bytes of one 32x32 tile per data type, keyed by its spelling ([`crate::DTYPE`]); every
     /// data type must be listed.
     pub tile_bytes: Spanned<BTreeMap<String, Spanned<u32>>>,
@@ -98,6 +99,15 @@ pub struct EthernetFile {
 pub struct TransferPoint {
     pub bytes: u64,
     pub bytes_per_cycle: f64,
+}
+
+/// The unpacker's tilize of row-major sticks, as tt-metal's kernel developers measured it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnpackerFile {
+    /// Cycles of one `unpack_tilizeA_B_block` call on 4 rows 8 tiles wide (the 4 corners of a
+    /// bilinear point, a 2x2 pool window).
+    pub tilize_rows_call_cycles: Spanned<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -18,8 +18,11 @@
 //! weighted as a pool's column reduction: one matrix-engine pass per channel tile at the op's
 //! fidelity (`compute_scale`). The writer writes one output stick per point.
 //!
-//! The terms: compute, the busiest core's points x channel tiles x the device's cycles per
-//! tile product at the fidelity (nearest: none); NoC (`noc_scale`), its input sticks, grid
+//! The terms: compute, the busiest core's points, each the slower of the unpacker's tilize
+//! of its corner sticks (one `unpack_tilizeA_B_block` call per 8 channel tiles, at the device
+//! spec's measured cycles of a call: tt-metal issue #27922) and the matrix engine's sum (its
+//! channel tiles x the device's cycles per tile product at the fidelity), as the two overlap
+//! from one point to the next (nearest: none); NoC (`noc_scale`), its input sticks, grid
 //! sticks and output sticks, each at the NoC rate of its size; the reads it waits for
 //! (`round_trip_scale`), a grid stick's and a point's batch of corners, from DRAM at
 //! tt-metal's measured latency of one core's read of those bytes, from L1 at one tile's NoC
@@ -102,14 +105,17 @@ pub const fn features(cx: &Ctx<'_>) -> Result<GridSampleRooflineFeatures, Error>
     );
     let waits = sticks_per_core as f64 * wait_ns(cx, grid, grid_stick)
         + points as f64 * wait_ns(cx, x, corners.saturating_mul(in_stick));
-    // Channel tiles summed per point, one matrix-engine pass each at the fidelity.
+    // Per point, the unpacker tilizes the 4 corner sticks, one call per block of up to 8
+    // channel tiles (`MAX_TILES_PER_REDUCTION`), while the matrix engine sums the previous
+    // point's channel tiles, one pass each at the fidelity: the slower of the two sets the pace.
     let compute = match p.mode {
         Mode::Bilinear => {
             let channel_tiles = ceil_div(x.shape.dim_from_end(0) as u64, 32);
             let fidelity: MathFidelity = p.math_fidelity;
-            let cycles = points.saturating_mul(channel_tiles) as f64
-                * cx.hw.tile_cycles(fidelity) as f64;
-            cx.cycles_to_ns(cycles)
+            let math = channel_tiles as f64 * cx.hw.tile_cycles(fidelity) as f64;
+            let unpack = ceil_div(channel_tiles, 8) as f64 * cx.hw.unpack_tilize_rows_cycles;
+            let per_point = if unpack > math { unpack } else { math };
+            cx.cycles_to_ns(points as f64 * per_point)
         }
         Mode::Nearest => 0.0,
     };
@@ -173,16 +179,17 @@ mod tests {
     }
 
     /// bh20_oft's grid sample on 20 cores of a p150: 1408 grid sticks of 42 bfloat16 (7
-    /// precomputed points of 6 values), 71 sticks on the busiest core, 497 points; each sums 4
-    /// sticks of 256 channels (8 channel tiles) at HiFi4, 64 cycles a tile: 497 x 8 x 64
-    /// cycles at 1.35 GHz = 188.5 µs (the trace measured 232-240 µs). Waits: 71 grid sticks of
+    /// precomputed points of 6 values), 71 sticks on the busiest core, 497 points; each
+    /// tilizes 4 sticks of 256 channels (8 channel tiles, one unpacker call of 580 cycles) and
+    /// sums them at HiFi4, 64 cycles a tile (512 cycles): the unpacker sets the pace, 497 x 580
+    /// cycles at 1.35 GHz = 213.5 µs (the trace measured 232-240 µs). Waits: 71 grid sticks of
     /// 84 B from DRAM (479 + 84 / 21.3 cycles each) and 497 batches of corners from L1 (one
     /// bfloat16 tile's NoC time each). DRAM: the grid's 118,272 B only.
     #[test]
     fn oft_bilinear_by_hand() {
         let f = oft_features("bilinear");
         let hw = Hardware::of(Card::P150);
-        assert!((f.compute_scale - 497.0 * 8.0 * 64.0 / 1.35).abs() < 1e-6);
+        assert!((f.compute_scale - 497.0 * 580.0 / 1.35).abs() < 1e-6);
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / 1.35;
         let grid_wait = (479.0 + 84.0 / 21.3) / 1.35;
         assert!((f.round_trip_scale - (71.0 * grid_wait + 497.0 * tile_ns)).abs() < 1e-6);

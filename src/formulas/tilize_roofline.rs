@@ -15,18 +15,39 @@
 //! = padded_shape[-1] / TILE_WIDTH`, `nblocks = tiles / ntiles_per_block`);
 //! `split_blocks_for_tilize` gives each core of the worker grid `ceil(nblocks / cores)` blocks
 //! (fewer cores when there are fewer blocks). The reader of a tilize reads each block as
-//! `TILE_HEIGHT` row-major sticks of `padded_shape[-1] * element_size` bytes
-//! (`reader_unary_stick_layout_split_rows_interleaved.cpp`), the compute kernel tilizes the
-//! block (`tilize.cpp`: unpack in tilize mode, pack), and the writer writes its tiles
-//! (`writer_unary_interleaved_start_id.cpp`); an untilize does the reverse, writing sticks.
-//! The sharded factories run each core on its own shard, in place in L1.
+//! `TILE_HEIGHT` row-major sticks of `padded_shape[-1] * element_size` bytes and waits once
+//! for the 32 (`reader_unary_stick_layout_split_rows_interleaved.cpp`), the compute kernel
+//! tilizes the block (`tilize.cpp`: unpack in tilize mode, pack), and the writer writes its
+//! tiles (`writer_unary_interleaved_start_id.cpp`). A plain tilize more than 32 tiles wide
+//! goes to `TilizeMultiCoreBlockProgramFactory` when tt-metal's square blocks
+//! (`split_blocks_for_tilize_wh`) spread over more cores than its tile rows: each core then
+//! tilizes one square block of every 2D slice, reading each of its rows and waiting for it
+//! (`reader_unary_pad_multicore_both_dims.cpp`). An untilize's reader reads each DRAM tile
+//! and waits for it (`reader_unary_start_id.cpp`, the unpadding one's
+//! `reader_unary_interleaved_start_id.cpp`), `pack_untilize` writes row-major rows, and the
+//! writer writes each row as a request (`writer_unary_stick_layout_split_rows_multi_core.cpp`),
+//! except for an untilize into the same shard spec, whose rows the packer writes into the
+//! output shard itself (`untilize_multi_core_input_and_output_shard_type_and_shard_spec_identical_program_factory.cpp`:
+//! `writer_unary_sharded.cpp` only waits). The sharded tilize factory runs each core on its
+//! own shard, in place in L1.
 //!
 //! What it counts, for the busiest core (`ceil(blocks / cores)` blocks, over the shard grid's
-//! cores when either side is sharded, else over the query's grid):
+//! cores when either side is sharded, else over the query's grid; the block factory's square
+//! block):
 //!
 //! * **Compute**: its tiles times `tile_cycles` (one tile through unpack and pack), plus
 //!   `tile_byte_cycles` per byte of a tile of each side's dtype (float32 tiles are twice
-//!   the bytes of bfloat16 and tilize with `fp32_dest_acc_en`).
+//!   the bytes of bfloat16 and tilize with `fp32_dest_acc_en`), plus, for a plain untilize,
+//!   `block_cycles` per sub-block `pack_untilize` packs (a block is packed in sub-blocks of
+//!   the widest divisor of its width up to the tiles DEST holds: 8 of 16 bits, 4 of 32;
+//!   `pack_untilize.cpp`). v1 takes a tilize's tile from the published per-thread cycles
+//!   (tt-llk issue #130: Blackhole's unpacker 25 and packer 39 cycles a tile, which a tile
+//!   pays in turn: 64; Wormhole 75 cycles a tile, measured in tt-metal issue #21624), and an
+//!   untilize's from tt-llk issue #916's instruction count of `pack_untilize`: Blackhole
+//!   `32 + 32 * PACR + 6 * 32 / block_ct_dim`, Wormhole `16 * (PACR + 1) + 17 /
+//!   block_ct_dim` cycles a tile, `PACR` the cycles of a 16-datum face row at 32 (Blackhole) or
+//!   16 (Wormhole) bytes a cycle: 32 or 16 a tile, 1/128 a byte of the input and output tiles
+//!   (2 bytes a datum: 1 or 2 cycles a face row, 32 a tile), and 192 or 17 a sub-block.
 //! * **DRAM** (`dram_scale`): each DRAM-resident side's bytes once, at the card's achievable
 //!   bandwidth; for the padding variants the tile side's bytes include the padding.
 //! * **NoC** (`noc_scale`): the busiest core's interleaved traffic: its sticks' bytes at the
@@ -35,23 +56,27 @@
 //! * **Per stick** (`stick_cycles`, in the NoC term): each stick the data-movement core moves
 //!   as its own request costs it a fixed number of cycles besides its bytes (address
 //!   generation, the request, the barrier): the sticks of an interleaved row-major side, and
-//!   every stick an untilize writes (its writer writes row by row, also into an L1 shard).
-//!   A sharded tilize hands the whole shard to the compute kernel: no per-stick cost. This
+//!   every stick an untilize writes (its writer writes row by row, also into an L1 shard of
+//!   another spec). A sharded tilize hands the whole shard to the compute kernel, and an
+//!   untilize into the same shard spec has the packer write its rows: no per-stick cost. This
 //!   is what makes a tensor of narrow rows (3 channels of an image) slow to tilize.
-//! * **DRAM wait** (`dram_wait_scale`, in the NoC term): each stick a tilize reads from
-//!   DRAM waits the device's DRAM read latency (tt-metal's measured latency of one core's
-//!   small DRAM read, `dram_access` in the device spec: 479 cycles on Blackhole, 383 on
-//!   Wormhole); calibrated on the shared traces before the figure was in the device spec, the
-//!   per-stick cost of a padding tilize came out at 481 cycles on Blackhole.
+//! * **DRAM wait** (`dram_wait_scale`, in the NoC term): each DRAM read the reader waits for
+//!   costs the device's DRAM read latency (tt-metal's measured latency of one core's small
+//!   DRAM read, `dram_access` in the device spec: 479 cycles on Blackhole, 383 on Wormhole):
+//!   a plain tilize's block of 32 sticks, each row of the block factory, each stick of a
+//!   padding tilize (calibrated on the shared traces before the figure was in the device
+//!   spec, its per-stick cost came out at 481 cycles on Blackhole), each tile an untilize
+//!   reads from DRAM.
 //!
 //! It assumes balanced blocks (the busiest core's count is the one that matters), full
 //! overlap of the reader, compute and writer, and that the padding of a padded tilize costs
-//! the same per tile as data. v1 takes `tile_cycles` from the eltwise copy estimate (32
-//! cycles to unpack and pack a tile) and no per-stick cost; both are calibrated in v2.
+//! the same per tile as data. It follows today's kernels: older tt-metal versions untilized
+//! blocks wider than 8 tiles with the slow unpack untilize (tt-llk issue #131: about 400
+//! cycles a tile), which the model does not know.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{OpParams, TilizeRooflineFeatures};
-use crate::model::{Ctx, ceil_div, max, min};
+use crate::model::{Ctx, ceil_div, div, largest_divisor, max, min};
 use crate::tensor::{Layout, TensorParams};
 
 /// The busiest core's work: tile-row blocks, tiles and row-major sticks, and the bytes of
@@ -94,6 +119,78 @@ pub(crate) const fn split(
         sticks: min(per_core * tile_h, rm_rows),
         stick_bytes: width * element as u64,
     })
+}
+
+/// The busiest core's work when `tilize_multi_core_interleaved_program_factory.cpp` hands a
+/// plain tilize to `TilizeMultiCoreBlockProgramFactory`: a tensor more than 32 tiles wide,
+/// and taller than 32 tiles or wider than tall (in its last two dims), whose square blocks
+/// (`square_blocks`) spread over more cores than its tile rows (`row_cores`) do. Each core
+/// then tilizes one square block of every 2D slice: `side` rows of tiles, each read as 32
+/// sticks of `side` tiles' width (`reader_unary_pad_multicore_both_dims.cpp`, which reads a
+/// row, waits for it and copies it into place). `None`: the row factory.
+pub(crate) const fn block_split(
+    rm: &TensorParams,
+    tiled: &TensorParams,
+    grid: u64,
+    row_cores: u64,
+) -> Option<Split> {
+    let (Some((h, w)), Some(tiles), Some(element)) =
+        (tiled.tile_grid(), tiled.tiles(), rm.dtype.element_bytes())
+    else {
+        return None;
+    };
+    let (tile_h, tile_w) = match tiled.layout {
+        Layout::Tile { height, width } => (height as u64, width as u64),
+        Layout::RowMajor => return None,
+    };
+    if w <= 32 || !(h > 32 || w > h) || h == 0 {
+        return None;
+    }
+    let (side, cores) = square_blocks(w, h, grid);
+    if cores <= row_cores {
+        return None;
+    }
+    let slices = tiles / (w * h);
+    let (bw, bh) = (min(side, w), min(side, h));
+    Some(Split {
+        cores,
+        blocks: bh * slices,
+        tiles: bw * bh * slices,
+        sticks: bh * tile_h * slices,
+        stick_bytes: bw * tile_w * element as u64,
+    })
+}
+
+/// The square block side (in tiles) and core count `split_blocks_for_tilize_wh` gives a
+/// `w` x `h` tile matrix on `grid` cores (`compute_ncores_wh` and
+/// `closest_square_larger_than_b` in tt-metal's
+/// `ttnn/cpp/ttnn/operations/core/work_split/work_split_tilize.hpp`): the smallest side, from
+/// the square root of the tiles a core would take, whose blocks number fewer than the grid's
+/// cores.
+pub(crate) const fn square_blocks(w: u64, h: u64, grid: u64) -> (u64, u64) {
+    let (w, h) = (max(w, 1), max(h, 1));
+    if grid == 0 {
+        return (1, w * h);
+    }
+    let b = ceil_div(w * h, grid);
+    let mut side = b.isqrt();
+    if side * side == b && blocks_of(w, h, side) < grid {
+        return (side, blocks_of(w, h, side));
+    }
+    side += 1;
+    // Once the side covers the whole matrix there is one block, fewer than any grid of 2+.
+    while side < max(w, h) && blocks_of(w, h, side) >= grid {
+        side += 1;
+    }
+    if blocks_of(w, h, side) >= grid {
+        return (1, w * h);
+    }
+    (side, blocks_of(w, h, side))
+}
+
+/// Square blocks of `side` tiles covering a `w` x `h` tile matrix.
+const fn blocks_of(w: u64, h: u64, side: u64) -> u64 {
+    ceil_div(w, side) * ceil_div(h, side)
 }
 
 // Inlined into the query: its features stay in registers.
@@ -140,11 +237,31 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         (Some(s), _) | (None, Some(s)) => s.cores as u64,
         (None, None) => cx.grid.cores() as u64,
     };
-    let s = some_or!(split(rm, tiled, cores), overflow);
     let (rm_interleaved, tiled_interleaved) = (
         !rm.memory.layout.is_sharded(),
         !tiled.memory.layout.is_sharded(),
     );
+    let rows = some_or!(split(rm, tiled, cores), overflow);
+    // A plain interleaved tilize of wide rows may go to the block factory instead, whose
+    // reader waits for every row it reads.
+    let block = match cx.params {
+        OpParams::Tilize(_) if rm_interleaved && tiled_interleaved => {
+            // The row factory's cores: `compute_ncores`, ceil(blocks / blocks a core).
+            let row_blocks = some_or!(tiled.tiles(), overflow) / tiled.row_tiles();
+            block_split(rm, tiled, cores, ceil_div(row_blocks, rows.blocks))
+        }
+        _ => None,
+    };
+    let (s, waited_reads) = match block {
+        Some(b) => (b, b.sticks),
+        // A plain tilize's reader issues a block's 32 sticks and waits once
+        // (`reader_unary_stick_layout_split_rows_interleaved.cpp`: 32 `noc_async_read`s,
+        // one `noc_async_read_barrier`); a padding tilize's reader waits for each stick.
+        None => match cx.params {
+            OpParams::Tilize(_) => (rows, rows.blocks),
+            _ => (rows, rows.sticks),
+        },
+    };
     let tile_bytes = some_or!(tiled.tile_bytes(cx.hw), overflow);
     let mut noc_ns = 0.0;
     if rm_interleaved {
@@ -156,7 +273,36 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
     if tiled_interleaved {
         noc_ns += cx.noc_ns_of_tiles(s.tiles * tile_bytes, tiled);
     }
-    let one_by_one = rm_interleaved || untilize;
+    // A plain untilize from an L1 shard into the same shard spec packs its rows straight
+    // into the output shard; its writer only waits for them
+    // (`untilize_multi_core_input_and_output_shard_type_and_shard_spec_identical_program_factory.cpp`,
+    // `writer_unary_sharded.cpp`). Other untilizes' writers write each row as a request.
+    let in_place = matches!(cx.params, OpParams::Untilize(_))
+        && match (rm.memory.shard, tiled.memory.shard) {
+            (Some(a), Some(b)) => a.cores == b.cores && a.shape[0] == b.shape[0] && a.shape[1] == b.shape[1],
+            _ => false,
+        };
+    let one_by_one = rm_interleaved || (untilize && !in_place);
+    // An untilize's reader reads a DRAM tile and waits for it before the next
+    // (`reader_unary_start_id.cpp`, and `reader_unary_interleaved_start_id.cpp` of the
+    // unpadding one: `noc_async_read`, `noc_async_read_barrier` per tile).
+    let (waited_reads, waits) = match cx.params {
+        OpParams::Untilize(_) | OpParams::UntilizeWithUnpadding(_) => {
+            (s.tiles, tiled_interleaved && tiled.memory.is_dram())
+        }
+        _ => (waited_reads, !untilize && rm_interleaved && rm.memory.is_dram()),
+    };
+    // pack_untilize packs a block in sub-blocks of the widest divisor of its width up to the
+    // tiles DEST holds (8 of 16 bits, 4 of 32: `pack_untilize.cpp`, `max_bct`), each with a
+    // fixed cost (`block_cycles`).
+    let sub_blocks = match cx.params {
+        OpParams::Untilize(_) => {
+            let w = tiled.row_tiles();
+            let most = if cx.hw.tile_bytes(tiled.dtype) > 2048 || cx.hw.tile_bytes(rm.dtype) > 2048 { 4 } else { 8 };
+            s.blocks * div(w, largest_divisor(w, most, false))
+        }
+        _ => 0,
+    };
     let dram = if rm.memory.is_dram() { rm_bytes } else { 0 }
         + if tiled.memory.is_dram() { tiled_bytes } else { 0 };
     let tile_ns = cx.cycles_to_ns(s.tiles as f64);
@@ -171,8 +317,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         } else {
             0.0
         },
-        dram_wait_scale: if !untilize && rm_interleaved && rm.memory.is_dram() {
-            cx.cycles_to_ns(s.sticks as f64 * cx.hw.dram_read_latency_cycles)
+        block_cycles: cx.cycles_to_ns(sub_blocks as f64),
+        dram_wait_scale: if waits {
+            cx.cycles_to_ns(waited_reads as f64 * cx.hw.dram_read_latency_cycles)
         } else {
             0.0
         },
@@ -233,6 +380,67 @@ mod tests {
         // 64 KiB of 2048 B sticks and 64 KiB of 2048 B tiles, both at the 2048 B rate.
         let rate = hw.noc_bytes_per_cycle(2048);
         assert!(close(f.noc_scale, 2.0 * 65536.0 / rate));
+        // 32 tiles wide is not wider than 32: the row factory, whose reader waits once for
+        // its one block's 32 sticks (383 cycles on Wormhole).
+        assert!(close(f.dram_wait_scale, 383.0));
+        assert_eq!(f.block_cycles, 0.0);
+    }
+
+    /// The same tensor untilized from DRAM: the reader waits for each of the busiest core's
+    /// 32 tiles, and pack_untilize packs its one block of 32 tiles in 4 sub-blocks of 8
+    /// (the most 16-bit tiles DEST holds).
+    #[test]
+    fn untilize_dram_waits_per_tile_and_packs_sub_blocks() {
+        let hw = Hardware::of(Card::N150);
+        let (t, r) = (
+            tiled(&[1, 1, 1024, 1024], &[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED),
+            rm(&[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED),
+        );
+        let inputs = [t];
+        let cx = Ctx::new(Op::Untilize, hw, QueryParams::ByName(&[]), &inputs, Some(&r), hw.compute_grid)
+            .unwrap();
+        let f = features(&cx).unwrap();
+        assert!(close(f.dram_wait_scale, 32.0 * 383.0));
+        assert!(close(f.block_cycles, 4.0));
+        assert!(close(f.stick_cycles, 32.0));
+    }
+
+    /// tt-metal's square blocks for a 96 x 64 tile matrix (2048 x 3072) on 110 cores:
+    /// 6144 / 110 -> 56 tiles a core, not a square; side 8 gives 12 x 8 = 96 blocks, the
+    /// first count under 110 (side 7: 14 x 10 = 140).
+    #[test]
+    fn square_blocks_by_hand() {
+        assert_eq!(square_blocks(96, 64, 110), (8, 96));
+        // 160 x 64 tiles: 94 a core; side 10 gives 16 x 7 = 112, side 11 15 x 6 = 90.
+        assert_eq!(square_blocks(160, 64, 110), (11, 90));
+        // A perfect square that fits: 64 x 64 on 64 cores -> 64 a core, side 8 -> 64 blocks,
+        // not under 64; side 9 -> 8 x 8 = 64 again; side 10 -> 7 x 7 = 49.
+        assert_eq!(square_blocks(64, 64, 64), (10, 49));
+    }
+
+    /// A 2048 x 3072 bfloat16 tilize from DRAM on a p150 harvested to an 11x10 grid: 64 tile rows would take
+    /// 64 cores, the square blocks 96, so the block factory: each core tilizes an 8 x 8 tile
+    /// block, 256 sticks of 8 tiles' width (512 B), each read waited for.
+    #[test]
+    fn wide_tilize_goes_to_the_block_factory() {
+        use crate::device::CoreGrid;
+        let hw = Hardware::of(Card::P150);
+        let (x, y) = (
+            rm(&[1, 1, 2048, 3072], MemoryConfig::DRAM_INTERLEAVED),
+            tiled(&[1, 1, 2048, 3072], &[1, 1, 2048, 3072], MemoryConfig::DRAM_INTERLEAVED),
+        );
+        let b = block_split(&x, &y, 110, 64).unwrap();
+        assert_eq!(b, Split { cores: 96, blocks: 8, tiles: 64, sticks: 256, stick_bytes: 512 });
+        // As many cores by rows as by blocks: the row factory.
+        assert_eq!(block_split(&x, &y, 110, 96), None);
+        let inputs = [x];
+        let grid = CoreGrid { x: 11, y: 10 };
+        let cx = Ctx::new(Op::Tilize, hw, QueryParams::ByName(&[]), &inputs, Some(&y), grid).unwrap();
+        let f = features(&cx).unwrap();
+        // Blackhole: 1.35 cycles a ns, 479 cycles a waited DRAM read.
+        assert!(close(f.tile_cycles, 64.0 / 1.35));
+        assert!(close(f.stick_cycles, 256.0 / 1.35));
+        assert!(close(f.dram_wait_scale, 256.0 * 479.0 / 1.35));
     }
 
     /// Tilize with padding of 19 rows of 1280 to one row of 40 tiles (the CLIP text
@@ -264,11 +472,12 @@ mod tests {
         assert!(close(f.noc_scale, expect));
     }
 
-    /// Untilize of a height-sharded 6144x32 tensor on 4x4 cores (shards of 384x32): 192
-    /// blocks of one tile, 12 a core; no DRAM, no NoC traffic, but the 384 sticks of 64 B
-    /// each core writes one by one. The same tensor tilized costs no stick.
+    /// Untilize of a height-sharded 6144x32 tensor on 4x4 cores (shards of 384x32), into the
+    /// same shard spec: 192 blocks of one tile, 12 a core; no DRAM, no NoC traffic and no
+    /// stick requests (pack_untilize writes the rows into the output shard), but 12
+    /// sub-blocks of one tile. The same tensor tilized costs no stick either.
     #[test]
-    fn sharded_untilize_writes_sticks_tilize_does_not() {
+    fn sharded_untilize_in_place_writes_no_sticks() {
         use crate::tensor::{CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
         let hw = Hardware::of(Card::N150);
         let shard = ShardSpec::new(
@@ -283,8 +492,8 @@ mod tests {
             .unwrap();
         let f = features(&cx).unwrap();
         assert!(close(f.tile_cycles, 12.0));
-        assert!(close(f.stick_cycles, 384.0));
-        assert_eq!((f.dram_scale, f.noc_scale), (0.0, 0.0));
+        assert!(close(f.block_cycles, 12.0));
+        assert_eq!((f.stick_cycles, f.dram_scale, f.noc_scale, f.dram_wait_scale), (0.0, 0.0, 0.0, 0.0));
         let inputs = [r];
         let cx = Ctx::new(Op::Tilize, hw, QueryParams::ByName(&[]), &inputs, Some(&t), hw.compute_grid)
             .unwrap();

@@ -30,6 +30,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             });
             let dram_latency = f64_lit(d.dram_read_latency_cycles);
             let dram_core = f64_lit(d.dram_core_bytes_per_cycle);
+            let unpack_tilize = f64_lit(d.unpack_tilize_rows_cycles);
             let ethernet = match d.ethernet {
                 Some(e) => {
                     let (line, fabric, hop) = (
@@ -72,6 +73,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     noc_small_transfer: &[#(#curve),*],
                     dram_read_latency_cycles: #dram_latency,
                     dram_core_bytes_per_cycle: #dram_core,
+                    unpack_tilize_rows_cycles: #unpack_tilize,
                     ethernet: #ethernet,
                     tile_cycles: [#(#tc),*],
                     rows_per_pass: #rpp,

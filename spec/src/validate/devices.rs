@@ -113,6 +113,11 @@ impl Validator {
             "dram_access.core_bytes_per_cycle",
             || format!("exceeds noc.link_bytes_per_cycle = {link}: a core reads DRAM over the NoC"),
         );
+        self.positive(
+            p,
+            &f.unpacker.tilize_rows_call_cycles,
+            "unpacker.tilize_rows_call_cycles",
+        );
         let ethernet = f.ethernet.as_ref().map(|e| {
             self.positive(p, &e.link_gbps, "ethernet.link_gbps");
             self.positive(p, &e.fabric_gb_s, "ethernet.fabric_gb_s");
@@ -195,6 +200,7 @@ impl Validator {
             noc_small_transfer: curve.iter().map(|t| (t.bytes, t.bytes_per_cycle)).collect(),
             dram_read_latency_cycles: *dram.read_latency_cycles.get_ref(),
             dram_core_bytes_per_cycle: *dram.core_bytes_per_cycle.get_ref(),
+            unpack_tilize_rows_cycles: *f.unpacker.tilize_rows_call_cycles.get_ref(),
             ethernet,
             tile_cycles: cycles,
             rows_per_pass: rows,
