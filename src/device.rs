@@ -147,6 +147,16 @@ pub struct Hardware {
     /// Bytes per cycle one core sustains reading tile-sized DRAM pages, however many reads it
     /// has in flight.
     pub dram_core_bytes_per_cycle: f64,
+    /// Cycles one core spends on each of back-to-back small DRAM reads (64 to 512 B) it
+    /// issues without waiting: the cost of one read command to its data-movement core.
+    pub dram_read_issue_cycles: f64,
+    /// Cycles one core spends on each of back-to-back small DRAM writes (128 to 512 B).
+    pub dram_write_issue_cycles: f64,
+    /// Cycles one core spends on each of back-to-back small writes to another core's L1.
+    pub noc_write_issue_cycles: f64,
+    /// Cycles of one small write to another core's L1 until its acknowledgement (what a
+    /// barrier after one transfer waits).
+    pub noc_write_round_trip_cycles: f64,
     /// Chip-to-chip Ethernet links; `None` on a device without them (Grayskull).
     pub ethernet: Option<Ethernet>,
     /// Ideal cycles per 32x32x32 tile product, indexed by [`MathFidelity`].

@@ -100,6 +100,10 @@ impl Validator {
             &dram.core_bytes_per_cycle,
             "dram_access.core_bytes_per_cycle",
         );
+        self.positive(p, &dram.read_issue_cycles, "dram_access.read_issue_cycles");
+        self.positive(p, &dram.write_issue_cycles, "dram_access.write_issue_cycles");
+        self.positive(p, &noc.write_issue_cycles, "noc.write_issue_cycles");
+        self.positive(p, &noc.write_round_trip_cycles, "noc.write_round_trip_cycles");
         self.check(
             *dram.core_bytes_per_cycle.get_ref() <= link,
             p,
@@ -187,6 +191,10 @@ impl Validator {
             noc_small_transfer: curve.iter().map(|t| (t.bytes, t.bytes_per_cycle)).collect(),
             dram_read_latency_cycles: *dram.read_latency_cycles.get_ref(),
             dram_core_bytes_per_cycle: *dram.core_bytes_per_cycle.get_ref(),
+            dram_read_issue_cycles: *dram.read_issue_cycles.get_ref(),
+            dram_write_issue_cycles: *dram.write_issue_cycles.get_ref(),
+            noc_write_issue_cycles: *noc.write_issue_cycles.get_ref(),
+            noc_write_round_trip_cycles: *noc.write_round_trip_cycles.get_ref(),
             ethernet,
             tile_cycles: cycles,
             rows_per_pass: rows,
