@@ -101,9 +101,17 @@ impl Validator {
             "dram_access.core_bytes_per_cycle",
         );
         self.positive(p, &dram.read_issue_cycles, "dram_access.read_issue_cycles");
-        self.positive(p, &dram.write_issue_cycles, "dram_access.write_issue_cycles");
+        self.positive(
+            p,
+            &dram.write_issue_cycles,
+            "dram_access.write_issue_cycles",
+        );
         self.positive(p, &noc.write_issue_cycles, "noc.write_issue_cycles");
-        self.positive(p, &noc.write_round_trip_cycles, "noc.write_round_trip_cycles");
+        self.positive(
+            p,
+            &noc.write_round_trip_cycles,
+            "noc.write_round_trip_cycles",
+        );
         self.check(
             *dram.core_bytes_per_cycle.get_ref() <= link,
             p,
