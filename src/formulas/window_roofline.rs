@@ -208,12 +208,12 @@ const fn padded_slice(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Resul
             // The reader waits for each row of tiles.
             let block_bytes = row_tiles.saturating_mul(tile_bytes);
             f.dram_wait_scale = if x.memory.is_dram() {
-                f.dram_request_cycles = channel_ns(cx, (blocks * row_tiles).saturating_mul(cores));
+                f.dram_request_cycles = channel_ns(cx, blocks.saturating_mul(row_tiles).saturating_mul(cores));
                 cx.cycles_to_ns(blocks as f64 * cx.hw.waited_dram_read_cycles(block_bytes))
             } else {
                 blocks as f64 * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles)
             };
-            f.tile_cycles = cx.cycles_to_ns((blocks * row_tiles) as f64);
+            f.tile_cycles = cx.cycles_to_ns(blocks.saturating_mul(row_tiles) as f64);
             // The writer: a read per stick unless the stick is aligned, a barrier a block.
             let reads = if stick % ALIGNMENT == 0 { blocks } else { sticks };
             f.l1_issue_scale = cx.cycles_to_ns(reads as f64 * cx.hw.noc_write_issue_cycles);
