@@ -156,6 +156,16 @@ pub struct Hardware {
     /// Cycles of the unpacker's tilize of 4 row-major sticks 8 tiles wide into tiles (one
     /// `unpack_tilizeA_B_block` call: a bilinear point's corners, a 2x2 pool window).
     pub unpack_tilize_rows_cycles: f64,
+    /// Cycles one core spends on each of back-to-back small DRAM reads (64 to 512 B) it
+    /// issues without waiting: the cost of one read command to its data-movement core.
+    pub dram_read_issue_cycles: f64,
+    /// Cycles one core spends on each of back-to-back small DRAM writes (128 to 512 B).
+    pub dram_write_issue_cycles: f64,
+    /// Cycles one core spends on each of back-to-back small writes to another core's L1.
+    pub noc_write_issue_cycles: f64,
+    /// Cycles of one small write to another core's L1 until its acknowledgement (what a
+    /// barrier after one transfer waits).
+    pub noc_write_round_trip_cycles: f64,
     /// Chip-to-chip Ethernet links; `None` on a device without them (Grayskull).
     pub ethernet: Option<Ethernet>,
     /// Ideal cycles per 32x32x32 tile product, indexed by [`MathFidelity`].

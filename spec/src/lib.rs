@@ -96,6 +96,14 @@ pub struct Device {
     pub dram_core_bytes_per_cycle: f64,
     /// Cycles of the unpacker's tilize of 4 rows 8 tiles wide.
     pub unpack_tilize_rows_cycles: f64,
+    /// Cycles one core spends issuing each of back-to-back small DRAM reads.
+    pub dram_read_issue_cycles: f64,
+    /// Cycles one core spends issuing each of back-to-back small DRAM writes.
+    pub dram_write_issue_cycles: f64,
+    /// Cycles one core spends issuing each of back-to-back small writes to another core's L1.
+    pub noc_write_issue_cycles: f64,
+    /// Cycles of one small write to another core's L1 and its acknowledgement.
+    pub noc_write_round_trip_cycles: f64,
     /// Chip-to-chip Ethernet, when the device has it.
     pub ethernet: Option<Ethernet>,
     /// Ideal cycles per 32x32x32 tile product, one per [`MATH_FIDELITY`] value in its order.

@@ -65,6 +65,12 @@ pub struct NocFile {
     pub core_read_latency_cycles: Spanned<f64>,
     /// Achieved bytes per cycle by transfer size, ascending; larger transfers use the last point.
     pub small_transfer: Spanned<Vec<TransferPoint>>,
+    /// Cycles between one core's back-to-back writes of small pages (up to 512 B) to another
+    /// core's L1, many in flight: what issuing one NoC command costs the data-movement core.
+    pub write_issue_cycles: Spanned<f64>,
+    /// Cycles from issuing one small write to another core's L1 to its acknowledgement: what a
+    /// `noc_async_write_barrier` after one transfer waits.
+    pub write_round_trip_cycles: Spanned<f64>,
 }
 
 /// One core's accesses to DRAM-interleaved pages, as tt-metal's data-movement tests measure
@@ -78,6 +84,12 @@ pub struct DramAccessFile {
     /// Bytes per cycle one core sustains reading DRAM pages of a tile's size, however many it
     /// has in flight.
     pub core_bytes_per_cycle: Spanned<f64>,
+    /// Cycles between one core's back-to-back reads of small DRAM pages (64 to 512 B), many
+    /// in flight: what issuing one DRAM read costs the data-movement core.
+    pub read_issue_cycles: Spanned<f64>,
+    /// Cycles between one core's back-to-back writes of small DRAM pages (128 to 512 B), many
+    /// in flight.
+    pub write_issue_cycles: Spanned<f64>,
 }
 
 /// One chip-to-chip Ethernet link, as the collectives (all-gather, reduce-scatter) use it

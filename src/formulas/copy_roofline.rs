@@ -1,5 +1,5 @@
-//! `copy_roofline`: move, copy (and clone), slice, padded_slice, slice_write, concat, split,
-//! pad, repeat and nearest upsample, the ops that copy pages of a tensor to another place
+//! `copy_roofline`: move, copy (and clone), slice, concat, split, pad, repeat and nearest
+//! upsample, the ops that copy pages of a tensor to another place
 //! unchanged (all, a part of them, or some of them more than once).
 //!
 //! It reads the tensors' shapes, layouts and dtypes (how many pages move, and their size: a
@@ -17,12 +17,10 @@
 //!   the NoC rate of the whole shard (`local_copy_scale`). Interleaved
 //!   (`move_program_factory.cpp`, `move_overlap_program_factory.cpp`): a page-by-page copy as
 //!   `copy`'s.
-//! * **copy**, **slice**, **padded_slice**: the output's pages, split over the cores
+//! * **copy**, **slice**: the output's pages, split over the cores
 //!   (`split_work_to_cores`, or the output's shard cores when it is sharded), each read from the
 //!   input and written (`slice/device/slice_program_factory_tile.cpp`, `_rm.cpp`; a sliced
 //!   stick is read at the output stick's size).
-//! * **slice_write**: the input's pages (over the input's shard cores when it is sharded),
-//!   each written into its place in the larger output.
 //! * **concat**: every input's pages once, over the grid (interleaved) or the output's shard
 //!   cores (sharded).
 //! * **split** (`split/device/split_program_factory.cpp`, `split_last_dim_two_chunks_tiled`):
@@ -44,13 +42,12 @@
 //! (`noc_scale`), plus the reads each core waits for (`round_trip_scale`): the readers issue
 //! a batch of pages and `noc_async_read_barrier` before pushing them. The tiled readers
 //! (copy, clone, slice, concat, split, pad, repeat, an interleaved move) wait for every page;
-//! the row-major slice reader for as many sticks as fit 4 KiB (`merge_num_sticks_to_read`);
-//! padded_slice for a tile row of its input, or for all of a core's sticks once. A wait on a
+//! the row-major slice reader for as many sticks as fit 4 KiB (`merge_num_sticks_to_read`).
+//! A wait on a
 //! DRAM read is tt-metal's measured latency of one core's read of that many bytes (the
 //! device spec's `dram_access`: 578 cycles for a 2 KiB tile on Blackhole, 463 on Wormhole); on
-//! an L1 source, one 32x32 tile's NoC time. It assumes the cores work in parallel and evenly,
-//! and that a padded_slice from a tiled input costs as many page reads as its row-major
-//! output has sticks (its untilize is not counted).
+//! an L1 source, one 32x32 tile's NoC time. It assumes the cores work in parallel and evenly.
+//! padded_slice and slice_write, conv2d's DRAM slicing, are `window_roofline`'s.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::upsample::Mode;
@@ -90,20 +87,13 @@ const fn split_cores(cx: &Ctx<'_>, x: &TensorParams) -> u64 {
     across * down * channel_groups
 }
 
-/// Pages a core's reader issues before each `noc_async_read_barrier` (see the module docs);
-/// `u64::MAX` when it waits once for all of them.
+/// Pages a core's reader issues before each `noc_async_read_barrier` (see the module docs).
 const fn pages_per_wait(cx: &Ctx<'_>, x: &TensorParams, page: u64) -> u64 {
     let row_major = matches!(x.layout, Layout::RowMajor);
     match cx.params {
         // Sticks up to 4 KiB per batch (`merge_num_sticks_to_read`), each at least one
         // 64-byte DRAM alignment unit.
         OpParams::Slice(_) if row_major => max(4096 / max(page, 64), 1),
-        OpParams::PaddedSlice(_) if row_major => u64::MAX,
-        // One tile row of the input per batch.
-        OpParams::PaddedSlice(_) => match x.tile_grid() {
-            Some((_, cols)) => max(cols, 1),
-            None => 1,
-        },
         _ => 1,
     }
 }
@@ -130,7 +120,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
     }
     // The tensor whose pages move; the bytes moved, read from DRAM and written to it.
     let (moved, mut bytes, mut dram_read) = match cx.params {
-        OpParams::SliceWrite(_) | OpParams::Split(_) => (x, 0u64, 0u64),
+        OpParams::Split(_) => (x, 0u64, 0u64),
         OpParams::Upsample(p) if matches!(p.mode, Mode::Bilinear) => {
             return Err(cx.not_modeled("bilinear upsampling (its interpolation is computed)"));
         }
@@ -138,7 +128,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         | OpParams::MoveTensor(_)
         | OpParams::Copy(_)
         | OpParams::Slice(_)
-        | OpParams::PaddedSlice(_)
         | OpParams::Pad(_)
         | OpParams::Repeat(_)
         | OpParams::Upsample(_) => (y, 0, 0),

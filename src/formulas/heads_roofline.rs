@@ -7,13 +7,9 @@
 //! `num_kv_heads`, ...) are not read: every input tile moves once whatever the split, and the
 //! shapes give the tile count.
 //!
-//! Not here: `halo` (`HaloDeviceOperation`, `sliding_window/halo/`), though also a copy. Its
-//! kernels copy runs of sticks whose number and length follow the convolution's geometry
-//! (image width, window, stride, padding: the sliding-window config in ATTRIBUTES, not in the
-//! shapes): in the traces, halos moving the same bytes per core differ up to 3x (Wormhole
-//! SegFormer: 131 KB a core in 5.0 us on 8 cores, 133 KB in 14.1 us on 64). A bytes-per-core
-//! physics of it came to 54% (Blackhole) and 30% (Wormhole) median error, fitted and held
-//! out to 75% and 35%, where the generic fallback does 34% on both: it stays on the fallback.
+//! Not here: `halo` (`HaloDeviceOperation`, `sliding_window/halo/`), though also a copy: it
+//! moves row-major sticks in runs whose number and length follow the convolution's geometry,
+//! and is `window_roofline`'s with conv2d's other stick movers.
 //!
 //! How tt-metal splits the work, and what each case costs here:
 //!

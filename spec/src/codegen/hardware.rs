@@ -31,6 +31,10 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             let dram_latency = f64_lit(d.dram_read_latency_cycles);
             let dram_core = f64_lit(d.dram_core_bytes_per_cycle);
             let unpack_tilize = f64_lit(d.unpack_tilize_rows_cycles);
+            let dram_read_issue = f64_lit(d.dram_read_issue_cycles);
+            let dram_write_issue = f64_lit(d.dram_write_issue_cycles);
+            let noc_write_issue = f64_lit(d.noc_write_issue_cycles);
+            let noc_round_trip = f64_lit(d.noc_write_round_trip_cycles);
             let ethernet = match d.ethernet {
                 Some(e) => {
                     let (line, fabric, hop) = (
@@ -74,6 +78,10 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     dram_read_latency_cycles: #dram_latency,
                     dram_core_bytes_per_cycle: #dram_core,
                     unpack_tilize_rows_cycles: #unpack_tilize,
+                    dram_read_issue_cycles: #dram_read_issue,
+                    dram_write_issue_cycles: #dram_write_issue,
+                    noc_write_issue_cycles: #noc_write_issue,
+                    noc_write_round_trip_cycles: #noc_round_trip,
                     ethernet: #ethernet,
                     tile_cycles: [#(#tc),*],
                     rows_per_pass: #rpp,

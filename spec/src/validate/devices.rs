@@ -106,6 +106,18 @@ impl Validator {
             &dram.core_bytes_per_cycle,
             "dram_access.core_bytes_per_cycle",
         );
+        self.positive(p, &dram.read_issue_cycles, "dram_access.read_issue_cycles");
+        self.positive(
+            p,
+            &dram.write_issue_cycles,
+            "dram_access.write_issue_cycles",
+        );
+        self.positive(p, &noc.write_issue_cycles, "noc.write_issue_cycles");
+        self.positive(
+            p,
+            &noc.write_round_trip_cycles,
+            "noc.write_round_trip_cycles",
+        );
         self.check(
             *dram.core_bytes_per_cycle.get_ref() <= link,
             p,
@@ -201,6 +213,10 @@ impl Validator {
             dram_read_latency_cycles: *dram.read_latency_cycles.get_ref(),
             dram_core_bytes_per_cycle: *dram.core_bytes_per_cycle.get_ref(),
             unpack_tilize_rows_cycles: *f.unpacker.tilize_rows_call_cycles.get_ref(),
+            dram_read_issue_cycles: *dram.read_issue_cycles.get_ref(),
+            dram_write_issue_cycles: *dram.write_issue_cycles.get_ref(),
+            noc_write_issue_cycles: *noc.write_issue_cycles.get_ref(),
+            noc_write_round_trip_cycles: *noc.write_round_trip_cycles.get_ref(),
             ethernet,
             tile_cycles: cycles,
             rows_per_pass: rows,

@@ -1,0 +1,427 @@
+//! `window_roofline`: halo, padded_slice and slice_write, the ops that move the row-major
+//! sticks of a sliding-window op's (conv2d's, pooling's) activation one stick or one run at a
+//! time: the halo gathers each core's window of sticks, and conv2d's DRAM slicing cuts the
+//! input into slices (padded_slice) and writes each slice's output back (slice_write).
+//!
+//! What it reads: the input's and the output's shapes (rows of sticks, the last dim), layouts
+//! (a tiled input is untilized or written a tile at a time), dtypes (stick and tile bytes),
+//! memory configs (DRAM or L1) and shard specs (the cores, the sticks each core holds: the
+//! shard height, and the stick width: the shard width). It reads no op param: the sliding
+//! window's geometry (kernel, stride, padding), which decides how a halo's sticks split into
+//! runs and how many of them come from other cores, is not read (see below).
+//!
+//! What each op's cores do (tenstorrent/tt-metal, `ttnn/cpp/ttnn/operations/`):
+//!
+//! * **halo** (`sliding_window/halo/device/untilize_with_halo_program_factory.cpp`,
+//!   `kernels/dataflow/halo_gather.cpp`): each core of the shard grid builds its output
+//!   shard, the sticks its conv window covers (its own input sticks, its neighbours' overlap
+//!   and the padding), by NoC writes of runs of sticks to its own and other cores' L1, the
+//!   padding by reads of a pad stick. The output holds every core's window, so a core's
+//!   output sticks are the output's rows over the cores (the profiler's `max_out_nsticks_per_core`
+//!   times the cores). Counted: those sticks' bytes at the NoC's sustained rate
+//!   (`noc_scale`; the runs are long: an image row); a tiled input is untilized by the compute
+//!   kernel (`pack_untilize.cpp`, `tile_cycles` a tile), a block of one tile row at a time,
+//!   and the gather waits for each block's writes (`noc_async_write_barrier`) before taking
+//!   the next (`barrier_scale`, one round trip of a write a block). Not counted: the number
+//!   of runs and pad segments (each one NoC command), which follows the window geometry,
+//!   and the sticks sent to other cores rather than copied locally: a simulation of the
+//!   gather over bh20_oft's halos finds that three halos of the same shapes taking 7.7, 10.3
+//!   and 12.5 µs differ in those, which no shape shows.
+//! * **padded_slice** (`experimental/padded_slice/device/padded_slice_rm_program_factory.cpp`,
+//!   `padded_slice_tile_program_factory.cpp`): the output is sharded; each shard core fills
+//!   its whole shard (its shard height of sticks, the padded tail too). A row-major input:
+//!   the reader issues one read per output stick (`padded_slice_reader_rm_interleaved_start_id.cpp`)
+//!   straight into the shard and waits once for all of them (`dram_issue_scale` per read,
+//!   `dram_wait_scale` for the one wait). A tiled input: the reader reads a row of tiles (the
+//!   shard width's tiles) and waits for it (`padded_slice_reader_tiled_interleaved_start_id.cpp`),
+//!   the compute kernel untilizes it, and the writer (`writer_unary_sharded_padded_tiled.cpp`)
+//!   copies the untilized rows into the shard: one NoC read for the block when the output
+//!   stick is a multiple of the alignment (64 B is taken for every device: Blackhole's DRAM
+//!   alignment; Wormhole's 32 B is not distinguished), else one read per stick
+//!   (`l1_issue_scale`), then a barrier (`barrier_scale`) per block.
+//! * **slice_write** (`experimental/slice_write/device/slice_write_rm_sharded_input_program_factory.cpp`,
+//!   `slice_write_tiled_sharded_input_program_factory.cpp`): each core of the input's shard
+//!   grid writes its shard into the larger output, one NoC write per stick (row-major) or per
+//!   tile (`slice_write_writer_interleaved.cpp`), none of them waited for one by one
+//!   (`dram_issue_scale`). An interleaved input is split over the grid, each page read and
+//!   written (two commands).
+//!
+//! A command's published cost is tt-metal's measured cycles between one core's back-to-back
+//! small transfers (the device spec's `dram_access.read_issue_cycles` and `write_issue_cycles`,
+//! `noc.write_issue_cycles`: 36.6, 25.5 and 25.4 cycles on Blackhole), or the page's bytes at
+//! one core's DRAM rate when that is longer (a 2 KiB tile: 96 cycles); a barrier's is one
+//! write's round trip (`noc.write_round_trip_cycles`). DRAM (`dram_scale`) is the bytes read
+//! from and written to DRAM at the card's achievable bandwidth. The terms add within the
+//! NoC term (one data-movement core issues them in turn) and overlap across the roofline's
+//! terms: the reader's DRAM waits, the writer's commands and the untilize run on different
+//! cores of the Tensix. On bh20_oft (20 cores) the row-major padded slices and slice writes
+//! take 130–180 cycles a stick, 4–7 times the single-core figures, whatever the stick's size
+//! (18 to 512 B). `dram_request_cycles` (in the DRAM term; 0 in v1, no figure is published)
+//! takes that as the cores' small requests queueing at the DRAM channels: every core's DRAM
+//! reads and writes issued a stick or a tile at a time, over the card's channels, each
+//! costing its channel that many cycles. Every row in the data has 20 cores, so a per-core
+//! cost would fit them as well; tt-metal's tilizes, which read sticks the same way, point to
+//! the channels: on 103 cores (bh_muse_glimmer_30b_prefill) a core takes 430 cycles a stick,
+//! on 20 (bh20_oft) 137.
+
+use crate::error::{Error, Operand, TensorProblem};
+use crate::generated::{OpParams, WindowRooflineFeatures};
+use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::{Layout, TensorParams};
+
+/// Bytes an aligned row-major stick is a multiple of (tt-metal's DRAM alignment on
+/// Blackhole; the larger of the DRAM and L1 alignments the padded_slice writer checks).
+const ALIGNMENT: u64 = 64;
+
+/// Sticks (rows) of `t` each of `cores` holds: the shard height when sharded, else an even
+/// split of its rows.
+const fn rows_per_core(t: &TensorParams, cores: u64) -> u64 {
+    match t.memory.shard {
+        Some(s) if t.memory.layout.is_sharded() => max(s.shape[0] as u64, 1),
+        _ => max(ceil_div(t.rows(), max(cores, 1)), 1),
+    }
+}
+
+/// Elements of one stick of `t` on a core: the shard width when sharded, else the last dim.
+const fn stick_elements(t: &TensorParams) -> u64 {
+    let w = t.shape.dim_from_end(0) as u64;
+    match t.memory.shard {
+        Some(s) if t.memory.layout.is_sharded() => max(min(s.shape[1] as u64, w), 1),
+        _ => max(w, 1),
+    }
+}
+
+/// Tile height and width of `t` (32x32 for a row-major tensor's tiles when it is untilized).
+const fn tile_dims(t: &TensorParams) -> (u64, u64) {
+    match t.layout {
+        Layout::Tile { height, width } => (max(height as u64, 1), max(width as u64, 1)),
+        Layout::RowMajor => (32, 32),
+    }
+}
+
+/// Cycles one command moving `bytes` costs the core that issues it: the published issue
+/// cycles of a small transfer, or the bytes at one core's DRAM rate when longer.
+const fn command_cycles(cx: &Ctx<'_>, issue_cycles: f64, bytes: u64) -> f64 {
+    let streamed = bytes as f64 / cx.hw.dram_core_bytes_per_cycle;
+    if streamed > issue_cycles {
+        streamed
+    } else {
+        issue_cycles
+    }
+}
+
+/// Time each DRAM channel spends on its share of `requests` small requests, per cycle a
+/// request costs it (the `dram_request_cycles` feature).
+const fn channel_ns(cx: &Ctx<'_>, requests: u64) -> f64 {
+    cx.cycles_to_ns(requests as f64 / max(cx.hw.dram_channels as u64, 1) as f64)
+}
+
+/// The features with every term zero but the fixed cost.
+const ZERO: WindowRooflineFeatures = WindowRooflineFeatures {
+    overhead_ns: 1.0,
+    dram_scale: 0.0,
+    dram_wait_scale: 0.0,
+    dram_request_cycles: 0.0,
+    dram_issue_scale: 0.0,
+    l1_issue_scale: 0.0,
+    noc_scale: 0.0,
+    barrier_scale: 0.0,
+    tile_cycles: 0.0,
+};
+
+/// Halo: the busiest core's output sticks copied at the sustained NoC rate, and for a tiled
+/// input its tiles untilized and a barrier per tile row.
+const fn halo(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<WindowRooflineFeatures, Error> {
+    let Some(element) = y.dtype.element_bytes() else {
+        return Err(cx.not_modeled("a halo output of a block-float dtype (it is row-major sticks)"));
+    };
+    let cores = match (x.shard_cores(), y.shard_cores()) {
+        (Some(c), _) | (None, Some(c)) => c,
+        (None, None) => cx.grid.cores() as u64,
+    };
+    // The output is every core's window: its rows over the cores.
+    let out_sticks = max(ceil_div(y.rows(), max(cores, 1)), 1);
+    let stick = stick_elements(y) * element as u64;
+    let bytes = out_sticks.saturating_mul(stick);
+    let mut f = ZERO;
+    f.noc_scale = cx.noc_ns_at(bytes, cx.hw.noc_sustained_bytes_per_cycle);
+    let round_trip = cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles);
+    if let Layout::Tile { .. } = x.layout {
+        let (th, tw) = tile_dims(x);
+        let blocks = ceil_div(rows_per_core(x, cores), th);
+        let tiles = blocks.saturating_mul(ceil_div(stick_elements(x), tw));
+        f.tile_cycles = cx.cycles_to_ns(tiles as f64);
+        f.barrier_scale = blocks as f64 * round_trip;
+    } else {
+        // The gather's final barrier.
+        f.barrier_scale = round_trip;
+    }
+    if x.memory.is_dram() {
+        f.dram_scale = cx.dram_ns(some_or!(x.bytes(cx.hw), Error::Overflow { what: "halo input bytes" }));
+    }
+    Ok(f)
+}
+
+/// Padded slice: the output shard's sticks read one by one (row-major input) or a row of
+/// tiles at a time, untilized and copied in (tiled input).
+const fn padded_slice(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<WindowRooflineFeatures, Error> {
+    let Some(cores) = y.shard_cores() else {
+        return Err(cx.tensor_error(
+            Operand::Output,
+            TensorProblem::WrongMemory {
+                expected: "sharded (padded_slice fills the output's shards)",
+            },
+        ));
+    };
+    let Some(element) = y.dtype.element_bytes() else {
+        return Err(cx.not_modeled("a padded_slice output of a block-float dtype (it is row-major sticks)"));
+    };
+    let sticks = rows_per_core(y, cores);
+    let stick = stick_elements(y) * element as u64;
+    let core_bytes = sticks.saturating_mul(stick);
+    let mut f = ZERO;
+    if x.memory.is_dram() {
+        f.dram_scale = cx.dram_ns(core_bytes.saturating_mul(cores));
+    }
+    match x.layout {
+        Layout::RowMajor => {
+            if x.memory.is_dram() {
+                let read = command_cycles(cx, cx.hw.dram_read_issue_cycles, stick);
+                f.dram_issue_scale = cx.cycles_to_ns(sticks as f64 * read);
+                // One barrier for all of a core's reads: the last read's latency.
+                f.dram_wait_scale = cx.cycles_to_ns(cx.hw.waited_dram_read_cycles(stick));
+                f.dram_request_cycles = channel_ns(cx, sticks.saturating_mul(cores));
+            } else {
+                f.l1_issue_scale = cx.cycles_to_ns(sticks as f64 * cx.hw.noc_write_issue_cycles);
+            }
+        }
+        Layout::Tile { .. } => {
+            let (th, tw) = tile_dims(x);
+            let blocks = ceil_div(sticks, th);
+            let row_tiles = ceil_div(stick_elements(y), tw);
+            let tile_bytes = some_or!(x.tile_bytes(cx.hw), Error::Overflow { what: "tile bytes" });
+            f.dram_scale = if x.memory.is_dram() {
+                cx.dram_ns(blocks.saturating_mul(row_tiles).saturating_mul(tile_bytes).saturating_mul(cores))
+            } else {
+                0.0
+            };
+            // The reader waits for each row of tiles.
+            let block_bytes = row_tiles.saturating_mul(tile_bytes);
+            f.dram_wait_scale = if x.memory.is_dram() {
+                f.dram_request_cycles = channel_ns(cx, blocks.saturating_mul(row_tiles).saturating_mul(cores));
+                cx.cycles_to_ns(blocks as f64 * cx.hw.waited_dram_read_cycles(block_bytes))
+            } else {
+                blocks as f64 * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles)
+            };
+            f.tile_cycles = cx.cycles_to_ns(blocks.saturating_mul(row_tiles) as f64);
+            // The writer: a read per stick unless the stick is aligned, a barrier a block.
+            let reads = if stick % ALIGNMENT == 0 { blocks } else { sticks };
+            f.l1_issue_scale = cx.cycles_to_ns(reads as f64 * cx.hw.noc_write_issue_cycles);
+            f.noc_scale = cx.noc_ns_at(core_bytes, cx.hw.noc_sustained_bytes_per_cycle);
+            f.barrier_scale = blocks as f64 * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles);
+        }
+    }
+    Ok(f)
+}
+
+/// Slice write: the input's sticks (or tiles) written one by one into the output.
+const fn slice_write(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<WindowRooflineFeatures, Error> {
+    let overflow = Error::Overflow { what: "bytes written" };
+    let (sharded, cores) = match x.shard_cores() {
+        Some(c) => (true, c),
+        None => (false, cx.grid.cores() as u64),
+    };
+    let (pages, page) = match x.layout {
+        Layout::Tile { .. } => {
+            let (th, tw) = tile_dims(x);
+            let tiles = ceil_div(rows_per_core(x, cores), th).saturating_mul(ceil_div(stick_elements(x), tw));
+            (tiles, some_or!(x.tile_bytes(cx.hw), overflow))
+        }
+        Layout::RowMajor => {
+            let Some(element) = x.dtype.element_bytes() else {
+                return Err(cx.not_modeled("a row-major slice_write input of a block-float dtype"));
+            };
+            // A stick is written at the narrower of the shard's and the output's widths.
+            let w = min(stick_elements(x), max(y.shape.dim_from_end(0) as u64, 1));
+            (rows_per_core(x, cores), w * element as u64)
+        }
+    };
+    let total = pages.saturating_mul(page).saturating_mul(cores);
+    let mut f = ZERO;
+    let mut dram = 0u64;
+    let mut requests = 0u64;
+    let mut commands_ns = 0.0;
+    if y.memory.is_dram() {
+        dram = total;
+        requests = pages.saturating_mul(cores);
+        commands_ns += pages as f64 * command_cycles(cx, cx.hw.dram_write_issue_cycles, page);
+    } else {
+        f.l1_issue_scale = cx.cycles_to_ns(pages as f64 * cx.hw.noc_write_issue_cycles);
+    }
+    if !sharded {
+        // An interleaved input: each page read before it is written.
+        if x.memory.is_dram() {
+            dram = dram.saturating_add(total);
+            requests = requests.saturating_add(pages.saturating_mul(cores));
+            commands_ns += pages as f64 * command_cycles(cx, cx.hw.dram_read_issue_cycles, page);
+        } else {
+            f.l1_issue_scale += cx.cycles_to_ns(pages as f64 * cx.hw.noc_write_issue_cycles);
+        }
+    }
+    f.dram_scale = cx.dram_ns(dram);
+    f.dram_request_cycles = channel_ns(cx, requests);
+    f.dram_issue_scale = cx.cycles_to_ns(commands_ns);
+    Ok(f)
+}
+
+// Inlined into the query: its features stay in registers.
+#[inline(always)]
+pub const fn features(cx: &Ctx<'_>) -> Result<WindowRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    // The operand rules make the output required for these ops.
+    let Some(y) = cx.output else {
+        return Err(cx.not_modeled("a stick move without its target tensor"));
+    };
+    match cx.params {
+        OpParams::Halo(_) => halo(cx, x, y),
+        OpParams::PaddedSlice(_) => padded_slice(cx, x, y),
+        OpParams::SliceWrite(_) => slice_write(cx, x, y),
+        _ => Err(cx.foreign_params()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor::{BufferType, CoreRange, MemoryConfig, MemoryLayout, ShardOrientation, ShardSpec};
+    use crate::{Card, DType, Hardware, Op, QueryParams, Shape};
+
+    /// Height-sharded in L1 over the 5x4 grid bh20_oft runs on, shards of `rows x width`.
+    fn height_sharded(rows: u32, width: u32) -> MemoryConfig {
+        let shard = ShardSpec::new(
+            CoreRange { start: (0, 0), end: (4, 3) },
+            [rows, width],
+            ShardOrientation::RowMajor,
+        );
+        MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard)
+    }
+
+    fn rm(dims: &[u32], memory: MemoryConfig) -> TensorParams {
+        TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::RowMajor, memory)
+    }
+
+    fn features_of(op: Op, x: TensorParams, y: TensorParams) -> WindowRooflineFeatures {
+        let hw = Hardware::of(Card::P150);
+        let inputs = [x];
+        let cx = Ctx::new(op, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid)
+            .unwrap();
+        features(&cx).unwrap()
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+
+    /// bh20_oft's halo before a 3x3 convolution of a 48x160 image of 128 channels, tiled, on
+    /// 20 cores of a p150 (1.35 GHz): each core's window is 14320 / 20 = 716 sticks of 256 B
+    /// (183,296 B at 60 B/cycle: 3,054.9 cycles); its 384 input rows are 12 tile rows of 4
+    /// tiles: 48 tiles untilized, 12 block barriers of a write's round trip (366 cycles).
+    /// v1: 600 + (3,054.9 + 12 x 366 + 32 x 48) / 1.35 = 7,254 ns; the trace measured
+    /// 7.03-7.07 µs.
+    #[test]
+    fn halo_of_a_tiled_input_by_hand() {
+        let x = TensorParams::tiled(&[1, 1, 7680, 128], DType::Bfloat16, height_sharded(384, 128));
+        let y = rm(&[1, 1, 14320, 128], height_sharded(716, 128));
+        let f = features_of(Op::Halo, x, y);
+        assert!(close(f.noc_scale, 183_296.0 / 60.0 / 1.35));
+        assert!(close(f.barrier_scale, 12.0 * 366.0 / 1.35));
+        assert!(close(f.tile_cycles, 48.0 / 1.35));
+        assert_eq!((f.dram_scale, f.dram_issue_scale, f.l1_issue_scale), (0.0, 0.0, 0.0));
+        let v1 = 600.0 + f.noc_scale + f.barrier_scale + 32.0 * f.tile_cycles;
+        assert!((v1 - 7254.0).abs() < 1.0, "{v1}");
+    }
+
+    /// bh20_oft's row-major padded slice `[1, 159, 159, 256]` (DRAM) into 20 shards of 352
+    /// sticks of 512 B: each core issues 352 DRAM reads (36.6 cycles each: longer than
+    /// 512 B at 21.3 B/cycle) and waits once (479 + 512 / 21.3 cycles); the 7,040 reads
+    /// spread over 8 DRAM channels, 880 each; DRAM moves 3,604,480 B.
+    #[test]
+    fn row_major_padded_slice_by_hand() {
+        let x = rm(&[1, 159, 159, 256], MemoryConfig::DRAM_INTERLEAVED);
+        let y = rm(&[1, 1, 6519, 256], height_sharded(352, 256));
+        let f = features_of(Op::PaddedSlice, x, y);
+        assert!(close(f.dram_issue_scale, 352.0 * 36.6 / 1.35));
+        assert!(close(f.dram_wait_scale, (479.0 + 512.0 / 21.3) / 1.35));
+        assert!(close(f.dram_request_cycles, 880.0 / 1.35));
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.dram_scale, 3_604_480.0 * hw.ns_per_dram_byte));
+        assert_eq!((f.l1_issue_scale, f.tile_cycles, f.barrier_scale), (0.0, 0.0, 0.0));
+    }
+
+    /// bh20_oft's padded slice of a tiled 3-channel image `[1, 384, 1280, 32]` into shards of
+    /// 6272 sticks of 8 channels (16 B, not a multiple of 64: the writer reads stick by
+    /// stick): 196 tile rows of one tile a core, each read and waited for (479 + 2048 / 21.3
+    /// cycles), untilized, copied in by 32 reads and a barrier.
+    #[test]
+    fn tiled_padded_slice_copies_narrow_sticks_one_by_one() {
+        let x = TensorParams::tiled(&[1, 384, 1280, 32], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+        let y = rm(&[1, 1, 125_440, 8], height_sharded(6272, 8));
+        let f = features_of(Op::PaddedSlice, x, y);
+        assert!(close(f.l1_issue_scale, 6272.0 * 25.4 / 1.35));
+        assert!(close(f.barrier_scale, 196.0 * 366.0 / 1.35));
+        assert!(close(f.tile_cycles, 196.0 / 1.35));
+        assert!(close(f.dram_wait_scale, 196.0 * (479.0 + 2048.0 / 21.3) / 1.35));
+        assert!(close(f.noc_scale, 6272.0 * 16.0 / 60.0 / 1.35));
+        assert!(close(f.dram_request_cycles, 196.0 * 20.0 / 8.0 / 1.35));
+        assert_eq!(f.dram_issue_scale, 0.0);
+    }
+
+    /// A 512-channel output stick (1 KiB) is aligned: one read per block, not per stick.
+    #[test]
+    fn aligned_sticks_copy_a_block_at_once() {
+        let x = TensorParams::tiled(&[1, 1, 6400, 512], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+        let y = rm(&[1, 1, 640, 512], height_sharded(32, 512));
+        let f = features_of(Op::PaddedSlice, x, y);
+        assert!(close(f.l1_issue_scale, 25.4 / 1.35));
+    }
+
+    /// bh20_oft's slice write of 20 shards of 318 sticks of 512 B into `[1, 159, 159, 256]`
+    /// in DRAM: 318 writes a core (25.5 cycles each), none waited for; 6,360 requests over 8
+    /// channels; DRAM takes 3,256,320 B.
+    #[test]
+    fn row_major_slice_write_by_hand() {
+        let x = rm(&[1, 1, 6360, 256], height_sharded(318, 256));
+        let y = rm(&[1, 159, 159, 256], MemoryConfig::DRAM_INTERLEAVED);
+        let f = features_of(Op::SliceWrite, x, y);
+        assert!(close(f.dram_issue_scale, 318.0 * 25.5 / 1.35));
+        assert!(close(f.dram_request_cycles, 795.0 / 1.35));
+        let hw = Hardware::of(Card::P150);
+        assert!(close(f.dram_scale, 3_256_320.0 * hw.ns_per_dram_byte));
+        assert_eq!(f.dram_wait_scale, 0.0);
+    }
+
+    /// A tiled slice write: a tile a command, at one core's DRAM rate (2048 / 21.3 = 96.2
+    /// cycles, longer than the 25.5 of a small write): 96 tiles a core of 48 tile rows x 2.
+    #[test]
+    fn tiled_slice_write_streams_each_tile() {
+        let x = TensorParams::tiled(&[1, 1, 30720, 64], DType::Bfloat16, height_sharded(1536, 64));
+        let y = TensorParams::tiled(&[1, 192, 640, 64], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+        let f = features_of(Op::SliceWrite, x, y);
+        assert!(close(f.dram_issue_scale, 96.0 * (2048.0 / 21.3) / 1.35));
+    }
+
+    /// Padded slice fills an output's shards: an interleaved output is an error, not a guess.
+    #[test]
+    fn padded_slice_needs_a_sharded_output() {
+        let hw = Hardware::of(Card::P150);
+        let x = rm(&[1, 159, 159, 256], MemoryConfig::DRAM_INTERLEAVED);
+        let y = rm(&[1, 1, 6519, 256], MemoryConfig::L1_INTERLEAVED);
+        let inputs = [x];
+        let cx = Ctx::new(Op::PaddedSlice, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid)
+            .unwrap();
+        assert!(matches!(
+            features(&cx),
+            Err(Error::InvalidTensor { operand: Operand::Output, problem: TensorProblem::WrongMemory { .. }, .. })
+        ));
+    }
+}
