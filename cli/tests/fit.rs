@@ -422,3 +422,40 @@ fn with_op_rows_join_the_fits_but_are_not_scored() {
             .contains("--with-op transpose")
     );
 }
+
+/// `--only` fits the named coefficients; the others keep the physics prior's values (the
+/// family's first version), and a name the family does not have is refused.
+#[test]
+fn only_fits_the_named_coefficients_and_holds_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sweep(dir.path());
+    let out = dir.path().join("eltwise_unary.toml");
+    std::fs::copy(
+        repo().join("model_specs/wormhole_b0/eltwise_unary.toml"),
+        &out,
+    )
+    .unwrap();
+    let prior: toml_edit::DocumentMut = std::fs::read_to_string(&out).unwrap().parse().unwrap();
+    let run = fit_with(&data, &out, &["--json", "--only", "exp_tile_cycles"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let fitted = report["coefficients"].as_object().unwrap();
+    for (name, value) in fitted {
+        let held = coefficient(&prior, 0, name);
+        if name == "exp_tile_cycles" {
+            // The whole per-tile cost the sweep shows lands on the one free coefficient.
+            assert!(value.as_f64().unwrap() > held, "{report}");
+        } else {
+            assert_eq!(value.as_f64(), Some(held), "{name}: {report}");
+        }
+    }
+
+    let bogus = fit_with(&data, &out, &["--only", "exp_cycles"]);
+    let stderr = String::from_utf8_lossy(&bogus.stderr);
+    assert_eq!(bogus.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("exp_tile_cycles"), "{stderr}");
+}

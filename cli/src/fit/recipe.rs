@@ -67,6 +67,11 @@ pub struct RecipeArgs {
     /// this times what shifting every row by d costs. 0: no pull.
     #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
     pub prior_weight: f64,
+    /// Fit only this coefficient (repeatable); the others keep the values of the family's
+    /// first version (the physics prior). For a term the data can pin only with the rest
+    /// held at their published figures.
+    #[arg(long = "only", value_name = "COEFFICIENT")]
+    pub only: Vec<String>,
 }
 
 /// A finite number >= 0 (a bad one is a bad argument: exit 2).
@@ -109,7 +114,8 @@ impl RecipeArgs {
             self.loss,
             self.weigh,
             self.prior_weight,
-        )
+        )?
+        .only(&self.only)
     }
 }
 
@@ -151,6 +157,8 @@ pub struct Recipe {
     /// How strongly the fit is pulled towards the physics prior (`solver::fit`'s
     /// `prior_weight`): 0.01 makes the prior worth 1% of the data.
     pub prior_weight: f64,
+    /// The coefficients fitted when not all (`--only`); the others keep the prior's values.
+    pub only: Vec<String>,
 }
 
 impl Recipe {
@@ -247,7 +255,36 @@ impl Recipe {
             loss,
             weigh,
             prior_weight,
+            only: Vec::new(),
         })
+    }
+
+    /// The recipe fitting only the coefficients `names` (all of them when empty): the others
+    /// are held at their starting values, the physics prior.
+    pub fn only(mut self, names: &[String]) -> Result<Recipe, Failure> {
+        if let Some(unknown) = names
+            .iter()
+            .find(|n| !self.coefficients.iter().any(|c| &c.name == *n))
+        {
+            return Err(Failure::unknown(anyhow!(
+                "--only `{unknown}`: family `{}` has coefficients {}",
+                self.family,
+                self.coefficients
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        if !names.is_empty() {
+            for c in &mut self.coefficients {
+                if !names.contains(&c.name) {
+                    (c.min, c.max) = (c.initial, c.initial);
+                }
+            }
+            self.only = names.to_vec();
+        }
+        Ok(self)
     }
 
     /// The rows of the op (and of `with_ops`) of the recipe's devices in `paths`, with their
@@ -361,6 +398,9 @@ impl Recipe {
         }
         if self.prior_weight > 0.0 {
             s += &format!(" --prior-weight {}", self.prior_weight);
+        }
+        for c in &self.only {
+            s += &format!(" --only {c}");
         }
         s
     }
