@@ -210,13 +210,14 @@ impl Estimate {
     ///
     /// ```
     /// use ttnn_op_perf_models::*;
-    /// let x = [TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED)];
-    /// let params = [OpParam::new("unary_op", ParamValue::Enum("exp"))];
+    /// let t = TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+    /// let x = [t, t];
+    /// let params = [OpParam::new("binary_op", ParamValue::Enum("add"))];
     /// let models = PerfModels::new(Device::WormholeB0);
-    /// let e = models.query(&Query::new(Op::EltwiseUnary, &x).params(&params))?;
-    /// let (low, high) = e.band_ns().expect("the latest wormhole unary model is calibrated");
+    /// let e = models.query(&Query::new(Op::EltwiseBinary, &x).params(&params))?;
+    /// let (low, high) = e.band_ns().expect("the latest wormhole binary model is calibrated");
     /// assert!(low < e.duration_ns && e.duration_ns < high);
-    /// let v1 = models.query(&Query::new(Op::EltwiseUnary, &x).params(&params).version(1))?;
+    /// let v1 = models.query(&Query::new(Op::EltwiseBinary, &x).params(&params).version(1))?;
     /// assert_eq!(v1.band_ns(), None);
     /// # Ok::<(), Error>(())
     /// ```

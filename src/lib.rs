@@ -10,17 +10,17 @@
 //!
 //! let models = PerfModels::new(Device::WormholeB0);
 //! let x = TensorParams::tiled(&[1, 1, 1024, 1024], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
-//! let inputs = [x];
-//! let params = [OpParam::new("unary_op", ParamValue::Enum("exp"))];
-//! let est = models.query(&Query::new(Op::EltwiseUnary, &inputs).params(&params))?;
+//! let inputs = [x, x];
+//! let params = [OpParam::new("binary_op", ParamValue::Enum("add"))];
+//! let est = models.query(&Query::new(Op::EltwiseBinary, &inputs).params(&params))?;
 //! // The latest version answers: calibrated on measured data, so it carries an error band.
-//! assert_eq!(est.source, Source::Model(ModelId { device: Device::WormholeB0, op: Op::EltwiseUnary, version: 2 }));
+//! assert_eq!(est.source, Source::Model(ModelId { device: Device::WormholeB0, op: Op::EltwiseBinary, version: 2 }));
 //! assert!(est.duration_ns.is_finite() && est.duration_ns > 0.0);
 //! let (low, high) = est.band_ns().expect("calibrated");
 //! assert!(low < est.duration_ns && est.duration_ns < high);
 //!
 //! // The same query by ttnn OP CODE, as a trace reader has it:
-//! let by_name = models.query(&Query::named("UnaryDeviceOperation", &inputs).params(&params))?;
+//! let by_name = models.query(&Query::named("BinaryNgDeviceOperation", &inputs).params(&params))?;
 //! assert_eq!(by_name, est);
 //! # Ok::<(), Error>(())
 //! ```

@@ -104,11 +104,16 @@ pub struct ParamSpec {
 /// How a query gives its op's params.
 ///
 /// ```
-/// use ttnn_op_perf_models::op_params::eltwise_unary::{Params, UnaryOp};
+/// use ttnn_op_perf_models::op_params::eltwise_unary::{ChainOp2, ChainOp3, ChainOp4, Params, UnaryOp};
 /// use ttnn_op_perf_models::{OpParam, OpParams, ParamValue, QueryParams};
 /// let by_name = [OpParam::new("unary_op", ParamValue::Enum("gelu"))];
 /// let _ = QueryParams::ByName(&by_name);
-/// let _ = QueryParams::Typed(OpParams::EltwiseUnary(Params { unary_op: UnaryOp::Gelu }));
+/// let _ = QueryParams::Typed(OpParams::EltwiseUnary(Params {
+///     unary_op: UnaryOp::Gelu,
+///     chain_op_2: ChainOp2::None,
+///     chain_op_3: ChainOp3::None,
+///     chain_op_4: ChainOp4::None,
+/// }));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum QueryParams<'a> {

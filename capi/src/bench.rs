@@ -52,6 +52,9 @@ pub unsafe extern "C" fn ttpm_internal_bench_rust_typed(
                 )],
                 OpParams::EltwiseUnary(eltwise_unary::Params {
                     unary_op: eltwise_unary::UnaryOp::Exp,
+                    chain_op_2: eltwise_unary::ChainOp2::None,
+                    chain_op_3: eltwise_unary::ChainOp3::None,
+                    chain_op_4: eltwise_unary::ChainOp4::None,
                 }),
             ),
             2 => (

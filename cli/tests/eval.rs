@@ -90,7 +90,7 @@ fn json_summary_follows_the_contract() {
     assert!(v["baseline_median_ape"].as_f64().unwrap() > 0.99);
     let unary = &v["by_op"]["UnaryDeviceOperation"];
     assert_eq!(unary["rows"], 3);
-    assert_eq!(unary["model"], "wormhole_b0/eltwise_unary@v2");
+    assert_eq!(unary["model"], "wormhole_b0/eltwise_unary@v1");
     assert_eq!(
         v["by_op"]["UnmodeledDeviceOperation"]["model"],
         serde_json::Value::Null

@@ -12,13 +12,18 @@
 //! * **Compute**: the busiest core's tiles times the cycles of one tile through the
 //!   unpack -> math -> pack pipeline, a sum of per-kind cycles (the family is linear in its
 //!   coefficients; how much the stages overlap is what calibration finds):
-//!   - unary (and typecast): `copy_tile_cycles` plus the function's: none for a copy
-//!     (`typecast`, `identity`, `fill`), `simple_tile_cycles` for a few-instruction SFPU
-//!     function, `exp_tile_cycles` for the exponentials, `erf_tile_cycles` for erf, erfc and
-//!     gelu, and `transcendental_tile_cycles` for the others; `tile_byte_cycles` per byte of
-//!     one tile of each operand, so wide dtypes cost more; `fp32_dest_tile_cycles` when the
-//!     destination registers hold 32-bit data (`fp32_dest_acc_en`, which ttnn sets when the
-//!     input or output is float32, int32 or uint32);
+//!   - unary (and typecast): each function's cycles, the tile's unpack and pack included:
+//!     `copy_tile_cycles` for a copy (`typecast`, `identity`, `fill`), `simple_tile_cycles`
+//!     for a few-instruction SFPU function, `exp_tile_cycles` for the exponentials,
+//!     `erf_tile_cycles` for erf and erfc, `gelu_tile_cycles` for gelu, `recip_tile_cycles`
+//!     for the reciprocal and `transcendental_tile_cycles` for the others. A fused chain
+//!     (ttnn's `op_chain`: up to four functions read, e.g. sigmoid as neg, exp,
+//!     add_unary_sfpu, recip) runs every function on each tile in turn
+//!     (`unary_op_utils.cpp`, `get_block_defines`: `SFPU_OP_CHAIN_0`), so each adds its
+//!     class's cycles. `tile_byte_cycles` per byte of one tile of each operand, so wide
+//!     dtypes cost more; `fp32_dest_tile_cycles` when the destination registers hold 32-bit
+//!     data (`fp32_dest_acc_en`, which ttnn sets when the input or output is float32, int32
+//!     or uint32);
 //!   - binary: `fpu_tile_cycles` for `add`, `sub` and `mul`, plus `fidelity_phase_cycles`
 //!     per further fidelity phase of a `mul` (3 at HiFi4), `sfpu_tile_cycles` for every
 //!     other op.
@@ -41,6 +46,13 @@
 //!   write waits for its read); a broadcast input's tile is filled from its first row or
 //!   column by the reader's RISC-V, per output tile (`reader_interleaved_row_bcast.cpp`,
 //!   `FILL_TILE_WITH_FIRST_ROW`): `bcast_tile_cycles`.
+//!
+//! * **DRAM waits** (unary and typecast, `dram_wait_scale`, NoC side): the reader reads one
+//!   page and waits for it before the next (`reader_unary_interleaved_start_id.cpp`:
+//!   `noc_async_read_barrier` per page), so from a DRAM-interleaved input every tile of the
+//!   busiest core costs the device's DRAM read latency (`cx.hw.dram_read_latency_cycles`).
+//!   Cross-validated, the same term in binary ops took bh20_oft's held-out rows from 9.5% to
+//!   78% (the L1 round trip it leaves to `noc_tile_cycles` shrinks): binary has none.
 //!
 //! They assume full overlap of compute, DRAM and NoC, and that a broadcast input is read once
 //! from DRAM (its re-reads hit the NoC only).

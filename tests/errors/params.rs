@@ -92,6 +92,9 @@ fn typed_params_of_another_op() {
     let inputs = [dram(&[32, 32]), dram(&[32, 32])];
     let gelu = OpParams::EltwiseUnary(eltwise_unary::Params {
         unary_op: eltwise_unary::UnaryOp::Gelu,
+        chain_op_2: eltwise_unary::ChainOp2::None,
+        chain_op_3: eltwise_unary::ChainOp3::None,
+        chain_op_4: eltwise_unary::ChainOp4::None,
     });
     let msg = fails(
         |m| m.query(&Query::new(Op::Matmul, &inputs).typed_params(gelu)),

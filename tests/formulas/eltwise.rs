@@ -11,8 +11,8 @@ fn unary_exp_is_sfpu_bound() {
     let e = v1(&models, Op::EltwiseUnary, &inputs, &params);
     assert_close(
         e.breakdown.compute_ns,
-        4.0 * (32.0 + 2048.0),
-        "4 x (copy 32 + exp 2048) cycles at 1 GHz",
+        4.0 * 2080.0,
+        "4 x exp's 2080 cycles (with the tile's unpack and pack) at 1 GHz",
     );
     assert_close(
         e.breakdown.dram_ns,
@@ -21,8 +21,8 @@ fn unary_exp_is_sfpu_bound() {
     );
     assert_close(
         e.breakdown.noc_ns,
-        4.0 * 2.0 * 2048.0 / 30.0,
-        "per tile one page in, one out",
+        4.0 * (2.0 * 2048.0 / 30.0 + 383.0),
+        "per tile one page in, one out, and the DRAM read's 383-cycle latency waited for",
     );
     assert_close(e.breakdown.overhead_ns, 2200.0, "launch");
     assert_close(e.duration_ns, 2200.0 + 4.0 * 2080.0, "duration");
@@ -36,7 +36,7 @@ fn one_tile_per_core_is_overhead_bound() {
     let inputs = [dram(&[1, 1, 256, 256])]; // 64 tiles: one per core
     let params = [enum_param("unary_op", "exp")];
     let e = v1(&models, Op::EltwiseUnary, &inputs, &params);
-    // 32 + 2048 cycles of copy and exp < 2200 ns of launch.
+    // exp's 2080 cycles (with the tile's unpack and pack) < 2200 ns of launch.
     assert_close(e.duration_ns, 2200.0 + 2080.0, "duration");
     assert_eq!(e.bound, Bound::Overhead);
 }
@@ -241,4 +241,94 @@ fn unary_core_skew_counts_the_cores_of_the_split() {
         MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard),
     );
     assert_eq!(cores(Device::WormholeB0, x), 8.0, "sharded");
+}
+
+#[test]
+fn unary_fused_chain_pays_each_function() {
+    // ttnn's op chain runs every function on each tile in turn: sigmoid as neg, exp,
+    // add_unary_sfpu, recip is 2 simple + exp + recip cycles per tile of the busiest core.
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 512, 512])]; // 256 tiles: 4 per core of the 8x8 grid
+    let sigmoid = [
+        enum_param("unary_op", "neg"),
+        enum_param("chain_op_2", "exp"),
+        enum_param("chain_op_3", "add_unary_sfpu"),
+        enum_param("chain_op_4", "recip"),
+    ];
+    let e = v1(&models, Op::EltwiseUnary, &inputs, &sigmoid);
+    // v1: simple 288, exp 2080, recip 544 cycles; 1 ns a cycle.
+    assert_close(
+        e.breakdown.compute_ns,
+        4.0 * (288.0 + 2080.0 + 288.0 + 544.0),
+        "4 tiles x 3200 cycles",
+    );
+    // A chain of one function is that function alone.
+    let neg = [
+        enum_param("unary_op", "neg"),
+        enum_param("chain_op_2", "none"),
+    ];
+    let e = v1(&models, Op::EltwiseUnary, &inputs, &neg);
+    assert_close(e.breakdown.compute_ns, 4.0 * 288.0, "neg");
+}
+
+#[test]
+fn unary_function_classes_weigh_their_own_features() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::EltwiseUnaryRoofline;
+    let inputs = [dram(&[1, 1, 512, 512])]; // 4 tiles per core, 1 ns a cycle
+    let feature = |f: &str, name: &str| {
+        let params = [enum_param("unary_op", f)];
+        let q = Query::new(Op::EltwiseUnary, &inputs).params(&params);
+        models.features(&q, family).unwrap().as_slice()[coefficient_index(family, name)]
+    };
+    assert_eq!(feature("gelu", "gelu_tile_cycles"), 4.0);
+    assert_eq!(feature("gelu", "erf_tile_cycles"), 0.0);
+    assert_eq!(feature("erf", "erf_tile_cycles"), 4.0);
+    assert_eq!(feature("recip", "recip_tile_cycles"), 4.0);
+    assert_eq!(feature("recip", "transcendental_tile_cycles"), 0.0);
+    assert_eq!(feature("silu", "transcendental_tile_cycles"), 4.0);
+    // The copy's cycles are a function's own: only a copy (identity, typecast) has them.
+    assert_eq!(feature("exp", "copy_tile_cycles"), 0.0);
+    assert_eq!(feature("identity", "copy_tile_cycles"), 4.0);
+}
+
+#[test]
+fn unary_waits_the_dram_latency_per_tile_read_from_dram() {
+    // The reader waits for each page before the next: the busiest core's tiles from a
+    // DRAM-interleaved input times the device's DRAM read latency.
+    let family = Family::EltwiseUnaryRoofline;
+    let at = coefficient_index(family, "dram_wait_scale");
+    let exp = [enum_param("unary_op", "exp")];
+    let wait = |device, memory| {
+        let inputs = [TensorParams::tiled(
+            &[1, 1, 512, 512],
+            DType::Bfloat16,
+            memory,
+        )];
+        let out = inputs[0].with_memory(MemoryConfig::L1_INTERLEAVED);
+        let q = Query::new(Op::EltwiseUnary, &inputs)
+            .output(&out)
+            .params(&exp);
+        PerfModels::new(device)
+            .features(&q, family)
+            .unwrap()
+            .as_slice()[at]
+    };
+    // Wormhole: 4 tiles per core, 383 cycles at 1 GHz.
+    assert_close(
+        wait(Device::WormholeB0, MemoryConfig::DRAM_INTERLEAVED),
+        4.0 * 383.0,
+        "wormhole",
+    );
+    // Blackhole p150 (130 cores): 2 tiles on the busiest core, 479 cycles at 1.35 GHz.
+    assert_close(
+        wait(Device::Blackhole, MemoryConfig::DRAM_INTERLEAVED),
+        2.0 * 479.0 / 1.35,
+        "blackhole",
+    );
+    assert_eq!(
+        wait(Device::WormholeB0, MemoryConfig::L1_INTERLEAVED),
+        0.0,
+        "from L1"
+    );
 }
