@@ -75,6 +75,8 @@ enum Movement {
     TransposeTiles,
     RowGather,
     TransposeAndGather,
+    /// Tiled transpose HC: input tiles read whole, their face rows written to the output.
+    HcScatter,
 }
 
 /// The logical shape collapsed to rank 3 as ttnn's reshape does: (outer dims' product,
@@ -241,6 +243,9 @@ const fn movement(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<Mo
         _ => return Err(cx.foreign_params()),
     };
     let wh = matches!(cx.params, OpParams::Transpose(p) if matches!(p.dim, Dim::Wh));
+    if tiled && matches!(cx.params, OpParams::Transpose(p) if matches!(p.dim, Dim::Hc)) {
+        return Ok(Movement::HcScatter);
+    }
     Ok(match (tiled, last_moves, second_moves) {
         (false, true, _) => Movement::StickScatter,
         (false, false, _) => Movement::Sticks,
@@ -248,6 +253,68 @@ const fn movement(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<Mo
         (true, true, _) => Movement::TransposeAndGather,
         (true, false, true) => Movement::RowGather,
         (true, false, false) => Movement::WholeTiles,
+    })
+}
+
+/// A tiled HC transpose (`transpose/device/transpose_hc_tiled_interleaved_program_factory.cpp`):
+/// the input tiles are split over the grid (`split_work_to_cores`); per tile the reader reads it
+/// whole and waits (`noc_async_read_barrier`), the writer writes each real row's face rows to
+/// their output tiles, one write of a face row each (32 B in bfloat16), and waits for them
+/// (`writer_unary_transpose_hc_interleaved_tiled_padding_aware.cpp`). With the channels not a
+/// whole number of tiles, the padding rows of the output's last channel tile are written too,
+/// split over the grid by the output's (outer dims, H, W tiles).
+const fn hc_scatter(
+    cx: &Ctx<'_>,
+    x: &TensorParams,
+    tile: u64,
+    tile_ns: f64,
+    latency_ns: f64,
+    dram: u64,
+) -> Result<RearrangeRooflineFeatures, Error> {
+    let overflow = Error::Overflow {
+        what: "rearrangement bytes",
+    };
+    let grid = cx.grid.cores() as u64;
+    let in_tiles = some_or!(x.tiles(), overflow);
+    let per_core = ceil_div(in_tiles, max(min(grid, in_tiles), 1));
+    let (th, tw) = tile_side(x);
+    let face_row = max(tile / (2 * th), 1);
+    // Real rows of an input tile: the logical H spread over its tiles.
+    let h = logical_from_end(x, 1) as u64;
+    let rows = ceil_div(h, max(ceil_div(h, th), 1));
+    let writes = per_core.saturating_mul(rows).saturating_mul(max(tw / 16, 1));
+    let mut noc_ns = cx.noc_ns_of_tiles(per_core.saturating_mul(tile), x)
+        + cx.noc_ns_at(
+            writes.saturating_mul(face_row),
+            cx.hw.noc_bytes_per_cycle(face_row),
+        );
+    let c = logical_from_end(x, 2) as u64;
+    if th > 0 && c % th != 0 {
+        // Padded output tiles: (outer dims, H, W tiles), the pad rows of each written a face
+        // (up to 16 face rows) at a time.
+        let dims = x.shape.logical();
+        let mut outer: u64 = 1;
+        let mut i = 0;
+        while i + 3 < dims.len() {
+            outer = outer.saturating_mul(dims[i] as u64);
+            i += 1;
+        }
+        let w_tiles = ceil_div(logical_from_end(x, 0) as u64, max(tw, 1));
+        let padded = outer.saturating_mul(h).saturating_mul(w_tiles);
+        let per_core_pad = ceil_div(padded, max(min(grid, padded), 1));
+        let pad_bytes = tile / th * (th - c % th);
+        noc_ns += cx.noc_ns_at(
+            per_core_pad.saturating_mul(pad_bytes),
+            cx.hw.noc_bytes_per_cycle(face_row * 16),
+        );
+    }
+    Ok(RearrangeRooflineFeatures {
+        overhead_ns: 1.0,
+        transpose_tile_cycles: 0.0,
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: noc_ns,
+        round_trip_scale: per_core as f64 * tile_ns,
+        latency_scale: per_core as f64 * latency_ns,
     })
 }
 
@@ -296,7 +363,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
     if y.memory.is_dram() {
         dram = dram.saturating_add(y_bytes);
     }
-    let (mut transposed, mut noc_ns, mut waits) = (0u64, 0.0, 0u64);
+    let (mut transposed, mut noc_ns, mut waits, mut dram_waits) = (0u64, 0.0, 0u64, 0u64);
     match kind {
         Movement::View => {
             dram = 0;
@@ -313,8 +380,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                 cx.hw.noc_bytes_per_cycle(out_stick),
             );
             waits = match kind {
-                // A reshape waits for its input sticks and its output sticks.
-                Movement::Sticks if matches!(cx.params, OpParams::Reshape(_)) => reads + writes,
+                // A reshape waits for its input sticks, each read from DRAM the DRAM latency
+                // (`rm_reshape_interleaved.cpp`: `noc_async_read_barrier` per input page), and
+                // its output sticks.
+                Movement::Sticks if matches!(cx.params, OpParams::Reshape(_)) => {
+                    if x.memory.is_dram() {
+                        dram_waits = reads;
+                    }
+                    0
+                }
                 Movement::Sticks => writes,
                 _ => 0,
             };
@@ -326,11 +400,17 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
             let moved = per_core.saturating_mul(tile);
             // A tile read from DRAM and waited for alone waits out the DRAM latency; a tiled
             // reshape's reads of one output tile's input tiles are waited for together.
-            let tile_ns = if x.memory.is_dram() && !matches!(kind, Movement::ReshapeTiles) {
-                cx.cycles_to_ns(cx.hw.dram_read_latency_cycles) + cx.noc_ns_of_tiles(tile, x)
+            // A waited-for transfer costs a tile's NoC time; a tile read from DRAM and waited
+            // for alone waits out the DRAM latency too (`latency_scale`).
+            let tile_ns = cx.noc_ns_of_tiles(tile, x);
+            let latency_ns = if x.memory.is_dram() {
+                cx.cycles_to_ns(cx.hw.dram_read_latency_cycles)
             } else {
-                cx.noc_ns_of_tiles(tile, x)
+                0.0
             };
+            if matches!(kind, Movement::HcScatter) {
+                return hc_scatter(cx, x, tile, tile_ns, latency_ns, dram);
+            }
             // Tile-sized writes of every kind.
             noc_ns = cx.noc_ns_of_tiles(moved, y);
             waits = per_core;
@@ -338,11 +418,43 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                 Movement::ReshapeTiles => {
                     let k = input_tiles_of_first_output_tile(x, y);
                     noc_ns += cx.noc_ns_of_tiles(moved.saturating_mul(k), x);
-                    waits = per_core.saturating_mul(k + 2);
+                    // The segments, face-row runs copied into the scratch tile one by one
+                    // (`tt_memmove`): a face row per real row of the output tile and face.
+                    let (th, tw) = tile_side(y);
+                    let face_row = max(tile / (2 * th), 1);
+                    let rows = min(logical_from_end(y, 1) as u64, th);
+                    let segments = per_core.saturating_mul(rows * max(tw / 16, 1));
+                    noc_ns += cx.noc_ns_at(
+                        segments.saturating_mul(face_row),
+                        cx.hw.noc_bytes_per_cycle(face_row),
+                    );
+                    // The map page (in DRAM) and each input tile are read and waited for one
+                    // by one (`reader_reshape_tiled.cpp`: `noc_async_read_barrier` per page),
+                    // the output tile written and waited for.
+                    // The writer copies an input tile's segments into the scratch tile with
+                    // NoC writes to its own L1 (`tt_memmove`) and waits for them
+                    // (`noc_async_write_barrier`) before it frees the one-tile input buffer
+                    // for the next read: a NoC write's round trip per input tile, and one
+                    // more for the output tile's write, waited for before the next tile.
+                    let dram_waits =
+                        per_core.saturating_mul(if x.memory.is_dram() { k + 1 } else { 1 });
+                    let latency_ns =
+                        dram_waits as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles);
+                    let write_waits_ns = per_core.saturating_mul(k + 1) as f64
+                        * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles);
                     if x.memory.is_dram() {
                         let reads = out_tiles.saturating_mul(k).saturating_mul(tile);
                         dram = dram - x_bytes + reads;
                     }
+                    return Ok(RearrangeRooflineFeatures {
+                        overhead_ns: 1.0,
+                        transpose_tile_cycles: 0.0,
+                        dram_scale: cx.dram_ns(dram),
+                        noc_scale: noc_ns,
+                        round_trip_scale: per_core.saturating_mul(k + 2) as f64 * tile_ns
+                            + write_waits_ns,
+                        latency_scale: latency_ns,
+                    });
                 }
                 Movement::WholeTiles | Movement::TransposeTiles => {
                     noc_ns += cx.noc_ns_of_tiles(moved, x);
@@ -363,6 +475,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                 dram_scale: cx.dram_ns(dram),
                 noc_scale: noc_ns,
                 round_trip_scale: waits as f64 * tile_ns,
+                latency_scale: waits as f64 * latency_ns,
             });
         }
     }
@@ -378,6 +491,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
         dram_scale: cx.dram_ns(dram),
         noc_scale: noc_ns,
         round_trip_scale: waits as f64 * tile_ns,
+        latency_scale: dram_waits as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles),
     })
 }
 
