@@ -596,17 +596,26 @@ mod tests {
     }
 
     /// The same reshape's features on an n150 (8x8 grid, 1 GHz): 38 output tiles, one per
-    /// core; 22 waited-for transfers (map page, 20 input tiles, the output tile), each one
-    /// 2048 B tile at the card's tile rate; DRAM reads 38 x 20 tiles, writes 38.
+    /// core, each taking k = 20 input tiles. NoC: the output tile and the 20 input tiles at the
+    /// tile rate, and 20 real rows x 2 faces = 40 segment copies of a 32 B face row. Waited:
+    /// 22 tile transfers (map page, 20 input tiles, the output tile) and 21 NoC write round
+    /// trips (one per input tile, one for the output tile, Wormhole 295 cycles); 21 DRAM reads
+    /// (map page and input tiles) at Wormhole's 383-cycle latency. DRAM: reads 38 x 20
+    /// tiles, writes 38.
     #[test]
     fn tiled_reshape_features_by_hand() {
         let x = tiled(&[1, 1, 32, 1280], &[1, 1, 19, 1280]);
         let y = tiled(&[1, 19, 32, 64], &[1, 19, 20, 64]);
         let f = features_of(Op::Reshape, Card::N150, QueryParams::ByName(&[]), x, y);
         let hw = Hardware::of(Card::N150);
-        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
-        assert!((f.round_trip_scale - 22.0 * tile_ns).abs() < 1e-6 * f.round_trip_scale);
-        assert!((f.noc_scale - 21.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
+        let ns_per_cycle = 1000.0 / hw.clock_mhz;
+        assert_eq!(ns_per_cycle, 1.0);
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048);
+        let round_trip = 22.0 * tile_ns + 21.0 * 295.0;
+        assert!((f.round_trip_scale - round_trip).abs() < 1e-6 * round_trip);
+        let noc = 21.0 * tile_ns + 40.0 * 32.0 / hw.noc_bytes_per_cycle(32);
+        assert!((f.noc_scale - noc).abs() < 1e-6 * noc);
+        assert!((f.latency_scale - 21.0 * 383.0).abs() < 1e-6);
         let dram_bytes = (38 * 20 + 38) as f64 * 2048.0;
         assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
         assert_eq!(f.transpose_tile_cycles, 0.0);
@@ -626,7 +635,7 @@ mod tests {
 
     /// A WH transpose of 1280 x 1280 on an n150: 1600 tiles, 25 per core, each transposed;
     /// 25 tiles in and 25 out per core at the tile rate, each read from DRAM waited for (the
-    /// Wormhole DRAM latency, 383 cycles, then the tile); 2 x 3.2 MB through DRAM.
+    /// tile's transfer, and the Wormhole DRAM latency, 383 cycles); 2 x 3.2 MB through DRAM.
     #[test]
     fn wh_transpose_by_hand() {
         let x = tiled(&[1, 1, 1280, 1280], &[1, 1, 1280, 1280]);
@@ -637,30 +646,59 @@ mod tests {
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) * ns_per_cycle;
         assert!((f.transpose_tile_cycles - 25.0 * ns_per_cycle).abs() < 1e-9);
         assert!((f.noc_scale - 50.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
-        let wait_ns = 383.0 * ns_per_cycle + tile_ns;
-        assert!((f.round_trip_scale - 25.0 * wait_ns).abs() < 1e-6 * f.round_trip_scale);
+        assert!((f.round_trip_scale - 25.0 * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        assert!((f.latency_scale - 25.0 * 383.0 * ns_per_cycle).abs() < 1e-6 * f.latency_scale);
         let bytes = 2.0 * 1600.0 * 2048.0;
         assert!((f.dram_scale - bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
     }
 
-    /// An HC transpose gathers face rows (32 B in bfloat16): `[1, 19, 32[20], 64] -> [1, 20,
-    /// 32[19], 64]`, 40 output tiles, one per core, read at the 32 B rate, written as a tile.
+    /// A tiled HC transpose scatters face rows: `[1, 19, 32[20], 64] -> [1, 20, 32[19], 64]` on
+    /// an n150 (64 cores, 1 GHz). 38 input tiles, one per core, each read whole (waited, the
+    /// DRAM latency) and its 20 real rows written as 2 face rows of 32 B each: 40 writes. 19
+    /// channels leave 13 padding rows in the output's channel tile: 20 x 2 = 40 padded tiles,
+    /// one per core, 13 rows x 64 B = 832 B each, written a face (512 B) at a time.
     #[test]
-    fn hc_transpose_gathers_face_rows() {
+    fn hc_transpose_scatters_face_rows() {
         let x = tiled(&[1, 19, 32, 64], &[1, 19, 20, 64]);
         let y = tiled(&[1, 20, 32, 64], &[1, 20, 19, 64]);
         let params = [crate::OpParam::new("dim", crate::ParamValue::Enum("hc"))];
         let f = features_of(Op::Transpose, Card::N150, QueryParams::ByName(&params), x, y);
         let hw = Hardware::of(Card::N150);
-        let ns_per_cycle = 1000.0 / hw.clock_mhz;
-        let expected = (2048.0 / hw.noc_bytes_per_cycle(32) + 2048.0 / hw.noc_bytes_per_cycle(2048))
-            * ns_per_cycle;
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048);
+        let expected = tile_ns
+            + 40.0 * 32.0 / hw.noc_bytes_per_cycle(32)
+            + 832.0 / hw.noc_bytes_per_cycle(512);
         assert!((f.noc_scale - expected).abs() < 1e-6 * expected);
+        assert!((f.round_trip_scale - tile_ns).abs() < 1e-6 * tile_ns);
+        assert!((f.latency_scale - 383.0).abs() < 1e-6);
+        let dram_bytes = (38 + 40) as f64 * 2048.0;
+        assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
         assert_eq!(f.transpose_tile_cycles, 0.0);
     }
 
+    /// A single channel (`[1, 1, 32, 128] -> [1, 32, 1[32], 128]` on a p150, 130 cores): 4
+    /// input tiles, one per core, 32 rows x 2 face rows = 64 writes; 32 x 4 = 128 padded
+    /// output tiles, one per core, 31 padding rows x 64 B = 1984 B each.
+    #[test]
+    fn hc_transpose_of_one_channel() {
+        let x = tiled(&[1, 1, 32, 128], &[1, 1, 32, 128]);
+        let y = tiled(&[1, 32, 32, 128], &[1, 32, 1, 128]);
+        let params = [crate::OpParam::new("dim", crate::ParamValue::Enum("hc"))];
+        let f = features_of(Op::Transpose, Card::P150, QueryParams::ByName(&params), x, y);
+        let hw = Hardware::of(Card::P150);
+        assert_eq!(hw.compute_grid.cores(), 130);
+        let ns_per_cycle = 1000.0 / hw.clock_mhz;
+        let expected = (2048.0 / hw.noc_bytes_per_cycle(2048)
+            + 64.0 * 32.0 / hw.noc_bytes_per_cycle(32)
+            + 1984.0 / hw.noc_bytes_per_cycle(512))
+            * ns_per_cycle;
+        assert!((f.noc_scale - expected).abs() < 1e-6 * expected);
+        assert!((f.latency_scale - 479.0 * ns_per_cycle).abs() < 1e-6);
+    }
+
     /// A row-major reshape `[9856, 6] -> [1408, 42]` on 20 cores: 493 input sticks of 12 B and
-    /// 71 output sticks of 84 B on the busiest core, each waited for.
+    /// 71 output sticks of 84 B on the busiest core; each input stick's DRAM read waited for
+    /// (Blackhole's 479-cycle latency), the writes not.
     #[test]
     fn row_major_reshape_by_hand() {
         let rm = |dims: &[u32]| {
@@ -686,8 +724,9 @@ mod tests {
         .unwrap();
         let f = features(&cx).unwrap();
         let ns_per_cycle = 1000.0 / hw.clock_mhz;
-        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) * ns_per_cycle;
-        assert!((f.round_trip_scale - (493.0 + 71.0) * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        assert_eq!(f.round_trip_scale, 0.0);
+        let latency = 493.0 * 479.0 * ns_per_cycle;
+        assert!((f.latency_scale - latency).abs() < 1e-6 * latency);
         let noc = (493.0 * 12.0 / hw.noc_bytes_per_cycle(12) + 71.0 * 84.0 / hw.noc_bytes_per_cycle(84))
             * ns_per_cycle;
         assert!((f.noc_scale - noc).abs() < 1e-6 * noc);
