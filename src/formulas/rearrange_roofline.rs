@@ -20,14 +20,20 @@
 //!   elements); the output tiles are split over the grid (`split_work_to_cores`); per output
 //!   tile the reader reads the map page, then every distinct input tile the map names, each
 //!   whole and each waited for (`reader_reshape_tiled.cpp`: `noc_async_read_barrier` per
-//!   page), and the writer copies the segments into a scratch tile and writes it. Counted:
-//!   the busiest core's output tiles times `2 + k` waited-for transfers (map page, `k` input
-//!   tiles, output tile), `k` the distinct input tiles of the first output tile (worked out
-//!   from the logical shapes collapsed to rank 3, as the factory does); tile-sized NoC traffic
-//!   of the `k` reads and the write; DRAM traffic of every re-read.
+//!   page, through a one-tile buffer), and the writer copies the segments into a scratch tile
+//!   with NoC writes to its own L1, waits for them before it frees the input tile
+//!   (`writer_reshape_tiled.cpp`), then writes the output tile and waits again. Counted per
+//!   output tile of the busiest core: `2 + k` waited-for tile transfers (map page, `k` input
+//!   tiles, output tile), `k + 1` DRAM read latencies (map page and input tiles) and `k + 1`
+//!   NoC write round trips, the segment copies (a face row per real row and face) at a face
+//!   row's NoC rate; `k` the distinct input tiles of the first output tile (worked out from
+//!   the logical shapes collapsed to rank 3, as the factory does); DRAM traffic of every
+//!   re-read.
 //! * **Row-major reshape** (`reshape_view/device/device/rm_reshape_interleaved.cpp`): sticks
 //!   (rows of the last dim) read and written; counted as the busiest core's share of the input
-//!   sticks and of the output sticks, each waited for, at the NoC rate of a stick's bytes.
+//!   sticks and of the output sticks at the NoC rate of a stick's bytes, each input stick's
+//!   read waited for (`noc_async_read_barrier` per stick: the DRAM latency from DRAM); the
+//!   writes are waited for only before the next stick's copy, long done.
 //! * **Transpose WH** (`transpose/device/transpose_wh_program_factory.cpp`): tiles split over
 //!   the grid, each read, transposed in the compute engine (`transpose_wh_tile`) and written:
 //!   `transpose_tile_cycles` per tile of the busiest core, tile-sized NoC traffic, one
@@ -35,11 +41,16 @@
 //! * **Transpose CN** (and a permute keeping the last two dims): whole tiles change place
 //!   (`transpose_cn_program_factory.cpp`): tile-sized reads and writes, one waited-for read
 //!   per tile.
-//! * **Transpose HC, NH** (and a permute keeping only the last dim): an output tile's rows come
-//!   from different input tiles (`transpose_hc_program_factory.cpp`, tiled: face rows of 16
-//!   elements read one by one): the busiest core's output tiles read in face rows (a face row
-//!   is half a tile row: 32 B in bfloat16) at that size's NoC rate, written as tiles, one
-//!   wait per output tile.
+//! * **Transpose HC, tiled** (`transpose_hc_tiled_interleaved_program_factory.cpp`): the
+//!   input tiles are split over the grid; each is read whole and waited for, and each of its
+//!   real rows (logical H) written to its output tile as face rows, one write each (a face row
+//!   is half a tile row: 32 B in bfloat16), at that size's NoC rate
+//!   (`writer_unary_transpose_hc_interleaved_tiled_padding_aware.cpp`); channels not a whole
+//!   number of tiles leave padding rows in the output's last channel tile, written a face at
+//!   a time, split over the grid by (outer dims, H, W tiles).
+//! * **Transpose NH** (and a permute keeping only the last dim): an output tile's rows come
+//!   from different input tiles: the busiest core's output tiles read in face rows at that
+//!   size's NoC rate, written as tiles, one wait per output tile.
 //! * **Transpose NW, CW** (and a permute moving the last dim): both, a per-tile transpose and a
 //!   face-row gather.
 //! * **Row-major transpose or permute**: keeping the last dim, sticks move whole (as the
@@ -49,13 +60,15 @@
 //!
 //! The terms: DRAM (`dram_scale`) is every byte read from (re-reads counted) and written to
 //! DRAM at the card's achievable bandwidth; NoC is the busiest core's traffic at the rate of
-//! its transfer size (`noc_scale`) plus its waited-for transfers, each costed as one tile's NoC
-//! time, and a tile read from DRAM alone (a transpose's, a permute's) the device's DRAM read
-//! latency more (`round_trip_scale`; tt-metal's measured latency of one core's small DRAM
-//! read, `dram_access` in the device spec; a tiled reshape waits for an output tile's input
-//! tiles together, so its waits stay at the transfer time); compute is the tiles transposed within the
-//! tile (`transpose_tile_cycles`). It assumes the cores work in parallel and that every output
-//! tile of a tiled reshape needs as many input tiles as the first.
+//! its transfer size (`noc_scale`), plus its waited-for transfers, each a tile's NoC time and
+//! a tiled reshape's waited NoC writes the device's published write round trip
+//! (`round_trip_scale`), plus the published latency of each DRAM read waited for alone
+//! (`latency_scale`; tt-metal's measured latency of one core's small DRAM read, `dram_access`
+//! in the device spec); compute is the tiles transposed within the tile
+//! (`transpose_tile_cycles`). It assumes the cores work in parallel, that every output tile
+//! of a tiled reshape needs as many input tiles as the first, and that an HC transpose's
+//! reads and writes of successive tiles do not overlap (a core with many tiles is
+//! over-predicted: bh20_oft's `[1, 256, 7, 256]`).
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::transpose::Dim;
