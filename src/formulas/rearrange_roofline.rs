@@ -20,14 +20,20 @@
 //!   elements); the output tiles are split over the grid (`split_work_to_cores`); per output
 //!   tile the reader reads the map page, then every distinct input tile the map names, each
 //!   whole and each waited for (`reader_reshape_tiled.cpp`: `noc_async_read_barrier` per
-//!   page), and the writer copies the segments into a scratch tile and writes it. Counted:
-//!   the busiest core's output tiles times `2 + k` waited-for transfers (map page, `k` input
-//!   tiles, output tile), `k` the distinct input tiles of the first output tile (worked out
-//!   from the logical shapes collapsed to rank 3, as the factory does); tile-sized NoC traffic
-//!   of the `k` reads and the write; DRAM traffic of every re-read.
+//!   page, through a one-tile buffer), and the writer copies the segments into a scratch tile
+//!   with NoC writes to its own L1, waits for them before it frees the input tile
+//!   (`writer_reshape_tiled.cpp`), then writes the output tile and waits again. Counted per
+//!   output tile of the busiest core: `2 + k` waited-for tile transfers (map page, `k` input
+//!   tiles, output tile), `k + 1` DRAM read latencies (map page and input tiles) and `k + 1`
+//!   NoC write round trips, the segment copies (a face row per real row and face) at a face
+//!   row's NoC rate; `k` the distinct input tiles of the first output tile (worked out from
+//!   the logical shapes collapsed to rank 3, as the factory does); DRAM traffic of every
+//!   re-read.
 //! * **Row-major reshape** (`reshape_view/device/device/rm_reshape_interleaved.cpp`): sticks
 //!   (rows of the last dim) read and written; counted as the busiest core's share of the input
-//!   sticks and of the output sticks, each waited for, at the NoC rate of a stick's bytes.
+//!   sticks and of the output sticks at the NoC rate of a stick's bytes, each input stick's
+//!   read waited for (`noc_async_read_barrier` per stick: the DRAM latency from DRAM); the
+//!   writes are waited for only before the next stick's copy, long done.
 //! * **Transpose WH** (`transpose/device/transpose_wh_program_factory.cpp`): tiles split over
 //!   the grid, each read, transposed in the compute engine (`transpose_wh_tile`) and written:
 //!   `transpose_tile_cycles` per tile of the busiest core, tile-sized NoC traffic, one
@@ -35,11 +41,16 @@
 //! * **Transpose CN** (and a permute keeping the last two dims): whole tiles change place
 //!   (`transpose_cn_program_factory.cpp`): tile-sized reads and writes, one waited-for read
 //!   per tile.
-//! * **Transpose HC, NH** (and a permute keeping only the last dim): an output tile's rows come
-//!   from different input tiles (`transpose_hc_program_factory.cpp`, tiled: face rows of 16
-//!   elements read one by one): the busiest core's output tiles read in face rows (a face row
-//!   is half a tile row: 32 B in bfloat16) at that size's NoC rate, written as tiles, one
-//!   wait per output tile.
+//! * **Transpose HC, tiled** (`transpose_hc_tiled_interleaved_program_factory.cpp`): the
+//!   input tiles are split over the grid; each is read whole and waited for, and each of its
+//!   real rows (logical H) written to its output tile as face rows, one write each (a face row
+//!   is half a tile row: 32 B in bfloat16), at that size's NoC rate
+//!   (`writer_unary_transpose_hc_interleaved_tiled_padding_aware.cpp`); channels not a whole
+//!   number of tiles leave padding rows in the output's last channel tile, written a face at
+//!   a time, split over the grid by (outer dims, H, W tiles).
+//! * **Transpose NH** (and a permute keeping only the last dim): an output tile's rows come
+//!   from different input tiles: the busiest core's output tiles read in face rows at that
+//!   size's NoC rate, written as tiles, one wait per output tile.
 //! * **Transpose NW, CW** (and a permute moving the last dim): both, a per-tile transpose and a
 //!   face-row gather.
 //! * **Row-major transpose or permute**: keeping the last dim, sticks move whole (as the
@@ -49,13 +60,15 @@
 //!
 //! The terms: DRAM (`dram_scale`) is every byte read from (re-reads counted) and written to
 //! DRAM at the card's achievable bandwidth; NoC is the busiest core's traffic at the rate of
-//! its transfer size (`noc_scale`) plus its waited-for transfers, each costed as one tile's NoC
-//! time, and a tile read from DRAM alone (a transpose's, a permute's) the device's DRAM read
-//! latency more (`round_trip_scale`; tt-metal's measured latency of one core's small DRAM
-//! read, `dram_access` in the device spec; a tiled reshape waits for an output tile's input
-//! tiles together, so its waits stay at the transfer time); compute is the tiles transposed within the
-//! tile (`transpose_tile_cycles`). It assumes the cores work in parallel and that every output
-//! tile of a tiled reshape needs as many input tiles as the first.
+//! its transfer size (`noc_scale`), plus its waited-for transfers, each a tile's NoC time and
+//! a tiled reshape's waited NoC writes the device's published write round trip
+//! (`round_trip_scale`), plus the published latency of each DRAM read waited for alone
+//! (`latency_scale`; tt-metal's measured latency of one core's small DRAM read, `dram_access`
+//! in the device spec); compute is the tiles transposed within the tile
+//! (`transpose_tile_cycles`). It assumes the cores work in parallel, that every output tile
+//! of a tiled reshape needs as many input tiles as the first, and that an HC transpose's
+//! reads and writes of successive tiles do not overlap (a core with many tiles is
+//! over-predicted: bh20_oft's `[1, 256, 7, 256]`).
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::transpose::Dim;
@@ -75,6 +88,8 @@ enum Movement {
     TransposeTiles,
     RowGather,
     TransposeAndGather,
+    /// Tiled transpose HC: input tiles read whole, their face rows written to the output.
+    HcScatter,
 }
 
 /// The logical shape collapsed to rank 3 as ttnn's reshape does: (outer dims' product,
@@ -241,6 +256,9 @@ const fn movement(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<Mo
         _ => return Err(cx.foreign_params()),
     };
     let wh = matches!(cx.params, OpParams::Transpose(p) if matches!(p.dim, Dim::Wh));
+    if tiled && matches!(cx.params, OpParams::Transpose(p) if matches!(p.dim, Dim::Hc)) {
+        return Ok(Movement::HcScatter);
+    }
     Ok(match (tiled, last_moves, second_moves) {
         (false, true, _) => Movement::StickScatter,
         (false, false, _) => Movement::Sticks,
@@ -248,6 +266,68 @@ const fn movement(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<Mo
         (true, true, _) => Movement::TransposeAndGather,
         (true, false, true) => Movement::RowGather,
         (true, false, false) => Movement::WholeTiles,
+    })
+}
+
+/// A tiled HC transpose (`transpose/device/transpose_hc_tiled_interleaved_program_factory.cpp`):
+/// the input tiles are split over the grid (`split_work_to_cores`); per tile the reader reads it
+/// whole and waits (`noc_async_read_barrier`), the writer writes each real row's face rows to
+/// their output tiles, one write of a face row each (32 B in bfloat16), and waits for them
+/// (`writer_unary_transpose_hc_interleaved_tiled_padding_aware.cpp`). With the channels not a
+/// whole number of tiles, the padding rows of the output's last channel tile are written too,
+/// split over the grid by the output's (outer dims, H, W tiles).
+const fn hc_scatter(
+    cx: &Ctx<'_>,
+    x: &TensorParams,
+    tile: u64,
+    tile_ns: f64,
+    latency_ns: f64,
+    dram: u64,
+) -> Result<RearrangeRooflineFeatures, Error> {
+    let overflow = Error::Overflow {
+        what: "rearrangement bytes",
+    };
+    let grid = cx.grid.cores() as u64;
+    let in_tiles = some_or!(x.tiles(), overflow);
+    let per_core = ceil_div(in_tiles, max(min(grid, in_tiles), 1));
+    let (th, tw) = tile_side(x);
+    let face_row = max(tile / (2 * th), 1);
+    // Real rows of an input tile: the logical H spread over its tiles.
+    let h = logical_from_end(x, 1) as u64;
+    let rows = ceil_div(h, max(ceil_div(h, th), 1));
+    let writes = per_core.saturating_mul(rows).saturating_mul(max(tw / 16, 1));
+    let mut noc_ns = cx.noc_ns_of_tiles(per_core.saturating_mul(tile), x)
+        + cx.noc_ns_at(
+            writes.saturating_mul(face_row),
+            cx.hw.noc_bytes_per_cycle(face_row),
+        );
+    let c = logical_from_end(x, 2) as u64;
+    if th > 0 && c % th != 0 {
+        // Padded output tiles: (outer dims, H, W tiles), the pad rows of each written a face
+        // (up to 16 face rows) at a time.
+        let dims = x.shape.logical();
+        let mut outer: u64 = 1;
+        let mut i = 0;
+        while i + 3 < dims.len() {
+            outer = outer.saturating_mul(dims[i] as u64);
+            i += 1;
+        }
+        let w_tiles = ceil_div(logical_from_end(x, 0) as u64, max(tw, 1));
+        let padded = outer.saturating_mul(h).saturating_mul(w_tiles);
+        let per_core_pad = ceil_div(padded, max(min(grid, padded), 1));
+        let pad_bytes = tile / th * (th - c % th);
+        noc_ns += cx.noc_ns_at(
+            per_core_pad.saturating_mul(pad_bytes),
+            cx.hw.noc_bytes_per_cycle(face_row * 16),
+        );
+    }
+    Ok(RearrangeRooflineFeatures {
+        overhead_ns: 1.0,
+        transpose_tile_cycles: 0.0,
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: noc_ns,
+        round_trip_scale: per_core as f64 * tile_ns,
+        latency_scale: per_core as f64 * latency_ns,
     })
 }
 
@@ -296,7 +376,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
     if y.memory.is_dram() {
         dram = dram.saturating_add(y_bytes);
     }
-    let (mut transposed, mut noc_ns, mut waits) = (0u64, 0.0, 0u64);
+    let (mut transposed, mut noc_ns, mut waits, mut dram_waits) = (0u64, 0.0, 0u64, 0u64);
     match kind {
         Movement::View => {
             dram = 0;
@@ -313,8 +393,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                 cx.hw.noc_bytes_per_cycle(out_stick),
             );
             waits = match kind {
-                // A reshape waits for its input sticks and its output sticks.
-                Movement::Sticks if matches!(cx.params, OpParams::Reshape(_)) => reads + writes,
+                // A reshape waits for its input sticks, each read from DRAM the DRAM latency
+                // (`rm_reshape_interleaved.cpp`: `noc_async_read_barrier` per input page), and
+                // its output sticks.
+                Movement::Sticks if matches!(cx.params, OpParams::Reshape(_)) => {
+                    if x.memory.is_dram() {
+                        dram_waits = reads;
+                    }
+                    0
+                }
                 Movement::Sticks => writes,
                 _ => 0,
             };
@@ -326,11 +413,17 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
             let moved = per_core.saturating_mul(tile);
             // A tile read from DRAM and waited for alone waits out the DRAM latency; a tiled
             // reshape's reads of one output tile's input tiles are waited for together.
-            let tile_ns = if x.memory.is_dram() && !matches!(kind, Movement::ReshapeTiles) {
-                cx.cycles_to_ns(cx.hw.dram_read_latency_cycles) + cx.noc_ns_of_tiles(tile, x)
+            // A waited-for transfer costs a tile's NoC time; a tile read from DRAM and waited
+            // for alone waits out the DRAM latency too (`latency_scale`).
+            let tile_ns = cx.noc_ns_of_tiles(tile, x);
+            let latency_ns = if x.memory.is_dram() {
+                cx.cycles_to_ns(cx.hw.dram_read_latency_cycles)
             } else {
-                cx.noc_ns_of_tiles(tile, x)
+                0.0
             };
+            if matches!(kind, Movement::HcScatter) {
+                return hc_scatter(cx, x, tile, tile_ns, latency_ns, dram);
+            }
             // Tile-sized writes of every kind.
             noc_ns = cx.noc_ns_of_tiles(moved, y);
             waits = per_core;
@@ -338,11 +431,43 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                 Movement::ReshapeTiles => {
                     let k = input_tiles_of_first_output_tile(x, y);
                     noc_ns += cx.noc_ns_of_tiles(moved.saturating_mul(k), x);
-                    waits = per_core.saturating_mul(k + 2);
+                    // The segments, face-row runs copied into the scratch tile one by one
+                    // (`tt_memmove`): a face row per real row of the output tile and face.
+                    let (th, tw) = tile_side(y);
+                    let face_row = max(tile / (2 * th), 1);
+                    let rows = min(logical_from_end(y, 1) as u64, th);
+                    let segments = per_core.saturating_mul(rows * max(tw / 16, 1));
+                    noc_ns += cx.noc_ns_at(
+                        segments.saturating_mul(face_row),
+                        cx.hw.noc_bytes_per_cycle(face_row),
+                    );
+                    // The map page (in DRAM) and each input tile are read and waited for one
+                    // by one (`reader_reshape_tiled.cpp`: `noc_async_read_barrier` per page),
+                    // the output tile written and waited for.
+                    // The writer copies an input tile's segments into the scratch tile with
+                    // NoC writes to its own L1 (`tt_memmove`) and waits for them
+                    // (`noc_async_write_barrier`) before it frees the one-tile input buffer
+                    // for the next read: a NoC write's round trip per input tile, and one
+                    // more for the output tile's write, waited for before the next tile.
+                    let dram_waits =
+                        per_core.saturating_mul(if x.memory.is_dram() { k + 1 } else { 1 });
+                    let latency_ns =
+                        dram_waits as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles);
+                    let write_waits_ns = per_core.saturating_mul(k + 1) as f64
+                        * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles);
                     if x.memory.is_dram() {
                         let reads = out_tiles.saturating_mul(k).saturating_mul(tile);
                         dram = dram - x_bytes + reads;
                     }
+                    return Ok(RearrangeRooflineFeatures {
+                        overhead_ns: 1.0,
+                        transpose_tile_cycles: 0.0,
+                        dram_scale: cx.dram_ns(dram),
+                        noc_scale: noc_ns,
+                        round_trip_scale: per_core.saturating_mul(k + 2) as f64 * tile_ns
+                            + write_waits_ns,
+                        latency_scale: latency_ns,
+                    });
                 }
                 Movement::WholeTiles | Movement::TransposeTiles => {
                     noc_ns += cx.noc_ns_of_tiles(moved, x);
@@ -363,6 +488,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                 dram_scale: cx.dram_ns(dram),
                 noc_scale: noc_ns,
                 round_trip_scale: waits as f64 * tile_ns,
+                latency_scale: waits as f64 * latency_ns,
             });
         }
     }
@@ -378,6 +504,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
         dram_scale: cx.dram_ns(dram),
         noc_scale: noc_ns,
         round_trip_scale: waits as f64 * tile_ns,
+        latency_scale: dram_waits as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles),
     })
 }
 
@@ -482,17 +609,26 @@ mod tests {
     }
 
     /// The same reshape's features on an n150 (8x8 grid, 1 GHz): 38 output tiles, one per
-    /// core; 22 waited-for transfers (map page, 20 input tiles, the output tile), each one
-    /// 2048 B tile at the card's tile rate; DRAM reads 38 x 20 tiles, writes 38.
+    /// core, each taking k = 20 input tiles. NoC: the output tile and the 20 input tiles at the
+    /// tile rate, and 20 real rows x 2 faces = 40 segment copies of a 32 B face row. Waited:
+    /// 22 tile transfers (map page, 20 input tiles, the output tile) and 21 NoC write round
+    /// trips (one per input tile, one for the output tile, Wormhole 295 cycles); 21 DRAM reads
+    /// (map page and input tiles) at Wormhole's 383-cycle latency. DRAM: reads 38 x 20
+    /// tiles, writes 38.
     #[test]
     fn tiled_reshape_features_by_hand() {
         let x = tiled(&[1, 1, 32, 1280], &[1, 1, 19, 1280]);
         let y = tiled(&[1, 19, 32, 64], &[1, 19, 20, 64]);
         let f = features_of(Op::Reshape, Card::N150, QueryParams::ByName(&[]), x, y);
         let hw = Hardware::of(Card::N150);
-        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
-        assert!((f.round_trip_scale - 22.0 * tile_ns).abs() < 1e-6 * f.round_trip_scale);
-        assert!((f.noc_scale - 21.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
+        let ns_per_cycle = 1000.0 / hw.clock_mhz;
+        assert_eq!(ns_per_cycle, 1.0);
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048);
+        let round_trip = 22.0 * tile_ns + 21.0 * 295.0;
+        assert!((f.round_trip_scale - round_trip).abs() < 1e-6 * round_trip);
+        let noc = 21.0 * tile_ns + 40.0 * 32.0 / hw.noc_bytes_per_cycle(32);
+        assert!((f.noc_scale - noc).abs() < 1e-6 * noc);
+        assert!((f.latency_scale - 21.0 * 383.0).abs() < 1e-6);
         let dram_bytes = (38 * 20 + 38) as f64 * 2048.0;
         assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
         assert_eq!(f.transpose_tile_cycles, 0.0);
@@ -512,7 +648,7 @@ mod tests {
 
     /// A WH transpose of 1280 x 1280 on an n150: 1600 tiles, 25 per core, each transposed;
     /// 25 tiles in and 25 out per core at the tile rate, each read from DRAM waited for (the
-    /// Wormhole DRAM latency, 383 cycles, then the tile); 2 x 3.2 MB through DRAM.
+    /// tile's transfer, and the Wormhole DRAM latency, 383 cycles); 2 x 3.2 MB through DRAM.
     #[test]
     fn wh_transpose_by_hand() {
         let x = tiled(&[1, 1, 1280, 1280], &[1, 1, 1280, 1280]);
@@ -523,30 +659,59 @@ mod tests {
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) * ns_per_cycle;
         assert!((f.transpose_tile_cycles - 25.0 * ns_per_cycle).abs() < 1e-9);
         assert!((f.noc_scale - 50.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
-        let wait_ns = 383.0 * ns_per_cycle + tile_ns;
-        assert!((f.round_trip_scale - 25.0 * wait_ns).abs() < 1e-6 * f.round_trip_scale);
+        assert!((f.round_trip_scale - 25.0 * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        assert!((f.latency_scale - 25.0 * 383.0 * ns_per_cycle).abs() < 1e-6 * f.latency_scale);
         let bytes = 2.0 * 1600.0 * 2048.0;
         assert!((f.dram_scale - bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
     }
 
-    /// An HC transpose gathers face rows (32 B in bfloat16): `[1, 19, 32[20], 64] -> [1, 20,
-    /// 32[19], 64]`, 40 output tiles, one per core, read at the 32 B rate, written as a tile.
+    /// A tiled HC transpose scatters face rows: `[1, 19, 32[20], 64] -> [1, 20, 32[19], 64]` on
+    /// an n150 (64 cores, 1 GHz). 38 input tiles, one per core, each read whole (waited, the
+    /// DRAM latency) and its 20 real rows written as 2 face rows of 32 B each: 40 writes. 19
+    /// channels leave 13 padding rows in the output's channel tile: 20 x 2 = 40 padded tiles,
+    /// one per core, 13 rows x 64 B = 832 B each, written a face (512 B) at a time.
     #[test]
-    fn hc_transpose_gathers_face_rows() {
+    fn hc_transpose_scatters_face_rows() {
         let x = tiled(&[1, 19, 32, 64], &[1, 19, 20, 64]);
         let y = tiled(&[1, 20, 32, 64], &[1, 20, 19, 64]);
         let params = [crate::OpParam::new("dim", crate::ParamValue::Enum("hc"))];
         let f = features_of(Op::Transpose, Card::N150, QueryParams::ByName(&params), x, y);
         let hw = Hardware::of(Card::N150);
-        let ns_per_cycle = 1000.0 / hw.clock_mhz;
-        let expected = (2048.0 / hw.noc_bytes_per_cycle(32) + 2048.0 / hw.noc_bytes_per_cycle(2048))
-            * ns_per_cycle;
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048);
+        let expected = tile_ns
+            + 40.0 * 32.0 / hw.noc_bytes_per_cycle(32)
+            + 832.0 / hw.noc_bytes_per_cycle(512);
         assert!((f.noc_scale - expected).abs() < 1e-6 * expected);
+        assert!((f.round_trip_scale - tile_ns).abs() < 1e-6 * tile_ns);
+        assert!((f.latency_scale - 383.0).abs() < 1e-6);
+        let dram_bytes = (38 + 40) as f64 * 2048.0;
+        assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
         assert_eq!(f.transpose_tile_cycles, 0.0);
     }
 
+    /// A single channel (`[1, 1, 32, 128] -> [1, 32, 1[32], 128]` on a p150, 130 cores): 4
+    /// input tiles, one per core, 32 rows x 2 face rows = 64 writes; 32 x 4 = 128 padded
+    /// output tiles, one per core, 31 padding rows x 64 B = 1984 B each.
+    #[test]
+    fn hc_transpose_of_one_channel() {
+        let x = tiled(&[1, 1, 32, 128], &[1, 1, 32, 128]);
+        let y = tiled(&[1, 32, 32, 128], &[1, 32, 1, 128]);
+        let params = [crate::OpParam::new("dim", crate::ParamValue::Enum("hc"))];
+        let f = features_of(Op::Transpose, Card::P150, QueryParams::ByName(&params), x, y);
+        let hw = Hardware::of(Card::P150);
+        assert_eq!(hw.compute_grid.cores(), 130);
+        let ns_per_cycle = 1000.0 / hw.clock_mhz;
+        let expected = (2048.0 / hw.noc_bytes_per_cycle(2048)
+            + 64.0 * 32.0 / hw.noc_bytes_per_cycle(32)
+            + 1984.0 / hw.noc_bytes_per_cycle(512))
+            * ns_per_cycle;
+        assert!((f.noc_scale - expected).abs() < 1e-6 * expected);
+        assert!((f.latency_scale - 479.0 * ns_per_cycle).abs() < 1e-6);
+    }
+
     /// A row-major reshape `[9856, 6] -> [1408, 42]` on 20 cores: 493 input sticks of 12 B and
-    /// 71 output sticks of 84 B on the busiest core, each waited for.
+    /// 71 output sticks of 84 B on the busiest core; each input stick's DRAM read waited for
+    /// (Blackhole's 479-cycle latency), the writes not.
     #[test]
     fn row_major_reshape_by_hand() {
         let rm = |dims: &[u32]| {
@@ -572,8 +737,9 @@ mod tests {
         .unwrap();
         let f = features(&cx).unwrap();
         let ns_per_cycle = 1000.0 / hw.clock_mhz;
-        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) * ns_per_cycle;
-        assert!((f.round_trip_scale - (493.0 + 71.0) * tile_ns).abs() < 1e-6 * f.round_trip_scale);
+        assert_eq!(f.round_trip_scale, 0.0);
+        let latency = 493.0 * 479.0 * ns_per_cycle;
+        assert!((f.latency_scale - latency).abs() < 1e-6 * latency);
         let noc = (493.0 * 12.0 / hw.noc_bytes_per_cycle(12) + 71.0 * 84.0 / hw.noc_bytes_per_cycle(84))
             * ns_per_cycle;
         assert!((f.noc_scale - noc).abs() < 1e-6 * noc);
