@@ -297,6 +297,7 @@ mod tests {
     use super::*;
     use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec, TensorParams};
     use crate::{Card, DType, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape};
+    use crate::formulas::test_support::close;
 
     const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
     const FUSED: &[(&str, &str)] = &[("op_type", "fused_update")];
@@ -336,10 +337,6 @@ mod tests {
         let given = &given[..params.len()];
         let cx = Ctx::new(op, hw, QueryParams::ByName(given), inputs, output, hw.compute_grid)?;
         features(&cx)
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
     }
 
     fn ns_per_cycle() -> f64 {

@@ -179,6 +179,7 @@ mod tests {
     use super::*;
     use crate::tensor::{BufferType, CoreRange, Layout, ShardOrientation, ShardSpec};
     use crate::{Card, DType, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape};
+    use crate::formulas::test_support::close;
 
     fn sharded(layout: MemoryLayout, end: (u8, u8), shard: [u32; 2]) -> MemoryConfig {
         let grid = CoreRange {
@@ -212,10 +213,6 @@ mod tests {
             hw.compute_grid,
         )?;
         features(&cx)
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
     }
 
     /// bh20_oft's 3x3 convolution of 64 to 64 channels over a 96x320 image on a p150, height

@@ -111,6 +111,7 @@ mod tests {
     use super::*;
     use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec, TensorParams};
     use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
+    use crate::formulas::test_support::close;
 
     fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {
         TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::TILE, memory)
@@ -127,10 +128,6 @@ mod tests {
         let cx = Ctx::new(op, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid)
             .unwrap();
         features(&cx).unwrap()
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
     }
 
     /// A 128-token prefill's create-heads on a p150 (13x10 grid): `[1, 1, 128, 5120]` is 4

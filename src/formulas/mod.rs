@@ -24,3 +24,12 @@ mod fallback;
 include!(concat!(env!("OUT_DIR"), "/formulas.rs"));
 
 pub(crate) use fallback::fallback;
+
+/// What the formula modules' hand-worked tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    /// `a` is the hand-worked `b`, up to float rounding.
+    pub(crate) fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+    }
+}

@@ -668,6 +668,7 @@ mod tests {
     use super::*;
     use crate::tensor::{BufferType, CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
     use crate::{Card, CoreGrid, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape};
+    use crate::formulas::test_support::close;
 
     const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
 
@@ -679,10 +680,6 @@ mod tests {
         let hw = Hardware::of(card);
         let cx = Ctx::new(op, hw, QueryParams::ByName(params), inputs, None, grid).unwrap();
         features(&cx).unwrap()
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
     }
 
     /// RMS norm of `[1, 1, 128, 2048]` bfloat16 with a tiled gamma, in DRAM on an n150 (8x8

@@ -339,14 +339,11 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formulas::test_support::close;
     use crate::{
         BufferType, Card, CoreGrid, CoreRange, DType, Hardware, MemoryConfig, MemoryLayout, Op,
         OpParam, ParamValue, QueryParams, Shape, ShardOrientation, ShardSpec,
     };
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
-    }
 
     fn run(
         op: Op,

@@ -222,6 +222,7 @@ mod tests {
     use super::*;
     use crate::tensor::{BufferType, CoreRange, Layout, MemoryLayout, ShardOrientation, ShardSpec};
     use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
+    use crate::formulas::test_support::close;
 
     const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
 
@@ -233,10 +234,6 @@ mod tests {
         let hw = Hardware::of(Card::P150);
         let cx = Ctx::new(op, hw, QueryParams::ByName(&[]), inputs, None, hw.compute_grid).unwrap();
         features(&cx).unwrap()
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
     }
 
     fn ns_per_cycle() -> f64 {

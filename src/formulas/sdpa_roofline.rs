@@ -517,6 +517,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<SdpaRooflineFeatures, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formulas::test_support::close;
     use crate::tensor::{BufferType, CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
     use crate::{
         Card, CoreGrid, DType, Hardware, MemoryConfig, Op, OpParam, ParamValue, QueryParams, Shape,
@@ -541,10 +542,6 @@ mod tests {
         let hw = Hardware::of(Card::P150);
         let cx = Ctx::new(op, hw, QueryParams::ByName(params), inputs, None, grid)?;
         features(&cx)
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
     }
 
     fn ns_per_cycle() -> f64 {

@@ -333,6 +333,7 @@ mod tests {
     use crate::op::Op;
     use crate::params::QueryParams;
     use crate::tensor::{BufferType, DType, MemoryConfig, Shape};
+    use crate::formulas::test_support::close;
 
     fn rm(dims: &[u32], memory: MemoryConfig) -> TensorParams {
         TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::RowMajor, memory)
@@ -345,10 +346,6 @@ mod tests {
             Layout::TILE,
             memory,
         )
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
     }
 
     /// A 1024x1024 bfloat16 tilize from DRAM to DRAM on an n150 (8x8 grid, 1 GHz):

@@ -295,6 +295,7 @@ mod tests {
     use super::*;
     use crate::tensor::{BufferType, CoreRange, MemoryConfig, MemoryLayout, ShardOrientation, ShardSpec};
     use crate::{Card, DType, Hardware, Op, QueryParams, Shape};
+    use crate::formulas::test_support::close;
 
     /// Height-sharded in L1 over the 5x4 grid bh20_oft runs on, shards of `rows x width`.
     fn height_sharded(rows: u32, width: u32) -> MemoryConfig {
@@ -316,10 +317,6 @@ mod tests {
         let cx = Ctx::new(op, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid)
             .unwrap();
         features(&cx).unwrap()
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * b.abs().max(1.0)
     }
 
     /// bh20_oft's halo before a 3x3 convolution of a 48x160 image of 128 channels, tiled, on
