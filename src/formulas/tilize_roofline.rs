@@ -40,7 +40,7 @@
 //!   the bytes of bfloat16 and tilize with `fp32_dest_acc_en`), plus, for a plain untilize,
 //!   `block_cycles` per sub-block `pack_untilize` packs (a block is packed in sub-blocks of
 //!   the widest divisor of its width up to the tiles DEST holds: 8 of 16 bits, 4 of 32;
-//!   `pack_untilize.cpp`). v1 takes a tilize's tile from the published per-thread cycles
+//!   `pack_untilize.cpp`). v1 of tilize and untilize takes a tile from the published per-thread cycles
 //!   (tt-llk issue #130: Blackhole's unpacker 25 and packer 39 cycles a tile, which a tile
 //!   pays in turn: 64; Wormhole 75 cycles a tile, measured in tt-metal issue #21624), and an
 //!   untilize's from tt-llk issue #916's instruction count of `pack_untilize`: Blackhole
@@ -48,6 +48,7 @@
 //!   block_ct_dim` cycles a tile, `PACR` the cycles of a 16-datum face row at 32 (Blackhole) or
 //!   16 (Wormhole) bytes a cycle: 32 or 16 a tile, 1/128 a byte of the input and output tiles
 //!   (2 bytes a datum: 1 or 2 cycles a face row, 32 a tile), and 192 or 17 a sub-block.
+//!   The padding variants' v1 keeps the eltwise copy's 32 cycles a tile.
 //! * **DRAM** (`dram_scale`): each DRAM-resident side's bytes once, at the card's achievable
 //!   bandwidth; for the padding variants the tile side's bytes include the padding.
 //! * **NoC** (`noc_scale`): the busiest core's interleaved traffic: its sticks' bytes at the
@@ -173,19 +174,27 @@ pub(crate) const fn square_blocks(w: u64, h: u64, grid: u64) -> (u64, u64) {
         return (1, w * h);
     }
     let b = ceil_div(w * h, grid);
-    let mut side = b.isqrt();
+    let side = b.isqrt();
     if side * side == b && blocks_of(w, h, side) < grid {
         return (side, blocks_of(w, h, side));
     }
-    side += 1;
-    // Once the side covers the whole matrix there is one block, fewer than any grid of 2+.
-    while side < max(w, h) && blocks_of(w, h, side) >= grid {
-        side += 1;
-    }
-    if blocks_of(w, h, side) >= grid {
+    // The blocks fall as the side grows: the smallest side from `side + 1` on whose blocks
+    // number fewer than the cores, by bisection (a walk a tile at a time would be as long as
+    // the matrix is wide). Once the side covers the matrix there is one block, fewer than any
+    // grid of 2+.
+    let (mut lo, mut hi) = (side + 1, max(max(w, h), side + 1));
+    if blocks_of(w, h, hi) >= grid {
         return (1, w * h);
     }
-    (side, blocks_of(w, h, side))
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if blocks_of(w, h, mid) < grid {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    (lo, blocks_of(w, h, lo))
 }
 
 /// Square blocks of `side` tiles covering a `w` x `h` tile matrix.
@@ -413,6 +422,37 @@ mod tests {
         // A perfect square that fits: 64 x 64 on 64 cores -> 64 a core, side 8 -> 64 blocks,
         // not under 64; side 9 -> 8 x 8 = 64 again; side 10 -> 7 x 7 = 49.
         assert_eq!(square_blocks(64, 64, 64), (10, 49));
+    }
+
+    /// The bisection finds the side that growing it a tile at a time finds (the blocks fall
+    /// as the side grows), and a matrix as wide as a dim can be is answered at once.
+    #[test]
+    fn square_blocks_bisects_as_a_walk_steps() {
+        let walk = |w: u64, h: u64, grid: u64| {
+            let b = (w * h).div_ceil(grid);
+            let mut side = b.isqrt();
+            if side * side == b && blocks_of(w, h, side) < grid {
+                return (side, blocks_of(w, h, side));
+            }
+            side += 1;
+            while side < w.max(h) && blocks_of(w, h, side) >= grid {
+                side += 1;
+            }
+            if blocks_of(w, h, side) >= grid {
+                return (1, w * h);
+            }
+            (side, blocks_of(w, h, side))
+        };
+        for w in 1..=70 {
+            for h in 1..=40 {
+                for grid in [1, 2, 7, 20, 64, 110, 130] {
+                    assert_eq!(square_blocks(w, h, grid), walk(w, h, grid), "{w} x {h} on {grid}");
+                }
+            }
+        }
+        // 2^25 tiles wide, one tall, on 64 cores: the first side with fewer than 64 blocks.
+        let (side, cores) = square_blocks(1 << 25, 1, 64);
+        assert!(cores < 64 && blocks_of(1 << 25, 1, side - 1) >= 64, "{side} {cores}");
     }
 
     /// A 2048 x 3072 bfloat16 tilize from DRAM on a p150 harvested to an 11x10 grid: 64 tile rows would take

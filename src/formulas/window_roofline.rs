@@ -51,10 +51,9 @@
 //! `noc.write_issue_cycles`: 36.6, 25.5 and 25.4 cycles on Blackhole), or the page's bytes at
 //! one core's DRAM rate when that is longer (a 2 KiB tile: 96 cycles); a barrier's is one
 //! write's round trip (`noc.write_round_trip_cycles`). DRAM (`dram_scale`) is the bytes read
-//! from and written to DRAM at the card's achievable bandwidth. The terms add within the
-//! NoC term (one data-movement core issues them in turn) and overlap across the roofline's
-//! terms: the reader's DRAM waits, the writer's commands and the untilize run on different
-//! cores of the Tensix. On bh20_oft (20 cores) the row-major padded slices and slice writes
+//! from and written to DRAM at the card's achievable bandwidth. The commands, barriers and a
+//! tiled input's untilize add within the NoC term (the data-movement core waits for each
+//! untilized block before it copies it on); the DRAM term overlaps them. On bh20_oft (20 cores) the row-major padded slices and slice writes
 //! take 130–180 cycles a stick, 4–7 times the single-core figures, whatever the stick's size
 //! (18 to 512 B). `dram_request_cycles` (in the DRAM term; 0 in v1, no figure is published)
 //! takes that as the cores' small requests queueing at the DRAM channels: every core's DRAM
@@ -180,12 +179,10 @@ const fn padded_slice(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Resul
     let stick = stick_elements(y) * element as u64;
     let core_bytes = sticks.saturating_mul(stick);
     let mut f = ZERO;
-    if x.memory.is_dram() {
-        f.dram_scale = cx.dram_ns(core_bytes.saturating_mul(cores));
-    }
     match x.layout {
         Layout::RowMajor => {
             if x.memory.is_dram() {
+                f.dram_scale = cx.dram_ns(core_bytes.saturating_mul(cores));
                 let read = command_cycles(cx, cx.hw.dram_read_issue_cycles, stick);
                 f.dram_issue_scale = cx.cycles_to_ns(sticks as f64 * read);
                 // One barrier for all of a core's reads: the last read's latency.

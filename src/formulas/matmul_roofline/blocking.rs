@@ -99,8 +99,10 @@ pub(super) const fn output_blocks(
         (given_sub_h, given_sub_w)
     } else if minimal {
         // `determine_default_block_sizes` (fp32 dest accumulation off): 2 x 4, or 4 x 2 for
-        // an output taller than wide.
-        if w.mt_all > q.nt { (4, 2) } else { (2, 4) }
+        // an output taller than wide; a block smaller than that (a core's last, partial one)
+        // is one subblock.
+        let (h, w) = if w.mt_all > q.nt { (4, 2) } else { (2, 4) };
+        (min(h, block_h), min(w, block_w))
     } else {
         subblock(block_h, block_w, s.tall && out_memory.layout.is_sharded())
     };
