@@ -253,6 +253,29 @@ impl<'q> Ctx<'q> {
         self.params.set_exactly(self.op, params)
     }
 
+    /// The cores `items` of work on `t` (its sticks or rows) go over: `t`'s shard cores, else
+    /// the query's grid; at most one item a core, at least one core.
+    #[inline]
+    pub(crate) const fn cores_over(&self, t: &TensorParams, items: u64) -> u64 {
+        let cores = match t.shard_cores() {
+            Some(c) => c,
+            None => self.grid.cores() as u64,
+        };
+        max(min(cores, items), 1)
+    }
+
+    /// Time one core waits for a read of `bytes` from `t`: tt-metal's measured DRAM latency,
+    /// or one tile's NoC time from L1.
+    #[inline]
+    pub(crate) const fn waited_read_ns(&self, t: &TensorParams, bytes: u64) -> f64 {
+        if t.memory.is_dram() {
+            self.cycles_to_ns(self.hw.waited_dram_read_cycles(bytes))
+        } else {
+            let tile = self.hw.tile_bytes(t.dtype) as u64;
+            self.noc_ns_at(tile, self.hw.noc_bytes_per_cycle(tile))
+        }
+    }
+
     #[inline]
     pub(crate) const fn cycles_to_ns(&self, cycles: f64) -> f64 {
         // A multiply by the precomputed reciprocal: within 1 ulp of `cycles / cycles_per_ns`.

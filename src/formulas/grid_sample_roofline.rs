@@ -34,7 +34,7 @@ use crate::MathFidelity;
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::grid_sample::Mode;
 use crate::generated::{GridSampleRooflineFeatures, OpParams};
-use crate::model::{Ctx, ceil_div, max, min};
+use crate::model::{Ctx, ceil_div, max};
 use crate::tensor::TensorParams;
 
 /// Bytes of one stick of `t` (its last dim), at least 1.
@@ -44,17 +44,6 @@ const fn stick_bytes(t: &TensorParams) -> u64 {
         None => 1,
     };
     max(t.shape.dim_from_end(0) as u64 * element, 1)
-}
-
-/// Time one core waits for a read of `bytes` from `t`: tt-metal's measured DRAM latency, or
-/// one tile's NoC time from L1.
-const fn wait_ns(cx: &Ctx<'_>, t: &TensorParams, bytes: u64) -> f64 {
-    if t.memory.is_dram() {
-        cx.cycles_to_ns(cx.hw.waited_dram_read_cycles(bytes))
-    } else {
-        let tile = cx.hw.tile_bytes(t.dtype) as u64;
-        cx.noc_ns_at(tile, cx.hw.noc_bytes_per_cycle(tile))
-    }
 }
 
 // Inlined into the query: its features stay in registers.
@@ -82,11 +71,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<GridSampleRooflineFeatures, Error>
         Mode::Nearest => 1,
     };
     let grid_sticks = grid.rows();
-    let cores = match grid.shard_cores() {
-        Some(c) => c,
-        None => cx.grid.cores() as u64,
-    };
-    let cores = max(min(cores, grid_sticks), 1);
+    let cores = cx.cores_over(grid, grid_sticks);
     let sticks_per_core = ceil_div(grid_sticks, cores);
     let points = sticks_per_core.saturating_mul(points_per_stick);
     let (in_stick, grid_stick) = (stick_bytes(x), stick_bytes(grid));
@@ -103,8 +88,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<GridSampleRooflineFeatures, Error>
         points.saturating_mul(out_stick),
         cx.hw.noc_bytes_per_cycle(out_stick),
     );
-    let waits = sticks_per_core as f64 * wait_ns(cx, grid, grid_stick)
-        + points as f64 * wait_ns(cx, x, corners.saturating_mul(in_stick));
+    let waits = sticks_per_core as f64 * cx.waited_read_ns(grid, grid_stick)
+        + points as f64 * cx.waited_read_ns(x, corners.saturating_mul(in_stick));
     // Per point, the unpacker tilizes the 4 corner sticks, one call per block of up to 8
     // channel tiles (`MAX_TILES_PER_REDUCTION`), while the matrix engine sums the previous
     // point's channel tiles, one pass each at the fidelity: the slower of the two sets the pace.

@@ -52,23 +52,12 @@ use crate::generated::op_params::pool2d::PoolType;
 use crate::generated::op_params::reduce::{ReduceDim, ReduceOp};
 use crate::generated::{OpParams, ReduceRooflineFeatures};
 use crate::model::{Ctx, ceil_div, largest_divisor, max, min};
-use crate::tensor::{Layout, TensorParams};
+use crate::tensor::Layout;
 
 /// Cycles of an FPU add of two tiles of `tile_bytes`: both unpacked at 64 B/cycle (the
 /// unpacker's rate; tt-metal tech_reports/matrix_engine), the add's math hidden under it.
 const fn add_cycles(tile_bytes: u64) -> f64 {
     (2 * tile_bytes) as f64 / 64.0
-}
-
-/// Time one core waits for a read of `bytes` from `t`: tt-metal's measured DRAM latency, or
-/// one tile's NoC time from L1.
-const fn wait_ns(cx: &Ctx<'_>, t: &TensorParams, bytes: u64) -> f64 {
-    if t.memory.is_dram() {
-        cx.cycles_to_ns(cx.hw.waited_dram_read_cycles(bytes))
-    } else {
-        let tile = cx.hw.tile_bytes(t.dtype) as u64;
-        cx.noc_ns_at(tile, cx.hw.noc_bytes_per_cycle(tile))
-    }
 }
 
 /// The largest factor of `n` up to 8 (at least 1): `fast_reduce_nc`'s read batch.
@@ -117,7 +106,7 @@ const fn tile_reduction(
     Ok(ReduceRooflineFeatures {
         overhead_ns: 1.0,
         compute_scale: cx.cycles_to_ns(reads as f64 * pass_cycles),
-        round_trip_scale: batches as f64 * wait_ns(cx, x, batch.saturating_mul(tile)),
+        round_trip_scale: batches as f64 * cx.waited_read_ns(x, batch.saturating_mul(tile)),
         noc_scale: noc,
         dram_scale: cx.dram_ns(dram),
     })
@@ -201,11 +190,7 @@ const fn pool2d(
     };
     let in_stick = max(channels * element, 1);
     let out_sticks = y.rows();
-    let cores = match y.shard_cores() {
-        Some(c) => c,
-        None => cx.grid.cores() as u64,
-    };
-    let cores = max(min(cores, out_sticks), 1);
+    let cores = cx.cores_over(y, out_sticks);
     let per_core = ceil_div(out_sticks, cores);
     let channel_tiles = ceil_div(channels, 32);
     let pass = match pool {
@@ -247,7 +232,7 @@ const fn pool2d(
         compute_scale: cx.cycles_to_ns(
             per_core.saturating_mul(channel_tiles) as f64 * pass as f64,
         ),
-        round_trip_scale: per_core as f64 * wait_ns(cx, x, window.saturating_mul(in_stick)),
+        round_trip_scale: per_core as f64 * cx.waited_read_ns(x, window.saturating_mul(in_stick)),
         noc_scale: noc,
         dram_scale: cx.dram_ns(dram),
     })
@@ -313,7 +298,7 @@ const fn intimg(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
     Ok(ReduceRooflineFeatures {
         overhead_ns: 1.0,
         compute_scale: cx.cycles_to_ns(cycles),
-        round_trip_scale: waits as f64 * wait_ns(cx, x, block),
+        round_trip_scale: waits as f64 * cx.waited_read_ns(x, block),
         noc_scale: noc,
         dram_scale: cx.dram_ns(dram),
     })
@@ -342,7 +327,7 @@ mod tests {
     use crate::formulas::test_support::close;
     use crate::{
         BufferType, Card, CoreGrid, CoreRange, DType, Hardware, MemoryConfig, MemoryLayout, Op,
-        OpParam, ParamValue, QueryParams, Shape, ShardOrientation, ShardSpec,
+        OpParam, ParamValue, QueryParams, Shape, ShardOrientation, ShardSpec, TensorParams,
     };
 
     fn run(
