@@ -216,7 +216,7 @@ mod tests {
     use super::*;
     use crate::device::CoreGrid;
     use crate::params::OwnedParamValue;
-    use crate::tensor::{DType, Layout, Shape};
+    use crate::tensor::{CoreRange, DType, Layout, Shape};
 
     /// The trace's one malformed row is at `line`, for a reason that says `why`.
     fn assert_one_malformed(trace: &Trace, line: u64, why: &str) {
@@ -332,6 +332,55 @@ mod tests {
         assert_eq!(trace.rows[2].output, None);
         // A `padded[logical]` cell in the older set is no number: reported with its line.
         assert_one_malformed(&trace, 6, "INPUT_0: dim `32[19]` is not a number");
+    }
+
+    /// A sharded tensor of the older column set has no shard spec in its row (only
+    /// `DEV_0_L1_BLOCK_SHARDED`): it is split evenly over the op's cores in whole tiles.
+    #[test]
+    fn older_sharded_tensors_split_in_whole_tiles() {
+        let s2i = |cores: u32, y: u32, x: u32, layout: &str, memory: &str| {
+            std::format!(
+                "ShardedToInterleavedDeviceOperation,tt_dnn_device,0,\"{{'output_dtype': 'DataType::BFLOAT8_B'}}\",,{cores},3000,2000,1500,1900,1,\
+                 1,1,{y},{x},{layout},BFLOAT8_B,DEV_0_L1_{memory},1,1,{y},{x},{layout},BFLOAT8_B,DEV_0_L1_INTERLEAVED"
+            )
+        };
+        let rows = [
+            // 32 x 5 tiles on 40 cores: 8 rows of 5 cores hold 4 x 1 tiles each (5 rows of 8
+            // would leave 20-column shards, no whole tile).
+            s2i(40, 1024, 160, "TILE", "BLOCK_SHARDED"),
+            // 8 x 8 tiles on 64 cores: one tile each.
+            s2i(64, 256, 256, "TILE", "BLOCK_SHARDED"),
+            // 10 x 3 tiles on 6 cores (2 x 3 or 3 x 2 grids fit): 2 rows of 3 cores hold 5 x 1
+            // tiles, where 3 rows of 2 would hold 4 x 2.
+            s2i(6, 320, 96, "TILE", "BLOCK_SHARDED"),
+            // 3 tile rows on 2 cores: 2 tile rows each, not 48 rows.
+            s2i(2, 96, 64, "TILE", "HEIGHT_SHARDED"),
+            // Row-major rows split as they are.
+            s2i(2, 96, 64, "ROW_MAJOR", "HEIGHT_SHARDED"),
+        ];
+        let csv = std::format!("{OLD_HEADER}{}\n", rows.join("\n"));
+        let trace = read_trace(csv.as_bytes(), Some(Device::WormholeB0)).unwrap();
+        assert_eq!(trace.rows.len(), rows.len(), "{:?}", trace.malformed);
+        let shards: Vec<(CoreRange, [u32; 2])> = trace
+            .rows
+            .iter()
+            .map(|r| {
+                assert!(r.inferred_shards);
+                let shard = r.inputs[0].memory.shard.unwrap();
+                (shard.grid, shard.shape)
+            })
+            .collect();
+        let grid = |x, y| CoreRange::of_grid(CoreGrid::new(x, y));
+        assert_eq!(
+            shards,
+            [
+                (grid(5, 8), [128, 32]),
+                (grid(8, 8), [32, 32]),
+                (grid(3, 2), [160, 32]),
+                (grid(2, 1), [64, 64]),
+                (grid(2, 1), [48, 64]),
+            ]
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::manager::Query;
 use crate::op::Op;
 use crate::params::{OpParam, OwnedParamValue};
 use crate::tensor::{
-    CoreRange, MemoryConfig, MemoryLayout, ShardOrientation, ShardSpec, TensorParams,
+    CoreRange, Layout, MemoryConfig, MemoryLayout, ShardOrientation, ShardSpec, TensorParams,
 };
 use std::collections::HashMap;
 use std::format;
@@ -221,8 +221,21 @@ fn with_shard(
     t.with_memory(MemoryConfig { shard, ..t.memory })
 }
 
+/// The shard spec of a sharded tensor whose trace row records no shard spec (older tt-metal
+/// wrote only `DEV_0_L1_BLOCK_SHARDED`): its rows (every outer dim) and columns split evenly
+/// over the op's `cores`, each shard rounded up to whole tiles of a `TILE` tensor (tt-metal
+/// shards tiled tensors in whole tiles).
+///
+/// Height and width sharding lay the cores out as the most square grid; block sharding splits
+/// rows over the grid's `y` and columns over its `x`, so the grid is the `x * y = cores`
+/// layout whose shards are smallest (the split that needs the least padding: a 1024 x 160
+/// tensor on 40 cores is 8 rows of 5 cores, 128 x 32 shards, not 5 rows of 8, whose 20-column
+/// shards are not whole tiles), the most square of those on a tie.
 fn even_split(t: &TensorParams, cores: u32, full: CoreGrid) -> ShardSpec {
-    let grid = CoreGrid::most_square(cores, full).unwrap_or(full);
+    let (unit_h, unit_w) = match t.layout {
+        Layout::Tile { height, width } => (u32::from(height).max(1), u32::from(width).max(1)),
+        Layout::RowMajor => (1, 1),
+    };
     let cols = t.shape.dim_from_end(0);
     // Rows of all outer dims; an absurd product saturates and validation rejects the tensor.
     let rows = t
@@ -233,14 +246,32 @@ fn even_split(t: &TensorParams, cores: u32, full: CoreGrid) -> ShardSpec {
         .skip(1)
         .fold(1u32, |acc, &d| acc.saturating_mul(d))
         .max(1);
-    let n = grid.cores().max(1);
-    let shape = match t.memory.layout {
-        MemoryLayout::WidthSharded => [rows, cols.div_ceil(n)],
-        MemoryLayout::BlockSharded => [
-            rows.div_ceil(grid.y.max(1) as u32),
-            cols.div_ceil(grid.x.max(1) as u32),
-        ],
-        _ => [rows.div_ceil(n), cols],
+    // One of `n` equal parts of `len`, in whole `unit`s.
+    let split =
+        |len: u32, n: u32, unit: u32| len.div_ceil(unit).div_ceil(n.max(1)).saturating_mul(unit);
+    let square = CoreGrid::most_square(cores, full).unwrap_or(full);
+    let (grid, shape) = match t.memory.layout {
+        MemoryLayout::WidthSharded => (square, [rows, split(cols, square.cores(), unit_w)]),
+        MemoryLayout::BlockSharded => (1..=u32::from(full.y))
+            .filter(|y| cores % y == 0 && cores / y <= u32::from(full.x))
+            .map(|y| {
+                let x = cores / y;
+                let shape = [split(rows, y, unit_h), split(cols, x, unit_w)];
+                let area = u64::from(shape[0]) * u64::from(shape[1]);
+                (area, x.abs_diff(y), CoreGrid::new(x as u8, y as u8), shape)
+            })
+            .min_by_key(|&(area, skew, grid, _)| (area, skew, core::cmp::Reverse(grid.x)))
+            .map_or(
+                (
+                    square,
+                    [
+                        split(rows, square.y.into(), unit_h),
+                        split(cols, square.x.into(), unit_w),
+                    ],
+                ),
+                |(_, _, g, s)| (g, s),
+            ),
+        _ => (square, [split(rows, square.cores(), unit_h), cols]),
     };
     ShardSpec::new(CoreRange::of_grid(grid), shape, ShardOrientation::RowMajor)
 }
