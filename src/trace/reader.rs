@@ -357,6 +357,11 @@ mod tests {
             s2i(2, 96, 64, "TILE", "HEIGHT_SHARDED"),
             // Row-major rows split as they are.
             s2i(2, 96, 64, "ROW_MAJOR", "HEIGHT_SHARDED"),
+            // A block-sharded output over the matmul's own 2 x 8 grid, 16 x 2 tiles each (a 4 x 4
+            // grid would hold 32 x 1 tiles, as many); its input on the same grid.
+            "Matmul,tt_dnn_device,0,\"{'user_core_coord': '(x=2;y=8)'}\",LoFi,16,3000,2000,1500,1900,1,\
+             1,1,4096,64,TILE,BFLOAT8_B,DEV_0_L1_BLOCK_SHARDED,1,1,4096,128,TILE,BFLOAT8_B,DEV_0_L1_BLOCK_SHARDED"
+                .to_string(),
         ];
         let csv = std::format!("{OLD_HEADER}{}\n", rows.join("\n"));
         let trace = read_trace(csv.as_bytes(), Some(Device::WormholeB0)).unwrap();
@@ -379,7 +384,17 @@ mod tests {
                 (grid(3, 2), [160, 32]),
                 (grid(2, 1), [64, 64]),
                 (grid(2, 1), [48, 64]),
+                (grid(2, 8), [512, 32]),
             ]
+        );
+        assert_eq!(
+            trace.rows[5]
+                .output
+                .unwrap()
+                .memory
+                .shard
+                .map(|s| (s.grid, s.shape)),
+            Some((grid(2, 8), [512, 64]))
         );
     }
 

@@ -138,8 +138,7 @@ pub(super) fn read_row(
             t,
             output_shard,
             None,
-            cores,
-            hw.full_grid,
+            (cores, hw.full_grid, grid),
             &mut inferred_shards,
         )
     });
@@ -150,8 +149,7 @@ pub(super) fn read_row(
                 t,
                 None,
                 output.as_ref(),
-                cores,
-                hw.full_grid,
+                (cores, hw.full_grid, grid),
                 &mut inferred_shards,
             )),
             None => break,
@@ -199,13 +197,13 @@ pub(super) fn read_row(
 }
 
 /// Gives a sharded tensor its shard spec: `known`, else the output's when the shapes agree,
-/// else an even split over `cores`.
+/// else an even split over the op's cores (`split`: their count, the device's full grid and
+/// the op's own grid when the row gives one; see [`even_split`]).
 fn with_shard(
     t: TensorParams,
     known: Option<ShardSpec>,
     output: Option<&TensorParams>,
-    cores: u32,
-    full: CoreGrid,
+    split: (u32, CoreGrid, Option<CoreGrid>),
     inferred: &mut bool,
 ) -> TensorParams {
     if !t.memory.layout.is_sharded() {
@@ -216,7 +214,7 @@ fn with_shard(
         .and_then(|o| o.memory.shard);
     let shard = known.or(from_output).or_else(|| {
         *inferred = true;
-        Some(even_split(&t, cores, full))
+        Some(even_split(&t, split.0, split.1, split.2))
     });
     t.with_memory(MemoryConfig { shard, ..t.memory })
 }
@@ -227,11 +225,18 @@ fn with_shard(
 /// shards tiled tensors in whole tiles).
 ///
 /// Height and width sharding lay the cores out as the most square grid; block sharding splits
-/// rows over the grid's `y` and columns over its `x`, so the grid is the `x * y = cores`
-/// layout whose shards are smallest (the split that needs the least padding: a 1024 x 160
-/// tensor on 40 cores is 8 rows of 5 cores, 128 x 32 shards, not 5 rows of 8, whose 20-column
-/// shards are not whole tiles), the most square of those on a tie.
-fn even_split(t: &TensorParams, cores: u32, full: CoreGrid) -> ShardSpec {
+/// rows over the grid's `y` and columns over its `x`: over the op's own grid when the row
+/// gives one of exactly `cores` cores (a matmul's `user_core_coord`: its block-sharded output
+/// is sharded over the grid it computes on), else over the `x * y = cores` layout whose shards
+/// are smallest (the split that needs the least padding: a 1024 x 160 tensor on 40 cores is 8
+/// rows of 5 cores, 128 x 32 shards, not 5 rows of 8, whose 20-column shards are not whole
+/// tiles), the most square of those on a tie.
+fn even_split(
+    t: &TensorParams,
+    cores: u32,
+    full: CoreGrid,
+    op_grid: Option<CoreGrid>,
+) -> ShardSpec {
     let (unit_h, unit_w) = match t.layout {
         Layout::Tile { height, width } => (u32::from(height).max(1), u32::from(width).max(1)),
         Layout::RowMajor => (1, 1),
@@ -254,6 +259,7 @@ fn even_split(t: &TensorParams, cores: u32, full: CoreGrid) -> ShardSpec {
         MemoryLayout::WidthSharded => (square, [rows, split(cols, square.cores(), unit_w)]),
         MemoryLayout::BlockSharded => (1..=u32::from(full.y))
             .filter(|y| cores % y == 0 && cores / y <= u32::from(full.x))
+            .filter(|y| op_grid.is_none_or(|g| g.cores() != cores || u32::from(g.y) == *y))
             .map(|y| {
                 let x = cores / y;
                 let shape = [split(rows, y, unit_h), split(cols, x, unit_w)];
