@@ -24,10 +24,11 @@
 //!   `reader_tm_tile_layout_nlp_concat_heads.cpp`), and the writer writes each to its place.
 //!   Counted: the busiest core's rows times the tiles of a row, at the tile NoC rate once
 //!   (`noc_scale`): the reader (one data-movement core, one NoC) and the writer (the other)
-//!   run at once through a 4-tile circular buffer (`cb_num_tiles = micro_block_size * 4` in
-//!   the factory), so the reads and the writes overlap and the slower side's time counts, not
-//!   their sum (the one-core decode from L1, ~114 cycles a tile measured, is 102 so and 140
-//!   summed); each read waited for, in cycles (`tile_wait_cycles`; the
+//!   run at once through a circular buffer (4 tiles, `cb_num_tiles = micro_block_size * 4`;
+//!   SegFormer's `nlp_create_qkv_heads_segformer_program_factory.cpp`: two rows), so the
+//!   reads and the writes overlap and the slower side's time counts, not their sum (the
+//!   one-core decode from L1, ~114 cycles a tile measured, is 102 so and 140 summed); each
+//!   read waited for, in cycles (`tile_wait_cycles`; the
 //!   datasheets give no latency, so v1 takes a 2 KiB tile at 32 B a cycle, 64), plus, for
 //!   tiles read from DRAM, the device's DRAM read latency each (`dram_wait_scale`: tt-metal's
 //!   measured latency of one core's small DRAM read, 479 cycles on Blackhole, 383 on
