@@ -18,12 +18,14 @@
 //! `TILE_HEIGHT` row-major sticks of `padded_shape[-1] * element_size` bytes and waits once
 //! for the 32 (`reader_unary_stick_layout_split_rows_interleaved.cpp`), the compute kernel
 //! tilizes the block (`tilize.cpp`: unpack in tilize mode, pack), and the writer writes its
-//! tiles (`writer_unary_interleaved_start_id.cpp`). A plain tilize more than 32 tiles wide
-//! goes to `TilizeMultiCoreBlockProgramFactory` when tt-metal's square blocks
+//! tiles (`writer_unary_interleaved_start_id.cpp`). An interleaved tilize, plain or padding,
+//! more than 32 tiles wide goes to `TilizeMultiCoreBlockProgramFactory`
+//! (`TilizeWithValPaddingMultiCoreBlockInterleavedFactory`) when tt-metal's square blocks
 //! (`split_blocks_for_tilize_wh`) spread over more cores than its tile rows: each core then
-//! tilizes one square block of every 2D slice, reading each of its rows and waiting for it
-//! (`reader_unary_pad_multicore_both_dims.cpp`). An untilize's reader reads each DRAM tile
-//! and waits for it (`reader_unary_start_id.cpp`, the unpadding one's
+//! tilizes one square block of every 2D slice, reading each of its real rows and waiting for
+//! it (`reader_unary_pad_multicore_both_dims.cpp`): a decode token's row of 2048 padded to a
+//! tile row runs on 64 cores, one tile and one 64 B stick each. An untilize's reader reads
+//! each DRAM tile and waits for it (`reader_unary_start_id.cpp`, the unpadding one's
 //! `reader_unary_interleaved_start_id.cpp`), `pack_untilize` writes row-major rows, and the
 //! writer writes each row as a request (`writer_unary_stick_layout_split_rows_multi_core.cpp`),
 //! except for an untilize into the same shard spec, whose rows the packer writes into the
@@ -259,6 +261,26 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
             let row_blocks = some_or!(tiled.tiles(), overflow) / tiled.row_tiles();
             block_split(rm, tiled, cores, ceil_div(row_blocks, rows.blocks))
         }
+        // A padding tilize picks its factory by the same rule
+        // (`tilize_with_val_padding_device_operation.cpp`, `select_program_factory`: more than
+        // 32 tiles wide, taller than 32 tiles or wider than tall, and more cores by square
+        // blocks than by tile rows: `TilizeWithValPaddingMultiCoreBlockInterleavedFactory`,
+        // the same `reader_unary_pad_multicore_both_dims.cpp`). Its cores read only the real
+        // rows of their blocks: a one-token row padded to a tile row is one stick a core.
+        OpParams::TilizeWithValPadding(_) if rm_interleaved && tiled_interleaved => {
+            let row_blocks = some_or!(tiled.tiles(), overflow) / tiled.row_tiles();
+            match block_split(rm, tiled, cores, ceil_div(row_blocks, rows.blocks)) {
+                Some(b) => {
+                    let rm_rows = some_or!(rm.shape.volume(), overflow)
+                        / max(rm.shape.dim_from_end(0) as u64, 1);
+                    Some(Split {
+                        sticks: min(b.sticks, rm_rows),
+                        ..b
+                    })
+                }
+                None => None,
+            }
+        }
         _ => None,
     };
     let (s, waited_reads) = match block {
@@ -481,10 +503,13 @@ mod tests {
     }
 
     /// Tilize with padding of 19 rows of 1280 to one row of 40 tiles (the CLIP text
-    /// encoder's input): one block, so one core, which reads 19 sticks of 2560 B (not 32)
-    /// and writes 40 padded tiles.
+    /// encoder's input) on an n150 (8x8 grid): 40 tiles wide is more than 32 and wider than
+    /// one tile tall, and 40 square blocks of one tile beat the row factory's one core, so
+    /// the block factory, as the Wormhole CLIP trace's 40 cores say. Each core reads the 19
+    /// real rows of its tile column, 19 sticks of 64 B, each waited for (383 cycles on
+    /// Wormhole), and writes one padded tile.
     #[test]
-    fn tilize_with_val_padding_one_block_by_hand() {
+    fn tilize_with_val_padding_wide_row_goes_to_the_block_factory() {
         let hw = Hardware::of(Card::N150);
         let (x, y) = (
             rm(&[1, 1, 19, 1280], MemoryConfig::DRAM_INTERLEAVED),
@@ -501,12 +526,39 @@ mod tests {
         )
         .unwrap();
         let f = features(&cx).unwrap();
-        assert!(close(f.tile_cycles, 40.0));
+        // 1 GHz: a cycle is 1 ns.
+        assert!(close(f.tile_cycles, 1.0));
         assert!(close(f.stick_cycles, 19.0));
-        // 19 x 2560 B read, 40 x 2048 B written.
+        assert!(close(f.dram_wait_scale, 19.0 * 383.0));
+        // 19 x 2560 B read, 40 x 2048 B written, whichever cores do it.
         assert!(close(f.dram_scale, (19.0 * 2560.0 + 40.0 * 2048.0) * hw.ns_per_dram_byte));
-        let expect = 19.0 * 2560.0 / hw.noc_bytes_per_cycle(2560) + 40.0 * 2048.0 / hw.noc_bytes_per_cycle(2048);
+        let expect = 19.0 * 64.0 / hw.noc_bytes_per_cycle(64) + 2048.0 / hw.noc_bytes_per_cycle(2048);
         assert!(close(f.noc_scale, expect));
+    }
+
+    /// The Blackhole CLIP's 19 rows of 768 are 24 tiles wide, not more than 32: the row
+    /// factory, one block on one core (the trace's one core), 19 sticks of 1536 B, 24 tiles.
+    #[test]
+    fn tilize_with_val_padding_narrow_row_stays_on_one_core() {
+        let hw = Hardware::of(Card::P150);
+        let (x, y) = (
+            rm(&[1, 1, 19, 768], MemoryConfig::DRAM_INTERLEAVED),
+            tiled(&[1, 1, 32, 768], &[1, 1, 19, 768], MemoryConfig::DRAM_INTERLEAVED),
+        );
+        let inputs = [x];
+        let cx = Ctx::new(
+            Op::TilizeWithValPadding,
+            hw,
+            QueryParams::ByName(&[]),
+            &inputs,
+            Some(&y),
+            hw.compute_grid,
+        )
+        .unwrap();
+        let f = features(&cx).unwrap();
+        assert!(close(f.tile_cycles, 24.0 / 1.35));
+        assert!(close(f.stick_cycles, 19.0 / 1.35));
+        assert!(close(f.dram_wait_scale, 19.0 * 479.0 / 1.35));
     }
 
     /// Untilize of a height-sharded 6144x32 tensor on 4x4 cores (shards of 384x32), into the
