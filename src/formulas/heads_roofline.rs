@@ -48,11 +48,6 @@ use crate::error::Error;
 use crate::generated::{HeadsRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
 
-/// The larger of two times.
-const fn max_f64(a: f64, b: f64) -> f64 {
-    if a > b { a } else { b }
-}
-
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
@@ -109,7 +104,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
         // The reader (on one data-movement core and NoC) and the writer (on the other) work
         // at once through the circular buffer: the busiest core's tiles cross the NoC once
         // in each direction at the same time, the slower side's rate.
-        noc_scale: max_f64(cx.noc_ns_of_tiles(moved, x), cx.noc_ns_of_tiles(moved, y)),
+        noc_scale: f64::max(cx.noc_ns_of_tiles(moved, x), cx.noc_ns_of_tiles(moved, y)),
         tile_wait_cycles: per_core as f64 * cx.cycles_to_ns(1.0),
         dram_wait_scale: if x.memory.is_dram() {
             per_core as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles)
