@@ -70,6 +70,13 @@
 //!   padding tilize (calibrated on the shared traces before the figure was in the device
 //!   spec, its per-stick cost came out at 481 cycles on Blackhole), each tile an untilize
 //!   reads from DRAM.
+//! * **Waited row writes** (`write_wait_scale`, in the DRAM term so that the writer's chain
+//!   overlaps the reader's in the NoC term; from untilize_with_unpadding's v3): the
+//!   unpadding untilize's interleaved writer writes each row it keeps and waits for it
+//!   (`writer_unary_stick_layout_split_rows_multicore.cpp`: `noc_async_write_barrier` per
+//!   row), so each costs a write's round trip (`noc.write_round_trip_cycles`) plus its bytes
+//!   at one core's DRAM rate. On bh20_oft a core's 1,280 rows of 512 B and another's 1,280
+//!   of 6 B (a 3-channel image) both take ~380 cycles a row, whatever the width.
 //!
 //! It assumes balanced blocks (the busiest core's count is the one that matters), full
 //! overlap of the reader, compute and writer, and that the padding of a padded tilize costs
@@ -336,8 +343,27 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
     };
     let dram = if rm.memory.is_dram() { rm_bytes } else { 0 }
         + if tiled.memory.is_dram() { tiled_bytes } else { 0 };
+    // untilize_with_unpadding's interleaved writer writes each row it keeps and waits for it
+    // (`writer_unary_stick_layout_split_rows_multicore.cpp`: `noc_async_write`,
+    // `noc_async_write_barrier` per row): a write's round trip a row, plus its bytes. The
+    // busiest core's blocks hold their share of the kept rows (the padding rows are dropped).
+    let waited_writes = match cx.params {
+        OpParams::UntilizeWithUnpadding(_) if rm_interleaved => {
+            let all_blocks = max(some_or!(tiled.tiles(), overflow) / max(tiled.row_tiles(), 1), 1);
+            let rm_rows = some_or!(rm.shape.volume(), overflow) / max(rm.shape.dim_from_end(0) as u64, 1);
+            let kept = ceil_div(rm_rows.saturating_mul(s.blocks), all_blocks);
+            let rate = if rm.memory.is_dram() {
+                cx.hw.dram_core_bytes_per_cycle
+            } else {
+                cx.hw.noc_sustained_bytes_per_cycle
+            };
+            cx.cycles_to_ns(min(kept, s.sticks) as f64 * (cx.hw.noc_write_round_trip_cycles + s.stick_bytes as f64 / rate))
+        }
+        _ => 0.0,
+    };
     let tile_ns = cx.cycles_to_ns(s.tiles as f64);
     Ok(TilizeRooflineFeatures {
+        write_wait_scale: waited_writes,
         overhead_ns: 1.0,
         tile_cycles: tile_ns,
         tile_byte_cycles: tile_ns * (tile_bytes + cx.hw.tile_bytes(rm.dtype) as u64) as f64,
@@ -431,6 +457,26 @@ mod tests {
         assert!(close(f.dram_wait_scale, 32.0 * 383.0));
         assert!(close(f.block_cycles, 4.0));
         assert!(close(f.stick_cycles, 32.0));
+    }
+
+    /// bh20_oft's untilize with unpadding of `[1, 1, 25312, 256]` (25,281 rows kept) from and
+    /// to DRAM on 20 cores of a p150 (1.35 GHz): 791 blocks of 8 tiles, 40 a core; the busiest
+    /// core keeps its share of the rows, ceil(25,281 x 40 / 791) = 1,279, each written (512 B)
+    /// and waited for: 366 + 512 / 21.3 cycles a row. v3 gives 600 + 1,279 x 390.04 / 1.35 +
+    /// the DRAM term's bytes; the trace measured 383.2-383.4 µs. Only the unpadding variant
+    /// waits row by row.
+    #[test]
+    fn untilize_with_unpadding_waits_for_each_row_it_writes() {
+        let hw = Hardware::of(Card::P150);
+        let grid = crate::device::CoreGrid::new(5, 4);
+        let t = tiled(&[1, 1, 25312, 256], &[1, 1, 25281, 256], MemoryConfig::DRAM_INTERLEAVED);
+        let r = rm(&[1, 1, 25281, 256], MemoryConfig::DRAM_INTERLEAVED);
+        let inputs = [t];
+        let cx = Ctx::new(Op::UntilizeWithUnpadding, hw, QueryParams::ByName(&[]), &inputs, Some(&r), grid).unwrap();
+        let f = features(&cx).unwrap();
+        assert!(close(f.write_wait_scale, 1279.0 * (366.0 + 512.0 / 21.3) / 1.35), "{}", f.write_wait_scale);
+        let cx = Ctx::new(Op::Untilize, hw, QueryParams::ByName(&[]), &inputs, Some(&r), grid).unwrap();
+        assert_eq!(features(&cx).unwrap().write_wait_scale, 0.0);
     }
 
     /// tt-metal's square blocks for a 96 x 64 tile matrix (2048 x 3072) on 110 cores:

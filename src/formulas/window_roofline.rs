@@ -6,9 +6,10 @@
 //! What it reads: the input's and the output's shapes (rows of sticks, the last dim), layouts
 //! (a tiled input is untilized or written a tile at a time), dtypes (stick and tile bytes),
 //! memory configs (DRAM or L1) and shard specs (the cores, the sticks each core holds: the
-//! shard height, and the stick width: the shard width). It reads no op param: the sliding
-//! window's geometry (kernel, stride, padding), which decides how a halo's sticks split into
-//! runs and how many of them come from other cores, is not read (see below).
+//! shard height, and the stick width: the shard width, the shard grid and its orientation).
+//! The halo reads the sliding window's geometry (image, kernel, stride, dilation, padding)
+//! and the input sticks per core: they decide which of a core's window's sticks come from
+//! other cores (see below). padded_slice and slice_write read no op param.
 //!
 //! What each op's cores do (tenstorrent/tt-metal, `ttnn/cpp/ttnn/operations/`):
 //!
@@ -22,11 +23,23 @@
 //!   (`noc_scale`; the runs are long: an image row); a tiled input is untilized by the compute
 //!   kernel (`pack_untilize.cpp`, `tile_cycles` a tile), a block of one tile row at a time,
 //!   and the gather waits for each block's writes (`noc_async_write_barrier`) before taking
-//!   the next (`barrier_scale`, one round trip of a write a block). Not counted: the number
-//!   of runs and pad segments (each one NoC command), which follows the window geometry,
-//!   and the sticks sent to other cores rather than copied locally: a simulation of the
-//!   gather over bh20_oft's halos finds that three halos of the same shapes taking 7.7, 10.3
-//!   and 12.5 µs differ in those, which no shape shows.
+//!   the next (`barrier_scale`, one round trip of a write a block). The sticks a core sends
+//!   to other cores (`link_scale`, from v2): the window geometry (params: the image, kernel,
+//!   stride, dilation, padding, and `in_nsticks_per_core`) places each core's window in the
+//!   padded image; the input sticks in it come from the cores holding them, and the
+//!   transfers, dealt round-robin to the two data-movement cores (one on each NoC: half of
+//!   each flow's bytes on each), cross the NoC's torus links (NoC0 east then south, NoC1 west
+//!   then north); a flow to the previous core goes round the ring, so on a row of cores
+//!   every link carries several flows. Counted: the busiest link's bytes at the link's
+//!   nominal rate. On bh20_oft this is what separates three halos of the same output shape
+//!   taking 7.7, 10.3 and 12.5 µs: their inputs are 40, 42 and 41 image rows over shards of
+//!   320, 352 and 352 sticks, so the windows (320 outputs a core) fall on the core's own
+//!   sticks in the first and mostly on other cores' in the others. Not counted: the runs
+//!   and pad sticks one NoC command each (a pad stick is a read of the pad value; a term for
+//!   them made bh20_oft worse: p90 18% -> 39%). An earlier program factory
+//!   (`untilize_with_halo_v2_program_factory.cpp`; the SegFormer trace may predate the
+//!   split) gave every remote transfer to the NoC1 core and the padding and local copies
+//!   to the NoC0 one; the model does not tell tt-metal versions apart.
 //! * **padded_slice** (`experimental/padded_slice/device/padded_slice_rm_program_factory.cpp`,
 //!   `padded_slice_tile_program_factory.cpp`): the output is sharded; each shard core fills
 //!   its whole shard (its shard height of sticks, the padded tail too). A row-major input:
@@ -64,9 +77,10 @@
 //! on 20 (bh20_oft) 137.
 
 use crate::error::{Error, Operand, TensorProblem};
+use crate::generated::op_params::halo::Params as HaloParams;
 use crate::generated::{OpParams, WindowRooflineFeatures};
 use crate::model::{Ctx, ceil_div, max, min};
-use crate::tensor::{Layout, TensorParams};
+use crate::tensor::{Layout, MemoryLayout, ShardOrientation, TensorParams};
 
 /// Bytes an aligned row-major stick is a multiple of (tt-metal's DRAM alignment on
 /// Blackhole; the larger of the DRAM and L1 alignments the padded_slice writer checks).
@@ -124,13 +138,20 @@ const ZERO: WindowRooflineFeatures = WindowRooflineFeatures {
     dram_issue_scale: 0.0,
     l1_issue_scale: 0.0,
     noc_scale: 0.0,
+    link_scale: 0.0,
     barrier_scale: 0.0,
     tile_cycles: 0.0,
 };
 
-/// Halo: the busiest core's output sticks copied at the sustained NoC rate, and for a tiled
-/// input its tiles untilized and a barrier per tile row.
-const fn halo(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<WindowRooflineFeatures, Error> {
+/// Halo: the busiest core's output sticks copied at the sustained NoC rate, the busiest NoC
+/// link of the sticks sent between cores, and for a tiled input its tiles untilized and a
+/// barrier per tile row.
+const fn halo(
+    cx: &Ctx<'_>,
+    p: &HaloParams,
+    x: &TensorParams,
+    y: &TensorParams,
+) -> Result<WindowRooflineFeatures, Error> {
     let Some(element) = y.dtype.element_bytes() else {
         return Err(cx.not_modeled("a halo output of a block-float dtype (it is row-major sticks)"));
     };
@@ -157,8 +178,212 @@ const fn halo(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<Window
     }
     if x.memory.is_dram() {
         f.dram_scale = cx.dram_ns(some_or!(x.bytes(cx.hw), Error::Overflow { what: "halo input bytes" }));
+    } else {
+        let link_bytes = match busiest_link_bytes(cx, p, x, stick) {
+            Ok(b) => b,
+            Err(e) => return Err(e),
+        };
+        f.link_scale = cx.noc_ns_at(link_bytes, cx.hw.noc_link_bytes_per_cycle);
     }
     Ok(f)
+}
+
+/// Largest side of a shard grid whose NoC links the halo's link tally covers (Blackhole's
+/// worker grid is 14 wide).
+const MAX_GRID_SIDE: usize = 16;
+/// Nodes of one NoC ring in the tally: the grid's side and one node standing for the rest of
+/// the ring (the columns or rows outside the shard grid carry only the flows that wrap, so one
+/// link stands for them all).
+const RING: usize = MAX_GRID_SIDE + 1;
+/// Links in the tally: two NoCs, each an x link and a y link leaving every node.
+const LINKS: usize = 4 * RING * RING;
+
+/// `v`, or 0 when negative.
+const fn nonneg(v: i64) -> u64 {
+    if v > 0 { v as u64 } else { 0 }
+}
+
+/// The sliding window's geometry in sticks: the padded image and the output it gives.
+struct Window {
+    in_h: u64,
+    in_w: u64,
+    pad_top: u64,
+    pad_left: u64,
+    /// Padded image height and width.
+    ph: u64,
+    pw: u64,
+    /// Output height and width.
+    oh: u64,
+    ow: u64,
+    stride_h: u64,
+    stride_w: u64,
+    /// The window's extent below and right of its top-left stick: dilation x (kernel - 1).
+    reach_h: u64,
+    reach_w: u64,
+}
+
+impl Window {
+    /// The geometry, or `None` when the window is larger than the padded image.
+    const fn of(p: &HaloParams) -> Option<Window> {
+        let (in_h, in_w) = (nonneg(p.input_h), nonneg(p.input_w));
+        let (pad_top, pad_left) = (nonneg(p.pad_top), nonneg(p.pad_left));
+        let ph = in_h + pad_top + nonneg(p.pad_bottom);
+        let pw = in_w + pad_left + nonneg(p.pad_right);
+        let reach_h = nonneg(p.dilation_h) * nonneg(p.kernel_h).saturating_sub(1);
+        let reach_w = nonneg(p.dilation_w) * nonneg(p.kernel_w).saturating_sub(1);
+        let (stride_h, stride_w) = (max(nonneg(p.stride_h), 1), max(nonneg(p.stride_w), 1));
+        if ph <= reach_h || pw <= reach_w {
+            return None;
+        }
+        Some(Window {
+            in_h,
+            in_w,
+            pad_top,
+            pad_left,
+            ph,
+            pw,
+            oh: (ph - reach_h - 1) / stride_h + 1,
+            ow: (pw - reach_w - 1) / stride_w + 1,
+            stride_h,
+            stride_w,
+            reach_h,
+            reach_w,
+        })
+    }
+
+    /// Index in the padded image (images one after another) of output stick `o`'s window's
+    /// top-left stick, or bottom-right one when `last`.
+    const fn padded_index(&self, o: u64, last: bool) -> u64 {
+        let plane = self.oh * self.ow;
+        let (b, r, c) = (o / plane, (o % plane) / self.ow, o % self.ow);
+        let (dr, dc) = if last { (self.reach_h, self.reach_w) } else { (0, 0) };
+        b * self.ph * self.pw + (r * self.stride_h + dr) * self.pw + c * self.stride_w + dc
+    }
+
+    /// Input sticks (not padding) before padded index `p`: the input index of the first one at
+    /// or after it.
+    const fn input_before(&self, p: u64) -> u64 {
+        let plane = self.ph * self.pw;
+        let (b, r, c) = (p / plane, (p % plane) / self.pw, p % self.pw);
+        let rows = min(r.saturating_sub(self.pad_top), self.in_h);
+        let mut n = b * self.in_h * self.in_w + rows * self.in_w;
+        if r >= self.pad_top && r < self.pad_top + self.in_h {
+            n += min(c.saturating_sub(self.pad_left), self.in_w);
+        }
+        n
+    }
+}
+
+/// Bytes of the NoC link the halo's transfers between cores load most. tt-metal's
+/// `sliding_window.cpp` (`generate_halo_kernel_config_tensors`) gives core `c` the output
+/// sticks `c x S .. (c + 1) x S` of the convolution (S: the output rows over the cores, a
+/// multiple of a tile's 32 rows) and so the padded-image window from the first one's top-left
+/// stick to the last one's bottom-right; the input sticks in it come from the cores holding
+/// them (input shard height each), one transfer per run, and `divide_transfers_between_cores`
+/// deals the transfers round-robin to the two data-movement cores, one on each NoC (so half
+/// of each flow's bytes on each). A flow goes along x, then y, on its NoC's torus (NoC0 east
+/// and south, NoC1 west and north); a flow to the previous core on NoC0 goes round the ring.
+/// Cores are numbered along the shard grid's rows (height sharded, row-major), down its rows
+/// (block sharded: each column of the grid gathers on its own), or the transposes for a
+/// column-major orientation; width sharding moves nothing between cores. 0 when the window
+/// geometry is not given (input_h or input_w 0).
+const fn busiest_link_bytes(
+    cx: &Ctx<'_>,
+    p: &HaloParams,
+    x: &TensorParams,
+    stick: u64,
+) -> Result<u64, Error> {
+    if p.input_h <= 0 || p.input_w <= 0 {
+        return Ok(0);
+    }
+    let Some(w) = Window::of(p) else {
+        return Err(cx.not_modeled("a halo whose window is larger than the padded image"));
+    };
+    let Some(shard) = x.memory.shard else {
+        return Ok(0);
+    };
+    let gx = (shard.grid.end.0 as u64 + 1).saturating_sub(shard.grid.start.0 as u64);
+    let gy = (shard.grid.end.1 as u64 + 1).saturating_sub(shard.grid.start.1 as u64);
+    if gx as usize > MAX_GRID_SIDE || gy as usize > MAX_GRID_SIDE {
+        return Err(cx.not_modeled("a halo on a shard grid more than 16 cores wide or high"));
+    }
+    let column_major = matches!(shard.orientation, ShardOrientation::ColMajor);
+    // Cores along the image's rows, and where core `i` sits: (x, y) = along(i).
+    let cores = match x.memory.layout {
+        MemoryLayout::HeightSharded => max(shard.cores as u64, 1),
+        MemoryLayout::BlockSharded if column_major => max(gx, 1),
+        MemoryLayout::BlockSharded => max(gy, 1),
+        _ => return Ok(0),
+    };
+    let block = matches!(x.memory.layout, MemoryLayout::BlockSharded);
+    let in_per_core = match p.in_nsticks_per_core {
+        n if n > 0 => n as u64,
+        _ => rows_per_core(x, cores),
+    };
+    let outputs = some_or!(
+        (w.oh * w.ow).checked_mul(max(nonneg(p.batch), 1)),
+        Error::Overflow { what: "halo output sticks" }
+    );
+    let per_core = ceil_div(ceil_div(outputs, cores), 32) * 32;
+    let mut load = [0u64; LINKS];
+    let mut c = 0;
+    while c < cores && c * per_core < outputs {
+        let first = w.input_before(w.padded_index(c * per_core, false));
+        let end = w.input_before(w.padded_index(min((c + 1) * per_core, outputs) - 1, true) + 1);
+        let mut owner = first / in_per_core;
+        while owner * in_per_core < end {
+            let lo = max(first, owner * in_per_core);
+            let hi = min(end, (owner + 1) * in_per_core);
+            if owner != c && hi > lo {
+                let half = (hi - lo).saturating_mul(stick) / 2;
+                let from = position(owner, gx, gy, block, column_major);
+                let to = position(c, gx, gy, block, column_major);
+                route(&mut load, half, from, to, gx + 1, gy + 1);
+            }
+            owner += 1;
+        }
+        c += 1;
+    }
+    let mut busiest = 0;
+    let mut i = 0;
+    while i < LINKS {
+        busiest = max(busiest, load[i]);
+        i += 1;
+    }
+    Ok(busiest)
+}
+
+/// Grid position (x, y) of the core holding shard `i` along the image's rows.
+const fn position(i: u64, gx: u64, gy: u64, block: bool, column_major: bool) -> (u64, u64) {
+    match (block, column_major) {
+        (true, false) => (0, i),
+        (true, true) => (i, 0),
+        (false, false) => (i % max(gx, 1), i / max(gx, 1)),
+        (false, true) => (i / max(gy, 1), i % max(gy, 1)),
+    }
+}
+
+/// Adds `bytes` to every link of the flow `from` -> `to` on each NoC: NoC0 east along the
+/// source's row, then south along the target's column; NoC1 west, then north. Rings of `rx`
+/// and `ry` nodes.
+const fn route(load: &mut [u64; LINKS], bytes: u64, from: (u64, u64), to: (u64, u64), rx: u64, ry: u64) {
+    let mut noc = 0;
+    while noc < 2 {
+        let (step_x, step_y) = if noc == 0 { (1, 1) } else { (rx - 1, ry - 1) };
+        let (mut px, mut py) = (from.0 % rx, from.1 % ry);
+        let base = noc * 2 * RING * RING;
+        while px != to.0 % rx {
+            let i = base + py as usize * RING + px as usize;
+            load[i] = load[i].saturating_add(bytes);
+            px = (px + step_x) % rx;
+        }
+        while py != to.1 % ry {
+            let i = base + RING * RING + py as usize * RING + px as usize;
+            load[i] = load[i].saturating_add(bytes);
+            py = (py + step_y) % ry;
+        }
+        noc += 1;
+    }
 }
 
 /// Padded slice: the output shard's sticks read one by one (row-major input) or a row of
@@ -280,7 +505,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<WindowRooflineFeatures, Error> {
         return Err(cx.not_modeled("a stick move without its target tensor"));
     };
     match cx.params {
-        OpParams::Halo(_) => halo(cx, x, y),
+        OpParams::Halo(p) => halo(cx, &p, x, y),
         OpParams::PaddedSlice(_) => padded_slice(cx, x, y),
         OpParams::SliceWrite(_) => slice_write(cx, x, y),
         _ => Err(cx.foreign_params()),
@@ -291,8 +516,87 @@ pub const fn features(cx: &Ctx<'_>) -> Result<WindowRooflineFeatures, Error> {
 mod tests {
     use super::*;
     use crate::tensor::{BufferType, CoreRange, MemoryConfig, MemoryLayout, ShardOrientation, ShardSpec};
-    use crate::{Card, DType, Hardware, Op, QueryParams, Shape};
+    use crate::{Card, DType, Hardware, Op, OpParam, ParamValue, QueryParams, Shape};
     use crate::formulas::test_support::close;
+
+    /// A halo's features on a p150 with the window geometry `params`.
+    fn halo_with(params: &[OpParam<'_>], x: TensorParams, y: TensorParams) -> WindowRooflineFeatures {
+        let hw = Hardware::of(Card::P150);
+        let inputs = [x];
+        let cx = Ctx::new(Op::Halo, hw, QueryParams::ByName(params), &inputs, Some(&y), hw.compute_grid)
+            .unwrap();
+        features(&cx).unwrap()
+    }
+
+    /// A 3x3 window, stride 1, padding 1 all round, over an `h x 8` image.
+    fn three_by_three(h: i64) -> [OpParam<'static>; 8] {
+        [
+            OpParam::new("input_h", ParamValue::Int(h)),
+            OpParam::new("input_w", ParamValue::Int(8)),
+            OpParam::new("kernel_h", ParamValue::Int(3)),
+            OpParam::new("kernel_w", ParamValue::Int(3)),
+            OpParam::new("pad_top", ParamValue::Int(1)),
+            OpParam::new("pad_bottom", ParamValue::Int(1)),
+            OpParam::new("pad_left", ParamValue::Int(1)),
+            OpParam::new("pad_right", ParamValue::Int(1)),
+        ]
+    }
+
+    /// Height-sharded in L1 over a row of `cores` cores, shards of `rows` sticks of 32
+    /// channels.
+    fn on_a_row(cores: u8, rows: u32) -> MemoryConfig {
+        let shard = ShardSpec::new(CoreRange { start: (0, 0), end: (cores - 1, 0) }, [rows, 32], ShardOrientation::RowMajor);
+        MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard)
+    }
+
+    /// A 3x3 window over a 12x8 image of 32 channels (64 B sticks) on a row of 3 cores, 32
+    /// input sticks (4 image rows) and 32 outputs each. Core 1's window is padded rows 4-9:
+    /// input rows 3-8, row 3 (8 sticks) from core 0 and row 8 from core 2; core 0 takes row 4
+    /// from core 1, core 2 row 7. Four flows of 512 B, 256 B on each NoC. On a ring of 4
+    /// nodes (the 3 cores and the rest of the ring), NoC0 east: 0->1 crosses link 0, 1->2
+    /// link 1, 1->0 links 1, 2, 3 and 2->1 links 2, 3, 0: two flows on every link, 512 B.
+    /// NoC1 west likewise. The busiest link: 512 B at 64 B/cycle, 8 cycles.
+    #[test]
+    fn halo_links_of_a_chain_of_three_cores_by_hand() {
+        let x = rm(&[1, 1, 96, 32], on_a_row(3, 32));
+        let y = rm(&[1, 1, 144, 32], on_a_row(3, 48));
+        let f = halo_with(&three_by_three(12), x, y);
+        assert!(close(f.link_scale, 8.0 / 1.35), "{}", f.link_scale);
+        // Without the geometry the links are not counted.
+        let f = features_of(Op::Halo, x, y);
+        assert_eq!(f.link_scale, 0.0);
+    }
+
+    /// Two cores, an 8x8 image: core 0's window (padded rows 0-5) takes input row 4 from core
+    /// 1 and core 1's (rows 4-9) row 3 from core 0, 512 B each way, 256 B on each NoC. On a
+    /// ring of 3 nodes every link carries one half: 256 B, 4 cycles. Given the input's
+    /// sticks per core explicitly as 64 (core 0 holding the whole image), core 1's window
+    /// comes all from core 0: 40 sticks (input rows 3-7), 1,280 B a NoC, over one link on
+    /// NoC0 and two on NoC1.
+    #[test]
+    fn halo_links_follow_the_input_sticks_per_core() {
+        let x = rm(&[1, 1, 64, 32], on_a_row(2, 32));
+        let y = rm(&[1, 1, 96, 32], on_a_row(2, 48));
+        let f = halo_with(&three_by_three(8), x, y);
+        assert!(close(f.link_scale, 4.0 / 1.35), "{}", f.link_scale);
+        let mut params = three_by_three(8).to_vec();
+        params.push(OpParam::new("in_nsticks_per_core", ParamValue::Int(64)));
+        let f = halo_with(&params, x, y);
+        assert!(close(f.link_scale, 1280.0 / 64.0 / 1.35), "{}", f.link_scale);
+    }
+
+    /// A window larger than the padded image is a typed error, not a silent zero.
+    #[test]
+    fn halo_window_larger_than_the_image_is_an_error() {
+        let hw = Hardware::of(Card::P150);
+        let x = rm(&[1, 1, 96, 32], on_a_row(3, 32));
+        let y = rm(&[1, 1, 144, 32], on_a_row(3, 48));
+        let mut params = three_by_three(12).to_vec();
+        params[2] = OpParam::new("kernel_h", ParamValue::Int(20));
+        let inputs = [x];
+        let cx = Ctx::new(Op::Halo, hw, QueryParams::ByName(&params), &inputs, Some(&y), hw.compute_grid).unwrap();
+        assert!(features(&cx).is_err());
+    }
 
     /// Height-sharded in L1 over the 5x4 grid bh20_oft runs on, shards of `rows x width`.
     fn height_sharded(rows: u32, width: u32) -> MemoryConfig {
