@@ -320,6 +320,14 @@ const fn busiest_link_bytes(
         n if n > 0 => n as u64,
         _ => rows_per_core(x, cores),
     };
+    // The image's sticks are the input's: params that give a larger image than the shards
+    // hold disagree with the tensor (and would send the tally over sticks no core holds).
+    let image = (w.in_h * w.in_w).saturating_mul(max(nonneg(p.batch), 1));
+    if image > cores.saturating_mul(in_per_core) {
+        return Err(cx.not_modeled(
+            "a halo whose image (batch x input_h x input_w sticks) is larger than its input's shards hold (in_nsticks_per_core, else the shard height, x the cores)",
+        ));
+    }
     let outputs = some_or!(
         (w.oh * w.ow).checked_mul(max(nonneg(p.batch), 1)),
         Error::Overflow { what: "halo output sticks" }
@@ -331,7 +339,7 @@ const fn busiest_link_bytes(
         let first = w.input_before(w.padded_index(c * per_core, false));
         let end = w.input_before(w.padded_index(min((c + 1) * per_core, outputs) - 1, true) + 1);
         let mut owner = first / in_per_core;
-        while owner * in_per_core < end {
+        while owner < cores && owner * in_per_core < end {
             let lo = max(first, owner * in_per_core);
             let hi = min(end, (owner + 1) * in_per_core);
             if owner != c && hi > lo {
@@ -596,6 +604,21 @@ mod tests {
         let inputs = [x];
         let cx = Ctx::new(Op::Halo, hw, QueryParams::ByName(&params), &inputs, Some(&y), hw.compute_grid).unwrap();
         assert!(features(&cx).is_err());
+    }
+
+    /// Window params that give an image larger than the input's shards hold (here one
+    /// stick a core for a 1000x8 image) disagree with the tensor: a typed error, where the
+    /// tally would have walked sticks no core holds.
+    #[test]
+    fn halo_image_larger_than_its_shards_is_an_error() {
+        let hw = Hardware::of(Card::P150);
+        let x = rm(&[1, 1, 96, 32], on_a_row(3, 32));
+        let y = rm(&[1, 1, 144, 32], on_a_row(3, 48));
+        let mut params = three_by_three(1000).to_vec();
+        params.push(OpParam::new("in_nsticks_per_core", ParamValue::Int(1)));
+        let inputs = [x];
+        let cx = Ctx::new(Op::Halo, hw, QueryParams::ByName(&params), &inputs, Some(&y), hw.compute_grid).unwrap();
+        assert!(matches!(features(&cx), Err(Error::ModeNotModeled { .. })));
     }
 
     /// Height-sharded in L1 over the 5x4 grid bh20_oft runs on, shards of `rows x width`.
