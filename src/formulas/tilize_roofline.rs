@@ -392,6 +392,13 @@ mod tests {
     use crate::tensor::{BufferType, DType, MemoryConfig, Shape};
     use crate::formulas::test_support::close;
 
+    /// The features of `op` from `x` to `y` on `hw`, over `grid`.
+    fn features_of(op: Op, hw: &'static Hardware, x: TensorParams, y: TensorParams, grid: crate::device::CoreGrid) -> TilizeRooflineFeatures {
+        let inputs = [x];
+        let cx = Ctx::new(op, hw, QueryParams::ByName(&[]), &inputs, Some(&y), grid).unwrap();
+        features(&cx).unwrap()
+    }
+
     fn rm(dims: &[u32], memory: MemoryConfig) -> TensorParams {
         TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::RowMajor, memory)
     }
@@ -415,15 +422,12 @@ mod tests {
             rm(&[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED),
             tiled(&[1, 1, 1024, 1024], &[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED),
         );
-        let inputs = [x];
-        let cx = Ctx::new(Op::Tilize, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid)
-            .unwrap();
         let s = split(&x, &y, 64).unwrap();
         assert_eq!(
             s,
             Split { cores: 32, blocks: 1, tiles: 32, sticks: 32, stick_bytes: 2048 }
         );
-        let f = features(&cx).unwrap();
+        let f = features_of(Op::Tilize, hw, x, y, hw.compute_grid);
         // 1 GHz: a cycle is 1 ns.
         assert!(close(f.tile_cycles, 32.0));
         // Both sides' tiles are bfloat16: 2048 + 2048 B.
@@ -561,17 +565,7 @@ mod tests {
             rm(&[1, 1, 19, 1280], MemoryConfig::DRAM_INTERLEAVED),
             tiled(&[1, 1, 32, 1280], &[1, 1, 19, 1280], MemoryConfig::DRAM_INTERLEAVED),
         );
-        let inputs = [x];
-        let cx = Ctx::new(
-            Op::TilizeWithValPadding,
-            hw,
-            QueryParams::ByName(&[]),
-            &inputs,
-            Some(&y),
-            hw.compute_grid,
-        )
-        .unwrap();
-        let f = features(&cx).unwrap();
+        let f = features_of(Op::TilizeWithValPadding, hw, x, y, hw.compute_grid);
         // 1 GHz: a cycle is 1 ns.
         assert!(close(f.tile_cycles, 1.0));
         assert!(close(f.stick_cycles, 19.0));
@@ -591,17 +585,7 @@ mod tests {
             rm(&[1, 1, 19, 768], MemoryConfig::DRAM_INTERLEAVED),
             tiled(&[1, 1, 32, 768], &[1, 1, 19, 768], MemoryConfig::DRAM_INTERLEAVED),
         );
-        let inputs = [x];
-        let cx = Ctx::new(
-            Op::TilizeWithValPadding,
-            hw,
-            QueryParams::ByName(&[]),
-            &inputs,
-            Some(&y),
-            hw.compute_grid,
-        )
-        .unwrap();
-        let f = features(&cx).unwrap();
+        let f = features_of(Op::TilizeWithValPadding, hw, x, y, hw.compute_grid);
         assert!(close(f.tile_cycles, 24.0 / 1.35));
         assert!(close(f.stick_cycles, 19.0 / 1.35));
         assert!(close(f.dram_wait_scale, 19.0 * 479.0 / 1.35));
