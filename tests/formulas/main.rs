@@ -14,6 +14,7 @@
 
 use ttnn_op_perf_models::*;
 
+mod accumulation;
 mod argmax;
 mod data_movement;
 mod eltwise;
