@@ -14,9 +14,12 @@
 
 use ttnn_op_perf_models::*;
 
+mod accumulation;
+mod argmax;
 mod data_movement;
 mod eltwise;
 mod matmul;
+mod sparse_matmul;
 
 const WH_DRAM: f64 = 288.0 * 0.92;
 const BH_DRAM: f64 = 512.0 * 0.92;

@@ -81,15 +81,22 @@
 mod blocking;
 mod compute;
 mod operands;
+mod sparse;
 mod split;
 mod traffic;
 
 use crate::error::Error;
-use crate::generated::MatmulRooflineFeatures;
+use crate::generated::{MatmulRooflineFeatures, OpParams};
 use crate::model::Ctx;
 
 pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
-    let q = tri!(operands::operands(cx));
+    // `sparse_matmul` is the dense product of its active slots on the grid of its 1D config.
+    let (q, cx) = if let OpParams::SparseMatmul(_) = cx.params {
+        let (q, grid) = tri!(sparse::operands(cx));
+        (q, &Ctx { grid, ..*cx })
+    } else {
+        (tri!(operands::operands(cx)), cx)
+    };
     let work = tri!(split::work_split(cx, &q));
     let in0_block_w = blocking::in0_block_w(&q, &work);
     let products = tri!(compute::tile_products(&q, &work, in0_block_w));

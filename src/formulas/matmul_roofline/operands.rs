@@ -54,6 +54,9 @@ pub(super) struct Operands<'q> {
     pub(super) a_tile: u64,
     pub(super) b_tile: u64,
     pub(super) out_tile: u64,
+    /// A 1D config that only multicasts `a` (`sparse_matmul`'s factory): its split runs along
+    /// `N` whatever the shapes.
+    pub(super) mcast_in0: bool,
 }
 
 /// Reads and checks the query's operands and params.
@@ -194,6 +197,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
         a_tile,
         b_tile,
         out_tile,
+        mcast_in0: false,
     })
 }
 

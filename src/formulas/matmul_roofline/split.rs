@@ -125,7 +125,9 @@ const fn program_config(q: &Operands<'_>) -> (ProgramConfig, OneD, Batches) {
     let interleaved = !a.memory.layout.is_sharded() && !b.memory.layout.is_sharded();
     // `minimal_matmul` takes `a` as one matrix of all its rows.
     let fused = batch_b == 1 || minimal || (fuse_batch && !(auto && interleaved));
-    let one_d = if !fused && auto {
+    let one_d = if q.mcast_in0 {
+        OneD::Wide
+    } else if !fused && auto {
         // `create_simple_matmul_program_config`: tall unless N is wider than M.
         if batch_a == 1 || mt >= nt {
             OneD::Tall

@@ -1,0 +1,199 @@
+//! `sparse_matmul` (`ttnn.sparse_matmul`, OP CODE `SparseMatmulDeviceOperation`) read as the
+//! dense matmul its one program factory runs: tt-metal
+//! `ttnn/cpp/ttnn/operations/matmul/device/sparse/factory/sparse_matmul_multicore_reuse_mcast_1d_optimized.cpp`
+//! and `sparse_matmul_device_operation.cpp`.
+//!
+//! * **Slots** (`validate_on_program_cache_miss`): the sparsity mask has one entry per
+//!   (batch, expert) slot: `b`'s batches when both inputs are sparse, `a`'s when only `a` is,
+//!   `a`'s times `b`'s when only `b` is (the mixture-of-experts case: every token batch of `a`
+//!   against every expert of `b`). At least one input is sparse, and `nnz <= slots`.
+//! * **Work split**: the factory takes the `MatmulMultiCoreReuseMultiCast1DProgramConfig` and
+//!   only `mcast_in0` (`TT_FATAL(mcast_in0, ...)`): `N` split over `ceil(Nt / per_core_N)`
+//!   cores, each with all of one slot's `M`; one core reads `a` from DRAM and multicasts it
+//!   (`in0_sender_num_cores = 1`), every core reads its `b` columns and writes its output.
+//!   The batch is never fused into `M` (`get_M_dim(.., fuse_batch = false)`).
+//! * **Sparsity**: the receiver and compute kernels loop exactly `nnz` times when `nnz` is
+//!   given (`num_batch_compute = nnz.value_or(sparsity.logical_volume())`), each active slot
+//!   one `M x K @ K x N` product with its own matrix of `a` and of `b` (`in0_reuse_in_dfb =
+//!   0`: `a` is read again per slot). So the model is the dense `mcast_1d` matmul over `nnz`
+//!   unfused batches, split along `N`: the family's formula unchanged, with `a` and `b` as
+//!   `nnz` matrices each. Without `nnz` (0), every slot is counted: an upper bound, as ttnn
+//!   then skips inactive slots by a mask the model does not see.
+//!
+//! Left out: the in0 sender's read of the sparsity page and its scan of the inactive slots
+//! (no products, one small read each), and the output's zero fill (`create_output_tensors`
+//! runs `zeros_like`, a separate device op). No measured rows: v1 physics, uncalibrated.
+
+use super::operands::Operands;
+use crate::device::CoreGrid;
+use crate::error::{Error, Operand, ParamProblem, TensorProblem};
+use crate::generated::OpParams;
+use crate::generated::op_params::matmul::ProgramConfig;
+use crate::model::{Ctx, ceil_div, div, mul};
+use crate::tensor::{Layout, TensorParams};
+
+/// Position of `nnz` in the op's params, which the schema sorts by key.
+const NNZ: usize = 4;
+/// Position of `is_input_b_sparse`.
+const B_SPARSE: usize = 2;
+/// Position of `per_core_n`.
+const PER_CORE_N: usize = 7;
+
+/// The query as the dense matmul of its active slots, and the grid its 1D config runs on.
+#[inline(always)]
+pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid), Error> {
+    let hw = cx.hw;
+    let OpParams::SparseMatmul(p) = cx.params else {
+        return Err(cx.foreign_params());
+    };
+    let (a, b, mask) = (&cx.inputs[0], &cx.inputs[1], &cx.inputs[2]);
+    let (
+        Layout::Tile {
+            height: a_rows,
+            width: a_cols,
+        },
+        Layout::Tile {
+            height: b_rows,
+            width: b_cols,
+        },
+    ) = (a.layout, b.layout)
+    else {
+        return Err(cx.not_modeled("sparse_matmul of row-major a or b"));
+    };
+    if a_cols != 32 || b_rows != 32 || b_cols != 32 {
+        return Err(cx.not_modeled(
+            "sparse_matmul with tiles other than 32 wide (a) and 32x32 (b)",
+        ));
+    }
+    let overflow = Error::Overflow {
+        what: "matmul tiles",
+    };
+    let (batches_a, mt, kt) = some_or!(tiles_of(a), overflow);
+    let (batches_b, kt_b, nt) = some_or!(tiles_of(b), overflow);
+    if kt != kt_b {
+        return Err(cx.tensor_error(
+            Operand::Input(1),
+            TensorProblem::ShapeMismatch {
+                with: Operand::Input(0),
+            },
+        ));
+    }
+    let slots = match (p.is_input_a_sparse, p.is_input_b_sparse) {
+        (true, true) => batches_b,
+        (true, false) => batches_a,
+        (false, true) => tri!(mul(batches_a, batches_b, "matmul tiles")),
+        (false, false) => return Err(invalid(cx, B_SPARSE)),
+    };
+    // One mask entry per slot (ttnn requires `sparsity.logical_volume() == batch_length`);
+    // the model reads only `nnz`, so a mask too short to cover the slots is the error it
+    // checks.
+    if mask.logical_volume() < slots {
+        return Err(cx.tensor_error(
+            Operand::Input(2),
+            TensorProblem::ShapeMismatch {
+                with: Operand::Input(1),
+            },
+        ));
+    }
+    let nnz = p.nnz as u64;
+    if nnz > slots {
+        return Err(invalid(cx, NNZ));
+    }
+    // At least one slot (the mask is never empty: every dim is at least 1).
+    let active = if nnz > 0 { nnz } else { slots };
+    // The 1D config's cores: `num_blocks_total = ceil(Nt / per_core_N)`, at most the grid
+    // (`TT_FATAL(num_blocks_total <= num_cores_available)`), laid out row-major.
+    let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
+    let grid = if p.per_core_n > 0 {
+        let cores = ceil_div(nt, p.per_core_n as u64);
+        if cores > gx * gy {
+            return Err(invalid(cx, PER_CORE_N));
+        }
+        let x = if cores < gx { cores } else { gx };
+        // `cores <= gx * gy <= 255 * 255`, and the rows at most `gy`.
+        CoreGrid::new(x as u8, ceil_div(cores, x) as u8)
+    } else {
+        cx.grid
+    };
+    let (out_dtype, out_memory) = match cx.output {
+        Some(o) => (o.dtype, o.memory),
+        None => (a.dtype, a.memory),
+    };
+    let a_tile = some_or!(a.tile_bytes(hw), overflow);
+    let b_tile = some_or!(b.tile_bytes(hw), overflow);
+    let out_tile = hw.tile_bytes(out_dtype) as u64 * a_rows as u64 / 32;
+    let q = Operands {
+        a,
+        b,
+        bias: None,
+        transpose_a: false,
+        config: ProgramConfig::Mcast1d,
+        fidelity: p.math_fidelity,
+        fuse_batch: false,
+        given_block_w: if p.in0_block_w > 0 {
+            p.in0_block_w as u64
+        } else {
+            0
+        },
+        given_sub_h: if p.out_subblock_h > 0 && p.out_subblock_w > 0 {
+            p.out_subblock_h as u64
+        } else {
+            0
+        },
+        given_sub_w: if p.out_subblock_h > 0 && p.out_subblock_w > 0 {
+            p.out_subblock_w as u64
+        } else {
+            0
+        },
+        minimal: false,
+        auto: false,
+        minimal_blocks: false,
+        m_block: 0,
+        n_block: 0,
+        a_rows,
+        batch_a: active,
+        mt,
+        kt,
+        batch_b: active,
+        nt,
+        batch: active,
+        out_dtype,
+        out_memory,
+        a_tile,
+        b_tile,
+        out_tile,
+        mcast_in0: true,
+    };
+    Ok((q, grid))
+}
+
+/// The param at `index` of the op's schema is out of the range the factory accepts.
+const fn invalid(cx: &Ctx<'_>, index: usize) -> Error {
+    Error::InvalidParam {
+        op: cx.op,
+        param: &cx.op.spec().params[index],
+        problem: ParamProblem::OutOfRange,
+    }
+}
+
+/// Dims of `t` as (batches, rows, cols) in tiles.
+const fn tiles_of(t: &TensorParams) -> Option<(u64, u64, u64)> {
+    let (Some((rows, cols)), Some(tiles)) = (t.tile_grid(), t.tiles()) else {
+        return None;
+    };
+    Some((div(tiles, rows * cols), rows, cols))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{B_SPARSE, NNZ, PER_CORE_N};
+    use crate::Op;
+
+    #[test]
+    fn param_positions_match_the_schema() {
+        let params = Op::SparseMatmul.spec().params;
+        assert_eq!(params[NNZ].key, "nnz");
+        assert_eq!(params[B_SPARSE].key, "is_input_b_sparse");
+        assert_eq!(params[PER_CORE_N].key, "per_core_n");
+    }
+}

@@ -1,0 +1,183 @@
+//! `sparse_matmul` (in `matmul_roofline`): the dense mcast_1d product of the active slots,
+//! split along N, one unfused batch per active slot.
+
+use super::*;
+
+/// The mask, one bf16 entry per slot, row-major in DRAM.
+fn mask(slots: u32) -> TensorParams {
+    TensorParams::tiled(
+        &[1, 1, 1, slots],
+        DType::Bfloat16,
+        MemoryConfig::DRAM_INTERLEAVED,
+    )
+    .with_layout(Layout::RowMajor)
+}
+
+fn int<'a>(key: &'a str, value: i64) -> OpParam<'a> {
+    OpParam::new(key, ParamValue::Int(value))
+}
+
+#[test]
+fn two_active_experts_on_wormhole_by_hand() {
+    // One tile row of tokens [32, 256] against 8 experts of [256, 512], 2 active, K blocks
+    // of 4 tiles: Mt = 1, Kt = 8, Nt = 16. mcast_in0 splits N over the 64 cores: 1 column
+    // each (16 busy), all of M, looping over the 2 active slots.
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 32, 256]), dram(&[1, 8, 256, 512]), mask(8)];
+    let params = [int("nnz", 2), int("in0_block_w", 4)];
+    let e = v1(&models, Op::SparseMatmul, &inputs, &params);
+    // 2 slots x 1 x 1 output tile x 8 K tiles = 16 products x 64 cycles (HiFi4) at 1 GHz.
+    assert_close(e.breakdown.compute_ns, 16.0 * 64.0, "products");
+    // a read once per slot (2 x 8 tiles), each slot's expert (2 x 8 x 16 tiles), the output
+    // of each slot (2 x 16 tiles): 2048 B each.
+    let dram_bytes = (2.0 * 8.0 + 2.0 * 128.0 + 2.0 * 16.0) * 2048.0;
+    assert_close(
+        e.breakdown.dram_ns,
+        dram_bytes / WH_DRAM,
+        "a, experts, outputs",
+    );
+    // Into the busiest core: a (2 x 8 tiles) and its column of each expert (2 x 8 tiles); out:
+    // 2 tiles; at 30 B/cycle. 2 K blocks per slot, 4 in all, each waiting 383 cycles.
+    let noc_bytes = (16.0 + 16.0 + 2.0) * 2048.0;
+    assert_close(
+        e.breakdown.noc_ns,
+        noc_bytes / 30.0 + 4.0 * 383.0,
+        "blocks at 30 B/cycle, and the waits",
+    );
+    // Launch and the first K block (a 1 x 4 tiles, b 4 x 1), which nothing overlaps.
+    let first_block = (4.0 + 4.0) * 2048.0 / 30.0;
+    assert_close(
+        e.breakdown.overhead_ns,
+        2200.0 + first_block,
+        "launch + first block",
+    );
+    assert_eq!(e.bound, Bound::Noc);
+}
+
+#[test]
+fn only_active_slots_cost_and_nnz_zero_counts_every_slot() {
+    let models = PerfModels::new(Device::Blackhole);
+    let inputs = [
+        dram(&[1, 1, 32, 2048]),
+        dram(&[1, 16, 2048, 1024]),
+        mask(16),
+    ];
+    let at = |nnz: i64| v1(&models, Op::SparseMatmul, &inputs, &[int("nnz", nnz)]);
+    // DRAM traffic is per active slot: a, the expert and the output each time.
+    assert_close(
+        at(8).breakdown.dram_ns,
+        8.0 * at(1).breakdown.dram_ns,
+        "8 slots",
+    );
+    assert_close(
+        at(0).breakdown.dram_ns,
+        at(16).breakdown.dram_ns,
+        "not given: all 16",
+    );
+    assert!(at(4).duration_ns < at(8).duration_ns);
+}
+
+#[test]
+fn is_the_dense_unfused_mcast_1d_matmul_of_the_active_slots() {
+    // N wider than M: the dense 1D split runs along N too, so the figures agree exactly.
+    let models = PerfModels::new(Device::Blackhole);
+    let sparse = [
+        dram(&[1, 1, 64, 1024]),
+        dram(&[1, 32, 1024, 2048]),
+        mask(32),
+    ];
+    let dense = [dram(&[1, 3, 64, 1024]), dram(&[1, 3, 1024, 2048])];
+    let s = v1(
+        &models,
+        Op::SparseMatmul,
+        &sparse,
+        &[int("nnz", 3), int("in0_block_w", 2)],
+    );
+    let d = v1(
+        &models,
+        Op::Matmul,
+        &dense,
+        &[
+            enum_param("program_config", "mcast_1d"),
+            OpParam::new("fuse_batch", ParamValue::Bool(false)),
+            int("in0_block_w", 2),
+        ],
+    );
+    assert_eq!(s.duration_ns, d.duration_ns);
+    assert_eq!(s.breakdown, d.breakdown);
+}
+
+#[test]
+fn splits_along_n_even_for_a_tall_output() {
+    // a sparse over 4 batches of [1024, 256] against 4 of [256, 64] (both sparse, one mask
+    // entry per batch), 1 active: Mt = 32, Kt = 8, Nt = 2. Dense mcast_1d would split the
+    // taller M; sparse_matmul only multicasts a, so 2 cores each take all 32 rows and one
+    // column: 32 x 1 x 8 products x 64 cycles on Wormhole.
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 4, 1024, 256]), dram(&[1, 4, 256, 64]), mask(4)];
+    let params = [
+        int("nnz", 1),
+        OpParam::new("is_input_a_sparse", ParamValue::Bool(true)),
+    ];
+    let e = v1(&models, Op::SparseMatmul, &inputs, &params);
+    assert_close(
+        e.breakdown.compute_ns,
+        32.0 * 8.0 * 64.0,
+        "all of M on a core",
+    );
+}
+
+#[test]
+fn per_core_n_sets_the_cores() {
+    // Nt = 16 with per_core_N = 4: 4 cores, each 4 columns of the 1 tile row over Kt = 8,
+    // for 2 slots: 64 products x 64 cycles on Wormhole.
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 32, 256]), dram(&[1, 8, 256, 512]), mask(8)];
+    let e = v1(
+        &models,
+        Op::SparseMatmul,
+        &inputs,
+        &[int("nnz", 2), int("per_core_n", 4)],
+    );
+    assert_close(e.breakdown.compute_ns, 64.0 * 64.0, "4 columns a core");
+    // More cores than the grid holds is what the factory refuses.
+    let err = models
+        .query(
+            &Query::new(Op::SparseMatmul, &inputs)
+                .params(&[int("per_core_n", 1)])
+                .grid(CoreGrid::new(2, 2)),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidParam { .. }), "{err:?}");
+}
+
+#[test]
+fn what_the_factory_refuses_is_a_typed_error() {
+    let models = PerfModels::new(Device::Blackhole);
+    let inputs = [dram(&[1, 1, 32, 256]), dram(&[1, 8, 256, 512]), mask(8)];
+    let query = |inputs: &[TensorParams], params: &[OpParam<'_>]| {
+        models.query(
+            &Query::new(Op::SparseMatmul, inputs)
+                .params(params)
+                .version(1),
+        )
+    };
+    // More active slots than the mask holds.
+    let err = query(&inputs, &[int("nnz", 9)]).unwrap_err();
+    assert!(matches!(err, Error::InvalidParam { .. }), "{err:?}");
+    // Neither input sparse.
+    let err = query(
+        &inputs,
+        &[OpParam::new("is_input_b_sparse", ParamValue::Bool(false))],
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::InvalidParam { .. }), "{err:?}");
+    // A mask shorter than the slots.
+    let short = [inputs[0], inputs[1], mask(4)];
+    let err = query(&short, &[]).unwrap_err();
+    assert!(matches!(err, Error::InvalidTensor { .. }), "{err:?}");
+    // K disagreeing.
+    let bad_k = [dram(&[1, 1, 32, 128]), inputs[1], mask(8)];
+    let err = query(&bad_k, &[]).unwrap_err();
+    assert!(matches!(err, Error::InvalidTensor { .. }), "{err:?}");
+}
