@@ -119,6 +119,9 @@ pub enum ParamProblem {
     UnknownValue,
     /// The key appears twice in one query.
     Duplicate,
+    /// A value the schema accepts that disagrees with the rest of the query (the tensors or
+    /// another param), as the op's model checks it.
+    Disagrees { why: &'static str },
 }
 
 /// A short caller-supplied name kept inline (no heap); longer names are cut at a char boundary.
@@ -363,6 +366,7 @@ impl fmt::Display for Error {
                 write!(f, "{op}: param `{}`: ", param.key)?;
                 match problem {
                     ParamProblem::Duplicate => f.write_str("given twice"),
+                    ParamProblem::Disagrees { why } => f.write_str(why),
                     _ => write!(f, "expected {}", param.kind),
                 }
             }

@@ -305,6 +305,23 @@ impl<'q> Ctx<'q> {
         Error::ModeNotModeled { op: self.op, what }
     }
 
+    /// The op's param `key` disagrees with the rest of the query, as `why` says. A key the
+    /// op's schema does not have (a formula's slip) is reported as not modeled, with `why`.
+    #[inline]
+    pub(crate) const fn param_error(&self, key: &str, why: &'static str) -> Error {
+        let spec = self.op.spec();
+        let ix = crate::params::key_index(spec, key);
+        if ix < spec.params.len() {
+            Error::InvalidParam {
+                op: self.op,
+                param: &spec.params[ix],
+                problem: crate::error::ParamProblem::Disagrees { why },
+            }
+        } else {
+            self.not_modeled(why)
+        }
+    }
+
     /// The formula found no value of its op's params: it was given another op's query (its
     /// family spec lists an op it does not handle).
     #[inline]

@@ -285,7 +285,7 @@ impl OpParams {
 
 /// The position of `key` in `spec`'s schema, or the schema's length when it has no such key.
 #[inline(always)]
-const fn key_index(spec: &OpSpec, key: &str) -> usize {
+pub(crate) const fn key_index(spec: &OpSpec, key: &str) -> usize {
     let ix = spec.keys.candidate(key);
     if ix < spec.params.len() && same(spec.params[ix].key, key) {
         ix

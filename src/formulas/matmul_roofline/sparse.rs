@@ -26,18 +26,12 @@
 
 use super::operands::Operands;
 use crate::device::CoreGrid;
-use crate::error::{Error, Operand, ParamProblem, TensorProblem};
+use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::OpParams;
 use crate::generated::op_params::matmul::ProgramConfig;
 use crate::model::{Ctx, ceil_div, div, mul};
 use crate::tensor::{Layout, TensorParams};
 
-/// Position of `nnz` in the op's params, which the schema sorts by key.
-const NNZ: usize = 4;
-/// Position of `is_input_b_sparse`.
-const B_SPARSE: usize = 2;
-/// Position of `per_core_n`.
-const PER_CORE_N: usize = 7;
 
 /// The query as the dense matmul of its active slots, and the grid its 1D config runs on.
 #[inline(always)]
@@ -82,7 +76,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
         (true, true) => batches_b,
         (true, false) => batches_a,
         (false, true) => tri!(mul(batches_a, batches_b, "matmul tiles")),
-        (false, false) => return Err(invalid(cx, B_SPARSE)),
+        (false, false) => return Err(cx.param_error("is_input_b_sparse", "neither input is sparse: sparse_matmul needs is_input_a_sparse or is_input_b_sparse")),
     };
     // One mask entry per slot (ttnn requires `sparsity.logical_volume() == batch_length`);
     // the model reads only `nnz`, so a mask too short to cover the slots is the error it
@@ -97,7 +91,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
     }
     let nnz = p.nnz as u64;
     if nnz > slots {
-        return Err(invalid(cx, NNZ));
+        return Err(cx.param_error("nnz", "more active slots than the sparse input has (batches of the sparse side; a's times b's when only b is sparse)"));
     }
     // At least one slot (the mask is never empty: every dim is at least 1).
     let active = if nnz > 0 { nnz } else { slots };
@@ -107,7 +101,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
     let grid = if p.per_core_n > 0 {
         let cores = ceil_div(nt, p.per_core_n as u64);
         if cores > gx * gy {
-            return Err(invalid(cx, PER_CORE_N));
+            return Err(cx.param_error("per_core_n", "more cores (N tiles / per_core_n) than the grid has"));
         }
         let x = if cores < gx { cores } else { gx };
         // `cores <= gx * gy <= 255 * 255`, and the rows at most `gy`.
@@ -167,33 +161,10 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
     Ok((q, grid))
 }
 
-/// The param at `index` of the op's schema is out of the range the factory accepts.
-const fn invalid(cx: &Ctx<'_>, index: usize) -> Error {
-    Error::InvalidParam {
-        op: cx.op,
-        param: &cx.op.spec().params[index],
-        problem: ParamProblem::OutOfRange,
-    }
-}
-
 /// Dims of `t` as (batches, rows, cols) in tiles.
 const fn tiles_of(t: &TensorParams) -> Option<(u64, u64, u64)> {
     let (Some((rows, cols)), Some(tiles)) = (t.tile_grid(), t.tiles()) else {
         return None;
     };
     Some((div(tiles, rows * cols), rows, cols))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{B_SPARSE, NNZ, PER_CORE_N};
-    use crate::Op;
-
-    #[test]
-    fn param_positions_match_the_schema() {
-        let params = Op::SparseMatmul.spec().params;
-        assert_eq!(params[NNZ].key, "nnz");
-        assert_eq!(params[B_SPARSE].key, "is_input_b_sparse");
-        assert_eq!(params[PER_CORE_N].key, "per_core_n");
-    }
 }
