@@ -19,14 +19,11 @@
 //! Left out: each row's fill of the running tile (one tile per row), and the writer's waits
 //! (its writes overlap the reads).
 
-use crate::error::{Error, ParamProblem};
+use crate::error::Error;
 use crate::generated::op_params::accumulation::AddUnit;
 use crate::generated::{AccumulationRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, div, max, min, mul};
 use crate::tensor::DType;
-
-/// Position of `dim` in the op's params, which the schema sorts by key.
-const DIM: usize = 1;
 
 pub const fn features(cx: &Ctx<'_>) -> Result<AccumulationRooflineFeatures, Error> {
     let hw = cx.hw;
@@ -42,11 +39,10 @@ pub const fn features(cx: &Ctx<'_>) -> Result<AccumulationRooflineFeatures, Erro
     let dim = if p.dim < 0 { p.dim + rank } else { p.dim };
     // `cumsum on x and y axes not supported`: the dim must come before the last two.
     if dim < 0 || dim + 2 >= rank {
-        return Err(Error::InvalidParam {
-            op: cx.op,
-            param: &cx.op.spec().params[DIM],
-            problem: ParamProblem::OutOfRange,
-        });
+        return Err(cx.param_error(
+            "dim",
+            "cumsum and cumprod run along a dim before the last two only",
+        ));
     }
     let tiles = some_or!(x.tiles(), overflow);
     let tiles_per_row = max(dims[dim as usize] as u64, 1);
@@ -80,15 +76,4 @@ pub const fn features(cx: &Ctx<'_>) -> Result<AccumulationRooflineFeatures, Erro
         read_wait_scale: busiest as f64 * cx.waited_read_ns(x, tile_bytes),
         dram_scale: cx.dram_ns(in_bytes + out_bytes),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::DIM;
-    use crate::Op;
-
-    #[test]
-    fn dim_position_matches_the_schema() {
-        assert_eq!(Op::Accumulation.spec().params[DIM].key, "dim");
-    }
 }

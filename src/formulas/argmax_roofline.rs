@@ -25,13 +25,10 @@
 //! semaphore handshakes (a few NoC round trips per op).
 
 use crate::device::Device;
-use crate::error::{Error, Operand, ParamProblem, TensorProblem};
+use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{ArgmaxRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, div, max, min, mul};
 use crate::tensor::{DType, Layout, TensorParams};
-
-/// Position of `dim` in the op's params, which the schema sorts by key.
-const DIM: usize = 0;
 
 /// Bytes a NoC read of `t`'s buffer aligns to (tt-metal `hal::get_dram_alignment`,
 /// `hal::get_l1_alignment`).
@@ -77,15 +74,6 @@ const fn multi_core(cx: &Ctx<'_>, x: &TensorParams, rows: u64, w: u64, element: 
     })
 }
 
-/// The op's `dim` is not one the factory takes for this input.
-const fn bad_dim(cx: &Ctx<'_>) -> Error {
-    Error::InvalidParam {
-        op: cx.op,
-        param: &cx.op.spec().params[DIM],
-        problem: ParamProblem::OutOfRange,
-    }
-}
-
 pub const fn features(cx: &Ctx<'_>) -> Result<ArgmaxRooflineFeatures, Error> {
     let hw = cx.hw;
     let OpParams::Argmax(p) = cx.params else {
@@ -109,7 +97,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ArgmaxRooflineFeatures, Error> {
     let rank = dims.len() as i64;
     let dim = if p.dim < 0 { p.dim + rank } else { p.dim };
     if dim < 0 || dim >= rank {
-        return Err(bad_dim(cx));
+        return Err(cx.param_error("dim", "not a dim of the input"));
     }
     let last = dim == rank - 1;
     let volume = some_or!(x.shape.volume(), overflow);
@@ -117,7 +105,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ArgmaxRooflineFeatures, Error> {
         Layout::RowMajor => {
             if !last {
                 // `ROW_MAJOR: only argmax on the last dim is supported`.
-                return Err(bad_dim(cx));
+                return Err(cx.param_error("dim", "a row-major argmax reduces the last dim only"));
             }
             let element = some_or!(x.dtype.element_bytes(), overflow) as u64;
             let w = max(dims[dims.len() - 1] as u64, 1);
@@ -134,7 +122,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ArgmaxRooflineFeatures, Error> {
         Layout::Tile { .. } => {
             // `TILE: argmax dim must be H (rank-2) or W (last)`, bfloat16 or float32 only.
             if !(last || dim == rank - 2) {
-                return Err(bad_dim(cx));
+                return Err(cx.param_error("dim", "a tiled argmax reduces the last dim or the one before it only"));
             }
             if !matches!(x.dtype, DType::Bfloat16 | DType::Float32) {
                 return Err(cx.not_modeled("argmax of a tiled input other than bfloat16 or float32"));
@@ -167,15 +155,4 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ArgmaxRooflineFeatures, Error> {
         element_cycles: work.values as f64 * hw.ns_per_cycle,
         dram_scale: cx.dram_ns(dram_bytes),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::DIM;
-    use crate::Op;
-
-    #[test]
-    fn dim_position_matches_the_schema() {
-        assert_eq!(Op::Argmax.spec().params[DIM].key, "dim");
-    }
 }

@@ -74,7 +74,7 @@ fn the_last_two_dims_are_a_typed_error() {
             )
             .unwrap_err();
         assert!(
-            matches!(err, Error::InvalidParam { .. }),
+            matches!(err, Error::InvalidParam { param, problem: ParamProblem::Disagrees { .. }, .. } if param.key == "dim"),
             "dim {d}: {err:?}"
         );
     }

@@ -99,7 +99,7 @@ fn what_the_factories_refuse_is_a_typed_error() {
     ] {
         let err = query(x, &[dim(d)]).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidParam { .. }),
+            matches!(err, Error::InvalidParam { param, problem: ParamProblem::Disagrees { .. }, .. } if param.key == "dim"),
             "dim {d}: {err:?}"
         );
     }
