@@ -145,6 +145,11 @@ pub struct Hardware {
     /// Cycles per 2-byte store a data-movement RISC-V sustains writing a contiguous run of its
     /// core's L1 (a kernel building a tile element by element).
     pub riscv_l1_store_cycles: f64,
+    /// Bytes a NoC read of a DRAM buffer aligns to (a row-major page is
+    /// padded to it; kernels split work in units of it).
+    pub dram_alignment_bytes: u32,
+    /// Bytes a NoC read of an L1 buffer aligns to.
+    pub l1_alignment_bytes: u32,
     /// (transfer bytes, achieved bytes per cycle), ascending.
     pub noc_small_transfer: &'static [(u64, f64)],
     /// Cycles from issuing a small DRAM read to its data in L1, when the kernel waits for it
@@ -237,6 +242,24 @@ impl Hardware {
     /// Achievable DRAM bandwidth in bytes per ns.
     pub const fn dram_bytes_per_ns(&self) -> f64 {
         self.dram_peak_gb_s * self.dram_achievable_fraction
+    }
+
+    /// Bytes a NoC read of `t`'s buffer aligns to: the DRAM or the L1 figure by where `t`
+    /// lives.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::{Card, DType, Hardware, MemoryConfig, TensorParams};
+    /// let bh = Hardware::of(Card::P150);
+    /// let t = |m| TensorParams::tiled(&[32, 32], DType::Bfloat16, m);
+    /// assert_eq!(bh.read_alignment(&t(MemoryConfig::DRAM_INTERLEAVED)), 64);
+    /// assert_eq!(bh.read_alignment(&t(MemoryConfig::L1_INTERLEAVED)), 16);
+    /// ```
+    pub const fn read_alignment(&self, t: &TensorParams) -> u64 {
+        if t.memory.is_dram() {
+            self.dram_alignment_bytes as u64
+        } else {
+            self.l1_alignment_bytes as u64
+        }
     }
 
     /// Cycles one core waits for a DRAM read of `bytes` it issues alone (the next is issued

@@ -88,6 +88,10 @@ pub struct Device {
     pub noc_core_read_latency_cycles: f64,
     /// Cycles per 2-byte store of a contiguous run a data-movement RISC-V writes to L1.
     pub riscv_l1_store_cycles: f64,
+    /// Bytes a NoC read of a DRAM buffer aligns to.
+    pub dram_alignment_bytes: u32,
+    /// Bytes a NoC read of an L1 buffer aligns to.
+    pub l1_alignment_bytes: u32,
     /// (transfer bytes, achieved bytes per cycle), ascending in bytes.
     pub noc_small_transfer: Vec<(u64, f64)>,
     /// Cycles of a waited-for small DRAM read by one core.

@@ -71,6 +71,10 @@ pub struct NocFile {
     /// Cycles from issuing one small write to another core's L1 to its acknowledgement: what a
     /// `noc_async_write_barrier` after one transfer waits.
     pub write_round_trip_cycles: Spanned<f64>,
+    /// Bytes a NoC read of a DRAM buffer aligns to (`NOC_DRAM_READ_ALIGNMENT_BYTES`).
+    pub dram_alignment_bytes: Spanned<u32>,
+    /// Bytes a NoC read of an L1 buffer aligns to (`NOC_L1_READ_ALIGNMENT_BYTES`).
+    pub l1_alignment_bytes: Spanned<u32>,
 }
 
 /// One core's accesses to DRAM-interleaved pages, as tt-metal's data-movement tests measure

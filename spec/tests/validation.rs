@@ -532,6 +532,22 @@ fn reserved_l1_must_leave_room() {
     );
 }
 
+#[test]
+fn alignment_is_a_power_of_two() {
+    let (errors, line) = edit(
+        "devices/wormhole_b0.toml",
+        "dram_alignment_bytes = 32",
+        "dram_alignment_bytes = 48",
+    );
+    assert_one(
+        &errors,
+        "wormhole_b0.toml",
+        line,
+        "noc.dram_alignment_bytes",
+        "is 48; an alignment is a power of two bytes",
+    );
+}
+
 /// A fixed cost within its family's bounds but below minus the device's launch overhead
 /// would give the smallest ops a negative duration.
 #[test]

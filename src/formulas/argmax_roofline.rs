@@ -7,7 +7,7 @@
 //!   or earlier tt-metal's `use_multicore = false`) the single-core one.
 //! * **Multi-core** (`argmax_multi_core_program_factory.cpp`, `distribute_work_to_cores`): the
 //!   last dim's `W` values split over the grid in blocks of `alignment / 2` values (the NoC
-//!   alignment of the input's buffer: DRAM 32 B on Wormhole, 64 B on Blackhole; L1 16 B),
+//!   read alignment of the input's buffer, the device spec's `noc.dram_alignment_bytes` or `l1_alignment_bytes`),
 //!   `split_work_to_cores`: `ceil(blocks / cores)` blocks on the busiest core. For each row
 //!   every core reads its part of the row and waits for it (`noc.async_read_barrier()` in
 //!   `reader_argmax_interleaved_multicore.cpp`), then compares its values one by one; core 0
@@ -24,23 +24,10 @@
 //! (`enable_secondary_dm`), a `sub_core_grids` other than the query's grid, and the gather's
 //! semaphore handshakes (a few NoC round trips per op).
 
-use crate::device::Device;
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{ArgmaxRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, div, max, min, mul};
 use crate::tensor::{DType, Layout, TensorParams};
-
-/// Bytes a NoC read of `t`'s buffer aligns to (tt-metal `hal::get_dram_alignment`,
-/// `hal::get_l1_alignment`).
-const fn alignment(cx: &Ctx<'_>, t: &TensorParams) -> u64 {
-    if !t.memory.is_dram() {
-        16
-    } else if matches!(cx.hw.device, Device::Blackhole) {
-        64
-    } else {
-        32
-    }
-}
 
 /// The busiest core's work: its waited reads' time, its compared values.
 struct Work {
@@ -51,7 +38,7 @@ struct Work {
 /// The multi-core factory on a row-major `x` of `rows` rows of `w` values of `element` bytes.
 const fn multi_core(cx: &Ctx<'_>, x: &TensorParams, rows: u64, w: u64, element: u64) -> Result<Work, Error> {
     // `min_red_dim_units_per_core = alignment / sizeof(bfloat16)`, whatever the dtype.
-    let unit = alignment(cx, x) / 2;
+    let unit = cx.hw.read_alignment(x) / 2;
     let blocks = ceil_div(w, unit);
     let cores = max(min(cx.grid.cores() as u64, blocks), 1);
     let share = min(ceil_div(blocks, cores) * unit, w);

@@ -49,8 +49,8 @@
 //!   shard width's tiles) and waits for it (`padded_slice_reader_tiled_interleaved_start_id.cpp`),
 //!   the compute kernel untilizes it, and the writer (`writer_unary_sharded_padded_tiled.cpp`)
 //!   copies the untilized rows into the shard: one NoC read for the block when the output
-//!   stick is a multiple of the alignment (64 B is taken for every device: Blackhole's DRAM
-//!   alignment; Wormhole's 32 B is not distinguished), else one read per stick
+//!   stick is a multiple of the larger of the device's DRAM and L1 read alignments (64 B on
+//!   Blackhole, 32 B on Wormhole), else one read per stick
 //!   (`l1_issue_scale`), then a barrier (`barrier_scale`) per block.
 //! * **slice_write** (`experimental/slice_write/device/slice_write_rm_sharded_input_program_factory.cpp`,
 //!   `slice_write_tiled_sharded_input_program_factory.cpp`): each core of the input's shard
@@ -81,10 +81,6 @@ use crate::generated::op_params::halo::Params as HaloParams;
 use crate::generated::{OpParams, WindowRooflineFeatures};
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::tensor::{Layout, MemoryLayout, ShardOrientation, TensorParams};
-
-/// Bytes an aligned row-major stick is a multiple of (tt-metal's DRAM alignment on
-/// Blackhole; the larger of the DRAM and L1 alignments the padded_slice writer checks).
-const ALIGNMENT: u64 = 64;
 
 /// Sticks (rows) of `t` each of `cores` holds: the shard height when sharded, else an even
 /// split of its rows.
@@ -438,8 +434,10 @@ const fn padded_slice(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Resul
                 blocks as f64 * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles)
             };
             f.tile_cycles = cx.cycles_to_ns(blocks.saturating_mul(row_tiles) as f64);
-            // The writer: a read per stick unless the stick is aligned, a barrier a block.
-            let reads = if stick % ALIGNMENT == 0 { blocks } else { sticks };
+            // The writer: a read per stick unless the stick is a multiple of the larger of the
+            // DRAM and L1 alignments it checks, a barrier a block.
+            let alignment = max(cx.hw.dram_alignment_bytes as u64, cx.hw.l1_alignment_bytes as u64);
+            let reads = if stick % alignment == 0 { blocks } else { sticks };
             f.l1_issue_scale = cx.cycles_to_ns(reads as f64 * cx.hw.noc_write_issue_cycles);
             f.noc_scale = cx.noc_ns_at(core_bytes, cx.hw.noc_sustained_bytes_per_cycle);
             f.barrier_scale = blocks as f64 * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles);

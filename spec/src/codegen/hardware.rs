@@ -24,6 +24,10 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             let sus = f64_lit(d.noc_sustained_bytes_per_cycle);
             let core_latency = f64_lit(d.noc_core_read_latency_cycles);
             let store = f64_lit(d.riscv_l1_store_cycles);
+            let (dram_align, l1_align) = (
+                int_lit(d.dram_alignment_bytes),
+                int_lit(d.l1_alignment_bytes),
+            );
             let curve = d.noc_small_transfer.iter().map(|(b, bpc)| {
                 let (b, bpc) = (int_lit(*b), f64_lit(*bpc));
                 quote!((#b, #bpc))
@@ -74,6 +78,8 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     noc_sustained_bytes_per_cycle: #sus,
                     noc_core_read_latency_cycles: #core_latency,
                     riscv_l1_store_cycles: #store,
+                    dram_alignment_bytes: #dram_align,
+                    l1_alignment_bytes: #l1_align,
                     noc_small_transfer: &[#(#curve),*],
                     dram_read_latency_cycles: #dram_latency,
                     dram_core_bytes_per_cycle: #dram_core,

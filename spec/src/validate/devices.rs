@@ -95,6 +95,15 @@ impl Validator {
             "noc.core_read_latency_cycles",
         );
         self.positive(p, &f.riscv_l1_store_cycles, "riscv_l1_store_cycles");
+        for (v, key) in [
+            (&noc.dram_alignment_bytes, "noc.dram_alignment_bytes"),
+            (&noc.l1_alignment_bytes, "noc.l1_alignment_bytes"),
+        ] {
+            let bytes = *v.get_ref();
+            self.check(bytes.is_power_of_two(), p, v.span(), key, || {
+                format!("is {bytes}; an alignment is a power of two bytes")
+            });
+        }
         let dram = &f.dram_access;
         self.positive(
             p,
@@ -209,6 +218,8 @@ impl Validator {
             noc_sustained_bytes_per_cycle: *noc.sustained_bytes_per_cycle.get_ref(),
             noc_core_read_latency_cycles: *noc.core_read_latency_cycles.get_ref(),
             riscv_l1_store_cycles: *f.riscv_l1_store_cycles.get_ref(),
+            dram_alignment_bytes: *noc.dram_alignment_bytes.get_ref(),
+            l1_alignment_bytes: *noc.l1_alignment_bytes.get_ref(),
             noc_small_transfer: curve.iter().map(|t| (t.bytes, t.bytes_per_cycle)).collect(),
             dram_read_latency_cycles: *dram.read_latency_cycles.get_ref(),
             dram_core_bytes_per_cycle: *dram.core_bytes_per_cycle.get_ref(),
