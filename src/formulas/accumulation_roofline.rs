@@ -74,6 +74,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<AccumulationRooflineFeatures, Erro
         sfpu_tile_cycles: sfpu_tiles as f64 * ns_per_cycle,
         fpu_tile_cycles: fpu_tiles as f64 * ns_per_cycle,
         read_wait_scale: busiest as f64 * cx.waited_read_ns(x, tile_bytes),
-        dram_scale: cx.dram_ns(in_bytes + out_bytes),
+        dram_scale: cx.dram_ns(in_bytes.saturating_add(out_bytes)),
     })
 }

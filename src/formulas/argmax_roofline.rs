@@ -125,7 +125,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ArgmaxRooflineFeatures, Error> {
     };
     // uint32 indices, one per value left after the reduced dim.
     let reduced = max(logical[dim as usize] as u64, 1);
-    let out_bytes = div(x.logical_volume(), reduced) * 4;
+    let out_bytes = div(x.logical_volume(), reduced).saturating_mul(4);
     let out_dram = match cx.output {
         Some(o) => o.memory.is_dram(),
         None => x.memory.is_dram(),
@@ -135,7 +135,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ArgmaxRooflineFeatures, Error> {
     } else {
         0
     };
-    let dram_bytes = in_bytes + if out_dram { out_bytes } else { 0 };
+    let dram_bytes = in_bytes.saturating_add(if out_dram { out_bytes } else { 0 });
     Ok(ArgmaxRooflineFeatures {
         overhead_ns: 1.0,
         read_wait_scale: work.wait_ns,
