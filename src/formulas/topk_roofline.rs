@@ -3,9 +3,11 @@
 //! tensor. tt-metal `ttnn/cpp/ttnn/operations/reduction/topk/device/`, the current kernels:
 //!
 //! * **Factory** (`topk_device_operation.cpp`, `select_program_factory`): the multi-core
-//!   factory when the reduced (last) dim `W` is at least 8192 (`multi_core_min_width`), a
+//!   factory when the reduced (last) dim `W` is at least 8192 (`multi_core_min_width`; the
+//!   current `topk_constants.hpp` lowers it to 1024 for at most 2 rows of tiles), a
 //!   power of two below 65535, `k <= 64`, and `find_topk_core_config` (`topk_utils.cpp`) finds
-//!   a split; otherwise the "single-core" one.
+//!   a split; otherwise the "single-core" one. ttnn.topk (`topk.cpp`) first pads a dim
+//!   narrower than 64 with -/+inf, so such an input costs as 64 wide.
 //! * **"Single-core"** (`topk_single_core_program_factory.cpp`): the rows of tiles
 //!   (`Ht = volume / W / 32`) split over the grid (`split_work_to_cores`), each core taking
 //!   whole rows of `Wt = W / 32` tiles. Per row the compute kernel (`kernels/compute/topk.cpp`,
@@ -47,6 +49,10 @@ use crate::tensor::{DType, Layout, TensorParams};
 const TILE: u64 = 32;
 /// `topk::constants::multi_core_min_width`.
 const MULTI_CORE_MIN_WIDTH: u64 = 8192;
+/// `multi_core_low_ht_min_width`: the multi-core factory's narrowest dim for a short input.
+const LOW_HT_MIN_WIDTH: u64 = 1024;
+/// `multi_core_low_ht_max_tile_rows`.
+const LOW_HT_MAX_ROWS: u64 = 2;
 /// `topk::constants::min_dim_per_core`: the narrowest dim (and core split) the op takes.
 const MIN_DIM_PER_CORE: u64 = 64;
 /// Compare-exchange steps of `topk_local_sort` to phase 5 (a full sort of a tile pair's 64
@@ -227,13 +233,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
     if dim != rank - 1 {
         return Err(cx.param_error("dim", "the device op reduces along the last dim only"));
     }
-    let w = x.shape.dim_from_end(0) as u64;
-    if w < MIN_DIM_PER_CORE {
-        return Err(cx.param_error(
-            "dim",
-            "the reduced dim is narrower than 64 (tt-metal: pad it with +/-infinity)",
-        ));
-    }
+    // ttnn.topk (`topk.cpp`) pads a dim narrower than 64 (`min_dim_per_core`) with -/+inf
+    // before the device op, which takes no narrower one: such an input costs as that padding.
+    let w = max(x.shape.dim_from_end(0) as u64, MIN_DIM_PER_CORE);
     let k = p.k as u64;
     let logical_w = x.shape.logical()[x.shape.logical().len() - 1] as u64;
     if k > logical_w {
@@ -241,13 +243,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
     }
     let tiles = some_or!(x.tiles(), overflow);
     let wt = w / TILE;
-    // Rows of tiles: `(N * C * H) / 32`.
-    let ht = tiles / wt;
+    // Rows of tiles: `(N * C * H) / 32`, over the input's own (unpadded) row of tiles.
+    let ht = tiles / max(x.row_tiles(), 1);
     let kt = ceil_div(k, TILE);
     // Indices are uint16 below 65536 values, else uint32.
     let uint16 = w <= u16::MAX as u64;
-    let multi = if w >= MULTI_CORE_MIN_WIDTH && w < u16::MAX as u64 && w.is_power_of_two() && k <= 64
-    {
+    // `multi_core_min_width`, or `multi_core_low_ht_min_width` for at most
+    // `multi_core_low_ht_max_tile_rows` rows of tiles (current `topk_constants.hpp`).
+    let wide = w >= MULTI_CORE_MIN_WIDTH || (w >= LOW_HT_MIN_WIDTH && ht <= LOW_HT_MAX_ROWS);
+    let multi = if wide && w < u16::MAX as u64 && w.is_power_of_two() && k <= 64 {
         multi_core_split(cx, x, w, k)
     } else {
         None
@@ -275,7 +279,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
         None => x.memory.is_dram(),
     };
     let in_bytes = if x.memory.is_dram() {
-        some_or!(x.bytes(hw), overflow)
+        tri!(mul(tri!(mul(ht, wt, "topk tiles")), tile_bytes, "topk bytes"))
     } else {
         0
     };

@@ -73,11 +73,22 @@ fn what_the_op_refuses_is_a_typed_error() {
     let query = |x: TensorParams, params: &[OpParam<'_>]| {
         models.query(&Query::new(Op::Topk, &[x]).params(params).version(1))
     };
-    // Not the last dim; k wider than the dim; a dim narrower than 64.
+    // Not the last dim; k wider than the dim (its logical size).
     for (x, params) in [
-        (dram(&[1, 1, 64, 256]), vec![OpParam::new("dim", ParamValue::Int(2))]),
+        (
+            dram(&[1, 1, 64, 256]),
+            vec![OpParam::new("dim", ParamValue::Int(2))],
+        ),
         (dram(&[1, 1, 32, 256]), vec![k(257)]),
-        (dram(&[1, 1, 32, 32]), vec![k(4)]),
+        (
+            TensorParams::tiled(
+                &[1, 1, 32, 256],
+                DType::Bfloat16,
+                MemoryConfig::DRAM_INTERLEAVED,
+            )
+            .with_shape(Shape::padded(&[1, 1, 32, 256], &[1, 1, 32, 200])),
+            vec![k(201)],
+        ),
     ] {
         let err = query(x, &params).unwrap_err();
         assert!(matches!(err, Error::InvalidParam { .. }), "{err:?}");
@@ -85,7 +96,47 @@ fn what_the_op_refuses_is_a_typed_error() {
     // Row-major (the spec's layouts) and an integer dtype.
     let rm = dram(&[1, 1, 32, 256]).with_layout(Layout::RowMajor);
     assert!(query(rm, &[]).is_err());
-    let int = TensorParams::tiled(&[1, 1, 32, 256], DType::Uint32, MemoryConfig::DRAM_INTERLEAVED);
+    let int = TensorParams::tiled(
+        &[1, 1, 32, 256],
+        DType::Uint32,
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
     let err = query(int, &[]).unwrap_err();
     assert!(matches!(err, Error::ModeNotModeled { .. }), "{err:?}");
+}
+
+#[test]
+fn a_dim_narrower_than_64_costs_as_ttnn_pads_it() {
+    // One [32, 32] tile, k = 32: ttnn.topk pads the dim to 64 with -inf first, so the kernel
+    // sees a row of 2 tiles: 1 merge (21 steps, 8 moves), 2 + 2 tiles transposed in and the
+    // kept value and index tile out (6 transposes).
+    let models = PerfModels::new(Device::WormholeB0);
+    let e = v1(&models, Op::Topk, &[dram(&[1, 1, 32, 32])], &[k(32)]);
+    let compute = 21.0 * 320.0 + 8.0 * 32.0 + 6.0 * 64.0;
+    assert_close(e.breakdown.compute_ns, compute, "one padded row");
+}
+
+#[test]
+fn a_short_input_splits_its_width_from_1024_on() {
+    // [32, 2048] bf16, k = 32 on Blackhole: one row of tiles, so the current tt-metal takes
+    // the multi-core factory from 1024 wide. Splits from 2048 / 32 / 64 x 32 = 32 (below 64:
+    // refused); 64 -> 32 cores: 7 x 2 + 2 x 32 = 78; 128 -> 16 cores: 7 x 4 + 2 x 16 = 60;
+    // 256 -> 8 cores: 7 x 8 + 2 x 8 = 72; wider score more. So 16 cores of 4 tiles.
+    let models = PerfModels::new(Device::Blackhole);
+    let e = v1(&models, Op::Topk, &[dram(&[1, 1, 32, 2048])], &[k(32)]);
+    // Local: 2 pair sorts of 15 steps, 3 merges of 3.5 steps; final: 15 merges.
+    let steps = 2.0 * 15.0 + 3.0 * 3.5 + 15.0 * 3.5;
+    // Local: 3 merges x 6, 4 out; final: 16 value and index tiles in (64), 15 merges x 6.
+    let moves = 3.0 * 6.0 + 4.0 + 64.0 + 15.0 * 6.0;
+    let transposes = 8.0 + 2.0;
+    let cycles = steps * 320.0 + moves * 32.0 + transposes * 64.0;
+    assert_close(
+        e.breakdown.compute_ns,
+        cycles / 1.35,
+        "16 local cores + final",
+    );
+    // Four tile rows (128 x 2048) keep the "single-core" factory: one 64-tile row per core,
+    // 63 merges of a 21-step sort, far more work than the split.
+    let tall = v1(&models, Op::Topk, &[dram(&[1, 1, 128, 2048])], &[k(32)]);
+    assert!(tall.breakdown.compute_ns > 10.0 * e.breakdown.compute_ns);
 }
