@@ -198,10 +198,121 @@ const fn is_rectangle(cores: u64, max_x: u64, max_y: u64) -> bool {
 }
 
 pub const fn features(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
+    match cx.params {
+        OpParams::Topk(p) => topk(cx, p.k, p.dim),
+        OpParams::Sampling(_) => sampling(cx),
+        _ => Err(cx.foreign_params()),
+    }
+}
+
+/// Merges of the bitonic merge tree over `wt` tiles (`topk_local.cpp`, `topk_final.cpp`,
+/// sampling's `top_k`): for `m < log_wt`, the pairs `left < wt - 2^m` stepping by `2^(m+1)`.
+const fn tree_merges(wt: u64, log_wt: u64) -> u64 {
+    let mut merges = 0;
+    let mut m = 0;
+    while m < log_wt && m < 63 {
+        let stride = 1u64 << m;
+        if wt > stride {
+            merges += ceil_div(wt - stride, 2 * stride);
+        }
+        m += 1;
+    }
+    merges
+}
+
+/// `floor(log2(wt))` (the factories' `(uint32_t)std::log2(Wt)`), 0 for `wt <= 1`.
+const fn log2_floor(wt: u64) -> u64 {
+    if wt <= 1 { 0 } else { 63 - wt.leading_zeros() as u64 }
+}
+
+/// `ttnn.sampling`'s current kernels (`sampling_program_factory.cpp`,
+/// `kernels/compute/sampling.cpp`, `reader_values_indices_tensor.cpp`): one core per user row
+/// (`Ht x 32` cores), each running the whole op over every row of tiles: its reader reads all
+/// `Ht x Wt` value tiles (each waited for, an index tile built beside it) and all `Ht x 32`
+/// index rows (`W` int32 each, each waited for); its compute kernel takes a bitonic top-32 of
+/// each row of tiles (`top_k` with `K = 32`, `logk = 5`: `Wt / 2` pair sorts of 15 steps, the
+/// merge tree, 2 tiles transposed out), then the softmax tail on the row's one kept tile.
+/// Left out: the writer's scalar top-p pick over its row's 32 probabilities.
+const fn sampling(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
     let hw = cx.hw;
-    let OpParams::Topk(p) = cx.params else {
-        return Err(cx.foreign_params());
+    let x = &cx.inputs[0];
+    let overflow = Error::Overflow {
+        what: "sampling tiles",
     };
+    let Layout::Tile { width, .. } = x.layout else {
+        return Err(cx.tensor_error(Operand::Input(0), TensorProblem::LayoutNotAllowed));
+    };
+    if width as u64 != TILE {
+        return Err(cx.not_modeled("sampling of tiles other than 32 wide"));
+    }
+    let tiles = some_or!(x.tiles(), overflow);
+    let wt = max(x.row_tiles(), 1);
+    let ht = tiles / wt;
+    // `num_cores = Ht * TILE_HEIGHT`, one a user row, on the grid.
+    let cores = ht * TILE;
+    if cores > cx.grid.cores() as u64 {
+        return Err(cx.not_modeled("sampling of more user rows than the grid has cores"));
+    }
+    let logk = 5;
+    let merges = tree_merges(wt, log2_floor(wt));
+    let pairs = ceil_div(wt, 2);
+    let row = Work {
+        transposes: 2 * wt + 2,
+        moves: 6 * merges,
+        half_steps: pairs * logk * (logk + 1) + merges * (2 + logk),
+        reads: wt,
+    };
+    let reads = tri!(mul(ht, wt, "sampling tiles"));
+    let tile_bytes = some_or!(x.tile_bytes(hw), overflow);
+    let w = x.shape.dim_from_end(0) as u64;
+    // The indices: row-major int32 (its dtype when given), `W` a row.
+    let (index_row, index_dram) = if cx.inputs.len() > 1 {
+        let ix = &cx.inputs[1];
+        let element = match ix.dtype.element_bytes() {
+            Some(b) => b as u64,
+            None => 4,
+        };
+        (w * element, ix.memory.is_dram())
+    } else {
+        (w * 4, x.memory.is_dram())
+    };
+    let index_rows = cores;
+    let index_wait_ns = if cx.inputs.len() > 1 {
+        index_rows as f64 * cx.waited_read_ns(&cx.inputs[1], index_row)
+    } else {
+        index_rows as f64 * cx.waited_read_ns(x, index_row)
+    };
+    // Every core reads all of both inputs.
+    let values_bytes = if x.memory.is_dram() {
+        tri!(mul(reads, tile_bytes, "sampling bytes"))
+    } else {
+        0
+    };
+    let indices_bytes = if index_dram {
+        tri!(mul(index_rows, index_row, "sampling bytes"))
+    } else {
+        0
+    };
+    let read_bytes = tri!(mul(cores, values_bytes + indices_bytes, "sampling bytes"));
+    // One uint32 token index per user.
+    let out_bytes = cores * 4;
+    let cycle = hw.ns_per_cycle;
+    let rows = ht as f64;
+    Ok(TopkRooflineFeatures {
+        overhead_ns: 1.0,
+        sort_step_cycles: rows * row.half_steps as f64 / 2.0 * cycle,
+        tile_move_cycles: rows * row.moves as f64 * cycle,
+        transpose_tile_cycles: rows * row.transposes as f64 * cycle,
+        softmax_tile_cycles: rows * cycle,
+        read_wait_scale: reads as f64 * cx.waited_read_ns(x, tile_bytes) + index_wait_ns,
+        index_fill_scale: reads as f64 * 512.0 * hw.riscv_l1_store_cycles * cycle,
+        dram_scale: cx.dram_ns(read_bytes + out_bytes),
+    })
+}
+
+/// `ttnn.topk` keeping `k` along `dim`.
+const fn topk(cx: &Ctx<'_>, k: i64, dim: i64) -> Result<TopkRooflineFeatures, Error> {
+    let hw = cx.hw;
     let x = &cx.inputs[0];
     let overflow = Error::Overflow {
         what: "topk tiles",
@@ -229,14 +340,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
         return Err(cx.not_modeled("top-k of tiles other than 32 wide"));
     }
     let rank = x.shape.logical().len() as i64;
-    let dim = if p.dim < 0 { p.dim + rank } else { p.dim };
+    let dim = if dim < 0 { dim + rank } else { dim };
     if dim != rank - 1 {
         return Err(cx.param_error("dim", "the device op reduces along the last dim only"));
     }
     // ttnn.topk (`topk.cpp`) pads a dim narrower than 64 (`min_dim_per_core`) with -/+inf
     // before the device op, which takes no narrower one: such an input costs as that padding.
     let w = max(x.shape.dim_from_end(0) as u64, MIN_DIM_PER_CORE);
-    let k = p.k as u64;
+    let k = k as u64;
     let logical_w = x.shape.logical()[x.shape.logical().len() - 1] as u64;
     if k > logical_w {
         return Err(cx.param_error("k", "k is larger than the reduced dim"));
@@ -296,13 +407,25 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
         transpose_tile_cycles: rows * row.transposes as f64 * cycle,
         read_wait_scale: reads as f64 * cx.waited_read_ns(x, tile_bytes),
         index_fill_scale: reads as f64 * stores_per_tile as f64 * hw.riscv_l1_store_cycles * cycle,
+        softmax_tile_cycles: 0.0,
         dram_scale: cx.dram_ns(in_bytes + out_bytes),
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{insertion_merges, log2_ceil};
+    use super::{insertion_merges, log2_ceil, log2_floor, tree_merges};
+
+    #[test]
+    fn tree_merges_count_the_kernel_loop() {
+        // A power of two: a binary tree, wt - 1 merges.
+        assert_eq!(tree_merges(8, log2_floor(8)), 7);
+        assert_eq!(tree_merges(32, log2_floor(32)), 31);
+        // 6 tiles, log2 floor 2: m = 0 pairs (0,1) (2,3) (4,5); m = 1 pairs (0,2) only
+        // (left 4 is not below 6 - 2): 4 merges.
+        assert_eq!(tree_merges(6, log2_floor(6)), 4);
+        assert_eq!(tree_merges(1, log2_floor(1)), 0);
+    }
 
     #[test]
     fn insertion_merges_count_the_kernel_loop() {

@@ -140,3 +140,39 @@ fn a_short_input_splits_its_width_from_1024_on() {
     let tall = v1(&models, Op::Topk, &[dram(&[1, 1, 128, 2048])], &[k(32)]);
     assert!(tall.breakdown.compute_ns > 10.0 * e.breakdown.compute_ns);
 }
+
+#[test]
+fn sampling_runs_the_whole_op_on_every_user_core_by_hand() {
+    // 32 users' 256 candidates (8 tiles) on Wormhole: 32 cores, each sorting the one row of
+    // tiles: 4 pair sorts of 15 steps (logk = 5), a merge tree of 4 + 2 + 1 = 7 merges of 3.5
+    // steps and 6 moves, 8 value and 8 index tiles transposed in and 2 out, then the softmax
+    // tail on the kept tile (3200 cycles).
+    let models = PerfModels::new(Device::WormholeB0);
+    let values = dram(&[1, 1, 32, 256]);
+    let indices = TensorParams::new(
+        Shape::new(&[1, 1, 32, 256]),
+        DType::Int32,
+        Layout::RowMajor,
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
+    let e = v1(&models, Op::Sampling, &[values, indices], &[]);
+    let compute = (4.0 * 15.0 + 7.0 * 3.5) * 320.0 + 7.0 * 6.0 * 32.0 + 18.0 * 64.0 + 3200.0;
+    assert_close(e.breakdown.compute_ns, compute, "sort + softmax");
+    // Each core's reader: 8 value tiles and 32 index rows of 1 KiB, each waited for (383
+    // cycles + bytes at 21.9 B/cycle), and 8 index tiles of 512 stores at 5 cycles.
+    let noc = 8.0 * (383.0 + 2048.0 / 21.9) + 32.0 * (383.0 + 1024.0 / 21.9) + 8.0 * 512.0 * 5.0;
+    assert_close(e.breakdown.noc_ns, noc, "reader");
+    // Every one of the 32 cores reads both inputs; 32 uint32 tokens written.
+    let bytes = 32.0 * (8.0 * 2048.0 + 32.0 * 1024.0) + 32.0 * 4.0;
+    assert_close(
+        e.breakdown.dram_ns,
+        bytes / WH_DRAM,
+        "inputs x cores + tokens",
+    );
+    // More users than the grid's cores: not modeled.
+    let many = dram(&[1, 1, 96, 256]);
+    let err = models
+        .query(&Query::new(Op::Sampling, &[many, indices]).version(1))
+        .unwrap_err();
+    assert!(matches!(err, Error::ModeNotModeled { .. }), "{err:?}");
+}
