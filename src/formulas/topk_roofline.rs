@@ -1,6 +1,7 @@
-//! `topk_roofline`: `ttnn.topk` (OP CODEs `TopKDeviceOperation`, `TopK`), a bitonic sort on
-//! the vector engine of each row's tiles, transposed so a tile's 32 columns are 32 rows of the
-//! tensor. tt-metal `ttnn/cpp/ttnn/operations/reduction/topk/device/`, the current kernels:
+//! `topk_roofline`: `ttnn.topk` (OP CODEs `TopKDeviceOperation`, `TopK`) and `ttnn.sampling`
+//! (`SamplingDeviceOperation`, `Sampling`: its own kernels, see [`sampling`]), a bitonic sort
+//! on the vector engine of each row's tiles, transposed so a tile's 32 columns are 32 rows of
+//! the tensor. tt-metal `ttnn/cpp/ttnn/operations/reduction/topk/device/`, the current kernels:
 //!
 //! * **Factory** (`topk_device_operation.cpp`, `select_program_factory`): the multi-core
 //!   factory when the reduced (last) dim `W` is at least 8192 (`multi_core_min_width`; the
