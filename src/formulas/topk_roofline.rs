@@ -1,5 +1,5 @@
 //! `topk_roofline`: `ttnn.topk` (OP CODEs `TopKDeviceOperation`, `TopK`) and `ttnn.sampling`
-//! (`SamplingDeviceOperation`, `Sampling`: its own kernels, see [`sampling`]), a bitonic sort
+//! (`SamplingDeviceOperation`, `Sampling`: its own kernels, see `sampling` below), a bitonic sort
 //! on the vector engine of each row's tiles, transposed so a tile's 32 columns are 32 rows of
 //! the tensor. tt-metal `ttnn/cpp/ttnn/operations/reduction/topk/device/`, the current kernels:
 //!
