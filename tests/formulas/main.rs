@@ -20,6 +20,7 @@ mod data_movement;
 mod eltwise;
 mod matmul;
 mod sparse_matmul;
+mod topk;
 
 const WH_DRAM: f64 = 288.0 * 0.92;
 const BH_DRAM: f64 = 512.0 * 0.92;
