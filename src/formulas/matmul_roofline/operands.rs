@@ -59,6 +59,33 @@ pub(super) struct Operands<'q> {
     pub(super) mcast_in0: bool,
 }
 
+/// The tile height of `a`, when `a` and `b` are tiled as the matrix engine takes them: `a`'s
+/// tiles 32 wide (any height: tiny tiles), `b`'s 32x32.
+#[inline(always)]
+pub(super) const fn tile_rows_of_a(
+    cx: &Ctx<'_>,
+    a: &TensorParams,
+    b: &TensorParams,
+) -> Result<u16, Error> {
+    let (
+        Layout::Tile {
+            height: a_rows,
+            width: a_cols,
+        },
+        Layout::Tile {
+            height: b_rows,
+            width: b_cols,
+        },
+    ) = (a.layout, b.layout)
+    else {
+        return Err(cx.not_modeled("a product of row-major inputs"));
+    };
+    if a_cols != 32 || b_rows != 32 || b_cols != 32 {
+        return Err(cx.not_modeled("a product of tiles other than 32 wide (a) and 32x32 (b)"));
+    }
+    Ok(a_rows)
+}
+
 /// Reads and checks the query's operands and params.
 #[inline(always)]
 pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
@@ -107,21 +134,9 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
     } else {
         (0, 0)
     };
-    let (
-        Layout::Tile {
-            height: a_rows,
-            width: a_cols,
-        },
-        Layout::Tile {
-            height: b_rows,
-            width: b_cols,
-        },
-    ) = (a.layout, b.layout)
-    else {
-        return Err(cx.not_modeled("matmul of row-major inputs"));
-    };
-    if a_cols != 32 || b_rows != 32 || b_cols != 32 || (transpose_a && a_rows != 32) {
-        return Err(cx.not_modeled("matmul with tiles other than 32 wide (a) and 32x32 (b)"));
+    let a_rows = tri!(tile_rows_of_a(cx, a, b));
+    if transpose_a && a_rows != 32 {
+        return Err(cx.not_modeled("a transposed a of tiles other than 32x32"));
     }
     let overflow = Error::Overflow {
         what: "matmul tiles",

@@ -30,7 +30,7 @@ use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::OpParams;
 use crate::generated::op_params::matmul::ProgramConfig;
 use crate::model::{Ctx, ceil_div, div, mul};
-use crate::tensor::{Layout, TensorParams};
+use crate::tensor::TensorParams;
 
 
 /// The query as the dense matmul of its active slots, and the grid its 1D config runs on.
@@ -41,24 +41,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
         return Err(cx.foreign_params());
     };
     let (a, b, mask) = (&cx.inputs[0], &cx.inputs[1], &cx.inputs[2]);
-    let (
-        Layout::Tile {
-            height: a_rows,
-            width: a_cols,
-        },
-        Layout::Tile {
-            height: b_rows,
-            width: b_cols,
-        },
-    ) = (a.layout, b.layout)
-    else {
-        return Err(cx.not_modeled("sparse_matmul of row-major a or b"));
-    };
-    if a_cols != 32 || b_rows != 32 || b_cols != 32 {
-        return Err(cx.not_modeled(
-            "sparse_matmul with tiles other than 32 wide (a) and 32x32 (b)",
-        ));
-    }
+    let a_rows = tri!(super::operands::tile_rows_of_a(cx, a, b));
     let overflow = Error::Overflow {
         what: "matmul tiles",
     };
