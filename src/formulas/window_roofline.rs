@@ -342,11 +342,21 @@ const fn busiest_link_bytes(
         }
         c += 1;
     }
+    // Only the rings' nodes carry load: (gx + 1) x (gy + 1) of each of the four planes.
     let mut busiest = 0;
-    let mut i = 0;
-    while i < LINKS {
-        busiest = max(busiest, load[i]);
-        i += 1;
+    let mut plane = 0;
+    while plane < 4 {
+        let mut y = 0;
+        while y <= gy as usize {
+            let row = plane * RING * RING + y * RING;
+            let mut x = 0;
+            while x <= gx as usize {
+                busiest = max(busiest, load[row + x]);
+                x += 1;
+            }
+            y += 1;
+        }
+        plane += 1;
     }
     Ok(busiest)
 }
@@ -370,15 +380,23 @@ const fn route(load: &mut [u64; LINKS], bytes: u64, from: (u64, u64), to: (u64, 
         let (step_x, step_y) = if noc == 0 { (1, 1) } else { (rx - 1, ry - 1) };
         let (mut px, mut py) = (from.0 % rx, from.1 % ry);
         let base = noc * 2 * RING * RING;
-        while px != to.0 % rx {
+        // A step is at most a ring's length: wrapping is one subtraction, not a division.
+        let (to_x, to_y) = (to.0 % rx, to.1 % ry);
+        while px != to_x {
             let i = base + py as usize * RING + px as usize;
             load[i] = load[i].saturating_add(bytes);
-            px = (px + step_x) % rx;
+            px += step_x;
+            if px >= rx {
+                px -= rx;
+            }
         }
-        while py != to.1 % ry {
+        while py != to_y {
             let i = base + RING * RING + py as usize * RING + px as usize;
             load[i] = load[i].saturating_add(bytes);
-            py = (py + step_y) % ry;
+            py += step_y;
+            if py >= ry {
+                py -= ry;
+            }
         }
         noc += 1;
     }
