@@ -199,15 +199,12 @@ const fn nonneg(v: i64) -> u64 {
     if v > 0 { v as u64 } else { 0 }
 }
 
-/// The sliding window's geometry in sticks: the padded image and the output it gives.
+/// The sliding window's geometry in sticks: the image, its padding and the output it gives.
 struct Window {
     in_h: u64,
     in_w: u64,
     pad_top: u64,
     pad_left: u64,
-    /// Padded image height and width.
-    ph: u64,
-    pw: u64,
     /// Output height and width.
     oh: u64,
     ow: u64,
@@ -236,8 +233,6 @@ impl Window {
             in_w,
             pad_top,
             pad_left,
-            ph,
-            pw,
             oh: (ph - reach_h - 1) / stride_h + 1,
             ow: (pw - reach_w - 1) / stride_w + 1,
             stride_h,
@@ -247,24 +242,20 @@ impl Window {
         })
     }
 
-    /// Index in the padded image (images one after another) of output stick `o`'s window's
-    /// top-left stick, or bottom-right one when `last`.
-    const fn padded_index(&self, o: u64, last: bool) -> u64 {
+    /// Input sticks (not padding) before a corner of output stick `o`'s window in the padded
+    /// image (images one after another): its top-left stick, or when `last` the stick after
+    /// its bottom-right one. The input index of the first input stick at or after it.
+    const fn input_before(&self, o: u64, last: bool) -> u64 {
         let plane = self.oh * self.ow;
         let (b, r, c) = (o / plane, (o % plane) / self.ow, o % self.ow);
-        let (dr, dc) = if last { (self.reach_h, self.reach_w) } else { (0, 0) };
-        b * self.ph * self.pw + (r * self.stride_h + dr) * self.pw + c * self.stride_w + dc
-    }
-
-    /// Input sticks (not padding) before padded index `p`: the input index of the first one at
-    /// or after it.
-    const fn input_before(&self, p: u64) -> u64 {
-        let plane = self.ph * self.pw;
-        let (b, r, c) = (p / plane, (p % plane) / self.pw, p % self.pw);
-        let rows = min(r.saturating_sub(self.pad_top), self.in_h);
+        // One past the bottom-right stick may be the row's end (`pw`), which counts the whole
+        // row, as the next row's start would.
+        let (dr, dc) = if last { (self.reach_h, self.reach_w + 1) } else { (0, 0) };
+        let (row, col) = (r * self.stride_h + dr, c * self.stride_w + dc);
+        let rows = min(row.saturating_sub(self.pad_top), self.in_h);
         let mut n = b * self.in_h * self.in_w + rows * self.in_w;
-        if r >= self.pad_top && r < self.pad_top + self.in_h {
-            n += min(c.saturating_sub(self.pad_left), self.in_w);
+        if row >= self.pad_top && row < self.pad_top + self.in_h {
+            n += min(col.saturating_sub(self.pad_left), self.in_w);
         }
         n
     }
@@ -324,8 +315,9 @@ const fn busiest_link_bytes(
     let mut load = [0u64; LINKS];
     let mut c = 0;
     while c < cores && c * per_core < outputs {
-        let first = w.input_before(w.padded_index(c * per_core, false));
-        let end = w.input_before(w.padded_index(min((c + 1) * per_core, outputs) - 1, true) + 1);
+        let first = w.input_before(c * per_core, false);
+        let end = w.input_before(min((c + 1) * per_core, outputs) - 1, true);
+        let to = position(c, gx, gy, block, column_major);
         let mut owner = first / in_per_core;
         // Sticks past the last shard (window params that describe a larger image than the
         // input holds) are no core's: they cross no link, and the walk stops at the shards.
@@ -335,26 +327,30 @@ const fn busiest_link_bytes(
             if owner != c && hi > lo {
                 let half = (hi - lo).saturating_mul(stick) / 2;
                 let from = position(owner, gx, gy, block, column_major);
-                let to = position(c, gx, gy, block, column_major);
                 route(&mut load, half, from, to, gx + 1, gy + 1);
             }
             owner += 1;
         }
         c += 1;
     }
-    // Only the rings' nodes carry load: (gx + 1) x (gy + 1) of each of the four planes.
+    // Each ring's prefix sums of its differences are its links' loads: rows of `gx + 1` links
+    // (the x planes) and columns of `gy + 1` (the y planes), of each NoC.
     let mut busiest = 0;
     let mut plane = 0;
     while plane < 4 {
-        let mut y = 0;
-        while y <= gy as usize {
-            let row = plane * RING * RING + y * RING;
-            let mut x = 0;
-            while x <= gx as usize {
-                busiest = max(busiest, load[row + x]);
-                x += 1;
+        let x_links = plane % 2 == 0;
+        let (rings, len) = if x_links { (gy + 1, gx + 1) } else { (gx + 1, gy + 1) };
+        let mut r = 0;
+        while r < rings as usize {
+            let mut sum: u64 = 0;
+            let mut i = 0;
+            while i < len as usize {
+                let at = plane * RING * RING + if x_links { r * RING + i } else { i * RING + r };
+                sum = sum.wrapping_add(load[at]);
+                busiest = max(busiest, sum);
+                i += 1;
             }
-            y += 1;
+            r += 1;
         }
         plane += 1;
     }
@@ -373,32 +369,41 @@ const fn position(i: u64, gx: u64, gy: u64, block: bool, column_major: bool) -> 
 
 /// Adds `bytes` to every link of the flow `from` -> `to` on each NoC: NoC0 east along the
 /// source's row, then south along the target's column; NoC1 west, then north. Rings of `rx`
-/// and `ry` nodes.
+/// and `ry` nodes; a link is counted at the node it leaves. Each ring's stretch is added as
+/// differences (`add_arc`), which the tally's prefix sums turn into loads.
 const fn route(load: &mut [u64; LINKS], bytes: u64, from: (u64, u64), to: (u64, u64), rx: u64, ry: u64) {
-    let mut noc = 0;
-    while noc < 2 {
-        let (step_x, step_y) = if noc == 0 { (1, 1) } else { (rx - 1, ry - 1) };
-        let (mut px, mut py) = (from.0 % rx, from.1 % ry);
-        let base = noc * 2 * RING * RING;
-        // A step is at most a ring's length: wrapping is one subtraction, not a division.
-        let (to_x, to_y) = (to.0 % rx, to.1 % ry);
-        while px != to_x {
-            let i = base + py as usize * RING + px as usize;
-            load[i] = load[i].saturating_add(bytes);
-            px += step_x;
-            if px >= rx {
-                px -= rx;
-            }
-        }
-        while py != to_y {
-            let i = base + RING * RING + py as usize * RING + px as usize;
-            load[i] = load[i].saturating_add(bytes);
-            py += step_y;
-            if py >= ry {
-                py -= ry;
-            }
-        }
-        noc += 1;
+    let (fx, fy, tx, ty) = (from.0 % rx, from.1 % ry, to.0 % rx, to.1 % ry);
+    // Steps east and south; west and north are the rest of each ring.
+    let dx = if tx >= fx { tx - fx } else { tx + rx - fx };
+    let dy = if ty >= fy { ty - fy } else { ty + ry - fy };
+    let (ring, plane) = (RING as u64, (RING * RING) as u64);
+    // NoC0: links fx .. tx - 1 of the source's row, then fy .. ty - 1 of the target's column.
+    add_arc(load, fy * ring, 1, rx, fx, dx, bytes);
+    add_arc(load, plane + tx, ring, ry, fy, dy, bytes);
+    // NoC1: links tx + 1 .. fx of the source's row, then ty + 1 .. fy of the target's column.
+    let base = 2 * plane;
+    let (after_tx, after_ty) = (if tx + 1 == rx { 0 } else { tx + 1 }, if ty + 1 == ry { 0 } else { ty + 1 });
+    add_arc(load, base + fy * ring, 1, rx, after_tx, if dx == 0 { 0 } else { rx - dx }, bytes);
+    add_arc(load, base + plane + tx, ring, ry, after_ty, if dy == 0 { 0 } else { ry - dy }, bytes);
+}
+
+/// Adds `bytes` to `len` links of a ring of `n` from link `start` on, as differences: link `i`
+/// is `load[first + i * stride]`, and the ring's prefix sums give each link's load (wrapping
+/// arithmetic: the sums themselves are exact).
+const fn add_arc(load: &mut [u64; LINKS], first: u64, stride: u64, n: u64, start: u64, len: u64, bytes: u64) {
+    if len == 0 {
+        return;
+    }
+    let end = start + len;
+    let (s, z) = ((first + start * stride) as usize, first as usize);
+    load[s] = load[s].wrapping_add(bytes);
+    if end < n {
+        let e = (first + end * stride) as usize;
+        load[e] = load[e].wrapping_sub(bytes);
+    } else if end > n {
+        let e = (first + (end - n) * stride) as usize;
+        load[z] = load[z].wrapping_add(bytes);
+        load[e] = load[e].wrapping_sub(bytes);
     }
 }
 
