@@ -1,10 +1,15 @@
 //! Queries allocate nothing: with typed params, and by op or OP CODE with `key = value`
-//! params, for matmul, eltwise binary and unary, failing, and through the fallback.
+//! params, for matmul, eltwise binary and unary, failing, and through the fallback; and every
+//! op's example query on every device.
 
 use ttnn_op_perf_models::*;
 
 mod counting_alloc;
 use counting_alloc::allocations;
+
+#[path = "support/example_queries.rs"]
+mod example_queries;
+use example_queries::example_queries;
 
 #[test]
 fn queries_do_not_allocate() {
@@ -56,4 +61,42 @@ fn queries_do_not_allocate() {
     assert!(sink > 0.0);
     // The counter does count: a Vec allocates.
     assert!(allocations(|| drop(std::hint::black_box(vec![1u8; 16]))) > 0);
+}
+
+/// Every op's `[example]` (each family's formula, and ops sharing one) answered on every
+/// device with a model of it, without allocating.
+#[test]
+fn every_op_example_does_not_allocate() {
+    let examples = example_queries();
+    let mut answered = 0;
+    for device in Device::ALL {
+        let models = PerfModels::new(device);
+        let queries: Vec<Query<'_>> = examples
+            .iter()
+            .filter(|(op, _)| !model_versions(device, *op).is_empty())
+            .map(|(op, ex)| {
+                let q = Query::new(*op, &ex.inputs).params(&ex.params);
+                match &ex.output {
+                    Some(out) => q.output(out),
+                    None => q,
+                }
+            })
+            .collect();
+        // Warm up, and every example answers.
+        for q in &queries {
+            models.query(q).unwrap_or_else(|e| panic!("{device}: {e}"));
+        }
+        let mut sink = 0.0;
+        let n = allocations(|| {
+            for q in &queries {
+                if let Ok(e) = models.query(q) {
+                    sink += e.duration_ns;
+                }
+            }
+        });
+        assert_eq!(n, 0, "{device}: the op examples allocated {n} times");
+        assert!(sink > 0.0);
+        answered += queries.len();
+    }
+    assert!(answered > 0);
 }
