@@ -214,6 +214,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formulas::test_support::close;
     use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
 
     fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {
@@ -245,13 +246,13 @@ mod tests {
         let f = features_of(Op::Slice, Card::N150, &[x], y);
         let hw = Hardware::of(Card::N150);
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
-        assert!((f.noc_scale - 16.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
+        assert!(close(f.noc_scale, 16.0 * tile_ns));
         let (latency, rate) = (hw.dram_read_latency_cycles, hw.dram_core_bytes_per_cycle);
         assert_eq!((latency, rate), (383.0, 21.9));
         let wait_ns = (latency + 2048.0 / rate) / (hw.clock_mhz / 1000.0);
-        assert!((f.round_trip_scale - 8.0 * wait_ns).abs() < 1e-6 * f.round_trip_scale);
+        assert!(close(f.round_trip_scale, 8.0 * wait_ns));
         let dram_bytes = 2.0 * 512.0 * 2048.0;
-        assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
+        assert!(close(f.dram_scale, dram_bytes * hw.ns_per_dram_byte));
         assert_eq!(f.local_copy_scale, 0.0);
     }
 
@@ -264,7 +265,7 @@ mod tests {
         let y = tiled(&[1, 1, 1024, 1024], dram);
         let f = features_of(Op::Concat, Card::N150, &[a, a], y);
         let s = features_of(Op::Slice, Card::N150, &[y], a);
-        assert!((f.dram_scale - 2.0 * s.dram_scale).abs() < 1e-6 * f.dram_scale);
+        assert!(close(f.dram_scale, 2.0 * s.dram_scale));
         assert!((f.round_trip_scale - 2.0 * s.round_trip_scale).abs() < 1e-6);
     }
 
@@ -274,7 +275,7 @@ mod tests {
         let x = tiled(&[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED);
         let to_l1 = features_of(Op::Copy, Card::N150, &[x], x.with_memory(MemoryConfig::L1_INTERLEAVED));
         let to_dram = features_of(Op::Copy, Card::N150, &[x], x);
-        assert!((2.0 * to_l1.dram_scale - to_dram.dram_scale).abs() < 1e-6 * to_dram.dram_scale);
+        assert!(close(2.0 * to_l1.dram_scale, to_dram.dram_scale));
         assert_eq!(to_l1.noc_scale, to_dram.noc_scale);
     }
 
@@ -294,9 +295,9 @@ mod tests {
         let per_core = 4096u64.div_ceil(cores) as f64;
         let wait_ns = (hw.dram_read_latency_cycles + 128.0 / hw.dram_core_bytes_per_cycle)
             / (hw.clock_mhz / 1000.0);
-        assert!((f.round_trip_scale - per_core * wait_ns).abs() < 1e-6 * f.round_trip_scale);
+        assert!(close(f.round_trip_scale, per_core * wait_ns));
         let stick_ns = 128.0 / hw.noc_bytes_per_cycle(128) / (hw.clock_mhz / 1000.0);
-        assert!((f.noc_scale - 2.0 * per_core * stick_ns).abs() < 1e-6 * f.noc_scale);
+        assert!(close(f.noc_scale, 2.0 * per_core * stick_ns));
         assert_eq!(f.local_copy_scale, 0.0);
     }
 
@@ -316,7 +317,7 @@ mod tests {
         let f = features_of(Op::MoveTensor, Card::N150, &[x], x);
         let hw = Hardware::of(Card::N150);
         let ns = 24576.0 / hw.noc_bytes_per_cycle(24576) / (hw.clock_mhz / 1000.0);
-        assert!((f.local_copy_scale - ns).abs() < 1e-6 * ns);
+        assert!(close(f.local_copy_scale, ns));
         assert_eq!((f.noc_scale, f.round_trip_scale, f.dram_scale), (0.0, 0.0, 0.0));
     }
 
@@ -345,7 +346,7 @@ mod tests {
         let f = features_of(Op::Slice, Card::N150, &[rm(&[1, 1, 4096, 64])], rm(&[1, 1, 4096, 32]));
         let wait_ns = (hw.dram_read_latency_cycles + 4096.0 / hw.dram_core_bytes_per_cycle)
             / (hw.clock_mhz / 1000.0);
-        assert!((f.round_trip_scale - wait_ns).abs() < 1e-6 * wait_ns);
+        assert!(close(f.round_trip_scale, wait_ns));
     }
 
     /// tt-metal's divisor pick: the largest count up to the limit that divides the tiles,
@@ -384,11 +385,11 @@ mod tests {
         .unwrap();
         let f = features(&cx).unwrap();
         let wait_ns = (479.0 + 2048.0 / 21.3) / 1.35;
-        assert!((f.round_trip_scale - 768.0 * wait_ns).abs() < 1e-6 * f.round_trip_scale);
+        assert!(close(f.round_trip_scale, 768.0 * wait_ns));
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
-        assert!((f.noc_scale - 2.0 * 768.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
+        assert!(close(f.noc_scale, 2.0 * 768.0 * tile_ns));
         let dram_bytes = 2.0 * 7680.0 * 2048.0;
-        assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
+        assert!(close(f.dram_scale, dram_bytes * hw.ns_per_dram_byte));
     }
 
     /// A pad of `[1, 1, 1000, 1000]` row-major to `[1, 1, 1024, 1024]` in DRAM writes the
@@ -404,9 +405,9 @@ mod tests {
         let pad = features_of(Op::Pad, Card::N150, &[rm(&[1, 1, 1000, 1000])], rm(&[1, 1, 1024, 1024]));
         let out = 1024.0 * 2048.0;
         let expected = (2_000_000.0 + out) * hw.ns_per_dram_byte;
-        assert!((pad.dram_scale - expected).abs() < 1e-6 * expected);
+        assert!(close(pad.dram_scale, expected));
         let repeat = features_of(Op::Repeat, Card::N150, &[rm(&[1, 1, 32, 1024])], rm(&[1, 1, 1024, 1024]));
-        assert!((repeat.dram_scale - 2.0 * out * hw.ns_per_dram_byte).abs() < 1e-6 * repeat.dram_scale);
+        assert!(close(repeat.dram_scale, 2.0 * out * hw.ns_per_dram_byte));
         // Both write the output's 1024 sticks over the n150's 64 cores: 16 each.
         assert_eq!(pad.noc_scale, repeat.noc_scale);
     }

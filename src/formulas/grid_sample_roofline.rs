@@ -132,6 +132,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<GridSampleRooflineFeatures, Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formulas::test_support::close;
     use crate::{
         Card, CoreGrid, DType, Hardware, Layout, MemoryConfig, Op, OpParam, ParamValue,
         QueryParams, Shape,
@@ -181,7 +182,7 @@ mod tests {
         assert!((f.dram_scale - 118_272.0 * hw.ns_per_dram_byte).abs() < 1e-9);
         let stick = |bytes: u64| bytes as f64 / hw.noc_bytes_per_cycle(bytes) / 1.35;
         let noc = 497.0 * 4.0 * stick(512) + 71.0 * stick(84) + 497.0 * stick(512);
-        assert!((f.noc_scale - noc).abs() < 1e-6 * noc);
+        assert!(close(f.noc_scale, noc));
     }
 
     /// Nearest reads one corner a point and computes nothing.

@@ -511,6 +511,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formulas::test_support::close;
     use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
 
     fn tiled(padded: &[u32], logical: &[u32]) -> TensorParams {
@@ -625,12 +626,12 @@ mod tests {
         assert_eq!(ns_per_cycle, 1.0);
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048);
         let round_trip = 22.0 * tile_ns + 21.0 * 295.0;
-        assert!((f.round_trip_scale - round_trip).abs() < 1e-6 * round_trip);
+        assert!(close(f.round_trip_scale, round_trip));
         let noc = 21.0 * tile_ns + 40.0 * 32.0 / hw.noc_bytes_per_cycle(32);
-        assert!((f.noc_scale - noc).abs() < 1e-6 * noc);
+        assert!(close(f.noc_scale, noc));
         assert!((f.latency_scale - 21.0 * 383.0).abs() < 1e-6);
         let dram_bytes = (38 * 20 + 38) as f64 * 2048.0;
-        assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
+        assert!(close(f.dram_scale, dram_bytes * hw.ns_per_dram_byte));
         assert_eq!(f.transpose_tile_cycles, 0.0);
     }
 
@@ -658,11 +659,11 @@ mod tests {
         let ns_per_cycle = 1000.0 / hw.clock_mhz;
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) * ns_per_cycle;
         assert!((f.transpose_tile_cycles - 25.0 * ns_per_cycle).abs() < 1e-9);
-        assert!((f.noc_scale - 50.0 * tile_ns).abs() < 1e-6 * f.noc_scale);
-        assert!((f.round_trip_scale - 25.0 * tile_ns).abs() < 1e-6 * f.round_trip_scale);
-        assert!((f.latency_scale - 25.0 * 383.0 * ns_per_cycle).abs() < 1e-6 * f.latency_scale);
+        assert!(close(f.noc_scale, 50.0 * tile_ns));
+        assert!(close(f.round_trip_scale, 25.0 * tile_ns));
+        assert!(close(f.latency_scale, 25.0 * 383.0 * ns_per_cycle));
         let bytes = 2.0 * 1600.0 * 2048.0;
-        assert!((f.dram_scale - bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
+        assert!(close(f.dram_scale, bytes * hw.ns_per_dram_byte));
     }
 
     /// A tiled HC transpose scatters face rows: `[1, 19, 32[20], 64] -> [1, 20, 32[19], 64]` on
@@ -681,11 +682,11 @@ mod tests {
         let expected = tile_ns
             + 40.0 * 32.0 / hw.noc_bytes_per_cycle(32)
             + 832.0 / hw.noc_bytes_per_cycle(512);
-        assert!((f.noc_scale - expected).abs() < 1e-6 * expected);
-        assert!((f.round_trip_scale - tile_ns).abs() < 1e-6 * tile_ns);
+        assert!(close(f.noc_scale, expected));
+        assert!(close(f.round_trip_scale, tile_ns));
         assert!((f.latency_scale - 383.0).abs() < 1e-6);
         let dram_bytes = (38 + 40) as f64 * 2048.0;
-        assert!((f.dram_scale - dram_bytes * hw.ns_per_dram_byte).abs() < 1e-6 * f.dram_scale);
+        assert!(close(f.dram_scale, dram_bytes * hw.ns_per_dram_byte));
         assert_eq!(f.transpose_tile_cycles, 0.0);
     }
 
@@ -705,7 +706,7 @@ mod tests {
             + 64.0 * 32.0 / hw.noc_bytes_per_cycle(32)
             + 1984.0 / hw.noc_bytes_per_cycle(512))
             * ns_per_cycle;
-        assert!((f.noc_scale - expected).abs() < 1e-6 * expected);
+        assert!(close(f.noc_scale, expected));
         assert!((f.latency_scale - 479.0 * ns_per_cycle).abs() < 1e-6);
     }
 
@@ -739,10 +740,10 @@ mod tests {
         let ns_per_cycle = 1000.0 / hw.clock_mhz;
         assert_eq!(f.round_trip_scale, 0.0);
         let latency = 493.0 * 479.0 * ns_per_cycle;
-        assert!((f.latency_scale - latency).abs() < 1e-6 * latency);
+        assert!(close(f.latency_scale, latency));
         let noc = (493.0 * 12.0 / hw.noc_bytes_per_cycle(12) + 71.0 * 84.0 / hw.noc_bytes_per_cycle(84))
             * ns_per_cycle;
-        assert!((f.noc_scale - noc).abs() < 1e-6 * noc);
+        assert!(close(f.noc_scale, noc));
     }
 
     /// A permute from NCHW to NHWC moves the last dim: tiles transposed and rows gathered.
