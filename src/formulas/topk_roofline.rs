@@ -69,6 +69,23 @@ struct Work {
     reads: u64,
 }
 
+impl Work {
+    /// The sort's features of `rows` rows of this work, each cycle `cycle` ns; the other
+    /// features 0.
+    const fn sort_features(&self, rows: f64, cycle: f64) -> TopkRooflineFeatures {
+        TopkRooflineFeatures {
+            overhead_ns: 1.0,
+            sort_step_cycles: rows * self.half_steps as f64 / 2.0 * cycle,
+            tile_move_cycles: rows * self.moves as f64 * cycle,
+            transpose_tile_cycles: rows * self.transposes as f64 * cycle,
+            softmax_tile_cycles: 0.0,
+            read_wait_scale: 0.0,
+            index_fill_scale: 0.0,
+            dram_scale: 0.0,
+        }
+    }
+}
+
 /// Merges of the insertion into `kt` kept tiles over a row of `wt` tiles (`topk.cpp`'s
 /// `count` loop): 1 for the first two tiles, then `min(i, kt)` for tile `i = 2 .. wt - 1`.
 const fn insertion_merges(wt: u64, kt: u64) -> u64 {
@@ -300,14 +317,11 @@ const fn sampling(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
     let cycle = hw.ns_per_cycle;
     let rows = ht as f64;
     Ok(TopkRooflineFeatures {
-        overhead_ns: 1.0,
-        sort_step_cycles: rows * row.half_steps as f64 / 2.0 * cycle,
-        tile_move_cycles: rows * row.moves as f64 * cycle,
-        transpose_tile_cycles: rows * row.transposes as f64 * cycle,
         softmax_tile_cycles: rows * cycle,
         read_wait_scale: reads as f64 * cx.waited_read_ns(x, tile_bytes) + index_wait_ns,
         index_fill_scale: reads as f64 * 512.0 * hw.riscv_l1_store_cycles * cycle,
-        dram_scale: cx.dram_ns(read_bytes + out_bytes),
+        dram_scale: cx.dram_ns(read_bytes.saturating_add(out_bytes)),
+        ..row.sort_features(rows, cycle)
     })
 }
 
@@ -402,14 +416,10 @@ const fn topk(cx: &Ctx<'_>, k: i64, dim: i64) -> Result<TopkRooflineFeatures, Er
     };
     let rows = rows as f64;
     Ok(TopkRooflineFeatures {
-        overhead_ns: 1.0,
-        sort_step_cycles: rows * row.half_steps as f64 / 2.0 * cycle,
-        tile_move_cycles: rows * row.moves as f64 * cycle,
-        transpose_tile_cycles: rows * row.transposes as f64 * cycle,
         read_wait_scale: reads as f64 * cx.waited_read_ns(x, tile_bytes),
         index_fill_scale: reads as f64 * stores_per_tile as f64 * hw.riscv_l1_store_cycles * cycle,
-        softmax_tile_cycles: 0.0,
-        dram_scale: cx.dram_ns(in_bytes + out_bytes),
+        dram_scale: cx.dram_ns(in_bytes.saturating_add(out_bytes)),
+        ..row.sort_features(rows, cycle)
     })
 }
 
