@@ -6,7 +6,10 @@ use super::*;
 fn matmul_2d_on_wormhole_is_compute_bound_at_hifi4() {
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 1, 1024, 1024]), dram(&[1, 1, 1024, 1024])];
-    let params = [enum_param("program_config", "mcast_2d")]; // fidelity defaults to hifi4
+    let params = [
+        enum_param("program_config", "mcast_2d"),
+        enum_param("math_fidelity", "hifi4"),
+    ];
     let e = v1(&models, Op::Matmul, &inputs, &params);
     // 32x32x32 tiles on 8x8 cores: 4x4 output tiles per core, 32 products each.
     assert_close(
@@ -95,10 +98,10 @@ fn tiny_tiles_cost_whole_passes() {
         .query(&Query::new(Op::Matmul, &inputs).version(1))
         .unwrap();
     // One 16-row tile row: 1D split of 32 output tiles over 64 cores -> 1 tile, 32 products,
-    // each two 8-row passes of four: half of 64 HiFi4 cycles.
+    // each two 8-row passes of four: half of 32 HiFi2 cycles (matmul's default fidelity).
     assert_close(
         e.breakdown.compute_ns,
-        32.0 * 64.0 * 0.5,
+        32.0 * 32.0 * 0.5,
         "half-height tiles",
     );
     let bytes = 32.0 * 1024.0 + 1024.0 * 2048.0 + 32.0 * 1024.0;
@@ -144,10 +147,10 @@ fn one_matrix_serves_every_batch() {
     let params = [enum_param("program_config", "mcast_2d")];
     let e = v1(&models, Op::Matmul, &inputs, &params);
     // 4 batches of 2x2 output tiles: 8 tile rows over 8 core rows, 2 columns over 8: one
-    // output tile per core, 2 products at HiFi4.
+    // output tile per core, 2 products at HiFi2 (matmul's default fidelity).
     assert_close(
         e.breakdown.compute_ns,
-        2.0 * 64.0,
+        2.0 * 32.0,
         "one output tile, Kt = 2",
     );
     // a (4 tiles) is read for each of the 4 batches, b (16 tiles) once, out 16 tiles.
@@ -267,6 +270,7 @@ fn earlier_minimal_matmul_computes_whole_padded_blocks() {
     let params = [
         enum_param("program_config", "minimal"),
         enum_param("minimal_padding", "blocks"),
+        enum_param("math_fidelity", "hifi4"),
         OpParam::new("m_block", ParamValue::Int(2)),
         OpParam::new("in0_block_w", ParamValue::Int(8)),
         OpParam::new("n_block", ParamValue::Int(8)),

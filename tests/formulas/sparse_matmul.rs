@@ -101,6 +101,8 @@ fn is_the_dense_unfused_mcast_1d_matmul_of_the_active_slots() {
             enum_param("program_config", "mcast_1d"),
             OpParam::new("fuse_batch", ParamValue::Bool(false)),
             int("in0_block_w", 2),
+            // sparse_matmul's default fidelity.
+            enum_param("math_fidelity", "hifi4"),
         ],
     );
     assert_eq!(s.duration_ns, d.duration_ns);

@@ -11,6 +11,10 @@ use ttnn_op_perf_models::{
 /// `num_cores` (whole tile rows per core, as ttnn requires) and `b` interleaved in DRAM, with
 /// the program config ttnn generates for it (`auto`): the sweep's durations jump where ttnn's
 /// generated 1D config shrinks its output block to fit L1, which an explicit config does not.
+/// At HiFi2, the fidelity ttnn gives a matmul called without a program config, core grid or
+/// compute kernel config whose inputs are not both block-float (`create_matmul_attributes`,
+/// `ttnn/cpp/ttnn/operations/matmul/device/matmul_device_operation.cpp`); read as HiFi4, the
+/// sweep ran faster than the matrix engine's published cycles allow.
 pub(super) fn matmul_row(cell: &Cell<'_>) -> Result<TraceRow, String> {
     let (m, k, n) = (
         dim(cell, "m_size")?,
@@ -35,7 +39,10 @@ pub(super) fn matmul_row(cell: &Cell<'_>) -> Result<TraceRow, String> {
     };
     let mut row = sweep_row(
         "matmul",
-        vec![("program_config", OwnedParamValue::Enum("auto".into()))],
+        vec![
+            ("program_config", OwnedParamValue::Enum("auto".into())),
+            ("math_fidelity", OwnedParamValue::Enum("hifi2".into())),
+        ],
     );
     row.inputs = vec![
         TensorParams::tiled(&[m, k], DType::Bfloat16, sharded(k)),
