@@ -261,8 +261,8 @@ fn unfused_batches_multicast_to_more_than_one_core_pay_a_handshake_each() {
 #[test]
 fn earlier_minimal_matmul_computes_whole_padded_blocks() {
     // The Wormhole CLIP trace's MinimalMatmulOp `[1, 1, 32, 1280] @ [1280, 5120]`, HiFi4,
-    // MinimalMatmulConfig(M_block 2, K_block 8, N_block 8) on 8 x 8 cores, by the factory of
-    // that OP CODE: the 1 M tile pads to one 2-tile block, 160 N tiles are 20 blocks of 8,
+    // MinimalMatmulConfig(M_block 2, K_block 8, N_block 8) on 8 x 8 cores, by the earlier
+    // factory (`blocks`): the 1 M tile pads to one 2-tile block, 160 N tiles are 20 blocks of 8,
     // div_up(20, 8) = 3 per grid column, so the busiest core computes 2 x 24 output tiles
     // over K = 40 tiles (5 blocks of 8): 1920 products x 64 cycles at 1 GHz.
     let models = PerfModels::new(Device::WormholeB0);

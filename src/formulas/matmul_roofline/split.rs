@@ -207,9 +207,10 @@ const fn split(
 /// M > N`); each side's tiles are padded up to a multiple of its cores, so every core takes
 /// `ceil(tiles / cores)` of them (its last output block may be partial).
 ///
-/// With `blocks`, as the factory's earlier version (tenstorrent/tt-metal@0007784, rows with
-/// the OP CODE `MinimalMatmulOp`) did: `M` always over the rows, `M` and `N` padded up to whole
-/// `mb` x `nb` blocks, `div_up(blocks, cores)` of them per core, padding included.
+/// With `blocks`, as the factory at tenstorrent/tt-metal@0007784 did: `M` always over the
+/// rows, `M` and `N` padded up to whole `mb` x `nb` blocks, `div_up(blocks, cores)` of them per
+/// core, padding included. The traces' `MinimalMatmulOp` rows time as the split by cores
+/// does, so no trace row asks for it.
 const fn minimal_split(mt: u64, nt: u64, gx: u64, gy: u64, blocks: Option<(u64, u64)>) -> Split {
     let (per_core_m, per_core_n) = match blocks {
         Some((mb, nb)) => (
