@@ -367,3 +367,56 @@ fn shared_sweeps_evaluate() {
         );
     }
 }
+
+/// The height-sharded matmul sweep records no fidelity: its rows are read at HiFi2, ttnn's
+/// for a matmul called without a program config on bf16 inputs, the query `predict` answers
+/// for the same tensors at HiFi2 and not at HiFi4.
+#[test]
+fn matmul_sweep_rows_run_at_ttnns_default_fidelity() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("sweep.csv");
+    std::fs::write(
+        &sweep,
+        "m_size,k_size,n_size,num_cores,duration\n256,512,512,1,100000\n",
+    )
+    .unwrap();
+    let out = ttperf(&["eval", sweep.to_str().unwrap(), "--format", "csv"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let row = stdout.lines().nth(1).expect("one evaluated row");
+    let evaluated: f64 = row.split(',').nth(4).unwrap().parse().unwrap();
+    let predicted = |fidelity: &str| -> f64 {
+        let out = ttperf(&[
+            "predict",
+            "--device",
+            "wormhole_b0",
+            "--op",
+            "matmul",
+            "--input",
+            "256x512:bf16:tile:l1_height[1x1]:shard=256x512",
+            "--input",
+            "512x512:bf16:tile:dram",
+            "--output",
+            "256x512:bf16:tile:l1_height[1x1]:shard=256x512",
+            "--grid",
+            "1x1",
+            "--param",
+            &format!("math_fidelity={fidelity}"),
+            "--format",
+            "json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["duration_ns"].as_f64().unwrap()
+    };
+    assert_eq!(evaluated, predicted("hifi2"));
+    assert!(predicted("hifi4") > evaluated * 1.2, "HiFi4 costs more");
+}
