@@ -211,6 +211,10 @@ pub struct OpParamFile {
     /// Allowed values of an `enum` param (a shared enum's are its own).
     #[serde(default)]
     pub values: Vec<String>,
+    /// An `enum` param of the same op whose own `values` follow this param's: a fused chain's
+    /// further functions (`values = ["none"]`, `values_of = "unary_op"`) list every function
+    /// of the first without repeating them.
+    pub values_of: Option<String>,
     /// Inclusive bounds of an `int` or `float` param.
     pub min: Option<f64>,
     pub max: Option<f64>,

@@ -652,3 +652,39 @@ fn fabric_rate_within_the_line_rate() {
         "exceeds ethernet.link_gbps = 400 Gb/s",
     );
 }
+
+/// `values_of` lists another enum param's values after the param's own; it must name an enum
+/// param of the same op that has values of its own.
+#[test]
+fn values_of_another_enum_param() {
+    let s = load_dir(&shipped()).unwrap();
+    let op = s.ops.iter().find(|o| o.name == "eltwise_unary").unwrap();
+    let values = |key: &str| match &op.params.iter().find(|p| p.key == key).unwrap().kind {
+        OpParamKind::Enum { values, .. } => values.clone(),
+        other => panic!("{key} is {other:?}"),
+    };
+    let first = values("unary_op");
+    assert!(first.contains(&"clamp_tss".to_string()));
+    let chained = values("chain_op_2");
+    assert_eq!(chained[0], "none");
+    assert_eq!(chained[1..], first[..]);
+
+    let (errors, _) = edit(
+        "ops/eltwise_unary.toml",
+        "values_of = \"unary_op\"",
+        "values_of = \"unary_opp\"",
+    );
+    let text = std::fs::read_to_string(shipped().join("ops/eltwise_unary.toml")).unwrap();
+    let table_line = text
+        .lines()
+        .position(|l| l == "[params.chain_op_2]")
+        .unwrap()
+        + 1;
+    assert_one(
+        &errors,
+        "ops/eltwise_unary.toml",
+        table_line,
+        "params.chain_op_2.values_of",
+        "`unary_opp` is not an enum param of this op with `values` of its own",
+    );
+}

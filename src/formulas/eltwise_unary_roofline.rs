@@ -35,14 +35,23 @@ const fn unary_class(op: UnaryOp) -> UnaryClass {
     use UnaryOp::*;
     match op {
         Identity | Typecast | Fill => UnaryClass::Copy,
+        // Compares, clamps, rounding and sign tests: a few instructions per element (the
+        // clamp is two conditional assignments and an add, `ckernel_sfpu_clamp.h`).
         Relu | Relu6 | Abs | Neg | Sign | Square | Gtz | Ltz | Eqz | Gez | Lez | Nez | WhereTss
-        | AddUnarySfpu | SubUnarySfpu | MulUnarySfpu | DivUnarySfpu | Rsub => UnaryClass::Simple,
-        Exp | Exp2 | Expm1 => UnaryClass::Exp,
+        | AddUnarySfpu | SubUnarySfpu | MulUnarySfpu | DivUnarySfpu | Rsub | ClampTss
+        | Hardtanh | ReluMax | ReluMin | LeakyRelu | Heaviside | Signbit | LogicalNotUnary
+        | Floor | Ceil | Trunc | Frac | Round | Maximum | Minimum | Threshold | Hardshrink
+        | Softshrink | Hardsigmoid | Hardswish | UnaryNe | UnaryEq | UnaryGt | UnaryLt
+        | UnaryGe | UnaryLe | Isinf | Isposinf | Isneginf | Isnan | Isfinite => {
+            UnaryClass::Simple
+        }
+        Exp | Exp2 | Expm1 | Selu | Celu => UnaryClass::Exp,
         Erf | Erfc => UnaryClass::Erf,
         Gelu => UnaryClass::Gelu,
-        Recip => UnaryClass::Recip,
-        Log | Log2 | Log10 | Sqrt | Rsqrt | Silu | Sigmoid | Tanh | Sin | Cos
-        | Softplus | Mish | Elu | Atan => UnaryClass::Transcendental,
+        Recip | Rdiv | Softsign => UnaryClass::Recip,
+        Log | Log2 | Log10 | Sqrt | Rsqrt | Silu | Sigmoid | Tanh | Sin | Cos | Softplus
+        | Mish | Elu | Atan | Power | Tan | Sinh | Cosh | Asin | Acos | Atanh | Asinh | Acosh
+        | Logsigmoid | Tanhshrink | Cbrt | Logit | Erfinv | I0 | I1 => UnaryClass::Transcendental,
     }
 }
 

@@ -290,6 +290,12 @@ fn unary_function_classes_weigh_their_own_features() {
     // The copy's cycles are a function's own: only a copy (identity, typecast) has them.
     assert_eq!(feature("exp", "copy_tile_cycles"), 0.0);
     assert_eq!(feature("identity", "copy_tile_cycles"), 4.0);
+    // A clamp (two conditional assignments and an add) is a simple function; selu is
+    // exponential, softsign a reciprocal, power a transcendental.
+    assert_eq!(feature("clamp_tss", "simple_tile_cycles"), 4.0);
+    assert_eq!(feature("selu", "exp_tile_cycles"), 4.0);
+    assert_eq!(feature("softsign", "recip_tile_cycles"), 4.0);
+    assert_eq!(feature("power", "transcendental_tile_cycles"), 4.0);
 }
 
 #[test]

@@ -66,7 +66,7 @@ impl Validator {
         let params: Vec<OpParam> = f
             .params
             .iter()
-            .filter_map(|(k, v)| self.op_param(p, k, v))
+            .filter_map(|(k, v)| self.op_param(p, k, v, &f.params))
             .collect();
         let example = self.example(p, &f.example, &params);
         if self.errors.len() > before {
@@ -91,11 +91,32 @@ impl Validator {
         p: &Parsed<OpFile>,
         key: &str,
         v: &Spanned<OpParamFile>,
+        all: &BTreeMap<String, Spanned<OpParamFile>>,
     ) -> Option<OpParam> {
         let span = v.span();
         let v: &OpParamFile = v.get_ref();
         let k = format!("params.{key}");
         let before = self.errors.len();
+        // The values: its own, then those of the enum param `values_of` names.
+        let mut values = v.values.clone();
+        if let Some(of) = &v.values_of {
+            let source = all.get(of).map(Spanned::get_ref).filter(|s| {
+                s.kind == ParamType::Enum && !s.values.is_empty() && s.values_of.is_none()
+            });
+            self.check(
+                v.kind == ParamType::Enum && source.is_some(),
+                p,
+                span.clone(),
+                &format!("{k}.values_of"),
+                || {
+                    format!(
+                        "`{of}` is not an enum param of this op with `values` of its own; \
+                         `values_of` names one, from an enum param"
+                    )
+                },
+            );
+            values.extend(source.into_iter().flat_map(|s| s.values.iter().cloned()));
+        }
         self.check(is_snake_ident(key), p, span.clone(), &k, || {
             "param keys are snake_case names".into()
         });
@@ -109,7 +130,7 @@ impl Validator {
             || "an enum param may not be named `params`: its type would clash with the op's `Params` struct".into(),
         );
         self.check(
-            is_enum != v.values.is_empty(),
+            is_enum != values.is_empty(),
             p,
             span.clone(),
             &k,
@@ -130,9 +151,9 @@ impl Validator {
             &k,
             || "only int and float params take `min` / `max`".into(),
         );
-        let unique: BTreeSet<_> = v.values.iter().collect();
+        let unique: BTreeSet<_> = values.iter().collect();
         self.check(
-            unique.len() == v.values.len() && v.values.iter().all(|s| is_snake_ident(s)),
+            unique.len() == values.len() && values.iter().all(|s| is_snake_ident(s)),
             p,
             span.clone(),
             &k,
@@ -145,7 +166,7 @@ impl Validator {
                 default: None,
             },
             ParamType::Enum => OpParamKind::Enum {
-                values: v.values.clone(),
+                values,
                 default: None,
             },
             ParamType::Float => OpParamKind::Float {
