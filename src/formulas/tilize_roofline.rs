@@ -274,7 +274,12 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         // blocks than by tile rows: `TilizeWithValPaddingMultiCoreBlockInterleavedFactory`,
         // the same `reader_unary_pad_multicore_both_dims.cpp`). Its cores read only the real
         // rows of their blocks: a one-token row padded to a tile row is one stick a core.
-        OpParams::TilizeWithValPadding(_) if rm_interleaved && tiled_interleaved => {
+        // So do an interleaved untilize with unpadding and its kept rows
+        // (`untilize_with_unpadding_device_operation.cpp`, `select_program_factory`:
+        // `UntilizeWithUnpaddingMultiCoreBlockInterleavedProgramFactory`).
+        OpParams::TilizeWithValPadding(_) | OpParams::UntilizeWithUnpadding(_)
+            if rm_interleaved && tiled_interleaved =>
+        {
             let row_blocks = some_or!(tiled.tiles(), overflow) / tiled.row_tiles();
             match block_split(rm, tiled, cores, ceil_div(row_blocks, rows.blocks)) {
                 Some(b) => {
@@ -574,6 +579,24 @@ mod tests {
         assert!(close(f.dram_scale, (19.0 * 2560.0 + 40.0 * 2048.0) * hw.ns_per_dram_byte));
         let expect = 19.0 * 64.0 / hw.noc_bytes_per_cycle(64) + 2048.0 / hw.noc_bytes_per_cycle(2048);
         assert!(close(f.noc_scale, expect));
+    }
+
+    /// An untilize with unpadding of one tile row 90 tiles wide (17 real rows of 2880, as a
+    /// GPT-OSS prefill keeps them) on a p150: more than 32 tiles wide and wider than tall, and
+    /// 90 square blocks of one tile beat the row factory's one core, so the block factory (the
+    /// trace's 90 cores). Each core untilizes one tile and writes its 17 kept rows of 64 B,
+    /// each waited for: a write round trip plus 64 B at one core's DRAM rate.
+    #[test]
+    fn wide_untilize_with_unpadding_goes_to_the_block_factory() {
+        let hw = Hardware::of(Card::P150);
+        let (x, y) = (
+            tiled(&[1, 1, 32, 2880], &[1, 1, 17, 2880], MemoryConfig::DRAM_INTERLEAVED),
+            rm(&[1, 1, 17, 2880], MemoryConfig::DRAM_INTERLEAVED),
+        );
+        let f = features_of(Op::UntilizeWithUnpadding, hw, x, y, hw.compute_grid);
+        assert!(close(f.tile_cycles, 1.0 / 1.35));
+        let row = hw.noc_write_round_trip_cycles + 64.0 / hw.dram_core_bytes_per_cycle;
+        assert!(close(f.write_wait_scale, 17.0 * row / 1.35));
     }
 
     /// The Blackhole CLIP's 19 rows of 768 are 24 tiles wide, not more than 32: the row
