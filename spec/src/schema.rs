@@ -231,7 +231,8 @@ pub struct OpParamFile {
 #[serde(deny_unknown_fields)]
 pub struct TraceSourceFile {
     /// An ATTRIBUTES entry, then arguments of it, joined by `.`: `program_config.in0_block_w`;
-    /// a number picks a value by position (`sliding_window_config.window_hw.1`).
+    /// a number picks a value by position (`sliding_window_config.window_hw.1`), `last` the
+    /// last one (`step.0.last`: a `Shape([1; 1; 2])`'s last dim, whatever the rank).
     pub attribute: Option<String>,
     /// With `attribute`: the first value nested in it that has this argument, then that
     /// argument (`op_chain` -> `op_type`).

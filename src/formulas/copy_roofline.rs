@@ -5,9 +5,9 @@
 //! It reads the tensors' shapes, layouts and dtypes (how many pages move, and their size: a
 //! tile, or a row-major stick of the last dim, or of the shard width for a sharded tensor), the
 //! memory configs (DRAM or L1 for the DRAM term; sharded or interleaved for the work split)
-//! and the shard specs' core counts. No param is read: which elements a slice takes (begins,
-//! ends, steps) and which dim a concat joins change where pages come from, not how many move,
-//! and the output shape says how many.
+//! and the shard specs' core counts. Which elements a slice takes (begins, ends) and which
+//! dim a concat joins change where pages come from, not how many move, and the output shape
+//! says how many; a slice's step along the last dim is read (`step`).
 //!
 //! What moves, by op (tt-metal `ttnn/cpp/ttnn/operations/data_movement/`):
 //!
@@ -20,7 +20,10 @@
 //! * **copy**, **slice**: the output's pages, split over the cores
 //!   (`split_work_to_cores`, or the output's shard cores when it is sharded), each read from the
 //!   input and written (`slice/device/slice_program_factory_tile.cpp`, `_rm.cpp`; a sliced
-//!   stick is read at the output stick's size).
+//!   stick is read at the output stick's size). A row-major slice with a step over 1 along the
+//!   last dim (`slice_program_factory_rm_stride.cpp`) also copies each kept element a byte at
+//!   a time within the core's L1: its busiest core's kept bytes at
+//!   19.5 cycles a byte (`STRIDED_COPY_CYCLES_PER_BYTE`, `local_copy_scale`).
 //! * **concat**: every input's pages once, over the grid (interleaved) or the output's shard
 //!   cores (sharded).
 //! * **split** (`split/device/split_program_factory.cpp`, `split_last_dim_two_chunks_tiled`):
@@ -202,14 +205,43 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         let tile = cx.hw.tile_bytes(x.dtype) as u64;
         cx.noc_ns_at(tile, cx.hw.noc_bytes_per_cycle(tile))
     };
+    // A row-major slice with a step over 1 copies each kept element by itself (tt-metal
+    // `SliceRmStrideProgramFactory`: the output sticks split over the grid by
+    // `split_work_to_cores`; the reader reads an input stick, waits for it, and copies the kept
+    // elements a byte at a time through volatile L1 pointers,
+    // `strided_slice_reader_rm_interleaved_nd.cpp`): the busiest core's output bytes, each a
+    // copy in its own L1.
+    let strided = match cx.params {
+        OpParams::Slice(p) if p.step > 1 && matches!(y.layout, Layout::RowMajor) => {
+            let width = max(y.shape.dim_from_end(0) as u64, 1);
+            let sticks = some_or!(y.shape.volume(), overflow) / width;
+            let per_core = ceil_div(sticks, max(min(grid, sticks), 1));
+            let element = match y.dtype.element_bytes() {
+                Some(e) => e as u64,
+                None => 1,
+            };
+            let bytes = per_core.saturating_mul(width).saturating_mul(element);
+            cx.cycles_to_ns(bytes as f64 * STRIDED_COPY_CYCLES_PER_BYTE)
+        }
+        _ => 0.0,
+    };
     Ok(CopyRooflineFeatures {
         overhead_ns: 1.0,
         dram_scale: cx.dram_ns(dram),
         noc_scale: noc,
         round_trip_scale: waits as f64 * wait_ns,
-        local_copy_scale: 0.0,
+        local_copy_scale: strided,
     })
 }
+
+/// Cycles a data-movement core spends on each byte a strided row-major slice copies, one
+/// volatile L1 load and store at a time. Measured on Blackhole in tenstorrent/tt-metal's
+/// GPT-OSS-20B prefill profile (`models/autoports/openai_gpt_oss_20b/doc/fused_decoder/perf/`,
+/// commit 0da25aaf): `[32, 2880, 5760] -> [32, 2880, 2880]`, step 2, took 69.16 ms on 110
+/// cores (838 sticks of 5,760 B a core: 19.3 cycles a byte at 1.35 GHz) and `[32, 1, 5760]`
+/// 84.0 µs on 32 cores (one stick a core: 19.7). The same RISC-V loop is assumed on the other
+/// devices.
+const STRIDED_COPY_CYCLES_PER_BYTE: f64 = 19.5;
 
 #[cfg(test)]
 mod tests {
@@ -254,6 +286,31 @@ mod tests {
         let dram_bytes = 2.0 * 512.0 * 2048.0;
         assert!(close(f.dram_scale, dram_bytes * hw.ns_per_dram_byte));
         assert_eq!(f.local_copy_scale, 0.0);
+    }
+
+    /// A row-major slice taking every second element of `[1, 32, 1, 5760]` bfloat16 (32 sticks
+    /// of 2880 kept elements) on a p150: one output stick a core on 32 cores, 5,760 B each
+    /// copied a byte at a time (19.5 cycles a byte at 1.35 GHz); a step of 1 copies none so.
+    #[test]
+    fn strided_row_major_slice_copies_each_byte() {
+        let hw = Hardware::of(Card::P150);
+        let rm = |w: u32| {
+            TensorParams::new(
+                Shape::new(&[1, 32, 1, w]),
+                DType::Bfloat16,
+                Layout::RowMajor,
+                MemoryConfig::DRAM_INTERLEAVED,
+            )
+        };
+        let (x, y) = ([rm(5760)], rm(2880));
+        let f = |step: i64| {
+            let params = [crate::OpParam::new("step", crate::ParamValue::Int(step))];
+            let cx = Ctx::new(Op::Slice, hw, QueryParams::ByName(&params), &x, Some(&y), hw.compute_grid)
+                .unwrap();
+            features(&cx).unwrap()
+        };
+        assert!(close(f(2).local_copy_scale, 5760.0 * 19.5 / 1.35));
+        assert_eq!(f(1).local_copy_scale, 0.0);
     }
 
     /// A concat of two `[1, 1, 1024, 512]` DRAM tensors moves both (1 MiB each) once: the

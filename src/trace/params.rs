@@ -21,7 +21,8 @@ struct TraceParam {
 #[derive(Debug)]
 enum TraceSource {
     /// ATTRIBUTES entry `path[0]`, then argument `path[1]` of it, and so on (a number where no
-    /// argument has that name: the value at that position, `window_hw.1`); with `find`, then
+    /// argument has that name: the value at that position, `window_hw.1`; `last`: the last
+    /// value, `step.0.last`); with `find`, then
     /// the first value nested in it (depth first) that has an argument `find`, and that
     /// argument.
     Attribute {
@@ -73,9 +74,10 @@ fn read(source: &TraceSource, row: &Row<'_>, attrs: &Attrs) -> Option<OwnedParam
             let (first, rest) = path.split_first()?;
             let mut value = attrs.get(first)?;
             for arg in rest {
-                value = match value.arg(arg) {
-                    Some(v) => v,
-                    None => value.nth(arg.parse().ok()?)?,
+                value = match (value.arg(arg), *arg) {
+                    (Some(v), _) => v,
+                    (None, "last") => value.last()?,
+                    (None, _) => value.nth(arg.parse().ok()?)?,
                 };
             }
             if let Some(key) = find {
@@ -224,6 +226,24 @@ mod tests {
             "{'sliding_window_config': 'SlidingWindowConfig(window_hw=(3))'}",
         );
         assert_eq!(short, [("kernel_h", OwnedParamValue::Int(3))]);
+    }
+
+    /// A slice's step is the last entry of its `step` shape, whatever the rank (`last` in the
+    /// attribute path); a slice row without one takes the default.
+    #[test]
+    fn slice_step_is_the_shapes_last_entry() {
+        for (step, last) in [("Shape([1; 1; 2])", 2), ("Shape([1; 1; 1; 4])", 4)] {
+            let attrs = format!("{{'slice_start': 'Shape([0; 0; 0])'; 'step': '{step}'}}");
+            let p = params(Op::Slice, "SliceDeviceOperation", "", &attrs);
+            assert_eq!(p, [("step", OwnedParamValue::Int(last))]);
+        }
+        let p = params(
+            Op::Slice,
+            "SliceDeviceOperation",
+            "",
+            "{'slice_dim': 'std::nullopt'}",
+        );
+        assert!(p.is_empty());
     }
 
     /// A fused unary chain gives each further function by position; a chain of one (in the

@@ -91,6 +91,16 @@ impl Attr {
         }
     }
 
+    /// The last value of a list, or the last argument of a call or tuple: `last` of
+    /// `[1; 1; 2]` is `2`, whatever the rank.
+    pub fn last(&self) -> Option<&Attr> {
+        match self {
+            Attr::Call { args, .. } | Attr::Tuple(args) => args.last().map(|a| &a.value),
+            Attr::List(items) => items.last(),
+            _ => None,
+        }
+    }
+
     /// The name of a call, without template arguments.
     pub fn call_name(&self) -> Option<&str> {
         match self {
