@@ -209,18 +209,11 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
     // `SliceRmStrideProgramFactory`: the output sticks split over the grid by
     // `split_work_to_cores`; the reader reads an input stick, waits for it, and copies the kept
     // elements a byte at a time through volatile L1 pointers,
-    // `strided_slice_reader_rm_interleaved_nd.cpp`): the busiest core's output bytes, each a
-    // copy in its own L1.
+    // `strided_slice_reader_rm_interleaved_nd.cpp`): the busiest core's output sticks (its
+    // pages, split as above), each byte a copy in its own L1.
     let strided = match cx.params {
         OpParams::Slice(p) if p.step > 1 && matches!(y.layout, Layout::RowMajor) => {
-            let width = max(y.shape.dim_from_end(0) as u64, 1);
-            let sticks = some_or!(y.shape.volume(), overflow) / width;
-            let per_core = ceil_div(sticks, max(min(grid, sticks), 1));
-            let element = match y.dtype.element_bytes() {
-                Some(e) => e as u64,
-                None => 1,
-            };
-            let bytes = per_core.saturating_mul(width).saturating_mul(element);
+            let bytes = per_core.saturating_mul(page);
             cx.cycles_to_ns(bytes as f64 * STRIDED_COPY_CYCLES_PER_BYTE)
         }
         _ => 0.0,

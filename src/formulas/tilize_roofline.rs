@@ -283,10 +283,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
             let row_blocks = some_or!(tiled.tiles(), overflow) / tiled.row_tiles();
             match block_split(rm, tiled, cores, ceil_div(row_blocks, rows.blocks)) {
                 Some(b) => {
-                    let rm_rows = some_or!(rm.shape.volume(), overflow)
-                        / max(rm.shape.dim_from_end(0) as u64, 1);
                     Some(Split {
-                        sticks: min(b.sticks, rm_rows),
+                        sticks: min(b.sticks, rm.rows()),
                         ..b
                     })
                 }
@@ -355,8 +353,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
     let waited_writes = match cx.params {
         OpParams::UntilizeWithUnpadding(_) if rm_interleaved => {
             let all_blocks = max(some_or!(tiled.tiles(), overflow) / max(tiled.row_tiles(), 1), 1);
-            let rm_rows = some_or!(rm.shape.volume(), overflow) / max(rm.shape.dim_from_end(0) as u64, 1);
-            let kept = ceil_div(rm_rows.saturating_mul(s.blocks), all_blocks);
+            let kept = ceil_div(rm.rows().saturating_mul(s.blocks), all_blocks);
             let rate = if rm.memory.is_dram() {
                 cx.hw.dram_core_bytes_per_cycle
             } else {
