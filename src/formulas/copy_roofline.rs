@@ -37,7 +37,8 @@
 //!   each written once. Pad and upsample read each input page once (the padding is filled
 //!   in L1; an upsampled stick is written scale-factor times from one read); repeat reads an
 //!   input page for each output page. Bilinear upsampling interpolates in the compute engine:
-//!   not modeled (an error).
+//!   not modeled (an error). Earlier tt-metal's pad called with `use_multicore = false` ran
+//!   its single-core factory: one core moves every page.
 //!
 //! The terms: DRAM (`dram_scale`) is the bytes moved read from DRAM (when the source lives
 //! there) and written to it (when the target does), at the card's achievable bandwidth; NoC
@@ -185,6 +186,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
     let page = page_bytes(cx, moved);
     let pages = ceil_div(bytes, page);
     let cores = match (moved.shard_cores(), cx.params) {
+        // Earlier tt-metal's `use_multicore = false` ran pad's single-core factory.
+        (_, OpParams::Pad(p)) if !p.use_multicore => 1,
         (Some(c), _) => c,
         (None, OpParams::Split(_)) => split_cores(cx, x),
         (None, _) => grid,
@@ -440,6 +443,26 @@ mod tests {
         assert!(close(f.noc_scale, 2.0 * 768.0 * tile_ns));
         let dram_bytes = 2.0 * 7680.0 * 2048.0;
         assert!(close(f.dram_scale, dram_bytes * hw.ns_per_dram_byte));
+    }
+
+    /// Earlier tt-metal's `use_multicore = false` runs pad on one core (an older Wormhole
+    /// SegFormer trace pads `[1, 8, 256, 32]` to `[1, 32, 256, 32]` in L1 so): that core
+    /// reads and writes all 256 output tiles, where the multi-core factory gives each of the
+    /// n150's 64 cores 4.
+    #[test]
+    fn pad_single_core_moves_every_page() {
+        use crate::params::{OpParam, ParamValue};
+        let hw = Hardware::of(Card::N150);
+        let (x, y) = (tiled(&[1, 8, 256, 32], MemoryConfig::L1_INTERLEAVED), tiled(&[1, 32, 256, 32], MemoryConfig::L1_INTERLEAVED));
+        let single = [OpParam::new("use_multicore", ParamValue::Bool(false))];
+        let inputs = [x];
+        let cx = Ctx::new(Op::Pad, hw, QueryParams::ByName(&single), &inputs, Some(&y), hw.compute_grid).unwrap();
+        let one = features(&cx).unwrap();
+        let many = features_of(Op::Pad, Card::N150, &[x], y);
+        // Each page read and written over the NoC at one tile's rate.
+        let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048);
+        assert!(close(one.noc_scale, 2.0 * 256.0 * tile_ns));
+        assert!(close(many.noc_scale, 2.0 * 4.0 * tile_ns));
     }
 
     /// A pad of `[1, 1, 1000, 1000]` row-major to `[1, 1, 1024, 1024]` in DRAM writes the

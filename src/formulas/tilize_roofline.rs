@@ -6,7 +6,9 @@
 //! padding tilize writes and an unpadding untilize reads), their layouts (which side is
 //! which; a query with both alike is an error), their dtypes (tile and stick bytes), their
 //! memory configs (DRAM or L1, interleaved or sharded) and, when sharded, the shard grid's
-//! core count. It reads no op params: the pad value costs nothing.
+//! core count. Of the op params it reads only `use_multicore` (earlier tt-metal ran a padding
+//! tilize or an unpadding untilize called with `false` on its single-core factory: one core
+//! does every block); the pad value costs nothing.
 //!
 //! How ttnn splits the work (tenstorrent/tt-metal,
 //! `ttnn/cpp/ttnn/operations/data_movement/tilize/device/tilize_multi_core_interleaved_program_factory.cpp`
@@ -251,7 +253,17 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
             },
         ));
     }
+    // Earlier tt-metal ran a padding tilize or an unpadding untilize called with
+    // `use_multicore = false` on its single-core factory
+    // (`tilize_with_val_padding_single_core`, `untilize_with_unpadding_single_core`): one
+    // core does every block, with the same reader and writer loops.
+    let multicore = match cx.params {
+        OpParams::TilizeWithValPadding(p) => p.use_multicore,
+        OpParams::UntilizeWithUnpadding(p) => p.use_multicore,
+        _ => true,
+    };
     let cores = match (rm.memory.shard, tiled.memory.shard) {
+        _ if !multicore => 1,
         (Some(s), _) | (None, Some(s)) => s.cores as u64,
         (None, None) => cx.grid.cores() as u64,
     };
@@ -278,7 +290,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         // (`untilize_with_unpadding_device_operation.cpp`, `select_program_factory`:
         // `UntilizeWithUnpaddingMultiCoreBlockInterleavedProgramFactory`).
         OpParams::TilizeWithValPadding(_) | OpParams::UntilizeWithUnpadding(_)
-            if rm_interleaved && tiled_interleaved =>
+            if multicore && rm_interleaved && tiled_interleaved =>
         {
             let row_blocks = some_or!(tiled.tiles(), overflow) / tiled.row_tiles();
             match block_split(rm, tiled, cores, ceil_div(row_blocks, rows.blocks)) {
@@ -594,6 +606,33 @@ mod tests {
         assert!(close(f.tile_cycles, 1.0 / 1.35));
         let row = hw.noc_write_round_trip_cycles + 64.0 / hw.dram_core_bytes_per_cycle;
         assert!(close(f.write_wait_scale, 17.0 * row / 1.35));
+    }
+
+    /// Earlier tt-metal's `use_multicore = false` (an older Wormhole SegFormer trace's padding
+    /// tilizes, on one core): `[1, 256, 8, 32]` padded to `[1, 256, 32, 32]` is 256 blocks of
+    /// one tile. On one core that core takes all 256: 256 tiles and 256 x 8 = 2048 sticks of
+    /// 64 B, each waited for (383 cycles on Wormhole). The multi-core factory (the default)
+    /// spreads the blocks over the n150's 64 cores: 4 blocks and 4 tiles a core.
+    #[test]
+    fn tilize_with_val_padding_single_core_takes_every_block() {
+        use crate::params::{OpParam, ParamValue};
+        let hw = Hardware::of(Card::N150);
+        let (x, y) = (
+            rm(&[1, 256, 8, 32], MemoryConfig::DRAM_INTERLEAVED),
+            tiled(&[1, 256, 32, 32], &[1, 256, 8, 32], MemoryConfig::DRAM_INTERLEAVED),
+        );
+        let single = [OpParam::new("use_multicore", ParamValue::Bool(false))];
+        let inputs = [x];
+        let cx = Ctx::new(Op::TilizeWithValPadding, hw, QueryParams::ByName(&single), &inputs, Some(&y), hw.compute_grid).unwrap();
+        let one = features(&cx).unwrap();
+        // 1 GHz: a cycle is 1 ns.
+        assert!(close(one.tile_cycles, 256.0));
+        assert!(close(one.stick_cycles, 2048.0));
+        assert!(close(one.dram_wait_scale, 2048.0 * 383.0));
+        let many = features_of(Op::TilizeWithValPadding, hw, x, y, hw.compute_grid);
+        assert!(close(many.tile_cycles, 4.0));
+        // The same bytes cross DRAM either way.
+        assert!(close(one.dram_scale, many.dram_scale));
     }
 
     /// The Blackhole CLIP's 19 rows of 768 are 24 tiles wide, not more than 32: the row
