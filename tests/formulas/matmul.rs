@@ -162,6 +162,34 @@ fn one_matrix_serves_every_batch() {
 }
 
 #[test]
+fn a_given_unfused_config_reads_a_shared_b_once_per_batch() {
+    // A decode batch of 4 users as 4 batches of 64 x 64 against one shared b [64, 64] (a
+    // Blackhole decode trace's `[1, 32, 32, 2048] @ [2048, 6144]`, smaller), with a 1D
+    // config that says `fuse_batch = false`: tt-metal's 1D factory loops over the 4 batches
+    // and reads b again in each (its batch stride 0), so b's 4 tiles cross DRAM 4 times. ttnn's
+    // own config (`auto`) fuses a shared b's batches into M and reads it once.
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 4, 64, 64]), dram(&[1, 1, 64, 64])];
+    let dram_ns = |params: &[OpParam]| v1(&models, Op::Matmul, &inputs, params).breakdown.dram_ns;
+    let unfused = [
+        enum_param("program_config", "mcast_1d"),
+        OpParam::new("fuse_batch", ParamValue::Bool(false)),
+    ];
+    // a's 16 tiles once, b's 4 tiles 4 times, the output's 16 tiles.
+    assert_close(
+        dram_ns(&unfused),
+        (16.0 + 4.0 * 4.0 + 16.0) * 2048.0 / WH_DRAM,
+        "b per batch",
+    );
+    let auto = [enum_param("program_config", "auto")];
+    assert_close(
+        dram_ns(&auto),
+        (16.0 + 4.0 + 16.0) * 2048.0 / WH_DRAM,
+        "b once",
+    );
+}
+
+#[test]
 fn generated_config_rereads_b_when_the_output_block_is_shrunk() {
     // The sweep's shape: a [640, 864] height-sharded over 1 core (20 x 27 tiles), b [864, 32]
     // in DRAM, the output sharded like a. Whole, the block's buffers do not fit in Wormhole's

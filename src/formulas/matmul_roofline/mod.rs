@@ -28,11 +28,13 @@
 //!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
 //!   - A 1D split runs along `M` (tall) for height-sharded `a` and along `N` (wide) for
 //!     width-sharded `a`, as ttnn forces it; otherwise along the longer side.
-//!   - **Unfused batches**: when `b` is batched and the config does not fuse the batch into
-//!     `M` (`fuse_batch = false`, or `auto` with interleaved inputs: ttnn's
-//!     `create_simple_matmul_program_config`), the split covers one batch's `M` x `N` tiles
-//!     and every core loops over all batches (its blocks, reads and products times the
-//!     batches).
+//!   - **Unfused batches**: when the config does not fuse the batch into `M` (a given
+//!     config's `fuse_batch = false`, `b` batched or not; `auto` with interleaved inputs and a
+//!     batched `b`: ttnn's `create_simple_matmul_program_config`), the split covers one
+//!     batch's `M` x `N` tiles and every core loops over all batches (its blocks, reads and
+//!     products times the batches: a shared `b` is read again for each,
+//!     `matmul_multi_core_reuse_mcast_1d_program_factory.cpp`'s batch loop at an `in1` batch
+//!     stride of 0).
 //!   - `auto` with height- or width-sharded `a` is the 1D config ttnn generates for it
 //!     (`get_matmul_program_config`).
 //! * **Output blocks**: a config ttnn generates (`auto`) shrinks the busiest core's output

@@ -62,7 +62,7 @@ pub(super) struct Work {
     pub(super) fused: bool,
     /// Output rows of the busiest core over all its loops.
     pub(super) rows: u64,
-    /// Times the busiest core reads its `b` block: once per loop when `b` is batched.
+    /// Times the busiest core reads its `b` block: once per loop.
     pub(super) b_loops: u64,
 }
 
@@ -95,7 +95,8 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
     };
     // Output rows of the busiest core over all its loops.
     let rows = tri!(mul(s.per_core_m, s.loops, "matmul tiles"));
-    let b_loops = if q.batch_b > 1 { s.loops } else { 1 };
+    // Unfused, each loop reads its batch's `b`, or the shared one again.
+    let b_loops = s.loops;
     Ok(Work {
         s,
         mt_all,
@@ -120,11 +121,19 @@ const fn program_config(q: &Operands<'_>) -> (ProgramConfig, OneD, Batches) {
     let (a, b, config, minimal, auto, fuse_batch) =
         (q.a, q.b, q.config, q.minimal, q.auto, q.fuse_batch);
     let (batch_a, batch_b, batch, mt, nt) = (q.batch_a, q.batch_b, q.batch, q.mt, q.nt);
-    // ttnn does not fuse the batch into M when `b` is batched and the config says so, or the
-    // config is the one it generates for interleaved inputs (`fuse_batch = false`).
+    // A config given with `fuse_batch = false` loops over the batches, `b` batched or not
+    // (`matmul_multi_core_reuse_mcast_1d_program_factory.cpp`: `B` batches, `in1` read again
+    // for each, at a batch stride of 0 when it is shared). The config ttnn generates fuses a
+    // shared `b`'s batches into M, and a batched `b`'s when the inputs are sharded
+    // (`create_simple_matmul_program_config`: `fuse_batch = false` for interleaved ones).
     let interleaved = !a.memory.layout.is_sharded() && !b.memory.layout.is_sharded();
     // `minimal_matmul` takes `a` as one matrix of all its rows.
-    let fused = batch_b == 1 || minimal || (fuse_batch && !(auto && interleaved));
+    let fused = minimal
+        || if auto {
+            batch_b == 1 || (fuse_batch && !interleaved)
+        } else {
+            fuse_batch
+        };
     let one_d = if q.mcast_in0 {
         OneD::Wide
     } else if !fused && auto {

@@ -7,7 +7,7 @@ use super::operands::Operands;
 use super::split::{Reads, Work};
 use crate::error::Error;
 use crate::generated::op_params::matmul::ProgramConfig;
-use crate::model::{Ctx, ceil_div, mul};
+use crate::model::{Ctx, ceil_div, max, mul};
 
 /// Time of the bytes read and written in DRAM, at the achievable bandwidth.
 #[inline(always)]
@@ -48,10 +48,16 @@ pub(super) const fn dram_ns(
         "matmul bytes"
     ));
     let b_matrix = kt * nt * b_tile;
+    // Unfused, a `b` shared by the batches is read again in each batch's loop.
+    let b_per_loops = if batch_b < s.loops {
+        tri!(mul(b_bytes, s.loops / max(batch_b, 1), "matmul bytes"))
+    } else {
+        b_bytes
+    };
     let (a_reads, b_reads) = match s.reads {
         Reads::Once => (
             tri!(mul(a_per_batch, block_cols, "matmul bytes")),
-            tri!(mul(b_bytes, block_rows, "matmul bytes")),
+            tri!(mul(b_per_loops, block_rows, "matmul bytes")),
         ),
         Reads::PerBlock => (
             tri!(mul(a_per_batch, ceil_div(nt, s.per_core_n), "matmul bytes")),
