@@ -5,7 +5,9 @@
 //! dtypes (bytes per tile) and memory configs (DRAM or L1 for the DRAM term; a
 //! sharded tensor's shard grid for the cores that work). The head counts (`num_q_heads`,
 //! `num_kv_heads`, ...) are not read: every input tile moves once whatever the split, and the
-//! shapes give the tile count.
+//! shapes give the tile count; the decode form from an interleaved input waits once per
+//! head, and takes the heads from the shapes too (the fused row's width over the output's
+//! head width).
 //!
 //! Not here: `halo` (`HaloDeviceOperation`, `sliding_window/halo/`), though also a copy: it
 //! moves row-major sticks in runs whose number and length follow the convolution's geometry,
@@ -39,7 +41,11 @@
 //!   with the fixed cost in) do not follow the devices' NoC bandwidths.
 //! * **Heads, sharded** (the decode forms, `nlp_create_qkv_heads_decode`,
 //!   `nlp_concat_heads_decode`): the cores are the sharded tensor's shard grid (the input's,
-//!   else the output's), each moving its share of the tiles, counted as above.
+//!   else the output's), each moving its share of the tiles, counted as above; but the decode
+//!   create-heads from an interleaved input has each core gather one user's row from every
+//!   tile, waiting once per head (see `decode_from_interleaved`): on a Blackhole decode of 32
+//!   users, `[1, 1, 32, 5120]` into 40 heads took 26.4 µs where its 5 tiles a core would be
+//!   under 3.
 //!
 //! It assumes the cores work in parallel and that the first outputs (query heads) do not
 //! change the byte count: the input holds every byte the outputs together hold.
@@ -47,6 +53,7 @@
 use crate::error::Error;
 use crate::generated::{HeadsRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
+use crate::tensor::TensorParams;
 
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
@@ -75,6 +82,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
         i += 1;
     }
     let tile = some_or!(x.tile_bytes(cx.hw), overflow);
+    if let (OpParams::NlpCreateHeads(_), false, Some(_)) = (cx.params, x.memory.layout.is_sharded(), y.shard_cores()) {
+        return decode_from_interleaved(cx, x, y, bytes);
+    }
     let per_core = match x.shard_cores() {
         Some(c) => ceil_div(tiles, c),
         None => match y.shard_cores() {
@@ -111,6 +121,57 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
         } else {
             0.0
         },
+        head_wait_scale: 0.0,
+    })
+}
+
+/// The decode form of create-heads from an interleaved input into sharded heads
+/// (`nlp_create_qkv_heads_decode_interleaved_program_factory.cpp`): each core of the output
+/// shard grid takes one user's row of the fused tensor and reads it from every tile, a face
+/// row (16 values) at a time, its two data-movement cores one face column each
+/// (`reader_interleaved_tm_tile_layout_nlp_create_qkv_heads_decode.cpp`, `PHASES_TO_READ`).
+/// Each waits once per head, `Hq + 2 Hkv` heads (the fused row's width over the head width,
+/// the output's last dim). A face row narrower than the input buffer's NoC read alignment
+/// (bfloat16 from Blackhole's DRAM: 32 B against 64) takes the aligned path: an aligned chunk
+/// per tile read and waited for, then the face row copied into place over the core's own NoC
+/// and waited for again (a local read's latency). Counted: the waits at their latencies
+/// (`head_wait_scale`), the reads at the NoC rate of their size (`noc_scale`).
+const fn decode_from_interleaved(
+    cx: &Ctx<'_>,
+    x: &TensorParams,
+    y: &TensorParams,
+    bytes: u64,
+) -> Result<HeadsRooflineFeatures, Error> {
+    let hw = cx.hw;
+    let overflow = Error::Overflow {
+        what: "attention head bytes",
+    };
+    let element = some_or!(x.dtype.element_bytes(), overflow) as u64;
+    let head_width = max(y.shape.dim_from_end(0) as u64, 1);
+    let heads = max(ceil_div(x.shape.dim_from_end(0) as u64, head_width), 1);
+    // The tiles a head spans, each read once per face column.
+    let row_tiles = x.row_tiles();
+    let face_row = 16 * element;
+    let aligned = x.memory.is_dram() && face_row < hw.read_alignment(x);
+    let (read, latency) = if x.memory.is_dram() {
+        (max(face_row, if aligned { hw.read_alignment(x) } else { 0 }), hw.dram_read_latency_cycles)
+    } else {
+        (face_row, hw.noc_core_read_latency_cycles)
+    };
+    let waited = if aligned {
+        latency + hw.noc_core_read_latency_cycles
+    } else {
+        latency
+    };
+    let dram = if x.memory.is_dram() { bytes } else { 0 }
+        + if y.memory.is_dram() { bytes } else { 0 };
+    Ok(HeadsRooflineFeatures {
+        overhead_ns: 1.0,
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: cx.noc_ns_at(row_tiles.saturating_mul(read), hw.noc_bytes_per_cycle(read)),
+        tile_wait_cycles: 0.0,
+        dram_wait_scale: 0.0,
+        head_wait_scale: cx.cycles_to_ns(heads as f64 * waited),
     })
 }
 
@@ -167,6 +228,29 @@ mod tests {
         let f = features_of(Op::NlpConcatHeads, Card::P150, x, y);
         let hw = Hardware::of(Card::P150);
         assert!(close(f.tile_wait_cycles, 256.0 * 1000.0 / hw.clock_mhz));
+    }
+
+    /// The decode create-heads of 32 users from DRAM on a p150, `[1, 1, 32, 5120]` into 32
+    /// query and 4 + 4 key and value heads of 128 (the output, height-sharded on 32 cores,
+    /// `[1, 32, 32, 128]`): each core waits once per head, 40 heads. A bfloat16 face row
+    /// (32 B) is under Blackhole's 64-B DRAM read alignment: the aligned path, a DRAM read
+    /// (479 cycles) and a local copy (368) a wait. Each core reads a 64-B chunk of each of
+    /// the row's 160 tiles. From L1 (16-B alignment) a wait is one core-to-core read.
+    #[test]
+    fn decode_create_heads_from_interleaved_waits_per_head() {
+        let grid = CoreRange::of_grid(crate::CoreGrid::new(8, 4));
+        let shard = ShardSpec::new(grid, [32, 128], ShardOrientation::RowMajor);
+        let heads = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let y = tiled(&[1, 32, 32, 128], heads);
+        let hw = Hardware::of(Card::P150);
+        let cycle = 1000.0 / hw.clock_mhz;
+        let dram = features_of(Op::NlpCreateHeads, Card::P150, tiled(&[1, 1, 32, 5120], MemoryConfig::DRAM_INTERLEAVED), y);
+        assert!(close(dram.head_wait_scale, 40.0 * (479.0 + 368.0) * cycle));
+        assert!(close(dram.noc_scale, 160.0 * 64.0 / hw.noc_bytes_per_cycle(64) * cycle));
+        assert_eq!((dram.tile_wait_cycles, dram.dram_wait_scale), (0.0, 0.0));
+        let l1 = features_of(Op::NlpCreateHeads, Card::P150, tiled(&[1, 1, 32, 5120], MemoryConfig::L1_INTERLEAVED), y);
+        assert!(close(l1.head_wait_scale, 40.0 * 368.0 * cycle));
+        assert!(close(l1.noc_scale, 160.0 * 32.0 / hw.noc_bytes_per_cycle(32) * cycle));
     }
 
     /// A sharded concat (decode) works on the input's shard grid: 32 cores of one tile each.
