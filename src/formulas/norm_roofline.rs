@@ -399,10 +399,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         passes += n.reads;
     }
     let mut row_passes = 0u64;
-    // A norm sharded across a row gathers each core's partial statistics.
+    // A norm sharded across a row gathers each core's partial statistics. The row's cores
+    // share the reduction: each reduces `ceil(block_ht / cores in the row)` rows of every
+    // core's partials (`num_rows_per_all_to_all_worker` in `layernorm_op_multi_core_sharded.cpp`).
     let stats_per_row: u64 = if rms { 1 } else { 2 };
     let gathered = if row_cores > 1 && !n.softmax {
-        core_rows.saturating_mul(row_cores).saturating_mul(stats_per_row)
+        ceil_div(core_rows, row_cores)
+            .saturating_mul(row_cores)
+            .saturating_mul(stats_per_row)
     } else {
         0
     };
@@ -804,6 +808,24 @@ mod tests {
         assert_eq!(f.core_skew_ns, 16.0);
         // DRAM: each core reads the 4 tiles of gamma over its columns.
         assert!(close(f.dram_scale, 16.0 * 4.0 * 2048.0 * hw.ns_per_dram_byte()));
+    }
+
+    /// A 128-token prefill's width-sharded RMS norm, `[128, 6656]` over 16 cores (a public
+    /// Blackhole Glimmer-30B trace's): each core holds 4 rows of 13 tiles. The row's 16 cores
+    /// share the reduction of the partials, one row each (4 rows over 16 cores rounds up to
+    /// 1): 16 gathered tiles on the busiest core, not 4 x 16.
+    #[test]
+    fn width_sharded_norm_shares_the_reduction_over_the_row() {
+        let shard = ShardSpec::new(CoreRange { start: (0, 0), end: (7, 1) }, [128, 416], ShardOrientation::RowMajor);
+        let mem = MemoryConfig::sharded(BufferType::L1, MemoryLayout::WidthSharded, shard);
+        let x = TensorParams::new(Shape::new(&[1, 1, 128, 6656]), DType::Bfloat16, Layout::Tile { height: 32, width: 32 }, mem);
+        let params = [OpParam::new("norm_type", ParamValue::Enum("rmsnorm"))];
+        let hw = Hardware::of(Card::P150);
+        let f = features_of(Op::LayerNorm, Card::P150, hw.compute_grid, &[x], &params);
+        let ns = 1000.0 / hw.clock_mhz;
+        // 52 tiles x 3 passes (no gamma), and 16 gathered partials.
+        assert!(close(f.fpu_tile_cycles, (52.0 * 3.0 + 16.0) * ns));
+        assert!(close(f.row_cycles, 4.0 * ns));
     }
 
     /// What is not modeled is said so: a softmax over another dim, a row-major input.
