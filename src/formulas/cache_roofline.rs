@@ -49,11 +49,13 @@
 //!   per head converted (`tile_cycles`), the rows read and written at the tile NoC rate and
 //!   through DRAM.
 //! * **Embedding** (`embedding/device/embeddings_tilized_indices_program_factory.cpp`,
-//!   `embeddings_rm_program_factory.cpp`): the tokens split over the grid in groups of 16
-//!   (`split_work_to_cores_aligned(..., FACE_HEIGHT)`); per token the reader reads its weight
-//!   row and waits (a waited transfer, from DRAM when the table is there), the writer writes
-//!   the row as an output stick; one waited index read per 16 tokens. A tiled output (the
-//!   fused tilize) adds its tiles as conversions.
+//!   `embeddings_rm_program_factory.cpp`): tiled indices split over the grid in groups of 16
+//!   tokens (`split_work_to_cores_aligned(..., FACE_HEIGHT)`), one waited index read a group;
+//!   row-major indices token by token (`split_work_to_cores`), one waited index read per
+//!   block of indices the NoC reads at its alignment (64 B of DRAM on Blackhole: 16 uint32
+//!   indices). Per token the reader reads its weight row and waits (a waited transfer, from
+//!   DRAM when the table is there), the writer writes the row as an output stick. A tiled
+//!   output (the fused tilize) adds its tiles as conversions.
 //!
 //! The terms: compute is the busiest core's tiles converted (`tile_cycles`); DRAM the bytes
 //! read from and written to DRAM at the card's achievable bandwidth (`dram_scale`); NoC the
@@ -238,9 +240,17 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
     );
     let row_bytes = some_or!((w.shape.dim_from_end(0) as u64).checked_mul(element as u64), overflow);
     let tokens = max(idx.logical_volume(), 1);
-    let groups = ceil_div(tokens, GROUP);
-    let per_core = min(tokens, ceil_div(groups, max(cx.grid.cores() as u64, 1)) * GROUP);
-    let index_reads = ceil_div(per_core, GROUP);
+    let cores = max(cx.grid.cores() as u64, 1);
+    // Tiled indices: tokens in groups of 16 a core, one index read a group. Row-major ones
+    // (`embeddings_rm_program_factory.cpp`): tokens one by one over the grid
+    // (`split_work_to_cores`), one index read per NoC-read-aligned block of indices.
+    let (per_core, index_block) = if idx.tile_grid().is_some() {
+        (min(tokens, ceil_div(ceil_div(tokens, GROUP), cores) * GROUP), GROUP)
+    } else {
+        let index_bytes = some_or!(idx.dtype.element_bytes(), overflow) as u64;
+        (ceil_div(tokens, cores), max(cx.hw.read_alignment(idx) / max(index_bytes, 1), 1))
+    };
+    let index_reads = ceil_div(per_core, index_block);
     let out_dram = match cx.output {
         Some(y) => y.memory.is_dram(),
         None => w.memory.is_dram(),
@@ -437,6 +447,19 @@ mod tests {
         // A block-float table has no row size to read.
         let bf8 = w.with_dtype(DType::Bfloat8B).with_layout(Layout::TILE);
         assert!(features_of(Op::Embedding, &[], &[idx, bf8], Some(&y)).is_err());
+    }
+
+    /// Row-major indices (a public Qwen3.6 prefill's 33 tokens, a 64-wide table) take
+    /// `embeddings_rm_program_factory.cpp`: one token a core over the p150's 130 cores, so
+    /// the busiest core waits for one weight row and one index read (not a group of 16).
+    #[test]
+    fn embedding_of_row_major_indices_splits_tokens_one_by_one() {
+        let idx = TensorParams::new(Shape::new(&[1, 1, 1, 33]), DType::Uint32, Layout::RowMajor, DRAM);
+        let w = TensorParams::new(Shape::new(&[1, 1, 151936, 64]), DType::Bfloat16, Layout::RowMajor, DRAM);
+        let y = TensorParams::new(Shape::new(&[1, 1, 33, 64]), DType::Bfloat16, Layout::RowMajor, DRAM);
+        let f = features_of(Op::Embedding, &[], &[idx, w], Some(&y)).unwrap();
+        assert!(close(f.wait_cycles, 2.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 2.0 * 479.0 * ns_per_cycle()));
     }
 
     /// A contiguous cache's decode update of 8 heads x 32 users `[1, 8, 32, 128]` (interleaved
