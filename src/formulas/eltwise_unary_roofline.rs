@@ -143,15 +143,10 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         dram_scale: cx.dram_ns(read.dram),
         dram_write_scale: cx.dram_ns(written.dram),
         // The reader waits for each page before it reads the next
-        // (`reader_unary_interleaved_start_id.cpp`: `noc_async_read_barrier` per page), so a
-        // DRAM-interleaved input costs the DRAM's latency per tile of the busiest core.
-        // Typecast's reader waits alike (`typecast_reader_interleaved_start_id.cpp`), but
-        // held out its 17 rows come out worse with the term (29.0% -> 32.7% median): not
-        // counted for it.
-        dram_wait_scale: if x.memory.is_dram()
-            && !x.memory.layout.is_sharded()
-            && !matches!(cx.params, OpParams::Typecast(_))
-        {
+        // (`reader_unary_interleaved_start_id.cpp`, typecast's
+        // `typecast_reader_interleaved_start_id.cpp`: `noc_async_read_barrier` per page), so
+        // a DRAM-interleaved input costs the DRAM's latency per tile of the busiest core.
+        dram_wait_scale: if x.memory.is_dram() && !x.memory.layout.is_sharded() {
             per_core as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles)
         } else {
             0.0

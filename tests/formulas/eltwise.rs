@@ -169,6 +169,29 @@ fn unary_with_32_bit_data_pays_the_32_bit_destination() {
 }
 
 #[test]
+fn typecast_waits_for_each_dram_tile_like_a_unary_op() {
+    // A typecast's reader waits for each DRAM page before the next, as a unary op's does:
+    // 256 tiles over the n150's 64 cores are 4 waits on the busiest, 383 cycles each (1 GHz).
+    // From L1 there is no DRAM latency to wait out.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::EltwiseUnaryRoofline;
+    let at = coefficient_index(family, "dram_wait_scale");
+    let tiled = |dtype, memory| TensorParams::tiled(&[1, 1, 512, 512], dtype, memory);
+    let wait = |memory| {
+        let inputs = [tiled(DType::Bfloat16, memory)];
+        let out = tiled(DType::Bfloat8B, MemoryConfig::DRAM_INTERLEAVED);
+        let q = Query::new(Op::Typecast, &inputs).output(&out);
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    assert_close(
+        wait(MemoryConfig::DRAM_INTERLEAVED),
+        4.0 * 383.0,
+        "from DRAM",
+    );
+    assert_eq!(wait(MemoryConfig::L1_INTERLEAVED), 0.0, "from L1");
+}
+
+#[test]
 fn unary_dram_reads_and_writes_are_separate_features() {
     // `dram_scale` weighs the input's DRAM bytes, `dram_write_scale` the output's.
     let models = PerfModels::new(Device::WormholeB0);
