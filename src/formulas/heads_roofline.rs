@@ -82,7 +82,13 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
         i += 1;
     }
     let tile = some_or!(x.tile_bytes(cx.hw), overflow);
-    if let (OpParams::NlpCreateHeads(_), false, Some(_)) = (cx.params, x.memory.layout.is_sharded(), y.shard_cores()) {
+    // The decode form: one row of tiles (the users of one token) from an interleaved tensor
+    // into sharded heads.
+    let plane = x.shape.dim_from_end(0) as u64 * x.shape.dim_from_end(1) as u64;
+    let one_tile_row = matches!(x.tile_grid(), Some((1, _))) && matches!(x.shape.volume(), Some(v) if v == plane);
+    if let (OpParams::NlpCreateHeads(_), false, Some(_), true) =
+        (cx.params, x.memory.layout.is_sharded(), y.shard_cores(), one_tile_row)
+    {
         return decode_from_interleaved(cx, x, y, bytes);
     }
     let per_core = match x.shard_cores() {
@@ -251,6 +257,9 @@ mod tests {
         let l1 = features_of(Op::NlpCreateHeads, Card::P150, tiled(&[1, 1, 32, 5120], MemoryConfig::L1_INTERLEAVED), y);
         assert!(close(l1.head_wait_scale, 40.0 * 368.0 * cycle));
         assert!(close(l1.noc_scale, 160.0 * 32.0 / hw.noc_bytes_per_cycle(32) * cycle));
+        // Four rows of tiles (a prefill's 128 tokens) are not the decode form.
+        let prefill = features_of(Op::NlpCreateHeads, Card::P150, tiled(&[1, 1, 128, 5120], MemoryConfig::DRAM_INTERLEAVED), y);
+        assert_eq!(prefill.head_wait_scale, 0.0);
     }
 
     /// A sharded concat (decode) works on the input's shard grid: 32 cores of one tile each.
