@@ -149,10 +149,11 @@ const fn decode_from_interleaved(
     bytes: u64,
 ) -> Result<HeadsRooflineFeatures, Error> {
     let hw = cx.hw;
-    let overflow = Error::Overflow {
-        what: "attention head bytes",
-    };
-    let element = some_or!(x.dtype.element_bytes(), overflow) as u64;
+    // Its reads are face rows of values: a block-float tile has no row of its own.
+    let element = some_or!(
+        x.dtype.element_bytes(),
+        cx.not_modeled("the decode create-heads of a block-float tensor")
+    ) as u64;
     let head_width = max(y.shape.dim_from_end(0) as u64, 1);
     let heads = max(ceil_div(x.shape.dim_from_end(0) as u64, head_width), 1);
     // The tiles a head spans, each read once per face column.
@@ -260,6 +261,12 @@ mod tests {
         // Four rows of tiles (a prefill's 128 tokens) are not the decode form.
         let prefill = features_of(Op::NlpCreateHeads, Card::P150, tiled(&[1, 1, 128, 5120], MemoryConfig::DRAM_INTERLEAVED), y);
         assert_eq!(prefill.head_wait_scale, 0.0);
+        // A block-float fused tensor has no face rows of values to read: said so.
+        let bfp8 = TensorParams::new(Shape::new(&[1, 1, 32, 5120]), DType::Bfloat8B, Layout::TILE, MemoryConfig::DRAM_INTERLEAVED);
+        let hw = Hardware::of(Card::P150);
+        let inputs = [bfp8];
+        let cx = Ctx::new(Op::NlpCreateHeads, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid).unwrap();
+        assert!(matches!(features(&cx), Err(Error::ModeNotModeled { .. })));
     }
 
     /// A sharded concat (decode) works on the input's shard grid: 32 cores of one tile each.
