@@ -246,6 +246,36 @@ mod tests {
         assert!(p.is_empty());
     }
 
+    /// Earlier tt-metal wrote `use_multicore` on a padding tilize, an unpadding untilize and a
+    /// pad (an older Wormhole SegFormer trace's single-core rows); newer rows leave it out and
+    /// the op takes its multi-core default.
+    #[test]
+    fn use_multicore_is_read_where_earlier_tt_metal_wrote_it() {
+        let old = "{'output_tensor_shape': 'Shape([1; 256; 32; 32])'; 'pad_value': '0'; 'use_multicore': 'false'}";
+        for (op, code) in [
+            (Op::TilizeWithValPadding, "TilizeWithValPadding"),
+            (Op::UntilizeWithUnpadding, "UntilizeWithUnpadding"),
+            (Op::Pad, "Pad"),
+        ] {
+            let p = params(op, code, "", old);
+            assert_eq!(
+                p,
+                [("use_multicore", OwnedParamValue::Bool(false))],
+                "{code}"
+            );
+        }
+        let new = "{'enough_space_height': 'true'; 'output_dtype': 'DataType::BFLOAT16'}";
+        assert!(
+            params(
+                Op::TilizeWithValPadding,
+                "TilizeWithValPaddingDeviceOperation",
+                "",
+                new
+            )
+            .is_empty()
+        );
+    }
+
     /// A fused unary chain gives each further function by position; a chain of one (in the
     /// newer and the older spelling) gives none of them.
     #[test]
