@@ -48,14 +48,15 @@
 //!   `Wt` tiles once and `2 Wt`
 //!   per head converted (`tile_cycles`), the rows read and written at the tile NoC rate and
 //!   through DRAM.
-//! * **Embedding** (`embedding/device/embeddings_tilized_indices_program_factory.cpp`,
-//!   `embeddings_rm_program_factory.cpp`): tiled indices split over the grid in groups of 16
-//!   tokens (`split_work_to_cores_aligned(..., FACE_HEIGHT)`), one waited index read a group;
-//!   row-major indices token by token (`split_work_to_cores`), one waited index read per
-//!   block of indices the NoC reads at its alignment (64 B of DRAM on Blackhole: 16 uint32
-//!   indices). Per token the reader reads its weight row and waits (a waited transfer, from
-//!   DRAM when the table is there), the writer writes the row as an output stick. A tiled
-//!   output (the fused tilize) adds its tiles as conversions.
+//! * **Embedding** (`embedding/device/`, the factory `select_program_factory` picks): tiled
+//!   indices (`embeddings_tilized_indices_program_factory.cpp`) split over the grid in groups
+//!   of 16 tokens, one waited index read a group; row-major indices into a tiled output
+//!   (`embeddings_fused_program_factory.cpp`) in blocks of 32 tokens, 32 indices a read;
+//!   row-major indices into row-major rows (`embeddings_rm_program_factory.cpp`) token by
+//!   token, one waited index read per block of indices the NoC reads at its alignment (64 B
+//!   of DRAM on Blackhole: 16 uint32 indices). Per token the reader reads its weight row and
+//!   waits (a waited transfer, from DRAM when the table is there), the writer writes the row
+//!   as an output stick. A tiled output (the fused tilize) adds its tiles as conversions.
 //!
 //! The terms: compute is the busiest core's tiles converted (`tile_cycles`); DRAM the bytes
 //! read from and written to DRAM at the card's achievable bandwidth (`dram_scale`); NoC the
@@ -227,9 +228,14 @@ const fn contiguous_update(cx: &Ctx<'_>) -> Result<Work, Error> {
     })
 }
 
-/// An embedding lookup: one weight row per token, in groups of 16 tokens over the grid.
+/// An embedding lookup: one weight row per token, the tokens split over the grid as the
+/// factory tt-metal picks for the query splits them (`embedding_device_operation.cpp`,
+/// `select_program_factory`).
 const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
+    /// Tokens a group of the tilized-indices factory (`FACE_HEIGHT`).
     const GROUP: u64 = 16;
+    /// Tokens a block of the fused (tilizing) factory: a tile's rows.
+    const TILE_ROWS: u64 = 32;
     let (idx, w) = (&cx.inputs[0], &cx.inputs[1]);
     let overflow = Error::Overflow {
         what: "embedding rows",
@@ -241,16 +247,31 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
     let row_bytes = some_or!((w.shape.dim_from_end(0) as u64).checked_mul(element as u64), overflow);
     let tokens = max(idx.logical_volume(), 1);
     let cores = max(cx.grid.cores() as u64, 1);
-    // Tiled indices: tokens in groups of 16 a core, one index read a group. Row-major ones
-    // (`embeddings_rm_program_factory.cpp`): tokens one by one over the grid
-    // (`split_work_to_cores`), one index read per NoC-read-aligned block of indices.
-    let (per_core, index_block) = if idx.tile_grid().is_some() {
-        (min(tokens, ceil_div(ceil_div(tokens, GROUP), cores) * GROUP), GROUP)
+    let tiled_out = matches!(cx.output, Some(y) if y.tile_grid().is_some());
+    // Tokens of the busiest core, and the tokens one index read covers:
+    // - tiled indices (`embeddings_tilized_indices_program_factory.cpp`): groups of 16 tokens
+    //   a core (`split_work_to_cores_aligned(..., FACE_HEIGHT)`), one index read a group;
+    // - row-major indices into a tiled output (`embeddings_fused_program_factory.cpp`):
+    //   blocks of 32 tokens (`split_work_to_cores` over the blocks), read 32 indices at a time;
+    // - row-major indices into row-major rows (`embeddings_rm_program_factory.cpp`): tokens
+    //   one by one (`split_work_to_cores`), one index read per block of indices the NoC reads
+    //   at its alignment; a core's first token need not start a block, so its tokens may span
+    //   one block more.
+    let (per_core, index_reads) = if idx.tile_grid().is_some() {
+        let n = min(tokens, ceil_div(ceil_div(tokens, GROUP), cores) * GROUP);
+        (n, ceil_div(n, GROUP))
+    } else if tiled_out {
+        let n = min(tokens, ceil_div(ceil_div(tokens, TILE_ROWS), cores) * TILE_ROWS);
+        (n, ceil_div(n, TILE_ROWS))
     } else {
-        let index_bytes = some_or!(idx.dtype.element_bytes(), overflow) as u64;
-        (ceil_div(tokens, cores), max(cx.hw.read_alignment(idx) / max(index_bytes, 1), 1))
+        let index_bytes = some_or!(
+            idx.dtype.element_bytes(),
+            cx.not_modeled("block-float embedding indices")
+        ) as u64;
+        let block = max(cx.hw.read_alignment(idx) / max(index_bytes, 1), 1);
+        let n = ceil_div(tokens, cores);
+        (n, ceil_div(n - 1 + block, block))
     };
-    let index_reads = ceil_div(per_core, index_block);
     let out_dram = match cx.output {
         Some(y) => y.memory.is_dram(),
         None => w.memory.is_dram(),
@@ -449,17 +470,28 @@ mod tests {
         assert!(features_of(Op::Embedding, &[], &[idx, bf8], Some(&y)).is_err());
     }
 
-    /// Row-major indices (a public Qwen3.6 prefill's 33 tokens, a 64-wide table) take
-    /// `embeddings_rm_program_factory.cpp`: one token a core over the p150's 130 cores, so
-    /// the busiest core waits for one weight row and one index read (not a group of 16).
+    /// Row-major indices (a public Qwen3.6 prefill's 33 tokens, a 64-wide table) into
+    /// row-major rows take `embeddings_rm_program_factory.cpp`: one token a core over the
+    /// p150's 130 cores, so the busiest core waits for one weight row and one index read (not
+    /// a group of 16). With 1040 tokens, 8 a core: they may span two of the 16-index blocks
+    /// a 64-B DRAM read holds, 8 rows and 2 index reads. Into a tiled output the fused
+    /// factory takes 32-token blocks: 1040 tokens are 33 blocks, one a core, 32 rows and one
+    /// read of 32 indices.
     #[test]
-    fn embedding_of_row_major_indices_splits_tokens_one_by_one() {
-        let idx = TensorParams::new(Shape::new(&[1, 1, 1, 33]), DType::Uint32, Layout::RowMajor, DRAM);
-        let w = TensorParams::new(Shape::new(&[1, 1, 151936, 64]), DType::Bfloat16, Layout::RowMajor, DRAM);
-        let y = TensorParams::new(Shape::new(&[1, 1, 33, 64]), DType::Bfloat16, Layout::RowMajor, DRAM);
-        let f = features_of(Op::Embedding, &[], &[idx, w], Some(&y)).unwrap();
-        assert!(close(f.wait_cycles, 2.0 * ns_per_cycle()));
-        assert!(close(f.dram_wait_scale, 2.0 * 479.0 * ns_per_cycle()));
+    fn embedding_of_row_major_indices_follows_the_factory() {
+        let rm = |dims: &[u32], dtype| TensorParams::new(Shape::new(dims), dtype, Layout::RowMajor, DRAM);
+        let w = rm(&[1, 1, 151936, 64], DType::Bfloat16);
+        let waits = |tokens: u32, y: TensorParams| {
+            let f = features_of(Op::Embedding, &[], &[rm(&[1, 1, 1, tokens], DType::Uint32), w], Some(&y)).unwrap();
+            (f.wait_cycles / ns_per_cycle(), f.dram_wait_scale / (479.0 * ns_per_cycle()))
+        };
+        let (one, _) = waits(33, rm(&[1, 1, 33, 64], DType::Bfloat16));
+        assert!(close(one, 2.0));
+        let (eight, dram) = waits(1040, rm(&[1, 1, 1040, 64], DType::Bfloat16));
+        assert!(close(eight, 10.0) && close(dram, 10.0));
+        let tiled = TensorParams::new(Shape::new(&[1, 1, 1056, 64]), DType::Bfloat16, Layout::TILE, DRAM);
+        let (fused, _) = waits(1040, tiled);
+        assert!(close(fused, 33.0));
     }
 
     /// A contiguous cache's decode update of 8 heads x 32 users `[1, 8, 32, 128]` (interleaved

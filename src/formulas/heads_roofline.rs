@@ -42,10 +42,10 @@
 //! * **Heads, sharded** (the decode forms, `nlp_create_qkv_heads_decode`,
 //!   `nlp_concat_heads_decode`): the cores are the sharded tensor's shard grid (the input's,
 //!   else the output's), each moving its share of the tiles, counted as above; but the decode
-//!   create-heads from an interleaved input has each core gather one user's row from every
-//!   tile, waiting once per head (see `decode_from_interleaved`): on a Blackhole decode of 32
-//!   users, `[1, 1, 32, 5120]` into 40 heads took 26.4 µs where its 5 tiles a core would be
-//!   under 3.
+//!   create-heads from an interleaved input of one row of tiles has each core gather one
+//!   user's row from every tile, waiting once per head (see `decode_from_interleaved`): on a
+//!   Blackhole decode of 32 users, `[1, 1, 32, 5120]` into 40 heads took 26.4 µs where its 5
+//!   tiles a core would be under 3.
 //!
 //! It assumes the cores work in parallel and that the first outputs (query heads) do not
 //! change the byte count: the input holds every byte the outputs together hold.
@@ -82,14 +82,20 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
         i += 1;
     }
     let tile = some_or!(x.tile_bytes(cx.hw), overflow);
+    // Every byte read from DRAM where the inputs live there, written where the output does.
+    let mut dram = if x.memory.is_dram() { bytes } else { 0 };
+    if y.memory.is_dram() {
+        dram = dram.saturating_add(bytes);
+    }
     // The decode form: one row of tiles (the users of one token) from an interleaved tensor
     // into sharded heads.
     let plane = x.shape.dim_from_end(0) as u64 * x.shape.dim_from_end(1) as u64;
-    let one_tile_row = matches!(x.tile_grid(), Some((1, _))) && matches!(x.shape.volume(), Some(v) if v == plane);
+    let one_tile_row =
+        matches!(x.tile_grid(), Some((1, _))) && matches!(x.shape.volume(), Some(v) if v == plane);
     if let (OpParams::NlpCreateHeads(_), false, Some(_), true) =
         (cx.params, x.memory.layout.is_sharded(), y.shard_cores(), one_tile_row)
     {
-        return decode_from_interleaved(cx, x, y, bytes);
+        return decode_from_interleaved(cx, x, y, dram);
     }
     let per_core = match x.shard_cores() {
         Some(c) => ceil_div(tiles, c),
@@ -110,10 +116,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
         },
     };
     let moved = per_core.saturating_mul(tile);
-    let mut dram = if x.memory.is_dram() { bytes } else { 0 };
-    if y.memory.is_dram() {
-        dram = dram.saturating_add(bytes);
-    }
     Ok(HeadsRooflineFeatures {
         overhead_ns: 1.0,
         dram_scale: cx.dram_ns(dram),
@@ -131,22 +133,24 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
     })
 }
 
-/// The decode form of create-heads from an interleaved input into sharded heads
+/// The decode form of create-heads from an interleaved input (one row of tiles: the users
+/// of one token) into sharded heads
 /// (`nlp_create_qkv_heads_decode_interleaved_program_factory.cpp`): each core of the output
-/// shard grid takes one user's row of the fused tensor and reads it from every tile, a face
-/// row (16 values) at a time, its two data-movement cores one face column each
+/// shard grid takes one user's row of the fused tensor and reads it from every tile of the
+/// row, a face row (16 values) a tile, its two data-movement cores one face column each
 /// (`reader_interleaved_tm_tile_layout_nlp_create_qkv_heads_decode.cpp`, `PHASES_TO_READ`).
-/// Each waits once per head, `Hq + 2 Hkv` heads (the fused row's width over the head width,
-/// the output's last dim). A face row narrower than the input buffer's NoC read alignment
-/// (bfloat16 from Blackhole's DRAM: 32 B against 64) takes the aligned path: an aligned chunk
-/// per tile read and waited for, then the face row copied into place over the core's own NoC
-/// and waited for again (a local read's latency). Counted: the waits at their latencies
-/// (`head_wait_scale`), the reads at the NoC rate of their size (`noc_scale`).
+/// Each issues a head's reads and waits once per head, `Hq + 2 Hkv` heads (the fused row's
+/// width over the head width, the output's last dim). A face row narrower than the input
+/// buffer's NoC read alignment (bfloat16 from Blackhole's DRAM: 32 B against 64) takes the
+/// aligned path: a head's aligned chunks read and waited for, then its face rows copied into
+/// place over the core's own NoC and waited for again (a local read's latency). Counted: the
+/// waits at their latencies (`head_wait_scale`), the reads at the NoC rate of their size
+/// (`noc_scale`), `dram` bytes through DRAM.
 const fn decode_from_interleaved(
     cx: &Ctx<'_>,
     x: &TensorParams,
     y: &TensorParams,
-    bytes: u64,
+    dram: u64,
 ) -> Result<HeadsRooflineFeatures, Error> {
     let hw = cx.hw;
     // Its reads are face rows of values: a block-float tile has no row of its own.
@@ -156,22 +160,19 @@ const fn decode_from_interleaved(
     ) as u64;
     let head_width = max(y.shape.dim_from_end(0) as u64, 1);
     let heads = max(ceil_div(x.shape.dim_from_end(0) as u64, head_width), 1);
-    // The tiles a head spans, each read once per face column.
+    // Every tile of the fused row gives each core one read.
     let row_tiles = x.row_tiles();
     let face_row = 16 * element;
-    let aligned = x.memory.is_dram() && face_row < hw.read_alignment(x);
-    let (read, latency) = if x.memory.is_dram() {
-        (max(face_row, if aligned { hw.read_alignment(x) } else { 0 }), hw.dram_read_latency_cycles)
-    } else {
+    let (read, waited) = if !x.memory.is_dram() {
         (face_row, hw.noc_core_read_latency_cycles)
-    };
-    let waited = if aligned {
-        latency + hw.noc_core_read_latency_cycles
+    } else if face_row < hw.read_alignment(x) {
+        (
+            hw.read_alignment(x),
+            hw.dram_read_latency_cycles + hw.noc_core_read_latency_cycles,
+        )
     } else {
-        latency
+        (face_row, hw.dram_read_latency_cycles)
     };
-    let dram = if x.memory.is_dram() { bytes } else { 0 }
-        + if y.memory.is_dram() { bytes } else { 0 };
     Ok(HeadsRooflineFeatures {
         overhead_ns: 1.0,
         dram_scale: cx.dram_ns(dram),
@@ -262,11 +263,19 @@ mod tests {
         let prefill = features_of(Op::NlpCreateHeads, Card::P150, tiled(&[1, 1, 128, 5120], MemoryConfig::DRAM_INTERLEAVED), y);
         assert_eq!(prefill.head_wait_scale, 0.0);
         // A block-float fused tensor has no face rows of values to read: said so.
-        let bfp8 = TensorParams::new(Shape::new(&[1, 1, 32, 5120]), DType::Bfloat8B, Layout::TILE, MemoryConfig::DRAM_INTERLEAVED);
-        let hw = Hardware::of(Card::P150);
-        let inputs = [bfp8];
-        let cx = Ctx::new(Op::NlpCreateHeads, hw, QueryParams::ByName(&[]), &inputs, Some(&y), hw.compute_grid).unwrap();
-        assert!(matches!(features(&cx), Err(Error::ModeNotModeled { .. })));
+        let dram_tiled = |dims: &[u32], dtype| TensorParams::new(Shape::new(dims), dtype, Layout::TILE, MemoryConfig::DRAM_INTERLEAVED);
+        let features_with = |inputs: &[TensorParams]| {
+            let cx = Ctx::new(Op::NlpCreateHeads, hw, QueryParams::ByName(&[]), inputs, Some(&y), hw.compute_grid).unwrap();
+            features(&cx)
+        };
+        let bfp8 = dram_tiled(&[1, 1, 32, 5120], DType::Bfloat8B);
+        assert!(matches!(features_with(&[bfp8]), Err(Error::ModeNotModeled { .. })));
+        // A separate KV input too large to count saturates the DRAM bytes: no overflow, a
+        // finite time.
+        let q = dram_tiled(&[1, 1, 32, 5120], DType::Bfloat16);
+        let kv = dram_tiled(&[67_108_864, 67_108_864, 32, 32], DType::Bfloat16);
+        let f = features_with(&[q, kv]).unwrap();
+        assert!(f.dram_scale.is_finite() && f.dram_scale > 1e15);
     }
 
     /// A sharded concat (decode) works on the input's shard grid: 32 cores of one tile each.

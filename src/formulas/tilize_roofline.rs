@@ -609,7 +609,8 @@ mod tests {
     }
 
     /// Earlier tt-metal's `use_multicore = false` (an older Wormhole SegFormer trace's padding
-    /// tilizes, on one core): `[1, 256, 8, 32]` padded to `[1, 256, 32, 32]` is 256 blocks of
+    /// tilizes and unpadding untilizes, on one core): `[1, 256, 8, 32]` padded to
+    /// `[1, 256, 32, 32]` is 256 blocks of
     /// one tile. On one core that core takes all 256: 256 tiles and 256 x 8 = 2048 sticks of
     /// 64 B, each waited for (383 cycles on Wormhole). The multi-core factory (the default)
     /// spreads the blocks over the n150's 64 cores: 4 blocks and 4 tiles a core.
@@ -631,8 +632,19 @@ mod tests {
         assert!(close(one.dram_wait_scale, 2048.0 * 383.0));
         let many = features_of(Op::TilizeWithValPadding, hw, x, y, hw.compute_grid);
         assert!(close(many.tile_cycles, 4.0));
-        // The same bytes cross DRAM either way.
-        assert!(close(one.dram_scale, many.dram_scale));
+        // The unpadding untilize back to `[1, 256, 8, 32]` alike: one core untilizes all 256
+        // tiles (reading each from DRAM and waiting for it) and writes the 2048 kept rows,
+        // each waited for; over the grid, 4 tiles and 32 rows a core.
+        let inputs = [y];
+        let cx = Ctx::new(Op::UntilizeWithUnpadding, hw, QueryParams::ByName(&single), &inputs, Some(&x), hw.compute_grid).unwrap();
+        let one = features(&cx).unwrap();
+        assert!(close(one.tile_cycles, 256.0));
+        assert!(close(one.dram_wait_scale, 256.0 * 383.0));
+        let row = hw.noc_write_round_trip_cycles + 64.0 / hw.dram_core_bytes_per_cycle;
+        assert!(close(one.write_wait_scale, 2048.0 * row));
+        let many = features_of(Op::UntilizeWithUnpadding, hw, y, x, hw.compute_grid);
+        assert!(close(many.tile_cycles, 4.0));
+        assert!(close(many.write_wait_scale, 32.0 * row));
     }
 
     /// The Blackhole CLIP's 19 rows of 768 are 24 tiles wide, not more than 32: the row

@@ -187,6 +187,17 @@ fn a_given_unfused_config_reads_a_shared_b_once_per_batch() {
         (16.0 + 4.0 + 16.0) * 2048.0 / WH_DRAM,
         "b once",
     );
+    // One batch has nothing to loop over: `fuse_batch = false` costs what `true` does (the
+    // same default `in0_block_w` too).
+    let single = [dram(&[1, 1, 32, 2048]), dram(&[1, 1, 2048, 6144])];
+    let duration = |fuse: bool| {
+        let params = [
+            enum_param("program_config", "mcast_1d"),
+            OpParam::new("fuse_batch", ParamValue::Bool(fuse)),
+        ];
+        v1(&models, Op::Matmul, &single, &params).duration_ns
+    };
+    assert_eq!(duration(false), duration(true));
 }
 
 #[test]

@@ -98,7 +98,8 @@ pub(super) const fn compute(
 #[inline(always)]
 pub(super) const fn unpacked_and_packed(q: &Operands<'_>, w: &Work, products: u64) -> (u64, u64) {
     let kt = q.kt;
-    let (s, rows, b_loops) = (&w.s, w.rows, w.b_loops);
+    // Unfused, each loop reads its batch's `b`, or the shared one again.
+    let (s, rows, b_loops) = (&w.s, w.rows, w.s.loops);
     let input_tiles = match s.reads {
         Reads::PerTile => products.saturating_mul(2),
         _ => (rows + s.per_core_n * b_loops).saturating_mul(kt),

@@ -62,8 +62,6 @@ pub(super) struct Work {
     pub(super) fused: bool,
     /// Output rows of the busiest core over all its loops.
     pub(super) rows: u64,
-    /// Times the busiest core reads its `b` block: once per loop.
-    pub(super) b_loops: u64,
 }
 
 /// The program config ttnn runs for the query and the busiest core's part of the work.
@@ -95,14 +93,11 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
     };
     // Output rows of the busiest core over all its loops.
     let rows = tri!(mul(s.per_core_m, s.loops, "matmul tiles"));
-    // Unfused, each loop reads its batch's `b`, or the shared one again.
-    let b_loops = s.loops;
     Ok(Work {
         s,
         mt_all,
         fused,
         rows,
-        b_loops,
     })
 }
 
@@ -125,10 +120,12 @@ const fn program_config(q: &Operands<'_>) -> (ProgramConfig, OneD, Batches) {
     // (`matmul_multi_core_reuse_mcast_1d_program_factory.cpp`: `B` batches, `in1` read again
     // for each, at a batch stride of 0 when it is shared). The config ttnn generates fuses a
     // shared `b`'s batches into M, and a batched `b`'s when the inputs are sharded
-    // (`create_simple_matmul_program_config`: `fuse_batch = false` for interleaved ones).
+    // (`create_simple_matmul_program_config`: `fuse_batch = false` for interleaved ones). One
+    // batch has nothing to loop over.
     let interleaved = !a.memory.layout.is_sharded() && !b.memory.layout.is_sharded();
     // `minimal_matmul` takes `a` as one matrix of all its rows.
     let fused = minimal
+        || batch <= 1
         || if auto {
             batch_b == 1 || (fuse_batch && !interleaved)
         } else {

@@ -7,7 +7,7 @@ use super::operands::Operands;
 use super::split::{Reads, Work};
 use crate::error::Error;
 use crate::generated::op_params::matmul::ProgramConfig;
-use crate::model::{Ctx, ceil_div, max, mul};
+use crate::model::{Ctx, ceil_div, mul};
 
 /// Time of the bytes read and written in DRAM, at the achievable bandwidth.
 #[inline(always)]
@@ -49,8 +49,8 @@ pub(super) const fn dram_ns(
     ));
     let b_matrix = kt * nt * b_tile;
     // Unfused, a `b` shared by the batches is read again in each batch's loop.
-    let b_per_loops = if batch_b < s.loops {
-        tri!(mul(b_bytes, s.loops / max(batch_b, 1), "matmul bytes"))
+    let b_per_loops = if batch_b == 1 {
+        tri!(mul(b_bytes, s.loops, "matmul bytes"))
     } else {
         b_bytes
     };
@@ -121,7 +121,8 @@ pub(super) const fn noc(
     let hw = cx.hw;
     let (a, b, config, out_memory) = (q.a, q.b, q.config, q.out_memory);
     let (kt, a_tile, b_tile, out_tile) = (q.kt, q.a_tile, q.b_tile, q.out_tile);
-    let (s, rows, b_loops) = (&w.s, w.rows, w.b_loops);
+    // Unfused, each loop reads its batch's `b`, or the shared one again.
+    let (s, rows, b_loops) = (&w.s, w.rows, w.s.loops);
     let Blocks {
         in0_block_w,
         block_h,
