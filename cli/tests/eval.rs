@@ -10,6 +10,15 @@ fn ttperf(args: &[&str]) -> Output {
         .expect("run ttperf")
 }
 
+/// Asserts that a run succeeded, showing its stderr when it did not.
+fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 const HEADER: &str = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
 
 /// A small trace: a modeled unary op, an unmodeled op (fallback), a row the model rejects,
@@ -46,11 +55,7 @@ fn json_summary_follows_the_contract() {
         "--format",
         "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout.trim().lines().count(),
@@ -131,11 +136,7 @@ fn context_floor_follows_each_chip() {
     let header = "OP CODE,DEVICE ID,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
     std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
     let (out, v) = eval_json(&path, &["--device", "wormhole_b0"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let unary = &v["by_op"]["UnaryDeviceOperation"];
     assert_eq!(unary["modeled_rows"], 4);
     // The four repeats' median is 6000 ns, 50% and 33% off the first two.
@@ -159,7 +160,7 @@ fn table_csv_and_plot() {
         "--plot",
         plot.to_str().unwrap(),
     ]);
-    assert!(out.status.success());
+    assert_success(&out);
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(
         table.contains("UnaryDeviceOperation") && table.contains("PM IDEAL"),
@@ -217,11 +218,7 @@ fn exit_codes() {
         "{stderr}"
     );
     let (out, v) = eval_json(&no_arch, &["--device", "wormhole_b0"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     assert_eq!(
         (v["rows"].as_u64(), v["malformed_rows"].as_u64()),
         (Some(1), Some(0))
@@ -331,11 +328,7 @@ fn calibrated_versions_beat_v1_over_all_traces() {
         let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
         all.extend(extra);
         let out = ttperf(&all);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         (
             v["median_ape"].as_f64().unwrap(),
@@ -381,11 +374,7 @@ fn matmul_sweep_rows_run_at_ttnns_default_fidelity() {
     )
     .unwrap();
     let out = ttperf(&["eval", sweep.to_str().unwrap(), "--format", "csv"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let row = stdout.lines().nth(1).expect("one evaluated row");
     let evaluated: f64 = row.split(',').nth(4).unwrap().parse().unwrap();
@@ -409,11 +398,7 @@ fn matmul_sweep_rows_run_at_ttnns_default_fidelity() {
             "--format",
             "json",
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_success(&out);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         v["duration_ns"].as_f64().unwrap()
     };

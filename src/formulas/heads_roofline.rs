@@ -207,6 +207,13 @@ mod tests {
         features(&cx).unwrap()
     }
 
+    /// L1 height-sharded on 8 x 4 cores, a tile row of 128 a core: one head a core.
+    fn heads_on_32_cores() -> MemoryConfig {
+        let grid = CoreRange::of_grid(crate::CoreGrid::new(8, 4));
+        let shard = ShardSpec::new(grid, [32, 128], ShardOrientation::RowMajor);
+        MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard)
+    }
+
     /// A 128-token prefill's create-heads on a p150 (13x10 grid): `[1, 1, 128, 5120]` is 4
     /// rows of 160 tiles, one row per core (4 cores), so the busiest core reads 160 tiles and
     /// writes 160, waiting for each read (160 waits); DRAM reads and writes the 1.25 MiB once each.
@@ -246,10 +253,7 @@ mod tests {
     /// the row's 160 tiles. From L1 (16-B alignment) a wait is one core-to-core read.
     #[test]
     fn decode_create_heads_from_interleaved_waits_per_head() {
-        let grid = CoreRange::of_grid(crate::CoreGrid::new(8, 4));
-        let shard = ShardSpec::new(grid, [32, 128], ShardOrientation::RowMajor);
-        let heads = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
-        let y = tiled(&[1, 32, 32, 128], heads);
+        let y = tiled(&[1, 32, 32, 128], heads_on_32_cores());
         let hw = Hardware::of(Card::P150);
         let cycle = 1000.0 / hw.clock_mhz;
         let dram = features_of(Op::NlpCreateHeads, Card::P150, tiled(&[1, 1, 32, 5120], MemoryConfig::DRAM_INTERLEAVED), y);
@@ -281,10 +285,7 @@ mod tests {
     /// A sharded concat (decode) works on the input's shard grid: 32 cores of one tile each.
     #[test]
     fn sharded_heads_use_the_shard_grid() {
-        let grid = CoreRange::of_grid(crate::CoreGrid::new(8, 4));
-        let shard = ShardSpec::new(grid, [32, 128], ShardOrientation::RowMajor);
-        let mem = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
-        let x = tiled(&[1, 1, 1024, 128], mem);
+        let x = tiled(&[1, 1, 1024, 128], heads_on_32_cores());
         let y = tiled(&[1, 1, 32, 4096], MemoryConfig::L1_INTERLEAVED);
         let f = features_of(Op::NlpConcatHeads, Card::P150, x, y);
         let hw = Hardware::of(Card::P150);
