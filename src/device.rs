@@ -161,6 +161,9 @@ pub struct Hardware {
     /// Cycles of the unpacker's tilize of 4 row-major sticks 8 tiles wide into tiles (one
     /// `unpack_tilizeA_B_block` call: a bilinear point's corners, a 2x2 pool window).
     pub unpack_tilize_rows_cycles: f64,
+    /// Bytes one packer interface writes from the destination registers into L1 per cycle:
+    /// 32-bit data takes twice the cycles of 16-bit data.
+    pub packer_bytes_per_cycle: f64,
     /// Cycles one core spends on each of back-to-back small DRAM reads (64 to 512 B) it
     /// issues without waiting: the cost of one read command to its data-movement core.
     pub dram_read_issue_cycles: f64,

@@ -100,6 +100,8 @@ pub struct Device {
     pub dram_core_bytes_per_cycle: f64,
     /// Cycles of the unpacker's tilize of 4 rows 8 tiles wide.
     pub unpack_tilize_rows_cycles: f64,
+    /// Bytes one packer interface writes per cycle.
+    pub packer_bytes_per_cycle: f64,
     /// Cycles one core spends issuing each of back-to-back small DRAM reads.
     pub dram_read_issue_cycles: f64,
     /// Cycles one core spends issuing each of back-to-back small DRAM writes.

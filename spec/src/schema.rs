@@ -38,6 +38,7 @@ pub struct DeviceFile {
     pub ethernet: Option<EthernetFile>,
     pub matrix_engine: MatrixEngineFile,
     pub unpacker: UnpackerFile,
+    pub packer: PackerFile,
     /// Bytes of one 32x32 tile per data type, keyed by its spelling ([`crate::DTYPE`]); every
     /// data type must be listed.
     pub tile_bytes: Spanned<BTreeMap<String, Spanned<u32>>>,
@@ -124,6 +125,14 @@ pub struct UnpackerFile {
     /// Cycles of one `unpack_tilizeA_B_block` call on 4 rows 8 tiles wide (the 4 corners of a
     /// bilinear point, a 2x2 pool window).
     pub tilize_rows_call_cycles: Spanned<f64>,
+}
+
+/// The packer, which writes tiles from the destination registers into L1.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackerFile {
+    /// Bytes one packer interface writes per cycle: what a wider data type costs to pack.
+    pub interface_bytes_per_cycle: Spanned<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -38,7 +38,10 @@
 //! each (`layernorm/device/kernels/compute/layernorm.cpp`, `softmax/.../compute/softmax.cpp`),
 //! `fpu_tile_cycles` each, plus `fidelity_phase_cycles` per fidelity phase beyond the first
 //! of the passes that multiply (reductions with their scaler tile, squares, products), plus
-//! `fp32_dest_tile_cycles` per pass when the destination and the intermediates are 32-bit:
+//! `fp32_pack_scale` times the cycles the packer takes for a 32-bit tile's 2,048 more bytes
+//! (at one packer interface's rate: 16 bytes a cycle on Wormhole, 32 on Blackhole) per pass
+//! when the destination and the intermediates are 32-bit (the same norm on the same tiles takes
+//! more cycles on Wormhole than on Blackhole, in this share):
 //!
 //! | op | passes over each tile | of them multiplying |
 //! | --- | --- | --- |
@@ -242,6 +245,14 @@ const fn logical_rows(t: &TensorParams) -> u32 {
 /// The input at `i`, if given.
 const fn input<'q>(cx: &Ctx<'q>, i: usize) -> Option<&'q TensorParams> {
     if i < cx.inputs.len() { Some(&cx.inputs[i]) } else { None }
+}
+
+/// Cycles the packer takes for the bytes a 32-bit tile has beyond a 16-bit one, its four
+/// faces side by side (tt-llk issue #916: Wormhole's four packers, Blackhole's one packer with
+/// four interfaces; an interface writes 16 bytes a cycle on Wormhole, 32 on Blackhole).
+const fn fp32_pack_cycles(cx: &Ctx<'_>) -> f64 {
+    let extra = cx.hw.tile_bytes(DType::Float32) - cx.hw.tile_bytes(DType::Bfloat16);
+    extra as f64 / (4.0 * cx.hw.packer_bytes_per_cycle)
 }
 
 /// Layer norm's passes and inputs.
@@ -498,7 +509,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         row_cycles: core_rows as f64 * cycle,
         fpu_tile_cycles: tile_passes as f64 * cycle,
         fidelity_phase_cycles: tiles.saturating_mul(n.multiplying * phases.saturating_sub(1)) as f64 * cycle,
-        fp32_dest_tile_cycles: if n.fp32_dest { tile_passes as f64 * cycle } else { 0.0 },
+        fp32_pack_scale: if n.fp32_dest { tile_passes as f64 * fp32_pack_cycles(cx) * cycle } else { 0.0 },
         exp_tile_cycles: if n.softmax && !n.approx { tiles as f64 * cycle } else { 0.0 },
         exp_approx_tile_cycles: if n.softmax && n.approx { tiles as f64 * cycle } else { 0.0 },
         pad_mask_scale: n.pad_mask as f64 * cx.hw.riscv_l1_store_cycles * cycle,
@@ -656,7 +667,7 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
         row_cycles: group_blocks as f64 * cycle,
         fpu_tile_cycles: tile_passes as f64 * cycle,
         fidelity_phase_cycles: (group_blocks.saturating_mul(block).saturating_mul(multiplying * phases.saturating_sub(1))) as f64 * cycle,
-        fp32_dest_tile_cycles: if fp32_dest { tile_passes as f64 * cycle } else { 0.0 },
+        fp32_pack_scale: if fp32_dest { tile_passes as f64 * fp32_pack_cycles(cx) * cycle } else { 0.0 },
         exp_tile_cycles: 0.0,
         exp_approx_tile_cycles: 0.0,
         pad_mask_scale: 0.0,
@@ -701,7 +712,7 @@ mod tests {
         assert!(close(f.fpu_tile_cycles, 64.0 * 4.0));
         assert!(close(f.fidelity_phase_cycles, 64.0 * 4.0 * 3.0));
         assert!(close(f.row_cycles, 1.0));
-        assert_eq!(f.fp32_dest_tile_cycles, 0.0);
+        assert_eq!(f.fp32_pack_scale, 0.0);
         assert_eq!(f.core_skew_ns, 4.0);
         let dram = (2 * 524_288 + 4 * 131_072) as f64;
         assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte()));
@@ -769,7 +780,8 @@ mod tests {
         let f = features_of(Op::Softmax, Card::P150, CoreGrid::new(8, 8), &[x], &params);
         let ns = 1000.0 / hw.clock_mhz;
         assert!(close(f.fpu_tile_cycles, 5.0 * ns));
-        assert!(close(f.fp32_dest_tile_cycles, 5.0 * ns));
+        // 5 passes, each packing 2,048 more bytes through 4 interfaces of 32 bytes a cycle.
+        assert!(close(f.fp32_pack_scale, 5.0 * 16.0 * ns));
         assert!(close(f.fidelity_phase_cycles, 2.0 * 3.0 * ns));
         assert!(close(f.exp_tile_cycles, ns));
         assert_eq!(f.exp_approx_tile_cycles, 0.0);

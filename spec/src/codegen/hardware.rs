@@ -35,6 +35,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             let dram_latency = f64_lit(d.dram_read_latency_cycles);
             let dram_core = f64_lit(d.dram_core_bytes_per_cycle);
             let unpack_tilize = f64_lit(d.unpack_tilize_rows_cycles);
+            let packer = f64_lit(d.packer_bytes_per_cycle);
             let dram_read_issue = f64_lit(d.dram_read_issue_cycles);
             let dram_write_issue = f64_lit(d.dram_write_issue_cycles);
             let noc_write_issue = f64_lit(d.noc_write_issue_cycles);
@@ -84,6 +85,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     dram_read_latency_cycles: #dram_latency,
                     dram_core_bytes_per_cycle: #dram_core,
                     unpack_tilize_rows_cycles: #unpack_tilize,
+                    packer_bytes_per_cycle: #packer,
                     dram_read_issue_cycles: #dram_read_issue,
                     dram_write_issue_cycles: #dram_write_issue,
                     noc_write_issue_cycles: #noc_write_issue,

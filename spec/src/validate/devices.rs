@@ -139,6 +139,11 @@ impl Validator {
             &f.unpacker.tilize_rows_call_cycles,
             "unpacker.tilize_rows_call_cycles",
         );
+        self.positive(
+            p,
+            &f.packer.interface_bytes_per_cycle,
+            "packer.interface_bytes_per_cycle",
+        );
         let ethernet = f.ethernet.as_ref().map(|e| {
             self.positive(p, &e.link_gbps, "ethernet.link_gbps");
             self.positive(p, &e.fabric_gb_s, "ethernet.fabric_gb_s");
@@ -224,6 +229,7 @@ impl Validator {
             dram_read_latency_cycles: *dram.read_latency_cycles.get_ref(),
             dram_core_bytes_per_cycle: *dram.core_bytes_per_cycle.get_ref(),
             unpack_tilize_rows_cycles: *f.unpacker.tilize_rows_call_cycles.get_ref(),
+            packer_bytes_per_cycle: *f.packer.interface_bytes_per_cycle.get_ref(),
             dram_read_issue_cycles: *dram.read_issue_cycles.get_ref(),
             dram_write_issue_cycles: *dram.write_issue_cycles.get_ref(),
             noc_write_issue_cycles: *noc.write_issue_cycles.get_ref(),
