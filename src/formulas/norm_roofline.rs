@@ -697,6 +697,24 @@ mod tests {
         features(&cx).unwrap()
     }
 
+    /// With 32-bit intermediates each pass packs 2,048 more bytes a tile through four packer
+    /// interfaces: 16 bytes a cycle each on Wormhole (32 cycles), 32 on Blackhole (16). The
+    /// same RMS norm as below, 4 passes over each of the busiest core's 64 tiles.
+    #[test]
+    fn fp32_intermediates_pack_at_each_devices_packer_rate() {
+        let (x, gamma) = (tiled(&[1, 1, 128, 2048]), tiled(&[1, 1, 32, 2048]));
+        let params = [
+            OpParam::new("norm_type", ParamValue::Enum("rmsnorm")),
+            OpParam::new("fp32_dest_acc_en", ParamValue::Bool(true)),
+        ];
+        let grid = CoreGrid::new(8, 8);
+        let wh = features_of(Op::LayerNorm, Card::N150, grid, &[x, gamma], &params);
+        let bh = features_of(Op::LayerNorm, Card::P150, grid, &[x, gamma], &params);
+        assert!(close(wh.fp32_pack_scale, 64.0 * 4.0 * 32.0));
+        let bh_ns = 1000.0 / Hardware::of(Card::P150).clock_mhz;
+        assert!(close(bh.fp32_pack_scale, 64.0 * 4.0 * 16.0 * bh_ns));
+    }
+
     /// RMS norm of `[1, 1, 128, 2048]` bfloat16 with a tiled gamma, in DRAM on an n150 (8x8
     /// grid, 1 GHz: a cycle is 1 ns): 4 rows of 64 tiles, one per core. Per tile: square,
     /// mean of squares, scale, gamma: 4 passes, all multiplying, 3 extra phases at HiFi4.
