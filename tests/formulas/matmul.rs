@@ -412,3 +412,38 @@ fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
         "b once",
     );
 }
+
+#[test]
+fn output_tiles_pack_at_each_devices_packer_rate() {
+    // Each output tile's bytes go through the packer's four interfaces: 16 bytes a cycle each
+    // on Wormhole, 32 on Blackhole (`output_pack_scale`, 0 in v1). `[64, 64] @ [64, 64]` on
+    // one core: 4 output tiles.
+    let family = Family::MatmulRoofline;
+    let at = coefficient_index(family, "output_pack_scale");
+    let grid = CoreGrid::new(1, 1);
+    let feature = |device: Device, out: DType| {
+        let models = PerfModels::new(device);
+        let inputs = [dram(&[1, 1, 64, 64]), dram(&[1, 1, 64, 64])];
+        let output = TensorParams::tiled(&[1, 1, 64, 64], out, MemoryConfig::DRAM_INTERLEAVED);
+        let q = Query::new(Op::Matmul, &inputs).output(&output).grid(grid);
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    // Wormhole, 1 GHz: 2048 B / 64 B a cycle = 32 cycles a bfloat16 tile.
+    assert_close(
+        feature(Device::WormholeB0, DType::Bfloat16),
+        4.0 * 32.0,
+        "wormhole bf16",
+    );
+    // Blackhole, 1.35 GHz: 2048 B / 128 B a cycle = 16 cycles.
+    assert_close(
+        feature(Device::Blackhole, DType::Bfloat16),
+        4.0 * 16.0 / 1.35,
+        "blackhole bf16",
+    );
+    // A bfloat8_b tile is 1088 B: 17 cycles on Wormhole.
+    assert_close(
+        feature(Device::WormholeB0, DType::Bfloat8B),
+        4.0 * 17.0,
+        "wormhole bfp8",
+    );
+}
