@@ -288,6 +288,20 @@ impl Hardware {
         self.tile_cycles[fidelity as usize]
     }
 
+    /// Cycles the packer takes to write `bytes` of a tile from the destination registers into
+    /// L1, its four faces side by side: Wormhole's four packers, Blackhole's one packer with
+    /// four interfaces (tt-llk issue #916), each interface at `packer_bytes_per_cycle`.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::{Card, Hardware};
+    /// // A bfloat16 tile: 32 cycles on Wormhole, 16 on Blackhole.
+    /// assert_eq!(Hardware::of(Card::N150).pack_cycles(2048), 32.0);
+    /// assert_eq!(Hardware::of(Card::P150).pack_cycles(2048), 16.0);
+    /// ```
+    pub const fn pack_cycles(&self, bytes: u64) -> f64 {
+        bytes as f64 / (4.0 * self.packer_bytes_per_cycle)
+    }
+
     /// Achieved NoC bytes per cycle for transfers of `bytes`: linear between the points of the
     /// small-transfer curve, proportional to size below the first, the sustained rate above
     /// the last.

@@ -39,9 +39,10 @@
 //! `fpu_tile_cycles` each, plus `fidelity_phase_cycles` per fidelity phase beyond the first
 //! of the passes that multiply (reductions with their scaler tile, squares, products), plus
 //! `fp32_pack_scale` times the cycles the packer takes for a 32-bit tile's 2,048 more bytes
-//! (at one packer interface's rate: 16 bytes a cycle on Wormhole, 32 on Blackhole) per pass
-//! when the destination and the intermediates are 32-bit (the same norm on the same tiles takes
-//! more cycles on Wormhole than on Blackhole, in this share):
+//! (through its four interfaces, 16 bytes a cycle each on Wormhole, 32 on Blackhole:
+//! `Hardware::pack_cycles`) per pass when the destination and the intermediates are 32-bit
+//! (the same norm on the same tiles takes more cycles on Wormhole than on Blackhole, in this
+//! share):
 //!
 //! | op | passes over each tile | of them multiplying |
 //! | --- | --- | --- |
@@ -247,12 +248,10 @@ const fn input<'q>(cx: &Ctx<'q>, i: usize) -> Option<&'q TensorParams> {
     if i < cx.inputs.len() { Some(&cx.inputs[i]) } else { None }
 }
 
-/// Cycles the packer takes for the bytes a 32-bit tile has beyond a 16-bit one, its four
-/// faces side by side (tt-llk issue #916: Wormhole's four packers, Blackhole's one packer with
-/// four interfaces; an interface writes 16 bytes a cycle on Wormhole, 32 on Blackhole).
+/// Cycles the packer takes for the bytes a 32-bit tile has beyond a 16-bit one.
 const fn fp32_pack_cycles(cx: &Ctx<'_>) -> f64 {
     let extra = cx.hw.tile_bytes(DType::Float32) - cx.hw.tile_bytes(DType::Bfloat16);
-    extra as f64 / (4.0 * cx.hw.packer_bytes_per_cycle)
+    cx.hw.pack_cycles(extra as u64)
 }
 
 /// Layer norm's passes and inputs.

@@ -46,8 +46,8 @@
 //!   `a` tile needs (`ceil(tile rows / rows_per_pass) * rows_per_pass / 32`: tiny tiles still
 //!   cost a full pass). Beside them, the busiest core's input tiles unpacked
 //!   (`input_tile_cycles`) and output tiles packed (`output_pack_scale`: each output tile's
-//!   bytes through the packer's four interfaces at the device's rate, 16 bytes a cycle on
-//!   Wormhole and 32 on Blackhole, tt-llk issue #916), and the
+//!   bytes through the packer's four interfaces, 16 bytes a cycle each on Wormhole and 32 on
+//!   Blackhole, `Hardware::pack_cycles`), and the
 //!   `matmul_block` calls (`subblock_cycles`): one per output subblock and K tile, with the
 //!   subblock from the config or as ttnn picks it for the output block
 //!   (`get_matmul_subblock_params`: a sharded output of a tall 1D split takes
@@ -121,9 +121,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         overhead_ns: 1.0,
         compute_scale: core.compute_ns,
         input_tile_cycles: input_tiles as f64 * ns_per_cycle,
-        output_pack_scale: output_tiles as f64
-            * (q.out_tile as f64 / (4.0 * cx.hw.packer_bytes_per_cycle))
-            * ns_per_cycle,
+        output_pack_scale: output_tiles as f64 * cx.hw.pack_cycles(q.out_tile) * ns_per_cycle,
         dram_scale: dram_ns,
         noc_scale: noc.noc_ns,
         dram_wait_scale: waited_blocks as f64 * cx.hw.dram_read_latency_cycles * ns_per_cycle,
