@@ -62,6 +62,7 @@ pub unsafe extern "C" fn ttpm_internal_bench_rust_typed(
                 OpParams::EltwiseBinary(eltwise_binary::Params {
                     binary_op: eltwise_binary::BinaryOp::Add,
                     math_fidelity: MathFidelity::HiFi4,
+                    compute_unit: eltwise_binary::ComputeUnit::Auto,
                 }),
             ),
             _ => return -1.0,

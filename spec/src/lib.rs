@@ -220,9 +220,9 @@ pub enum TraceRead {
     Bool,
     /// An enum path's variant, lowercased.
     Variant,
-    /// A call's name mapped to one of the enum param's values: (call name, value), sorted by
-    /// call name; a name not listed gives nothing.
-    CallName(Vec<(String, String)>),
+    /// A call's name or a bare value's text mapped to one of the enum param's values:
+    /// (name, value), sorted by name; a name not listed gives nothing.
+    Map(Vec<(String, String)>),
 }
 
 impl OpParam {

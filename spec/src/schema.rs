@@ -234,7 +234,7 @@ pub struct OpParamFile {
 }
 
 /// One place a profiler row may hold an op param's value: an ATTRIBUTES value
-/// (`attribute`, read by `read` or mapped by `call_name`), a `column`, or a fixed `value` for
+/// (`attribute`, read by `read` or mapped by `map`), a `column`, or a fixed `value` for
 /// the OP CODEs that start with `op_code_prefix`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -248,8 +248,9 @@ pub struct TraceSourceFile {
     pub find: Option<String>,
     /// With `attribute`: how its value reads.
     pub read: Option<TraceReadFile>,
-    /// With `attribute`: a call's name (`MatmulMultiCoreProgramConfig`) -> the param's value.
-    pub call_name: Option<BTreeMap<String, String>>,
+    /// With `attribute`: its name -> the param's value; a call's name without template
+    /// arguments (`MatmulMultiCoreProgramConfig`) or a bare value's text (`true`).
+    pub map: Option<BTreeMap<String, String>>,
     /// A cell of the row, lowercased: `MATH FIDELITY`.
     pub column: Option<String>,
     /// With `value`: the rows whose OP CODE starts with this.

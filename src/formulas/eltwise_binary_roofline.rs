@@ -3,10 +3,10 @@
 //! in `src/formulas/eltwise_common.rs`.
 
 use crate::error::{Error, Operand, TensorProblem};
-use crate::generated::op_params::eltwise_binary::BinaryOp;
+use crate::generated::op_params::eltwise_binary::{BinaryOp, ComputeUnit};
 use crate::generated::{EltwiseBinaryRooflineFeatures, OpParams};
 use crate::model::{Ctx, div, mul};
-use crate::tensor::{Layout, MAX_RANK, Shape, TensorParams};
+use crate::tensor::{DType, Layout, MAX_RANK, Shape, TensorParams};
 
 use super::eltwise_common::{busiest_core_tiles, eltwise_cores, native_l1_sharded, traffic};
 
@@ -136,6 +136,41 @@ const fn ternary(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
     })
 }
 
+/// Whether `op` of inputs of `a` and `b` runs on the FPU (the matrix engine; other ops than
+/// add, sub and mul then wrap it in SFPU steps: a divide multiplies by the reciprocal, a
+/// comparison tests a difference) rather than all on the SFPU. `Fpu` and `Sfpu` say where it
+/// ran (a profiler row's `is_sfpu`); `Auto` is current ttnn's choice, binary_ng
+/// `is_binary_sfpu_op` with `fast_and_approximate_mode` off: since tt-metal PR #35077 a
+/// multiply runs on the SFPU whatever its dtypes (rounding bfloat16 products to nearest even),
+/// as a divide, power, maximum and minimum do; add, sub, logical ops and squared difference run
+/// there when both inputs are float32 or the same integer type, comparisons also for
+/// bfloat16, bias_gelu and logaddexp for float32 only.
+const fn runs_on_fpu(op: BinaryOp, unit: ComputeUnit, a: DType, b: DType) -> bool {
+    let same_integer = matches!(
+        (a, b),
+        (DType::Int32, DType::Int32) | (DType::Uint32, DType::Uint32) | (DType::Uint16, DType::Uint16)
+    );
+    let both_f32 = matches!((a, b), (DType::Float32, DType::Float32));
+    match unit {
+        ComputeUnit::Fpu => true,
+        ComputeUnit::Sfpu => false,
+        ComputeUnit::Auto => match op {
+            BinaryOp::Mul | BinaryOp::Div | BinaryOp::Pow | BinaryOp::Maximum | BinaryOp::Minimum => {
+                false
+            }
+            BinaryOp::Add
+            | BinaryOp::Sub
+            | BinaryOp::LogicalAnd
+            | BinaryOp::LogicalOr
+            | BinaryOp::SquaredDifference => !(both_f32 || same_integer),
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le => {
+                !(both_f32 || same_integer || matches!((a, b), (DType::Bfloat16, DType::Bfloat16)))
+            }
+            BinaryOp::BiasGelu | BinaryOp::Logaddexp => !both_f32,
+        },
+    }
+}
+
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
     if let OpParams::Ternary(_) = cx.params {
         return ternary(cx);
@@ -204,12 +239,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
         return Err(cx.foreign_params());
     };
     let (op, fidelity) = (p.binary_op, p.math_fidelity);
-    // FPU passes per tile: one for add and sub, the fidelity phases for mul; 0 for SFPU ops.
-    let fpu_passes = match op {
-        BinaryOp::Add | BinaryOp::Sub => 1.0,
-        BinaryOp::Mul => 1.0,
-        _ => 0.0,
+    let b_dtype = match b {
+        Some(b) => b.dtype,
+        None => a.dtype,
     };
+    let on_fpu = runs_on_fpu(op, p.compute_unit, a.dtype, b_dtype);
+    // FPU passes per tile: one (and a multiply's fidelity phases below); 0 on the SFPU. The
+    // SFPU steps around another op's FPU pass are not counted.
+    let fpu_passes = if on_fpu { 1.0 } else { 0.0 };
     let all = [
         out,
         a,
@@ -218,9 +255,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
             None => a,
         },
     ];
-    // A multiply's further fidelity phases: 0 at LoFi, 3 at HiFi4.
+    // A multiply's further fidelity phases on the FPU: 0 at LoFi, 3 at HiFi4.
     let phases = match op {
-        BinaryOp::Mul => fidelity as u8 as f64,
+        BinaryOp::Mul if on_fpu => fidelity as u8 as f64,
         _ => 0.0,
     };
     let tensors = all.split_at(if b.is_some() { 3 } else { 2 }).0;
@@ -351,6 +388,50 @@ mod tests {
         assert_eq!(f.bcast_tile_cycles, 0.0);
         assert_eq!(f.scalar_fill_cycles, 0.0);
         assert_eq!(f.dram_scale, 0.0);
+    }
+
+    /// Where a multiply of two [1024, 1024] bfloat16 tensors in DRAM runs on Blackhole's 11x10
+    /// grid: 1024 tiles, 10 on the busiest core. As current ttnn picks it (`auto`) and as a
+    /// profiler row says `is_sfpu` (`sfpu`), every tile is an SFPU tile without fidelity
+    /// phases; on the FPU (`fast_and_approximate_mode`) each is one FPU pass and three more
+    /// phases at HiFi4. An add of the same tensors stays on the FPU unless both are float32.
+    #[test]
+    fn multiply_runs_on_the_sfpu_unless_told_otherwise() {
+        use crate::{Card, CoreGrid, Hardware, Op, OpParam, ParamValue, QueryParams};
+        let x = t(&[1, 1, 1024, 1024], &[1, 1, 1024, 1024]);
+        let features_of = |op: &str, unit: &str, inputs: &[TensorParams]| {
+            let params = [
+                OpParam::new("binary_op", ParamValue::Enum(op)),
+                OpParam::new("compute_unit", ParamValue::Enum(unit)),
+            ];
+            let cx = Ctx::new(
+                Op::EltwiseBinary,
+                Hardware::of(Card::P150),
+                QueryParams::ByName(&params),
+                inputs,
+                None,
+                CoreGrid::new(11, 10),
+            )
+            .unwrap();
+            features(&cx).unwrap()
+        };
+        let ns = 1.0 / 1.35;
+        for unit in ["auto", "sfpu"] {
+            let f = features_of("mul", unit, &[x, x]);
+            assert!((f.sfpu_tile_cycles - 10.0 * ns).abs() < 1e-12, "{unit}");
+            assert_eq!((f.fpu_tile_cycles, f.fidelity_phase_cycles), (0.0, 0.0));
+        }
+        let f = features_of("mul", "fpu", &[x, x]);
+        assert!((f.fpu_tile_cycles - 10.0 * ns).abs() < 1e-12);
+        assert!((f.fidelity_phase_cycles - 30.0 * ns).abs() < 1e-12);
+        assert_eq!(f.sfpu_tile_cycles, 0.0);
+        let f = features_of("add", "auto", &[x, x]);
+        assert!((f.fpu_tile_cycles - 10.0 * ns).abs() < 1e-12);
+        let mut y = x;
+        y.dtype = DType::Float32;
+        let f = features_of("add", "auto", &[y, y]);
+        assert!((f.sfpu_tile_cycles - 10.0 * ns).abs() < 1e-12);
+        assert_eq!(f.fpu_tile_cycles, 0.0);
     }
 
     /// A where whose condition is one row broadcasts it over the others' rows.

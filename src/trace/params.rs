@@ -48,9 +48,9 @@ enum TraceRead {
     Bool,
     /// An enum path's variant, lowercased: `BinaryOpType::ADD` -> `add`.
     Variant,
-    /// A call's name (without template arguments) -> the value; a name not listed gives
-    /// nothing.
-    CallName(&'static [(&'static str, &'static str)]),
+    /// A call's name (without template arguments) or a bare value's text -> the value; a
+    /// name not listed gives nothing.
+    Map(&'static [(&'static str, &'static str)]),
 }
 
 /// The params of `op` that `row` gives, in key order.
@@ -94,8 +94,8 @@ fn read(source: &TraceSource, row: &Row<'_>, attrs: &Attrs) -> Option<OwnedParam
                 TraceRead::Variant => value
                     .variant()
                     .map(|v| OwnedParamValue::Enum(v.to_ascii_lowercase())),
-                TraceRead::CallName(names) => {
-                    let name = value.call_name()?;
+                TraceRead::Map(names) => {
+                    let name = value.call_name().or_else(|| value.token())?;
                     let (_, v) = names.iter().find(|(n, _)| *n == name)?;
                     Some(OwnedParamValue::Enum((*v).into()))
                 }
@@ -326,6 +326,21 @@ mod tests {
                 ("math_fidelity", OwnedParamValue::Enum("lofi".into())),
             ]
         );
+        // Where it ran: binary_ng's `is_sfpu`, mapped by its text; the legacy op without it
+        // runs on the FPU.
+        let mul =
+            |sfpu: &str| format!("{{'binary_op_type': 'BinaryOpType::MUL'; 'is_sfpu': '{sfpu}'}}");
+        for (sfpu, unit) in [("true", "sfpu"), ("false", "fpu")] {
+            let p = params(Op::EltwiseBinary, "BinaryNgDeviceOperation", "", &mul(sfpu));
+            assert_eq!(p[1], ("compute_unit", OwnedParamValue::Enum(unit.into())));
+        }
+        let p = params(
+            Op::EltwiseBinary,
+            "BinaryDeviceOperation",
+            "",
+            "{'binary_op_type': 'BinaryOpType::MUL'}",
+        );
+        assert_eq!(p[1], ("compute_unit", OwnedParamValue::Enum("fpu".into())));
         let p = params(
             Op::InterleavedToSharded,
             "InterleavedToShardedDeviceOperation",

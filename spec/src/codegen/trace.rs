@@ -43,9 +43,9 @@ fn source(t: &TraceSource) -> TokenStream {
                 }
                 TraceRead::Bool => quote!(TraceRead::Bool),
                 TraceRead::Variant => quote!(TraceRead::Variant),
-                TraceRead::CallName(map) => {
+                TraceRead::Map(map) => {
                     let pairs = map.iter().map(|(name, value)| quote!((#name, #value)));
-                    quote!(TraceRead::CallName(&[#(#pairs),*]))
+                    quote!(TraceRead::Map(&[#(#pairs),*]))
                 }
             };
             quote!(TraceSource::Attribute { path: &[#(#path),*], find: #find, read: #read })

@@ -126,7 +126,7 @@ fn trace_source(s: &TraceSourceFile, kind: &OpParamKind) -> Result<TraceSource, 
                     "`{attribute}` is not an attribute path: names joined by `.`, e.g. `program_config.in0_block_w`"
                 ));
             }
-            let read = match (s.read, &s.call_name, kind) {
+            let read = match (s.read, &s.map, kind) {
                 (Some(TraceReadFile::Int), None, OpParamKind::Int { min, max, .. }) => {
                     TraceRead::Int {
                         min: *min,
@@ -145,13 +145,13 @@ fn trace_source(s: &TraceSourceFile, kind: &OpParamKind) -> Result<TraceSource, 
                 }
                 (None, Some(map), _) => {
                     for v in map.values() {
-                        enum_value(v, "call_name value")?;
+                        enum_value(v, "map value")?;
                     }
-                    TraceRead::CallName(map.iter().map(|(a, b)| (a.clone(), b.clone())).collect())
+                    TraceRead::Map(map.iter().map(|(a, b)| (a.clone(), b.clone())).collect())
                 }
                 _ => {
                     return Err(
-                        "an `attribute` source needs one of `read = \"int\" | \"bool\" | \"variant\"` and `call_name = { ... }`".into(),
+                        "an `attribute` source needs one of `read = \"int\" | \"bool\" | \"variant\"` and `map = { ... }`".into(),
                     );
                 }
             };
@@ -162,7 +162,7 @@ fn trace_source(s: &TraceSourceFile, kind: &OpParamKind) -> Result<TraceSource, 
             })
         }
         (None, Some(column), None) => {
-            if s.find.is_some() || s.read.is_some() || s.call_name.is_some() || s.value.is_some() {
+            if s.find.is_some() || s.read.is_some() || s.map.is_some() || s.value.is_some() {
                 return Err("a `column` source takes nothing else".into());
             }
             if values.is_none() {
@@ -171,7 +171,7 @@ fn trace_source(s: &TraceSourceFile, kind: &OpParamKind) -> Result<TraceSource, 
             Ok(TraceSource::Column(column.clone()))
         }
         (None, None, Some(prefix)) => {
-            if s.find.is_some() || s.read.is_some() || s.call_name.is_some() {
+            if s.find.is_some() || s.read.is_some() || s.map.is_some() {
                 return Err("an `op_code_prefix` source takes `value` only".into());
             }
             let Some(value) = &s.value else {
