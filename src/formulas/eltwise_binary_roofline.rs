@@ -142,9 +142,9 @@ const fn ternary(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
 /// ran (a profiler row's `is_sfpu`); `Auto` is current ttnn's choice, binary_ng
 /// `is_binary_sfpu_op` with `fast_and_approximate_mode` off: since tt-metal PR #35077 a
 /// multiply runs on the SFPU whatever its dtypes (rounding bfloat16 products to nearest even),
-/// as a divide, power, maximum and minimum do; add, sub, logical ops and squared difference run
-/// there when both inputs are float32 or the same integer type, comparisons also for
-/// bfloat16, bias_gelu and logaddexp for float32 only.
+/// as a divide, power, maximum, minimum and a where of two tensors and a scalar do; add, sub,
+/// logical ops and squared difference run there when both inputs are float32 or the same
+/// integer type, comparisons also for bfloat16, bias_gelu and logaddexp for float32 only.
 const fn runs_on_fpu(op: BinaryOp, unit: ComputeUnit, a: DType, b: DType) -> bool {
     let same_integer = matches!(
         (a, b),
@@ -155,9 +155,13 @@ const fn runs_on_fpu(op: BinaryOp, unit: ComputeUnit, a: DType, b: DType) -> boo
         ComputeUnit::Fpu => true,
         ComputeUnit::Sfpu => false,
         ComputeUnit::Auto => match op {
-            BinaryOp::Mul | BinaryOp::Div | BinaryOp::Pow | BinaryOp::Maximum | BinaryOp::Minimum => {
-                false
-            }
+            BinaryOp::Mul
+            | BinaryOp::Div
+            | BinaryOp::Pow
+            | BinaryOp::Maximum
+            | BinaryOp::Minimum
+            | BinaryOp::WhereTst
+            | BinaryOp::WhereTts => false,
             BinaryOp::Add
             | BinaryOp::Sub
             | BinaryOp::LogicalAnd

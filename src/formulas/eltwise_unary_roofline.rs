@@ -4,8 +4,8 @@
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::eltwise_unary::UnaryOp;
 use crate::generated::{EltwiseUnaryRooflineFeatures, OpParams};
-use crate::model::{Ctx, min};
-use crate::tensor::{DType, TensorParams};
+use crate::model::{Ctx, ceil_div, min, mul};
+use crate::tensor::{DType, Layout, TensorParams};
 
 use super::eltwise_common::{busiest_core_tiles, split_cores, traffic};
 
@@ -77,6 +77,39 @@ const fn fp32_dest(x: &TensorParams, out: &TensorParams) -> bool {
     wide(x) || wide(out)
 }
 
+/// The "tiles" a row-major `x` runs as. Only the sharded factory takes a row-major tensor, and
+/// it counts each shard's bytes in whole tiles of its dtype (tt-metal
+/// `unary_sharded_program_factory.cpp`: `num_tile_per_core = shard_size_in_bytes /
+/// input_tile_size` when the dtype is not block-float); every core runs that many.
+const fn row_major_shard_tiles(
+    cx: &Ctx<'_>,
+    x: &TensorParams,
+    out: &TensorParams,
+) -> Result<u64, Error> {
+    let (true, Some(shard)) = (x.memory.is_l1_sharded(), x.memory.shard) else {
+        return Err(cx.not_modeled("unary op of a row-major tensor that is not sharded in L1"));
+    };
+    if !out.memory.is_l1_sharded() || !matches!(out.layout, Layout::RowMajor) {
+        return Err(cx.tensor_error(
+            Operand::Output,
+            TensorProblem::WrongMemory {
+                expected: "row-major, sharded in L1 as the input",
+            },
+        ));
+    }
+    let overflow = Error::Overflow {
+        what: "eltwise tiles",
+    };
+    let element = some_or!(x.dtype.element_bytes(), overflow) as u64;
+    let shard_bytes = tri!(mul(
+        shard.shape[0] as u64 * shard.shape[1] as u64,
+        element,
+        "eltwise tiles"
+    ));
+    let per_core = ceil_div(shard_bytes, cx.hw.tile_bytes(x.dtype) as u64);
+    mul(per_core, shard.cores as u64, "eltwise tiles")
+}
+
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     let out = match cx.output {
@@ -84,6 +117,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         None => x,
     };
     let tiles = match (x.tiles(), out.tiles()) {
+        _ if matches!(x.layout, Layout::RowMajor) => tri!(row_major_shard_tiles(cx, x, out)),
         (Some(x_tiles), Some(out_tiles)) if x_tiles == out_tiles => x_tiles,
         (Some(_), _) => {
             return Err(cx.tensor_error(

@@ -139,7 +139,6 @@ fn invalid_tensors() {
             ),
             TensorProblem::BadShard,
         ),
-        (row_major(DType::Bfloat16), TensorProblem::LayoutNotAllowed),
         (
             row_major(DType::Bfloat8B),
             TensorProblem::BlockFloatRowMajor,
@@ -152,6 +151,34 @@ fn invalid_tensors() {
             |e| matches!(e, Error::InvalidTensor { operand: Operand::Input(0), problem: p, .. } if *p == problem),
         );
     }
+    // Typecast takes tiles only (unary also takes a row-major shard).
+    let inputs = [row_major(DType::Bfloat16)];
+    fails(
+        |m| m.query(&Query::new(Op::Typecast, &inputs).output(&inputs[0])),
+        |e| {
+            matches!(
+                e,
+                Error::InvalidTensor {
+                    operand: Operand::Input(0),
+                    problem: TensorProblem::LayoutNotAllowed,
+                    ..
+                }
+            )
+        },
+    );
+    // A row-major unary input that is not sharded in L1 is a mode no formula models.
+    fails(
+        |m| unary(m, &inputs),
+        |e| {
+            matches!(
+                e,
+                Error::ModeNotModeled {
+                    op: Op::EltwiseUnary,
+                    ..
+                }
+            )
+        },
+    );
 }
 
 #[test]

@@ -367,3 +367,55 @@ fn unary_waits_the_dram_latency_per_tile_read_from_dram() {
         "from L1"
     );
 }
+
+/// bh20_oft's relu of a row-major `[7680, 256]` bfloat16 tensor height-sharded over a 5x4
+/// grid (shards of 384 x 256): ttnn's sharded factory runs each shard's 196,608 bytes as 96
+/// bfloat16 tiles, so each of the 20 cores does 96 tiles at v1's 288 cycles (1.35 GHz);
+/// nothing moves over the NoC or to DRAM. Row-major and interleaved, it is not modeled.
+#[test]
+fn unary_of_a_row_major_shard_runs_its_bytes_as_tiles() {
+    let models = PerfModels::new(Device::Blackhole);
+    let shard = ShardSpec::new(
+        CoreRange::of_grid(CoreGrid::new(5, 4)),
+        [384, 256],
+        ShardOrientation::RowMajor,
+    );
+    let sharded = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+    let x = TensorParams::new(
+        Shape::new(&[7680, 256]),
+        DType::Bfloat16,
+        Layout::RowMajor,
+        sharded,
+    );
+    let params = [enum_param("unary_op", "relu")];
+    let e = v1(&models, Op::EltwiseUnary, &[x], &params);
+    assert_close(
+        e.breakdown.compute_ns,
+        96.0 * 288.0 / 1.35,
+        "96 tiles of relu",
+    );
+    assert_eq!((e.breakdown.noc_ns, e.breakdown.dram_ns), (0.0, 0.0));
+    let interleaved = TensorParams::new(
+        Shape::new(&[7680, 256]),
+        DType::Bfloat16,
+        Layout::RowMajor,
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
+    let q = Query::new(Op::EltwiseUnary, std::slice::from_ref(&interleaved)).params(&params);
+    assert!(matches!(
+        models.query(&q),
+        Err(Error::ModeNotModeled { .. })
+    ));
+}
+
+/// binary_ng's where of two tensors and a scalar (`where_tst`) runs on the SFPU: a
+/// `[160, 160]` bfloat16 pair in DRAM is 25 tiles, one on each of 25 Wormhole cores, each at
+/// v1's 512 SFPU cycles (1 GHz) and no FPU pass.
+#[test]
+fn binary_where_runs_on_the_sfpu() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[160, 160]), dram(&[160, 160])];
+    let params = [enum_param("binary_op", "where_tst")];
+    let e = v1(&models, Op::EltwiseBinary, &inputs, &params);
+    assert_close(e.breakdown.compute_ns, 512.0, "one SFPU tile");
+}
