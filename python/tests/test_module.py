@@ -114,7 +114,7 @@ def test_fallback_answers_unknown_ops():
         (lambda m: m.query("matmul", inputs=[A, W], params={"math_fidelity": 2}), tpm.InvalidParamError, "math_fidelity"),
         (lambda m: m.query("matmul", inputs=[A]), tpm.OperandCountError, "the query has 1 input(s)"),
         (lambda m: m.query("matmul", inputs=["64x64:bf16", "32x64:bf16"]), tpm.InvalidTensorError, "does not fit"),
-        (lambda m: m.query("eltwise_unary", inputs=["33x32:bf16:row_major"], params={"unary_op": "exp"}),
+        (lambda m: m.query("eltwise_binary", inputs=["33x32:bf16:row_major"] * 2, params={"binary_op": "add"}),
          tpm.InvalidTensorError, "does not take that layout"),
         (lambda m: m.query("eltwise_unary", inputs=["1073741824x32:bf16"], params={"unary_op": "exp"}, grid=(9, 8)),
          tpm.InvalidGridError, "9x8"),
