@@ -79,16 +79,23 @@
 //!   row), so each costs a write's round trip (`noc.write_round_trip_cycles`) plus its bytes
 //!   at one core's DRAM rate. On bh20_oft a core's 1,280 rows of 512 B and another's 1,280
 //!   of 6 B (a 3-channel image) both take ~380 cycles a row, whatever the width.
+//! * **Pad stores** (`pad_store_scale`, in the NoC term): earlier tt-metal's single-core
+//!   padding tilize (`use_multicore = false`) writes every padding byte of its blocks with
+//!   32-bit stores from the reader RISC-V, one at a time between its waited reads
+//!   (`reader_unary_pad_dims_split_rows.cpp`), at the device's store rate
+//!   (`riscv_l1_store_cycles`: one store in five cycles on Wormhole). v1 takes that published
+//!   rate; the loop's other instructions are not counted (tt-metal PR #51224 measured 4.1 to
+//!   20.3 cycles a store for such fill loops), and no shared row runs this factory.
 //!
 //! It assumes balanced blocks (the busiest core's count is the one that matters), full
-//! overlap of the reader, compute and writer, and that the padding of a padded tilize costs
-//! the same per tile as data. It follows today's kernels: older tt-metal versions untilized
+//! overlap of the reader, compute and writer, and that the padding of a multi-core padded
+//! tilize costs the same per tile as data. It follows today's kernels: older tt-metal versions untilized
 //! blocks wider than 8 tiles with the slow unpack untilize (tt-llk issue #131: about 400
 //! cycles a tile), which the model does not know.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{OpParams, TilizeRooflineFeatures};
-use crate::model::{Ctx, ceil_div, div, largest_divisor, max, min};
+use crate::model::{Ctx, ceil_div, div, largest_divisor, max, min, mul};
 use crate::tensor::{Layout, TensorParams};
 
 /// The busiest core's work: tile-row blocks, tiles and row-major sticks, and the bytes of
@@ -375,8 +382,21 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         }
         _ => 0.0,
     };
+    // Earlier tt-metal's single-core padding tilize fills every padding byte of the blocks
+    // it builds with 32-bit stores from its reader RISC-V, one at a time between its waited
+    // reads (`reader_unary_pad_dims_split_rows.cpp`: `dst[z] = pad_value`), whatever the
+    // pad value; the multi-core readers fill theirs otherwise (`fill_l1_range`).
+    let pad_stores = match cx.params {
+        OpParams::TilizeWithValPadding(_) if !multicore => {
+            // The tile side holds the row-major side (checked above).
+            let pad = some_or!(tiled.shape.volume(), overflow) - some_or!(rm.shape.volume(), overflow);
+            tri!(mul(pad, some_or!(rm.dtype.element_bytes(), overflow) as u64, "tilize bytes")) / 4
+        }
+        _ => 0,
+    };
     let tile_ns = cx.cycles_to_ns(s.tiles as f64);
     Ok(TilizeRooflineFeatures {
+        pad_store_scale: cx.cycles_to_ns(pad_stores as f64 * cx.hw.riscv_l1_store_cycles),
         write_wait_scale: waited_writes,
         overhead_ns: 1.0,
         tile_cycles: tile_ns,
@@ -612,8 +632,10 @@ mod tests {
     /// tilizes and unpadding untilizes, on one core): `[1, 256, 8, 32]` padded to
     /// `[1, 256, 32, 32]` is 256 blocks of
     /// one tile. On one core that core takes all 256: 256 tiles and 256 x 8 = 2048 sticks of
-    /// 64 B, each waited for (383 cycles on Wormhole). The multi-core factory (the default)
-    /// spreads the blocks over the n150's 64 cores: 4 blocks and 4 tiles a core.
+    /// 64 B, each waited for (383 cycles on Wormhole), and the 256 x 24 x 32 padding values
+    /// (2 B each) written as 98,304 32-bit stores at Wormhole's one store in five cycles. The
+    /// multi-core factory (the default) spreads the blocks over the n150's 64 cores: 4 blocks
+    /// and 4 tiles a core, and fills its padding otherwise (no store counted).
     #[test]
     fn tilize_with_val_padding_single_core_takes_every_block() {
         use crate::params::{OpParam, ParamValue};
@@ -630,8 +652,10 @@ mod tests {
         assert!(close(one.tile_cycles, 256.0));
         assert!(close(one.stick_cycles, 2048.0));
         assert!(close(one.dram_wait_scale, 2048.0 * 383.0));
+        assert!(close(one.pad_store_scale, 98304.0 * 5.0));
         let many = features_of(Op::TilizeWithValPadding, hw, x, y, hw.compute_grid);
         assert!(close(many.tile_cycles, 4.0));
+        assert_eq!(many.pad_store_scale, 0.0);
         // The unpadding untilize back to `[1, 256, 8, 32]` alike: one core untilizes all 256
         // tiles (reading each from DRAM and waiting for it) and writes the 2048 kept rows,
         // each waited for; over the grid, 4 tiles and 32 rows a core.
