@@ -89,9 +89,9 @@
 //!
 //! It assumes balanced blocks (the busiest core's count is the one that matters), full
 //! overlap of the reader, compute and writer, and that the padding of a multi-core padded
-//! tilize costs the same per tile as data. It follows today's kernels: older tt-metal versions untilized
-//! blocks wider than 8 tiles with the slow unpack untilize (tt-llk issue #131: about 400
-//! cycles a tile), which the model does not know.
+//! tilize costs the same per tile as data. It follows today's kernels: older tt-metal
+//! versions untilized blocks wider than 8 tiles with the slow unpack untilize (tt-llk issue
+//! #131: about 400 cycles a tile), which the model does not know.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{OpParams, TilizeRooflineFeatures};

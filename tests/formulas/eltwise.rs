@@ -371,7 +371,8 @@ fn unary_waits_the_dram_latency_per_tile_read_from_dram() {
 /// bh20_oft's relu of a row-major `[7680, 256]` bfloat16 tensor height-sharded over a 5x4
 /// grid (shards of 384 x 256): ttnn's sharded factory runs each shard's 196,608 bytes as 96
 /// bfloat16 tiles, so each of the 20 cores does 96 tiles at v1's 288 cycles (1.35 GHz);
-/// nothing moves over the NoC or to DRAM. Row-major and interleaved, it is not modeled.
+/// nothing moves over the NoC or to DRAM (row-major and interleaved it is not modeled:
+/// `tests/errors`).
 #[test]
 fn unary_of_a_row_major_shard_runs_its_bytes_as_tiles() {
     let models = PerfModels::new(Device::Blackhole);
@@ -395,17 +396,6 @@ fn unary_of_a_row_major_shard_runs_its_bytes_as_tiles() {
         "96 tiles of relu",
     );
     assert_eq!((e.breakdown.noc_ns, e.breakdown.dram_ns), (0.0, 0.0));
-    let interleaved = TensorParams::new(
-        Shape::new(&[7680, 256]),
-        DType::Bfloat16,
-        Layout::RowMajor,
-        MemoryConfig::DRAM_INTERLEAVED,
-    );
-    let q = Query::new(Op::EltwiseUnary, std::slice::from_ref(&interleaved)).params(&params);
-    assert!(matches!(
-        models.query(&q),
-        Err(Error::ModeNotModeled { .. })
-    ));
 }
 
 /// binary_ng's where of two tensors and a scalar (`where_tst`) runs on the SFPU: a
