@@ -220,9 +220,10 @@ pub struct OpParamFile {
     /// Allowed values of an `enum` param (a shared enum's are its own).
     #[serde(default)]
     pub values: Vec<String>,
-    /// An `enum` param of the same op whose own `values` follow this param's: a fused chain's
-    /// further functions (`values = ["none"]`, `values_of = "unary_op"`) list every function
-    /// of the first without repeating them.
+    /// An `enum` param whose own `values` follow this param's, `param` of the same op or
+    /// `op.param` of another: a fused chain's further functions (`values = ["none"]`,
+    /// `values_of = "unary_op"`) and a binary op's fused activations
+    /// (`values_of = "eltwise_unary.unary_op"`) list every function without repeating them.
     pub values_of: Option<String>,
     /// Inclusive bounds of an `int` or `float` param.
     pub min: Option<f64>,

@@ -654,7 +654,7 @@ fn fabric_rate_within_the_line_rate() {
 }
 
 /// `values_of` lists another enum param's values after the param's own; it must name an enum
-/// param of the same op that has values of its own.
+/// param that has values of its own, of the same op (`param`) or of another (`op.param`).
 #[test]
 fn values_of_another_enum_param() {
     let s = load_dir(&shipped()).unwrap();
@@ -685,6 +685,45 @@ fn values_of_another_enum_param() {
         "ops/eltwise_unary.toml",
         table_line,
         "params.chain_op_2.values_of",
-        "`unary_opp` is not an enum param of this op with `values` of its own",
+        "`unary_opp` is not an enum param with `values` of its own",
     );
+
+    // Another op's: a binary op's fused activations list the unary functions.
+    let binary = s.ops.iter().find(|o| o.name == "eltwise_binary").unwrap();
+    let lhs = match &binary
+        .params
+        .iter()
+        .find(|p| p.key == "lhs_activation")
+        .unwrap()
+        .kind
+    {
+        OpParamKind::Enum { values, .. } => values.clone(),
+        other => panic!("lhs_activation is {other:?}"),
+    };
+    assert_eq!(lhs[0], "none");
+    assert_eq!(lhs[1..], first[..]);
+    for (of, names) in [
+        ("eltwise_unary.unary_opp", "`eltwise_unary.unary_opp`"),
+        ("eltwise_unaryy.unary_op", "`eltwise_unaryy.unary_op`"),
+        ("eltwise_unary.chain_op_2", "`eltwise_unary.chain_op_2`"),
+    ] {
+        let (errors, _) = edit(
+            "ops/eltwise_binary.toml",
+            "values_of = \"eltwise_unary.unary_op\"",
+            &format!("values_of = \"{of}\""),
+        );
+        let text = std::fs::read_to_string(shipped().join("ops/eltwise_binary.toml")).unwrap();
+        let table_line = text
+            .lines()
+            .position(|l| l == "[params.lhs_activation]")
+            .unwrap()
+            + 1;
+        assert_one(
+            &errors,
+            "ops/eltwise_binary.toml",
+            table_line,
+            "params.lhs_activation.values_of",
+            &format!("{names} is not an enum param with `values` of its own"),
+        );
+    }
 }

@@ -8,7 +8,9 @@ use crate::generated::{EltwiseBinaryRooflineFeatures, OpParams};
 use crate::model::{Ctx, div, mul};
 use crate::tensor::{DType, Layout, MAX_RANK, Shape, TensorParams};
 
-use super::eltwise_common::{busiest_core_tiles, eltwise_cores, native_l1_sharded, traffic};
+use super::eltwise_common::{
+    UnaryClass, busiest_core_tiles, chain_class, eltwise_cores, native_l1_sharded, traffic,
+};
 
 /// The broadcast of two shapes, aligned at the innermost dim: padded dims of the result and
 /// whether any dim was broadcast. Dims combine when their logical sizes are equal or one is 1.
@@ -128,6 +130,8 @@ const fn ternary(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
             (per_core + 1) as f64 * cx.cycles_to_ns(1.0)
         },
         scalar_fill_cycles: if n < 3 { cx.cycles_to_ns(1.0) } else { 0.0 },
+        simple_activation_cycles: 0.0,
+        function_activation_cycles: 0.0,
         dram_scale: cx.dram_ns(traffic.dram),
         noc_scale: cx.noc_ns_of_tiles(
             tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
@@ -173,6 +177,24 @@ const fn runs_on_fpu(op: BinaryOp, unit: ComputeUnit, a: DType, b: DType) -> boo
             BinaryOp::BiasGelu | BinaryOp::Logaddexp => !both_f32,
         },
     }
+}
+
+/// The fused activations applied to each output tile, as the indices of their values among a
+/// param's `none` then `eltwise_unary`'s functions: how many are a few SFPU instructions (a
+/// copy such as a typecast counts among them: it still takes the pass through the
+/// destination registers) and how many a range-reduced or polynomial function.
+const fn activation_passes(indices: [usize; 3]) -> (u64, u64) {
+    let (mut simple, mut function) = (0, 0);
+    let mut i = 0;
+    while i < indices.len() {
+        match chain_class(indices[i]) {
+            None => {}
+            Some(UnaryClass::Copy | UnaryClass::Simple) => simple += 1,
+            Some(_) => function += 1,
+        }
+        i += 1;
+    }
+    (simple, function)
 }
 
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
@@ -271,6 +293,12 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
     let traffic = tri!(traffic(cx, tensors));
     // Tile counts weigh cycles: one tile costs the sum of its kinds' cycles.
     let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
+    // Each fused activation is one more pass of the tiles it applies to through the SFPU:
+    // a's and b's, one of each per output tile, and the result. A scalar b's is applied to
+    // its one tile, once.
+    let rhs = if b.is_some() { p.rhs_activation as usize } else { 0 };
+    let (simple, function) =
+        activation_passes([p.lhs_activation as usize, rhs, p.post_activation as usize]);
     Ok(EltwiseBinaryRooflineFeatures {
         overhead_ns: 1.0,
         fpu_tile_cycles: tile_cycles * fpu_passes,
@@ -288,6 +316,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
         } else {
             0.0
         },
+        simple_activation_cycles: tile_cycles * simple as f64,
+        function_activation_cycles: tile_cycles * function as f64,
         dram_scale: cx.dram_ns(traffic.dram),
         noc_scale: cx.noc_ns_of_tiles(
             tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),

@@ -26,7 +26,12 @@
 //!     or uint32);
 //!   - binary: `fpu_tile_cycles` for `add`, `sub` and `mul`, plus `fidelity_phase_cycles`
 //!     per further fidelity phase of a `mul` (3 at HiFi4), `sfpu_tile_cycles` for every
-//!     other op.
+//!     other op; each fused activation (binary_ng's `lhs_activations`, `rhs_activations`,
+//!     `post_activations`: the function's pass of a's, b's or the result's tile through the
+//!     destination registers and the SFPU, packed for the next step) adds
+//!     `simple_activation_cycles` for a few-instruction function (or a copy) and
+//!     `function_activation_cycles` for any other, per output tile (a scalar b's once, not
+//!     per tile).
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
 //!   it once per core before the first tile (`scalar_fill_cycles`). A unary op (and typecast)
 //!   starts its cores one after another, in the order the runtime arguments are written:
@@ -58,8 +63,64 @@
 //! from DRAM (its re-reads hit the NoC only).
 
 use crate::error::Error;
+use crate::generated::op_params::eltwise_unary::UnaryOp;
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::tensor::TensorParams;
+
+/// Unary functions by SFPU cost class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum UnaryClass {
+    /// No SFPU work: the tile is copied through (with a format conversion at most).
+    Copy,
+    /// A few SFPU instructions per element.
+    Simple,
+    /// The exponential family.
+    Exp,
+    /// The error function (erf, erfc): two degree-4 polynomials, both sides of the sign
+    /// test inlined (tt-metal `ckernel_sfpu_erf_erfc.h`, `calculate_erf_body`).
+    Erf,
+    /// GELU: its own kernel (tanh or CDF based, tt-metal `ckernel_sfpu_gelu.h`), about half
+    /// erf's cycles on Wormhole by the CLIP and SegFormer traces (v1: exp's 2,080).
+    Gelu,
+    /// Another polynomial approximation or range reduction per element.
+    Transcendental,
+    /// The reciprocal: an initial estimate and Newton steps (tt-metal
+    /// `ckernel_sfpu_recip.h`), a few multiply-adds per element.
+    Recip,
+}
+
+pub(super) const fn unary_class(op: UnaryOp) -> UnaryClass {
+    use UnaryOp::*;
+    match op {
+        Identity | Typecast | Fill => UnaryClass::Copy,
+        // Compares, clamps, rounding and sign tests: a few instructions per element (the
+        // clamp is two conditional assignments and an add, `ckernel_sfpu_clamp.h`).
+        Relu | Relu6 | Abs | Neg | Sign | Square | Gtz | Ltz | Eqz | Gez | Lez | Nez | WhereTss
+        | AddUnarySfpu | SubUnarySfpu | MulUnarySfpu | DivUnarySfpu | Rsub | ClampTss
+        | Hardtanh | ReluMax | ReluMin | LeakyRelu | Heaviside | Signbit | LogicalNotUnary
+        | Floor | Ceil | Trunc | Frac | Round | Maximum | Minimum | Threshold | Hardshrink
+        | Softshrink | Hardsigmoid | Hardswish | UnaryNe | UnaryEq | UnaryGt | UnaryLt
+        | UnaryGe | UnaryLe | Isinf | Isposinf | Isneginf | Isnan | Isfinite => UnaryClass::Simple,
+        Exp | Exp2 | Expm1 | Selu | Celu => UnaryClass::Exp,
+        Erf | Erfc => UnaryClass::Erf,
+        Gelu => UnaryClass::Gelu,
+        Recip | Rdiv | Softsign => UnaryClass::Recip,
+        Log | Log2 | Log10 | Sqrt | Rsqrt | Silu | Sigmoid | Tanh | Sin | Cos | Softplus | Mish
+        | Elu | Atan | Power | Tan | Sinh | Cosh | Asin | Acos | Atanh | Asinh | Acosh
+        | Logsigmoid | Tanhshrink | Cbrt | Logit | Erfinv | I0 | I1 => UnaryClass::Transcendental,
+    }
+}
+
+/// The class of a fused function given as the index of its value among a param's of `none`
+/// then `unary_op`'s values (a unary chain's further functions, a binary op's fused
+/// activations): `None` for `none`.
+pub(super) const fn chain_class(index: usize) -> Option<UnaryClass> {
+    if index == 0 || index > UnaryOp::ALL.len() {
+        None
+    } else {
+        Some(unary_class(UnaryOp::ALL[index - 1]))
+    }
+}
 
 /// The cores `tensors` are split over: those of the first sharded tensor's shard grid, or
 /// else the grid.
@@ -181,5 +242,54 @@ pub(super) const fn eltwise_cores(cx: &Ctx<'_>, tensors: &[&TensorParams], nativ
     match (native, tensors[0].memory.shard) {
         (true, Some(shard)) => shard.cores as u64,
         _ => cx.grid.cores() as u64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unary_classes() {
+        assert_eq!(unary_class(UnaryOp::Typecast), UnaryClass::Copy);
+        assert_eq!(unary_class(UnaryOp::Relu), UnaryClass::Simple);
+        assert_eq!(unary_class(UnaryOp::Exp), UnaryClass::Exp);
+        assert_eq!(unary_class(UnaryOp::Gelu), UnaryClass::Gelu);
+        assert_eq!(unary_class(UnaryOp::Log), UnaryClass::Transcendental);
+        assert_eq!(unary_class(UnaryOp::Erf), UnaryClass::Erf);
+        assert_eq!(unary_class(UnaryOp::Recip), UnaryClass::Recip);
+        assert_eq!(unary_class(UnaryOp::AddUnarySfpu), UnaryClass::Simple);
+    }
+
+    /// A unary chain's further functions and a binary op's fused activations list
+    /// `unary_op`'s values with `none` first, in the same order: `chain_class` reads a
+    /// function's class by that index.
+    #[test]
+    fn chain_values_follow_unary_op() {
+        use crate::generated::op_params::eltwise_binary::{
+            LhsActivation, PostActivation, RhsActivation,
+        };
+        use crate::generated::op_params::eltwise_unary::{ChainOp2, ChainOp3, ChainOp4};
+        let lists = [
+            ChainOp2::ALL.map(|v| v.name()).to_vec(),
+            ChainOp3::ALL.map(|v| v.name()).to_vec(),
+            ChainOp4::ALL.map(|v| v.name()).to_vec(),
+            LhsActivation::ALL.map(|v| v.name()).to_vec(),
+            RhsActivation::ALL.map(|v| v.name()).to_vec(),
+            PostActivation::ALL.map(|v| v.name()).to_vec(),
+        ];
+        for names in &lists {
+            assert_eq!(names.len(), UnaryOp::ALL.len() + 1);
+            assert_eq!(names[0], "none");
+            for (i, op) in UnaryOp::ALL.iter().enumerate() {
+                assert_eq!(names[i + 1], op.name());
+            }
+        }
+        for (i, op) in UnaryOp::ALL.iter().enumerate() {
+            assert_eq!(chain_class(i + 1), Some(unary_class(*op)));
+        }
+        assert_eq!(chain_class(ChainOp2::None as usize), None);
+        assert_eq!(chain_class(LhsActivation::None as usize), None);
+        assert_eq!(chain_class(ChainOp2::ALL.len()), None);
     }
 }

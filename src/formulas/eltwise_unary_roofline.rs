@@ -2,68 +2,11 @@
 //! traffic and the terms it shares with binary ops are described in `src/formulas/eltwise_common.rs`.
 
 use crate::error::{Error, Operand, TensorProblem};
-use crate::generated::op_params::eltwise_unary::UnaryOp;
 use crate::generated::{EltwiseUnaryRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, min, mul};
 use crate::tensor::{DType, Layout, TensorParams};
 
-use super::eltwise_common::{busiest_core_tiles, split_cores, traffic};
-
-/// Unary functions by SFPU cost class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum UnaryClass {
-    /// No SFPU work: the tile is copied through (with a format conversion at most).
-    Copy,
-    /// A few SFPU instructions per element.
-    Simple,
-    /// The exponential family.
-    Exp,
-    /// The error function (erf, erfc): two degree-4 polynomials, both sides of the sign
-    /// test inlined (tt-metal `ckernel_sfpu_erf_erfc.h`, `calculate_erf_body`).
-    Erf,
-    /// GELU: its own kernel (tanh or CDF based, tt-metal `ckernel_sfpu_gelu.h`), about half
-    /// erf's cycles on Wormhole by the CLIP and SegFormer traces (v1: exp's 2,080).
-    Gelu,
-    /// Another polynomial approximation or range reduction per element.
-    Transcendental,
-    /// The reciprocal: an initial estimate and Newton steps (tt-metal
-    /// `ckernel_sfpu_recip.h`), a few multiply-adds per element.
-    Recip,
-}
-
-const fn unary_class(op: UnaryOp) -> UnaryClass {
-    use UnaryOp::*;
-    match op {
-        Identity | Typecast | Fill => UnaryClass::Copy,
-        // Compares, clamps, rounding and sign tests: a few instructions per element (the
-        // clamp is two conditional assignments and an add, `ckernel_sfpu_clamp.h`).
-        Relu | Relu6 | Abs | Neg | Sign | Square | Gtz | Ltz | Eqz | Gez | Lez | Nez | WhereTss
-        | AddUnarySfpu | SubUnarySfpu | MulUnarySfpu | DivUnarySfpu | Rsub | ClampTss
-        | Hardtanh | ReluMax | ReluMin | LeakyRelu | Heaviside | Signbit | LogicalNotUnary
-        | Floor | Ceil | Trunc | Frac | Round | Maximum | Minimum | Threshold | Hardshrink
-        | Softshrink | Hardsigmoid | Hardswish | UnaryNe | UnaryEq | UnaryGt | UnaryLt
-        | UnaryGe | UnaryLe | Isinf | Isposinf | Isneginf | Isnan | Isfinite => {
-            UnaryClass::Simple
-        }
-        Exp | Exp2 | Expm1 | Selu | Celu => UnaryClass::Exp,
-        Erf | Erfc => UnaryClass::Erf,
-        Gelu => UnaryClass::Gelu,
-        Recip | Rdiv | Softsign => UnaryClass::Recip,
-        Log | Log2 | Log10 | Sqrt | Rsqrt | Silu | Sigmoid | Tanh | Sin | Cos | Softplus
-        | Mish | Elu | Atan | Power | Tan | Sinh | Cosh | Asin | Acos | Atanh | Asinh | Acosh
-        | Logsigmoid | Tanhshrink | Cbrt | Logit | Erfinv | I0 | I1 => UnaryClass::Transcendental,
-    }
-}
-
-/// The class of a fused chain's further function, given as the index of its value among the
-/// chain param's (`unary_op`'s values with `none` first): `None` past the chain's end.
-const fn chain_class(index: usize) -> Option<UnaryClass> {
-    if index == 0 || index > UnaryOp::ALL.len() {
-        None
-    } else {
-        Some(unary_class(UnaryOp::ALL[index - 1]))
-    }
-}
+use super::eltwise_common::{UnaryClass, busiest_core_tiles, chain_class, split_cores, traffic, unary_class};
 
 /// Whether ttnn runs a unary op (or typecast) from `x` to `out` with 32-bit destination
 /// registers: `fp32_dest_acc_en` is set when either is float32, int32 or uint32
@@ -190,40 +133,4 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
             x,
         ),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unary_classes() {
-        assert_eq!(unary_class(UnaryOp::Typecast), UnaryClass::Copy);
-        assert_eq!(unary_class(UnaryOp::Relu), UnaryClass::Simple);
-        assert_eq!(unary_class(UnaryOp::Exp), UnaryClass::Exp);
-        assert_eq!(unary_class(UnaryOp::Gelu), UnaryClass::Gelu);
-        assert_eq!(unary_class(UnaryOp::Log), UnaryClass::Transcendental);
-        assert_eq!(unary_class(UnaryOp::Erf), UnaryClass::Erf);
-        assert_eq!(unary_class(UnaryOp::Recip), UnaryClass::Recip);
-        assert_eq!(unary_class(UnaryOp::AddUnarySfpu), UnaryClass::Simple);
-    }
-
-    /// The chain params' values are `unary_op`'s with `none` first, in the same order:
-    /// `chain_class` reads a chain function's class by that index.
-    #[test]
-    fn chain_values_follow_unary_op() {
-        use crate::generated::op_params::eltwise_unary::{ChainOp2, ChainOp3, ChainOp4};
-        assert_eq!(ChainOp2::ALL.len(), UnaryOp::ALL.len() + 1);
-        assert_eq!(ChainOp2::ALL[0].name(), "none");
-        for (i, op) in UnaryOp::ALL.iter().enumerate() {
-            assert_eq!(ChainOp2::ALL[i + 1].name(), op.name());
-            assert_eq!(ChainOp3::ALL[i + 1].name(), op.name());
-            assert_eq!(ChainOp4::ALL[i + 1].name(), op.name());
-            assert_eq!(chain_class(i + 1), Some(unary_class(*op)));
-        }
-        assert_eq!(ChainOp3::ALL.len(), ChainOp2::ALL.len());
-        assert_eq!(ChainOp4::ALL.len(), ChainOp2::ALL.len());
-        assert_eq!(chain_class(ChainOp2::None as usize), None);
-        assert_eq!(chain_class(ChainOp2::ALL.len()), None);
-    }
 }

@@ -341,6 +341,27 @@ mod tests {
             "{'binary_op_type': 'BinaryOpType::MUL'}",
         );
         assert_eq!(p[1], ("compute_unit", OwnedParamValue::Enum("fpu".into())));
+        // Fused activations, binary_ng's (an empty list is none) and the legacy op's.
+        let ng = "{'binary_op_type': 'BinaryOpType::MUL'; 'lhs_activations': \
+            '{BasicUnaryWithParam<float; int; unsigned int>(base=BasicUnaryWithParam<float>(\
+            op_type=UnaryOpType::SILU;param={}))}'; 'post_activations': '{}'; \
+            'rhs_activations': '{BasicUnaryWithParam<float; int; unsigned int>(base=\
+            BasicUnaryWithParam<float>(op_type=UnaryOpType::SIGMOID;param={}))}'}";
+        let p = params(Op::EltwiseBinary, "BinaryNgDeviceOperation", "", ng);
+        assert_eq!(
+            p[1..],
+            [
+                ("lhs_activation", OwnedParamValue::Enum("silu".into())),
+                ("rhs_activation", OwnedParamValue::Enum("sigmoid".into())),
+            ]
+        );
+        let legacy = "{'activations': '{UnaryWithParam(op_type=UnaryOpType::RELU;param={})}'; \
+            'binary_op_type': 'BinaryOpType::ADD'; 'input_tensor_a_activation': 'std::nullopt'}";
+        let p = params(Op::EltwiseBinary, "BinaryDeviceOperation", "", legacy);
+        assert_eq!(
+            p[2],
+            ("post_activation", OwnedParamValue::Enum("relu".into()))
+        );
         let p = params(
             Op::InterleavedToSharded,
             "InterleavedToShardedDeviceOperation",

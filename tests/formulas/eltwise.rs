@@ -409,3 +409,44 @@ fn binary_where_runs_on_the_sfpu() {
     let e = v1(&models, Op::EltwiseBinary, &inputs, &params);
     assert_close(e.breakdown.compute_ns, 512.0, "one SFPU tile");
 }
+
+/// binary_ng's fused activations: each is one more SFPU pass over every output tile, at
+/// eltwise_unary's v1 figure for its function (2,080 cycles for silu, 288 for relu); a scalar
+/// b's activation runs once, on its one tile.
+#[test]
+fn binary_fused_activations_pay_each_function_per_tile() {
+    let models = PerfModels::new(Device::WormholeB0);
+    // 64 tiles on 64 cores: one each; an SFPU multiply is 512 cycles a tile in v1.
+    let two = [dram(&[1, 1, 256, 256]), dram(&[1, 1, 256, 256])];
+    let compute = |inputs: &[TensorParams], activations: &[(&str, &str)]| {
+        let mut params = vec![enum_param("binary_op", "mul")];
+        params.extend(activations.iter().map(|(k, v)| enum_param(k, v)));
+        v1(&models, Op::EltwiseBinary, inputs, &params)
+            .breakdown
+            .compute_ns
+    };
+    assert_close(compute(&two, &[]), 512.0, "the multiply");
+    assert_close(
+        compute(&two, &[("lhs_activation", "silu")]),
+        512.0 + 2080.0,
+        "SwiGLU: silu(a) * b",
+    );
+    assert_close(
+        compute(
+            &two,
+            &[("rhs_activation", "sigmoid"), ("post_activation", "relu")],
+        ),
+        512.0 + 2080.0 + 288.0,
+        "sigmoid on b, relu on the result",
+    );
+    assert_close(
+        compute(&two[..1], &[("rhs_activation", "sigmoid")]),
+        512.0,
+        "a scalar b's activation is not per tile",
+    );
+    assert_close(
+        compute(&two[..1], &[("post_activation", "sigmoid")]),
+        512.0 + 2080.0,
+        "the result's is",
+    );
+}

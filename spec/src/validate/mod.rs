@@ -82,7 +82,7 @@ pub fn load_dir(root: &Path) -> Result<SpecSet, SpecErrors> {
     }
 
     let devices: Vec<Device> = devices.iter().filter_map(|f| v.device(f)).collect();
-    let ops: Vec<Op> = ops.iter().filter_map(|f| v.op(f)).collect();
+    let ops: Vec<Op> = ops.iter().filter_map(|f| v.op(f, &ops)).collect();
     let families: Vec<Family> = families
         .iter()
         .filter_map(|f| v.family(f, &known))

@@ -12,7 +12,8 @@ const MAX_RANK: u32 = 8;
 const MAX_INPUTS: u32 = 8;
 
 impl Validator {
-    pub(super) fn op(&mut self, p: &Parsed<OpFile>) -> Option<Op> {
+    /// `all` holds every op file parsed, for a param whose `values_of` names another op's.
+    pub(super) fn op(&mut self, p: &Parsed<OpFile>, all: &[Parsed<OpFile>]) -> Option<Op> {
         let f = &p.file;
         let before = self.errors.len();
         self.name_matches_stem(p, &f.op, "op");
@@ -66,7 +67,7 @@ impl Validator {
         let params: Vec<OpParam> = f
             .params
             .iter()
-            .filter_map(|(k, v)| self.op_param(p, k, v, &f.params))
+            .filter_map(|(k, v)| self.op_param(p, k, v, all))
             .collect();
         let example = self.example(p, &f.example, &params);
         if self.errors.len() > before {
@@ -91,18 +92,28 @@ impl Validator {
         p: &Parsed<OpFile>,
         key: &str,
         v: &Spanned<OpParamFile>,
-        all: &BTreeMap<String, Spanned<OpParamFile>>,
+        all: &[Parsed<OpFile>],
     ) -> Option<OpParam> {
         let span = v.span();
         let v: &OpParamFile = v.get_ref();
         let k = format!("params.{key}");
         let before = self.errors.len();
-        // The values: its own, then those of the enum param `values_of` names.
+        // The values: its own, then those of the enum param `values_of` names: `param` of
+        // this op, or `op.param` of another.
         let mut values = v.values.clone();
         if let Some(of) = &v.values_of {
-            let source = all.get(of).map(Spanned::get_ref).filter(|s| {
-                s.kind == ParamType::Enum && !s.values.is_empty() && s.values_of.is_none()
-            });
+            let (op, param) = match of.split_once('.') {
+                Some((op, param)) => (op, param),
+                None => (p.file.op.get_ref().as_str(), of.as_str()),
+            };
+            let source = all
+                .iter()
+                .find(|o| o.file.op.get_ref() == op)
+                .and_then(|o| o.file.params.get(param))
+                .map(Spanned::get_ref)
+                .filter(|s| {
+                    s.kind == ParamType::Enum && !s.values.is_empty() && s.values_of.is_none()
+                });
             self.check(
                 v.kind == ParamType::Enum && source.is_some(),
                 p,
@@ -110,8 +121,8 @@ impl Validator {
                 &format!("{k}.values_of"),
                 || {
                     format!(
-                        "`{of}` is not an enum param of this op with `values` of its own; \
-                         `values_of` names one, from an enum param"
+                        "`{of}` is not an enum param with `values` of its own; `values_of` \
+                         names one from an enum param: `param` of this op or `op.param` of another"
                     )
                 },
             );
