@@ -29,7 +29,7 @@
 //!     other op; each fused activation (binary_ng's `lhs_activations`, `rhs_activations`,
 //!     `post_activations`: the function's pass of a's, b's or the result's tile through the
 //!     destination registers and the SFPU, packed for the next step) adds
-//!     `simple_activation_cycles` for a few-instruction function (or a copy) and
+//!     `simple_activation_cycles` for a few-instruction function (a copy, a reciprocal) and
 //!     `function_activation_cycles` for any other, per output tile (a scalar b's once, not
 //!     per tile).
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with

@@ -440,6 +440,11 @@ fn binary_fused_activations_pay_each_function_per_tile() {
         "sigmoid on b, relu on the result",
     );
     assert_close(
+        compute(&two, &[("rhs_activation", "recip")]),
+        512.0 + 288.0,
+        "a reciprocal is a few multiply-adds an element",
+    );
+    assert_close(
         compute(&two[..1], &[("rhs_activation", "sigmoid")]),
         512.0,
         "a scalar b's activation is not per tile",
