@@ -23,6 +23,13 @@ fn edit(file: &str, old: &str, new: &str) -> (Vec<SpecError>, usize) {
     (errors, line)
 }
 
+/// The 1-based line of `header` (a table header such as `[params.math_fidelity]`) in the
+/// shipped spec file `file`.
+fn line_of(file: &str, header: &str) -> usize {
+    let text = std::fs::read_to_string(shipped().join(file)).unwrap();
+    text.lines().position(|l| l == header).unwrap() + 1
+}
+
 /// Asserts exactly one error, in `file`, at `line`, about `key`, saying `says`.
 fn assert_one(errors: &[SpecError], file: &str, line: usize, key: &str, says: &str) {
     assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
@@ -90,7 +97,7 @@ fn version_without_coefficients() {
         .find(|l| l.starts_with("coefficients = "))
         .unwrap();
     let (errors, _) = edit(file, line, "");
-    let versions_line = text.lines().position(|l| l == "[[versions]]").unwrap() + 1;
+    let versions_line = line_of(file, "[[versions]]");
     assert_one(
         &errors,
         file,
@@ -288,12 +295,7 @@ fn enum_default_not_among_values() {
         "default = \"hifi2\"",
         "default = \"hifi5\"",
     );
-    let text = std::fs::read_to_string(shipped().join("ops/matmul.toml")).unwrap();
-    let table_line = text
-        .lines()
-        .position(|l| l == "[params.math_fidelity]")
-        .unwrap()
-        + 1;
+    let table_line = line_of("ops/matmul.toml", "[params.math_fidelity]");
     assert_one(
         &errors,
         "ops/matmul.toml",
@@ -674,12 +676,7 @@ fn values_of_another_enum_param() {
         "values_of = \"unary_op\"",
         "values_of = \"unary_opp\"",
     );
-    let text = std::fs::read_to_string(shipped().join("ops/eltwise_unary.toml")).unwrap();
-    let table_line = text
-        .lines()
-        .position(|l| l == "[params.chain_op_2]")
-        .unwrap()
-        + 1;
+    let table_line = line_of("ops/eltwise_unary.toml", "[params.chain_op_2]");
     assert_one(
         &errors,
         "ops/eltwise_unary.toml",
@@ -712,12 +709,7 @@ fn values_of_another_enum_param() {
             "values_of = \"eltwise_unary.unary_op\"",
             &format!("values_of = \"{of}\""),
         );
-        let text = std::fs::read_to_string(shipped().join("ops/eltwise_binary.toml")).unwrap();
-        let table_line = text
-            .lines()
-            .position(|l| l == "[params.lhs_activation]")
-            .unwrap()
-            + 1;
+        let table_line = line_of("ops/eltwise_binary.toml", "[params.lhs_activation]");
         assert_one(
             &errors,
             "ops/eltwise_binary.toml",
