@@ -428,7 +428,8 @@ fn binary_fused_activations_pay_each_function_per_tile() {
     // 64 tiles on 64 cores: one each, and the pipeline's fill one more; an SFPU multiply is
     // 512 cycles a tile in v1.
     let two = [dram(&[1, 1, 256, 256]), dram(&[1, 1, 256, 256])];
-    let compute = |inputs: &[TensorParams], activations: &[(&str, &str)]| {
+    // The compute a tile: the two tiles' time over two.
+    let per_tile = |inputs: &[TensorParams], activations: &[(&str, &str)]| {
         let mut params = vec![enum_param("binary_op", "mul")];
         params.extend(activations.iter().map(|(k, v)| enum_param(k, v)));
         v1(&models, Op::EltwiseBinary, inputs, &params)
@@ -436,14 +437,14 @@ fn binary_fused_activations_pay_each_function_per_tile() {
             .compute_ns
             / 2.0
     };
-    assert_close(compute(&two, &[]), 512.0, "the multiply");
+    assert_close(per_tile(&two, &[]), 512.0, "the multiply");
     assert_close(
-        compute(&two, &[("lhs_activation", "silu")]),
+        per_tile(&two, &[("lhs_activation", "silu")]),
         512.0 + 2080.0,
         "SwiGLU: silu(a) * b",
     );
     assert_close(
-        compute(
+        per_tile(
             &two,
             &[("rhs_activation", "sigmoid"), ("post_activation", "relu")],
         ),
@@ -451,17 +452,17 @@ fn binary_fused_activations_pay_each_function_per_tile() {
         "sigmoid on b, relu on the result",
     );
     assert_close(
-        compute(&two, &[("rhs_activation", "recip")]),
+        per_tile(&two, &[("rhs_activation", "recip")]),
         512.0 + 288.0,
         "a reciprocal is a few multiply-adds an element",
     );
     assert_close(
-        compute(&two[..1], &[("rhs_activation", "sigmoid")]),
+        per_tile(&two[..1], &[("rhs_activation", "sigmoid")]),
         512.0,
         "a scalar b's activation is not per tile",
     );
     assert_close(
-        compute(&two[..1], &[("post_activation", "sigmoid")]),
+        per_tile(&two[..1], &[("post_activation", "sigmoid")]),
         512.0 + 2080.0,
         "the result's is",
     );
