@@ -5,7 +5,7 @@
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::eltwise_binary::{BinaryOp, ComputeUnit};
 use crate::generated::{EltwiseBinaryRooflineFeatures, OpParams};
-use crate::model::{Ctx, div, mul};
+use crate::model::{Ctx, div, max, mul};
 use crate::tensor::{DType, Layout, MAX_RANK, Shape, TensorParams};
 
 use super::eltwise_common::{
@@ -211,9 +211,97 @@ const fn activation_passes(indices: [usize; 3]) -> (u64, u64) {
     (simple, function)
 }
 
+/// `fill_pad` (ttnn.fill_implicit_tile_padding): the tiles that hold padding, each 2D
+/// slice's right tile column when the logical width is short of whole tiles, its bottom tile
+/// row when the height is, and their corner, split over the grid (the shard grid of an
+/// L1-sharded tensor, which is filled in place). Per tile: the reader's read and the
+/// writer's write, each waited for (off L1 shards), and in the compute kernel a select
+/// (`where_tile`, costed as an SFPU binary op: the tile and the mask copied in, the select,
+/// the pack; a corner tile selects twice) after a fill of the value (a few-instruction SFPU
+/// pass); the writer builds one mask tile per padded side first (costed as a scalar's tile).
+/// A tensor without padding is launched and does nothing.
+const fn fill_pad(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
+    let x = &cx.inputs[0];
+    let (tile_h, tile_w) = match x.layout {
+        Layout::Tile { height, width } => (max(height as u64, 1), max(width as u64, 1)),
+        Layout::RowMajor => return Err(cx.not_modeled("fill_pad of a row-major tensor")),
+    };
+    let logical = x.shape.logical();
+    let n = logical.len();
+    let (h, w) = (
+        if n > 1 { logical[n - 2] as u64 } else { 1 },
+        if n > 0 { logical[n - 1] as u64 } else { 1 },
+    );
+    let (ht, wt) = match x.tile_grid() {
+        Some((ht, wt)) => (max(ht, 1), max(wt, 1)),
+        None => return Err(cx.not_modeled("fill_pad of a row-major tensor")),
+    };
+    let tiles = some_or!(
+        x.tiles(),
+        Error::Overflow {
+            what: "eltwise tiles"
+        }
+    );
+    let slices = tiles / (ht * wt);
+    let (right, bottom) = (w % tile_w != 0, h % tile_h != 0);
+    // One slice's border: the right column and the bottom row, their shared corner once.
+    let edge = (if right { ht } else { 0 }) + (if bottom { wt } else { 0 });
+    let corner = (right && bottom) as u64;
+    let border = tri!(mul(slices, edge - corner, "eltwise tiles"));
+    let native = x.memory.is_l1_sharded();
+    let cores = eltwise_cores(cx, &[x], native);
+    let per_core = busiest_core_tiles(border, cores);
+    // A corner tile selects twice: the busiest core's share of the corners.
+    let corners = busiest_core_tiles(slices * corner, cores);
+    let cycle = cx.cycles_to_ns(1.0);
+    let tile_cycles = if border > 0 {
+        compute_tiles_ns(cx, per_core)
+    } else {
+        0.0
+    };
+    let tile = some_or!(
+        x.tile_bytes(cx.hw),
+        Error::Overflow {
+            what: "eltwise bytes"
+        }
+    );
+    let dram = if x.memory.is_dram() {
+        tri!(mul(border, 2 * tile, "eltwise bytes"))
+    } else {
+        0
+    };
+    Ok(EltwiseBinaryRooflineFeatures {
+        overhead_ns: 1.0,
+        fpu_tile_cycles: 0.0,
+        fidelity_phase_cycles: 0.0,
+        sfpu_tile_cycles: tile_cycles + corners as f64 * cycle,
+        bcast_tile_cycles: 0.0,
+        noc_tile_cycles: if native || border == 0 {
+            0.0
+        } else {
+            (per_core + 1) as f64 * cycle
+        },
+        scalar_fill_cycles: if border > 0 {
+            (right as u64 + bottom as u64) as f64 * cycle
+        } else {
+            0.0
+        },
+        simple_activation_cycles: tile_cycles,
+        function_activation_cycles: 0.0,
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: if native {
+            0.0
+        } else {
+            cx.noc_ns_of_tiles(per_core.saturating_mul(2 * tile), x)
+        },
+    })
+}
+
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
-    if let OpParams::Ternary(_) = cx.params {
-        return ternary(cx);
+    match cx.params {
+        OpParams::Ternary(_) => return ternary(cx),
+        OpParams::FillPad(_) => return fill_pad(cx),
+        _ => {}
     }
     let a = &cx.inputs[0];
     // Without a second tensor the other operand is a scalar: ttnn fills one tile with it

@@ -467,3 +467,51 @@ fn binary_fused_activations_pay_each_function_per_tile() {
         "the result's is",
     );
 }
+
+/// fill_pad touches only the tiles that hold padding: a GPT-OSS attention mask's
+/// `[1, 32, 17, 2880]` (padded to 32 rows) has one bottom tile row of 90 tiles in each of its
+/// 32 slices, 2880 tiles, 23 on the busiest of the p150's 130 cores. Each is read and written
+/// back (DRAM both ways) and costs, in v1, an SFPU select (512 cycles) and a fill (288), with
+/// one tile more for the pipeline's fill.
+#[test]
+fn fill_pad_works_the_padded_border_only() {
+    let models = PerfModels::new(Device::Blackhole);
+    let mask = TensorParams::new(
+        Shape::padded(&[1, 32, 32, 2880], &[1, 32, 17, 2880]),
+        DType::Bfloat16,
+        Layout::TILE,
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
+    let e = v1(&models, Op::FillPad, &[mask], &[]);
+    assert_close(
+        e.breakdown.compute_ns,
+        24.0 * (512.0 + 288.0) / 1.35,
+        "23 tiles and the fill, a select and a fill each",
+    );
+    assert_close(
+        e.breakdown.dram_ns,
+        2880.0 * 2.0 * 2048.0 / BH_DRAM,
+        "each border tile read and written",
+    );
+    // A corner tile (both sides padded) selects twice; the right column and the bottom row
+    // share it: `[1, 2, 33, 33]` padded to 64 x 64 is 3 border tiles a slice, 6 on 6 cores
+    // (one each), and each core's corner (2 corners over 6 cores: one on the busiest).
+    let both = TensorParams::new(
+        Shape::padded(&[1, 2, 64, 64], &[1, 2, 33, 33]),
+        DType::Bfloat16,
+        Layout::TILE,
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
+    let e = v1(&models, Op::FillPad, &[both], &[]);
+    assert_close(
+        e.breakdown.compute_ns,
+        (2.0 * (512.0 + 288.0) + 512.0) / 1.35,
+        "one tile, the fill, a corner's second select",
+    );
+    // Without padding there is nothing to fill: the launch only.
+    let whole = dram(&[1, 1, 64, 64]);
+    let e = v1(&models, Op::FillPad, &[whole], &[]);
+    assert_close(e.duration_ns, e.breakdown.overhead_ns, "launch only");
+    assert_close(e.breakdown.compute_ns, 0.0, "no compute");
+    assert_close(e.breakdown.dram_ns, 0.0, "no traffic");
+}
