@@ -45,12 +45,7 @@ fn one_tile_per_core_is_overhead_bound() {
 fn binary_add_with_row_broadcast() {
     let models = PerfModels::new(Device::WormholeB0);
     let a = dram(&[1, 1, 64, 1024]);
-    let b = TensorParams::new(
-        Shape::padded(&[1, 1, 32, 1024], &[1, 1, 1, 1024]),
-        DType::Bfloat16,
-        Layout::TILE,
-        MemoryConfig::DRAM_INTERLEAVED,
-    );
+    let b = dram_padded(&[1, 1, 32, 1024], &[1, 1, 1, 1024]);
     let inputs = [a, b];
     let params = [enum_param("binary_op", "add")];
     let e = v1(&models, Op::EltwiseBinary, &inputs, &params);
@@ -476,12 +471,7 @@ fn binary_fused_activations_pay_each_function_per_tile() {
 #[test]
 fn fill_pad_works_the_padded_border_only() {
     let models = PerfModels::new(Device::Blackhole);
-    let mask = TensorParams::new(
-        Shape::padded(&[1, 32, 32, 2880], &[1, 32, 17, 2880]),
-        DType::Bfloat16,
-        Layout::TILE,
-        MemoryConfig::DRAM_INTERLEAVED,
-    );
+    let mask = dram_padded(&[1, 32, 32, 2880], &[1, 32, 17, 2880]);
     let e = v1(&models, Op::FillPad, &[mask], &[]);
     assert_close(
         e.breakdown.compute_ns,
@@ -496,12 +486,7 @@ fn fill_pad_works_the_padded_border_only() {
     // A corner tile (both sides padded) selects twice; the right column and the bottom row
     // share it: `[1, 2, 33, 33]` padded to 64 x 64 is 3 border tiles a slice, 6 on 6 cores
     // (one each), and each core's corner (2 corners over 6 cores: one on the busiest).
-    let both = TensorParams::new(
-        Shape::padded(&[1, 2, 64, 64], &[1, 2, 33, 33]),
-        DType::Bfloat16,
-        Layout::TILE,
-        MemoryConfig::DRAM_INTERLEAVED,
-    );
+    let both = dram_padded(&[1, 2, 64, 64], &[1, 2, 33, 33]);
     let e = v1(&models, Op::FillPad, &[both], &[]);
     assert_close(
         e.breakdown.compute_ns,

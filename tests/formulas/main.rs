@@ -36,6 +36,16 @@ fn dram(dims: &[u32]) -> TensorParams {
     TensorParams::tiled(dims, DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED)
 }
 
+/// A bfloat16 tiled DRAM tensor of `padded` dims holding `logical` ones.
+fn dram_padded(padded: &[u32], logical: &[u32]) -> TensorParams {
+    TensorParams::new(
+        Shape::padded(padded, logical),
+        DType::Bfloat16,
+        Layout::TILE,
+        MemoryConfig::DRAM_INTERLEAVED,
+    )
+}
+
 /// Version 1 of `op`, which must answer.
 fn v1(models: &PerfModels, op: Op, inputs: &[TensorParams], params: &[OpParam<'_>]) -> Estimate {
     models
