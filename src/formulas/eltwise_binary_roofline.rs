@@ -117,7 +117,7 @@ const fn ternary(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
     let cores = eltwise_cores(cx, tensors, native);
     let per_core = busiest_core_tiles(out_tiles, cores);
     let traffic = tri!(traffic(cx, tensors));
-    let tile_cycles = compute_tiles_ns(cx, per_core);
+    let tile_cycles = filled_tiles_ns(cx, per_core);
     Ok(EltwiseBinaryRooflineFeatures {
         overhead_ns: 1.0,
         fpu_tile_cycles: 0.0,
@@ -131,7 +131,7 @@ const fn ternary(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
         noc_tile_cycles: if native {
             0.0
         } else {
-            (per_core + 1) as f64 * cx.cycles_to_ns(1.0)
+            filled_tiles_ns(cx, per_core)
         },
         scalar_fill_cycles: if n < 3 { cx.cycles_to_ns(1.0) } else { 0.0 },
         simple_activation_cycles: 0.0,
@@ -183,11 +183,11 @@ const fn runs_on_fpu(op: BinaryOp, unit: ComputeUnit, a: DType, b: DType) -> boo
     }
 }
 
-/// The busiest core's `per_core` tiles through the compute stage, one tile more: the first
-/// tile's compute waits for its read and the last tile's write for its compute, so the stages
-/// leave one tile's time unoverlapped (the NoC term counts the same fill: one round trip more
-/// than the tiles). It weighs each compute feature's cycles (ns per cycle).
-const fn compute_tiles_ns(cx: &Ctx<'_>, per_core: u64) -> f64 {
+/// The busiest core's `per_core` tiles and one more, the pipeline's fill: the first tile's
+/// compute waits for its read and the first write for its compute, so each stage leaves one
+/// tile's time unoverlapped. It weighs the per-tile cycles of the compute stage and of the
+/// waited NoC round trips (ns per cycle).
+const fn filled_tiles_ns(cx: &Ctx<'_>, per_core: u64) -> f64 {
     (per_core + 1) as f64 * cx.cycles_to_ns(1.0)
 }
 
@@ -222,20 +222,13 @@ const fn activation_passes(indices: [usize; 3]) -> (u64, u64) {
 /// A tensor without padding is launched and does nothing.
 const fn fill_pad(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
     let x = &cx.inputs[0];
-    let (tile_h, tile_w) = match x.layout {
-        Layout::Tile { height, width } => (max(height as u64, 1), max(width as u64, 1)),
-        Layout::RowMajor => return Err(cx.not_modeled("fill_pad of a row-major tensor")),
+    let (Layout::Tile { height, width }, Some((ht, wt))) = (x.layout, x.tile_grid()) else {
+        return Err(cx.not_modeled("fill_pad of a row-major tensor"));
     };
-    let logical = x.shape.logical();
-    let n = logical.len();
-    let (h, w) = (
-        if n > 1 { logical[n - 2] as u64 } else { 1 },
-        if n > 0 { logical[n - 1] as u64 } else { 1 },
-    );
-    let (ht, wt) = match x.tile_grid() {
-        Some((ht, wt)) => (max(ht, 1), max(wt, 1)),
-        None => return Err(cx.not_modeled("fill_pad of a row-major tensor")),
-    };
+    let (tile_h, tile_w) = (max(height as u64, 1), max(width as u64, 1));
+    let (ht, wt) = (max(ht, 1), max(wt, 1));
+    let h = x.shape.logical_dim_from_end(1) as u64;
+    let w = x.shape.logical_dim_from_end(0) as u64;
     let tiles = some_or!(
         x.tiles(),
         Error::Overflow {
@@ -254,8 +247,9 @@ const fn fill_pad(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> 
     // A corner tile selects twice: the busiest core's share of the corners.
     let corners = busiest_core_tiles(slices * corner, cores);
     let cycle = cx.cycles_to_ns(1.0);
+    // Each border tile's compute and round trips, with the fill; nothing without a border.
     let tile_cycles = if border > 0 {
-        compute_tiles_ns(cx, per_core)
+        filled_tiles_ns(cx, per_core)
     } else {
         0.0
     };
@@ -276,11 +270,7 @@ const fn fill_pad(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> 
         fidelity_phase_cycles: 0.0,
         sfpu_tile_cycles: tile_cycles + corners as f64 * cycle,
         bcast_tile_cycles: 0.0,
-        noc_tile_cycles: if native || border == 0 {
-            0.0
-        } else {
-            (per_core + 1) as f64 * cycle
-        },
+        noc_tile_cycles: if native { 0.0 } else { tile_cycles },
         scalar_fill_cycles: if border > 0 {
             (right as u64 + bottom as u64) as f64 * cycle
         } else {
@@ -394,7 +384,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
     let per_core = busiest_core_tiles(out_tiles, cores);
     let traffic = tri!(traffic(cx, tensors));
     // Tile counts weigh cycles: one tile costs the sum of its kinds' cycles.
-    let tile_cycles = compute_tiles_ns(cx, per_core);
+    let tile_cycles = filled_tiles_ns(cx, per_core);
     // Each fused activation is one more pass of the tiles it applies to through the SFPU:
     // a's and b's, one of each per output tile, and the result. A scalar b's is applied to
     // its one tile, once.
@@ -416,7 +406,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
         noc_tile_cycles: if native {
             0.0
         } else {
-            (per_core + 1) as f64 * cx.cycles_to_ns(1.0)
+            filled_tiles_ns(cx, per_core)
         },
         scalar_fill_cycles: if b.is_none() {
             cx.cycles_to_ns(1.0)

@@ -108,16 +108,6 @@ const fn logical_chw(t: &TensorParams) -> (u64, u64, u64) {
     (c, h, w)
 }
 
-/// The logical dim `i` from the innermost (0 = last); 1 beyond the rank.
-const fn logical_from_end(t: &TensorParams, i: usize) -> u32 {
-    let dims = t.shape.logical();
-    if i < dims.len() {
-        dims[dims.len() - 1 - i]
-    } else {
-        1
-    }
-}
-
 const fn tile_side(t: &TensorParams) -> (u64, u64) {
     match t.layout {
         Layout::Tile { height, width } => (height as u64, width as u64),
@@ -129,15 +119,15 @@ const fn tile_side(t: &TensorParams) -> (u64, u64) {
 /// tiled, both second-last dims whole tiles (the pages are then the same bytes in the same
 /// order).
 const fn is_view(x: &TensorParams, y: &TensorParams) -> bool {
-    let same_last = logical_from_end(x, 0) == logical_from_end(y, 0)
+    let same_last = x.shape.logical_dim_from_end(0) == y.shape.logical_dim_from_end(0)
         && x.shape.dim_from_end(0) == y.shape.dim_from_end(0);
     match (x.layout, y.layout) {
         (Layout::RowMajor, Layout::RowMajor) => same_last,
         (Layout::Tile { height, .. }, Layout::Tile { .. }) => {
             let h = height as u32;
             same_last
-                && logical_from_end(x, 1) % h == 0
-                && logical_from_end(y, 1) % h == 0
+                && x.shape.logical_dim_from_end(1) % h == 0
+                && y.shape.logical_dim_from_end(1) % h == 0
         }
         _ => false,
     }
@@ -250,8 +240,8 @@ const fn movement(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<Mo
             Dim::Cn => (false, false),
         },
         OpParams::Permute(_) => (
-            logical_from_end(x, 0) != logical_from_end(y, 0),
-            logical_from_end(x, 1) != logical_from_end(y, 1),
+            x.shape.logical_dim_from_end(0) != y.shape.logical_dim_from_end(0),
+            x.shape.logical_dim_from_end(1) != y.shape.logical_dim_from_end(1),
         ),
         _ => return Err(cx.foreign_params()),
     };
@@ -293,7 +283,7 @@ const fn hc_scatter(
     let (th, tw) = tile_side(x);
     let face_row = max(tile / (2 * th), 1);
     // Real rows of an input tile: the logical H spread over its tiles.
-    let h = logical_from_end(x, 1) as u64;
+    let h = x.shape.logical_dim_from_end(1) as u64;
     let rows = ceil_div(h, max(ceil_div(h, th), 1));
     let writes = per_core.saturating_mul(rows).saturating_mul(max(tw / 16, 1));
     let mut noc_ns = cx.noc_ns_of_tiles(per_core.saturating_mul(tile), x)
@@ -301,7 +291,7 @@ const fn hc_scatter(
             writes.saturating_mul(face_row),
             cx.hw.noc_bytes_per_cycle(face_row),
         );
-    let c = logical_from_end(x, 2) as u64;
+    let c = x.shape.logical_dim_from_end(2) as u64;
     if th > 0 && c % th != 0 {
         // Padded output tiles: (outer dims, H, W tiles), the pad rows of each written a face
         // (up to 16 face rows) at a time.
@@ -312,7 +302,7 @@ const fn hc_scatter(
             outer = outer.saturating_mul(dims[i] as u64);
             i += 1;
         }
-        let w_tiles = ceil_div(logical_from_end(x, 0) as u64, max(tw, 1));
+        let w_tiles = ceil_div(x.shape.logical_dim_from_end(0) as u64, max(tw, 1));
         let padded = outer.saturating_mul(h).saturating_mul(w_tiles);
         let per_core_pad = ceil_div(padded, max(min(grid, padded), 1));
         let pad_bytes = tile / th * (th - c % th);
@@ -435,7 +425,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                     // (`tt_memmove`): a face row per real row of the output tile and face.
                     let (th, tw) = tile_side(y);
                     let face_row = max(tile / (2 * th), 1);
-                    let rows = min(logical_from_end(y, 1) as u64, th);
+                    let rows = min(y.shape.logical_dim_from_end(1) as u64, th);
                     let segments = per_core.saturating_mul(rows * max(tw / 16, 1));
                     noc_ns += cx.noc_ns_at(
                         segments.saturating_mul(face_row),

@@ -69,12 +69,6 @@ const fn chunk_tiles(size: i64) -> u64 {
     if size <= 0 { 1 } else { tiles_of(size as u64) }
 }
 
-/// The logical dim `i` from the innermost (0 = last), 1 beyond the rank.
-const fn logical_from_end(t: &TensorParams, i: usize) -> u64 {
-    let d = t.shape.logical();
-    if i < d.len() { d[d.len() - 1 - i] as u64 } else { 1 }
-}
-
 /// 1 when `cond`, else 0.
 const fn one_if(cond: bool) -> u64 {
     cond as u64
@@ -346,7 +340,7 @@ const fn prefill(cx: &Ctx<'_>) -> Result<Work, Error> {
     let mut i = 3;
     while i < n {
         if matches!(cx.inputs[i].layout, Layout::RowMajor) {
-            table = logical_from_end(&cx.inputs[i], 0);
+            table = cx.inputs[i].shape.logical_dim_from_end(0) as u64;
         }
         i += 1;
     }
@@ -364,8 +358,8 @@ const fn prefill(cx: &Ctx<'_>) -> Result<Work, Error> {
     };
     let ch = tri!(chunks(cx, q, k, v, p.q_chunk_size, p.k_chunk_size, mask));
     let (b, nqh) = (q.shape.dim_from_end(3) as u64, q.shape.dim_from_end(2) as u64);
-    let sq_rows = logical_from_end(q, 1);
-    let sk_rows = if chunked { start.saturating_add(sq_rows) } else { logical_from_end(k, 1) };
+    let sq_rows = q.shape.logical_dim_from_end(1) as u64;
+    let sk_rows = if chunked { start.saturating_add(sq_rows) } else { k.shape.logical_dim_from_end(1) as u64 };
     let q_chunks = ceil_div(tiles_of(sq_rows), ch.sq);
     let k_chunks = ceil_div(tiles_of(sk_rows), ch.sk);
     // A chunked prefill's queries start `start` rows in: `start / q_chunk_size` chunks.
@@ -386,12 +380,12 @@ const fn ring_joint(cx: &Ctx<'_>) -> Result<Work, Error> {
     // ring's gathered K and V buffers last), appended to the sequence: more query chunks, and
     // key chunks every query chunk attends to.
     let n = cx.inputs.len();
-    let joint = if n == 6 || n == 8 { logical_from_end(&cx.inputs[3], 1) } else { 0 };
+    let joint = if n == 6 || n == 8 { cx.inputs[3].shape.logical_dim_from_end(1) as u64 } else { 0 };
     let joint_q = if joint > 0 { ceil_div(tiles_of(joint), ch.sq) } else { 0 };
     let joint_k = if joint > 0 { ceil_div(tiles_of(joint), ch.sk) } else { 0 };
-    let local = logical_from_end(q, 1);
+    let local = q.shape.logical_dim_from_end(1) as u64;
     let q_chunks = ceil_div(tiles_of(local), ch.sq).saturating_add(joint_q);
-    let k_chunks = ceil_div(tiles_of(logical_from_end(k, 1)), ch.sk);
+    let k_chunks = ceil_div(tiles_of(k.shape.logical_dim_from_end(1) as u64), ch.sk);
     let causal = p.is_causal;
     // The other devices' key chunks per query chunk: all of them (the last device of an
     // unbalanced causal ring, or any device without causality), half when balanced.
@@ -443,7 +437,7 @@ const fn decode(cx: &Ctx<'_>) -> Result<Work, Error> {
     // Paged: the page table (the last input) lists each user's blocks of `block` rows.
     let block = k.shape.dim_from_end(1) as u64;
     let seq = if p.paged && n > 3 {
-        logical_from_end(&cx.inputs[n - 1], 0).saturating_mul(block)
+        (cx.inputs[n - 1].shape.logical_dim_from_end(0) as u64).saturating_mul(block)
     } else {
         block
     };

@@ -125,6 +125,13 @@ impl Shape {
         if i < d.len() { d[d.len() - 1 - i] } else { 1 }
     }
 
+    /// Logical dim `i` counted from the innermost (0 = last); 1 beyond the rank.
+    #[inline]
+    pub(crate) const fn logical_dim_from_end(&self, i: usize) -> u32 {
+        let d = self.logical();
+        if i < d.len() { d[d.len() - 1 - i] } else { 1 }
+    }
+
     /// Product of the padded dims; `None` on overflow.
     #[inline]
     pub const fn volume(&self) -> Option<u64> {
