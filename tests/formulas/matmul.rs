@@ -31,8 +31,9 @@ fn matmul_2d_on_wormhole_is_compute_bound_at_hifi4() {
         "a block + b block + out block, and the waits",
     );
     // Before the first product the first K block arrives, which nothing overlaps: a 4x4
-    // tiles and b 4x4 tiles.
-    let first_block = (4.0 * 4.0 + 4.0 * 4.0) * 2048.0 / 30.0;
+    // tiles and b 4x4 tiles, read from DRAM at one core's published rate (21.9 B/cycle),
+    // then across the NoC.
+    let first_block = (4.0 * 4.0 + 4.0 * 4.0) * 2048.0 * (1.0 / 21.9 + 1.0 / 30.0);
     assert_close(
         e.breakdown.overhead_ns,
         2200.0 + first_block,
@@ -66,8 +67,9 @@ fn matmul_auto_on_blackhole_is_dram_bound_at_lofi() {
         (noc_bytes / 54.0 + 8.0 * 479.0) / 1.35,
         "blocks at 54 B/cycle, and the waits",
     );
-    // First K block (Kt = 32 in blocks of 4): a 4x4 tiles, b 4x3 tiles.
-    let first_block = (4.0 * 4.0 + 4.0 * 3.0) * 2048.0 / 54.0 / 1.35;
+    // First K block (Kt = 32 in blocks of 4): a 4x4 tiles, b 4x3 tiles, read from DRAM at
+    // one core's published rate (21.3 B/cycle), then across the NoC.
+    let first_block = (4.0 * 4.0 + 4.0 * 3.0) * 2048.0 * (1.0 / 21.3 + 1.0 / 54.0) / 1.35;
     assert_close(
         e.breakdown.overhead_ns,
         600.0 + first_block,
@@ -322,6 +324,47 @@ fn earlier_minimal_matmul_computes_whole_padded_blocks() {
         2.0 * 24.0 * 40.0 * 64.0,
         "padded block products x 64 cycles",
     );
+}
+
+#[test]
+fn minimal_matmul_waits_for_its_first_block_down_the_chain() {
+    // The Blackhole CLIP trace's MinimalMatmulOp `[1, 1, 32, 768] @ [768, 768]`,
+    // MinimalMatmulConfig(M_block 2, K_block 8, N_block 8) on 8 x 8 cores: M's one tile over
+    // the 8 rows, N's 24 over the 8 columns (3 each), so a K block of b is 8 x 3 tiles and of
+    // a 1 x 8. The first core of each column reads b's block from DRAM (at one core's
+    // published 21.3 B/cycle; a's from the first core of each row), then the block crosses
+    // the NoC to it and 7 hops on to the farthest core (b's chain, 7 x 48 KiB, is longer than
+    // a's, 7 x 16 KiB), at 54 B/cycle, 1.35 GHz.
+    let models = PerfModels::new(Device::Blackhole);
+    let family = Family::MatmulRoofline;
+    let inputs = [dram(&[1, 1, 32, 768]), dram(&[768, 768])];
+    let params = [
+        enum_param("program_config", "minimal"),
+        enum_param("math_fidelity", "hifi4"),
+        OpParam::new("m_block", ParamValue::Int(2)),
+        OpParam::new("in0_block_w", ParamValue::Int(8)),
+        OpParam::new("n_block", ParamValue::Int(8)),
+    ];
+    let q = Query::new(Op::Matmul, &inputs)
+        .params(&params)
+        .grid(CoreGrid::new(8, 8));
+    let features = models.features(&q, family).unwrap();
+    let feature = |name: &str| features.as_slice()[coefficient_index(family, name)];
+    let first = (8.0 + 24.0) * 2048.0 * (1.0 / 21.3 + 1.0 / 54.0);
+    assert_close(
+        feature("chain_fill_scale"),
+        (first + 7.0 * 24.0 * 2048.0 / 54.0) / 1.35,
+        "the first block's read and b's seven hops",
+    );
+    assert_eq!(feature("first_block_scale"), 0.0, "counted in the chain");
+    // Any other config's first block is `first_block_scale`'s, with no chain.
+    let q = Query::new(Op::Matmul, &inputs).grid(CoreGrid::new(8, 8));
+    let features = models.features(&q, family).unwrap();
+    assert_eq!(
+        features.as_slice()[coefficient_index(family, "chain_fill_scale")],
+        0.0
+    );
+    assert!(features.as_slice()[coefficient_index(family, "first_block_scale")] > 0.0);
 }
 
 #[test]

@@ -54,8 +54,16 @@
 //!   `(1, block width)`, `(1, 1)` past 8 tiles).
 //! * **Overhead** beside the launch (`overhead_ns`): the K blocks the busiest core steps
 //!   through (`block_ns`; blocks of `in0_block_w` K tiles from the config, else as ttnn picks
-//!   them: all of K for height-sharded `a`); the first K block of each output block, whose
-//!   NoC time nothing overlaps (`first_block_scale`; 1 in v1: the datasheet NoC rate); and the
+//!   them: all of K for height-sharded `a`); the first K block of each output block, which
+//!   nothing overlaps: its parts in DRAM read at one core's published DRAM rate, then the
+//!   block across the NoC at the datasheet rate (`first_block_scale`; 1 in v1); for the
+//!   `minimal` config, the first block's way down its chain instead (`chain_fill_scale`; 1 in
+//!   v1): each K block enters a row (`a`) or column (`b`) of the grid at its first core, and
+//!   each core writes it on to the next (`dm_in0_sender.cpp`, `dm_in1_sender_out.cpp`), so the
+//!   farthest core starts after the first core's read and every hop of the longer chain
+//!   (fitted ~1.0 in every fold held out: a CLIP encoder's `[32, 768] @ [768, 768]` on 8x8
+//!   cores takes ~15 us, about 7 of them the first core's read of a 48 KiB block of `b` and its
+//!   seven hops down the column); and the
 //!   same blocks loaded again by each further unfused batch (`batch_block_scale`; 0 in v1:
 //!   double buffering would hide them); and, when that batch's work is multicast to more than
 //!   one core, a fixed latency per output block of each further batch (`batch_mcast_ns`; 0 in
@@ -130,5 +138,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         first_block_scale: noc.first_blocks_ns,
         batch_block_scale: noc.batch_blocks_ns,
         batch_mcast_ns: core.batch_mcasts as f64,
+        chain_fill_scale: noc.chain_fill_ns,
     })
 }

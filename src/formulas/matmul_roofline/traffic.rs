@@ -106,6 +106,8 @@ pub(super) struct Noc {
     pub(super) first_blocks_ns: f64,
     /// The same blocks loaded again by each further unfused batch.
     pub(super) batch_blocks_ns: f64,
+    /// `minimal`: the first K block's way to the farthest core of its chain.
+    pub(super) chain_fill_ns: f64,
 }
 
 /// NoC traffic of the busiest core. Each block is a part of a total checked before, so its
@@ -159,8 +161,19 @@ pub(super) const fn noc(
     } else {
         hw.noc_bytes_per_cycle_of_tiles(b)
     };
-    let first_block_ns = cx.noc_ns_at(a_first + in0_block_w * block_w * b_tile, tile_rate);
-    let first_blocks_ns = first_block_ns * out_blocks as f64;
+    let b_first = in0_block_w * block_w * b_tile;
+    // A first block in DRAM is read at one core's DRAM rate before it crosses the NoC (a
+    // multicast input's sender reads it, then sends it on): both times, one after the other.
+    let from_dram = if a.memory.is_dram() { a_first } else { 0 }
+        + if b.memory.is_dram() { b_first } else { 0 };
+    let first_block_ns = cx.noc_ns_at(a_first + b_first, tile_rate)
+        + cx.noc_ns_at(from_dram, hw.dram_core_bytes_per_cycle);
+    // `minimal`'s first block goes down its chain instead (`chain_fill_ns`).
+    let first_blocks_ns = if q.minimal {
+        0.0
+    } else {
+        first_block_ns * out_blocks as f64
+    };
     // Unfused, each further batch starts its output blocks again.
     let batch_blocks_ns = first_blocks_ns * (s.loops - 1) as f64;
     let written = if out_memory.is_l1_sharded() {
@@ -174,9 +187,24 @@ pub(super) const fn noc(
         _ => a_block.saturating_add(b_block),
     };
     let noc_ns = cx.noc_ns_at(inbound.saturating_add(written), tile_rate);
+    // `minimal`: a K block of `a` enters each row of the grid at its first core and of `b`
+    // each column, and every core writes it on to the next once that one is ready
+    // (`dm_in0_sender.cpp`, `dm_in1_sender_out.cpp`); the farthest core's first block waits
+    // for its read and every hop of the longer chain, which nothing overlaps.
+    let chain_fill_ns = if q.minimal {
+        let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
+        // `M` over the grid's rows, or its columns for an output taller than wide.
+        let (cores_m, cores_n) = if w.mt_all > q.nt { (gx, gy) } else { (gy, gx) };
+        let a_chain = cores_n.saturating_sub(1) * block_h * in0_block_w * a_tile;
+        let b_chain = cores_m.saturating_sub(1) * in0_block_w * block_w * b_tile;
+        first_block_ns + cx.noc_ns_at(if a_chain > b_chain { a_chain } else { b_chain }, tile_rate)
+    } else {
+        0.0
+    };
     Noc {
         noc_ns,
         first_blocks_ns,
         batch_blocks_ns,
+        chain_fill_ns,
     }
 }
