@@ -62,7 +62,7 @@
 //!   each core writes it on to the next (`dm_in0_sender.cpp`, `dm_in1_sender_out.cpp`), so the
 //!   farthest core starts after the first core's read and every hop of the longer chain
 //!   (fitted ~1.0 in every fold held out: a CLIP encoder's `[32, 768] @ [768, 768]` on 8x8
-//!   cores takes ~15 us, about 7 of them the first core's read of a 48 KiB block of `b` and its
+//!   cores takes ~15 us, about 8 of them the first core's read of a 48 KiB block of `b` and its
 //!   seven hops down the column); and the
 //!   same blocks loaded again by each further unfused batch (`batch_block_scale`; 0 in v1:
 //!   double buffering would hide them); and, when that batch's work is multicast to more than
