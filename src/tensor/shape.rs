@@ -121,15 +121,13 @@ impl Shape {
     /// Padded dim `i` counted from the innermost (0 = last); 1 beyond the rank.
     #[inline]
     pub const fn dim_from_end(&self, i: usize) -> u32 {
-        let d = self.dims();
-        if i < d.len() { d[d.len() - 1 - i] } else { 1 }
+        from_end(self.dims(), i)
     }
 
     /// Logical dim `i` counted from the innermost (0 = last); 1 beyond the rank.
     #[inline]
     pub(crate) const fn logical_dim_from_end(&self, i: usize) -> u32 {
-        let d = self.logical();
-        if i < d.len() { d[d.len() - 1 - i] } else { 1 }
+        from_end(self.logical(), i)
     }
 
     /// Product of the padded dims; `None` on overflow.
@@ -137,6 +135,12 @@ impl Shape {
     pub const fn volume(&self) -> Option<u64> {
         self.volume
     }
+}
+
+/// Dim `i` of `d` counted from the innermost (0 = last); 1 beyond the rank.
+#[inline]
+const fn from_end(d: &[u32], i: usize) -> u32 {
+    if i < d.len() { d[d.len() - 1 - i] } else { 1 }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use super::operands::Operands;
 use super::split::{Reads, Work};
 use crate::error::Error;
 use crate::generated::op_params::matmul::ProgramConfig;
-use crate::model::{Ctx, ceil_div, mul};
+use crate::model::{Ctx, ceil_div, max, mul};
 
 /// Time of the bytes read and written in DRAM, at the achievable bandwidth.
 #[inline(always)]
@@ -195,9 +195,10 @@ pub(super) const fn noc(
         let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
         // `M` over the grid's rows, or its columns for an output taller than wide.
         let (cores_m, cores_n) = if w.mt_all > q.nt { (gx, gy) } else { (gy, gx) };
-        let a_chain = cores_n.saturating_sub(1) * block_h * in0_block_w * a_tile;
-        let b_chain = cores_m.saturating_sub(1) * in0_block_w * block_w * b_tile;
-        first_block_ns + cx.noc_ns_at(if a_chain > b_chain { a_chain } else { b_chain }, tile_rate)
+        // A block times its hops: saturating, as the per-tile re-reads.
+        let a_chain = cores_n.saturating_sub(1).saturating_mul(block_h * in0_block_w * a_tile);
+        let b_chain = cores_m.saturating_sub(1).saturating_mul(b_first);
+        first_block_ns + cx.noc_ns_at(max(a_chain, b_chain), tile_rate)
     } else {
         0.0
     };
