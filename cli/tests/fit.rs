@@ -458,3 +458,47 @@ fn only_fits_the_named_coefficients_and_holds_the_rest() {
     assert_eq!(bogus.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("exp_tile_cycles"), "{stderr}");
 }
+
+/// `--hold` keeps the named coefficients at the physics prior's values and fits the others;
+/// a name the family does not have is refused, and `--only` with it is a bad argument.
+#[test]
+fn hold_keeps_the_named_coefficients_and_fits_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sweep(dir.path());
+    let out = dir.path().join("eltwise_unary.toml");
+    std::fs::copy(
+        repo().join("model_specs/wormhole_b0/eltwise_unary.toml"),
+        &out,
+    )
+    .unwrap();
+    let prior: toml_edit::DocumentMut = std::fs::read_to_string(&out).unwrap().parse().unwrap();
+    let run = fit_with(&data, &out, &["--json", "--hold", "exp_tile_cycles"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let fitted = report["coefficients"].as_object().unwrap();
+    let held = coefficient(&prior, 0, "exp_tile_cycles");
+    assert_eq!(fitted["exp_tile_cycles"].as_f64(), Some(held), "{report}");
+    // With the per-tile cost held, the sweep's rows move some other coefficient.
+    assert!(
+        fitted
+            .iter()
+            .any(|(name, value)| value.as_f64() != Some(coefficient(&prior, 0, name))),
+        "{report}"
+    );
+
+    let bogus = fit_with(&data, &out, &["--hold", "exp_cycles"]);
+    let stderr = String::from_utf8_lossy(&bogus.stderr);
+    assert_eq!(bogus.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("exp_tile_cycles"), "{stderr}");
+
+    let both = fit_with(
+        &data,
+        &out,
+        &["--hold", "exp_tile_cycles", "--only", "exp_tile_cycles"],
+    );
+    assert_eq!(both.status.code(), Some(2));
+}

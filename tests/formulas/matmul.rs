@@ -11,11 +11,13 @@ fn matmul_2d_on_wormhole_is_compute_bound_at_hifi4() {
         enum_param("math_fidelity", "hifi4"),
     ];
     let e = v1(&models, Op::Matmul, &inputs, &params);
-    // 32x32x32 tiles on 8x8 cores: 4x4 output tiles per core, 32 products each.
+    // 32x32x32 tiles on 8x8 cores: 4x4 output tiles per core, 32 products each, and each
+    // output tile packed (2048 B through four 16 B/cycle interfaces: 32 cycles).
+    let compute = 4.0 * 4.0 * (32.0 * 64.0 + 32.0);
     assert_close(
         e.breakdown.compute_ns,
-        4.0 * 4.0 * 32.0 * 64.0,
-        "tile products x 64 cycles",
+        compute,
+        "tile products x 64 cycles + packing",
     );
     assert_close(
         e.breakdown.dram_ns,
@@ -39,7 +41,7 @@ fn matmul_2d_on_wormhole_is_compute_bound_at_hifi4() {
         2200.0 + first_block,
         "launch + first block",
     );
-    assert_close(e.duration_ns, 2200.0 + first_block + 32768.0, "duration");
+    assert_close(e.duration_ns, 2200.0 + first_block + compute, "duration");
     assert_eq!(e.bound, Bound::Compute);
 }
 
@@ -49,11 +51,12 @@ fn matmul_auto_on_blackhole_is_dram_bound_at_lofi() {
     let inputs = [dram(&[1024, 1024]), dram(&[1024, 1024])];
     let params = [enum_param("math_fidelity", "lofi")];
     let e = v1(&models, Op::Matmul, &inputs, &params);
-    // auto -> 2D on 13x10: ceil(32/10) = 4 rows by ceil(32/13) = 3 columns of tiles per core.
+    // auto -> 2D on 13x10: ceil(32/10) = 4 rows by ceil(32/13) = 3 columns of tiles per core;
+    // each output tile packed through four 32 B/cycle interfaces (16 cycles).
     assert_close(
         e.breakdown.compute_ns,
-        4.0 * 3.0 * 32.0 * 16.0 / 1.35,
-        "LoFi products",
+        4.0 * 3.0 * (32.0 * 16.0 + 16.0) / 1.35,
+        "LoFi products + packing",
     );
     assert_close(
         e.breakdown.dram_ns,
@@ -100,10 +103,11 @@ fn tiny_tiles_cost_whole_passes() {
         .query(&Query::new(Op::Matmul, &inputs).version(1))
         .unwrap();
     // One 16-row tile row: 1D split of 32 output tiles over 64 cores -> 1 tile, 32 products,
-    // each two 8-row passes of four: half of 32 HiFi2 cycles (matmul's default fidelity).
+    // each two 8-row passes of four: half of 32 HiFi2 cycles (matmul's default fidelity); the
+    // 1 KiB output tile packed in 16 cycles.
     assert_close(
         e.breakdown.compute_ns,
-        32.0 * 32.0 * 0.5,
+        32.0 * 32.0 * 0.5 + 16.0,
         "half-height tiles",
     );
     let bytes = 32.0 * 1024.0 + 1024.0 * 2048.0 + 32.0 * 1024.0;
@@ -149,10 +153,11 @@ fn one_matrix_serves_every_batch() {
     let params = [enum_param("program_config", "mcast_2d")];
     let e = v1(&models, Op::Matmul, &inputs, &params);
     // 4 batches of 2x2 output tiles: 8 tile rows over 8 core rows, 2 columns over 8: one
-    // output tile per core, 2 products at HiFi2 (matmul's default fidelity).
+    // output tile per core, 2 products at HiFi2 (matmul's default fidelity), packed in 32
+    // cycles.
     assert_close(
         e.breakdown.compute_ns,
-        2.0 * 32.0,
+        2.0 * 32.0 + 32.0,
         "one output tile, Kt = 2",
     );
     // a (4 tiles) is read for each of the 4 batches, b (16 tiles) once, out 16 tiles.
@@ -305,7 +310,8 @@ fn earlier_minimal_matmul_computes_whole_padded_blocks() {
     // MinimalMatmulConfig(M_block 2, K_block 8, N_block 8) on 8 x 8 cores, by the earlier
     // factory (`blocks`): the 1 M tile pads to one 2-tile block, 160 N tiles are 20 blocks of 8,
     // div_up(20, 8) = 3 per grid column, so the busiest core computes 2 x 24 output tiles
-    // over K = 40 tiles (5 blocks of 8): 1920 products x 64 cycles at 1 GHz.
+    // over K = 40 tiles (5 blocks of 8): 1920 products x 64 cycles at 1 GHz, and its 48
+    // output tiles packed at 32 cycles each.
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 1, 32, 1280]), dram(&[1280, 5120])];
     let params = [
@@ -321,8 +327,8 @@ fn earlier_minimal_matmul_computes_whole_padded_blocks() {
     let e = v1(&models, Op::Matmul, &inputs, &params);
     assert_close(
         e.breakdown.compute_ns,
-        2.0 * 24.0 * 40.0 * 64.0,
-        "padded block products x 64 cycles",
+        2.0 * 24.0 * (40.0 * 64.0 + 32.0),
+        "padded block products x 64 cycles + packing",
     );
 }
 
@@ -372,7 +378,8 @@ fn minimal_matmul_without_a_config_takes_ttnns_default_blocks() {
     // Glimmer's `[8192, 6656] @ [6656, 4608]`, HiFi2, no MinimalMatmulConfig, on the
     // p150's 11 x 10 grid: taller than wide, so M's 256 tiles go over the 11 columns
     // (ceil = 24 each) and N's 144 over the 10 rows (15 each); K's 208 tiles are 26 default
-    // blocks of 8. 24 x 15 x 208 products x 32 cycles at 1.35 GHz.
+    // blocks of 8. 24 x 15 x 208 products x 32 cycles at 1.35 GHz, and 24 x 15 output tiles
+    // packed at 16 cycles each.
     let models = PerfModels::new(Device::Blackhole);
     let inputs = [dram(&[8192, 6656]), dram(&[6656, 4608])];
     let params = [
@@ -386,8 +393,8 @@ fn minimal_matmul_without_a_config_takes_ttnns_default_blocks() {
     let e = models.query(&q).unwrap();
     assert_close(
         e.breakdown.compute_ns,
-        24.0 * 15.0 * 208.0 * 32.0 / 1.35,
-        "products of the default split x 32 cycles",
+        24.0 * 15.0 * (208.0 * 32.0 + 16.0) / 1.35,
+        "products of the default split x 32 cycles + packing",
     );
     // Each core's 26 K blocks wait the DRAM read latency once each: beside the bytes.
     assert!(e.breakdown.noc_ns > 26.0 * 479.0 / 1.35);
@@ -398,8 +405,8 @@ fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
     // qwen_2_5_3b `down` of the Blackhole decode sweep: `[1, 1, 32, 11008] @ [11008, 2048]`
     // bfp8, DRAM-sharded over the p150's 8 banks, LoFi, in0 width-sharded over 8 cores of
     // an 11 x 10 grid. One worker per bank: 64 / 8 = 8 N tiles over K = 344 tiles, 2752
-    // products x 16 cycles at 1.35 GHz. The DRAM term reads b (344 x 64 bfp8 tiles of 1088 B)
-    // and a (344 bfloat16 tiles) is in L1.
+    // products x 16 cycles at 1.35 GHz, its 8 output tiles packed at 16 each. The DRAM term
+    // reads b (344 x 64 bfp8 tiles of 1088 B) and a (344 bfloat16 tiles) is in L1.
     let models = PerfModels::new(Device::Blackhole);
     let grid = CoreGrid::new(11, 10);
     let width = |buffer: BufferType, end: (u8, u8), shape: [u32; 2]| {
@@ -446,9 +453,12 @@ fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
         .unwrap();
     assert_close(
         e.breakdown.compute_ns,
-        8.0 * 344.0 * 16.0 / 1.35,
-        "one bank's columns x 16 cycles",
+        8.0 * (344.0 * 16.0 + 16.0) / 1.35,
+        "one bank's columns x 16 cycles + packing",
     );
+    // The worker streams its first block of b from its own bank like every other block (the
+    // DRAM term), and a is local: before the first product, only the launch.
+    assert_close(e.breakdown.overhead_ns, 600.0, "launch, no first block");
     assert_close(
         e.breakdown.dram_ns,
         344.0 * 64.0 * 1088.0 / BH_DRAM,
@@ -459,7 +469,7 @@ fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
 #[test]
 fn output_tiles_pack_at_each_devices_packer_rate() {
     // Each output tile's bytes go through the packer's four interfaces: 16 bytes a cycle each
-    // on Wormhole, 32 on Blackhole (`output_pack_scale`, 0 in v1). `[64, 64] @ [64, 64]` on
+    // on Wormhole, 32 on Blackhole (`output_pack_scale`, 1 in v1). `[64, 64] @ [64, 64]` on
     // one core: 4 output tiles.
     let family = Family::MatmulRoofline;
     let at = coefficient_index(family, "output_pack_scale");

@@ -26,8 +26,13 @@ fn two_active_experts_on_wormhole_by_hand() {
     let inputs = [dram(&[1, 1, 32, 256]), dram(&[1, 8, 256, 512]), mask(8)];
     let params = [int("nnz", 2), int("in0_block_w", 4)];
     let e = v1(&models, Op::SparseMatmul, &inputs, &params);
-    // 2 slots x 1 x 1 output tile x 8 K tiles = 16 products x 64 cycles (HiFi4) at 1 GHz.
-    assert_close(e.breakdown.compute_ns, 16.0 * 64.0, "products");
+    // 2 slots x 1 x 1 output tile x 8 K tiles = 16 products x 64 cycles (HiFi4) at 1 GHz,
+    // and the 2 output tiles packed at 32 cycles each.
+    assert_close(
+        e.breakdown.compute_ns,
+        16.0 * 64.0 + 2.0 * 32.0,
+        "products + packing",
+    );
     // a read once per slot (2 x 8 tiles), each slot's expert (2 x 8 x 16 tiles), the output
     // of each slot (2 x 16 tiles): 2048 B each.
     let dram_bytes = (2.0 * 8.0 + 2.0 * 128.0 + 2.0 * 16.0) * 2048.0;
@@ -115,7 +120,8 @@ fn splits_along_n_even_for_a_tall_output() {
     // a sparse over 4 batches of [1024, 256] against 4 of [256, 64] (both sparse, one mask
     // entry per batch), 1 active: Mt = 32, Kt = 8, Nt = 2. Dense mcast_1d would split the
     // taller M; sparse_matmul only multicasts a, so 2 cores each take all 32 rows and one
-    // column: 32 x 1 x 8 products x 64 cycles on Wormhole.
+    // column: 32 x 1 x 8 products x 64 cycles on Wormhole, and 32 output tiles packed at 32
+    // cycles each.
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 4, 1024, 256]), dram(&[1, 4, 256, 64]), mask(4)];
     let params = [
@@ -125,7 +131,7 @@ fn splits_along_n_even_for_a_tall_output() {
     let e = v1(&models, Op::SparseMatmul, &inputs, &params);
     assert_close(
         e.breakdown.compute_ns,
-        32.0 * 8.0 * 64.0,
+        32.0 * (8.0 * 64.0 + 32.0),
         "all of M on a core",
     );
 }
@@ -133,7 +139,8 @@ fn splits_along_n_even_for_a_tall_output() {
 #[test]
 fn per_core_n_sets_the_cores() {
     // Nt = 16 with per_core_N = 4: 4 cores, each 4 columns of the 1 tile row over Kt = 8,
-    // for 2 slots: 64 products x 64 cycles on Wormhole.
+    // for 2 slots: 64 products x 64 cycles on Wormhole, and 8 output tiles packed at 32
+    // cycles each.
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 1, 32, 256]), dram(&[1, 8, 256, 512]), mask(8)];
     let e = v1(
@@ -142,7 +149,11 @@ fn per_core_n_sets_the_cores() {
         &inputs,
         &[int("nnz", 2), int("per_core_n", 4)],
     );
-    assert_close(e.breakdown.compute_ns, 64.0 * 64.0, "4 columns a core");
+    assert_close(
+        e.breakdown.compute_ns,
+        64.0 * 64.0 + 8.0 * 32.0,
+        "4 columns a core",
+    );
     // More cores than the grid holds is what the factory refuses.
     let err = models
         .query(

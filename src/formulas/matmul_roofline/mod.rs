@@ -12,7 +12,8 @@
 //!   - `dram_sharded` (requires `b` width-sharded in DRAM): `Nt` split over one worker per
 //!     DRAM bank (`ceil(Nt / banks)` each, all of `M`), as tt-metal's
 //!     `matmul_multi_core_reuse_dram_sharded_optimized` runs it; each worker reads its bank's
-//!     shard of `b`, which the DRAM term bounds (no NoC term for `b`).
+//!     shard of `b`, which the DRAM term bounds (no NoC term for `b`, and no first block of
+//!     it waited for: the first streams from the worker's bank like the rest).
 //!   - `multi_core_reuse`: `ceil(Mt * Nt / cores)` output tiles per core as whole output rows
 //!     where possible; each core reads its own `a` and `b` blocks, so `a` is read once per
 //!     column block and `b` once per row block.

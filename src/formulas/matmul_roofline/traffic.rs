@@ -162,11 +162,18 @@ pub(super) const fn noc(
         hw.noc_bytes_per_cycle_of_tiles(b)
     };
     let b_first = in0_block_w * block_w * b_tile;
+    // A DRAM-sharded worker streams its first block of `b` from its own bank like every
+    // other: the DRAM term holds it.
+    let b_first_exposed = if matches!(config, ProgramConfig::DramSharded) {
+        0
+    } else {
+        b_first
+    };
     // A first block in DRAM is read at one core's DRAM rate before it crosses the NoC (a
     // multicast input's sender reads it, then sends it on): both times, one after the other.
     let from_dram = if a.memory.is_dram() { a_first } else { 0 }
-        + if b.memory.is_dram() { b_first } else { 0 };
-    let first_block_ns = cx.noc_ns_at(a_first + b_first, tile_rate)
+        + if b.memory.is_dram() { b_first_exposed } else { 0 };
+    let first_block_ns = cx.noc_ns_at(a_first + b_first_exposed, tile_rate)
         + cx.noc_ns_at(from_dram, hw.dram_core_bytes_per_cycle);
     // `minimal`'s first block goes down its chain instead (`chain_fill_ns`).
     let first_blocks_ns = if q.minimal {
