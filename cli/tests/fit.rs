@@ -422,10 +422,14 @@ fn with_op_rows_join_the_fits_but_are_not_scored() {
     );
 }
 
-/// `--only` fits the named coefficients; the others keep the physics prior's values (the
-/// family's first version), and a name the family does not have is refused.
-#[test]
-fn only_fits_the_named_coefficients_and_holds_the_rest() {
+/// A copy of Wormhole's eltwise_unary spec beside the exp sweep (in a folder that lives as
+/// long as the first value): the sweep, the copy's path and the copy as read.
+fn unary_spec_beside_the_sweep() -> (
+    tempfile::TempDir,
+    [PathBuf; 2],
+    PathBuf,
+    toml_edit::DocumentMut,
+) {
     let dir = tempfile::tempdir().unwrap();
     let data = sweep(dir.path());
     let out = dir.path().join("eltwise_unary.toml");
@@ -434,14 +438,30 @@ fn only_fits_the_named_coefficients_and_holds_the_rest() {
         &out,
     )
     .unwrap();
-    let prior: toml_edit::DocumentMut = std::fs::read_to_string(&out).unwrap().parse().unwrap();
-    let run = fit_with(&data, &out, &["--json", "--only", "exp_tile_cycles"]);
+    let prior = std::fs::read_to_string(&out).unwrap().parse().unwrap();
+    (dir, data, out, prior)
+}
+
+/// The JSON report of a fit that must have succeeded.
+fn report_of(run: &Output) -> serde_json::Value {
     assert!(
         run.status.success(),
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    serde_json::from_slice(&run.stdout).unwrap()
+}
+
+/// `--only` fits the named coefficients; the others keep the physics prior's values (the
+/// family's first version), and a name the family does not have is refused.
+#[test]
+fn only_fits_the_named_coefficients_and_holds_the_rest() {
+    let (_dir, data, out, prior) = unary_spec_beside_the_sweep();
+    let report = report_of(&fit_with(
+        &data,
+        &out,
+        &["--json", "--only", "exp_tile_cycles"],
+    ));
     let fitted = report["coefficients"].as_object().unwrap();
     for (name, value) in fitted {
         let held = coefficient(&prior, 0, name);
@@ -463,22 +483,12 @@ fn only_fits_the_named_coefficients_and_holds_the_rest() {
 /// a name the family does not have is refused, and `--only` with it is a bad argument.
 #[test]
 fn hold_keeps_the_named_coefficients_and_fits_the_rest() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = sweep(dir.path());
-    let out = dir.path().join("eltwise_unary.toml");
-    std::fs::copy(
-        repo().join("model_specs/wormhole_b0/eltwise_unary.toml"),
+    let (_dir, data, out, prior) = unary_spec_beside_the_sweep();
+    let report = report_of(&fit_with(
+        &data,
         &out,
-    )
-    .unwrap();
-    let prior: toml_edit::DocumentMut = std::fs::read_to_string(&out).unwrap().parse().unwrap();
-    let run = fit_with(&data, &out, &["--json", "--hold", "exp_tile_cycles"]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        &["--json", "--hold", "exp_tile_cycles"],
+    ));
     let fitted = report["coefficients"].as_object().unwrap();
     let held = coefficient(&prior, 0, "exp_tile_cycles");
     assert_eq!(fitted["exp_tile_cycles"].as_f64(), Some(held), "{report}");
