@@ -500,3 +500,39 @@ fn output_tiles_pack_at_each_devices_packer_rate() {
         "wormhole bfp8",
     );
 }
+
+#[test]
+fn multicast_senders_wait_for_every_receiver_each_block() {
+    // Before each K block a multicast sender waits until every receiver has signalled that it
+    // is ready (`noc_semaphore_wait(.., in0_mcast_num_dests)` in tt-metal's
+    // `reader_bmm_tile_layout_in0_sender_padding.cpp`): the feature counts K blocks x
+    // receivers, in cycles (`mcast_ack_cycles`, 0 in v1). Wormhole, 1 GHz, 8 x 8 cores; Kt = 32
+    // in blocks of 4: 8 K blocks.
+    let family = Family::MatmulRoofline;
+    let at = coefficient_index(family, "mcast_ack_cycles");
+    let models = PerfModels::new(Device::WormholeB0);
+    let feature = |a: &[u32], b: &[u32], config: &str| {
+        let inputs = [dram(a), dram(b)];
+        let params = [enum_param("program_config", config)];
+        let q = Query::new(Op::Matmul, &inputs).params(&params);
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    // 1D, wide: 64 output columns, one a core; a's blocks go to the 63 others.
+    assert_close(
+        feature(&[1, 1, 32, 1024], &[1, 1, 1024, 2048], "mcast_1d"),
+        8.0 * 63.0,
+        "1D: every other core",
+    );
+    // 2D: 4 x 4 output tiles a core on all 8 x 8; a along a row of 8, b down a column of 8.
+    assert_close(
+        feature(&[1, 1, 1024, 1024], &[1, 1, 1024, 1024], "mcast_2d"),
+        8.0 * 7.0,
+        "2D: the rest of a row",
+    );
+    // Each core reads its own blocks: no multicast.
+    assert_close(
+        feature(&[1, 1, 1024, 1024], &[1, 1, 1024, 1024], "multi_core_reuse"),
+        0.0,
+        "no multicast",
+    );
+}

@@ -77,6 +77,14 @@
 //! * **DRAM waits** (`dram_wait_scale`, in the NoC term): each K block read from DRAM (of `a`
 //!   by the in0 sender, of `b` by every core) ends in `noc_async_read_barrier`, so the
 //!   busiest core's K blocks each wait the device's published DRAM read latency once.
+//! * **Multicast handshakes** (`mcast_ack_cycles`, in the NoC term; 0 in v1): before each K
+//!   block a multicast sender waits until every receiver has incremented its semaphore
+//!   (`noc_semaphore_wait(.., in0_mcast_num_dests)` in tt-metal's
+//!   `reader_bmm_tile_layout_in0_sender_padding.cpp`, and the in1 sender's likewise): the
+//!   busiest core's K blocks times the receivers, every other core with work for a 1D config
+//!   and a DRAM-sharded one (whose in0 cores multicast to the workers), the rest of the longer
+//!   run of cores for a 2D one, none for the `minimal` config (its blocks go core to core) nor
+//!   for the configs whose cores read their own blocks.
 //! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
 //!   and local, its `b` block) and out of it (its output block unless the output is
 //!   L1-sharded), in tile-sized transfers, at the size-dependent NoC rate.
@@ -140,5 +148,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         batch_block_scale: noc.batch_blocks_ns,
         batch_mcast_ns: core.batch_mcasts as f64,
         chain_fill_scale: noc.chain_fill_ns,
+        mcast_ack_cycles: (core.blocks.saturating_mul(work.s.acks)) as f64 * ns_per_cycle,
     })
 }

@@ -30,6 +30,14 @@ pub(super) struct Split {
     pub(super) loops: u64,
     /// A 1D split along `M` (`b` multicast, `a` per core).
     pub(super) tall: bool,
+    /// The receivers whose ready signals a multicast sender waits for before each K block
+    /// (0 without a multicast).
+    pub(super) acks: u64,
+}
+
+/// The receivers of a multicast to `cores` cores, the sender among them.
+const fn receivers(cores: u64) -> u64 {
+    cores.saturating_sub(1)
 }
 
 /// Which way the split of a 1D config runs: forced by `a`'s sharding as ttnn forces it
@@ -81,12 +89,15 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
         // worker per DRAM bank (`get_optimal_dram_bank_to_logical_worker_assignment`), each
         // over its bank's `N / banks` columns of `b` and all of `a`, which the in0 shard cores
         // multicast to them; the grid's other cores only hold `a`'s shards.
+        let per_core_n = ceil_div(nt, max(hw.dram_channels as u64, 1));
         Split {
             per_core_m: mt_all,
-            per_core_n: ceil_div(nt, max(hw.dram_channels as u64, 1)),
+            per_core_n,
             reads: Reads::Once,
             loops: 1,
             tall: false,
+            // `a`'s blocks go to every worker.
+            acks: receivers(ceil_div(nt, per_core_n)),
         }
     } else {
         split(split_config, mt_all, nt, gx, gy, one_d, batches)
@@ -186,20 +197,30 @@ const fn split(
     match config {
         ProgramConfig::Auto if mt >= gy && nt >= gx => two_d(mt, nt, gx, gy, loops),
         ProgramConfig::Mcast2d => two_d(mt, nt, gx, gy, loops),
-        ProgramConfig::Auto | ProgramConfig::Mcast1d if tall => Split {
-            per_core_m: ceil_div(mt, cores),
-            per_core_n: nt,
-            reads: Reads::Once,
-            loops,
-            tall: true,
-        },
-        ProgramConfig::Auto | ProgramConfig::Mcast1d | ProgramConfig::DramSharded => Split {
-            per_core_m: mt,
-            per_core_n: ceil_div(nt, cores),
-            reads: Reads::Once,
-            loops,
-            tall: false,
-        },
+        ProgramConfig::Auto | ProgramConfig::Mcast1d if tall => {
+            let per_core_m = ceil_div(mt, cores);
+            Split {
+                per_core_m,
+                per_core_n: nt,
+                reads: Reads::Once,
+                loops,
+                tall: true,
+                // `b`'s blocks go to every core with rows.
+                acks: receivers(ceil_div(mt, per_core_m)),
+            }
+        }
+        ProgramConfig::Auto | ProgramConfig::Mcast1d | ProgramConfig::DramSharded => {
+            let per_core_n = ceil_div(nt, cores);
+            Split {
+                per_core_m: mt,
+                per_core_n,
+                reads: Reads::Once,
+                loops,
+                tall: false,
+                // `a`'s blocks go to every core with columns.
+                acks: receivers(ceil_div(nt, per_core_n)),
+            }
+        }
         ProgramConfig::MultiCoreReuse => spread(mt, nt, cores, Reads::PerBlock, loops),
         ProgramConfig::MultiCore => spread(mt, nt, cores, Reads::PerTile, loops),
         ProgramConfig::Minimal => minimal_split(mt, nt, gx, gy, None),
@@ -234,17 +255,23 @@ const fn minimal_split(mt: u64, nt: u64, gx: u64, gy: u64, blocks: Option<(u64, 
         reads: Reads::Once,
         loops: 1,
         tall: false,
+        // Each core forwards the block to the next: no multicast.
+        acks: 0,
     }
 }
 
 /// Output blocks of `ceil(Mt / gy)` x `ceil(Nt / gx)` tiles.
 const fn two_d(mt: u64, nt: u64, gx: u64, gy: u64, loops: u64) -> Split {
+    let (per_core_m, per_core_n) = (ceil_div(mt, gy), ceil_div(nt, gx));
     Split {
-        per_core_m: ceil_div(mt, gy),
-        per_core_n: ceil_div(nt, gx),
+        per_core_m,
+        per_core_n,
         reads: Reads::Once,
         loops,
         tall: false,
+        // `a` along each row of cores, `b` down each column: the longer run's sender waits
+        // longest.
+        acks: receivers(max(ceil_div(nt, per_core_n), ceil_div(mt, per_core_m))),
     }
 }
 
@@ -258,6 +285,8 @@ const fn spread(mt: u64, nt: u64, cores: u64, reads: Reads, loops: u64) -> Split
         reads,
         loops,
         tall: false,
+        // Each core reads its own blocks.
+        acks: 0,
     }
 }
 
