@@ -81,9 +81,9 @@
 //!   block a multicast sender waits until every receiver has incremented its semaphore
 //!   (`noc_semaphore_wait(.., in0_mcast_num_dests)` in tt-metal's
 //!   `reader_bmm_tile_layout_in0_sender_padding.cpp`, and the in1 sender's likewise): the
-//!   busiest core's K blocks times the receivers, every other core with work for a 1D config
-//!   and a DRAM-sharded one (whose in0 cores multicast to the workers), the rest of the longer
-//!   run of cores for a 2D one, none for the `minimal` config (its blocks go core to core) nor
+//!   busiest core's K blocks times the receivers: every other core with work for a 1D
+//!   config, every worker for a DRAM-sharded one (its in0 shard cores multicast to them), the
+//!   rest of the longer run of cores for a 2D one, none for the `minimal` config (its blocks go core to core) nor
 //!   for the configs whose cores read their own blocks.
 //! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
 //!   and local, its `b` block) and out of it (its output block unless the output is

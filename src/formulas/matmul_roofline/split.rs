@@ -96,8 +96,10 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
             reads: Reads::Once,
             loops: 1,
             tall: false,
-            // `a`'s blocks go to every worker.
-            acks: receivers(ceil_div(nt, per_core_n)),
+            // The in0 shard cores multicast `a`'s blocks to the workers, none of them a
+            // sender (`in0_mcast_num_dests = num_worker_cores`,
+            // `matmul_multicore_reuse_mcast_dram_sharded_program_factory.cpp`).
+            acks: ceil_div(nt, per_core_n),
         }
     } else {
         split(split_config, mt_all, nt, gx, gy, one_d, batches)
