@@ -442,15 +442,12 @@ fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
         enum_param("math_fidelity", "lofi"),
         OpParam::new("in0_block_w", ParamValue::Int(43)),
     ];
-    let e = models
-        .query(
-            &Query::new(Op::Matmul, &inputs)
-                .params(&params)
-                .output(&output)
-                .grid(grid)
-                .version(1),
-        )
-        .unwrap();
+    let q = Query::new(Op::Matmul, &inputs)
+        .params(&params)
+        .output(&output)
+        .grid(grid)
+        .version(1);
+    let e = models.query(&q).unwrap();
     assert_close(
         e.breakdown.compute_ns,
         8.0 * (344.0 * 16.0 + 16.0) / 1.35,
@@ -459,6 +456,12 @@ fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
     // The worker streams its first block of b from its own bank like every other block (the
     // DRAM term), and a is local: before the first product, only the launch.
     assert_close(e.breakdown.overhead_ns, 600.0, "launch, no first block");
+    // The in0 shard cores multicast each of the 344 / 43 = 8 K blocks to all 8 workers, and
+    // wait for each worker's ready signal first (`in0_mcast_num_dests = num_worker_cores`).
+    let family = Family::MatmulRoofline;
+    let acks = models.features(&q, family).unwrap().as_slice()
+        [coefficient_index(family, "mcast_ack_cycles")];
+    assert_close(acks, 8.0 * 8.0 / 1.35, "8 blocks x 8 workers");
     assert_close(
         e.breakdown.dram_ns,
         344.0 * 64.0 * 1088.0 / BH_DRAM,

@@ -83,8 +83,8 @@
 //!   `reader_bmm_tile_layout_in0_sender_padding.cpp`, and the in1 sender's likewise): the
 //!   busiest core's K blocks times the receivers: every other core with work for a 1D
 //!   config, every worker for a DRAM-sharded one (its in0 shard cores multicast to them), the
-//!   rest of the longer run of cores for a 2D one, none for the `minimal` config (its blocks go core to core) nor
-//!   for the configs whose cores read their own blocks.
+//!   rest of the longer run of cores for a 2D one; none for the `minimal` config (its blocks
+//!   go core to core) nor for the configs whose cores read their own blocks.
 //! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
 //!   and local, its `b` block) and out of it (its output block unless the output is
 //!   L1-sharded), in tile-sized transfers, at the size-dependent NoC rate.
@@ -148,6 +148,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         batch_block_scale: noc.batch_blocks_ns,
         batch_mcast_ns: core.batch_mcasts as f64,
         chain_fill_scale: noc.chain_fill_ns,
-        mcast_ack_cycles: (core.blocks.saturating_mul(work.s.acks)) as f64 * ns_per_cycle,
+        mcast_ack_cycles: core.blocks.saturating_mul(work.s.acks) as f64 * ns_per_cycle,
     })
 }
