@@ -15,28 +15,15 @@ use super::eltwise_common::{
 /// The broadcast of two shapes, aligned at the innermost dim: padded dims of the result and
 /// whether any dim was broadcast. Dims combine when their logical sizes are equal or one is 1.
 const fn broadcast(a: &TensorParams, b: &TensorParams) -> Option<(Shape, bool)> {
-    let (ad, al) = (a.shape.dims(), a.shape.logical());
-    let (bd, bl) = (b.shape.dims(), b.shape.logical());
-    let rank = if ad.len() > bd.len() {
-        ad.len()
-    } else {
-        bd.len()
-    };
+    let (ra, rb) = (a.shape.dims().len(), b.shape.dims().len());
+    let rank = if ra > rb { ra } else { rb };
     let mut out = [1u32; MAX_RANK];
     let mut broadcast = false;
     let mut i = 0;
     while i < rank {
         // Dim `i` from the innermost, (padded, logical); 1 beyond a shape's rank.
-        let (pa, la) = if i < ad.len() {
-            (ad[ad.len() - 1 - i], al[al.len() - 1 - i])
-        } else {
-            (1, 1)
-        };
-        let (pb, lb) = if i < bd.len() {
-            (bd[bd.len() - 1 - i], bl[bl.len() - 1 - i])
-        } else {
-            (1, 1)
-        };
+        let (pa, la) = (a.shape.dim_from_end(i), a.shape.logical_dim_from_end(i));
+        let (pb, lb) = (b.shape.dim_from_end(i), b.shape.logical_dim_from_end(i));
         out[rank - 1 - i] = if la == lb {
             if pa > pb { pa } else { pb }
         } else if la == 1 {

@@ -239,8 +239,7 @@ const fn same_shape(t: &TensorParams, x: &TensorParams) -> bool {
 
 /// Logical size of `t`'s second-last dim (1 for a rank-1 `t`): gamma and beta have one row.
 const fn logical_rows(t: &TensorParams) -> u32 {
-    let l = t.shape.logical();
-    if l.len() >= 2 { l[l.len() - 2] } else { 1 }
+    t.shape.logical_dim_from_end(1)
 }
 
 /// The input at `i`, if given.

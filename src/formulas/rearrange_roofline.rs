@@ -97,8 +97,8 @@ enum Movement {
 const fn logical_chw(t: &TensorParams) -> (u64, u64, u64) {
     let dims = t.shape.logical();
     let n = dims.len();
-    let w = if n >= 1 { dims[n - 1] as u64 } else { 1 };
-    let h = if n >= 2 { dims[n - 2] as u64 } else { 1 };
+    let w = t.shape.logical_dim_from_end(0) as u64;
+    let h = t.shape.logical_dim_from_end(1) as u64;
     let mut c: u64 = 1;
     let mut i = 0;
     while i + 2 < n {
