@@ -539,3 +539,32 @@ fn multicast_senders_wait_for_every_receiver_each_block() {
         "no multicast",
     );
 }
+
+#[test]
+fn each_matmul_block_call_unpacks_the_longer_side_against_each_tile_of_the_shorter() {
+    // A call on an `h` x `w` subblock holds one tile of the shorter side in its source
+    // register and unpacks the longer side's tiles against it, for each tile of the shorter
+    // side: `min(h, w) * (max(h, w) + 1)` tiles (tt-llk `llk_unpack_AB_matmul.h`). Wormhole,
+    // 1 GHz, one core: `[128, 64] @ [64, 64]`, 4 x 2 output tiles, Kt = 2: 16 tile products.
+    let family = Family::MatmulRoofline;
+    let at = coefficient_index(family, "input_tile_cycles");
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1, 1, 128, 64]), dram(&[1, 1, 64, 64])];
+    let unpacked = |config: &str, h: i64, w: i64| {
+        let params = [
+            enum_param("program_config", config),
+            OpParam::new("out_subblock_h", ParamValue::Int(h)),
+            OpParam::new("out_subblock_w", ParamValue::Int(w)),
+        ];
+        let q = Query::new(Op::Matmul, &inputs)
+            .params(&params)
+            .grid(CoreGrid::new(1, 1));
+        models.features(&q, family).unwrap().as_slice()[at]
+    };
+    // 4 x 2: 2 calls (one a K tile) of 2 x (4 + 1) tiles.
+    assert_close(unpacked("mcast_2d", 4, 2), 2.0 * 10.0, "4 x 2");
+    // 1 x 2: 8 calls of 1 x (2 + 1).
+    assert_close(unpacked("mcast_2d", 1, 2), 8.0 * 3.0, "1 x 2");
+    // Every product on its own (`multi_core`, no reuse): both tiles, each time.
+    assert_close(unpacked("multi_core", 1, 1), 16.0 * 2.0, "no reuse");
+}

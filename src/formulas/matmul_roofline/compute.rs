@@ -96,13 +96,21 @@ pub(super) const fn compute(
 
 /// Tiles the busiest core unpacks and packs, beside its `products` tile products.
 #[inline(always)]
-pub(super) const fn unpacked_and_packed(q: &Operands<'_>, w: &Work, products: u64) -> (u64, u64) {
-    let kt = q.kt;
-    // Unfused, each loop reads its batch's `b`, or the shared one again.
-    let (s, rows, b_loops) = (&w.s, w.rows, w.s.loops);
+pub(super) const fn unpacked_and_packed(
+    w: &Work,
+    blocks: &Blocks,
+    core: &Compute,
+    products: u64,
+) -> (u64, u64) {
+    let (s, rows) = (&w.s, w.rows);
+    // Each matmul_block call keeps one tile of the subblock's shorter side in its source
+    // register while it unpacks the longer side's tiles against it, once for each tile of
+    // the shorter side: `min * (max + 1)` tiles (tt-llk `llk_unpack_AB_matmul.h`, `reuse_a =
+    // ct_dim >= rt_dim`).
+    let (short, long) = (min(blocks.sub_h, blocks.sub_w), max(blocks.sub_h, blocks.sub_w));
     let input_tiles = match s.reads {
         Reads::PerTile => products.saturating_mul(2),
-        _ => (rows + s.per_core_n * b_loops).saturating_mul(kt),
+        _ => core.subblock_calls.saturating_mul(short * (long + 1)),
     };
     let output_tiles = rows * s.per_core_n;
     (input_tiles, output_tiles)

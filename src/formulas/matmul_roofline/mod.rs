@@ -46,7 +46,10 @@
 //!   products at the device's cycles per tile for the math fidelity, scaled by the passes an
 //!   `a` tile needs (`ceil(tile rows / rows_per_pass) * rows_per_pass / 32`: tiny tiles still
 //!   cost a full pass). Beside them, the busiest core's input tiles unpacked
-//!   (`input_tile_cycles`) and output tiles packed (`output_pack_scale`: each output tile's
+//!   (`input_tile_cycles`: each `matmul_block` call unpacks `min(h, w) * (max(h, w) + 1)` tiles
+//!   of its `h` x `w` subblock, the shorter side's tiles held one at a time while the longer
+//!   side's stream past each, tt-llk's `llk_unpack_AB_matmul.h`; a product without reuse, 2
+//!   a tile) and output tiles packed (`output_pack_scale`: each output tile's
 //!   bytes through the packer's four interfaces, 16 bytes a cycle each on Wormhole and 32 on
 //!   Blackhole, `Hardware::pack_cycles`), and the
 //!   `matmul_block` calls (`subblock_cycles`): one per output subblock and K tile, with the
@@ -125,7 +128,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let core = tri!(compute::compute(cx, &q, &work, &blocks, products));
     let dram_ns = tri!(traffic::dram_ns(cx, &q, &work, &blocks));
     let noc = traffic::noc(cx, &q, &work, &blocks, products);
-    let (input_tiles, output_tiles) = compute::unpacked_and_packed(&q, &work, products);
+    let (input_tiles, output_tiles) = compute::unpacked_and_packed(&work, &blocks, &core, products);
     let ns_per_cycle = cx.cycles_to_ns(1.0);
     // Each K block's reads from DRAM end in a barrier before the block is pushed on: the
     // reader waits the read latency once per block.
