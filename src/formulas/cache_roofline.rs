@@ -56,7 +56,9 @@
 //!   token, one waited index read per block of indices the NoC reads at its alignment (64 B
 //!   of DRAM on Blackhole: 16 uint32 indices). Per token the reader reads its weight row and
 //!   waits (a waited transfer, from DRAM when the table is there), the writer writes the row
-//!   as an output stick. A tiled output (the fused tilize) adds its tiles as conversions.
+//!   as an output stick; the fused factory instead issues a block's 32 row reads and waits
+//!   once (`embeddings_tilize.cpp`; once a chunk of the rows when two blocks' tiles exceed
+//!   its 1 MiB budget). A tiled output (the fused tilize) adds its tiles as conversions.
 //!
 //! The terms: compute is the busiest core's tiles converted (`tile_cycles`); DRAM the bytes
 //! read from and written to DRAM at the card's achievable bandwidth (`dram_scale`); NoC the
@@ -228,6 +230,19 @@ const fn contiguous_update(cx: &Ctx<'_>) -> Result<Work, Error> {
     })
 }
 
+/// Chunks the fused (tilizing) embedding factory reads each block of rows in, for rows of
+/// `row_tiles` tiles of `tile` bytes (`embeddings_fused_program_factory.cpp`): one, unless
+/// two blocks' tiles exceed its 1 MiB budget; then at most 64 tiles a chunk.
+const fn fused_chunks(row_tiles: u64, tile: u64) -> u64 {
+    const BUDGET: u64 = 1 << 20;
+    const MOST_TILES: u64 = 64;
+    if 2 * row_tiles * tile <= BUDGET {
+        return 1;
+    }
+    let per_chunk = min(min(BUDGET / max(tile, 1), row_tiles), MOST_TILES);
+    ceil_div(row_tiles, max(per_chunk, 1))
+}
+
 /// An embedding lookup: one weight row per token, the tokens split over the grid as the
 /// factory tt-metal picks for the query splits them (`embedding_device_operation.cpp`,
 /// `select_program_factory`).
@@ -257,12 +272,18 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
     //   one by one (`split_work_to_cores`), one index read per block of indices the NoC reads
     //   at its alignment; a core's first token need not start a block, so its tokens may span
     //   one block more.
-    let (per_core, index_reads) = if idx.tile_grid().is_some() {
+    // Each factory but the fused one waits for every token's row; the fused one issues a
+    // block's 32 row reads (or a chunk of each row, when two blocks' tiles would not fit in
+    // its 1 MiB budget) and waits once (`embeddings_tilize.cpp`).
+    let (per_core, index_reads, row_waits) = if idx.tile_grid().is_some() {
         let n = min(tokens, ceil_div(ceil_div(tokens, GROUP), cores) * GROUP);
-        (n, ceil_div(n, GROUP))
+        (n, ceil_div(n, GROUP), n)
     } else if tiled_out {
         let n = min(tokens, ceil_div(ceil_div(tokens, TILE_ROWS), cores) * TILE_ROWS);
-        (n, ceil_div(n, TILE_ROWS))
+        let blocks = ceil_div(n, TILE_ROWS);
+        let row_tiles = ceil_div(row_bytes, 32 * element as u64);
+        let chunks = fused_chunks(row_tiles, cx.hw.tile_bytes(w.dtype) as u64);
+        (n, blocks, blocks.saturating_mul(chunks))
     } else {
         let index_bytes = some_or!(
             idx.dtype.element_bytes(),
@@ -270,7 +291,7 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
         ) as u64;
         let block = max(cx.hw.read_alignment(idx) / max(index_bytes, 1), 1);
         let n = ceil_div(tokens, cores);
-        (n, ceil_div(n - 1 + block, block))
+        (n, ceil_div(n - 1 + block, block), n)
     };
     let out_dram = match cx.output {
         Some(y) => y.memory.is_dram(),
@@ -288,8 +309,8 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
             per_core.saturating_mul(row_bytes).saturating_mul(2),
             cx.hw.noc_bytes_per_cycle(row_bytes),
         ),
-        waits: per_core + index_reads,
-        dram_waits: per_core * one_if(w.memory.is_dram())
+        waits: row_waits + index_reads,
+        dram_waits: row_waits * one_if(w.memory.is_dram())
             + index_reads * one_if(idx.memory.is_dram()),
         dram_bytes: (bytes * one_if(w.memory.is_dram())).saturating_add(bytes * one_if(out_dram)),
     })
@@ -475,8 +496,10 @@ mod tests {
     /// p150's 130 cores, so the busiest core waits for one weight row and one index read (not
     /// a group of 16). With 1040 tokens, 8 a core: they may span two of the 16-index blocks
     /// a 64-B DRAM read holds, 8 rows and 2 index reads. Into a tiled output the fused
-    /// factory takes 32-token blocks: 1040 tokens are 33 blocks, one a core, 32 rows and one
-    /// read of 32 indices.
+    /// factory takes 32-token blocks: 1040 tokens are 33 blocks, one a core: one read of 32
+    /// indices waited for, then the block's 32 rows issued and waited for once
+    /// (`embeddings_tilize.cpp`); a table 16384 wide (512 tiles a row, 2 MiB for two blocks
+    /// against the factory's 1 MiB budget) in 8 chunks of 64 tiles, each waited for.
     #[test]
     fn embedding_of_row_major_indices_follows_the_factory() {
         let rm = |dims: &[u32], dtype| TensorParams::new(Shape::new(dims), dtype, Layout::RowMajor, DRAM);
@@ -490,8 +513,12 @@ mod tests {
         let (eight, dram) = waits(1040, rm(&[1, 1, 1040, 64], DType::Bfloat16));
         assert!(close(eight, 10.0) && close(dram, 10.0));
         let tiled = TensorParams::new(Shape::new(&[1, 1, 1056, 64]), DType::Bfloat16, Layout::TILE, DRAM);
-        let (fused, _) = waits(1040, tiled);
-        assert!(close(fused, 33.0));
+        let (fused, dram) = waits(1040, tiled);
+        assert!(close(fused, 2.0) && close(dram, 2.0));
+        let wide = rm(&[1, 1, 151936, 16384], DType::Bfloat16);
+        let y = TensorParams::new(Shape::new(&[1, 1, 1056, 16384]), DType::Bfloat16, Layout::TILE, DRAM);
+        let f = features_of(Op::Embedding, &[], &[rm(&[1, 1, 1, 1040], DType::Uint32), wide], Some(&y)).unwrap();
+        assert!(close(f.wait_cycles / ns_per_cycle(), 1.0 + 8.0));
     }
 
     /// A contiguous cache's decode update of 8 heads x 32 users `[1, 8, 32, 128]` (interleaved
