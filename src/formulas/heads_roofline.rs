@@ -39,13 +39,16 @@
 //!   as multiples of a tile's NoC time: the traces' per-tile costs (about 550 cycles a tile
 //!   on Blackhole from DRAM, 120 from L1 in the one-core decode, 300-600 on Wormhole from L1
 //!   with the fixed cost in) do not follow the devices' NoC bandwidths.
-//! * **Heads, sharded** (the decode forms, `nlp_create_qkv_heads_decode`,
-//!   `nlp_concat_heads_decode`): the cores are the sharded tensor's shard grid (the input's,
-//!   else the output's), each moving its share of the tiles, counted as above; but the decode
-//!   create-heads from an interleaved input of one row of tiles has each core gather one
-//!   user's row from every tile, waiting once per head (see `decode_from_interleaved`): on a
-//!   Blackhole decode of 32 users, `[1, 1, 32, 5120]` into 40 heads took 26.4 µs where its 5
-//!   tiles a core would be under 3.
+//! * **Heads, sharded**: the cores are the sharded tensor's shard grid (the input's, else the
+//!   output's), each moving its share of the tiles, counted as above. The decode forms
+//!   (`nlp_create_qkv_heads_decode`, `nlp_concat_heads_decode`) gather face rows instead: a
+//!   create-heads core takes one user's row from every tile of the fused row (one row of
+//!   tiles, into sharded heads), a concat-heads core (height-sharded users into
+//!   width-sharded heads) one head's face rows of every user, each read 16 values wide (see
+//!   `decode_create`, `decode_concat`). From an interleaved input the create-heads core
+//!   waits once per head: on a Blackhole decode of 32 users, `[1, 1, 32, 5120]` into 40 heads
+//!   took 26.4 µs where its 5 tiles a core would be under 3; from a sharded one, once at the
+//!   end.
 //!
 //! It assumes the cores work in parallel and that the first outputs (query heads) do not
 //! change the byte count: the input holds every byte the outputs together hold.
@@ -53,7 +56,7 @@
 use crate::error::Error;
 use crate::generated::{HeadsRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
-use crate::tensor::TensorParams;
+use crate::tensor::{MemoryLayout, TensorParams};
 
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
@@ -92,10 +95,16 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
     let plane = x.shape.dim_from_end(0) as u64 * x.shape.dim_from_end(1) as u64;
     let one_tile_row =
         matches!(x.tile_grid(), Some((1, _))) && matches!(x.shape.volume(), Some(v) if v == plane);
-    if let (OpParams::NlpCreateHeads(_), false, Some(_), true) =
-        (cx.params, x.memory.layout.is_sharded(), y.shard_cores(), one_tile_row)
+    if let (OpParams::NlpCreateHeads(_), Some(_), true) = (cx.params, y.shard_cores(), one_tile_row)
     {
-        return decode_from_interleaved(cx, x, y, dram);
+        return decode_create(cx, x, y, dram);
+    }
+    // The decode concat-heads: one user's heads a core (height-sharded) into the users' fused
+    // rows, width-sharded a head a core.
+    if let (OpParams::NlpConcatHeads(_), MemoryLayout::HeightSharded, MemoryLayout::WidthSharded) =
+        (cx.params, x.memory.layout, y.memory.layout)
+    {
+        return decode_concat(cx, x, dram);
     }
     let per_core = match x.shard_cores() {
         Some(c) => ceil_div(tiles, c),
@@ -133,45 +142,44 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
     })
 }
 
-/// The decode form of create-heads from an interleaved input (one row of tiles: the users
-/// of one token) into sharded heads
-/// (`nlp_create_qkv_heads_decode_interleaved_program_factory.cpp`): each core of the output
-/// shard grid takes one user's row of the fused tensor and reads it from every tile of the
-/// row, a face row (16 values) a tile, its two data-movement cores one face column each
-/// (`reader_interleaved_tm_tile_layout_nlp_create_qkv_heads_decode.cpp`, `PHASES_TO_READ`).
-/// Each issues a head's reads and waits once per head, `Hq + 2 Hkv` heads (the fused row's
-/// width over the head width, the output's last dim). A face row narrower than the input
-/// buffer's NoC read alignment (bfloat16 from Blackhole's DRAM: 32 B against 64) takes the
-/// aligned path: a head's aligned chunks read and waited for, then its face rows copied into
-/// place over the core's own NoC and waited for again (a local read's latency). Counted: the
-/// waits at their latencies (`head_wait_scale`), the reads at the NoC rate of their size
-/// (`noc_scale`), `dram` bytes through DRAM.
-const fn decode_from_interleaved(
+/// The decode form of create-heads (one row of tiles: the users of one token) into sharded
+/// heads: each core of the output shard grid takes one user's row of the fused tensor and
+/// reads it from every tile of the row, a face row (16 values) a tile, its two data-movement
+/// cores one face column each (`PHASES_TO_READ`). From an interleaved input
+/// (`nlp_create_qkv_heads_decode_interleaved_program_factory.cpp`,
+/// `reader_interleaved_tm_tile_layout_nlp_create_qkv_heads_decode.cpp`) each issues a head's
+/// reads and waits once per head, `Hq + 2 Hkv` heads (the fused row's width over the head
+/// width, the output's last dim); a face row narrower than the input buffer's NoC read
+/// alignment (bfloat16 from Blackhole's DRAM: 32 B against 64) takes the aligned path: a
+/// head's aligned chunks read and waited for, then its face rows copied into place over the
+/// core's own NoC and waited for again (a local read's latency). From a sharded input
+/// (`reader_tm_tile_layout_nlp_create_qkv_heads_decode.cpp`) every read goes out before one
+/// wait at the end. Counted: the waits at their latencies (`head_wait_scale`), the reads at
+/// the NoC rate of their size (`noc_scale`), `dram` bytes through DRAM.
+const fn decode_create(
     cx: &Ctx<'_>,
     x: &TensorParams,
     y: &TensorParams,
     dram: u64,
 ) -> Result<HeadsRooflineFeatures, Error> {
     let hw = cx.hw;
-    // Its reads are face rows of values: a block-float tile has no row of its own.
-    let element = some_or!(
-        x.dtype.element_bytes(),
-        cx.not_modeled("the decode create-heads of a block-float tensor")
-    ) as u64;
+    let face_row = tri!(face_row_bytes(cx, x));
     let head_width = max(y.shape.dim_from_end(0) as u64, 1);
     let heads = max(ceil_div(x.shape.dim_from_end(0) as u64, head_width), 1);
     // Every tile of the fused row gives each core one read.
     let row_tiles = x.row_tiles();
-    let face_row = 16 * element;
-    let (read, waited) = if !x.memory.is_dram() {
-        (face_row, hw.noc_core_read_latency_cycles)
+    let (read, waits, waited) = if x.memory.layout.is_sharded() {
+        (face_row, 1, hw.noc_core_read_latency_cycles)
+    } else if !x.memory.is_dram() {
+        (face_row, heads, hw.noc_core_read_latency_cycles)
     } else if face_row < hw.read_alignment(x) {
         (
             hw.read_alignment(x),
+            heads,
             hw.dram_read_latency_cycles + hw.noc_core_read_latency_cycles,
         )
     } else {
-        (face_row, hw.dram_read_latency_cycles)
+        (face_row, heads, hw.dram_read_latency_cycles)
     };
     Ok(HeadsRooflineFeatures {
         overhead_ns: 1.0,
@@ -179,8 +187,38 @@ const fn decode_from_interleaved(
         noc_scale: cx.noc_ns_at(row_tiles.saturating_mul(read), hw.noc_bytes_per_cycle(read)),
         tile_wait_cycles: 0.0,
         dram_wait_scale: 0.0,
-        head_wait_scale: cx.cycles_to_ns(heads as f64 * waited),
+        head_wait_scale: cx.cycles_to_ns(waits as f64 * waited),
     })
+}
+
+/// The decode form of concat-heads (`nlp_concat_heads_decode_program_factory.cpp`): each
+/// core of the output's shard grid (a head) gathers its head's face rows of every user from
+/// the input's shard cores (a user each), for every user and every tile of the head width
+/// one face row a data-movement core (`reader_tm_tile_layout_nlp_concat_heads_decode.cpp`,
+/// `PHASES_TO_READ`), all issued before one wait at the end. Counted as the sharded
+/// create-heads: the reads at the NoC rate of their size, one wait for the last.
+const fn decode_concat(cx: &Ctx<'_>, x: &TensorParams, dram: u64) -> Result<HeadsRooflineFeatures, Error> {
+    let hw = cx.hw;
+    let face_row = tri!(face_row_bytes(cx, x));
+    let users = max(x.shape.dim_from_end(2) as u64, 1);
+    let reads = users.saturating_mul(x.row_tiles());
+    Ok(HeadsRooflineFeatures {
+        overhead_ns: 1.0,
+        dram_scale: cx.dram_ns(dram),
+        noc_scale: cx.noc_ns_at(reads.saturating_mul(face_row), hw.noc_bytes_per_cycle(face_row)),
+        tile_wait_cycles: 0.0,
+        dram_wait_scale: 0.0,
+        head_wait_scale: cx.cycles_to_ns(hw.noc_core_read_latency_cycles),
+    })
+}
+
+/// Bytes of one face row (16 values) of `x`: the decode forms read a tile a face row at a
+/// time, which a block-float tile does not have.
+const fn face_row_bytes(cx: &Ctx<'_>, x: &TensorParams) -> Result<u64, Error> {
+    match x.dtype.element_bytes() {
+        Some(e) => Ok(16 * e as u64),
+        None => Err(cx.not_modeled("the decode head op of a block-float tensor")),
+    }
 }
 
 #[cfg(test)]
@@ -282,7 +320,37 @@ mod tests {
         assert!(f.dram_scale.is_finite() && f.dram_scale > 1e15);
     }
 
-    /// A sharded concat (decode) works on the input's shard grid: 32 cores of one tile each.
+    /// L1 width-sharded on 8 x 4 cores, `width` columns a core.
+    fn width_sharded_on_32_cores(width: u32) -> MemoryConfig {
+        let grid = CoreRange::of_grid(crate::CoreGrid::new(8, 4));
+        let shard = ShardSpec::new(grid, [32, width], ShardOrientation::RowMajor);
+        MemoryConfig::sharded(BufferType::L1, MemoryLayout::WidthSharded, shard)
+    }
+
+    /// The decode gathers from sharded tensors issue every face-row read before one wait at
+    /// the end. Create-heads of Phi-3.5's 32 users, `[1, 1, 32, 9216]` width-sharded over 32
+    /// cores into 96-wide heads: each core reads a 32-B face row from each of the row's 288
+    /// tiles. Concat-heads of 32 users' 32 heads of 96, `[1, 32, 32, 96]` one user a core,
+    /// into `[1, 1, 32, 3072]` width-sharded one head a core: each core reads a face row of
+    /// each user's 3 head tiles, 96 reads.
+    #[test]
+    fn sharded_decode_heads_gather_face_rows_and_wait_once() {
+        let hw = Hardware::of(Card::P150);
+        let cycle = 1000.0 / hw.clock_mhz;
+        let per_read = 32.0 / hw.noc_bytes_per_cycle(32) * cycle;
+        let fused = tiled(&[1, 1, 32, 9216], width_sharded_on_32_cores(288));
+        let create = features_of(Op::NlpCreateHeads, Card::P150, fused, tiled(&[1, 32, 32, 96], heads_on_32_cores()));
+        assert!(close(create.noc_scale, 288.0 * per_read));
+        assert!(close(create.head_wait_scale, hw.noc_core_read_latency_cycles * cycle));
+        let heads = tiled(&[1, 32, 32, 96], heads_on_32_cores());
+        let concat = features_of(Op::NlpConcatHeads, Card::P150, heads, tiled(&[1, 1, 32, 3072], width_sharded_on_32_cores(96)));
+        assert!(close(concat.noc_scale, 32.0 * 3.0 * per_read));
+        assert!(close(concat.head_wait_scale, hw.noc_core_read_latency_cycles * cycle));
+        assert_eq!((concat.tile_wait_cycles, concat.dram_scale), (0.0, 0.0));
+    }
+
+    /// A sharded concat into an interleaved output works on the input's shard grid: 32 cores
+    /// of one tile each.
     #[test]
     fn sharded_heads_use_the_shard_grid() {
         let x = tiled(&[1, 1, 1024, 128], heads_on_32_cores());
