@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{EltwiseUnaryRooflineFeatures, OpParams};
-use crate::model::{Ctx, ceil_div, min, mul};
+use crate::model::{Ctx, ceil_div, max, min, mul};
 use crate::tensor::{DType, Layout, TensorParams};
 
 use super::eltwise_common::{UnaryClass, busiest_core_tiles, chain_class, split_cores, traffic, unary_class};
@@ -53,12 +53,88 @@ const fn row_major_shard_tiles(
     mul(per_core, shard.cores as u64, "eltwise tiles")
 }
 
+/// A typecast of an interleaved row-major tensor (tt-metal
+/// `typecast_rm_chunked_program_factory.cpp`): the rows (pages) split over the grid
+/// (`split_work_to_cores`), each row in chunks of at most 1024 values (the last one partial);
+/// per chunk the reader reads it and waits (`reader_typecast_rm_chunked.cpp`), the compute
+/// kernel casts it as one tile (`eltwise_typecast.cpp`) and the writer writes it. Counted as
+/// the tiled cast with a chunk for a tile: its copy cycles, its bytes through the core and
+/// over the NoC (at the rate of a chunk's size), the DRAM latency per chunk read from DRAM.
+const fn row_major_typecast(
+    cx: &Ctx<'_>,
+    x: &TensorParams,
+    out: &TensorParams,
+) -> Result<EltwiseUnaryRooflineFeatures, Error> {
+    /// Values a chunk at most (`max_elements_per_chunk`).
+    const CHUNK: u64 = 1024;
+    let overflow = Error::Overflow {
+        what: "typecast chunks",
+    };
+    if !matches!(out.layout, Layout::RowMajor) {
+        return Err(cx.not_modeled("a typecast between layouts (tt-metal's cross-layout factory)"));
+    }
+    if some_or!(out.shape.volume(), overflow) != some_or!(x.shape.volume(), overflow) {
+        return Err(cx.tensor_error(
+            Operand::Output,
+            TensorProblem::ShapeMismatch {
+                with: Operand::Input(0),
+            },
+        ));
+    }
+    let (x_element, out_element) = match (x.dtype.element_bytes(), out.dtype.element_bytes()) {
+        (Some(a), Some(b)) => (a as u64, b as u64),
+        _ => return Err(cx.not_modeled("a row-major typecast of a block-float dtype")),
+    };
+    let width = max(x.shape.dim_from_end(0) as u64, 1);
+    let rows = some_or!(x.shape.volume(), overflow) / width;
+    let chunk = min(width, CHUNK);
+    let chunks_per_row = ceil_div(width, chunk);
+    let cores = max(min(cx.grid.cores() as u64, rows), 1);
+    let rows_per_core = ceil_div(rows, cores);
+    let per_core = tri!(mul(rows_per_core, chunks_per_row, "typecast chunks"));
+    // The busiest core's values, each read, cast and written once.
+    let values = tri!(mul(rows_per_core, width, "typecast chunks"));
+    let (read, written) = (values.saturating_mul(x_element), values.saturating_mul(out_element));
+    let cycle = cx.cycles_to_ns(1.0);
+    let chunk_cycles = per_core as f64 * cycle;
+    let x_dram = if x.memory.is_dram() { some_or!(x.bytes(cx.hw), overflow) } else { 0 };
+    let out_dram = if out.memory.is_dram() { some_or!(out.bytes(cx.hw), overflow) } else { 0 };
+    let noc = cx.noc_ns_at(read, cx.hw.noc_bytes_per_cycle(chunk * x_element))
+        + cx.noc_ns_at(written, cx.hw.noc_bytes_per_cycle(chunk * out_element));
+    Ok(EltwiseUnaryRooflineFeatures {
+        overhead_ns: 1.0,
+        core_skew_ns: cores as f64,
+        copy_tile_cycles: chunk_cycles,
+        simple_tile_cycles: 0.0,
+        exp_tile_cycles: 0.0,
+        erf_tile_cycles: 0.0,
+        gelu_tile_cycles: 0.0,
+        transcendental_tile_cycles: 0.0,
+        recip_tile_cycles: 0.0,
+        tile_byte_cycles: (read + written) as f64 * cycle,
+        fp32_dest_tile_cycles: if fp32_dest(x, out) { chunk_cycles } else { 0.0 },
+        dram_scale: cx.dram_ns(x_dram),
+        dram_write_scale: cx.dram_ns(out_dram),
+        dram_wait_scale: if x.memory.is_dram() {
+            per_core as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles)
+        } else {
+            0.0
+        },
+        noc_scale: noc,
+    })
+}
+
 pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Error> {
     let x = &cx.inputs[0];
     let out = match cx.output {
         Some(o) => o,
         None => x,
     };
+    if let (OpParams::Typecast(_), Layout::RowMajor, false) =
+        (cx.params, x.layout, x.memory.layout.is_sharded())
+    {
+        return row_major_typecast(cx, x, out);
+    }
     let tiles = match (x.tiles(), out.tiles()) {
         _ if matches!(x.layout, Layout::RowMajor) => tri!(row_major_shard_tiles(cx, x, out)),
         (Some(x_tiles), Some(out_tiles)) if x_tiles == out_tiles => x_tiles,

@@ -198,6 +198,56 @@ fn typecast_waits_for_each_dram_tile_like_a_unary_op() {
 }
 
 #[test]
+fn row_major_typecast_casts_rows_in_chunks_of_1024_values() {
+    // tt-metal's `typecast_rm_chunked_program_factory.cpp`: the rows split over the grid, each
+    // in chunks of at most 1024 values, every chunk read and waited for, cast as one tile and
+    // written. `[1, 1, 256, 1536]` int32 -> uint32 in DRAM on the n150 (1 GHz): 256 rows over
+    // 64 cores, 4 a core, each a full chunk of 1024 and a partial one of 512: 8 chunks,
+    // 24 KiB in and 24 KiB out at the NoC rate of a 4 KiB chunk.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::EltwiseUnaryRoofline;
+    let rm = |dtype| {
+        TensorParams::new(
+            Shape::new(&[1, 1, 256, 1536]),
+            dtype,
+            Layout::RowMajor,
+            MemoryConfig::DRAM_INTERLEAVED,
+        )
+    };
+    let inputs = [rm(DType::Int32)];
+    let out = rm(DType::Uint32);
+    let q = Query::new(Op::Typecast, &inputs).output(&out);
+    let f = models.features(&q, family).unwrap();
+    let feature = |name: &str| f.as_slice()[coefficient_index(family, name)];
+    assert_close(feature("copy_tile_cycles"), 8.0, "8 chunks, one cast each");
+    assert_close(feature("fp32_dest_tile_cycles"), 8.0, "32-bit values");
+    assert_close(
+        feature("dram_wait_scale"),
+        8.0 * 383.0,
+        "a DRAM read waited for a chunk",
+    );
+    assert_close(
+        feature("noc_scale"),
+        2.0 * 4.0 * 6144.0 / 30.0,
+        "4 rows in and out",
+    );
+    let mib = 256.0 * 1536.0 * 4.0 / WH_DRAM;
+    assert_close(feature("dram_scale"), mib, "read once");
+    assert_close(feature("dram_write_scale"), mib, "written once");
+    // A tiled output is the cross-layout factory's, not modeled here: said so.
+    let tiled = TensorParams::tiled(
+        &[1, 1, 256, 1536],
+        DType::Uint32,
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
+    let q = Query::new(Op::Typecast, &inputs).output(&tiled);
+    assert!(matches!(
+        models.query(&q),
+        Err(Error::ModeNotModeled { .. })
+    ));
+}
+
+#[test]
 fn unary_dram_reads_and_writes_are_separate_features() {
     // `dram_scale` weighs the input's DRAM bytes, `dram_write_scale` the output's.
     let models = PerfModels::new(Device::WormholeB0);
