@@ -10,7 +10,7 @@ mod reader;
 mod row;
 
 pub use reader::{
-    Implausible, MAX_KERNEL_NS, Malformed, REQUIRED_COLUMNS, SHAPE_COLUMNS, Trace, TraceError,
-    read_trace, read_trace_file,
+    Broken, Implausible, MAX_KERNEL_NS, Malformed, REQUIRED_COLUMNS, SHAPE_COLUMNS, Trace,
+    TraceError, UNIFORM_CAPTURE, UniformCapture, read_trace, read_trace_file,
 };
 pub use row::TraceRow;

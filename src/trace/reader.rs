@@ -67,13 +67,56 @@ pub struct Malformed {
     pub reason: String,
 }
 
-/// A row whose `DEVICE KERNEL DURATION [ns]` is above [`MAX_KERNEL_NS`]: a broken
-/// measurement, never a duration to fit or score. The row is still in [`Trace::rows`] (it
-/// ran), with no [`TraceRow::measured_ns`].
+/// A row whose `DEVICE KERNEL DURATION [ns]` is a broken measurement, never a duration to
+/// fit or score. The row is still in [`Trace::rows`] (it ran), with no
+/// [`TraceRow::measured_ns`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Implausible {
     pub line: u64,
     pub duration_ns: f64,
+    pub why: Broken,
+}
+
+/// How a duration is known to be broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Broken {
+    /// Above [`MAX_KERNEL_NS`].
+    TooLong,
+    /// Every op of the capture reports the same duration (see [`UNIFORM_CAPTURE`]).
+    SameForEveryOp,
+}
+
+impl fmt::Display for Broken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Broken::TooLong => "a profiler bug: no op runs that long",
+            Broken::SameForEveryOp => {
+                "every op of this capture reports the same duration: the profiler timed the \
+                 capture, not the op"
+            }
+        })
+    }
+}
+
+/// A capture whose device-op rows all report one duration (within `spread` of the shortest)
+/// across at least `ops` different OP CODEs and `rows` rows measures no op. Public Blackhole
+/// traces of metal-trace replays show it (tenstorrent/tt-metal `models/autoports/
+/// qwen_qwen3_6_27b/.../full_attention_trace`: 172 ops from a tilize to a matmul, every one
+/// 1.417-1.422 ms; `google_gemma_4_26b_a4b_it/.../sliding_trace`: 194 ops at 1.247-1.253 ms),
+/// where the same ops measure 0.5 us to 0.2 ms in an ordinary capture. Such rows are listed
+/// in [`Trace::implausible`].
+pub const UNIFORM_CAPTURE: UniformCapture = UniformCapture {
+    rows: 16,
+    ops: 4,
+    spread: 0.02,
+};
+
+/// The thresholds of [`UNIFORM_CAPTURE`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UniformCapture {
+    pub rows: usize,
+    pub ops: usize,
+    pub spread: f64,
 }
 
 /// A read trace.
@@ -199,6 +242,7 @@ pub fn read_trace(
                         trace.implausible.push(Implausible {
                             line,
                             duration_ns: ns,
+                            why: Broken::TooLong,
                         });
                     }
                     trace.rows.push(r)
@@ -208,7 +252,41 @@ pub fn read_trace(
             _ => trace.non_device += 1,
         }
     }
+    unscore_uniform_capture(&mut trace);
     Ok(trace)
+}
+
+/// Moves every measured row of a capture that times every op the same
+/// ([`UNIFORM_CAPTURE`]) to [`Trace::implausible`].
+fn unscore_uniform_capture(trace: &mut Trace) {
+    let durations = || trace.rows.iter().filter_map(|r| r.measured_ns);
+    let rows = durations().count();
+    let ops: std::collections::BTreeSet<&str> = trace
+        .rows
+        .iter()
+        .filter(|r| r.measured_ns.is_some())
+        .map(|r| r.op_code.as_str())
+        .collect();
+    let shortest = durations().fold(f64::INFINITY, f64::min);
+    let longest = durations().fold(0.0, f64::max);
+    let UniformCapture {
+        rows: min_rows,
+        ops: min_ops,
+        spread,
+    } = UNIFORM_CAPTURE;
+    if rows < min_rows || ops.len() < min_ops || longest - shortest > spread * shortest {
+        return;
+    }
+    for r in &mut trace.rows {
+        if let Some(ns) = r.measured_ns.take() {
+            trace.implausible.push(Implausible {
+                line: r.line,
+                duration_ns: ns,
+                why: Broken::SameForEveryOp,
+            });
+        }
+    }
+    trace.implausible.sort_by_key(|i| i.line);
 }
 
 #[cfg(test)]
@@ -431,9 +509,52 @@ mod tests {
             trace.implausible,
             [Implausible {
                 line: 4,
-                duration_ns: 1.0583e13
+                duration_ns: 1.0583e13,
+                why: Broken::TooLong,
             }]
         );
         assert_one_malformed(&trace, 6, "must be given");
+    }
+
+    /// A capture that times 16 rows of 4 different ops all at 1.42 ms (+-0.3%) measured no
+    /// op: every row is listed as implausible and keeps no duration. One op of a different
+    /// duration among them, or fewer kinds of op, and the rows are measurements.
+    #[test]
+    fn a_capture_that_times_every_op_the_same_is_not_scored() {
+        let tensor = "1[1],1[1],32[32],1024[1024],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+        let csv = |ops: &[&str], last_ns: u32| {
+            let rows: Vec<String> = (0..16)
+                .map(|i| {
+                    let op = ops[i % ops.len()];
+                    let ns = if i == 15 {
+                        last_ns
+                    } else {
+                        1_418_000 + 250 * i as u32
+                    };
+                    std::format!("{op},tt_dnn_device,blackhole,,HiFi4,64,64,{ns},1,{tensor}")
+                })
+                .collect();
+            std::format!("{HEADER}{}\n", rows.join("\n"))
+        };
+        let ops = [
+            "UnaryDeviceOperation",
+            "TypecastDeviceOperation",
+            "TilizeDeviceOperation",
+            "MatmulDeviceOperation",
+        ];
+        let trace = read_trace(csv(&ops, 1_421_000).as_bytes(), None).unwrap();
+        assert!(trace.rows.iter().all(|r| r.measured_ns.is_none()));
+        assert_eq!(trace.implausible.len(), 16);
+        assert!(
+            trace
+                .implausible
+                .iter()
+                .all(|i| i.why == Broken::SameForEveryOp)
+        );
+        assert_eq!(trace.implausible[0].line, 2);
+        let one_differs = read_trace(csv(&ops, 30_000).as_bytes(), None).unwrap();
+        assert!(one_differs.implausible.is_empty());
+        let one_op = read_trace(csv(&ops[..1], 1_421_000).as_bytes(), None).unwrap();
+        assert!(one_op.implausible.is_empty());
     }
 }

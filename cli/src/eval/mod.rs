@@ -88,8 +88,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         for (line, reason) in &trace.malformed {
             eprintln!("{file}:{line}: skipped: {reason}");
         }
-        for (line, ns) in &trace.implausible {
-            eprintln!("{file}:{line}: not scored: a kernel duration of {ns} ns is a profiler bug");
+        for i in &trace.implausible {
+            eprintln!(
+                "{file}:{}: not scored: a kernel duration of {} ns: {}",
+                i.line, i.duration_ns, i.why
+            );
         }
         skipped.malformed += trace.malformed.len();
         skipped.signposts += trace.signposts;

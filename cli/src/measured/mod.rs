@@ -19,7 +19,7 @@ use matmul::matmul_row;
 use std::path::Path;
 use sweep::{Cell, Sweep, one};
 use ttnn_op_perf_models::Device;
-use ttnn_op_perf_models::trace::{TraceError, TraceRow, read_trace_file};
+use ttnn_op_perf_models::trace::{Implausible, TraceError, TraceRow, read_trace_file};
 
 /// The rows of one file, and the rows it has that could not be read (line, reason).
 #[derive(Default)]
@@ -32,9 +32,8 @@ pub struct Measured {
     pub host_ops: usize,
     /// Device-op trace rows skipped for having no device data.
     pub host_only: usize,
-    /// Trace rows whose duration is a profiler bug (line, duration): they carry no
-    /// `measured_ns`.
-    pub implausible: Vec<(u64, f64)>,
+    /// Trace rows whose duration is a broken measurement: they carry no `measured_ns`.
+    pub implausible: Vec<Implausible>,
 }
 
 /// Reads `path`, whatever its kind (told by its header). Trace rows without a `DEVICE ARCH`
@@ -68,11 +67,7 @@ pub fn read(path: &Path, device: Option<Device>) -> Result<Measured, Failure> {
             signposts: trace.signposts,
             host_ops: trace.non_device,
             host_only: trace.host_only,
-            implausible: trace
-                .implausible
-                .into_iter()
-                .map(|i| (i.line, i.duration_ns))
-                .collect(),
+            implausible: trace.implausible,
         });
     }
     let is_exp = has("input_shape_1") && has("kernel_duration");
