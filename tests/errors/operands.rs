@@ -151,10 +151,12 @@ fn invalid_tensors() {
             |e| matches!(e, Error::InvalidTensor { operand: Operand::Input(0), problem: p, .. } if *p == problem),
         );
     }
-    // Typecast takes tiles only (unary also takes a row-major shard).
+    // A binary op takes tiles only (unary also takes a row-major shard, typecast a row-major
+    // interleaved tensor).
     let inputs = [row_major(DType::Bfloat16)];
+    let pair = [inputs[0], inputs[0]];
     fails(
-        |m| m.query(&Query::new(Op::Typecast, &inputs).output(&inputs[0])),
+        |m| m.query(&Query::new(Op::EltwiseBinary, &pair)),
         |e| {
             matches!(
                 e,
