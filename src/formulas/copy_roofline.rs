@@ -243,6 +243,7 @@ const STRIDED_COPY_CYCLES_PER_BYTE: f64 = 19.5;
 mod tests {
     use super::*;
     use crate::formulas::test_support::close;
+    use crate::tensor::{BufferType, CoreRange, MemoryLayout, ShardOrientation, ShardSpec};
     use crate::{Card, DType, Hardware, MemoryConfig, Op, QueryParams, Shape};
 
     fn tiled(dims: &[u32], memory: MemoryConfig) -> TensorParams {
@@ -330,6 +331,22 @@ mod tests {
         let to_dram = features_of(Op::Copy, Card::N150, &[x], x);
         assert!(close(2.0 * to_l1.dram_scale, to_dram.dram_scale));
         assert_eq!(to_l1.noc_scale, to_dram.noc_scale);
+    }
+
+    /// A copy into a DRAM width-sharded tensor (a weight laid out for a DRAM-sharded matmul)
+    /// splits its pages over the worker grid, as into an interleaved one: the shard grid
+    /// names the 8 DRAM banks, not cores (a public Qwen3.6 trace's `[5120, 14336]` copy ran
+    /// on 110 cores).
+    #[test]
+    fn a_copy_into_dram_shards_works_on_the_grid() {
+        let x = tiled(&[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED);
+        let banks = CoreRange::of_grid(crate::CoreGrid::new(8, 1));
+        let shard = ShardSpec::new(banks, [1024, 128], ShardOrientation::RowMajor);
+        let dram_sharded = MemoryConfig::sharded(BufferType::Dram, MemoryLayout::WidthSharded, shard);
+        let to_shards = features_of(Op::Copy, Card::N150, &[x], x.with_memory(dram_sharded));
+        let to_pages = features_of(Op::Copy, Card::N150, &[x], x);
+        assert_eq!(to_shards.noc_scale, to_pages.noc_scale);
+        assert!(close(to_shards.dram_scale, to_pages.dram_scale));
     }
 
     /// An interleaved move of a row-major tensor `[4096, 64]` bfloat16 on a p150: 4096 sticks

@@ -194,11 +194,13 @@ impl TensorParams {
         v
     }
 
-    /// Cores of the shard grid when the tensor is sharded with a spec of at least one core.
+    /// Worker cores of the shard grid when the tensor is sharded in L1 with a spec of at
+    /// least one core. A DRAM-sharded tensor's shard grid names DRAM banks, not cores that
+    /// work: `None`.
     #[inline]
     pub(crate) const fn shard_cores(&self) -> Option<u64> {
         match self.memory.shard {
-            Some(s) if s.cores > 0 && self.memory.layout.is_sharded() => Some(s.cores as u64),
+            Some(s) if s.cores > 0 && self.memory.is_l1_sharded() => Some(s.cores as u64),
             _ => None,
         }
     }
