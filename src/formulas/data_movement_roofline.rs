@@ -43,11 +43,12 @@ const fn page_rate(cx: &Ctx<'_>, t: &TensorParams) -> f64 {
     }
 }
 
-/// The cores holding `t`'s shards (1 without a shard grid).
+/// The shards of `t` the work splits into, one a core (1 without a shard grid); for a
+/// DRAM-sharded `t`, its banks' shards (no shared row checks how tt-metal places those).
 const fn shard_cores(t: &TensorParams) -> u64 {
-    match t.shard_cores() {
-        Some(c) => c,
-        None => 1,
+    match t.memory.shard {
+        Some(s) if s.cores > 0 && t.memory.layout.is_sharded() => s.cores as u64,
+        _ => 1,
     }
 }
 
