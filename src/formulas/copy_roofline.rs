@@ -34,9 +34,11 @@
 //!   The profiler records one chunk as the output: its memory says where the chunks go.
 //! * **pad**, **repeat**, **upsample** (nearest; `pad/device/`, `repeat/device/`,
 //!   `pool/upsample/device/`): the output's pages, over the grid or the output's shard cores,
-//!   each written once. Pad and upsample read each input page once (the padding is filled
-//!   in L1; an upsampled stick is written scale-factor times from one read); repeat reads an
-//!   input page for each output page. Bilinear upsampling interpolates in the compute engine:
+//!   each written once. Pad, repeat and upsample read each input page once (the padding is
+//!   filled in L1; an upsampled stick is written scale-factor times from one read; repeat
+//!   splits the input pages over the cores and writes each to all its places after one
+//!   waited read, `repeat_higher_dim_rm_interleaved.cpp`; the write barrier after them is not
+//!   counted). Bilinear upsampling interpolates in the compute engine:
 //!   not modeled (an error). Earlier tt-metal's pad called with `use_multicore = false` ran
 //!   its single-core factory: one core moves every page.
 //!
@@ -150,8 +152,12 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
     } else {
         bytes = some_or!(moved.bytes(cx.hw), overflow);
         if x.memory.is_dram() {
-            // Pad and upsample read each input page once; the others read a page per page moved.
-            dram_read = if matches!(cx.params, OpParams::Pad(_) | OpParams::Upsample(_)) {
+            // Pad, repeat and upsample read each input page once; the others read a page per
+            // page moved.
+            dram_read = if matches!(
+                cx.params,
+                OpParams::Pad(_) | OpParams::Repeat(_) | OpParams::Upsample(_)
+            ) {
                 some_or!(x.bytes(cx.hw), overflow)
             } else {
                 bytes
@@ -181,6 +187,36 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
             noc_scale: 0.0,
             round_trip_scale: 0.0,
             local_copy_scale: local,
+        });
+    }
+    // Repeat reads each input page once, waits for it, and writes it to each of its places
+    // (`repeat_higher_dim_rm_interleaved.cpp`; the last-dim form writes it repeated in one
+    // output page): the input pages split over the cores, each with its share of the output.
+    if let OpParams::Repeat(_) = cx.params {
+        let in_page = page_bytes(cx, x);
+        let in_bytes = some_or!(x.bytes(cx.hw), overflow);
+        let in_pages = max(ceil_div(in_bytes, in_page), 1);
+        let cores = match y.shard_cores() {
+            Some(c) => c,
+            None => grid,
+        };
+        let per_core = ceil_div(in_pages, max(min(cores, in_pages), 1));
+        let written = per_core.saturating_mul(ceil_div(bytes, in_pages));
+        let out_page = page_bytes(cx, y);
+        let noc = cx.noc_ns_at(per_core.saturating_mul(in_page), cx.hw.noc_bytes_per_cycle(in_page))
+            + cx.noc_ns_at(written, cx.hw.noc_bytes_per_cycle(out_page));
+        let wait_ns = if x.memory.is_dram() {
+            cx.cycles_to_ns(cx.hw.waited_dram_read_cycles(in_page))
+        } else {
+            let tile = cx.hw.tile_bytes(x.dtype) as u64;
+            cx.noc_ns_at(tile, cx.hw.noc_bytes_per_cycle(tile))
+        };
+        return Ok(CopyRooflineFeatures {
+            overhead_ns: 1.0,
+            dram_scale: cx.dram_ns(dram),
+            noc_scale: noc,
+            round_trip_scale: per_core as f64 * wait_ns,
+            local_copy_scale: 0.0,
         });
     }
     let page = page_bytes(cx, moved);
@@ -483,10 +519,12 @@ mod tests {
     }
 
     /// A pad of `[1, 1, 1000, 1000]` row-major to `[1, 1, 1024, 1024]` in DRAM writes the
-    /// output's 1024 sticks of 2048 B but reads only the input's 2,000,000 B; a repeat to
-    /// the same output reads a page for each page written.
+    /// output's 1024 sticks of 2048 B but reads only the input's 2,000,000 B. A repeat of
+    /// `[1, 1, 32, 1024]` to the same output reads each of its 32 input sticks once and
+    /// writes it 32 times (`repeat_higher_dim_rm_interleaved.cpp`): the input sticks split
+    /// over the n150's 64 cores, one each, a waited read and 32 writes.
     #[test]
-    fn pad_reads_its_input_once_and_repeat_a_page_per_page() {
+    fn pad_and_repeat_read_their_input_once() {
         let dram = MemoryConfig::DRAM_INTERLEAVED;
         let rm = |dims: &[u32]| {
             TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::RowMajor, dram)
@@ -497,9 +535,10 @@ mod tests {
         let expected = (2_000_000.0 + out) * hw.ns_per_dram_byte;
         assert!(close(pad.dram_scale, expected));
         let repeat = features_of(Op::Repeat, Card::N150, &[rm(&[1, 1, 32, 1024])], rm(&[1, 1, 1024, 1024]));
-        assert!(close(repeat.dram_scale, 2.0 * out * hw.ns_per_dram_byte));
-        // Both write the output's 1024 sticks over the n150's 64 cores: 16 each.
-        assert_eq!(pad.noc_scale, repeat.noc_scale);
+        assert!(close(repeat.dram_scale, (32.0 * 2048.0 + out) * hw.ns_per_dram_byte));
+        let stick_ns = 2048.0 / hw.noc_bytes_per_cycle(2048);
+        assert!(close(repeat.noc_scale, 33.0 * stick_ns));
+        assert!(close(repeat.round_trip_scale, hw.waited_dram_read_cycles(2048)));
     }
 
     /// Bilinear upsampling is not a copy: an error naming the mode, not a number.
