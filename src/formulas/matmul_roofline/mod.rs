@@ -48,8 +48,8 @@
 //!   cost a full pass). Beside them, the busiest core's input tiles unpacked
 //!   (`input_tile_cycles`: each `matmul_block` call unpacks `min(h, w) * (max(h, w) + 1)` tiles
 //!   of its `h` x `w` subblock, the shorter side's tiles held one at a time while the longer
-//!   side's stream past each, tt-llk's `llk_unpack_AB_matmul.h`; a product without reuse, 2
-//!   a tile) and output tiles packed (`output_pack_scale`: each output tile's
+//!   side's stream past each, tt-llk's `llk_unpack_AB_matmul.h`; 2 a product in the configs
+//!   without reuse) and output tiles packed (`output_pack_scale`: each output tile's
 //!   bytes through the packer's four interfaces, 16 bytes a cycle each on Wormhole and 32 on
 //!   Blackhole, `Hardware::pack_cycles`), and the
 //!   `matmul_block` calls (`subblock_cycles`): one per output subblock and K tile, with the
