@@ -25,7 +25,8 @@
 //!   (an empty tensor, e.g. ring-joint attention's joint inputs without joint tokens).
 //! * `ATTRIBUTES` and `MATH FIDELITY` -> the op params the op's schema declares.
 //! * `DEVICE KERNEL DURATION [ns]` -> the measured duration, unless it is above
-//!   [`MAX_KERNEL_NS`] (a profiler bug, listed in [`Trace::implausible`]); `PM IDEAL [ns]` ->
+//!   [`MAX_KERNEL_NS`] (a profiler bug) or the capture times every op the same
+//!   ([`UNIFORM_CAPTURE`]), both listed in [`Trace::implausible`]; `PM IDEAL [ns]` ->
 //!   tt-metal's own estimate, the baseline.
 //!
 //! A row that cannot be read is reported with its line and reason; the rest are still read.
@@ -130,7 +131,7 @@ pub struct Trace {
     /// Device-op rows without device data (no `DEVICE ARCH`, no kernel or firmware duration)
     /// skipped.
     pub host_only: usize,
-    /// Rows whose duration is a profiler bug (see [`MAX_KERNEL_NS`]).
+    /// Rows whose duration is a broken measurement (see [`Broken`]).
     pub implausible: Vec<Implausible>,
     pub malformed: Vec<Malformed>,
 }
