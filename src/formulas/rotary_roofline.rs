@@ -4,9 +4,9 @@
 //!
 //! It reads the tensors' padded shapes (batch, heads, sequence and head-dim tiles), dtypes
 //! (bytes per tile) and memory configs (DRAM or L1; L1-sharded tensors are read in place, a
-//! sharded input's shard grid is the cores that work). No param is read: the decode
-//! position (`token_idx`) and the fidelity do not change the tiles moved, and the tile ops
-//! are costed at one figure.
+//! sharded input's shard grid is the cores that work), and whether the rotate-half op is
+//! given a decode position (`token_idx`: its reader then reads the position's cos and sin
+//! row once, see below). The fidelity is not read: the tile ops are costed at one figure.
 //!
 //! How tt-metal splits the work, and what each case costs here (busiest core):
 //!
@@ -17,7 +17,9 @@
 //!   tile, each followed by `noc_async_read_barrier`
 //!   (`reader_rotary_embedding_interleaved_start_id.cpp`, `reader_rotary_embedding_hf_interleaved.cpp`):
 //!   4 waited reads a tile (the two of an L1-sharded input, or of L1-sharded cos and sin, are
-//!   local and not counted). The compute kernel multiplies the rotated tile by -1 for the
+//!   local and not counted). Given a decode position (`DECODE_MODE`), the reader first reads
+//!   the position's `Wt` cos and `Wt` sin tiles and waits once, then only the tile and the
+//!   rotated tile, each waited for: 2 waited reads a tile. The compute kernel multiplies the rotated tile by -1 for the
 //!   first half of a row's tiles, then by sin, the tile by cos, and adds: 3 tile ops a tile
 //!   and one per tile of a half row. DRAM carries the input twice (tile and rotated tile),
 //!   cos and sin once per input tile (every row re-reads them), and the output.
@@ -83,8 +85,15 @@ struct Work {
     startup: u64,
 }
 
-/// The rotate-half op (`rotary_embedding`, its HF form).
-const fn rotate_half(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams) -> Result<Work, Error> {
+/// The rotate-half op (`rotary_embedding`, its HF form); `decode` when the query gives a
+/// position (`token_idx`).
+const fn rotate_half(
+    cx: &Ctx<'_>,
+    x: &TensorParams,
+    tile: u64,
+    y: &TensorParams,
+    decode: bool,
+) -> Result<Work, Error> {
     let cos = &cx.inputs[1];
     let overflow = Error::Overflow {
         what: "rotary tiles",
@@ -103,10 +112,27 @@ const fn rotate_half(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams
     let per_core_rows = ceil_div(rows, cores);
     let per_core = per_core_rows.saturating_mul(wt);
     let x_reads = 2 * one_if(!x.memory.is_l1_sharded());
-    let cos_reads = 2 * one_if(!cos.memory.is_l1_sharded());
-    let dram_reads = 2 * one_if(x.memory.is_dram()) + 2 * one_if(cos.memory.is_dram());
     let out_moved = one_if(!y.memory.is_l1_sharded());
     let all = some_or!(tiles.checked_mul(tile), overflow);
+    // A decode reads the position's row of cos and sin (`Wt` tiles each) once, all before
+    // one wait, then each tile and its rotated tile waited for one by one (`DECODE_MODE`).
+    if decode {
+        let cos_dram = cos.memory.is_dram();
+        let table_tiles = 2 * wt * one_if(!cos.memory.is_l1_sharded());
+        return Ok(Work {
+            shared: 0,
+            startup: 0,
+            ops: per_core.saturating_mul(3).saturating_add(per_core_rows.saturating_mul(div(wt, 2))),
+            moved: per_core.saturating_mul(x_reads + out_moved).saturating_add(table_tiles),
+            waits: per_core.saturating_mul(x_reads) + one_if(table_tiles > 0),
+            dram_waits: per_core.saturating_mul(2 * one_if(x.memory.is_dram())) + one_if(cos_dram),
+            dram_bytes: all
+                .saturating_mul(2 * one_if(x.memory.is_dram()) + one_if(y.memory.is_dram()))
+                .saturating_add(cores.saturating_mul(2 * wt * tile) * one_if(cos_dram)),
+        });
+    }
+    let cos_reads = 2 * one_if(!cos.memory.is_l1_sharded());
+    let dram_reads = 2 * one_if(x.memory.is_dram()) + 2 * one_if(cos.memory.is_dram());
     // The rows of one position (every head and batch: cos and sin are [1, 1, S, D]) read the
     // same cos and sin tiles, at once when they run on different cores.
     let ht = match x.tile_grid() {
@@ -198,7 +224,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RotaryRooflineFeatures, Error> {
     };
     let tile = some_or!(x.tile_bytes(cx.hw), cx.not_modeled("a row-major input"));
     let work = match cx.params {
-        OpParams::RotaryEmbedding(_) => tri!(rotate_half(cx, x, tile, y)),
+        OpParams::RotaryEmbedding(p) => tri!(rotate_half(cx, x, tile, y, p.token_idx >= 0)),
         OpParams::RotaryEmbeddingLlama(_) => tri!(llama(cx, x, tile, y)),
         _ => return Err(cx.foreign_params()),
     };
@@ -238,6 +264,28 @@ mod tests {
 
     fn ns_per_cycle() -> f64 {
         1000.0 / Hardware::of(Card::P150).clock_mhz
+    }
+
+    /// A decode of 8 heads of 128 at one position (`token_idx` 5) on a p150: the 8 rows of 4
+    /// tiles, one a core; each core reads the position's 4 cos and 4 sin tiles once and waits
+    /// once, then waits for each tile and its rotated tile (8): 9 waits, all from DRAM. DRAM:
+    /// the 32 tiles read twice and written once, and 8 table tiles a core.
+    #[test]
+    fn rotate_half_decode_reads_the_tables_once() {
+        let x = tiled(&[1, 8, 32, 128], DRAM);
+        let t = tiled(&[1, 1, 32, 128], DRAM);
+        let hw = Hardware::of(Card::P150);
+        let params = [crate::OpParam::new("token_idx", crate::ParamValue::Int(5))];
+        let inputs = [x, t, t];
+        let cx = Ctx::new(Op::RotaryEmbedding, hw, QueryParams::ByName(&params), &inputs, None, hw.compute_grid)
+            .unwrap();
+        let f = features(&cx).unwrap();
+        assert!(close(f.wait_cycles, 9.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 9.0 * 479.0 * ns_per_cycle()));
+        assert!(close(f.dram_scale, (96.0 + 8.0 * 8.0) * 2048.0 * hw.ns_per_dram_byte));
+        assert_eq!(f.shared_read_scale, 0.0);
+        // 4 tiles in twice and out once, and the 8 table tiles.
+        assert!(close(f.noc_scale, 20.0 * 2048.0 / 54.0 * ns_per_cycle()));
     }
 
     /// A 32-token prefill of 8 heads of 128 on a p150 (130 cores): 8 rows of 4 tiles, one a
