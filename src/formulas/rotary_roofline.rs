@@ -20,9 +20,10 @@
 //!   local and not counted). Given a decode position (`DECODE_MODE`), the reader first reads
 //!   the position's `Wt` cos and `Wt` sin tiles and waits once, then only the tile and the
 //!   rotated tile, each waited for: 2 waited reads a tile. The compute kernel multiplies the
-//!   rotated tile by -1 for the first half of a row's tiles, then by sin, the tile by cos, and adds: 3 tile ops a tile
-//!   and one per tile of a half row. DRAM carries the input twice (tile and rotated tile),
-//!   cos and sin once per input tile (every row re-reads them), and the output.
+//!   rotated tile by -1 for the first half of a row's tiles, then by sin, the tile by cos,
+//!   and adds: 3 tile ops a tile and one per tile of a half row. DRAM carries the input twice
+//!   (tile and rotated tile), cos and sin once per input tile (every row re-reads them; a
+//!   decode's once per core), and the output.
 //! * **Llama** (`rotary_embedding_llama/device/rotary_embedding_llama_multi_core_program_factory.cpp`):
 //!   batches over the grid, then sequence tiles over what is left; each core walks every head
 //!   of its sequence tiles. Per row of `Wt` tiles the reader issues the row's reads (and cos
