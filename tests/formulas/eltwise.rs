@@ -127,9 +127,12 @@ fn binary_with_a_scalar_reads_one_tensor() {
     );
     let fill = |inputs: &[TensorParams]| {
         let q = Query::new(Op::EltwiseBinary, inputs).params(&params);
-        let family = Family::EltwiseBinaryRoofline;
-        let at = coefficient_index(family, "scalar_fill_cycles");
-        models.features(&q, family).unwrap().as_slice()[at]
+        feature_of(
+            &models,
+            &q,
+            Family::EltwiseBinaryRoofline,
+            "scalar_fill_cycles",
+        )
     };
     assert_eq!(fill(&inputs), 1.0, "one fill for a scalar op");
     assert_eq!(fill(&[dram(&[1, 1, 2048, 2048])]), 1.0, "whatever its size");
@@ -142,7 +145,6 @@ fn unary_with_32_bit_data_pays_the_32_bit_destination() {
     // int32 or uint32: every tile of the busiest core pays `fp32_dest_tile_cycles`.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::EltwiseUnaryRoofline;
-    let at = coefficient_index(family, "fp32_dest_tile_cycles");
     let exp = [enum_param("unary_op", "exp")];
     let tiled = |dtype| {
         // 512 x 512: 256 tiles, 4 per core of the 8x8 grid; 4 tiles at 1 ns per cycle.
@@ -151,7 +153,7 @@ fn unary_with_32_bit_data_pays_the_32_bit_destination() {
     let feature = |op, x: TensorParams, out: TensorParams, params: &[OpParam<'_>]| {
         let inputs = [x];
         let q = Query::new(op, &inputs).output(&out).params(params);
-        models.features(&q, family).unwrap().as_slice()[at]
+        feature_of(&models, &q, family, "fp32_dest_tile_cycles")
     };
     let (f32_, bf16) = (tiled(DType::Float32), tiled(DType::Bfloat16));
     let u32_ = tiled(DType::Uint32);
@@ -168,7 +170,7 @@ fn unary_with_32_bit_data_pays_the_32_bit_destination() {
     let inputs = [f32_];
     let q = Query::new(Op::EltwiseUnary, &inputs).params(&exp);
     assert_close(
-        bh.features(&q, family).unwrap().as_slice()[at],
+        feature_of(&bh, &q, family, "fp32_dest_tile_cycles"),
         2.0 / 1.35,
         "blackhole",
     );
@@ -181,13 +183,12 @@ fn typecast_waits_for_each_dram_tile_like_a_unary_op() {
     // From L1 there is no DRAM latency to wait out.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::EltwiseUnaryRoofline;
-    let at = coefficient_index(family, "dram_wait_scale");
     let tiled = |dtype, memory| TensorParams::tiled(&[1, 1, 512, 512], dtype, memory);
     let wait = |memory| {
         let inputs = [tiled(DType::Bfloat16, memory)];
         let out = tiled(DType::Bfloat8B, MemoryConfig::DRAM_INTERLEAVED);
         let q = Query::new(Op::Typecast, &inputs).output(&out);
-        models.features(&q, family).unwrap().as_slice()[at]
+        feature_of(&models, &q, family, "dram_wait_scale")
     };
     assert_close(
         wait(MemoryConfig::DRAM_INTERLEAVED),
@@ -283,15 +284,11 @@ fn unary_core_skew_counts_the_cores_of_the_split() {
     // The cores start one after another: the feature is how many the tiles are split over,
     // so it never falls as the op grows.
     let family = Family::EltwiseUnaryRoofline;
-    let at = coefficient_index(family, "core_skew_ns");
     let exp = [enum_param("unary_op", "exp")];
     let cores = |device, x: TensorParams| {
         let inputs = [x];
         let q = Query::new(Op::EltwiseUnary, &inputs).params(&exp);
-        PerfModels::new(device)
-            .features(&q, family)
-            .unwrap()
-            .as_slice()[at]
+        feature_of(&PerfModels::new(device), &q, family, "core_skew_ns")
     };
     let wh = |rows, cols| cores(Device::WormholeB0, dram(&[1, 1, rows, cols]));
     // Wormhole n150, 8x8 = 64 cores.
@@ -358,7 +355,7 @@ fn unary_function_classes_weigh_their_own_features() {
     let feature = |f: &str, name: &str| {
         let params = [enum_param("unary_op", f)];
         let q = Query::new(Op::EltwiseUnary, &inputs).params(&params);
-        models.features(&q, family).unwrap().as_slice()[coefficient_index(family, name)]
+        feature_of(&models, &q, family, name)
     };
     assert_eq!(feature("gelu", "gelu_tile_cycles"), 4.0);
     assert_eq!(feature("gelu", "erf_tile_cycles"), 0.0);
@@ -382,7 +379,6 @@ fn unary_waits_the_dram_latency_per_tile_read_from_dram() {
     // The reader waits for each page before the next: the busiest core's tiles from a
     // DRAM-interleaved input times the device's DRAM read latency.
     let family = Family::EltwiseUnaryRoofline;
-    let at = coefficient_index(family, "dram_wait_scale");
     let exp = [enum_param("unary_op", "exp")];
     let wait = |device, memory| {
         let inputs = [TensorParams::tiled(
@@ -394,10 +390,7 @@ fn unary_waits_the_dram_latency_per_tile_read_from_dram() {
         let q = Query::new(Op::EltwiseUnary, &inputs)
             .output(&out)
             .params(&exp);
-        PerfModels::new(device)
-            .features(&q, family)
-            .unwrap()
-            .as_slice()[at]
+        feature_of(&PerfModels::new(device), &q, family, "dram_wait_scale")
     };
     // Wormhole: 4 tiles per core, 383 cycles at 1 GHz.
     assert_close(

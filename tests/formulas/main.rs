@@ -62,6 +62,11 @@ fn coefficient_index(family: Family, name: &str) -> usize {
         .unwrap_or_else(|| panic!("{family} has no coefficient {name}"))
 }
 
+/// The feature of `family`'s coefficient `name` for `q`, which must answer.
+fn feature_of(models: &PerfModels, q: &Query<'_>, family: Family, name: &str) -> f64 {
+    models.features(q, family).unwrap().as_slice()[coefficient_index(family, name)]
+}
+
 fn enum_param<'a>(key: &'a str, value: &'a str) -> OpParam<'a> {
     OpParam::new(key, ParamValue::Enum(value))
 }

@@ -261,11 +261,7 @@ fn unfused_batches_load_their_first_block_again() {
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::MatmulRoofline;
     let feature = |inputs: &[TensorParams], name: &str| {
-        let at = coefficient_index(family, name);
-        models
-            .features(&Query::new(Op::Matmul, inputs), family)
-            .unwrap()
-            .as_slice()[at]
+        feature_of(&models, &Query::new(Op::Matmul, inputs), family, name)
     };
     let batched = [dram(&[1, 4, 64, 64]), dram(&[1, 4, 64, 64])];
     let first = feature(&batched, "first_block_scale");
@@ -285,11 +281,10 @@ fn unfused_batches_multicast_to_more_than_one_core_pay_a_handshake_each() {
     // the batch's work is multicast to more than one core.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::MatmulRoofline;
-    let at = coefficient_index(family, "batch_mcast_ns");
     let rounds = |inputs: &[TensorParams], config: &'static str| {
         let params = [OpParam::new("program_config", ParamValue::Enum(config))];
         let q = Query::new(Op::Matmul, inputs).params(&params);
-        models.features(&q, family).unwrap().as_slice()[at]
+        feature_of(&models, &q, family, "batch_mcast_ns")
     };
     // Per batch, 2 x 2 output tiles split one row per core: two cores, four batches.
     let two_cores = [dram(&[1, 4, 64, 64]), dram(&[1, 4, 64, 64])];
@@ -458,9 +453,7 @@ fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
     assert_close(e.breakdown.overhead_ns, 600.0, "launch, no first block");
     // The in0 shard cores multicast each of the 344 / 43 = 8 K blocks to all 8 workers, and
     // wait for each worker's ready signal first (`in0_mcast_num_dests = num_worker_cores`).
-    let family = Family::MatmulRoofline;
-    let acks = models.features(&q, family).unwrap().as_slice()
-        [coefficient_index(family, "mcast_ack_cycles")];
+    let acks = feature_of(&models, &q, Family::MatmulRoofline, "mcast_ack_cycles");
     assert_close(acks, 8.0 * 8.0 / 1.35, "8 blocks x 8 workers");
     assert_close(
         e.breakdown.dram_ns,
@@ -475,14 +468,13 @@ fn output_tiles_pack_at_each_devices_packer_rate() {
     // on Wormhole, 32 on Blackhole (`output_pack_scale`, 1 in v1). `[64, 64] @ [64, 64]` on
     // one core: 4 output tiles.
     let family = Family::MatmulRoofline;
-    let at = coefficient_index(family, "output_pack_scale");
     let grid = CoreGrid::new(1, 1);
     let feature = |device: Device, out: DType| {
         let models = PerfModels::new(device);
         let inputs = [dram(&[1, 1, 64, 64]), dram(&[1, 1, 64, 64])];
         let output = TensorParams::tiled(&[1, 1, 64, 64], out, MemoryConfig::DRAM_INTERLEAVED);
         let q = Query::new(Op::Matmul, &inputs).output(&output).grid(grid);
-        models.features(&q, family).unwrap().as_slice()[at]
+        feature_of(&models, &q, family, "output_pack_scale")
     };
     // Wormhole, 1 GHz: 2048 B / 64 B a cycle = 32 cycles a bfloat16 tile.
     assert_close(
@@ -512,13 +504,12 @@ fn multicast_senders_wait_for_every_receiver_each_block() {
     // receivers, in cycles (`mcast_ack_cycles`, 0 in v1). Wormhole, 1 GHz, 8 x 8 cores; Kt = 32
     // in blocks of 4: 8 K blocks.
     let family = Family::MatmulRoofline;
-    let at = coefficient_index(family, "mcast_ack_cycles");
     let models = PerfModels::new(Device::WormholeB0);
     let feature = |a: &[u32], b: &[u32], config: &str| {
         let inputs = [dram(a), dram(b)];
         let params = [enum_param("program_config", config)];
         let q = Query::new(Op::Matmul, &inputs).params(&params);
-        models.features(&q, family).unwrap().as_slice()[at]
+        feature_of(&models, &q, family, "mcast_ack_cycles")
     };
     // 1D, wide: 64 output columns, one a core; a's blocks go to the 63 others.
     assert_close(
@@ -547,7 +538,6 @@ fn each_matmul_block_call_unpacks_the_longer_side_against_each_tile_of_the_short
     // side: `min(h, w) * (max(h, w) + 1)` tiles (tt-llk `llk_unpack_AB_matmul.h`). Wormhole,
     // 1 GHz, one core: `[128, 64] @ [64, 64]`, 4 x 2 output tiles, Kt = 2: 16 tile products.
     let family = Family::MatmulRoofline;
-    let at = coefficient_index(family, "input_tile_cycles");
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 1, 128, 64]), dram(&[1, 1, 64, 64])];
     let unpacked = |config: &str, h: i64, w: i64| {
@@ -559,7 +549,7 @@ fn each_matmul_block_call_unpacks_the_longer_side_against_each_tile_of_the_short
         let q = Query::new(Op::Matmul, &inputs)
             .params(&params)
             .grid(CoreGrid::new(1, 1));
-        models.features(&q, family).unwrap().as_slice()[at]
+        feature_of(&models, &q, family, "input_tile_cycles")
     };
     // 4 x 2: 2 calls (one a K tile) of 2 x (4 + 1) tiles.
     assert_close(unpacked("mcast_2d", 4, 2), 2.0 * 10.0, "4 x 2");
