@@ -460,6 +460,71 @@ fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
         344.0 * 64.0 * 1088.0 / BH_DRAM,
         "b once",
     );
+    // A bank's 8 columns are one 1 x 8 subblock: one matmul_block call a K tile.
+    let calls = feature_of(&models, &q, Family::MatmulRoofline, "subblock_cycles");
+    assert_close(calls, 344.0 / 1.35, "344 calls");
+}
+
+#[test]
+fn dram_sharded_subblocks_widen_to_fill_the_dest_register() {
+    // qwen_2_5_3b `gate/up` of the Blackhole decode sweep: `[1, 1, 32, 2048] @ [2048, 11008]`,
+    // 344 N tiles over 8 banks, 43 a worker. ttnn's pick for a 1 x 43 block is 1 x 1 (43 is
+    // prime); the DRAM-sharded factory then widens it while that cuts the subblocks a row
+    // takes, to 1 x 8, the row padded to 48: 6 calls a K tile, not 43. K = 64 tiles.
+    let models = PerfModels::new(Device::Blackhole);
+    let width = |buffer: BufferType, shape: [u32; 2]| {
+        MemoryConfig::sharded(
+            buffer,
+            MemoryLayout::WidthSharded,
+            ShardSpec::new(
+                CoreRange {
+                    start: (0, 0),
+                    end: (7, 0),
+                },
+                shape,
+                ShardOrientation::RowMajor,
+            ),
+        )
+    };
+    let inputs = [
+        TensorParams::tiled(
+            &[1, 1, 32, 2048],
+            DType::Bfloat16,
+            width(BufferType::L1, [32, 8 * 32]),
+        ),
+        TensorParams::tiled(
+            &[2048, 11008],
+            DType::Bfloat8B,
+            width(BufferType::Dram, [2048, 43 * 32]),
+        ),
+    ];
+    let output = TensorParams::tiled(
+        &[1, 1, 32, 11008],
+        DType::Bfloat16,
+        width(BufferType::L1, [32, 43 * 32]),
+    );
+    let params = [
+        enum_param("program_config", "dram_sharded"),
+        enum_param("math_fidelity", "lofi"),
+        OpParam::new("in0_block_w", ParamValue::Int(8)),
+    ];
+    let q = Query::new(Op::Matmul, &inputs)
+        .params(&params)
+        .output(&output)
+        .grid(CoreGrid::new(11, 10))
+        .version(1);
+    let feature = |name| feature_of(&models, &q, Family::MatmulRoofline, name);
+    assert_close(
+        feature("subblock_cycles"),
+        6.0 * 64.0 / 1.35,
+        "6 calls x 64",
+    );
+    // Each 1 x 8 call unpacks its a tile and 8 of b (counted at the full width).
+    assert_close(
+        feature("input_tile_cycles"),
+        6.0 * 64.0 * 9.0 / 1.35,
+        "9 tiles a call",
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 use super::operands::Operands;
 use super::split::{Reads, Work};
+use crate::generated::op_params::matmul::ProgramConfig;
 use crate::model::{Ctx, ceil_div, largest_divisor, max, min};
 use crate::tensor::{DType, MemoryLayout};
 
@@ -103,6 +104,8 @@ pub(super) const fn output_blocks(
         // is one subblock.
         let (h, w) = if w.mt_all > q.nt { (4, 2) } else { (2, 4) };
         (min(h, block_h), min(w, block_w))
+    } else if matches!(q.config, ProgramConfig::DramSharded) {
+        dram_sharded_subblock(block_h, block_w)
     } else {
         subblock(block_h, block_w, s.tall && out_memory.layout.is_sharded())
     };
@@ -118,8 +121,12 @@ pub(super) const fn output_blocks(
     }
 }
 
+/// Tiles of the dest register a subblock may take (fp32 dest accumulation off; it is not a
+/// query param).
+const DEST_TILES: u64 = 8;
+
 /// tt-metal's `SUBBLOCK_HW_CHOICES` (`matmul_program_config.cpp`): output subblocks `(h, w)`
-/// of at most 8 tiles (the dest register), largest first.
+/// of at most [`DEST_TILES`] tiles, largest first.
 const SUBBLOCK_HW_CHOICES: [(u64, u64); 20] = [
     (4, 2),
     (2, 4),
@@ -160,6 +167,26 @@ const fn subblock(per_core_m: u64, per_core_n: u64, w_is_block: bool) -> (u64, u
         i += 1;
     }
     (1, 1)
+}
+
+/// The DRAM-sharded factory's subblock (`matmul_multi_core_reuse_dram_sharded_optimized`):
+/// ttnn's pick for the block, then, when it is one row narrower than the dest register holds
+/// (8 tiles), as wide as it gets while each step still cuts the subblocks a row takes, the
+/// row padded up to whole subblocks (the last subblock's call covers only the real columns).
+/// A 43-tile row: 1 x 1 picked, 1 x 8 run, 6 calls a row and K tile instead of 43.
+const fn dram_sharded_subblock(block_h: u64, block_w: u64) -> (u64, u64) {
+    let (h, w) = subblock(block_h, block_w, false);
+    if h != 1 {
+        return (h, w);
+    }
+    let (mut best, mut count, mut candidate) = (w, ceil_div(block_w, w), w + 1);
+    while candidate <= DEST_TILES {
+        if ceil_div(block_w, candidate) < count {
+            (best, count) = (candidate, ceil_div(block_w, candidate));
+        }
+        candidate += 1;
+    }
+    (h, best)
 }
 
 /// K tiles per block when the config does not give them: all of `K` for height-sharded `a` in
@@ -372,6 +399,18 @@ mod tests {
         assert_eq!(out_block(20, 1, &sweep, 1499136 - 162048), (5, 1));
         // A prime height has no divisor between 1 and itself.
         assert_eq!(out_block(19, 1, &sweep, 1499136 - 162048), (1, 1));
+    }
+
+    #[test]
+    fn dram_sharded_subblocks_widen_while_that_cuts_the_calls() {
+        // ttnn's pick, then wider up to 8 tiles while the subblocks a row takes go down.
+        assert_eq!(dram_sharded_subblock(1, 43), (1, 8), "1 x 1 picked, 6 calls");
+        assert_eq!(dram_sharded_subblock(1, 11), (1, 6), "1 x 1 picked; 8 takes 2 too");
+        assert_eq!(dram_sharded_subblock(1, 10), (1, 5), "wider takes 2 as well");
+        assert_eq!(dram_sharded_subblock(1, 12), (1, 6));
+        assert_eq!(dram_sharded_subblock(1, 3), (1, 3), "one subblock already");
+        // Taller than one row: ttnn's pick stands.
+        assert_eq!(dram_sharded_subblock(2, 43), (2, 1));
     }
 
     #[test]

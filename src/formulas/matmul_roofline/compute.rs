@@ -74,8 +74,13 @@ pub(super) const fn compute(
     } else {
         0
     };
-    // matmul_block calls: one per output subblock and K tile.
-    let subblock_calls = div(products, sub_h * sub_w);
+    // matmul_block calls: one per output subblock and K tile, a row or column the subblocks
+    // do not divide ending in a narrower call (the DRAM-sharded factory's padded row).
+    let (rows, per_core_n) = (w.rows, s.per_core_n);
+    let k_tiles = div(products, rows * per_core_n);
+    let subblock_calls = ceil_div(rows, sub_h)
+        .saturating_mul(ceil_div(per_core_n, sub_w))
+        .saturating_mul(k_tiles);
     // K blocks the busiest core steps through in sequence.
     let blocks = tri!(mul(
         tri!(mul(s.loops, out_blocks, "matmul tiles")),
