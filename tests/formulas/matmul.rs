@@ -369,6 +369,51 @@ fn minimal_matmul_waits_for_its_first_block_down_the_chain() {
 }
 
 #[test]
+fn minimal_matmul_streams_each_input_through_its_chains_edge_core() {
+    // The Wormhole CLIP trace's MinimalMatmulOp `[1, 1, 32, 1280] @ [1280, 5120]`,
+    // MinimalMatmulConfig(M_block 2, K_block 8, N_block 8) on 8 x 8 cores, 1 GHz: M's one tile
+    // over the 8 rows, N's 160 over the 8 columns, 20 each (blocks of 8, 8 and 4), K = 40.
+    // The first core of each column reads the column's whole share of b (40 x 20 tiles) from
+    // DRAM at one core's published 21.9 B/cycle and writes it on to the next core at the
+    // NoC's 30 B/cycle, one after the other; the last (4-wide) block then takes its 7 hops.
+    // a's edge core (1 x 40 tiles, once for each of the 3 blocks of N, and the 20 output
+    // tiles it writes) is less busy. The feature is what that takes beyond the chain fill
+    // (the first 8 x 8 block and a's 1 x 8 read and sent, then b's block 7 hops on).
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::MatmulRoofline;
+    let inputs = [dram(&[1, 1, 32, 1280]), dram(&[1280, 5120])];
+    let params = [
+        enum_param("program_config", "minimal"),
+        enum_param("math_fidelity", "hifi4"),
+        OpParam::new("m_block", ParamValue::Int(2)),
+        OpParam::new("in0_block_w", ParamValue::Int(8)),
+        OpParam::new("n_block", ParamValue::Int(8)),
+    ];
+    let q = Query::new(Op::Matmul, &inputs)
+        .params(&params)
+        .grid(CoreGrid::new(8, 8));
+    let tile = 2048.0;
+    let b_share = 40.0 * 20.0 * tile;
+    let stream = b_share / 21.9 + b_share / 30.0 + 7.0 * 8.0 * 4.0 * tile / 30.0;
+    let fill = (8.0 + 64.0) * tile * (1.0 / 21.9 + 1.0 / 30.0) + 7.0 * 64.0 * tile / 30.0;
+    assert_close(
+        feature_of(&models, &q, family, "chain_fill_scale"),
+        fill,
+        "the first blocks and b's seven hops",
+    );
+    assert_close(
+        feature_of(&models, &q, family, "chain_stream_scale"),
+        stream - fill,
+        "b's edge core: read, send on, then the last block's hops",
+    );
+    // The chains carry the inputs: no bytes at the generic NoC rate.
+    assert_eq!(feature_of(&models, &q, family, "noc_scale"), 0.0);
+    // Any other config has no chains.
+    let q = Query::new(Op::Matmul, &inputs).grid(CoreGrid::new(8, 8));
+    assert_eq!(feature_of(&models, &q, family, "chain_stream_scale"), 0.0);
+}
+
+#[test]
 fn minimal_matmul_without_a_config_takes_ttnns_default_blocks() {
     // Glimmer's `[8192, 6656] @ [6656, 4608]`, HiFi2, no MinimalMatmulConfig, on the
     // p150's 11 x 10 grid: taller than wide, so M's 256 tiles go over the 11 columns

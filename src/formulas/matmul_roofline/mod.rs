@@ -151,6 +151,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         batch_block_scale: noc.batch_blocks_ns,
         batch_mcast_ns: core.batch_mcasts as f64,
         chain_fill_scale: noc.chain_fill_ns,
+        chain_stream_scale: noc.chain_stream_ns,
         mcast_ack_cycles: core.blocks.saturating_mul(work.s.acks) as f64 * ns_per_cycle,
     })
 }

@@ -8,6 +8,7 @@ use super::split::{Reads, Work};
 use crate::error::Error;
 use crate::generated::op_params::matmul::ProgramConfig;
 use crate::model::{Ctx, ceil_div, max, mul};
+use crate::tensor::TensorParams;
 
 /// Time of the bytes read and written in DRAM, at the achievable bandwidth.
 #[inline(always)]
@@ -108,6 +109,8 @@ pub(super) struct Noc {
     pub(super) batch_blocks_ns: f64,
     /// `minimal`: the first K block's way to the farthest core of its chain.
     pub(super) chain_fill_ns: f64,
+    /// `minimal`: the busier chain's edge core reading its share and passing it on.
+    pub(super) chain_stream_ns: f64,
 }
 
 /// NoC traffic of the busiest core. Each block is a part of a total checked before, so its
@@ -193,26 +196,110 @@ pub(super) const fn noc(
         Reads::PerTile => products.saturating_mul(a_tile + b_tile),
         _ => a_block.saturating_add(b_block),
     };
-    let noc_ns = cx.noc_ns_at(inbound.saturating_add(written), tile_rate);
-    // `minimal`: a K block of `a` enters each row of the grid at its first core and of `b`
-    // each column, and every core writes it on to the next once that one is ready
-    // (`dm_in0_sender.cpp`, `dm_in1_sender_out.cpp`); the farthest core's first block waits
-    // for its read and every hop of the longer chain, which nothing overlaps.
-    let chain_fill_ns = if q.minimal {
-        let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
-        // `M` over the grid's rows, or its columns for an output taller than wide.
-        let (cores_m, cores_n) = if w.mt_all > q.nt { (gx, gy) } else { (gy, gx) };
-        // A block times its hops: saturating, as the per-tile re-reads.
-        let a_chain = cores_n.saturating_sub(1).saturating_mul(block_h * in0_block_w * a_tile);
-        let b_chain = cores_m.saturating_sub(1).saturating_mul(b_first);
-        first_block_ns + cx.noc_ns_at(max(a_chain, b_chain), tile_rate)
-    } else {
+    // `minimal` moves its inputs down chains of cores instead (`chain_stream_ns`).
+    let noc_ns = if q.minimal {
         0.0
+    } else {
+        cx.noc_ns_at(inbound.saturating_add(written), tile_rate)
+    };
+    let (chain_fill_ns, chain_stream_ns) = if q.minimal {
+        minimal_chains(cx, q, w, blocks, first_block_ns, (a_block, b_block, written))
+    } else {
+        (0.0, 0.0)
     };
     Noc {
         noc_ns,
         first_blocks_ns,
         batch_blocks_ns,
         chain_fill_ns,
+        chain_stream_ns,
     }
+}
+
+/// `minimal` (`ttnn.experimental.minimal_matmul`) moves its inputs down chains of cores, not
+/// by multicast: a K block of `a` enters each row of the grid at its first core and of `b` each
+/// column (the other way round for an output taller than wide), and every core writes it on
+/// to the next once that one is ready (`dm_in0_sender.cpp`, `dm_in1_sender_out.cpp`). Returns
+/// the chain fill and the stream beyond it, in ns:
+///
+/// * **fill**: the farthest core's first block waits for its read (`first_block_ns`) and every
+///   hop of the longer chain, which nothing overlaps;
+/// * **stream**: each chain's edge core reads the chain's whole share (`shares`: the busiest
+///   core's `a` and `b` bytes and its output bytes; each core of a chain takes the same),
+///   one barrier a K block, and writes each block on to the next core, one after the other on
+///   one RISC-V (`read_in1_block_sync`, then the forward's `noc_async_write`); the chains of
+///   `a` and `b` run on different RISC-Vs and NoCs, and `a`'s also writes the output (`b`'s
+///   when the grid is transposed). The last block then still takes its hops down the chain.
+///   What that takes beyond the fill: the op takes the fill plus the longer of the products
+///   and this.
+#[inline(always)]
+const fn minimal_chains(
+    cx: &Ctx<'_>,
+    q: &Operands<'_>,
+    w: &Work,
+    blocks: &Blocks,
+    first_block_ns: f64,
+    shares: (u64, u64, u64),
+) -> (f64, f64) {
+    let (a_tile, b_tile) = (q.a_tile, q.b_tile);
+    let tile_rate = if a_tile <= b_tile {
+        cx.hw.noc_bytes_per_cycle_of_tiles(q.a)
+    } else {
+        cx.hw.noc_bytes_per_cycle_of_tiles(q.b)
+    };
+    let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
+    // `M` over the grid's rows, or its columns for an output taller than wide: `b` goes down
+    // the cores that split `M`, `a` along those that split `N`.
+    let transposed = w.mt_all > q.nt;
+    let (cores_m, cores_n) = if transposed { (gx, gy) } else { (gy, gx) };
+    let (a_hops, b_hops) = (cores_n.saturating_sub(1), cores_m.saturating_sub(1));
+    let Blocks {
+        in0_block_w: kb,
+        block_h,
+        block_w,
+        ..
+    } = *blocks;
+    // A block times its hops: saturating, as the per-tile re-reads.
+    let a_first = a_hops.saturating_mul(block_h * kb * a_tile);
+    let b_first = b_hops.saturating_mul(kb * block_w * b_tile);
+    let fill = first_block_ns + cx.noc_ns_at(max(a_first, b_first), tile_rate);
+    // The last block: the busiest core's last row and column of blocks may be partial.
+    let (last_h, last_w) = (
+        last_part(w.s.per_core_m, block_h),
+        last_part(w.s.per_core_n, block_w),
+    );
+    let a_last = a_hops.saturating_mul(last_h * kb * a_tile);
+    let b_last = b_hops.saturating_mul(kb * last_w * b_tile);
+    let drain = cx.noc_ns_at(max(a_last, b_last), tile_rate);
+    let (a_share, b_share, written) = shares;
+    let (a_out, b_out) = if transposed { (0, written) } else { (written, 0) };
+    let a_edge = edge_core_ns(cx, q.a, a_share, a_hops, a_out);
+    let b_edge = edge_core_ns(cx, q.b, b_share, b_hops, b_out);
+    let stream = (if a_edge > b_edge { a_edge } else { b_edge }) + drain;
+    (fill, if stream > fill { stream - fill } else { 0.0 })
+}
+
+/// The last of `whole`'s parts of `part` (all of `part` when it divides `whole`).
+const fn last_part(whole: u64, part: u64) -> u64 {
+    if part == 0 || whole % part == 0 {
+        part
+    } else {
+        whole % part
+    }
+}
+
+/// One chain's edge core: its `bytes` of `t` read (from DRAM at one core's rate, else across
+/// the NoC), written on to the next core when the chain has one (`hops > 0`), and `out` bytes
+/// of output written, each at the NoC rate of `t`'s tiles.
+#[inline(always)]
+const fn edge_core_ns(cx: &Ctx<'_>, t: &TensorParams, bytes: u64, hops: u64, out: u64) -> f64 {
+    let hw = cx.hw;
+    let tile_rate = hw.noc_bytes_per_cycle_of_tiles(t);
+    let read_rate = if t.memory.is_dram() {
+        hw.dram_core_bytes_per_cycle
+    } else {
+        tile_rate
+    };
+    let forward = if hops > 0 { bytes } else { 0 };
+    cx.noc_ns_at(bytes, read_rate) + cx.noc_ns_at(forward.saturating_add(out), tile_rate)
 }
