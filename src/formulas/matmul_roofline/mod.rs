@@ -91,6 +91,15 @@
 //! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
 //!   and local, its `b` block) and out of it (its output block unless the output is
 //!   L1-sharded), in tile-sized transfers, at the size-dependent NoC rate.
+//! * **Chain stream** (`chain_stream_scale`, in the NoC term, for `minimal` instead of
+//!   `noc_scale`'s bytes): each chain's edge core reads the chain's whole share of its input
+//!   (from DRAM at one core's published rate), one barrier a K block, and writes each block on
+//!   to the next core, one after the other on one RISC-V (`dm_in1_sender_out.cpp`,
+//!   `dm_in0_sender.cpp`; `a`'s chain also writes the output), and the last block then takes
+//!   its hops down the chain; the feature is what the busier chain takes beyond the chain fill
+//!   (the overhead's `chain_fill_scale`), so the op takes the fill plus the longer of the
+//!   products and the stream: on Wormhole CLIP's `[32, 1280] @ [1280, 5120]` each column's
+//!   first core reads and passes on 1.6 MB of `b`, ~130 of its ~187 us.
 //!
 //! The three throughput terms overlap. It assumes 32-wide tiles for `K` and `N` (other tile
 //! widths are not modeled).
