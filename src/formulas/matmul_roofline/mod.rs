@@ -88,9 +88,15 @@
 //!   config, every worker for a DRAM-sharded one (its in0 shard cores multicast to them), the
 //!   rest of the longer run of cores for a 2D one; none for the `minimal` config (its blocks
 //!   go core to core) nor for the configs whose cores read their own blocks.
-//! * **NoC** (`noc_scale`): bytes into the busiest core (its `a` block unless `a` is L1-sharded
-//!   and local, its `b` block) and out of it (its output block unless the output is
-//!   L1-sharded), in tile-sized transfers, at the size-dependent NoC rate.
+//! * **DRAM reads** (`dram_read_scale`, in the NoC term): the busiest core's blocks of the
+//!   inputs that live in DRAM (its `a` block, its `b` block) at one core's published DRAM
+//!   read rate (`dram_access.core_bytes_per_cycle`, ~21 B/cycle on both devices: a data
+//!   movement core pulls DRAM pages slower than the NoC carries them; fitted at 0.82 of that
+//!   time, ~26 B/cycle, as the Blackhole core-count sweep's 8-core rows read).
+//! * **NoC** (`noc_scale`, 1 in every version): bytes into the busiest core from other cores'
+//!   L1 (its `a` block when `a` is in L1 and not a local shard, likewise `b`) and out of it
+//!   (its output block unless the output is L1-sharded), in tile-sized transfers, at the
+//!   size-dependent NoC rate.
 //! * **Chain stream** (`chain_stream_scale`, in the NoC term, for `minimal` instead of
 //!   `noc_scale`'s bytes): each chain's edge core reads the chain's whole share of its input
 //!   (from DRAM at one core's published rate), one barrier a K block, and writes each block on
@@ -153,6 +159,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         output_pack_scale: output_tiles as f64 * cx.hw.pack_cycles(q.out_tile) * ns_per_cycle,
         dram_scale: dram_ns,
         noc_scale: noc.noc_ns,
+        dram_read_scale: noc.dram_read_ns,
         dram_wait_scale: waited_blocks as f64 * cx.hw.dram_read_latency_cycles * ns_per_cycle,
         subblock_cycles: core.subblock_calls as f64 * ns_per_cycle,
         block_ns: core.blocks as f64,

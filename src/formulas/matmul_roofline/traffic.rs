@@ -101,8 +101,11 @@ pub(super) const fn dram_ns(
 /// The busiest core's NoC time, and the part of it that nothing overlaps.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Noc {
-    /// Bytes into and out of the busiest core, at the NoC rate of tile transfers.
+    /// Bytes into the busiest core from other cores' L1 and out of it, at the NoC rate of tile
+    /// transfers.
     pub(super) noc_ns: f64,
+    /// Bytes the busiest core reads from DRAM, at one core's DRAM read rate.
+    pub(super) dram_read_ns: f64,
     /// The first K block of each output block.
     pub(super) first_blocks_ns: f64,
     /// The same blocks loaded again by each further unfused batch.
@@ -192,15 +195,27 @@ pub(super) const fn noc(
         // `products / max(kt, 1)`: the output tiles, without dividing.
         (if kt > 0 { rows * s.per_core_n } else { 0 }) * out_tile
     };
-    let inbound = match s.reads {
-        Reads::PerTile => products.saturating_mul(a_tile + b_tile),
-        _ => a_block.saturating_add(b_block),
+    // The busiest core's inbound bytes of each input: what it reads from DRAM comes at one
+    // core's DRAM read rate, what crosses from another core's L1 (a multicast, an L1 tensor)
+    // at the NoC's.
+    let (a_in, b_in) = match s.reads {
+        Reads::PerTile => (products.saturating_mul(a_tile), products.saturating_mul(b_tile)),
+        _ => (a_block, b_block),
+    };
+    let (from_dram, from_l1) = match (a.memory.is_dram(), b.memory.is_dram()) {
+        (true, true) => (a_in.saturating_add(b_in), 0),
+        (true, false) => (a_in, b_in),
+        (false, true) => (b_in, a_in),
+        (false, false) => (0, a_in.saturating_add(b_in)),
     };
     // `minimal` moves its inputs down chains of cores instead (`chain_stream_ns`).
-    let noc_ns = if q.minimal {
-        0.0
+    let (noc_ns, dram_read_ns) = if q.minimal {
+        (0.0, 0.0)
     } else {
-        cx.noc_ns_at(inbound.saturating_add(written), tile_rate)
+        (
+            cx.noc_ns_at(from_l1.saturating_add(written), tile_rate),
+            cx.noc_ns_at(from_dram, hw.dram_core_bytes_per_cycle),
+        )
     };
     let (chain_fill_ns, chain_stream_ns) = if q.minimal {
         minimal_chains(cx, q, w, blocks, first_block_ns, (a_block, b_block, written))
@@ -209,6 +224,7 @@ pub(super) const fn noc(
     };
     Noc {
         noc_ns,
+        dram_read_ns,
         first_blocks_ns,
         batch_blocks_ns,
         chain_fill_ns,
