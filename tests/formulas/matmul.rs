@@ -330,6 +330,18 @@ fn earlier_minimal_matmul_computes_whole_padded_blocks() {
     );
 }
 
+/// The CLIP traces' `minimal` config: MinimalMatmulConfig(M_block 2, K_block 8, N_block 8)
+/// at HiFi4.
+fn clip_minimal_params() -> [OpParam<'static>; 5] {
+    [
+        enum_param("program_config", "minimal"),
+        enum_param("math_fidelity", "hifi4"),
+        OpParam::new("m_block", ParamValue::Int(2)),
+        OpParam::new("in0_block_w", ParamValue::Int(8)),
+        OpParam::new("n_block", ParamValue::Int(8)),
+    ]
+}
+
 #[test]
 fn minimal_matmul_waits_for_its_first_block_down_the_chain() {
     // The Blackhole CLIP trace's MinimalMatmulOp `[1, 1, 32, 768] @ [768, 768]`,
@@ -342,13 +354,7 @@ fn minimal_matmul_waits_for_its_first_block_down_the_chain() {
     let models = PerfModels::new(Device::Blackhole);
     let family = Family::MatmulRoofline;
     let inputs = [dram(&[1, 1, 32, 768]), dram(&[768, 768])];
-    let params = [
-        enum_param("program_config", "minimal"),
-        enum_param("math_fidelity", "hifi4"),
-        OpParam::new("m_block", ParamValue::Int(2)),
-        OpParam::new("in0_block_w", ParamValue::Int(8)),
-        OpParam::new("n_block", ParamValue::Int(8)),
-    ];
+    let params = clip_minimal_params();
     let q = Query::new(Op::Matmul, &inputs)
         .params(&params)
         .grid(CoreGrid::new(8, 8));
@@ -385,13 +391,7 @@ fn minimal_matmul_streams_each_input_through_its_chains_edge_core() {
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::MatmulRoofline;
     let inputs = [dram(&[1, 1, 32, 1280]), dram(&[1280, 5120])];
-    let params = [
-        enum_param("program_config", "minimal"),
-        enum_param("math_fidelity", "hifi4"),
-        OpParam::new("m_block", ParamValue::Int(2)),
-        OpParam::new("in0_block_w", ParamValue::Int(8)),
-        OpParam::new("n_block", ParamValue::Int(8)),
-    ];
+    let params = clip_minimal_params();
     let q = Query::new(Op::Matmul, &inputs)
         .params(&params)
         .grid(CoreGrid::new(8, 8));
