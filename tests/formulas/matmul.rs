@@ -650,6 +650,32 @@ fn dram_blocks_come_at_one_cores_dram_rate_and_l1_ones_at_the_nocs() {
         33.0 * 2048.0 / 30.0,
         "a's blocks and the output tile",
     );
+    // No faster than the core issues page reads: on Blackhole (1.35 GHz) a bfloat4_b tile's
+    // 576 B take 27 cycles at 21.3 B/cycle but 36.6 to issue; a bfloat8_b tile's 1088 B, 51.
+    let models = PerfModels::new(Device::Blackhole);
+    let b_read = |dtype: DType| {
+        let a = TensorParams::tiled(
+            &[1, 1, 32, 1024],
+            DType::Bfloat16,
+            MemoryConfig::L1_INTERLEAVED,
+        );
+        let b = TensorParams::tiled(&[1, 1, 1024, 2048], dtype, MemoryConfig::DRAM_INTERLEAVED);
+        let inputs = [a, b];
+        let q = Query::new(Op::Matmul, &inputs)
+            .params(&params)
+            .grid(CoreGrid::new(8, 8));
+        feature_of(&models, &q, family, "dram_read_scale")
+    };
+    assert_close(
+        b_read(DType::Bfloat4B),
+        32.0 * 36.6 / 1.35,
+        "bfp4: issue-bound",
+    );
+    assert_close(
+        b_read(DType::Bfloat8B),
+        32.0 * 1088.0 / 21.3 / 1.35,
+        "bfp8: at the rate",
+    );
 }
 
 #[test]

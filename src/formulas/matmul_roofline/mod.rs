@@ -91,8 +91,10 @@
 //! * **DRAM reads** (`dram_read_scale`, in the NoC term): the busiest core's blocks of the
 //!   inputs that live in DRAM (its `a` block, its `b` block) at one core's published DRAM
 //!   read rate (`dram_access.core_bytes_per_cycle`, ~21 B/cycle on both devices: a data
-//!   movement core pulls DRAM pages slower than the NoC carries them; fitted at 0.82 of that
-//!   time, ~26 B/cycle, as the Blackhole core-count sweep's 8-core rows read).
+//!   movement core pulls DRAM pages slower than the NoC carries them), a tile no faster than
+//!   the core issues page reads (`dram_access.read_issue_cycles`: Blackhole's bfloat4_b
+//!   tiles); fitted at ~0.8 of that time, ~26 B/cycle, as the Blackhole core-count sweep's
+//!   8-core rows read.
 //! * **NoC** (`noc_scale`, 1 in every version): bytes into the busiest core from other cores'
 //!   L1 (its `a` block when `a` is in L1 and not a local shard, likewise `b`) and out of it
 //!   (its output block unless the output is L1-sharded), in tile-sized transfers, at the
