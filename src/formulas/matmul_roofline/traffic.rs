@@ -177,10 +177,10 @@ pub(super) const fn noc(
     };
     // A first block in DRAM is read at one core's DRAM rate before it crosses the NoC (a
     // multicast input's sender reads it, then sends it on): both times, one after the other.
-    let from_dram = if a.memory.is_dram() { a_first } else { 0 }
-        + if b.memory.is_dram() { b_first_exposed } else { 0 };
     let first_block_ns = cx.noc_ns_at(a_first + b_first_exposed, tile_rate)
-        + cx.noc_ns_at(from_dram, hw.dram_core_bytes_per_cycle);
+        + cx.cycles_to_ns(
+            dram_read_cycles(cx, a, a_first, a_tile) + dram_read_cycles(cx, b, b_first_exposed, b_tile),
+        );
     // `minimal`'s first block goes down its chain instead (`chain_fill_ns`).
     let first_blocks_ns = if q.minimal {
         0.0
@@ -215,7 +215,8 @@ pub(super) const fn noc(
         )
     };
     let (chain_fill_ns, chain_stream_ns) = if q.minimal {
-        minimal_chains(cx, q, w, blocks, first_block_ns, (a_block, b_block, written))
+        let first = (first_block_ns, tile_rate);
+        minimal_chains(cx, q, w, blocks, first, (a_block, b_block, written))
     } else {
         (0.0, 0.0)
     };
@@ -255,7 +256,8 @@ const fn dram_read_cycles(cx: &Ctx<'_>, t: &TensorParams, bytes: u64, tile: u64)
 /// the chain fill and the stream beyond it, in ns:
 ///
 /// * **fill**: the farthest core's first block waits for its read (`first_block_ns`) and every
-///   hop of the longer chain, which nothing overlaps;
+///   hop of the longer chain (at `tile_rate`, the NoC's for the smaller tile), which nothing
+///   overlaps;
 /// * **stream**: each chain's edge core reads the chain's whole share (`shares`: the busiest
 ///   core's `a` and `b` bytes and its output bytes; each core of a chain takes the same),
 ///   one barrier a K block, and writes each block on to the next core, one after the other on
@@ -270,15 +272,10 @@ const fn minimal_chains(
     q: &Operands<'_>,
     w: &Work,
     blocks: &Blocks,
-    first_block_ns: f64,
+    (first_block_ns, tile_rate): (f64, f64),
     shares: (u64, u64, u64),
 ) -> (f64, f64) {
     let (a_tile, b_tile) = (q.a_tile, q.b_tile);
-    let tile_rate = if a_tile <= b_tile {
-        cx.hw.noc_bytes_per_cycle_of_tiles(q.a)
-    } else {
-        cx.hw.noc_bytes_per_cycle_of_tiles(q.b)
-    };
     let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
     // `M` over the grid's rows, or its columns for an output taller than wide: `b` goes down
     // the cores that split `M`, `a` along those that split `N`.
@@ -305,8 +302,8 @@ const fn minimal_chains(
     let drain = cx.noc_ns_at(max(a_last, b_last), tile_rate);
     let (a_share, b_share, written) = shares;
     let (a_out, b_out) = if transposed { (0, written) } else { (written, 0) };
-    let a_edge = edge_core_ns(cx, q.a, a_share, a_hops, a_out);
-    let b_edge = edge_core_ns(cx, q.b, b_share, b_hops, b_out);
+    let a_edge = edge_core_ns(cx, (q.a, a_tile), a_share, a_hops, a_out);
+    let b_edge = edge_core_ns(cx, (q.b, b_tile), b_share, b_hops, b_out);
     let stream = (if a_edge > b_edge { a_edge } else { b_edge }) + drain;
     (fill, if stream > fill { stream - fill } else { 0.0 })
 }
@@ -320,18 +317,23 @@ const fn last_part(whole: u64, part: u64) -> u64 {
     }
 }
 
-/// One chain's edge core: its `bytes` of `t` read (from DRAM at one core's rate, else across
-/// the NoC), written on to the next core when the chain has one (`hops > 0`), and `out` bytes
-/// of output written, each at the NoC rate of `t`'s tiles.
+/// One chain's edge core: its `bytes` of `t` (in tiles of `tile` bytes) read (from DRAM as
+/// one core reads it, else across the NoC), written on to the next core when the chain has one
+/// (`hops > 0`), and `out` bytes of output written, each at the NoC rate of `t`'s tiles.
 #[inline(always)]
-const fn edge_core_ns(cx: &Ctx<'_>, t: &TensorParams, bytes: u64, hops: u64, out: u64) -> f64 {
-    let hw = cx.hw;
-    let tile_rate = hw.noc_bytes_per_cycle_of_tiles(t);
-    let read_rate = if t.memory.is_dram() {
-        hw.dram_core_bytes_per_cycle
+const fn edge_core_ns(
+    cx: &Ctx<'_>,
+    (t, tile): (&TensorParams, u64),
+    bytes: u64,
+    hops: u64,
+    out: u64,
+) -> f64 {
+    let tile_rate = cx.hw.noc_bytes_per_cycle_of_tiles(t);
+    let read_ns = if t.memory.is_dram() {
+        cx.cycles_to_ns(dram_read_cycles(cx, t, bytes, tile))
     } else {
-        tile_rate
+        cx.noc_ns_at(bytes, tile_rate)
     };
     let forward = if hops > 0 { bytes } else { 0 };
-    cx.noc_ns_at(bytes, read_rate) + cx.noc_ns_at(forward.saturating_add(out), tile_rate)
+    read_ns + cx.noc_ns_at(forward.saturating_add(out), tile_rate)
 }
