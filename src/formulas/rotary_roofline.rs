@@ -115,6 +115,8 @@ const fn rotate_half(
     let x_reads = 2 * one_if(!x.memory.is_l1_sharded());
     let out_moved = one_if(!y.memory.is_l1_sharded());
     let all = some_or!(tiles.checked_mul(tile), overflow);
+    // The rotated tile negated for the first half of each row's tiles, then 3 ops a tile.
+    let ops = per_core.saturating_mul(3).saturating_add(per_core_rows.saturating_mul(div(wt, 2)));
     // A decode reads the position's row of cos and sin (`Wt` tiles each) once, all before
     // one wait, then each tile and its rotated tile waited for one by one (`DECODE_MODE`).
     if decode {
@@ -123,7 +125,7 @@ const fn rotate_half(
         return Ok(Work {
             shared: 0,
             startup: 0,
-            ops: per_core.saturating_mul(3).saturating_add(per_core_rows.saturating_mul(div(wt, 2))),
+            ops,
             moved: per_core.saturating_mul(x_reads + out_moved).saturating_add(table_tiles),
             waits: per_core.saturating_mul(x_reads) + one_if(table_tiles > 0),
             dram_waits: per_core.saturating_mul(2 * one_if(x.memory.is_dram())) + one_if(cos_dram),
@@ -149,7 +151,7 @@ const fn rotate_half(
     Ok(Work {
         shared,
         startup: 0,
-        ops: per_core.saturating_mul(3).saturating_add(per_core_rows.saturating_mul(div(wt, 2))),
+        ops,
         moved: per_core.saturating_mul(x_reads + cos_reads + out_moved),
         waits: per_core.saturating_mul(x_reads + cos_reads),
         dram_waits: per_core.saturating_mul(dram_reads),
