@@ -142,14 +142,16 @@ mod tests {
             Op::Matmul,
             "MatmulDeviceOperation",
             "HiFi2",
-            "{'program_config': 'MatmulMultiCoreReuseMultiCastProgramConfig(in0_block_w=4;out_subblock_h=0;out_subblock_w=2;fuse_batch=true)'; 'transpose_b': 'true'}",
+            "{'program_config': 'MatmulMultiCoreReuseMultiCastProgramConfig(in0_block_w=4;out_subblock_h=0;out_subblock_w=2;out_block_h=1;out_block_w=62;per_core_M=13;per_core_N=62;fuse_batch=true)'; 'transpose_b': 'true'}",
         );
         assert_eq!(
             p,
             [
                 ("fuse_batch", OwnedParamValue::Bool(true)),
                 ("in0_block_w", OwnedParamValue::Int(4)),
+                ("m_block", OwnedParamValue::Int(1)),
                 ("math_fidelity", OwnedParamValue::Enum("hifi2".into())),
+                ("n_block", OwnedParamValue::Int(62)),
                 // 0, the param's "as ttnn picks it".
                 ("out_subblock_h", OwnedParamValue::Int(0)),
                 ("out_subblock_w", OwnedParamValue::Int(2)),

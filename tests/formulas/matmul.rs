@@ -257,6 +257,42 @@ fn generated_config_rereads_b_when_the_output_block_is_shrunk() {
 }
 
 #[test]
+fn a_multicast_configs_output_blocks_each_read_all_of_k_again() {
+    // `[1024, 1024] @ [1024, 1024]` in DRAM, 2D on Wormhole's 8 x 8 cores: each core's part
+    // is 4 x 4 tiles of the output, K = 32 tiles. Given `out_block_h = 1` and
+    // `out_block_w = 2`, a core goes over 4 x 2 output blocks, each reading all of K: `b`
+    // (2 MiB) is read again for each of the 4 rows of blocks and `a` (2 MiB) for each of the
+    // 2 columns; the output (2 MiB) is written once. Its K blocks are stepped through 8 times.
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1024, 1024]), dram(&[1024, 1024])];
+    let run = |m_block: i64, n_block: i64| {
+        let params = [
+            enum_param("program_config", "mcast_2d"),
+            OpParam::new("in0_block_w", ParamValue::Int(2)),
+            OpParam::new("m_block", ParamValue::Int(m_block)),
+            OpParam::new("n_block", ParamValue::Int(n_block)),
+        ];
+        let q = Query::new(Op::Matmul, &inputs).params(&params);
+        let feature = |name| feature_of(&models, &q, Family::MatmulRoofline, name);
+        (feature("dram_scale"), feature("block_ns"))
+    };
+    let mib = 1024.0 * 1024.0;
+    let (whole_dram, whole_blocks) = run(0, 0);
+    assert_close(whole_dram, 6.0 * mib / WH_DRAM, "each tensor once");
+    assert_close(whole_blocks, 16.0, "one output block of 16 K blocks");
+    // A block as large as the core's part, or larger, is the whole part.
+    assert_eq!(run(4, 4), (whole_dram, whole_blocks));
+    assert_eq!(run(64, 64), (whole_dram, whole_blocks));
+    let (dram_ns, blocks) = run(1, 2);
+    assert_close(
+        dram_ns,
+        (2.0 * 2.0 + 4.0 * 2.0 + 2.0) * mib / WH_DRAM,
+        "a twice, b 4 times",
+    );
+    assert_close(blocks, 8.0 * 16.0, "8 output blocks of 16 K blocks");
+}
+
+#[test]
 fn unfused_batches_load_their_first_block_again() {
     // Four batches of b with the config ttnn generates for interleaved inputs: the batch is
     // not fused, so each core goes over its output block 4 times and each batch after the

@@ -83,8 +83,12 @@ pub(super) const fn output_blocks(
             &cbs,
             hw.l1_bytes_per_core - hw.l1_reserved_bytes,
         )
-    } else if minimal {
-        // The config's blocks, each with all of K (`compute.cpp`: K_blocks per output block).
+    } else if minimal || matches!(q.config, ProgramConfig::Mcast1d | ProgramConfig::Mcast2d) {
+        // The config's blocks, each with all of K: `minimal`'s (`compute.cpp`: K_blocks per
+        // output block), or a multicast config's `out_block_h` x `out_block_w`, which its
+        // kernels go over one after the other, each reading all of K of its inputs again
+        // (`num_blocks_h_dim` x `num_blocks_w_dim` output blocks of `num_blocks_inner_dim` K
+        // blocks, `matmul_multicore_reuse_mcast_{1d,2d}_program_factory.cpp`).
         (min(m_block, s.per_core_m), min(n_block, s.per_core_n))
     } else {
         (s.per_core_m, s.per_core_n)

@@ -41,7 +41,11 @@
 //! * **Output blocks**: a config ttnn generates (`auto`) shrinks the busiest core's output
 //!   block until its circular buffers fit in L1 above the device's reserved base
 //!   (`get_multi_dim_per_core_factor`); `b` is then read again for each row of blocks and `a`
-//!   for each column. Explicit configs keep the whole block.
+//!   for each column. A given multicast config's blocks are its `out_block_h` x `out_block_w`
+//!   (`m_block` x `n_block`; the whole block when not given), read again the same way: its
+//!   kernels go over a core's output blocks one after the other, each through all of K
+//!   (`matmul_multicore_reuse_mcast_{1d,2d}_program_factory.cpp`, tt-metal PRs #15012 and
+//!   #15864). Other explicit configs keep the whole block.
 //! * **Compute** (`compute_scale`): the busiest core's `per_core_M * per_core_N * Kt` tile
 //!   products at the device's cycles per tile for the math fidelity, scaled by the passes an
 //!   `a` tile needs (`ceil(tile rows / rows_per_pass) * rows_per_pass / 32`: tiny tiles still

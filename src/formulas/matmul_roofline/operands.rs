@@ -14,6 +14,10 @@ use crate::tensor::{DType, Layout, MemoryConfig, MemoryLayout, TensorParams};
 /// (`determine_default_block_sizes` in tt-metal's `minimal_matmul_program_factory.cpp`).
 const MINIMAL_DEFAULT_BLOCK: u64 = 8;
 
+/// A multicast config's output block when the call gives none: the core's whole part of the
+/// output (the blocking takes the smaller of the two).
+pub(super) const WHOLE_BLOCK: u64 = u64::MAX;
+
 /// What the stages of the formula read of the query.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Operands<'q> {
@@ -35,7 +39,8 @@ pub(super) struct Operands<'q> {
     pub(super) auto: bool,
     /// The `minimal` config's split pads to whole blocks (its earlier factory), not to cores.
     pub(super) minimal_blocks: bool,
-    /// The `minimal` config's output block and K block (ttnn's defaults when not given).
+    /// The config's output block: the `minimal` config's (ttnn's default when not given), or
+    /// a multicast config's `out_block_h` x `out_block_w` ([`WHOLE_BLOCK`] when not given).
     pub(super) m_block: u64,
     pub(super) n_block: u64,
     /// Rows of `a`'s tiles.
@@ -109,16 +114,23 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
     let (given_block_w, given_sub_h, given_sub_w) =
         (p.in0_block_w, p.out_subblock_h, p.out_subblock_w);
     let minimal = matches!(config, ProgramConfig::Minimal);
+    // Not given, the `minimal` config's blocks are ttnn's default and a multicast config's
+    // output block is the core's whole part of the output.
+    let default_block = if minimal {
+        MINIMAL_DEFAULT_BLOCK
+    } else {
+        WHOLE_BLOCK
+    };
     let (m_block, n_block) = (
         if p.m_block > 0 {
             p.m_block as u64
         } else {
-            MINIMAL_DEFAULT_BLOCK
+            default_block
         },
         if p.n_block > 0 {
             p.n_block as u64
         } else {
-            MINIMAL_DEFAULT_BLOCK
+            default_block
         },
     );
     // Non-positive blocking is "as ttnn picks it" (the schema's minimum is 0).

@@ -24,7 +24,7 @@
 //! (no products, one small read each), and the output's zero fill (`create_output_tensors`
 //! runs `zeros_like`, a separate device op). No measured rows: v1 physics, uncalibrated.
 
-use super::operands::Operands;
+use super::operands::{Operands, WHOLE_BLOCK};
 use crate::device::CoreGrid;
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::OpParams;
@@ -125,8 +125,8 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
         minimal: false,
         auto: false,
         minimal_blocks: false,
-        m_block: 0,
-        n_block: 0,
+        m_block: WHOLE_BLOCK,
+        n_block: WHOLE_BLOCK,
         a_rows,
         batch_a: active,
         mt,
