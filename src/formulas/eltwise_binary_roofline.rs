@@ -9,7 +9,7 @@ use crate::model::{Ctx, div, max, mul};
 use crate::tensor::{DType, Layout, MAX_RANK, Shape, TensorParams};
 
 use super::eltwise_common::{
-    UnaryClass, busiest_core_tiles, chain_class, eltwise_cores, native_l1_sharded, traffic,
+    activation_passes, busiest_core_tiles, eltwise_cores, native_l1_sharded, traffic,
 };
 
 /// The broadcast of two shapes, aligned at the innermost dim: padded dims of the result and
@@ -176,26 +176,6 @@ const fn runs_on_fpu(op: BinaryOp, unit: ComputeUnit, a: DType, b: DType) -> boo
 /// waited NoC round trips (ns per cycle).
 const fn filled_tiles_ns(cx: &Ctx<'_>, per_core: u64) -> f64 {
     (per_core + 1) as f64 * cx.cycles_to_ns(1.0)
-}
-
-/// The fused activations applied to each output tile, as the indices of their values among a
-/// param's `none` then `eltwise_unary`'s functions: how many are a few SFPU instructions and
-/// how many a range-reduced or polynomial function. A copy (a typecast) counts among the
-/// first, as it still takes the pass through the destination registers, and so does the
-/// reciprocal: a few multiply-adds an element (eltwise_unary's v1: 544 cycles a tile, against
-/// 288 and 2,080).
-const fn activation_passes(indices: [usize; 3]) -> (u64, u64) {
-    let (mut simple, mut function) = (0, 0);
-    let mut i = 0;
-    while i < indices.len() {
-        match chain_class(indices[i]) {
-            None => {}
-            Some(UnaryClass::Copy | UnaryClass::Simple | UnaryClass::Recip) => simple += 1,
-            Some(_) => function += 1,
-        }
-        i += 1;
-    }
-    (simple, function)
 }
 
 /// `fill_pad` (ttnn.fill_implicit_tile_padding): the tiles that hold padding, each 2D
@@ -377,7 +357,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
     // its one tile, once.
     let rhs = if b.is_some() { p.rhs_activation as usize } else { 0 };
     let (simple, function) =
-        activation_passes([p.lhs_activation as usize, rhs, p.post_activation as usize]);
+        activation_passes(&[p.lhs_activation as usize, rhs, p.post_activation as usize]);
     Ok(EltwiseBinaryRooflineFeatures {
         overhead_ns: 1.0,
         fpu_tile_cycles: tile_cycles * fpu_passes,

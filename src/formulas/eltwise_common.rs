@@ -126,6 +126,26 @@ pub(super) const fn chain_class(index: usize) -> Option<UnaryClass> {
     }
 }
 
+/// Fused activations (a binary op's, a matmul's), as the indices of their values among a
+/// param's `none` then `eltwise_unary`'s functions: how many are a few SFPU instructions and
+/// how many a range-reduced or polynomial function. A copy (a typecast) counts among the
+/// first, as it still takes the pass through the destination registers, and so does the
+/// reciprocal: a few multiply-adds an element (eltwise_unary's v1: 544 cycles a tile, against
+/// 288 and 2,080).
+pub(super) const fn activation_passes(indices: &[usize]) -> (u64, u64) {
+    let (mut simple, mut function) = (0, 0);
+    let mut i = 0;
+    while i < indices.len() {
+        match chain_class(indices[i]) {
+            None => {}
+            Some(UnaryClass::Copy | UnaryClass::Simple | UnaryClass::Recip) => simple += 1,
+            Some(_) => function += 1,
+        }
+        i += 1;
+    }
+    (simple, function)
+}
+
 /// The cores `tensors` are split over: those of the first sharded tensor's shard grid, or
 /// else the grid.
 #[inline]

@@ -172,6 +172,31 @@ mod tests {
             .iter()
             .all(|(k, _)| *k != "in0_block_w")
         );
+        // A fused activation: the config's, else the call's; `std::nullopt` is none.
+        let activation = |attributes: &str| {
+            params(Op::Matmul, "MatmulDeviceOperation", "", attributes)
+                .into_iter()
+                .find(|(k, _)| *k == "fused_activation")
+                .map(|(_, v)| v)
+        };
+        assert_eq!(
+            activation(
+                "{'program_config': 'MatmulMultiCoreReuseMultiCastDRAMShardedProgramConfig(in0_block_w=5;per_core_M=1;per_core_N=68;fused_activation=UnaryWithParam(op_type=UnaryOpType::SILU))'}"
+            ),
+            Some(OwnedParamValue::Enum("silu".into()))
+        );
+        assert_eq!(
+            activation(
+                "{'program_config': 'std::nullopt'; 'user_fused_activation': 'BasicUnaryWithParam<float>(op_type=UnaryOpType::GELU;param={1})'}"
+            ),
+            Some(OwnedParamValue::Enum("gelu".into()))
+        );
+        assert_eq!(
+            activation(
+                "{'program_config': 'MatmulMultiCoreReuseMultiCast1DProgramConfig(in0_block_w=2;fused_activation=std::nullopt;mcast_in0=1)'; 'user_fused_activation': 'std::nullopt'}"
+            ),
+            None
+        );
         // The minimal matmul takes its blocking from its `MinimalMatmulConfig`.
         let p = params(
             Op::Matmul,

@@ -293,6 +293,46 @@ fn a_multicast_configs_output_blocks_each_read_all_of_k_again() {
 }
 
 #[test]
+fn a_fused_activation_passes_each_output_tile_through_the_sfpu_but_relu_is_the_packers() {
+    // `[1024, 1024] @ [1024, 1024]`, 2D on Wormhole's 8 x 8 cores (1 GHz): the busiest core
+    // holds 4 x 4 output tiles. A fused silu passes each through the SFPU once after the last
+    // K block: 16 tiles of `function_activation_cycles`; a clamp 16 of
+    // `simple_activation_cycles`; a relu none (the packer applies it).
+    let models = PerfModels::new(Device::WormholeB0);
+    let inputs = [dram(&[1024, 1024]), dram(&[1024, 1024])];
+    let features = |activation: &str| {
+        let params = [
+            enum_param("program_config", "mcast_2d"),
+            enum_param("fused_activation", activation),
+        ];
+        let q = Query::new(Op::Matmul, &inputs).params(&params);
+        let feature = |name| feature_of(&models, &q, Family::MatmulRoofline, name);
+        (
+            feature("simple_activation_cycles"),
+            feature("function_activation_cycles"),
+        )
+    };
+    assert_eq!(features("none"), (0.0, 0.0));
+    assert_eq!(features("relu"), (0.0, 0.0));
+    assert_eq!(features("clamp_tss"), (16.0, 0.0));
+    assert_eq!(features("silu"), (0.0, 16.0));
+    assert_eq!(features("gelu"), (0.0, 16.0));
+    // v1 costs them at eltwise_unary's v1 figures: 2,080 cycles a tile for silu.
+    let duration = |activation: &str| {
+        let params = [
+            enum_param("program_config", "mcast_2d"),
+            enum_param("fused_activation", activation),
+        ];
+        v1(&models, Op::Matmul, &inputs, &params).duration_ns
+    };
+    assert_close(
+        duration("silu") - duration("none"),
+        16.0 * 2080.0,
+        "16 tiles of silu",
+    );
+}
+
+#[test]
 fn unfused_batches_load_their_first_block_again() {
     // Four batches of b with the config ttnn generates for interleaved inputs: the batch is
     // not fused, so each core goes over its output block 4 times and each batch after the

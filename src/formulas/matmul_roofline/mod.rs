@@ -79,6 +79,16 @@
 //!   ~2.75 us per batch where the one-core `[1, 20, 32, 64] @ [1, 20, 64, 32]` takes ~1.6
 //!   (Blackhole's, with 12 batches: ~2.0 and ~1.3), while the fused output blocks of the
 //!   height-sharded sweep, also multicast, show no such cost.
+//! * **Fused activation** (overhead; `simple_activation_cycles` and
+//!   `function_activation_cycles`, held at eltwise_unary's v1 figures, 288 and 2,080 cycles a
+//!   tile: no shared row has one the SFPU runs): after each output block's last K block the
+//!   compute kernel runs the config's `fused_activation` over the block's tiles in the
+//!   destination registers before packing them (`bmm_large_block_zm_fused_bias_activation.cpp`,
+//!   `SFPU_ACTIVATION`), once the block's reads are done, so nothing overlaps it: the busiest
+//!   core's output tiles at the function's cycles. A relu costs nothing: the factories have the
+//!   packer apply it (`PACK_RELU`). On a public Qwen3.6-27B decode (not in `../shared`) the
+//!   DRAM-sharded `[32, 5120] @ [5120, 17408]` with a fused silu takes 225 us against 160
+//!   without, ~1,300 cycles for each of a core's 68 output tiles.
 //! * **DRAM** (`dram_scale`): bytes read of `a`, `b` and the bias (re-reads as above) plus the
 //!   output written, for the tensors that live in DRAM, at the achievable bandwidth.
 //! * **DRAM waits** (`dram_wait_scale`, in the NoC term): each K block read from DRAM (of `a`
@@ -130,7 +140,9 @@ mod sparse;
 mod split;
 mod traffic;
 
+use super::eltwise_common::activation_passes;
 use crate::error::Error;
+use crate::generated::op_params::matmul::FusedActivation;
 use crate::generated::{MatmulRooflineFeatures, OpParams};
 use crate::model::Ctx;
 
@@ -151,6 +163,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let noc = traffic::noc(cx, &q, &work, &blocks, products);
     let (input_tiles, output_tiles) = compute::unpacked_and_packed(&work, &blocks, &core, products);
     let ns_per_cycle = cx.cycles_to_ns(1.0);
+    // A fused activation passes each of the busiest core's output tiles through the SFPU once;
+    // a relu is the packer's (`PACK_RELU` in tt-metal's matmul program factories), free.
+    let (simple, function) = match cx.params {
+        OpParams::Matmul(p) if !matches!(p.fused_activation, FusedActivation::Relu) => {
+            activation_passes(&[p.fused_activation as usize])
+        }
+        _ => (0, 0),
+    };
+    let activated_ns = output_tiles as f64 * ns_per_cycle;
     // Each K block's reads from DRAM end in a barrier before the block is pushed on: the
     // reader waits the read latency once per block.
     let waited_blocks = if q.a.memory.is_dram() || q.b.memory.is_dram() {
@@ -175,5 +196,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         chain_fill_scale: noc.chain_fill_ns,
         chain_stream_scale: noc.chain_stream_ns,
         mcast_ack_cycles: core.blocks.saturating_mul(work.s.acks) as f64 * ns_per_cycle,
+        simple_activation_cycles: simple as f64 * activated_ns,
+        function_activation_cycles: function as f64 * activated_ns,
     })
 }
