@@ -71,14 +71,19 @@
 //!   farthest core starts after the first core's read and every hop of the longer chain
 //!   (fitted ~1.0 in every fold held out: a CLIP encoder's `[32, 768] @ [768, 768]` on 8x8
 //!   cores takes ~15 us, about 8 of them the first core's read of a 48 KiB block of `b` and its
-//!   seven hops down the column); and the
-//!   same blocks loaded again by each further unfused batch (`batch_block_scale`; 0 in v1:
+//!   seven hops down the column).
+//! * **Unfused batches** (in the NoC term: the reader's time, which the DRAM stream overlaps):
+//!   the first K blocks loaded again by each further batch (`batch_block_scale`; 0 in v1:
 //!   double buffering would hide them); and, when that batch's work is multicast to more than
 //!   one core, a fixed latency per output block of each further batch (`batch_mcast_ns`; 0 in
 //!   v1): in the Wormhole CLIP trace the two-core `[1, 20, 32, 32] @ [1, 20, 32, 64]` takes
 //!   ~2.75 us per batch where the one-core `[1, 20, 32, 64] @ [1, 20, 64, 32]` takes ~1.6
 //!   (Blackhole's, with 12 batches: ~2.0 and ~1.3), while the fused output blocks of the
-//!   height-sharded sweep, also multicast, show no such cost.
+//!   height-sharded sweep, also multicast, show no such cost. Both are the reader's waits
+//!   between batches, so they run beside the DRAM traffic, not after it: DeepSeek's
+//!   `[3200, 512] @ [32, 512, 128]`, 32 unfused batches on 100 cores, takes 291 us, about
+//!   its DRAM bytes' time (283), where the waits added after it made 475 (held out, that
+//!   trace's p90 63% -> 23%).
 //! * **Fused activation** (overhead; `simple_activation_cycles` and
 //!   `function_activation_cycles`, held at eltwise_unary's v1 figures, 288 and 2,080 cycles a
 //!   tile: no shared row has one the SFPU runs): after each output block's last K block the
