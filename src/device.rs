@@ -169,6 +169,10 @@ pub struct Hardware {
     pub dram_read_issue_cycles: f64,
     /// Cycles one core spends on each of back-to-back small DRAM writes (128 to 512 B).
     pub dram_write_issue_cycles: f64,
+    /// Cycles between the read requests one DRAM bank's NoC endpoint accepts on one NoC,
+    /// whatever their size and however many cores issue them: reads of small pages from many
+    /// cores at once are bound by their count, not their bytes.
+    pub dram_endpoint_read_cycles: f64,
     /// Cycles one core spends on each of back-to-back small writes to another core's L1.
     pub noc_write_issue_cycles: f64,
     /// Cycles of one small write to another core's L1 until its acknowledgement (what a

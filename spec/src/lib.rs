@@ -106,6 +106,8 @@ pub struct Device {
     pub dram_read_issue_cycles: f64,
     /// Cycles one core spends issuing each of back-to-back small DRAM writes.
     pub dram_write_issue_cycles: f64,
+    /// Cycles between the read requests one DRAM bank's NoC endpoint accepts on one NoC.
+    pub dram_endpoint_read_cycles: f64,
     /// Cycles one core spends issuing each of back-to-back small writes to another core's L1.
     pub noc_write_issue_cycles: f64,
     /// Cycles of one small write to another core's L1 and its acknowledgement.

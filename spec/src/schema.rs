@@ -95,6 +95,9 @@ pub struct DramAccessFile {
     /// Cycles between one core's back-to-back writes of small DRAM pages (128 to 512 B), many
     /// in flight.
     pub write_issue_cycles: Spanned<f64>,
+    /// Cycles between the read requests one DRAM bank's NoC endpoint accepts on one NoC,
+    /// whatever their size and however many cores issue them.
+    pub endpoint_read_cycles: Spanned<f64>,
 }
 
 /// One chip-to-chip Ethernet link, as the collectives (all-gather, reduce-scatter) use it

@@ -333,6 +333,39 @@ fn a_fused_activation_passes_each_output_tile_through_the_sfpu_but_relu_is_the_p
 }
 
 #[test]
+fn small_dram_pages_from_many_cores_are_bound_by_each_banks_request_rate() {
+    // `[32, 4096] @ [4096, 14336]` on Blackhole's 11 x 9 cores, 1D, `b` DRAM-interleaved:
+    // 57,344 tiles of `b`, each one read request to its bank's endpoint, which takes one per
+    // 16.4 cycles (tt-metal issue #55898): 7,168 requests a bank, 87.1 us at 1.35 GHz. In
+    // bfloat4_b (576 B a tile, 33 MB) that is more than the bytes' 70 us at the achievable
+    // bandwidth; in bfloat8_b (62 MB, 132 us) the bytes bound it.
+    let models = PerfModels::new(Device::Blackhole);
+    let params = [enum_param("program_config", "mcast_1d")];
+    let dram_time = |dtype: DType| {
+        let inputs = [
+            dram(&[32, 4096]),
+            TensorParams::tiled(&[4096, 14336], dtype, MemoryConfig::DRAM_INTERLEAVED),
+        ];
+        let q = Query::new(Op::Matmul, &inputs)
+            .params(&params)
+            .grid(CoreGrid::new(11, 9));
+        feature_of(&models, &q, Family::MatmulRoofline, "dram_scale")
+    };
+    assert_close(
+        dram_time(DType::Bfloat4B),
+        7168.0 * 16.4 / 1.35,
+        "bfp4: the banks' request rate",
+    );
+    // a's 128 tiles, b's 57,344 and the output's 448, at the achievable bandwidth.
+    let bfp8_bytes = 128.0 * 2048.0 + 57344.0 * 1088.0 + 448.0 * 2048.0;
+    assert_close(
+        dram_time(DType::Bfloat8B),
+        bfp8_bytes / BH_DRAM,
+        "bfp8: the bytes",
+    );
+}
+
+#[test]
 fn unfused_batches_load_their_first_block_again() {
     // Four batches of b with the config ttnn generates for interleaved inputs: the batch is
     // not fused, so each core goes over its output block 4 times and each batch after the

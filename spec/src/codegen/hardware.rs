@@ -38,6 +38,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             let packer = f64_lit(d.packer_bytes_per_cycle);
             let dram_read_issue = f64_lit(d.dram_read_issue_cycles);
             let dram_write_issue = f64_lit(d.dram_write_issue_cycles);
+            let dram_endpoint_read = f64_lit(d.dram_endpoint_read_cycles);
             let noc_write_issue = f64_lit(d.noc_write_issue_cycles);
             let noc_round_trip = f64_lit(d.noc_write_round_trip_cycles);
             let ethernet = match d.ethernet {
@@ -88,6 +89,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     packer_bytes_per_cycle: #packer,
                     dram_read_issue_cycles: #dram_read_issue,
                     dram_write_issue_cycles: #dram_write_issue,
+                    dram_endpoint_read_cycles: #dram_endpoint_read,
                     noc_write_issue_cycles: #noc_write_issue,
                     noc_write_round_trip_cycles: #noc_round_trip,
                     ethernet: #ethernet,

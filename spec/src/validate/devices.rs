@@ -121,6 +121,11 @@ impl Validator {
             &dram.write_issue_cycles,
             "dram_access.write_issue_cycles",
         );
+        self.positive(
+            p,
+            &dram.endpoint_read_cycles,
+            "dram_access.endpoint_read_cycles",
+        );
         self.positive(p, &noc.write_issue_cycles, "noc.write_issue_cycles");
         self.positive(
             p,
@@ -232,6 +237,7 @@ impl Validator {
             packer_bytes_per_cycle: *f.packer.interface_bytes_per_cycle.get_ref(),
             dram_read_issue_cycles: *dram.read_issue_cycles.get_ref(),
             dram_write_issue_cycles: *dram.write_issue_cycles.get_ref(),
+            dram_endpoint_read_cycles: *dram.endpoint_read_cycles.get_ref(),
             noc_write_issue_cycles: *noc.write_issue_cycles.get_ref(),
             noc_write_round_trip_cycles: *noc.write_round_trip_cycles.get_ref(),
             ethernet,

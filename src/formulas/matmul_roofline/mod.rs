@@ -95,7 +95,13 @@
 //!   DRAM-sharded `[32, 5120] @ [5120, 17408]` with a fused silu takes 225 us against 160
 //!   without, ~1,300 cycles for each of a core's 68 output tiles.
 //! * **DRAM** (`dram_scale`): bytes read of `a`, `b` and the bias (re-reads as above) plus the
-//!   output written, for the tensors that live in DRAM, at the achievable bandwidth.
+//!   output written, for the tensors that live in DRAM, at the achievable bandwidth; or, when
+//!   longer, the read requests: each page of a DRAM-interleaved input is one request to its
+//!   bank's NoC endpoint, which accepts one per `dram_access.endpoint_read_cycles` on a NoC
+//!   whatever its size (tt-metal issue #55898: 16.4 cycles on Blackhole, so its bfloat4_b
+//!   tiles reach ~60% of the bandwidth; 6.8 on Wormhole, never binding), `a`'s and `b`'s
+//!   readers on their own NoCs. Held out, the Blackhole bfp4 / bfp8 x cores matrix's p90
+//!   39.9% -> 26.4%, its 1D-multicast bfp4 rows 0.56-0.83x -> 0.71-0.91x.
 //! * **DRAM waits** (`dram_wait_scale`, in the NoC term): each K block read from DRAM (of `a`
 //!   by the in0 sender, of `b` by every core) ends in `noc_async_read_barrier`, so the
 //!   busiest core's K blocks each wait the device's published DRAM read latency once.
