@@ -288,6 +288,28 @@ impl<'q> Ctx<'q> {
         bytes as f64 * self.hw.ns_per_dram_byte
     }
 
+    /// Time for the DRAM banks' NoC endpoints to take `requests` reads issued on one NoC,
+    /// spread evenly over the banks as interleaved pages are: each endpoint takes one per
+    /// `dram_endpoint_read_cycles`, whatever its size (tt-metal issue #55898).
+    #[inline]
+    pub(crate) const fn dram_requests_ns(&self, requests: u64) -> f64 {
+        let per_bank = ceil_div(requests, max(self.hw.dram_channels as u64, 1));
+        self.cycles_to_ns(per_bank as f64 * self.hw.dram_endpoint_read_cycles)
+    }
+
+    /// The longer of `bytes` through DRAM and `requests` reads at the banks' endpoints: pages
+    /// under ~1.5 KB from many cores are bound by their count (Blackhole's bfloat4_b tiles reach
+    /// ~60% of the bandwidth).
+    #[inline]
+    pub(crate) const fn dram_bytes_or_requests_ns(&self, bytes: u64, requests: u64) -> f64 {
+        let (bytes_ns, requests_ns) = (self.dram_ns(bytes), self.dram_requests_ns(requests));
+        if requests_ns > bytes_ns {
+            requests_ns
+        } else {
+            bytes_ns
+        }
+    }
+
     /// Time for one core to move `bytes` over the NoC at `bytes_per_cycle`.
     #[inline]
     pub(crate) const fn noc_ns_at(&self, bytes: u64, bytes_per_cycle: f64) -> f64 {

@@ -47,7 +47,10 @@
 //!
 //! The terms: compute is the busiest core's tile products at the fidelity's cycles
 //! (`compute_scale`, as `matmul_roofline` costs a tile product) and its score tiles at
-//! `softmax_tile_cycles`; DRAM the bytes read and written at the card's achievable bandwidth
+//! `softmax_tile_cycles`; DRAM the bytes read and written at the card's achievable bandwidth,
+//! or, when longer, the pages of DRAM-interleaved K and V (and mask), each one read request
+//! its bank's endpoint takes one of per `dram_access.endpoint_read_cycles` (tt-metal issues
+//! #55898 and #57161: on Blackhole, bfloat4_b K and V run at ~64% of bfloat16's byte rate)
 //! (`dram_scale`); NoC the busiest core's bytes read at one core's sustained DRAM read rate
 //! (`read_scale`) plus its waited-for reads, each the device's DRAM latency (`dram_wait_scale`:
 //! tt-metal's measured latency, `dram_access` in the device spec). Decode's tree reduction
@@ -86,6 +89,9 @@ struct Work {
     waits: u64,
     /// Bytes read from and written to DRAM, all cores.
     dram_bytes: u64,
+    /// Pages read from DRAM-interleaved K, V (and mask), all cores: each one read request to
+    /// its bank's endpoint, the K and V reads of a chunk on the reader's one NoC.
+    dram_pages: u64,
     /// Decode: rounds of the tree reduction.
     rounds: u64,
     /// Decode: bytes of the partial output and statistics a round moves.
@@ -104,6 +110,8 @@ struct Chunks {
     k_bytes: u64,
     v_bytes: u64,
     mask_bytes: u64,
+    /// DRAM page reads of a step's K, V and mask chunks (0 for those not DRAM-interleaved).
+    step_pages: u64,
 }
 
 impl Chunks {
@@ -253,21 +261,30 @@ const fn chunks(
     let vdht = tiles_of(v.shape.dim_from_end(0) as u64);
     let kt = some_or!(k.tile_bytes(cx.hw), cx.not_modeled("row-major keys"));
     let vt = some_or!(v.tile_bytes(cx.hw), cx.not_modeled("row-major values"));
-    let mask_bytes = match mask {
+    let (mask_bytes, mask_pages) = match mask {
         Some(m) => match m.tile_bytes(cx.hw) {
-            Some(t) => sq.saturating_mul(sk).saturating_mul(t) * one_if(m.memory.is_dram()),
-            None => 0,
+            Some(t) => {
+                let bytes = sq.saturating_mul(sk).saturating_mul(t) * one_if(m.memory.is_dram());
+                (bytes, m.dram_page_reads(bytes, t))
+            }
+            None => (0, 0),
         },
-        None => 0,
+        None => (0, 0),
     };
+    let k_bytes = sk.saturating_mul(dht).saturating_mul(kt) * one_if(k.memory.is_dram());
+    let v_bytes = sk.saturating_mul(vdht).saturating_mul(vt) * one_if(v.memory.is_dram());
     Ok(Chunks {
         sq,
         sk,
         dht,
         vdht,
-        k_bytes: sk.saturating_mul(dht).saturating_mul(kt) * one_if(k.memory.is_dram()),
-        v_bytes: sk.saturating_mul(vdht).saturating_mul(vt) * one_if(v.memory.is_dram()),
+        k_bytes,
+        v_bytes,
         mask_bytes,
+        step_pages: k
+            .dram_page_reads(k_bytes, kt)
+            .saturating_add(v.dram_page_reads(v_bytes, vt))
+            .saturating_add(mask_pages),
     })
 }
 
@@ -319,6 +336,7 @@ const fn chunked_work(
             .saturating_add(q_bytes)
             .saturating_add(out_bytes)
             .saturating_add(gathered),
+        dram_pages: all_steps.saturating_mul(ch.step_pages),
         rounds: 0,
         round_bytes: 0,
     })
@@ -477,6 +495,8 @@ const fn decode(cx: &Ctx<'_>) -> Result<Work, Error> {
             .saturating_mul(k_bytes.saturating_add(v_bytes))
             .saturating_add(b.saturating_mul(nkh).saturating_mul(q_bytes))
             .saturating_add(out_bytes),
+        dram_pages: all_chunks
+            .saturating_mul(k.dram_page_reads(k_bytes, kt).saturating_add(v.dram_page_reads(v_bytes, vt))),
         rounds,
         round_bytes: partial_tiles.saturating_mul(ot),
     })
@@ -501,7 +521,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<SdpaRooflineFeatures, Error> {
         overhead_ns: 1.0,
         compute_scale: work.products as f64 * hw.tile_cycles(fidelity) as f64 * cycle,
         softmax_tile_cycles: work.scores as f64 * cycle,
-        dram_scale: cx.dram_ns(work.dram_bytes),
+        dram_scale: cx.dram_bytes_or_requests_ns(work.dram_bytes, work.dram_pages),
         read_scale: cx.noc_ns_at(work.read_bytes, hw.dram_core_bytes_per_cycle),
         dram_wait_scale: work.waits as f64 * cx.cycles_to_ns(hw.dram_read_latency_cycles),
         reduce_scale: work.rounds as f64 * cx.noc_ns_of_tiles(work.round_bytes, out),
@@ -662,6 +682,27 @@ mod tests {
         assert!(close(f.read_scale, 16384.0 / hw.dram_core_bytes_per_cycle * c));
         assert!(close(f.dram_scale, 32.0 * 16384.0 * hw.ns_per_dram_byte));
         assert!(close(f.reduce_scale, 2.0 * 6.0 * 2048.0 / 54.0 * c));
+    }
+
+    /// tt-metal issue #57161's decode: 8 users, 32 query and 8 KV heads of 128, a non-paged
+    /// DRAM cache of 8192 rows. Each K and V tile is one read request to its bank's
+    /// endpoint, one per 16.4 cycles (issue #55898): 2 x 8 x 8 x 256 x 4 = 131,072 requests
+    /// over the 8 banks. In bfloat4_b (576 B a tile, 75.5 MB) the requests take longer than the
+    /// bytes at the achievable bandwidth; in bfloat16 (2 KiB, 268 MB) the bytes do, with each
+    /// user's query tiles (4) read for each KV head and the output (4 tiles a user) written.
+    #[test]
+    fn small_cache_pages_are_bound_by_the_banks_request_rate() {
+        let q = bf16(&[1, 8, 32, 128]);
+        let dram_time = |dtype| {
+            let kv = tiled(&[8, 8, 8192, 128], dtype);
+            let f = features_of(Op::SdpaDecode, &[], &[q, kv, kv], CoreGrid::new(11, 10)).unwrap();
+            f.dram_scale
+        };
+        let hw = Hardware::of(Card::P150);
+        let requests = 2.0 * 8.0 * 8.0 * 256.0 * 4.0;
+        assert!(close(dram_time(DType::Bfloat4B), requests / 8.0 * 16.4 * ns_per_cycle()));
+        let bf16_bytes = (requests + 8.0 * 8.0 * 4.0 + 8.0 * 4.0) * 2048.0;
+        assert!(close(dram_time(DType::Bfloat16), bf16_bytes * hw.ns_per_dram_byte));
     }
 
     /// A cache of one block: one chunk, nothing to reduce.

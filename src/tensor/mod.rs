@@ -205,6 +205,18 @@ impl TensorParams {
         }
     }
 
+    /// Read requests to DRAM's bank endpoints of reading `bytes` of this tensor in pages of
+    /// `page` bytes: one a page when it is DRAM-interleaved, none otherwise (in L1, or
+    /// DRAM-sharded: its reader streams a bank's shard in blocks).
+    #[inline]
+    pub(crate) const fn dram_page_reads(&self, bytes: u64, page: u64) -> u64 {
+        if self.memory.is_dram() && !self.memory.layout.is_sharded() && page > 0 {
+            bytes / page
+        } else {
+            0
+        }
+    }
+
     /// Bytes of one tile of this tensor on `hw` (scaled from the 32x32 size for other tile
     /// shapes); `None` for row-major.
     #[inline]

@@ -95,33 +95,13 @@ pub(super) const fn dram_ns(
         }
         i += 1;
     }
-    // Each page of an interleaved input is one read request to its bank's endpoint, which
-    // takes one per `dram_endpoint_read_cycles` on a NoC (tt-metal issue #55898); `a`'s and
-    // `b`'s readers issue on their own NoCs. Small pages from many cores are bound by their
-    // count: Blackhole's bfloat4_b tiles reach ~60% of the bandwidth.
+    // Each page of an interleaved input is one read request to its bank's endpoint; `a`'s and
+    // `b`'s readers issue on their own NoCs.
     let requests = max(
-        endpoint_requests(a, a_reads, a_tile),
-        endpoint_requests(b, b_reads, b_tile),
+        a.dram_page_reads(a_reads, a_tile),
+        b.dram_page_reads(b_reads, b_tile),
     );
-    let banks = max(hw.dram_channels as u64, 1);
-    let request_ns =
-        cx.cycles_to_ns(ceil_div(requests, banks) as f64 * hw.dram_endpoint_read_cycles);
-    let bytes_ns = cx.dram_ns(dram_total);
-    Ok(if request_ns > bytes_ns {
-        request_ns
-    } else {
-        bytes_ns
-    })
-}
-
-/// Read requests of `bytes` of `t` in pages of `page` bytes, when `t` is DRAM-interleaved (a
-/// DRAM-sharded tensor's reader streams its bank's shard in blocks).
-const fn endpoint_requests(t: &TensorParams, bytes: u64, page: u64) -> u64 {
-    if t.memory.is_dram() && !t.memory.layout.is_sharded() && page > 0 {
-        bytes / page
-    } else {
-        0
-    }
+    Ok(cx.dram_bytes_or_requests_ns(dram_total, requests))
 }
 
 /// The busiest core's NoC time, and the part of it that nothing overlaps.
