@@ -9,7 +9,8 @@ use crate::model::{Ctx, div, max, mul};
 use crate::tensor::{DType, Layout, MAX_RANK, Shape, TensorParams};
 
 use super::eltwise_common::{
-    activation_passes, busiest_core_tiles, eltwise_cores, native_l1_sharded, traffic,
+    activation_passes, busiest_core_tiles, dram_page_reads, eltwise_cores, native_l1_sharded,
+    traffic,
 };
 
 /// The broadcast of two shapes, aligned at the innermost dim: padded dims of the result and
@@ -123,7 +124,7 @@ const fn ternary(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
         scalar_fill_cycles: if n < 3 { cx.cycles_to_ns(1.0) } else { 0.0 },
         simple_activation_cycles: 0.0,
         function_activation_cycles: 0.0,
-        dram_scale: cx.dram_ns(traffic.dram),
+        dram_scale: cx.dram_bytes_or_requests_ns(traffic.dram, dram_page_reads(cx, tensors.split_at(1).1)),
         noc_scale: cx.noc_ns_of_tiles(
             tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
             a,
@@ -382,7 +383,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
         },
         simple_activation_cycles: tile_cycles * simple as f64,
         function_activation_cycles: tile_cycles * function as f64,
-        dram_scale: cx.dram_ns(traffic.dram),
+        dram_scale: cx.dram_bytes_or_requests_ns(traffic.dram, dram_page_reads(cx, tensors.split_at(1).1)),
         noc_scale: cx.noc_ns_of_tiles(
             tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
             a,

@@ -42,7 +42,10 @@
 //!   `core_skew_ns` per core the tiles are split over (a binary one does not gain from it in
 //!   cross-validation). Counting all of them, not only those that get the busiest
 //!   core's extra tile, keeps a larger op from coming out faster than a smaller one.
-//! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once;
+//! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once
+//!   (the reads no faster than the DRAM banks' endpoints take their pages, one request each,
+//!   `dram_access.endpoint_read_cycles` apart, tt-metal issue #55898: on Blackhole a `neg` on
+//!   bfloat4_b runs at 289 GB/s where bfloat8_b gets 411);
 //!   unary (and typecast) weigh the writes by their own `dram_write_scale` (1 in v1, as the
 //!   reads): on the Wormhole `exp` sweep, float32 from L1 to DRAM is slower than from DRAM to
 //!   L1, the same bytes the other way.
@@ -203,6 +206,22 @@ pub(super) const fn traffic(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> Result<T
         i += 1;
     }
     Ok(t)
+}
+
+/// Read requests of the DRAM-interleaved `inputs`, read whole, one a page (each read from the
+/// reader's one NoC, `dram_access.endpoint_read_cycles` apart at each bank's endpoint).
+#[inline]
+pub(super) const fn dram_page_reads(cx: &Ctx<'_>, inputs: &[&TensorParams]) -> u64 {
+    let mut requests = 0u64;
+    let mut i = 0;
+    while i < inputs.len() {
+        let x = inputs[i];
+        if let (Some(page), Some(bytes)) = (x.page_bytes(cx.hw), x.bytes(cx.hw)) {
+            requests = requests.saturating_add(x.dram_page_reads(bytes, page));
+        }
+        i += 1;
+    }
+    requests
 }
 
 /// What [`traffic`] finds.

@@ -6,7 +6,9 @@ use crate::generated::{EltwiseUnaryRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min, mul};
 use crate::tensor::{DType, Layout, TensorParams};
 
-use super::eltwise_common::{UnaryClass, busiest_core_tiles, chain_class, split_cores, traffic, unary_class};
+use super::eltwise_common::{
+    UnaryClass, busiest_core_tiles, chain_class, dram_page_reads, split_cores, traffic, unary_class,
+};
 
 /// Whether ttnn runs a unary op (or typecast) from `x` to `out` with 32-bit destination
 /// registers: `fp32_dest_acc_en` is set when either is float32, int32 or uint32
@@ -193,7 +195,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         recip_tile_cycles: of_class[UnaryClass::Recip as usize],
         tile_byte_cycles: tile_cycles * (read.through_per_tile + written.through_per_tile) as f64,
         fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
-        dram_scale: cx.dram_ns(read.dram),
+        dram_scale: cx.dram_bytes_or_requests_ns(read.dram, dram_page_reads(cx, &[x])),
         dram_write_scale: cx.dram_ns(written.dram),
         // The reader waits for each page before it reads the next
         // (`reader_unary_interleaved_start_id.cpp`, typecast's

@@ -543,3 +543,46 @@ fn fill_pad_works_the_padded_border_only() {
     assert_close(e.breakdown.compute_ns, 0.0, "no compute");
     assert_close(e.breakdown.dram_ns, 0.0, "no traffic");
 }
+
+#[test]
+fn bfloat4_b_pages_bound_a_blackhole_eltwise_read_by_the_banks_request_rate() {
+    // 16,384 tiles read from DRAM on Blackhole, one request a tile to its bank's endpoint,
+    // one per 16.4 cycles (tt-metal issue #55898): 2,048 a bank, 24.9 us at 1.35 GHz. In
+    // bfloat4_b (9.4 MB, 20.0 us at the achievable bandwidth) the requests bound the reads; in
+    // bfloat16 (33.6 MB, 71.2 us) the bytes do. A binary op's reader reads both inputs.
+    let models = PerfModels::new(Device::Blackhole);
+    let x = |dtype| TensorParams::tiled(&[1, 1, 4096, 4096], dtype, MemoryConfig::DRAM_INTERLEAVED);
+    let out = TensorParams::tiled(
+        &[1, 1, 4096, 4096],
+        DType::Bfloat16,
+        MemoryConfig::L1_INTERLEAVED,
+    );
+    let unary_reads = |dtype| {
+        let (inputs, params) = ([x(dtype)], [enum_param("unary_op", "neg")]);
+        let q = Query::new(Op::EltwiseUnary, &inputs)
+            .output(&out)
+            .params(&params);
+        feature_of(&models, &q, Family::EltwiseUnaryRoofline, "dram_scale")
+    };
+    let requests_ns = |requests: f64| requests / 8.0 * 16.4 / 1.35;
+    assert_close(
+        unary_reads(DType::Bfloat4B),
+        requests_ns(16384.0),
+        "bfp4: requests",
+    );
+    assert_close(
+        unary_reads(DType::Bfloat16),
+        16384.0 * 2048.0 / BH_DRAM,
+        "bf16: bytes",
+    );
+    let inputs = [x(DType::Bfloat4B), x(DType::Bfloat4B)];
+    let params = [enum_param("binary_op", "add")];
+    let q = Query::new(Op::EltwiseBinary, &inputs)
+        .output(&out)
+        .params(&params);
+    assert_close(
+        feature_of(&models, &q, Family::EltwiseBinaryRoofline, "dram_scale"),
+        requests_ns(2.0 * 16384.0),
+        "binary: both inputs' requests",
+    );
+}
