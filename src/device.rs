@@ -137,6 +137,9 @@ pub struct Hardware {
     /// Peak DRAM bandwidth, GB/s (= bytes per ns).
     pub dram_peak_gb_s: f64,
     pub dram_achievable_fraction: f64,
+    /// Fraction of the peak that readers beside their own banks reach, each streaming its
+    /// bank's data in large requests (a DRAM-sharded matmul's workers).
+    pub dram_bank_reader_fraction: f64,
     pub noc_link_bytes_per_cycle: f64,
     pub noc_sustained_bytes_per_cycle: f64,
     /// Cycles from issuing a small read of another core's L1 to its data in this core's L1,

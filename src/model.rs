@@ -288,6 +288,13 @@ impl<'q> Ctx<'q> {
         bytes as f64 * self.hw.ns_per_dram_byte
     }
 
+    /// Time for readers beside their own DRAM banks to stream `bytes` of them in large requests
+    /// (a DRAM-sharded matmul's workers), at the card's `dram_bank_reader_fraction` of the peak.
+    #[inline]
+    pub(crate) const fn dram_bank_local_ns(&self, bytes: u64) -> f64 {
+        bytes as f64 / (self.hw.dram_peak_gb_s * self.hw.dram_bank_reader_fraction)
+    }
+
     /// Time for the DRAM banks' NoC endpoints to take `requests` reads issued on one NoC,
     /// spread evenly over the banks as interleaved pages are: each endpoint takes one per
     /// `dram_endpoint_read_cycles`, whatever its size (tt-metal issue #55898).

@@ -143,6 +143,7 @@ pub struct Card {
     pub dram_channels: u32,
     pub dram_peak_gb_s: f64,
     pub dram_achievable_fraction: f64,
+    pub dram_bank_reader_fraction: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -164,6 +164,9 @@ pub struct CardFile {
     pub dram_peak_gb_s: f64,
     /// Fraction of the peak that streaming kernels achieve.
     pub dram_achievable_fraction: f64,
+    /// Fraction of the peak that readers beside their own banks reach, each streaming its
+    /// bank's data in large requests (a DRAM-sharded matmul's workers).
+    pub dram_bank_reader_fraction: f64,
 }
 
 /// `model_specs/ops/<op>.toml`: what an op is, independent of device.

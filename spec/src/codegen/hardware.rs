@@ -20,6 +20,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             let ch = int_lit(c.dram_channels);
             let peak = f64_lit(c.dram_peak_gb_s);
             let frac = f64_lit(c.dram_achievable_fraction);
+            let bank_frac = f64_lit(c.dram_bank_reader_fraction);
             let link = f64_lit(d.noc_link_bytes_per_cycle);
             let sus = f64_lit(d.noc_sustained_bytes_per_cycle);
             let core_latency = f64_lit(d.noc_core_read_latency_cycles);
@@ -76,6 +77,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     dram_channels: #ch,
                     dram_peak_gb_s: #peak,
                     dram_achievable_fraction: #frac,
+                    dram_bank_reader_fraction: #bank_frac,
                     noc_link_bytes_per_cycle: #link,
                     noc_sustained_bytes_per_cycle: #sus,
                     noc_core_read_latency_cycles: #core_latency,

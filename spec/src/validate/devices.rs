@@ -329,6 +329,14 @@ impl Validator {
             self.check(frac > 0.0 && frac <= 1.0, p, span.clone(), &key, || {
                 format!("dram_achievable_fraction is {frac}; it must be in (0, 1]")
             });
+            let bank_frac = c.dram_bank_reader_fraction;
+            self.check(
+                bank_frac > 0.0 && bank_frac <= 1.0,
+                p,
+                span.clone(),
+                &key,
+                || format!("dram_bank_reader_fraction is {bank_frac}; it must be in (0, 1]"),
+            );
             out.push((
                 c.default,
                 Card {
@@ -337,6 +345,7 @@ impl Validator {
                     dram_channels: c.dram_channels,
                     dram_peak_gb_s: c.dram_peak_gb_s,
                     dram_achievable_fraction: frac,
+                    dram_bank_reader_fraction: bank_frac,
                 },
             ));
         }

@@ -13,7 +13,10 @@
 //!     DRAM bank (`ceil(Nt / banks)` each, all of `M`), as tt-metal's
 //!     `matmul_multi_core_reuse_dram_sharded_optimized` runs it; each worker reads its bank's
 //!     shard of `b`, which the DRAM term bounds (no NoC term for `b`, and no first block of
-//!     it waited for: the first streams from the worker's bank like the rest).
+//!     it waited for: the first streams from the worker's bank like the rest), at the card's
+//!     `dram_bank_reader_fraction` of the peak, what readers beside their own banks reach
+//!     (Blackhole 0.98, tt-metal PR #47885; the decode sweeps' bfp8 rows reach 0.94), not the
+//!     interleaved readers' `dram_achievable_fraction`.
 //!   - `multi_core_reuse`: `ceil(Mt * Nt / cores)` output tiles per core as whole output rows
 //!     where possible; each core reads its own `a` and `b` blocks, so `a` is read once per
 //!     column block and `b` once per row block.

@@ -101,7 +101,13 @@ pub(super) const fn dram_ns(
         a.dram_page_reads(a_reads, a_tile),
         b.dram_page_reads(b_reads, b_tile),
     );
-    Ok(cx.dram_bytes_or_requests_ns(dram_total, requests))
+    // A DRAM-sharded worker streams its own bank's shard of `b`, beside the bank: the bank
+    // readers' share of the peak, not the interleaved readers'.
+    Ok(if matches!(q.config, ProgramConfig::DramSharded) {
+        cx.dram_bytes_or_requests_ns(dram_total - b_reads, requests) + cx.dram_bank_local_ns(b_reads)
+    } else {
+        cx.dram_bytes_or_requests_ns(dram_total, requests)
+    })
 }
 
 /// The busiest core's NoC time, and the part of it that nothing overlaps.
