@@ -7,8 +7,10 @@
 //!   `ceil(tiles / cores)`. Binary: over the shard grid on ttnn's native L1-sharded path
 //!   (every tensor L1-sharded, evenly, alike: `native_l1_sharded`), else over the query's
 //!   whole grid (tt-metal `binary_ng_program_factory.cpp`: `split_work_to_cores` over the
-//!   worker grid). Unary (and typecast): over the cores that hold shards (L1- or
-//!   DRAM-sharded output or input), else the grid.
+//!   worker grid). Unary (and typecast): over the shard grid on the same native path (tt-metal
+//!   `unary/common/unary_utils.cpp`, `is_native_L1_sharding`) or for row-major shards, else
+//!   over the query's grid: shards that do not divide the tensor (an ND shard spec's), a
+//!   DRAM-sharded side or two different shard specs take the interleaved path.
 //! * **Compute**: the busiest core's tiles times the cycles of one tile through the
 //!   unpack -> math -> pack pipeline, a sum of per-kind cycles (the family is linear in its
 //!   coefficients; how much the stages overlap is what calibration finds):

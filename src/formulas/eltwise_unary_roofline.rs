@@ -7,7 +7,8 @@ use crate::model::{Ctx, ceil_div, max, min, mul};
 use crate::tensor::{DType, Layout, TensorParams};
 
 use super::eltwise_common::{
-    UnaryClass, busiest_core_tiles, chain_class, dram_page_reads, split_cores, traffic, unary_class,
+    UnaryClass, busiest_core_tiles, chain_class, dram_page_reads, native_l1_sharded, split_cores,
+    traffic, unary_class,
 };
 
 /// Whether ttnn runs a unary op (or typecast) from `x` to `out` with 32-bit destination
@@ -165,7 +166,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         ],
         _ => return Err(cx.foreign_params()),
     };
-    let cores = split_cores(cx, &[out, x]);
+    // Tiles run on the shard grid when ttnn takes its native sharded path (input and output
+    // sharded in L1 alike and evenly), else over the worker grid, each tile read and written
+    // by page (tt-metal `unary/common/unary_utils.cpp`, `is_native_L1_sharding`; an ND shard
+    // spec, or shards that do not divide the tensor, fall back).
+    let cores = if matches!(x.layout, Layout::RowMajor) || native_l1_sharded(&[out, x]) {
+        split_cores(cx, &[out, x])
+    } else {
+        cx.grid.cores() as u64
+    };
     let per_core = busiest_core_tiles(tiles, cores);
     // Reads and writes apart: DRAM writes have their own scale.
     let (read, written) = (tri!(traffic(cx, &[x])), tri!(traffic(cx, &[out])));

@@ -586,3 +586,41 @@ fn bfloat4_b_pages_bound_a_blackhole_eltwise_read_by_the_banks_request_rate() {
         "binary: both inputs' requests",
     );
 }
+
+#[test]
+fn unary_on_shards_that_do_not_divide_the_tensor_runs_over_the_worker_grid() {
+    // tt-metal's unary takes its native sharded path (each core its own shard) only for input
+    // and output sharded alike in L1 with shards that divide the tensor
+    // (`is_native_L1_sharding`); otherwise it splits the tiles over the worker grid. A
+    // `[32, 6144]` tensor width-sharded over 8 cores: shards of 768 columns divide it (24
+    // tiles a core, 8 cores); shards of 1,792 do not (192 tiles over Wormhole's 64 cores: 3
+    // a core).
+    let family = Family::EltwiseUnaryRoofline;
+    let models = PerfModels::new(Device::WormholeB0);
+    let sigmoid = [enum_param("unary_op", "sigmoid")];
+    let split = |shard_cols: u32| {
+        let shard = ShardSpec::new(
+            CoreRange {
+                start: (0, 0),
+                end: (7, 0),
+            },
+            [32, shard_cols],
+            ShardOrientation::RowMajor,
+        );
+        let memory = MemoryConfig::sharded(BufferType::L1, MemoryLayout::WidthSharded, shard);
+        let inputs = [TensorParams::tiled(
+            &[1, 1, 32, 6144],
+            DType::Bfloat16,
+            memory,
+        )];
+        let q = Query::new(Op::EltwiseUnary, &inputs)
+            .output(&inputs[0])
+            .params(&sigmoid);
+        (
+            feature_of(&models, &q, family, "core_skew_ns"),
+            feature_of(&models, &q, family, "transcendental_tile_cycles"),
+        )
+    };
+    assert_eq!(split(768), (8.0, 24.0), "even shards: the shard grid");
+    assert_eq!(split(1792), (64.0, 3.0), "uneven shards: the worker grid");
+}
