@@ -288,6 +288,19 @@ impl<'q> Ctx<'q> {
         bytes as f64 * self.hw.ns_per_dram_byte
     }
 
+    /// Cycles one command moving `bytes` to or from DRAM costs the core that issues it: the
+    /// published issue cycles of a small transfer (`issue_cycles`), or the bytes at one core's
+    /// DRAM rate when longer.
+    #[inline]
+    pub(crate) const fn command_cycles(&self, issue_cycles: f64, bytes: u64) -> f64 {
+        let streamed = bytes as f64 / self.hw.dram_core_bytes_per_cycle;
+        if streamed > issue_cycles {
+            streamed
+        } else {
+            issue_cycles
+        }
+    }
+
     /// Time for readers beside their own DRAM banks to stream `bytes` of them in large requests
     /// (a DRAM-sharded matmul's workers), at the card's `dram_bank_reader_fraction` of the peak.
     #[inline]

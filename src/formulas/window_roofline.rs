@@ -108,17 +108,6 @@ const fn tile_dims(t: &TensorParams) -> (u64, u64) {
     }
 }
 
-/// Cycles one command moving `bytes` costs the core that issues it: the published issue
-/// cycles of a small transfer, or the bytes at one core's DRAM rate when longer.
-const fn command_cycles(cx: &Ctx<'_>, issue_cycles: f64, bytes: u64) -> f64 {
-    let streamed = bytes as f64 / cx.hw.dram_core_bytes_per_cycle;
-    if streamed > issue_cycles {
-        streamed
-    } else {
-        issue_cycles
-    }
-}
-
 /// Time each DRAM channel spends on its share of `requests` small requests, per cycle a
 /// request costs it (the `dram_request_cycles` feature).
 const fn channel_ns(cx: &Ctx<'_>, requests: u64) -> f64 {
@@ -429,7 +418,7 @@ const fn padded_slice(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Resul
         Layout::RowMajor => {
             if x.memory.is_dram() {
                 f.dram_scale = cx.dram_ns(core_bytes.saturating_mul(cores));
-                let read = command_cycles(cx, cx.hw.dram_read_issue_cycles, stick);
+                let read = cx.command_cycles(cx.hw.dram_read_issue_cycles, stick);
                 f.dram_issue_scale = cx.cycles_to_ns(sticks as f64 * read);
                 // One barrier for all of a core's reads: the last read's latency.
                 f.dram_wait_scale = cx.cycles_to_ns(cx.hw.waited_dram_read_cycles(stick));
@@ -499,7 +488,7 @@ const fn slice_write(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result
     if y.memory.is_dram() {
         dram = total;
         requests = pages.saturating_mul(cores);
-        commands_ns += pages as f64 * command_cycles(cx, cx.hw.dram_write_issue_cycles, page);
+        commands_ns += pages as f64 * cx.command_cycles(cx.hw.dram_write_issue_cycles, page);
     } else {
         f.l1_issue_scale = cx.cycles_to_ns(pages as f64 * cx.hw.noc_write_issue_cycles);
     }
@@ -508,7 +497,7 @@ const fn slice_write(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result
         if x.memory.is_dram() {
             dram = dram.saturating_add(total);
             requests = requests.saturating_add(pages.saturating_mul(cores));
-            commands_ns += pages as f64 * command_cycles(cx, cx.hw.dram_read_issue_cycles, page);
+            commands_ns += pages as f64 * cx.command_cycles(cx.hw.dram_read_issue_cycles, page);
         } else {
             f.l1_issue_scale += cx.cycles_to_ns(pages as f64 * cx.hw.noc_write_issue_cycles);
         }

@@ -248,17 +248,10 @@ pub(super) const fn noc(
 /// the rate and 36.6 to issue); 0 for a tensor in L1.
 #[inline(always)]
 const fn dram_read_cycles(cx: &Ctx<'_>, t: &TensorParams, bytes: u64, tile: u64) -> f64 {
-    let hw = cx.hw;
     if !t.memory.is_dram() || tile == 0 {
         return 0.0;
     }
-    let at_rate = tile as f64 / hw.dram_core_bytes_per_cycle;
-    let per_page = if at_rate > hw.dram_read_issue_cycles {
-        at_rate
-    } else {
-        hw.dram_read_issue_cycles
-    };
-    (bytes / tile) as f64 * per_page
+    (bytes / tile) as f64 * cx.command_cycles(cx.hw.dram_read_issue_cycles, tile)
 }
 
 /// `minimal` (`ttnn.experimental.minimal_matmul`) moves its inputs down chains of cores, not
