@@ -153,6 +153,10 @@ pub struct Hardware {
     pub dram_alignment_bytes: u32,
     /// Bytes a NoC read of an L1 buffer aligns to.
     pub l1_alignment_bytes: u32,
+    /// Whether tt-metal's interleaved-to-sharded reader stages every row-major stick in a
+    /// scratch buffer and waits for it here, aligned or not (then one DRAM round trip a
+    /// stick).
+    pub staged_row_major_shard_reads: bool,
     /// (transfer bytes, achieved bytes per cycle), ascending.
     pub noc_small_transfer: &'static [(u64, f64)],
     /// Cycles from issuing a small DRAM read to its data in L1, when the kernel waits for it

@@ -92,6 +92,8 @@ pub struct Device {
     pub dram_alignment_bytes: u32,
     /// Bytes a NoC read of an L1 buffer aligns to.
     pub l1_alignment_bytes: u32,
+    /// Whether the interleaved-to-sharded reader waits for every row-major stick.
+    pub staged_row_major_shard_reads: bool,
     /// (transfer bytes, achieved bytes per cycle), ascending in bytes.
     pub noc_small_transfer: Vec<(u64, f64)>,
     /// Cycles of a waited-for small DRAM read by one core.

@@ -76,6 +76,9 @@ pub struct NocFile {
     pub dram_alignment_bytes: Spanned<u32>,
     /// Bytes a NoC read of an L1 buffer aligns to (`NOC_L1_READ_ALIGNMENT_BYTES`).
     pub l1_alignment_bytes: Spanned<u32>,
+    /// Whether tt-metal's interleaved-to-sharded reader stages every row-major stick in a
+    /// scratch buffer and waits for it on this device, aligned or not.
+    pub staged_row_major_shard_reads: Spanned<bool>,
 }
 
 /// One core's accesses to DRAM-interleaved pages, as tt-metal's data-movement tests measure

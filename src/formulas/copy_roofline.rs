@@ -104,17 +104,6 @@ const fn pages_per_wait(cx: &Ctx<'_>, x: &TensorParams, page: u64) -> u64 {
     }
 }
 
-/// One waited read of `bytes` of `x`: from DRAM, tt-metal's measured latency of one core's
-/// read of that many bytes (`dram_access`); from L1, one tile's NoC time.
-const fn waited_read_ns(cx: &Ctx<'_>, x: &TensorParams, bytes: u64) -> f64 {
-    if x.memory.is_dram() {
-        cx.cycles_to_ns(cx.hw.waited_dram_read_cycles(bytes))
-    } else {
-        let tile = cx.hw.tile_bytes(x.dtype) as u64;
-        cx.noc_ns_at(tile, cx.hw.noc_bytes_per_cycle(tile))
-    }
-}
-
 // Inlined into the query: its features stay in registers.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
@@ -216,7 +205,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         let out_page = page_bytes(cx, y);
         let noc = cx.noc_ns_at(per_core.saturating_mul(in_page), cx.hw.noc_bytes_per_cycle(in_page))
             + cx.noc_ns_at(written, cx.hw.noc_bytes_per_cycle(out_page));
-        let wait_ns = waited_read_ns(cx, x, in_page);
+        let wait_ns = cx.waited_read_ns(x, in_page);
         return Ok(CopyRooflineFeatures {
             overhead_ns: 1.0,
             dram_scale: cx.dram_ns(dram),
@@ -243,7 +232,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
     // The reads each core waits for, a batch of pages at a time.
     let batch = min(pages_per_wait(cx, x, page), max(per_core, 1));
     let waits = ceil_div(per_core, batch);
-    let wait_ns = waited_read_ns(cx, x, batch.saturating_mul(page));
+    let wait_ns = cx.waited_read_ns(x, batch.saturating_mul(page));
     // A row-major slice with a step over 1 copies each kept element by itself (tt-metal
     // `SliceRmStrideProgramFactory`: the output sticks split over the grid by
     // `split_work_to_cores`; the reader reads an input stick, waits for it, and copies the kept

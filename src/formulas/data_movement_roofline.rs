@@ -10,6 +10,21 @@
 //!   read and its write), in page-sized transfers (a tile, or a row-major shard row), at
 //!   the size-dependent NoC rate (`noc_scale`). Small pages are what makes row-major
 //!   moves slow.
+//! * **Waited reads** (`round_trip_scale`, interleaved -> sharded only): each shard core's
+//!   reader waits on its reads (`noc_async_read_barrier`), each wait tt-metal's measured
+//!   latency of one core's read of the batch (from L1, one tile's NoC time):
+//!   * tiles: a batch of `(512 / cores) x 1152 / tile bytes` tiles, about 576 KiB in flight
+//!     over the whole grid (`get_barrier_read_threshold`,
+//!     `reader_unary_sharded_blocks_interleaved_start_id.cpp`);
+//!   * row-major sticks: one wait at the end, or one a stick where the reader stages each
+//!     stick in a scratch buffer and waits for it
+//!     (`reader_unary_stick_layout_sharded_blocks_interleaved_start_id.cpp`, its unaligned
+//!     path): a stick from DRAM that is not a multiple of the DRAM alignment, and every stick
+//!     on a device whose spec says `staged_row_major_shard_reads` (see
+//!     `Hardware::staged_row_major_shard_reads`).
+//!
+//!   Sharded -> interleaved writes every page and waits once at the end
+//!   (`writer_unary_sharded_blocks_start_id.cpp`): no waits counted. Nor for reshard.
 //! * **Compute**: none.
 //!
 //! It assumes shards are balanced and that the NoC serves all shard cores in parallel.
@@ -77,6 +92,63 @@ const fn padded_to_shards(whole: &TensorParams, sharded: &TensorParams) -> bool 
         i += 1;
     }
     true
+}
+
+/// Tiles an interleaved-to-sharded reader issues before each wait, with `cores` readers:
+/// `(512 / cores) x 1152` bytes of tiles (tt-metal's `get_barrier_read_threshold`); 0 when not
+/// one tile fits, and the reader then waits once, at the end.
+const fn tiles_per_wait(cores: u64, tile_bytes: u64) -> u64 {
+    (512 / max(cores, 1)) * 1152 / max(tile_bytes, 1)
+}
+
+/// The reads the busiest shard core of an interleaved-to-sharded move waits for after its
+/// first, ns (see the module docs): its shard of `sharded`, read from `source`. The first
+/// wait is within the device's launch overhead, the shortest op measured: on Blackhole a
+/// one-core move of four tiles from DRAM takes 561-599 ns in all.
+const fn reader_waits_ns(cx: &Ctx<'_>, source: &TensorParams, sharded: &TensorParams) -> f64 {
+    let Some(shard) = sharded.memory.shard else {
+        return 0.0;
+    };
+    let (rows, cols) = (shard.shape[0] as u64, shard.shape[1] as u64);
+    match source.layout {
+        Layout::Tile { height, width } => {
+            let tiles = ceil_div(rows, max(height as u64, 1))
+                .saturating_mul(ceil_div(cols, max(width as u64, 1)));
+            let tile = match source.tile_bytes(cx.hw) {
+                Some(b) => b,
+                None => return 0.0,
+            };
+            let batch = match tiles_per_wait(shard_cores(sharded), tile) {
+                0 => tiles,
+                b => min(b, tiles),
+            };
+            if batch == 0 {
+                return 0.0;
+            }
+            // Whole batches after the first, then the rest.
+            let (later, rest) = (tiles / batch - 1, tiles % batch);
+            let rest_ns = if rest > 0 {
+                cx.waited_read_ns(source, rest.saturating_mul(tile))
+            } else {
+                0.0
+            };
+            later as f64 * cx.waited_read_ns(source, batch.saturating_mul(tile)) + rest_ns
+        }
+        Layout::RowMajor => {
+            let stick = match source.dtype.element_bytes() {
+                Some(e) => cols.saturating_mul(e as u64),
+                None => return 0.0,
+            };
+            let unaligned = source.memory.is_dram()
+                && stick % max(cx.hw.dram_alignment_bytes as u64, 1) != 0;
+            if cx.hw.staged_row_major_shard_reads || unaligned {
+                rows.saturating_sub(1) as f64 * cx.waited_read_ns(source, stick)
+            } else {
+                // One wait, at the end.
+                0.0
+            }
+        }
+    }
 }
 
 // Inlined into the query: its features stay in registers.
@@ -154,9 +226,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
         Some(i) => i.memory.is_dram(),
         None => x.memory.is_dram() || y.memory.is_dram(),
     };
+    let waits_ns = match (cx.params, interleaved) {
+        (OpParams::InterleavedToSharded(_), Some(source)) => reader_waits_ns(cx, source, sharded),
+        _ => 0.0,
+    };
     Ok(DataMovementRooflineFeatures {
         overhead_ns: 1.0,
         dram_scale: if in_dram { cx.dram_ns(bytes) } else { 0.0 },
         noc_scale: cx.noc_ns_at(per_core, rate),
+        round_trip_scale: waits_ns,
     })
 }

@@ -29,6 +29,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                 int_lit(d.dram_alignment_bytes),
                 int_lit(d.l1_alignment_bytes),
             );
+            let staged_sticks = d.staged_row_major_shard_reads;
             let curve = d.noc_small_transfer.iter().map(|(b, bpc)| {
                 let (b, bpc) = (int_lit(*b), f64_lit(*bpc));
                 quote!((#b, #bpc))
@@ -84,6 +85,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     riscv_l1_store_cycles: #store,
                     dram_alignment_bytes: #dram_align,
                     l1_alignment_bytes: #l1_align,
+                    staged_row_major_shard_reads: #staged_sticks,
                     noc_small_transfer: &[#(#curve),*],
                     dram_read_latency_cycles: #dram_latency,
                     dram_core_bytes_per_cycle: #dram_core,

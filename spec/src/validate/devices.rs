@@ -230,6 +230,7 @@ impl Validator {
             riscv_l1_store_cycles: *f.riscv_l1_store_cycles.get_ref(),
             dram_alignment_bytes: *noc.dram_alignment_bytes.get_ref(),
             l1_alignment_bytes: *noc.l1_alignment_bytes.get_ref(),
+            staged_row_major_shard_reads: *noc.staged_row_major_shard_reads.get_ref(),
             noc_small_transfer: curve.iter().map(|t| (t.bytes, t.bytes_per_cycle)).collect(),
             dram_read_latency_cycles: *dram.read_latency_cycles.get_ref(),
             dram_core_bytes_per_cycle: *dram.core_bytes_per_cycle.get_ref(),
