@@ -140,6 +140,8 @@ pub struct Hardware {
     /// Fraction of the peak that readers beside their own banks reach, each streaming its
     /// bank's data in large requests (a DRAM-sharded matmul's workers).
     pub dram_bank_reader_fraction: f64,
+    /// Fraction of the achievable bandwidth that many cores writing DRAM pages reach.
+    pub dram_write_fraction: f64,
     pub noc_link_bytes_per_cycle: f64,
     pub noc_sustained_bytes_per_cycle: f64,
     /// Cycles from issuing a small read of another core's L1 to its data in this core's L1,
@@ -197,6 +199,8 @@ pub struct Hardware {
     pub(crate) ns_per_cycle: f64,
     /// `1 / dram_bytes_per_ns()`: formulas multiply by it instead of dividing.
     pub(crate) ns_per_dram_byte: f64,
+    /// Nanoseconds a byte written to DRAM takes: `ns_per_dram_byte / dram_write_fraction`.
+    pub(crate) ns_per_dram_write_byte: f64,
     /// `noc_bytes_per_cycle` of one 32x32 tile, indexed by [`DType`]: most transfers are
     /// tiles, and their rate is then a load instead of a walk of the curve.
     pub(crate) noc_tile_rates: [f64; DType::COUNT],

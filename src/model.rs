@@ -288,6 +288,20 @@ impl<'q> Ctx<'q> {
         bytes as f64 * self.hw.ns_per_dram_byte
     }
 
+    /// Time for many cores to write `bytes` of pages to DRAM: the achievable bandwidth's
+    /// `dram_write_fraction`.
+    #[inline]
+    pub(crate) const fn dram_write_ns(&self, bytes: u64) -> f64 {
+        bytes as f64 * self.hw.ns_per_dram_write_byte
+    }
+
+    /// Time for DRAM to serve `read` bytes (or, when longer, `requests` reads at the banks'
+    /// endpoints) and take `written` bytes.
+    #[inline]
+    pub(crate) const fn dram_traffic_ns(&self, read: u64, requests: u64, written: u64) -> f64 {
+        self.dram_bytes_or_requests_ns(read, requests) + self.dram_write_ns(written)
+    }
+
     /// Cycles one command moving `bytes` to or from DRAM costs the core that issues it: the
     /// published issue cycles of a small transfer (`issue_cycles`), or the bytes at one core's
     /// DRAM rate when longer.

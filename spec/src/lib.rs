@@ -146,6 +146,7 @@ pub struct Card {
     pub dram_peak_gb_s: f64,
     pub dram_achievable_fraction: f64,
     pub dram_bank_reader_fraction: f64,
+    pub dram_write_fraction: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

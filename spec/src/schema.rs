@@ -170,6 +170,8 @@ pub struct CardFile {
     /// Fraction of the peak that readers beside their own banks reach, each streaming its
     /// bank's data in large requests (a DRAM-sharded matmul's workers).
     pub dram_bank_reader_fraction: f64,
+    /// Fraction of the achievable bandwidth that many cores' writes of pages reach.
+    pub dram_write_fraction: f64,
 }
 
 /// `model_specs/ops/<op>.toml`: what an op is, independent of device.

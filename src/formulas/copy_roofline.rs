@@ -164,11 +164,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
             };
         }
     }
-    let dram = if y.memory.is_dram() {
-        dram_read.saturating_add(bytes)
-    } else {
-        dram_read
-    };
+    let dram_written = if y.memory.is_dram() { bytes } else { 0 };
+    let dram_ns = cx.dram_ns(dram_read) + cx.dram_write_ns(dram_written);
     let grid = cx.grid.cores() as u64;
     // A move between sharded tensors: each core copies its shard within its L1.
     if matches!(cx.params, OpParams::MoveTensor(_))
@@ -208,7 +205,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         let wait_ns = cx.waited_read_ns(x, in_page);
         return Ok(CopyRooflineFeatures {
             overhead_ns: 1.0,
-            dram_scale: cx.dram_ns(dram),
+            dram_scale: dram_ns,
             noc_scale: noc,
             round_trip_scale: per_core as f64 * wait_ns,
             local_copy_scale: 0.0,
@@ -248,7 +245,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
     };
     Ok(CopyRooflineFeatures {
         overhead_ns: 1.0,
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: dram_ns,
         noc_scale: noc,
         round_trip_scale: waits as f64 * wait_ns,
         local_copy_scale: strided,
@@ -290,8 +287,8 @@ mod tests {
     /// A tiled slice `[1, 1, 1024, 1024] -> [1, 1, 1024, 512]` in DRAM on an n150 (8x8 grid):
     /// 512 output tiles of 2048 B, 8 per core; each read and written (16 tile transfers) and
     /// each read from DRAM waited for (8 waits of 383 + 2048 / 21.9 cycles: tt-metal's
-    /// measured Wormhole latency, then the tile at one core's DRAM rate); DRAM reads and writes
-    /// the output's 1 MiB.
+    /// measured Wormhole latency, then the tile at one core's DRAM rate); DRAM reads the
+    /// output's 1 MiB and takes it written, at the card's `dram_write_fraction` of the rate.
     #[test]
     fn tiled_slice_features_by_hand() {
         let dram = MemoryConfig::DRAM_INTERLEAVED;
@@ -305,8 +302,10 @@ mod tests {
         assert_eq!((latency, rate), (383.0, 21.9));
         let wait_ns = (latency + 2048.0 / rate) / (hw.clock_mhz / 1000.0);
         assert!(close(f.round_trip_scale, 8.0 * wait_ns));
-        let dram_bytes = 2.0 * 512.0 * 2048.0;
-        assert!(close(f.dram_scale, dram_bytes * hw.ns_per_dram_byte));
+        let bytes = 512.0 * 2048.0;
+        let dram_ns = bytes * hw.ns_per_dram_byte + bytes * hw.ns_per_dram_byte / hw.dram_write_fraction;
+        assert!(close(f.dram_scale, dram_ns));
+        assert!(close(hw.ns_per_dram_write_byte, hw.ns_per_dram_byte / 0.6));
         assert_eq!(f.local_copy_scale, 0.0);
     }
 
@@ -348,13 +347,15 @@ mod tests {
         assert!((f.round_trip_scale - 2.0 * s.round_trip_scale).abs() < 1e-6);
     }
 
-    /// A copy from DRAM to L1 reads DRAM only: half the DRAM bytes of a DRAM-to-DRAM copy.
+    /// A copy from DRAM to L1 reads DRAM only: a DRAM-to-DRAM copy also writes the same bytes,
+    /// at the card's `dram_write_fraction` of the read rate.
     #[test]
     fn copy_to_l1_writes_no_dram() {
         let x = tiled(&[1, 1, 1024, 1024], MemoryConfig::DRAM_INTERLEAVED);
         let to_l1 = features_of(Op::Copy, Card::N150, &[x], x.with_memory(MemoryConfig::L1_INTERLEAVED));
         let to_dram = features_of(Op::Copy, Card::N150, &[x], x);
-        assert!(close(2.0 * to_l1.dram_scale, to_dram.dram_scale));
+        let write = Hardware::of(Card::N150).dram_write_fraction;
+        assert!(close(to_l1.dram_scale * (1.0 + 1.0 / write), to_dram.dram_scale));
         assert_eq!(to_l1.noc_scale, to_dram.noc_scale);
     }
 
@@ -483,8 +484,8 @@ mod tests {
         assert!(close(f.round_trip_scale, 768.0 * wait_ns));
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048) / (hw.clock_mhz / 1000.0);
         assert!(close(f.noc_scale, 2.0 * 768.0 * tile_ns));
-        let dram_bytes = 2.0 * 7680.0 * 2048.0;
-        assert!(close(f.dram_scale, dram_bytes * hw.ns_per_dram_byte));
+        let bytes = 7680.0 * 2048.0;
+        assert!(close(f.dram_scale, bytes * (hw.ns_per_dram_byte + hw.ns_per_dram_write_byte)));
     }
 
     /// Earlier tt-metal's `use_multicore = false` runs pad on one core (an older Wormhole
@@ -521,10 +522,10 @@ mod tests {
         let hw = Hardware::of(Card::N150);
         let pad = features_of(Op::Pad, Card::N150, &[rm(&[1, 1, 1000, 1000])], rm(&[1, 1, 1024, 1024]));
         let out = 1024.0 * 2048.0;
-        let expected = (2_000_000.0 + out) * hw.ns_per_dram_byte;
-        assert!(close(pad.dram_scale, expected));
+        let written = out * hw.ns_per_dram_write_byte;
+        assert!(close(pad.dram_scale, 2_000_000.0 * hw.ns_per_dram_byte + written));
         let repeat = features_of(Op::Repeat, Card::N150, &[rm(&[1, 1, 32, 1024])], rm(&[1, 1, 1024, 1024]));
-        assert!(close(repeat.dram_scale, (32.0 * 2048.0 + out) * hw.ns_per_dram_byte));
+        assert!(close(repeat.dram_scale, 32.0 * 2048.0 * hw.ns_per_dram_byte + written));
         let stick_ns = 2048.0 / hw.noc_bytes_per_cycle(2048);
         assert!(close(repeat.noc_scale, 33.0 * stick_ns));
         assert!(close(repeat.round_trip_scale, hw.waited_dram_read_cycles(2048)));

@@ -124,12 +124,23 @@ const fn ternary(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
         scalar_fill_cycles: if n < 3 { cx.cycles_to_ns(1.0) } else { 0.0 },
         simple_activation_cycles: 0.0,
         function_activation_cycles: 0.0,
-        dram_scale: cx.dram_bytes_or_requests_ns(traffic.dram, dram_page_reads(cx, tensors.split_at(1).1)),
+        dram_scale: dram_ns(cx, tensors, traffic.dram),
         noc_scale: cx.noc_ns_of_tiles(
             tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
             a,
         ),
     })
+}
+
+/// DRAM time of `dram` bytes of `tensors` (the output first, then the inputs): the inputs'
+/// pages read, the output's written.
+const fn dram_ns(cx: &Ctx<'_>, tensors: &[&TensorParams], dram: u64) -> f64 {
+    let (out, inputs) = tensors.split_at(1);
+    let written = match out[0].bytes(cx.hw) {
+        Some(b) if out[0].memory.is_dram() => b,
+        _ => 0,
+    };
+    cx.dram_traffic_ns(dram.saturating_sub(written), dram_page_reads(cx, inputs), written)
 }
 
 /// Whether `op` of inputs of `a` and `b` runs on the FPU (the matrix engine; other ops than
@@ -383,7 +394,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
         },
         simple_activation_cycles: tile_cycles * simple as f64,
         function_activation_cycles: tile_cycles * function as f64,
-        dram_scale: cx.dram_bytes_or_requests_ns(traffic.dram, dram_page_reads(cx, tensors.split_at(1).1)),
+        dram_scale: dram_ns(cx, tensors, traffic.dram),
         noc_scale: cx.noc_ns_of_tiles(
             tri!(mul(per_core, traffic.noc_per_tile, "eltwise bytes")),
             a,

@@ -117,7 +117,7 @@ const fn row_major_typecast(
         tile_byte_cycles: (read + written) as f64 * cycle,
         fp32_dest_tile_cycles: if fp32_dest(x, out) { chunk_cycles } else { 0.0 },
         dram_scale: cx.dram_ns(x_dram),
-        dram_write_scale: cx.dram_ns(out_dram),
+        dram_write_scale: cx.dram_write_ns(out_dram),
         dram_wait_scale: if x.memory.is_dram() {
             per_core as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles)
         } else {
@@ -205,7 +205,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         tile_byte_cycles: tile_cycles * (read.through_per_tile + written.through_per_tile) as f64,
         fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
         dram_scale: cx.dram_bytes_or_requests_ns(read.dram, dram_page_reads(cx, &[x])),
-        dram_write_scale: cx.dram_ns(written.dram),
+        dram_write_scale: cx.dram_write_ns(written.dram),
         // The reader waits for each page before it reads the next
         // (`reader_unary_interleaved_start_id.cpp`, typecast's
         // `typecast_reader_interleaved_start_id.cpp`: `noc_async_read_barrier` per page), so

@@ -65,6 +65,10 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             // their figures (the same IEEE operations), written exactly.
             let ns_cycle = f64_lit(1.0 / (d.clock_mhz / 1000.0));
             let ns_byte = f64_lit(1.0 / (c.dram_peak_gb_s * c.dram_achievable_fraction));
+            let ns_write_byte = f64_lit(
+                1.0 / (c.dram_peak_gb_s * c.dram_achievable_fraction * c.dram_write_fraction),
+            );
+            let write_frac = f64_lit(c.dram_write_fraction);
             rows.push(quote! {
                 Hardware {
                     device: Device::#dev,
@@ -79,6 +83,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     dram_peak_gb_s: #peak,
                     dram_achievable_fraction: #frac,
                     dram_bank_reader_fraction: #bank_frac,
+                    dram_write_fraction: #write_frac,
                     noc_link_bytes_per_cycle: #link,
                     noc_sustained_bytes_per_cycle: #sus,
                     noc_core_read_latency_cycles: #core_latency,
@@ -102,6 +107,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     tile_bytes: [#(#tb),*],
                     ns_per_cycle: #ns_cycle,
                     ns_per_dram_byte: #ns_byte,
+                    ns_per_dram_write_byte: #ns_write_byte,
                     noc_tile_rates: [0.0; DType::COUNT],
                 }
                 .with_noc_tile_rates()

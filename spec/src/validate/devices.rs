@@ -338,6 +338,14 @@ impl Validator {
                 &key,
                 || format!("dram_bank_reader_fraction is {bank_frac}; it must be in (0, 1]"),
             );
+            let write_frac = c.dram_write_fraction;
+            self.check(
+                write_frac > 0.0 && write_frac <= 1.0,
+                p,
+                span.clone(),
+                &key,
+                || format!("dram_write_fraction is {write_frac}; it must be in (0, 1]"),
+            );
             out.push((
                 c.default,
                 Card {
@@ -347,6 +355,7 @@ impl Validator {
                     dram_peak_gb_s: c.dram_peak_gb_s,
                     dram_achievable_fraction: frac,
                     dram_bank_reader_fraction: bank_frac,
+                    dram_write_fraction: write_frac,
                 },
             ));
         }
