@@ -282,7 +282,9 @@ impl<'q> Ctx<'q> {
         cycles * self.hw.ns_per_cycle
     }
 
-    /// Time to stream `bytes` through DRAM at the card's achievable bandwidth.
+    /// Time to read `bytes` from DRAM at the card's achievable bandwidth (writes:
+    /// [`Self::dram_write_ns`]; families other than eltwise, copy and data movement still
+    /// count their writes here).
     #[inline]
     pub(crate) const fn dram_ns(&self, bytes: u64) -> f64 {
         bytes as f64 * self.hw.ns_per_dram_byte

@@ -43,7 +43,8 @@
 //!   its single-core factory: one core moves every page.
 //!
 //! The terms: DRAM (`dram_scale`) is the bytes moved read from DRAM (when the source lives
-//! there) and written to it (when the target does), at the card's achievable bandwidth; NoC
+//! there) at the card's achievable bandwidth and written to it (when the target does) at its
+//! `dram_write_fraction` of that; NoC
 //! is the busiest core's pages read and written at the NoC rate of a page's size
 //! (`noc_scale`), plus the reads each core waits for (`round_trip_scale`): the readers issue
 //! a batch of pages and `noc_async_read_barrier` before pushing them. The tiled readers

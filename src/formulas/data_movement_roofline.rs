@@ -4,8 +4,9 @@
 //!
 //! * **Bytes moved**: the sharded side's bytes (for the `Partial` variants, one of
 //!   `num_slices` slices of the interleaved tensor), each moved once.
-//! * **DRAM** (`dram_scale`): those bytes at the achievable bandwidth when the
-//!   interleaved side (or for reshard, either side) lives in DRAM.
+//! * **DRAM** (`dram_scale`): those bytes read at the achievable bandwidth when the source
+//!   lives in DRAM, and written at the card's `dram_write_fraction` of it when the target
+//!   does.
 //! * **NoC**: the busiest core moves `ceil(bytes / shard cores)` (reshard: the larger of its
 //!   read and its write), in page-sized transfers (a tile, or a row-major shard row), at
 //!   the size-dependent NoC rate (`noc_scale`). Small pages are what makes row-major

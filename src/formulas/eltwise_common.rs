@@ -44,13 +44,13 @@
 //!   `core_skew_ns` per core the tiles are split over (a binary one does not gain from it in
 //!   cross-validation). Counting all of them, not only those that get the busiest
 //!   core's extra tile, keeps a larger op from coming out faster than a smaller one.
-//! * **DRAM** (`dram_scale`): every DRAM-resident input read once and the output written once
-//!   (the reads no faster than the DRAM banks' endpoints take their pages, one request each,
+//! * **DRAM** (`dram_scale`): every DRAM-resident input read once at the card's achievable
+//!   bandwidth (no faster than the DRAM banks' endpoints take their pages, one request each,
 //!   `dram_access.endpoint_read_cycles` apart, tt-metal issue #55898: on Blackhole a `neg` on
-//!   bfloat4_b runs at 289 GB/s where bfloat8_b gets 411);
-//!   unary (and typecast) weigh the writes by their own `dram_write_scale` (1 in v1, as the
-//!   reads): on the Wormhole `exp` sweep, float32 from L1 to DRAM is slower than from DRAM to
-//!   L1, the same bytes the other way.
+//!   bfloat4_b runs at 289 GB/s where bfloat8_b gets 411) and the output written once at the
+//!   card's `dram_write_fraction` of it; unary (and typecast) weigh the writes by their own
+//!   `dram_write_scale` (1 in v1): on the Wormhole `exp` sweep, float32 from L1 to DRAM is
+//!   slower than from DRAM to L1, the same bytes the other way.
 //! * **NoC**: per tile of the busiest core, one page in from each interleaved input and one
 //!   out to an interleaved output, tile-sized, at the NoC's rate (`noc_scale`); L1-sharded
 //!   tensors are local and cost nothing. Binary, off the native sharded path: the reader
