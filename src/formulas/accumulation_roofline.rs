@@ -13,8 +13,8 @@
 //!   multiply, `accumulation_compute.cpp`; `fpu_tile_cycles`: `add_tiles` on the matrix
 //!   engine, `cumsum_compute.cpp` on a float tensor) and packs it out twice (to the output and
 //!   back to the running tile).
-//! * **DRAM** (`dram_scale`): the input read and the output written, at the card's achievable
-//!   bandwidth.
+//! * **DRAM** (`dram_scale`): the input read at the card's achievable bandwidth and the
+//!   output written at its `dram_write_fraction` of it.
 //!
 //! Left out: each row's fill of the running tile (one tile per row), and the writer's waits
 //! (its writes overlap the reads).
@@ -74,6 +74,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<AccumulationRooflineFeatures, Erro
         sfpu_tile_cycles: sfpu_tiles as f64 * ns_per_cycle,
         fpu_tile_cycles: fpu_tiles as f64 * ns_per_cycle,
         read_wait_scale: busiest as f64 * cx.waited_read_ns(x, tile_bytes),
-        dram_scale: cx.dram_ns(in_bytes.saturating_add(out_bytes)),
+        dram_scale: cx.dram_traffic_ns(in_bytes, out_bytes),
     })
 }

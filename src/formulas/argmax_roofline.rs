@@ -135,11 +135,11 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ArgmaxRooflineFeatures, Error> {
     } else {
         0
     };
-    let dram_bytes = in_bytes.saturating_add(if out_dram { out_bytes } else { 0 });
+    let written = if out_dram { out_bytes } else { 0 };
     Ok(ArgmaxRooflineFeatures {
         overhead_ns: 1.0,
         read_wait_scale: work.wait_ns,
         element_cycles: work.values as f64 * hw.ns_per_cycle,
-        dram_scale: cx.dram_ns(dram_bytes),
+        dram_scale: cx.dram_traffic_ns(in_bytes, written),
     })
 }

@@ -156,10 +156,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CclRooflineFeatures, Error> {
         Some(y) => y.memory.is_dram(),
         None => x.memory.is_dram(),
     };
-    let mut dram = if x.memory.is_dram() { input } else { 0 };
-    if output_in_dram {
-        dram = dram.saturating_add(written);
-    }
+    let read = if x.memory.is_dram() { input } else { 0 };
+    let stored = if output_in_dram { written } else { 0 };
     // The sums: `n - 1` chunks' tiles added on each device, over its workers.
     let reduce_ns = match kind {
         Kind::ReduceScatter | Kind::AllReduce => {
@@ -174,7 +172,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CclRooflineFeatures, Error> {
         overhead_ns: 1.0,
         hop_scale: hops as f64 * eth.hop_latency_ns,
         ethernet_scale: eth.fabric_ns(per_link),
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: cx.dram_traffic_ns(read, stored),
         reduce_scale: reduce_ns,
     })
 }
@@ -208,7 +206,7 @@ mod tests {
     /// DeepSeek's all-gather on a line of 4 p150s over 2 links: a 3200x384 bfloat16 slice
     /// (2,457,600 B); the link into an end device carries the 3 others' slices, 7,372,800 B,
     /// 3,686,400 B per link: 213.7 µs at 17.25 GB/s (the trace measured 186-214 µs). 3 hops of
-    /// 650 ns. DRAM: the slice read, the 4 slices written (12,288,000 B).
+    /// 650 ns. DRAM: the slice read, the 4 slices written (9,830,400 B).
     #[test]
     fn line_all_gather_by_hand() {
         let f = features_of(Op::AllGather, Card::P150, dram(&[1, 1, 3200, 384]), &line(4, 2));
@@ -216,7 +214,8 @@ mod tests {
         assert!((f.ethernet_scale - 213_704.3).abs() < 1.0);
         assert_eq!(f.hop_scale, 3.0 * 650.0);
         let hw = Hardware::of(Card::P150);
-        assert!((f.dram_scale - 12_288_000.0 * hw.ns_per_dram_byte).abs() < 1e-6);
+        let dram = 2_457_600.0 * hw.ns_per_dram_byte + 9_830_400.0 * hw.ns_per_dram_write_byte;
+        assert!((f.dram_scale - dram).abs() < 1e-6);
         assert_eq!(f.reduce_scale, 0.0);
     }
 

@@ -166,7 +166,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         }
     }
     let dram_written = if y.memory.is_dram() { bytes } else { 0 };
-    let dram_ns = cx.dram_ns(dram_read) + cx.dram_write_ns(dram_written);
+    let dram_ns = cx.dram_traffic_ns(dram_read, dram_written);
     let grid = cx.grid.cores() as u64;
     // A move between sharded tensors: each core copies its shard within its L1.
     if matches!(cx.params, OpParams::MoveTensor(_))

@@ -224,15 +224,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
         ),
     };
     // Bytes read from DRAM and written to it: the interleaved side's, or a reshard's sides'.
-    let read_ns = if x.memory.is_dram() { cx.dram_ns(bytes) } else { 0.0 };
-    let write_ns = if y.memory.is_dram() { cx.dram_write_ns(bytes) } else { 0.0 };
+    let read = if x.memory.is_dram() { bytes } else { 0 };
+    let written = if y.memory.is_dram() { bytes } else { 0 };
     let waits_ns = match (cx.params, interleaved) {
         (OpParams::InterleavedToSharded(_), Some(source)) => reader_waits_ns(cx, source, sharded),
         _ => 0.0,
     };
     Ok(DataMovementRooflineFeatures {
         overhead_ns: 1.0,
-        dram_scale: read_ns + write_ns,
+        dram_scale: cx.dram_traffic_ns(read, written),
         noc_scale: cx.noc_ns_at(per_core, rate),
         round_trip_scale: waits_ns,
     })

@@ -140,7 +140,8 @@ const fn dram_ns(cx: &Ctx<'_>, tensors: &[&TensorParams], dram: u64) -> f64 {
         Some(b) if out[0].memory.is_dram() => b,
         _ => 0,
     };
-    cx.dram_traffic_ns(dram.saturating_sub(written), dram_page_reads(cx, inputs), written)
+    cx.dram_bytes_or_requests_ns(dram.saturating_sub(written), dram_page_reads(cx, inputs))
+        + cx.dram_write_ns(written)
 }
 
 /// Whether `op` of inputs of `a` and `b` runs on the FPU (the matrix engine; other ops than
@@ -238,8 +239,9 @@ const fn fill_pad(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> 
             what: "eltwise bytes"
         }
     );
+    // Each border tile read and written back in place.
     let dram = if x.memory.is_dram() {
-        tri!(mul(border, 2 * tile, "eltwise bytes"))
+        tri!(mul(border, tile, "eltwise bytes"))
     } else {
         0
     };
@@ -257,7 +259,7 @@ const fn fill_pad(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> 
         },
         simple_activation_cycles: tile_cycles,
         function_activation_cycles: 0.0,
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: cx.dram_traffic_ns(dram, dram),
         noc_scale: if native {
             0.0
         } else {

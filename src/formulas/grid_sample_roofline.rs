@@ -117,15 +117,13 @@ pub const fn features(cx: &Ctx<'_>) -> Result<GridSampleRooflineFeatures, Error>
         Some(y) => y.memory.is_dram(),
         None => x.memory.is_dram(),
     };
-    if out_in_dram {
-        dram = dram.saturating_add(all_points.saturating_mul(out_stick));
-    }
+    let written = if out_in_dram { all_points.saturating_mul(out_stick) } else { 0 };
     Ok(GridSampleRooflineFeatures {
         overhead_ns: 1.0,
         compute_scale: compute,
         noc_scale: noc,
         round_trip_scale: waits,
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: cx.dram_traffic_ns(dram, written),
     })
 }
 

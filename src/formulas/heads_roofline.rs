@@ -86,10 +86,10 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
     }
     let tile = some_or!(x.tile_bytes(cx.hw), overflow);
     // Every byte read from DRAM where the inputs live there, written where the output does.
-    let mut dram = if x.memory.is_dram() { bytes } else { 0 };
-    if y.memory.is_dram() {
-        dram = dram.saturating_add(bytes);
-    }
+    let dram_ns = cx.dram_traffic_ns(
+        if x.memory.is_dram() { bytes } else { 0 },
+        if y.memory.is_dram() { bytes } else { 0 },
+    );
     // The decode form: one row of tiles (the users of one token) from an interleaved tensor
     // into sharded heads.
     let plane = x.shape.dim_from_end(0) as u64 * x.shape.dim_from_end(1) as u64;
@@ -97,14 +97,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
         matches!(x.tile_grid(), Some((1, _))) && matches!(x.shape.volume(), Some(v) if v == plane);
     if let (OpParams::NlpCreateHeads(_), Some(_), true) = (cx.params, y.shard_cores(), one_tile_row)
     {
-        return decode_create(cx, x, y, dram);
+        return decode_create(cx, x, y, dram_ns);
     }
     // The decode concat-heads: one user's heads a core (height-sharded) into the users' fused
     // rows, width-sharded a head a core.
     if let (OpParams::NlpConcatHeads(_), MemoryLayout::HeightSharded, MemoryLayout::WidthSharded) =
         (cx.params, x.memory.layout, y.memory.layout)
     {
-        return decode_concat(cx, x, dram);
+        return decode_concat(cx, x, dram_ns);
     }
     let per_core = match x.shard_cores() {
         Some(c) => ceil_div(tiles, c),
@@ -127,7 +127,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
     let moved = per_core.saturating_mul(tile);
     Ok(HeadsRooflineFeatures {
         overhead_ns: 1.0,
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: dram_ns,
         // The reader (on one data-movement core and NoC) and the writer (on the other) work
         // at once through the circular buffer: the busiest core's tiles cross the NoC once
         // in each direction at the same time, the slower side's rate.
@@ -160,7 +160,7 @@ const fn decode_create(
     cx: &Ctx<'_>,
     x: &TensorParams,
     y: &TensorParams,
-    dram: u64,
+    dram_ns: f64,
 ) -> Result<HeadsRooflineFeatures, Error> {
     let hw = cx.hw;
     let face_row = tri!(face_row_bytes(cx, x));
@@ -183,7 +183,7 @@ const fn decode_create(
     };
     Ok(HeadsRooflineFeatures {
         overhead_ns: 1.0,
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: dram_ns,
         noc_scale: cx.noc_ns_at(row_tiles.saturating_mul(read), hw.noc_bytes_per_cycle(read)),
         tile_wait_cycles: 0.0,
         dram_wait_scale: 0.0,
@@ -197,14 +197,14 @@ const fn decode_create(
 /// one face row a data-movement core (`reader_tm_tile_layout_nlp_concat_heads_decode.cpp`,
 /// `PHASES_TO_READ`), all issued before one wait at the end. Counted as the sharded
 /// create-heads: the reads at the NoC rate of their size, one wait for the last.
-const fn decode_concat(cx: &Ctx<'_>, x: &TensorParams, dram: u64) -> Result<HeadsRooflineFeatures, Error> {
+const fn decode_concat(cx: &Ctx<'_>, x: &TensorParams, dram_ns: f64) -> Result<HeadsRooflineFeatures, Error> {
     let hw = cx.hw;
     let face_row = tri!(face_row_bytes(cx, x));
     let users = max(x.shape.dim_from_end(2) as u64, 1);
     let reads = users.saturating_mul(x.row_tiles());
     Ok(HeadsRooflineFeatures {
         overhead_ns: 1.0,
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: dram_ns,
         noc_scale: cx.noc_ns_at(reads.saturating_mul(face_row), hw.noc_bytes_per_cycle(face_row)),
         tile_wait_cycles: 0.0,
         dram_wait_scale: 0.0,
@@ -267,8 +267,9 @@ mod tests {
         assert!(close(f.dram_wait_scale, 160.0 * 479.0 * 1000.0 / hw.clock_mhz));
         // Read and written at once: 160 tiles' time, not 320.
         assert!(close(f.noc_scale, 160.0 * tile_ns));
-        let bytes = 2.0 * 128.0 * 5120.0 * 2.0;
-        assert!(close(f.dram_scale, bytes * hw.ns_per_dram_byte));
+        // Read and written once.
+        let bytes = 128.0 * 5120.0 * 2.0;
+        assert!(close(f.dram_scale, bytes * (hw.ns_per_dram_byte + hw.ns_per_dram_write_byte)));
         assert_eq!(f.overhead_ns, 1.0);
     }
 

@@ -58,8 +58,8 @@
 //!   and scattered in L1 (`permute_rm_program_factory.cpp`), at the NoC rate of an input
 //!   stick, then output sticks written.
 //!
-//! The terms: DRAM (`dram_scale`) is every byte read from (re-reads counted) and written to
-//! DRAM at the card's achievable bandwidth; NoC is the busiest core's traffic at the rate of
+//! The terms: DRAM (`dram_scale`) is every byte read from DRAM (re-reads counted) at the
+//! card's achievable bandwidth and written to it at its `dram_write_fraction` of that; NoC is the busiest core's traffic at the rate of
 //! its transfer size (`noc_scale`), plus its waited-for transfers, each a tile's NoC time and
 //! a tiled reshape's waited NoC writes the device's published write round trip
 //! (`round_trip_scale`), plus the published latency of each DRAM read waited for alone
@@ -272,7 +272,7 @@ const fn hc_scatter(
     tile: u64,
     tile_ns: f64,
     latency_ns: f64,
-    dram: u64,
+    dram_ns: f64,
 ) -> Result<RearrangeRooflineFeatures, Error> {
     let overflow = Error::Overflow {
         what: "rearrangement bytes",
@@ -314,7 +314,7 @@ const fn hc_scatter(
     Ok(RearrangeRooflineFeatures {
         overhead_ns: 1.0,
         transpose_tile_cycles: 0.0,
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: dram_ns,
         noc_scale: noc_ns,
         round_trip_scale: per_core as f64 * tile_ns,
         latency_scale: per_core as f64 * latency_ns,
@@ -362,14 +362,12 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
         some_or!(y.bytes(cx.hw), overflow),
     );
     // Bytes read from DRAM and written to it, each once (a tiled reshape's re-reads below).
-    let mut dram = if x.memory.is_dram() { x_bytes } else { 0 };
-    if y.memory.is_dram() {
-        dram = dram.saturating_add(y_bytes);
-    }
+    let mut dram_read = if x.memory.is_dram() { x_bytes } else { 0 };
+    let mut dram_written = if y.memory.is_dram() { y_bytes } else { 0 };
     let (mut transposed, mut noc_ns, mut waits, mut dram_waits) = (0u64, 0.0, 0u64, 0u64);
     match kind {
         Movement::View => {
-            dram = 0;
+            (dram_read, dram_written) = (0, 0);
         }
         Movement::Sticks | Movement::StickScatter => {
             let ((in_sticks, in_stick), (out_sticks, out_stick)) = (sticks(x), sticks(y));
@@ -412,7 +410,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                 0.0
             };
             if matches!(kind, Movement::HcScatter) {
-                return hc_scatter(cx, x, tile, tile_ns, latency_ns, dram);
+                return hc_scatter(cx, x, tile, tile_ns, latency_ns, cx.dram_traffic_ns(dram_read, dram_written));
             }
             // Tile-sized writes of every kind.
             noc_ns = cx.noc_ns_of_tiles(moved, y);
@@ -446,13 +444,12 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                     let write_waits_ns = per_core.saturating_mul(k + 1) as f64
                         * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles);
                     if x.memory.is_dram() {
-                        let reads = out_tiles.saturating_mul(k).saturating_mul(tile);
-                        dram = dram - x_bytes + reads;
+                        dram_read = out_tiles.saturating_mul(k).saturating_mul(tile);
                     }
                     return Ok(RearrangeRooflineFeatures {
                         overhead_ns: 1.0,
                         transpose_tile_cycles: 0.0,
-                        dram_scale: cx.dram_ns(dram),
+                        dram_scale: cx.dram_traffic_ns(dram_read, dram_written),
                         noc_scale: noc_ns,
                         round_trip_scale: per_core.saturating_mul(k + 2) as f64 * tile_ns
                             + write_waits_ns,
@@ -475,7 +472,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
             return Ok(RearrangeRooflineFeatures {
                 overhead_ns: 1.0,
                 transpose_tile_cycles: transposed as f64 * cx.cycles_to_ns(1.0),
-                dram_scale: cx.dram_ns(dram),
+                dram_scale: cx.dram_traffic_ns(dram_read, dram_written),
                 noc_scale: noc_ns,
                 round_trip_scale: waits as f64 * tile_ns,
                 latency_scale: waits as f64 * latency_ns,
@@ -491,7 +488,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
     Ok(RearrangeRooflineFeatures {
         overhead_ns: 1.0,
         transpose_tile_cycles: transposed as f64 * cx.cycles_to_ns(1.0),
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: cx.dram_traffic_ns(dram_read, dram_written),
         noc_scale: noc_ns,
         round_trip_scale: waits as f64 * tile_ns,
         latency_scale: dram_waits as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles),
@@ -620,8 +617,8 @@ mod tests {
         let noc = 21.0 * tile_ns + 40.0 * 32.0 / hw.noc_bytes_per_cycle(32);
         assert!(close(f.noc_scale, noc));
         assert!((f.latency_scale - 21.0 * 383.0).abs() < 1e-6);
-        let dram_bytes = (38 * 20 + 38) as f64 * 2048.0;
-        assert!(close(f.dram_scale, dram_bytes * hw.ns_per_dram_byte));
+        let dram = 38.0 * 20.0 * 2048.0 * hw.ns_per_dram_byte + 38.0 * 2048.0 * hw.ns_per_dram_write_byte;
+        assert!(close(f.dram_scale, dram));
         assert_eq!(f.transpose_tile_cycles, 0.0);
     }
 
@@ -652,8 +649,9 @@ mod tests {
         assert!(close(f.noc_scale, 50.0 * tile_ns));
         assert!(close(f.round_trip_scale, 25.0 * tile_ns));
         assert!(close(f.latency_scale, 25.0 * 383.0 * ns_per_cycle));
-        let bytes = 2.0 * 1600.0 * 2048.0;
-        assert!(close(f.dram_scale, bytes * hw.ns_per_dram_byte));
+        // 1600 tiles read and written.
+        let bytes = 1600.0 * 2048.0;
+        assert!(close(f.dram_scale, bytes * (hw.ns_per_dram_byte + hw.ns_per_dram_write_byte)));
     }
 
     /// A tiled HC transpose scatters face rows: `[1, 19, 32[20], 64] -> [1, 20, 32[19], 64]` on
@@ -675,8 +673,9 @@ mod tests {
         assert!(close(f.noc_scale, expected));
         assert!(close(f.round_trip_scale, tile_ns));
         assert!((f.latency_scale - 383.0).abs() < 1e-6);
-        let dram_bytes = (38 + 40) as f64 * 2048.0;
-        assert!(close(f.dram_scale, dram_bytes * hw.ns_per_dram_byte));
+        // 38 tiles read, 40 written.
+        let dram = 38.0 * 2048.0 * hw.ns_per_dram_byte + 40.0 * 2048.0 * hw.ns_per_dram_write_byte;
+        assert!(close(f.dram_scale, dram));
         assert_eq!(f.transpose_tile_cycles, 0.0);
     }
 

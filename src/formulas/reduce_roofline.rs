@@ -96,19 +96,14 @@ const fn tile_reduction(
     let batches = outs.saturating_mul(ceil_div(per_out, max(batch, 1)));
     let noc_rate = cx.hw.noc_bytes_per_cycle(tile);
     let noc = cx.noc_ns_at(reads.saturating_add(outs).saturating_mul(tile), noc_rate);
-    let mut dram: u64 = 0;
-    if x.memory.is_dram() {
-        dram = dram.saturating_add(out_tiles.saturating_mul(per_out).saturating_mul(tile));
-    }
-    if out_in_dram(cx) {
-        dram = dram.saturating_add(out_tiles.saturating_mul(tile));
-    }
+    let read = if x.memory.is_dram() { out_tiles.saturating_mul(per_out).saturating_mul(tile) } else { 0 };
+    let written = if out_in_dram(cx) { out_tiles.saturating_mul(tile) } else { 0 };
     Ok(ReduceRooflineFeatures {
         overhead_ns: 1.0,
         compute_scale: cx.cycles_to_ns(reads as f64 * pass_cycles),
         round_trip_scale: batches as f64 * cx.waited_read_ns(x, batch.saturating_mul(tile)),
         noc_scale: noc,
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: cx.dram_traffic_ns(read, written),
     })
 }
 
@@ -216,17 +211,12 @@ const fn pool2d(
         gathered.saturating_mul(in_stick),
         cx.hw.noc_bytes_per_cycle(in_stick),
     ) + cx.noc_ns_at(out_bytes, cx.hw.noc_bytes_per_cycle(out_page));
-    let mut dram: u64 = 0;
-    if x.memory.is_dram() {
-        dram = dram.saturating_add(
-            out_sticks
-                .saturating_mul(window)
-                .saturating_mul(in_stick),
-        );
-    }
-    if y.memory.is_dram() {
-        dram = dram.saturating_add(out_bytes.saturating_mul(cores));
-    }
+    let read = if x.memory.is_dram() {
+        out_sticks.saturating_mul(window).saturating_mul(in_stick)
+    } else {
+        0
+    };
+    let written = if y.memory.is_dram() { out_bytes.saturating_mul(cores) } else { 0 };
     Ok(ReduceRooflineFeatures {
         overhead_ns: 1.0,
         compute_scale: cx.cycles_to_ns(
@@ -234,7 +224,7 @@ const fn pool2d(
         ),
         round_trip_scale: per_core as f64 * cx.waited_read_ns(x, window.saturating_mul(in_stick)),
         noc_scale: noc,
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: cx.dram_traffic_ns(read, written),
     })
 }
 
@@ -283,24 +273,19 @@ const fn intimg(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
         cx.hw.noc_bytes_per_cycle(tile),
     );
     let cores = min(ct, INTIMG_CORES);
-    let mut dram: u64 = 0;
-    if x.memory.is_dram() {
-        dram = dram.saturating_add(tiles.saturating_mul(tile).saturating_mul(cores));
-    }
+    let mut read = if x.memory.is_dram() { tiles.saturating_mul(tile).saturating_mul(cores) } else { 0 };
+    let mut written = 0;
     if out_in_dram(cx) {
-        dram = dram.saturating_add(
-            tiles
-                .saturating_mul(tile)
-                .saturating_add(reread)
-                .saturating_mul(cores),
-        );
+        // The output written, and the part of it read back.
+        written = tiles.saturating_mul(tile).saturating_mul(cores);
+        read = read.saturating_add(reread.saturating_mul(cores));
     }
     Ok(ReduceRooflineFeatures {
         overhead_ns: 1.0,
         compute_scale: cx.cycles_to_ns(cycles),
         round_trip_scale: waits as f64 * cx.waited_read_ns(x, block),
         noc_scale: noc,
-        dram_scale: cx.dram_ns(dram),
+        dram_scale: cx.dram_traffic_ns(read, written),
     })
 }
 
@@ -358,7 +343,8 @@ mod tests {
         let f = run(Op::FastReduceNc, &[x], None, &params, CoreGrid::new(11, 10)).unwrap();
         assert!(close(f.compute_scale, 68.0 * 64.0 / 1.35));
         assert!(close(f.round_trip_scale, 17.0 * (479.0 + 8192.0 / 21.3) / 1.35));
-        assert!(close(f.dram_scale, 9000.0 * 2048.0 * hw.ns_per_dram_byte));
+        let dram = 7200.0 * 2048.0 * hw.ns_per_dram_byte + 1800.0 * 2048.0 * hw.ns_per_dram_write_byte;
+        assert!(close(f.dram_scale, dram));
         let noc = (68.0 + 17.0) * 2048.0 / hw.noc_bytes_per_cycle(2048) / 1.35;
         assert!(close(f.noc_scale, noc));
     }
@@ -405,7 +391,7 @@ mod tests {
         assert!(close(g.round_trip_scale, 1024.0 * (479.0 + 2048.0 / 21.3) / 1.35));
         // The DRAM traffic is the same either way but the output: 32 tiles against 1.
         let hw = Hardware::of(Card::P150);
-        assert!(close(f.dram_scale - g.dram_scale, 31.0 * 2048.0 * hw.ns_per_dram_byte));
+        assert!(close(f.dram_scale - g.dram_scale, 31.0 * 2048.0 * hw.ns_per_dram_write_byte));
     }
 
     /// bh20_oft's 3x3 max pool of 64 channels: 30720 output sticks on 20 shard cores, 1536 on
@@ -469,8 +455,9 @@ mod tests {
         assert!(close(f.round_trip_scale, 3.0 * (479.0 + 24_576.0 / 21.3) / 1.35));
         let noc = 60.0 * 2048.0 / hw.noc_bytes_per_cycle(2048) / 1.35;
         assert!(close(f.noc_scale, noc));
-        let dram = 8.0 * (24.0 + 24.0 + 12.0) * 2048.0;
-        assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte));
+        // Per core (8): 24 tiles read, 24 written and 12 of them read back.
+        let dram = 8.0 * 2048.0 * ((24.0 + 12.0) * hw.ns_per_dram_byte + 24.0 * hw.ns_per_dram_write_byte);
+        assert!(close(f.dram_scale, dram));
     }
 
     /// A tensor not of rank 4 is not what the kernels scan.

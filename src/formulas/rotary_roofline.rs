@@ -40,7 +40,8 @@
 //!   on its shard cores: tile ops only.
 //!
 //! The terms: compute is the busiest core's tile ops (`op_tile_cycles`); DRAM the bytes read
-//! and written at the card's achievable bandwidth (`dram_scale`); NoC the busiest core's tiles
+//! at the card's achievable bandwidth and written at its `dram_write_fraction` of it
+//! (`dram_scale`); NoC the busiest core's tiles
 //! at the tile rate (`noc_scale`) plus its waited-for reads, `wait_cycles` each and the
 //! device's DRAM latency more from DRAM (`dram_wait_scale`: tt-metal's measured latency of one
 //! core's small DRAM read, `dram_access` in the device spec), plus the queueing of DRAM pages many
@@ -76,8 +77,10 @@ struct Work {
     waits: u64,
     /// Of those, the ones from DRAM.
     dram_waits: u64,
-    /// Bytes read from and written to DRAM, all cores.
+    /// Bytes read from DRAM, all cores.
     dram_bytes: u64,
+    /// Bytes written to DRAM.
+    dram_written: u64,
     /// The busiest core's reads of DRAM pages other cores read at the same time, each
     /// counted once per core sharing it.
     shared: u64,
@@ -130,8 +133,9 @@ const fn rotate_half(
             waits: per_core.saturating_mul(x_reads) + one_if(table_tiles > 0),
             dram_waits: per_core.saturating_mul(2 * one_if(x.memory.is_dram())) + one_if(cos_dram),
             dram_bytes: all
-                .saturating_mul(2 * one_if(x.memory.is_dram()) + one_if(y.memory.is_dram()))
+                .saturating_mul(2 * one_if(x.memory.is_dram()))
                 .saturating_add(cores.saturating_mul(2 * wt * tile) * one_if(cos_dram)),
+            dram_written: all * one_if(y.memory.is_dram()),
         });
     }
     let cos_reads = 2 * one_if(!cos.memory.is_l1_sharded());
@@ -155,7 +159,8 @@ const fn rotate_half(
         moved: per_core.saturating_mul(x_reads + cos_reads + out_moved),
         waits: per_core.saturating_mul(x_reads + cos_reads),
         dram_waits: per_core.saturating_mul(dram_reads),
-        dram_bytes: all.saturating_mul(dram_reads + one_if(y.memory.is_dram())),
+        dram_bytes: all.saturating_mul(dram_reads),
+        dram_written: all * one_if(y.memory.is_dram()),
     })
 }
 
@@ -182,7 +187,8 @@ const fn llama(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams) -> R
             moved: 0,
             waits: 0,
             dram_waits: 0,
-            dram_bytes: tiles.saturating_mul(tile) * one_if(y.memory.is_dram()),
+            dram_bytes: 0,
+            dram_written: tiles.saturating_mul(tile) * one_if(y.memory.is_dram()),
         });
     }
     let grid = max(cx.grid.cores() as u64, 1);
@@ -210,9 +216,9 @@ const fn llama(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams) -> R
         dram_waits: rows * one_if(x.memory.is_dram() || cos.memory.is_dram())
             + one_if(mat.memory.is_dram()),
         dram_bytes: (all * one_if(x.memory.is_dram()))
-            .saturating_add(all * one_if(y.memory.is_dram()))
             .saturating_add(cores.saturating_mul(table_tiles).saturating_mul(tile) * table_dram)
             .saturating_add(grid.saturating_mul(tile) * one_if(mat.memory.is_dram())),
+        dram_written: all * one_if(y.memory.is_dram()),
     })
 }
 
@@ -237,7 +243,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RotaryRooflineFeatures, Error> {
     Ok(RotaryRooflineFeatures {
         overhead_ns: 1.0,
         op_tile_cycles: work.ops as f64 * cycle,
-        dram_scale: cx.dram_ns(work.dram_bytes),
+        dram_scale: cx.dram_traffic_ns(work.dram_bytes, work.dram_written),
         noc_scale: cx.noc_ns_of_tiles(work.moved.saturating_mul(tile), x),
         wait_cycles: work.waits as f64 * cycle,
         dram_wait_scale: work.dram_waits as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles),
@@ -285,7 +291,8 @@ mod tests {
         let f = features(&cx).unwrap();
         assert!(close(f.wait_cycles, 9.0 * ns_per_cycle()));
         assert!(close(f.dram_wait_scale, 9.0 * 479.0 * ns_per_cycle()));
-        assert!(close(f.dram_scale, (96.0 + 8.0 * 8.0) * 2048.0 * hw.ns_per_dram_byte));
+        let (read, written) = ((64.0 + 8.0 * 8.0) * 2048.0, 32.0 * 2048.0);
+        assert!(close(f.dram_scale, read * hw.ns_per_dram_byte + written * hw.ns_per_dram_write_byte));
         assert_eq!(f.shared_read_scale, 0.0);
         // 4 tiles in twice and out once, and the 8 table tiles.
         assert!(close(f.noc_scale, 20.0 * 2048.0 / 54.0 * ns_per_cycle()));
@@ -307,7 +314,9 @@ mod tests {
         assert!(close(f.op_tile_cycles, 14.0 * ns_per_cycle()));
         assert!(close(f.noc_scale, 20.0 * 2048.0 / 54.0 * ns_per_cycle()));
         let hw = Hardware::of(Card::P150);
-        assert!(close(f.dram_scale, 160.0 * 2048.0 * hw.ns_per_dram_byte));
+        // 32 tiles: each read twice with two table tiles, written once.
+        let (read, written) = (128.0 * 2048.0, 32.0 * 2048.0);
+        assert!(close(f.dram_scale, read * hw.ns_per_dram_byte + written * hw.ns_per_dram_write_byte));
         let channel_ns = 2048.0 * hw.ns_per_dram_byte * hw.dram_channels as f64;
         assert!(close(f.shared_read_scale, 8.0 * 8.0 * channel_ns));
         assert_eq!(f.startup_wait_scale, 0.0);
@@ -342,8 +351,9 @@ mod tests {
         assert!(close(f.op_tile_cycles, 256.0 * ns_per_cycle()));
         assert!(close(f.noc_scale, 257.0 * 2048.0 / 54.0 * ns_per_cycle()));
         let hw = Hardware::of(Card::P150);
-        let tiles = 2.0 * 6400.0 + 100.0 * 128.0 + 130.0;
-        assert!(close(f.dram_scale, tiles * 2048.0 * hw.ns_per_dram_byte));
+        let read = 6400.0 + 100.0 * 128.0 + 130.0;
+        let dram = 2048.0 * (read * hw.ns_per_dram_byte + 6400.0 * hw.ns_per_dram_write_byte);
+        assert!(close(f.dram_scale, dram));
         let channel_ns = 2048.0 * hw.ns_per_dram_byte * hw.dram_channels as f64;
         assert!(close(f.startup_wait_scale, 130.0 * channel_ns));
         assert_eq!(f.shared_read_scale, 0.0);
@@ -376,8 +386,9 @@ mod tests {
         let f = features_of(Op::RotaryEmbeddingLlama, &[x, x, x, m]);
         let hw = Hardware::of(Card::P150);
         // 200 tiles in and out, 100 cores x 4 cos and sin tiles, 130 matrix reads.
-        let tiles = 2.0 * 200.0 + 400.0 + 130.0;
-        assert!(close(f.dram_scale, tiles * 2048.0 * hw.ns_per_dram_byte));
+        let read = 200.0 + 400.0 + 130.0;
+        let dram = 2048.0 * (read * hw.ns_per_dram_byte + 200.0 * hw.ns_per_dram_write_byte);
+        assert!(close(f.dram_scale, dram));
         assert!(close(f.wait_cycles, 2.0 * ns_per_cycle()));
     }
 }

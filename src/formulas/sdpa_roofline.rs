@@ -47,10 +47,11 @@
 //!
 //! The terms: compute is the busiest core's tile products at the fidelity's cycles
 //! (`compute_scale`, as `matmul_roofline` costs a tile product) and its score tiles at
-//! `softmax_tile_cycles`; DRAM the bytes read and written at the card's achievable bandwidth,
-//! or, when longer, the pages of DRAM-interleaved K and V (and mask), each one read request
+//! `softmax_tile_cycles`; DRAM the bytes read at the card's achievable bandwidth (or, when
+//! longer, the pages of DRAM-interleaved K and V (and mask), each one read request
 //! its bank's endpoint takes one of per `dram_access.endpoint_read_cycles` (tt-metal issues
-//! #55898 and #57161: on Blackhole, bfloat4_b K and V run at ~64% of bfloat16's byte rate)
+//! #55898 and #57161: on Blackhole, bfloat4_b K and V run at ~64% of bfloat16's byte rate)),
+//! and the output (and a ring's gathered K and V) written at its `dram_write_fraction` of it
 //! (`dram_scale`); NoC the busiest core's bytes read at one core's sustained DRAM read rate
 //! (`read_scale`) plus its waited-for reads, each the device's DRAM latency (`dram_wait_scale`:
 //! tt-metal's measured latency, `dram_access` in the device spec). Decode's tree reduction
@@ -87,8 +88,10 @@ struct Work {
     read_bytes: u64,
     /// Reads waited for one by one.
     waits: u64,
-    /// Bytes read from and written to DRAM, all cores.
+    /// Bytes read from DRAM, all cores.
     dram_bytes: u64,
+    /// Bytes written to DRAM: the output, and a ring's gathered keys and values.
+    dram_written: u64,
     /// Pages read from DRAM-interleaved K, V (and mask), all cores: each one read request to
     /// its bank's endpoint, the K and V reads of a chunk on the reader's one NoC.
     dram_pages: u64,
@@ -331,11 +334,8 @@ const fn chunked_work(
             .saturating_mul(ch.step_bytes())
             .saturating_add(q_reads.saturating_mul(q_chunk_bytes)),
         waits: steps.saturating_mul(per_step_waits).saturating_add(q_reads),
-        dram_bytes: all_steps
-            .saturating_mul(ch.step_bytes())
-            .saturating_add(q_bytes)
-            .saturating_add(out_bytes)
-            .saturating_add(gathered),
+        dram_bytes: all_steps.saturating_mul(ch.step_bytes()).saturating_add(q_bytes),
+        dram_written: out_bytes.saturating_add(gathered),
         dram_pages: all_steps.saturating_mul(ch.step_pages),
         rounds: 0,
         round_bytes: 0,
@@ -493,8 +493,8 @@ const fn decode(cx: &Ctx<'_>) -> Result<Work, Error> {
         waits: steps.saturating_mul(2) + one_if(q_bytes > 0) + index_reads,
         dram_bytes: all_chunks
             .saturating_mul(k_bytes.saturating_add(v_bytes))
-            .saturating_add(b.saturating_mul(nkh).saturating_mul(q_bytes))
-            .saturating_add(out_bytes),
+            .saturating_add(b.saturating_mul(nkh).saturating_mul(q_bytes)),
+        dram_written: out_bytes,
         dram_pages: all_chunks
             .saturating_mul(k.dram_page_reads(k_bytes, kt).saturating_add(v.dram_page_reads(v_bytes, vt))),
         rounds,
@@ -521,7 +521,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<SdpaRooflineFeatures, Error> {
         overhead_ns: 1.0,
         compute_scale: work.products as f64 * hw.tile_cycles(fidelity) as f64 * cycle,
         softmax_tile_cycles: work.scores as f64 * cycle,
-        dram_scale: cx.dram_bytes_or_requests_ns(work.dram_bytes, work.dram_pages),
+        dram_scale: cx.dram_bytes_or_requests_ns(work.dram_bytes, work.dram_pages)
+            + cx.dram_write_ns(work.dram_written),
         read_scale: cx.noc_ns_at(work.read_bytes, hw.dram_core_bytes_per_cycle),
         dram_wait_scale: work.waits as f64 * cx.cycles_to_ns(hw.dram_read_latency_cycles),
         reduce_scale: work.rounds as f64 * cx.noc_ns_of_tiles(work.round_bytes, out),
@@ -591,8 +592,8 @@ mod tests {
         assert!(close(f.dram_wait_scale, 16.0 * 479.0 * c));
         let hw = Hardware::of(Card::P150);
         assert!(close(f.read_scale, (7.0 * 16384.0 + 2.0 * 8192.0) / hw.dram_core_bytes_per_cycle * c));
-        let dram = 320.0 * 16384.0 + 2.0 * 512.0 * 2048.0;
-        assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte));
+        let read = 320.0 * 16384.0 + 512.0 * 2048.0;
+        assert!(close(f.dram_scale, read * hw.ns_per_dram_byte + 512.0 * 2048.0 * hw.ns_per_dram_write_byte));
         assert_eq!(f.reduce_scale, 0.0);
     }
 
@@ -700,9 +701,10 @@ mod tests {
         };
         let hw = Hardware::of(Card::P150);
         let requests = 2.0 * 8.0 * 8.0 * 256.0 * 4.0;
-        assert!(close(dram_time(DType::Bfloat4B), requests / 8.0 * 16.4 * ns_per_cycle()));
-        let bf16_bytes = (requests + 8.0 * 8.0 * 4.0 + 8.0 * 4.0) * 2048.0;
-        assert!(close(dram_time(DType::Bfloat16), bf16_bytes * hw.ns_per_dram_byte));
+        let out_ns = 8.0 * 4.0 * 2048.0 * hw.ns_per_dram_write_byte;
+        assert!(close(dram_time(DType::Bfloat4B), requests / 8.0 * 16.4 * ns_per_cycle() + out_ns));
+        let bf16_read = (requests + 8.0 * 8.0 * 4.0) * 2048.0;
+        assert!(close(dram_time(DType::Bfloat16), bf16_read * hw.ns_per_dram_byte + out_ns));
     }
 
     /// A cache of one block: one chunk, nothing to reduce.
@@ -733,8 +735,9 @@ mod tests {
         let f = ring(false);
         assert!(close(f.compute_scale, 15.0 * 4.0 * 16.0 * c));
         let hw = Hardware::of(Card::P150);
-        let dram = 26.0 * 8192.0 + 16.0 * 2048.0 + 16.0 * 2048.0;
-        assert!(close(f.dram_scale, dram * hw.ns_per_dram_byte));
+        // K and V steps and Q read; the output (8 tiles) and the gathered K and V (16) written.
+        let (read, written) = (26.0 * 8192.0 + 8.0 * 2048.0, 24.0 * 2048.0);
+        assert!(close(f.dram_scale, read * hw.ns_per_dram_byte + written * hw.ns_per_dram_write_byte));
         assert!(close(ring(true).compute_scale, 11.0 * 4.0 * 16.0 * c));
     }
 

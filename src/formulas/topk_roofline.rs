@@ -320,7 +320,7 @@ const fn sampling(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
         softmax_tile_cycles: rows * cycle,
         read_wait_scale: reads as f64 * cx.waited_read_ns(x, tile_bytes) + index_wait_ns,
         index_fill_scale: reads as f64 * 512.0 * hw.riscv_l1_store_cycles * cycle,
-        dram_scale: cx.dram_ns(read_bytes.saturating_add(out_bytes)),
+        dram_scale: cx.dram_traffic_ns(read_bytes, out_bytes),
         ..row.sort_features(rows, cycle)
     })
 }
@@ -418,7 +418,7 @@ const fn topk(cx: &Ctx<'_>, k: i64, dim: i64) -> Result<TopkRooflineFeatures, Er
     Ok(TopkRooflineFeatures {
         read_wait_scale: reads as f64 * cx.waited_read_ns(x, tile_bytes),
         index_fill_scale: reads as f64 * stores_per_tile as f64 * hw.riscv_l1_store_cycles * cycle,
-        dram_scale: cx.dram_ns(in_bytes.saturating_add(out_bytes)),
+        dram_scale: cx.dram_traffic_ns(in_bytes, out_bytes),
         ..row.sort_features(rows, cycle)
     })
 }

@@ -64,7 +64,8 @@
 //! `noc.write_issue_cycles`: 36.6, 25.5 and 25.4 cycles on Blackhole), or the page's bytes at
 //! one core's DRAM rate when that is longer (a 2 KiB tile: 96 cycles); a barrier's is one
 //! write's round trip (`noc.write_round_trip_cycles`). DRAM (`dram_scale`) is the bytes read
-//! from and written to DRAM at the card's achievable bandwidth. The commands, barriers and a
+//! from DRAM at the card's achievable bandwidth and written to it at its
+//! `dram_write_fraction` of that. The commands, barriers and a
 //! tiled input's untilize add within the NoC term (the data-movement core waits for each
 //! untilized block before it copies it on); the DRAM term overlaps them. On bh20_oft (20 cores) the row-major padded slices and slice writes
 //! take 130–180 cycles a stick, 4–7 times the single-core figures, whatever the stick's size
@@ -482,11 +483,11 @@ const fn slice_write(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result
     };
     let total = pages.saturating_mul(page).saturating_mul(cores);
     let mut f = ZERO;
-    let mut dram = 0u64;
+    let (mut read, mut written) = (0u64, 0u64);
     let mut requests = 0u64;
     let mut commands_ns = 0.0;
     if y.memory.is_dram() {
-        dram = total;
+        written = total;
         requests = pages.saturating_mul(cores);
         commands_ns += pages as f64 * cx.command_cycles(cx.hw.dram_write_issue_cycles, page);
     } else {
@@ -495,14 +496,14 @@ const fn slice_write(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result
     if !sharded {
         // An interleaved input: each page read before it is written.
         if x.memory.is_dram() {
-            dram = dram.saturating_add(total);
+            read = total;
             requests = requests.saturating_add(pages.saturating_mul(cores));
             commands_ns += pages as f64 * cx.command_cycles(cx.hw.dram_read_issue_cycles, page);
         } else {
             f.l1_issue_scale += cx.cycles_to_ns(pages as f64 * cx.hw.noc_write_issue_cycles);
         }
     }
-    f.dram_scale = cx.dram_ns(dram);
+    f.dram_scale = cx.dram_traffic_ns(read, written);
     f.dram_request_cycles = channel_ns(cx, requests);
     f.dram_issue_scale = cx.cycles_to_ns(commands_ns);
     Ok(f)
@@ -721,7 +722,7 @@ mod tests {
         assert!(close(f.dram_issue_scale, 318.0 * 25.5 / 1.35));
         assert!(close(f.dram_request_cycles, 795.0 / 1.35));
         let hw = Hardware::of(Card::P150);
-        assert!(close(f.dram_scale, 3_256_320.0 * hw.ns_per_dram_byte));
+        assert!(close(f.dram_scale, 3_256_320.0 * hw.ns_per_dram_write_byte));
         assert_eq!(f.dram_wait_scale, 0.0);
     }
 

@@ -28,6 +28,7 @@ const WH_DRAM: f64 = 288.0 * 0.92;
 const BH_DRAM: f64 = 512.0 * 0.92;
 /// DRAM writes reach 0.6 of the achievable bandwidth (every card's `dram_write_fraction`).
 const WH_DRAM_WRITE: f64 = WH_DRAM * 0.6;
+const BH_DRAM_WRITE: f64 = BH_DRAM * 0.6;
 
 fn assert_close(got: f64, want: f64, what: &str) {
     assert!(

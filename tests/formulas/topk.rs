@@ -26,7 +26,7 @@ fn single_core_rows_over_the_grid_on_wormhole_by_hand() {
     // 16 input tiles read; per row one value and one uint16 index tile written.
     assert_close(
         e.breakdown.dram_ns,
-        (16.0 * 2048.0 + 2.0 * (2048.0 + 2048.0)) / WH_DRAM,
+        16.0 * 2048.0 / WH_DRAM + 2.0 * (2048.0 + 2048.0) / WH_DRAM_WRITE,
         "input + values + indices",
     );
     assert_close(e.breakdown.overhead_ns, 2200.0, "launch");
@@ -163,10 +163,10 @@ fn sampling_runs_the_whole_op_on_every_user_core_by_hand() {
     let noc = 8.0 * (383.0 + 2048.0 / 21.9) + 32.0 * (383.0 + 1024.0 / 21.9) + 8.0 * 512.0 * 5.0;
     assert_close(e.breakdown.noc_ns, noc, "reader");
     // Every one of the 32 cores reads both inputs; 32 uint32 tokens written.
-    let bytes = 32.0 * (8.0 * 2048.0 + 32.0 * 1024.0) + 32.0 * 4.0;
+    let read = 32.0 * (8.0 * 2048.0 + 32.0 * 1024.0);
     assert_close(
         e.breakdown.dram_ns,
-        bytes / WH_DRAM,
+        read / WH_DRAM + 32.0 * 4.0 / WH_DRAM_WRITE,
         "inputs x cores + tokens",
     );
     // More users than the grid's cores: not modeled.

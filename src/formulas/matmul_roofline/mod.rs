@@ -98,7 +98,9 @@
 //!   DRAM-sharded `[32, 5120] @ [5120, 17408]` with a fused silu takes 225 us against 160
 //!   without, ~1,300 cycles for each of a core's 68 output tiles.
 //! * **DRAM** (`dram_scale`): bytes read of `a`, `b` and the bias (re-reads as above) plus the
-//!   output written, for the tensors that live in DRAM, at the achievable bandwidth; or, when
+//!   output written, for the tensors that live in DRAM, at the achievable bandwidth (the
+//!   output at the card's `dram_write_fraction` of it made Blackhole's held-out median 4.5% ->
+//!   5.9%: not taken); or, when
 //!   longer, the read requests: each page of a DRAM-interleaved input is one request to its
 //!   bank's NoC endpoint, which accepts one per `dram_access.endpoint_read_cycles` on a NoC
 //!   whatever its size (tt-metal issue #55898: 16.4 cycles on Blackhole, so its bfloat4_b
