@@ -326,26 +326,15 @@ impl Validator {
             self.check(positive(c.dram_peak_gb_s), p, span.clone(), &key, || {
                 format!("dram_peak_gb_s is {}; it must be above 0", c.dram_peak_gb_s)
             });
-            let frac = c.dram_achievable_fraction;
-            self.check(frac > 0.0 && frac <= 1.0, p, span.clone(), &key, || {
-                format!("dram_achievable_fraction is {frac}; it must be in (0, 1]")
-            });
-            let bank_frac = c.dram_bank_reader_fraction;
-            self.check(
-                bank_frac > 0.0 && bank_frac <= 1.0,
-                p,
-                span.clone(),
-                &key,
-                || format!("dram_bank_reader_fraction is {bank_frac}; it must be in (0, 1]"),
-            );
-            let write_frac = c.dram_write_fraction;
-            self.check(
-                write_frac > 0.0 && write_frac <= 1.0,
-                p,
-                span.clone(),
-                &key,
-                || format!("dram_write_fraction is {write_frac}; it must be in (0, 1]"),
-            );
+            for (frac, name) in [
+                (c.dram_achievable_fraction, "dram_achievable_fraction"),
+                (c.dram_bank_reader_fraction, "dram_bank_reader_fraction"),
+                (c.dram_write_fraction, "dram_write_fraction"),
+            ] {
+                self.check(frac > 0.0 && frac <= 1.0, p, span.clone(), &key, || {
+                    format!("{name} is {frac}; it must be in (0, 1]")
+                });
+            }
             out.push((
                 c.default,
                 Card {
@@ -353,9 +342,9 @@ impl Validator {
                     compute_grid: (g.x, g.y),
                     dram_channels: c.dram_channels,
                     dram_peak_gb_s: c.dram_peak_gb_s,
-                    dram_achievable_fraction: frac,
-                    dram_bank_reader_fraction: bank_frac,
-                    dram_write_fraction: write_frac,
+                    dram_achievable_fraction: c.dram_achievable_fraction,
+                    dram_bank_reader_fraction: c.dram_bank_reader_fraction,
+                    dram_write_fraction: c.dram_write_fraction,
                 },
             ));
         }
