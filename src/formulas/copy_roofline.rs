@@ -306,7 +306,7 @@ mod tests {
         let bytes = 512.0 * 2048.0;
         let dram_ns = bytes * hw.ns_per_dram_byte + bytes * hw.ns_per_dram_byte / hw.dram_write_fraction;
         assert!(close(f.dram_scale, dram_ns));
-        assert!(close(hw.ns_per_dram_write_byte, hw.ns_per_dram_byte / 0.6));
+        assert!(close(hw.ns_per_dram_write_byte, hw.ns_per_dram_byte / hw.dram_write_fraction));
         assert_eq!(f.local_copy_scale, 0.0);
     }
 
