@@ -430,20 +430,20 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
     let phases = cx.hw.tile_cycles(n.fidelity) as u64 / max(cx.hw.tile_cycles(MathFidelity::LoFi) as u64, 1);
     let cycle = cx.cycles_to_ns(1.0);
     let tile_passes = tiles.saturating_mul(passes).saturating_add(row_passes);
-    // DRAM bytes and the busiest core's NoC bytes.
+    // DRAM bytes read (the writes below) and the busiest core's NoC bytes.
     let x_bytes = tri!(bytes_of(cx, x));
-    let mut dram = 0u64;
+    let mut read = 0u64;
     let mut noc = 0u64;
     let x_tile = tile_bytes_of(cx, x);
     if x.memory.is_dram() {
-        dram = dram.saturating_add(x_bytes.saturating_mul(n.reads));
+        read = read.saturating_add(x_bytes.saturating_mul(n.reads));
     }
     if !x.memory.is_l1_sharded() {
         noc = noc.saturating_add(tiles.saturating_mul(n.reads).saturating_mul(x_tile));
     }
     if let Some(r) = n.residual {
         if r.memory.is_dram() {
-            dram = dram.saturating_add(tri!(bytes_of(cx, r)).saturating_mul(n.reads));
+            read = read.saturating_add(tri!(bytes_of(cx, r)).saturating_mul(n.reads));
         }
         if !r.memory.is_l1_sharded() {
             noc = noc.saturating_add(tiles.saturating_mul(n.reads).saturating_mul(tile_bytes_of(cx, r)));
@@ -469,7 +469,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
             // Each core reads them once, or on every row in the large-tensor kernels; DRAM
             // serves them once per core (see the module doc).
             if w.memory.is_dram() {
-                dram = dram.saturating_add(w_bytes.saturating_mul(cores));
+                read = read.saturating_add(w_bytes.saturating_mul(cores));
             }
             noc = noc.saturating_add(w_bytes.saturating_mul(if large { core_rows } else { 1 }));
         }
@@ -489,7 +489,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
             side_tiles
         };
         if s.memory.is_dram() {
-            dram = dram.saturating_add(s_tiles.saturating_mul(s_tile).saturating_mul(cores));
+            read = read.saturating_add(s_tiles.saturating_mul(s_tile).saturating_mul(cores));
         }
         if !s.memory.is_l1_sharded() {
             noc = noc.saturating_add(s_tiles.saturating_mul(s_tile));
@@ -511,7 +511,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         pad_mask_scale: n.pad_mask as f64 * cx.hw.riscv_l1_store_cycles * cycle,
         partial_wait_scale: 0.0,
         waited_read_scale: 0.0,
-        dram_scale: cx.dram_traffic_ns(dram, written),
+        dram_scale: cx.dram_traffic_ns(read, written),
         noc_scale: cx.noc_ns_of_tiles(noc, x),
     })
 }
@@ -636,7 +636,7 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
         None => return Err(Error::Overflow { what: "norm bytes" }),
     };
     let tile_bytes = tile_bytes_of(cx, x);
-    let (mut dram, mut written, waited) = if sharded.is_none() {
+    let (mut read, mut written, waited) = if sharded.is_none() {
         let reads = group_blocks.saturating_mul(block).saturating_mul(4);
         // Four reads of each tile and one write.
         let per_tile = x_bytes / max(core_tiles.saturating_mul(cores), 1);
@@ -649,7 +649,7 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
         (0, 0, 0.0)
     };
     if x.memory.is_dram() && sharded.is_some() {
-        dram = dram.saturating_add(x_bytes);
+        read = read.saturating_add(x_bytes);
     }
     let out = match cx.output {
         Some(o) => o,
@@ -671,7 +671,7 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
         pad_mask_scale: 0.0,
         partial_wait_scale: partial_reads as f64 * cx.hw.noc_core_read_latency_cycles * cycle,
         waited_read_scale: waited,
-        dram_scale: cx.dram_traffic_ns(dram, written),
+        dram_scale: cx.dram_traffic_ns(read, written),
         noc_scale: 0.0,
     })
 }
