@@ -16,7 +16,9 @@
 //! beside it): a *block* is one row of tiles, the full width of the tensor (`ntiles_per_block
 //! = padded_shape[-1] / TILE_WIDTH`, `nblocks = tiles / ntiles_per_block`);
 //! `split_blocks_for_tilize` gives each core of the worker grid `ceil(nblocks / cores)` blocks
-//! (fewer cores when there are fewer blocks). The reader of a tilize reads each block as
+//! (fewer cores when there are fewer blocks). Each 2D slice is padded to whole tile rows on
+//! its own, so a padding tilize's block holds only its slice's real rows (a `[1, 32, 4, 64]`
+//! tensor's 32 blocks, 4 sticks each), and so does an unpadding untilize's. The reader of a tilize reads each block as
 //! `TILE_HEIGHT` row-major sticks of `padded_shape[-1] * element_size` bytes and waits once
 //! for the 32 (`reader_unary_stick_layout_split_rows_interleaved.cpp`), the compute kernel
 //! tilizes the block (`tilize.cpp`: unpack in tilize mode, pack), and the writer writes its
@@ -131,11 +133,18 @@ pub(crate) const fn split(
     let blocks = tiles / if w_tiles > 0 { w_tiles } else { 1 };
     let cores = max(min(cores, blocks), 1);
     let per_core = ceil_div(blocks, cores);
+    // Each 2D slice pads its rows to whole tile rows on its own: a block holds the real rows
+    // of its slice's tile row, the rest is padding (`reader_unary_pad_dims_split_rows_multicore.cpp`
+    // reads `n_data` full tile rows, one of `n_mixed` real rows, and fills `n_pads` tile rows).
+    // The busiest core's run of blocks: whole slices, then at most one slice's first blocks.
+    let real_h = rm.shape.dim_from_end(1) as u64;
+    let per_slice = max(ceil_div(tiled.shape.dim_from_end(1) as u64, max(tile_h, 1)), 1);
+    let sticks = (per_core / per_slice) * real_h + min((per_core % per_slice) * tile_h, real_h);
     Some(Split {
         cores,
         blocks: per_core,
         tiles: per_core * w_tiles,
-        sticks: min(per_core * tile_h, rm_rows),
+        sticks: min(sticks, rm_rows),
         stick_bytes: width * element as u64,
     })
 }
@@ -669,6 +678,25 @@ mod tests {
         let many = features_of(Op::UntilizeWithUnpadding, hw, y, x, hw.compute_grid);
         assert!(close(many.tile_cycles, 4.0));
         assert!(close(many.write_wait_scale, 32.0 * row));
+    }
+
+    /// Each 2D slice pads its own rows: `[1, 32, 4, 64]` tilized to `[1, 32, 32, 64]` is 32
+    /// tile rows of 2 tiles, each holding one head's 4 real rows and 28 padding rows. On 32
+    /// cores a core reads 4 sticks of 128 B, not 32. `[1, 2, 40, 64]` padded to 64 rows is
+    /// 2 tile rows a slice, the second with 8 real rows: 2 blocks a core on 3 cores is at
+    /// worst one whole slice (40 sticks), 1 block a core a full tile row (32), one core
+    /// everything (80).
+    #[test]
+    fn padding_tilize_reads_only_each_slices_real_rows() {
+        let dram = MemoryConfig::DRAM_INTERLEAVED;
+        let (x, y) = (rm(&[1, 32, 4, 64], dram), tiled(&[1, 32, 32, 64], &[1, 32, 4, 64], dram));
+        assert_eq!(
+            split(&x, &y, 32).unwrap(),
+            Split { cores: 32, blocks: 1, tiles: 2, sticks: 4, stick_bytes: 128 }
+        );
+        let (x, y) = (rm(&[1, 2, 40, 64], dram), tiled(&[1, 2, 64, 64], &[1, 2, 40, 64], dram));
+        let sticks = |cores| split(&x, &y, cores).unwrap().sticks;
+        assert_eq!((sticks(3), sticks(4), sticks(1)), (40, 32, 80));
     }
 
     /// The Blackhole CLIP's 19 rows of 768 are 24 tiles wide, not more than 32: the row
