@@ -345,6 +345,13 @@ impl<'q> Ctx<'q> {
         }
     }
 
+    /// Time for DRAM to serve `read` bytes in `requests` page reads
+    /// ([`Self::dram_bytes_or_requests_ns`]) and take `written` bytes.
+    #[inline]
+    pub(crate) const fn dram_pages_ns(&self, read: u64, requests: u64, written: u64) -> f64 {
+        self.dram_bytes_or_requests_ns(read, requests) + self.dram_write_ns(written)
+    }
+
     /// Time for one core to move `bytes` over the NoC at `bytes_per_cycle`.
     #[inline]
     pub(crate) const fn noc_ns_at(&self, bytes: u64, bytes_per_cycle: f64) -> f64 {
@@ -414,6 +421,12 @@ pub(crate) const fn ceil_div(a: u64, b: u64) -> u64 {
     } else {
         a.div_ceil(if b > 1 { b } else { 1 })
     }
+}
+
+/// 1 when `cond`, else 0: a count that a condition switches on or off.
+#[inline]
+pub(crate) const fn one_if(cond: bool) -> u64 {
+    cond as u64
 }
 
 /// `a / b` for `b > 0` (0 counts as 1): a shift when `b` is a power of two, as tile sides

@@ -71,12 +71,7 @@
 use crate::error::Error;
 use crate::generated::{CacheRooflineFeatures, OpParams};
 use crate::op_params::update_cache::{Cache, OpType};
-use crate::model::{Ctx, ceil_div, max, min};
-
-/// 1 when `cond`, else 0.
-const fn one_if(cond: bool) -> u64 {
-    cond as u64
-}
+use crate::model::{Ctx, ceil_div, max, min, one_if};
 
 /// What the busiest core does, and what crosses DRAM.
 struct Work {

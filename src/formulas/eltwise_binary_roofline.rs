@@ -140,8 +140,7 @@ const fn dram_ns(cx: &Ctx<'_>, tensors: &[&TensorParams], dram: u64) -> f64 {
         Some(b) if out[0].memory.is_dram() => b,
         _ => 0,
     };
-    cx.dram_bytes_or_requests_ns(dram.saturating_sub(written), dram_page_reads(cx, inputs))
-        + cx.dram_write_ns(written)
+    cx.dram_pages_ns(dram.saturating_sub(written), dram_page_reads(cx, inputs), written)
 }
 
 /// Whether `op` of inputs of `a` and `b` runs on the FPU (the matrix engine; other ops than

@@ -58,14 +58,9 @@
 
 use crate::error::Error;
 use crate::generated::{OpParams, RotaryRooflineFeatures};
-use crate::model::{Ctx, ceil_div, div, max, min};
+use crate::model::{Ctx, ceil_div, div, max, min, one_if};
 use crate::tensor::TensorParams;
 
-
-/// 1 when `cond`, else 0.
-const fn one_if(cond: bool) -> u64 {
-    cond as u64
-}
 
 /// What the busiest core does, and what crosses DRAM.
 struct Work {

@@ -60,7 +60,7 @@
 
 use crate::error::Error;
 use crate::generated::{OpParams, SdpaRooflineFeatures};
-use crate::model::{Ctx, ceil_div, max, min};
+use crate::model::{Ctx, ceil_div, max, min, one_if};
 use crate::tensor::{Layout, TensorParams};
 
 /// Tiles along `rows` elements, at least 1.
@@ -71,11 +71,6 @@ const fn tiles_of(rows: u64) -> u64 {
 /// A chunk size in tiles: `size` rows (0: 32, ttnn's default), whole tiles, at least 1.
 const fn chunk_tiles(size: i64) -> u64 {
     if size <= 0 { 1 } else { tiles_of(size as u64) }
-}
-
-/// 1 when `cond`, else 0.
-const fn one_if(cond: bool) -> u64 {
-    cond as u64
 }
 
 /// What the busiest core does, and what crosses DRAM.
@@ -249,17 +244,16 @@ const fn busiest_flat(
     (best, best_chunks, head_steps)
 }
 
-/// The chunk geometry of Q, K and V (V absent: K's tensor is read for it, as in MLA).
+/// The chunk geometry of Q, K and V (V absent: K's tensor is read for it, as in MLA), for
+/// query and key chunks of `sq` and `sk` tiles.
 const fn chunks(
     cx: &Ctx<'_>,
     q: &TensorParams,
     k: &TensorParams,
     v: &TensorParams,
-    q_size: i64,
-    k_size: i64,
+    (sq, sk): (u64, u64),
     mask: Option<&TensorParams>,
 ) -> Result<Chunks, Error> {
-    let (sq, sk) = (chunk_tiles(q_size), chunk_tiles(k_size));
     let dht = tiles_of(q.shape.dim_from_end(0) as u64);
     let vdht = tiles_of(v.shape.dim_from_end(0) as u64);
     let kt = some_or!(k.tile_bytes(cx.hw), cx.not_modeled("row-major keys"));
@@ -374,7 +368,8 @@ const fn prefill(cx: &Ctx<'_>) -> Result<Work, Error> {
     } else {
         None
     };
-    let ch = tri!(chunks(cx, q, k, v, p.q_chunk_size, p.k_chunk_size, mask));
+    let sizes = (chunk_tiles(p.q_chunk_size), chunk_tiles(p.k_chunk_size));
+    let ch = tri!(chunks(cx, q, k, v, sizes, mask));
     let (b, nqh) = (q.shape.dim_from_end(3) as u64, q.shape.dim_from_end(2) as u64);
     let sq_rows = q.shape.logical_dim_from_end(1) as u64;
     let sk_rows = if chunked { start.saturating_add(sq_rows) } else { k.shape.logical_dim_from_end(1) as u64 };
@@ -391,7 +386,8 @@ const fn ring_joint(cx: &Ctx<'_>) -> Result<Work, Error> {
         return Err(cx.foreign_params());
     };
     let (q, k, v) = (&cx.inputs[0], &cx.inputs[1], &cx.inputs[2]);
-    let ch = tri!(chunks(cx, q, k, v, p.q_chunk_size, p.k_chunk_size, None));
+    let sizes = (chunk_tiles(p.q_chunk_size), chunk_tiles(p.k_chunk_size));
+    let ch = tri!(chunks(cx, q, k, v, sizes, None));
     let ring = if p.ring_size > 1 { p.ring_size as u64 } else { 1 };
     let (b, nqh) = (q.shape.dim_from_end(3) as u64, q.shape.dim_from_end(2) as u64);
     // Joint tokens (inputs 3 to 5 when given: 6 inputs for joint attention, 8 with the
@@ -443,14 +439,10 @@ const fn decode(cx: &Ctx<'_>) -> Result<Work, Error> {
         None => q,
     };
     let qt = some_or!(q.tile_bytes(cx.hw), cx.not_modeled("row-major queries"));
-    let kt = some_or!(k.tile_bytes(cx.hw), cx.not_modeled("row-major keys"));
-    let vt = some_or!(v.tile_bytes(cx.hw), cx.not_modeled("row-major values"));
     let ot = some_or!(out.tile_bytes(cx.hw), cx.not_modeled("a row-major output"));
     // Q is [1, B, PNH, D]: B users, PNH query heads padded to a tile.
     let b = max(q.shape.dim_from_end(2) as u64, 1);
     let pnht = tiles_of(q.shape.dim_from_end(1) as u64);
-    let dht = tiles_of(k.shape.dim_from_end(0) as u64);
-    let vdht = tiles_of(v.shape.dim_from_end(0) as u64);
     let nkh = max(k.shape.dim_from_end(2) as u64, 1);
     // Paged: the page table (the last input) lists each user's blocks of `block` rows.
     let block = k.shape.dim_from_end(1) as u64;
@@ -466,11 +458,11 @@ const fn decode(cx: &Ctx<'_>) -> Result<Work, Error> {
     let heads_per_core = max(ceil_div(nkh, per_batch), 1);
     let st = tiles_of(seq);
     let sk = if p.k_chunk_size > 0 { chunk_tiles(p.k_chunk_size) } else { ceil_div(st, per_head) };
+    // A step is the user's query heads (one chunk of `pnht` tiles) against a key chunk.
+    let ch = tri!(chunks(cx, q, k, v, (pnht, sk), None));
     let k_chunks = ceil_div(st, sk);
     let steps = ceil_div(k_chunks, per_head).saturating_mul(heads_per_core);
-    let k_bytes = sk.saturating_mul(dht).saturating_mul(kt) * one_if(k.memory.is_dram());
-    let v_bytes = sk.saturating_mul(vdht).saturating_mul(vt) * one_if(v.memory.is_dram());
-    let q_bytes = pnht.saturating_mul(dht).saturating_mul(qt) * one_if(q.memory.is_dram());
+    let q_bytes = pnht.saturating_mul(ch.dht).saturating_mul(qt) * one_if(q.memory.is_dram());
     // Position and page-table reads (row-major int inputs), one waited read each.
     let mut index_reads = 0;
     let mut i = 3;
@@ -481,22 +473,19 @@ const fn decode(cx: &Ctx<'_>) -> Result<Work, Error> {
     // The cores that hold a chunk combine in a tree of ceil(log2(cores)) rounds.
     let active = min(per_head, k_chunks);
     let rounds = if active > 1 { (64 - (active - 1).leading_zeros()) as u64 } else { 0 };
-    let partial_tiles = pnht.saturating_mul(vdht).saturating_add(2 * pnht);
+    let partial_tiles = pnht.saturating_mul(ch.vdht).saturating_add(2 * pnht);
     let all_chunks = b.saturating_mul(nkh).saturating_mul(k_chunks);
-    let out_bytes = b.saturating_mul(pnht).saturating_mul(vdht).saturating_mul(ot) * one_if(out.memory.is_dram());
+    let out_bytes = b.saturating_mul(pnht).saturating_mul(ch.vdht).saturating_mul(ot) * one_if(out.memory.is_dram());
     Ok(Work {
-        products: steps.saturating_mul(
-            pnht.saturating_mul(sk).saturating_mul(dht).saturating_add(pnht.saturating_mul(vdht).saturating_mul(sk)),
-        ),
+        products: steps.saturating_mul(ch.products()),
         scores: steps.saturating_mul(pnht.saturating_mul(sk)),
-        read_bytes: steps.saturating_mul(k_bytes.saturating_add(v_bytes)).saturating_add(q_bytes),
+        read_bytes: steps.saturating_mul(ch.step_bytes()).saturating_add(q_bytes),
         waits: steps.saturating_mul(2) + one_if(q_bytes > 0) + index_reads,
         dram_bytes: all_chunks
-            .saturating_mul(k_bytes.saturating_add(v_bytes))
+            .saturating_mul(ch.step_bytes())
             .saturating_add(b.saturating_mul(nkh).saturating_mul(q_bytes)),
         dram_written: out_bytes,
-        dram_pages: all_chunks
-            .saturating_mul(k.dram_page_reads(k_bytes, kt).saturating_add(v.dram_page_reads(v_bytes, vt))),
+        dram_pages: all_chunks.saturating_mul(ch.step_pages),
         rounds,
         round_bytes: partial_tiles.saturating_mul(ot),
     })
@@ -521,8 +510,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<SdpaRooflineFeatures, Error> {
         overhead_ns: 1.0,
         compute_scale: work.products as f64 * hw.tile_cycles(fidelity) as f64 * cycle,
         softmax_tile_cycles: work.scores as f64 * cycle,
-        dram_scale: cx.dram_bytes_or_requests_ns(work.dram_bytes, work.dram_pages)
-            + cx.dram_write_ns(work.dram_written),
+        dram_scale: cx.dram_pages_ns(work.dram_bytes, work.dram_pages, work.dram_written),
         read_scale: cx.noc_ns_at(work.read_bytes, hw.dram_core_bytes_per_cycle),
         dram_wait_scale: work.waits as f64 * cx.cycles_to_ns(hw.dram_read_latency_cycles),
         reduce_scale: work.rounds as f64 * cx.noc_ns_of_tiles(work.round_bytes, out),
