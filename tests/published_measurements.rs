@@ -17,15 +17,29 @@ fn dram(dims: &[u32], dtype: DType) -> TensorParams {
     )
 }
 
+/// Blackhole p100, the card the issues measured on.
+fn p100() -> PerfModels {
+    PerfModels::builder(Device::Blackhole)
+        .card(Card::P100)
+        .build()
+        .unwrap()
+}
+
+/// `predicted_ns` within 1.5x of `measured_ns`, either way.
+fn assert_within_1_5x(predicted_ns: f64, measured_ns: f64, what: &str) {
+    let ratio = predicted_ns / measured_ns;
+    assert!(
+        (1.0 / 1.5..=1.5).contains(&ratio),
+        "{what}: predicted {predicted_ns:.0} ns, measured {measured_ns:.0} ns ({ratio:.2}x)"
+    );
+}
+
 /// tt-metal issue #57161 (Blackhole p100a, tt-metal `e19f287a9ee`, device duration, median of
 /// 5): `sdpa_decode`, not paged, DRAM-interleaved K and V, batch 8, 32 query and 8 KV heads of
 /// 128, HiFi2, for caches of 8,192 and 32,768 tokens in bfloat16, bfloat8_b and bfloat4_b.
 #[test]
 fn sdpa_decode_of_long_caches_within_1_5x_of_issue_57161() {
-    let models = PerfModels::builder(Device::Blackhole)
-        .card(Card::P100)
-        .build()
-        .unwrap();
+    let models = p100();
     let params = [OpParam::new("math_fidelity", ParamValue::Enum("hifi2"))];
     let measured_us = [
         (DType::Bfloat16, 8192, 748.0),
@@ -41,12 +55,7 @@ fn sdpa_decode_of_long_caches_within_1_5x_of_issue_57161() {
         let e = models
             .query(&Query::new(Op::SdpaDecode, &inputs).params(&params))
             .unwrap();
-        let ratio = e.duration_ns / (us * 1000.0);
-        assert!(
-            (1.0 / 1.5..=1.5).contains(&ratio),
-            "{dtype:?} cache {cache}: predicted {:.0} us, measured {us} us ({ratio:.2}x)",
-            e.duration_ns / 1000.0
-        );
+        assert_within_1_5x(e.duration_ns, us * 1e3, &format!("{dtype:?} cache {cache}"));
     }
 }
 
@@ -58,10 +67,7 @@ fn sdpa_decode_of_long_caches_within_1_5x_of_issue_57161() {
 /// 54 ms); those are left out here and named in the README.
 #[test]
 fn mla_prefill_within_1_5x_of_issue_56805() {
-    let models = PerfModels::builder(Device::Blackhole)
-        .card(Card::P100)
-        .build()
-        .unwrap();
+    let models = p100();
     let params = [
         OpParam::new("is_causal", ParamValue::Bool(true)),
         OpParam::new("q_chunk_size", ParamValue::Int(32)),
@@ -76,11 +82,6 @@ fn mla_prefill_within_1_5x_of_issue_56805() {
         let e = models
             .query(&Query::new(Op::Sdpa, &inputs).params(&params))
             .unwrap();
-        let ratio = e.duration_ns / (ms * 1e6);
-        assert!(
-            (1.0 / 1.5..=1.5).contains(&ratio),
-            "{heads} heads: predicted {:.3} ms, measured {ms} ms ({ratio:.2}x)",
-            e.duration_ns / 1e6
-        );
+        assert_within_1_5x(e.duration_ns, ms * 1e6, &format!("{heads} heads"));
     }
 }
