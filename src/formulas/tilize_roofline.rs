@@ -18,7 +18,8 @@
 //! `split_blocks_for_tilize` gives each core of the worker grid `ceil(nblocks / cores)` blocks
 //! (fewer cores when there are fewer blocks). Each 2D slice is padded to whole tile rows on
 //! its own, so a padding tilize's block holds only its slice's real rows (a `[1, 32, 4, 64]`
-//! tensor's 32 blocks, 4 sticks each), and so does an unpadding untilize's. The reader of a tilize reads each block as
+//! tensor's 32 blocks, 4 sticks each), and so does an unpadding untilize's. The reader of a
+//! tilize reads each block as
 //! `TILE_HEIGHT` row-major sticks of `padded_shape[-1] * element_size` bytes and waits once
 //! for the 32 (`reader_unary_stick_layout_split_rows_interleaved.cpp`), the compute kernel
 //! tilizes the block (`tilize.cpp`: unpack in tilize mode, pack), and the writer writes its
@@ -134,9 +135,10 @@ pub(crate) const fn split(
     let cores = max(min(cores, blocks), 1);
     let per_core = ceil_div(blocks, cores);
     // Each 2D slice pads its rows to whole tile rows on its own: a block holds the real rows
-    // of its slice's tile row, the rest is padding (`reader_unary_pad_dims_split_rows_multicore.cpp`
-    // reads `n_data` full tile rows, one of `n_mixed` real rows, and fills `n_pads` tile rows).
-    // The busiest core's run of blocks: whole slices, then at most one slice's first blocks.
+    // of its slice's tile row, the rest is padding
+    // (`reader_unary_pad_dims_split_rows_multicore.cpp` reads `n_data` full tile rows, one of
+    // `n_mixed` real rows, and fills `n_pads` tile rows). The busiest core's run of blocks:
+    // whole slices, then at most one slice's first blocks.
     let real_h = rm.shape.dim_from_end(1) as u64;
     let per_slice = max(ceil_div(tiled.shape.dim_from_end(1) as u64, max(tile_h, 1)), 1);
     let sticks = (per_core / per_slice) * real_h + min((per_core % per_slice) * tile_h, real_h);
