@@ -113,6 +113,7 @@ pub struct ParamSpec {
 ///     chain_op_2: ChainOp2::None,
 ///     chain_op_3: ChainOp3::None,
 ///     chain_op_4: ChainOp4::None,
+///     fast_and_approximate_mode: false,
 /// }));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -55,6 +55,7 @@ pub unsafe extern "C" fn ttpm_internal_bench_rust_typed(
                     chain_op_2: eltwise_unary::ChainOp2::None,
                     chain_op_3: eltwise_unary::ChainOp3::None,
                     chain_op_4: eltwise_unary::ChainOp4::None,
+                    fast_and_approximate_mode: false,
                 }),
             ),
             2 => (

@@ -2,6 +2,7 @@
 //! traffic and the terms it shares with binary ops are described in `src/formulas/eltwise_common.rs`.
 
 use crate::error::{Error, Operand, TensorProblem};
+use crate::generated::op_params::eltwise_unary::UnaryOp;
 use crate::generated::{EltwiseUnaryRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min, mul};
 use crate::tensor::{DType, Layout, TensorParams};
@@ -112,6 +113,7 @@ const fn row_major_typecast(
         exp_tile_cycles: 0.0,
         erf_tile_cycles: 0.0,
         gelu_tile_cycles: 0.0,
+        gelu_approx_tile_cycles: 0.0,
         transcendental_tile_cycles: 0.0,
         recip_tile_cycles: 0.0,
         tile_byte_cycles: (read + written) as f64 * cycle,
@@ -159,7 +161,10 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
     let chain = match cx.params {
         OpParams::Typecast(_) => [Some(UnaryClass::Copy), None, None, None],
         OpParams::EltwiseUnary(p) => [
-            Some(unary_class(p.unary_op)),
+            Some(match p.unary_op {
+                UnaryOp::Gelu if p.fast_and_approximate_mode => UnaryClass::GeluApprox,
+                op => unary_class(op),
+            }),
             chain_class(p.chain_op_2 as usize),
             chain_class(p.chain_op_3 as usize),
             chain_class(p.chain_op_4 as usize),
@@ -181,7 +186,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
     // Tile counts weigh cycles: one tile costs `copy + function` cycles.
     let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
     // Each function's cycles go to the feature of its class.
-    let mut of_class = [0.0; 7];
+    let mut of_class = [0.0; 8];
     let mut i = 0;
     while i < chain.len() {
         if let Some(class) = chain[i] {
@@ -200,6 +205,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         exp_tile_cycles: of_class[UnaryClass::Exp as usize],
         erf_tile_cycles: of_class[UnaryClass::Erf as usize],
         gelu_tile_cycles: of_class[UnaryClass::Gelu as usize],
+        gelu_approx_tile_cycles: of_class[UnaryClass::GeluApprox as usize],
         transcendental_tile_cycles: of_class[UnaryClass::Transcendental as usize],
         recip_tile_cycles: of_class[UnaryClass::Recip as usize],
         tile_byte_cycles: tile_cycles * (read.through_per_tile + written.through_per_tile) as f64,

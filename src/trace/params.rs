@@ -330,12 +330,17 @@ mod tests {
                 ("unary_op", enum_of("neg")),
             ]
         );
+        // The first function's param, `{0}` or `{1}`, is its fast_and_approximate_mode.
+        let approx = |on| ("fast_and_approximate_mode", OwnedParamValue::Bool(on));
         let one = format!("{{'op_chain': '{{{}}}'}}", f("ERF", "0"));
         let p = params(Op::EltwiseUnary, "UnaryDeviceOperation", "HiFi4", &one);
-        assert_eq!(p, [("unary_op", enum_of("erf"))]);
+        assert_eq!(p, [approx(false), ("unary_op", enum_of("erf"))]);
+        let fast = format!("{{'op_chain': '{{{}}}'}}", f("GELU", "1"));
+        let p = params(Op::EltwiseUnary, "UnaryDeviceOperation", "HiFi4", &fast);
+        assert_eq!(p, [approx(true), ("unary_op", enum_of("gelu"))]);
         let older = "{'op_chain': '{UnaryWithParam(op_type=UnaryOpType::GELU;param={0})}'}";
         let p = params(Op::EltwiseUnary, "UnaryDeviceOperation", "HiFi4", older);
-        assert_eq!(p, [("unary_op", enum_of("gelu"))]);
+        assert_eq!(p, [approx(false), ("unary_op", enum_of("gelu"))]);
     }
 
     #[test]

@@ -326,7 +326,10 @@ mod tests {
         );
         assert_eq!(
             r.params,
-            [("unary_op", OwnedParamValue::Enum("exp".into()))]
+            [
+                ("fast_and_approximate_mode", OwnedParamValue::Bool(false)),
+                ("unary_op", OwnedParamValue::Enum("exp".into()))
+            ]
         );
         assert_eq!(r.grid, Some(CoreGrid::new(8, 8)));
         assert_eq!(
@@ -388,7 +391,10 @@ mod tests {
         );
         assert_eq!(
             gelu.params,
-            [("unary_op", OwnedParamValue::Enum("gelu".into()))]
+            [
+                ("fast_and_approximate_mode", OwnedParamValue::Bool(false)),
+                ("unary_op", OwnedParamValue::Enum("gelu".into()))
+            ]
         );
         // One number per dim is the padded (legacy) shape; the logical shape is taken equal.
         assert_eq!(gelu.inputs[0].shape, Shape::new(&[1, 1, 16384, 128]));

@@ -95,6 +95,7 @@ fn typed_params_of_another_op() {
         chain_op_2: eltwise_unary::ChainOp2::None,
         chain_op_3: eltwise_unary::ChainOp3::None,
         chain_op_4: eltwise_unary::ChainOp4::None,
+        fast_and_approximate_mode: false,
     });
     let msg = fails(
         |m| m.query(&Query::new(Op::Matmul, &inputs).typed_params(gelu)),

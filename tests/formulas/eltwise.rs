@@ -378,6 +378,27 @@ fn unary_function_classes_weigh_their_own_features() {
     assert_eq!(feature("power", "transcendental_tile_cycles"), 4.0);
 }
 
+/// Gelu in ttnn's fast_and_approximate_mode is its lookup-table kernel: 255 cycles a tile in
+/// v1 (223 measured on Blackhole, tt-metal issue #52407, and the copy's 32), not the accurate
+/// kernel's 2,080. 4096 tiles on Blackhole's 130 cores: 32 a core, a 1.35 GHz clock.
+#[test]
+fn approximate_gelu_runs_its_lookup_table() {
+    let models = PerfModels::new(Device::Blackhole);
+    let inputs = [dram(&[1, 1, 2048, 2048])];
+    let gelu = |approx| {
+        let params = [
+            enum_param("unary_op", "gelu"),
+            OpParam::new("fast_and_approximate_mode", ParamValue::Bool(approx)),
+        ];
+        let q = Query::new(Op::EltwiseUnary, &inputs)
+            .params(&params)
+            .version(1);
+        models.query(&q).unwrap().breakdown.compute_ns
+    };
+    assert_close(gelu(true), 32.0 * 255.0 / 1.35, "approximate");
+    assert_close(gelu(false), 32.0 * 2080.0 / 1.35, "accurate");
+}
+
 #[test]
 fn unary_waits_the_dram_latency_per_tile_read_from_dram() {
     // The reader waits for each page before the next: the busiest core's tiles from a

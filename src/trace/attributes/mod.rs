@@ -128,6 +128,13 @@ impl Attr {
 
     /// `true`/`false`, or `1`/`0`.
     pub fn as_bool(&self) -> Option<bool> {
+        // A one-element list reads as its element: a unary function's `param={1}`.
+        if let Attr::List(items) = self {
+            return match items.as_slice() {
+                [only] => only.as_bool(),
+                _ => None,
+            };
+        }
         match self.token()? {
             "true" | "1" => Some(true),
             "false" | "0" => Some(false),
