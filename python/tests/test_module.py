@@ -188,7 +188,8 @@ def test_trace_reader_yields_queries_and_measured_durations(tmp_path, m):
     assert (row.line, row.op_code, row.device, row.measured_ns, row.baseline_ns) == (
         2, "UnaryDeviceOperation", "wormhole_b0", 5000.0, 17.0)
     q = row.query
-    assert q.op == "UnaryDeviceOperation" and q.params == {"unary_op": "exp"}
+    assert q.op == "UnaryDeviceOperation"
+    assert q.params == {"unary_op": "exp", "fast_and_approximate_mode": False}
     assert [t.shape for t in q.inputs] == [[1, 1, 1024, 1024]]
     e = m.query(q)
     direct = m.query("eltwise_unary", inputs=["1x1x1024x1024:bf16"], params={"unary_op": "exp"}, grid=q.grid)
