@@ -7,6 +7,15 @@ fn bh_waited_read_ns(bytes: f64) -> f64 {
     (479.0 + bytes / 21.3) / 1.35
 }
 
+/// Row-major shards of `shape` on bh20_oft's 20 cores (5 x 4 from the origin).
+fn on_bh20_oft_cores(shape: [u32; 2]) -> ShardSpec {
+    let grid = CoreRange {
+        start: (0, 0),
+        end: (4, 3),
+    };
+    ShardSpec::new(grid, shape, ShardOrientation::RowMajor)
+}
+
 /// bh20_oft's `[122880, 32]` bfloat16 move onto 20 cores, 192 tiles each (measured 22.6 us).
 /// With 20 readers, the reader waits every (512 / 20) x 1152 / 2048 = 14 tiles: 13 batches of
 /// 14 and one of 10. The first wait is in the launch overhead; the other 12 batches of 14 and
@@ -15,14 +24,7 @@ fn bh_waited_read_ns(bytes: f64) -> f64 {
 fn interleaved_to_sharded_on_blackhole() {
     let models = PerfModels::new(Device::Blackhole);
     let input = dram(&[1, 1, 122880, 32]); // 3840 tiles
-    let shard = ShardSpec::new(
-        CoreRange {
-            start: (0, 0),
-            end: (4, 3),
-        },
-        [6144, 32],
-        ShardOrientation::RowMajor,
-    );
+    let shard = on_bh20_oft_cores([6144, 32]);
     let output = TensorParams::tiled(
         &[1, 1, 122880, 32],
         DType::Bfloat16,
@@ -57,14 +59,7 @@ fn interleaved_to_sharded_on_blackhole() {
 /// after the first. Wormhole's reads the aligned sticks back to back and waits once.
 #[test]
 fn row_major_sticks_are_each_waited_for_on_blackhole_only() {
-    let shard = ShardSpec::new(
-        CoreRange {
-            start: (0, 0),
-            end: (4, 3),
-        },
-        [96, 256],
-        ShardOrientation::RowMajor,
-    );
+    let shard = on_bh20_oft_cores([96, 256]);
     let rm = |memory| {
         TensorParams::new(
             Shape::new(&[1, 1, 1920, 256]),
