@@ -48,7 +48,11 @@
 //!   `decode_create`, `decode_concat`). From an interleaved input the create-heads core
 //!   waits once per head: on a Blackhole decode of 32 users, `[1, 1, 32, 5120]` into 40 heads
 //!   took 26.4 µs where its 5 tiles a core would be under 3; from a sharded one, once at the
-//!   end.
+//!   end. Then nothing paces the readers, and all of them walk the shard cores in the same
+//!   order: the core they all read at a time answers them one after another, two flits (a
+//!   header and a face row) a read on each NoC (`hot_source_ns`). On a public Blackhole
+//!   Phi-3.5 decode a create-heads of 32 users from a sharded `[1, 1, 32, 9216]` took 21 µs,
+//!   where one core's 288 reads go out in about 5 µs; its sources' 18,432 cycles are 14 µs.
 //!
 //! It assumes the cores work in parallel and that the first outputs (query heads) do not
 //! change the byte count: the input holds every byte the outputs together hold.
@@ -104,7 +108,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
     if let (OpParams::NlpConcatHeads(_), MemoryLayout::HeightSharded, MemoryLayout::WidthSharded) =
         (cx.params, x.memory.layout, y.memory.layout)
     {
-        return decode_concat(cx, x, dram_ns);
+        return decode_concat(cx, x, y, dram_ns);
     }
     let per_core = match x.shard_cores() {
         Some(c) => ceil_div(tiles, c),
@@ -181,10 +185,19 @@ const fn decode_create(
     } else {
         (face_row, heads, hw.dram_read_latency_cycles)
     };
+    let issue = cx.noc_ns_at(row_tiles.saturating_mul(read), hw.noc_bytes_per_cycle(read));
+    // From a sharded input every core walks the shard cores in the same order, unhindered
+    // by waits: the shard core they all read at a time answers them one after another. (An
+    // interleaved input's head spreads its tiles over as many banks, and its waits pace the
+    // readers.)
+    let serve = match (x.memory.layout.is_sharded(), y.shard_cores()) {
+        (true, Some(readers)) => hot_source_ns(cx, readers.saturating_mul(row_tiles), face_row),
+        _ => 0.0,
+    };
     Ok(HeadsRooflineFeatures {
         overhead_ns: 1.0,
         dram_scale: dram_ns,
-        noc_scale: cx.noc_ns_at(row_tiles.saturating_mul(read), hw.noc_bytes_per_cycle(read)),
+        noc_scale: f64::max(issue, serve),
         tile_wait_cycles: 0.0,
         dram_wait_scale: 0.0,
         head_wait_scale: cx.cycles_to_ns(waits as f64 * waited),
@@ -197,19 +210,42 @@ const fn decode_create(
 /// one face row a data-movement core (`reader_tm_tile_layout_nlp_concat_heads_decode.cpp`,
 /// `PHASES_TO_READ`), all issued before one wait at the end. Counted as the sharded
 /// create-heads: the reads at the NoC rate of their size, one wait for the last.
-const fn decode_concat(cx: &Ctx<'_>, x: &TensorParams, dram_ns: f64) -> Result<HeadsRooflineFeatures, Error> {
+const fn decode_concat(
+    cx: &Ctx<'_>,
+    x: &TensorParams,
+    y: &TensorParams,
+    dram_ns: f64,
+) -> Result<HeadsRooflineFeatures, Error> {
     let hw = cx.hw;
     let face_row = tri!(face_row_bytes(cx, x));
     let users = max(x.shape.dim_from_end(2) as u64, 1);
     let reads = users.saturating_mul(x.row_tiles());
+    let issue = cx.noc_ns_at(reads.saturating_mul(face_row), hw.noc_bytes_per_cycle(face_row));
+    // Every head's core walks the users' cores in the same order: each user's core answers
+    // all heads' reads of its tiles one after another.
+    let readers = match y.shard_cores() {
+        Some(c) => c,
+        None => 1,
+    };
     Ok(HeadsRooflineFeatures {
         overhead_ns: 1.0,
         dram_scale: dram_ns,
-        noc_scale: cx.noc_ns_at(reads.saturating_mul(face_row), hw.noc_bytes_per_cycle(face_row)),
+        noc_scale: f64::max(issue, hot_source_ns(cx, readers.saturating_mul(reads), face_row)),
         tile_wait_cycles: 0.0,
         dram_wait_scale: 0.0,
         head_wait_scale: cx.cycles_to_ns(hw.noc_core_read_latency_cycles),
     })
+}
+
+/// Time for one core's NoC interface to answer `reads` reads of `bytes` each, on each of its
+/// two NoCs (the decode gathers read one face column a data-movement core, one a NoC) one
+/// after another: a response is a packet of one header flit and its data flits, of
+/// `noc.link_bytes_per_cycle` bytes each, and the interface sends a flit a cycle
+/// (tt-isa-documentation, Blackhole and Wormhole "NoC": one header flit, then up to 256 data
+/// flits of 64 or 32 bytes).
+const fn hot_source_ns(cx: &Ctx<'_>, reads: u64, bytes: u64) -> f64 {
+    let flit = max(cx.hw.noc_link_bytes_per_cycle as u64, 1);
+    cx.cycles_to_ns(reads as f64 * (1 + ceil_div(bytes, flit)) as f64)
 }
 
 /// Bytes of one face row (16 values) of `x`: the decode forms read a tile a face row at a
@@ -329,11 +365,15 @@ mod tests {
     }
 
     /// The decode gathers from sharded tensors issue every face-row read before one wait at
-    /// the end. Create-heads of Phi-3.5's 32 users, `[1, 1, 32, 9216]` width-sharded over 32
-    /// cores into 96-wide heads: each core reads a 32-B face row from each of the row's 288
-    /// tiles. Concat-heads of 32 users' 32 heads of 96, `[1, 32, 32, 96]` one user a core,
-    /// into `[1, 1, 32, 3072]` width-sharded one head a core: each core reads a face row of
-    /// each user's 3 head tiles, 96 reads.
+    /// the end, every reader walking the source cores in the same order, so the source they
+    /// all read at a time answers them one after another: a 32-B face row is a header flit
+    /// and one data flit on Blackhole's 64-B NoC, two cycles a read on each NoC. Create-heads
+    /// of Phi-3.5's 32 users, `[1, 1, 32, 9216]` width-sharded over 32 cores into 96-wide
+    /// heads: each core reads a face row from each of the row's 288 tiles, and the 32 readers'
+    /// 9,216 reads take 18,432 cycles at their source, more than one core's 288 take to go
+    /// out. Concat-heads of 32 users' 32 heads of 96, `[1, 32, 32, 96]` one user a core, into
+    /// `[1, 1, 32, 3072]` width-sharded one head a core: each core reads a face row of each
+    /// user's 3 head tiles, 96 reads, and the 32 heads' cores 3,072 from the users' cores.
     #[test]
     fn sharded_decode_heads_gather_face_rows_and_wait_once() {
         let hw = Hardware::of(Card::P150);
@@ -341,13 +381,33 @@ mod tests {
         let per_read = 32.0 / hw.noc_bytes_per_cycle(32) * cycle;
         let fused = tiled(&[1, 1, 32, 9216], width_sharded_on_32_cores(288));
         let create = features_of(Op::NlpCreateHeads, Card::P150, fused, tiled(&[1, 32, 32, 96], heads_on_32_cores()));
-        assert!(close(create.noc_scale, 288.0 * per_read));
+        assert!(288.0 * per_read < 32.0 * 288.0 * 2.0 * cycle);
+        assert!(close(create.noc_scale, 32.0 * 288.0 * 2.0 * cycle));
         assert!(close(create.head_wait_scale, hw.noc_core_read_latency_cycles * cycle));
         let heads = tiled(&[1, 32, 32, 96], heads_on_32_cores());
         let concat = features_of(Op::NlpConcatHeads, Card::P150, heads, tiled(&[1, 1, 32, 3072], width_sharded_on_32_cores(96)));
-        assert!(close(concat.noc_scale, 32.0 * 3.0 * per_read));
+        assert!(close(concat.noc_scale, f64::max(96.0 * per_read, 32.0 * 96.0 * 2.0 * cycle)));
         assert!(close(concat.head_wait_scale, hw.noc_core_read_latency_cycles * cycle));
         assert_eq!((concat.tile_wait_cycles, concat.dram_scale), (0.0, 0.0));
+    }
+
+    /// One reader has no one to queue behind: a one-core gather's reads go out at one
+    /// core's NoC rate, not at its source's (one user's 4 head tiles into a head on one core).
+    #[test]
+    fn one_reader_is_not_held_up_at_its_source() {
+        let hw = Hardware::of(Card::P150);
+        let cycle = 1000.0 / hw.clock_mhz;
+        let one_core = |layout| {
+            let grid = CoreRange::of_grid(crate::CoreGrid::new(1, 1));
+            let shard = ShardSpec::new(grid, [32, 128], ShardOrientation::RowMajor);
+            MemoryConfig::sharded(BufferType::L1, layout, shard)
+        };
+        let user = tiled(&[1, 1, 32, 128], one_core(MemoryLayout::HeightSharded));
+        let head = tiled(&[1, 1, 32, 128], one_core(MemoryLayout::WidthSharded));
+        let f = features_of(Op::NlpConcatHeads, Card::P150, user, head);
+        let per_read = 32.0 / hw.noc_bytes_per_cycle(32) * cycle;
+        assert!(per_read > 2.0 * cycle);
+        assert!(close(f.noc_scale, 4.0 * per_read));
     }
 
     /// A sharded concat into an interleaved output works on the input's shard grid: 32 cores
