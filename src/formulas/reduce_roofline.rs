@@ -10,8 +10,9 @@
 //!   tile the reader reads the `N = dims[dim]` tiles it sums in batches of `g` (the largest factor
 //!   of `N` up to 8), each batch waited for (`noc_async_read_barrier`); the compute engine adds
 //!   each into the accumulator (an FPU add: two tiles unpacked at 64 B/cycle).
-//!   It reads the input's shape, dtype and memory and the param `dim`; the output's memory
-//!   when given (else the input's).
+//!   It reads the input's shape, dtype and memory and the param `dim`; when given, the
+//!   output's memory (else the input's), and its shape for how many input tiles each of its
+//!   tiles sums.
 //! - `reduce` (`ttnn/cpp/ttnn/operations/reduction/generic/device/`,
 //!   `reduce_op_multi_core_{w,h}_program_factory.cpp`, `reduce_op_single_core_hw_program_factory
 //!   .cpp`, `reduce_op_device_operation.cpp`'s `select_program_factory`): over W the rows of `Wt`
@@ -52,12 +53,27 @@ use crate::generated::op_params::pool2d::PoolType;
 use crate::generated::op_params::reduce::{ReduceDim, ReduceOp};
 use crate::generated::{OpParams, ReduceRooflineFeatures};
 use crate::model::{Ctx, ceil_div, largest_divisor, max, min};
-use crate::tensor::Layout;
+use crate::tensor::{Layout, TensorParams};
 
 /// Cycles of an FPU add of two tiles of `tile_bytes`: both unpacked at 64 B/cycle (the
 /// unpacker's rate; tt-metal tech_reports/matrix_engine), the add's math hidden under it.
 const fn add_cycles(tile_bytes: u64) -> f64 {
     (2 * tile_bytes) as f64 / 64.0
+}
+
+/// The product of `t`'s dims before its last two (`None` on overflow).
+const fn leading_volume(t: &TensorParams) -> Option<u64> {
+    let dims = t.shape.dims();
+    let mut v: u64 = 1;
+    let mut i = 0;
+    while i + 2 < dims.len() {
+        v = match v.checked_mul(dims[i] as u64) {
+            Some(v) => v,
+            None => return None,
+        };
+        i += 1;
+    }
+    Some(v)
 }
 
 /// The largest factor of `n` up to 8 (at least 1): `fast_reduce_nc`'s read batch.
@@ -113,7 +129,24 @@ const fn fast_reduce_nc(cx: &Ctx<'_>, dim: i64) -> Result<ReduceRooflineFeatures
     if dim < 0 || dim as usize + 2 >= dims.len() {
         return Err(cx.not_modeled("fast_reduce_nc over one of the last two dims"));
     }
-    let n = dims[dim as usize] as u64;
+    // The dims summed: `dim`'s, or, with the output given, what the leading dims shrink by. A
+    // profiler row pads a tensor of fewer dims with leading 1s, so its `dim` (counted from
+    // the tensor's own outermost dim) can name a padding 1 there: GPT-OSS-20B's `[32, 17,
+    // 2880]` summed over dim 0 is `[1, 32, 32[17], 2880] -> [1, 1, 32, 2880]`.
+    let n = match cx.output {
+        Some(y) => match (leading_volume(x), leading_volume(y)) {
+            (Some(a), Some(b)) if b > 0 && a % b == 0 => a / b,
+            _ => {
+                return Err(cx.tensor_error(
+                    Operand::Output,
+                    TensorProblem::ShapeMismatch {
+                        with: Operand::Input(0),
+                    },
+                ));
+            }
+        },
+        None => dims[dim as usize] as u64,
+    };
     let tiles = some_or!(
         x.tiles(),
         Error::Overflow {
@@ -347,6 +380,31 @@ mod tests {
         assert!(close(f.dram_scale, dram));
         let noc = (68.0 + 17.0) * 2048.0 / hw.noc_bytes_per_cycle(2048) / 1.35;
         assert!(close(f.noc_scale, noc));
+    }
+
+    /// A profiler row pads GPT-OSS-20B's `[32, 17, 2880]` summed over its dim 0 to
+    /// `[1, 32, 32[17], 2880] -> [1, 1, 32, 2880]`: `dim` 0 names the padding 1 there, and the
+    /// output says 32 tiles are summed into each of its 90 (on 90 cores: one a core, its 32
+    /// input tiles read in 4 waited batches of 8, each added at 64 cycles). Without the
+    /// output, `dim` 1 of the padded shape says the same; an output the input's leading dims
+    /// do not shrink to is an error.
+    #[test]
+    fn fast_reduce_nc_takes_the_summed_dims_from_the_output() {
+        let hw = Hardware::of(Card::P150);
+        let dram = MemoryConfig::DRAM_INTERLEAVED;
+        let x = TensorParams::new(Shape::padded(&[1, 32, 32, 2880], &[1, 32, 17, 2880]), DType::Bfloat16, Layout::TILE, dram);
+        let y = tiled(&[1, 1, 32, 2880], dram);
+        let grid = CoreGrid::new(10, 9);
+        let dim = |d: i64| [OpParam::new("dim", ParamValue::Int(d))];
+        let f = run(Op::FastReduceNc, &[x], Some(&y), &dim(0), grid).unwrap();
+        assert!(close(f.compute_scale, 32.0 * 64.0 / 1.35));
+        assert!(close(f.round_trip_scale, 4.0 * (479.0 + 8.0 * 2048.0 / 21.3) / 1.35));
+        let bytes = 90.0 * 2048.0;
+        assert!(close(f.dram_scale, 32.0 * bytes * hw.ns_per_dram_byte + bytes * hw.ns_per_dram_write_byte));
+        assert_eq!(run(Op::FastReduceNc, &[x], None, &dim(1), grid).unwrap(), f);
+        let odd = tiled(&[1, 3, 32, 2880], dram);
+        let e = run(Op::FastReduceNc, &[x], Some(&odd), &dim(0), grid).unwrap_err();
+        assert!(matches!(e, Error::InvalidTensor { .. }), "{e:?}");
     }
 
     /// A read batch is the largest factor of the reduced dim up to 8.
