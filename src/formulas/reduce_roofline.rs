@@ -63,17 +63,11 @@ const fn add_cycles(tile_bytes: u64) -> f64 {
 
 /// The product of `t`'s dims before its last two (`None` on overflow).
 const fn leading_volume(t: &TensorParams) -> Option<u64> {
-    let dims = t.shape.dims();
-    let mut v: u64 = 1;
-    let mut i = 0;
-    while i + 2 < dims.len() {
-        v = match v.checked_mul(dims[i] as u64) {
-            Some(v) => v,
-            None => return None,
-        };
-        i += 1;
+    let plane = t.shape.dim_from_end(0) as u64 * t.shape.dim_from_end(1) as u64;
+    match t.shape.volume() {
+        Some(v) => Some(v / max(plane, 1)),
+        None => None,
     }
-    Some(v)
 }
 
 /// The largest factor of `n` up to 8 (at least 1): `fast_reduce_nc`'s read batch.
