@@ -1,7 +1,8 @@
 //! The latest models against device durations that tt-metal's issues publish, none of them
 //! in `../shared` nor fitted on: each prediction within 1.5x of the measured duration, either
-//! way. These are the shapes the shared traces do not reach (a long KV cache), where a fit on
-//! small rows can drift far from the physics without any held-out file noticing.
+//! way. These are the shapes the shared traces do not reach (a long KV cache) or ops they hold
+//! no row of (top-k), where a fit on small rows can drift far from the physics, or an estimate
+//! stay wrong, without any held-out file noticing.
 
 use ttnn_op_perf_models::{
     Card, DType, Device, Layout, MemoryConfig, Op, OpParam, ParamValue, PerfModels, Query, Shape,
@@ -84,4 +85,23 @@ fn mla_prefill_within_1_5x_of_issue_56805() {
             .unwrap();
         assert_within_1_5x(e.duration_ns, ms * 1e6, &format!("{heads} heads"));
     }
+}
+
+/// tt-metal issue #56696 (Blackhole p100a, main 2dbd14bf632 of 2026-09-12, tracy ops report):
+/// a MoE router's `ttnn.topk` of k = 4 over `(32, 128)` bfloat16 runs the single-core factory
+/// and takes 22.3 us with the two slices after it, 790 and 793 ns, that cut the tile-wide
+/// output back to k: 20.7 us for the top-k op itself (k rounded up to a tile, 32).
+#[test]
+fn moe_router_topk_within_1_5x_of_issue_56696() {
+    let models = p100();
+    let params = [OpParam::new("k", ParamValue::Int(32))];
+    let inputs = [dram(&[1, 1, 32, 128], DType::Bfloat16)];
+    let e = models
+        .query(&Query::new(Op::Topk, &inputs).params(&params))
+        .unwrap();
+    assert_within_1_5x(
+        e.duration_ns,
+        (22.3 - 0.790 - 0.793) * 1e3,
+        "(32, 128) top-32",
+    );
 }
