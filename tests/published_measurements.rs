@@ -1,12 +1,12 @@
-//! The latest models against device durations that tt-metal's issues publish, none of them
-//! in `../shared` nor fitted on: each prediction within 1.5x of the measured duration, either
-//! way. These are the shapes the shared traces do not reach (a long KV cache) or ops they hold
+//! The latest models against device durations that tt-metal's issues and tech reports
+//! publish, none of them in `../shared` nor fitted on: each prediction within 1.5x of the
+//! measured duration, either way, and a published table's median error within 15%. These are the shapes the shared traces do not reach (a long KV cache) or ops they hold
 //! no row of (top-k), where a fit on small rows can drift far from the physics, or an estimate
 //! stay wrong, without any held-out file noticing.
 
 use ttnn_op_perf_models::{
-    Card, DType, Device, Layout, MemoryConfig, Op, OpParam, ParamValue, PerfModels, Query, Shape,
-    TensorParams,
+    Card, CoreGrid, DType, Device, Hardware, Layout, MemoryConfig, Op, OpParam, ParamValue,
+    PerfModels, Query, Shape, TensorParams,
 };
 
 fn dram(dims: &[u32], dtype: DType) -> TensorParams {
@@ -133,6 +133,80 @@ fn llama_prefill_within_1_5x_of_issue_55758() {
             e.duration_ns,
             us * 1e3,
             &format!("query chunks of {q_chunk}"),
+        );
+    }
+}
+
+/// tt-metal's GEMM_FLOPS tech report (`tests/published/gemm_flops_out_of_box.csv`, its source
+/// there): 117 matmuls in ttnn's own configs on an n150 (8 x 8) and a p150 (13 x 10 and 11 x
+/// 10), from 512^3 to 20480 x 26624 x 26624, bfloat16 at HiFi2, bfloat8_b and bfloat4_b at
+/// LoFi. Each table's median error stays within 15% (at this writing 12.0% on the n150, 8.1%
+/// and 10.7% on the p150). The device time is the report's ideal cycles over its device-based
+/// utilization, the ideal over the table's grid (the 11 x 10 table's shapes are sized to it,
+/// and only so does it agree with the 13 x 10 one). The n150's six `M = 512` runs with `K` of
+/// 1024 (9-17% utilized) come out 0.28-0.40x: the config ttnn picks for them is not the one
+/// the model takes.
+#[test]
+fn gemm_flops_report_out_of_box_tables_within_15_percent_median() {
+    let text = include_str!("published/gemm_flops_out_of_box.csv");
+    let mut tables: Vec<(String, Vec<f64>)> = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (card, device) = match f[0] {
+            "n150" => (Card::N150, Device::WormholeB0),
+            _ => (Card::P150, Device::Blackhole),
+        };
+        let (cols, rows) = f[1].split_once('x').unwrap();
+        let grid = CoreGrid::new(cols.parse().unwrap(), rows.parse().unwrap());
+        let [m, k, n]: [u32; 3] = [2, 3, 4].map(|i| f[i].parse().unwrap());
+        let dtype = match f[5] {
+            "bf16" => DType::Bfloat16,
+            "bfp8" => DType::Bfloat8B,
+            _ => DType::Bfloat4B,
+        };
+        let memory = |s: &str| match s {
+            "dram" => MemoryConfig::DRAM_INTERLEAVED,
+            _ => MemoryConfig::L1_INTERLEAVED,
+        };
+        let tensor = |dims: &[u32], at: &str| {
+            TensorParams::new(Shape::new(dims), dtype, Layout::TILE, memory(at))
+        };
+        let inputs = [tensor(&[1, 1, m, k], f[7]), tensor(&[1, 1, k, n], f[8])];
+        let output = tensor(&[1, 1, m, n], f[9]);
+        // The report's ideal: 16 cycles a tile product per fidelity phase.
+        let phases = match f[6] {
+            "lofi" => 1.0,
+            "hifi2" => 2.0,
+            "hifi3" => 3.0,
+            _ => 4.0,
+        };
+        let products = f64::from(m) * f64::from(k) * f64::from(n) / 32f64.powi(3);
+        let ideal_cycles = products * 16.0 * phases / f64::from(grid.cores());
+        let utilization: f64 = f[10].parse::<f64>().unwrap() / 100.0;
+        let measured_ns = ideal_cycles / utilization * 1000.0 / Hardware::of(card).clock_mhz;
+        let models = PerfModels::builder(device).card(card).build().unwrap();
+        let params = [OpParam::new("math_fidelity", ParamValue::Enum(f[6]))];
+        let query = Query::new(Op::Matmul, &inputs)
+            .params(&params)
+            .output(&output)
+            .grid(grid);
+        let e = models.query(&query).unwrap();
+        let key = format!("{} {}", f[0], f[1]);
+        let ape = (e.duration_ns / measured_ns - 1.0).abs();
+        match tables.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, apes)) => apes.push(ape),
+            None => tables.push((key, vec![ape])),
+        }
+    }
+    assert_eq!(tables.len(), 3);
+    for (table, mut apes) in tables {
+        apes.sort_by(f64::total_cmp);
+        let median = apes[apes.len() / 2];
+        assert!(
+            median <= 0.15,
+            "{table}: median error {:.1}% over {} matmuls",
+            100.0 * median,
+            apes.len()
         );
     }
 }
