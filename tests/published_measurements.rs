@@ -1,8 +1,9 @@
 //! The latest models against device durations that tt-metal's issues and tech reports
 //! publish, none of them in `../shared` nor fitted on: each prediction within 1.5x of the
-//! measured duration, either way, and a published table's median error within 15%. These are the shapes the shared traces do not reach (a long KV cache) or ops they hold
-//! no row of (top-k), where a fit on small rows can drift far from the physics, or an estimate
-//! stay wrong, without any held-out file noticing.
+//! measured duration, either way, and a published table's median error within 15%. These are
+//! the shapes the shared traces do not reach (a long KV cache) or ops they hold no row of
+//! (top-k), where a fit on small rows can drift far from the physics, or an estimate stay
+//! wrong, without any held-out file noticing.
 
 use ttnn_op_perf_models::{
     Card, CoreGrid, DType, Device, Hardware, Layout, MemoryConfig, Op, OpParam, ParamValue,
@@ -149,12 +150,21 @@ fn llama_prefill_within_1_5x_of_issue_55758() {
 #[test]
 fn gemm_flops_report_out_of_box_tables_within_15_percent_median() {
     let text = include_str!("published/gemm_flops_out_of_box.csv");
+    let n150 = PerfModels::builder(Device::WormholeB0)
+        .card(Card::N150)
+        .build()
+        .unwrap();
+    let p150 = PerfModels::builder(Device::Blackhole)
+        .card(Card::P150)
+        .build()
+        .unwrap();
     let mut tables: Vec<(String, Vec<f64>)> = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        let (card, device) = match f[0] {
-            "n150" => (Card::N150, Device::WormholeB0),
-            _ => (Card::P150, Device::Blackhole),
+        let (card, models) = match f[0] {
+            "n150" => (Card::N150, &n150),
+            "p150" => (Card::P150, &p150),
+            other => panic!("unknown card {other}"),
         };
         let (cols, rows) = f[1].split_once('x').unwrap();
         let grid = CoreGrid::new(cols.parse().unwrap(), rows.parse().unwrap());
@@ -162,11 +172,13 @@ fn gemm_flops_report_out_of_box_tables_within_15_percent_median() {
         let dtype = match f[5] {
             "bf16" => DType::Bfloat16,
             "bfp8" => DType::Bfloat8B,
-            _ => DType::Bfloat4B,
+            "bfp4" => DType::Bfloat4B,
+            other => panic!("unknown dtype {other}"),
         };
         let memory = |s: &str| match s {
             "dram" => MemoryConfig::DRAM_INTERLEAVED,
-            _ => MemoryConfig::L1_INTERLEAVED,
+            "l1" => MemoryConfig::L1_INTERLEAVED,
+            other => panic!("unknown storage {other}"),
         };
         let tensor = |dims: &[u32], at: &str| {
             TensorParams::new(Shape::new(dims), dtype, Layout::TILE, memory(at))
@@ -178,13 +190,13 @@ fn gemm_flops_report_out_of_box_tables_within_15_percent_median() {
             "lofi" => 1.0,
             "hifi2" => 2.0,
             "hifi3" => 3.0,
-            _ => 4.0,
+            "hifi4" => 4.0,
+            other => panic!("unknown fidelity {other}"),
         };
         let products = f64::from(m) * f64::from(k) * f64::from(n) / 32f64.powi(3);
         let ideal_cycles = products * 16.0 * phases / f64::from(grid.cores());
         let utilization: f64 = f[10].parse::<f64>().unwrap() / 100.0;
         let measured_ns = ideal_cycles / utilization * 1000.0 / Hardware::of(card).clock_mhz;
-        let models = PerfModels::builder(device).card(card).build().unwrap();
         let params = [OpParam::new("math_fidelity", ParamValue::Enum(f[6]))];
         let query = Query::new(Op::Matmul, &inputs)
             .params(&params)
