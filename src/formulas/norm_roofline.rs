@@ -24,7 +24,10 @@
 //!   and gamma and beta are tiled, the large-tensor kernels
 //!   (`reader_unary_interleaved_ln_large_tensor.cpp`) read the row again for each statistic:
 //!   three times for layer norm (mean, variance, normalize), twice for RMS norm, the residual
-//!   with it, and gamma and beta on every row instead of once per core. Softmax likewise
+//!   with it, and gamma and beta on every row instead of once per core. The large-tensor RMS
+//!   norm also copies each tile of its second read to an intermediate buffer before scaling it
+//!   (`layernorm_large_tensor.cpp`: the copy stands in for a destination-reuse multiply that
+//!   tt-llk #868 breaks): one pass more. Softmax likewise
 //!   switches to its large-tensor kernel above 90% of L1, counted here as one more read of the
 //!   row per reduction (max, sum).
 //! * **Sharded** (`layernorm_op_multi_core_sharded.cpp`, the sharded softmax): each core
@@ -404,6 +407,10 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
     let tiles = core_rows.saturating_mul(core_wt);
     // Passes: the residual's add happens on every read of the row.
     let mut passes = n.passes;
+    // The large-tensor RMS norm's copy of the re-read row (module doc).
+    if large && rms && !n.softmax {
+        passes += 1;
+    }
     if n.residual.is_some() {
         passes += n.reads;
     }
@@ -759,6 +766,25 @@ mod tests {
         // Read once: the input and the output, and the 64 KiB row-major gamma per core.
         let once = 4.0 * mib + 2.0 * 65_536.0;
         assert!(close(g.dram_scale, once * hw.ns_per_dram_byte() + 4.0 * mib * hw.ns_per_dram_write_byte));
+    }
+
+    /// RMS norm of `[1, 1, 64, 32768]` with a tiled gamma: the 2 MiB row is above L1, so the
+    /// large-tensor kernel reads it twice and copies each tile of the second read before
+    /// scaling it. Per tile: square, mean of squares, copy, scale, gamma: 5 passes, of which
+    /// 4 multiply (3 extra phases each at the default HiFi4).
+    #[test]
+    fn wide_rms_norm_copies_its_second_read() {
+        let x = tiled(&[1, 1, 64, 32768]);
+        let gamma = tiled(&[1, 1, 32, 32768]);
+        let params = [OpParam::new("norm_type", ParamValue::Enum("rmsnorm"))];
+        let hw = Hardware::of(Card::N150);
+        let f = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, gamma], &params);
+        assert!(close(f.fpu_tile_cycles, 5.0 * 1024.0));
+        assert!(close(f.fidelity_phase_cycles, 4.0 * 3.0 * 1024.0));
+        let mib = 1024.0 * 1024.0;
+        // The input read twice, gamma by each of the 2 cores; the output written.
+        let read = (2.0 * 4.0 + 2.0 * 2.0) * mib;
+        assert!(close(f.dram_scale, read * hw.ns_per_dram_byte() + 4.0 * mib * hw.ns_per_dram_write_byte));
     }
 
     /// A residual (the input's shape, more rows than one) is added on every read of the row.
