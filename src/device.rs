@@ -150,6 +150,9 @@ pub struct Hardware {
     /// Cycles per 2-byte store a data-movement RISC-V sustains writing a contiguous run of its
     /// core's L1 (a kernel building a tile element by element).
     pub riscv_l1_store_cycles: f64,
+    /// Cycles from a data-movement RISC-V's load of its core's L1 to the loaded value: a
+    /// kernel copying or scattering elements one at a time waits for each.
+    pub riscv_l1_load_cycles: f64,
     /// Bytes a NoC read of a DRAM buffer aligns to (a row-major page is
     /// padded to it; kernels split work in units of it).
     pub dram_alignment_bytes: u32,

@@ -88,6 +88,8 @@ pub struct Device {
     pub noc_core_read_latency_cycles: f64,
     /// Cycles per 2-byte store of a contiguous run a data-movement RISC-V writes to L1.
     pub riscv_l1_store_cycles: f64,
+    /// Cycles from a data-movement RISC-V's load of its core's L1 to the loaded value.
+    pub riscv_l1_load_cycles: f64,
     /// Bytes a NoC read of a DRAM buffer aligns to.
     pub dram_alignment_bytes: u32,
     /// Bytes a NoC read of an L1 buffer aligns to.

@@ -31,6 +31,9 @@ pub struct DeviceFile {
     /// Cycles per 2-byte store a data-movement RISC-V sustains writing a contiguous run of
     /// its core's L1 (a kernel building a tile element by element).
     pub riscv_l1_store_cycles: Spanned<f64>,
+    /// Cycles from a data-movement RISC-V's load of its core's L1 to the loaded value (a
+    /// kernel copying or scattering elements one at a time waits for each).
+    pub riscv_l1_load_cycles: Spanned<f64>,
     pub noc: NocFile,
     pub dram_access: DramAccessFile,
     /// Chip-to-chip Ethernet links; absent on a device without them (Grayskull).

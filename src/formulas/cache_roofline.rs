@@ -1,5 +1,6 @@
-//! `cache_roofline`: the KV-cache writers (`fill_cache`, `update_cache`) and `embedding`, ops
-//! that gather or scatter rows of a large DRAM table one at a time, each transfer waited for.
+//! `cache_roofline`: the KV-cache writers (`fill_cache`, `update_cache`), `embedding` and
+//! `scatter`, ops that gather or scatter rows of a large DRAM table one at a time, each
+//! transfer waited for.
 //!
 //! It reads the tensors' padded shapes (tiles and rows of tiles; heads and users of a decode
 //! update), the indices' logical shape (an embedding's token count), layouts, dtypes (bytes
@@ -59,17 +60,31 @@
 //!   as an output stick; the fused factory instead issues a block's 32 row reads and waits
 //!   once (`embeddings_tilize.cpp`; once a chunk of the rows when two blocks' tiles exceed
 //!   its 1 MiB budget). A tiled output (the fused tilize) adds its tiles as conversions.
+//! * **Scatter** (`data_movement/scatter/device/scatter_program_factory.cpp`): the input's
+//!   sticks (rows of its last dim) split over the grid by `split_work_to_cores`, every circular
+//!   buffer one page deep. Per stick the reader reads the input stick and waits, copies it
+//!   element by element into the output page, reads the stick's index and source sticks (each
+//!   waited for) when the index tensor has that row, and for each index loads it, the source
+//!   value and the output value and stores the result (`reader_scatter.cpp`); the writer writes
+//!   the output stick and waits (`writer_scatter.cpp`, `common.hpp`), and the reader's next
+//!   stick waits for that page. Counted: those waits, the sticks at the NoC rate of their size,
+//!   and the element loops on the reader (`element_scale`: each load waited for by the store
+//!   or compare that needs it, the device's published L1 load latency, and each store at its
+//!   store rate). The index's rows are taken as spread over the input's like its sticks. A
+//!   stick over the kernel's L1 chunk (about 75,000 elements) is read in chunks: not counted.
 //!
 //! The terms: compute is the busiest core's tiles converted (`tile_cycles`); DRAM the bytes
 //! read from and written to DRAM at the card's achievable bandwidth (`dram_scale`); NoC the
 //! busiest core's pages at the NoC rate of their size (`noc_scale`) plus its waited-for
 //! transfers, `wait_cycles` each, and for one to or from DRAM the device's DRAM latency more
 //! (`dram_wait_scale`: tt-metal's measured latency of one core's small DRAM read, 479 cycles
-//! on Blackhole, 383 on Wormhole, `dram_access` in the device spec). It assumes the cores work in parallel and evenly, and that a
+//! on Blackhole, 383 on Wormhole, `dram_access` in the device spec), plus the element loops
+//! (`element_scale`). It assumes the cores work in parallel and evenly, and that a
 //! row's conversions and its write do not overlap (the roofline takes the larger).
 
 use crate::error::Error;
 use crate::generated::{CacheRooflineFeatures, OpParams};
+use crate::tensor::TensorParams;
 use crate::op_params::update_cache::{Cache, OpType};
 use crate::model::{Ctx, ceil_div, max, min, one_if};
 
@@ -85,6 +100,9 @@ struct Work {
     dram_waits: u64,
     /// Bytes read from and written to DRAM, all cores.
     dram_bytes: u64,
+    /// Loads from L1 one element at a time, each waited for, and stores, on the busiest core.
+    l1_loads: u64,
+    l1_stores: u64,
 }
 
 /// Waited-for reads of the small extra inputs (page table, indices): one each, from DRAM
@@ -145,6 +163,8 @@ const fn fill(cx: &Ctx<'_>, per_row: bool) -> Result<Work, Error> {
         dram_waits,
         dram_bytes: (x_bytes * one_if(x.memory.is_dram()))
             .saturating_add(cache_bytes * one_if(cache.memory.is_dram())),
+        l1_loads: 0,
+        l1_stores: 0,
     })
 }
 
@@ -182,6 +202,8 @@ const fn update(cx: &Ctx<'_>, fused: bool) -> Result<Work, Error> {
         waits: extra + 1 + heads + one_if(!local),
         dram_waits: extra_dram + (1 + heads) * cache_dram + one_if(!local && x.memory.is_dram()),
         dram_bytes: (cache_bytes * cache_dram).saturating_add(x_bytes * one_if(x.memory.is_dram())),
+        l1_loads: 0,
+        l1_stores: 0,
     })
 }
 
@@ -222,6 +244,8 @@ const fn contiguous_update(cx: &Ctx<'_>) -> Result<Work, Error> {
         dram_waits: per_core * (groups * cache_dram + one_if(!local && x.memory.is_dram())),
         dram_bytes: (all_rows.saturating_mul(cache_tile).saturating_mul(2) * cache_dram)
             .saturating_add(batched.saturating_mul(wt).saturating_mul(x_tile) * one_if(x.memory.is_dram())),
+        l1_loads: 0,
+        l1_stores: 0,
     })
 }
 
@@ -308,6 +332,62 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
         dram_waits: row_waits * one_if(w.memory.is_dram())
             + index_reads * one_if(idx.memory.is_dram()),
         dram_bytes: (bytes * one_if(w.memory.is_dram())).saturating_add(bytes * one_if(out_dram)),
+        l1_loads: 0,
+        l1_stores: 0,
+    })
+}
+
+/// Sticks (rows of the last dim) of a row-major `t`, and the bytes and elements of one.
+/// (Validated tensors have no zero dim; row-major ones no block-float dtype.)
+const fn sticks(cx: &Ctx<'_>, t: &TensorParams) -> Result<(u64, u64, u64), Error> {
+    let elements = max(t.shape.dim_from_end(0) as u64, 1);
+    let Some(element) = t.dtype.element_bytes() else {
+        return Err(cx.not_modeled("a scatter of a block-float tensor"));
+    };
+    let Some(volume) = t.shape.volume() else {
+        return Err(Error::Overflow { what: "scatter sticks" });
+    };
+    Ok((volume / elements, elements * element as u64, elements))
+}
+
+/// Scatter (`scatter`): see the module doc.
+const fn scatter(cx: &Ctx<'_>) -> Result<Work, Error> {
+    let (x, index, source) = (&cx.inputs[0], &cx.inputs[1], &cx.inputs[2]);
+    let (x_sticks, x_stick, x_elements) = tri!(sticks(cx, x));
+    let (index_sticks, index_stick, index_elements) = tri!(sticks(cx, index));
+    let (_, source_stick, _) = tri!(sticks(cx, source));
+    let out = match cx.output {
+        Some(y) => y,
+        None => x,
+    };
+    let cores = max(min(cx.grid.cores() as u64, x_sticks), 1);
+    let per_core = ceil_div(x_sticks, cores);
+    // The busiest core's sticks that the index has a row for.
+    let scattered = min(per_core, ceil_div(per_core.saturating_mul(index_sticks), max(x_sticks, 1)));
+    // Per stick: the input read and the output written; per scattered stick the index and
+    // source sticks read; each waited for.
+    let waits = per_core.saturating_mul(2).saturating_add(scattered.saturating_mul(2));
+    let dram_waits = per_core.saturating_mul(one_if(x.memory.is_dram()) + one_if(out.memory.is_dram()))
+        + scattered.saturating_mul(one_if(index.memory.is_dram()) + one_if(source.memory.is_dram()));
+    let noc_ns = cx.noc_ns_at(per_core.saturating_mul(x_stick).saturating_mul(2), cx.hw.noc_bytes_per_cycle(x_stick))
+        + cx.noc_ns_at(scattered.saturating_mul(index_stick), cx.hw.noc_bytes_per_cycle(index_stick))
+        + cx.noc_ns_at(scattered.saturating_mul(source_stick), cx.hw.noc_bytes_per_cycle(source_stick));
+    // The copy loads and stores each input element; the scatter loads an index, its source
+    // value and the output value, and stores the result.
+    let copied = per_core.saturating_mul(x_elements);
+    let scanned = scattered.saturating_mul(index_elements);
+    let x_bytes = x_sticks.saturating_mul(x_stick);
+    Ok(Work {
+        converted: 0,
+        noc_ns,
+        waits,
+        dram_waits,
+        dram_bytes: (x_bytes * one_if(x.memory.is_dram()))
+            .saturating_add(x_bytes * one_if(out.memory.is_dram()))
+            .saturating_add(index_sticks.saturating_mul(index_stick) * one_if(index.memory.is_dram()))
+            .saturating_add(index_sticks.saturating_mul(source_stick) * one_if(source.memory.is_dram())),
+        l1_loads: copied.saturating_add(scanned.saturating_mul(3)),
+        l1_stores: copied.saturating_add(scanned),
     })
 }
 
@@ -326,6 +406,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
             (OpType::FusedUpdate, _) => tri!(update(cx, true)),
         },
         OpParams::Embedding(_) => tri!(embedding(cx)),
+        OpParams::Scatter(_) => tri!(scatter(cx)),
         _ => return Err(cx.foreign_params()),
     };
     let cycle = cx.cycles_to_ns(1.0);
@@ -336,6 +417,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
         noc_scale: work.noc_ns,
         wait_cycles: work.waits as f64 * cycle,
         dram_wait_scale: work.dram_waits as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles),
+        element_scale: cx.cycles_to_ns(
+            work.l1_loads as f64 * cx.hw.riscv_l1_load_cycles + work.l1_stores as f64 * cx.hw.riscv_l1_store_cycles,
+        ),
     })
 }
 
@@ -459,6 +543,35 @@ mod tests {
         let rate = hw.noc_bytes_per_cycle(1088);
         assert!(close(f.noc_scale, 2.0 * 18.0 * 1088.0 / rate * ns_per_cycle()));
         assert!(close(f.dram_scale, 2.0 * 1800.0 * 1088.0 * hw.ns_per_dram_byte));
+    }
+
+    /// A MoE router's scatter on a p150 (13x10 grid): 300 sticks of 128 bfloat16 into which
+    /// the index's 150 rows of 8 uint16 positions write 8 source values each. 3 sticks on the
+    /// busiest core, 2 of them with an index row: 3 x 2 + 2 x 2 waited transfers, all to or
+    /// from DRAM; its L1 loads are the 3 x 128 copied elements and 3 a scanned index (index,
+    /// source, output value), its stores the copies and one an index.
+    #[test]
+    fn scatter_by_hand() {
+        let rm = |dims: &[u32], dtype| TensorParams::new(Shape::new(dims), dtype, Layout::RowMajor, DRAM);
+        let (x, index, source) = (
+            rm(&[1, 1, 300, 128], DType::Bfloat16),
+            rm(&[1, 1, 150, 8], DType::Uint16),
+            rm(&[1, 1, 150, 8], DType::Bfloat16),
+        );
+        let f = features_of(Op::Scatter, &[], &[x, index, source], None).unwrap();
+        assert!(close(f.wait_cycles, 10.0 * ns_per_cycle()));
+        assert!(close(f.dram_wait_scale, 10.0 * 479.0 * ns_per_cycle()));
+        let (loads, stores) = (3.0 * 128.0 + 3.0 * 2.0 * 8.0, 3.0 * 128.0 + 2.0 * 8.0);
+        assert!(close(f.element_scale, (loads * 8.0 + stores * 1.0) * ns_per_cycle()));
+        let hw = Hardware::of(Card::P150);
+        let noc = 3.0 * 2.0 * 256.0 / hw.noc_bytes_per_cycle(256) + 2.0 * 2.0 * 16.0 / hw.noc_bytes_per_cycle(16);
+        assert!(close(f.noc_scale, noc * ns_per_cycle()));
+        // The input read and the output written, the index and source read once.
+        assert!(close(f.dram_scale, (2.0 * 300.0 * 256.0 + 2.0 * 150.0 * 16.0) * hw.ns_per_dram_byte));
+        assert_eq!(f.tile_cycles, 0.0);
+        // A tiled input is not what the device op takes.
+        let tiled_x = tiled(&[1, 1, 320, 128], DType::Bfloat16, DRAM);
+        assert!(features_of(Op::Scatter, &[], &[tiled_x, index, source], None).is_err());
     }
 
     /// CLIP's 19 tokens from a 768-wide bfloat16 table: groups of 16 tokens, 16 on the busiest

@@ -25,6 +25,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             let sus = f64_lit(d.noc_sustained_bytes_per_cycle);
             let core_latency = f64_lit(d.noc_core_read_latency_cycles);
             let store = f64_lit(d.riscv_l1_store_cycles);
+            let load = f64_lit(d.riscv_l1_load_cycles);
             let (dram_align, l1_align) = (
                 int_lit(d.dram_alignment_bytes),
                 int_lit(d.l1_alignment_bytes),
@@ -88,6 +89,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     noc_sustained_bytes_per_cycle: #sus,
                     noc_core_read_latency_cycles: #core_latency,
                     riscv_l1_store_cycles: #store,
+                    riscv_l1_load_cycles: #load,
                     dram_alignment_bytes: #dram_align,
                     l1_alignment_bytes: #l1_align,
                     staged_row_major_shard_reads: #staged_sticks,
