@@ -66,12 +66,17 @@
 //!   element by element into the output page, reads the stick's index and source sticks (each
 //!   waited for) when the index tensor has that row, and for each index loads it, the source
 //!   value and the output value and stores the result (`reader_scatter.cpp`); the writer writes
-//!   the output stick and waits (`writer_scatter.cpp`, `common.hpp`), and the reader's next
-//!   stick waits for that page. Counted: those waits, the sticks at the NoC rate of their size,
-//!   and the element loops on the reader (`element_scale`: each load waited for by the store
-//!   or compare that needs it, the device's published L1 load latency, and each store at its
-//!   store rate). The index's rows are taken as spread over the input's like its sticks. A
-//!   stick over the kernel's L1 chunk (about 75,000 elements) is read in chunks: not counted.
+//!   the output stick and waits (`writer_scatter.cpp`, `common.hpp`). The reader's next input
+//!   read overlaps that write, and its copy waits for the output page: one wait a stick for
+//!   the two, the last write's more. Counted: those waits, the sticks at the NoC rate of their
+//!   size, and the element loops on the reader (`element_scale`: each load waited for by the
+//!   store or compare that needs it, the device's published L1 load latency, and each store
+//!   at its store rate). The busiest core is the first, whose sticks come first in the index
+//!   too (the kernel scatters a stick when its coordinates are inside the index's shape): as
+//!   many of its sticks have an index row as the index has rows, up to all. A stick over the
+//!   kernel's L1 chunk (about 75,000 elements) is read in chunks: not counted. tt-metal takes
+//!   interleaved tensors only, an integer index, and, for a bfloat16 input with a
+//!   `reduction`, another program (`ScatterReduceBfloat16ProgramFactory`, not modeled).
 //!
 //! The terms: compute is the busiest core's tiles converted (`tile_cycles`); DRAM the bytes
 //! read from and written to DRAM at the card's achievable bandwidth (`dram_scale`); NoC the
@@ -82,10 +87,11 @@
 //! (`element_scale`). It assumes the cores work in parallel and evenly, and that a
 //! row's conversions and its write do not overlap (the roofline takes the larger).
 
-use crate::error::Error;
+use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{CacheRooflineFeatures, OpParams};
-use crate::tensor::TensorParams;
+use crate::op_params::scatter::Reduction;
 use crate::op_params::update_cache::{Cache, OpType};
+use crate::tensor::{DType, TensorParams};
 use crate::model::{Ctx, ceil_div, max, min, one_if};
 
 /// What the busiest core does, and what crosses DRAM.
@@ -351,24 +357,47 @@ const fn sticks(cx: &Ctx<'_>, t: &TensorParams) -> Result<(u64, u64, u64), Error
 }
 
 /// Scatter (`scatter`): see the module doc.
-const fn scatter(cx: &Ctx<'_>) -> Result<Work, Error> {
+const fn scatter(cx: &Ctx<'_>, reduction: Reduction) -> Result<Work, Error> {
     let (x, index, source) = (&cx.inputs[0], &cx.inputs[1], &cx.inputs[2]);
-    let (x_sticks, x_stick, x_elements) = tri!(sticks(cx, x));
-    let (index_sticks, index_stick, index_elements) = tri!(sticks(cx, index));
-    let (_, source_stick, _) = tri!(sticks(cx, source));
     let out = match cx.output {
         Some(y) => y,
         None => x,
     };
+    let tensors = [
+        (x, Operand::Input(0)),
+        (index, Operand::Input(1)),
+        (source, Operand::Input(2)),
+        (out, Operand::Output),
+    ];
+    let mut i = 0;
+    while i < tensors.len() {
+        if tensors[i].0.memory.layout.is_sharded() {
+            let problem = TensorProblem::WrongMemory { expected: "interleaved" };
+            return Err(cx.tensor_error(tensors[i].1, problem));
+        }
+        i += 1;
+    }
+    if !matches!(index.dtype, DType::Uint8 | DType::Uint16 | DType::Uint32 | DType::Int32) {
+        return Err(cx.not_modeled("a scatter whose index is not an integer tensor"));
+    }
+    if !matches!(reduction, Reduction::None) && matches!(x.dtype, DType::Bfloat16) {
+        return Err(cx.not_modeled("a bfloat16 scatter with a reduction (its own program)"));
+    }
+    let (x_sticks, x_stick, x_elements) = tri!(sticks(cx, x));
+    let (index_sticks, index_stick, index_elements) = tri!(sticks(cx, index));
+    let (_, source_stick, _) = tri!(sticks(cx, source));
     let cores = max(min(cx.grid.cores() as u64, x_sticks), 1);
     let per_core = ceil_div(x_sticks, cores);
-    // The busiest core's sticks that the index has a row for.
-    let scattered = min(per_core, ceil_div(per_core.saturating_mul(index_sticks), max(x_sticks, 1)));
-    // Per stick: the input read and the output written; per scattered stick the index and
-    // source sticks read; each waited for.
-    let waits = per_core.saturating_mul(2).saturating_add(scattered.saturating_mul(2));
-    let dram_waits = per_core.saturating_mul(one_if(x.memory.is_dram()) + one_if(out.memory.is_dram()))
-        + scattered.saturating_mul(one_if(index.memory.is_dram()) + one_if(source.memory.is_dram()));
+    // The first (busiest) core's sticks that the index has a row for.
+    let scattered = min(per_core, index_sticks);
+    // Per stick one wait for the input read and the previous stick's write, which overlap,
+    // and the last write's; per scattered stick the index's and the source's reads.
+    let waits = per_core.saturating_add(1).saturating_add(scattered.saturating_mul(2));
+    let (x_dram, out_dram) = (one_if(x.memory.is_dram()), one_if(out.memory.is_dram()));
+    let dram_waits = per_core
+        .saturating_mul(max(x_dram, out_dram))
+        .saturating_add(out_dram)
+        .saturating_add(scattered.saturating_mul(one_if(index.memory.is_dram()) + one_if(source.memory.is_dram())));
     let noc_ns = cx.noc_ns_at(per_core.saturating_mul(x_stick).saturating_mul(2), cx.hw.noc_bytes_per_cycle(x_stick))
         + cx.noc_ns_at(scattered.saturating_mul(index_stick), cx.hw.noc_bytes_per_cycle(index_stick))
         + cx.noc_ns_at(scattered.saturating_mul(source_stick), cx.hw.noc_bytes_per_cycle(source_stick));
@@ -406,7 +435,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
             (OpType::FusedUpdate, _) => tri!(update(cx, true)),
         },
         OpParams::Embedding(_) => tri!(embedding(cx)),
-        OpParams::Scatter(_) => tri!(scatter(cx)),
+        OpParams::Scatter(p) => tri!(scatter(cx, p.reduction)),
         _ => return Err(cx.foreign_params()),
     };
     let cycle = cx.cycles_to_ns(1.0);
@@ -547,9 +576,11 @@ mod tests {
 
     /// A MoE router's scatter on a p150 (13x10 grid): 300 sticks of 128 bfloat16 into which
     /// the index's 150 rows of 8 uint16 positions write 8 source values each. 3 sticks on the
-    /// busiest core, 2 of them with an index row: 3 x 2 + 2 x 2 waited transfers, all to or
-    /// from DRAM; its L1 loads are the 3 x 128 copied elements and 3 a scanned index (index,
-    /// source, output value), its stores the copies and one an index.
+    /// busiest core, the first, all with an index row: a wait a stick for its read and the
+    /// previous stick's write, the last write's, and 2 a stick for the index and source
+    /// reads, all to or from DRAM: 3 + 1 + 6. Its L1 loads are the 3 x 128 copied elements
+    /// and 3 a scanned index (index, source, output value), its stores the copies and one an
+    /// index.
     #[test]
     fn scatter_by_hand() {
         let rm = |dims: &[u32], dtype| TensorParams::new(Shape::new(dims), dtype, Layout::RowMajor, DRAM);
@@ -561,17 +592,46 @@ mod tests {
         let f = features_of(Op::Scatter, &[], &[x, index, source], None).unwrap();
         assert!(close(f.wait_cycles, 10.0 * ns_per_cycle()));
         assert!(close(f.dram_wait_scale, 10.0 * 479.0 * ns_per_cycle()));
-        let (loads, stores) = (3.0 * 128.0 + 3.0 * 2.0 * 8.0, 3.0 * 128.0 + 2.0 * 8.0);
+        let (loads, stores) = (3.0 * 128.0 + 3.0 * 3.0 * 8.0, 3.0 * 128.0 + 3.0 * 8.0);
         assert!(close(f.element_scale, (loads * 8.0 + stores * 1.0) * ns_per_cycle()));
         let hw = Hardware::of(Card::P150);
-        let noc = 3.0 * 2.0 * 256.0 / hw.noc_bytes_per_cycle(256) + 2.0 * 2.0 * 16.0 / hw.noc_bytes_per_cycle(16);
+        let noc = 3.0 * 2.0 * 256.0 / hw.noc_bytes_per_cycle(256) + 3.0 * 2.0 * 16.0 / hw.noc_bytes_per_cycle(16);
         assert!(close(f.noc_scale, noc * ns_per_cycle()));
         // The input read and the output written, the index and source read once.
         assert!(close(f.dram_scale, (2.0 * 300.0 * 256.0 + 2.0 * 150.0 * 16.0) * hw.ns_per_dram_byte));
         assert_eq!(f.tile_cycles, 0.0);
-        // A tiled input is not what the device op takes.
-        let tiled_x = tiled(&[1, 1, 320, 128], DType::Bfloat16, DRAM);
+        // An index of 2 rows: 2 of the first core's sticks scattered, 3 + 1 + 4 waits.
+        let (few, few_source) = (rm(&[1, 1, 2, 8], DType::Uint16), rm(&[1, 1, 2, 8], DType::Bfloat16));
+        let g = features_of(Op::Scatter, &[], &[x, few, few_source], None).unwrap();
+        assert!(close(g.wait_cycles, 8.0 * ns_per_cycle()));
+    }
+
+    /// What tt-metal's scatter does not run, or runs with another program, is an error: a
+    /// tiled or sharded tensor, a float index, a bfloat16 input with a reduction (float32 with
+    /// one runs the modeled program).
+    #[test]
+    fn scatter_refuses_what_the_kernel_does_not_run() {
+        let rm = |dims: &[u32], dtype| TensorParams::new(Shape::new(dims), dtype, Layout::RowMajor, DRAM);
+        let (x, index, source) = (
+            rm(&[1, 1, 64, 128], DType::Bfloat16),
+            rm(&[1, 1, 64, 8], DType::Int32),
+            rm(&[1, 1, 64, 8], DType::Bfloat16),
+        );
+        assert!(features_of(Op::Scatter, &[], &[x, index, source], None).is_ok());
+        let tiled_x = tiled(&[1, 1, 64, 128], DType::Bfloat16, DRAM);
         assert!(features_of(Op::Scatter, &[], &[tiled_x, index, source], None).is_err());
+        let shard = ShardSpec::new(CoreRange { start: (0, 0), end: (1, 0) }, [32, 128], ShardOrientation::RowMajor);
+        let sharded = x.with_memory(MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard));
+        assert!(matches!(
+            features_of(Op::Scatter, &[], &[sharded, index, source], None),
+            Err(Error::InvalidTensor { .. })
+        ));
+        let float_index = index.with_dtype(DType::Bfloat16);
+        assert!(features_of(Op::Scatter, &[], &[x, float_index, source], None).is_err());
+        let add = [("reduction", "add")];
+        assert!(features_of(Op::Scatter, &add, &[x, index, source], None).is_err());
+        let (x32, source32) = (x.with_dtype(DType::Float32), source.with_dtype(DType::Float32));
+        assert!(features_of(Op::Scatter, &add, &[x32, index, source32], None).is_ok());
     }
 
     /// CLIP's 19 tokens from a 768-wide bfloat16 table: groups of 16 tokens, 16 on the busiest

@@ -408,7 +408,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
     // Passes: the residual's add happens on every read of the row.
     let mut passes = n.passes;
     // The large-tensor RMS norm's copy of the re-read row (module doc).
-    if large && rms && !n.softmax {
+    if large && rms {
         passes += 1;
     }
     if n.residual.is_some() {
