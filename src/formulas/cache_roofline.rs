@@ -48,7 +48,10 @@
 //!   read and each head's write waited for, one per extra input (update index, page table),
 //!   `Wt` tiles once and `2 Wt`
 //!   per head converted (`tile_cycles`), the rows read and written at the tile NoC rate and
-//!   through DRAM.
+//!   through DRAM. Every user's row of a head sits at the same place in its block, and the
+//!   cores go over the heads together: when a block's tiles are a multiple of the DRAM banks
+//!   (interleaved a tile each), all users' rows fall in the same few banks, and the cache's
+//!   traffic is counted through the banks they reach, not all.
 //! * **Embedding** (`embedding/device/`, the factory `select_program_factory` picks): tiled
 //!   indices (`embeddings_tilized_indices_program_factory.cpp`) split over the grid in groups
 //!   of 16 tokens, one waited index read a group; row-major indices into a tiled output
@@ -198,7 +201,16 @@ const fn update(cx: &Ctx<'_>, fused: bool) -> Result<Work, Error> {
     let row = some_or!(heads.checked_mul(wt), overflow);
     let moved = row.saturating_mul(cache_tile);
     let x_read = if local { 0 } else { wt.saturating_mul(x_tile) };
-    let cache_bytes = cores.saturating_mul(moved).saturating_mul(2);
+    // Every user's row of a head sits at the same offset in its block, so the cache traffic
+    // reaches only the banks those rows' tiles fall in: counted as all of it through them.
+    let banks = max(cx.hw.dram_channels as u64, 1);
+    let block_tiles = ceil_div(cache.shape.dim_from_end(1) as u64, 32).saturating_mul(wt);
+    let hit = max(banks_of_rows(banks, block_tiles, heads, wt, users), 1);
+    let cache_bytes = cores
+        .saturating_mul(moved)
+        .saturating_mul(2)
+        .saturating_mul(banks)
+        / hit;
     let x_bytes = cores.saturating_mul(wt).saturating_mul(x_tile);
     Ok(Work {
         converted: row.saturating_mul(2).saturating_add(wt),
@@ -211,6 +223,37 @@ const fn update(cx: &Ctx<'_>, fused: bool) -> Result<Work, Error> {
         l1_loads: 0,
         l1_stores: 0,
     })
+}
+
+/// The DRAM banks (of `banks`, interleaved a tile each) that a paged decode update's rows
+/// reach: user `u`'s row of head `h` is `Wt` tiles from tile `(block(u) * heads + h) *
+/// block_tiles` plus the row's place in the block, the same for every user
+/// (`writer_update_cache_interleaved_start_id.cpp`), the users' blocks taken as distinct, so
+/// their rows start on every multiple of `gcd(block_tiles * heads, banks)`. Bits of a mask:
+/// at most 64 banks.
+const fn banks_of_rows(banks: u64, block_tiles: u64, heads: u64, wt: u64, users: u64) -> u64 {
+    let banks = if banks > 64 { 64 } else { banks };
+    // gcd(block_tiles * heads mod banks, banks): the spacing of the users' first banks.
+    let (mut a, mut b) = (banks, block_tiles.saturating_mul(heads) % banks);
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    let starts = min(banks / a, users);
+    let mut mask: u64 = 0;
+    let mut k = 0;
+    while k < starts {
+        let mut h = 0;
+        while h < min(heads, banks) {
+            let mut j = 0;
+            while j < min(wt, banks) {
+                mask |= 1 << ((k * a + h * (block_tiles % banks) + j) % banks);
+                j += 1;
+            }
+            h += 1;
+        }
+        k += 1;
+    }
+    mask.count_ones() as u64
 }
 
 /// A contiguous cache's decode update (`kv_cache/device/update_cache_multi_core_program_factory.cpp`):
@@ -541,6 +584,26 @@ mod tests {
         assert!(close(f.noc_scale, tile_noc_ns(64.0)));
         let hw = Hardware::of(Card::P150);
         assert!(close(f.dram_scale, 64.0 * 2048.0 * hw.ns_per_dram_byte));
+    }
+
+    /// The banks a paged update's rows reach. Llama-3.2-1B on a p150 (8 banks): blocks of 64
+    /// rows of 2 tiles (4 tiles), 8 heads: a block is 32 tiles, so every user's rows start on
+    /// bank 0, head `h`'s `4 h` further: banks 0, 1, 4, 5. Llama-3.1-8B on a Wormhole (12
+    /// banks): blocks of 32 rows of 4 tiles, 8 heads, a block 32 tiles: the users start on
+    /// banks 0, 4 and 8 and their rows cover all 12. One user: its rows alone.
+    #[test]
+    fn paged_update_rows_reach_the_banks_their_offsets_give() {
+        assert_eq!(banks_of_rows(8, 4, 8, 2, 32), 4);
+        assert_eq!(banks_of_rows(12, 4, 8, 4, 32), 12);
+        assert_eq!(banks_of_rows(8, 4, 8, 2, 1), 4);
+        assert_eq!(banks_of_rows(8, 1, 3, 1, 1), 3);
+        // 32 users of Llama-3.2-1B's shape: the cache's 2 MiB in and out through 4 of 8 banks.
+        let cache = tiled(&[32, 8, 64, 64], DType::Bfloat16, DRAM);
+        let x = tiled(&[1, 32, 32, 64], DType::Bfloat16, DRAM);
+        let f = features_of(Op::UpdateCache, &[], &[cache, x, table(&[1, 32]), table(&[32, 1])], None).unwrap();
+        let hw = Hardware::of(Card::P150);
+        let (cache_bytes, x_bytes) = (32.0 * 8.0 * 2.0 * 2048.0 * 2.0, 32.0 * 2.0 * 2048.0);
+        assert!(close(f.dram_scale, (cache_bytes * 8.0 / 4.0 + x_bytes) * hw.ns_per_dram_byte));
     }
 
     /// The fused update runs the key and the value cache on a core each: the busiest core's
