@@ -637,6 +637,17 @@ mod tests {
         assert!(close(f.dram_scale, 2.0 * 1800.0 * 1088.0 * hw.ns_per_dram_byte));
     }
 
+    /// A scatter's row-major DRAM tensors: a bfloat16 input of `rows` sticks of `width`, an
+    /// index of `index_rows` of `k` positions in `index_dtype` and its bfloat16 source.
+    fn scatter_inputs(rows: u32, width: u32, index_rows: u32, k: u32, index_dtype: DType) -> [TensorParams; 3] {
+        let rm = |dims: &[u32], dtype| TensorParams::new(Shape::new(dims), dtype, Layout::RowMajor, DRAM);
+        [
+            rm(&[1, 1, rows, width], DType::Bfloat16),
+            rm(&[1, 1, index_rows, k], index_dtype),
+            rm(&[1, 1, index_rows, k], DType::Bfloat16),
+        ]
+    }
+
     /// A MoE router's scatter on a p150 (13x10 grid): 300 sticks of 128 bfloat16 into which
     /// the index's 150 rows of 8 uint16 positions write 8 source values each. 3 sticks on the
     /// busiest core, the first, all with an index row: a wait a stick for its read and the
@@ -646,12 +657,7 @@ mod tests {
     /// index.
     #[test]
     fn scatter_by_hand() {
-        let rm = |dims: &[u32], dtype| TensorParams::new(Shape::new(dims), dtype, Layout::RowMajor, DRAM);
-        let (x, index, source) = (
-            rm(&[1, 1, 300, 128], DType::Bfloat16),
-            rm(&[1, 1, 150, 8], DType::Uint16),
-            rm(&[1, 1, 150, 8], DType::Bfloat16),
-        );
+        let [x, index, source] = scatter_inputs(300, 128, 150, 8, DType::Uint16);
         let f = features_of(Op::Scatter, &[], &[x, index, source], None).unwrap();
         assert!(close(f.wait_cycles, 10.0 * ns_per_cycle()));
         assert!(close(f.dram_wait_scale, 10.0 * 479.0 * ns_per_cycle()));
@@ -664,7 +670,7 @@ mod tests {
         assert!(close(f.dram_scale, (2.0 * 300.0 * 256.0 + 2.0 * 150.0 * 16.0) * hw.ns_per_dram_byte));
         assert_eq!(f.tile_cycles, 0.0);
         // An index of 2 rows: 2 of the first core's sticks scattered, 3 + 1 + 4 waits.
-        let (few, few_source) = (rm(&[1, 1, 2, 8], DType::Uint16), rm(&[1, 1, 2, 8], DType::Bfloat16));
+        let [_, few, few_source] = scatter_inputs(300, 128, 2, 8, DType::Uint16);
         let g = features_of(Op::Scatter, &[], &[x, few, few_source], None).unwrap();
         assert!(close(g.wait_cycles, 8.0 * ns_per_cycle()));
     }
@@ -674,12 +680,7 @@ mod tests {
     /// one runs the modeled program).
     #[test]
     fn scatter_refuses_what_the_kernel_does_not_run() {
-        let rm = |dims: &[u32], dtype| TensorParams::new(Shape::new(dims), dtype, Layout::RowMajor, DRAM);
-        let (x, index, source) = (
-            rm(&[1, 1, 64, 128], DType::Bfloat16),
-            rm(&[1, 1, 64, 8], DType::Int32),
-            rm(&[1, 1, 64, 8], DType::Bfloat16),
-        );
+        let [x, index, source] = scatter_inputs(64, 128, 64, 8, DType::Int32);
         assert!(features_of(Op::Scatter, &[], &[x, index, source], None).is_ok());
         let tiled_x = tiled(&[1, 1, 64, 128], DType::Bfloat16, DRAM);
         assert!(features_of(Op::Scatter, &[], &[tiled_x, index, source], None).is_err());
