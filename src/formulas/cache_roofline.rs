@@ -386,17 +386,17 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
     })
 }
 
-/// Sticks (rows of the last dim) of a row-major `t`, and the bytes and elements of one.
-/// (Validated tensors have no zero dim; row-major ones no block-float dtype.)
+/// Sticks (rows of the last dim) of a row-major `t` ([`TensorParams::rows`]), and the bytes
+/// ([`TensorParams::page_bytes`]) and elements of one. (Validated tensors have no zero dim;
+/// row-major ones no block-float dtype.)
 const fn sticks(cx: &Ctx<'_>, t: &TensorParams) -> Result<(u64, u64, u64), Error> {
-    let elements = max(t.shape.dim_from_end(0) as u64, 1);
-    let Some(element) = t.dtype.element_bytes() else {
+    if t.shape.volume().is_none() {
+        return Err(Error::Overflow { what: "scatter sticks" });
+    }
+    let Some(bytes) = t.page_bytes(cx.hw) else {
         return Err(cx.not_modeled("a scatter of a block-float tensor"));
     };
-    let Some(volume) = t.shape.volume() else {
-        return Err(Error::Overflow { what: "scatter sticks" });
-    };
-    Ok((volume / elements, elements * element as u64, elements))
+    Ok((t.rows(), bytes, t.shape.dim_from_end(0) as u64))
 }
 
 /// Scatter (`scatter`): see the module doc.
