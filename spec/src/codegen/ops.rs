@@ -6,7 +6,8 @@ use super::{camel, f64_lit, int_lit, upper, usize_lit};
 use crate::{OpParam, OpParamKind, SpecSet};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 pub(super) fn tokens(s: &SpecSet) -> Result<TokenStream, String> {
     let max_params = s
@@ -18,6 +19,7 @@ pub(super) fn tokens(s: &SpecSet) -> Result<TokenStream, String> {
         .max(1);
     let mut statics = Vec::new();
     let mut specs = Vec::new();
+    let mut indexes: HashMap<Vec<&str>, TokenStream> = HashMap::new();
     for op in &s.ops {
         let params_static = upper(&[&op.name, "params"]);
         let n = usize_lit(op.params.len());
@@ -29,12 +31,23 @@ pub(super) fn tokens(s: &SpecSet) -> Result<TokenStream, String> {
         let keys = name_index(&keys)?;
         let mut values = Vec::new();
         for i in 0..max_params {
-            values.push(match op.params.get(i).map(|p| &p.kind) {
+            let names: Vec<&str> = match op.params.get(i).map(|p| &p.kind) {
                 Some(OpParamKind::Enum { values, .. }) => {
-                    name_index(&values.iter().map(String::as_str).collect::<Vec<_>>())?
+                    values.iter().map(String::as_str).collect()
                 }
-                _ => name_index(&[])?,
-            });
+                _ => Vec::new(),
+            };
+            // Several ops list the same values (every fused activation takes `unary_op`'s
+            // 90-odd): each list's seed is searched once, the search being most of the build
+            // script's time.
+            let index = match indexes.entry(names) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => {
+                    let index = name_index(new.key())?;
+                    new.insert(index)
+                }
+            };
+            values.push(index.clone());
         }
         let required = op
             .params
