@@ -317,4 +317,21 @@ mod generate_tests {
         assert!(index.starts_with("NameIndex"));
         assert!(name_index::name_index(&["x", "x"]).is_err());
     }
+
+    /// 94 names (`unary_op`'s values) fit 256 slots with a chance of about 3e-9 a seed: that
+    /// size is skipped; 512 (about 1.1e-4 a seed) is searched, and so is every list's first
+    /// size up to 20 names (6 names in 16 slots: 0.34 a seed; 1% at the least).
+    #[test]
+    fn long_name_lists_skip_tables_no_seed_fits() {
+        assert!(!name_index::seed_likely(94, 8));
+        assert!(name_index::seed_likely(94, 9));
+        assert!((0..=20usize).all(|n| {
+            let min_bits = n.next_power_of_two().trailing_zeros() + 1;
+            name_index::seed_likely(n, min_bits)
+        }));
+        let owned: Vec<String> = (0..94).map(|i| format!("name_{i}")).collect();
+        let names: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let index = name_index::name_index(&names).unwrap().to_string();
+        assert!(index.contains("shift : 55 ,"), "{index}");
+    }
 }

@@ -6,9 +6,20 @@ use super::{int_lit, usize_lit};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Seeds tried for each table size.
+const SEEDS: u32 = 100_000;
+
+/// Whether one of `SEEDS` seeds is likely to hash `names` names to distinct slots of a table
+/// of `2^bits`: the chance of one seed is the product of `(m - i) / m` over the names.
+pub(super) fn seed_likely(names: usize, bits: u32) -> bool {
+    let m = (1u64 << bits) as f64;
+    let chance: f64 = (0..names).map(|i| (m - i as f64) / m).product();
+    chance * SEEDS as f64 >= 0.01
+}
+
 /// A `NameIndex` of `names`: the first seed (of a fixed sequence) whose hash puts every name
-/// in a slot of its own, in the smallest table from twice as many slots as names that a seed
-/// of the 100,000 tried per size is likely to fit.
+/// in a slot of its own, in the smallest table from twice as many slots as names that one of
+/// the `SEEDS` tried for each size is likely to fit (`seed_likely`).
 pub(super) fn name_index(names: &[&str]) -> Result<TokenStream, String> {
     if names.len() >= u8::MAX as usize {
         return Err(format!(
@@ -19,16 +30,12 @@ pub(super) fn name_index(names: &[&str]) -> Result<TokenStream, String> {
     let min_bits = names.len().next_power_of_two().trailing_zeros() + 1;
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     for bits in min_bits..min_bits + 4 {
-        // A table too small for a seed of the 100,000 tried to be likely (the chance that n
-        // names hash to n distinct slots of m is the product of (m - i) / m) is skipped:
-        // trying every seed there is most of the search's time.
-        let m = (1u64 << bits) as f64;
-        let chance: f64 = (0..names.len()).map(|i| (m - i as f64) / m).product();
-        if chance * 100_000.0 < 0.01 {
+        // Trying every seed where none is likely to fit was most of the search's time.
+        if !seed_likely(names.len(), bits) {
             continue;
         }
         let shift = 64 - bits;
-        for _ in 0..100_000 {
+        for _ in 0..SEEDS {
             seed = seed
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407)
