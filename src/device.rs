@@ -153,6 +153,9 @@ pub struct Hardware {
     /// Cycles from a data-movement RISC-V's load of its core's L1 to the loaded value: a
     /// kernel copying or scattering elements one at a time waits for each.
     pub riscv_l1_load_cycles: f64,
+    /// Cycles a data-movement RISC-V spends computing the address of one page of an
+    /// ND-sharded buffer (`TensorAccessor::get_noc_addr`), before it can read or write it.
+    pub nd_page_address_cycles: f64,
     /// Bytes a NoC read of a DRAM buffer aligns to (a row-major page is
     /// padded to it; kernels split work in units of it).
     pub dram_alignment_bytes: u32,

@@ -90,6 +90,9 @@ pub struct Device {
     pub riscv_l1_store_cycles: f64,
     /// Cycles from a data-movement RISC-V's load of its core's L1 to the loaded value.
     pub riscv_l1_load_cycles: f64,
+    /// Cycles a data-movement RISC-V spends computing the address of one page of an
+    /// ND-sharded buffer (`TensorAccessor::get_noc_addr`).
+    pub nd_page_address_cycles: f64,
     /// Bytes a NoC read of a DRAM buffer aligns to.
     pub dram_alignment_bytes: u32,
     /// Bytes a NoC read of an L1 buffer aligns to.

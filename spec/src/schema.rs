@@ -34,6 +34,10 @@ pub struct DeviceFile {
     /// Cycles from a data-movement RISC-V's load of its core's L1 to the loaded value (a
     /// kernel copying or scattering elements one at a time waits for each).
     pub riscv_l1_load_cycles: Spanned<f64>,
+    /// Cycles a data-movement RISC-V spends computing the address of one page of an
+    /// ND-sharded buffer (`TensorAccessor::get_noc_addr`: bank and offset from the page's
+    /// coordinates, divisions on the RISC-V).
+    pub nd_page_address_cycles: Spanned<f64>,
     pub noc: NocFile,
     pub dram_access: DramAccessFile,
     /// Chip-to-chip Ethernet links; absent on a device without them (Grayskull).

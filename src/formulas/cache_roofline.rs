@@ -27,7 +27,8 @@
 //!   (or the input's shard cores, whose tiles are read in place), but the reader waits for
 //!   every tile (`reader_fill_cache_interleaved_start_id.cpp`: `noc_async_read_barrier` a
 //!   tile) and the writer only flushes its writes (`writer_unary_interleaved_start_id.cpp`):
-//!   one waited transfer a tile.
+//!   one waited transfer a tile. Into an ND-sharded cache (DeepSeek's), the writer computes
+//!   each tile's address first (see `address_scale` below).
 //! * **Contiguous update** (`update_cache`, `op_type = "update"`, `cache = "contiguous"`:
 //!   `kv_cache/device/update_cache_multi_core_program_factory.cpp`): the new rows `[1, H, B,
 //!   D]` are `H B / 32` rows of tiles, split over the grid or the input's shard cores; per row
@@ -87,14 +88,21 @@
 //! transfers, `wait_cycles` each, and for one to or from DRAM the device's DRAM latency more
 //! (`dram_wait_scale`: tt-metal's measured latency of one core's small DRAM read, 479 cycles
 //! on Blackhole, 383 on Wormhole, `dram_access` in the device spec), plus the element loops
-//! (`element_scale`). It assumes the cores work in parallel and evenly, and that a
-//! row's conversions and its write do not overlap (the roofline takes the larger).
+//! (`element_scale`), plus, for each page of an ND-sharded tensor it reads or writes, the
+//! address its RISC-V computes from the page's coordinates (`address_scale`: the device's
+//! `nd_page_address_cycles`, 248 cycles a `TensorAccessor::get_noc_addr` in tt-metal issue
+//! #24288; v1, nothing fitted, puts DeepSeek's fills into its ND-sharded cache at 0.75x of
+//! their measured time without it and 1.00x with it). The fixed cost (`overhead_ns`) is the setup of a
+//! compute kernel: the updates untilize and tilize, a tiled embedding tilizes; the fills and
+//! the scatter move pages with their data-movement kernels only and have none. It assumes the
+//! cores work in parallel and evenly, and that a row's conversions and its write do not
+//! overlap (the roofline takes the larger).
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{CacheRooflineFeatures, OpParams};
 use crate::op_params::scatter::Reduction;
 use crate::op_params::update_cache::{Cache, OpType};
-use crate::tensor::{DType, TensorParams};
+use crate::tensor::{DType, MemoryLayout, TensorParams};
 use crate::model::{Ctx, ceil_div, max, min, one_if};
 
 /// What the busiest core does, and what crosses DRAM.
@@ -112,6 +120,13 @@ struct Work {
     /// Loads from L1 one element at a time, each waited for, and stores, on the busiest core.
     l1_loads: u64,
     l1_stores: u64,
+    /// Pages of ND-sharded tensors the busiest core reads or writes, each address computed.
+    nd_pages: u64,
+}
+
+/// 1 for an ND-sharded tensor, whose every page's address a kernel computes (0 otherwise).
+const fn nd(t: &TensorParams) -> u64 {
+    one_if(matches!(t.memory.layout, MemoryLayout::NdSharded))
 }
 
 /// Waited-for reads of the small extra inputs (page table, indices): one each, from DRAM
@@ -174,6 +189,8 @@ const fn fill(cx: &Ctx<'_>, per_row: bool) -> Result<Work, Error> {
             .saturating_add(cache_bytes * one_if(cache.memory.is_dram())),
         l1_loads: 0,
         l1_stores: 0,
+        // The reader addresses each tile it reads, the writer each it writes.
+        nd_pages: per_core.saturating_mul(nd(x) + nd(cache)),
     })
 }
 
@@ -222,6 +239,10 @@ const fn update(cx: &Ctx<'_>, fused: bool) -> Result<Work, Error> {
         dram_bytes: (cache_bytes * cache_dram).saturating_add(x_bytes * one_if(x.memory.is_dram())),
         l1_loads: 0,
         l1_stores: 0,
+        // Each head's row of the cache read and written, the new row read.
+        nd_pages: row
+            .saturating_mul(2 * nd(cache))
+            .saturating_add(wt * nd(x) * one_if(!local)),
     })
 }
 
@@ -295,6 +316,11 @@ const fn contiguous_update(cx: &Ctx<'_>) -> Result<Work, Error> {
             .saturating_add(batched.saturating_mul(wt).saturating_mul(x_tile) * one_if(x.memory.is_dram())),
         l1_loads: 0,
         l1_stores: 0,
+        // Each user's cache row read and written, the new rows read.
+        nd_pages: rows
+            .saturating_mul(wt)
+            .saturating_mul(2 * nd(cache))
+            .saturating_add(per_core * wt * nd(x) * one_if(!local)),
     })
 }
 
@@ -383,6 +409,13 @@ const fn embedding(cx: &Ctx<'_>) -> Result<Work, Error> {
         dram_bytes: (bytes * one_if(w.memory.is_dram())).saturating_add(bytes * one_if(out_dram)),
         l1_loads: 0,
         l1_stores: 0,
+        // A row of the table read, and written out, for each token.
+        nd_pages: per_core.saturating_mul(
+            nd(w) + match cx.output {
+                Some(y) => nd(y),
+                None => 0,
+            },
+        ),
     })
 }
 
@@ -460,6 +493,8 @@ const fn scatter(cx: &Ctx<'_>, reduction: Reduction) -> Result<Work, Error> {
             .saturating_add(index_sticks.saturating_mul(source_stick) * one_if(source.memory.is_dram())),
         l1_loads: copied.saturating_add(scanned.saturating_mul(3)),
         l1_stores: copied.saturating_add(scanned),
+        // tt-metal's scatter takes interleaved tensors only (refused above).
+        nd_pages: 0,
     })
 }
 
@@ -483,7 +518,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
     };
     let cycle = cx.cycles_to_ns(1.0);
     Ok(CacheRooflineFeatures {
-        overhead_ns: 1.0,
+        // The setup of the compute kernel the fills and scatter do not have.
+        overhead_ns: if work.converted > 0 { 1.0 } else { 0.0 },
         tile_cycles: work.converted as f64 * cycle,
         dram_scale: cx.dram_ns(work.dram_bytes),
         noc_scale: work.noc_ns,
@@ -492,6 +528,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
         element_scale: cx.cycles_to_ns(
             work.l1_loads as f64 * cx.hw.riscv_l1_load_cycles + work.l1_stores as f64 * cx.hw.riscv_l1_store_cycles,
         ),
+        address_scale: cx.cycles_to_ns(work.nd_pages as f64 * cx.hw.nd_page_address_cycles),
     })
 }
 
@@ -635,6 +672,37 @@ mod tests {
         let rate = hw.noc_bytes_per_cycle(1088);
         assert!(close(f.noc_scale, 2.0 * 18.0 * 1088.0 / rate * ns_per_cycle()));
         assert!(close(f.dram_scale, 2.0 * 1800.0 * 1088.0 * hw.ns_per_dram_byte));
+        // Interleaved: no address to compute; no compute kernel: no fixed cost.
+        assert_eq!((f.address_scale, f.overhead_ns), (0.0, 0.0));
+    }
+
+    /// The same fill into the ND-sharded DRAM cache DeepSeek's trace has
+    /// (`DEV_0_DRAM_ND_SHARDED`): the writer computes the address of each of its 18 tiles
+    /// before writing it, 248 cycles each (tt-metal issue #24288); the rest is the interleaved
+    /// fill's. A paged update, whose compute kernel untilizes and tilizes, has the fixed cost.
+    #[test]
+    fn nd_sharded_cache_pages_are_addressed_one_by_one() {
+        let x = tiled(&[1, 1, 3200, 576], DType::Bfloat8B, DRAM);
+        let shard = ShardSpec::new(
+            CoreRange { start: (0, 0), end: (7, 0) },
+            [416, 576],
+            ShardOrientation::RowMajor,
+        );
+        let nd = MemoryConfig::sharded(BufferType::Dram, MemoryLayout::NdSharded, shard);
+        let cache = tiled(&[1, 1, 3200, 576], DType::Bfloat8B, nd);
+        let f = features_of(Op::UpdateCache, CONTIGUOUS_FILL, &[cache, x], None).unwrap();
+        let interleaved = features_of(Op::UpdateCache, CONTIGUOUS_FILL, &[x, x], None).unwrap();
+        assert!(close(f.address_scale, 18.0 * 248.0 * ns_per_cycle()));
+        assert!(close(f.wait_cycles, interleaved.wait_cycles));
+        assert_eq!(f.overhead_ns, 0.0);
+        let update = features_of(
+            Op::UpdateCache,
+            &[],
+            &[tiled(&[32, 8, 1024, 64], DType::Bfloat16, DRAM), one_core_rows(&[1, 8, 32, 64]), table(&[1])],
+            None,
+        )
+        .unwrap();
+        assert_eq!(update.overhead_ns, 1.0);
     }
 
     /// A scatter's row-major DRAM tensors: a bfloat16 input of `rows` sticks of `width`, an

@@ -26,6 +26,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             let core_latency = f64_lit(d.noc_core_read_latency_cycles);
             let store = f64_lit(d.riscv_l1_store_cycles);
             let load = f64_lit(d.riscv_l1_load_cycles);
+            let nd_address = f64_lit(d.nd_page_address_cycles);
             let (dram_align, l1_align) = (
                 int_lit(d.dram_alignment_bytes),
                 int_lit(d.l1_alignment_bytes),
@@ -90,6 +91,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     noc_core_read_latency_cycles: #core_latency,
                     riscv_l1_store_cycles: #store,
                     riscv_l1_load_cycles: #load,
+                    nd_page_address_cycles: #nd_address,
                     dram_alignment_bytes: #dram_align,
                     l1_alignment_bytes: #l1_align,
                     staged_row_major_shard_reads: #staged_sticks,

@@ -96,6 +96,7 @@ impl Validator {
         );
         self.positive(p, &f.riscv_l1_store_cycles, "riscv_l1_store_cycles");
         self.positive(p, &f.riscv_l1_load_cycles, "riscv_l1_load_cycles");
+        self.positive(p, &f.nd_page_address_cycles, "nd_page_address_cycles");
         for (v, key) in [
             (&noc.dram_alignment_bytes, "noc.dram_alignment_bytes"),
             (&noc.l1_alignment_bytes, "noc.l1_alignment_bytes"),
@@ -230,6 +231,7 @@ impl Validator {
             noc_core_read_latency_cycles: *noc.core_read_latency_cycles.get_ref(),
             riscv_l1_store_cycles: *f.riscv_l1_store_cycles.get_ref(),
             riscv_l1_load_cycles: *f.riscv_l1_load_cycles.get_ref(),
+            nd_page_address_cycles: *f.nd_page_address_cycles.get_ref(),
             dram_alignment_bytes: *noc.dram_alignment_bytes.get_ref(),
             l1_alignment_bytes: *noc.l1_alignment_bytes.get_ref(),
             staged_row_major_shard_reads: *noc.staged_row_major_shard_reads.get_ref(),
