@@ -92,11 +92,11 @@
 //! address its RISC-V computes from the page's coordinates (`address_scale`: the device's
 //! `nd_page_address_cycles`, 248 cycles a `TensorAccessor::get_noc_addr` in tt-metal issue
 //! #24288; v1, nothing fitted, puts DeepSeek's fills into its ND-sharded cache at 0.75x of
-//! their measured time without it and 1.00x with it). The fixed cost (`overhead_ns`) is the setup of a
-//! compute kernel: the updates untilize and tilize, a tiled embedding tilizes; the fills and
-//! the scatter move pages with their data-movement kernels only and have none. It assumes the
-//! cores work in parallel and evenly, and that a row's conversions and its write do not
-//! overlap (the roofline takes the larger).
+//! their measured time without it and 1.00x with it). The fixed cost (`overhead_ns`) is the
+//! setup of a compute kernel: the updates untilize and tilize, a tiled embedding tilizes; the
+//! fills and the scatter move pages with their data-movement kernels only and have none. It
+//! assumes the cores work in parallel and evenly, and that a row's conversions and its write
+//! do not overlap (the roofline takes the larger).
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{CacheRooflineFeatures, OpParams};
