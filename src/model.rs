@@ -569,8 +569,10 @@ const fn check_operand(
     })
 }
 
-/// Evaluates `model` for a query on `hw`.
-#[inline(always)]
+/// Evaluates `model` for a query on `hw`. Out of line: `PerfModels::query` and its exact
+/// version path share one copy (inlined, each held the whole dispatch over the families, and
+/// LLVM compiled it twice; a call costs no measurable latency, `examples/query_latency`).
+#[inline(never)]
 pub(crate) const fn evaluate(
     model: &'static ModelVersion,
     hw: &'static Hardware,

@@ -39,14 +39,28 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
         let ops = f.ops.iter().map(|o| camel(o));
         quote!(&[#(Op::#ops),*])
     });
+    // One out-of-line copy of each formula, which `Family::features` and `cost` both call:
+    // inlined into both, LLVM compiled every formula twice (a rebuild after a spec edit pays it).
     let formulas: Vec<_> = s
         .families
         .iter()
-        .map(|f| {
-            let module = ident(&f.name);
-            quote!(crate::formulas::#module::features)
-        })
+        .map(|f| format_ident!("{}_features", f.name))
         .collect();
+    let outlined = s.families.iter().zip(&formulas).map(|(f, name)| {
+        let module = ident(&f.name);
+        let ty = format_ident!("{}Features", camel(&f.name));
+        let text = doc(&format!(
+            "`crate::formulas::{}::features`, compiled once.",
+            f.name
+        ));
+        quote! {
+            #text
+            #[inline(never)]
+            const fn #name(cx: &crate::model::Ctx<'_>) -> Result<#ty, crate::error::Error> {
+                crate::formulas::#module::features(cx)
+            }
+        }
+    });
     let from_values = s.families.iter().map(|f| {
         let n = f.coefficients.len();
         let vs: Vec<_> = (0..n).map(|i| format_ident!("v{i}")).collect();
@@ -87,6 +101,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
         /// The most coefficients any family has: the capacity of [`crate::model::FamilyValues`].
         pub const MAX_FAMILY_COEFFICIENTS: usize = #max;
         #(#structs)*
+        #(#outlined)*
         impl Family {
             /// The family's fitted coefficients in spec order, with their terms and bounds.
             pub const fn coefficients(self) -> &'static [Coefficient] {
