@@ -498,7 +498,7 @@ const fn scatter(cx: &Ctx<'_>, reduction: Reduction) -> Result<Work, Error> {
     })
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
     let work = match cx.params {

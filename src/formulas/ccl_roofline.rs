@@ -128,7 +128,7 @@ const fn longest_path_hops(kind: Kind, n: u64, ring: bool) -> u64 {
     }
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<CclRooflineFeatures, Error> {
     let (kind, n, links, ring) = match shape_of(cx) {

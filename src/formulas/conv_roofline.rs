@@ -69,7 +69,7 @@ const fn shard_split(y: &TensorParams) -> Option<(u64, u64)> {
     }
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<ConvRooflineFeatures, Error> {
     let OpParams::Conv2d(p) = cx.params else {

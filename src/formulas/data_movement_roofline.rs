@@ -152,7 +152,7 @@ const fn reader_waits_ns(cx: &Ctx<'_>, source: &TensorParams, sharded: &TensorPa
     }
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
     let x = &cx.inputs[0];

@@ -46,7 +46,7 @@ const fn stick_bytes(t: &TensorParams) -> u64 {
     max(t.shape.dim_from_end(0) as u64 * element, 1)
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<GridSampleRooflineFeatures, Error> {
     let OpParams::GridSample(p) = cx.params else {

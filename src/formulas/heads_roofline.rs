@@ -62,7 +62,7 @@ use crate::generated::{HeadsRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::tensor::{MemoryLayout, TensorParams};
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
     let x = &cx.inputs[0];

@@ -302,7 +302,7 @@ const fn layer_norm<'q>(cx: &Ctx<'q>, norm_type: NormType, stage: Stage, fidelit
     }
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
     if let OpParams::GroupNorm(p) = cx.params {

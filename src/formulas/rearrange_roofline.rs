@@ -335,7 +335,7 @@ const fn sticks(t: &TensorParams) -> (u64, u64) {
     (volume / max(last, 1), last * element)
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> {
     let x = &cx.inputs[0];

@@ -316,7 +316,7 @@ const fn intimg(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
     })
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
     match cx.params {

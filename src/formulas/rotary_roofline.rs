@@ -217,7 +217,7 @@ const fn llama(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams) -> R
     })
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<RotaryRooflineFeatures, Error> {
     let x = &cx.inputs[0];

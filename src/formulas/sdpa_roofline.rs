@@ -491,7 +491,7 @@ const fn decode(cx: &Ctx<'_>) -> Result<Work, Error> {
     })
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<SdpaRooflineFeatures, Error> {
     let (work, fidelity) = match cx.params {

@@ -231,7 +231,7 @@ const fn blocks_of(w: u64, h: u64, side: u64) -> u64 {
     ceil_div(w, side) * ceil_div(h, side)
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
     let x = &cx.inputs[0];

@@ -509,7 +509,7 @@ const fn slice_write(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result
     Ok(f)
 }
 
-// Inlined into the query: its features stay in registers.
+// Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<WindowRooflineFeatures, Error> {
     let x = &cx.inputs[0];
