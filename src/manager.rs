@@ -47,7 +47,9 @@ pub struct Query<'a> {
     pub inputs: &'a [TensorParams],
     /// The output tensor, where the caller knows it (data-movement ops require it).
     pub output: Option<&'a TensorParams>,
-    /// The cores the op may use; the card's compute grid when `None`.
+    /// The cores the op may use (ttnn's `core_grid`); the card's compute grid when `None`. A
+    /// matmul without a program config is generated differently without one (tt-metal
+    /// `create_simple_matmul_program_config`: with an operand in L1, on few cores).
     pub grid: Option<CoreGrid>,
 }
 
@@ -362,9 +364,8 @@ impl PerfModels {
             (Version::Latest, Some(m)) => m,
             _ => return self.query_version(q, op),
         };
-        // The model (`Ctx::new`) or the fallback checks the grid.
-        let grid = self.grid_of(q);
-        match model::evaluate(model, self.hw, &q.params, q.inputs, q.output, grid) {
+        // The model (`Ctx::checked`) or the fallback checks the grid.
+        match model::evaluate(model, self.hw, &q.params, q.inputs, q.output, q.grid) {
             Err(e) => self.failed(q, op, e),
             answer => answer,
         }
@@ -396,7 +397,7 @@ impl PerfModels {
     #[inline(never)]
     const fn query_version(&self, q: &Query<'_>, op: Op) -> Result<Estimate, Error> {
         let answer = match self.model(op, q.version) {
-            Ok(m) => model::evaluate(m, self.hw, &q.params, q.inputs, q.output, self.grid_of(q)),
+            Ok(m) => model::evaluate(m, self.hw, &q.params, q.inputs, q.output, q.grid),
             Err(e) => Err(e),
         };
         match answer {
@@ -445,8 +446,7 @@ impl PerfModels {
                 what: "this family (it does not model the op)",
             });
         }
-        let grid = q.grid.unwrap_or(self.hw.compute_grid);
-        let cx = Ctx::new(op, self.hw, q.params, q.inputs, q.output, grid)?;
+        let cx = Ctx::checked(op, self.hw, &q.params, q.inputs, q.output, q.grid)?;
         family.features(&cx)
     }
 

@@ -168,6 +168,11 @@ pub struct Ctx<'q> {
     pub(crate) inputs: &'q [TensorParams],
     pub(crate) output: Option<&'q TensorParams>,
     pub(crate) grid: CoreGrid,
+    /// Whether the caller gave the grid (ttnn's `core_grid`), or it is the card's compute
+    /// grid because the query gave none: a matmul without a program config is generated
+    /// differently in the two cases (tt-metal `create_matmul_program_config` against
+    /// `create_simple_matmul_program_config`).
+    pub(crate) grid_given: bool,
 }
 
 impl<'q> Ctx<'q> {
@@ -193,8 +198,21 @@ impl<'q> Ctx<'q> {
         output: Option<&'q TensorParams>,
         grid: CoreGrid,
     ) -> Result<Self, Error> {
-        let mut cx = Ctx::unchecked(op, hw, &params, inputs, output, grid);
-        tri!(cx.check(&params));
+        Ctx::checked(op, hw, &params, inputs, output, Some(grid))
+    }
+
+    /// [`Ctx::new`] of a query that may give no grid (then the card's compute grid).
+    #[inline]
+    pub(crate) const fn checked(
+        op: Op,
+        hw: &'static Hardware,
+        params: &QueryParams<'_>,
+        inputs: &'q [TensorParams],
+        output: Option<&'q TensorParams>,
+        grid: Option<CoreGrid>,
+    ) -> Result<Self, Error> {
+        let mut cx = Ctx::unchecked(op, hw, params, inputs, output, grid);
+        tri!(cx.check(params));
         Ok(cx)
     }
 
@@ -207,7 +225,7 @@ impl<'q> Ctx<'q> {
         params: &QueryParams<'_>,
         inputs: &'q [TensorParams],
         output: Option<&'q TensorParams>,
-        grid: CoreGrid,
+        grid: Option<CoreGrid>,
     ) -> Self {
         Ctx {
             hw,
@@ -215,7 +233,11 @@ impl<'q> Ctx<'q> {
             params: params.start(op),
             inputs,
             output,
-            grid,
+            grid: match grid {
+                Some(g) => g,
+                None => hw.compute_grid,
+            },
+            grid_given: grid.is_some(),
         }
     }
 
@@ -579,10 +601,9 @@ pub(crate) const fn evaluate(
     params: &QueryParams<'_>,
     inputs: &[TensorParams],
     output: Option<&TensorParams>,
-    grid: CoreGrid,
+    grid: Option<CoreGrid>,
 ) -> Result<Estimate, Error> {
-    let mut ctx = Ctx::unchecked(model.op, hw, params, inputs, output, grid);
-    tri!(ctx.check(params));
+    let ctx = tri!(Ctx::checked(model.op, hw, params, inputs, output, grid));
     let breakdown: Breakdown = tri!(model.coefficients.cost(&ctx));
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
 }

@@ -139,6 +139,58 @@ fn llama_prefill_within_1_5x_of_issue_55758() {
     }
 }
 
+/// tt-metal issue #56976 (Blackhole, its 12 x 10 grid; host time per call, median of 3 x 30
+/// after a warm-up, the op hundreds of times the dispatch): `[1024, 5376] @ [5376, 5376]`
+/// bfloat16 at HiFi2 without a program config. With all three tensors interleaved in DRAM
+/// ttnn spreads the output over the grid; with `a` or the output interleaved in L1 and no grid
+/// given it runs 16 x 16-tile blocks on 22 cores, ~3.9x slower; given the grid, L1 costs
+/// nothing. Checked on both Blackhole cards of the model (11 x 10 and 13 x 10): each within
+/// 1.5x, and L1 without a grid at least 3x the all-DRAM time.
+#[test]
+fn matmul_with_an_l1_operand_and_no_grid_within_1_5x_of_issue_56976() {
+    let tensor = |dims: &[u32], memory| {
+        TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::TILE, memory)
+    };
+    let (dram, l1) = (MemoryConfig::DRAM_INTERLEAVED, MemoryConfig::L1_INTERLEAVED);
+    let params = [OpParam::new("math_fidelity", ParamValue::Enum("hifi2"))];
+    for card in [Card::P100, Card::P150] {
+        let models = PerfModels::builder(Device::Blackhole)
+            .card(card)
+            .build()
+            .unwrap();
+        let full_grid = Hardware::of(card).compute_grid;
+        let b = tensor(&[5376, 5376], dram);
+        let mut all_dram_ns = 0.0;
+        // (a, output, grid given, measured us)
+        for (a, out, grid, us) in [
+            (dram, dram, false, 308.4),
+            (dram, l1, false, 1205.1),
+            (l1, dram, false, 1222.3),
+            (l1, l1, false, 1208.8),
+            (dram, l1, true, 310.0),
+            (l1, l1, true, 320.4),
+        ] {
+            let inputs = [tensor(&[1024, 5376], a), b];
+            let output = tensor(&[1024, 5376], out);
+            let query = Query::new(Op::Matmul, &inputs)
+                .params(&params)
+                .output(&output);
+            let query = if grid { query.grid(full_grid) } else { query };
+            let what = format!("{card:?}: a in {a:?}, output in {out:?}, grid given: {grid}");
+            assert_within_1_5x(&models, &query, us * 1e3, &what);
+            let ns = models.query(&query).unwrap().duration_ns;
+            if a == dram && out == dram {
+                all_dram_ns = ns;
+            } else if !grid {
+                assert!(
+                    ns >= 3.0 * all_dram_ns,
+                    "{what}: {ns:.0} ns, all in DRAM {all_dram_ns:.0}"
+                );
+            }
+        }
+    }
+}
+
 /// tt-metal's GEMM_FLOPS tech report (`tests/published/gemm_flops_out_of_box.csv`, its source
 /// there): 117 matmuls in ttnn's own configs on an n150 (8 x 8) and a p150 (13 x 10 and 11 x
 /// 10), from 512^3 to 20480 x 26624 x 26624, bfloat16 at HiFi2, bfloat8_b and bfloat4_b at

@@ -15,6 +15,8 @@ pub(super) const fn in0_block_w(q: &Operands<'_>, w: &Work) -> u64 {
     let (s, fused) = (&w.s, w.fused);
     if given_block_w > 0 {
         min(given_block_w, max(kt, 1))
+    } else if w.block_w > 0 {
+        min(w.block_w, max(kt, 1))
     } else {
         default_in0_block_w(
             kt,
@@ -49,39 +51,18 @@ pub(super) const fn output_blocks(
     w: &Work,
     in0_block_w: u64,
 ) -> Blocks {
-    let hw = cx.hw;
-    let (a, b, bias, transpose_a) = (q.a, q.b, q.bias, q.transpose_a);
     let (auto, minimal, m_block, n_block) = (q.auto, q.minimal, q.m_block, q.n_block);
-    let (out_dtype, out_memory) = (q.out_dtype, q.out_memory);
+    let out_memory = q.out_memory;
     let (given_sub_h, given_sub_w) = (q.given_sub_h, q.given_sub_w);
     let s = &w.s;
     // A config ttnn generates shrinks the output block until its circular buffers fit in L1;
     // `b` is then read again for each row of output blocks, `a` for each column.
     let (block_h, block_w) = if auto && matches!(s.reads, Reads::Once) {
-        let cbs = CbSizes {
-            // ttnn sizes the buffers by 32x32 tiles of each dtype.
-            a_tile: hw.tile_bytes(a.dtype) as u64,
-            b_tile: hw.tile_bytes(b.dtype) as u64,
-            interm_tile: max(
-                hw.tile_bytes(DType::Bfloat16) as u64,
-                hw.tile_bytes(out_dtype) as u64,
-            ),
-            bias_tile: match bias {
-                Some(bias) => hw.tile_bytes(bias.dtype) as u64,
-                None => 0,
-            },
-            block_w: in0_block_w,
-            shard_w: match a.memory.shard {
-                Some(shard) if a.memory.layout.is_sharded() => shard.shape[1] as u64 / 32,
-                _ => 0,
-            },
-            transpose_a,
-        };
         out_block(
             s.per_core_m,
             s.per_core_n,
-            &cbs,
-            hw.l1_bytes_per_core - hw.l1_reserved_bytes,
+            &cb_sizes(cx, q, in0_block_w),
+            l1_budget(cx),
         )
     } else if minimal || matches!(q.config, ProgramConfig::Mcast1d | ProgramConfig::Mcast2d) {
         // The config's blocks, each with all of K: `minimal`'s (`compute.cpp`: K_blocks per
@@ -102,6 +83,8 @@ pub(super) const fn output_blocks(
     // subblock width (1x1 past 8 tiles).
     let (sub_h, sub_w) = if given_sub_h > 0 {
         (given_sub_h, given_sub_w)
+    } else if w.sub.0 > 0 {
+        w.sub
     } else if minimal {
         // `determine_default_block_sizes` (fp32 dest accumulation off): 2 x 4, or 4 x 2 for
         // an output taller than wide; a block smaller than that (a core's last, partial one)
@@ -205,6 +188,51 @@ const fn default_in0_block_w(kt: u64, fused: bool, a_height_sharded_tall: bool) 
         return max(kt, 1);
     }
     largest_divisor(kt, 4, false)
+}
+
+/// Bytes of L1 a core's circular buffers may take: above the device's reserved base
+/// (`utilities::get_max_l1_space`).
+const fn l1_budget(cx: &Ctx<'_>) -> u64 {
+    cx.hw.l1_bytes_per_core - cx.hw.l1_reserved_bytes
+}
+
+/// The circular buffers of the query's matmul with K blocks of `in0_block_w` tiles.
+const fn cb_sizes(cx: &Ctx<'_>, q: &Operands<'_>, in0_block_w: u64) -> CbSizes {
+    let (hw, a) = (cx.hw, q.a);
+    CbSizes {
+        // ttnn sizes the buffers by 32x32 tiles of each dtype.
+        a_tile: hw.tile_bytes(a.dtype) as u64,
+        b_tile: hw.tile_bytes(q.b.dtype) as u64,
+        interm_tile: max(
+            hw.tile_bytes(DType::Bfloat16) as u64,
+            hw.tile_bytes(q.out_dtype) as u64,
+        ),
+        bias_tile: match q.bias {
+            Some(bias) => hw.tile_bytes(bias.dtype) as u64,
+            None => 0,
+        },
+        block_w: in0_block_w,
+        shard_w: match a.memory.shard {
+            Some(shard) if a.memory.layout.is_sharded() => shard.shape[1] as u64 / 32,
+            _ => 0,
+        },
+        transpose_a: q.transpose_a,
+    }
+}
+
+/// The square output block ttnn's default config starts from (`get_per_core_factor`,
+/// `matmul_program_config.cpp`): 16, 8, 4 or 2 tiles a side, the largest whose circular
+/// buffers fit in L1 with K blocks of `in0_block_w` tiles; else 1.
+pub(super) const fn per_core_factor(cx: &Ctx<'_>, q: &Operands<'_>, in0_block_w: u64) -> u64 {
+    let (cbs, budget) = (cb_sizes(cx, q, in0_block_w), l1_budget(cx));
+    let mut f = 16;
+    while f > 1 {
+        if cbs.bytes(f, f) < budget {
+            return f;
+        }
+        f /= 2;
+    }
+    1
 }
 
 /// Bytes of the circular buffers ttnn estimates for an output block of `h` x `w` tiles and K

@@ -29,7 +29,14 @@
 //!     whole `in0_block_w` blocks, 8 each when the call gives no config
 //!     (`minimal_matmul_factory_helper`); each input read once (one edge of the grid reads
 //!     `a`, the other `b`, and each forwards it core to core).
-//!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
+//!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`. Without a
+//!     grid in the query, when the operands and output are interleaved but not all in DRAM,
+//!     ttnn's default config instead (`create_simple_matmul_program_config`): square output
+//!     blocks of the largest of 16, 8, 4 or 2 tiles a side whose circular buffers fit in L1,
+//!     one a core (so few cores: 22 for tt-metal issue #56976's `[1024, 5376] @ [5376,
+//!     5376]`, measured 3.9x the all-DRAM time), K blocks of 2 tiles and 1 x 2 subblocks; a
+//!     single row or column of blocks or a shape over 8 times wider than tall (or taller) the
+//!     1D config over the grid; one block, or more than the grid holds, `multi_core`.
 //!   - A 1D split runs along `M` (tall) for height-sharded `a` and along `N` (wide) for
 //!     width-sharded `a`, as ttnn forces it; otherwise along the longer side.
 //!   - **Unfused batches**: when the config does not fuse the batch into `M` (a given

@@ -2,6 +2,7 @@
 //! height- or width-sharded `a`, the batches fused into `M` or not, which way a 1D split runs)
 //! and the output tiles of the busiest core that it gives over the query's grid.
 
+use super::blocking::per_core_factor;
 use super::operands::Operands;
 use crate::error::Error;
 use crate::generated::op_params::matmul::ProgramConfig;
@@ -70,6 +71,10 @@ pub(super) struct Work {
     pub(super) fused: bool,
     /// Output rows of the busiest core over all its loops.
     pub(super) rows: u64,
+    /// K tiles per block and output subblock of the config ttnn generates, when it fixes them
+    /// (0 and (0, 0): the blocking picks them).
+    pub(super) block_w: u64,
+    pub(super) sub: (u64, u64),
 }
 
 /// The program config ttnn runs for the query and the busiest core's part of the work.
@@ -81,6 +86,16 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
     let mt_all = tri!(mul(q.batch, mt, "matmul tiles"));
     let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
     let (split_config, one_d, batches) = program_config(q);
+    if let Some(g) = default_l1_config(cx, q, mt_all) {
+        return Ok(Work {
+            rows: tri!(mul(g.s.per_core_m, g.s.loops, "matmul tiles")),
+            s: g.s,
+            mt_all,
+            fused: g.fused,
+            block_w: g.block_w,
+            sub: g.sub,
+        });
+    }
     let fused = batches.fused;
     let s = if minimal {
         minimal_split(mt_all, nt, gx, gy, minimal_blocks(q))
@@ -111,7 +126,103 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
         mt_all,
         fused,
         rows,
+        block_w: 0,
+        sub: (0, 0),
     })
+}
+
+/// The config ttnn generates for a matmul given neither a config nor a grid whose operands and
+/// output are interleaved but not all in DRAM (tt-metal `create_simple_matmul_program_config`,
+/// `matmul_program_config.cpp`): not spread over the grid as the all-DRAM product is, but
+/// square output blocks of the largest of 16, 8, 4 or 2 tiles a side whose circular buffers
+/// fit in L1, one a core, in K blocks of 2 tiles (1 for an odd `K` over several blocks); a
+/// single row or column of blocks, or a shape more than 8 times wider than tall (or taller than
+/// wide), runs a 1D config over the whole grid instead; one block, or more blocks than cores,
+/// the config without reuse (`MatmulMultiCoreProgramConfig`). The batches are not fused. tt-metal
+/// issue #56976 measured a `[1024, 5376] @ [5376, 5376]` 3.9x slower so (22 cores busy) than
+/// with all three in DRAM. `None` where that function takes its other paths: a batched `b` of
+/// a single `a`, operands all in DRAM, or a sharded one, or a config or grid given.
+const fn default_l1_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Option<Generated> {
+    let (a, b, out) = (q.a.memory, q.b.memory, q.out_memory);
+    let interleaved =
+        !a.layout.is_sharded() && !b.layout.is_sharded() && !out.layout.is_sharded();
+    let all_dram = a.is_dram() && b.is_dram() && out.is_dram();
+    if !q.auto || cx.grid_given || !interleaved || all_dram || (q.batch_a == 1 && q.batch_b > 1) {
+        return None;
+    }
+    let (mt, kt, nt) = (q.mt, q.kt, q.nt);
+    let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
+    let batches = Batches {
+        count: q.batch,
+        fused: q.batch <= 1,
+    };
+    // `is_narrow_shape`: the padded height and width more than 8 times apart.
+    let (height, width) = (mt * q.a_rows as u64, nt * 32);
+    let narrow = max(height, width) / max(min(height, width), 1) > 8;
+    let f = per_core_factor(cx, q, 2);
+    let (blocks_y, blocks_x) = (ceil_div(mt, f), ceil_div(nt, f));
+    let block_w = if (blocks_y > 1 || blocks_x > 1) && kt % 2 != 0 {
+        1
+    } else {
+        2
+    };
+    let no_reuse = Generated {
+        s: split(ProgramConfig::MultiCore, mt_all, nt, gx, gy, OneD::Longer, batches),
+        fused: batches.fused,
+        block_w: 0,
+        sub: (0, 0),
+    };
+    if blocks_x * blocks_y > gx * gy || kt % block_w != 0 {
+        return Some(no_reuse);
+    }
+    // `get_core_range`: the blocks' rows and columns of cores, unless one block.
+    let (range_x, range_y) = if (blocks_y > 1 || blocks_x > 1) && blocks_y <= gy && blocks_x <= gx
+    {
+        (blocks_x, blocks_y)
+    } else {
+        (0, 0)
+    };
+    // `get_mcast_1d_config`: over the whole grid, K blocks of 2 tiles when `K` is even.
+    let one_d = if range_y == 1 || (narrow && width > height) {
+        Some(OneD::Wide)
+    } else if range_x == 1 || narrow {
+        Some(OneD::Tall)
+    } else {
+        None
+    };
+    if let Some(one_d) = one_d {
+        Some(Generated {
+            s: split(ProgramConfig::Mcast1d, mt_all, nt, gx, gy, one_d, batches),
+            fused: batches.fused,
+            block_w: if kt % 2 == 0 { 2 } else { 1 },
+            sub: (0, 0),
+        })
+    } else if range_y > 0 {
+        Some(Generated {
+            s: Split {
+                per_core_m: f,
+                per_core_n: f,
+                reads: Reads::Once,
+                loops: if batches.fused { 1 } else { batches.count },
+                tall: false,
+                acks: receivers(max(range_x, range_y)),
+            },
+            fused: batches.fused,
+            block_w,
+            // 4 x 2, or 1 x 2 when the block is not 2 tiles wide.
+            sub: (if f == 2 { 2 } else { 1 }, min(2, f)),
+        })
+    } else {
+        Some(no_reuse)
+    }
+}
+
+/// A config ttnn generates with its split, batches, K blocks and subblock.
+struct Generated {
+    s: Split,
+    fused: bool,
+    block_w: u64,
+    sub: (u64, u64),
 }
 
 /// The `minimal` config's blocks when its split pads to them.
@@ -295,6 +406,112 @@ const fn spread(mt: u64, nt: u64, cores: u64, reads: Reads, loops: u64) -> Split
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tensor::{DType, MemoryConfig, TensorParams};
+    use crate::{Card, CoreGrid, Hardware, Op, OpParam, ParamValue, QueryParams};
+
+    /// The work split of `a @ b` into `out` on a p150 (13 x 10 cores), given `grid` or none.
+    fn p150_work(
+        a: TensorParams,
+        b: TensorParams,
+        out: TensorParams,
+        params: &[OpParam<'_>],
+        grid: Option<CoreGrid>,
+    ) -> Work {
+        let inputs = [a, b];
+        let hw = Hardware::of(Card::P150);
+        let cx = Ctx::checked(
+            Op::Matmul,
+            hw,
+            &QueryParams::ByName(params),
+            &inputs,
+            Some(&out),
+            grid,
+        )
+        .unwrap();
+        let q = super::super::operands::operands(&cx).unwrap();
+        work_split(&cx, &q).unwrap()
+    }
+
+    fn tiled(dims: &[u32], dtype: DType, memory: MemoryConfig) -> TensorParams {
+        TensorParams::tiled(dims, dtype, memory)
+    }
+
+    #[test]
+    fn without_a_grid_an_l1_operand_gets_square_blocks_on_few_cores() {
+        use MemoryConfig as M;
+        let bf16 = DType::Bfloat16;
+        let a = |m| tiled(&[1024, 5376], bf16, m);
+        let b = tiled(&[5376, 5376], bf16, M::DRAM_INTERLEAVED);
+        let out = |m| tiled(&[1024, 5376], bf16, m);
+        // tt-metal #56976's `[1024, 5376] @ [5376, 5376]`, output in L1: blocks of 16 x 16 tiles
+        // (their buffers, 2 x 2 x (16 + 16) input tiles and 256 output and intermediate
+        // tiles of 2 KiB, 1,310,720 B, fit in the p150's 1,397,808 B; 32 would not), 2 x 11 of
+        // them for the 32 x 168 output tiles: 22 cores, K blocks of 2 tiles, 1 x 2 subblocks.
+        let w = p150_work(a(M::DRAM_INTERLEAVED), b, out(M::L1_INTERLEAVED), &[], None);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n), (16, 16));
+        assert_eq!((w.block_w, w.sub, w.s.reads), (2, (1, 2), Reads::Once));
+        assert_eq!(w.s.acks, 10);
+        // `a` in L1 is the same.
+        let w = p150_work(a(M::L1_INTERLEAVED), b, out(M::DRAM_INTERLEAVED), &[], None);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n), (16, 16));
+        // All in DRAM, or with a grid given, the blocks spread over the grid: ceil(32 / 10) x
+        // ceil(168 / 13).
+        for (a_memory, out_memory, grid) in [
+            (M::DRAM_INTERLEAVED, M::DRAM_INTERLEAVED, None),
+            (M::L1_INTERLEAVED, M::L1_INTERLEAVED, Some(CoreGrid::new(13, 10))),
+        ] {
+            let w = p150_work(a(a_memory), b, out(out_memory), &[], grid);
+            assert_eq!((w.s.per_core_m, w.s.per_core_n), (4, 13));
+            assert_eq!((w.block_w, w.sub), (0, (0, 0)));
+        }
+        // A given config is run as given.
+        let mcast = [OpParam::new("program_config", ParamValue::Enum("mcast_2d"))];
+        let w = p150_work(a(M::DRAM_INTERLEAVED), b, out(M::L1_INTERLEAVED), &mcast, None);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n), (4, 13));
+    }
+
+    #[test]
+    fn without_a_grid_the_l1_blocks_shrink_to_fit() {
+        use MemoryConfig as M;
+        // A float32 output's 4 KiB intermediate tiles: 16 x 16 takes 262,144 + 256 x 6,144 =
+        // 1,835,008 B, over the budget; 8 x 8 131,072 + 393,216 = 524,288 B: blocks of 8,
+        // 2 x 8 of them for 16 x 64 output tiles.
+        let f32_out = |dims: &[u32]| tiled(dims, DType::Float32, M::L1_INTERLEAVED);
+        let bf16 = |dims: &[u32]| tiled(dims, DType::Bfloat16, M::DRAM_INTERLEAVED);
+        let w = p150_work(bf16(&[512, 2048]), bf16(&[2048, 2048]), f32_out(&[512, 2048]), &[], None);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.acks), (8, 8, 7));
+        // tt-metal #56976's shape so: 4 x 21 blocks, more columns than the grid's 13: no
+        // reuse.
+        let w = p150_work(
+            bf16(&[1024, 5376]),
+            bf16(&[5376, 5376]),
+            f32_out(&[1024, 5376]),
+            &[],
+            None,
+        );
+        assert_eq!(w.s.reads, Reads::PerTile);
+    }
+
+    #[test]
+    fn without_a_grid_an_l1_operand_falls_back_as_ttnn_does() {
+        use MemoryConfig as M;
+        let bf16 = DType::Bfloat16;
+        let l1 = |dims: &[u32]| tiled(dims, bf16, M::L1_INTERLEAVED);
+        let dram = |dims: &[u32]| tiled(dims, bf16, M::DRAM_INTERLEAVED);
+        // More than 8 times wider than tall: the 1D config over the whole grid, N split.
+        let w = p150_work(dram(&[32, 4096]), dram(&[4096, 14336]), l1(&[32, 14336]), &[], None);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.tall), (1, 4, false));
+        assert_eq!(w.block_w, 2);
+        // A single row of blocks (1 x 3 of 16 x 16 tiles): the 1D config over the grid too.
+        let w = p150_work(dram(&[512, 512]), dram(&[512, 1536]), l1(&[512, 1536]), &[], None);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.tall), (16, 1, false));
+        // One block: the config without reuse, its 64 output tiles one a core.
+        let w = p150_work(dram(&[256, 256]), dram(&[256, 256]), l1(&[256, 256]), &[], None);
+        assert_eq!((w.s.reads, w.s.per_core_m * w.s.per_core_n), (Reads::PerTile, 1));
+        // 16 x 16 blocks of 16 x 16 tiles are more than the 130 cores: no reuse either.
+        let w = p150_work(dram(&[8192, 8192]), dram(&[8192, 8192]), l1(&[8192, 8192]), &[], None);
+        assert_eq!(w.s.reads, Reads::PerTile);
+    }
 
     const FUSED: Batches = Batches {
         count: 1,
