@@ -138,8 +138,9 @@ typedef struct TtpmQuery {
   size_t n_inputs;
   // The output tensor; null when the caller does not know it (data-movement ops need it).
   const struct TtpmTensor *output;
-  // The cores the op may use, `grid_x` columns by `grid_y` rows; 0 x 0: the card's
-  // compute grid.
+  // The cores the op may use, `grid_x` columns by `grid_y` rows; 0 x 0: none given, the
+  // card's compute grid (a matmul without a program config then gets ttnn's default
+  // config, as a call without `core_grid` does).
   uint8_t grid_x;
   uint8_t grid_y;
 } TtpmQuery;
@@ -201,7 +202,8 @@ typedef struct TtpmBuiltQuery {
   size_t n_inputs;
   // The output tensor; null when the caller does not know it.
   const struct TtpmBuiltTensor *output;
-  // The cores the op may use; 0 x 0: the card's compute grid.
+  // The cores the op may use; 0 x 0: none given, the card's compute grid (as for
+  // `ttpm_query`).
   uint8_t grid_x;
   uint8_t grid_y;
 } TtpmBuiltQuery;

@@ -275,8 +275,9 @@ pub struct TtpmQuery {
     pub n_inputs: usize,
     /// The output tensor; null when the caller does not know it (data-movement ops need it).
     pub output: *const TtpmTensor,
-    /// The cores the op may use, `grid_x` columns by `grid_y` rows; 0 x 0: the card's
-    /// compute grid.
+    /// The cores the op may use, `grid_x` columns by `grid_y` rows; 0 x 0: none given, the
+    /// card's compute grid (a matmul without a program config then gets ttnn's default
+    /// config, as a call without `core_grid` does).
     pub grid_x: u8,
     pub grid_y: u8,
 }
@@ -386,7 +387,8 @@ pub struct TtpmBuiltQuery {
     pub n_inputs: usize,
     /// The output tensor; null when the caller does not know it.
     pub output: *const TtpmBuiltTensor,
-    /// The cores the op may use; 0 x 0: the card's compute grid.
+    /// The cores the op may use; 0 x 0: none given, the card's compute grid (as for
+    /// `ttpm_query`).
     pub grid_x: u8,
     pub grid_y: u8,
 }
