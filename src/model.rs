@@ -603,7 +603,9 @@ pub(crate) const fn evaluate(
     output: Option<&TensorParams>,
     grid: Option<CoreGrid>,
 ) -> Result<Estimate, Error> {
-    let ctx = tri!(Ctx::checked(model.op, hw, params, inputs, output, grid));
+    // Built in place, not moved out of a `Result` (`Ctx::checked`): a copy a query.
+    let mut ctx = Ctx::unchecked(model.op, hw, params, inputs, output, grid);
+    tri!(ctx.check(params));
     let breakdown: Breakdown = tri!(model.coefficients.cost(&ctx));
     Estimate::new(breakdown, Source::Model(model.id()), model.accuracy)
 }
