@@ -178,6 +178,7 @@ pub struct Ctx<'q> {
 impl<'q> Ctx<'q> {
     /// Checks a query of `op` on `hw`: the core grid, the operands, and the params against the
     /// op's schema (defaults filled in). This is what a model does before its formula runs.
+    /// `grid` counts as given by the caller (ttnn's `core_grid`), as [`crate::Query::grid`] does.
     ///
     /// ```
     /// use ttnn_op_perf_models::{formulas, model::Ctx, *};
