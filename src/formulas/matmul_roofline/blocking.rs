@@ -182,12 +182,18 @@ const fn dram_sharded_subblock(block_h: u64, block_w: u64) -> (u64, u64) {
 /// (`create_matmul_program_config`'s starting point).
 const fn default_in0_block_w(kt: u64, fused: bool, a_height_sharded_tall: bool) -> u64 {
     if !fused {
-        return if kt % 2 == 0 { 2 } else { 1 };
+        return mcast_1d_block_w(kt);
     }
     if a_height_sharded_tall {
         return max(kt, 1);
     }
     largest_divisor(kt, 4, false)
+}
+
+/// K tiles per block of the 1D config ttnn generates (`get_mcast_1d_config`): 2 when `K` is
+/// even, else 1.
+pub(super) const fn mcast_1d_block_w(kt: u64) -> u64 {
+    if kt % 2 == 0 { 2 } else { 1 }
 }
 
 /// Bytes of L1 a core's circular buffers may take: above the device's reserved base

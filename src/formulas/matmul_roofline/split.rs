@@ -2,7 +2,7 @@
 //! height- or width-sharded `a`, the batches fused into `M` or not, which way a 1D split runs)
 //! and the output tiles of the busiest core that it gives over the query's grid.
 
-use super::blocking::per_core_factor;
+use super::blocking::{mcast_1d_block_w, per_core_factor};
 use super::operands::Operands;
 use crate::error::Error;
 use crate::generated::op_params::matmul::ProgramConfig;
@@ -182,7 +182,7 @@ const fn default_l1_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Optio
     } else {
         (0, 0)
     };
-    // `get_mcast_1d_config`: over the whole grid, K blocks of 2 tiles when `K` is even.
+    // `get_mcast_1d_config`: over the whole grid.
     let one_d = if range_y == 1 || (narrow && width > height) {
         Some(OneD::Wide)
     } else if range_x == 1 || narrow {
@@ -194,7 +194,7 @@ const fn default_l1_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Optio
         Some(Generated {
             s: split(ProgramConfig::Mcast1d, mt_all, nt, gx, gy, one_d, batches),
             fused: batches.fused,
-            block_w: if kt % 2 == 0 { 2 } else { 1 },
+            block_w: mcast_1d_block_w(kt),
             sub: (0, 0),
         })
     } else if range_y > 0 {
