@@ -1,5 +1,8 @@
 //! `heads_roofline`: the attention head data movers (`nlp_create_heads`, `nlp_concat_heads`),
-//! ops that copy every element once to a new place without computing on it.
+//! ops that copy every element once to a new place without computing on it. Each op stands
+//! for every form tt-metal has of it (per-model create-heads such as Falcon-7B's and ViT's,
+//! the sharded create_qkv_heads, BERT's concatenate_heads; their op specs list the OP CODEs):
+//! all move each input tile once.
 //!
 //! It reads the input and output tensors' padded shapes (tiles, tile rows), layouts,
 //! dtypes (bytes per tile) and memory configs (DRAM or L1 for the DRAM term; a
