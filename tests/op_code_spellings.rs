@@ -40,6 +40,15 @@ const SPELLINGS: &[(&str, Op)] = &[
     ("InterleavedToSharded", Op::InterleavedToSharded),
     ("ShardedToInterleaved", Op::ShardedToInterleaved),
     ("SplitLastDimTwoChunksTiled", Op::Split),
+    // The fused query-and-key rotary, both spellings.
+    (
+        "RotaryEmbeddingLlamaFusedQKDeviceOperation",
+        Op::RotaryEmbeddingLlamaFusedQk,
+    ),
+    (
+        "RotaryEmbeddingLlamaFusedQK",
+        Op::RotaryEmbeddingLlamaFusedQk,
+    ),
     // The distributed norm's halves, older spellings.
     ("LayerNormPreAllGather", Op::LayerNorm),
     ("LayerNormPostAllGather", Op::LayerNorm),

@@ -6,8 +6,9 @@
 //! wrong, without any held-out file noticing.
 
 use ttnn_op_perf_models::{
-    Card, CoreGrid, DType, Device, Hardware, Layout, MemoryConfig, Op, OpParam, ParamValue,
-    PerfModels, Query, Shape, TensorParams,
+    BufferType, Card, CoreGrid, CoreRange, DType, Device, Hardware, Layout, MemoryConfig,
+    MemoryLayout, Op, OpParam, ParamValue, PerfModels, Query, Shape, ShardOrientation, ShardSpec,
+    TensorParams,
 };
 
 fn dram(dims: &[u32], dtype: DType) -> TensorParams {
@@ -108,6 +109,51 @@ fn moe_router_topk_within_1_5x_of_issue_56696() {
         (22.3 - 0.790 - 0.793) * 1e3,
         "(32, 128) top-32",
     );
+}
+
+/// tt-metal's Llama-3.1-70B decode on a Wormhole Galaxy (`models/demos/llama3_subdevices/`,
+/// batch 32 over the mesh's 4 rows: 8 users a chip, 8 query heads and 1 KV head of 128 a
+/// chip): its fused rotary (`rotary_embedding_llama_fused_qk`) takes 4,296 ns in the device
+/// perf test's expected kernel durations (`tests/test_decoder_device_perf.py`, 10% margin)
+/// and 4.15 us in the op test's (`test_llama_tg_ops_perf_device`, 5% margin). One user a core:
+/// the queries on 8 cores and the keys on 8 others, each core a `[32, 128]` shard (the heads
+/// padded to a tile), cos and sin on all 16.
+#[test]
+fn fused_qk_rotary_within_1_5x_of_llama_70b_galaxy_decode() {
+    // Padded to whole tiles (the heads' dim), as ttnn stores them.
+    let sharded = |cores: u8, logical: &[u32]| {
+        let padded = [logical[0], logical[1], 32, logical[3]];
+        TensorParams::new(
+            Shape::padded(&padded, logical),
+            DType::Bfloat16,
+            Layout::TILE,
+            MemoryConfig::sharded(
+                BufferType::L1,
+                MemoryLayout::HeightSharded,
+                ShardSpec::new(
+                    CoreRange::of_grid(CoreGrid::new(8, cores / 8)),
+                    [32, 128],
+                    ShardOrientation::RowMajor,
+                ),
+            ),
+        )
+    };
+    let inputs = [
+        sharded(8, &[1, 8, 8, 128]),
+        sharded(8, &[1, 8, 1, 128]),
+        sharded(16, &[1, 16, 32, 128]),
+        sharded(16, &[1, 16, 32, 128]),
+        sharded(16, &[1, 16, 32, 128]),
+    ];
+    let models = PerfModels::new(Device::WormholeB0);
+    for measured_ns in [4296.0, 4150.0] {
+        assert_within_1_5x(
+            &models,
+            &Query::new(Op::RotaryEmbeddingLlamaFusedQk, &inputs),
+            measured_ns,
+            "Llama-70B decode fused rotary",
+        );
+    }
 }
 
 /// tt-metal issue #55758 (Blackhole p100a, 110 cores, kernels of 2026-07-22, main 8e8af3feae7):

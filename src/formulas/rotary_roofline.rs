@@ -1,5 +1,5 @@
-//! `rotary_roofline`: rotary position embeddings (`rotary_embedding`, with its HF form, and
-//! `rotary_embedding_llama`), which multiply every tile of the heads by its position's cos
+//! `rotary_roofline`: rotary position embeddings (`rotary_embedding`, with its HF form,
+//! `rotary_embedding_llama` and its fused query-and-key form), which multiply every tile of the heads by its position's cos
 //! and sin tiles.
 //!
 //! It reads the tensors' padded shapes (batch, heads, sequence and head-dim tiles), dtypes
@@ -38,6 +38,13 @@
 //!   one-tile matmul), by sin, the tile by cos, and adds: 4 tile ops a tile. A height-sharded
 //!   input (decode, `rotary_embedding_llama_sharded_program_factory.cpp`) is computed in place
 //!   on its shard cores: tile ops only.
+//! * **Llama, queries and keys fused** (`rotary_embedding_llama_fused_qk/device/
+//!   rotary_embedding_llama_fused_qk_program_factory.cpp`): a decode's queries and keys, each
+//!   sharded over its own cores, rotated by one compute kernel on both sets of cores (its
+//!   runtime arg says which a core holds), each core its shard in place, the sharded llama's 4
+//!   tile ops a tile; no data-movement kernel. The busiest core is the one with the larger
+//!   shard. Every tensor must be sharded in L1 (tt-metal validates it; an interleaved one here
+//!   is an `InvalidTensor` error).
 //!
 //! The terms: compute is the busiest core's tile ops (`op_tile_cycles`); DRAM the bytes read
 //! at the card's achievable bandwidth and written at its `dram_write_fraction` of it
@@ -56,7 +63,7 @@
 //! and the one-head form 13.9 us where the terms here give 8.4: the startup queue at the
 //! channel's rate explains 3.8 us of it, the rest is not explained by a published figure.
 
-use crate::error::Error;
+use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{OpParams, RotaryRooflineFeatures};
 use crate::model::{Ctx, ceil_div, div, max, min, one_if};
 use crate::tensor::TensorParams;
@@ -217,6 +224,41 @@ const fn llama(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams) -> R
     })
 }
 
+/// The fused query-and-key llama op: each core rotates its shard of the queries or of the
+/// keys in place, 4 tile ops a tile; the busiest core holds the larger shard.
+const fn llama_fused_qk(cx: &Ctx<'_>) -> Result<Work, Error> {
+    let overflow = Error::Overflow {
+        what: "rotary tiles",
+    };
+    let mut per_core = 0;
+    let mut i = 0;
+    // The queries and the keys; cos, sin and the matrix are read where they lie.
+    while i < 2 {
+        let t = &cx.inputs[i];
+        let cores = match t.shard_cores() {
+            Some(c) if t.memory.is_l1_sharded() => c,
+            _ => {
+                let problem = TensorProblem::WrongMemory {
+                    expected: "sharded in L1",
+                };
+                return Err(cx.tensor_error(Operand::Input(i), problem));
+            }
+        };
+        per_core = max(per_core, ceil_div(some_or!(t.tiles(), overflow), max(cores, 1)));
+        i += 1;
+    }
+    Ok(Work {
+        shared: 0,
+        startup: 0,
+        ops: per_core.saturating_mul(4),
+        moved: 0,
+        waits: 0,
+        dram_waits: 0,
+        dram_bytes: 0,
+        dram_written: 0,
+    })
+}
+
 // Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<RotaryRooflineFeatures, Error> {
@@ -230,6 +272,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RotaryRooflineFeatures, Error> {
     let work = match cx.params {
         OpParams::RotaryEmbedding(p) => tri!(rotate_half(cx, x, tile, y, p.token_idx >= 0)),
         OpParams::RotaryEmbeddingLlama(_) => tri!(llama(cx, x, tile, y)),
+        OpParams::RotaryEmbeddingLlamaFusedQk(_) => tri!(llama_fused_qk(cx)),
         _ => return Err(cx.foreign_params()),
     };
     let cycle = cx.cycles_to_ns(1.0);
@@ -371,6 +414,43 @@ mod tests {
         let m_l1 = tiled(&[1, 1, 32, 32], MemoryConfig::L1_INTERLEAVED);
         let f = features_of(Op::RotaryEmbeddingLlama, &[x, x, x, m_l1]);
         assert_eq!(f.startup_wait_scale, 0.0);
+    }
+
+    /// The fused query-and-key decode: 8 users, 32 query heads (a `[32, 128]` shard of 4 tiles
+    /// on each of 8 cores) and 8 KV heads on 4 cores (2 users a core, 8 tiles): the key cores
+    /// are the busiest, 8 tiles x 4 ops; nothing moves. An interleaved query tensor is refused.
+    #[test]
+    fn fused_qk_counts_the_larger_shard() {
+        let shard = |x: u8, y: u8, rows: u32| {
+            MemoryConfig::sharded(
+                BufferType::L1,
+                MemoryLayout::HeightSharded,
+                ShardSpec::new(
+                    CoreRange::of_grid(crate::CoreGrid::new(x, y)),
+                    [rows, 128],
+                    ShardOrientation::RowMajor,
+                ),
+            )
+        };
+        let q = tiled(&[1, 8, 32, 128], shard(8, 1, 32));
+        let k = tiled(&[1, 8, 32, 128], shard(4, 1, 64));
+        let t = tiled(&[1, 16, 32, 128], shard(8, 2, 32));
+        let m = tiled(&[1, 1, 32, 32], DRAM);
+        let f = features_of(Op::RotaryEmbeddingLlamaFusedQk, &[q, k, t, t, m]);
+        assert!(close(f.op_tile_cycles, 32.0 * ns_per_cycle()));
+        assert_eq!((f.noc_scale, f.dram_scale, f.wait_cycles), (0.0, 0.0, 0.0));
+        // The query heads interleaved in DRAM: tt-metal takes sharded ones only.
+        let hw = Hardware::of(Card::P150);
+        let inputs = [tiled(&[1, 8, 32, 128], DRAM), k, t, t, m];
+        let cx = Ctx::new(Op::RotaryEmbeddingLlamaFusedQk, hw, QueryParams::ByName(&[]), &inputs, None, hw.compute_grid).unwrap();
+        assert!(matches!(
+            features(&cx),
+            Err(Error::InvalidTensor {
+                operand: Operand::Input(0),
+                problem: TensorProblem::WrongMemory { expected: "sharded in L1" },
+                ..
+            })
+        ));
     }
 
     /// With one head a core has one row: cos and sin are read once, not per row.
