@@ -181,17 +181,8 @@ const fn llama(cx: &Ctx<'_>, x: &TensorParams, tile: u64, y: &TensorParams) -> R
             Some(c) => c,
             None => 1,
         };
-        let per_core = ceil_div(tiles, cores);
-        return Ok(Work {
-            shared: 0,
-            startup: 0,
-            ops: per_core.saturating_mul(4),
-            moved: 0,
-            waits: 0,
-            dram_waits: 0,
-            dram_bytes: 0,
-            dram_written: tiles.saturating_mul(tile) * one_if(y.memory.is_dram()),
-        });
+        let written = tiles.saturating_mul(tile) * one_if(y.memory.is_dram());
+        return Ok(rotated_in_place(ceil_div(tiles, cores), written));
     }
     let grid = max(cx.grid.cores() as u64, 1);
     let batch = max(x.shape.dim_from_end(3) as u64, 1);
@@ -247,16 +238,23 @@ const fn llama_fused_qk(cx: &Ctx<'_>) -> Result<Work, Error> {
         per_core = max(per_core, ceil_div(some_or!(t.tiles(), overflow), max(cores, 1)));
         i += 1;
     }
-    Ok(Work {
+    Ok(rotated_in_place(per_core, 0))
+}
+
+/// A sharded llama rotary's work: the busiest core's `tiles` rotated in place (4 tile ops a
+/// tile: the matrix multiply, by sin, by cos, the add), nothing read or moved; `dram_written`
+/// bytes of output written to DRAM.
+const fn rotated_in_place(tiles: u64, dram_written: u64) -> Work {
+    Work {
         shared: 0,
         startup: 0,
-        ops: per_core.saturating_mul(4),
+        ops: tiles.saturating_mul(4),
         moved: 0,
         waits: 0,
         dram_waits: 0,
         dram_bytes: 0,
-        dram_written: 0,
-    })
+        dram_written,
+    }
 }
 
 // Inlined into its generated out-of-line copy, which the query and `Family::features` call.
