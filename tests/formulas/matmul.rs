@@ -851,3 +851,40 @@ fn each_matmul_block_call_unpacks_the_longer_side_against_each_tile_of_the_short
     // Every product on its own (`multi_core`, no reuse): both tiles, each time.
     assert_close(unpacked("multi_core", 1, 1), 16.0 * 2.0, "no reuse");
 }
+
+#[test]
+fn every_cores_first_block_comes_through_the_dram_at_once() {
+    // A decode-shaped 1D multicast on a p150's 99 cores: `[32, 4096] @ [4096, 14336]`,
+    // bfloat4_b weights interleaved in DRAM. Each core takes 5 of the 448 columns of tiles
+    // (90 cores have work) and reads its own `b` (only `a` is multicast, and it lies in L1).
+    // At the start all 90 ask for their first K block at once: 90 x in0_block_w x 5 tiles of
+    // 576 B through the card's DRAM, longer than one core's read of its own block; so the
+    // first block's time is the whole card's, and 8x as long with blocks of 16 K tiles as of 2.
+    let hw = Hardware::of(Card::P150);
+    let models = PerfModels::new(Device::Blackhole);
+    let family = Family::MatmulRoofline;
+    let a = TensorParams::tiled(
+        &[1, 1, 32, 4096],
+        DType::Bfloat16,
+        MemoryConfig::L1_INTERLEAVED,
+    );
+    let b = TensorParams::tiled(
+        &[4096, 14336],
+        DType::Bfloat4B,
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
+    let inputs = [a, b];
+    let first_block = |block_w: i64| {
+        let params = [
+            enum_param("program_config", "mcast_1d"),
+            OpParam::new("in0_block_w", ParamValue::Int(block_w)),
+        ];
+        let q = Query::new(Op::Matmul, &inputs)
+            .params(&params)
+            .grid(CoreGrid::new(11, 9));
+        feature_of(&models, &q, family, "first_block_scale")
+    };
+    let all_cores = |block_w: f64| 90.0 * block_w * 5.0 * 576.0 * hw.ns_per_dram_byte();
+    assert_close(first_block(16), all_cores(16.0), "blocks of 16 K tiles");
+    assert_close(first_block(2), all_cores(2.0), "blocks of 2 K tiles");
+}

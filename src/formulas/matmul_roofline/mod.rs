@@ -74,7 +74,10 @@
 //!   through (`block_ns`; blocks of `in0_block_w` K tiles from the config, else as ttnn picks
 //!   them: all of K for height-sharded `a`); the first K block of each output block, which
 //!   nothing overlaps: its parts in DRAM read at one core's published DRAM rate, then the
-//!   block across the NoC at the datasheet rate (`first_block_scale`; 1 in v1); for the
+//!   block across the NoC at the datasheet rate, and at the op's start no sooner than every
+//!   core's first block (the distinct tiles: a row of cores shares its `a`, a column its `b`)
+//!   comes through the card's achievable DRAM bandwidth, which all of them ask for at once
+//!   (`first_block_scale`; 1 in v1); for the
 //!   `minimal` config, the first block's way down its chain instead (`chain_fill_scale`; 1 in
 //!   v1): each K block enters a row (`a`) or column (`b`) of the grid at its first core, and
 //!   each core writes it on to the next (`dm_in0_sender.cpp`, `dm_in1_sender_out.cpp`), so the

@@ -193,6 +193,22 @@ pub(super) const fn noc(
         + cx.cycles_to_ns(
             dram_read_cycles(cx, a, a_first, a_tile) + dram_read_cycles(cx, b, b_first_exposed, b_tile),
         );
+    // At the op's start every core asks for its first block at once: the distinct tiles of
+    // all of them (a row of cores shares its `a`, a column its `b`, by multicast) come through
+    // the card's DRAM together, and no core starts before its own has come. Beyond one core's
+    // time, that wait is exposed once.
+    let start_wait_ns = {
+        // Unfused batches run one after the other: one batch's rows start at once.
+        let rows = if s.loops > 1 { q.mt } else { w.mt_all };
+        let (row_groups, col_groups) = (
+            ceil_div(rows, max(s.per_core_m, 1)),
+            ceil_div(q.nt, max(s.per_core_n, 1)),
+        );
+        let a_all = if a.memory.is_dram() { row_groups * block_h * in0_block_w * a_tile } else { 0 };
+        let b_all = if b.memory.is_dram() { col_groups * b_first_exposed } else { 0 };
+        let all_ns = cx.dram_ns(a_all.saturating_add(b_all));
+        if all_ns > first_block_ns { all_ns - first_block_ns } else { 0.0 }
+    };
     // `minimal`'s first block goes down its chain instead (`chain_fill_ns`).
     let first_blocks_ns = if q.minimal {
         0.0
@@ -201,6 +217,11 @@ pub(super) const fn noc(
     };
     // Unfused, each further batch starts its output blocks again.
     let batch_blocks_ns = first_blocks_ns * (s.loops - 1) as f64;
+    let first_blocks_ns = if q.minimal {
+        0.0
+    } else {
+        first_blocks_ns + start_wait_ns
+    };
     let written = if out_memory.is_l1_sharded() {
         0
     } else {
