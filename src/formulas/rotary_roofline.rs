@@ -1,6 +1,6 @@
 //! `rotary_roofline`: rotary position embeddings (`rotary_embedding`, with its HF form,
-//! `rotary_embedding_llama` and its fused query-and-key form), which multiply every tile of the heads by its position's cos
-//! and sin tiles.
+//! `rotary_embedding_llama` and its fused query-and-key form), which multiply every tile of
+//! the heads by its position's cos and sin tiles.
 //!
 //! It reads the tensors' padded shapes (batch, heads, sequence and head-dim tiles), dtypes
 //! (bytes per tile) and memory configs (DRAM or L1; L1-sharded tensors are read in place, a
@@ -414,9 +414,10 @@ mod tests {
         assert_eq!(f.startup_wait_scale, 0.0);
     }
 
-    /// The fused query-and-key decode: 8 users, 32 query heads (a `[32, 128]` shard of 4 tiles
-    /// on each of 8 cores) and 8 KV heads on 4 cores (2 users a core, 8 tiles): the key cores
-    /// are the busiest, 8 tiles x 4 ops; nothing moves. An interleaved query tensor is refused.
+    /// The fused query-and-key decode of 8 users: their query heads one user a core (a
+    /// `[32, 128]` shard of 4 tiles on each of 8 cores), their keys (a head padded to a tile)
+    /// two users a core on 4 cores (8 tiles each): the key cores are the busiest, 8 tiles x 4
+    /// ops; nothing moves. An interleaved query tensor is refused.
     #[test]
     fn fused_qk_counts_the_larger_shard() {
         let shard = |x: u8, y: u8, rows: u32| {

@@ -204,8 +204,16 @@ pub(super) const fn noc(
             ceil_div(rows, max(s.per_core_m, 1)),
             ceil_div(q.nt, max(s.per_core_n, 1)),
         );
-        let a_all = if a.memory.is_dram() { row_groups * block_h * in0_block_w * a_tile } else { 0 };
-        let b_all = if b.memory.is_dram() { col_groups * b_first_exposed } else { 0 };
+        let a_all = if a.memory.is_dram() {
+            row_groups.saturating_mul(a_first)
+        } else {
+            0
+        };
+        let b_all = if b.memory.is_dram() {
+            col_groups.saturating_mul(b_first_exposed)
+        } else {
+            0
+        };
         let all_ns = cx.dram_ns(a_all.saturating_add(b_all));
         if all_ns > first_block_ns { all_ns - first_block_ns } else { 0.0 }
     };
