@@ -1,7 +1,7 @@
 //! The OP CODEs tt-metal's profiler has written for the attention head ops, the tt_eager-era
-//! data movers and the distributed norm's halves reach their op's model on both devices, never the fallback. Each
-//! spelling is a device operation's (or a tt_eager op's) type name in tt-metal's source, cited
-//! in the op's spec file.
+//! data movers, the fused query-and-key rotary and the distributed norm's halves reach their
+//! op's model on both devices, never the fallback. Each spelling is a device operation's (or a
+//! tt_eager op's) type name in tt-metal's source, cited in the op's spec file.
 
 use ttnn_op_perf_models::{Device, Op, model_versions};
 
