@@ -193,11 +193,14 @@ pub(super) const fn noc(
         + cx.cycles_to_ns(
             dram_read_cycles(cx, a, a_first, a_tile) + dram_read_cycles(cx, b, b_first_exposed, b_tile),
         );
-    // At the op's start every core asks for its first block at once: the distinct tiles of
-    // all of them (a row of cores shares its `a`, a column its `b`, by multicast) come through
-    // the card's DRAM together, and no core starts before its own has come. Beyond one core's
-    // time, that wait is exposed once.
-    let start_wait_ns = {
+    // `minimal`'s first block goes down its chain instead (`chain_fill_ns`). At the op's start
+    // every core asks for its first block at once: the distinct tiles of all of them (a row of
+    // cores shares its `a`, a column its `b`, by multicast) come through the card's DRAM
+    // together, and no core starts before its own has come. Beyond one core's time, that wait
+    // is exposed once.
+    let (first_blocks_ns, start_wait_ns) = if q.minimal {
+        (0.0, 0.0)
+    } else {
         // Unfused batches run one after the other: one batch's rows start at once.
         let rows = if s.loops > 1 { q.mt } else { w.mt_all };
         let (row_groups, col_groups) = (
@@ -215,21 +218,15 @@ pub(super) const fn noc(
             0
         };
         let all_ns = cx.dram_ns(a_all.saturating_add(b_all));
-        if all_ns > first_block_ns { all_ns - first_block_ns } else { 0.0 }
+        let start_wait_ns = if all_ns > first_block_ns {
+            all_ns - first_block_ns
+        } else {
+            0.0
+        };
+        (first_block_ns * out_blocks as f64, start_wait_ns)
     };
-    // `minimal`'s first block goes down its chain instead (`chain_fill_ns`).
-    let first_blocks_ns = if q.minimal {
-        0.0
-    } else {
-        first_block_ns * out_blocks as f64
-    };
-    // Unfused, each further batch starts its output blocks again.
+    // Unfused, each further batch starts its output blocks again (the start wait is once).
     let batch_blocks_ns = first_blocks_ns * (s.loops - 1) as f64;
-    let first_blocks_ns = if q.minimal {
-        0.0
-    } else {
-        first_blocks_ns + start_wait_ns
-    };
     let written = if out_memory.is_l1_sharded() {
         0
     } else {
@@ -264,7 +261,7 @@ pub(super) const fn noc(
     Noc {
         noc_ns,
         dram_read_ns,
-        first_blocks_ns,
+        first_blocks_ns: first_blocks_ns + start_wait_ns,
         batch_blocks_ns,
         chain_fill_ns,
         chain_stream_ns,
