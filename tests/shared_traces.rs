@@ -126,8 +126,72 @@ fn more_traces_skip_what_has_no_device_data() {
             trace.implausible
         );
         assert!(
-            trace.rows.iter().all(|r| r.measured_ns.is_some()),
-            "{name}: every device row has a duration"
+            trace
+                .rows
+                .iter()
+                .all(|r| r.measured_ns.is_some() != r.replays.is_some()),
+            "{name}: every device row has a duration, but for the profiler's replays"
         );
     }
+}
+
+/// A row marked as the profiler's replay shows exactly what the call it replays shows (op,
+/// params, tensors), and is of an OP CODE whose program hash leaves the shapes out. On the
+/// Wormhole CLIP trace, rows replaying one call differ in duration far beyond a repeat's
+/// spread: they ran other shapes than the one they show.
+#[test]
+fn replayed_rows_show_their_first_calls_info() {
+    use ttnn_op_perf_models::trace::SHAPELESS_PROGRAM_HASH;
+    for kind in ["traces", "more_traces"] {
+        let Some(files) = traces(kind) else { return };
+        for file in files {
+            let trace = read_trace_file(&file, Some(named_device(&file))).unwrap();
+            let name = file.display();
+            let by_line = |line: u64| trace.rows.iter().find(|r| r.line == line);
+            let measured = durations(&file);
+            let mut replay_durations: std::collections::BTreeMap<u64, Vec<f64>> =
+                Default::default();
+            for row in trace.rows.iter().filter(|r| r.replays.is_some()) {
+                let first_line = row.replays.unwrap();
+                assert!(first_line < row.line, "{name}:{}", row.line);
+                assert!(SHAPELESS_PROGRAM_HASH.contains(&row.op_code.as_str()));
+                let first = by_line(first_line).expect("the first call is a device row");
+                assert_eq!(
+                    (&row.op_code, &row.params, &row.inputs, &row.output),
+                    (&first.op_code, &first.params, &first.inputs, &first.output),
+                    "{name}:{}",
+                    row.line
+                );
+                replay_durations
+                    .entry(first_line)
+                    .or_default()
+                    .push(measured[row.line as usize - 2]);
+            }
+            if name.to_string().ends_with("wh_clip_encoder_2.csv") {
+                let spread = replay_durations
+                    .values()
+                    .map(|d| {
+                        d.iter().cloned().fold(0.0, f64::max)
+                            / d.iter().cloned().fold(f64::MAX, f64::min)
+                    })
+                    .fold(0.0, f64::max);
+                assert!(spread > 1.4, "{name}: replays of one call span {spread}x");
+            }
+        }
+    }
+}
+
+/// Each record's `DEVICE KERNEL DURATION [ns]` (0 when empty), read from the CSV itself:
+/// a replayed row keeps none in its `TraceRow`.
+fn durations(file: &Path) -> Vec<f64> {
+    let mut csv = csv::Reader::from_path(file).unwrap();
+    let column = csv
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "DEVICE KERNEL DURATION [ns]")
+        .unwrap();
+    csv.records()
+        .map(|r| r.unwrap()[column].parse().unwrap_or(0.0))
+        .collect()
 }

@@ -22,11 +22,13 @@ fn assert_success(out: &Output) {
 const HEADER: &str = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
 
 /// A small trace: a modeled unary op, an unmodeled op (fallback), a row the model rejects,
-/// a malformed row, a signpost, a host op, a host-only row and a row with the Blackhole
-/// profiler bug's duration.
+/// a malformed row, a signpost, a host op, a host-only row, a row with the Blackhole
+/// profiler bug's duration, and a scalar add whose second call is the profiler's replay of
+/// the first's op info.
 fn small_trace(dir: &Path) -> PathBuf {
     let unary =
         "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
+    let add = "\"{'binary_op_type': 'BinaryOpType::ADD'; 'is_sfpu': 'false'}\"";
     let rows = [
         format!("UnaryDeviceOperation,tt_dnn_device,,{unary},HiFi4,64,64,8000,1,1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"),
         format!("UnaryDeviceOperation,tt_dnn_device,,{unary},HiFi4,64,64,4000,1,1[1],1[1],64[64],64[64],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"),
@@ -37,6 +39,8 @@ fn small_trace(dir: &Path) -> PathBuf {
         "(torch) contiguous,python_fallback,,,,,,,,,,,,,,".into(),
         "UnaryDeviceOperation,tt_dnn_device,,,,,,,,1[1],1[1],64[64],64[64],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED".into(),
         format!("UnaryDeviceOperation,tt_dnn_device,blackhole,{unary},HiFi4,64,64,10583000000000,1,1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"),
+        format!("BinaryNgDeviceOperation,tt_dnn_device,,{add},HiFi4,64,64,3000,1,1[1],1[1],64[64],64[64],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"),
+        format!("BinaryNgDeviceOperation,tt_dnn_device,,{add},HiFi4,64,64,4500,1,1[1],1[1],64[64],64[64],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"),
     ];
     let path = dir.join("small.csv");
     std::fs::write(&path, format!("{HEADER}\n{}\n", rows.join("\n"))).unwrap();
@@ -63,8 +67,8 @@ fn json_summary_follows_the_contract() {
         "one JSON object on one line: {stdout}"
     );
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(v["rows"], 4);
-    assert_eq!(v["modeled_rows"], 2);
+    assert_eq!(v["rows"], 5);
+    assert_eq!(v["modeled_rows"], 3);
     assert_eq!(v["fallback_rows"], 1);
     assert_eq!(v["failed_rows"], 1);
     assert_eq!(v["malformed_rows"], 1);
@@ -72,6 +76,7 @@ fn json_summary_follows_the_contract() {
     assert_eq!(v["host_op_rows"], 1);
     assert_eq!(v["host_only_rows"], 1);
     assert_eq!(v["implausible_duration_rows"], 1);
+    assert_eq!(v["replayed_info_rows"], 1);
     assert_eq!(v["failures"]["eltwise_unary: missing param unary_op"], 1);
     for key in [
         "median_ape",
@@ -102,7 +107,7 @@ fn json_summary_follows_the_contract() {
     );
     // Coverage: modeled rows' measured time over all rows'.
     let coverage = v["coverage_time_fraction"].as_f64().unwrap();
-    assert!((coverage - 12000.0 / 36000.0).abs() < 1e-12, "{coverage}");
+    assert!((coverage - 15000.0 / 39000.0).abs() < 1e-12, "{coverage}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("small.csv:6: skipped:"),
@@ -111,6 +116,12 @@ fn json_summary_follows_the_contract() {
     assert!(
         stderr.contains("small.csv:10: not scored:"),
         "the implausible row is named: {stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "small.csv: 1 rows (lines 12 to 12) not scored: their op info is the profiler's replay"
+        ),
+        "the replayed row is named: {stderr}"
     );
 }
 
@@ -177,7 +188,7 @@ fn table_csv_and_plot() {
         "csv",
     ]);
     let csv = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 5, "{csv}");
     assert!(
         csv.lines()
             .next()

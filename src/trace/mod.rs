@@ -10,7 +10,8 @@ mod reader;
 mod row;
 
 pub use reader::{
-    Broken, Implausible, MAX_KERNEL_NS, Malformed, REQUIRED_COLUMNS, SHAPE_COLUMNS, Trace,
-    TraceError, UNIFORM_CAPTURE, UniformCapture, read_trace, read_trace_file,
+    Broken, Implausible, MAX_KERNEL_NS, Malformed, REQUIRED_COLUMNS, SHAPE_COLUMNS,
+    SHAPELESS_PROGRAM_HASH, Trace, TraceError, UNIFORM_CAPTURE, UniformCapture, read_trace,
+    read_trace_file,
 };
 pub use row::TraceRow;

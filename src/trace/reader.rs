@@ -26,8 +26,9 @@
 //! * `ATTRIBUTES` and `MATH FIDELITY` -> the op params the op's schema declares.
 //! * `DEVICE KERNEL DURATION [ns]` -> the measured duration, unless it is above
 //!   [`MAX_KERNEL_NS`] (a profiler bug) or the capture times every op the same
-//!   ([`UNIFORM_CAPTURE`]), both listed in [`Trace::implausible`]; `PM IDEAL [ns]` ->
-//!   tt-metal's own estimate, the baseline.
+//!   ([`UNIFORM_CAPTURE`]), both listed in [`Trace::implausible`], or the row's op info is
+//!   the profiler's replay of an earlier call's ([`SHAPELESS_PROGRAM_HASH`],
+//!   [`TraceRow::replays`]); `PM IDEAL [ns]` -> tt-metal's own estimate, the baseline.
 //!
 //! A row that cannot be read is reported with its line and reason; the rest are still read.
 
@@ -60,6 +61,29 @@ pub const SHAPE_COLUMNS: [&str; 2] = ["INPUT_0_X_PAD[LOGICAL]", "INPUT_0_X"];
 /// over 100x that and still 6.9x below the smallest broken value seen. Longer durations are
 /// listed in [`Trace::implausible`], and their rows carry no measured duration.
 pub const MAX_KERNEL_NS: f64 = 1e9;
+
+/// OP CODEs whose program hash leaves the tensors' shapes out, so that a row of one may show
+/// another call's shapes.
+///
+/// tt-metal's op profiler records an op's info (attributes, input and output tensors) once
+/// per chip and program hash: on a later call with the same hash it emits only the cached
+/// short message, and the trace's row for that call repeats the first call's cells
+/// (`tt_metal/tools/profiler/op_profiler.hpp`, `op_meta_data_serialized_json`, unless
+/// `TT_METAL_PROFILER_NO_CACHE_OP_INFO` was set; its `PROGRAM CACHE HIT` column is the
+/// first call's too). For these ops the hash holds the attributes, dtypes and memory configs
+/// but not the shapes (`BinaryDeviceOperation::compute_program_hash`,
+/// `BinaryNgDeviceOperation::compute_program_hash`: "shapes are intentionally excluded", the
+/// work is split by runtime args; the older `Softmax` op's `compute_program_hash`: memory
+/// configs and dtypes; its successor `SoftmaxDeviceOperation` hashes the shape), so after the first call of each hash the row's shapes
+/// may be another call's: on the shared Wormhole CLIP trace, 194 rows that all show an add
+/// of `[1, 1, 19, 1280]` take 2.6-3.0 us twice a layer and 3.9-4.5 us once. Such rows are
+/// read, marked ([`TraceRow::replays`]) and carry no measured duration: there is no query
+/// to score them against. A repeat of the first call's query keeps its first row.
+pub const SHAPELESS_PROGRAM_HASH: [&str; 3] = [
+    "BinaryDeviceOperation",
+    "BinaryNgDeviceOperation",
+    "Softmax",
+];
 
 /// A row that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,6 +233,17 @@ pub fn read_trace(
         return Err(TraceError::NoDevice);
     }
     let mut trace = Trace::default();
+    let recorded_columns: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| {
+            let h = h.trim();
+            h == "ATTRIBUTES" || h.starts_with("INPUT_") || h.starts_with("OUTPUT_")
+        })
+        .map(|(i, _)| i)
+        .collect();
+    // The first line of each recorded op info (see `SHAPELESS_PROGRAM_HASH`).
+    let mut first_call: HashMap<String, u64> = HashMap::new();
     for (i, record) in csv.records().enumerate() {
         let line = i as u64 + 2;
         let record = match record {
@@ -233,11 +268,22 @@ pub fn read_trace(
         ]
         .iter()
         .any(|c| !row.get(c).is_empty());
-        match row.get("OP TYPE") {
+        let op_type = row.get("OP TYPE");
+        let replays = match recorded_info(&row, &recorded_columns) {
+            Some(info) if matches!(op_type, "" | "tt_dnn_device") => {
+                Some(*first_call.entry(info).or_insert(line)).filter(|&first| first != line)
+            }
+            _ => None,
+        };
+        match op_type {
             "signpost" => trace.signposts += 1,
             "" | "tt_dnn_device" if !device_data => trace.host_only += 1,
             "" | "tt_dnn_device" => match read_row(&row, line, default_device) {
                 Ok(mut r) => {
+                    if replays.is_some() {
+                        r.replays = replays;
+                        r.measured_ns = None;
+                    }
                     if let Some(ns) = r.measured_ns.filter(|&ns| ns > MAX_KERNEL_NS) {
                         r.measured_ns = None;
                         trace.implausible.push(Implausible {
@@ -255,6 +301,31 @@ pub fn read_trace(
     }
     unscore_uniform_capture(&mut trace);
     Ok(trace)
+}
+
+/// The op info the profiler cached for a row of an OP CODE in [`SHAPELESS_PROGRAM_HASH`], as
+/// the row shows it: the chip and the `PROGRAM HASH` when the trace has one, else the chip,
+/// the OP CODE and every cell the cached message fills (`ATTRIBUTES`, `INPUT_*`,
+/// `OUTPUT_*`), which a replay repeats exactly. `None` for other OP CODEs.
+fn recorded_info(row: &Row<'_>, recorded_columns: &[usize]) -> Option<String> {
+    let op_code = row.get("OP CODE");
+    if !SHAPELESS_PROGRAM_HASH.contains(&op_code) {
+        return None;
+    }
+    let mut info = format!("{}\u{1f}{op_code}", row.get("DEVICE ID"));
+    match row.get("PROGRAM HASH") {
+        "" => {
+            for &i in recorded_columns {
+                info.push('\u{1f}');
+                info.push_str(row.record.get(i).unwrap_or("").trim());
+            }
+        }
+        hash => {
+            info.push('\u{1f}');
+            info.push_str(hash);
+        }
+    }
+    Some(info)
 }
 
 /// Moves every measured row of a capture that times every op the same
@@ -339,6 +410,63 @@ mod tests {
         assert_one_malformed(&trace, 4, "DEVICE ARCH");
         let with_default = read_trace(csv.as_bytes(), Some(Device::Blackhole)).unwrap();
         assert_one_malformed(&with_default, 4, "NOTATYPE");
+    }
+
+    /// A binary row that repeats an earlier one's recorded info, on the same chip, is the
+    /// profiler's replay: it keeps no duration and names the first call's line; a unary row
+    /// (its hash holds the volume) and a row on another chip or of another program hash
+    /// are measurements.
+    #[test]
+    fn replayed_op_info_of_shapeless_hashes_is_not_a_measurement() {
+        let tensor = "1[1],1[1],32[19],1280[1280],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+        let add = "BinaryNgDeviceOperation,tt_dnn_device,wormhole_b0,\"{'binary_op_type': 'BinaryOpType::ADD'}\",HiFi4,64,64";
+        let exp = "UnaryDeviceOperation,tt_dnn_device,wormhole_b0,,HiFi4,64,64";
+        let row = |id: &str, op: &str, hash: &str, ns: u32| {
+            std::format!("{id},{hash},{op},{ns},1,{tensor}\n")
+        };
+        let body = [
+            row("0", add, "", 3000),
+            row("0", exp, "", 2000),
+            row("0", add, "", 4400),
+            row("0", exp, "", 2100),
+            row("1", add, "", 3100),
+        ]
+        .concat();
+        let trace = read_trace(
+            std::format!("DEVICE ID,PROGRAM HASH,{HEADER}{body}").as_bytes(),
+            None,
+        )
+        .unwrap();
+        let seen: Vec<(u64, Option<f64>, Option<u64>)> = trace
+            .rows
+            .iter()
+            .map(|r| (r.line, r.measured_ns, r.replays))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (2, Some(3000.0), None),
+                (3, Some(2000.0), None),
+                (4, None, Some(2)),
+                (5, Some(2100.0), None),
+                (6, Some(3100.0), None),
+            ]
+        );
+        // With a PROGRAM HASH, the hash is the key: the same cells under another hash are
+        // another program's, and the same hash replays whatever cells it shows.
+        let body = [
+            row("0", add, "11", 3000),
+            row("0", add, "22", 4400),
+            row("0", &add.replace("ADD", "MUL"), "11", 5000),
+        ]
+        .concat();
+        let trace = read_trace(
+            std::format!("DEVICE ID,PROGRAM HASH,{HEADER}{body}").as_bytes(),
+            None,
+        )
+        .unwrap();
+        let replays: Vec<Option<u64>> = trace.rows.iter().map(|r| r.replays).collect();
+        assert_eq!(replays, [None, None, Some(2)]);
     }
 
     #[test]

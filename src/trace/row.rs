@@ -29,10 +29,16 @@ pub struct TraceRow {
     pub inputs: Vec<TensorParams>,
     pub output: Option<TensorParams>,
     pub grid: Option<CoreGrid>,
-    /// `DEVICE KERNEL DURATION [ns]`; `None` when the cell is empty or holds a duration above
+    /// `DEVICE KERNEL DURATION [ns]`; `None` when the cell is empty, holds a duration above
     /// [`MAX_KERNEL_NS`](super::MAX_KERNEL_NS) (the row is then in
-    /// [`Trace::implausible`](super::Trace::implausible)).
+    /// [`Trace::implausible`](super::Trace::implausible)) or belongs to a call whose op info
+    /// the profiler replayed ([`TraceRow::replays`]).
     pub measured_ns: Option<f64>,
+    /// The line of an earlier call whose recorded op info this row repeats, when the OP CODE's
+    /// program hash leaves the shapes out ([`SHAPELESS_PROGRAM_HASH`](super::SHAPELESS_PROGRAM_HASH)):
+    /// the row's shapes and attributes may be that call's, not its own, so its duration is
+    /// not a measurement of the query it shows.
+    pub replays: Option<u64>,
     /// `PM IDEAL [ns]`, tt-metal's built-in estimate.
     pub baseline_ns: Option<f64>,
     /// Some sharded tensor's shard spec was not in the trace and was inferred.
@@ -191,6 +197,7 @@ pub(super) fn read_row(
         output,
         grid,
         measured_ns: row.number("DEVICE KERNEL DURATION [ns]")?,
+        replays: None,
         baseline_ns: row.number("PM IDEAL [ns]")?,
         inferred_shards,
     })

@@ -99,6 +99,20 @@ pub fn run(args: Args) -> Result<(), Failure> {
         skipped.host_ops += trace.host_ops;
         skipped.host_only += trace.host_only;
         skipped.implausible += trace.implausible.len();
+        let replayed: Vec<u64> = trace
+            .rows
+            .iter()
+            .filter(|r| r.replays.is_some())
+            .map(|r| r.line)
+            .collect();
+        if let (Some(first), Some(last)) = (replayed.first(), replayed.last()) {
+            eprintln!(
+                "{file}: {} rows (lines {first} to {last}) not scored: their op info is the \
+                 profiler's replay of an earlier call's, whose shapes may not be theirs",
+                replayed.len()
+            );
+        }
+        skipped.replayed += replayed.len();
         let measured = |r: &TraceRow| r.measured_ns.is_some_and(|m| m > 0.0);
         let bar = progress(
             trace.rows.iter().filter(|r| measured(r)).count() as u64,

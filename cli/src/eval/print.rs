@@ -41,13 +41,14 @@ pub(super) fn print_table(s: &Value) {
     }
     println!();
     println!(
-        "rows {}: modeled {}, fallback {}, failed {}, malformed {}, implausible duration {}; modeled rows cover {} of measured time",
+        "rows {}: modeled {}, fallback {}, failed {}, malformed {}, implausible duration {}, replayed op info {}; modeled rows cover {} of measured time",
         s["rows"],
         s["modeled_rows"],
         s["fallback_rows"],
         s["failed_rows"],
         s["malformed_rows"],
         s["implausible_duration_rows"],
+        s["replayed_info_rows"],
         pct(&s["coverage_time_fraction"])
     );
     println!(

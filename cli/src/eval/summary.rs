@@ -114,6 +114,8 @@ pub(super) struct Skipped {
     pub(super) host_only: usize,
     /// Durations above the plausible (the Blackhole profiler bug).
     pub(super) implausible: usize,
+    /// Rows whose op info is the profiler's replay of an earlier call's.
+    pub(super) replayed: usize,
 }
 
 pub(super) fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped) -> Value {
@@ -183,6 +185,7 @@ pub(super) fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped
         "host_op_rows": skipped.host_ops,
         "host_only_rows": skipped.host_only,
         "implausible_duration_rows": skipped.implausible,
+        "replayed_info_rows": skipped.replayed,
         "coverage_time_fraction": fraction(modeled_measured, total_measured),
         "median_ape": median(&mut apes),
         "p90_ape": p90(&mut apes),

@@ -142,10 +142,15 @@ pub struct Sample {
     pub fit: FitRow,
 }
 
+/// Why [`Samples::skipped`] counts a trace row whose op info the profiler replayed
+/// ([`TraceRow::replays`](ttnn_op_perf_models::trace::TraceRow::replays)).
+const REPLAYED: &str = "op info replayed by the profiler from an earlier call (shapes unknown)";
+
 /// The samples of a recipe's data files.
 pub struct Samples {
     pub rows: Vec<Sample>,
-    /// Rows of the op whose features the family cannot compute, by reason.
+    /// Rows of the op not fitted, by reason: the family cannot compute their features, or
+    /// their op info is the profiler's replay of another call's.
     pub skipped: BTreeMap<String, usize>,
 }
 
@@ -348,6 +353,9 @@ impl Recipe {
                 };
                 if op != self.op && !self.with_ops.contains(&op) {
                     continue;
+                }
+                if row.replays.is_some() {
+                    *samples.skipped.entry(REPLAYED.into()).or_default() += 1;
                 }
                 let Some(measured_ns) = row.measured_ns.filter(|m| *m > 0.0) else {
                     continue;

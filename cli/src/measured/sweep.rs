@@ -51,6 +51,7 @@ pub(super) fn sweep_row(op: &str, params: Vec<(&'static str, OwnedParamValue)>) 
         output: None,
         grid: None,
         measured_ns: None,
+        replays: None,
         baseline_ns: None,
         inferred_shards: false,
     }
