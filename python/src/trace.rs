@@ -15,9 +15,15 @@ pub(crate) struct TraceRow {
     op_code: String,
     #[pyo3(get)]
     device: &'static str,
-    /// `DEVICE KERNEL DURATION [ns]`.
+    /// `DEVICE KERNEL DURATION [ns]`; `None` also for a row that replays another call's op
+    /// info (`replays`).
     #[pyo3(get)]
     measured_ns: Option<f64>,
+    /// The line of the earlier call whose recorded op info this row repeats (tt-metal's
+    /// profiler records it once per program hash, and binary ops' hash leaves the shapes
+    /// out): its shapes may be that call's, so it is not a measurement of its query.
+    #[pyo3(get)]
+    replays: Option<u64>,
     /// `PM IDEAL [ns]`, tt-metal's own estimate.
     #[pyo3(get)]
     baseline_ns: Option<f64>,
@@ -79,6 +85,7 @@ pub(crate) fn read_trace(
             op_code: r.op_code,
             device: r.device.name(),
             measured_ns: r.measured_ns,
+            replays: r.replays,
             baseline_ns: r.baseline_ns,
             query: Py::new(py, query)?,
         })?;

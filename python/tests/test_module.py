@@ -196,6 +196,18 @@ def test_trace_reader_yields_queries_and_measured_durations(tmp_path, m):
     assert e.duration_ns == direct.duration_ns
 
 
+def test_a_replayed_binary_row_names_the_call_it_repeats(tmp_path):
+    add = (
+        "BinaryNgDeviceOperation,tt_dnn_device,wormhole_b0,\"{'binary_op_type': 'BinaryOpType::ADD'}\","
+        "HiFi4,64,64,NS,1,1[1],1[1],32[32],1280[1280],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED\n"
+    )
+    path = tmp_path / "ops_perf_results.csv"
+    path.write_text(TRACE_HEADER + add.replace("NS", "3000") + add.replace("NS", "4400"))
+    first, second = list(tpm.read_trace(path))
+    assert (first.measured_ns, first.replays) == (3000.0, None)
+    assert (second.measured_ns, second.replays) == (None, 2)
+
+
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "traces" / "wh_clip_encoder_2.csv"
 
 
