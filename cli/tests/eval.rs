@@ -119,7 +119,7 @@ fn json_summary_follows_the_contract() {
     );
     assert!(
         stderr.contains(
-            "small.csv: 1 rows (lines 12 to 12) not scored: their op info is the profiler's replay"
+            "small.csv: 1 row(s) from line 12 to 12 not scored: their op info is the profiler's replay"
         ),
         "the replayed row is named: {stderr}"
     );

@@ -74,11 +74,13 @@ pub const MAX_KERNEL_NS: f64 = 1e9;
 /// but not the shapes (`BinaryDeviceOperation::compute_program_hash`,
 /// `BinaryNgDeviceOperation::compute_program_hash`: "shapes are intentionally excluded", the
 /// work is split by runtime args; the older `Softmax` op's `compute_program_hash`: memory
-/// configs and dtypes; its successor `SoftmaxDeviceOperation` hashes the shape), so after the first call of each hash the row's shapes
-/// may be another call's: on the shared Wormhole CLIP trace, 194 rows that all show an add
-/// of `[1, 1, 19, 1280]` take 2.6-3.0 us twice a layer and 3.9-4.5 us once. Such rows are
-/// read, marked ([`TraceRow::replays`]) and carry no measured duration: there is no query
-/// to score them against. A repeat of the first call's query keeps its first row.
+/// configs and dtypes, where its successor `SoftmaxDeviceOperation` hashes the shape), so
+/// after the first call of each hash the row's shapes may be another call's: on the shared
+/// Wormhole CLIP trace, 194 rows that all show an add of `[1, 1, 19, 1280]` take 2.6-3.0 us
+/// twice a layer and 3.9-4.5 us once. Such rows are read, marked ([`TraceRow::replays`])
+/// and carry no measured duration: there is no query to score them against. A repeat of the
+/// first call's query keeps its first row. (Unary ops, typecast and ternary ops hash the
+/// volume, which with the memory config fixes their work.)
 pub const SHAPELESS_PROGRAM_HASH: [&str; 3] = [
     "BinaryDeviceOperation",
     "BinaryNgDeviceOperation",

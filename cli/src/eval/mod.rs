@@ -107,8 +107,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .collect();
         if let (Some(first), Some(last)) = (replayed.first(), replayed.last()) {
             eprintln!(
-                "{file}: {} rows (lines {first} to {last}) not scored: their op info is the \
-                 profiler's replay of an earlier call's, whose shapes may not be theirs",
+                "{file}: {} row(s) from line {first} to {last} not scored: their op info is \
+                 the profiler's replay of an earlier call's, whose shapes may not be theirs",
                 replayed.len()
             );
         }
