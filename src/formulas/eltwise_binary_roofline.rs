@@ -182,6 +182,36 @@ const fn runs_on_fpu(op: BinaryOp, unit: ComputeUnit, a: DType, b: DType) -> boo
     }
 }
 
+/// The SFPU passes ttnn wraps around `op`'s own step, per output tile, as (few-instruction
+/// passes, range-reduced function passes): binary_ng's `OpConfig`
+/// (`binary_ng/device/binary_ng_utils.cpp`; the legacy op's `get_defines` fuses the same
+/// pre- and post-steps) runs a comparison as a subtract then `gez` / `gtz` / `eqz` / ...
+/// (an int32 one natively on the SFPU), a logical and / or as `nez` of each input, a
+/// multiply / add and `nez` of the result, a squared difference as a subtract then `square`,
+/// bias_gelu as an add then `gelu`, logaddexp as `exp` of each input, an add and `log`, and a
+/// divide on the FPU as `recip` of b then a multiply (on the SFPU it divides natively). Each
+/// is a pass of the tiles through the destination registers, as a fused activation is; the
+/// recip counts as a few-instruction one (see `activation_passes`). A scalar b's pre-step is
+/// applied to its one tile, once: not counted.
+const fn implicit_passes(op: BinaryOp, on_fpu: bool, a: DType, b: DType, b_tensor: bool) -> (u64, u64) {
+    let b_pass = b_tensor as u64;
+    match op {
+        BinaryOp::Eq | BinaryOp::Ne => (1, 0),
+        BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le => {
+            match (a, b) {
+                (DType::Int32, DType::Int32) => (0, 0),
+                _ => (1, 0),
+            }
+        }
+        BinaryOp::LogicalAnd | BinaryOp::LogicalOr => (2 + b_pass, 0),
+        BinaryOp::SquaredDifference => (1, 0),
+        BinaryOp::BiasGelu => (0, 1),
+        BinaryOp::Logaddexp => (0, 2 + b_pass),
+        BinaryOp::Div if on_fpu => (b_pass, 0),
+        _ => (0, 0),
+    }
+}
+
 /// The busiest core's `per_core` tiles and one more, the pipeline's fill: the first tile's
 /// compute waits for its read and the first write for its compute, so each stage leaves one
 /// tile's time unoverlapped. It weighs the per-tile cycles of the compute stage and of the
@@ -343,7 +373,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
     };
     let on_fpu = runs_on_fpu(op, p.compute_unit, a.dtype, b_dtype);
     // FPU passes per tile: one (and a multiply's fidelity phases below); 0 on the SFPU. The
-    // SFPU steps around another op's FPU pass are not counted.
+    // SFPU steps ttnn wraps around the op are counted with the fused activations below.
     let fpu_passes = if on_fpu { 1.0 } else { 0.0 };
     let all = [
         out,
@@ -369,8 +399,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
     // a's and b's, one of each per output tile, and the result. A scalar b's is applied to
     // its one tile, once.
     let rhs = if b.is_some() { p.rhs_activation as usize } else { 0 };
-    let (simple, function) =
+    let (fused_simple, fused_function) =
         activation_passes(&[p.lhs_activation as usize, rhs, p.post_activation as usize]);
+    let (implicit_simple, implicit_function) =
+        implicit_passes(op, on_fpu, a.dtype, b_dtype, b.is_some());
+    let (simple, function) = (
+        fused_simple + implicit_simple,
+        fused_function + implicit_function,
+    );
     Ok(EltwiseBinaryRooflineFeatures {
         overhead_ns: 1.0,
         fpu_tile_cycles: tile_cycles * fpu_passes,

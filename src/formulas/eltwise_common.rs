@@ -26,9 +26,11 @@
 //!     dtypes cost more; `fp32_dest_tile_cycles` when the destination registers hold 32-bit
 //!     data (`fp32_dest_acc_en`, which ttnn sets when the input or output is float32, int32
 //!     or uint32);
-//!   - binary: `fpu_tile_cycles` for `add`, `sub` and `mul`, plus `fidelity_phase_cycles`
-//!     per further fidelity phase of a `mul` (3 at HiFi4), `sfpu_tile_cycles` for every
-//!     other op; each fused activation (binary_ng's `lhs_activations`, `rhs_activations`,
+//!   - binary: `fpu_tile_cycles` when the op runs on the FPU, plus `fidelity_phase_cycles`
+//!     per further fidelity phase of a `mul` (3 at HiFi4), `sfpu_tile_cycles` when it runs
+//!     on the SFPU; each SFPU step ttnn wraps around the op (a comparison's test of the
+//!     difference, a logical op's `nez`s, a divide's reciprocal on the FPU: binary_ng's
+//!     `OpConfig`) and each fused activation (binary_ng's `lhs_activations`, `rhs_activations`,
 //!     `post_activations`: the function's pass of a's, b's or the result's tile through the
 //!     destination registers and the SFPU, packed for the next step) adds
 //!     `simple_activation_cycles` for a few-instruction function (a copy, a reciprocal) and

@@ -531,6 +531,81 @@ fn binary_fused_activations_pay_each_function_per_tile() {
     );
 }
 
+/// The SFPU steps ttnn wraps around a binary op (binary_ng's `OpConfig`) cost a pass each, as
+/// a fused activation does: a comparison's test of the difference, a logical and's `nez` of
+/// each input and of the result, a divide's reciprocal of b on the FPU (none on the SFPU,
+/// which divides natively), logaddexp's `exp` of each input and `log` of the sum. An int32
+/// comparison runs natively on the SFPU.
+#[test]
+fn binary_ops_pay_the_sfpu_steps_ttnn_wraps_around_them() {
+    let models = PerfModels::new(Device::WormholeB0);
+    // 64 tiles on 64 cores: one each, and the pipeline's fill one more; v1's FPU pass is 64
+    // cycles a tile, an SFPU op 512, a few-instruction pass 288, a function 2,080.
+    let two = [dram(&[1, 1, 256, 256]), dram(&[1, 1, 256, 256])];
+    let per_tile = |inputs: &[TensorParams], op: &str, unit: &str| {
+        let params = [
+            enum_param("binary_op", op),
+            enum_param("compute_unit", unit),
+        ];
+        v1(&models, Op::EltwiseBinary, inputs, &params)
+            .breakdown
+            .compute_ns
+            / 2.0
+    };
+    assert_close(
+        per_tile(&two, "add", "fpu"),
+        64.0,
+        "an add is the FPU pass alone",
+    );
+    assert_close(
+        per_tile(&two, "ge", "fpu"),
+        64.0 + 288.0,
+        "a subtract, then gez",
+    );
+    assert_close(
+        per_tile(&two, "logical_and", "fpu"),
+        64.0 + 3.0 * 288.0,
+        "nez of a, of b and of the product",
+    );
+    assert_close(
+        per_tile(&two[..1], "logical_and", "fpu"),
+        64.0 + 2.0 * 288.0,
+        "a scalar b's nez runs once, on its one tile",
+    );
+    assert_close(
+        per_tile(&two, "div", "fpu"),
+        64.0 + 288.0,
+        "recip of b, then a multiply",
+    );
+    assert_close(
+        per_tile(&two, "div", "sfpu"),
+        512.0,
+        "the SFPU divides natively",
+    );
+    assert_close(
+        per_tile(&two, "logaddexp", "fpu"),
+        64.0 + 3.0 * 2080.0,
+        "exp of each input, log of the sum",
+    );
+    let ints = [
+        TensorParams::tiled(
+            &[1, 1, 256, 256],
+            DType::Int32,
+            MemoryConfig::DRAM_INTERLEAVED,
+        ),
+        TensorParams::tiled(
+            &[1, 1, 256, 256],
+            DType::Int32,
+            MemoryConfig::DRAM_INTERLEAVED,
+        ),
+    ];
+    assert_close(
+        per_tile(&ints, "ge", "sfpu"),
+        512.0,
+        "an int32 comparison is one SFPU op",
+    );
+}
+
 /// fill_pad touches only the tiles that hold padding: a GPT-OSS attention mask's
 /// `[1, 32, 17, 2880]` (padded to 32 rows) has one bottom tile row of 90 tiles in each of its
 /// 32 slices, 2880 tiles, 23 on the busiest of the p150's 130 cores. Each is read and written
