@@ -196,15 +196,19 @@ const fn runs_on_fpu(op: BinaryOp, unit: ComputeUnit, a: DType, b: DType) -> boo
 const fn implicit_passes(op: BinaryOp, on_fpu: bool, a: DType, b: DType, b_tensor: bool) -> (u64, u64) {
     let b_pass = b_tensor as u64;
     match op {
-        BinaryOp::Eq | BinaryOp::Ne => (1, 0),
-        BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le => {
-            match (a, b) {
-                (DType::Int32, DType::Int32) => (0, 0),
-                _ => (1, 0),
-            }
+        BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le
+            if matches!((a, b), (DType::Int32, DType::Int32)) =>
+        {
+            (0, 0)
         }
+        BinaryOp::Eq
+        | BinaryOp::Ne
+        | BinaryOp::Gt
+        | BinaryOp::Ge
+        | BinaryOp::Lt
+        | BinaryOp::Le
+        | BinaryOp::SquaredDifference => (1, 0),
         BinaryOp::LogicalAnd | BinaryOp::LogicalOr => (2 + b_pass, 0),
-        BinaryOp::SquaredDifference => (1, 0),
         BinaryOp::BiasGelu => (0, 1),
         BinaryOp::Logaddexp => (0, 2 + b_pass),
         BinaryOp::Div if on_fpu => (b_pass, 0),

@@ -587,20 +587,13 @@ fn binary_ops_pay_the_sfpu_steps_ttnn_wraps_around_them() {
         64.0 + 3.0 * 2080.0,
         "exp of each input, log of the sum",
     );
-    let ints = [
-        TensorParams::tiled(
-            &[1, 1, 256, 256],
-            DType::Int32,
-            MemoryConfig::DRAM_INTERLEAVED,
-        ),
-        TensorParams::tiled(
-            &[1, 1, 256, 256],
-            DType::Int32,
-            MemoryConfig::DRAM_INTERLEAVED,
-        ),
-    ];
+    let int = TensorParams::tiled(
+        &[1, 1, 256, 256],
+        DType::Int32,
+        MemoryConfig::DRAM_INTERLEAVED,
+    );
     assert_close(
-        per_tile(&ints, "ge", "sfpu"),
+        per_tile(&[int, int], "ge", "sfpu"),
         512.0,
         "an int32 comparison is one SFPU op",
     );
