@@ -552,51 +552,55 @@ fn binary_ops_pay_the_sfpu_steps_ttnn_wraps_around_them() {
             .compute_ns
             / 2.0
     };
-    assert_close(
-        per_tile(&two, "add", "fpu"),
-        64.0,
-        "an add is the FPU pass alone",
-    );
-    assert_close(
-        per_tile(&two, "ge", "fpu"),
-        64.0 + 288.0,
-        "a subtract, then gez",
-    );
-    assert_close(
-        per_tile(&two, "logical_and", "fpu"),
-        64.0 + 3.0 * 288.0,
-        "nez of a, of b and of the product",
-    );
-    assert_close(
-        per_tile(&two[..1], "logical_and", "fpu"),
-        64.0 + 2.0 * 288.0,
-        "a scalar b's nez runs once, on its one tile",
-    );
-    assert_close(
-        per_tile(&two, "div", "fpu"),
-        64.0 + 288.0,
-        "recip of b, then a multiply",
-    );
-    assert_close(
-        per_tile(&two, "div", "sfpu"),
-        512.0,
-        "the SFPU divides natively",
-    );
-    assert_close(
-        per_tile(&two, "logaddexp", "fpu"),
-        64.0 + 3.0 * 2080.0,
-        "exp of each input, log of the sum",
-    );
     let int = TensorParams::tiled(
         &[1, 1, 256, 256],
         DType::Int32,
         MemoryConfig::DRAM_INTERLEAVED,
     );
-    assert_close(
-        per_tile(&[int, int], "ge", "sfpu"),
-        512.0,
-        "an int32 comparison is one SFPU op",
-    );
+    let ints = [int, int];
+    let cases: [(&[TensorParams], &str, &str, f64, &str); 8] = [
+        (&two, "add", "fpu", 64.0, "an add is the FPU pass alone"),
+        (&two, "ge", "fpu", 64.0 + 288.0, "a subtract, then gez"),
+        (
+            &two,
+            "logical_and",
+            "fpu",
+            64.0 + 3.0 * 288.0,
+            "nez of a, of b and of the product",
+        ),
+        (
+            &two[..1],
+            "logical_and",
+            "fpu",
+            64.0 + 2.0 * 288.0,
+            "a scalar b's nez runs once",
+        ),
+        (
+            &two,
+            "div",
+            "fpu",
+            64.0 + 288.0,
+            "recip of b, then a multiply",
+        ),
+        (&two, "div", "sfpu", 512.0, "the SFPU divides natively"),
+        (
+            &two,
+            "logaddexp",
+            "fpu",
+            64.0 + 3.0 * 2080.0,
+            "exp of each input, log of the sum",
+        ),
+        (
+            &ints,
+            "ge",
+            "sfpu",
+            512.0,
+            "an int32 comparison is one SFPU op",
+        ),
+    ];
+    for (inputs, op, unit, cycles, why) in cases {
+        assert_close(per_tile(inputs, op, unit), cycles, why);
+    }
 }
 
 /// fill_pad touches only the tiles that hold padding: a GPT-OSS attention mask's
