@@ -65,17 +65,19 @@
 //! one core's DRAM rate when that is longer (a 2 KiB tile: 96 cycles); a barrier's is one
 //! write's round trip (`noc.write_round_trip_cycles`). DRAM (`dram_scale`) is the bytes read
 //! from DRAM at the card's achievable bandwidth and written to it at its
-//! `dram_write_fraction` of that. The commands, barriers and a
-//! tiled input's untilize add within the NoC term (the data-movement core waits for each
-//! untilized block before it copies it on); the DRAM term overlaps them. On bh20_oft (20 cores) the row-major padded slices and slice writes
-//! take 130–180 cycles a stick, 4–7 times the single-core figures, whatever the stick's size
-//! (18 to 512 B). `dram_request_cycles` (in the DRAM term; 0 in v1, no figure is published)
-//! takes that as the cores' small requests queueing at the DRAM channels: every core's DRAM
-//! reads and writes issued a stick or a tile at a time, over the card's channels, each
-//! costing its channel that many cycles. Every row in the data has 20 cores, so a per-core
-//! cost would fit them as well; tt-metal's tilizes, which read sticks the same way, point to
-//! the channels: on 103 cores (bh_muse_glimmer_30b_prefill) a core takes 430 cycles a stick,
-//! on 20 (bh20_oft) 137.
+//! `dram_write_fraction` of that. The commands, barriers and a tiled input's untilize add
+//! within the NoC term (the data-movement core waits for each untilized block before it
+//! copies it on); the DRAM term overlaps them. On bh20_oft (20 cores) the row-major padded
+//! slices and slice writes take 130–180 cycles a stick, 4–7 times the single-core figures,
+//! whatever the stick's size
+//! (18 to 512 B): the cores' small requests queue at the DRAM banks. `dram_request_scale`
+//! (in the DRAM term) counts every core's DRAM reads and writes issued a stick or a tile at a
+//! time, spread over the card's banks, each at the published rate a bank's NoC endpoint takes
+//! requests (the device spec's `dram_access.endpoint_read_cycles`: 16.4 cycles on Blackhole,
+//! tt-metal issue #55898, measured for reads; writes are taken to cost the same). Every row in
+//! the data has 20 cores, so a per-core cost would fit them as well; tt-metal's tilizes, which
+//! read sticks the same way, point to the banks: on 103 cores (bh_muse_glimmer_30b_prefill) a
+//! core takes 430 cycles a stick, on 20 (bh20_oft) 137.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::halo::Params as HaloParams;
@@ -109,18 +111,12 @@ const fn tile_dims(t: &TensorParams) -> (u64, u64) {
     }
 }
 
-/// Time each DRAM channel spends on its share of `requests` small requests, per cycle a
-/// request costs it (the `dram_request_cycles` feature).
-const fn channel_ns(cx: &Ctx<'_>, requests: u64) -> f64 {
-    cx.cycles_to_ns(requests as f64 / max(cx.hw.dram_channels as u64, 1) as f64)
-}
-
 /// The features with every term zero but the fixed cost.
 const ZERO: WindowRooflineFeatures = WindowRooflineFeatures {
     overhead_ns: 1.0,
     dram_scale: 0.0,
     dram_wait_scale: 0.0,
-    dram_request_cycles: 0.0,
+    dram_request_scale: 0.0,
     dram_issue_scale: 0.0,
     l1_issue_scale: 0.0,
     noc_scale: 0.0,
@@ -423,7 +419,7 @@ const fn padded_slice(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Resul
                 f.dram_issue_scale = cx.cycles_to_ns(sticks as f64 * read);
                 // One barrier for all of a core's reads: the last read's latency.
                 f.dram_wait_scale = cx.cycles_to_ns(cx.hw.waited_dram_read_cycles(stick));
-                f.dram_request_cycles = channel_ns(cx, sticks.saturating_mul(cores));
+                f.dram_request_scale = cx.dram_requests_ns(sticks.saturating_mul(cores));
             } else {
                 f.l1_issue_scale = cx.cycles_to_ns(sticks as f64 * cx.hw.noc_write_issue_cycles);
             }
@@ -441,7 +437,8 @@ const fn padded_slice(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Resul
             // The reader waits for each row of tiles.
             let block_bytes = row_tiles.saturating_mul(tile_bytes);
             f.dram_wait_scale = if x.memory.is_dram() {
-                f.dram_request_cycles = channel_ns(cx, blocks.saturating_mul(row_tiles).saturating_mul(cores));
+                f.dram_request_scale =
+                    cx.dram_requests_ns(blocks.saturating_mul(row_tiles).saturating_mul(cores));
                 cx.cycles_to_ns(blocks as f64 * cx.hw.waited_dram_read_cycles(block_bytes))
             } else {
                 blocks as f64 * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles)
@@ -504,7 +501,7 @@ const fn slice_write(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result
         }
     }
     f.dram_scale = cx.dram_traffic_ns(read, written);
-    f.dram_request_cycles = channel_ns(cx, requests);
+    f.dram_request_scale = cx.dram_requests_ns(requests);
     f.dram_issue_scale = cx.cycles_to_ns(commands_ns);
     Ok(f)
 }
@@ -670,7 +667,7 @@ mod tests {
     /// bh20_oft's row-major padded slice `[1, 159, 159, 256]` (DRAM) into 20 shards of 352
     /// sticks of 512 B: each core issues 352 DRAM reads (36.6 cycles each: longer than
     /// 512 B at 21.3 B/cycle) and waits once (479 + 512 / 21.3 cycles); the 7,040 reads
-    /// spread over 8 DRAM channels, 880 each; DRAM moves 3,604,480 B.
+    /// spread over 8 DRAM banks, 880 each at 16.4 cycles; DRAM moves 3,604,480 B.
     #[test]
     fn row_major_padded_slice_by_hand() {
         let x = rm(&[1, 159, 159, 256], MemoryConfig::DRAM_INTERLEAVED);
@@ -678,7 +675,7 @@ mod tests {
         let f = features_of(Op::PaddedSlice, x, y);
         assert!(close(f.dram_issue_scale, 352.0 * 36.6 / 1.35));
         assert!(close(f.dram_wait_scale, (479.0 + 512.0 / 21.3) / 1.35));
-        assert!(close(f.dram_request_cycles, 880.0 / 1.35));
+        assert!(close(f.dram_request_scale, 880.0 * 16.4 / 1.35));
         let hw = Hardware::of(Card::P150);
         assert!(close(f.dram_scale, 3_604_480.0 * hw.ns_per_dram_byte));
         assert_eq!((f.l1_issue_scale, f.tile_cycles, f.barrier_scale), (0.0, 0.0, 0.0));
@@ -698,7 +695,7 @@ mod tests {
         assert!(close(f.tile_cycles, 196.0 / 1.35));
         assert!(close(f.dram_wait_scale, 196.0 * (479.0 + 2048.0 / 21.3) / 1.35));
         assert!(close(f.noc_scale, 6272.0 * 16.0 / 60.0 / 1.35));
-        assert!(close(f.dram_request_cycles, 196.0 * 20.0 / 8.0 / 1.35));
+        assert!(close(f.dram_request_scale, (196.0 * 20.0 / 8.0) * 16.4 / 1.35));
         assert_eq!(f.dram_issue_scale, 0.0);
     }
 
@@ -713,14 +710,14 @@ mod tests {
 
     /// bh20_oft's slice write of 20 shards of 318 sticks of 512 B into `[1, 159, 159, 256]`
     /// in DRAM: 318 writes a core (25.5 cycles each), none waited for; 6,360 requests over 8
-    /// channels; DRAM takes 3,256,320 B.
+    /// banks, 795 each at 16.4 cycles; DRAM takes 3,256,320 B.
     #[test]
     fn row_major_slice_write_by_hand() {
         let x = rm(&[1, 1, 6360, 256], height_sharded(318, 256));
         let y = rm(&[1, 159, 159, 256], MemoryConfig::DRAM_INTERLEAVED);
         let f = features_of(Op::SliceWrite, x, y);
         assert!(close(f.dram_issue_scale, 318.0 * 25.5 / 1.35));
-        assert!(close(f.dram_request_cycles, 795.0 / 1.35));
+        assert!(close(f.dram_request_scale, 795.0 * 16.4 / 1.35));
         let hw = Hardware::of(Card::P150);
         assert!(close(f.dram_scale, 3_256_320.0 * hw.ns_per_dram_write_byte));
         assert_eq!(f.dram_wait_scale, 0.0);
