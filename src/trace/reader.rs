@@ -114,6 +114,10 @@ pub enum Broken {
     TooLong,
     /// Every op of the capture reports the same duration (see [`UNIFORM_CAPTURE`]).
     SameForEveryOp,
+    /// A sweep's runs of one shape span more than its dtypes and memories explain: some of
+    /// its durations are a neighbouring shape's (the file's durations are out of step with
+    /// its rows there).
+    OutOfStep,
 }
 
 impl fmt::Display for Broken {
@@ -123,6 +127,10 @@ impl fmt::Display for Broken {
             Broken::SameForEveryOp => {
                 "every op of this capture reports the same duration: the profiler timed the \
                  capture, not the op"
+            }
+            Broken::OutOfStep => {
+                "this shape's runs span more than its dtypes and memories explain: the \
+                 sweep's durations are out of step with its rows here"
             }
         })
     }

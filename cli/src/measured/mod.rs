@@ -14,7 +14,7 @@ mod sweep;
 use crate::failure::Failure;
 use anyhow::anyhow;
 use decode::{DecodeSweep, decode_rows};
-use exp::{exp_outputs, exp_row};
+use exp::{exp_outputs, exp_row, out_of_step_shapes};
 use matmul::matmul_row;
 use std::path::Path;
 use sweep::{Cell, Sweep, one};
@@ -104,6 +104,7 @@ pub fn read(path: &Path, device: Option<Device>) -> Result<Measured, Failure> {
     }
     if is_exp {
         exp_outputs(&mut measured.rows);
+        out_of_step_shapes(&mut measured.rows, &mut measured.implausible);
     }
     Ok(measured)
 }
