@@ -78,8 +78,9 @@ pub const MAX_KERNEL_NS: f64 = 1e9;
 /// after the first call of each hash the row's shapes may be another call's: on the shared
 /// Wormhole CLIP trace, 194 rows that all show an add of `[1, 1, 19, 1280]` take 2.6-3.0 us
 /// twice a layer and 3.9-4.5 us once. Such rows are read, marked ([`TraceRow::replays`])
-/// and carry no measured duration: there is no query to score them against. A repeat of the
-/// first call's query keeps its first row. (Unary ops, typecast and ternary ops hash the
+/// and carry no measured duration: there is no query to score them against. A call that did
+/// repeat the first call's shapes cannot be told from them: only the first row is scored.
+/// (Unary ops, typecast and ternary ops hash the
 /// volume, which with the memory config fixes their work. The newest `MoveDeviceOperation`
 /// hashes memory configs and dtypes only, but earlier ones hashed the tensors, and the
 /// shared traces' moves repeat their first call's time within 1.35x: not listed, so their

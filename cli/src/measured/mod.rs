@@ -32,7 +32,8 @@ pub struct Measured {
     pub host_ops: usize,
     /// Device-op trace rows skipped for having no device data.
     pub host_only: usize,
-    /// Trace rows whose duration is a broken measurement: they carry no `measured_ns`.
+    /// Rows whose duration is a broken measurement (a trace's, or a sweep shape's out of
+    /// step with its rows): they carry no `measured_ns`.
     pub implausible: Vec<Implausible>,
 }
 
