@@ -47,9 +47,10 @@ pub struct Query<'a> {
     pub inputs: &'a [TensorParams],
     /// The output tensor, where the caller knows it (data-movement ops require it).
     pub output: Option<&'a TensorParams>,
-    /// The cores the op may use (ttnn's `core_grid`); the card's compute grid when `None`. A
-    /// matmul without a program config is generated differently without one (tt-metal
-    /// `create_simple_matmul_program_config`: with an operand in L1, on few cores).
+    /// The cores the op may use: the device's compute grid (a harvested card's, a sub-device's)
+    /// or a grid the call gives the op; the card's compute grid when `None`. A matmul without a
+    /// program config is generated differently on a grid the call gives it (ttnn's
+    /// `core_grid`): say so with its `user_core_grid` param.
     pub grid: Option<CoreGrid>,
 }
 

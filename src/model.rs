@@ -168,11 +168,6 @@ pub struct Ctx<'q> {
     pub(crate) inputs: &'q [TensorParams],
     pub(crate) output: Option<&'q TensorParams>,
     pub(crate) grid: CoreGrid,
-    /// Whether the caller gave the grid (ttnn's `core_grid`), or it is the card's compute
-    /// grid because the query gave none: a matmul without a program config is generated
-    /// differently in the two cases (tt-metal `create_matmul_program_config` against
-    /// `create_simple_matmul_program_config`).
-    pub(crate) grid_given: bool,
 }
 
 impl<'q> Ctx<'q> {
@@ -238,7 +233,6 @@ impl<'q> Ctx<'q> {
                 Some(g) => g,
                 None => hw.compute_grid,
             },
-            grid_given: grid.is_some(),
         }
     }
 

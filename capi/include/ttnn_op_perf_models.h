@@ -139,8 +139,8 @@ typedef struct TtpmQuery {
   // The output tensor; null when the caller does not know it (data-movement ops need it).
   const struct TtpmTensor *output;
   // The cores the op may use, `grid_x` columns by `grid_y` rows; 0 x 0: none given, the
-  // card's compute grid (a matmul without a program config then gets ttnn's default
-  // config, as a call without `core_grid` does).
+  // card's compute grid (a matmul given ttnn's `core_grid` also takes the param
+  // `user_core_grid` = true).
   uint8_t grid_x;
   uint8_t grid_y;
 } TtpmQuery;

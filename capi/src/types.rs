@@ -276,8 +276,8 @@ pub struct TtpmQuery {
     /// The output tensor; null when the caller does not know it (data-movement ops need it).
     pub output: *const TtpmTensor,
     /// The cores the op may use, `grid_x` columns by `grid_y` rows; 0 x 0: none given, the
-    /// card's compute grid (a matmul without a program config then gets ttnn's default
-    /// config, as a call without `core_grid` does).
+    /// card's compute grid (a matmul given ttnn's `core_grid` also takes the param
+    /// `user_core_grid` = true).
     pub grid_x: u8,
     pub grid_y: u8,
 }

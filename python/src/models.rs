@@ -84,8 +84,8 @@ impl PyPerfModels {
 
     /// Answers one query: `op` a name or ttnn OP CODE (or a Query, then nothing else is
     /// given); `inputs` spec strings or Tensors; `params` a dict; `version` None or 0 for
-    /// the latest (or the pin); `grid` (columns, rows) of cores, ttnn's `core_grid` (None: the
-    /// card's, and a matmul without a program config gets ttnn's default config).
+    /// the latest (or the pin); `grid` (columns, rows) of cores the op may use (None: the
+    /// card's compute grid; a matmul given ttnn's `core_grid` also takes `user_core_grid=True`).
     #[pyo3(signature = (op, inputs = None, params = None, output = None, version = None, grid = None))]
     fn query(
         &self,

@@ -231,6 +231,8 @@ pub enum TraceRead {
     Bool,
     /// An enum path's variant, lowercased.
     Variant,
+    /// Whether the entry holds a value (not `std::nullopt`, not empty).
+    Given,
     /// A call's name or a bare value's text mapped to one of the enum param's values:
     /// (name, value), sorted by name; a name not listed gives nothing.
     Map(Vec<(String, String)>),

@@ -287,6 +287,9 @@ pub enum TraceReadFile {
     Bool,
     /// An enum path's variant, lowercased: `BinaryOpType::ADD` -> `add`.
     Variant,
+    /// Whether the entry holds a value: `std::nullopt` (or an empty one) is false, anything
+    /// else true. A bool param.
+    Given,
 }
 
 /// An op param's `type`: `int`, `float`, `bool`, `enum` (with its own `values`), or the

@@ -3,6 +3,7 @@
 //! `TRACE_PARAMS`, and [`params_of`] reads a row with them. A param none of whose sources
 //! gives a value is left out, so the query takes its default.
 
+use super::attributes::Attr;
 use super::row::{Attrs, Row};
 use crate::op::Op;
 use crate::params::OwnedParamValue;
@@ -48,6 +49,8 @@ enum TraceRead {
     Bool,
     /// An enum path's variant, lowercased: `BinaryOpType::ADD` -> `add`.
     Variant,
+    /// Whether the entry holds a value: `std::nullopt` or an empty one is false.
+    Given,
     /// A call's name (without template arguments) or a bare value's text -> the value; a
     /// name not listed gives nothing.
     Map(&'static [(&'static str, &'static str)]),
@@ -91,6 +94,7 @@ fn read(source: &TraceSource, row: &Row<'_>, attrs: &Attrs) -> Option<OwnedParam
                         .then_some(OwnedParamValue::Int(n))
                 }
                 TraceRead::Bool => value.as_bool().map(OwnedParamValue::Bool),
+                TraceRead::Given => Some(OwnedParamValue::Bool(!matches!(value, Attr::Null))),
                 TraceRead::Variant => value
                     .variant()
                     .map(|v| OwnedParamValue::Enum(v.to_ascii_lowercase())),
@@ -161,6 +165,21 @@ mod tests {
         );
         // Without a config nor a fidelity (an empty cell): the defaults apply.
         assert!(params(Op::Matmul, "MatmulDeviceOperation", "", "{}").is_empty());
+        // A core grid the call gave (`user_core_coord`) is read as given, `std::nullopt` as not.
+        let user_grid = |attributes: &str| {
+            params(Op::Matmul, "Matmul", "", attributes)
+                .into_iter()
+                .find(|(k, _)| *k == "user_core_grid")
+                .map(|(_, v)| v)
+        };
+        assert_eq!(
+            user_grid("{'user_core_coord': '(x=8;y=8)'}"),
+            Some(OwnedParamValue::Bool(true))
+        );
+        assert_eq!(
+            user_grid("{'user_core_coord': 'std::nullopt'}"),
+            Some(OwnedParamValue::Bool(false))
+        );
         // A block size beyond the param's range is not read: the default applies.
         assert!(
             params(

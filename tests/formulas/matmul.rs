@@ -65,16 +65,17 @@ fn matmul_auto_on_blackhole_is_bound_by_each_cores_dram_reads_at_lofi() {
         "a, b, out once",
     );
     // The blocks read from DRAM at one core's 21.3 B/cycle, the output written at the NoC's
-    // 54; 8 K blocks of 4 tiles, each waiting Blackhole's 479-cycle DRAM read latency.
+    // 54; 32 K blocks of 1 tile (ttnn's all-DRAM config: 13 columns do not divide 32 K
+    // tiles), each waiting Blackhole's 479-cycle DRAM read latency.
     let (read, written) = ((4.0 * 32.0 + 32.0 * 3.0) * 2048.0, 4.0 * 3.0 * 2048.0);
     assert_close(
         e.breakdown.noc_ns,
-        (read / 21.3 + written / 54.0 + 8.0 * 479.0) / 1.35,
+        (read / 21.3 + written / 54.0 + 32.0 * 479.0) / 1.35,
         "blocks at 21.3 B/cycle, output at 54, and the waits",
     );
-    // First K block (Kt = 32 in blocks of 4): a 4x4 tiles, b 4x3 tiles, read from DRAM at
-    // one core's published rate (21.3 B/cycle), then across the NoC.
-    let first_block = (4.0 * 4.0 + 4.0 * 3.0) * 2048.0 * (1.0 / 21.3 + 1.0 / 54.0) / 1.35;
+    // First K block (1 tile): a 4x1 tiles, b 1x3 tiles, read from DRAM at one core's
+    // published rate (21.3 B/cycle), then across the NoC.
+    let first_block = (4.0 * 1.0 + 1.0 * 3.0) * 2048.0 * (1.0 / 21.3 + 1.0 / 54.0) / 1.35;
     assert_close(
         e.breakdown.overhead_ns,
         600.0 + first_block,
@@ -177,7 +178,9 @@ fn a_given_unfused_config_reads_a_shared_b_once_per_batch() {
     // Blackhole decode trace's `[1, 32, 32, 2048] @ [2048, 6144]`, smaller), with a 1D
     // config that says `fuse_batch = false`: tt-metal's 1D factory loops over the 4 batches
     // and reads b again in each (its batch stride 0), so b's 4 tiles cross DRAM 4 times. ttnn's
-    // own config (`auto`) fuses a shared b's batches into M and reads it once.
+    // own config (`auto`) on a grid the call gives (`user_core_grid`) fuses a shared b's
+    // batches into M and reads it once (`create_matmul_program_config`); without one, all in
+    // DRAM, it does not (`create_simple_matmul_program_config`: `fuse_batch = false`).
     let models = PerfModels::new(Device::WormholeB0);
     let inputs = [dram(&[1, 4, 64, 64]), dram(&[1, 1, 64, 64])];
     let dram_ns = |params: &[OpParam]| v1(&models, Op::Matmul, &inputs, params).breakdown.dram_ns;
@@ -191,12 +194,17 @@ fn a_given_unfused_config_reads_a_shared_b_once_per_batch() {
         (16.0 + 4.0 * 4.0 + 16.0) * 2048.0 / WH_DRAM,
         "b per batch",
     );
-    let auto = [enum_param("program_config", "auto")];
+    let auto = [
+        enum_param("program_config", "auto"),
+        OpParam::new("user_core_grid", ParamValue::Bool(true)),
+    ];
     assert_close(
         dram_ns(&auto),
         (16.0 + 4.0 + 16.0) * 2048.0 / WH_DRAM,
         "b once",
     );
+    let auto = [enum_param("program_config", "auto")];
+    assert_close(dram_ns(&auto), dram_ns(&unfused), "b per batch");
     // One batch has nothing to loop over: `fuse_batch = false` costs what `true` does (the
     // same default `in0_block_w` too).
     let single = [dram(&[1, 1, 32, 2048]), dram(&[1, 1, 2048, 6144])];

@@ -43,6 +43,7 @@ fn source(t: &TraceSource) -> TokenStream {
                 }
                 TraceRead::Bool => quote!(TraceRead::Bool),
                 TraceRead::Variant => quote!(TraceRead::Variant),
+                TraceRead::Given => quote!(TraceRead::Given),
                 TraceRead::Map(map) => {
                     let pairs = map.iter().map(|(name, value)| quote!((#name, #value)));
                     quote!(TraceRead::Map(&[#(#pairs),*]))

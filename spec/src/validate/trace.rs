@@ -134,6 +134,7 @@ fn trace_source(s: &TraceSourceFile, kind: &OpParamKind) -> Result<TraceSource, 
                     }
                 }
                 (Some(TraceReadFile::Bool), None, OpParamKind::Bool { .. }) => TraceRead::Bool,
+                (Some(TraceReadFile::Given), None, OpParamKind::Bool { .. }) => TraceRead::Given,
                 (Some(TraceReadFile::Variant), None, OpParamKind::Enum { .. }) => {
                     TraceRead::Variant
                 }
@@ -151,7 +152,7 @@ fn trace_source(s: &TraceSourceFile, kind: &OpParamKind) -> Result<TraceSource, 
                 }
                 _ => {
                     return Err(
-                        "an `attribute` source needs one of `read = \"int\" | \"bool\" | \"variant\"` and `map = { ... }`".into(),
+                        "an `attribute` source needs one of `read = \"int\" | \"bool\" | \"variant\" | \"given\"` and `map = { ... }`".into(),
                     );
                 }
             };

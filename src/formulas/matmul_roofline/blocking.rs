@@ -57,7 +57,9 @@ pub(super) const fn output_blocks(
     let s = &w.s;
     // A config ttnn generates shrinks the output block until its circular buffers fit in L1;
     // `b` is then read again for each row of output blocks, `a` for each column.
-    let (block_h, block_w) = if auto && matches!(s.reads, Reads::Once) {
+    let (block_h, block_w) = if w.out_block.0 > 0 {
+        w.out_block
+    } else if auto && matches!(s.reads, Reads::Once) {
         out_block(
             s.per_core_m,
             s.per_core_n,
@@ -105,6 +107,79 @@ pub(super) const fn output_blocks(
         out_blocks,
         sub_h,
         sub_w,
+    }
+}
+
+/// The `i`-th of `p`'s candidate sides in tt-metal's `get_multi_dim_per_core_factor`: `p`, 1,
+/// then `p`'s divisors from `p / 2` down to 2; 0 past the last.
+const fn side_factor(p: u64, i: u64) -> u64 {
+    match i {
+        0 => p,
+        1 => 1,
+        _ => {
+            let (mut d, mut seen) = (p / 2, 2);
+            while d > 1 {
+                if p % d == 0 {
+                    if seen == i {
+                        return d;
+                    }
+                    seen += 1;
+                }
+                d -= 1;
+            }
+            0
+        }
+    }
+}
+
+/// The output block and K block of ttnn's all-DRAM 2D config (`get_multi_dim_per_core_factor`
+/// with `adjust_in0_block_w`, `matmul_program_config.cpp`): the core's whole
+/// `per_core_m` x `per_core_n` block in K blocks of `in0_block_w` tiles if their circular
+/// buffers fit in L1; else, over the candidate blocks (each side the whole, 1 or a divisor) by
+/// area from the largest, the squarest of each area (the last met of equally square ones),
+/// with the largest divisor of `in0_block_w` that fits; 1 x 1 x 1 when none does.
+pub(super) const fn dram_2d_blocks(
+    cx: &Ctx<'_>,
+    q: &Operands<'_>,
+    per_core_m: u64,
+    per_core_n: u64,
+    in0_block_w: u64,
+) -> (u64, u64, u64) {
+    let budget = l1_budget(cx);
+    if cb_sizes(cx, q, in0_block_w).bytes(per_core_m, per_core_n) < budget {
+        return (per_core_m, per_core_n, in0_block_w);
+    }
+    let mut below = u64::MAX;
+    loop {
+        // The largest area under `below`, and the squarest block of it.
+        let (mut area, mut block) = (0, (0, 0));
+        let mut i = 0;
+        while side_factor(per_core_m, i) > 0 {
+            let h = side_factor(per_core_m, i);
+            let mut j = 0;
+            while side_factor(per_core_n, j) > 0 {
+                let w = side_factor(per_core_n, j);
+                let this = h * w;
+                if this < below
+                    && (this > area || (this == area && !squarer(block.0, block.1, h, w)))
+                {
+                    (area, block) = (this, (h, w));
+                }
+                j += 1;
+            }
+            i += 1;
+        }
+        if area == 0 {
+            return (1, 1, 1);
+        }
+        let mut k = max(in0_block_w, 1);
+        while k > 0 {
+            if in0_block_w % k == 0 && cb_sizes(cx, q, k).bytes(block.0, block.1) < budget {
+                return (block.0, block.1, k);
+            }
+            k -= 1;
+        }
+        below = area;
     }
 }
 

@@ -29,19 +29,27 @@
 //!     whole `in0_block_w` blocks, 8 each when the call gives no config
 //!     (`minimal_matmul_factory_helper`); each input read once (one edge of the grid reads
 //!     `a`, the other `b`, and each forwards it core to core).
-//!   - `auto`: `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`. Without a
-//!     grid in the query, when the operands and output are interleaved but not all in DRAM,
-//!     ttnn's default config instead (`create_simple_matmul_program_config`): square output
-//!     blocks of the largest of 16, 8, 4 or 2 tiles a side whose circular buffers fit in L1,
-//!     one a core (so few cores: 22 for tt-metal issue #56976's `[1024, 5376] @ [5376,
-//!     5376]`, measured 3.9x the all-DRAM time), K blocks of 2 tiles and 1 x 2 subblocks; a
-//!     single row or column of blocks or a shape over 8 times wider than tall (or taller) the
-//!     1D config over the grid; one block, or more than the grid holds, `multi_core`.
+//!   - `auto`: the config ttnn generates (`generate_matmul_program_config`). On a core grid
+//!     the call gives (`user_core_grid`; `create_matmul_program_config`): for a narrow shape
+//!     or a height- or width-sharded `a`, the 1D "systolic" config in K blocks of the largest
+//!     divisor of `Kt` up to `ceil(Kt / cores)`; else `mcast_2d` (K blocks of `a`'s shard
+//!     width and `Kt`'s gcd for block-sharded `a`, the largest divisor up to 4 otherwise).
+//!     Without one (`create_simple_matmul_program_config`): all three tensors in DRAM, a
+//!     narrow shape the 1D config in K blocks of 2, any other `mcast_2d` over the whole grid in
+//!     K blocks of `Kt / gx` (1 when `gx` does not divide `Kt`), shrunk to fit L1, the batches
+//!     never fused; interleaved but not all in DRAM, square output blocks of the largest of
+//!     16, 8, 4 or 2 tiles a side whose circular buffers fit in L1, one a core (so few cores:
+//!     22 for tt-metal issue #56976's `[1024, 5376] @ [5376, 5376]`, measured 3.9x the
+//!     all-DRAM time), K blocks of 2 tiles and 1 x 2 subblocks, a single row or column of
+//!     blocks or a shape over 8 times wider than tall (or taller) the 1D config over the grid,
+//!     one block or more than the grid holds `multi_core`. A sharded `a` without a core grid:
+//!     `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
 //!   - A 1D split runs along `M` (tall) for height-sharded `a` and along `N` (wide) for
 //!     width-sharded `a`, as ttnn forces it; otherwise along the longer side.
 //!   - **Unfused batches**: when the config does not fuse the batch into `M` (a given
-//!     config's `fuse_batch = false`, `b` batched or not; `auto` with interleaved inputs and a
-//!     batched `b`: ttnn's `create_simple_matmul_program_config`), the split covers one
+//!     config's `fuse_batch = false`, `b` batched or not; `auto` without a core grid with
+//!     interleaved inputs and a batched `b`, or all in DRAM: ttnn's
+//!     `create_simple_matmul_program_config`), the split covers one
 //!     batch's `M` x `N` tiles and every core loops over all batches (its blocks, reads and
 //!     products times the batches: a shared `b` is read again for each,
 //!     `matmul_multi_core_reuse_mcast_1d_program_factory.cpp`'s batch loop at an `in1` batch

@@ -37,6 +37,9 @@ pub(super) struct Operands<'q> {
     pub(super) minimal: bool,
     /// The `auto` config: the one ttnn generates.
     pub(super) auto: bool,
+    /// The call gives ttnn a core grid (`user_core_grid`): an `auto` config is generated on
+    /// it as on a given grid.
+    pub(super) user_grid: bool,
     /// The `minimal` config's split pads to whole blocks (its earlier factory), not to cores.
     pub(super) minimal_blocks: bool,
     /// The config's output block: the `minimal` config's (ttnn's default when not given), or
@@ -210,6 +213,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
         minimal,
         minimal_blocks: matches!(p.minimal_padding, MinimalPadding::Blocks),
         auto,
+        user_grid: p.user_core_grid,
         m_block,
         n_block,
         a_rows,

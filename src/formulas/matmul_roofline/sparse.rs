@@ -124,6 +124,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
         },
         minimal: false,
         auto: false,
+        user_grid: false,
         minimal_blocks: false,
         m_block: WHOLE_BLOCK,
         n_block: WHOLE_BLOCK,

@@ -2,11 +2,11 @@
 //! height- or width-sharded `a`, the batches fused into `M` or not, which way a 1D split runs)
 //! and the output tiles of the busiest core that it gives over the query's grid.
 
-use super::blocking::{mcast_1d_block_w, per_core_factor};
+use super::blocking::{dram_2d_blocks, mcast_1d_block_w, per_core_factor};
 use super::operands::Operands;
 use crate::error::Error;
 use crate::generated::op_params::matmul::ProgramConfig;
-use crate::model::{Ctx, ceil_div, max, min, mul};
+use crate::model::{Ctx, ceil_div, largest_divisor, max, min, mul};
 use crate::tensor::MemoryLayout;
 
 /// How output blocks are spread over cores and how often inputs are read.
@@ -71,9 +71,10 @@ pub(super) struct Work {
     pub(super) fused: bool,
     /// Output rows of the busiest core over all its loops.
     pub(super) rows: u64,
-    /// K tiles per block and output subblock of the config ttnn generates, when it fixes them
-    /// (0 and (0, 0): the blocking picks them).
+    /// K tiles per block, output block and output subblock of the config ttnn generates, when
+    /// it fixes them (0 and (0, 0): the blocking picks them).
     pub(super) block_w: u64,
+    pub(super) out_block: (u64, u64),
     pub(super) sub: (u64, u64),
 }
 
@@ -86,13 +87,18 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
     let mt_all = tri!(mul(q.batch, mt, "matmul tiles"));
     let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
     let (split_config, one_d, batches) = program_config(q);
-    if let Some(g) = default_l1_config(cx, q, mt_all) {
+    let generated = match simple_config(cx, q, mt_all) {
+        Some(g) => Some(g),
+        None => user_grid_config(cx, q, mt_all),
+    };
+    if let Some(g) = generated {
         return Ok(Work {
             rows: tri!(mul(g.s.per_core_m, g.s.loops, "matmul tiles")),
             s: g.s,
             mt_all,
             fused: g.fused,
             block_w: g.block_w,
+            out_block: g.out_block,
             sub: g.sub,
         });
     }
@@ -127,38 +133,72 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
         fused,
         rows,
         block_w: 0,
+        out_block: (0, 0),
         sub: (0, 0),
     })
 }
 
-/// The config ttnn generates for a matmul given neither a config nor a grid whose operands and
-/// output are interleaved but not all in DRAM (tt-metal `create_simple_matmul_program_config`,
-/// `matmul_program_config.cpp`): not spread over the grid as the all-DRAM product is, but
+/// What both branches of [`simple_config`] read of the query.
+struct Simple {
+    mt_all: u64,
+    mt: u64,
+    kt: u64,
+    nt: u64,
+    gx: u64,
+    gy: u64,
+    batches: Batches,
+    /// One batch's padded height and `b`'s padded width, in elements.
+    height: u64,
+    width: u64,
+}
+
+/// The config ttnn generates for a matmul given neither a config nor a core grid whose
+/// operands and output are interleaved (tt-metal `create_simple_matmul_program_config`,
+/// `matmul_program_config.cpp`): [`dram_config`] when all three are in DRAM, else
+/// [`l1_config`]. The batches are not fused. `None` for any other query.
+const fn simple_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Option<Generated> {
+    let (interleaved, all_dram) = placement(q);
+    if !q.auto || q.user_grid || !interleaved {
+        return None;
+    }
+    let simple = Simple {
+        mt_all,
+        mt: q.mt,
+        kt: q.kt,
+        nt: q.nt,
+        gx: cx.grid.x as u64,
+        gy: cx.grid.y as u64,
+        batches: Batches {
+            count: q.batch,
+            fused: q.batch <= 1,
+        },
+        height: q.mt * q.a_rows as u64,
+        width: q.nt * 32,
+    };
+    if all_dram {
+        Some(dram_config(cx, q, &simple))
+    } else {
+        l1_config(cx, q, &simple)
+    }
+}
+
+/// [`simple_config`] with an operand or the output interleaved in L1: not spread over the grid
+/// as the all-DRAM product is, but
 /// square output blocks of the largest of 16, 8, 4 or 2 tiles a side whose circular buffers
 /// fit in L1, one a core, in K blocks of 2 tiles (1 for an odd `K` over several blocks); a
 /// single row or column of blocks, or a shape more than 8 times wider than tall (or taller than
 /// wide), runs a 1D config over the whole grid instead; one block, or more blocks than cores,
 /// the config without reuse (`MatmulMultiCoreProgramConfig`). The batches are not fused. tt-metal
 /// issue #56976 measured a `[1024, 5376] @ [5376, 5376]` 3.9x slower so (22 cores busy) than
-/// with all three in DRAM. `None` where that function takes its other paths: a batched `b` of
-/// a single `a`, operands all in DRAM, or a sharded one, or a config or grid given.
-const fn default_l1_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Option<Generated> {
-    let (a, b, out) = (q.a.memory, q.b.memory, q.out_memory);
-    let interleaved =
-        !a.layout.is_sharded() && !b.layout.is_sharded() && !out.layout.is_sharded();
-    let all_dram = a.is_dram() && b.is_dram() && out.is_dram();
-    if !q.auto || cx.grid_given || !interleaved || all_dram || (q.batch_a == 1 && q.batch_b > 1) {
+/// with all three in DRAM. `None` for a batched `b` of a single `a` (that function's other
+/// path).
+const fn l1_config(cx: &Ctx<'_>, q: &Operands<'_>, s: &Simple) -> Option<Generated> {
+    if q.batch_a == 1 && q.batch_b > 1 {
         return None;
     }
-    let (mt, kt, nt) = (q.mt, q.kt, q.nt);
-    let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
-    let batches = Batches {
-        count: q.batch,
-        fused: q.batch <= 1,
-    };
-    // `is_narrow_shape`: the padded height and width more than 8 times apart.
-    let (height, width) = (mt * q.a_rows as u64, nt * 32);
-    let narrow = max(height, width) / max(min(height, width), 1) > 8;
+    let (mt_all, mt, kt, nt, gx, gy, batches) = (s.mt_all, s.mt, s.kt, s.nt, s.gx, s.gy, s.batches);
+    let (height, width) = (s.height, s.width);
+    let narrow = narrow(height, width);
     let f = per_core_factor(cx, q, 2);
     let (blocks_y, blocks_x) = (ceil_div(mt, f), ceil_div(nt, f));
     let block_w = if (blocks_y > 1 || blocks_x > 1) && kt % 2 != 0 {
@@ -170,6 +210,7 @@ const fn default_l1_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Optio
         s: split(ProgramConfig::MultiCore, mt_all, nt, gx, gy, OneD::Longer, batches),
         fused: batches.fused,
         block_w: 0,
+        out_block: (0, 0),
         sub: (0, 0),
     };
     if blocks_x * blocks_y > gx * gy || kt % block_w != 0 {
@@ -195,6 +236,7 @@ const fn default_l1_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Optio
             s: split(ProgramConfig::Mcast1d, mt_all, nt, gx, gy, one_d, batches),
             fused: batches.fused,
             block_w: mcast_1d_block_w(kt),
+            out_block: (0, 0),
             sub: (0, 0),
         })
     } else if range_y > 0 {
@@ -209,6 +251,7 @@ const fn default_l1_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Optio
             },
             fused: batches.fused,
             block_w,
+            out_block: (0, 0),
             // 4 x 2, or 1 x 2 when the block is not 2 tiles wide.
             sub: (if f == 2 { 2 } else { 1 }, min(2, f)),
         })
@@ -217,11 +260,136 @@ const fn default_l1_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Optio
     }
 }
 
-/// A config ttnn generates with its split, batches, K blocks and subblock.
+/// [`simple_config`] with all three tensors interleaved in DRAM, as tt-metal PR #49621 left it:
+/// a core goes over one batch's `M` x `N` split once per batch; a narrow shape (one side more
+/// than 8 times the other, or either at most one tile: `is_narrow_shape` with `all_dram`) runs
+/// a 1D config along its longer side in K blocks of 2 tiles (1 for an odd `K`:
+/// `get_mcast_1d_config`), as does a single `a` against a batched `b` (along `M`:
+/// `a_batch_broadcast`); every other shape a 2D config over the whole grid, `ceil(Mt / rows)`
+/// x `ceil(Nt / columns)` tiles a core, in K blocks of `Kt / columns` tiles when the columns
+/// divide `Kt`, else 1, shrunk (K first, then the output block) until the circular buffers fit
+/// in L1 (`get_multi_dim_per_core_factor` with `adjust_in0_block_w`). Before that PR a row of
+/// blocks that fit one core row (`core_range.y == 1`) took the 1D config: tt-metal's GEMM_FLOPS
+/// report's `M = 512` runs on an n150 show it.
+const fn dram_config(cx: &Ctx<'_>, q: &Operands<'_>, s: &Simple) -> Generated {
+    let (mt_all, kt, nt, gx, gy, batches) = (s.mt_all, s.kt, s.nt, s.gx, s.gy, s.batches);
+    let (height, width) = (s.height, s.width);
+    let narrow = narrow(height, width) || min(height, width) <= 32;
+    let broadcast_a = q.batch_a == 1 && q.batch_b > 1;
+    let one_d = if narrow && width > height && !broadcast_a {
+        Some(OneD::Wide)
+    } else if narrow || broadcast_a {
+        Some(OneD::Tall)
+    } else {
+        None
+    };
+    if let Some(one_d) = one_d {
+        return Generated {
+            s: split(ProgramConfig::Mcast1d, mt_all, nt, gx, gy, one_d, batches),
+            fused: batches.fused,
+            block_w: mcast_1d_block_w(kt),
+            out_block: (0, 0),
+            sub: (0, 0),
+        };
+    }
+    let split = split(ProgramConfig::Mcast2d, mt_all, nt, gx, gy, OneD::Longer, batches);
+    let block_w = if gx > 0 && kt % gx == 0 { kt / gx } else { 1 };
+    let (per_core_m, per_core_n) = (split.per_core_m, split.per_core_n);
+    let (block_h, block_n, block_w) = dram_2d_blocks(cx, q, per_core_m, per_core_n, block_w);
+    Generated {
+        s: split,
+        fused: batches.fused,
+        block_w,
+        out_block: (block_h, block_n),
+        sub: (0, 0),
+    }
+}
+
+/// The config ttnn generates on a grid the call gives (`user_core_grid`) for a single `b`
+/// (tt-metal `create_matmul_program_config`, `matmul_program_config.cpp`), the batches fused
+/// into `M`: a narrow shape (one side more than 8 times the other, or `M`, `K` or `N` at most
+/// one tile) with `a` not block-sharded, or `a` height- or width-sharded, runs the 1D "systolic"
+/// config (`create_matmul_1d_systolic_array_program_config`: along `M` for height-sharded `a`,
+/// along `N` for width-sharded, else along the longer side) in K blocks of the largest divisor
+/// of `Kt` up to `ceil(Kt / cores)`; interleaved `a` a 2D config, `ceil(Mt / rows)` x
+/// `ceil(Nt / columns)` tiles a core in K blocks of the largest divisor of `Kt` up to 4;
+/// block-sharded `a` a 2D config in K blocks of its shard's width and `Kt`'s greatest common
+/// divisor. `None` for any other query.
+const fn user_grid_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Option<Generated> {
+    if !q.auto || !q.user_grid || q.batch_b > 1 {
+        return None;
+    }
+    let (mt, kt, nt) = (q.mt, q.kt, q.nt);
+    let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
+    let batches = Batches {
+        count: q.batch,
+        fused: true,
+    };
+    let a = q.a.memory;
+    let (height, width) = (mt_all * q.a_rows as u64, nt * 32);
+    let within_tile = kt <= 1 || mt * (q.a_rows as u64) <= 32 || nt <= 1;
+    let narrow = narrow(height, width) || within_tile;
+    let (one_d, block_sharded) = match a.layout {
+        MemoryLayout::HeightSharded => (Some(OneD::Tall), false),
+        MemoryLayout::WidthSharded => (Some(OneD::Wide), false),
+        MemoryLayout::BlockSharded => (None, true),
+        _ if narrow => (Some(OneD::Longer), false),
+        _ => (None, false),
+    };
+    let (config, one_d, block_w) = match one_d {
+        Some(one_d) => (
+            ProgramConfig::Mcast1d,
+            one_d,
+            largest_divisor(kt, ceil_div(kt, max(gx * gy, 1)), false),
+        ),
+        None if block_sharded => {
+            let shard_w = match a.shard {
+                Some(shard) => shard.shape[1] as u64 / 32,
+                None => 1,
+            };
+            (ProgramConfig::Mcast2d, OneD::Longer, gcd(shard_w, kt))
+        }
+        None => (ProgramConfig::Mcast2d, OneD::Longer, largest_divisor(kt, 4, false)),
+    };
+    Some(Generated {
+        s: split(config, mt_all, nt, gx, gy, one_d, batches),
+        fused: true,
+        block_w,
+        out_block: (0, 0),
+        sub: (0, 0),
+    })
+}
+
+/// The greatest common divisor of `a` and `b` (`b` when `a` is 0).
+const fn gcd(a: u64, b: u64) -> u64 {
+    let (mut a, mut b) = (a, b);
+    while b > 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// Whether `a`, `b` and the output are all interleaved, and whether all three are in DRAM.
+const fn placement(q: &Operands<'_>) -> (bool, bool) {
+    let (a, b, out) = (q.a.memory, q.b.memory, q.out_memory);
+    (
+        !a.layout.is_sharded() && !b.layout.is_sharded() && !out.layout.is_sharded(),
+        a.is_dram() && b.is_dram() && out.is_dram(),
+    )
+}
+
+/// tt-metal's `is_narrow_shape` test of a padded height and width (elements): more than 8
+/// times apart (its all-DRAM variant adds either side at most one tile).
+const fn narrow(height: u64, width: u64) -> bool {
+    max(height, width) / max(min(height, width), 1) > 8
+}
+
+/// A config ttnn generates with its split, batches, K blocks, output block and subblock.
 struct Generated {
     s: Split,
     fused: bool,
     block_w: u64,
+    out_block: (u64, u64),
     sub: (u64, u64),
 }
 
@@ -454,20 +622,54 @@ mod tests {
         // `a` in L1 is the same.
         let w = p150_work(a(M::L1_INTERLEAVED), b, out(M::DRAM_INTERLEAVED), &[], None);
         assert_eq!((w.s.per_core_m, w.s.per_core_n), (16, 16));
-        // All in DRAM, or with a grid given, the blocks spread over the grid: ceil(32 / 10) x
-        // ceil(168 / 13).
-        for (a_memory, out_memory, grid) in [
-            (M::DRAM_INTERLEAVED, M::DRAM_INTERLEAVED, None),
-            (M::L1_INTERLEAVED, M::L1_INTERLEAVED, Some(CoreGrid::new(13, 10))),
+        // All in DRAM, or on a grid the call gives, the blocks spread over the grid: ceil(32 /
+        // 10) x ceil(168 / 13); all in DRAM in K blocks of 1 tile (13 columns do not divide 168
+        // K tiles), on a given grid of 4 (the largest divisor of 168 up to 4).
+        let on_grid = [OpParam::new("user_core_grid", ParamValue::Bool(true))];
+        for (a_memory, out_memory, params, block_w) in [
+            (M::DRAM_INTERLEAVED, M::DRAM_INTERLEAVED, &[][..], 1),
+            (M::L1_INTERLEAVED, M::L1_INTERLEAVED, &on_grid[..], 4),
         ] {
-            let w = p150_work(a(a_memory), b, out(out_memory), &[], grid);
+            let w = p150_work(a(a_memory), b, out(out_memory), params, None);
             assert_eq!((w.s.per_core_m, w.s.per_core_n), (4, 13));
-            assert_eq!((w.block_w, w.sub), (0, (0, 0)));
+            assert_eq!((w.block_w, w.sub), (block_w, (0, 0)));
         }
         // A given config is run as given.
         let mcast = [OpParam::new("program_config", ParamValue::Enum("mcast_2d"))];
         let w = p150_work(a(M::DRAM_INTERLEAVED), b, out(M::L1_INTERLEAVED), &mcast, None);
         assert_eq!((w.s.per_core_m, w.s.per_core_n), (4, 13));
+    }
+
+    #[test]
+    fn all_dram_without_a_grid_runs_ttnns_dram_config() {
+        use MemoryConfig as M;
+        let dram = |dims: &[u32]| tiled(dims, DType::Bfloat16, M::DRAM_INTERLEAVED);
+        let work = |a: &[u32], b: &[u32], out: &[u32]| p150_work(dram(a), dram(b), dram(out), &[], None);
+        // 1024 x 192 is not narrow (5.3x, neither side one tile): 2D over the 13 x 10 grid
+        // though its 6 columns of tiles fill half the grid's columns: ceil(32 / 10) x
+        // ceil(6 / 13) = 4 x 1 tiles a core, K blocks of 1 (13 does not divide 128).
+        let w = work(&[1024, 4096], &[4096, 192], &[1024, 192]);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.tall), (4, 1, false));
+        assert_eq!((w.block_w, w.out_block), (1, (4, 1)));
+        // 4096 x 384 is narrow (10.7x) and tall: 1D along M, ceil(128 / 130) = 1 row of all 12
+        // columns a core, K blocks of 2.
+        let w = work(&[4096, 4096], &[4096, 384], &[4096, 384]);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.tall), (1, 12, true));
+        assert_eq!((w.block_w, w.out_block), (2, (0, 0)));
+        // K = 260 tiles = 13 x 20: K blocks of 20 tiles, 4 x 3 tiles a core; their buffers,
+        // 2 x 20 x (4 + 3) input tiles and 12 output and 12 intermediate tiles of 2 KiB,
+        // 622,592 B, fit.
+        let w = work(&[1024, 8320], &[8320, 1024], &[1024, 1024]);
+        assert_eq!((w.block_w, w.out_block), (20, (4, 3)));
+        // K = 832 tiles = 13 x 64: 64-tile K blocks take 1,884,160 B, over the p150's 1,397,808;
+        // ttnn shrinks K before the output block: 32 tiles, 966,656 B.
+        let w = work(&[1024, 26624], &[26624, 1024], &[1024, 1024]);
+        assert_eq!((w.block_w, w.out_block), (32, (4, 3)));
+        // A batched `a` against one `b` is not fused: one batch's 16 x 32 tiles split 2D,
+        // ceil(16 / 10) x ceil(32 / 13) a core, gone over for each of the 8 batches.
+        let w = work(&[8, 512, 1024], &[1024, 1024], &[8, 512, 1024]);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.loops, w.fused), (2, 3, 8, false));
+        assert_eq!(w.rows, 16);
     }
 
     #[test]
@@ -545,6 +747,49 @@ mod tests {
         );
         assert_eq!((s.per_core_m, s.per_core_n), (1, 8));
         assert_eq!(s.reads, Reads::PerBlock);
+    }
+
+    #[test]
+    fn a_grid_the_call_gives_runs_ttnns_config_for_it() {
+        use crate::tensor::{BufferType, CoreRange, ShardOrientation, ShardSpec};
+        let bf16 = DType::Bfloat16;
+        let on_grid = [OpParam::new("user_core_grid", ParamValue::Bool(true))];
+        let grid = Some(CoreGrid::new(8, 8));
+        let sharded = |layout, shape: [u32; 2]| {
+            let range = CoreRange::of_grid(CoreGrid::new(8, 8));
+            MemoryConfig::sharded(
+                BufferType::L1,
+                layout,
+                ShardSpec::new(range, shape, ShardOrientation::RowMajor),
+            )
+        };
+        let dram = MemoryConfig::DRAM_INTERLEAVED;
+        // Height-sharded `a` (SegFormer's `[16384, 128] @ [128, 32]` on 8 x 8): the systolic
+        // 1D config, 8 rows a core, K blocks of ceil(4 / 64) = 1 tile (without the grid,
+        // ttnn's sharded config takes all 4 at once).
+        let hs = sharded(MemoryLayout::HeightSharded, [256, 128]);
+        let (a, b) = (tiled(&[16384, 128], bf16, hs), tiled(&[128, 32], bf16, dram));
+        let out = tiled(&[16384, 32], bf16, sharded(MemoryLayout::HeightSharded, [256, 32]));
+        let w = p150_work(a, b, out, &on_grid, grid);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.tall), (8, 1, true));
+        assert_eq!((w.block_w, w.fused), (1, true));
+        // Block-sharded `a` of 32 x 32 shards: 2D, K blocks of gcd(1, 8) = 1 tile.
+        let bs = sharded(MemoryLayout::BlockSharded, [32, 32]);
+        let (a, b) = (tiled(&[256, 256], bf16, bs), tiled(&[256, 256], bf16, dram));
+        let w = p150_work(a, b, tiled(&[256, 256], bf16, bs), &on_grid, grid);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.block_w), (1, 1, 1));
+        // Interleaved and not narrow (4 x 32 tiles): 2D on the 8 x 8 grid though it has fewer
+        // tile rows than the grid, ceil(4 / 8) x ceil(32 / 8) a core, K blocks of 4; narrow
+        // (128 x 4096, 32x wider than tall) the systolic 1D config along N, K blocks of the
+        // largest divisor of 32 up to ceil(32 / 64) = 1.
+        let (a, b) = (tiled(&[128, 1024], bf16, dram), tiled(&[1024, 1024], bf16, dram));
+        let w = p150_work(a, b, tiled(&[128, 1024], bf16, dram), &on_grid, grid);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.tall), (1, 4, false));
+        assert_eq!(w.block_w, 4);
+        let (a, b) = (tiled(&[128, 1024], bf16, dram), tiled(&[1024, 4096], bf16, dram));
+        let w = p150_work(a, b, tiled(&[128, 4096], bf16, dram), &on_grid, grid);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.tall), (4, 2, false));
+        assert_eq!(w.block_w, 1);
     }
 
     #[test]
