@@ -216,7 +216,7 @@ const SUBBLOCK_HW_CHOICES: [(u64, u64); 20] = [
 /// `w_is_block` (a sharded output of a tall 1D split: `per_core_N_equals_subblock_w`) only
 /// `(1, per_core_N)` qualifies, and when `per_core_N > 8` none does and ttnn falls back to
 /// `(1, 1)`. fp32 dest accumulation (at most 4 tiles) is not a query param and not modeled.
-const fn subblock(per_core_m: u64, per_core_n: u64, w_is_block: bool) -> (u64, u64) {
+pub(super) const fn subblock(per_core_m: u64, per_core_n: u64, w_is_block: bool) -> (u64, u64) {
     let mut i = 0;
     while i < SUBBLOCK_HW_CHOICES.len() {
         let (h, w) = SUBBLOCK_HW_CHOICES[i];

@@ -40,10 +40,14 @@
 //!     never fused; interleaved but not all in DRAM, square output blocks of the largest of
 //!     16, 8, 4 or 2 tiles a side whose circular buffers fit in L1, one a core (so few cores:
 //!     22 for tt-metal issue #56976's `[1024, 5376] @ [5376, 5376]`, measured 3.9x the
-//!     all-DRAM time), K blocks of 2 tiles and 1 x 2 subblocks, a single row or column of
+//!     all-DRAM time), K blocks of 2 tiles and 4 x 2 subblocks, a single row or column of
 //!     blocks or a shape over 8 times wider than tall (or taller) the 1D config over the grid,
-//!     one block or more than the grid holds `multi_core`. A sharded `a` without a core grid:
-//!     `mcast_2d` when `Mt >= gy` and `Nt >= gx`, otherwise `mcast_1d`.
+//!     one block or more than the grid holds `multi_core`. A sharded `a` without a core grid
+//!     (`get_matmul_program_config`): on its shard grid, height-sharded the 1D config of its
+//!     shard rows in one K block, width-sharded the 1D config along `N` in K blocks of the
+//!     shard width's and `Kt`'s gcd, block-sharded the 2D config of the shard grid. Any
+//!     other query (a batched `b`, a one-core shard): `mcast_2d` when `Mt >= gy` and
+//!     `Nt >= gx`, otherwise `mcast_1d`.
 //!   - A 1D split runs along `M` (tall) for height-sharded `a` and along `N` (wide) for
 //!     width-sharded `a`, as ttnn forces it; otherwise along the longer side.
 //!   - **Unfused batches**: when the config does not fuse the batch into `M` (a given

@@ -7,7 +7,7 @@ use super::operands::Operands;
 use crate::error::Error;
 use crate::generated::op_params::matmul::ProgramConfig;
 use crate::model::{Ctx, ceil_div, largest_divisor, max, min, mul};
-use crate::tensor::MemoryLayout;
+use crate::tensor::{MemoryLayout, ShardOrientation};
 
 /// How output blocks are spread over cores and how often inputs are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +89,10 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
     let (split_config, one_d, batches) = program_config(q);
     let generated = match simple_config(cx, q, mt_all) {
         Some(g) => Some(g),
-        None => user_grid_config(cx, q, mt_all),
+        None => match user_grid_config(cx, q, mt_all) {
+            Some(g) => Some(g),
+            None => sharded_config(q, mt_all),
+        },
     };
     if let Some(g) = generated {
         return Ok(Work {
@@ -252,8 +255,10 @@ const fn l1_config(cx: &Ctx<'_>, q: &Operands<'_>, s: &Simple) -> Option<Generat
             fused: batches.fused,
             block_w,
             out_block: (0, 0),
-            // 4 x 2, or 1 x 2 when the block is not 2 tiles wide.
-            sub: (if f == 2 { 2 } else { 1 }, min(2, f)),
+            // The blocking's: the largest of tt-metal's subblock choices that divides the
+            // block (its auto-tuner in the order of `SUBBLOCK_HW_CHOICES`: 4 x 2 for a block
+            // of 4 tiles a side or more, 2 x 2 for 2).
+            sub: (0, 0),
         })
     } else {
         Some(no_reuse)
@@ -353,6 +358,78 @@ const fn user_grid_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Option
     };
     Some(Generated {
         s: split(config, mt_all, nt, gx, gy, one_d, batches),
+        fused: true,
+        block_w,
+        out_block: (0, 0),
+        sub: (0, 0),
+    })
+}
+
+/// The config ttnn generates for a sharded `a` without a core grid from the call and a single
+/// `b` (tt-metal `get_matmul_program_config`, `matmul_program_config.cpp`), on `a`'s shard grid
+/// whatever the query's, the batches fused into `M`: height-sharded `a` (over more than one
+/// core) the 1D config along `M`, a core's shard rows of all of `N`, K blocks of all of `K`;
+/// width-sharded `a` the 1D config along `N`, `ceil(Nt / shard cores)` columns a core, K
+/// blocks of the shard width's and `Kt`'s gcd; block-sharded `a` on a grid of several rows and
+/// columns the 2D config, `ceil(Mt / grid rows)` x `ceil(Nt / grid columns)` (the grid
+/// transposed for a column-major shard orientation), K blocks of the shard width's and `Kt`'s
+/// gcd when the grid's columns are `Kt` over the shard width (rounded down), else 1. `None` for any other
+/// query (ttnn then generates a config without multicast from the shard).
+const fn sharded_config(q: &Operands<'_>, mt_all: u64) -> Option<Generated> {
+    let Some(shard) = q.a.memory.shard else {
+        return None;
+    };
+    if !q.auto || q.user_grid || q.batch_b > 1 || !q.a.memory.layout.is_sharded() {
+        return None;
+    }
+    let (kt, nt) = (q.kt, q.nt);
+    let (shard_h, shard_w) = (
+        max(shard.shape[0] as u64 / max(q.a_rows as u64, 1), 1),
+        max(shard.shape[1] as u64 / 32, 1),
+    );
+    let (cols, rows) = (
+        (shard.grid.end.0 - shard.grid.start.0) as u64 + 1,
+        (shard.grid.end.1 - shard.grid.start.1) as u64 + 1,
+    );
+    let several = shard.cores > 1;
+    let (s, block_w) = match q.a.memory.layout {
+        MemoryLayout::HeightSharded if several => (
+            Split {
+                per_core_m: shard_h,
+                per_core_n: nt,
+                reads: Reads::Once,
+                loops: 1,
+                tall: true,
+                acks: receivers(ceil_div(mt_all, shard_h)),
+            },
+            kt,
+        ),
+        MemoryLayout::WidthSharded if several => {
+            let per_core_n = ceil_div(nt, shard.cores as u64);
+            (
+                Split {
+                    per_core_m: mt_all,
+                    per_core_n,
+                    reads: Reads::Once,
+                    loops: 1,
+                    tall: false,
+                    acks: receivers(ceil_div(nt, per_core_n)),
+                },
+                gcd(shard_w, kt),
+            )
+        }
+        MemoryLayout::BlockSharded if cols > 1 && rows > 1 => {
+            let (x, y) = match shard.orientation {
+                ShardOrientation::ColMajor => (rows, cols),
+                ShardOrientation::RowMajor => (cols, rows),
+            };
+            let block_w = if x == kt / shard_w { gcd(shard_w, kt) } else { 1 };
+            (two_d(mt_all, nt, x, y, 1), block_w)
+        }
+        _ => return None,
+    };
+    Some(Generated {
+        s,
         fused: true,
         block_w,
         out_block: (0, 0),
@@ -614,10 +691,12 @@ mod tests {
         // tt-metal #56976's `[1024, 5376] @ [5376, 5376]`, output in L1: blocks of 16 x 16 tiles
         // (their buffers, 2 x 2 x (16 + 16) input tiles and 256 output and intermediate
         // tiles of 2 KiB, 1,310,720 B, fit in the p150's 1,397,808 B; 32 would not), 2 x 11 of
-        // them for the 32 x 168 output tiles: 22 cores, K blocks of 2 tiles, 1 x 2 subblocks.
+        // them for the 32 x 168 output tiles: 22 cores, K blocks of 2 tiles, the subblocks the
+        // blocking's (4 x 2, the first of tt-metal's choices that divides the block).
         let w = p150_work(a(M::DRAM_INTERLEAVED), b, out(M::L1_INTERLEAVED), &[], None);
         assert_eq!((w.s.per_core_m, w.s.per_core_n), (16, 16));
-        assert_eq!((w.block_w, w.sub, w.s.reads), (2, (1, 2), Reads::Once));
+        assert_eq!((w.block_w, w.sub, w.s.reads), (2, (0, 0), Reads::Once));
+        assert_eq!(super::super::blocking::subblock(16, 16, false), (4, 2));
         assert_eq!(w.s.acks, 10);
         // `a` in L1 is the same.
         let w = p150_work(a(M::L1_INTERLEAVED), b, out(M::DRAM_INTERLEAVED), &[], None);
@@ -790,6 +869,38 @@ mod tests {
         let w = p150_work(a, b, tiled(&[128, 4096], bf16, dram), &on_grid, grid);
         assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.tall), (4, 2, false));
         assert_eq!(w.block_w, 1);
+    }
+
+    #[test]
+    fn a_sharded_a_without_a_core_grid_runs_on_its_shard_grid() {
+        use crate::tensor::{BufferType, CoreRange, ShardOrientation, ShardSpec};
+        let bf16 = DType::Bfloat16;
+        let sharded = |layout, grid: CoreGrid, shape: [u32; 2]| {
+            let range = CoreRange::of_grid(grid);
+            MemoryConfig::sharded(
+                BufferType::L1,
+                layout,
+                ShardSpec::new(range, shape, ShardOrientation::RowMajor),
+            )
+        };
+        let dram = |dims: &[u32]| tiled(dims, bf16, MemoryConfig::DRAM_INTERLEAVED);
+        // Height-sharded over 8 cores of the p150's 130: each core its shard's 4 tile rows of
+        // all 8 columns, all 8 K tiles at once; `b` multicast to the 8.
+        let hs = sharded(MemoryLayout::HeightSharded, CoreGrid::new(8, 1), [128, 256]);
+        let w = p150_work(tiled(&[1024, 256], bf16, hs), dram(&[256, 256]), dram(&[1024, 256]), &[], None);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.tall), (4, 8, true));
+        assert_eq!((w.block_w, w.s.acks), (8, 7));
+        // Width-sharded over 16 cores, 8 K tiles a shard: ceil(128 / 16) = 8 columns a core, K
+        // blocks of gcd(8, 128) = 8.
+        let ws = sharded(MemoryLayout::WidthSharded, CoreGrid::new(2, 8), [32, 256]);
+        let w = p150_work(tiled(&[32, 4096], bf16, ws), dram(&[4096, 4096]), dram(&[32, 4096]), &[], None);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.s.tall), (1, 8, false));
+        assert_eq!(w.block_w, 8);
+        // Block-sharded on 4 x 4 cores, shards 8 tiles wide: 4 columns of them make K's 32
+        // tiles, so K blocks of gcd(8, 32) = 8; ceil(32 / 4) x ceil(16 / 4) tiles a core.
+        let bs = sharded(MemoryLayout::BlockSharded, CoreGrid::new(4, 4), [256, 256]);
+        let w = p150_work(tiled(&[1024, 1024], bf16, bs), dram(&[1024, 512]), dram(&[1024, 512]), &[], None);
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.block_w), (8, 4, 8));
     }
 
     #[test]
