@@ -110,26 +110,25 @@ pub(super) const fn output_blocks(
     }
 }
 
-/// The `i`-th of `p`'s candidate sides in tt-metal's `get_multi_dim_per_core_factor`: `p`, 1,
-/// then `p`'s divisors from `p / 2` down to 2; 0 past the last.
-const fn side_factor(p: u64, i: u64) -> u64 {
-    match i {
-        0 => p,
-        1 => 1,
-        _ => {
-            let (mut d, mut seen) = (p / 2, 2);
-            while d > 1 {
-                if p % d == 0 {
-                    if seen == i {
-                        return d;
-                    }
-                    seen += 1;
-                }
-                d -= 1;
-            }
-            0
+/// Most candidate sides [`side_factors`] lists: every number up to 10^4 has at most 64
+/// divisors, and a core's part of an output is far smaller.
+const MAX_SIDES: usize = 128;
+
+/// `p`'s candidate sides in tt-metal's `get_multi_dim_per_core_factor`, in its order: `p`, 1,
+/// then `p`'s divisors from `p / 2` down to 2 (at most [`MAX_SIDES`]), and how many there are.
+const fn side_factors(p: u64) -> ([u64; MAX_SIDES], usize) {
+    let mut sides = [0; MAX_SIDES];
+    sides[0] = p;
+    sides[1] = 1;
+    let (mut n, mut d) = (2, p / 2);
+    while d > 1 && n < MAX_SIDES {
+        if p % d == 0 {
+            sides[n] = d;
+            n += 1;
         }
+        d -= 1;
     }
+    (sides, n)
 }
 
 /// The output block and K block of ttnn's all-DRAM 2D config (`get_multi_dim_per_core_factor`
@@ -149,16 +148,17 @@ pub(super) const fn dram_2d_blocks(
     if cb_sizes(cx, q, in0_block_w).bytes(per_core_m, per_core_n) < budget {
         return (per_core_m, per_core_n, in0_block_w);
     }
+    let ((hs, nh), (ws, nw)) = (side_factors(per_core_m), side_factors(per_core_n));
     let mut below = u64::MAX;
     loop {
         // The largest area under `below`, and the squarest block of it.
         let (mut area, mut block) = (0, (0, 0));
         let mut i = 0;
-        while side_factor(per_core_m, i) > 0 {
-            let h = side_factor(per_core_m, i);
+        while i < nh {
+            let h = hs[i];
             let mut j = 0;
-            while side_factor(per_core_n, j) > 0 {
-                let w = side_factor(per_core_n, j);
+            while j < nw {
+                let w = ws[j];
                 let this = h * w;
                 if this < below
                     && (this > area || (this == area && !squarer(block.0, block.1, h, w)))

@@ -36,6 +36,21 @@ pub(super) struct Split {
     pub(super) acks: u64,
 }
 
+impl Split {
+    /// A multicast split gone over once: `per_core_m` x `per_core_n` tiles a core, along `M`
+    /// when `tall`, each block's sender waiting for `acks` receivers.
+    const fn once(per_core_m: u64, per_core_n: u64, tall: bool, acks: u64) -> Split {
+        Split {
+            per_core_m,
+            per_core_n,
+            reads: Reads::Once,
+            loops: 1,
+            tall,
+            acks,
+        }
+    }
+}
+
 /// The receivers of a multicast to `cores` cores, the sender among them.
 const fn receivers(cores: u64) -> u64 {
     cores.saturating_sub(1)
@@ -114,17 +129,10 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
         // over its bank's `N / banks` columns of `b` and all of `a`, which the in0 shard cores
         // multicast to them; the grid's other cores only hold `a`'s shards.
         let per_core_n = ceil_div(nt, max(hw.dram_channels as u64, 1));
-        Split {
-            per_core_m: mt_all,
-            per_core_n,
-            reads: Reads::Once,
-            loops: 1,
-            tall: false,
-            // The in0 shard cores multicast `a`'s blocks to the workers, none of them a
-            // sender (`in0_mcast_num_dests = num_worker_cores`,
-            // `matmul_multicore_reuse_mcast_dram_sharded_program_factory.cpp`).
-            acks: ceil_div(nt, per_core_n),
-        }
+        // The in0 shard cores multicast `a`'s blocks to the workers, none of them a sender
+        // (`in0_mcast_num_dests = num_worker_cores`,
+        // `matmul_multicore_reuse_mcast_dram_sharded_program_factory.cpp`).
+        Split::once(mt_all, per_core_n, false, ceil_div(nt, per_core_n))
     } else {
         split(split_config, mt_all, nt, gx, gy, one_d, batches)
     };
@@ -373,8 +381,8 @@ const fn user_grid_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Option
 /// blocks of the shard width's and `Kt`'s gcd; block-sharded `a` on a grid of several rows and
 /// columns the 2D config, `ceil(Mt / grid rows)` x `ceil(Nt / grid columns)` (the grid
 /// transposed for a column-major shard orientation), K blocks of the shard width's and `Kt`'s
-/// gcd when the grid's columns are `Kt` over the shard width (rounded down), else 1. `None` for any other
-/// query (ttnn then generates a config without multicast from the shard).
+/// gcd when the grid's columns are `Kt` over the shard width (rounded down), else 1. `None`
+/// for any other query (ttnn then generates a config without multicast from the shard).
 const fn sharded_config(q: &Operands<'_>, mt_all: u64) -> Option<Generated> {
     let Some(shard) = q.a.memory.shard else {
         return None;
@@ -388,35 +396,19 @@ const fn sharded_config(q: &Operands<'_>, mt_all: u64) -> Option<Generated> {
         max(shard.shape[1] as u64 / 32, 1),
     );
     let (cols, rows) = (
-        (shard.grid.end.0 - shard.grid.start.0) as u64 + 1,
-        (shard.grid.end.1 - shard.grid.start.1) as u64 + 1,
+        shard.grid.end.0.saturating_sub(shard.grid.start.0) as u64 + 1,
+        shard.grid.end.1.saturating_sub(shard.grid.start.1) as u64 + 1,
     );
     let several = shard.cores > 1;
     let (s, block_w) = match q.a.memory.layout {
-        MemoryLayout::HeightSharded if several => (
-            Split {
-                per_core_m: shard_h,
-                per_core_n: nt,
-                reads: Reads::Once,
-                loops: 1,
-                tall: true,
-                acks: receivers(ceil_div(mt_all, shard_h)),
-            },
-            kt,
-        ),
+        MemoryLayout::HeightSharded if several => {
+            let acks = receivers(ceil_div(mt_all, shard_h));
+            (Split::once(shard_h, nt, true, acks), kt)
+        }
         MemoryLayout::WidthSharded if several => {
             let per_core_n = ceil_div(nt, shard.cores as u64);
-            (
-                Split {
-                    per_core_m: mt_all,
-                    per_core_n,
-                    reads: Reads::Once,
-                    loops: 1,
-                    tall: false,
-                    acks: receivers(ceil_div(nt, per_core_n)),
-                },
-                gcd(shard_w, kt),
-            )
+            let acks = receivers(ceil_div(nt, per_core_n));
+            (Split::once(mt_all, per_core_n, false, acks), gcd(shard_w, kt))
         }
         MemoryLayout::BlockSharded if cols > 1 && rows > 1 => {
             let (x, y) = match shard.orientation {
@@ -744,6 +736,14 @@ mod tests {
         // ttnn shrinks K before the output block: 32 tiles, 966,656 B.
         let w = work(&[1024, 26624], &[26624, 1024], &[1024, 1024]);
         assert_eq!((w.block_w, w.out_block), (32, (4, 3)));
+        // On 8 x 8 of its cores a `[16384, 1024] @ [1024, 16384]`: 64 x 64 tiles a core, whose
+        // output tiles alone (2 KiB and a 2 KiB intermediate each) are 16 MiB; down by area,
+        // 32 x 64, 32 x 32 and 16 x 32 do not fit either, 16 x 16 does in K blocks of 2
+        // (1,310,720 B; of 4, 1,572,864 B).
+        let (a, b) = (dram(&[16384, 1024]), dram(&[1024, 16384]));
+        let w = p150_work(a, b, dram(&[16384, 16384]), &[], Some(CoreGrid::new(8, 8)));
+        assert_eq!((w.s.per_core_m, w.s.per_core_n), (64, 64));
+        assert_eq!((w.block_w, w.out_block), (2, (16, 16)));
         // A batched `a` against one `b` is not fused: one batch's 16 x 32 tiles split 2D,
         // ceil(16 / 10) x ceil(32 / 13) a core, gone over for each of the 8 batches.
         let w = work(&[8, 512, 1024], &[1024, 1024], &[8, 512, 1024]);
