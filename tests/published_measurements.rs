@@ -227,8 +227,9 @@ fn llama_prefill_within_1_5x_of_issue_55758() {
 /// bfloat16 at HiFi2 without a program config. With all three tensors interleaved in DRAM
 /// ttnn spreads the output over the grid; with `a` or the output interleaved in L1 and no grid
 /// given it runs 16 x 16-tile blocks on 22 cores, ~3.9x slower; given the grid (ttnn's
-/// `core_grid`: the `user_core_grid` param), L1 costs nothing. Checked on both Blackhole cards of the model (11 x 10 and 13 x 10): each within
-/// 1.5x, and L1 without a grid at least 3x the all-DRAM time.
+/// `core_grid`: the `user_core_grid` param), L1 costs nothing. Checked on both Blackhole cards
+/// of the model (11 x 10 and 13 x 10): each within 1.5x, and L1 without a grid at least 3x the
+/// all-DRAM time.
 #[test]
 fn matmul_with_an_l1_operand_and_no_grid_within_1_5x_of_issue_56976() {
     let tensor = |dims: &[u32], memory| {
