@@ -101,7 +101,6 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
     let (mt, nt) = (q.mt, q.nt);
     let mt_all = tri!(mul(q.batch, mt, "matmul tiles"));
     let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
-    let (split_config, one_d, batches) = program_config(q);
     let generated = match simple_config(cx, q, mt_all) {
         Some(g) => Some(g),
         None => match user_grid_config(cx, q, mt_all) {
@@ -120,6 +119,8 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
             sub: g.sub,
         });
     }
+    // The config the call gives, or (a batched `b`, a one-core shard) the one the split takes.
+    let (split_config, one_d, batches) = program_config(q);
     let fused = batches.fused;
     let s = if minimal {
         minimal_split(mt_all, nt, gx, gy, minimal_blocks(q))
