@@ -111,6 +111,24 @@ fn moe_router_topk_within_1_5x_of_issue_56696() {
     );
 }
 
+/// tt-metal PR #39406 (Blackhole, Tracy profiler): the erf kernel that evaluates its
+/// polynomials on both sides of the sign test took 38.9 us over YOLOv4's `5120 x 320`
+/// bfloat16 activation. Erf's cycles come from another measurement (PR #41901, Wormhole, a
+/// `[1, 1, 1024, 1024]` tensor): this one checks them on the other device and shape. The
+/// activation's memory is not given; DRAM-interleaved, as ttnn's default, on a p150.
+#[test]
+fn erf_within_1_5x_of_pr_39406_on_blackhole() {
+    let models = PerfModels::new(Device::Blackhole);
+    let params = [OpParam::new("unary_op", ParamValue::Enum("erf"))];
+    let inputs = [dram(&[1, 1, 5120, 320], DType::Bfloat16)];
+    assert_within_1_5x(
+        &models,
+        &Query::new(Op::EltwiseUnary, &inputs).params(&params),
+        38.9e3,
+        "erf of 5120 x 320",
+    );
+}
+
 /// `[1, users, heads, 128]` bfloat16, the heads padded to a tile, height-sharded one user a
 /// core (`[32, 128]` shards) on rows of 8 cores: the decode layout of tt-metal's Llama-3.1-70B
 /// on a Wormhole Galaxy (`models/demos/llama3_subdevices/`: batch 32 over the mesh's 4 rows, 8
