@@ -583,32 +583,21 @@ fn trace_sources_must_give_a_value_of_their_param() {
         "params.program_config.trace",
         "`tiny` is not a value of this param",
     );
-    // Reading a bool into an int param.
-    let (errors, line) = edit(
-        "ops/matmul.toml",
-        "{ attribute = \"config.M_block_size\", read = \"int\" }",
-        "{ attribute = \"config.M_block_size\", read = \"bool\" }",
-    );
-    assert_one(
-        &errors,
-        "ops/matmul.toml",
-        line,
-        "params.m_block.trace",
-        "does not give a value of this param's type",
-    );
-    // Whether an entry is given reads into a bool param only.
-    let (errors, line) = edit(
-        "ops/matmul.toml",
-        "{ attribute = \"config.M_block_size\", read = \"int\" }",
-        "{ attribute = \"config.M_block_size\", read = \"given\" }",
-    );
-    assert_one(
-        &errors,
-        "ops/matmul.toml",
-        line,
-        "params.m_block.trace",
-        "does not give a value of this param's type",
-    );
+    // Reading a bool into an int param; whether an entry is given reads into a bool param only.
+    for read in ["bool", "given"] {
+        let (errors, line) = edit(
+            "ops/matmul.toml",
+            "{ attribute = \"config.M_block_size\", read = \"int\" }",
+            &format!("{{ attribute = \"config.M_block_size\", read = \"{read}\" }}"),
+        );
+        assert_one(
+            &errors,
+            "ops/matmul.toml",
+            line,
+            "params.m_block.trace",
+            "does not give a value of this param's type",
+        );
+    }
     // Two kinds of source in one.
     let (errors, line) = edit(
         "ops/eltwise_binary.toml",

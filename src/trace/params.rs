@@ -140,6 +140,14 @@ mod tests {
         params_of(op, &row, &Attrs(parse_attributes(attributes).unwrap()))
     }
 
+    /// The value a matmul row of `op_code` and `attributes` gives its param `key`, if any.
+    fn matmul_param(op_code: &str, attributes: &str, key: &str) -> Option<OwnedParamValue> {
+        params(Op::Matmul, op_code, "", attributes)
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
+    }
+
     #[test]
     fn matmul_program_configs_and_blocking() {
         let p = params(
@@ -166,12 +174,7 @@ mod tests {
         // Without a config nor a fidelity (an empty cell): the defaults apply.
         assert!(params(Op::Matmul, "MatmulDeviceOperation", "", "{}").is_empty());
         // A core grid the call gave (`user_core_coord`) is read as given, `std::nullopt` as not.
-        let user_grid = |attributes: &str| {
-            params(Op::Matmul, "Matmul", "", attributes)
-                .into_iter()
-                .find(|(k, _)| *k == "user_core_grid")
-                .map(|(_, v)| v)
-        };
+        let user_grid = |attributes| matmul_param("Matmul", attributes, "user_core_grid");
         assert_eq!(
             user_grid("{'user_core_coord': '(x=8;y=8)'}"),
             Some(OwnedParamValue::Bool(true))
@@ -192,12 +195,8 @@ mod tests {
             .all(|(k, _)| *k != "in0_block_w")
         );
         // A fused activation: the config's, else the call's; `std::nullopt` is none.
-        let activation = |attributes: &str| {
-            params(Op::Matmul, "MatmulDeviceOperation", "", attributes)
-                .into_iter()
-                .find(|(k, _)| *k == "fused_activation")
-                .map(|(_, v)| v)
-        };
+        let activation =
+            |attributes| matmul_param("MatmulDeviceOperation", attributes, "fused_activation");
         assert_eq!(
             activation(
                 "{'program_config': 'MatmulMultiCoreReuseMultiCastDRAMShardedProgramConfig(in0_block_w=5;per_core_M=1;per_core_N=68;fused_activation=UnaryWithParam(op_type=UnaryOpType::SILU))'}"
