@@ -625,6 +625,45 @@ mod tests {
         );
     }
 
+    /// In the older column set a binary op's scalar or row operand shows as whole tiles: a
+    /// one-tile dim under a larger output dim is read as a padded 1, and the row is a
+    /// broadcast the model answers; other ops' shapes stay as recorded.
+    #[test]
+    fn older_column_set_binary_operands_broadcast() {
+        let header = OLD_HEADER.replace(
+            "OUTPUT_0_W",
+            "INPUT_1_W,INPUT_1_Z,INPUT_1_Y,INPUT_1_X,INPUT_1_LAYOUT,INPUT_1_DATATYPE,INPUT_1_MEMORY,OUTPUT_0_W",
+        );
+        let row = |op: &str, y: u32, x: u32| {
+            std::format!(
+                "{op},tt_dnn_device,0,\"{{'binary_op_type': 'BinaryOpType::MUL'}}\",HiFi4,64,3000,2000,1500,1900,1,\
+                 1,1,16384,256,TILE,BFLOAT16,DEV_0_L1_INTERLEAVED,\
+                 1,1,{y},{x},TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED,\
+                 1,1,16384,256,TILE,BFLOAT16,DEV_0_L1_INTERLEAVED"
+            )
+        };
+        let rows = [
+            row("BinaryDeviceOperation", 32, 32),
+            row("BinaryDeviceOperation", 32, 256),
+            row("BinaryDeviceOperation", 16384, 256),
+            row("Matmul", 32, 32),
+        ];
+        let csv = std::format!("{header}{}\n", rows.join("\n"));
+        let trace = read_trace(csv.as_bytes(), Some(Device::WormholeB0)).unwrap();
+        assert_eq!(trace.rows.len(), rows.len(), "{:?}", trace.malformed);
+        let b = |i: usize| trace.rows[i].inputs[1].shape;
+        assert_eq!(b(0), Shape::padded(&[1, 1, 32, 32], &[1, 1, 1, 1]));
+        assert_eq!(b(1), Shape::padded(&[1, 1, 32, 256], &[1, 1, 1, 256]));
+        assert_eq!(b(2), Shape::new(&[1, 1, 16384, 256]));
+        assert_eq!(b(3), Shape::new(&[1, 1, 32, 32]));
+        let models = crate::manager::PerfModels::new(Device::WormholeB0);
+        for r in &trace.rows[..3] {
+            let params = r.op_params();
+            let estimate = models.query(&r.query(&params));
+            assert!(estimate.is_ok(), "line {}: {estimate:?}", r.line);
+        }
+    }
+
     #[test]
     fn host_only_rows_and_implausible_durations() {
         let tensor = "1[1],1[1],32[32],1024[1024],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";

@@ -10,7 +10,7 @@ use crate::manager::Query;
 use crate::op::Op;
 use crate::params::{OpParam, OwnedParamValue};
 use crate::tensor::{
-    CoreRange, Layout, MemoryConfig, MemoryLayout, ShardOrientation, ShardSpec, TensorParams,
+    CoreRange, Layout, MemoryConfig, MemoryLayout, Shape, ShardOrientation, ShardSpec, TensorParams,
 };
 use std::collections::HashMap;
 use std::format;
@@ -180,6 +180,13 @@ pub(super) fn read_row(
             inputs.pop();
         }
     }
+    if row.plain_shapes && op == Some(Op::EltwiseBinary) {
+        if let Some(out) = &output {
+            for t in &mut inputs {
+                *t = broadcast_operand_of_padded_shapes(*t, out);
+            }
+        }
+    }
     let params = op.map_or_else(Vec::new, |op| params_of(op, row, &attrs));
     Ok(TraceRow {
         line,
@@ -201,6 +208,31 @@ pub(super) fn read_row(
         baseline_ns: row.number("PM IDEAL [ns]")?,
         inferred_shards,
     })
+}
+
+/// A binary op's tiled operand as it broadcasts against the op's output, when the trace
+/// records padded shapes only (the older column set): a scalar or a row there shows as a
+/// whole tile (`1x1x32x32` beside a `1x1x16384x256` output, the 2024 SegFormer trace's
+/// multiply by a scale), and ttnn's binary ops take an operand dim equal to the output's or
+/// 1 (numpy's rule), so a one-tile dim under a larger output dim is a padded 1.
+fn broadcast_operand_of_padded_shapes(t: TensorParams, out: &TensorParams) -> TensorParams {
+    let Layout::Tile { height, width } = t.layout else {
+        return t;
+    };
+    let (padded, outer) = (t.shape.dims(), out.shape.dims());
+    let rank = padded.len();
+    if rank < 2 || outer.len() != rank {
+        return t;
+    }
+    let mut logical = [0u32; crate::tensor::MAX_RANK];
+    let logical = &mut logical[..rank];
+    logical.copy_from_slice(t.shape.logical());
+    for (i, side) in [(rank - 2, height), (rank - 1, width)] {
+        if padded[i] == u32::from(side) && outer[i] > padded[i] {
+            logical[i] = 1;
+        }
+    }
+    t.with_shape(Shape::padded(padded, logical))
 }
 
 /// Gives a sharded tensor its shard spec: `known`, else the output's when the shapes agree,
