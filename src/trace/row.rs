@@ -10,7 +10,8 @@ use crate::manager::Query;
 use crate::op::Op;
 use crate::params::{OpParam, OwnedParamValue};
 use crate::tensor::{
-    CoreRange, Layout, MemoryConfig, MemoryLayout, Shape, ShardOrientation, ShardSpec, TensorParams,
+    CoreRange, Layout, MAX_RANK, MemoryConfig, MemoryLayout, Shape, ShardOrientation, ShardSpec,
+    TensorParams,
 };
 use std::collections::HashMap;
 use std::format;
@@ -219,16 +220,17 @@ fn broadcast_operand_of_padded_shapes(t: TensorParams, out: &TensorParams) -> Te
     let Layout::Tile { height, width } = t.layout else {
         return t;
     };
-    let (padded, outer) = (t.shape.dims(), out.shape.dims());
+    let (padded, out_dims) = (t.shape.dims(), out.shape.dims());
     let rank = padded.len();
-    if rank < 2 || outer.len() != rank {
+    if rank < 2 || out_dims.len() != rank {
         return t;
     }
-    let mut logical = [0u32; crate::tensor::MAX_RANK];
+    // `dims` and `logical` have the same length, the shape's rank.
+    let mut logical = [0u32; MAX_RANK];
     let logical = &mut logical[..rank];
     logical.copy_from_slice(t.shape.logical());
     for (i, side) in [(rank - 2, height), (rank - 1, width)] {
-        if padded[i] == u32::from(side) && outer[i] > padded[i] {
+        if padded[i] == u32::from(side) && out_dims[i] > padded[i] {
             logical[i] = 1;
         }
     }
