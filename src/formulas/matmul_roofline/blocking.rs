@@ -85,8 +85,6 @@ pub(super) const fn output_blocks(
     // subblock width (1x1 past 8 tiles).
     let (sub_h, sub_w) = if given_sub_h > 0 {
         (given_sub_h, given_sub_w)
-    } else if w.sub.0 > 0 {
-        w.sub
     } else if minimal {
         // `determine_default_block_sizes` (fp32 dest accumulation off): 2 x 4, or 4 x 2 for
         // an output taller than wide; a block smaller than that (a core's last, partial one)

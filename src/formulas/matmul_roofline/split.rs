@@ -86,11 +86,10 @@ pub(super) struct Work {
     pub(super) fused: bool,
     /// Output rows of the busiest core over all its loops.
     pub(super) rows: u64,
-    /// K tiles per block, output block and output subblock of the config ttnn generates, when
-    /// it fixes them (0 and (0, 0): the blocking picks them).
+    /// K tiles per block and output block of the config ttnn generates, when it fixes them
+    /// (0 and (0, 0): the blocking picks them; it always picks the subblock).
     pub(super) block_w: u64,
     pub(super) out_block: (u64, u64),
-    pub(super) sub: (u64, u64),
 }
 
 /// The program config ttnn runs for the query and the busiest core's part of the work.
@@ -116,7 +115,6 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
             fused: g.fused,
             block_w: g.block_w,
             out_block: g.out_block,
-            sub: g.sub,
         });
     }
     // The config the call gives, or (a batched `b`, a one-core shard) the one the split takes.
@@ -146,7 +144,6 @@ pub(super) const fn work_split(cx: &Ctx<'_>, q: &Operands<'_>) -> Result<Work, E
         rows,
         block_w: 0,
         out_block: (0, 0),
-        sub: (0, 0),
     })
 }
 
@@ -223,7 +220,6 @@ const fn l1_config(cx: &Ctx<'_>, q: &Operands<'_>, s: &Simple) -> Option<Generat
         fused: batches.fused,
         block_w: 0,
         out_block: (0, 0),
-        sub: (0, 0),
     };
     if blocks_x * blocks_y > gx * gy || kt % block_w != 0 {
         return Some(no_reuse);
@@ -249,7 +245,6 @@ const fn l1_config(cx: &Ctx<'_>, q: &Operands<'_>, s: &Simple) -> Option<Generat
             fused: batches.fused,
             block_w: mcast_1d_block_w(kt),
             out_block: (0, 0),
-            sub: (0, 0),
         })
     } else if range_y > 0 {
         Some(Generated {
@@ -263,11 +258,10 @@ const fn l1_config(cx: &Ctx<'_>, q: &Operands<'_>, s: &Simple) -> Option<Generat
             },
             fused: batches.fused,
             block_w,
+            // The subblock is the blocking's: the largest of tt-metal's subblock choices that
+            // divides the block (its auto-tuner in the order of `SUBBLOCK_HW_CHOICES`: 4 x 2
+            // for a block of 4 tiles a side or more, 2 x 2 for 2).
             out_block: (0, 0),
-            // The blocking's: the largest of tt-metal's subblock choices that divides the
-            // block (its auto-tuner in the order of `SUBBLOCK_HW_CHOICES`: 4 x 2 for a block
-            // of 4 tiles a side or more, 2 x 2 for 2).
-            sub: (0, 0),
         })
     } else {
         Some(no_reuse)
@@ -303,7 +297,6 @@ const fn dram_config(cx: &Ctx<'_>, q: &Operands<'_>, s: &Simple) -> Generated {
             fused: batches.fused,
             block_w: mcast_1d_block_w(kt),
             out_block: (0, 0),
-            sub: (0, 0),
         };
     }
     let split = split(ProgramConfig::Mcast2d, mt_all, nt, gx, gy, OneD::Longer, batches);
@@ -315,7 +308,6 @@ const fn dram_config(cx: &Ctx<'_>, q: &Operands<'_>, s: &Simple) -> Generated {
         fused: batches.fused,
         block_w,
         out_block: (block_h, block_n),
-        sub: (0, 0),
     }
 }
 
@@ -370,7 +362,6 @@ const fn user_grid_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Option
         fused: true,
         block_w,
         out_block: (0, 0),
-        sub: (0, 0),
     })
 }
 
@@ -426,7 +417,6 @@ const fn sharded_config(q: &Operands<'_>, mt_all: u64) -> Option<Generated> {
         fused: true,
         block_w,
         out_block: (0, 0),
-        sub: (0, 0),
     })
 }
 
@@ -454,13 +444,12 @@ const fn narrow(height: u64, width: u64) -> bool {
     max(height, width) / max(min(height, width), 1) > 8
 }
 
-/// A config ttnn generates with its split, batches, K blocks, output block and subblock.
+/// A config ttnn generates with its split, batches, K blocks and output block.
 struct Generated {
     s: Split,
     fused: bool,
     block_w: u64,
     out_block: (u64, u64),
-    sub: (u64, u64),
 }
 
 /// The `minimal` config's blocks when its split pads to them.
@@ -688,7 +677,7 @@ mod tests {
         // blocking's (4 x 2, the first of tt-metal's choices that divides the block).
         let w = p150_work(a(M::DRAM_INTERLEAVED), b, out(M::L1_INTERLEAVED), &[], None);
         assert_eq!((w.s.per_core_m, w.s.per_core_n), (16, 16));
-        assert_eq!((w.block_w, w.sub, w.s.reads), (2, (0, 0), Reads::Once));
+        assert_eq!((w.block_w, w.s.reads), (2, Reads::Once));
         assert_eq!(super::super::blocking::subblock(16, 16, false), (4, 2));
         assert_eq!(w.s.acks, 10);
         // `a` in L1 is the same.
@@ -704,7 +693,7 @@ mod tests {
         ] {
             let w = p150_work(a(a_memory), b, out(out_memory), params, None);
             assert_eq!((w.s.per_core_m, w.s.per_core_n), (4, 13));
-            assert_eq!((w.block_w, w.sub), (block_w, (0, 0)));
+            assert_eq!(w.block_w, block_w);
         }
         // A given config is run as given.
         let mcast = [OpParam::new("program_config", ParamValue::Enum("mcast_2d"))];
