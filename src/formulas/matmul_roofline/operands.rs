@@ -65,6 +65,9 @@ pub(super) struct Operands<'q> {
     /// A 1D config that only multicasts `a` (`sparse_matmul`'s factory): its split runs along
     /// `N` whatever the shapes.
     pub(super) mcast_in0: bool,
+    /// Slots of a `sparse_matmul` whose activity the kernels check at run time, one multicast
+    /// handshake each (no `nnz` given); 0 for every other op.
+    pub(super) checked_slots: u64,
 }
 
 /// The tile height of `a`, when `a` and `b` are tiled as the matrix engine takes them: `a`'s
@@ -229,6 +232,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
         b_tile,
         out_tile,
         mcast_in0: false,
+        checked_slots: 0,
     })
 }
 

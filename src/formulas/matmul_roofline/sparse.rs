@@ -15,21 +15,31 @@
 //! * **Sparsity**: the receiver and compute kernels loop exactly `nnz` times when `nnz` is
 //!   given (`num_batch_compute = nnz.value_or(sparsity.logical_volume())`), each active slot
 //!   one `M x K @ K x N` product with its own matrix of `a` and of `b` (`in0_reuse_in_dfb =
-//!   0`: `a` is read again per slot). So the model is the dense `mcast_1d` matmul over `nnz`
-//!   unfused batches, split along `N`: the family's formula unchanged, with `a` and `b` as
-//!   `nnz` matrices each. Without `nnz` (0), every slot is counted: an upper bound, as ttnn
-//!   then skips inactive slots by a mask the model does not see.
+//!   0`: `a` is read again per slot). So the model is the dense `mcast_1d` matmul over the
+//!   active slots as unfused batches, split along `N`: the family's formula unchanged, with
+//!   `a` and `b` as that many matrices each.
+//! * **Without `nnz`** (0; `get_batch_from_reader`): the `a` sender
+//!   (`reader_bmm_tile_layout_in0_sender_padding.cpp`) reads each slot's mask entry and
+//!   multicasts whether the slot is active to the receivers in a semaphore handshake, with
+//!   explicit waits of 100, 400 and 1 cycles (`ckernel::wait`), before it runs the slot or
+//!   skips it; the receivers (`reader_bmm_tile_layout_in0_receiver.cpp`) and compute kernels
+//!   follow. Every slot is one more K block's handshake (`block_ns`, `mcast_ack_cycles`) plus
+//!   those waits (`slot_check_cycles`). Which slots are active is data the model does not
+//!   see: each of `a`'s token rows (its logical rows) is taken as routed to
+//!   `experts_per_token` slots (the router's top-k; 8 by default), `min(slots, rows x
+//!   experts_per_token)` per batch of `a`. Counting every slot active, as v1 did, put public
+//!   mixture-of-experts decode steps at 5-14x their measured time (CHANGELOG).
 //!
-//! Left out: the in0 sender's read of the sparsity page and its scan of the inactive slots
-//! (no products, one small read each), and the output's zero fill (`create_output_tensors`
-//! runs `zeros_like`, a separate device op). No measured rows: v1 physics, uncalibrated.
+//! Left out: the sender's read of the sparsity page (one small read per batch of `a`), and
+//! the output's zero fill (`create_output_tensors` runs `zeros_like`, a separate device op).
+//! No measured rows in the shared data: v2 is matmul's fit, uncalibrated.
 
 use super::operands::{Operands, WHOLE_BLOCK};
 use crate::device::CoreGrid;
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::OpParams;
 use crate::generated::op_params::matmul::ProgramConfig;
-use crate::model::{Ctx, ceil_div, div, mul};
+use crate::model::{Ctx, ceil_div, div, max, min, mul};
 use crate::tensor::TensorParams;
 
 
@@ -76,8 +86,22 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
     if nnz > slots {
         return Err(cx.param_error("nnz", "more active slots than the sparse input has (batches of the sparse side; a's times b's when only b is sparse)"));
     }
-    // At least one slot (the mask is never empty: every dim is at least 1).
-    let active = if nnz > 0 { nnz } else { slots };
+    // Without `nnz`, ttnn checks every slot at run time and runs the active ones: per batch
+    // of `a` (the batches the slots are counted over, b's experts when only `b` is sparse),
+    // each of `a`'s token rows routed to `experts_per_token` slots, at most all of them. At
+    // least one slot either way (the mask is never empty: every dim is at least 1).
+    let (active, checked_slots) = if nnz > 0 {
+        (nnz, 0)
+    } else {
+        let routed = (a.shape.logical_dim_from_end(1) as u64)
+            .saturating_mul(p.experts_per_token as u64);
+        let (batches, per_batch) = match (p.is_input_a_sparse, p.is_input_b_sparse) {
+            (false, true) => (batches_a, batches_b),
+            _ => (1, slots),
+        };
+        let active = batches.saturating_mul(min(max(routed, 1), per_batch));
+        (active, slots)
+    };
     // The 1D config's cores: `num_blocks_total = ceil(Nt / per_core_N)`, at most the grid
     // (`TT_FATAL(num_blocks_total <= num_cores_available)`), laid out row-major.
     let (gx, gy) = (cx.grid.x as u64, cx.grid.y as u64);
@@ -141,6 +165,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
         b_tile,
         out_tile,
         mcast_in0: true,
+        checked_slots,
     };
     Ok((q, grid))
 }
