@@ -27,8 +27,8 @@
 //!   those waits (`slot_check_cycles`). Which slots are active is data the model does not
 //!   see: each of `a`'s token rows (its logical rows) is taken as routed to
 //!   `experts_per_token` slots (the router's top-k; 8 by default), `min(slots, rows x
-//!   experts_per_token)` per batch of `a`. Counting every slot active, as v1 did, put public
-//!   mixture-of-experts decode steps at 5-14x their measured time (CHANGELOG).
+//!   experts_per_token)` per batch of `a`. Counting every slot active, as the model did before,
+//!   put public mixture-of-experts decode steps at 5-14x their measured time (CHANGELOG).
 //!
 //! Left out: the sender's read of the sparsity page (one small read per batch of `a`), and
 //! the output's zero fill (`create_output_tensors` runs `zeros_like`, a separate device op).
