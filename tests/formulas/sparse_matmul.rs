@@ -132,8 +132,114 @@ fn without_nnz_every_slot_is_checked_and_the_routed_ones_run() {
         feature(&[int("nnz", 8)], "block_ns") + 64.0,
         "a handshake a slot",
     );
+    // Each handshake waits for every receiver: Nt = 32 over the 13x10 grid's 32 cores (the
+    // 1D split along N), 31 receivers, at 1.35 GHz.
+    assert_close(
+        feature(&[], "mcast_ack_cycles") - feature(&[int("nnz", 8)], "mcast_ack_cycles"),
+        64.0 * 31.0 / 1.35,
+        "31 acks a slot",
+    );
     // The checks cost: without nnz the op takes longer than the same 8 slots given as nnz.
     assert!(at(&one_token, &[]).duration_ns > at(&one_token, &[int("nnz", 8)]).duration_ns);
+}
+
+#[test]
+fn without_nnz_each_pass_over_the_mask_routes_its_tokens() {
+    // The mixture-of-experts down projection with only `a` sparse: `a` is 4 token groups of 16
+    // experts' rows, one token a row ([4, 16, 1 of 32, 512]), against 16 experts: the sender
+    // passes over the mask once per group, each group's token routed to 2 of its 16 slots:
+    // 4 x 2 = 8 run. With both sparse, one pass over the 16 experts: 2 run.
+    let models = PerfModels::new(Device::Blackhole);
+    let bool_param = |key, value| OpParam::new(key, ParamValue::Bool(value));
+    let dram_at = |inputs: &[TensorParams], params: &[OpParam<'_>]| {
+        v1(&models, Op::SparseMatmul, inputs, params)
+            .breakdown
+            .dram_ns
+    };
+    let a_only = [
+        dram_padded(&[4, 16, 32, 512], &[4, 16, 1, 512]),
+        dram(&[1, 16, 512, 1024]),
+        mask(64),
+    ];
+    let a_sparse = [
+        bool_param("is_input_a_sparse", true),
+        bool_param("is_input_b_sparse", false),
+        int("experts_per_token", 2),
+    ];
+    let given = |nnz| {
+        [
+            bool_param("is_input_a_sparse", true),
+            bool_param("is_input_b_sparse", false),
+            int("nnz", nnz),
+        ]
+    };
+    assert_close(
+        dram_at(&a_only, &a_sparse),
+        dram_at(&a_only, &given(8)),
+        "8 of 64",
+    );
+    let both = [
+        dram_padded(&[1, 16, 32, 512], &[1, 16, 1, 512]),
+        dram(&[1, 16, 512, 1024]),
+        mask(16),
+    ];
+    let both_sparse = [
+        bool_param("is_input_a_sparse", true),
+        int("experts_per_token", 2),
+    ];
+    let both_given = [bool_param("is_input_a_sparse", true), int("nnz", 2)];
+    assert_close(
+        dram_at(&both, &both_sparse),
+        dram_at(&both, &both_given),
+        "2 of 16",
+    );
+}
+
+#[test]
+fn a_list_of_active_ids_runs_those_slots_unchecked() {
+    // The indexed mode: a fourth input lists the active slots (3 of 16); the kernels loop over
+    // them and check none, as with nnz = 3. More ids than slots is the tensor error.
+    let models = PerfModels::new(Device::Blackhole);
+    let ids = |n| {
+        TensorParams::tiled(&[1, 1, 1, n], DType::Uint32, MemoryConfig::DRAM_INTERLEAVED)
+            .with_layout(Layout::RowMajor)
+    };
+    let base = [
+        dram_padded(&[1, 1, 32, 512], &[1, 1, 1, 512]),
+        dram(&[1, 16, 512, 1024]),
+        mask(16),
+    ];
+    let indexed = [base[0], base[1], base[2], ids(3)];
+    let e = v1(&models, Op::SparseMatmul, &indexed, &[]);
+    let n = v1(&models, Op::SparseMatmul, &base, &[int("nnz", 3)]);
+    assert_eq!(e.duration_ns, n.duration_ns);
+    let too_many = [base[0], base[1], base[2], ids(17)];
+    let err = models
+        .query(&Query::new(Op::SparseMatmul, &too_many).version(1))
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidTensor { .. }), "{err:?}");
+}
+
+#[test]
+fn one_core_checks_slots_without_a_handshake() {
+    // N of one tile: a single core (`SKIP_MCAST`), no receivers: no handshake and none of the
+    // waits around it, so the checks cost nothing beside the routed slots' products.
+    let models = PerfModels::new(Device::Blackhole);
+    let inputs = [
+        dram_padded(&[1, 1, 32, 512], &[1, 1, 1, 512]),
+        dram(&[1, 64, 512, 32]),
+        mask(64),
+    ];
+    let q = Query::new(Op::SparseMatmul, &inputs).version(1);
+    assert_eq!(
+        feature_of(&models, &q, Family::MatmulRoofline, "slot_check_cycles"),
+        0.0
+    );
+    let unchecked = v1(&models, Op::SparseMatmul, &inputs, &[int("nnz", 8)]);
+    assert_eq!(
+        v1(&models, Op::SparseMatmul, &inputs, &[]).duration_ns,
+        unchecked.duration_ns
+    );
 }
 
 #[test]

@@ -109,6 +109,12 @@
 //!   `[3200, 512] @ [32, 512, 128]`, 32 unfused batches on 100 cores, takes 291 us, about
 //!   its DRAM bytes' time (283), where the waits added after it made 475 (held out, that
 //!   trace's p90 63% -> 23%).
+//! * **Sparse slot checks** (`sparse_matmul` without `nnz`; see `sparse.rs`): each slot the
+//!   kernels check at run time is one more K block for `block_ns` and `mcast_ack_cycles`, and
+//!   the sender's explicit waits around its handshake (`slot_check_cycles`, 501 cycles in v1;
+//!   overhead). A check's acks sit in the NoC term with the K blocks': a DRAM- or compute-bound
+//!   product hides them, where an inactive slot's check overlaps nothing (the public decode
+//!   rows this was checked on are NoC-bound).
 //! * **Fused activation** (overhead; `simple_activation_cycles` and
 //!   `function_activation_cycles`, held at eltwise_unary's v1 figures, 288 and 2,080 cycles a
 //!   tile: no shared row has one the SFPU runs): after each output block's last K block the
@@ -201,6 +207,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     let noc = traffic::noc(cx, &q, &work, &blocks, products);
     let (input_tiles, output_tiles) = compute::unpacked_and_packed(&work, &blocks, &core, products);
     let ns_per_cycle = cx.cycles_to_ns(1.0);
+    // A one-core config has no multicast (`SKIP_MCAST`): its sender checks the slots with no
+    // handshake and none of the waits around it.
+    let checked_slots = if work.s.acks > 0 { q.checked_slots } else { 0 };
     // A fused activation passes each of the busiest core's output tiles through the SFPU once;
     // a relu is the packer's (`PACK_RELU` in tt-metal's matmul program factories), free.
     let (simple, function) = match cx.params {
@@ -228,7 +237,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         dram_wait_scale: waited_blocks as f64 * cx.hw.dram_read_latency_cycles * ns_per_cycle,
         subblock_cycles: core.subblock_calls as f64 * ns_per_cycle,
         // A slot checked at run time is one more multicast handshake, beside its waits.
-        block_ns: core.blocks.saturating_add(q.checked_slots) as f64,
+        block_ns: core.blocks.saturating_add(checked_slots) as f64,
         first_block_scale: noc.first_blocks_ns,
         batch_block_scale: noc.batch_blocks_ns,
         batch_mcast_ns: core.batch_mcasts as f64,
@@ -236,10 +245,10 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         chain_stream_scale: noc.chain_stream_ns,
         mcast_ack_cycles: core
             .blocks
-            .saturating_add(q.checked_slots)
+            .saturating_add(checked_slots)
             .saturating_mul(work.s.acks) as f64
             * ns_per_cycle,
-        slot_check_cycles: q.checked_slots as f64 * ns_per_cycle,
+        slot_check_cycles: checked_slots as f64 * ns_per_cycle,
         simple_activation_cycles: simple as f64 * activated_ns,
         function_activation_cycles: function as f64 * activated_ns,
     })

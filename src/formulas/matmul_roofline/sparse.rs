@@ -24,15 +24,21 @@
 //!   explicit waits of 100, 400 and 1 cycles (`ckernel::wait`), before it runs the slot or
 //!   skips it; the receivers (`reader_bmm_tile_layout_in0_receiver.cpp`) and compute kernels
 //!   follow. Every slot is one more K block's handshake (`block_ns`, `mcast_ack_cycles`) plus
-//!   those waits (`slot_check_cycles`). Which slots are active is data the model does not
-//!   see: each of `a`'s token rows (its logical rows) is taken as routed to
-//!   `experts_per_token` slots (the router's top-k; 8 by default), `min(slots, rows x
-//!   experts_per_token)` per batch of `a`. Counting every slot active, as the model did before,
-//!   put public mixture-of-experts decode steps at 5-14x their measured time (CHANGELOG).
+//!   those waits (`slot_check_cycles`); a one-core config (`SKIP_MCAST`) has neither. Which
+//!   slots are active is data the model does not see: in each pass of the sender's outer
+//!   loop over the mask (`a`'s batches when only `b` is sparse, `a`'s over `b`'s when only
+//!   `a` is, one when both are), each of `a`'s token rows (its logical rows) is taken as
+//!   routed to `experts_per_token` of the pass's slots (the router's top-k; 8 by default), at
+//!   most all of them. Counting every slot active, as the model did before, put the public
+//!   Qwen3.6-35B-A3B decode's expert products at 5.0x and 14.5x their measured time
+//!   (CHANGELOG).
+//! * **Active ids given** (a fourth input, newer tt-metal's indexed mode,
+//!   `use_indices`): the kernels loop over the listed slots, as many as the list holds; no
+//!   slot is checked.
 //!
-//! Left out: the sender's read of the sparsity page (one small read per batch of `a`), and
-//! the output's zero fill (`create_output_tensors` runs `zeros_like`, a separate device op).
-//! No measured rows in the shared data: v2 is matmul's fit, uncalibrated.
+//! Left out: the sender's read of the sparsity page (one small read per pass of its outer
+//! loop), and the output's zero fill (`create_output_tensors` runs `zeros_like`, a separate
+//! device op). No measured rows in the shared data: v2 is matmul's fit, uncalibrated.
 
 use super::operands::{Operands, WHOLE_BLOCK};
 use crate::device::CoreGrid;
@@ -86,21 +92,36 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
     if nnz > slots {
         return Err(cx.param_error("nnz", "more active slots than the sparse input has (batches of the sparse side; a's times b's when only b is sparse)"));
     }
-    // Without `nnz`, ttnn checks every slot at run time and runs the active ones: per batch
-    // of `a` (the batches the slots are counted over, b's experts when only `b` is sparse),
-    // each of `a`'s token rows routed to `experts_per_token` slots, at most all of them. At
-    // least one slot either way (the mask is never empty: every dim is at least 1).
-    let (active, checked_slots) = if nnz > 0 {
+    // The slots run, and those checked at run time. A list of the active slots' ids (the
+    // fourth input, newer tt-metal's indexed mode) is looped over as it is: no check. Given
+    // `nnz`, the kernels loop that many. Without either, ttnn checks every slot at run time
+    // and runs the active ones: in each pass of the `a` sender's outer loop over the mask
+    // (`a`'s batches when only `b` is sparse, `a`'s over `b`'s when only `a` is, one when
+    // both are), each of `a`'s token rows routed to `experts_per_token` of the pass's slots,
+    // at most all of them. At least one slot either way (every dim is at least 1).
+    let (active, checked_slots) = if cx.inputs.len() > 3 {
+        let ids = cx.inputs[3].logical_volume();
+        if ids > slots {
+            return Err(cx.tensor_error(
+                Operand::Input(3),
+                TensorProblem::ShapeMismatch {
+                    with: Operand::Input(2),
+                },
+            ));
+        }
+        (max(ids, 1), 0)
+    } else if nnz > 0 {
         (nnz, 0)
     } else {
         let routed = (a.shape.logical_dim_from_end(1) as u64)
             .saturating_mul(p.experts_per_token as u64);
-        let (batches, per_batch) = match (p.is_input_a_sparse, p.is_input_b_sparse) {
-            (false, true) => (batches_a, batches_b),
-            _ => (1, slots),
+        let passes = match (p.is_input_a_sparse, p.is_input_b_sparse) {
+            (false, true) => batches_a,
+            (true, false) => max(batches_a / max(batches_b, 1), 1),
+            _ => 1,
         };
-        let active = batches.saturating_mul(min(max(routed, 1), per_batch));
-        (active, slots)
+        let per_pass = max(slots / passes, 1);
+        (passes.saturating_mul(min(max(routed, 1), per_pass)), slots)
     };
     // The 1D config's cores: `num_blocks_total = ceil(Nt / per_core_N)`, at most the grid
     // (`TT_FATAL(num_blocks_total <= num_cores_available)`), laid out row-major.
