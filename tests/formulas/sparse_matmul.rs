@@ -161,21 +161,18 @@ fn without_nnz_each_pass_over_the_mask_routes_its_tokens() {
         dram(&[1, 16, 512, 1024]),
         mask(64),
     ];
-    let a_sparse = [
-        bool_param("is_input_a_sparse", true),
-        bool_param("is_input_b_sparse", false),
-        int("experts_per_token", 2),
-    ];
-    let given = |nnz| {
+    // Only a sparse, then both, with one param beside the sparsity flags.
+    let only_a = |key, value| {
         [
             bool_param("is_input_a_sparse", true),
             bool_param("is_input_b_sparse", false),
-            int("nnz", nnz),
+            int(key, value),
         ]
     };
+    let both_sparse = |key, value| [bool_param("is_input_a_sparse", true), int(key, value)];
     assert_close(
-        dram_at(&a_only, &a_sparse),
-        dram_at(&a_only, &given(8)),
+        dram_at(&a_only, &only_a("experts_per_token", 2)),
+        dram_at(&a_only, &only_a("nnz", 8)),
         "8 of 64",
     );
     let both = [
@@ -183,14 +180,9 @@ fn without_nnz_each_pass_over_the_mask_routes_its_tokens() {
         dram(&[1, 16, 512, 1024]),
         mask(16),
     ];
-    let both_sparse = [
-        bool_param("is_input_a_sparse", true),
-        int("experts_per_token", 2),
-    ];
-    let both_given = [bool_param("is_input_a_sparse", true), int("nnz", 2)];
     assert_close(
-        dram_at(&both, &both_sparse),
-        dram_at(&both, &both_given),
+        dram_at(&both, &both_sparse("experts_per_token", 2)),
+        dram_at(&both, &both_sparse("nnz", 2)),
         "2 of 16",
     );
 }
