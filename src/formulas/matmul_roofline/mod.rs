@@ -210,6 +210,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
     // A one-core config has no multicast (`SKIP_MCAST`): its sender checks the slots with no
     // handshake and none of the waits around it.
     let checked_slots = if work.s.acks > 0 { q.checked_slots } else { 0 };
+    // The K blocks' multicast handshakes, and one a slot checked at run time.
+    let handshakes = core.blocks.saturating_add(checked_slots);
     // A fused activation passes each of the busiest core's output tiles through the SFPU once;
     // a relu is the packer's (`PACK_RELU` in tt-metal's matmul program factories), free.
     let (simple, function) = match cx.params {
@@ -236,18 +238,13 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         dram_read_scale: noc.dram_read_ns,
         dram_wait_scale: waited_blocks as f64 * cx.hw.dram_read_latency_cycles * ns_per_cycle,
         subblock_cycles: core.subblock_calls as f64 * ns_per_cycle,
-        // A slot checked at run time is one more multicast handshake, beside its waits.
-        block_ns: core.blocks.saturating_add(checked_slots) as f64,
+        block_ns: handshakes as f64,
         first_block_scale: noc.first_blocks_ns,
         batch_block_scale: noc.batch_blocks_ns,
         batch_mcast_ns: core.batch_mcasts as f64,
         chain_fill_scale: noc.chain_fill_ns,
         chain_stream_scale: noc.chain_stream_ns,
-        mcast_ack_cycles: core
-            .blocks
-            .saturating_add(checked_slots)
-            .saturating_mul(work.s.acks) as f64
-            * ns_per_cycle,
+        mcast_ack_cycles: handshakes.saturating_mul(work.s.acks) as f64 * ns_per_cycle,
         slot_check_cycles: checked_slots as f64 * ns_per_cycle,
         simple_activation_cycles: simple as f64 * activated_ns,
         function_activation_cycles: function as f64 * activated_ns,

@@ -115,12 +115,12 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
     } else {
         let routed = (a.shape.logical_dim_from_end(1) as u64)
             .saturating_mul(p.experts_per_token as u64);
-        let passes = match (p.is_input_a_sparse, p.is_input_b_sparse) {
-            (false, true) => batches_a,
-            (true, false) => max(batches_a / max(batches_b, 1), 1),
-            _ => 1,
+        // The passes, and the slots each goes over.
+        let (passes, per_pass) = match (p.is_input_a_sparse, p.is_input_b_sparse) {
+            (false, true) => (batches_a, batches_b),
+            (true, false) => (max(div(batches_a, batches_b), 1), batches_b),
+            _ => (1, slots),
         };
-        let per_pass = max(slots / passes, 1);
         (passes.saturating_mul(min(max(routed, 1), per_pass)), slots)
     };
     // The 1D config's cores: `num_blocks_total = ceil(Nt / per_core_N)`, at most the grid
