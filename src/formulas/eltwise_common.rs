@@ -10,7 +10,9 @@
 //!   worker grid). Unary (and typecast): over the shard grid on the same native path (tt-metal
 //!   `unary/common/unary_utils.cpp`, `is_native_L1_sharding`) or for row-major shards, else
 //!   over the query's grid: shards that do not divide the tensor (an ND shard spec's), a
-//!   DRAM-sharded side or two different shard specs take the interleaved path.
+//!   DRAM-sharded side or two different shard specs take the interleaved path. On the
+//!   native path each core runs its own shard, so a shard grid with more cores than the
+//!   tensor has shards leaves the rest idle: the split is over the cores that hold one.
 //! * **Compute**: the busiest core's tiles times the cycles of one tile through the
 //!   unpack -> math -> pack pipeline, a sum of per-kind cycles (the family is linear in its
 //!   coefficients; how much the stages overlap is what calibration finds):
@@ -157,15 +159,18 @@ pub(super) const fn activation_passes(indices: &[usize]) -> (u64, u64) {
     (simple, function)
 }
 
-/// The cores `tensors` are split over: those of the first sharded tensor's shard grid, or
-/// else the grid.
+/// The cores `tensors` are split over: those of the first sharded tensor's shard grid that
+/// hold a shard ([`TensorParams::shard_cores_used`]), or else the grid.
 #[inline]
 pub(super) const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
     let mut i = 0;
     while i < tensors.len() {
-        let m = &tensors[i].memory;
-        if m.layout.is_sharded() {
-            if let Some(shard) = m.shard {
+        let t = tensors[i];
+        if t.memory.layout.is_sharded() {
+            if let Some(used) = t.shard_cores_used() {
+                return used;
+            }
+            if let Some(shard) = t.memory.shard {
                 return shard.cores as u64;
             }
             break;
@@ -286,13 +291,15 @@ pub(super) const fn native_l1_sharded(tensors: &[&TensorParams]) -> bool {
     true
 }
 
-/// The cores an eltwise op on `tensors` (the output first) splits its tiles over: the shard
-/// grid on the native sharded path (`native_l1_sharded`), else the query's grid.
+/// The cores an eltwise op on `tensors` (the output first) splits its tiles over: on the
+/// native sharded path (`native_l1_sharded`) each core of the shard grid runs its own shard,
+/// so the cores that hold one; else the query's grid.
 #[inline]
 pub(super) const fn eltwise_cores(cx: &Ctx<'_>, tensors: &[&TensorParams], native: bool) -> u64 {
-    match (native, tensors[0].memory.shard) {
-        (true, Some(shard)) => shard.cores as u64,
-        _ => cx.grid.cores() as u64,
+    if native {
+        split_cores(cx, tensors)
+    } else {
+        cx.grid.cores() as u64
     }
 }
 

@@ -205,6 +205,33 @@ impl TensorParams {
         }
     }
 
+    /// Cores of the shard grid that hold a shard: a grid larger than the tensor's shards
+    /// (2304 rows in shards of 128 on 20 cores: 18) leaves the rest empty. The shards are
+    /// the rows (every dim but the last) and the last dim cut by the shard shape, the
+    /// height-sharded cut of rows, the width-sharded of columns, the block-sharded of both.
+    /// `None` when not sharded in L1 on at least one core (see [`Self::shard_cores`]).
+    #[inline]
+    pub(crate) const fn shard_cores_used(&self) -> Option<u64> {
+        let (Some(cores), Some(shard)) = (self.shard_cores(), self.memory.shard) else {
+            return None;
+        };
+        let cols = self.shape.dim_from_end(0) as u64;
+        let rows = match self.shape.volume() {
+            Some(v) => v / if cols > 0 { cols } else { 1 },
+            None => return Some(cores),
+        };
+        let (h, w) = (shard.shape[0] as u64, shard.shape[1] as u64);
+        if h == 0 || w == 0 {
+            return Some(cores);
+        }
+        let shards = rows.div_ceil(h).saturating_mul(cols.div_ceil(w));
+        Some(if shards > 0 && shards < cores {
+            shards
+        } else {
+            cores
+        })
+    }
+
     /// Read requests to DRAM's bank endpoints of reading `bytes` of this tensor in pages of
     /// `page` bytes: one a page when it is DRAM-interleaved, none otherwise (in L1, or
     /// DRAM-sharded: its reader streams a bank's shard in blocks).

@@ -721,3 +721,42 @@ fn unary_on_shards_that_do_not_divide_the_tensor_runs_over_the_worker_grid() {
     assert_eq!(split(768), (8.0, 24.0), "even shards: the shard grid");
     assert_eq!(split(1792), (64.0, 3.0), "uneven shards: the worker grid");
 }
+
+#[test]
+fn binary_on_a_shard_grid_larger_than_its_shards_runs_each_shard_on_one_core() {
+    // bh20_oft's add of two `[2304, 1792]` tensors height-sharded in shards of 128 x 1792 over a
+    // 5x4 grid: the 2304 rows fill 18 shards, so 18 of the 20 cores each run a whole shard
+    // (4 x 56 = 224 tiles) and two hold nothing: the busiest core's tiles are a shard's, not
+    // the 4032 tiles over 20 cores (202). With 20 shards of 2560 rows, all 20 run 224 each.
+    let family = Family::EltwiseBinaryRoofline;
+    let models = PerfModels::new(Device::Blackhole);
+    let add = [
+        enum_param("binary_op", "add"),
+        enum_param("compute_unit", "fpu"),
+    ];
+    let fpu_tiles = |rows: u32| {
+        let shard = ShardSpec::new(
+            CoreRange {
+                start: (0, 0),
+                end: (4, 3),
+            },
+            [128, 1792],
+            ShardOrientation::RowMajor,
+        );
+        let memory = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let x = TensorParams::tiled(&[1, 1, rows, 1792], DType::Bfloat16, memory);
+        let inputs = [x, x];
+        let q = Query::new(Op::EltwiseBinary, &inputs)
+            .output(&x)
+            .params(&add);
+        // The feature is the busiest core's tiles and the pipeline's fill, in ns per cycle.
+        feature_of(&models, &q, family, "fpu_tile_cycles") * 1.35 - 1.0
+    };
+    assert_close(
+        fpu_tiles(2304),
+        224.0,
+        "18 shards on a 20-core grid: a shard a core",
+    );
+    assert_close(fpu_tiles(2560), 224.0, "20 shards: a shard a core");
+    assert_close(fpu_tiles(128), 224.0, "one shard: one core runs it all");
+}
