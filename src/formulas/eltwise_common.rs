@@ -65,10 +65,12 @@
 //!   column by the reader's RISC-V, per output tile (`reader_interleaved_row_bcast.cpp`,
 //!   `FILL_TILE_WITH_FIRST_ROW`): `bcast_tile_cycles`.
 //!
-//! * **DRAM waits** (unary and typecast, `dram_wait_scale`, NoC side): the reader reads one
+//! * **Read waits** (unary and typecast, `read_wait_scale`, NoC side): the reader reads one
 //!   page and waits for it before the next (`reader_unary_interleaved_start_id.cpp`:
-//!   `noc_async_read_barrier` per page), so from a DRAM-interleaved input every tile of the
-//!   busiest core costs the device's DRAM read latency (`cx.hw.dram_read_latency_cycles`).
+//!   `noc_async_read_barrier` per page), so every tile of the busiest core costs its
+//!   source's published latency: the device's DRAM read latency from a DRAM-interleaved
+//!   input (`cx.hw.dram_read_latency_cycles`), one core's read of another's L1 from an L1
+//!   one (`cx.hw.noc_core_read_latency_cycles`); none from the core's own shard.
 //!   Cross-validated, the same term in binary ops took bh20_oft's held-out rows from 9.5% to
 //!   78% (the L1 round trip it leaves to `noc_tile_cycles` shrinks): binary has none.
 //!

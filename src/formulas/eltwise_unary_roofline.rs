@@ -57,13 +57,32 @@ const fn row_major_shard_tiles(
     mul(per_core, shard.cores as u64, "eltwise tiles")
 }
 
+/// Cycles the reader waits for each page of `x` it reads: it reads one and waits for it
+/// before the next (`reader_unary_interleaved_start_id.cpp`, typecast's
+/// `typecast_reader_interleaved_start_id.cpp` and `reader_typecast_rm_chunked.cpp`:
+/// `noc_async_read_barrier` per page), so each page costs its source's latency: the DRAM's
+/// from DRAM-interleaved pages, one core's read of another's L1 from L1 (interleaved, or
+/// shards read by page off the native path). Nothing when each core reads its own shard
+/// (`local`) or from a DRAM-sharded tensor (not modeled: no shared row).
+const fn page_read_latency_cycles(cx: &Ctx<'_>, x: &TensorParams, local: bool) -> f64 {
+    if local {
+        0.0
+    } else if !x.memory.is_dram() {
+        cx.hw.noc_core_read_latency_cycles
+    } else if x.memory.layout.is_sharded() {
+        0.0
+    } else {
+        cx.hw.dram_read_latency_cycles
+    }
+}
+
 /// A typecast of an interleaved row-major tensor (tt-metal
 /// `typecast_rm_chunked_program_factory.cpp`): the rows (pages) split over the grid
 /// (`split_work_to_cores`), each row in chunks of at most 1024 values (the last one partial);
 /// per chunk the reader reads it and waits (`reader_typecast_rm_chunked.cpp`), the compute
 /// kernel casts it as one tile (`eltwise_typecast.cpp`) and the writer writes it. Counted as
 /// the tiled cast with a chunk for a tile: its copy cycles, its bytes through the core and
-/// over the NoC (at the rate of a chunk's size), the DRAM latency per chunk read from DRAM.
+/// over the NoC (at the rate of a chunk's size), its source's latency per chunk read.
 const fn row_major_typecast(
     cx: &Ctx<'_>,
     x: &TensorParams,
@@ -120,11 +139,7 @@ const fn row_major_typecast(
         fp32_dest_tile_cycles: if fp32_dest(x, out) { chunk_cycles } else { 0.0 },
         dram_scale: cx.dram_ns(x_dram),
         dram_write_scale: cx.dram_write_ns(out_dram),
-        dram_wait_scale: if x.memory.is_dram() {
-            per_core as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles)
-        } else {
-            0.0
-        },
+        read_wait_scale: per_core as f64 * cx.cycles_to_ns(page_read_latency_cycles(cx, x, false)),
         noc_scale: noc,
     })
 }
@@ -175,11 +190,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
     // sharded in L1 alike and evenly), else over the worker grid, each tile read and written
     // by page (tt-metal `unary/common/unary_utils.cpp`, `is_native_L1_sharding`; an ND shard
     // spec, or shards that do not divide the tensor, fall back).
-    let cores = if matches!(x.layout, Layout::RowMajor) || native_l1_sharded(&[out, x]) {
+    // A row-major tensor runs on the sharded factory only (`row_major_shard_tiles`): each
+    // core its own shard.
+    let local = matches!(x.layout, Layout::RowMajor) || native_l1_sharded(&[out, x]);
+    let cores = if local {
         split_cores(cx, &[out, x])
     } else {
         cx.grid.cores() as u64
     };
+    let read_latency_cycles = page_read_latency_cycles(cx, x, local);
     let per_core = busiest_core_tiles(tiles, cores);
     // Reads and writes apart: DRAM writes have their own scale.
     let (read, written) = (tri!(traffic(cx, &[x])), tri!(traffic(cx, &[out])));
@@ -212,15 +231,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
         dram_scale: cx.dram_bytes_or_requests_ns(read.dram, dram_page_reads(cx, &[x])),
         dram_write_scale: cx.dram_write_ns(written.dram),
-        // The reader waits for each page before it reads the next
-        // (`reader_unary_interleaved_start_id.cpp`, typecast's
-        // `typecast_reader_interleaved_start_id.cpp`: `noc_async_read_barrier` per page), so
-        // a DRAM-interleaved input costs the DRAM's latency per tile of the busiest core.
-        dram_wait_scale: if x.memory.is_dram() && !x.memory.layout.is_sharded() {
-            per_core as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles)
-        } else {
-            0.0
-        },
+        read_wait_scale: per_core as f64 * cx.cycles_to_ns(read_latency_cycles),
         noc_scale: cx.noc_ns_of_tiles(
             per_core.saturating_mul(read.noc_per_tile + written.noc_per_tile),
             x,

@@ -188,14 +188,18 @@ fn typecast_waits_for_each_dram_tile_like_a_unary_op() {
         let inputs = [tiled(DType::Bfloat16, memory)];
         let out = tiled(DType::Bfloat8B, MemoryConfig::DRAM_INTERLEAVED);
         let q = Query::new(Op::Typecast, &inputs).output(&out);
-        feature_of(&models, &q, family, "dram_wait_scale")
+        feature_of(&models, &q, family, "read_wait_scale")
     };
     assert_close(
         wait(MemoryConfig::DRAM_INTERLEAVED),
         4.0 * 383.0,
         "from DRAM",
     );
-    assert_eq!(wait(MemoryConfig::L1_INTERLEAVED), 0.0, "from L1");
+    assert_close(
+        wait(MemoryConfig::L1_INTERLEAVED),
+        4.0 * 290.0,
+        "from another core's L1: its published read latency",
+    );
 }
 
 #[test]
@@ -223,7 +227,7 @@ fn row_major_typecast_casts_rows_in_chunks_of_1024_values() {
     assert_close(feature("copy_tile_cycles"), 8.0, "8 chunks, one cast each");
     assert_close(feature("fp32_dest_tile_cycles"), 8.0, "32-bit values");
     assert_close(
-        feature("dram_wait_scale"),
+        feature("read_wait_scale"),
         8.0 * 383.0,
         "a DRAM read waited for a chunk",
     );
@@ -400,9 +404,10 @@ fn approximate_gelu_runs_its_lookup_table() {
 }
 
 #[test]
-fn unary_waits_the_dram_latency_per_tile_read_from_dram() {
-    // The reader waits for each page before the next: the busiest core's tiles from a
-    // DRAM-interleaved input times the device's DRAM read latency.
+fn unary_waits_its_source_latency_per_tile_read() {
+    // The reader waits for each page before the next: the busiest core's tiles times the
+    // latency of their source, the device's DRAM read latency from a DRAM-interleaved input,
+    // one core's read of another's L1 from an L1-interleaved one; none from its own shard.
     let family = Family::EltwiseUnaryRoofline;
     let exp = [enum_param("unary_op", "exp")];
     let wait = |device, memory| {
@@ -415,7 +420,7 @@ fn unary_waits_the_dram_latency_per_tile_read_from_dram() {
         let q = Query::new(Op::EltwiseUnary, &inputs)
             .output(&out)
             .params(&exp);
-        feature_of(&PerfModels::new(device), &q, family, "dram_wait_scale")
+        feature_of(&PerfModels::new(device), &q, family, "read_wait_scale")
     };
     // Wormhole: 4 tiles per core, 383 cycles at 1 GHz.
     assert_close(
@@ -429,10 +434,15 @@ fn unary_waits_the_dram_latency_per_tile_read_from_dram() {
         2.0 * 479.0 / 1.35,
         "blackhole",
     );
-    assert_eq!(
+    assert_close(
         wait(Device::WormholeB0, MemoryConfig::L1_INTERLEAVED),
-        0.0,
-        "from L1"
+        4.0 * 290.0,
+        "from L1: 290 cycles",
+    );
+    assert_close(
+        wait(Device::Blackhole, MemoryConfig::L1_INTERLEAVED),
+        2.0 * 368.0 / 1.35,
+        "from L1 on blackhole: 368 cycles",
     );
 }
 
