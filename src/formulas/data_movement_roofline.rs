@@ -7,7 +7,8 @@
 //! * **DRAM** (`dram_scale`): those bytes read at the achievable bandwidth when the source
 //!   lives in DRAM, and written at the card's `dram_write_fraction` of it when the target
 //!   does.
-//! * **NoC**: the busiest core moves `ceil(bytes / shard cores)` (reshard: the larger of its
+//! * **NoC**: the busiest core moves `ceil(bytes / shard cores)`, over the cores that hold a
+//!   shard (`TensorParams::shard_cores`; reshard: the larger of its
 //!   read and its write), in page-sized transfers (a tile, or a row-major shard row), at
 //!   the size-dependent NoC rate (`noc_scale`). Small pages are what makes row-major
 //!   moves slow.
@@ -59,9 +60,13 @@ const fn page_rate(cx: &Ctx<'_>, t: &TensorParams) -> f64 {
     }
 }
 
-/// The shards of `t` the work splits into, one a core (1 without a shard grid); for a
-/// DRAM-sharded `t`, its banks' shards (no shared row checks how tt-metal places those).
+/// The shards of `t` the work splits into, one a core (1 without a shard grid): the cores
+/// that hold one ([`TensorParams::shard_cores`]); for a DRAM-sharded `t`, its banks' shards
+/// (no shared row checks how tt-metal places those).
 const fn shard_cores(t: &TensorParams) -> u64 {
+    if let Some(cores) = t.shard_cores() {
+        return cores;
+    }
     match t.memory.shard {
         Some(s) if s.cores > 0 && t.memory.layout.is_sharded() => s.cores as u64,
         _ => 1,

@@ -162,14 +162,14 @@ pub(super) const fn activation_passes(indices: &[usize]) -> (u64, u64) {
 }
 
 /// The cores `tensors` are split over: those of the first sharded tensor's shard grid that
-/// hold a shard ([`TensorParams::shard_cores_used`]), or else the grid.
+/// hold a shard ([`TensorParams::shard_cores`]), or else the grid.
 #[inline]
 pub(super) const fn split_cores(cx: &Ctx<'_>, tensors: &[&TensorParams]) -> u64 {
     let mut i = 0;
     while i < tensors.len() {
         let t = tensors[i];
         if t.memory.layout.is_sharded() {
-            if let Some(used) = t.shard_cores_used() {
+            if let Some(used) = t.shard_cores() {
                 return used;
             }
             if let Some(shard) = t.memory.shard {

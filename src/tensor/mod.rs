@@ -194,36 +194,25 @@ impl TensorParams {
         v
     }
 
-    /// Worker cores of the shard grid when the tensor is sharded in L1 with a spec of at
-    /// least one core. A DRAM-sharded tensor's shard grid names DRAM banks, not cores that
-    /// work: `None`.
+    /// Worker cores that hold a shard when the tensor is sharded in L1 with a spec of at
+    /// least one core: the shard grid's cores, or fewer when the tensor has fewer shards
+    /// than the grid has cores (2304 rows in shards of 128 on 20 cores: 18 hold one, two
+    /// stay idle; tt-metal's sharded factories run each core on its own shard). The shards
+    /// are the rows (every dim but the last) and the last dim cut by the shard shape. A
+    /// DRAM-sharded tensor's shard grid names DRAM banks, not cores that work: `None`.
     #[inline]
     pub(crate) const fn shard_cores(&self) -> Option<u64> {
-        match self.memory.shard {
-            Some(s) if s.cores > 0 && self.memory.is_l1_sharded() => Some(s.cores as u64),
-            _ => None,
-        }
-    }
-
-    /// Cores of the shard grid that hold a shard: a grid larger than the tensor's shards
-    /// (2304 rows in shards of 128 on 20 cores: 18) leaves the rest empty. The shards are
-    /// the rows (every dim but the last) and the last dim cut by the shard shape, the
-    /// height-sharded cut of rows, the width-sharded of columns, the block-sharded of both.
-    /// `None` when not sharded in L1 on at least one core (see [`Self::shard_cores`]).
-    #[inline]
-    pub(crate) const fn shard_cores_used(&self) -> Option<u64> {
-        let (Some(cores), Some(shard)) = (self.shard_cores(), self.memory.shard) else {
-            return None;
+        let shard = match self.memory.shard {
+            Some(s) if s.cores > 0 && self.memory.is_l1_sharded() => s,
+            _ => return None,
         };
+        let cores = shard.cores as u64;
         let cols = self.shape.dim_from_end(0) as u64;
-        let rows = match self.shape.volume() {
-            Some(v) => v / if cols > 0 { cols } else { 1 },
-            None => return Some(cores),
-        };
         let (h, w) = (shard.shape[0] as u64, shard.shape[1] as u64);
-        if h == 0 || w == 0 {
-            return Some(cores);
-        }
+        let rows = match self.shape.volume() {
+            Some(v) if cols > 0 && h > 0 && w > 0 => v / cols,
+            _ => return Some(cores),
+        };
         let shards = rows.div_ceil(h).saturating_mul(cols.div_ceil(w));
         Some(if shards > 0 && shards < cores {
             shards
@@ -423,6 +412,60 @@ const fn at_least_one(x: u16) -> u64 {
 mod tests {
     use super::*;
     use crate::device::Card;
+
+    /// Only the cores of a shard grid that hold a shard work: 2304 rows in shards of 128 are
+    /// 18 shards, so 18 of a 5x4 grid's 20 cores; 2560 rows fill all 20; a block-sharded
+    /// `[256, 512]` in shards of 128 x 128 is 2 x 4 = 8 shards on a 4x4 grid. DRAM shards
+    /// and interleaved tensors have no worker cores.
+    #[test]
+    fn shard_cores_are_the_cores_that_hold_a_shard() {
+        let grid = |x: u8, y: u8, shape| {
+            ShardSpec::new(
+                CoreRange {
+                    start: (0, 0),
+                    end: (x - 1, y - 1),
+                },
+                shape,
+                ShardOrientation::RowMajor,
+            )
+        };
+        let tensor = |dims: &[u32], buffer, layout, shard| {
+            TensorParams::tiled(
+                dims,
+                DType::Bfloat16,
+                MemoryConfig::sharded(buffer, layout, shard),
+            )
+        };
+        let height = |rows| {
+            tensor(
+                &[1, 1, rows, 1792],
+                BufferType::L1,
+                MemoryLayout::HeightSharded,
+                grid(5, 4, [128, 1792]),
+            )
+            .shard_cores()
+        };
+        assert_eq!(height(2304), Some(18));
+        assert_eq!(height(2560), Some(20));
+        assert_eq!(height(4096), Some(20), "more shards than cores: the grid");
+        let block = tensor(
+            &[256, 512],
+            BufferType::L1,
+            MemoryLayout::BlockSharded,
+            grid(4, 4, [128, 128]),
+        );
+        assert_eq!(block.shard_cores(), Some(8));
+        let dram = tensor(
+            &[256, 512],
+            BufferType::Dram,
+            MemoryLayout::WidthSharded,
+            grid(4, 1, [256, 128]),
+        );
+        assert_eq!(dram.shard_cores(), None);
+        let interleaved =
+            TensorParams::tiled(&[256, 512], DType::Bfloat16, MemoryConfig::L1_INTERLEAVED);
+        assert_eq!(interleaved.shard_cores(), None);
+    }
 
     /// The fast check of the query path agrees with the exact one on every combination of
     /// edge values: dims, logical sizes, tiles, dtypes, shard specs and ranks.
