@@ -84,12 +84,9 @@ fn binary_mul_pays_fidelity_phases_on_the_fpu() {
     };
     // Each core's tile and the pipeline's fill, one tile more: two tiles' cycles.
     assert_close(mul("lofi", "fpu"), 2.0 * 64.0, "one phase");
-    // Three further phases of 16 cycles each.
-    assert_close(
-        mul("hifi4", "fpu"),
-        2.0 * (64.0 + 3.0 * 16.0),
-        "four phases",
-    );
+    // Three further phases of 8 cycles each (the matrix engine's 8x16 elements a cycle over
+    // a tile's 1024).
+    assert_close(mul("hifi4", "fpu"), 2.0 * (64.0 + 3.0 * 8.0), "four phases");
     // As ttnn picks it today, a multiply runs on the SFPU (512 cycles a tile in v1), whatever
     // the fidelity.
     assert_close(mul("lofi", "auto"), 2.0 * 512.0, "SFPU");
