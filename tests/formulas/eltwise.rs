@@ -174,10 +174,10 @@ fn unary_with_32_bit_data_pays_the_32_bit_destination() {
 }
 
 #[test]
-fn typecast_waits_for_each_dram_tile_like_a_unary_op() {
-    // A typecast's reader waits for each DRAM page before the next, as a unary op's does:
-    // 256 tiles over the n150's 64 cores are 4 waits on the busiest, 383 cycles each (1 GHz).
-    // From L1 there is no DRAM latency to wait out.
+fn typecast_waits_for_each_tile_it_reads_like_a_unary_op() {
+    // A typecast's reader waits for each page before the next, as a unary op's does: 256
+    // tiles over the n150's 64 cores are 4 waits on the busiest, 383 cycles each from DRAM
+    // (1 GHz), 290 each from another core's L1.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::EltwiseUnaryRoofline;
     let tiled = |dtype, memory| TensorParams::tiled(&[1, 1, 512, 512], dtype, memory);
@@ -440,6 +440,30 @@ fn unary_waits_its_source_latency_per_tile_read() {
         wait(Device::Blackhole, MemoryConfig::L1_INTERLEAVED),
         2.0 * 368.0 / 1.35,
         "from L1 on blackhole: 368 cycles",
+    );
+    // Input and output height-sharded alike over 8 cores: each core reads its own shard.
+    let shard = ShardSpec::new(
+        CoreRange {
+            start: (0, 0),
+            end: (7, 0),
+        },
+        [64, 512],
+        ShardOrientation::RowMajor,
+    );
+    let sharded = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+    let inputs = [TensorParams::tiled(
+        &[1, 1, 512, 512],
+        DType::Bfloat16,
+        sharded,
+    )];
+    let q = Query::new(Op::EltwiseUnary, &inputs)
+        .output(&inputs[0])
+        .params(&exp);
+    let models = PerfModels::new(Device::WormholeB0);
+    assert_eq!(
+        feature_of(&models, &q, family, "read_wait_scale"),
+        0.0,
+        "own shard"
     );
 }
 
