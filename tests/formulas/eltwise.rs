@@ -308,18 +308,10 @@ fn unary_core_skew_counts_the_cores_of_the_split() {
         "blackhole"
     );
     // Height-sharded over a 4x2 grid of 8 cores (shards of 4 x 16 tiles): all 8.
-    let shard = ShardSpec::new(
-        CoreRange {
-            start: (0, 0),
-            end: (3, 1),
-        },
-        [128, 512],
-        ShardOrientation::RowMajor,
-    );
     let x = TensorParams::tiled(
         &[1, 1, 1024, 512],
         DType::Bfloat16,
-        MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard),
+        l1_sharded(MemoryLayout::HeightSharded, 4, 2, [128, 512]),
     );
     assert_eq!(cores(Device::WormholeB0, x), 8.0, "sharded");
 }
@@ -442,15 +434,7 @@ fn unary_waits_its_source_latency_per_tile_read() {
         "from L1 on blackhole: 368 cycles",
     );
     // Input and output height-sharded alike over 8 cores: each core reads its own shard.
-    let shard = ShardSpec::new(
-        CoreRange {
-            start: (0, 0),
-            end: (7, 0),
-        },
-        [64, 512],
-        ShardOrientation::RowMajor,
-    );
-    let sharded = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+    let sharded = l1_sharded(MemoryLayout::HeightSharded, 8, 1, [64, 512]);
     let inputs = [TensorParams::tiled(
         &[1, 1, 512, 512],
         DType::Bfloat16,
@@ -475,12 +459,7 @@ fn unary_waits_its_source_latency_per_tile_read() {
 #[test]
 fn unary_of_a_row_major_shard_runs_its_bytes_as_tiles() {
     let models = PerfModels::new(Device::Blackhole);
-    let shard = ShardSpec::new(
-        CoreRange::of_grid(CoreGrid::new(5, 4)),
-        [384, 256],
-        ShardOrientation::RowMajor,
-    );
-    let sharded = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+    let sharded = l1_sharded(MemoryLayout::HeightSharded, 5, 4, [384, 256]);
     let x = TensorParams::new(
         Shape::new(&[7680, 256]),
         DType::Bfloat16,
@@ -727,15 +706,7 @@ fn unary_on_shards_that_do_not_divide_the_tensor_runs_over_the_worker_grid() {
     let models = PerfModels::new(Device::WormholeB0);
     let sigmoid = [enum_param("unary_op", "sigmoid")];
     let split = |shard_cols: u32| {
-        let shard = ShardSpec::new(
-            CoreRange {
-                start: (0, 0),
-                end: (7, 0),
-            },
-            [32, shard_cols],
-            ShardOrientation::RowMajor,
-        );
-        let memory = MemoryConfig::sharded(BufferType::L1, MemoryLayout::WidthSharded, shard);
+        let memory = l1_sharded(MemoryLayout::WidthSharded, 8, 1, [32, shard_cols]);
         let inputs = [TensorParams::tiled(
             &[1, 1, 32, 6144],
             DType::Bfloat16,
@@ -766,15 +737,7 @@ fn binary_on_a_shard_grid_larger_than_its_shards_runs_each_shard_on_one_core() {
         enum_param("compute_unit", "fpu"),
     ];
     let fpu_tiles = |rows: u32| {
-        let shard = ShardSpec::new(
-            CoreRange {
-                start: (0, 0),
-                end: (4, 3),
-            },
-            [128, 1792],
-            ShardOrientation::RowMajor,
-        );
-        let memory = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+        let memory = l1_sharded(MemoryLayout::HeightSharded, 5, 4, [128, 1792]);
         let x = TensorParams::tiled(&[1, 1, rows, 1792], DType::Bfloat16, memory);
         let inputs = [x, x];
         let q = Query::new(Op::EltwiseBinary, &inputs)

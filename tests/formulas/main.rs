@@ -72,6 +72,14 @@ fn feature_of(models: &PerfModels, q: &Query<'_>, family: Family, name: &str) ->
     models.features(q, family).unwrap().as_slice()[coefficient_index(family, name)]
 }
 
+/// L1 sharded `layout`-wise over the `x` x `y` grid from core (0, 0), shards of `shape`
+/// elements (height, width), placed in row-major order.
+fn l1_sharded(layout: MemoryLayout, x: u8, y: u8, shape: [u32; 2]) -> MemoryConfig {
+    let grid = CoreRange::of_grid(CoreGrid::new(x, y));
+    let shard = ShardSpec::new(grid, shape, ShardOrientation::RowMajor);
+    MemoryConfig::sharded(BufferType::L1, layout, shard)
+}
+
 fn enum_param<'a>(key: &'a str, value: &'a str) -> OpParam<'a> {
     OpParam::new(key, ParamValue::Enum(value))
 }
