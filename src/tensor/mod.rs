@@ -411,7 +411,7 @@ const fn at_least_one(x: u16) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::device::Card;
+    use crate::device::{Card, CoreGrid};
 
     /// Only the cores of a shard grid that hold a shard work: 2304 rows in shards of 128 are
     /// 18 shards, so 18 of a 5x4 grid's 20 cores; 2560 rows fill all 20; a block-sharded
@@ -419,15 +419,9 @@ mod tests {
     /// and interleaved tensors have no worker cores.
     #[test]
     fn shard_cores_are_the_cores_that_hold_a_shard() {
-        let grid = |x: u8, y: u8, shape| {
-            ShardSpec::new(
-                CoreRange {
-                    start: (0, 0),
-                    end: (x - 1, y - 1),
-                },
-                shape,
-                ShardOrientation::RowMajor,
-            )
+        let grid = |x, y, shape| {
+            let cores = CoreRange::of_grid(CoreGrid::new(x, y));
+            ShardSpec::new(cores, shape, ShardOrientation::RowMajor)
         };
         let tensor = |dims: &[u32], buffer, layout, shard| {
             TensorParams::tiled(
