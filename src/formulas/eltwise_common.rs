@@ -293,12 +293,12 @@ pub(super) const fn native_l1_sharded(tensors: &[&TensorParams]) -> bool {
     true
 }
 
-/// The cores an eltwise op on `tensors` (the output first) splits its tiles over: on the
-/// native sharded path (`native_l1_sharded`) each core of the shard grid runs its own shard,
-/// so the cores that hold one; else the query's grid.
+/// The cores an eltwise op on `tensors` (the output first) splits its tiles over: when each
+/// core runs its own shard (`local`: the native sharded path, `native_l1_sharded`, or
+/// unary's row-major shards), the cores that hold one; else the query's grid.
 #[inline]
-pub(super) const fn eltwise_cores(cx: &Ctx<'_>, tensors: &[&TensorParams], native: bool) -> u64 {
-    if native {
+pub(super) const fn eltwise_cores(cx: &Ctx<'_>, tensors: &[&TensorParams], local: bool) -> u64 {
+    if local {
         split_cores(cx, tensors)
     } else {
         cx.grid.cores() as u64

@@ -8,7 +8,7 @@ use crate::model::{Ctx, ceil_div, max, min, mul};
 use crate::tensor::{DType, Layout, TensorParams};
 
 use super::eltwise_common::{
-    UnaryClass, busiest_core_tiles, chain_class, dram_page_reads, native_l1_sharded, split_cores,
+    UnaryClass, busiest_core_tiles, chain_class, dram_page_reads, eltwise_cores, native_l1_sharded,
     traffic, unary_class,
 };
 
@@ -193,11 +193,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
     // A row-major tensor runs on the sharded factory only (`row_major_shard_tiles`): each
     // core its own shard.
     let local = matches!(x.layout, Layout::RowMajor) || native_l1_sharded(&[out, x]);
-    let cores = if local {
-        split_cores(cx, &[out, x])
-    } else {
-        cx.grid.cores() as u64
-    };
+    let cores = eltwise_cores(cx, &[out, x], local);
     let read_latency_cycles = page_read_latency_cycles(cx, x, local);
     let per_core = busiest_core_tiles(tiles, cores);
     // Reads and writes apart: DRAM writes have their own scale.
