@@ -299,6 +299,19 @@ impl Hardware {
         self.dram_read_latency_cycles + bytes as f64 / self.dram_core_bytes_per_cycle
     }
 
+    /// Cycles one core waits for a read of `bytes` from another core's L1 it issues alone:
+    /// the one-packet latency, then the bytes at the NoC's rate for a transfer of that size.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::{Card, Hardware};
+    /// let bh = Hardware::of(Card::P150);
+    /// let tile = bh.waited_l1_read_cycles(2048);
+    /// assert_eq!(tile, bh.noc_core_read_latency_cycles + 2048.0 / bh.noc_bytes_per_cycle(2048));
+    /// ```
+    pub const fn waited_l1_read_cycles(&self, bytes: u64) -> f64 {
+        self.noc_core_read_latency_cycles + bytes as f64 / self.noc_bytes_per_cycle(bytes)
+    }
+
     /// Bytes of a 32x32 tile of `dtype`.
     pub const fn tile_bytes(&self, dtype: DType) -> u32 {
         self.tile_bytes[dtype as usize]

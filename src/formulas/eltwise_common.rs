@@ -67,10 +67,11 @@
 //!
 //! * **Read waits** (unary and typecast, `read_wait_scale`, NoC side): the reader reads one
 //!   page and waits for it before the next (`reader_unary_interleaved_start_id.cpp`:
-//!   `noc_async_read_barrier` per page), so every tile of the busiest core costs its
-//!   source's published latency: the device's DRAM read latency from a DRAM-interleaved
-//!   input (`cx.hw.dram_read_latency_cycles`), one core's read of another's L1 from an L1
-//!   one (`cx.hw.noc_core_read_latency_cycles`); none from the core's own shard.
+//!   `noc_async_read_barrier` per page), so every tile of the busiest core costs a lone
+//!   read's wait from its source, the published latency then the page at one core's rate:
+//!   from a DRAM-interleaved input the device's DRAM read (`Hardware::waited_dram_read_cycles`,
+//!   479 + 96 cycles for a 2 KiB tile on Blackhole), from an L1 one a read of another core's
+//!   L1 (`Hardware::waited_l1_read_cycles`); none from the core's own shard.
 //!   Cross-validated, the same term in binary ops took bh20_oft's held-out rows from 9.5% to
 //!   78% (the L1 round trip it leaves to `noc_tile_cycles` shrinks): binary has none.
 //!

@@ -57,22 +57,23 @@ const fn row_major_shard_tiles(
     mul(per_core, shard.cores as u64, "eltwise tiles")
 }
 
-/// Cycles the reader waits for each page of `x` it reads: it reads one and waits for it
-/// before the next (`reader_unary_interleaved_start_id.cpp`, typecast's
+/// Cycles the reader waits for each read of `bytes` of `x`: it reads one page (or chunk) and
+/// waits for it before the next (`reader_unary_interleaved_start_id.cpp`, typecast's
 /// `typecast_reader_interleaved_start_id.cpp` and `reader_typecast_rm_chunked.cpp`:
-/// `noc_async_read_barrier` per page), so each page costs its source's latency: the DRAM's
-/// from DRAM-interleaved pages, one core's read of another's L1 from L1 (interleaved, or
-/// shards read by page off the native path). Nothing when each core reads its own shard
-/// (`local`) or from a DRAM-sharded tensor (not modeled: no shared row).
-const fn page_read_latency_cycles(cx: &Ctx<'_>, x: &TensorParams, local: bool) -> f64 {
+/// `noc_async_read_barrier` per page), so each costs a lone read's wait from its source:
+/// DRAM for DRAM-interleaved pages, another core's L1 from L1 (interleaved, or shards read
+/// by page off the native path); each the published latency, then the bytes at one core's
+/// rate (a 2 KiB tile from Blackhole DRAM: 479 + 96 cycles). Nothing when each core reads
+/// its own shard (`local`) or from a DRAM-sharded tensor (not modeled: no shared row).
+const fn read_wait_cycles(cx: &Ctx<'_>, x: &TensorParams, bytes: u64, local: bool) -> f64 {
     if local {
         0.0
     } else if !x.memory.is_dram() {
-        cx.hw.noc_core_read_latency_cycles
+        cx.hw.waited_l1_read_cycles(bytes)
     } else if x.memory.layout.is_sharded() {
         0.0
     } else {
-        cx.hw.dram_read_latency_cycles
+        cx.hw.waited_dram_read_cycles(bytes)
     }
 }
 
@@ -139,7 +140,10 @@ const fn row_major_typecast(
         fp32_dest_tile_cycles: if fp32_dest(x, out) { chunk_cycles } else { 0.0 },
         dram_scale: cx.dram_ns(x_dram),
         dram_write_scale: cx.dram_write_ns(out_dram),
-        read_wait_scale: per_core as f64 * cx.cycles_to_ns(page_read_latency_cycles(cx, x, false)),
+        // A row's chunks read, on average, its bytes over their count: the waits add up to a
+        // latency a chunk and the row's bytes at the source's rate.
+        read_wait_scale: per_core as f64
+            * cx.cycles_to_ns(read_wait_cycles(cx, x, width * x_element / chunks_per_row, false)),
         noc_scale: noc,
     })
 }
@@ -194,7 +198,6 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
     // core its own shard.
     let local = matches!(x.layout, Layout::RowMajor) || native_l1_sharded(&[out, x]);
     let cores = eltwise_cores(cx, &[out, x], local);
-    let read_latency_cycles = page_read_latency_cycles(cx, x, local);
     let per_core = busiest_core_tiles(tiles, cores);
     // Reads and writes apart: DRAM writes have their own scale.
     let (read, written) = (tri!(traffic(cx, &[x])), tri!(traffic(cx, &[out])));
@@ -227,7 +230,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
         dram_scale: cx.dram_bytes_or_requests_ns(read.dram, dram_page_reads(cx, &[x])),
         dram_write_scale: cx.dram_write_ns(written.dram),
-        read_wait_scale: per_core as f64 * cx.cycles_to_ns(read_latency_cycles),
+        read_wait_scale: per_core as f64
+            * cx.cycles_to_ns(read_wait_cycles(cx, x, read.through_per_tile, local)),
         noc_scale: cx.noc_ns_of_tiles(
             per_core.saturating_mul(read.noc_per_tile + written.noc_per_tile),
             x,
