@@ -57,7 +57,8 @@
 //!   slower than from DRAM to L1, the same bytes the other way.
 //! * **NoC**: per tile of the busiest core, one page in from each interleaved input and one
 //!   out to an interleaved output, tile-sized, at the NoC's rate (`noc_scale`); L1-sharded
-//!   tensors are local and cost nothing. Binary, off the native sharded path: the reader
+//!   tensors are local and cost nothing; a unary op's page read and waited for is counted in
+//!   its wait (below), not here. Binary, off the native sharded path: the reader
 //!   reads each tile's pages and waits for them before the next
 //!   (`reader_interleaved_no_bcast.cpp`: `noc_async_read_barrier` per tile), the writer
 //!   likewise: `noc_tile_cycles` per tile, plus one for the pipeline's fill (the first tile's
@@ -71,7 +72,10 @@
 //!   read's wait from its source, the published latency then the page at one core's rate:
 //!   from a DRAM-interleaved input the device's DRAM read (`Hardware::waited_dram_read_cycles`,
 //!   479 + 96 cycles for a 2 KiB tile on Blackhole), from an L1 one a read of another core's
-//!   L1 (`Hardware::waited_l1_read_cycles`); none from the core's own shard.
+//!   L1 (`Hardware::waited_l1_read_cycles`, the page at the NoC's rate, as the NoC term had
+//!   it); none from the core's own shard. The page's wait and the written page's NoC time
+//!   add up (bh20_oft's bf16 unary ops from DRAM to DRAM: 613 cycles a tile so, 643-650
+//!   measured; its cast to bfloat8_b 595, 617 measured).
 //!   Cross-validated, the same term in binary ops took bh20_oft's held-out rows from 9.5% to
 //!   78% (the L1 round trip it leaves to `noc_tile_cycles` shrinks): binary has none.
 //!

@@ -123,8 +123,14 @@ const fn row_major_typecast(
     let chunk_cycles = per_core as f64 * cycle;
     let x_dram = if x.memory.is_dram() { some_or!(x.bytes(cx.hw), overflow) } else { 0 };
     let out_dram = if out.memory.is_dram() { some_or!(out.bytes(cx.hw), overflow) } else { 0 };
-    let noc = cx.noc_ns_at(read, cx.hw.noc_bytes_per_cycle(chunk * x_element))
-        + cx.noc_ns_at(written, cx.hw.noc_bytes_per_cycle(chunk * out_element));
+    // A row's chunks read, on average, its bytes over their count: the waits add up to a
+    // latency a chunk and the row's bytes at the source's rate. The NoC term has the writes
+    // (and the reads, were they not waited for).
+    let read_wait = read_wait_cycles(cx, x, width * x_element / chunks_per_row, false);
+    let mut noc = cx.noc_ns_at(written, cx.hw.noc_bytes_per_cycle(chunk * out_element));
+    if read_wait == 0.0 {
+        noc += cx.noc_ns_at(read, cx.hw.noc_bytes_per_cycle(chunk * x_element));
+    }
     Ok(EltwiseUnaryRooflineFeatures {
         overhead_ns: 1.0,
         core_skew_ns: cores as f64,
@@ -140,10 +146,7 @@ const fn row_major_typecast(
         fp32_dest_tile_cycles: if fp32_dest(x, out) { chunk_cycles } else { 0.0 },
         dram_scale: cx.dram_ns(x_dram),
         dram_write_scale: cx.dram_write_ns(out_dram),
-        // A row's chunks read, on average, its bytes over their count: the waits add up to a
-        // latency a chunk and the row's bytes at the source's rate.
-        read_wait_scale: per_core as f64
-            * cx.cycles_to_ns(read_wait_cycles(cx, x, width * x_element / chunks_per_row, false)),
+        read_wait_scale: per_core as f64 * cx.cycles_to_ns(read_wait),
         noc_scale: noc,
     })
 }
@@ -201,6 +204,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
     let per_core = busiest_core_tiles(tiles, cores);
     // Reads and writes apart: DRAM writes have their own scale.
     let (read, written) = (tri!(traffic(cx, &[x])), tri!(traffic(cx, &[out])));
+    // A page read and waited for is counted in its wait (its bytes too); the NoC term has
+    // the rest: the pages written, and those read without a wait (DRAM-sharded).
+    let read_wait = read_wait_cycles(cx, x, read.through_per_tile, local);
+    let noc_per_tile = if read_wait > 0.0 {
+        written.noc_per_tile
+    } else {
+        read.noc_per_tile + written.noc_per_tile
+    };
     // Tile counts weigh cycles: one tile costs `copy + function` cycles.
     let tile_cycles = per_core as f64 * cx.cycles_to_ns(1.0);
     // Each function's cycles go to the feature of its class.
@@ -230,11 +241,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
         dram_scale: cx.dram_bytes_or_requests_ns(read.dram, dram_page_reads(cx, &[x])),
         dram_write_scale: cx.dram_write_ns(written.dram),
-        read_wait_scale: per_core as f64
-            * cx.cycles_to_ns(read_wait_cycles(cx, x, read.through_per_tile, local)),
-        noc_scale: cx.noc_ns_of_tiles(
-            per_core.saturating_mul(read.noc_per_tile + written.noc_per_tile),
-            x,
-        ),
+        read_wait_scale: per_core as f64 * cx.cycles_to_ns(read_wait),
+        noc_scale: cx.noc_ns_of_tiles(per_core.saturating_mul(noc_per_tile), x),
     })
 }
