@@ -454,6 +454,33 @@ fn unary_waits_for_each_tile_it_reads_from_its_source() {
         0.0,
         "own shard"
     );
+    // Read from a DRAM-sharded input, nothing is waited for: its page crosses the NoC term
+    // with the page written (4 tiles on the busiest of the 64 cores, 2 KiB each at 30 B a
+    // cycle, 1 GHz). From DRAM-interleaved pages, the NoC term has the written page only.
+    let grid = CoreRange::of_grid(CoreGrid::new(8, 1));
+    let shard = ShardSpec::new(grid, [64, 512], ShardOrientation::RowMajor);
+    let dram_sharded = MemoryConfig::sharded(BufferType::Dram, MemoryLayout::HeightSharded, shard);
+    let noc = |memory| {
+        let inputs = [TensorParams::tiled(
+            &[1, 1, 512, 512],
+            DType::Bfloat16,
+            memory,
+        )];
+        let out = inputs[0].with_memory(MemoryConfig::L1_INTERLEAVED);
+        let q = Query::new(Op::EltwiseUnary, &inputs)
+            .output(&out)
+            .params(&exp);
+        let f = |name| feature_of(&models, &q, family, name);
+        (f("read_wait_scale"), f("noc_scale"))
+    };
+    let (wait, dram_sharded_noc) = noc(dram_sharded);
+    assert_eq!(wait, 0.0, "nothing waited for");
+    assert_close(dram_sharded_noc, 4.0 * 2.0 * 2048.0 / 30.0, "two pages");
+    assert_close(
+        noc(MemoryConfig::DRAM_INTERLEAVED).1,
+        4.0 * 2048.0 / 30.0,
+        "the written page",
+    );
 }
 
 /// bh20_oft's relu of a row-major `[7680, 256]` bfloat16 tensor height-sharded over a 5x4
