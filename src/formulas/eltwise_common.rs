@@ -75,7 +75,11 @@
 //!   L1 (`Hardware::waited_l1_read_cycles`, the page at the NoC's rate, as the NoC term had
 //!   it); none from the core's own shard. The page's wait and the written page's NoC time
 //!   add up (bh20_oft's bf16 unary ops from DRAM to DRAM: 613 cycles a tile so, 643-650
-//!   measured; its cast to bfloat8_b 595, 617 measured).
+//!   measured; its cast to bfloat8_b 595, 617 measured). One wait more than the busiest
+//!   core's tiles, for the pipeline's fill, as binary's `noc_tile_cycles` counts one tile
+//!   more: nothing starts before the first read lands, and the last tile's compute and write
+//!   follow the last read (bh20_oft's two-tile-a-core ops from L1: 0.80-0.84x without it,
+//!   0.98-1.04x with it).
 //!   Cross-validated, the same term in binary ops took bh20_oft's held-out rows from 9.5% to
 //!   78% (the L1 round trip it leaves to `noc_tile_cycles` shrinks): binary has none.
 //!

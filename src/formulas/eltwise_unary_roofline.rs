@@ -146,7 +146,8 @@ const fn row_major_typecast(
         fp32_dest_tile_cycles: if fp32_dest(x, out) { chunk_cycles } else { 0.0 },
         dram_scale: cx.dram_ns(x_dram),
         dram_write_scale: cx.dram_write_ns(out_dram),
-        read_wait_scale: per_core as f64 * cx.cycles_to_ns(read_wait),
+        // One wait more for the pipeline's fill (see `eltwise_common`).
+        read_wait_scale: (per_core + 1) as f64 * cx.cycles_to_ns(read_wait),
         noc_scale: noc,
     })
 }
@@ -241,7 +242,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         fp32_dest_tile_cycles: if fp32_dest(x, out) { tile_cycles } else { 0.0 },
         dram_scale: cx.dram_bytes_or_requests_ns(read.dram, dram_page_reads(cx, &[x])),
         dram_write_scale: cx.dram_write_ns(written.dram),
-        read_wait_scale: per_core as f64 * cx.cycles_to_ns(read_wait),
+        // One wait more for the pipeline's fill (see `eltwise_common`).
+        read_wait_scale: (per_core + 1) as f64 * cx.cycles_to_ns(read_wait),
         noc_scale: cx.noc_ns_of_tiles(per_core.saturating_mul(noc_per_tile), x),
     })
 }
