@@ -58,7 +58,11 @@
 //!
 //! and `exp_tile_cycles` per tile of a softmax; `row_cycles` per row for the reduction's
 //! finish and the row's one-tile statistic (rsqrt of the variance, reciprocal of the sum; a
-//! post-all-gather also passes over the gathered statistic tiles of each row). A softmax whose
+//! post-all-gather also passes over the gathered statistic tiles of each row). A norm sharded
+//! across a row computes each row's statistic once, on the core that reduces that row's
+//! gathered partials (`layernorm_sharded.cpp`: the global reduce, the `+ eps` and the rsqrt
+//! run under `is_allgather_worker`, over its `num_tiles_per_allgather_worker` rows): the
+//! busiest core's share of its rows. A softmax whose
 //! last dim is padded waits, before its first row's last tile, for the writer to build the
 //! pad mask tile (`writer_unary_interleaved_start_id_blocked_sm.cpp`): 1024 zeros and -inf
 //! in each row's padded columns, one 2-byte store at a time, at the device's RISC-V L1 store
@@ -427,6 +431,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         0
     };
     row_passes += gathered;
+    // Each row's statistic (the rsqrt) is computed by the core that reduces its partials.
+    let stat_rows = if gathered > 0 { ceil_div(core_rows, row_cores) } else { core_rows };
     // A post-all-gather combines each row's gathered statistic tiles.
     let mut side_tiles = 0u64;
     if let (Some(s), false) = (n.side, n.softmax) {
@@ -509,7 +515,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         // Softmax's kernels run on the whole grid (idle cores get no rows); layer norm's on
         // the cores with rows, or the shard grid.
         core_skew_ns: if n.softmax && sharded.is_none() { grid as f64 } else { cores as f64 },
-        row_cycles: core_rows as f64 * cycle,
+        row_cycles: stat_rows as f64 * cycle,
         fpu_tile_cycles: tile_passes as f64 * cycle,
         fidelity_phase_cycles: tiles.saturating_mul(n.multiplying * phases.saturating_sub(1)) as f64 * cycle,
         fp32_pack_scale: if n.fp32_dest { tile_passes as f64 * fp32_pack_cycles(cx) * cycle } else { 0.0 },
@@ -869,7 +875,7 @@ mod tests {
     /// A 128-token prefill's width-sharded RMS norm, `[128, 6656]` over 16 cores (a public
     /// Blackhole Glimmer-30B trace's): each core holds 4 rows of 13 tiles. The row's 16 cores
     /// share the reduction of the partials, one row each (4 rows over 16 cores rounds up to
-    /// 1): 16 gathered tiles on the busiest core, not 4 x 16.
+    /// 1): 16 gathered tiles on the busiest core, not 4 x 16, and one row's statistic, not 4.
     #[test]
     fn width_sharded_norm_shares_the_reduction_over_the_row() {
         let shard = ShardSpec::new(CoreRange { start: (0, 0), end: (7, 1) }, [128, 416], ShardOrientation::RowMajor);
@@ -881,7 +887,7 @@ mod tests {
         let ns = 1000.0 / hw.clock_mhz;
         // 52 tiles x 3 passes (no gamma), and 16 gathered partials.
         assert!(close(f.fpu_tile_cycles, (52.0 * 3.0 + 16.0) * ns));
-        assert!(close(f.row_cycles, 4.0 * ns));
+        assert!(close(f.row_cycles, ns));
     }
 
     /// What is not modeled is said so: a softmax over another dim, a row-major input.
