@@ -399,12 +399,14 @@ fn approximate_gelu_runs_its_lookup_table() {
 #[test]
 fn unary_waits_for_each_tile_it_reads_from_its_source() {
     // The reader waits for each page before the next: the busiest core's tiles, and one
-    // more for the pipeline's fill, times a lone read's wait from their source, the device's DRAM read latency then the tile at one
-    // core's DRAM rate from a DRAM-interleaved input, one core's read latency of another's
-    // L1 then the tile at the NoC's rate from an L1-interleaved one; none from its own shard.
+    // more for the pipeline's fill, times a lone read's wait from their source, the device's
+    // DRAM read latency then the tile at one core's DRAM rate from a DRAM-interleaved input,
+    // one core's read latency of another's L1 then the tile at the NoC's rate from an
+    // L1-interleaved one; none from its own shard.
     let family = Family::EltwiseUnaryRoofline;
     let exp = [enum_param("unary_op", "exp")];
-    let wait = |device, memory| {
+    // The reads' waits and the NoC term of an exp from `memory` to L1.
+    let read_and_noc = |device, memory| {
         let inputs = [TensorParams::tiled(
             &[1, 1, 512, 512],
             DType::Bfloat16,
@@ -414,8 +416,10 @@ fn unary_waits_for_each_tile_it_reads_from_its_source() {
         let q = Query::new(Op::EltwiseUnary, &inputs)
             .output(&out)
             .params(&exp);
-        feature_of(&PerfModels::new(device), &q, family, "read_wait_scale")
+        let f = |name| feature_of(&PerfModels::new(device), &q, family, name);
+        (f("read_wait_scale"), f("noc_scale"))
     };
+    let wait = |device, memory| read_and_noc(device, memory).0;
     // Wormhole: 4 tiles per core and the fill, 383 cycles and 2 KiB at 21.9 B a cycle, at
     // 1 GHz.
     assert_close(
@@ -462,24 +466,11 @@ fn unary_waits_for_each_tile_it_reads_from_its_source() {
     let grid = CoreRange::of_grid(CoreGrid::new(8, 1));
     let shard = ShardSpec::new(grid, [64, 512], ShardOrientation::RowMajor);
     let dram_sharded = MemoryConfig::sharded(BufferType::Dram, MemoryLayout::HeightSharded, shard);
-    let noc = |memory| {
-        let inputs = [TensorParams::tiled(
-            &[1, 1, 512, 512],
-            DType::Bfloat16,
-            memory,
-        )];
-        let out = inputs[0].with_memory(MemoryConfig::L1_INTERLEAVED);
-        let q = Query::new(Op::EltwiseUnary, &inputs)
-            .output(&out)
-            .params(&exp);
-        let f = |name| feature_of(&models, &q, family, name);
-        (f("read_wait_scale"), f("noc_scale"))
-    };
-    let (wait, dram_sharded_noc) = noc(dram_sharded);
-    assert_eq!(wait, 0.0, "nothing waited for");
-    assert_close(dram_sharded_noc, 4.0 * 2.0 * 2048.0 / 30.0, "two pages");
+    let (sharded_wait, sharded_noc) = read_and_noc(Device::WormholeB0, dram_sharded);
+    assert_eq!(sharded_wait, 0.0, "nothing waited for");
+    assert_close(sharded_noc, 4.0 * 2.0 * 2048.0 / 30.0, "two pages");
     assert_close(
-        noc(MemoryConfig::DRAM_INTERLEAVED).1,
+        read_and_noc(Device::WormholeB0, MemoryConfig::DRAM_INTERLEAVED).1,
         4.0 * 2048.0 / 30.0,
         "the written page",
     );
