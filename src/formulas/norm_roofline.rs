@@ -422,17 +422,17 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
     // A norm sharded across a row gathers each core's partial statistics. The row's cores
     // share the reduction: each reduces `ceil(block_ht / cores in the row)` rows of every
     // core's partials (`num_rows_per_all_to_all_worker` in `layernorm_op_multi_core_sharded.cpp`).
+    // Each row's statistic (the rsqrt) is computed by the core that reduces its partials:
+    // the rows whose statistics the busiest core computes.
     let stats_per_row: u64 = if rms { 1 } else { 2 };
-    let gathered = if row_cores > 1 && !n.softmax {
-        ceil_div(core_rows, row_cores)
-            .saturating_mul(row_cores)
-            .saturating_mul(stats_per_row)
+    let shared = row_cores > 1 && !n.softmax;
+    let stat_rows = if shared { ceil_div(core_rows, row_cores) } else { core_rows };
+    let gathered = if shared {
+        stat_rows.saturating_mul(row_cores).saturating_mul(stats_per_row)
     } else {
         0
     };
     row_passes += gathered;
-    // Each row's statistic (the rsqrt) is computed by the core that reduces its partials.
-    let stat_rows = if gathered > 0 { ceil_div(core_rows, row_cores) } else { core_rows };
     // A post-all-gather combines each row's gathered statistic tiles.
     let mut side_tiles = 0u64;
     if let (Some(s), false) = (n.side, n.softmax) {
