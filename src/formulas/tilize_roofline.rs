@@ -379,17 +379,17 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
     // untilize_with_unpadding's interleaved writer writes each row it keeps and waits for it
     // (`writer_unary_stick_layout_split_rows_multicore.cpp`: `noc_async_write`,
     // `noc_async_write_barrier` per row): a write's round trip a row, plus its bytes. The
-    // busiest core's blocks hold their share of the kept rows (the padding rows are dropped).
+    // busiest core keeps the real rows of its blocks (`split`: whole tile rows but for each
+    // slice's last; the padding rows are dropped), not an even share of all kept rows: a
+    // `[33, W]` tensor's two blocks on two cores keep 32 rows and 1.
     let waited_writes = match cx.params {
         OpParams::UntilizeWithUnpadding(_) if rm_interleaved => {
-            let all_blocks = max(some_or!(tiled.tiles(), overflow) / max(tiled.row_tiles(), 1), 1);
-            let kept = ceil_div(rm.rows().saturating_mul(s.blocks), all_blocks);
             let rate = if rm.memory.is_dram() {
                 cx.hw.dram_core_bytes_per_cycle
             } else {
                 cx.hw.noc_sustained_bytes_per_cycle
             };
-            cx.cycles_to_ns(min(kept, s.sticks) as f64 * (cx.hw.noc_write_round_trip_cycles + s.stick_bytes as f64 / rate))
+            cx.cycles_to_ns(s.sticks as f64 * (cx.hw.noc_write_round_trip_cycles + s.stick_bytes as f64 / rate))
         }
         _ => 0.0,
     };
@@ -510,8 +510,8 @@ mod tests {
 
     /// bh20_oft's untilize with unpadding of `[1, 1, 25312, 256]` (25,281 rows kept) from and
     /// to DRAM on 20 cores of a p150 (1.35 GHz): 791 blocks of 8 tiles, 40 a core; the busiest
-    /// core keeps its share of the rows, ceil(25,281 x 40 / 791) = 1,279, each written (512 B)
-    /// and waited for: 366 + 512 / 21.3 cycles a row. v3 gives 600 + 1,279 x 390.04 / 1.35 +
+    /// core keeps its 40 blocks' rows, 40 x 32 = 1,280, each written (512 B) and waited for:
+    /// 366 + 512 / 21.3 cycles a row. v3 gives 600 + 1,280 x 390.04 / 1.35 +
     /// the DRAM term's bytes; the trace measured 383.2-383.4 µs. Only the unpadding variant
     /// waits row by row.
     #[test]
@@ -523,9 +523,24 @@ mod tests {
         let inputs = [t];
         let cx = Ctx::new(Op::UntilizeWithUnpadding, hw, QueryParams::ByName(&[]), &inputs, Some(&r), grid).unwrap();
         let f = features(&cx).unwrap();
-        assert!(close(f.write_wait_scale, 1279.0 * (366.0 + 512.0 / 21.3) / 1.35), "{}", f.write_wait_scale);
+        assert!(close(f.write_wait_scale, 1280.0 * (366.0 + 512.0 / 21.3) / 1.35), "{}", f.write_wait_scale);
         let cx = Ctx::new(Op::Untilize, hw, QueryParams::ByName(&[]), &inputs, Some(&r), grid).unwrap();
         assert_eq!(features(&cx).unwrap().write_wait_scale, 0.0);
+    }
+
+    /// A public Qwen3.6-27B prefill trace's (tenstorrent/tt-metal `models/autoports`, not in
+    /// `../shared`) untilize with unpadding of `[1, 1, 64, 64]` (33 rows real) to DRAM on
+    /// two cores: two blocks, one a core. The first core's block is 32 real rows, the second's
+    /// one: the busiest core writes and waits for 32 rows of 128 B, not an even share of the
+    /// 33 (17). Measured 9.7-9.8 µs: 32 waited rows at ~380 cycles and the launch.
+    #[test]
+    fn untilize_with_unpadding_busiest_core_keeps_its_blocks_real_rows() {
+        let hw = Hardware::of(Card::P150);
+        let t = tiled(&[1, 1, 64, 64], &[1, 1, 33, 64], MemoryConfig::DRAM_INTERLEAVED);
+        let r = rm(&[1, 1, 33, 64], MemoryConfig::DRAM_INTERLEAVED);
+        let f = features_of(Op::UntilizeWithUnpadding, hw, t, r, crate::device::CoreGrid::new(2, 1));
+        let row = hw.noc_write_round_trip_cycles + 128.0 / hw.dram_core_bytes_per_cycle;
+        assert!(close(f.write_wait_scale, 32.0 * row / 1.35), "{}", f.write_wait_scale);
     }
 
     /// tt-metal's square blocks for a 96 x 64 tile matrix (2048 x 3072) on 110 cores:
