@@ -142,10 +142,6 @@ const MAX_SEEN: usize = 128;
 /// Slots of its set of seen tiles: twice [`MAX_SEEN`], so that probing stays short.
 const SEEN_SLOTS: usize = 2 * MAX_SEEN;
 
-/// The page bits of a seen-set entry (its top byte is the count's generation): tile indices
-/// of any tensor that fits a device.
-const PAGE_MASK: u64 = (1 << 56) - 1;
-
 /// A logical element's place in a `[c, h, w]` tensor, moved forward element by element in
 /// steps of a fixed size without dividing per step.
 #[derive(Clone, Copy)]
@@ -187,16 +183,8 @@ impl Place {
 /// (`reshape_map_output_page`): each of its real rows is a run of contiguous elements in the
 /// logical order; the tiles of a run's first and last element are counted. The runs start
 /// `wo` elements apart, so both ends are stepped along, not divided out, and the tiles seen are
-/// kept in a small hash set (it runs on every query of a tiled reshape), `seen`, shared by the
-/// tile rows counted: an entry is this count's when its top byte is `generation` (1 or more),
-/// so the set is cleared once per query, not once per tile row.
-const fn input_tiles_of_output_tile(
-    x: &TensorParams,
-    y: &TensorParams,
-    tile_row: u64,
-    seen: &mut [u64; SEEN_SLOTS],
-    generation: u64,
-) -> u64 {
+/// kept in a small hash set (it runs on every query of a tiled reshape).
+const fn input_tiles_of_output_tile(x: &TensorParams, y: &TensorParams, tile_row: u64) -> u64 {
     let (_, hi, wi) = logical_chw(x);
     let (_, ho, wo) = logical_chw(y);
     let (thi, twi) = tile_side(x);
@@ -214,6 +202,7 @@ const fn input_tiles_of_output_tile(
     let start = plane.saturating_mul(ho).saturating_add(first_row).saturating_mul(wo);
     let step = Place::of(wo, hi, wi);
     let mut ends = [Place::of(start, hi, wi), Place::of(start.saturating_add(cols.saturating_sub(1)), hi, wi)];
+    let mut seen = [0u64; SEEN_SLOTS];
     let mut n = 0;
     let mut r = 0;
     while r < rows {
@@ -221,16 +210,14 @@ const fn input_tiles_of_output_tile(
         while end < 2 {
             let at = ends[end];
             let page = at.c * tiles_hw + div(at.h, thi) * tiles_w + div(at.w, twi);
-            // Open addressing: the page with the generation in its top byte; a slot of another
-            // generation is empty for this count.
-            let key = (page & PAGE_MASK) | (generation << 56);
+            // Open addressing, the page + 1 in a slot (0 is empty).
             let hash = page.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
             let mut slot = (hash >> (64 - SEEN_SLOTS.trailing_zeros())) as usize;
-            while seen[slot] >> 56 == generation && seen[slot] != key {
+            while seen[slot] != 0 && seen[slot] != page + 1 {
                 slot = (slot + 1) % SEEN_SLOTS;
             }
-            if seen[slot] >> 56 != generation && n < MAX_SEEN {
-                seen[slot] = key;
+            if seen[slot] == 0 && n < MAX_SEEN {
+                seen[slot] = page + 1;
                 n += 1;
             }
             ends[end] = at.advanced(step, hi, wi);
@@ -257,9 +244,8 @@ const fn input_tiles(x: &TensorParams, y: &TensorParams) -> (u64, u64, u64) {
     let (tho, _) = tile_side(y);
     let tile_rows = min(planes.saturating_mul(ceil_div(ho, max(tho, 1))), SAMPLED_TILE_ROWS);
     let (mut most, mut sum, mut t) = (1, 0, 0);
-    let mut seen = [0u64; SEEN_SLOTS];
     while t < tile_rows {
-        let k = input_tiles_of_output_tile(x, y, t, &mut seen, t + 1);
+        let k = input_tiles_of_output_tile(x, y, t);
         most = max(most, k);
         sum += k;
         t += 1;
@@ -579,19 +565,14 @@ mod tests {
     fn tiled_reshape_counts_the_input_tiles_of_an_output_tile() {
         let x = tiled(&[1, 1, 32, 1280], &[1, 1, 19, 1280]);
         let y = tiled(&[1, 19, 32, 64], &[1, 19, 20, 64]);
-        assert_eq!(count(&x, &y, 0), 20);
+        assert_eq!(input_tiles_of_output_tile(&x, &y, 0), 20);
         // Back again: output tile (0, 0, w) of [1, 32[19], 1280] takes row r < 19 from input
         // tile (r, 0, w % 2): 19 tiles.
-        assert_eq!(count(&y, &x, 0), 19);
+        assert_eq!(input_tiles_of_output_tile(&y, &x, 0), 19);
         // Rows of the input in order (`[1792, 256] -> [256, 7, 256]`): one tile.
         let a = tiled(&[1, 1, 1792, 256], &[1, 1, 1792, 256]);
         let b = tiled(&[1, 256, 32, 256], &[1, 256, 7, 256]);
-        assert_eq!(count(&a, &b, 0), 1);
-    }
-
-    /// The input tiles of output tile row `tile_row`'s first tile, counted alone.
-    fn count(x: &TensorParams, y: &TensorParams, tile_row: u64) -> u64 {
-        input_tiles_of_output_tile(x, y, tile_row, &mut [0; SEEN_SLOTS], 1)
+        assert_eq!(input_tiles_of_output_tile(&a, &b, 0), 1);
     }
 
     /// The count as first written: every element's place divided out, the tiles seen kept in
@@ -622,7 +603,7 @@ mod tests {
 
     /// Over reshapes of every kind (rows split and joined, widths not multiples of a tile,
     /// runs that wrap rows and planes, other tile shapes), both counts agree, for every output
-    /// tile row [`input_tiles`] samples, counted in one set as it counts them.
+    /// tile row [`input_tiles`] samples.
     #[test]
     fn stepping_counts_as_dividing() {
         let sides = [(32u16, 32u16), (16, 32), (32, 16), (16, 16)];
@@ -642,11 +623,9 @@ mod tests {
                     let x = TensorParams::new(shape(hi, wi, 2), DType::Bfloat16, tile, MemoryConfig::DRAM_INTERLEAVED);
                     let y = TensorParams::new(shape(ho, wo, 3), DType::Bfloat16, tile, MemoryConfig::DRAM_INTERLEAVED);
                     let tile_rows = (3 * ho.div_ceil(th as u32) as u64).min(SAMPLED_TILE_ROWS);
-                    // One set for every tile row, as `input_tiles` shares it.
-                    let mut seen = [0; SEEN_SLOTS];
                     for t in 0..tile_rows {
                         assert_eq!(
-                            input_tiles_of_output_tile(&x, &y, t, &mut seen, t + 1),
+                            input_tiles_of_output_tile(&x, &y, t),
                             input_tiles_by_division(&x, &y, t),
                             "{hi}x{wi} -> {ho}x{wo}, tile {th}x{tw}, tile row {t}"
                         );
