@@ -256,7 +256,11 @@ fn generated_config_rereads_b_when_the_output_block_is_shrunk() {
             .breakdown
             .dram_ns
     };
-    assert_close(dram_ns("mcast_1d"), 27.0 * 2048.0 / WH_MATMUL_DRAM, "b once");
+    assert_close(
+        dram_ns("mcast_1d"),
+        27.0 * 2048.0 / WH_MATMUL_DRAM,
+        "b once",
+    );
     assert_close(
         dram_ns("auto"),
         4.0 * 27.0 * 2048.0 / WH_MATMUL_DRAM,
