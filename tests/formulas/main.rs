@@ -7,9 +7,8 @@
 //! - blackhole p150: 1.35 GHz, 13x10 grid, launch 600 ns, DRAM 512 GB/s x 0.92 = 471.04 B/ns
 //!   read, 0.6 of that written,
 //!   NoC 54 B/cycle for 2 KiB transfers, 16 cycles per tile product at LoFi.
-//! - v1 matmul (and sparse_matmul) streams DRAM at 0.78 of the peak: its `dram_scale` is 1.18.
 //! - bfloat16 tile 2048 B. v1 eltwise: copy 32, transcendental 2048, FPU 64, broadcast 16
-//!   cycles per tile, no scalar fill. Every other v1 scale is 1.0 and every v1 extra overhead or
+//!   cycles per tile, no scalar fill. Every v1 scale is 1.0 and every v1 extra overhead or
 //!   per-tile term 0; v1 matmul adds the first K block's NoC time (nothing overlaps it) to the
 //!   overhead.
 //!
@@ -30,10 +29,6 @@ const BH_DRAM: f64 = 512.0 * 0.92;
 /// DRAM writes reach 0.6 of the achievable bandwidth (every card's `dram_write_fraction`).
 const WH_DRAM_WRITE: f64 = WH_DRAM * 0.6;
 const BH_DRAM_WRITE: f64 = BH_DRAM * 0.6;
-/// A matmul's v1 streams DRAM at 0.78 of the peak, its `dram_scale` 1.18 over the achievable
-/// 0.92 (tt-metal issue #55898; `model_specs/*/matmul.toml`).
-const WH_MATMUL_DRAM: f64 = WH_DRAM / 1.18;
-const BH_MATMUL_DRAM: f64 = BH_DRAM / 1.18;
 
 fn assert_close(got: f64, want: f64, what: &str) {
     assert!(

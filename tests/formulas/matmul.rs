@@ -21,7 +21,7 @@ fn matmul_2d_on_wormhole_is_compute_bound_at_hifi4() {
     );
     assert_close(
         e.breakdown.dram_ns,
-        3.0 * 1024.0 * 2048.0 / WH_MATMUL_DRAM,
+        3.0 * 1024.0 * 2048.0 / WH_DRAM,
         "a, b, out once",
     );
     // The a and b blocks come from DRAM at one core's published 21.9 B/cycle, the output
@@ -61,7 +61,7 @@ fn matmul_auto_on_blackhole_is_bound_by_each_cores_dram_reads_at_lofi() {
     );
     assert_close(
         e.breakdown.dram_ns,
-        3.0 * 1024.0 * 2048.0 / BH_MATMUL_DRAM,
+        3.0 * 1024.0 * 2048.0 / BH_DRAM,
         "a, b, out once",
     );
     // The blocks read from DRAM at one core's 21.3 B/cycle, the output written at the NoC's
@@ -117,7 +117,7 @@ fn tiny_tiles_cost_whole_passes() {
     let bytes = 32.0 * 1024.0 + 1024.0 * 2048.0 + 32.0 * 1024.0;
     assert_close(
         e.breakdown.dram_ns,
-        bytes / WH_MATMUL_DRAM,
+        bytes / WH_DRAM,
         "16x32 tiles are 1 KiB",
     );
 }
@@ -137,14 +137,14 @@ fn multi_core_without_reuse_rereads_inputs() {
     // a and 8 of b: both read 8 times.
     assert_close(
         plain.breakdown.dram_ns,
-        (64.0 * 8.0 * 2.0 + 64.0) * 2048.0 / WH_MATMUL_DRAM,
+        (64.0 * 8.0 * 2.0 + 64.0) * 2048.0 / WH_DRAM,
         "re-reads",
     );
     // With reuse each core takes 2 whole output rows: a is read once (one column block), b
     // once per row block (4).
     assert_close(
         reuse.breakdown.dram_ns,
-        (64.0 + 64.0 * 4.0 + 64.0) * 2048.0 / WH_MATMUL_DRAM,
+        (64.0 + 64.0 * 4.0 + 64.0) * 2048.0 / WH_DRAM,
         "reuse",
     );
     assert_eq!(reuse.breakdown.compute_ns, plain.breakdown.compute_ns);
@@ -167,7 +167,7 @@ fn one_matrix_serves_every_batch() {
     // a (4 tiles) is read for each of the 4 batches, b (16 tiles) once, out 16 tiles.
     assert_close(
         e.breakdown.dram_ns,
-        (16.0 + 16.0 + 16.0) * 2048.0 / WH_MATMUL_DRAM,
+        (16.0 + 16.0 + 16.0) * 2048.0 / WH_DRAM,
         "bytes",
     );
 }
@@ -191,7 +191,7 @@ fn a_given_unfused_config_reads_a_shared_b_once_per_batch() {
     // a's 16 tiles once, b's 4 tiles 4 times, the output's 16 tiles.
     assert_close(
         dram_ns(&unfused),
-        (16.0 + 4.0 * 4.0 + 16.0) * 2048.0 / WH_MATMUL_DRAM,
+        (16.0 + 4.0 * 4.0 + 16.0) * 2048.0 / WH_DRAM,
         "b per batch",
     );
     let auto = [
@@ -200,7 +200,7 @@ fn a_given_unfused_config_reads_a_shared_b_once_per_batch() {
     ];
     assert_close(
         dram_ns(&auto),
-        (16.0 + 4.0 + 16.0) * 2048.0 / WH_MATMUL_DRAM,
+        (16.0 + 4.0 + 16.0) * 2048.0 / WH_DRAM,
         "b once",
     );
     let auto = [enum_param("program_config", "auto")];
@@ -256,14 +256,10 @@ fn generated_config_rereads_b_when_the_output_block_is_shrunk() {
             .breakdown
             .dram_ns
     };
-    assert_close(
-        dram_ns("mcast_1d"),
-        27.0 * 2048.0 / WH_MATMUL_DRAM,
-        "b once",
-    );
+    assert_close(dram_ns("mcast_1d"), 27.0 * 2048.0 / WH_DRAM, "b once");
     assert_close(
         dram_ns("auto"),
-        4.0 * 27.0 * 2048.0 / WH_MATMUL_DRAM,
+        4.0 * 27.0 * 2048.0 / WH_DRAM,
         "b per block row",
     );
 }
@@ -626,10 +622,9 @@ fn dram_sharded_matmul_computes_on_one_worker_per_bank() {
     // wait for each worker's ready signal first (`in0_mcast_num_dests = num_worker_cores`).
     let acks = feature_of(&models, &q, Family::MatmulRoofline, "mcast_ack_cycles");
     assert_close(acks, 8.0 * 8.0 / 1.35, "8 blocks x 8 workers");
-    // v1's one DRAM scale, the interleaved streams' 1.18, covers this stream too.
     assert_close(
         e.breakdown.dram_ns,
-        1.18 * 344.0 * 64.0 * 1088.0 / (512.0 * 0.98),
+        344.0 * 64.0 * 1088.0 / (512.0 * 0.98),
         "b once, from each worker's own bank",
     );
     // A bank's 8 columns are one 1 x 8 subblock: one matmul_block call a K tile.

@@ -38,7 +38,7 @@ fn two_active_experts_on_wormhole_by_hand() {
     let dram_bytes = (2.0 * 8.0 + 2.0 * 128.0 + 2.0 * 16.0) * 2048.0;
     assert_close(
         e.breakdown.dram_ns,
-        dram_bytes / WH_MATMUL_DRAM,
+        dram_bytes / WH_DRAM,
         "a, experts, outputs",
     );
     // Into the busiest core from DRAM, at one core's 21.9 B/cycle: a (2 x 8 tiles) and its
