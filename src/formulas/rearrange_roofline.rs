@@ -237,8 +237,8 @@ const SAMPLED_TILE_ROWS: u64 = 8;
 /// output's first [`SAMPLED_TILE_ROWS`] tile rows: the most of them (the busiest core's
 /// tiles, a run of consecutive ones, can all be of that kind) and their sum and count (the
 /// average, for the whole tensor's re-reads). The first output tile alone is not enough: a
-/// `[24, 33, 256] -> [792, 256]` reshape's first output tile takes one input tile, most of the
-/// others two (their rows straddle two heads).
+/// `[24, 33, 256] -> [792, 256]` reshape's first output tile takes one input tile, the others
+/// two or three (their rows straddle a head's two tile rows and the next head).
 const fn input_tiles(x: &TensorParams, y: &TensorParams) -> (u64, u64, u64) {
     let (planes, ho, _) = logical_chw(y);
     let (tho, _) = tile_side(y);
@@ -573,6 +573,21 @@ mod tests {
         let a = tiled(&[1, 1, 1792, 256], &[1, 1, 1792, 256]);
         let b = tiled(&[1, 256, 32, 256], &[1, 256, 7, 256]);
         assert_eq!(input_tiles_of_output_tile(&a, &b, 0), 1);
+    }
+
+    /// A public Qwen3.6-27B prefill's (not in `../shared`) `[1, 24, 64[33], 256] -> [1, 1,
+    /// 800[792], 256]`: output tile row t holds flat rows 32 t .. 32 t + 31 of 24 heads of 33
+    /// rows. Row 0 lies in head 0's first tile row (one input tile); row 1 takes head 0's 33rd
+    /// row (its second tile row) and head 1's first 31 (two); each later row the end of one
+    /// head's first tile row, its 33rd row and the next head's start (three). Over the first
+    /// eight tile rows: the most 3, their sum 21.
+    #[test]
+    fn tiled_reshape_takes_the_most_input_tiles_of_its_first_tile_rows() {
+        let x = tiled(&[1, 24, 64, 256], &[1, 24, 33, 256]);
+        let y = tiled(&[1, 1, 800, 256], &[1, 1, 792, 256]);
+        assert_eq!(input_tiles_of_output_tile(&x, &y, 0), 1);
+        assert_eq!(input_tiles_of_output_tile(&x, &y, 1), 2);
+        assert_eq!(input_tiles(&x, &y), (3, 21, 8));
     }
 
     /// The count as first written: every element's place divided out, the tiles seen kept in
