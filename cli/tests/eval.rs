@@ -177,6 +177,18 @@ fn table_csv_and_plot() {
         table.contains("UnaryDeviceOperation") && table.contains("PM IDEAL"),
         "{table}"
     );
+    // Each op's row counts end where their column headers do.
+    let mut lines = table.lines();
+    let header = lines.next().unwrap();
+    let end_of = |name: &str| header.find(name).unwrap() + name.len();
+    let unary = lines
+        .find(|l| l.starts_with("UnaryDeviceOperation"))
+        .unwrap();
+    for (name, count) in [("rows", "3"), ("modeled", "2")] {
+        let end = end_of(name);
+        assert_eq!(&unary[end - count.len()..end], count, "{name}:\n{table}");
+        assert_eq!(&unary[end - count.len() - 1..end - count.len()], " ", "{table}");
+    }
     let svg = std::fs::read_to_string(&plot).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("UnaryDeviceOperation"));
     let out = ttperf(&[

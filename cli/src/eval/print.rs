@@ -29,8 +29,9 @@ pub(super) fn print_table(s: &Value) {
             println!(
                 "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9}  {model}",
                 op,
-                o["rows"],
-                o["modeled_rows"],
+                // As numbers: a JSON value's Display ignores the column width.
+                o["rows"].as_u64().unwrap_or(0),
+                o["modeled_rows"].as_u64().unwrap_or(0),
                 pct(&o["median_ape"]),
                 pct(&o["p90_ape"]),
                 pct(&o["baseline_median_ape"]),
