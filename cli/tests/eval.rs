@@ -187,7 +187,11 @@ fn table_csv_and_plot() {
     for (name, count) in [("rows", "3"), ("modeled", "2")] {
         let end = end_of(name);
         assert_eq!(&unary[end - count.len()..end], count, "{name}:\n{table}");
-        assert_eq!(&unary[end - count.len() - 1..end - count.len()], " ", "{table}");
+        assert_eq!(
+            &unary[end - count.len() - 1..end - count.len()],
+            " ",
+            "{table}"
+        );
     }
     let svg = std::fs::read_to_string(&plot).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains("UnaryDeviceOperation"));
