@@ -301,7 +301,8 @@ fn a_multicast_configs_output_blocks_each_read_all_of_k_again() {
 }
 
 #[test]
-fn a_fused_activation_passes_each_output_tile_through_the_sfpu_but_relu_is_the_packers() {
+fn a_fused_activation_passes_the_last_output_blocks_tiles_through_the_sfpu_but_relu_is_the_packers()
+{
     // `[1024, 1024] @ [1024, 1024]`, 2D on Wormhole's 8 x 8 cores (1 GHz): the busiest core
     // holds 4 x 4 output tiles. A fused silu passes each through the SFPU once after the last
     // K block: 16 tiles of `function_activation_cycles`; a clamp 16 of
@@ -325,6 +326,24 @@ fn a_fused_activation_passes_each_output_tile_through_the_sfpu_but_relu_is_the_p
     assert_eq!(features("clamp_tss"), (16.0, 0.0));
     assert_eq!(features("silu"), (0.0, 16.0));
     assert_eq!(features("gelu"), (0.0, 16.0));
+    // In output blocks of 2 x 2 tiles the core goes over four blocks: the reader streams the
+    // next block while the SFPU passes over one, so only the last block's 4 tiles wait.
+    let params = [
+        enum_param("program_config", "mcast_2d"),
+        enum_param("fused_activation", "silu"),
+        OpParam::new("m_block", ParamValue::Int(2)),
+        OpParam::new("n_block", ParamValue::Int(2)),
+    ];
+    let q = Query::new(Op::Matmul, &inputs).params(&params);
+    assert_eq!(
+        feature_of(
+            &models,
+            &q,
+            Family::MatmulRoofline,
+            "function_activation_cycles"
+        ),
+        4.0
+    );
     // v1 costs them at eltwise_unary's v1 figures: 2,080 cycles a tile for silu.
     let duration = |activation: &str| {
         let params = [
