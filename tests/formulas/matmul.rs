@@ -301,8 +301,7 @@ fn a_multicast_configs_output_blocks_each_read_all_of_k_again() {
 }
 
 #[test]
-fn a_fused_activation_passes_the_last_output_blocks_tiles_through_the_sfpu_but_relu_is_the_packers()
-{
+fn a_fused_activation_waits_for_the_last_output_block_and_relu_is_free() {
     // `[1024, 1024] @ [1024, 1024]`, 2D on Wormhole's 8 x 8 cores (1 GHz): the busiest core
     // holds 4 x 4 output tiles. A fused silu passes each through the SFPU once after the last
     // K block: 16 tiles of `function_activation_cycles`; a clamp 16 of
