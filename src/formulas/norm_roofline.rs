@@ -27,7 +27,14 @@
 //!   with it, and gamma and beta on every row instead of once per core. The large-tensor RMS
 //!   norm also copies each tile of its second read to an intermediate buffer before scaling it
 //!   (`layernorm_large_tensor.cpp`: the copy stands in for a destination-reuse multiply that
-//!   tt-llk #868 breaks): one pass more. Softmax likewise
+//!   tt-llk #868 breaks): one pass more. Where the one-read kernel (`layernorm.cpp`) sets up
+//!   each pass once a row, the large-tensor one sets up each of its eltwise chains again for
+//!   every block of the row (`layernorm_large_tensor.cpp`: each `eltwise_chain` call and the
+//!   reduce section between them reconfigure the data formats, initialise their op and hand
+//!   the destination registers from math to pack): per block, for RMS norm the square, the
+//!   reduce into the running sum, the copy and the scale, for layer norm the mean's reduce,
+//!   the centring and square, the variance's reduce, the centring and the scale, and one each
+//!   for gamma and beta (`chain_setup_cycles` a chain). Softmax likewise
 //!   switches to its large-tensor kernel above 90% of L1, counted here as one more read of the
 //!   row per reduction (max, sum).
 //! * **Sharded** (`layernorm_op_multi_core_sharded.cpp`, the sharded softmax): each core
@@ -408,6 +415,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         }
     }
     let large = n.reads > 1;
+    // The chains the large-tensor layer norm sets up for each block of a row (module doc).
+    let chain_setups = if large && !n.softmax {
+        let block = if n.fp32_dest { 4 } else { 8 };
+        let weights = n.weights[0].is_some() as u64 + n.weights[1].is_some() as u64;
+        let chains = if rms { 4 } else { 5 } + weights;
+        core_rows.saturating_mul(ceil_div(core_wt, block)).saturating_mul(chains)
+    } else {
+        0
+    };
     let tiles = core_rows.saturating_mul(core_wt);
     // Passes: the residual's add happens on every read of the row.
     let mut passes = n.passes;
@@ -522,6 +538,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
         exp_tile_cycles: if n.softmax && !n.approx { tiles as f64 * cycle } else { 0.0 },
         exp_approx_tile_cycles: if n.softmax && n.approx { tiles as f64 * cycle } else { 0.0 },
         pad_mask_scale: n.pad_mask as f64 * cx.hw.riscv_l1_store_cycles * cycle,
+        chain_setup_cycles: chain_setups as f64 * cycle,
         partial_wait_scale: 0.0,
         waited_read_scale: 0.0,
         dram_scale: cx.dram_traffic_ns(read, written),
@@ -682,6 +699,7 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
         exp_tile_cycles: 0.0,
         exp_approx_tile_cycles: 0.0,
         pad_mask_scale: 0.0,
+        chain_setup_cycles: 0.0,
         partial_wait_scale: partial_reads as f64 * cx.hw.noc_core_read_latency_cycles * cycle,
         waited_read_scale: waited,
         dram_scale: cx.dram_traffic_ns(read, written),
@@ -742,6 +760,7 @@ mod tests {
         assert!(close(f.fidelity_phase_cycles, 64.0 * 4.0 * 3.0));
         assert!(close(f.row_cycles, 1.0));
         assert_eq!(f.fp32_pack_scale, 0.0);
+        assert_eq!(f.chain_setup_cycles, 0.0);
         assert_eq!(f.core_skew_ns, 4.0);
         let read = (524_288 + 4 * 131_072) as f64;
         assert!(close(f.dram_scale, read * hw.ns_per_dram_byte() + 524_288.0 * hw.ns_per_dram_write_byte));
@@ -767,17 +786,23 @@ mod tests {
         assert!(close(f.dram_scale, read * hw.ns_per_dram_byte() + 4.0 * mib * hw.ns_per_dram_write_byte));
         // 5 passes of a layer norm, gamma's and beta's: 7 over each of 1024 tiles.
         assert!(close(f.fpu_tile_cycles, 7.0 * 1024.0));
+        // Its row in 128 blocks of 8 tiles, each setting up the mean's reduce, the centring and
+        // square, the variance's reduce, the centring, the scale, gamma and beta.
+        assert!(close(f.chain_setup_cycles, 128.0 * 7.0));
         let rm = TensorParams::new(Shape::new(&[1, 1, 1024, 32]), DType::Bfloat16, Layout::RowMajor, DRAM);
         let g = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, rm], &[]);
         // Read once: the input and the output, and the 64 KiB row-major gamma per core.
         let once = 4.0 * mib + 2.0 * 65_536.0;
         assert!(close(g.dram_scale, once * hw.ns_per_dram_byte() + 4.0 * mib * hw.ns_per_dram_write_byte));
+        // The one-read kernel sets up each pass once a row, which the tile passes count.
+        assert_eq!(g.chain_setup_cycles, 0.0);
     }
 
     /// RMS norm of `[1, 1, 64, 32768]` with a tiled gamma: the 2 MiB row is above L1, so the
     /// large-tensor kernel reads it twice and copies each tile of the second read before
     /// scaling it. Per tile: square, mean of squares, copy, scale, gamma: 5 passes, of which
-    /// 4 multiply (3 extra phases each at the default HiFi4).
+    /// 4 multiply (3 extra phases each at the default HiFi4). Per block of the row (8 tiles,
+    /// 4 with 32-bit intermediates): the square, the reduce, the copy, the scale and gamma.
     #[test]
     fn wide_rms_norm_copies_its_second_read() {
         let x = tiled(&[1, 1, 64, 32768]);
@@ -787,6 +812,13 @@ mod tests {
         let f = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, gamma], &params);
         assert!(close(f.fpu_tile_cycles, 5.0 * 1024.0));
         assert!(close(f.fidelity_phase_cycles, 4.0 * 3.0 * 1024.0));
+        assert!(close(f.chain_setup_cycles, 128.0 * 5.0));
+        let fp32 = [
+            OpParam::new("norm_type", ParamValue::Enum("rmsnorm")),
+            OpParam::new("fp32_dest_acc_en", ParamValue::Bool(true)),
+        ];
+        let f32 = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, gamma], &fp32);
+        assert!(close(f32.chain_setup_cycles, 256.0 * 5.0));
         let mib = 1024.0 * 1024.0;
         // The input read twice, gamma by each of the 2 cores; the output written.
         let read = (2.0 * 4.0 + 2.0 * 2.0) * mib;
