@@ -432,3 +432,58 @@ fn matmul_sweep_rows_run_at_ttnns_default_fidelity() {
     assert_eq!(evaluated, predicted("hifi2"));
     assert!(predicted("hifi4") > evaluated * 1.2, "HiFi4 costs more");
 }
+
+/// Each op names its model's held-out median (the spec's cross-validated accuracy) beside its
+/// median on the trace, and the table lists the ops over 1.5x it: a Blackhole exp (a calibrated
+/// model) measured 1000x slower than any estimate, and a typecast, whose model is uncalibrated.
+#[test]
+fn each_op_beside_its_models_held_out_median() {
+    use ttnn_op_perf_models::{Accuracy, Device, Op, PerfModels, Version};
+    let dir = tempfile::tempdir().unwrap();
+    let unary =
+        "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
+    let tensor =
+        |dtype: &str| format!("1[1],1[1],512[512],512[512],TILE,{dtype},DEV_0_DRAM_INTERLEAVED");
+    let (bf16, f32) = (tensor("BFLOAT16"), tensor("FLOAT32"));
+    let rows = [
+        format!(
+            "UnaryDeviceOperation,tt_dnn_device,blackhole,{unary},HiFi4,130,130,10000000,1,{bf16},{bf16}"
+        ),
+        format!(
+            "TypecastDeviceOperation,tt_dnn_device,blackhole,,HiFi4,130,130,10000000,1,{bf16},{f32}"
+        ),
+    ];
+    let output = ",OUTPUT_0_W_PAD[LOGICAL],OUTPUT_0_Z_PAD[LOGICAL],OUTPUT_0_Y_PAD[LOGICAL],OUTPUT_0_X_PAD[LOGICAL],OUTPUT_0_LAYOUT,OUTPUT_0_DATATYPE,OUTPUT_0_MEMORY";
+    let path = dir.path().join("held_out.csv");
+    std::fs::write(&path, format!("{HEADER}{output}\n{}\n", rows.join("\n"))).unwrap();
+    let (out, v) = eval_json(&path, &[]);
+    assert_success(&out);
+    let models = PerfModels::new(Device::Blackhole);
+    let spec = models
+        .model(Op::EltwiseUnary, Version::Latest)
+        .unwrap()
+        .accuracy;
+    let Accuracy::Measured { median_ape, .. } = spec else {
+        panic!("Blackhole's eltwise_unary is calibrated: {spec:?}")
+    };
+    let unary = &v["by_op"]["UnaryDeviceOperation"];
+    assert_eq!(unary["held_out_median_ape"].as_f64(), Some(median_ape));
+    let ratio = unary["median_ape"].as_f64().unwrap() / median_ape;
+    assert_eq!(unary["median_over_held_out"].as_f64(), Some(ratio));
+    assert!(ratio > 1.5, "{unary}");
+    let typecast = &v["by_op"]["TypecastDeviceOperation"];
+    assert!(typecast["model"].is_string(), "{typecast}");
+    assert!(typecast["held_out_median_ape"].is_null(), "{typecast}");
+    assert!(typecast["median_over_held_out"].is_null(), "{typecast}");
+    let out = ttperf(&["eval", path.to_str().unwrap()]);
+    assert_success(&out);
+    let table = String::from_utf8(out.stdout).unwrap();
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("median APE over 1.5x"))
+        .unwrap_or_else(|| panic!("no line naming the ops beyond their held-out median:\n{table}"));
+    assert!(
+        line.contains("UnaryDeviceOperation") && !line.contains("Typecast"),
+        "{line}"
+    );
+}

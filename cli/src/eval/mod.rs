@@ -21,7 +21,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use summary::{Outcome, RowResult, Skipped, set_floors, summarize};
 use ttnn_op_perf_models::trace::TraceRow;
-use ttnn_op_perf_models::{Device, Error, PerfModels, Source, Version};
+use ttnn_op_perf_models::{Accuracy, Device, Error, PerfModels, Source, Version};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -143,6 +143,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     Source::Model(id) => Outcome::Model {
                         id: id.to_string(),
                         predicted: e.duration_ns,
+                        held_out: match e.accuracy {
+                            Accuracy::Measured { median_ape, .. } => Some(median_ape),
+                            Accuracy::Uncalibrated => None,
+                        },
                     },
                     Source::Fallback { .. } => Outcome::Fallback {
                         predicted: e.duration_ns,

@@ -5,11 +5,25 @@ use crate::render::pct;
 use crate::stats::ape;
 use serde_json::Value;
 
+/// How far over its held-out median an op's median may be before the table names it: the
+/// margin within which a trace no fit saw is taken to agree with the cross-validated figure.
+const BEYOND: f64 = 1.5;
+
 pub(super) fn print_table(s: &Value) {
     println!(
-        "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9}  model",
-        "OP CODE", "rows", "modeled", "median", "p90", "PM IDEAL", "floor p90", "ctx p90"
+        "{:<44} {:>6} {:>7} {:>9} {:>9} {:>9} {:>10} {:>9} {:>9}  model",
+        "OP CODE",
+        "rows",
+        "modeled",
+        "median",
+        "p90",
+        "held out",
+        "PM IDEAL",
+        "floor p90",
+        "ctx p90"
     );
+    // Ops whose median here is over 1.5x their model's held-out median, by measured time.
+    let mut beyond: Vec<(&str, f64)> = Vec::new();
     if let Some(by_op) = s["by_op"].as_object() {
         let mut ops: Vec<_> = by_op.iter().collect();
         ops.sort_by(|a, b| {
@@ -26,14 +40,18 @@ pub(super) fn print_table(s: &Value) {
                 } else {
                     "-"
                 });
+            if let Some(r) = o["median_over_held_out"].as_f64().filter(|r| *r > BEYOND) {
+                beyond.push((op, r));
+            }
             println!(
-                "{:<44} {:>6} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9}  {model}",
+                "{:<44} {:>6} {:>7} {:>9} {:>9} {:>9} {:>10} {:>9} {:>9}  {model}",
                 op,
                 // As numbers: a JSON value's Display ignores the column width.
                 o["rows"].as_u64().unwrap_or(0),
                 o["modeled_rows"].as_u64().unwrap_or(0),
                 pct(&o["median_ape"]),
                 pct(&o["p90_ape"]),
+                pct(&o["held_out_median_ape"]),
                 pct(&o["baseline_median_ape"]),
                 pct(&o["repeat_floor_p90_ape"]),
                 pct(&o["context_floor_p90_ape"]),
@@ -70,6 +88,16 @@ pub(super) fn print_table(s: &Value) {
         pct(&s["context_floor_median_ape"]),
         pct(&s["context_floor_p90_ape"])
     );
+    if !beyond.is_empty() {
+        let list: Vec<String> = beyond
+            .iter()
+            .map(|(op, r)| format!("{op} {r:.1}x"))
+            .collect();
+        println!(
+            "median APE over {BEYOND}x the model's held-out median (its spec's accuracy): {}",
+            list.join(", ")
+        );
+    }
     if let Some(f) = s["failures"].as_object().filter(|f| !f.is_empty()) {
         println!("failures:");
         for (reason, n) in f {

@@ -29,8 +29,13 @@ pub struct RowResult {
 }
 
 pub enum Outcome {
-    /// The op's own model answered.
-    Model { id: String, predicted: f64 },
+    /// The op's own model answered; `held_out` is the model version's cross-validated median
+    /// APE (its spec's accuracy), `None` for an `Uncalibrated` one.
+    Model {
+        id: String,
+        predicted: f64,
+        held_out: Option<f64>,
+    },
     /// Only the generic fallback answered.
     Fallback { predicted: f64 },
     /// The query failed.
@@ -144,13 +149,17 @@ pub(super) fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped
             let mut base: Vec<f64> = rs.iter().filter_map(|r| r.baseline_ape()).collect();
             let mut floor: Vec<f64> = rs.iter().filter_map(|r| r.repeat_floor_ape).collect();
             let mut context: Vec<f64> = rs.iter().filter_map(|r| r.context_floor_ape).collect();
-            let mut models: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut models: BTreeMap<&str, (usize, Option<f64>)> = BTreeMap::new();
             for r in &rs {
-                if let Outcome::Model { id, .. } = &r.outcome {
-                    *models.entry(id).or_default() += 1;
+                if let Outcome::Model { id, held_out, .. } = &r.outcome {
+                    models.entry(id).or_insert((0, *held_out)).0 += 1;
                 }
             }
-            let model = models.iter().max_by_key(|(_, n)| **n).map(|(id, _)| *id);
+            let (model, held_out) = models
+                .iter()
+                .max_by_key(|(_, (n, _))| *n)
+                .map_or((None, None), |(id, (_, h))| (Some(*id), *h));
+            let median_ape = median(&mut ape);
             let count = |f: fn(&Outcome) -> bool| rs.iter().filter(|r| f(&r.outcome)).count();
             (
                 op.to_string(),
@@ -161,8 +170,10 @@ pub(super) fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped
                     "fallback_rows": count(|o| matches!(o, Outcome::Fallback { .. })),
                     "failed_rows": count(|o| matches!(o, Outcome::Failed { .. })),
                     "measured_ns": rs.iter().map(|r| r.measured).sum::<f64>(),
-                    "median_ape": median(&mut ape),
+                    "median_ape": median_ape,
                     "p90_ape": p90(&mut ape),
+                    "held_out_median_ape": held_out,
+                    "median_over_held_out": median_ape.zip(held_out).filter(|(_, h)| *h > 0.0).map(|(m, h)| m / h),
                     "baseline_median_ape": median(&mut base),
                     "repeat_floor_median_ape": median(&mut floor),
                     "repeat_floor_p90_ape": p90(&mut floor),
@@ -228,6 +239,7 @@ mod tests {
         Outcome::Model {
             id: "wormhole_b0/matmul@v2".into(),
             predicted: 1.0,
+            held_out: Some(0.1),
         }
     }
 
