@@ -180,10 +180,16 @@ const fn weight_tile(cx: &Ctx<'_>, w: Option<&TensorParams>) -> u64 {
     }
 }
 
+/// Tiles a norm kernel's block holds: 4 with 32-bit destination registers, else 8 (the
+/// destination registers hold half as many 32-bit tiles).
+const fn block_tiles(n: &Norm<'_>) -> u64 {
+    if n.fp32_dest { 4 } else { 8 }
+}
+
 /// Whether layer norm's circular buffers for a row of `wt` tiles fit in L1
 /// (`layernorm_op_multi_core.cpp`, `CB_can_fit_in_L1`, under 95% of L1).
 const fn layernorm_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n: &Norm<'_>, wt: u64) -> bool {
-    let block = if n.fp32_dest { 4 } else { 8 };
+    let block = block_tiles(n);
     let wtb = ceil_div(wt, block).saturating_mul(block);
     let bf16 = cx.hw.tile_bytes(DType::Bfloat16) as u64;
     let cb = if n.fp32_dest {
@@ -212,7 +218,7 @@ const fn layernorm_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n
 /// Whether softmax's circular buffers fit under 90% of L1
 /// (`softmax_program_factory_attention_optimized.cpp`).
 const fn softmax_fits_l1(cx: &Ctx<'_>, x: &TensorParams, out: &TensorParams, n: &Norm<'_>, stable: bool, wt: u64) -> bool {
-    let block = largest_divisor(wt, if n.fp32_dest { 4 } else { 8 }, false);
+    let block = largest_divisor(wt, block_tiles(n), false);
     let bf16 = cx.hw.tile_bytes(DType::Bfloat16) as u64;
     let im = if n.fp32_dest {
         cx.hw.tile_bytes(DType::Float32) as u64
@@ -417,7 +423,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
     let large = n.reads > 1;
     // The chains the large-tensor layer norm sets up for each block of a row (module doc).
     let chain_setups = if large && !n.softmax {
-        let block = if n.fp32_dest { 4 } else { 8 };
+        let block = block_tiles(&n);
         let weights = n.weights[0].is_some() as u64 + n.weights[1].is_some() as u64;
         let chains = if rms { 4 } else { 5 } + weights;
         core_rows.saturating_mul(ceil_div(core_wt, block)).saturating_mul(chains)
