@@ -218,6 +218,9 @@ pub enum TraceSource {
     Column(String),
     /// `value` (an enum param's) for the rows whose OP CODE starts with `prefix`.
     OpCodePrefix { prefix: String, value: String },
+    /// A bool param: `true` unless the trace shows it ran tt-metal from `date` (`yyyymmdd`)
+    /// on, `false` when it does.
+    RanBefore { date: u32 },
 }
 
 /// How an ATTRIBUTES value reads as the param's value; each matches the param's type.

@@ -253,8 +253,9 @@ pub struct OpParamFile {
 }
 
 /// One place a profiler row may hold an op param's value: an ATTRIBUTES value
-/// (`attribute`, read by `read` or mapped by `map`), a `column`, or a fixed `value` for
-/// the OP CODEs that start with `op_code_prefix`.
+/// (`attribute`, read by `read` or mapped by `map`), a `column`, a fixed `value` for
+/// the OP CODEs that start with `op_code_prefix`, or whether the trace ran tt-metal older
+/// than a change (`ran_before`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TraceSourceFile {
@@ -275,6 +276,9 @@ pub struct TraceSourceFile {
     /// With `value`: the rows whose OP CODE starts with this.
     pub op_code_prefix: Option<String>,
     pub value: Option<String>,
+    /// A bool param that says the earlier kernel ran: `true` unless the trace shows it ran
+    /// tt-metal from this date (`YYYY-MM-DD`, the change's merge) on.
+    pub ran_before: Option<String>,
 }
 
 /// How an ATTRIBUTES value reads as a param's value.

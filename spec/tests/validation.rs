@@ -609,7 +609,32 @@ fn trace_sources_must_give_a_value_of_their_param() {
         "ops/eltwise_binary.toml",
         line,
         "params.math_fidelity.trace",
-        "exactly one of `attribute`, `column` and `op_code_prefix`",
+        "exactly one of `attribute`, `column`, `op_code_prefix` and `ran_before`",
+    );
+    // A date that is not one, and a `ran_before` source on a param that is not a bool.
+    let (errors, line) = edit(
+        "ops/tilize_with_val_padding.toml",
+        "{ ran_before = \"2026-03-02\" }",
+        "{ ran_before = \"2026-3-2\" }",
+    );
+    assert_one(
+        &errors,
+        "ops/tilize_with_val_padding.toml",
+        line,
+        "params.waits_each_row.trace",
+        "`ran_before = \"2026-3-2\"` is not a date: write `YYYY-MM-DD`",
+    );
+    let (errors, line) = edit(
+        "ops/eltwise_binary.toml",
+        "{ column = \"MATH FIDELITY\" }",
+        "{ ran_before = \"2026-03-02\" }",
+    );
+    assert_one(
+        &errors,
+        "ops/eltwise_binary.toml",
+        line,
+        "params.math_fidelity.trace",
+        "a `ran_before` source only suits a bool param",
     );
 }
 

@@ -68,13 +68,14 @@
 //!   another spec). A sharded tilize hands the whole shard to the compute kernel, and an
 //!   untilize into the same shard spec has the packer write its rows: no per-stick cost. This
 //!   is what makes a tensor of narrow rows (3 channels of an image) slow to tilize.
-//! * **DRAM wait** (`dram_wait_scale`, in the NoC term): each DRAM read the reader waits for
-//!   costs the device's DRAM read latency (tt-metal's measured latency of one core's small
-//!   DRAM read, `dram_access` in the device spec: 479 cycles on Blackhole, 383 on Wormhole):
-//!   a plain tilize's block of 32 sticks, each row of the block factory, each stick of a
-//!   padding tilize (calibrated on the shared traces before the figure was in the device
-//!   spec, its per-stick cost came out at 481 cycles on Blackhole), each tile an untilize
-//!   reads from DRAM.
+//! * **Waited reads** (`dram_wait_scale`, in the NoC term): each read the reader waits for
+//!   costs the device's read latency: from DRAM, tt-metal's measured latency of one core's
+//!   small DRAM read (`dram_access` in the device spec: 479 cycles on Blackhole, 383 on
+//!   Wormhole), from another core's L1 the NoC's (`noc.core_read_latency_cycles`: 368 on
+//!   Blackhole; bh20_oft's 32 waited rows of an L1 tensor a core take 9.3 us, 32 x 368 cycles
+//!   and the launch): a plain tilize's block of 32 sticks, each row of the block factory, a
+//!   padding tilize's block (today's reader) or each of its rows (the earlier one, below),
+//!   each tile an untilize reads.
 //! * **Waited row writes** (`write_wait_scale`, in the DRAM term so that the writer's chain
 //!   overlaps the reader's in the NoC term; from untilize_with_unpadding's v3): the
 //!   unpadding untilize's interleaved writer writes each row it keeps and waits for it
@@ -82,23 +83,38 @@
 //!   row), so each costs a write's round trip (`noc.write_round_trip_cycles`) plus its bytes
 //!   at one core's DRAM rate. On bh20_oft a core's 1,280 rows of 512 B and another's 1,280
 //!   of 6 B (a 3-channel image) both take ~380 cycles a row, whatever the width.
-//! * **Pad stores** (`pad_store_scale`, in the NoC term): earlier tt-metal's single-core
-//!   padding tilize (`use_multicore = false`) writes every padding byte of its blocks with
-//!   32-bit stores from the reader RISC-V, one at a time between its waited reads
-//!   (`reader_unary_pad_dims_split_rows.cpp`), at the device's store rate
-//!   (`riscv_l1_store_cycles`: one store in five cycles on Wormhole). v1 takes that published
-//!   rate; the loop's other instructions are not counted (tt-metal PR #51224 measured 4.1 to
-//!   20.3 cycles a store for such fill loops), and no shared row runs this factory.
+//! * **Pad stores** (`pad_store_scale`, in the NoC term): a padding tilize's reader fills
+//!   the padding of each block it builds with 32-bit stores from its RISC-V, one at a time,
+//!   whatever the pad value: each real row's tail short of the padded width, the rows after a
+//!   slice's last real row, whole padding tile rows. Each store takes its loop's instructions
+//!   at one a cycle (the baby RISC-V issues in order, one at a time), or the device's store
+//!   rate where that is slower (`riscv_l1_store_cycles`: five cycles on Wormhole): five for
+//!   the indexed loop (`fill_with_val`: `ptr[i] = val`, shift, add, store, increment, branch)
+//!   of the block factory, the single-core factory (`reader_unary_pad_dims_split_rows.cpp`)
+//!   and the earlier row reader, three for today's row reader's pointer-stepping loop
+//!   (`fill_l1_range`: store, increment, branch). The fit puts 1.08 on these counts; the
+//!   public Blackhole traces measure ~5.7 and ~3.3 cycles a store (a 1x6656 and a 1x2048
+//!   padding over 104 and 64 cores, a 1x256 and a 1x128 on one core).
+//!   The reader that waits for each row fills a row's tail while the row's read is in
+//!   flight: those stores hide under the wait and are not counted.
+//! * **The row reader** (`waits_each_row`): the multi-core row reader
+//!   (`reader_unary_pad_dims_split_rows_multicore.cpp`) waited for each row it read until
+//!   tt-metal's ND-sharding rewrite of the op (PR #38415, opened 2026-02-24); since, it
+//!   issues a tile row's reads, fills the block's padding meanwhile, and waits once. A
+//!   trace's tt-metal is read off its rows (`trace::era`); a query takes today's. Its cores
+//!   then differ in padding as well as rows: the busiest is the core whose waited reads and
+//!   stores take longest by the published figures (a `[33, 64]` tensor on two cores: the
+//!   core of one real row and 31 of padding, not the one of 32 rows).
 //!
-//! It assumes balanced blocks (the busiest core's count is the one that matters), full
-//! overlap of the reader, compute and writer, and that the padding of a multi-core padded
-//! tilize costs the same per tile as data. It follows today's kernels: older tt-metal
+//! It assumes balanced blocks (the busiest core's count is the one that matters) and full
+//! overlap of the reader, compute and writer; the block factory's edge blocks' row tails are
+//! not counted as stores. It follows today's kernels: older tt-metal
 //! versions untilized blocks wider than 8 tiles with the slow unpack untilize (tt-llk issue
 //! #131: about 400 cycles a tile), which the model does not know.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{OpParams, TilizeRooflineFeatures};
-use crate::model::{Ctx, ceil_div, div, largest_divisor, max, min, mul};
+use crate::model::{Ctx, ceil_div, div, largest_divisor, max, min};
 use crate::tensor::{Layout, TensorParams};
 
 /// The busiest core's work: tile-row blocks, tiles and row-major sticks, and the bytes of
@@ -226,6 +242,104 @@ pub(crate) const fn square_blocks(w: u64, h: u64, grid: u64) -> (u64, u64) {
     (lo, blocks_of(w, h, lo))
 }
 
+/// Instructions an iteration of the padding fill loops: an indexed loop (`ptr[i] = val`:
+/// shift, add, store, increment, branch: `fill_with_val` of the block factory, the
+/// single-core reader and the earlier row reader) and a pointer-stepping one (store,
+/// increment, branch: today's row reader, `fill_l1_range`), at one instruction a cycle (the
+/// baby RISC-V issues in order, one at a time), unless the device's stores are slower.
+const INDEXED_FILL_LOOP: f64 = 5.0;
+const POINTER_FILL_LOOP: f64 = 3.0;
+
+const fn max_f(a: f64, b: f64) -> f64 {
+    if a > b { a } else { b }
+}
+
+/// The 32-bit stores a padding tilize's reader makes to fill the padding of `core`'s blocks
+/// that it waits for: all they hold but its real rows' bytes, `row_bytes` each: a row's
+/// bytes, or, where the reader waits for each row, the row padded to its block's width (it
+/// fills a row's tail while the row's read is in flight, then waits for the read, which
+/// takes longer).
+const fn pad_stores_of(tiled: &TensorParams, core: &Split, element: u64, row_bytes: u64) -> Option<u64> {
+    let Layout::Tile { height, width } = tiled.layout else {
+        return None;
+    };
+    let built = core.tiles * height as u64 * width as u64 * element;
+    Some(built.saturating_sub(core.sticks * row_bytes) / 4)
+}
+
+/// The core of a padding tilize's row factory whose reader takes longest: `split_blocks_for_tilize`
+/// gives the first cores `ceil(blocks / cores)` blocks each, in order through the slices,
+/// and a block's real rows are its slice's rows left at that tile row (none in the padding
+/// tile rows past them). A core of full blocks waits longest for reads, one holding a slice's
+/// last rows and its padding stores longest: each core costs its waited reads (each row, or
+/// each block with a real row) at the DRAM latency and its pad stores at `store` cycles.
+const fn padded_busiest_core(
+    rm: &TensorParams,
+    tiled: &TensorParams,
+    cores: u64,
+    waits_each_row: bool,
+    latency: f64,
+    store: f64,
+) -> Option<Split> {
+    let (Some((_, w_tiles)), Some(tiles)) = (tiled.tile_grid(), tiled.tiles()) else {
+        return None;
+    };
+    let (tile_h, tile_w) = match tiled.layout {
+        Layout::Tile { height, width } => (max(height as u64, 1), width as u64),
+        Layout::RowMajor => return None,
+    };
+    let element = match rm.dtype.element_bytes() {
+        Some(e) => e as u64,
+        None => return None,
+    };
+    let w_tiles = max(w_tiles, 1);
+    let blocks = tiles / w_tiles;
+    let cores = max(min(cores, blocks), 1);
+    let per_core = ceil_div(blocks, cores);
+    let real_h = rm.shape.dim_from_end(1) as u64;
+    let per_slice = max(ceil_div(tiled.shape.dim_from_end(1) as u64, tile_h), 1);
+    let real_blocks = ceil_div(real_h, tile_h);
+    let stick_bytes = rm.shape.dim_from_end(0) as u64 * element;
+    let mut best: Option<(f64, Split)> = None;
+    let mut k = 0;
+    while k < cores {
+        let a = k * per_core;
+        let b = min(a + per_core, blocks);
+        if a >= b {
+            break;
+        }
+        let core = Split {
+            cores,
+            blocks: first(b, per_slice, real_blocks, 1) - first(a, per_slice, real_blocks, 1),
+            tiles: (b - a) * w_tiles,
+            sticks: first(b, per_slice, real_h, tile_h) - first(a, per_slice, real_h, tile_h),
+            stick_bytes,
+        };
+        let waits = if waits_each_row { core.sticks } else { core.blocks };
+        let row_bytes = if waits_each_row { w_tiles * tile_w * element } else { stick_bytes };
+        let stores = match pad_stores_of(tiled, &core, element, row_bytes) {
+            Some(n) => n,
+            None => return None,
+        };
+        let cost = waits as f64 * latency + stores as f64 * store;
+        best = match best {
+            Some((c, _)) if c >= cost => best,
+            _ => Some((cost, core)),
+        };
+        k += 1;
+    }
+    match best {
+        Some((_, core)) => Some(core),
+        None => None,
+    }
+}
+
+/// Real rows (`unit` = the tile height, `real` = a slice's real rows) or blocks holding any
+/// (`unit` = 1, `real` = such blocks a slice) in the first `n` blocks, `per_slice` blocks a slice.
+const fn first(n: u64, per_slice: u64, real: u64, unit: u64) -> u64 {
+    (n / per_slice) * real + min((n % per_slice) * unit, real)
+}
+
 /// Square blocks of `side` tiles covering a `w` x `h` tile matrix.
 const fn blocks_of(w: u64, h: u64, side: u64) -> u64 {
     ceil_div(w, side) * ceil_div(h, side)
@@ -323,13 +437,27 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         }
         _ => None,
     };
+    // The padding tilize's row reader: which loop fills the padding (its instructions a
+    // store), and whether it waits for each row or once a tile row.
+    let (waits_each_row, fill_loop) = match cx.params {
+        OpParams::TilizeWithValPadding(p) if multicore && !p.waits_each_row && block.is_none() => (false, POINTER_FILL_LOOP),
+        _ => (true, INDEXED_FILL_LOOP),
+    };
     let (s, waited_reads) = match block {
         Some(b) => (b, b.sticks),
         // A plain tilize's reader issues a block's 32 sticks and waits once
         // (`reader_unary_stick_layout_split_rows_interleaved.cpp`: 32 `noc_async_read`s,
-        // one `noc_async_read_barrier`); a padding tilize's reader waits for each stick.
+        // one `noc_async_read_barrier`).
         None => match cx.params {
             OpParams::Tilize(_) => (rows, rows.blocks),
+            // A padding tilize's cores differ in padding as well as rows: the busiest is
+            // the one whose waits and fill stores take longest.
+            OpParams::TilizeWithValPadding(_) if rm_interleaved => {
+                let latency = if rm.memory.is_dram() { cx.hw.dram_read_latency_cycles } else { cx.hw.noc_core_read_latency_cycles };
+                let store = max_f(fill_loop, cx.hw.riscv_l1_store_cycles);
+                let c = some_or!(padded_busiest_core(rm, tiled, rows.cores, waits_each_row, latency, store), overflow);
+                (c, if waits_each_row { c.sticks } else { c.blocks })
+            }
             _ => (rows, rows.sticks),
         },
     };
@@ -357,11 +485,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
     // An untilize's reader reads a DRAM tile and waits for it before the next
     // (`reader_unary_start_id.cpp`, and `reader_unary_interleaved_start_id.cpp` of the
     // unpadding one: `noc_async_read`, `noc_async_read_barrier` per tile).
-    let (waited_reads, waits) = match cx.params {
-        OpParams::Untilize(_) | OpParams::UntilizeWithUnpadding(_) => {
-            (s.tiles, tiled_interleaved && tiled.memory.is_dram())
-        }
-        _ => (waited_reads, !untilize && rm_interleaved && rm.memory.is_dram()),
+    let (waited_reads, read_from) = match cx.params {
+        OpParams::Untilize(_) | OpParams::UntilizeWithUnpadding(_) => (s.tiles, if tiled_interleaved { Some(tiled) } else { None }),
+        _ => (waited_reads, if rm_interleaved { Some(rm) } else { None }),
+    };
+    // A waited read takes the DRAM's latency, or from another core's L1 the NoC's.
+    let read_latency = match read_from {
+        Some(t) if t.memory.is_dram() => cx.hw.dram_read_latency_cycles,
+        Some(_) => cx.hw.noc_core_read_latency_cycles,
+        None => 0.0,
     };
     // pack_untilize packs a block in sub-blocks of the widest divisor of its width up to the
     // tiles DEST holds (8 of 16 bits, 4 of 32: `pack_untilize.cpp`, `max_bct`), each with a
@@ -393,21 +525,31 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         }
         _ => 0.0,
     };
-    // Earlier tt-metal's single-core padding tilize fills every padding byte of the blocks
-    // it builds with 32-bit stores from its reader RISC-V, one at a time between its waited
-    // reads (`reader_unary_pad_dims_split_rows.cpp`: `dst[z] = pad_value`), whatever the
-    // pad value; the multi-core readers fill theirs otherwise (`fill_l1_range`).
+    // Every padding tilize's reader fills the padding of the blocks it builds with 32-bit
+    // stores from its RISC-V, one at a time: the tail of each real row short of the padded
+    // width, the rows after a slice's last real row, and whole padding tile rows
+    // (`reader_unary_pad_dims_split_rows_multicore.cpp`: `fill_with_val`, later
+    // `fill_l1_range`; the block factory's `reader_unary_pad_multicore_both_dims.cpp` and the
+    // single-core `reader_unary_pad_dims_split_rows.cpp` alike), whatever the pad value.
     let pad_stores = match cx.params {
-        OpParams::TilizeWithValPadding(_) if !multicore => {
-            // The tile side holds the row-major side (checked above).
-            let pad = some_or!(tiled.shape.volume(), overflow) - some_or!(rm.shape.volume(), overflow);
-            tri!(mul(pad, some_or!(rm.dtype.element_bytes(), overflow) as u64, "tilize bytes")) / 4
+        OpParams::TilizeWithValPadding(_) if rm_interleaved => {
+            let element = some_or!(rm.dtype.element_bytes(), overflow) as u64;
+            let row_bytes = match block {
+                // The block factory reads its block's width, padding and all.
+                Some(_) => s.stick_bytes,
+                None if waits_each_row => match tiled.layout {
+                    Layout::Tile { width, .. } => tiled.row_tiles() * width as u64 * element,
+                    Layout::RowMajor => s.stick_bytes,
+                },
+                None => s.stick_bytes,
+            };
+            some_or!(pad_stores_of(tiled, &s, element, row_bytes), overflow)
         }
         _ => 0,
     };
     let tile_ns = cx.cycles_to_ns(s.tiles as f64);
     Ok(TilizeRooflineFeatures {
-        pad_store_scale: cx.cycles_to_ns(pad_stores as f64 * cx.hw.riscv_l1_store_cycles),
+        pad_store_scale: cx.cycles_to_ns(pad_stores as f64 * max_f(fill_loop, cx.hw.riscv_l1_store_cycles)),
         write_wait_scale: waited_writes,
         overhead_ns: 1.0,
         tile_cycles: tile_ns,
@@ -420,11 +562,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
             0.0
         },
         block_cycles: cx.cycles_to_ns(sub_blocks as f64),
-        dram_wait_scale: if waits {
-            cx.cycles_to_ns(waited_reads as f64 * cx.hw.dram_read_latency_cycles)
-        } else {
-            0.0
-        },
+        dram_wait_scale: cx.cycles_to_ns(waited_reads as f64 * read_latency),
     })
 }
 
@@ -679,9 +817,13 @@ mod tests {
         assert!(close(one.stick_cycles, 2048.0));
         assert!(close(one.dram_wait_scale, 2048.0 * 383.0));
         assert!(close(one.pad_store_scale, 98304.0 * 5.0));
+        // Over the grid, 4 blocks a core, each 8 real rows and 24 of padding (64 B: 16 stores
+        // a row), read with one wait a block: Wormhole's stores take five cycles, slower than
+        // today's three-instruction fill loop.
         let many = features_of(Op::TilizeWithValPadding, hw, x, y, hw.compute_grid);
         assert!(close(many.tile_cycles, 4.0));
-        assert_eq!(many.pad_store_scale, 0.0);
+        assert!(close(many.dram_wait_scale, 4.0 * 383.0));
+        assert!(close(many.pad_store_scale, 4.0 * 24.0 * 16.0 * 5.0));
         // The unpadding untilize back to `[1, 256, 8, 32]` alike: one core untilizes all 256
         // tiles (reading each from DRAM and waiting for it) and writes the 2048 kept rows,
         // each waited for; over the grid, 4 tiles and 32 rows a core.
@@ -717,9 +859,14 @@ mod tests {
     }
 
     /// The Blackhole CLIP's 19 rows of 768 are 24 tiles wide, not more than 32: the row
-    /// factory, one block on one core (the trace's one core), 19 sticks of 1536 B, 24 tiles.
+    /// factory, one block on one core (the trace's one core), 19 sticks of 1536 B, 24 tiles,
+    /// and 13 rows of padding filled, 4,992 stores of 4 B. Today's reader waits once for the
+    /// block and fills with a three-instruction loop (three cycles a store: Blackhole's
+    /// coalesced stores retire one a cycle); the earlier one waited for each row (479 cycles
+    /// from DRAM) and filled with a five-instruction loop.
     #[test]
     fn tilize_with_val_padding_narrow_row_stays_on_one_core() {
+        use crate::params::{OpParam, ParamValue};
         let hw = Hardware::of(Card::P150);
         let (x, y) = (
             rm(&[1, 1, 19, 768], MemoryConfig::DRAM_INTERLEAVED),
@@ -728,7 +875,68 @@ mod tests {
         let f = features_of(Op::TilizeWithValPadding, hw, x, y, hw.compute_grid);
         assert!(close(f.tile_cycles, 24.0 / 1.35));
         assert!(close(f.stick_cycles, 19.0 / 1.35));
+        assert!(close(f.dram_wait_scale, 479.0 / 1.35));
+        assert!(close(f.pad_store_scale, 4992.0 * 3.0 / 1.35));
+        let earlier = [OpParam::new("waits_each_row", ParamValue::Bool(true))];
+        let inputs = [x];
+        let cx = Ctx::new(Op::TilizeWithValPadding, hw, QueryParams::ByName(&earlier), &inputs, Some(&y), hw.compute_grid).unwrap();
+        let f = features(&cx).unwrap();
         assert!(close(f.dram_wait_scale, 19.0 * 479.0 / 1.35));
+        assert!(close(f.pad_store_scale, 4992.0 * 5.0 / 1.35));
+    }
+
+    /// A public Qwen3.6-27B prefill trace's (tenstorrent/tt-metal `models/autoports`, not in
+    /// `../shared`) padding tilize of 33 rows of 64 to `[64, 64]` on two cores: the first
+    /// core's block is 32 real rows (one wait, no padding), the second's one real row and 31
+    /// of padding, 992 stores of 4 B at three cycles: the second is the busiest, as the
+    /// trace's 3.1 us for both (where 32 waited rows would take 11 us) says. The earlier
+    /// reader waited for each of the first core's 32 rows: that core.
+    #[test]
+    fn padding_tilize_busiest_core_is_the_one_that_fills() {
+        use crate::params::{OpParam, ParamValue};
+        let hw = Hardware::of(Card::P150);
+        let grid = crate::device::CoreGrid::new(2, 1);
+        let (x, y) = (
+            rm(&[1, 1, 33, 64], MemoryConfig::DRAM_INTERLEAVED),
+            tiled(&[1, 1, 64, 64], &[1, 1, 33, 64], MemoryConfig::DRAM_INTERLEAVED),
+        );
+        let f = features_of(Op::TilizeWithValPadding, hw, x, y, grid);
+        assert!(close(f.stick_cycles, 1.0 / 1.35));
+        assert!(close(f.dram_wait_scale, 479.0 / 1.35));
+        assert!(close(f.pad_store_scale, 992.0 * 3.0 / 1.35));
+        let earlier = [OpParam::new("waits_each_row", ParamValue::Bool(true))];
+        let inputs = [x];
+        let cx = Ctx::new(Op::TilizeWithValPadding, hw, QueryParams::ByName(&earlier), &inputs, Some(&y), grid).unwrap();
+        let f = features(&cx).unwrap();
+        assert!(close(f.stick_cycles, 32.0 / 1.35));
+        assert!(close(f.dram_wait_scale, 32.0 * 479.0 / 1.35));
+        assert_eq!(f.pad_store_scale, 0.0);
+    }
+
+    /// bh20_oft's padding tilize of a 3-channel image (`[1, 159, 159, 3]` to `[1, 159, 160,
+    /// 32]`) on 20 cores, by the earlier reader: 795 tile rows, 40 a core; the first core's 40
+    /// hold 1,272 real rows of 6 B, each read and waited for (479 cycles), while it fills the
+    /// row's other 58 B (hidden under the wait); the slices' last tile rows hold 31 real rows
+    /// and one of padding (64 B, 16 stores), 8 of them on the first core (one slice is 5 tile
+    /// rows). Read from L1 instead, each wait is the NoC's core read latency (368 cycles).
+    #[test]
+    fn earlier_padding_tilize_waits_for_each_narrow_row() {
+        use crate::params::{OpParam, ParamValue};
+        let hw = Hardware::of(Card::P150);
+        let grid = crate::device::CoreGrid::new(5, 4);
+        let earlier = [OpParam::new("waits_each_row", ParamValue::Bool(true))];
+        let f = |memory| {
+            let (x, y) = (rm(&[1, 159, 159, 3], memory), tiled(&[1, 159, 160, 32], &[1, 159, 159, 3], memory));
+            let inputs = [x];
+            let cx = Ctx::new(Op::TilizeWithValPadding, hw, QueryParams::ByName(&earlier), &inputs, Some(&y), grid).unwrap();
+            features(&cx).unwrap()
+        };
+        let dram = f(MemoryConfig::DRAM_INTERLEAVED);
+        assert!(close(dram.stick_cycles, 1272.0 / 1.35), "{}", dram.stick_cycles * 1.35);
+        assert!(close(dram.dram_wait_scale, 1272.0 * 479.0 / 1.35));
+        assert!(close(dram.pad_store_scale, 8.0 * 16.0 * 5.0 / 1.35), "{}", dram.pad_store_scale * 1.35 / 5.0);
+        let l1 = f(MemoryConfig::L1_INTERLEAVED);
+        assert!(close(l1.dram_wait_scale, 1272.0 * 368.0 / 1.35));
     }
 
     /// Untilize of a height-sharded 6144x32 tensor on 4x4 cores (shards of 384x32), into the

@@ -4,6 +4,7 @@
 //! gives a value is left out, so the query takes its default.
 
 use super::attributes::Attr;
+use super::era::Since;
 use super::row::{Attrs, Row};
 use crate::op::Op;
 use crate::params::OwnedParamValue;
@@ -38,6 +39,9 @@ enum TraceSource {
         prefix: &'static str,
         value: &'static str,
     },
+    /// A bool: whether the trace ran tt-metal older than a change merged on `date`
+    /// (`yyyymmdd`), as far as its rows show ([`Since::ran_before`]).
+    RanBefore { date: u32 },
 }
 
 /// How an ATTRIBUTES value reads as the param's value.
@@ -61,17 +65,23 @@ pub(super) fn params_of(
     op: Op,
     row: &Row<'_>,
     attrs: &Attrs,
+    since: Since,
 ) -> Vec<(&'static str, OwnedParamValue)> {
     TRACE_PARAMS[op as usize]
         .iter()
         .filter_map(|p| {
-            let value = p.sources.iter().find_map(|s| read(s, row, attrs))?;
+            let value = p.sources.iter().find_map(|s| read(s, row, attrs, since))?;
             Some((p.key, value))
         })
         .collect()
 }
 
-fn read(source: &TraceSource, row: &Row<'_>, attrs: &Attrs) -> Option<OwnedParamValue> {
+fn read(
+    source: &TraceSource,
+    row: &Row<'_>,
+    attrs: &Attrs,
+    since: Since,
+) -> Option<OwnedParamValue> {
     match source {
         TraceSource::Attribute { path, find, read } => {
             let (first, rest) = path.split_first()?;
@@ -113,6 +123,7 @@ fn read(source: &TraceSource, row: &Row<'_>, attrs: &Attrs) -> Option<OwnedParam
             .get("OP CODE")
             .starts_with(prefix)
             .then(|| OwnedParamValue::Enum((*value).into())),
+        TraceSource::RanBefore { date } => Some(OwnedParamValue::Bool(since.ran_before(*date))),
     }
 }
 
@@ -137,7 +148,12 @@ mod tests {
             record: &record,
             plain_shapes: false,
         };
-        params_of(op, &row, &Attrs(parse_attributes(attributes).unwrap()))
+        params_of(
+            op,
+            &row,
+            &Attrs(parse_attributes(attributes).unwrap()),
+            Since::default(),
+        )
     }
 
     /// The value a matmul row of `op_code` and `attributes` gives its param `key`, if any.
@@ -302,7 +318,9 @@ mod tests {
             (Op::UntilizeWithUnpadding, "UntilizeWithUnpadding"),
             (Op::Pad, "Pad"),
         ] {
-            let p = params(op, code, "", old);
+            let mut p = params(op, code, "", old);
+            // A trace without a later tt-metal's mark ran the padding tilize's earlier reader.
+            p.retain(|(k, _)| *k != "waits_each_row");
             assert_eq!(
                 p,
                 [("use_multicore", OwnedParamValue::Bool(false))],
@@ -310,14 +328,14 @@ mod tests {
             );
         }
         let new = "{'enough_space_height': 'true'; 'output_dtype': 'DataType::BFLOAT16'}";
-        assert!(
+        assert_eq!(
             params(
                 Op::TilizeWithValPadding,
                 "TilizeWithValPaddingDeviceOperation",
                 "",
                 new
-            )
-            .is_empty()
+            ),
+            [("waits_each_row", OwnedParamValue::Bool(true))]
         );
     }
 

@@ -32,6 +32,7 @@
 //!
 //! A row that cannot be read is reported with its line and reason; the rest are still read.
 
+use super::era::Since;
 use super::row::{Row, TraceRow, read_row};
 use crate::device::Device;
 use std::collections::HashMap;
@@ -172,6 +173,9 @@ pub struct Trace {
     /// Rows whose duration is a broken measurement (see [`Broken`]).
     pub implausible: Vec<Implausible>,
     pub malformed: Vec<Malformed>,
+    /// The latest tt-metal change the rows show; the params of kernels that changed since
+    /// follow it.
+    pub since: Since,
 }
 
 /// Why a trace could not be read at all.
@@ -256,9 +260,17 @@ pub fn read_trace(
         })
         .map(|(i, _)| i)
         .collect();
+    // Which tt-metal wrote the trace, read off all its rows before any is read.
+    let records: Vec<Result<csv::StringRecord, csv::Error>> = csv.records().collect();
+    let row_of = |record| Row {
+        columns: &columns,
+        record,
+        plain_shapes,
+    };
+    trace.since = Since::of(records.iter().filter_map(|r| r.as_ref().ok()).map(row_of));
     // The first line of each recorded op info (see `SHAPELESS_PROGRAM_HASH`).
     let mut first_call: HashMap<String, u64> = HashMap::new();
-    for (i, record) in csv.records().enumerate() {
+    for (i, record) in records.iter().enumerate() {
         let line = i as u64 + 2;
         let record = match record {
             Ok(r) => r,
@@ -270,11 +282,7 @@ pub fn read_trace(
                 continue;
             }
         };
-        let row = Row {
-            columns: &columns,
-            record: &record,
-            plain_shapes,
-        };
+        let row = row_of(record);
         let device_data = [
             "DEVICE ARCH",
             "DEVICE KERNEL DURATION [ns]",
@@ -292,7 +300,7 @@ pub fn read_trace(
         match op_type {
             "signpost" => trace.signposts += 1,
             "" | "tt_dnn_device" if !device_data => trace.host_only += 1,
-            "" | "tt_dnn_device" => match read_row(&row, line, default_device) {
+            "" | "tt_dnn_device" => match read_row(&row, line, default_device, trace.since) {
                 Ok(mut r) => {
                     if replays.is_some() {
                         r.replays = replays;
@@ -424,6 +432,36 @@ mod tests {
         assert_one_malformed(&trace, 4, "DEVICE ARCH");
         let with_default = read_trace(csv.as_bytes(), Some(Device::Blackhole)).unwrap();
         assert_one_malformed(&with_default, 4, "NOTATYPE");
+    }
+
+    /// A padding tilize in a trace without a later tt-metal's mark ran the earlier reader
+    /// (`waits_each_row`); after a unary row that carries `worker_grid` (a tt-metal of
+    /// 2026-04-21 or later), wherever that row stands in the trace, today's.
+    #[test]
+    fn the_traces_tt_metal_picks_the_kernel() {
+        let tilize = "TilizeWithValPaddingDeviceOperation,tt_dnn_device,blackhole,\"{'use_multicore': 'true'}\",,1,110,3000,1,1[1],1[1],33[33],64[64],ROW_MAJOR,BFLOAT16,DEV_0_DRAM_INTERLEAVED\n";
+        let unary = "UnaryDeviceOperation,tt_dnn_device,blackhole,\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'; 'worker_grid': '{}'}\",HiFi4,64,64,5000,1,1[1],1[1],32[32],1024[1024],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED\n";
+        let waits = |csv: &str| {
+            let trace = read_trace(csv.as_bytes(), None).unwrap();
+            let r = trace
+                .rows
+                .iter()
+                .find(|r| r.op_code.starts_with("Tilize"))
+                .unwrap();
+            let (_, v) = r
+                .params
+                .iter()
+                .find(|(k, _)| *k == "waits_each_row")
+                .unwrap();
+            (v.clone(), trace.since.0.map(|m| m.since))
+        };
+        assert_eq!(
+            waits(&std::format!("{HEADER}{tilize}")),
+            (OwnedParamValue::Bool(true), None)
+        );
+        let marked = (OwnedParamValue::Bool(false), Some(20260421));
+        assert_eq!(waits(&std::format!("{HEADER}{tilize}{unary}")), marked);
+        assert_eq!(waits(&std::format!("{HEADER}{unary}{tilize}")), marked);
     }
 
     /// A binary row that repeats an earlier one's recorded info, on the same chip, is the

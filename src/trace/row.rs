@@ -4,6 +4,7 @@
 
 use super::attributes::{Attr, parse_attributes};
 use super::cells::{number, shard_spec, tensor};
+use super::era::Since;
 use super::params::params_of;
 use crate::device::{CoreGrid, Device};
 use crate::manager::Query;
@@ -110,6 +111,7 @@ pub(super) fn read_row(
     row: &Row<'_>,
     line: u64,
     default_device: Option<Device>,
+    since: Since,
 ) -> Result<TraceRow, String> {
     let op_code = row.get("OP CODE");
     if op_code.is_empty() {
@@ -188,7 +190,7 @@ pub(super) fn read_row(
             }
         }
     }
-    let params = op.map_or_else(Vec::new, |op| params_of(op, row, &attrs));
+    let params = op.map_or_else(Vec::new, |op| params_of(op, row, &attrs, since));
     Ok(TraceRow {
         line,
         op_code: op_code.to_string(),

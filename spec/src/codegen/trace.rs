@@ -55,5 +55,9 @@ fn source(t: &TraceSource) -> TokenStream {
         TraceSource::OpCodePrefix { prefix, value } => {
             quote!(TraceSource::OpCodePrefix { prefix: #prefix, value: #value })
         }
+        TraceSource::RanBefore { date } => {
+            let date = proc_macro2::Literal::u32_unsuffixed(*date);
+            quote!(TraceSource::RanBefore { date: #date })
+        }
     }
 }

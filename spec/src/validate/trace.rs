@@ -115,6 +115,30 @@ fn trace_source(s: &TraceSourceFile, kind: &OpParamKind) -> Result<TraceSource, 
             None => Err(format!("{what} only suits an enum param")),
         }
     };
+    if let Some(date) = &s.ran_before {
+        if s.attribute.is_some()
+            || s.column.is_some()
+            || s.op_code_prefix.is_some()
+            || s.find.is_some()
+            || s.read.is_some()
+            || s.map.is_some()
+            || s.value.is_some()
+        {
+            return Err("a `ran_before` source takes nothing else".into());
+        }
+        if !matches!(kind, OpParamKind::Bool { .. }) {
+            return Err(
+                "a `ran_before` source only suits a bool param (true: the earlier kernel ran)"
+                    .into(),
+            );
+        }
+        return match date_of(date) {
+            Some(date) => Ok(TraceSource::RanBefore { date }),
+            None => Err(format!(
+                "`ran_before = \"{date}\"` is not a date: write `YYYY-MM-DD`"
+            )),
+        };
+    }
     match (&s.attribute, &s.column, &s.op_code_prefix) {
         (Some(attribute), None, None) => {
             if s.value.is_some() {
@@ -184,8 +208,22 @@ fn trace_source(s: &TraceSourceFile, kind: &OpParamKind) -> Result<TraceSource, 
                 value: value.clone(),
             })
         }
-        _ => Err("give exactly one of `attribute`, `column` and `op_code_prefix`".into()),
+        _ => Err(
+            "give exactly one of `attribute`, `column`, `op_code_prefix` and `ran_before`".into(),
+        ),
     }
+}
+
+/// `YYYY-MM-DD` as `yyyymmdd`, if it is a date of this era.
+fn date_of(text: &str) -> Option<u32> {
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    ((2000..=2999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then_some(y * 10_000 + m * 100 + d)
 }
 
 /// `v` as a value of a param of `kind`, if it is one.
