@@ -123,6 +123,11 @@ fn json_summary_follows_the_contract() {
         ),
         "the replayed row is named: {stderr}"
     );
+    // No row carries a mark of a dated tt-metal change: the file is read as older tt-metal.
+    assert!(
+        stderr.contains("small.csv: no mark of a dated tt-metal change"),
+        "the trace's tt-metal is named: {stderr}"
+    );
 }
 
 /// The context floor groups repeats by the op that ran before each on its own chip: two chips'

@@ -32,19 +32,19 @@ const MARKS: [Mark; 3] = [
         op_code: "",
         attributes: "per_core_allocation=",
         since: 20260729,
-        change: "MemoryConfig's per_core_allocation (PR #51501)",
+        change: "MemoryConfig's per_core_allocation: PR #51501",
     },
     Mark {
         op_code: "BinaryNgDeviceOperation",
         attributes: "'rtol':",
         since: 20260504,
-        change: "binary_ng's rtol / atol / equal_nan attributes (PR #43515, ttnn.isclose; in review on 2026-05-04)",
+        change: "binary_ng's rtol, atol and equal_nan attributes: PR #43515, ttnn.isclose, in review on 2026-05-04",
     },
     Mark {
         op_code: "UnaryDeviceOperation",
         attributes: "'worker_grid':",
         since: 20260421,
-        change: "the unary op's worker_grid attribute (PR #42737, unary_ng promoted to unary)",
+        change: "the unary op's worker_grid attribute: PR #42737, unary_ng promoted to unary",
     },
 ];
 
@@ -88,6 +88,26 @@ impl Since {
     /// ```
     pub fn ran_before(self, date: u32) -> bool {
         self.0.is_none_or(|m| m.since < date)
+    }
+}
+
+impl core::fmt::Display for Since {
+    /// What the rows show: `tt-metal of 2026-04-21 or later (<the change>)`, or that they
+    /// show no dated change.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            Some(m) => write!(
+                f,
+                "tt-metal of {}-{:02}-{:02} or later ({})",
+                m.since / 10000,
+                m.since / 100 % 100,
+                m.since % 100,
+                m.change
+            ),
+            None => f.write_str(
+                "no mark of a dated tt-metal change: kernels tt-metal changed are taken as they were before",
+            ),
+        }
     }
 }
 
@@ -148,5 +168,9 @@ mod tests {
         assert!(!marked.ran_before(20260302));
         assert!(!marked.ran_before(20260421));
         assert!(marked.ran_before(20260422));
+        assert_eq!(
+            std::format!("{marked}"),
+            "tt-metal of 2026-04-21 or later (the unary op's worker_grid attribute: PR #42737, unary_ng promoted to unary)"
+        );
     }
 }

@@ -85,6 +85,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     for path in &args.traces {
         let trace = crate::measured::read(path, default_device)?;
         let file = path.display().to_string();
+        if let Some(since) = trace.since {
+            eprintln!("{file}: {since}");
+        }
         for (line, reason) in &trace.malformed {
             eprintln!("{file}:{line}: skipped: {reason}");
         }

@@ -19,6 +19,7 @@ use matmul::matmul_row;
 use std::path::Path;
 use sweep::{Cell, Sweep, one};
 use ttnn_op_perf_models::Device;
+use ttnn_op_perf_models::trace::era::Since;
 use ttnn_op_perf_models::trace::{Implausible, TraceError, TraceRow, read_trace_file};
 
 /// The rows of one file, and the rows it has that could not be read (line, reason).
@@ -35,6 +36,8 @@ pub struct Measured {
     /// Rows whose duration is a broken measurement (a trace's, or a sweep shape's out of
     /// step with its rows): they carry no `measured_ns`.
     pub implausible: Vec<Implausible>,
+    /// A trace's tt-metal, as far as its rows show (`None`: a sweep).
+    pub since: Option<Since>,
 }
 
 /// Reads `path`, whatever its kind (told by its header). Trace rows without a `DEVICE ARCH`
@@ -69,6 +72,7 @@ pub fn read(path: &Path, device: Option<Device>) -> Result<Measured, Failure> {
             host_ops: trace.non_device,
             host_only: trace.host_only,
             implausible: trace.implausible,
+            since: Some(trace.since),
         });
     }
     let is_exp = has("input_shape_1") && has("kernel_duration");
