@@ -123,9 +123,11 @@ fn json_summary_follows_the_contract() {
         ),
         "the replayed row is named: {stderr}"
     );
-    // No row carries a mark of a dated tt-metal change: the file is read as older tt-metal.
+    // Its logical shape columns are its only mark: tt-metal of August 2025 or later.
     assert!(
-        stderr.contains("small.csv: no mark of a dated tt-metal change"),
+        stderr.contains(
+            "small.csv: tt-metal of 2025-08-12 or later (the profiler's logical shape columns"
+        ),
         "the trace's tt-metal is named: {stderr}"
     );
 }

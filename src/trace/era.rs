@@ -4,47 +4,90 @@
 //! sources, [`Since::ran_before`]).
 //!
 //! A mark proves the trace ran tt-metal from the day its change was opened as a pull
-//! request (it merged later), so each mark gives a lower bound. No mark does not prove the
-//! trace older: a trace without any is read as older than every change the marks date, which
-//! the shared traces without one bear out (bh20_oft's padding tilize waits for each row it
-//! reads, ~513 cycles a row, as the reader did before its ND-sharding rewrite), and which
-//! misjudges a trace written between that change and the first mark after it, or one of
-//! only ops that carry no mark.
+//! request (it merged later), so each mark gives a lower bound. No later mark does not prove
+//! the trace older: a trace is read as older than every change its marks do not date it
+//! after, which the shared traces bear out (bh20_oft, dated only by its device-operation OP
+//! CODEs of December 2025, waits for each row its padding tilize reads, ~513 cycles a row, as
+//! the reader did before its ND-sharding rewrite of March 2026). It misjudges a trace written
+//! between a change and the first mark after it, or one of only ops that carry no mark.
 
 use super::row::Row;
 
 /// A change to tt-metal that a trace's rows show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mark {
-    /// The rows that carry it: this OP CODE (any, when empty) ...
-    op_code: &'static str,
-    /// ... with this text in its `ATTRIBUTES`.
-    attributes: &'static str,
+    sign: Sign,
     /// The day the change was opened (`yyyymmdd`): the trace ran tt-metal of that day or later.
     pub since: u32,
     /// The change, for the reader.
     pub change: &'static str,
 }
 
+/// What a row shows of a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sign {
+    /// Rows of this OP CODE (an op's name in the device-operation infrastructure it moved to).
+    OpCode(&'static str),
+    /// Rows of this OP CODE (any, when empty) with this text in their `ATTRIBUTES`.
+    Attribute(&'static str, &'static str),
+    /// Tensor shapes in `padded[logical]` columns (`INPUT_0_X_PAD[LOGICAL]`).
+    LogicalShapes,
+}
+
+impl Sign {
+    fn shown_by(self, row: &Row<'_>) -> bool {
+        match self {
+            Sign::OpCode(code) => row.get("OP CODE") == code,
+            Sign::Attribute(code, text) => {
+                (code.is_empty() || row.get("OP CODE") == code)
+                    && row.get("ATTRIBUTES").contains(text)
+            }
+            Sign::LogicalShapes => !row.plain_shapes,
+        }
+    }
+}
+
 /// The marks, latest first. The dates are the pull requests' (tenstorrent/tt-metal).
-const MARKS: [Mark; 3] = [
+const MARKS: [Mark; 8] = [
     Mark {
-        op_code: "",
-        attributes: "per_core_allocation=",
+        sign: Sign::Attribute("", "per_core_allocation="),
         since: 20260729,
         change: "MemoryConfig's per_core_allocation: PR #51501",
     },
     Mark {
-        op_code: "BinaryNgDeviceOperation",
-        attributes: "'rtol':",
+        sign: Sign::Attribute("BinaryNgDeviceOperation", "'rtol':"),
         since: 20260504,
         change: "binary_ng's rtol, atol and equal_nan attributes: PR #43515, ttnn.isclose, in review on 2026-05-04",
     },
     Mark {
-        op_code: "UnaryDeviceOperation",
-        attributes: "'worker_grid':",
+        sign: Sign::Attribute("UnaryDeviceOperation", "'worker_grid':"),
         since: 20260421,
         change: "the unary op's worker_grid attribute: PR #42737, unary_ng promoted to unary",
+    },
+    Mark {
+        sign: Sign::OpCode("TilizeWithValPaddingDeviceOperation"),
+        since: 20251208,
+        change: "the padding tilize as a device operation: PR #34006",
+    },
+    Mark {
+        sign: Sign::OpCode("UntilizeWithUnpaddingDeviceOperation"),
+        since: 20251204,
+        change: "the unpadding untilize as a device operation: PR #33817",
+    },
+    Mark {
+        sign: Sign::OpCode("UntilizeDeviceOperation"),
+        since: 20251203,
+        change: "the untilize as a device operation: PR #33697, in review on 2025-12-03",
+    },
+    Mark {
+        sign: Sign::OpCode("TilizeDeviceOperation"),
+        since: 20251125,
+        change: "the tilize as a device operation: PR #33186",
+    },
+    Mark {
+        sign: Sign::LogicalShapes,
+        since: 20250812,
+        change: "the profiler's logical shape columns, `INPUT_0_X_PAD[LOGICAL]`: PR #26695",
     },
 ];
 
@@ -57,14 +100,11 @@ impl Since {
     pub(super) fn of<'a>(rows: impl IntoIterator<Item = Row<'a>>) -> Since {
         let mut latest: Option<Mark> = None;
         for row in rows {
-            let (op_code, attributes) = (row.get("OP CODE"), row.get("ATTRIBUTES"));
             for m in MARKS {
                 if latest.is_some_and(|l| l.since >= m.since) {
                     break;
                 }
-                if (m.op_code.is_empty() || m.op_code == op_code)
-                    && attributes.contains(m.attributes)
-                {
+                if m.sign.shown_by(&row) {
                     latest = Some(m);
                     break;
                 }
@@ -117,6 +157,7 @@ mod tests {
     use std::collections::HashMap;
     use std::prelude::rust_2024::*;
 
+    /// The latest mark of rows of (OP CODE, ATTRIBUTES) in the older column set.
     fn since(rows: &[(&str, &str)]) -> Since {
         let columns: HashMap<&str, usize> =
             [("OP CODE", 0), ("ATTRIBUTES", 1)].into_iter().collect();
@@ -127,7 +168,7 @@ mod tests {
         Since::of(records.iter().map(|record| Row {
             columns: &columns,
             record,
-            plain_shapes: false,
+            plain_shapes: true,
         }))
     }
 
@@ -156,6 +197,28 @@ mod tests {
             since(&[("MatmulDeviceOperation", "{'worker_grid': '{}'}")]).0,
             None
         );
+        // An op's device-operation name.
+        let tilize = ("TilizeWithValPaddingDeviceOperation", "{'pad_value': '0'}");
+        assert_eq!(since(&[tilize]).0.map(|m| m.since), Some(20251208));
+        assert_eq!(
+            since(&[("TilizeWithValPadding", "{'pad_value': '0'}")]).0,
+            None
+        );
+    }
+
+    /// The newer column set (`padded[logical]` shapes) dates a trace from August 2025 on.
+    #[test]
+    fn logical_shape_columns_are_a_mark() {
+        let columns: HashMap<&str, usize> =
+            [("OP CODE", 0), ("ATTRIBUTES", 1)].into_iter().collect();
+        let record = csv::StringRecord::from(vec!["MatmulDeviceOperation", "{}"]);
+        let row = |plain_shapes| Row {
+            columns: &columns,
+            record: &record,
+            plain_shapes,
+        };
+        assert_eq!(Since::of([row(false)]).0.map(|m| m.since), Some(20250812));
+        assert_eq!(Since::of([row(true)]).0, None);
     }
 
     /// A trace without marks ran older tt-metal than any change; one with a mark, older only

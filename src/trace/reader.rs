@@ -434,9 +434,9 @@ mod tests {
         assert_one_malformed(&with_default, 4, "NOTATYPE");
     }
 
-    /// A padding tilize in a trace without a later tt-metal's mark ran the earlier reader
-    /// (`waits_each_row`); after a unary row that carries `worker_grid` (a tt-metal of
-    /// 2026-04-21 or later), wherever that row stands in the trace, today's.
+    /// A padding tilize in a trace without a mark of tt-metal from its reader's rewrite on
+    /// ran the earlier reader (`waits_each_row`); beside a unary row that carries
+    /// `worker_grid` (a tt-metal of 2026-04-21 or later), wherever that row stands, today's.
     #[test]
     fn the_traces_tt_metal_picks_the_kernel() {
         let tilize = "TilizeWithValPaddingDeviceOperation,tt_dnn_device,blackhole,\"{'use_multicore': 'true'}\",,1,110,3000,1,1[1],1[1],33[33],64[64],ROW_MAJOR,BFLOAT16,DEV_0_DRAM_INTERLEAVED\n";
@@ -455,9 +455,10 @@ mod tests {
                 .unwrap();
             (v.clone(), trace.since.0.map(|m| m.since))
         };
+        // The tilize's own OP CODE dates the trace from December 2025 on: before the rewrite.
         assert_eq!(
             waits(&std::format!("{HEADER}{tilize}")),
-            (OwnedParamValue::Bool(true), None)
+            (OwnedParamValue::Bool(true), Some(20251208))
         );
         let marked = (OwnedParamValue::Bool(false), Some(20260421));
         assert_eq!(waits(&std::format!("{HEADER}{tilize}{unary}")), marked);
