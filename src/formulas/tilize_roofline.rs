@@ -108,9 +108,9 @@
 //!
 //! It assumes balanced blocks (the busiest core's count is the one that matters) and full
 //! overlap of the reader, compute and writer; the block factory's edge blocks' row tails are
-//! not counted as stores. It follows today's kernels: older tt-metal
-//! versions untilized blocks wider than 8 tiles with the slow unpack untilize (tt-llk issue
-//! #131: about 400 cycles a tile), which the model does not know.
+//! not counted as stores. Untilize follows today's kernels: older tt-metal versions
+//! untilized blocks wider than 8 tiles with the slow unpack untilize (tt-llk issue #131:
+//! about 400 cycles a tile), which the model does not know.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{OpParams, TilizeRooflineFeatures};
@@ -272,7 +272,8 @@ const fn pad_stores_of(tiled: &TensorParams, core: &Split, element: u64, row_byt
 /// and a block's real rows are its slice's rows left at that tile row (none in the padding
 /// tile rows past them). A core of full blocks waits longest for reads, one holding a slice's
 /// last rows and its padding stores longest: each core costs its waited reads (each row, or
-/// each block with a real row) at the DRAM latency and its pad stores at `store` cycles.
+/// each block with a real row) at `latency` cycles and its pad stores at `store` cycles. The
+/// core's `blocks` are those it reads a row for (a padding tile row reads none).
 const fn padded_busiest_core(
     rm: &TensorParams,
     tiled: &TensorParams,

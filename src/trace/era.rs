@@ -206,6 +206,13 @@ mod tests {
         );
     }
 
+    /// `Since::of` stops at the first mark no later than the one it holds: the marks must
+    /// run latest first.
+    #[test]
+    fn marks_run_latest_first() {
+        assert!(MARKS.windows(2).all(|w| w[0].since > w[1].since));
+    }
+
     /// The newer column set (`padded[logical]` shapes) dates a trace from August 2025 on.
     #[test]
     fn logical_shape_columns_are_a_mark() {
