@@ -250,8 +250,14 @@ pub(crate) const fn square_blocks(w: u64, h: u64, grid: u64) -> (u64, u64) {
 const INDEXED_FILL_LOOP: f64 = 5.0;
 const POINTER_FILL_LOOP: f64 = 3.0;
 
-const fn max_f(a: f64, b: f64) -> f64 {
-    if a > b { a } else { b }
+/// Cycles a waited read of `t` takes: the DRAM's read latency, or from another core's L1 the
+/// NoC's.
+const fn read_latency_cycles(cx: &Ctx<'_>, t: &TensorParams) -> f64 {
+    if t.memory.is_dram() {
+        cx.hw.dram_read_latency_cycles
+    } else {
+        cx.hw.noc_core_read_latency_cycles
+    }
 }
 
 /// The 32-bit stores a padding tilize's reader makes to fill the padding of `core`'s blocks
@@ -444,6 +450,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         OpParams::TilizeWithValPadding(p) if multicore && !p.waits_each_row && block.is_none() => (false, POINTER_FILL_LOOP),
         _ => (true, INDEXED_FILL_LOOP),
     };
+    let store_cycles = f64::max(fill_loop, cx.hw.riscv_l1_store_cycles);
     let (s, waited_reads) = match block {
         Some(b) => (b, b.sticks),
         // A plain tilize's reader issues a block's 32 sticks and waits once
@@ -454,9 +461,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
             // A padding tilize's cores differ in padding as well as rows: the busiest is
             // the one whose waits and fill stores take longest.
             OpParams::TilizeWithValPadding(_) if rm_interleaved => {
-                let latency = if rm.memory.is_dram() { cx.hw.dram_read_latency_cycles } else { cx.hw.noc_core_read_latency_cycles };
-                let store = max_f(fill_loop, cx.hw.riscv_l1_store_cycles);
-                let c = some_or!(padded_busiest_core(rm, tiled, rows.cores, waits_each_row, latency, store), overflow);
+                let latency = read_latency_cycles(cx, rm);
+                let c = some_or!(padded_busiest_core(rm, tiled, rows.cores, waits_each_row, latency, store_cycles), overflow);
                 (c, if waits_each_row { c.sticks } else { c.blocks })
             }
             _ => (rows, rows.sticks),
@@ -490,10 +496,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         OpParams::Untilize(_) | OpParams::UntilizeWithUnpadding(_) => (s.tiles, if tiled_interleaved { Some(tiled) } else { None }),
         _ => (waited_reads, if rm_interleaved { Some(rm) } else { None }),
     };
-    // A waited read takes the DRAM's latency, or from another core's L1 the NoC's.
     let read_latency = match read_from {
-        Some(t) if t.memory.is_dram() => cx.hw.dram_read_latency_cycles,
-        Some(_) => cx.hw.noc_core_read_latency_cycles,
+        Some(t) => read_latency_cycles(cx, t),
         None => 0.0,
     };
     // pack_untilize packs a block in sub-blocks of the widest divisor of its width up to the
@@ -550,7 +554,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
     };
     let tile_ns = cx.cycles_to_ns(s.tiles as f64);
     Ok(TilizeRooflineFeatures {
-        pad_store_scale: cx.cycles_to_ns(pad_stores as f64 * max_f(fill_loop, cx.hw.riscv_l1_store_cycles)),
+        pad_store_scale: cx.cycles_to_ns(pad_stores as f64 * store_cycles),
         write_wait_scale: waited_writes,
         overhead_ns: 1.0,
         tile_cycles: tile_ns,
