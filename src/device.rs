@@ -312,6 +312,29 @@ impl Hardware {
         self.noc_core_read_latency_cycles + bytes as f64 / self.noc_bytes_per_cycle(bytes)
     }
 
+    /// Cycles one core waits for a write of `bytes` it issues alone (a write, then
+    /// `noc_async_write_barrier`): the one-packet write's round trip, then the bytes at one
+    /// core's DRAM rate (`to_dram`) or at the NoC's rate for a transfer of that size. On
+    /// Wormhole a 2 KiB write to another core's L1 takes 358 cycles (tt-metal's data-movement
+    /// perf plots, One to One Packet Sizes, 1 transaction): 295 + 2048 / 30 is 363.
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::{Card, Hardware};
+    /// let wh = Hardware::of(Card::N150);
+    /// let tile = wh.waited_write_cycles(2048, false);
+    /// assert_eq!(tile, wh.noc_write_round_trip_cycles + 2048.0 / wh.noc_bytes_per_cycle(2048));
+    /// let page = wh.waited_write_cycles(2048, true);
+    /// assert_eq!(page, wh.noc_write_round_trip_cycles + 2048.0 / wh.dram_core_bytes_per_cycle);
+    /// ```
+    pub const fn waited_write_cycles(&self, bytes: u64, to_dram: bool) -> f64 {
+        let rate = if to_dram {
+            self.dram_core_bytes_per_cycle
+        } else {
+            self.noc_bytes_per_cycle(bytes)
+        };
+        self.noc_write_round_trip_cycles + bytes as f64 / rate
+    }
+
     /// Bytes of a 32x32 tile of `dtype`.
     pub const fn tile_bytes(&self, dtype: DType) -> u32 {
         self.tile_bytes[dtype as usize]

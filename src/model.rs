@@ -293,6 +293,13 @@ impl<'q> Ctx<'q> {
         }
     }
 
+    /// Time one core waits for a write of `bytes` to `t` it issues alone (a write followed by
+    /// `noc_async_write_barrier`): to a DRAM page, or to another core's L1.
+    #[inline]
+    pub(crate) const fn waited_write_ns(&self, t: &TensorParams, bytes: u64) -> f64 {
+        self.cycles_to_ns(self.hw.waited_write_cycles(bytes, t.memory.is_dram()))
+    }
+
     #[inline]
     pub(crate) const fn cycles_to_ns(&self, cycles: f64) -> f64 {
         // A multiply by the precomputed reciprocal: within 1 ulp of `cycles / cycles_per_ns`.

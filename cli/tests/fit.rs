@@ -479,6 +479,34 @@ fn only_fits_the_named_coefficients_and_holds_the_rest() {
     assert!(stderr.contains("exp_tile_cycles"), "{stderr}");
 }
 
+/// With every coefficient held, the version written is the physics prior's, and its summary
+/// says so: the data only gives its held-out accuracy.
+#[test]
+fn a_fit_that_holds_every_coefficient_says_so() {
+    let (_dir, data, out, prior) = unary_spec_beside_the_sweep();
+    let names: Vec<String> = prior["versions"][0]["coefficients"]
+        .as_inline_table()
+        .unwrap()
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .collect();
+    let mut args = vec!["--json"];
+    for name in &names {
+        args.extend(["--hold", name.as_str()]);
+    }
+    let report = report_of(&fit_with(&data, &out, &args));
+    for (name, value) in report["coefficients"].as_object().unwrap() {
+        assert_eq!(value.as_f64(), Some(coefficient(&prior, 0, name)), "{name}");
+    }
+    let written: toml_edit::DocumentMut = std::fs::read_to_string(&out).unwrap().parse().unwrap();
+    let versions = written["versions"].as_array_of_tables().unwrap();
+    let summary = versions.iter().last().unwrap()["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("published figures, every coefficient held"),
+        "{summary}"
+    );
+}
+
 /// `--hold` keeps the named coefficients at the physics prior's values and fits the others;
 /// a name the family does not have is refused, and `--only` with it is a bad argument.
 #[test]

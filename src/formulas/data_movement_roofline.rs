@@ -26,11 +26,22 @@
 //!     `Hardware::staged_row_major_shard_reads`).
 //!
 //!   Sharded -> interleaved writes every page and waits once at the end
-//!   (`writer_unary_sharded_blocks_start_id.cpp`): no waits counted. Nor for reshard.
+//!   (`writer_unary_sharded_blocks_interleaved_start_id.cpp`): no waits counted. Nor for
+//!   reshard.
+//! * **Waited writes** (`round_trip_scale`, sharded -> interleaved with `waits_each_page`):
+//!   until tt-metal PR #27430 (CI 2025-09-03; issue #27777 measured up to ~7x) both its
+//!   writers, tiles and row-major sticks, waited for each page they wrote
+//!   (`noc_async_write_barrier` inside the page loop). Each page after the first then costs
+//!   the busiest core a write's round trip and the page's bytes
+//!   ([`Hardware::waited_write_cycles`]: tt-metal's one-core write measurements). Many cores writing at once wait longer than one alone
+//!   (a Wormhole SegFormer trace: ~300 cycles a tile on 8 cores, ~520 on 64, the published
+//!   one-core figure 358); the model takes the published figure.
 //! * **Compute**: none.
 //!
 //! It assumes shards are balanced and that the NoC serves all shard cores in parallel.
 
+#[cfg(doc)]
+use crate::device::Hardware;
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{DataMovementRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
@@ -157,6 +168,23 @@ const fn reader_waits_ns(cx: &Ctx<'_>, source: &TensorParams, sharded: &TensorPa
     }
 }
 
+/// The writes the busiest shard core of a sharded-to-interleaved move waits for after its
+/// first, ns, when its writer waits for each page (see the module docs): its shard's pages of
+/// `sharded` (tiles, or row-major shard rows), each written to `target`. The first is within
+/// the device's launch overhead, as for the reader's waits.
+const fn writer_waits_ns(cx: &Ctx<'_>, sharded: &TensorParams, target: &TensorParams) -> f64 {
+    let Some(shard) = sharded.memory.shard else {
+        return 0.0;
+    };
+    let (rows, cols) = (shard.shape[0] as u64, shard.shape[1] as u64);
+    let pages = match sharded.layout {
+        Layout::Tile { height, width } => ceil_div(rows, max(height as u64, 1))
+            .saturating_mul(ceil_div(cols, max(width as u64, 1))),
+        Layout::RowMajor => rows,
+    };
+    pages.saturating_sub(1) as f64 * cx.waited_write_ns(target, page_bytes(cx, sharded))
+}
+
 // Inlined into its generated out-of-line copy, which the query and `Family::features` call.
 #[inline(always)]
 pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Error> {
@@ -233,6 +261,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
     let written = if y.memory.is_dram() { bytes } else { 0 };
     let waits_ns = match (cx.params, interleaved) {
         (OpParams::InterleavedToSharded(_), Some(source)) => reader_waits_ns(cx, source, sharded),
+        (OpParams::ShardedToInterleaved(p), Some(target)) if p.waits_each_page => {
+            writer_waits_ns(cx, sharded, target)
+        }
         _ => 0.0,
     };
     Ok(DataMovementRooflineFeatures {

@@ -81,8 +81,9 @@
 //!   unpadding untilize's interleaved writer writes each row it keeps and waits for it
 //!   (`writer_unary_stick_layout_split_rows_multicore.cpp`: `noc_async_write_barrier` per
 //!   row), so each costs a write's round trip (`noc.write_round_trip_cycles`) plus its bytes
-//!   at one core's DRAM rate. On bh20_oft a core's 1,280 rows of 512 B and another's 1,280
-//!   of 6 B (a 3-channel image) both take ~380 cycles a row, whatever the width.
+//!   at one core's DRAM rate, or the NoC's to L1 (`Hardware::waited_write_cycles`). On
+//!   bh20_oft a core's 1,280 rows of 512 B and another's 1,280 of 6 B (a 3-channel image)
+//!   both take ~380 cycles a row, whatever the width.
 //! * **Pad stores** (`pad_store_scale`, in the NoC term): a padding tilize's reader fills
 //!   the padding of each block it builds with 32-bit stores from its RISC-V, one at a time,
 //!   whatever the pad value: each real row's tail short of the padded width, the rows after a
@@ -521,12 +522,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
     // `[33, W]` tensor's two blocks on two cores keep 32 rows and 1.
     let waited_writes = match cx.params {
         OpParams::UntilizeWithUnpadding(_) if rm_interleaved => {
-            let rate = if rm.memory.is_dram() {
-                cx.hw.dram_core_bytes_per_cycle
-            } else {
-                cx.hw.noc_sustained_bytes_per_cycle
-            };
-            cx.cycles_to_ns(s.sticks as f64 * (cx.hw.noc_write_round_trip_cycles + s.stick_bytes as f64 / rate))
+            let row = cx.hw.waited_write_cycles(s.stick_bytes, rm.memory.is_dram());
+            cx.cycles_to_ns(s.sticks as f64 * row)
         }
         _ => 0.0,
     };

@@ -48,7 +48,7 @@ impl Sign {
 }
 
 /// The marks, latest first. The dates are the pull requests' (tenstorrent/tt-metal).
-const MARKS: [Mark; 8] = [
+const MARKS: [Mark; 9] = [
     Mark {
         sign: Sign::Attribute("", "per_core_allocation="),
         since: 20260729,
@@ -78,6 +78,11 @@ const MARKS: [Mark; 8] = [
         sign: Sign::OpCode("UntilizeDeviceOperation"),
         since: 20251203,
         change: "the untilize as a device operation: PR #33697, in review on 2025-12-03",
+    },
+    Mark {
+        sign: Sign::Attribute("ShardedToInterleavedDeviceOperation", "'num_slices':"),
+        since: 20251126,
+        change: "the sharded-to-interleaved op's num_slices attribute: PR #33240, re-landed as PR #33996",
     },
     Mark {
         sign: Sign::OpCode("TilizeDeviceOperation"),
@@ -202,6 +207,19 @@ mod tests {
         assert_eq!(since(&[tilize]).0.map(|m| m.since), Some(20251208));
         assert_eq!(
             since(&[("TilizeWithValPadding", "{'pad_value': '0'}")]).0,
+            None
+        );
+        // The sharded-to-interleaved op's `num_slices`, which its Partial variant always wrote.
+        let s2i = |code| {
+            (
+                code,
+                "{'num_slices': '1'; 'output_dtype': 'DataType::BFLOAT16'}",
+            )
+        };
+        let dated = since(&[s2i("ShardedToInterleavedDeviceOperation")]).0;
+        assert_eq!(dated.map(|m| m.since), Some(20251126));
+        assert_eq!(
+            since(&[s2i("ShardedToInterleavedPartialDeviceOperation")]).0,
             None
         );
     }

@@ -339,6 +339,37 @@ mod tests {
         );
     }
 
+    /// The sharded-to-interleaved writer waited for each page it wrote until PR #27430
+    /// (September 2025): a row of a trace that carries no later mark reads
+    /// `waits_each_page`; one that writes `num_slices` (PR #33240, November 2025) does not.
+    #[test]
+    fn sharded_to_interleaved_rows_pick_their_writer() {
+        let columns: HashMap<&str, usize> =
+            [("OP CODE", 0), ("ATTRIBUTES", 1)].into_iter().collect();
+        let params = |attributes: &str| {
+            let record =
+                csv::StringRecord::from(vec!["ShardedToInterleavedDeviceOperation", attributes]);
+            let row = || Row {
+                columns: &columns,
+                record: &record,
+                plain_shapes: true,
+            };
+            let attrs = Attrs(parse_attributes(attributes).unwrap());
+            params_of(Op::ShardedToInterleaved, &row(), &attrs, Since::of([row()]))
+        };
+        assert_eq!(
+            params("{'output_dtype': 'DataType::BFLOAT16'}"),
+            [("waits_each_page", OwnedParamValue::Bool(true))]
+        );
+        assert_eq!(
+            params("{'num_slices': '1'; 'output_dtype': 'DataType::BFLOAT16'}"),
+            [
+                ("num_slices", OwnedParamValue::Int(1)),
+                ("waits_each_page", OwnedParamValue::Bool(false))
+            ]
+        );
+    }
+
     /// A fused unary chain gives each further function by position; a chain of one (in the
     /// newer and the older spelling) gives none of them.
     #[test]

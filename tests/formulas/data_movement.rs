@@ -98,6 +98,54 @@ fn row_major_sticks_are_each_waited_for_on_blackhole_only() {
     );
 }
 
+/// A Wormhole SegFormer trace's `[1, 8, 256, 256]` bfloat16 tiles, height-sharded on 8 cores
+/// (64 tiles each), back to L1 interleaved (measured 19.3 us on tt-metal of February 2025).
+/// That tt-metal's writer waited for each tile: 63 waits after the first, each a write's
+/// round trip (295 cycles) and the tile at 30 B/cycle, at 1 GHz. Today's writer waits once.
+/// Row-major shards wait for each 512-byte stick the same way (18 B/cycle at 512 B).
+#[test]
+fn the_earlier_sharded_to_interleaved_writer_waits_for_each_page() {
+    let models = PerfModels::new(Device::WormholeB0);
+    let tensor = |layout, memory| {
+        TensorParams::new(
+            Shape::new(&[1, 8, 256, 256]),
+            DType::Bfloat16,
+            layout,
+            memory,
+        )
+    };
+    let waits = [OpParam::new("waits_each_page", ParamValue::Bool(true))];
+    let round_trip = |layout, params: &[OpParam<'_>]| {
+        let shards = l1_sharded(MemoryLayout::HeightSharded, 8, 1, [256, 256]);
+        let inputs = [tensor(layout, shards)];
+        let output = tensor(layout, MemoryConfig::L1_INTERLEAVED);
+        let q = Query::new(Op::ShardedToInterleaved, &inputs)
+            .output(&output)
+            .params(params);
+        feature_of(
+            &models,
+            &q,
+            Family::DataMovementRoofline,
+            "round_trip_scale",
+        )
+    };
+    let tiles = Layout::Tile {
+        height: 32,
+        width: 32,
+    };
+    assert_close(
+        round_trip(tiles, &waits),
+        63.0 * (295.0 + 2048.0 / 30.0),
+        "a write's round trip and a tile, 63 times",
+    );
+    assert_close(
+        round_trip(Layout::RowMajor, &waits),
+        255.0 * (295.0 + 512.0 / 18.0),
+        "a round trip and a 512-byte stick, 255 times",
+    );
+    assert_eq!(round_trip(tiles, &[]), 0.0, "today's writer waits once");
+}
+
 #[test]
 fn row_major_reshard_pays_for_small_pages() {
     let models = PerfModels::new(Device::WormholeB0);
