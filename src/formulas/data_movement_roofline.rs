@@ -25,7 +25,7 @@
 //!     on a device whose spec says `staged_row_major_shard_reads` (see
 //!     `Hardware::staged_row_major_shard_reads`).
 //!
-//!   Sharded -> interleaved writes every page and waits once at the end
+//!   Today's sharded -> interleaved writer writes every page and waits once at the end
 //!   (`writer_unary_sharded_blocks_interleaved_start_id.cpp`): no waits counted. Nor for
 //!   reshard.
 //! * **Waited writes** (`round_trip_scale`, sharded -> interleaved with `waits_each_page`):
@@ -33,9 +33,10 @@
 //!   writers, tiles and row-major sticks, waited for each page they wrote
 //!   (`noc_async_write_barrier` inside the page loop). Each page after the first then costs
 //!   the busiest core a write's round trip and the page's bytes
-//!   ([`Hardware::waited_write_cycles`]: tt-metal's one-core write measurements). Many cores writing at once wait longer than one alone
-//!   (a Wormhole SegFormer trace: ~300 cycles a tile on 8 cores, ~520 on 64, the published
-//!   one-core figure 358); the model takes the published figure.
+//!   ([`Hardware::waited_write_cycles`]: tt-metal's one-core write measurements). Many
+//!   cores writing at once wait longer than one alone (a Wormhole SegFormer trace: ~300
+//!   cycles a tile on 8 cores, ~520 on 64, against the published one-core 358); the model
+//!   takes the published figure.
 //! * **Compute**: none.
 //!
 //! It assumes shards are balanced and that the NoC serves all shard cores in parallel.
