@@ -112,6 +112,17 @@ const fn padded_to_shards(whole: &TensorParams, sharded: &TensorParams) -> bool 
     true
 }
 
+/// Pages of one shard of `shape` (height, width in elements) in `layout`: its tiles, or its
+/// rows (row-major sticks).
+const fn shard_pages(shape: [u32; 2], layout: Layout) -> u64 {
+    let (rows, cols) = (shape[0] as u64, shape[1] as u64);
+    match layout {
+        Layout::Tile { height, width } => ceil_div(rows, max(height as u64, 1))
+            .saturating_mul(ceil_div(cols, max(width as u64, 1))),
+        Layout::RowMajor => rows,
+    }
+}
+
 /// Tiles an interleaved-to-sharded reader issues before each wait, with `cores` readers:
 /// `(512 / cores) x 1152` bytes of tiles (tt-metal's `get_barrier_read_threshold`); 0 when not
 /// one tile fits, and the reader then waits once, at the end.
@@ -129,9 +140,8 @@ const fn reader_waits_ns(cx: &Ctx<'_>, source: &TensorParams, sharded: &TensorPa
     };
     let (rows, cols) = (shard.shape[0] as u64, shard.shape[1] as u64);
     match source.layout {
-        Layout::Tile { height, width } => {
-            let tiles = ceil_div(rows, max(height as u64, 1))
-                .saturating_mul(ceil_div(cols, max(width as u64, 1)));
+        Layout::Tile { .. } => {
+            let tiles = shard_pages(shard.shape, source.layout);
             let tile = match source.tile_bytes(cx.hw) {
                 Some(b) => b,
                 None => return 0.0,
@@ -177,12 +187,7 @@ const fn writer_waits_ns(cx: &Ctx<'_>, sharded: &TensorParams, target: &TensorPa
     let Some(shard) = sharded.memory.shard else {
         return 0.0;
     };
-    let (rows, cols) = (shard.shape[0] as u64, shard.shape[1] as u64);
-    let pages = match sharded.layout {
-        Layout::Tile { height, width } => ceil_div(rows, max(height as u64, 1))
-            .saturating_mul(ceil_div(cols, max(width as u64, 1))),
-        Layout::RowMajor => rows,
-    };
+    let pages = shard_pages(shard.shape, sharded.layout);
     pages.saturating_sub(1) as f64 * cx.waited_write_ns(target, page_bytes(cx, sharded))
 }
 
