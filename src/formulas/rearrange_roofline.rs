@@ -22,15 +22,24 @@
 //!   whole and each waited for (`reader_reshape_tiled.cpp`: `noc_async_read_barrier` per
 //!   page, through a one-tile buffer), and the writer copies the segments into a scratch tile
 //!   with NoC writes to its own L1, waits for them before it frees the input tile
-//!   (`writer_reshape_tiled.cpp`), then writes the output tile and waits again. Counted per
-//!   output tile of the busiest core: `2 + k` waited-for tile transfers (map page, `k` input
-//!   tiles, output tile), `k + 1` DRAM read latencies (map page and input tiles) and `k + 1`
-//!   NoC write round trips, the segment copies (a face row per real row and face) at a face
-//!   row's NoC rate; `k` the distinct input tiles of an output tile (worked out from the
-//!   logical shapes collapsed to rank 3, as the factory does), the most over the first tiles
-//!   of the output's first eight tile rows (a plane of 33 rows makes most output tiles
-//!   straddle two input planes, not the first); DRAM traffic of every re-read, at their
-//!   average.
+//!   (`writer_reshape_tiled.cpp`), then writes the output tile and waits again. The writer
+//!   walks every entry of the map page (tt-metal pads every page to the longest map: the most
+//!   segments one input tile gives times the input tiles, plus that modulo the L1 alignment),
+//!   reading each from L1 to see whether it is a segment and, for a segment, its four fields,
+//!   and copies each segment with one NoC write command to its own L1 (`tt_memmove`).
+//!   Counted per output tile of the busiest core: `2 + k` waited-for tile transfers (map
+//!   page, `k` input tiles, output tile), `k + 1` DRAM read latencies (map page and input
+//!   tiles) and `k + 1` NoC write round trips, and the walk (`segment_scale`: an L1 load an
+//!   entry, four more and a write command a segment, at the device's published
+//!   `riscv_l1_load_cycles` and `noc.write_issue_cycles`); `k`, the segments and the entries
+//!   worked out from the logical shapes collapsed to rank 3, as the factory does, the most
+//!   over the first tiles of the output's first eight tile rows (a plane of 33 rows makes most
+//!   output tiles straddle two input planes, not the first), the segments exactly as tt-metal
+//!   merges runs (a face row, or more where input and output offsets both go on in face order);
+//!   DRAM traffic of every re-read, at their average. The walk is what a `[24, 33, 256] ->
+//!   [792, 256]` reshape (public Qwen3.6-27B prefill) spends most of its time on: 64 segments
+//!   and 184 entries an output tile, ~5,100 cycles on Blackhole, against 1,800-2,600 for the
+//!   waits of its two or three input tiles at the published latencies.
 //! * **Row-major reshape** (`reshape_view/device/device/rm_reshape_interleaved.cpp`): sticks
 //!   (rows of the last dim) read and written; counted as the busiest core's share of the input
 //!   sticks and of the output sticks at the NoC rate of a stick's bytes, each input stick's
@@ -66,7 +75,8 @@
 //! a tiled reshape's waited NoC writes the device's published write round trip
 //! (`round_trip_scale`), plus the published latency of each DRAM read waited for alone
 //! (`latency_scale`; tt-metal's measured latency of one core's small DRAM read, `dram_access`
-//! in the device spec); compute is the tiles transposed within the tile
+//! in the device spec), plus a tiled reshape's map walk (`segment_scale`); compute is the
+//! tiles transposed within the tile
 //! (`transpose_tile_cycles`). It assumes the cores work in parallel, that the busiest core's
 //! output tiles of a tiled reshape each need as many input tiles as the most of those
 //! sampled, and that an HC transpose's
@@ -136,7 +146,7 @@ const fn is_view(x: &TensorParams, y: &TensorParams) -> bool {
     }
 }
 
-/// The most input tiles [`input_tiles_of_output_tile`] tells apart.
+/// The most input tiles [`output_tile_map`] tells apart.
 const MAX_SEEN: usize = 128;
 
 /// Slots of its set of seen tiles: twice [`MAX_SEEN`], so that probing stays short.
@@ -178,22 +188,163 @@ impl Place {
     }
 }
 
-/// The distinct input tiles the first tile of output tile row `tile_row` (tile rows counted
-/// through every plane of the output) of a tiled reshape from `x` to `y` takes elements from
-/// (`reshape_map_output_page`): each of its real rows is a run of contiguous elements in the
-/// logical order; the tiles of a run's first and last element are counted. The runs start
-/// `wo` elements apart, so both ends are stepped along, not divided out, and the tiles seen are
-/// kept in a small hash set (it runs on every query of a tiled reshape).
-const fn input_tiles_of_output_tile(x: &TensorParams, y: &TensorParams, tile_row: u64) -> u64 {
+/// What the map of one output tile of a tiled reshape holds (`reshape_map_output_page`):
+/// the distinct input tiles (pages) it takes elements from, its segments (runs of elements
+/// contiguous in both the input and the output tile, in tt-metal's face order), and the
+/// most segments one of its input tiles gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TileMap {
+    pages: u64,
+    segments: u64,
+    most_from_a_page: u64,
+}
+
+/// Positions `p` in `0..=n` whose column in rows of `wi` (`p % wi`) starts a face row of
+/// `face` elements: every row holds `ceil(wi / face)` such columns.
+const fn face_row_starts_to(n: u64, wi: u64, face: u64) -> u64 {
+    (n / wi) * ceil_div(wi, face) + (n % wi) / face + 1
+}
+
+/// `a / f` and `a % f` for a face side `f`: a shift and a mask for the powers of two every
+/// tile shape has (a query's hot loop divides by them per row).
+const fn face_div(a: u64, f: u64) -> u64 {
+    if f.is_power_of_two() { a >> f.trailing_zeros() } else { a / f }
+}
+
+const fn face_rem(a: u64, f: u64) -> u64 {
+    if f.is_power_of_two() { a & (f - 1) } else { a % f }
+}
+
+/// The offset of element `(h, w)` in its tile of `th x tw`, in face order: faces of at most
+/// 16 x 16 row by row, each row by row.
+const fn face_offset(h: u64, w: u64, (th, tw): (u64, u64)) -> u64 {
+    let (fh, fw) = (min(th, 16), min(tw, 16));
+    let (ih, iw) = (h % th, w % tw);
+    ((ih / fh) * (tw / fw) + iw / fw) * fh * fw + (ih % fh) * fw + iw % fw
+}
+
+/// The input side of [`row_segments`]: rows of `wi` in planes of `hi`, tiles of `tile`, tiles
+/// across a row and in a plane.
+#[derive(Clone, Copy)]
+struct InputRows {
+    hi: u64,
+    wi: u64,
+    tile: (u64, u64),
+    tiles_w: u64,
+    tiles_hw: u64,
+}
+
+impl InputRows {
+    const fn page(&self, at: Place) -> u64 {
+        at.c * self.tiles_hw + div(at.h, self.tile.0) * self.tiles_w + div(at.w, self.tile.1)
+    }
+
+    /// Whether `b` is the element after `a` in the same tile, in face order.
+    const fn follows(&self, a: Place, b: Place) -> bool {
+        self.page(a) == self.page(b) && face_offset(b.h, b.w, self.tile) == face_offset(a.h, a.w, self.tile) + 1
+    }
+
+    /// `rows` input rows after `at`'s, at column `w`.
+    const fn rows_on(&self, at: Place, rows: u64, w: u64) -> Place {
+        let h = at.h + rows;
+        Place {
+            c: at.c + h / self.hi,
+            h: h % self.hi,
+            w,
+        }
+    }
+}
+
+/// Segments the output row `r` of a tile adds to the map: a run of `cols` elements from
+/// input place `start` on, the previous row's run having ended at `previous`. tt-metal walks
+/// the output tile row by row, element by element, and starts a segment where the output or
+/// the input offset (in face order) does not follow on from the previous element's: at each
+/// output face row (every 16 columns), at each input face row (an input column that is a
+/// multiple of 16) except a new input row that follows on in face order, and at the row's first
+/// element unless both it and its input follow on from the previous row's last.
+const fn row_segments(r: u64, start: Place, previous: Place, cols: u64, i: InputRows, o: (u64, u64)) -> u64 {
+    if cols == 0 {
+        return 0;
+    }
+    let (wi, first, last) = (i.wi, start.w, start.w + cols - 1);
+    let (fi, fo) = (min(i.tile.1, 16), min(o.1, 16));
+    // Input face-row starts after the run's first element (within one input row, the common
+    // case, without dividing by the row), less the new rows that follow on.
+    let mut inputs = if last < wi {
+        face_div(last, fi) - face_div(first, fi)
+    } else {
+        face_row_starts_to(last, wi, fi) - face_row_starts_to(first, wi, fi)
+    };
+    // Only a row that ends a face row within the tile's first column of tiles can go on into
+    // the next (`(h, wi - 1)` then `(h + 1, 0)`); a narrower row ends inside a face row.
+    let mut wrap = if last >= wi && wi <= i.tile.1 && wi % fi == 0 { 1 } else { last + 1 };
+    while wrap * wi <= last {
+        let row_end = i.rows_on(start, wrap - 1, wi - 1);
+        let continues = i.follows(row_end, i.rows_on(start, wrap, 0));
+        if continues {
+            inputs -= 1;
+        }
+        wrap += 1;
+    }
+    // Output face-row starts (never following on), and those the input breaks at too.
+    let (mut outputs, mut both) = (0, 0);
+    let mut j = fo;
+    while j < cols {
+        outputs += 1;
+        let p = first + j;
+        let breaks = if p < wi {
+            face_rem(p, fi) == 0
+        } else if p % wi != 0 {
+            (p % wi) % fi == 0
+        } else {
+            !i.follows(i.rows_on(start, p / wi - 1, wi - 1), i.rows_on(start, p / wi, 0))
+        };
+        if breaks {
+            both += 1;
+        }
+        j += fo;
+    }
+    // The output offsets go on from a row's last element to the next row's first within a
+    // face one face wide, or from a whole tile row's last face row to the next face block.
+    let fh = min(o.0, 16);
+    let output_goes_on = if cols == o.1 {
+        o.1 <= 16 || face_rem(r, fh) == 0
+    } else {
+        cols == fo && face_rem(r, fh) != 0
+    };
+    let goes_on = r > 0 && output_goes_on && i.follows(previous, start);
+    inputs + outputs - both + if goes_on { 0 } else { 1 }
+}
+
+/// The map of the first tile of output tile row `tile_row` (tile rows counted through every
+/// plane of the output) of a tiled reshape from `x` to `y`: each of its real rows is a run of
+/// contiguous elements in the logical order; the tiles of a run's first and last element are
+/// its pages, its segments counted by [`row_segments`] and given to the run's first tile (half
+/// to each when the run ends in another). The runs start `wo` elements apart, so both ends
+/// are stepped along, not divided out, and the tiles seen are kept in a small hash set (it
+/// runs on every query of a tiled reshape).
+const fn output_tile_map(x: &TensorParams, y: &TensorParams, tile_row: u64) -> TileMap {
+    const ONE: TileMap = TileMap {
+        pages: 1,
+        segments: 1,
+        most_from_a_page: 1,
+    };
     let (_, hi, wi) = logical_chw(x);
     let (_, ho, wo) = logical_chw(y);
     let (thi, twi) = tile_side(x);
     let (tho, two) = tile_side(y);
-    if hi == 0 || wi == 0 || thi == 0 || twi == 0 || ho == 0 || tho == 0 {
-        return 1;
+    if hi == 0 || wi == 0 || thi == 0 || twi == 0 || ho == 0 || tho == 0 || two == 0 {
+        return ONE;
     }
     let tiles_w = ceil_div(wi, twi);
     let tiles_hw = ceil_div(hi, thi).saturating_mul(tiles_w);
+    let input_rows = InputRows {
+        hi,
+        wi,
+        tile: (thi, twi),
+        tiles_w,
+        tiles_hw,
+    };
     // The tile row's plane and its first real row in that plane.
     let tile_rows = ceil_div(ho, tho);
     let (plane, first_row) = (tile_row / tile_rows, (tile_row % tile_rows) * tho);
@@ -203,13 +354,22 @@ const fn input_tiles_of_output_tile(x: &TensorParams, y: &TensorParams, tile_row
     let step = Place::of(wo, hi, wi);
     let mut ends = [Place::of(start, hi, wi), Place::of(start.saturating_add(cols.saturating_sub(1)), hi, wi)];
     let mut seen = [0u64; SEEN_SLOTS];
+    // Segments given to each seen tile: at most 32 rows of at most 33 a tile.
+    let mut given = [0u16; SEEN_SLOTS];
+    let mut most = 0;
+    let mut previous = ends[1];
     let mut n = 0;
+    let mut segments = 0;
     let mut r = 0;
     while r < rows {
+        let here = row_segments(r, ends[0], previous, cols, input_rows, (tho, two));
+        previous = ends[1];
+        segments += here;
+        let mut slots = [SEEN_SLOTS; 2];
         let mut end = 0;
         while end < 2 {
             let at = ends[end];
-            let page = at.c * tiles_hw + div(at.h, thi) * tiles_w + div(at.w, twi);
+            let page = input_rows.page(at);
             // Open addressing, the page + 1 in a slot (0 is empty).
             let hash = page.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
             let mut slot = (hash >> (64 - SEEN_SLOTS.trailing_zeros())) as usize;
@@ -220,37 +380,92 @@ const fn input_tiles_of_output_tile(x: &TensorParams, y: &TensorParams, tile_row
                 seen[slot] = page + 1;
                 n += 1;
             }
+            if seen[slot] == page + 1 {
+                slots[end] = slot;
+            }
             ends[end] = at.advanced(step, hi, wi);
             end += 1;
         }
+        // The run's segments go to its first tile, half of them to its last when that is
+        // another.
+        let [a, b] = slots;
+        let here = here as u16;
+        if b < SEEN_SLOTS && b != a {
+            given[b] = given[b].saturating_add(here / 2);
+            most = max(most, given[b] as u64);
+            if a < SEEN_SLOTS {
+                given[a] = given[a].saturating_add(here - here / 2);
+                most = max(most, given[a] as u64);
+            }
+        } else if a < SEEN_SLOTS {
+            given[a] = given[a].saturating_add(here);
+            most = max(most, given[a] as u64);
+        }
         r += 1;
     }
-    if n > 0 { n as u64 } else { 1 }
+    if n == 0 {
+        return ONE;
+    }
+    TileMap {
+        pages: n as u64,
+        segments: max(segments, 1),
+        most_from_a_page: max(most, 1),
+    }
 }
 
-/// Output tile rows whose first tiles [`input_tiles`] counts: enough to take in the pattern of
+/// The fields of a segment's map entry a tiled reshape's writer reads besides the one that
+/// says whether it is one: its input tile, its offsets in the input and output tiles, its
+/// length (`writer_reshape_tiled.cpp`).
+const SEGMENT_FIELD_LOADS: f64 = 4.0;
+
+/// Output tile rows whose first tiles [`reshape_map`] reads: enough to take in the pattern of
 /// a reshape whose planes are not whole tiles (33 rows padded to 64), few enough to keep the
 /// query fast.
 const SAMPLED_TILE_ROWS: u64 = 8;
 
-/// The input tiles a tiled reshape's output tile takes, over the first tile of each of the
-/// output's first [`SAMPLED_TILE_ROWS`] tile rows: the most of them (the busiest core's
-/// tiles, a run of consecutive ones, can all be of that kind) and their sum and count (the
-/// average, for the whole tensor's re-reads). The first output tile alone is not enough: a
-/// `[24, 33, 256] -> [792, 256]` reshape's first output tile takes one input tile, the others
-/// two or three (their rows straddle a head's two tile rows and the next head).
-const fn input_tiles(x: &TensorParams, y: &TensorParams) -> (u64, u64, u64) {
+/// A tiled reshape's maps over the first tile of each of the output's first
+/// [`SAMPLED_TILE_ROWS`] tile rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ReshapeMap {
+    /// The most input tiles an output tile takes (the busiest core's tiles, a run of
+    /// consecutive ones, can all be of that kind), their sum and the tiles sampled (the
+    /// average, for the whole tensor's re-reads).
+    most_pages: u64,
+    pages_sum: u64,
+    sampled: u64,
+    /// The most segments of an output tile.
+    segments: u64,
+    /// The entries of every map page before tt-metal's rounding: the most an input tile
+    /// gives times the tiles, the most of any output tile (`compute_reshape_mapping_host_tensor`
+    /// pads every page to the longest).
+    entries: u64,
+}
+
+/// The sampled maps of a tiled reshape from `x` to `y`. The first output tile alone is not
+/// enough: a `[24, 33, 256] -> [792, 256]` reshape's first output tile takes one input tile,
+/// the others two or three (their rows straddle a head's two tile rows and the next head).
+const fn reshape_map(x: &TensorParams, y: &TensorParams) -> ReshapeMap {
     let (planes, ho, _) = logical_chw(y);
     let (tho, _) = tile_side(y);
     let tile_rows = min(planes.saturating_mul(ceil_div(ho, max(tho, 1))), SAMPLED_TILE_ROWS);
-    let (mut most, mut sum, mut t) = (1, 0, 0);
+    let mut m = ReshapeMap {
+        most_pages: 1,
+        pages_sum: 0,
+        sampled: max(tile_rows, 1),
+        segments: 1,
+        entries: 1,
+    };
+    let mut t = 0;
     while t < tile_rows {
-        let k = input_tiles_of_output_tile(x, y, t);
-        most = max(most, k);
-        sum += k;
+        let tile = output_tile_map(x, y, t);
+        m.most_pages = max(m.most_pages, tile.pages);
+        m.pages_sum += tile.pages;
+        m.segments = max(m.segments, tile.segments);
+        m.entries = max(m.entries, tile.most_from_a_page.saturating_mul(tile.pages));
         t += 1;
     }
-    (most, max(sum, 1), max(tile_rows, 1))
+    m.pages_sum = max(m.pages_sum, 1);
+    m
 }
 
 /// How `cx`'s op moves data from `x` to `y`.
@@ -351,6 +566,7 @@ const fn hc_scatter(
         noc_scale: noc_ns,
         round_trip_scale: per_core as f64 * tile_ns,
         latency_scale: per_core as f64 * latency_ns,
+        segment_scale: 0.0,
     })
 }
 
@@ -452,18 +668,20 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                 Movement::ReshapeTiles => {
                     // The busiest core's output tiles each take the most input tiles seen;
                     // the whole tensor's re-reads, the average.
-                    let (k, k_sum, k_count) = input_tiles(x, y);
+                    let map = reshape_map(x, y);
+                    let k = map.most_pages;
                     noc_ns += cx.noc_ns_of_tiles(moved.saturating_mul(k), x);
-                    // The segments, face-row runs copied into the scratch tile one by one
-                    // (`tt_memmove`): a face row per real row of the output tile and face.
-                    let (th, tw) = tile_side(y);
-                    let face_row = max(tile / (2 * th), 1);
-                    let rows = min(y.shape.logical_dim_from_end(1) as u64, th);
-                    let segments = per_core.saturating_mul(rows * max(tw / 16, 1));
-                    noc_ns += cx.noc_ns_at(
-                        segments.saturating_mul(face_row),
-                        cx.hw.noc_bytes_per_cycle(face_row),
-                    );
+                    // The writer walks every entry of the output tile's map page, each read
+                    // from L1 to see whether it is a segment (the pages are padded to the
+                    // longest map, and tt-metal adds the entries modulo the L1 alignment),
+                    // and for each segment reads its four fields and copies it into the
+                    // scratch tile with a NoC write to its own L1 (`writer_reshape_tiled.cpp`,
+                    // `tt_memmove`): one L1 load a cycles' `riscv_l1_load_cycles` each, one
+                    // write command `noc.write_issue_cycles`; the bytes are a face row or less.
+                    let entries = map.entries + map.entries % max(cx.hw.l1_alignment_bytes as u64, 1);
+                    let load = cx.hw.riscv_l1_load_cycles;
+                    let walk_cycles = entries as f64 * load
+                        + map.segments as f64 * (SEGMENT_FIELD_LOADS * load + cx.hw.noc_write_issue_cycles);
                     // The map page (in DRAM) and each input tile are read and waited for one
                     // by one (`reader_reshape_tiled.cpp`: `noc_async_read_barrier` per page),
                     // the output tile written and waited for.
@@ -479,7 +697,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                     let write_waits_ns = per_core.saturating_mul(k + 1) as f64
                         * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles);
                     if x.memory.is_dram() {
-                        dram_read = out_tiles.saturating_mul(k_sum).saturating_mul(tile) / k_count;
+                        dram_read = out_tiles.saturating_mul(map.pages_sum).saturating_mul(tile) / map.sampled;
                     }
                     return Ok(RearrangeRooflineFeatures {
                         overhead_ns: 1.0,
@@ -489,6 +707,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                         round_trip_scale: per_core.saturating_mul(k + 2) as f64 * tile_ns
                             + write_waits_ns,
                         latency_scale: latency_ns,
+                        segment_scale: cx.cycles_to_ns(per_core as f64 * walk_cycles),
                     });
                 }
                 Movement::WholeTiles | Movement::TransposeTiles => {
@@ -511,6 +730,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                 noc_scale: noc_ns,
                 round_trip_scale: waits as f64 * tile_ns,
                 latency_scale: waits as f64 * latency_ns,
+        segment_scale: 0.0,
             });
         }
     }
@@ -527,6 +747,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
         noc_scale: noc_ns,
         round_trip_scale: waits as f64 * tile_ns,
         latency_scale: dram_waits as f64 * cx.cycles_to_ns(cx.hw.dram_read_latency_cycles),
+        segment_scale: 0.0,
     })
 }
 
@@ -565,14 +786,14 @@ mod tests {
     fn tiled_reshape_counts_the_input_tiles_of_an_output_tile() {
         let x = tiled(&[1, 1, 32, 1280], &[1, 1, 19, 1280]);
         let y = tiled(&[1, 19, 32, 64], &[1, 19, 20, 64]);
-        assert_eq!(input_tiles_of_output_tile(&x, &y, 0), 20);
+        assert_eq!(output_tile_map(&x, &y, 0).pages, 20);
         // Back again: output tile (0, 0, w) of [1, 32[19], 1280] takes row r < 19 from input
         // tile (r, 0, w % 2): 19 tiles.
-        assert_eq!(input_tiles_of_output_tile(&y, &x, 0), 19);
+        assert_eq!(output_tile_map(&y, &x, 0).pages, 19);
         // Rows of the input in order (`[1792, 256] -> [256, 7, 256]`): one tile.
         let a = tiled(&[1, 1, 1792, 256], &[1, 1, 1792, 256]);
         let b = tiled(&[1, 256, 32, 256], &[1, 256, 7, 256]);
-        assert_eq!(input_tiles_of_output_tile(&a, &b, 0), 1);
+        assert_eq!(output_tile_map(&a, &b, 0).pages, 1);
     }
 
     /// A public Qwen3.6-27B prefill's (not in `../shared`) `[1, 24, 64[33], 256] -> [1, 1,
@@ -580,14 +801,30 @@ mod tests {
     /// rows. Row 0 lies in head 0's first tile row (one input tile); row 1 takes head 0's 33rd
     /// row (its second tile row) and head 1's first 31 (two); each later row the end of one
     /// head's first tile row, its 33rd row and the next head's start (three). Over the first
-    /// eight tile rows: the most 3, their sum 21.
+    /// eight tile rows: the most 3, their sum 21. Each row is 32 elements from one input row,
+    /// starting at a multiple of 32: a segment per face row, 2 a row, 64 a full tile. Tile row
+    /// 2 takes head 1's rows 31 and 32 (2 segments each, two input tiles) and head 2's first
+    /// 30 (60 segments): the map pages hold 60 x 3 = 180 entries.
     #[test]
     fn tiled_reshape_takes_the_most_input_tiles_of_its_first_tile_rows() {
         let x = tiled(&[1, 24, 64, 256], &[1, 24, 33, 256]);
         let y = tiled(&[1, 1, 800, 256], &[1, 1, 792, 256]);
-        assert_eq!(input_tiles_of_output_tile(&x, &y, 0), 1);
-        assert_eq!(input_tiles_of_output_tile(&x, &y, 1), 2);
-        assert_eq!(input_tiles(&x, &y), (3, 21, 8));
+        assert_eq!(output_tile_map(&x, &y, 0).pages, 1);
+        assert_eq!(output_tile_map(&x, &y, 1).pages, 2);
+        let tile_row_2 = TileMap {
+            pages: 3,
+            segments: 64,
+            most_from_a_page: 60,
+        };
+        assert_eq!(output_tile_map(&x, &y, 2), tile_row_2);
+        let map = ReshapeMap {
+            most_pages: 3,
+            pages_sum: 21,
+            sampled: 8,
+            segments: 64,
+            entries: 180,
+        };
+        assert_eq!(reshape_map(&x, &y), map);
     }
 
     /// The count as first written: every element's place divided out, the tiles seen kept in
@@ -616,13 +853,48 @@ mod tests {
         n.max(1) as u64
     }
 
+    /// The segments of the map as tt-metal builds it (`reshape_map_output_page`): every element
+    /// of the output tile in row-major order, its offset in its input and output tiles in
+    /// face order, a new segment unless both offsets follow on in the same input tile.
+    fn segments_element_by_element(x: &TensorParams, y: &TensorParams, tile_row: u64) -> u64 {
+        let (_, hi, wi) = logical_chw(x);
+        let (_, ho, wo) = logical_chw(y);
+        let (thi, twi) = tile_side(x);
+        let (tho, two) = tile_side(y);
+        let face_offset = |h: u64, w: u64, th: u64, tw: u64| {
+            let (fh, fw) = (th.min(16), tw.min(16));
+            let (ih, iw) = (h % th, w % tw);
+            ((ih / fh) * (tw / fw) + iw / fw) * fh * fw + (ih % fh) * fw + iw % fw
+        };
+        let tiles_w = wi.div_ceil(twi);
+        let tiles_hw = hi.div_ceil(thi) * tiles_w;
+        let tile_rows = ho.div_ceil(tho);
+        let (plane, first_row) = (tile_row / tile_rows, (tile_row % tile_rows) * tho);
+        let (mut segments, mut previous) = (0, None);
+        for r in 0..(ho - first_row).min(tho) {
+            for j in 0..wo.min(two) {
+                let flat = (plane * ho + first_row + r) * wo + j;
+                let (c, rest) = (flat / (hi * wi), flat % (hi * wi));
+                let (h, w) = (rest / wi, rest % wi);
+                let page = c * tiles_hw + (h / thi) * tiles_w + w / twi;
+                let (input, output) = (face_offset(h, w, thi, twi), face_offset(r, j, tho, two));
+                if previous != Some((page, input.wrapping_sub(1), output.wrapping_sub(1))) {
+                    segments += 1;
+                }
+                previous = Some((page, input, output));
+            }
+        }
+        segments
+    }
+
     /// Over reshapes of every kind (rows split and joined, widths not multiples of a tile,
-    /// runs that wrap rows and planes, other tile shapes), both counts agree, for every output
-    /// tile row [`input_tiles`] samples.
+    /// runs that wrap rows and planes, other tile shapes), the stepping map agrees with the
+    /// counts by division (its input tiles) and element by element (its segments), for every
+    /// output tile row [`reshape_map`] samples.
     #[test]
     fn stepping_counts_as_dividing() {
         let sides = [(32u16, 32u16), (16, 32), (32, 16), (16, 16)];
-        let dims = [1u32, 3, 19, 32, 33, 64, 100, 1280];
+        let dims = [1u32, 3, 16, 19, 32, 33, 64, 100, 1280];
         let mut checked = 0;
         for &(th, tw) in &sides {
             let tile = Layout::Tile {
@@ -630,7 +902,7 @@ mod tests {
                 width: tw,
             };
             for (hi, wi) in dims.iter().flat_map(|&a| dims.iter().map(move |&b| (a, b))) {
-                for &(ho, wo) in &[(1u32, 1u32), (7, 256), (20, 64), (19, 1280), (100, 33), (32, 3)] {
+                for &(ho, wo) in &[(1u32, 1u32), (7, 256), (20, 64), (19, 1280), (100, 33), (32, 3), (40, 16)] {
                     let shape = |h: u32, w: u32, c: u32| {
                         let (ph, pw) = (h.div_ceil(th as u32) * th as u32, w.div_ceil(tw as u32) * tw as u32);
                         Shape::padded(&[1, c, ph, pw], &[1, c, h, w])
@@ -639,11 +911,10 @@ mod tests {
                     let y = TensorParams::new(shape(ho, wo, 3), DType::Bfloat16, tile, MemoryConfig::DRAM_INTERLEAVED);
                     let tile_rows = (3 * ho.div_ceil(th as u32) as u64).min(SAMPLED_TILE_ROWS);
                     for t in 0..tile_rows {
-                        assert_eq!(
-                            input_tiles_of_output_tile(&x, &y, t),
-                            input_tiles_by_division(&x, &y, t),
-                            "{hi}x{wi} -> {ho}x{wo}, tile {th}x{tw}, tile row {t}"
-                        );
+                        let map = output_tile_map(&x, &y, t);
+                        let case = std::format!("{hi}x{wi} -> {ho}x{wo}, tile {th}x{tw}, tile row {t}");
+                        assert_eq!(map.pages, input_tiles_by_division(&x, &y, t), "{case}");
+                        assert_eq!(map.segments, segments_element_by_element(&x, &y, t), "{case}");
                         checked += 1;
                     }
                 }
@@ -655,7 +926,9 @@ mod tests {
 
     /// The same reshape's features on an n150 (8x8 grid, 1 GHz): 38 output tiles, one per
     /// core, each taking k = 20 input tiles. NoC: the output tile and the 20 input tiles at the
-    /// tile rate, and 20 real rows x 2 faces = 40 segment copies of a 32 B face row. Waited:
+    /// tile rate. The writer's walk: 20 real rows x 2 face rows = 40 segments, 2 from each input
+    /// tile, so 40 map entries, 48 with tt-metal's rounding (40 % 16 more), each an 8-cycle L1
+    /// load, and each segment 4 more loads and a 24.1-cycle write command. Waited:
     /// 22 tile transfers (map page, 20 input tiles, the output tile) and 21 NoC write round
     /// trips (one per input tile, one for the output tile, Wormhole 295 cycles); 21 DRAM reads
     /// (map page and input tiles) at Wormhole's 383-cycle latency. DRAM: reads 38 x 20
@@ -671,8 +944,8 @@ mod tests {
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048);
         let round_trip = 22.0 * tile_ns + 21.0 * 295.0;
         assert!(close(f.round_trip_scale, round_trip));
-        let noc = 21.0 * tile_ns + 40.0 * 32.0 / hw.noc_bytes_per_cycle(32);
-        assert!(close(f.noc_scale, noc));
+        assert!(close(f.noc_scale, 21.0 * tile_ns));
+        assert!(close(f.segment_scale, 48.0 * 8.0 + 40.0 * (4.0 * 8.0 + 24.1)));
         assert!((f.latency_scale - 21.0 * 383.0).abs() < 1e-6);
         let dram = 38.0 * 20.0 * 2048.0 * hw.ns_per_dram_byte + 38.0 * 2048.0 * hw.ns_per_dram_write_byte;
         assert!(close(f.dram_scale, dram));
