@@ -354,7 +354,7 @@ const fn output_tile_map(x: &TensorParams, y: &TensorParams, tile_row: u64) -> T
     let step = Place::of(wo, hi, wi);
     let mut ends = [Place::of(start, hi, wi), Place::of(start.saturating_add(cols.saturating_sub(1)), hi, wi)];
     let mut seen = [0u64; SEEN_SLOTS];
-    // Segments given to each seen tile: at most 32 rows of at most 33 a tile.
+    // Segments given to each seen tile: at most 32 rows of at most 32 a tile.
     let mut given = [0u16; SEEN_SLOTS];
     let mut most = 0;
     let mut previous = ends[1];
@@ -676,8 +676,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                     // longest map, and tt-metal adds the entries modulo the L1 alignment),
                     // and for each segment reads its four fields and copies it into the
                     // scratch tile with a NoC write to its own L1 (`writer_reshape_tiled.cpp`,
-                    // `tt_memmove`): one L1 load a cycles' `riscv_l1_load_cycles` each, one
-                    // write command `noc.write_issue_cycles`; the bytes are a face row or less.
+                    // `tt_memmove`): each L1 load the device's `riscv_l1_load_cycles`, each
+                    // write command its `noc.write_issue_cycles`; the bytes are a face row or
+                    // less.
                     let entries = map.entries + map.entries % max(cx.hw.l1_alignment_bytes as u64, 1);
                     let load = cx.hw.riscv_l1_load_cycles;
                     let walk_cycles = entries as f64 * load
