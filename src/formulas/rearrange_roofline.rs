@@ -244,6 +244,12 @@ impl InputRows {
         self.page(a) == self.page(b) && face_offset(b.h, b.w, self.tile) == face_offset(a.h, a.w, self.tile) + 1
     }
 
+    /// Whether the first element of the `wrap`-th input row after `start`'s follows, in face
+    /// order, the last of the row before it.
+    const fn row_goes_on(&self, start: Place, wrap: u64) -> bool {
+        self.follows(self.rows_on(start, wrap - 1, self.wi - 1), self.rows_on(start, wrap, 0))
+    }
+
     /// `rows` input rows after `at`'s, at column `w`.
     const fn rows_on(&self, at: Place, rows: u64, w: u64) -> Place {
         let h = at.h + rows;
@@ -277,14 +283,14 @@ const fn row_segments(r: u64, start: Place, previous: Place, cols: u64, i: Input
     };
     // Only a row that ends a face row within the tile's first column of tiles can go on into
     // the next (`(h, wi - 1)` then `(h + 1, 0)`); a narrower row ends inside a face row.
-    let mut wrap = if last >= wi && wi <= i.tile.1 && wi % fi == 0 { 1 } else { last + 1 };
-    while wrap * wi <= last {
-        let row_end = i.rows_on(start, wrap - 1, wi - 1);
-        let continues = i.follows(row_end, i.rows_on(start, wrap, 0));
-        if continues {
-            inputs -= 1;
+    if last >= wi && wi <= i.tile.1 && wi % fi == 0 {
+        let mut wrap = 1;
+        while wrap * wi <= last {
+            if i.row_goes_on(start, wrap) {
+                inputs -= 1;
+            }
+            wrap += 1;
         }
-        wrap += 1;
     }
     // Output face-row starts (never following on), and those the input breaks at too.
     let (mut outputs, mut both) = (0, 0);
@@ -297,7 +303,7 @@ const fn row_segments(r: u64, start: Place, previous: Place, cols: u64, i: Input
         } else if p % wi != 0 {
             (p % wi) % fi == 0
         } else {
-            !i.follows(i.rows_on(start, p / wi - 1, wi - 1), i.rows_on(start, p / wi, 0))
+            !i.row_goes_on(start, p / wi)
         };
         if breaks {
             both += 1;
