@@ -48,6 +48,8 @@ pub enum TensorProblem {
     ShardSpecMismatch,
     /// A shard with a zero side, or a shard grid outside the device grid.
     BadShard,
+    /// Shards of the spec's shape that cover the tensor outnumber its grid's cores.
+    TooManyShards { shards: u64, cores: u32 },
     /// Row-major layout with a block-float dtype, which only exists tiled.
     BlockFloatRowMajor,
     /// Shapes the op cannot combine (inner dims of a matmul, broadcast of a binary op, a
@@ -93,6 +95,11 @@ impl fmt::Display for TensorProblem {
             ),
             TensorProblem::BadShard => f.write_str(
                 "the shard spec has a zero side or a grid outside the device's worker grid",
+            ),
+            TensorProblem::TooManyShards { shards, cores } => write!(
+                f,
+                "the shard shape needs {shards} shards to cover the tensor, more than the \
+                 {cores} cores of its grid: make the shards larger or the grid bigger"
             ),
             TensorProblem::BlockFloatRowMajor => {
                 f.write_str("block-float dtypes (bfloat8_b, bfloat4_b) exist only in tile layout")

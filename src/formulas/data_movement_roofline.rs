@@ -7,11 +7,13 @@
 //! * **DRAM** (`dram_scale`): those bytes read at the achievable bandwidth when the source
 //!   lives in DRAM, and written at the card's `dram_write_fraction` of it when the target
 //!   does.
-//! * **NoC**: the busiest core moves `ceil(bytes / shard cores)`, over the cores that hold a
-//!   shard (`TensorParams::shard_cores`; reshard: the larger of its
-//!   read and its write), in page-sized transfers (a tile, or a row-major shard row), at
-//!   the size-dependent NoC rate (`noc_scale`). Small pages are what makes row-major
-//!   moves slow.
+//! * **NoC** (`noc_scale`): interleaved <-> sharded, the busiest core moves `ceil(bytes /
+//!   shard cores)`, over the cores that hold a shard (`TensorParams::shard_cores`), in
+//!   page-sized transfers (a tile, or a row-major shard row), at the size-dependent NoC
+//!   rate: small pages are what makes row-major moves slow. Reshard, the busier
+//!   data-movement core of the busiest output core: its reads of the input cores' L1, a read
+//!   per run of pages on one input core, each at the NoC rate of its size (see
+//!   `reshard_noc_ns` for how tt-metal's factories cut and deal them).
 //! * **Waited reads** (`round_trip_scale`, interleaved -> sharded only): each shard core's
 //!   reader waits on its reads (`noc_async_read_barrier`), each wait tt-metal's measured
 //!   latency of one core's read of the batch (from L1, one tile's NoC time):
@@ -27,7 +29,7 @@
 //!
 //!   Today's sharded -> interleaved writer writes every page and waits once at the end
 //!   (`writer_unary_sharded_blocks_interleaved_start_id.cpp`): no waits counted. Nor for
-//!   reshard.
+//!   reshard, whose readers wait once, at the end.
 //! * **Waited writes** (`round_trip_scale`, sharded -> interleaved with `waits_each_page`):
 //!   until tt-metal PR #27430 (CI 2025-09-03; issue #27777 measured up to ~7x) both its
 //!   writers, tiles and row-major sticks, waited for each page they wrote
@@ -39,7 +41,10 @@
 //!   takes the published figure.
 //! * **Compute**: none.
 //!
-//! It assumes shards are balanced and that the NoC serves all shard cores in parallel.
+//! It assumes shards are balanced and that the NoC serves all shard cores in parallel: a
+//! reshard's input cores serve every output core that reads them at the NoC's rate, however
+//! many. A row-major height-to-height reshard whose rows are not a multiple of the L1
+//! alignment stages each piece and waits for it in tt-metal: counted as the aligned reads.
 
 #[cfg(doc)]
 use crate::device::Hardware;
@@ -47,7 +52,7 @@ use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{DataMovementRooflineFeatures, OpParams};
 use crate::model::{Ctx, ceil_div, max, min};
 use crate::op::Op;
-use crate::tensor::{Layout, TensorParams};
+use crate::tensor::{Layout, MemoryLayout, TensorParams};
 
 /// Bytes of one transfer: a tile, or one row of the shard in row-major layout.
 const fn page_bytes(cx: &Ctx<'_>, t: &TensorParams) -> u64 {
@@ -179,6 +184,136 @@ const fn reader_waits_ns(cx: &Ctx<'_>, source: &TensorParams, sharded: &TensorPa
     }
 }
 
+/// A sharded tensor's layout for a reshard: its rows and columns in units of a page's height
+/// and width (a tile's; for row-major, one row by one element), its shard's, the bytes of one
+/// unit, and whether its shards are bands of rows.
+struct ShardGrid {
+    rows: u64,
+    cols: u64,
+    shard_rows: u64,
+    shard_cols: u64,
+    unit_bytes: u64,
+    height: bool,
+}
+
+impl ShardGrid {
+    /// `t`'s grid; a sharded tensor without a shard spec is one shard of the whole tensor.
+    const fn of(cx: &Ctx<'_>, t: &TensorParams) -> Option<ShardGrid> {
+        let (th, tw, unit_bytes) = match t.layout {
+            Layout::Tile { height, width } => match t.tile_bytes(cx.hw) {
+                Some(b) => (max(height as u64, 1), max(width as u64, 1), b),
+                None => return None,
+            },
+            Layout::RowMajor => match t.dtype.element_bytes() {
+                Some(e) => (1, 1, e as u64),
+                None => return None,
+            },
+        };
+        let cols = max(t.shape.dim_from_end(0) as u64, 1);
+        let rows = match t.shape.volume() {
+            Some(v) => max(v / cols, 1),
+            None => return None,
+        };
+        let (rows, cols) = (ceil_div(rows, th), ceil_div(cols, tw));
+        let (shard_rows, shard_cols) = match t.memory.shard {
+            Some(s) if s.shape[0] > 0 && s.shape[1] > 0 => (
+                min(ceil_div(s.shape[0] as u64, th), rows),
+                min(ceil_div(s.shape[1] as u64, tw), cols),
+            ),
+            _ => (rows, cols),
+        };
+        let height = matches!(t.memory.layout, MemoryLayout::HeightSharded);
+        Some(ShardGrid { rows, cols, shard_rows, shard_cols, unit_bytes, height })
+    }
+}
+
+/// How many shards of `size` units the span `[start, start + len)` touches.
+const fn shards_touched(start: u64, len: u64, size: u64) -> u64 {
+    if len == 0 {
+        return 0;
+    }
+    let size = max(size, 1);
+    (start.saturating_add(len) - 1) / size - start / size + 1
+}
+
+/// Time for one RISC-V to read `bytes` in `reads` equal transfers, ns.
+const fn reads_ns(cx: &Ctx<'_>, bytes: u64, reads: u64) -> f64 {
+    if bytes == 0 {
+        return 0.0;
+    }
+    cx.noc_ns_at(bytes, cx.hw.noc_bytes_per_cycle(ceil_div(bytes, max(reads, 1))))
+}
+
+/// A reshard's busiest output core's busier data-movement core: its reads of `x`'s shards into
+/// `y`'s, ns at the NoC rate of each read's size. Every output core pulls its shard from the
+/// input cores' L1 (tt-metal `data_movement/sharded/reshard/device/`: no writes, one
+/// barrier at the end, in the launch), its two data-movement cores on their own NoCs:
+///
+/// * height- to height-sharded (`reshard_program_factory_same_width.cpp`): each takes half
+///   of the core's pages, one read per input shard its half touches;
+/// * row-major width- to width-sharded (`reshard_program_factory_same_height.cpp`): each
+///   takes half of the rows, one read per row per input shard the core's columns touch;
+/// * every other pair (`reshard_program_factory_generic.cpp`, `reshard_reader.cpp`): one read
+///   per run of pages on one input core with consecutive page ids: per output row, one per
+///   input shard its columns touch, or, where the core's columns are exactly one input
+///   shard's, one per input shard its rows touch (the rows follow on). The runs are dealt
+///   half to each (by runtime-arg entries, about two runs an entry); a single run is one
+///   core's, the other idles.
+const fn reshard_noc_ns(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> f64 {
+    let (Some(i), Some(o)) = (ShardGrid::of(cx, x), ShardGrid::of(cx, y)) else {
+        return 0.0;
+    };
+    let (ih, iw, oh, ow) = (i.shard_rows, i.shard_cols, o.shard_rows, o.shard_cols);
+    let same_width = i.height && o.height;
+    let same_height = matches!(x.layout, Layout::RowMajor)
+        && matches!(x.memory.layout, MemoryLayout::WidthSharded)
+        && matches!(y.memory.layout, MemoryLayout::WidthSharded);
+    // Every shard of an L1 output has its core (checked in `features`); a DRAM one, its
+    // grid's banks'.
+    let mut shards_left = match y.memory.shard {
+        Some(s) => max(s.cores as u64, 1),
+        None => 1,
+    };
+    let mut busiest = 0.0;
+    let mut r0 = 0;
+    while r0 < o.rows && shards_left > 0 {
+        let rows = min(oh, o.rows - r0);
+        let mut c0 = 0;
+        while c0 < o.cols && shards_left > 0 {
+            shards_left -= 1;
+            let cols = min(ow, o.cols - c0);
+            let bytes = rows.saturating_mul(cols).saturating_mul(o.unit_bytes);
+            let ns = if same_width {
+                // Pages in row-major order over the whole width: the core's run of pages, in
+                // two halves, each read in one piece per input shard it touches.
+                let (start, pages) = (r0.saturating_mul(o.cols), rows.saturating_mul(o.cols));
+                let per_shard = ih.saturating_mul(i.cols);
+                let half = ceil_div(pages, 2);
+                let first = reads_ns(cx, half.saturating_mul(o.unit_bytes), shards_touched(start, half, per_shard));
+                let rest = pages - half;
+                let second = reads_ns(cx, rest.saturating_mul(o.unit_bytes), shards_touched(start + half, rest, per_shard));
+                if first > second { first } else { second }
+            } else {
+                let across = shards_touched(c0, cols, iw);
+                let one_shard_wide = cols == iw && c0 % iw == 0;
+                let reads = if one_shard_wide && !same_height {
+                    shards_touched(r0, rows, ih)
+                } else {
+                    rows.saturating_mul(across)
+                };
+                let mine = if reads > 1 { ceil_div(reads, 2) } else { 1 };
+                reads_ns(cx, (bytes / reads).saturating_mul(mine), mine)
+            };
+            if ns > busiest {
+                busiest = ns;
+            }
+            c0 += ow;
+        }
+        r0 += oh;
+    }
+    busiest
+}
+
 /// The writes the busiest shard core of a sharded-to-interleaved move waits for after its
 /// first, ns, when its writer waits for each page (see the module docs): its shard's pages of
 /// `sharded` (tiles, or row-major shard rows), each written to `target`. The first is within
@@ -244,23 +379,25 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
             },
         ));
     }
-    let bytes = some_or!(sharded.bytes(cx.hw), overflow);
-    let (per_core, rate) = match interleaved {
-        None => {
-            let out_bytes = some_or!(y.bytes(cx.hw), overflow);
-            (
-                max(
-                    ceil_div(bytes, shard_cores(x)),
-                    ceil_div(out_bytes, shard_cores(y)),
-                ),
-                cx.hw
-                    .noc_bytes_per_cycle(min(page_bytes(cx, x), page_bytes(cx, y))),
-            )
+    // A reshard's cores each hold one shard of either side (tt-metal refuses more shards).
+    if interleaved.is_none() {
+        let sides = [(Operand::Input(0), x), (Operand::Output, y)];
+        let mut k = 0;
+        while k < sides.len() {
+            let (operand, t) = sides[k];
+            if let (Some(shards), Some(s)) = (t.shards(), t.memory.shard) {
+                if shards > s.cores as u64 {
+                    let problem = TensorProblem::TooManyShards { shards, cores: s.cores };
+                    return Err(cx.tensor_error(operand, problem));
+                }
+            }
+            k += 1;
         }
-        Some(_) => (
-            ceil_div(bytes, shard_cores(sharded)),
-            page_rate(cx, sharded),
-        ),
+    }
+    let bytes = some_or!(sharded.bytes(cx.hw), overflow);
+    let noc_ns = match interleaved {
+        None => reshard_noc_ns(cx, x, y),
+        Some(_) => cx.noc_ns_at(ceil_div(bytes, shard_cores(sharded)), page_rate(cx, sharded)),
     };
     // Bytes read from DRAM and written to it: the interleaved side's, or a reshard's sides'.
     let read = if x.memory.is_dram() { bytes } else { 0 };
@@ -275,7 +412,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
     Ok(DataMovementRooflineFeatures {
         overhead_ns: 1.0,
         dram_scale: cx.dram_traffic_ns(read, written),
-        noc_scale: cx.noc_ns_at(per_core, rate),
+        noc_scale: noc_ns,
         round_trip_scale: waits_ns,
     })
 }

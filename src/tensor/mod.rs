@@ -194,6 +194,23 @@ impl TensorParams {
         v
     }
 
+    /// Shards of an L1 height-, width- or block-sharded tensor's shard shape that cover it
+    /// (`None` for other tensors).
+    #[inline]
+    pub(crate) const fn shards(&self) -> Option<u64> {
+        let shard = match self.memory.shard {
+            Some(s) if self.memory.is_l1_sharded() && s.shape[0] > 0 && s.shape[1] > 0 => s,
+            _ => return None,
+        };
+        let cols = self.shape.dim_from_end(0) as u64;
+        let rows = match self.shape.volume() {
+            Some(v) if cols > 0 => v / cols,
+            _ => return None,
+        };
+        let (h, w) = (shard.shape[0] as u64, shard.shape[1] as u64);
+        Some(rows.div_ceil(h).saturating_mul(cols.div_ceil(w)))
+    }
+
     /// Worker cores that hold a shard when the tensor is sharded in L1 with a spec of at
     /// least one core: the shard grid's cores, or fewer when the tensor has fewer shards
     /// than the grid has cores (2304 rows in shards of 128 on 20 cores: 18 hold one, two
@@ -202,22 +219,13 @@ impl TensorParams {
     /// DRAM-sharded tensor's shard grid names DRAM banks, not cores that work: `None`.
     #[inline]
     pub(crate) const fn shard_cores(&self) -> Option<u64> {
-        let shard = match self.memory.shard {
-            Some(s) if s.cores > 0 && self.memory.is_l1_sharded() => s,
+        let cores = match self.memory.shard {
+            Some(s) if s.cores > 0 && self.memory.is_l1_sharded() => s.cores as u64,
             _ => return None,
         };
-        let cores = shard.cores as u64;
-        let cols = self.shape.dim_from_end(0) as u64;
-        let (h, w) = (shard.shape[0] as u64, shard.shape[1] as u64);
-        let rows = match self.shape.volume() {
-            Some(v) if cols > 0 && h > 0 && w > 0 => v / cols,
-            _ => return Some(cores),
-        };
-        let shards = rows.div_ceil(h).saturating_mul(cols.div_ceil(w));
-        Some(if shards > 0 && shards < cores {
-            shards
-        } else {
-            cores
+        Some(match self.shards() {
+            Some(shards) if shards > 0 && shards < cores => shards,
+            _ => cores,
         })
     }
 

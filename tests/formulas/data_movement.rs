@@ -146,35 +146,175 @@ fn the_earlier_sharded_to_interleaved_writer_waits_for_each_page() {
     assert_eq!(round_trip(tiles, &[]), 0.0, "today's writer waits once");
 }
 
+/// The NoC feature of a reshard of `dims` from `from` to `to` on `device`: the busier
+/// data-movement core of the busiest output core, reading its shard's pieces.
+fn reshard_noc(
+    device: Device,
+    dims: &[u32],
+    layout: Layout,
+    from: MemoryConfig,
+    to: MemoryConfig,
+) -> f64 {
+    let t = |memory| TensorParams::new(Shape::new(dims), DType::Bfloat16, layout, memory);
+    let (inputs, output) = ([t(from)], t(to));
+    let q = Query::new(Op::Reshard, &inputs).output(&output);
+    let models = PerfModels::new(device);
+    feature_of(&models, &q, Family::DataMovementRoofline, "noc_scale")
+}
+
+/// Height- to height-sharded (tt-metal's same-width factory): each of an output core's two
+/// data-movement cores reads half its pages, a piece per input shard the half touches. bh20_oft's
+/// `[1920, 256]` from 20 cores (3 tile rows a shard) to 15 (4 tile rows: 32 tiles): halves of 16
+/// tiles, 32 KiB, each in one or two pieces of 8 KiB or more, at the sustained 60 B/cycle.
 #[test]
-fn row_major_reshard_pays_for_small_pages() {
-    let models = PerfModels::new(Device::WormholeB0);
-    let sharded = |grid_end: (u8, u8), shape: [u32; 2]| {
-        let spec = ShardSpec::new(
-            CoreRange {
-                start: (0, 0),
-                end: grid_end,
-            },
-            shape,
-            ShardOrientation::RowMajor,
-        );
-        TensorParams::new(
-            Shape::new(&[1, 1, 1024, 64]),
+fn height_to_height_reshard_reads_half_a_shard_on_each_noc() {
+    let from = l1_sharded(MemoryLayout::HeightSharded, 5, 4, [96, 256]);
+    let to = l1_sharded(MemoryLayout::HeightSharded, 5, 3, [128, 256]);
+    let got = reshard_noc(
+        Device::Blackhole,
+        &[1, 1, 1920, 256],
+        Layout::TILE,
+        from,
+        to,
+    );
+    assert_close(
+        got,
+        16.0 * 2048.0 / 60.0 / 1.35,
+        "16 tiles at the sustained rate",
+    );
+}
+
+/// Every other pair (the generic factory): a read per run of pages on one input core. Height-
+/// to block-sharded `[480, 512]`: an output shard of 3 x 4 tiles takes 4 of each of its rows'
+/// 16 tiles from one input core, a run a row: 3 reads of 8 KiB, 2 on the busier core.
+/// Block- back to height-sharded: an output row of 16 tiles crosses the 4 input shards of its
+/// tile row, 4 runs of 4 tiles, 2 on each core: the same 16 KiB, in reads of 8 KiB.
+#[test]
+fn generic_reshard_reads_a_run_per_input_core_and_row() {
+    let height = l1_sharded(MemoryLayout::HeightSharded, 5, 3, [32, 512]);
+    let block = l1_sharded(MemoryLayout::BlockSharded, 4, 5, [96, 128]);
+    let dims = [1, 1, 480, 512];
+    let want = 2.0 * 4.0 * 2048.0 / 60.0 / 1.35;
+    let to_block = reshard_noc(Device::Blackhole, &dims, Layout::TILE, height, block);
+    assert_close(to_block, want, "2 of 3 row runs");
+    let to_height = reshard_noc(Device::Blackhole, &dims, Layout::TILE, block, height);
+    assert_close(to_height, want, "2 of 4 runs of the row");
+}
+
+/// Width-sharded shards of the same width on other cores are one run each, read whole by
+/// one core while the other idles; narrower input shards break each output row into a run
+/// per input shard, dealt to both.
+#[test]
+fn width_reshard_of_whole_shards_is_one_read() {
+    let dims = [1, 1, 32, 4096];
+    let wide = l1_sharded(MemoryLayout::WidthSharded, 8, 2, [32, 256]);
+    let same = reshard_noc(Device::Blackhole, &dims, Layout::TILE, wide, wide);
+    assert_close(same, 8.0 * 2048.0 / 60.0 / 1.35, "one read of 16 KiB");
+    let narrow = l1_sharded(MemoryLayout::WidthSharded, 8, 4, [32, 128]);
+    let halves = reshard_noc(Device::Blackhole, &dims, Layout::TILE, narrow, wide);
+    // Two runs of 8 KiB (Blackhole's NoC: 54 B/cycle at 2 KiB, 60 at 4 KiB and above).
+    assert_close(
+        halves,
+        4.0 * 2048.0 / 60.0 / 1.35,
+        "one run of 4 tiles on each core",
+    );
+}
+
+/// Row-major width- to width-sharded (the same-height factory): each core reads half the rows,
+/// one read per row per input shard its columns touch, at the NoC rate of that piece. Wormhole
+/// `[64, 1024]` from 128- to 256-wide shards: 64 rows x 2 reads of 256 B, 32 rows on each core.
+/// Height- to height-sharded row-major rows of an aligned width are read as pages, in pieces:
+/// `[1024, 64]` from 8 cores (128 rows) to 4 (256 rows): each half, 16 KiB, is one input shard.
+#[test]
+fn row_major_reshards_read_rows_or_pieces() {
+    let narrow = l1_sharded(MemoryLayout::WidthSharded, 8, 1, [64, 128]);
+    let wide = l1_sharded(MemoryLayout::WidthSharded, 4, 1, [64, 256]);
+    let got = reshard_noc(
+        Device::WormholeB0,
+        &[1, 1, 64, 1024],
+        Layout::RowMajor,
+        narrow,
+        wide,
+    );
+    assert_close(
+        got,
+        32.0 * 2.0 * 256.0 / 10.0,
+        "64 reads of 256 B at 10 B/cycle",
+    );
+    let from = l1_sharded(MemoryLayout::HeightSharded, 8, 1, [128, 64]);
+    let to = l1_sharded(MemoryLayout::HeightSharded, 4, 1, [256, 64]);
+    let got = reshard_noc(
+        Device::WormholeB0,
+        &[1, 1, 1024, 64],
+        Layout::RowMajor,
+        from,
+        to,
+    );
+    assert_close(
+        got,
+        128.0 * 128.0 / 30.0,
+        "16 KiB at Wormhole's sustained 30 B/cycle",
+    );
+}
+
+/// A reshard moves its bytes: twice the tensor, twice the time (the flat fit this replaced
+/// put every reshard at 1.46 us).
+#[test]
+fn reshard_time_grows_with_the_tensor() {
+    let models = PerfModels::new(Device::Blackhole);
+    let time = |rows: u32| {
+        let t = |memory| TensorParams::tiled(&[1, 1, rows, 2048], DType::Bfloat16, memory);
+        let inputs = [t(l1_sharded(
+            MemoryLayout::HeightSharded,
+            8,
+            8,
+            [rows / 64, 2048],
+        ))];
+        let output = t(l1_sharded(
+            MemoryLayout::BlockSharded,
+            8,
+            8,
+            [rows / 8, 256],
+        ));
+        let e = models
+            .query(&Query::new(Op::Reshard, &inputs).output(&output))
+            .unwrap();
+        e.duration_ns - e.breakdown.overhead_ns
+    };
+    let (small, large) = (time(4096), time(8192));
+    assert!(small > 0.0, "{small}");
+    assert_close(large, 2.0 * small, "twice the bytes");
+}
+
+/// A shard shape too small for its grid is a bad tensor, not a query to answer.
+#[test]
+fn shards_outnumbering_their_cores_are_refused() {
+    let t = |shape| {
+        TensorParams::tiled(
+            &[1, 1, 1024, 1024],
             DType::Bfloat16,
-            Layout::RowMajor,
-            MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, spec),
+            l1_sharded(MemoryLayout::HeightSharded, 2, 2, shape),
         )
     };
-    let from = sharded((7, 0), [128, 64]); // 8 cores
-    let to = sharded((3, 0), [256, 64]); // 4 cores
-    let inputs = [from];
-    let e = models
-        .query(&Query::new(Op::Reshard, &inputs).output(&to).version(1))
-        .unwrap();
-    // 128 KiB; the busiest (output) core writes 32 KiB in 128-byte rows at 5.5 B/cycle.
-    assert_close(e.breakdown.noc_ns, 32768.0 / 5.5, "row pages");
-    assert_eq!(e.breakdown.dram_ns, 0.0);
-    assert_eq!(e.bound, Bound::Noc);
+    let inputs = [t([256, 1024])];
+    let output = t([32, 1024]);
+    let err = PerfModels::new(Device::Blackhole)
+        .query(&Query::new(Op::Reshard, &inputs).output(&output))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidTensor {
+                problem: TensorProblem::TooManyShards {
+                    shards: 32,
+                    cores: 4
+                },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("32 shards"), "{err}");
 }
 
 #[test]
