@@ -288,10 +288,13 @@ const fn reshard_noc_ns(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> f64
                 // two halves, each read in one piece per input shard it touches.
                 let (start, pages) = (r0.saturating_mul(o.cols), rows.saturating_mul(o.cols));
                 let per_shard = ih.saturating_mul(i.cols);
-                let half = ceil_div(pages, 2);
-                let first = reads_ns(cx, half.saturating_mul(o.unit_bytes), shards_touched(start, half, per_shard));
-                let rest = pages - half;
-                let second = reads_ns(cx, rest.saturating_mul(o.unit_bytes), shards_touched(start + half, rest, per_shard));
+                let (half, rest) = (ceil_div(pages, 2), pages - ceil_div(pages, 2));
+                let (half_pieces, rest_pieces) = (
+                    shards_touched(start, half, per_shard),
+                    shards_touched(start.saturating_add(half), rest, per_shard),
+                );
+                let first = reads_ns(cx, half.saturating_mul(o.unit_bytes), half_pieces);
+                let second = reads_ns(cx, rest.saturating_mul(o.unit_bytes), rest_pieces);
                 if first > second { first } else { second }
             } else {
                 let across = shards_touched(c0, cols, iw);
