@@ -48,7 +48,8 @@ pub enum TensorProblem {
     ShardSpecMismatch,
     /// A shard with a zero side, or a shard grid outside the device grid.
     BadShard,
-    /// Shards of the spec's shape that cover the tensor outnumber its grid's cores.
+    /// Shards of the spec's shape that cover the tensor outnumber its grid's cores (an op
+    /// whose cores each hold one shard, such as reshard, cannot run it).
     TooManyShards { shards: u64, cores: u32 },
     /// Row-major layout with a block-float dtype, which only exists tiled.
     BlockFloatRowMajor,
