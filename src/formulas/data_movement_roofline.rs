@@ -210,11 +210,7 @@ impl ShardGrid {
             },
         };
         let cols = max(t.shape.dim_from_end(0) as u64, 1);
-        let rows = match t.shape.volume() {
-            Some(v) => max(v / cols, 1),
-            None => return None,
-        };
-        let (rows, cols) = (ceil_div(rows, th), ceil_div(cols, tw));
+        let (rows, cols) = (ceil_div(max(t.rows(), 1), th), ceil_div(cols, tw));
         let (shard_rows, shard_cols) = match t.memory.shard {
             Some(s) if s.shape[0] > 0 && s.shape[1] > 0 => (
                 min(ceil_div(s.shape[0] as u64, th), rows),
@@ -242,6 +238,17 @@ const fn reads_ns(cx: &Ctx<'_>, bytes: u64, reads: u64) -> f64 {
         return 0.0;
     }
     cx.noc_ns_at(bytes, cx.hw.noc_bytes_per_cycle(ceil_div(bytes, max(reads, 1))))
+}
+
+/// A reshard's cores each hold one shard of `t` (tt-metal refuses more shards than cores).
+const fn one_shard_a_core(cx: &Ctx<'_>, operand: Operand, t: &TensorParams) -> Result<(), Error> {
+    match (t.shards(), t.memory.shard) {
+        (Some(shards), Some(s)) if shards > s.cores as u64 => {
+            let problem = TensorProblem::TooManyShards { shards, cores: s.cores };
+            Err(cx.tensor_error(operand, problem))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A reshard's busiest output core's busier data-movement core: its reads of `x`'s shards into
@@ -382,20 +389,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
             },
         ));
     }
-    // A reshard's cores each hold one shard of either side (tt-metal refuses more shards).
     if interleaved.is_none() {
-        let sides = [(Operand::Input(0), x), (Operand::Output, y)];
-        let mut k = 0;
-        while k < sides.len() {
-            let (operand, t) = sides[k];
-            if let (Some(shards), Some(s)) = (t.shards(), t.memory.shard) {
-                if shards > s.cores as u64 {
-                    let problem = TensorProblem::TooManyShards { shards, cores: s.cores };
-                    return Err(cx.tensor_error(operand, problem));
-                }
-            }
-            k += 1;
-        }
+        tri!(one_shard_a_core(cx, Operand::Input(0), x));
+        tri!(one_shard_a_core(cx, Operand::Output, y));
     }
     let bytes = some_or!(sharded.bytes(cx.hw), overflow);
     let noc_ns = match interleaved {

@@ -203,12 +203,8 @@ impl TensorParams {
             _ => return None,
         };
         let cols = self.shape.dim_from_end(0) as u64;
-        let rows = match self.shape.volume() {
-            Some(v) if cols > 0 => v / cols,
-            _ => return None,
-        };
         let (h, w) = (shard.shape[0] as u64, shard.shape[1] as u64);
-        Some(rows.div_ceil(h).saturating_mul(cols.div_ceil(w)))
+        Some(self.rows().div_ceil(h).saturating_mul(cols.div_ceil(w)))
     }
 
     /// Worker cores that hold a shard when the tensor is sharded in L1 with a spec of at
