@@ -89,6 +89,8 @@ fn json_summary_follows_the_contract() {
         "repeat_floor_p90_ape",
         "context_floor_median_ape",
         "context_floor_p90_ape",
+        "dispatch_floor_median_ape",
+        "dispatch_floor_p90_ape",
     ] {
         assert!(
             v[key].as_f64().is_some_and(|x| x.is_finite() && x >= 0.0),
@@ -163,6 +165,67 @@ fn context_floor_follows_each_chip() {
         "{unary}"
     );
     assert_eq!(unary["context_floor_p90_ape"], 0.0, "{unary}");
+}
+
+/// Rows are split by how closely they followed the op before (`OP TO OP LATENCY [ns]`), and the
+/// dispatch floor groups repeats by it; a trace without the column puts no row in either.
+#[test]
+fn dispatch_splits_rows_by_op_to_op_latency() {
+    let dir = tempfile::tempdir().unwrap();
+    let unary =
+        "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
+    let tensor = "1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+    // The same query: three times back to back (gap under 1.5 us) at 9000 ns, twice after a
+    // long gap at 6000 ns.
+    let rows = [
+        (600, 9000),
+        (5_000_000, 6000),
+        (700, 9000),
+        (800, 9000),
+        (2000, 6000),
+    ]
+    .map(|(gap, ns)| format!("UnaryDeviceOperation,{unary},HiFi4,64,64,{ns},{gap},1,{tensor}"));
+    let path = dir.path().join("gaps.csv");
+    let header = "OP CODE,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],OP TO OP LATENCY [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
+    std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    let (out, v) = eval_json(&path, &["--device", "wormhole_b0"]);
+    assert_success(&out);
+    assert_eq!(v["modeled_rows"], 5, "{v}");
+    assert_eq!(v["back_to_back"]["rows"], 3, "{v}");
+    assert_eq!(v["after_gap"]["rows"], 2, "{v}");
+    // One prediction for all five: its error differs by dispatch.
+    let (b2b, gap) = (
+        v["back_to_back"]["median_ape"].as_f64().unwrap(),
+        v["after_gap"]["median_ape"].as_f64().unwrap(),
+    );
+    assert!(b2b != gap, "{v}");
+    // The repeats' median (9000) is 50% off the rows after a gap; each dispatch's own explains
+    // every row.
+    assert!(
+        (v["repeat_floor_p90_ape"].as_f64().unwrap() - 0.5).abs() < 1e-12,
+        "{v}"
+    );
+    assert_eq!(v["dispatch_floor_p90_ape"], 0.0, "{v}");
+    let table = String::from_utf8(
+        ttperf(&["eval", path.to_str().unwrap(), "--device", "wormhole_b0"]).stdout,
+    )
+    .unwrap();
+    assert!(
+        table.contains("dispatch: 3 modeled rows back to back")
+            && table.contains("2 after a longer gap"),
+        "{table}"
+    );
+
+    let trace = small_trace(dir.path());
+    let (out, v) = eval_json(&trace, &["--device", "wormhole_b0"]);
+    assert_success(&out);
+    assert_eq!(v["back_to_back"]["rows"], 0, "{v}");
+    assert_eq!(v["after_gap"]["rows"], 0, "{v}");
+    assert_eq!(
+        v["back_to_back"]["median_ape"],
+        serde_json::Value::Null,
+        "{v}"
+    );
 }
 
 #[test]

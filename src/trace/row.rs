@@ -45,6 +45,10 @@ pub struct TraceRow {
     pub baseline_ns: Option<f64>,
     /// Some sharded tensor's shard spec was not in the trace and was inferred.
     pub inferred_shards: bool,
+    /// `OP TO OP LATENCY [ns]`: from the end of the op before it on its chip to its start,
+    /// how closely the op followed the one before (a queued op, dispatched back to back, starts
+    /// within about a microsecond); `None` without the cell.
+    pub gap_ns: Option<f64>,
 }
 
 impl TraceRow {
@@ -210,6 +214,7 @@ pub(super) fn read_row(
         replays: None,
         baseline_ns: row.number("PM IDEAL [ns]")?,
         inferred_shards,
+        gap_ns: row.number("OP TO OP LATENCY [ns]")?,
     })
 }
 
@@ -426,6 +431,32 @@ mod tests {
         assert_eq!(
             unary.params,
             [("unary_op", OwnedParamValue::Enum("silu".into()))]
+        );
+    }
+
+    /// `OP TO OP LATENCY [ns]` is the row's gap; a cell that is not a number is the row's
+    /// error, reported with its line.
+    #[test]
+    fn op_to_op_latency_is_the_gap() {
+        let header = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],OP TO OP LATENCY [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY\n";
+        let row = |gap: &str| {
+            std::format!(
+                "CopyDeviceOperation,tt_dnn_device,blackhole,,,1,110,900,1,{gap},1[1],1[1],32[32],32[32],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED\n"
+            )
+        };
+        let csv = std::format!("{header}{}{}{}", row("612"), row(""), row("soon"));
+        let trace = read_trace(csv.as_bytes(), None).unwrap();
+        let gaps: std::vec::Vec<Option<f64>> = trace.rows.iter().map(|r| r.gap_ns).collect();
+        assert_eq!(gaps, [Some(612.0), None]);
+        let [bad] = &trace.malformed[..] else {
+            std::panic!("{:?}", trace.malformed)
+        };
+        assert_eq!(bad.line, 4);
+        assert!(
+            bad.reason
+                .contains("OP TO OP LATENCY [ns]: `soon` is not a number"),
+            "{}",
+            bad.reason
         );
     }
 

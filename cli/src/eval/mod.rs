@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use summary::{Outcome, RowResult, Skipped, set_floors, summarize};
+use summary::{BACK_TO_BACK_GAP_NS, Outcome, RowResult, Skipped, set_floors, summarize};
 use ttnn_op_perf_models::trace::TraceRow;
 use ttnn_op_perf_models::{Accuracy, Device, Error, PerfModels, Source, Version};
 
@@ -166,8 +166,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 outcome,
                 query: query_text,
                 previous_op,
+                back_to_back: row.gap_ns.map(|g| g < BACK_TO_BACK_GAP_NS),
                 repeat_floor_ape: None,
                 context_floor_ape: None,
+                dispatch_floor_ape: None,
             });
             bar.inc(1);
         }

@@ -88,6 +88,23 @@ pub(super) fn print_table(s: &Value) {
         pct(&s["context_floor_median_ape"]),
         pct(&s["context_floor_p90_ape"])
     );
+    if s["back_to_back"]["rows"].as_u64() > Some(0) || s["after_gap"]["rows"].as_u64() > Some(0) {
+        println!(
+            "dispatch: {} modeled rows back to back (op-to-op latency under {} ns), median APE {}, p90 {}; {} after a longer gap, {}, {}",
+            s["back_to_back"]["rows"],
+            super::summary::BACK_TO_BACK_GAP_NS,
+            pct(&s["back_to_back"]["median_ape"]),
+            pct(&s["back_to_back"]["p90_ape"]),
+            s["after_gap"]["rows"],
+            pct(&s["after_gap"]["median_ape"]),
+            pct(&s["after_gap"]["p90_ape"])
+        );
+        println!(
+            "dispatch floor (each query predicted by the median of its repeats dispatched the same way): median APE {}, p90 {}",
+            pct(&s["dispatch_floor_median_ape"]),
+            pct(&s["dispatch_floor_p90_ape"])
+        );
+    }
     if !beyond.is_empty() {
         let list: Vec<String> = beyond
             .iter()

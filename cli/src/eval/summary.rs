@@ -7,6 +7,13 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+/// The profiler's `OP TO OP LATENCY` under which an op counts as dispatched back to back,
+/// queued behind the op before it. On the shared traces' multi-core rows a queued op's kernels
+/// start spread out (`DEVICE KERNEL FIRST TO LAST START`): the spread and the gap add up to
+/// about 1.7 us on Blackhole and 2.5 us on Wormhole for gaps up to ~1.3 us, where after a gap
+/// of ~1.8 us or more the kernels start within 150-450 ns of each other.
+pub(super) const BACK_TO_BACK_GAP_NS: f64 = 1500.0;
+
 /// The outcome of one measured row.
 pub struct RowResult {
     pub file: String,
@@ -20,12 +27,19 @@ pub struct RowResult {
     pub query: String,
     /// The OP CODE of the op that ran before this one on the same chip of the same file.
     pub previous_op: Option<String>,
+    /// Whether the op followed the one before back to back (its `OP TO OP LATENCY` under
+    /// [`BACK_TO_BACK_GAP_NS`]); `None` when the trace does not say.
+    pub back_to_back: Option<bool>,
     /// On a modeled row, the APE of the median of its repeats' measured durations (0 without
     /// repeats): the error left to a model that knew each query's typical duration exactly.
     pub repeat_floor_ape: Option<f64>,
     /// As `repeat_floor_ape`, over the repeats that ran after the same op
     /// ([`Self::previous_op`]): the error left to a model that also knew what ran before.
     pub context_floor_ape: Option<f64>,
+    /// As `repeat_floor_ape`, over the repeats dispatched the same way
+    /// ([`Self::back_to_back`]): the error left to a model that also knew how the op was
+    /// dispatched.
+    pub dispatch_floor_ape: Option<f64>,
 }
 
 pub enum Outcome {
@@ -77,14 +91,20 @@ impl RowResult {
     }
 }
 
-/// Sets [`RowResult::repeat_floor_ape`] and [`RowResult::context_floor_ape`] on the modeled
-/// rows, from the modeled rows with the same query (and the same previous op).
+/// Sets the floors of the modeled rows ([`RowResult::repeat_floor_ape`],
+/// [`RowResult::context_floor_ape`], [`RowResult::dispatch_floor_ape`]), from the modeled rows
+/// with the same query (and the same previous op, or the same dispatch).
 pub(super) fn set_floors(rows: &mut [RowResult]) {
     let repeat = floor_apes(rows, |r| r.query.clone());
     let context = floor_apes(rows, |r| format!("{} after {:?}", r.query, r.previous_op));
-    for ((r, repeat), context) in rows.iter_mut().zip(repeat).zip(context) {
+    let dispatch = floor_apes(rows, |r| {
+        format!("{} back to back {:?}", r.query, r.back_to_back)
+    });
+    for (((r, repeat), context), dispatch) in rows.iter_mut().zip(repeat).zip(context).zip(dispatch)
+    {
         r.repeat_floor_ape = repeat;
         r.context_floor_ape = context;
+        r.dispatch_floor_ape = dispatch;
     }
 }
 
@@ -129,6 +149,16 @@ pub(super) fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped
     let mut baseline: Vec<f64> = rows.iter().filter_map(RowResult::baseline_ape).collect();
     let mut floor: Vec<f64> = rows.iter().filter_map(|r| r.repeat_floor_ape).collect();
     let mut context: Vec<f64> = rows.iter().filter_map(|r| r.context_floor_ape).collect();
+    let mut dispatch: Vec<f64> = rows.iter().filter_map(|r| r.dispatch_floor_ape).collect();
+    // The modeled rows dispatched one way.
+    let dispatched = |back_to_back: bool| {
+        let mut a: Vec<f64> = modeled
+            .iter()
+            .filter(|r| r.back_to_back == Some(back_to_back))
+            .filter_map(|r| r.model_ape())
+            .collect();
+        json!({"rows": a.len(), "median_ape": median(&mut a), "p90_ape": p90(&mut a)})
+    };
     let total_measured: f64 = rows.iter().map(|r| r.measured).sum();
     let modeled_measured: f64 = modeled.iter().map(|r| r.measured).sum();
     let modeled_predicted: f64 = modeled.iter().filter_map(|r| r.predicted()).sum();
@@ -207,6 +237,10 @@ pub(super) fn summarize(files: &[PathBuf], rows: &[RowResult], skipped: &Skipped
         "repeat_floor_p90_ape": p90(&mut floor),
         "context_floor_median_ape": median(&mut context),
         "context_floor_p90_ape": p90(&mut context),
+        "dispatch_floor_median_ape": median(&mut dispatch),
+        "dispatch_floor_p90_ape": p90(&mut dispatch),
+        "back_to_back": dispatched(true),
+        "after_gap": dispatched(false),
         "by_op": by_op,
         "failures": failures,
     })
@@ -230,8 +264,10 @@ mod tests {
             outcome,
             query: query.into(),
             previous_op: Some(previous.into()),
+            back_to_back: None,
             repeat_floor_ape: None,
             context_floor_ape: None,
+            dispatch_floor_ape: None,
         }
     }
 
@@ -264,6 +300,34 @@ mod tests {
         assert_eq!(s["repeat_floor_median_ape"], json!(0.25));
         assert_eq!(s["repeat_floor_p90_ape"], json!(1.0));
         assert_eq!(s["by_op"]["Op"]["repeat_floor_p90_ape"], json!(1.0));
+    }
+
+    #[test]
+    fn dispatch_floor_and_split_follow_the_gap() {
+        let mut rows: Vec<RowResult> = [
+            (Some(true), 300.0),
+            (Some(true), 300.0),
+            (Some(false), 100.0),
+            (None, 100.0),
+        ]
+        .into_iter()
+        .map(|(back_to_back, measured)| RowResult {
+            back_to_back,
+            ..row("a", measured, modeled())
+        })
+        .collect();
+        set_floors(&mut rows);
+        let dispatch: Vec<Option<f64>> = rows.iter().map(|r| r.dispatch_floor_ape).collect();
+        assert_eq!(dispatch, [Some(0.0); 4]);
+        let s = summarize(&[], &rows, &Skipped::default());
+        // Predicted 1 ns: the rows' APEs are 1 - 1/measured.
+        assert_eq!(s["back_to_back"]["rows"], json!(2));
+        assert_eq!(s["back_to_back"]["median_ape"], json!(1.0 - 1.0 / 300.0));
+        assert_eq!(s["after_gap"]["rows"], json!(1));
+        assert_eq!(s["after_gap"]["p90_ape"], json!(1.0 - 1.0 / 100.0));
+        assert_eq!(s["dispatch_floor_p90_ape"], json!(0.0));
+        // The repeats' median (200) is all of 100 off the rows at 100.
+        assert_eq!(s["repeat_floor_p90_ape"], json!(1.0));
     }
 
     #[test]

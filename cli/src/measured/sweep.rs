@@ -54,5 +54,6 @@ pub(super) fn sweep_row(op: &str, params: Vec<(&'static str, OwnedParamValue)>) 
         replays: None,
         baseline_ns: None,
         inferred_shards: false,
+        gap_ns: None,
     }
 }
