@@ -21,13 +21,31 @@ fn assert_success(out: &Output) {
 
 const HEADER: &str = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
 
+/// An exp's `ATTRIBUTES` cell.
+const EXP: &str =
+    "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
+
+/// The input columns of a 512 x 512 bfloat16 tensor in DRAM, and its cells.
+const TENSOR_COLUMNS: &str = "INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
+const TENSOR: &str = "1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+
+/// Writes the trace `name` in `dir`: the columns `header`, then the tensor's, over `rows`.
+fn write_trace(dir: &Path, name: &str, header: &str, rows: &[String]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!("{header},{TENSOR_COLUMNS}\n{}\n", rows.join("\n")),
+    )
+    .unwrap();
+    path
+}
+
 /// A small trace: a modeled unary op, an unmodeled op (fallback), a row the model rejects,
 /// a malformed row, a signpost, a host op, a host-only row, a row with the Blackhole
 /// profiler bug's duration, and a scalar add whose second call is the profiler's replay of
 /// the first's op info.
 fn small_trace(dir: &Path) -> PathBuf {
-    let unary =
-        "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
+    let unary = EXP;
     let add = "\"{'binary_op_type': 'BinaryOpType::ADD'; 'is_sfpu': 'false'}\"";
     let rows = [
         format!("UnaryDeviceOperation,tt_dnn_device,,{unary},HiFi4,64,64,8000,1,1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"),
@@ -139,9 +157,6 @@ fn json_summary_follows_the_contract() {
 #[test]
 fn context_floor_follows_each_chip() {
     let dir = tempfile::tempdir().unwrap();
-    let unary =
-        "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
-    let tensor = "1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
     // (chip, op, duration): per chip, the unary ops ran after nothing, an unmodeled op, Unary and
     // Unary; in file order, after an unmodeled op and three times after Unary.
     let rows = [
@@ -151,10 +166,9 @@ fn context_floor_follows_each_chip() {
         (1, "UnaryDeviceOperation", 6000),
         (0, "UnaryDeviceOperation", 6000),
     ]
-    .map(|(chip, op, ns)| format!("{op},{chip},{unary},HiFi4,64,64,{ns},1,{tensor}"));
-    let path = dir.path().join("chips.csv");
-    let header = "OP CODE,DEVICE ID,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
-    std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    .map(|(chip, op, ns)| format!("{op},{chip},{EXP},HiFi4,64,64,{ns},1,{TENSOR}"));
+    let header = "OP CODE,DEVICE ID,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns]";
+    let path = write_trace(dir.path(), "chips.csv", header, &rows);
     let (out, v) = eval_json(&path, &["--device", "wormhole_b0"]);
     assert_success(&out);
     let unary = &v["by_op"]["UnaryDeviceOperation"];
@@ -172,9 +186,6 @@ fn context_floor_follows_each_chip() {
 #[test]
 fn dispatch_splits_rows_by_op_to_op_latency() {
     let dir = tempfile::tempdir().unwrap();
-    let unary =
-        "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
-    let tensor = "1[1],1[1],512[512],512[512],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
     // The same query: three times back to back (gap under 1.5 us) at 9000 ns, twice after a
     // long gap at 6000 ns.
     let rows = [
@@ -184,10 +195,9 @@ fn dispatch_splits_rows_by_op_to_op_latency() {
         (800, 9000),
         (2000, 6000),
     ]
-    .map(|(gap, ns)| format!("UnaryDeviceOperation,{unary},HiFi4,64,64,{ns},{gap},1,{tensor}"));
-    let path = dir.path().join("gaps.csv");
-    let header = "OP CODE,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],OP TO OP LATENCY [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY";
-    std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    .map(|(gap, ns)| format!("UnaryDeviceOperation,{EXP},HiFi4,64,64,{ns},{gap},1,{TENSOR}"));
+    let header = "OP CODE,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],OP TO OP LATENCY [ns],PM IDEAL [ns]";
+    let path = write_trace(dir.path(), "gaps.csv", header, &rows);
     let (out, v) = eval_json(&path, &["--device", "wormhole_b0"]);
     assert_success(&out);
     assert_eq!(v["modeled_rows"], 5, "{v}");
@@ -510,8 +520,7 @@ fn matmul_sweep_rows_run_at_ttnns_default_fidelity() {
 fn each_op_beside_its_models_held_out_median() {
     use ttnn_op_perf_models::{Accuracy, Device, Op, PerfModels, Version};
     let dir = tempfile::tempdir().unwrap();
-    let unary =
-        "\"{'op_chain': '{BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={0})}'}\"";
+    let unary = EXP;
     let tensor =
         |dtype: &str| format!("1[1],1[1],512[512],512[512],TILE,{dtype},DEV_0_DRAM_INTERLEAVED");
     let (bf16, f32) = (tensor("BFLOAT16"), tensor("FLOAT32"));
