@@ -28,7 +28,9 @@
 //!   [`MAX_KERNEL_NS`] (a profiler bug) or the capture times every op the same
 //!   ([`UNIFORM_CAPTURE`]), both listed in [`Trace::implausible`], or the row's op info is
 //!   the profiler's replay of an earlier call's ([`SHAPELESS_PROGRAM_HASH`],
-//!   [`TraceRow::replays`]); `PM IDEAL [ns]` -> tt-metal's own estimate, the baseline.
+//!   [`TraceRow::replays`]); `PM IDEAL [ns]` -> tt-metal's own estimate, the baseline;
+//!   `OP TO OP LATENCY [ns]` -> [`TraceRow::gap_ns`], how closely the op followed the one
+//!   before (the models do not read it; `ttperf eval` splits its figures by it).
 //!
 //! A row that cannot be read is reported with its line and reason; the rest are still read.
 
