@@ -77,7 +77,7 @@ fn a_formula_without_a_feature_of_its_spec_fails_at_the_formula() {
     // rustc names the field missing where the formula builds its features.
     let errors = build_errors(
         "src/formulas/data_movement_roofline.rs",
-        |t| t.replacen("        overhead_ns: 1.0,\n", "", 1),
+        |t| t.replacen("        overhead_cycles: cx.cycles_to_ns(1.0),\n", "", 1),
         |_| {},
     );
     check("formula_missing_feature", &errors);
@@ -91,8 +91,8 @@ fn an_invalid_spec_stops_the_build_with_file_line_key_and_fix() {
             // A misspelled coefficient: the message names the family's coefficients (a
             // list that adding an op leaves as it is).
             t.replacen(
-                "coefficients = { overhead_ns",
-                "coefficients = { overhed_ns",
+                "coefficients = { overhead_cycles",
+                "coefficients = { overhed_cycles",
                 1,
             )
         },

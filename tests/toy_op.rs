@@ -42,8 +42,8 @@ params = { copies = 2 }
 summary = "launch + overhead + the DRAM time of reading a tensor and writing its copies"
 ops = ["toy_copy"]
 
-[coefficients.overhead_ns]
-summary = "fixed cost per op, ns (feature: 1)"
+[coefficients.overhead_cycles]
+summary = "fixed cost per op, cycles (feature: one cycle, ns)"
 term = "overhead"
 min = -1000.0
 max = 100000.0
@@ -73,7 +73,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ToyRooflineFeatures, Error> {
         return Err(Error::Overflow { what: "toy bytes" });
     };
     Ok(ToyRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         dram_scale: cx.dram_ns(bytes * (1 + p.copies as u64)),
     })
 }
@@ -89,7 +89,7 @@ op = "toy_copy"
 version = 1
 family = "toy_roofline"
 summary = "analytic: the bytes at the achievable DRAM bandwidth"
-coefficients = { overhead_ns = 0.0, dram_scale = 1.0 }
+coefficients = { overhead_cycles = 0.0, dram_scale = 1.0 }
 "#,
     ),
 ];

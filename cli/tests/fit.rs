@@ -86,7 +86,7 @@ fn recovers_a_known_cost_and_writes_a_valid_reproducible_spec() {
     let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     // The fitted values are the family's coefficients, by name.
     assert!(
-        report["coefficients"]["overhead_ns"].is_number(),
+        report["coefficients"]["overhead_cycles"].is_number(),
         "{report}"
     );
     assert!(report.get("params").is_none(), "{report}");
@@ -118,7 +118,7 @@ fn recovers_a_known_cost_and_writes_a_valid_reproducible_spec() {
     let per_tile = coefficient(&doc, new, "exp_tile_cycles")
         + 2.0 * 2048.0 * coefficient(&doc, new, "tile_byte_cycles");
     assert!((per_tile - TILE_NS).abs() < 0.01 * TILE_NS, "{per_tile}");
-    assert!(coefficient(&doc, new, "overhead_ns") < 0.01 * LAUNCH_NS);
+    assert!(coefficient(&doc, new, "overhead_cycles") < 0.01 * LAUNCH_NS);
     // The version's accuracy is the cross-validated one, over both files' rows.
     let accuracy = &doc["versions"][new]["accuracy"];
     assert_eq!(accuracy["rows"].as_integer(), Some(240));

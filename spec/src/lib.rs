@@ -52,12 +52,12 @@ pub use validate::load_dir;
 /// Tensor layouts an op's operand rules may allow.
 pub const LAYOUTS: [&str; 2] = ["tile", "row_major"];
 
-/// The family coefficient every formula weighs by 1 on each query: a fixed cost on top of the
-/// device's `launch_overhead_ns`. A family may let it go negative (when another term takes
-/// part of the launch), but never below minus the launch overhead, or the smallest ops of
-/// the device would cost less than nothing: the validator rejects such a version and
-/// `ttperf fit` never fits one.
-pub const FIXED_COST_COEFFICIENT: &str = "overhead_ns";
+/// The family coefficient every formula weighs by one cycle of the device's clock on each
+/// query: a fixed cost, in cycles, on top of the device's `launch_overhead_ns`. A family may
+/// let it go negative (when another term takes part of the launch), but never below minus
+/// the launch overhead, or the smallest ops of the device would cost less than nothing: the
+/// validator rejects such a version and `ttperf fit` never fits one.
+pub const FIXED_COST_COEFFICIENT: &str = "overhead_cycles";
 
 /// A validated spec tree. Every list is sorted by name so generated code is deterministic.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,7 +16,7 @@
 //!     number: None,
 //!     family: "data_movement_roofline".into(),
 //!     summary: "calibrated by hand".into(),
-//!     coefficients: BTreeMap::from([("overhead_ns".to_string(), 123.456789)]),
+//!     coefficients: BTreeMap::from([("overhead_cycles".to_string(), 123.456789)]),
 //!     accuracy: None,
 //! };
 //! let (after, number) = insert_version(before, "wormhole_b0", "reshard", &version).unwrap();
@@ -32,7 +32,7 @@
 //! version = 1
 //! family = "data_movement_roofline"
 //! summary = "calibrated by hand"
-//! coefficients = { overhead_ns = 123.457 }
+//! coefficients = { overhead_cycles = 123.457 }
 //! "#
 //! );
 //! ```

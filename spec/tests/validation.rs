@@ -244,7 +244,7 @@ fn unknown_and_missing_coefficients() {
     assert!(errors.iter().all(|e| e.line == line));
     assert!(
         errors[0].message.contains(
-            "has no coefficient `noc_scael`; its coefficients: dram_scale, noc_scale, overhead_ns"
+            "has no coefficient `noc_scael`; its coefficients: dram_scale, noc_scale, overhead_cycles"
         ),
         "{}",
         errors[0]
@@ -556,15 +556,15 @@ fn alignment_is_a_power_of_two() {
 #[test]
 fn fixed_cost_below_minus_the_launch_overhead() {
     let file = "blackhole/matmul.toml";
-    // Version 1's fixed cost, replaced with one the family allows (>= -2000) but Blackhole's
-    // 600 ns launch does not.
-    let (errors, line) = edit(file, "overhead_ns = 0.0", "overhead_ns = -700.0");
+    // Version 1's fixed cost, replaced with one the family allows (>= -2000 cycles) but
+    // Blackhole's 600 ns launch (810 cycles at 1.35 GHz) does not.
+    let (errors, line) = edit(file, "overhead_cycles = 0.0", "overhead_cycles = -945.0");
     assert_one(
         &errors,
         file,
         line,
-        "versions[0].coefficients.overhead_ns",
-        "is -700; with the device's launch_overhead_ns of 600 the ops would cost -100 ns before any work: make it -600 or more",
+        "versions[0].coefficients.overhead_cycles",
+        "is -945 cycles, -700 ns at the device's 1350 MHz; with its launch_overhead_ns of 600 the ops would cost -100 ns before any work: make it -810 or more",
     );
 }
 

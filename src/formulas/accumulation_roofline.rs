@@ -70,7 +70,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<AccumulationRooflineFeatures, Erro
         0
     };
     Ok(AccumulationRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         sfpu_tile_cycles: sfpu_tiles as f64 * ns_per_cycle,
         fpu_tile_cycles: fpu_tiles as f64 * ns_per_cycle,
         read_wait_scale: busiest as f64 * cx.waited_read_ns(x, tile_bytes),

@@ -137,7 +137,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ArgmaxRooflineFeatures, Error> {
     };
     let written = if out_dram { out_bytes } else { 0 };
     Ok(ArgmaxRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         read_wait_scale: work.wait_ns,
         element_cycles: work.values as f64 * hw.ns_per_cycle,
         dram_scale: cx.dram_traffic_ns(in_bytes, written),

@@ -92,7 +92,7 @@
 //! address its RISC-V computes from the page's coordinates (`address_scale`: the device's
 //! `nd_page_address_cycles`, 248 cycles a `TensorAccessor::get_noc_addr` in tt-metal issue
 //! #24288; v1, nothing fitted, puts DeepSeek's fills into its ND-sharded cache at 0.75x of
-//! their measured time without it and 1.00x with it). The fixed cost (`overhead_ns`) is the
+//! their measured time without it and 1.00x with it). The fixed cost (`overhead_cycles`) is the
 //! setup of a compute kernel: the updates untilize and tilize, a tiled embedding tilizes; the
 //! fills and the scatter move pages with their data-movement kernels only and have none. It
 //! assumes the cores work in parallel and evenly, and that a row's conversions and its write
@@ -519,7 +519,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CacheRooflineFeatures, Error> {
     let cycle = cx.cycles_to_ns(1.0);
     Ok(CacheRooflineFeatures {
         // The setup of the compute kernel the fills and scatter do not have.
-        overhead_ns: if work.converted > 0 { 1.0 } else { 0.0 },
+        overhead_cycles: if work.converted > 0 { cx.cycles_to_ns(1.0) } else { 0.0 },
         tile_cycles: work.converted as f64 * cycle,
         dram_scale: cx.dram_ns(work.dram_bytes),
         noc_scale: work.noc_ns,
@@ -673,7 +673,7 @@ mod tests {
         assert!(close(f.noc_scale, 2.0 * 18.0 * 1088.0 / rate * ns_per_cycle()));
         assert!(close(f.dram_scale, 2.0 * 1800.0 * 1088.0 * hw.ns_per_dram_byte));
         // Interleaved: no address to compute; no compute kernel: no fixed cost.
-        assert_eq!((f.address_scale, f.overhead_ns), (0.0, 0.0));
+        assert_eq!((f.address_scale, f.overhead_cycles), (0.0, 0.0));
     }
 
     /// The same fill into the ND-sharded DRAM cache DeepSeek's trace has
@@ -694,7 +694,7 @@ mod tests {
         let interleaved = features_of(Op::UpdateCache, CONTIGUOUS_FILL, &[x, x], None).unwrap();
         assert!(close(f.address_scale, 18.0 * 248.0 * ns_per_cycle()));
         assert!(close(f.wait_cycles, interleaved.wait_cycles));
-        assert_eq!(f.overhead_ns, 0.0);
+        assert_eq!(f.overhead_cycles, 0.0);
         let update = features_of(
             Op::UpdateCache,
             &[],
@@ -702,7 +702,7 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(update.overhead_ns, 1.0);
+        assert!(close(update.overhead_cycles, ns_per_cycle()));
     }
 
     /// A scatter's row-major DRAM tensors: a bfloat16 input of `rows` sticks of `width`, an

@@ -169,7 +169,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CclRooflineFeatures, Error> {
         Kind::AllGather | Kind::AllToAll => 0.0,
     };
     Ok(CclRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         hop_scale: hops as f64 * eth.hop_latency_ns,
         ethernet_scale: eth.fabric_ns(per_link),
         dram_scale: cx.dram_traffic_ns(read, stored),

@@ -165,7 +165,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<ConvRooflineFeatures, Error> {
     };
 
     Ok(ConvRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         compute_scale: compute,
         act_read_scale: act_read,
         weights_read_scale: weights_read,
@@ -245,7 +245,7 @@ mod tests {
         assert!(close(f.weights_read_scale, (3.0 * 479.0 + 39168.0 / 21.3) / 1.35));
         assert!(close(f.weights_mcast_scale, 39168.0 / 60.0 / 1.35));
         assert_eq!(f.act_mcast_scale, 0.0);
-        assert_eq!(f.overhead_ns, 1.0);
+        assert!(close(f.overhead_cycles, 1.0 / 1.35));
         // The split from the output's shard spec (30720 / 1536 = 20 cores) is the same.
         let g = features_of(Card::P150, &[x, w], y, &params[..5]).unwrap();
         assert_eq!(f, g);

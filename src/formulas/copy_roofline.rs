@@ -180,7 +180,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         let per_core = ceil_div(bytes, max(cores, 1));
         let local = cx.noc_ns_at(per_core, cx.hw.noc_bytes_per_cycle(per_core));
         return Ok(CopyRooflineFeatures {
-            overhead_ns: 1.0,
+            overhead_cycles: cx.cycles_to_ns(1.0),
             dram_scale: 0.0,
             noc_scale: 0.0,
             round_trip_scale: 0.0,
@@ -205,7 +205,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
             + cx.noc_ns_at(written, cx.hw.noc_bytes_per_cycle(out_page));
         let wait_ns = cx.waited_read_ns(x, in_page);
         return Ok(CopyRooflineFeatures {
-            overhead_ns: 1.0,
+            overhead_cycles: cx.cycles_to_ns(1.0),
             dram_scale: dram_ns,
             noc_scale: noc,
             round_trip_scale: per_core as f64 * wait_ns,
@@ -245,7 +245,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
         _ => 0.0,
     };
     Ok(CopyRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         dram_scale: dram_ns,
         noc_scale: noc,
         round_trip_scale: waits as f64 * wait_ns,

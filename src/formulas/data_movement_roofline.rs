@@ -409,7 +409,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<DataMovementRooflineFeatures, Erro
         _ => 0.0,
     };
     Ok(DataMovementRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         dram_scale: cx.dram_traffic_ns(read, written),
         noc_scale: noc_ns,
         round_trip_scale: waits_ns,

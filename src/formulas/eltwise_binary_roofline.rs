@@ -107,7 +107,7 @@ const fn ternary(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> {
     let traffic = tri!(traffic(cx, tensors));
     let tile_cycles = filled_tiles_ns(cx, per_core);
     Ok(EltwiseBinaryRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         fpu_tile_cycles: 0.0,
         fidelity_phase_cycles: 0.0,
         sfpu_tile_cycles: tile_cycles,
@@ -279,7 +279,7 @@ const fn fill_pad(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Error> 
         0
     };
     Ok(EltwiseBinaryRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         fpu_tile_cycles: 0.0,
         fidelity_phase_cycles: 0.0,
         sfpu_tile_cycles: tile_cycles + corners as f64 * cycle,
@@ -412,7 +412,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseBinaryRooflineFeatures, Err
         fused_function + implicit_function,
     );
     Ok(EltwiseBinaryRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         fpu_tile_cycles: tile_cycles * fpu_passes,
         fidelity_phase_cycles: tile_cycles * phases,
         sfpu_tile_cycles: if fpu_passes == 0.0 { tile_cycles } else { 0.0 },

@@ -45,7 +45,7 @@
 //! * **Overhead**: a binary op whose second operand is a scalar (one input) fills a tile with
 //!   it once per core before the first tile (`scalar_fill_cycles`). A unary op (and typecast)
 //!   starts its cores one after another, in the order the runtime arguments are written:
-//!   `core_skew_ns` per core the tiles are split over (a binary one does not gain from it in
+//!   `core_skew_cycles` per core the tiles are split over (a binary one does not gain from it in
 //!   cross-validation). Counting all of them, not only those that get the busiest
 //!   core's extra tile, keeps a larger op from coming out faster than a smaller one.
 //! * **DRAM** (`dram_scale`): every DRAM-resident input read once at the card's achievable

@@ -132,8 +132,8 @@ const fn row_major_typecast(
         noc += cx.noc_ns_at(read, cx.hw.noc_bytes_per_cycle(chunk * x_element));
     }
     Ok(EltwiseUnaryRooflineFeatures {
-        overhead_ns: 1.0,
-        core_skew_ns: cores as f64,
+        overhead_cycles: cx.cycles_to_ns(1.0),
+        core_skew_cycles: cx.cycles_to_ns(cores as f64),
         copy_tile_cycles: chunk_cycles,
         simple_tile_cycles: 0.0,
         exp_tile_cycles: 0.0,
@@ -225,9 +225,9 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         i += 1;
     }
     Ok(EltwiseUnaryRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         // The last core starts `cores - 1` skews after the first.
-        core_skew_ns: min(cores, tiles) as f64,
+        core_skew_cycles: cx.cycles_to_ns(min(cores, tiles) as f64),
         // A tile's unpack and pack are part of each function's cycles; alone (a copy or a
         // typecast) they are the copy's.
         copy_tile_cycles: of_class[UnaryClass::Copy as usize],

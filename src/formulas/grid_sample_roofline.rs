@@ -119,7 +119,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<GridSampleRooflineFeatures, Error>
     };
     let written = if out_in_dram { all_points.saturating_mul(out_stick) } else { 0 };
     Ok(GridSampleRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         compute_scale: compute,
         noc_scale: noc,
         round_trip_scale: waits,

@@ -133,7 +133,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<HeadsRooflineFeatures, Error> {
     };
     let moved = per_core.saturating_mul(tile);
     Ok(HeadsRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         dram_scale: dram_ns,
         // The reader (on one data-movement core and NoC) and the writer (on the other) work
         // at once through the circular buffer: the busiest core's tiles cross the NoC once
@@ -198,7 +198,7 @@ const fn decode_create(
         _ => 0.0,
     };
     Ok(HeadsRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         dram_scale: dram_ns,
         noc_scale: f64::max(issue, serve),
         tile_wait_cycles: 0.0,
@@ -231,7 +231,7 @@ const fn decode_concat(
         None => 1,
     };
     Ok(HeadsRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         dram_scale: dram_ns,
         noc_scale: f64::max(issue, hot_source_ns(cx, readers.saturating_mul(reads), face_row)),
         tile_wait_cycles: 0.0,
@@ -309,7 +309,8 @@ mod tests {
         // Read and written once.
         let bytes = 128.0 * 5120.0 * 2.0;
         assert!(close(f.dram_scale, bytes * (hw.ns_per_dram_byte + hw.ns_per_dram_write_byte)));
-        assert_eq!(f.overhead_ns, 1.0);
+        // A fixed cost of one cycle, 1 / 1.35 ns.
+        assert!(close(f.overhead_cycles, 1000.0 / hw.clock_mhz));
     }
 
     /// Concat-heads splits the rows of its output: `[1, 32, 8192, 128] -> [1, 1, 8192, 4096]`

@@ -533,10 +533,10 @@ pub const fn features(cx: &Ctx<'_>) -> Result<NormRooflineFeatures, Error> {
     // The gathered partials of a sharded norm travel over the NoC.
     noc = noc.saturating_add(gathered.saturating_mul(cx.hw.tile_bytes(DType::Bfloat16) as u64));
     Ok(NormRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         // Softmax's kernels run on the whole grid (idle cores get no rows); layer norm's on
         // the cores with rows, or the shard grid.
-        core_skew_ns: if n.softmax && sharded.is_none() { grid as f64 } else { cores as f64 },
+        core_skew_cycles: cx.cycles_to_ns(if n.softmax && sharded.is_none() { grid as f64 } else { cores as f64 }),
         row_cycles: stat_rows as f64 * cycle,
         fpu_tile_cycles: tile_passes as f64 * cycle,
         fidelity_phase_cycles: tiles.saturating_mul(n.multiplying * phases.saturating_sub(1)) as f64 * cycle,
@@ -696,8 +696,8 @@ const fn group_norm(cx: &Ctx<'_>, num_groups: i64, fidelity: MathFidelity, fp32_
         written = written.saturating_add(x_bytes);
     }
     Ok(NormRooflineFeatures {
-        overhead_ns: 1.0,
-        core_skew_ns: cores as f64,
+        overhead_cycles: cx.cycles_to_ns(1.0),
+        core_skew_cycles: cx.cycles_to_ns(cores as f64),
         row_cycles: group_blocks as f64 * cycle,
         fpu_tile_cycles: tile_passes as f64 * cycle,
         fidelity_phase_cycles: (group_blocks.saturating_mul(block).saturating_mul(multiplying * phases.saturating_sub(1))) as f64 * cycle,
@@ -767,7 +767,8 @@ mod tests {
         assert!(close(f.row_cycles, 1.0));
         assert_eq!(f.fp32_pack_scale, 0.0);
         assert_eq!(f.chain_setup_cycles, 0.0);
-        assert_eq!(f.core_skew_ns, 4.0);
+        // 4 cores, a cycle each at 1 GHz.
+        assert!(close(f.core_skew_cycles, 4.0));
         let read = (524_288 + 4 * 131_072) as f64;
         assert!(close(f.dram_scale, read * hw.ns_per_dram_byte() + 524_288.0 * hw.ns_per_dram_write_byte));
         // The busiest core: 64 input tiles, its 64 output tiles and gamma's 64.
@@ -874,7 +875,7 @@ mod tests {
         assert_eq!(f.exp_approx_tile_cycles, 0.0);
         // 1024 zeros and 13 padded columns of 32 rows, one cycle a store on Blackhole.
         assert!(close(f.pad_mask_scale, (1024.0 + 13.0 * 32.0) * ns));
-        assert_eq!(f.core_skew_ns, 64.0);
+        assert!(close(f.core_skew_cycles, 64.0 / 1.35));
         // Read and written once: 12 tiles of 2 KiB each way.
         let tiles = 12.0 * 2048.0;
         assert!(close(f.dram_scale, tiles * (hw.ns_per_dram_byte() + hw.ns_per_dram_write_byte)));
@@ -905,7 +906,7 @@ mod tests {
         let ns = 1000.0 / hw.clock_mhz;
         // 4 tiles x 4 passes, and 16 gathered partials: gamma, not a residual (one row).
         assert!(close(f.fpu_tile_cycles, (16.0 + 16.0) * ns));
-        assert_eq!(f.core_skew_ns, 16.0);
+        assert!(close(f.core_skew_cycles, 16.0 / 1.35));
         // DRAM: each core reads the 4 tiles of gamma over its columns.
         assert!(close(f.dram_scale, 16.0 * 4.0 * 2048.0 * hw.ns_per_dram_byte()));
     }
@@ -964,7 +965,7 @@ mod tests {
         assert!(close(f.row_cycles, 16.0 * ns));
         assert!(close(f.partial_wait_scale, 16.0 * 2.0 * 20.0 * 368.0 * ns));
         assert_eq!((f.dram_scale, f.waited_read_scale), (0.0, 0.0));
-        assert_eq!(f.core_skew_ns, 20.0);
+        assert!(close(f.core_skew_cycles, 20.0 / 1.35));
         // Without gamma and beta the mask is not read as gamma: 6 passes.
         let g = features_of(Op::GroupNorm, Card::P150, CoreGrid::new(5, 4), &[x, mask], &params);
         assert!(close(g.fpu_tile_cycles, 16.0 * 3.0 * 6.0 * ns));
@@ -1008,10 +1009,10 @@ mod tests {
         let bh = Hardware::of(Card::P150);
         let f = features_of(Op::GroupNorm, Card::P150, CoreGrid::new(13, 10), &[x], &params);
         assert!(close(f.partial_wait_scale, 16.0 * 2.0 * 60.0 * 368.0 * 1000.0 / bh.clock_mhz));
-        assert_eq!(f.core_skew_ns, 120.0);
+        assert!(close(f.core_skew_cycles, 120.0 / 1.35));
         let g = features_of(Op::GroupNorm, Card::N150, CoreGrid::new(8, 8), &[x], &params);
         assert!(close(g.partial_wait_scale, 16.0 * 2.0 * 32.0 * 290.0));
-        assert_eq!(g.core_skew_ns, 64.0);
+        assert!(close(g.core_skew_cycles, 64.0));
     }
 
     /// Groups of 16 channels start on tile boundaries or mid-tile: one tile each; groups of

@@ -14,7 +14,7 @@
 //!
 //! * **View** (reshape only): a row-major reshape keeping the last dim, or a tiled one keeping
 //!   the last dim with both second-last dims whole tiles, changes only the shape metadata:
-//!   the launch and `overhead_ns`, nothing moved.
+//!   the launch and `overhead_cycles`, nothing moved.
 //! * **Tiled reshape** (`reshape_view/device/reshape_tiled_program_factory.cpp`): the host maps
 //!   each output tile to the segments of input tiles it takes (face-row runs of contiguous
 //!   elements); the output tiles are split over the grid (`split_work_to_cores`); per output
@@ -566,7 +566,7 @@ const fn hc_scatter(
         );
     }
     Ok(RearrangeRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         transpose_tile_cycles: 0.0,
         dram_scale: dram_ns,
         noc_scale: noc_ns,
@@ -707,7 +707,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                         dram_read = out_tiles.saturating_mul(map.pages_sum).saturating_mul(tile) / map.sampled;
                     }
                     return Ok(RearrangeRooflineFeatures {
-                        overhead_ns: 1.0,
+                        overhead_cycles: cx.cycles_to_ns(1.0),
                         transpose_tile_cycles: 0.0,
                         dram_scale: cx.dram_traffic_ns(dram_read, dram_written),
                         noc_scale: noc_ns,
@@ -731,7 +731,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
                 transposed = per_core;
             }
             return Ok(RearrangeRooflineFeatures {
-                overhead_ns: 1.0,
+                overhead_cycles: cx.cycles_to_ns(1.0),
                 transpose_tile_cycles: transposed as f64 * cx.cycles_to_ns(1.0),
                 dram_scale: cx.dram_traffic_ns(dram_read, dram_written),
                 noc_scale: noc_ns,
@@ -748,7 +748,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RearrangeRooflineFeatures, Error> 
         cx.hw.noc_bytes_per_cycle(cx.hw.tile_bytes(x.dtype) as u64),
     );
     Ok(RearrangeRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         transpose_tile_cycles: transposed as f64 * cx.cycles_to_ns(1.0),
         dram_scale: cx.dram_traffic_ns(dram_read, dram_written),
         noc_scale: noc_ns,

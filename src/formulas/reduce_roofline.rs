@@ -109,7 +109,7 @@ const fn tile_reduction(
     let read = if x.memory.is_dram() { out_tiles.saturating_mul(per_out).saturating_mul(tile) } else { 0 };
     let written = if out_in_dram(cx) { out_tiles.saturating_mul(tile) } else { 0 };
     Ok(ReduceRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         compute_scale: cx.cycles_to_ns(reads as f64 * pass_cycles),
         round_trip_scale: batches as f64 * cx.waited_read_ns(x, batch.saturating_mul(tile)),
         noc_scale: noc,
@@ -245,7 +245,7 @@ const fn pool2d(
     };
     let written = if y.memory.is_dram() { out_bytes.saturating_mul(cores) } else { 0 };
     Ok(ReduceRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         compute_scale: cx.cycles_to_ns(
             per_core.saturating_mul(channel_tiles) as f64 * pass as f64,
         ),
@@ -308,7 +308,7 @@ const fn intimg(cx: &Ctx<'_>) -> Result<ReduceRooflineFeatures, Error> {
         read = read.saturating_add(reread.saturating_mul(cores));
     }
     Ok(ReduceRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         compute_scale: cx.cycles_to_ns(cycles),
         round_trip_scale: waits as f64 * cx.waited_read_ns(x, block),
         noc_scale: noc,

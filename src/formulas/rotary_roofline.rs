@@ -277,7 +277,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<RotaryRooflineFeatures, Error> {
     // A channel serves its share of the card's achievable bandwidth.
     let channels = max(cx.hw.dram_channels as u64, 1) as f64;
     Ok(RotaryRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         op_tile_cycles: work.ops as f64 * cycle,
         dram_scale: cx.dram_traffic_ns(work.dram_bytes, work.dram_written),
         noc_scale: cx.noc_ns_of_tiles(work.moved.saturating_mul(tile), x),

@@ -507,7 +507,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<SdpaRooflineFeatures, Error> {
         None => &cx.inputs[0],
     };
     Ok(SdpaRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         compute_scale: work.products as f64 * hw.tile_cycles(fidelity) as f64 * cycle,
         softmax_tile_cycles: work.scores as f64 * cycle,
         dram_scale: cx.dram_pages_ns(work.dram_bytes, work.dram_pages, work.dram_written),

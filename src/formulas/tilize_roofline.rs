@@ -553,7 +553,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
     Ok(TilizeRooflineFeatures {
         pad_store_scale: cx.cycles_to_ns(pad_stores as f64 * store_cycles),
         write_wait_scale: waited_writes,
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         tile_cycles: tile_ns,
         tile_byte_cycles: tile_ns * (tile_bytes + cx.hw.tile_bytes(rm.dtype) as u64) as f64,
         dram_scale: cx.dram_ns(dram),

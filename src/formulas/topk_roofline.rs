@@ -74,7 +74,7 @@ impl Work {
     /// features 0.
     const fn sort_features(&self, rows: f64, cycle: f64) -> TopkRooflineFeatures {
         TopkRooflineFeatures {
-            overhead_ns: 1.0,
+            overhead_cycles: cycle,
             sort_step_cycles: rows * self.half_steps as f64 / 2.0 * cycle,
             tile_move_cycles: rows * self.moves as f64 * cycle,
             transpose_tile_cycles: rows * self.transposes as f64 * cycle,

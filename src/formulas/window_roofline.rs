@@ -111,9 +111,10 @@ const fn tile_dims(t: &TensorParams) -> (u64, u64) {
     }
 }
 
-/// The features with every term zero but the fixed cost.
-const ZERO: WindowRooflineFeatures = WindowRooflineFeatures {
-    overhead_ns: 1.0,
+/// The features with every term zero but the fixed cost: one cycle of `cx`'s device.
+const fn fixed_cost_only(cx: &Ctx<'_>) -> WindowRooflineFeatures {
+    WindowRooflineFeatures {
+    overhead_cycles: cx.cycles_to_ns(1.0),
     dram_scale: 0.0,
     dram_wait_scale: 0.0,
     dram_request_scale: 0.0,
@@ -123,7 +124,8 @@ const ZERO: WindowRooflineFeatures = WindowRooflineFeatures {
     link_scale: 0.0,
     barrier_scale: 0.0,
     tile_cycles: 0.0,
-};
+    }
+}
 
 /// Halo: the busiest core's output sticks copied at the sustained NoC rate, the busiest NoC
 /// link of the sticks sent between cores, and for a tiled input its tiles untilized and a
@@ -145,7 +147,7 @@ const fn halo(
     let out_sticks = max(ceil_div(y.rows(), max(cores, 1)), 1);
     let stick = stick_elements(y) * element as u64;
     let bytes = out_sticks.saturating_mul(stick);
-    let mut f = ZERO;
+    let mut f = fixed_cost_only(cx);
     f.noc_scale = cx.noc_ns_at(bytes, cx.hw.noc_sustained_bytes_per_cycle);
     let round_trip = cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles);
     if let Layout::Tile { .. } = x.layout {
@@ -410,7 +412,7 @@ const fn padded_slice(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Resul
     let sticks = rows_per_core(y, cores);
     let stick = stick_elements(y) * element as u64;
     let core_bytes = sticks.saturating_mul(stick);
-    let mut f = ZERO;
+    let mut f = fixed_cost_only(cx);
     match x.layout {
         Layout::RowMajor => {
             if x.memory.is_dram() {
@@ -479,7 +481,7 @@ const fn slice_write(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result
         }
     };
     let total = pages.saturating_mul(page).saturating_mul(cores);
-    let mut f = ZERO;
+    let mut f = fixed_cost_only(cx);
     let (mut read, mut written) = (0u64, 0u64);
     let mut requests = 0u64;
     let mut commands_ns = 0.0;

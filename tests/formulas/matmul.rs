@@ -282,7 +282,7 @@ fn a_multicast_configs_output_blocks_each_read_all_of_k_again() {
         ];
         let q = Query::new(Op::Matmul, &inputs).params(&params);
         let feature = |name| feature_of(&models, &q, Family::MatmulRoofline, name);
-        (feature("dram_scale"), feature("block_ns"))
+        (feature("dram_scale"), feature("block_cycles"))
     };
     let mib = 1024.0 * 1024.0;
     let (whole_dram, whole_blocks) = run(0, 0);
@@ -415,14 +415,14 @@ fn unfused_batches_load_their_first_block_again() {
 
 #[test]
 fn unfused_batches_multicast_to_more_than_one_core_pay_a_handshake_each() {
-    // `batch_mcast_ns` (0 in v1) counts the output blocks of each further unfused batch, when
+    // `batch_mcast_cycles` (0 in v1) counts the output blocks of each further unfused batch, when
     // the batch's work is multicast to more than one core.
     let models = PerfModels::new(Device::WormholeB0);
     let family = Family::MatmulRoofline;
     let rounds = |inputs: &[TensorParams], config: &'static str| {
         let params = [OpParam::new("program_config", ParamValue::Enum(config))];
         let q = Query::new(Op::Matmul, inputs).params(&params);
-        feature_of(&models, &q, family, "batch_mcast_ns")
+        feature_of(&models, &q, family, "batch_mcast_cycles")
     };
     // Per batch, 2 x 2 output tiles split one row per core: two cores, four batches.
     let two_cores = [dram(&[1, 4, 64, 64]), dram(&[1, 4, 64, 64])];

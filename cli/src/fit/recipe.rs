@@ -237,11 +237,15 @@ impl Recipe {
         for &device in &devices[1..] {
             start(device)?;
         }
-        // The fixed cost adds to each device's launch overhead: never below minus the
-        // smallest of them (`FIXED_COST_COEFFICIENT`), so no device's op costs less than nothing.
+        // The fixed cost, in cycles, adds to each device's launch overhead: never below minus
+        // the smallest launch in cycles (`FIXED_COST_COEFFICIENT`), so no device's op costs
+        // less than nothing.
         let launch = devices
             .iter()
-            .map(|&d| PerfModels::new(d).hardware().launch_overhead_ns)
+            .map(|&d| {
+                let hw = PerfModels::new(d).hardware();
+                hw.launch_overhead_ns * hw.clock_mhz / 1000.0
+            })
             .fold(f64::INFINITY, f64::min);
         let coefficients = family
             .coefficients()

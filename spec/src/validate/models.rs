@@ -57,7 +57,7 @@ impl Validator {
             .devices
             .iter()
             .find(|d| &d.name == device)
-            .map(|d| d.launch_overhead_ns);
+            .map(|d| (d.launch_overhead_ns, d.clock_mhz));
         let referenced_valid = launch.is_some() && r.ops.iter().any(|o| &o.name == op);
         self.check(!f.versions.is_empty(), p, f.op.span(), "versions", || {
             "add at least one [[versions]] entry".into()
@@ -100,15 +100,16 @@ impl Validator {
         })
     }
 
-    /// A valid version's fixed cost ([`FIXED_COST_COEFFICIENT`]) against its device's launch
-    /// overhead: their sum is what the smallest ops cost, so it must not be negative.
+    /// A valid version's fixed cost ([`FIXED_COST_COEFFICIENT`], in cycles of the device's
+    /// clock) against its device's launch overhead: their sum is what the smallest ops cost,
+    /// so it must not be negative.
     fn fixed_cost(
         &mut self,
         p: &Parsed<ModelFile>,
         i: usize,
         v: &VersionFile,
         family: &Family,
-        launch: f64,
+        (launch, clock_mhz): (f64, f64),
     ) {
         if !family
             .coefficients
@@ -121,12 +122,15 @@ impl Validator {
             return;
         };
         let x = number(value.get_ref()).unwrap_or(0.0);
+        let ns = x * 1000.0 / clock_mhz;
         let key = format!("versions[{i}].coefficients.{FIXED_COST_COEFFICIENT}");
-        self.check(launch + x >= 0.0, p, value.span(), &key, || {
+        self.check(launch + ns >= 0.0, p, value.span(), &key, || {
             format!(
-                "is {x}; with the device's launch_overhead_ns of {launch} the ops would cost {} \
-                 ns before any work: make it -{launch} or more",
-                launch + x
+                "is {x} cycles, {ns} ns at the device's {clock_mhz} MHz; with its \
+                 launch_overhead_ns of {launch} the ops would cost {} ns before any work: make \
+                 it -{} or more",
+                launch + ns,
+                launch * clock_mhz / 1000.0
             )
         });
     }

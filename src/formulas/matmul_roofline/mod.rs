@@ -82,8 +82,8 @@
 //!   subblock from the config or as ttnn picks it for the output block
 //!   (`get_matmul_subblock_params`: a sharded output of a tall 1D split takes
 //!   `(1, block width)`, `(1, 1)` past 8 tiles).
-//! * **Overhead** beside the launch (`overhead_ns`): the K blocks the busiest core steps
-//!   through (`block_ns`; blocks of `in0_block_w` K tiles from the config, else as ttnn picks
+//! * **Overhead** beside the launch (`overhead_cycles`): the K blocks the busiest core steps
+//!   through (`block_cycles`; blocks of `in0_block_w` K tiles from the config, else as ttnn picks
 //!   them: all of K for height-sharded `a`); the first K block of each output block, which
 //!   nothing overlaps: its parts in DRAM read at one core's published DRAM rate, then the
 //!   block across the NoC at the datasheet rate, and at the op's start no sooner than every
@@ -100,7 +100,7 @@
 //! * **Unfused batches** (in the NoC term: the reader's time, which the DRAM stream overlaps):
 //!   the first K blocks loaded again by each further batch (`batch_block_scale`; 0 in v1:
 //!   double buffering would hide them); and, when that batch's work is multicast to more than
-//!   one core, a fixed latency per output block of each further batch (`batch_mcast_ns`; 0 in
+//!   one core, a fixed latency per output block of each further batch (`batch_mcast_cycles`; 0 in
 //!   v1): in the Wormhole CLIP trace the two-core `[1, 20, 32, 32] @ [1, 20, 32, 64]` takes
 //!   ~2.75 us per batch where the one-core `[1, 20, 32, 64] @ [1, 20, 64, 32]` takes ~1.6
 //!   (Blackhole's, with 12 batches: ~2.0 and ~1.3), while the fused output blocks of the
@@ -110,7 +110,7 @@
 //!   its DRAM bytes' time (283), where the waits added after it made 475 (held out, that
 //!   trace's p90 63% -> 23%).
 //! * **Sparse slot checks** (`sparse_matmul` without `nnz`; see `sparse.rs`): each slot the
-//!   kernels check at run time is one more K block for `block_ns` and `mcast_ack_cycles`, and
+//!   kernels check at run time is one more K block for `block_cycles` and `mcast_ack_cycles`, and
 //!   the sender's explicit waits around its handshake (`slot_check_cycles`, 501 cycles in v1;
 //!   overhead). A check's acks sit in the NoC term with the K blocks': a DRAM- or compute-bound
 //!   product hides them, where an inactive slot's check overlaps nothing (the public decode
@@ -236,7 +236,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         0
     };
     Ok(MatmulRooflineFeatures {
-        overhead_ns: 1.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
         compute_scale: core.compute_ns,
         input_tile_cycles: input_tiles as f64 * ns_per_cycle,
         output_pack_scale: output_tiles as f64 * cx.hw.pack_cycles(q.out_tile) * ns_per_cycle,
@@ -245,10 +245,10 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         dram_read_scale: noc.dram_read_ns,
         dram_wait_scale: waited_blocks as f64 * cx.hw.dram_read_latency_cycles * ns_per_cycle,
         subblock_cycles: core.subblock_calls as f64 * ns_per_cycle,
-        block_ns: handshakes as f64,
+        block_cycles: handshakes as f64 * ns_per_cycle,
         first_block_scale: noc.first_blocks_ns,
         batch_block_scale: noc.batch_blocks_ns,
-        batch_mcast_ns: core.batch_mcasts as f64,
+        batch_mcast_cycles: core.batch_mcasts as f64 * ns_per_cycle,
         chain_fill_scale: noc.chain_fill_ns,
         chain_stream_scale: noc.chain_stream_ns,
         mcast_ack_cycles: handshakes.saturating_mul(work.s.acks) as f64 * ns_per_cycle,

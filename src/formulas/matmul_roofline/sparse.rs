@@ -23,7 +23,7 @@
 //!   multicasts whether the slot is active to the receivers in a semaphore handshake, with
 //!   explicit waits of 100, 400 and 1 cycles (`ckernel::wait`), before it runs the slot or
 //!   skips it; the receivers (`reader_bmm_tile_layout_in0_receiver.cpp`) and compute kernels
-//!   follow. Every slot is one more K block's handshake (`block_ns`, `mcast_ack_cycles`) plus
+//!   follow. Every slot is one more K block's handshake (`block_cycles`, `mcast_ack_cycles`) plus
 //!   those waits (`slot_check_cycles`); a one-core config (`SKIP_MCAST`) has neither. Which
 //!   slots are active is data the model does not see: in each pass of the sender's outer
 //!   loop over the mask (`a`'s batches when only `b` is sparse, `a`'s over `b`'s when only
