@@ -114,16 +114,16 @@ const fn tile_dims(t: &TensorParams) -> (u64, u64) {
 /// The features with every term zero but the fixed cost: one cycle of `cx`'s device.
 const fn fixed_cost_only(cx: &Ctx<'_>) -> WindowRooflineFeatures {
     WindowRooflineFeatures {
-    overhead_cycles: cx.cycles_to_ns(1.0),
-    dram_scale: 0.0,
-    dram_wait_scale: 0.0,
-    dram_request_scale: 0.0,
-    dram_issue_scale: 0.0,
-    l1_issue_scale: 0.0,
-    noc_scale: 0.0,
-    link_scale: 0.0,
-    barrier_scale: 0.0,
-    tile_cycles: 0.0,
+        overhead_cycles: cx.cycles_to_ns(1.0),
+        dram_scale: 0.0,
+        dram_wait_scale: 0.0,
+        dram_request_scale: 0.0,
+        dram_issue_scale: 0.0,
+        l1_issue_scale: 0.0,
+        noc_scale: 0.0,
+        link_scale: 0.0,
+        barrier_scale: 0.0,
+        tile_cycles: 0.0,
     }
 }
 
