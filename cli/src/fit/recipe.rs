@@ -513,4 +513,40 @@ mod tests {
         assert_eq!(err.code, 5);
         assert!(format!("{:#}", err.error).contains("the data's device"));
     }
+
+    /// The fixed cost is in cycles: fitted on both devices, it may not go below minus the
+    /// smaller launch in cycles, Blackhole's 600 ns at 1.35 GHz (810 cycles) against
+    /// Wormhole's 2,200 ns at 1 GHz, whatever the family's own bound (-2000 for reshard).
+    #[test]
+    fn the_fixed_cost_is_bounded_by_the_smallest_launch_in_cycles() {
+        let recipe = |devices| {
+            Recipe::new(
+                devices,
+                Op::Reshard,
+                vec![],
+                None,
+                LossArg::Squared,
+                Weigh::Rows,
+                0.0,
+            )
+            .unwrap()
+        };
+        let bound = |r: &Recipe| {
+            r.coefficients
+                .iter()
+                .find(|c| c.name == ttnn_op_perf_spec::FIXED_COST_COEFFICIENT)
+                .unwrap()
+                .min
+        };
+        let launch_cycles = |d: Device| {
+            let hw = PerfModels::new(d).hardware();
+            hw.launch_overhead_ns * hw.clock_mhz / 1000.0
+        };
+        assert_eq!(launch_cycles(Device::Blackhole), 810.0);
+        let both = recipe(vec![Device::WormholeB0, Device::Blackhole]);
+        assert_eq!(bound(&both), -810.0);
+        // Wormhole alone: its launch is 2,200 cycles, so the family's own -2000 binds.
+        assert_eq!(launch_cycles(Device::WormholeB0), 2200.0);
+        assert_eq!(bound(&recipe(vec![Device::WormholeB0])), -2000.0);
+    }
 }
