@@ -244,7 +244,7 @@ impl Recipe {
             .iter()
             .map(|&d| {
                 let hw = PerfModels::new(d).hardware();
-                hw.launch_overhead_ns * hw.clock_mhz / 1000.0
+                hw.launch_overhead_ns * hw.cycles_per_ns()
             })
             .fold(f64::INFINITY, f64::min);
         let coefficients = family
@@ -540,7 +540,7 @@ mod tests {
         };
         let launch_cycles = |d: Device| {
             let hw = PerfModels::new(d).hardware();
-            hw.launch_overhead_ns * hw.clock_mhz / 1000.0
+            hw.launch_overhead_ns * hw.cycles_per_ns()
         };
         assert_eq!(launch_cycles(Device::Blackhole), 810.0);
         let both = recipe(vec![Device::WormholeB0, Device::Blackhole]);
