@@ -141,7 +141,7 @@ fn more_traces_skip_what_has_no_device_data() {
 /// spread: they ran other shapes than the one they show.
 #[test]
 fn replayed_rows_show_their_first_calls_info() {
-    use ttnn_op_perf_models::trace::SHAPELESS_PROGRAM_HASH;
+    use ttnn_op_perf_models::trace::{Replay, SHAPELESS_PROGRAM_HASH};
     for kind in ["traces", "more_traces"] {
         let Some(files) = traces(kind) else { return };
         for file in files {
@@ -151,8 +151,14 @@ fn replayed_rows_show_their_first_calls_info() {
             let measured = durations(&file);
             let mut replay_durations: std::collections::BTreeMap<u64, Vec<f64>> =
                 Default::default();
-            for row in trace.rows.iter().filter(|r| r.replays.is_some()) {
-                let first_line = row.replays.unwrap();
+            for row in &trace.rows {
+                let Some(replay) = row.replays else { continue };
+                let Replay::Line(first_line) = replay else {
+                    panic!(
+                        "{name}:{}: no shared trace begins inside a metal trace",
+                        row.line
+                    )
+                };
                 assert!(first_line < row.line, "{name}:{}", row.line);
                 assert!(SHAPELESS_PROGRAM_HASH.contains(&row.op_code.as_str()));
                 let first = by_line(first_line).expect("the first call is a device row");

@@ -5,6 +5,7 @@ use crate::query::PyQuery;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use ttnn_op_perf_models::Device;
+use ttnn_op_perf_models::trace::Replay;
 
 /// One device-op row of a profiler trace: its query and its measured duration.
 #[pyclass(module = "ttnn_op_perf_models", frozen)]
@@ -19,9 +20,13 @@ pub(crate) struct TraceRow {
     /// info (`replays`).
     #[pyo3(get)]
     measured_ns: Option<f64>,
-    /// The line of the earlier call whose recorded op info this row repeats (tt-metal's
-    /// profiler records it once per program hash, and binary ops' hash leaves the shapes
-    /// out): its shapes may be that call's, so it is not a measurement of its query.
+    /// Whether the row shows op info that may be another call's (tt-metal's profiler records
+    /// it once per program hash, and binary ops' hash leaves the shapes out): its shapes may
+    /// be that call's, so it is not a measurement of its query.
+    #[pyo3(get)]
+    replayed: bool,
+    /// The line of the earlier call whose recorded op info this row repeats; `None` also for
+    /// a replayed row of a metal trace whose info a call before the trace's rows recorded.
     #[pyo3(get)]
     replays: Option<u64>,
     /// `PM IDEAL [ns]`, tt-metal's own estimate.
@@ -85,7 +90,11 @@ pub(crate) fn read_trace(
             op_code: r.op_code,
             device: r.device.name(),
             measured_ns: r.measured_ns,
-            replays: r.replays,
+            replayed: r.replays.is_some(),
+            replays: match r.replays {
+                Some(Replay::Line(line)) => Some(line),
+                Some(Replay::BeforeTrace) | None => None,
+            },
             baseline_ns: r.baseline_ns,
             query: Py::new(py, query)?,
         })?;

@@ -204,8 +204,19 @@ def test_a_replayed_binary_row_names_the_call_it_repeats(tmp_path):
     path = tmp_path / "ops_perf_results.csv"
     path.write_text(TRACE_HEADER + add.replace("NS", "3000") + add.replace("NS", "4400"))
     first, second = list(tpm.read_trace(path))
-    assert (first.measured_ns, first.replays) == (3000.0, None)
-    assert (second.measured_ns, second.replays) == (None, 2)
+    assert (first.measured_ns, first.replayed, first.replays) == (3000.0, False, None)
+    assert (second.measured_ns, second.replayed, second.replays) == (None, True, 2)
+
+
+def test_a_metal_trace_binary_row_without_an_earlier_call_is_replayed(tmp_path):
+    add = (
+        "1,BinaryNgDeviceOperation,tt_dnn_device,blackhole,\"{'binary_op_type': 'BinaryOpType::ADD'}\","
+        "HiFi4,110,110,2200,1,1[1],1[1],32[5],8192[8192],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED\n"
+    )
+    path = tmp_path / "ops_perf_results.csv"
+    path.write_text("METAL TRACE ID," + TRACE_HEADER + add)
+    (row,) = list(tpm.read_trace(path))
+    assert (row.measured_ns, row.replayed, row.replays) == (None, True, None)
 
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "traces" / "wh_clip_encoder_2.csv"

@@ -16,4 +16,4 @@ pub use reader::{
     SHAPELESS_PROGRAM_HASH, Trace, TraceError, UNIFORM_CAPTURE, UniformCapture, read_trace,
     read_trace_file,
 };
-pub use row::TraceRow;
+pub use row::{Replay, TraceRow};

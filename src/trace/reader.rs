@@ -35,7 +35,7 @@
 //! A row that cannot be read is reported with its line and reason; the rest are still read.
 
 use super::era::Since;
-use super::row::{Row, TraceRow, read_row};
+use super::row::{Replay, Row, TraceRow, read_row};
 use crate::device::Device;
 use std::collections::HashMap;
 use std::fmt;
@@ -83,6 +83,13 @@ pub const MAX_KERNEL_NS: f64 = 1e9;
 /// twice a layer and 3.9-4.5 us once. Such rows are read, marked ([`TraceRow::replays`])
 /// and carry no measured duration: there is no query to score them against. A call that did
 /// repeat the first call's shapes cannot be told from them: only the first row is scored.
+/// A row of a metal-trace replay (`METAL TRACE ID` set) records no info of its own: the host
+/// only recorded the call it captured, which, on a hit of the profiler's cache, shows the
+/// info of the first call of its hash in the process. When no earlier row of the trace shows
+/// that info, the call that recorded it ran before the trace's rows (a public Blackhole
+/// Qwen3.6-35B-A3B decode capture, tenstorrent/tt-metal `models/autoports/qwen_qwen3_6_35b_a3b`,
+/// shows its decode adds and multiplies with a 5-row prompt's `[5, 8192]` shapes): such a row
+/// is not scored either ([`Replay::BeforeTrace`]).
 /// (Unary ops, typecast and ternary ops hash the
 /// volume, which with the memory config fixes their work. The newest `MoveDeviceOperation`
 /// hashes memory configs and dtypes only, but earlier ones hashed the tensors, and the
@@ -295,7 +302,11 @@ pub fn read_trace(
         let op_type = row.get("OP TYPE");
         let replays = match recorded_info(&row, &recorded_columns) {
             Some(info) if matches!(op_type, "" | "tt_dnn_device") => {
-                Some(*first_call.entry(info).or_insert(line)).filter(|&first| first != line)
+                match *first_call.entry(info).or_insert(line) {
+                    first if first != line => Some(Replay::Line(first)),
+                    _ if !row.get("METAL TRACE ID").is_empty() => Some(Replay::BeforeTrace),
+                    _ => None,
+                }
             }
             _ => None,
         };
@@ -492,7 +503,7 @@ mod tests {
             None,
         )
         .unwrap();
-        let seen: Vec<(u64, Option<f64>, Option<u64>)> = trace
+        let seen: Vec<(u64, Option<f64>, Option<Replay>)> = trace
             .rows
             .iter()
             .map(|r| (r.line, r.measured_ns, r.replays))
@@ -502,7 +513,7 @@ mod tests {
             [
                 (2, Some(3000.0), None),
                 (3, Some(2000.0), None),
-                (4, None, Some(2)),
+                (4, None, Some(Replay::Line(2))),
                 (5, Some(2100.0), None),
                 (6, Some(3100.0), None),
             ]
@@ -520,8 +531,49 @@ mod tests {
             None,
         )
         .unwrap();
-        let replays: Vec<Option<u64>> = trace.rows.iter().map(|r| r.replays).collect();
-        assert_eq!(replays, [None, None, Some(2)]);
+        let replays: Vec<Option<Replay>> = trace.rows.iter().map(|r| r.replays).collect();
+        assert_eq!(replays, [None, None, Some(Replay::Line(2))]);
+    }
+
+    /// In a metal-trace replay, a binary row whose program hash no earlier row shows holds the
+    /// info of a call before the trace: not a measurement. A metal-trace row that repeats a
+    /// host-dispatched row names that row, and a unary row there is a measurement.
+    #[test]
+    fn metal_trace_rows_without_an_earlier_call_are_not_measurements() {
+        let tensor = "1[1],1[1],32[5],8192[8192],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+        let add = "BinaryNgDeviceOperation,tt_dnn_device,blackhole,\"{'binary_op_type': 'BinaryOpType::ADD'}\",HiFi4,110,110";
+        let neg = "UnaryDeviceOperation,tt_dnn_device,blackhole,,HiFi4,110,110";
+        let row = |trace_id: &str, op: &str, hash: &str, ns: u32| {
+            std::format!("{trace_id},{hash},{op},{ns},1,{tensor}\n")
+        };
+        let body = [
+            row("", add, "11", 3000),
+            row("1", add, "11", 3100),
+            row("1", add, "22", 2200),
+            row("1", add, "22", 2100),
+            row("1", neg, "33", 2000),
+        ]
+        .concat();
+        let trace = read_trace(
+            std::format!("METAL TRACE ID,PROGRAM HASH,{HEADER}{body}").as_bytes(),
+            None,
+        )
+        .unwrap();
+        let seen: Vec<(Option<f64>, Option<Replay>)> = trace
+            .rows
+            .iter()
+            .map(|r| (r.measured_ns, r.replays))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (Some(3000.0), None),
+                (None, Some(Replay::Line(2))),
+                (None, Some(Replay::BeforeTrace)),
+                (None, Some(Replay::Line(4))),
+                (Some(2000.0), None),
+            ]
+        );
     }
 
     #[test]

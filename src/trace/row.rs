@@ -36,11 +36,12 @@ pub struct TraceRow {
     /// [`Trace::implausible`](super::Trace::implausible)) or belongs to a call whose op info
     /// the profiler replayed ([`TraceRow::replays`]).
     pub measured_ns: Option<f64>,
-    /// The line of an earlier call whose recorded op info this row repeats, when the OP CODE's
-    /// program hash leaves the shapes out ([`SHAPELESS_PROGRAM_HASH`](super::SHAPELESS_PROGRAM_HASH)):
-    /// the row's shapes and attributes may be that call's, not its own, so its duration is
-    /// not a measurement of the query it shows.
-    pub replays: Option<u64>,
+    /// Whose recorded op info this row shows when it may not be its own call's, for an OP
+    /// CODE whose program hash leaves the shapes out
+    /// ([`SHAPELESS_PROGRAM_HASH`](super::SHAPELESS_PROGRAM_HASH)): the row's shapes and
+    /// attributes may be another call's, so its duration is not a measurement of the query it
+    /// shows.
+    pub replays: Option<Replay>,
     /// `PM IDEAL [ns]`, tt-metal's built-in estimate.
     pub baseline_ns: Option<f64>,
     /// Some sharded tensor's shard spec was not in the trace and was inferred.
@@ -49,6 +50,17 @@ pub struct TraceRow {
     /// how closely the op followed the one before (a queued op, dispatched back to back, starts
     /// within about a microsecond); `None` without the cell.
     pub gap_ns: Option<f64>,
+}
+
+/// Where a row's op info came from when the profiler replayed it ([`TraceRow::replays`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// The call on this line of the trace recorded the info first.
+    Line(u64),
+    /// A call before the trace's rows recorded it: the row ran in a metal-trace replay (its
+    /// `METAL TRACE ID` is set), where the host dispatches nothing and records no op info, and
+    /// no earlier row of the trace shows its program's info.
+    BeforeTrace,
 }
 
 impl TraceRow {
