@@ -832,6 +832,36 @@ mod tests {
         assert!(close(f.dram_scale, read * hw.ns_per_dram_byte() + 4.0 * mib * hw.ns_per_dram_write_byte));
     }
 
+    /// One-core RMS norm of `[1, 1, 17, 2880]` with a tiled gamma and 32-bit intermediates (a
+    /// public GPT-OSS-20B prefill's): 90 tiles, rounded up to 92 in blocks of 4. Its circular
+    /// buffers take 1,458,176 B: the input and output rows and gamma's and the absent beta's
+    /// bfloat16 rows (92 x 2,048 each), the centred and squared rows (92 x 4,096 each), 8 and
+    /// 20 intermediate tiles more, 4 bfloat16 scaler tiles. That is under 95% of Blackhole's
+    /// 1,572,864 B of L1 (1,494,221), so the row is read once, and over 95% of Wormhole's
+    /// 1,499,136 (1,424,179), so there the large-tensor kernel runs: 23 blocks of 5 chains.
+    #[test]
+    fn whether_a_row_fits_in_l1_depends_on_the_device() {
+        let rows = |logical| {
+            let shape = Shape::padded(&[1, 1, 32, 2880], &[1, 1, logical, 2880]);
+            TensorParams::new(shape, DType::Bfloat16, Layout::Tile { height: 32, width: 32 }, DRAM)
+        };
+        let (x, gamma) = (rows(17), rows(1));
+        let params = [
+            OpParam::new("norm_type", ParamValue::Enum("rmsnorm")),
+            OpParam::new("fp32_dest_acc_en", ParamValue::Bool(true)),
+        ];
+        let one = CoreGrid::new(1, 1);
+        let bh = features_of(Op::LayerNorm, Card::P150, one, &[x, gamma], &params);
+        let wh = features_of(Op::LayerNorm, Card::N150, one, &[x, gamma], &params);
+        assert_eq!(bh.chain_setup_cycles, 0.0);
+        // Square, mean of squares, scale, gamma on Blackhole; the copy of the second read too
+        // on Wormhole.
+        let bh_ns = 1000.0 / Hardware::of(Card::P150).clock_mhz;
+        assert!(close(bh.fpu_tile_cycles, 90.0 * 4.0 * bh_ns));
+        assert!(close(wh.fpu_tile_cycles, 90.0 * 5.0));
+        assert!(close(wh.chain_setup_cycles, 23.0 * 5.0));
+    }
+
     /// A residual (the input's shape, more rows than one) is added on every read of the row.
     #[test]
     fn residual_adds_a_pass_and_a_read() {
