@@ -58,7 +58,8 @@
 //!   is half a tile row: 32 B in bfloat16), at that size's NoC rate
 //!   (`writer_unary_transpose_hc_interleaved_tiled_padding_aware.cpp`); channels not a whole
 //!   number of tiles leave padding rows in the output's last channel tile, written a face at
-//!   a time, split over the grid by (outer dims, H, W tiles).
+//!   a time (before tt-metal PR #36896 of January 2026, a face row at a time:
+//!   `pad_writes_each_line`), split over the grid by (outer dims, H, W tiles).
 //! * **Transpose NH** (and a permute keeping only the last dim): an output tile's rows come
 //!   from different input tiles: the busiest core's output tiles read in face rows at that
 //!   size's NoC rate, written as tiles, one wait per output tile.
@@ -519,7 +520,8 @@ const fn movement(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Result<Mo
 /// their output tiles, one write of a face row each (32 B in bfloat16), and waits for them
 /// (`writer_unary_transpose_hc_interleaved_tiled_padding_aware.cpp`). With the channels not a
 /// whole number of tiles, the padding rows of the output's last channel tile are written too,
-/// split over the grid by the output's (outer dims, H, W tiles).
+/// split over the grid by the output's (outer dims, H, W tiles): each face's rows in one
+/// write, or, before tt-metal PR #36896 (`pad_writes_each_line`), each face row in one.
 const fn hc_scatter(
     cx: &Ctx<'_>,
     x: &TensorParams,
@@ -536,10 +538,11 @@ const fn hc_scatter(
     let per_core = ceil_div(in_tiles, max(min(grid, in_tiles), 1));
     let (th, tw) = tile_side(x);
     let face_row = max(tile / (2 * th), 1);
+    let faces_w = max(tw / 16, 1);
     // Real rows of an input tile: the logical H spread over its tiles.
     let h = x.shape.logical_dim_from_end(1) as u64;
     let rows = ceil_div(h, max(ceil_div(h, th), 1));
-    let writes = per_core.saturating_mul(rows).saturating_mul(max(tw / 16, 1));
+    let writes = per_core.saturating_mul(rows).saturating_mul(faces_w);
     let mut noc_ns = cx.noc_ns_of_tiles(per_core.saturating_mul(tile), x)
         + cx.noc_ns_at(
             writes.saturating_mul(face_row),
@@ -548,7 +551,7 @@ const fn hc_scatter(
     let c = x.shape.logical_dim_from_end(2) as u64;
     if th > 0 && c % th != 0 {
         // Padded output tiles: (outer dims, H, W tiles), the pad rows of each written a face
-        // (up to 16 face rows) at a time.
+        // (up to 16 face rows) at a time, or a face row at a time.
         let dims = x.shape.logical();
         let mut outer: u64 = 1;
         let mut i = 0;
@@ -559,10 +562,13 @@ const fn hc_scatter(
         let w_tiles = ceil_div(x.shape.logical_dim_from_end(0) as u64, max(tw, 1));
         let padded = outer.saturating_mul(h).saturating_mul(w_tiles);
         let per_core_pad = ceil_div(padded, max(min(grid, padded), 1));
-        let pad_bytes = tile / th * (th - c % th);
+        let pad_rows = th - c % th;
+        let each_line = matches!(cx.params, OpParams::Transpose(p) if p.pad_writes_each_line);
+        // A write: a face row, or a face's pad rows.
+        let write = if each_line { face_row } else { face_row * 16 };
         noc_ns += cx.noc_ns_at(
-            per_core_pad.saturating_mul(pad_bytes),
-            cx.hw.noc_bytes_per_cycle(face_row * 16),
+            per_core_pad.saturating_mul(tile / th * pad_rows),
+            cx.hw.noc_bytes_per_cycle(write),
         );
     }
     Ok(RearrangeRooflineFeatures {
@@ -1014,6 +1020,28 @@ mod tests {
         let dram = 38.0 * 2048.0 * hw.ns_per_dram_byte + 40.0 * 2048.0 * hw.ns_per_dram_write_byte;
         assert!(close(f.dram_scale, dram));
         assert_eq!(f.transpose_tile_cycles, 0.0);
+    }
+
+    /// The same transpose by tt-metal before PR #36896 (`pad_writes_each_line`): the 13
+    /// padding rows of each padded tile go out a face row (32 B) at a time, 26 writes, where
+    /// today's writer sends each face's rows at once. The rest is the same.
+    #[test]
+    fn earlier_hc_transposes_write_padding_a_face_row_at_a_time() {
+        let x = tiled(&[1, 19, 32, 64], &[1, 19, 20, 64]);
+        let y = tiled(&[1, 20, 32, 64], &[1, 20, 19, 64]);
+        let params = [
+            crate::OpParam::new("dim", crate::ParamValue::Enum("hc")),
+            crate::OpParam::new("pad_writes_each_line", crate::ParamValue::Bool(true)),
+        ];
+        let f = features_of(Op::Transpose, Card::N150, QueryParams::ByName(&params), x, y);
+        let hw = Hardware::of(Card::N150);
+        let expected = 2048.0 / hw.noc_bytes_per_cycle(2048)
+            + 40.0 * 32.0 / hw.noc_bytes_per_cycle(32)
+            + 26.0 * 32.0 / hw.noc_bytes_per_cycle(32);
+        assert!(close(f.noc_scale, expected));
+        let today = features_of(Op::Transpose, Card::N150, QueryParams::ByName(&params[..1]), x, y);
+        assert!(f.noc_scale > today.noc_scale);
+        assert_eq!(f.dram_scale, today.dram_scale);
     }
 
     /// A single channel (`[1, 1, 32, 128] -> [1, 32, 1[32], 128]` on a p150, 130 cores): 4
