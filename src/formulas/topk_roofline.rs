@@ -32,9 +32,11 @@
 //!   max(k, 32) / 32` tiles in, merges them the same way (`Wt_final - 1` merges) and transposes
 //!   `Kt` tiles out. Local and final work add, as in tt-metal's makespan model.
 //! * **Reader** (`reader_create_index_tensor.cpp`): one tile read and waited for
-//!   (`noc_async_read_barrier`) at a time, then the index tile built store by store
-//!   (`generate_index_tile`: 512 32-bit stores of uint16 pairs, 1024 of uint32). It runs
-//!   beside the compute kernel (NoC term).
+//!   (`noc_async_read_barrier`) at a time, then its index tile built (`index_tile_cycles`):
+//!   today the tile's 32 distinct indices stored and copied across it by local NoC reads
+//!   (tt-metal PR #53618), before that its 1,024 indices stored one at a time
+//!   (`generate_index_tile`; `index_tile_stores`). It runs beside the compute kernel (NoC
+//!   term).
 //!
 //! The DRAM term is the input read and the `Kt`-tile-wide values and indices written.
 //! Left out: the local cores' transfers of their `Kt` tiles to the final core (`cores x 2 Kt`
@@ -43,6 +45,7 @@
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{OpParams, TopkRooflineFeatures};
+use crate::device::Hardware;
 use crate::model::{Ctx, ceil_div, max, min, mul};
 use crate::tensor::{DType, Layout, TensorParams};
 
@@ -59,6 +62,26 @@ const MIN_DIM_PER_CORE: u64 = 64;
 /// Compare-exchange steps of `topk_local_sort` to phase 5 (a full sort of a tile pair's 64
 /// values): 1 + 2 + ... + 6.
 const FULL_SORT_STEPS: u64 = 21;
+
+/// Instructions of `generate_index_tile`'s loop an index (the value's add, the store, two
+/// counter increments, the branch), one a cycle on the in-order RISC-V: tt-metal issue #52909
+/// measured its 1,024 stores at 4.1 us a tile on Blackhole, ~5.4 cycles a store.
+const INDEX_STORE_LOOP: f64 = 5.0;
+
+/// Cycles for a reader to build one index tile. Each index stored in turn (`stores_each`:
+/// tt-metal before PR #53618, opened 2026-08-19), at the loop's instructions or the device's
+/// store rate where slower; or today's build (PR #53618, a shared `kernel_lib` header): the
+/// tile's 32 distinct values in 32 stores, then 15 local NoC reads that copy them across the
+/// faces, the 14 upper-face rows' reads waited for together, then the lower half's (two
+/// round trips of a core's read, each read a NoC command).
+const fn index_tile_cycles(hw: &Hardware, stores_each: bool) -> f64 {
+    let store = f64::max(INDEX_STORE_LOOP, hw.riscv_l1_store_cycles);
+    if stores_each {
+        1024.0 * store
+    } else {
+        32.0 * store + 15.0 * hw.noc_write_issue_cycles + 2.0 * hw.noc_core_read_latency_cycles
+    }
+}
 
 /// The busiest core's work: transposes, tile moves, sort steps in halves (a step over a
 /// pair of tiles is 2, over one tile 1), tiles read, index stores.
@@ -217,8 +240,8 @@ const fn is_rectangle(cores: u64, max_x: u64, max_y: u64) -> bool {
 
 pub const fn features(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
     match cx.params {
-        OpParams::Topk(p) => topk(cx, p.k, p.dim),
-        OpParams::Sampling(_) => sampling(cx),
+        OpParams::Topk(p) => topk(cx, p.k, p.dim, p.index_tile_stores),
+        OpParams::Sampling(p) => sampling(cx, p.index_tile_stores),
         _ => Err(cx.foreign_params()),
     }
 }
@@ -246,12 +269,12 @@ const fn log2_floor(wt: u64) -> u64 {
 /// `ttnn.sampling`'s current kernels (`sampling_program_factory.cpp`,
 /// `kernels/compute/sampling.cpp`, `reader_values_indices_tensor.cpp`): one core per user row
 /// (`Ht x 32` cores), each running the whole op over every row of tiles: its reader reads all
-/// `Ht x Wt` value tiles (each waited for, an index tile built beside it) and all `Ht x 32`
+/// `Ht x Wt` value tiles (each waited for, an index tile built beside it: `index_tile_cycles`) and all `Ht x 32`
 /// index rows (`W` int32 each, each waited for); its compute kernel takes a bitonic top-32 of
 /// each row of tiles (`top_k` with `K = 32`, `logk = 5`: `Wt / 2` pair sorts of 15 steps, the
 /// merge tree, 2 tiles transposed out), then the softmax tail on the row's one kept tile.
 /// Left out: the writer's scalar top-p pick over its row's 32 probabilities.
-const fn sampling(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
+const fn sampling(cx: &Ctx<'_>, stores_each: bool) -> Result<TopkRooflineFeatures, Error> {
     let hw = cx.hw;
     let x = &cx.inputs[0];
     let overflow = Error::Overflow {
@@ -319,14 +342,14 @@ const fn sampling(cx: &Ctx<'_>) -> Result<TopkRooflineFeatures, Error> {
     Ok(TopkRooflineFeatures {
         softmax_tile_cycles: rows * cycle,
         read_wait_scale: reads as f64 * cx.waited_read_ns(x, tile_bytes) + index_wait_ns,
-        index_fill_scale: reads as f64 * 512.0 * hw.riscv_l1_store_cycles * cycle,
+        index_fill_scale: reads as f64 * index_tile_cycles(hw, stores_each) * cycle,
         dram_scale: cx.dram_traffic_ns(read_bytes, out_bytes),
         ..row.sort_features(rows, cycle)
     })
 }
 
 /// `ttnn.topk` keeping `k` along `dim`.
-const fn topk(cx: &Ctx<'_>, k: i64, dim: i64) -> Result<TopkRooflineFeatures, Error> {
+const fn topk(cx: &Ctx<'_>, k: i64, dim: i64, stores_each: bool) -> Result<TopkRooflineFeatures, Error> {
     let hw = cx.hw;
     let x = &cx.inputs[0];
     let overflow = Error::Overflow {
@@ -393,7 +416,6 @@ const fn topk(cx: &Ctx<'_>, k: i64, dim: i64) -> Result<TopkRooflineFeatures, Er
             ceil_div(ht, cx.cores_over(x, ht)),
         ),
     };
-    let stores_per_tile = if uint16 { 512 } else { 1024 };
     let reads = tri!(mul(rows, row.reads, "topk tiles"));
     let cycle = hw.ns_per_cycle;
     let tile_bytes = some_or!(x.tile_bytes(hw), overflow);
@@ -417,7 +439,7 @@ const fn topk(cx: &Ctx<'_>, k: i64, dim: i64) -> Result<TopkRooflineFeatures, Er
     let rows = rows as f64;
     Ok(TopkRooflineFeatures {
         read_wait_scale: reads as f64 * cx.waited_read_ns(x, tile_bytes),
-        index_fill_scale: reads as f64 * stores_per_tile as f64 * hw.riscv_l1_store_cycles * cycle,
+        index_fill_scale: reads as f64 * index_tile_cycles(hw, stores_each) * cycle,
         dram_scale: cx.dram_traffic_ns(in_bytes, out_bytes),
         ..row.sort_features(rows, cycle)
     })
@@ -425,7 +447,8 @@ const fn topk(cx: &Ctx<'_>, k: i64, dim: i64) -> Result<TopkRooflineFeatures, Er
 
 #[cfg(test)]
 mod tests {
-    use super::{insertion_merges, log2_ceil, log2_floor, tree_merges};
+    use super::{Ctx, DType, Hardware, TensorParams, index_tile_cycles, insertion_merges, log2_ceil, log2_floor, tree_merges};
+    use crate::Card;
 
     #[test]
     fn tree_merges_count_the_kernel_loop() {
@@ -449,6 +472,33 @@ mod tests {
         assert_eq!(insertion_merges(2, 4), 1);
         // 5 tiles, 8 kept: 1 + 2 + 3 + 4 (never full).
         assert_eq!(insertion_merges(5, 8), 10);
+    }
+
+    /// An index tile on a p150: the earlier reader's 1,024 stores at 5 instructions each
+    /// (Blackhole's stores coalesce, a cycle each), 5,120 cycles (issue #52909 measured ~5.5k);
+    /// today's 32 stores, 15 NoC commands of 25.4 cycles and two core-read round trips of 368,
+    /// 1,277 cycles. On an n150 a store takes 5 cycles, as many as the loop.
+    #[test]
+    fn index_tiles_by_stores_and_by_noc_copies() {
+        let bh = Hardware::of(Card::P150);
+        assert!((index_tile_cycles(bh, true) - 5120.0).abs() < 1e-9);
+        assert!((index_tile_cycles(bh, false) - (160.0 + 15.0 * 25.4 + 2.0 * 368.0)).abs() < 1e-9);
+        let wh = Hardware::of(Card::N150);
+        assert!((index_tile_cycles(wh, true) - 5120.0).abs() < 1e-9);
+        // A one-core top-k reads and indexes every tile of its row: the era's index tiles show.
+        let x = TensorParams::tiled(&[1, 1, 32, 64], DType::Bfloat16, crate::MemoryConfig::DRAM_INTERLEAVED);
+        let features = |stores: bool| {
+            let params = [
+                crate::OpParam::new("k", crate::ParamValue::Int(32)),
+                crate::OpParam::new("index_tile_stores", crate::ParamValue::Bool(stores)),
+            ];
+            let inputs = [x];
+            let one = crate::CoreGrid::new(1, 1);
+            let cx = Ctx::new(crate::Op::Topk, bh, crate::QueryParams::ByName(&params), &inputs, None, one).unwrap();
+            super::features(&cx).unwrap()
+        };
+        let ratio = features(true).index_fill_scale / features(false).index_fill_scale;
+        assert!((ratio - 5120.0 / index_tile_cycles(bh, false)).abs() < 1e-9);
     }
 
     #[test]

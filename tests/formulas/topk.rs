@@ -20,8 +20,10 @@ fn single_core_rows_over_the_grid_on_wormhole_by_hand() {
     let compute = 7.0 * 21.0 * 320.0 + 7.0 * 8.0 * 32.0 + 18.0 * 64.0;
     assert_close(e.breakdown.compute_ns, compute, "sort, moves, transposes");
     // The reader: 8 tiles, each waited for (383 cycles + 2048 B at 21.9 B/cycle), and an
-    // index tile of 512 32-bit stores at 5 cycles each.
-    let noc = 8.0 * (383.0 + 2048.0 / 21.9) + 8.0 * 512.0 * 5.0;
+    // index tile each as today's reader builds it: 32 stores at the loop's 5 cycles, 15 NoC
+    // copies at 24.1 cycles a command, two waits of a core's read (290 cycles).
+    let index_tile = 32.0 * 5.0 + 15.0 * 24.1 + 2.0 * 290.0;
+    let noc = 8.0 * (383.0 + 2048.0 / 21.9) + 8.0 * index_tile;
     assert_close(e.breakdown.noc_ns, noc, "reader");
     // 16 input tiles read; per row one value and one uint16 index tile written.
     assert_close(
@@ -52,8 +54,9 @@ fn multi_core_split_on_blackhole_by_hand() {
     let cycles = steps * 320.0 + moves * 32.0 + transposes * 64.0;
     assert_close(e.breakdown.compute_ns, cycles / 1.35, "local + final core");
     // A local core's reader: 16 tiles waited for (479 cycles + 2048 B at 21.3 B/cycle), 16
-    // index tiles of 512 stores at 1 cycle.
-    let noc = 16.0 * (479.0 + 2048.0 / 21.3) + 16.0 * 512.0;
+    // index tiles of 32 stores at the loop's 5 cycles, 15 NoC copies at 25.4 cycles and two
+    // waits of a core's read (368 cycles).
+    let noc = 16.0 * (479.0 + 2048.0 / 21.3) + 16.0 * (32.0 * 5.0 + 15.0 * 25.4 + 2.0 * 368.0);
     assert_close(e.breakdown.noc_ns, noc / 1.35, "reader");
 }
 
@@ -159,8 +162,10 @@ fn sampling_runs_the_whole_op_on_every_user_core_by_hand() {
     let compute = (4.0 * 15.0 + 7.0 * 3.5) * 320.0 + 7.0 * 6.0 * 32.0 + 18.0 * 64.0 + 3200.0;
     assert_close(e.breakdown.compute_ns, compute, "sort + softmax");
     // Each core's reader: 8 value tiles and 32 index rows of 1 KiB, each waited for (383
-    // cycles + bytes at 21.9 B/cycle), and 8 index tiles of 512 stores at 5 cycles.
-    let noc = 8.0 * (383.0 + 2048.0 / 21.9) + 32.0 * (383.0 + 1024.0 / 21.9) + 8.0 * 512.0 * 5.0;
+    // cycles + bytes at 21.9 B/cycle), and 8 index tiles as today's reader builds them (32
+    // stores at 5 cycles, 15 NoC copies at 24.1, two waits of 290).
+    let index_tile = 32.0 * 5.0 + 15.0 * 24.1 + 2.0 * 290.0;
+    let noc = 8.0 * (383.0 + 2048.0 / 21.9) + 32.0 * (383.0 + 1024.0 / 21.9) + 8.0 * index_tile;
     assert_close(e.breakdown.noc_ns, noc, "reader");
     // Every one of the 32 cores reads both inputs; 32 uint32 tokens written.
     let read = 32.0 * (8.0 * 2048.0 + 32.0 * 1024.0);
