@@ -35,7 +35,9 @@
 //! * **pad**, **repeat**, **upsample** (nearest; `pad/device/`, `repeat/device/`,
 //!   `pool/upsample/device/`): the output's pages, over the grid or the output's shard cores,
 //!   each written once. Pad, repeat and upsample read each input page once (the padding is
-//!   filled in L1; an upsampled stick is written scale-factor times from one read; repeat
+//!   filled in L1: the multi-core tiled pad's writer first builds a tile of the pad value a
+//!   byte at a time, `pad_fill_cycles` an element, in `local_copy_scale`; an upsampled stick
+//!   is written scale-factor times from one read; repeat
 //!   splits the input pages over the cores and writes each to all its places after one
 //!   waited read, `repeat_higher_dim_rm_interleaved.cpp`; the write barrier after them is not
 //!   counted). Bilinear upsampling interpolates in the compute engine:
@@ -242,6 +244,15 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
             let bytes = per_core.saturating_mul(page);
             cx.cycles_to_ns(bytes as f64 * STRIDED_COPY_CYCLES_PER_BYTE)
         }
+        // The multi-core tiled pad's writer first builds a tile of the pad value a byte at a
+        // time (`writer_pad_tiled.cpp`: each element's bytes loaded from the value and stored
+        // through volatile pointers), then writes it to every padding page.
+        OpParams::Pad(p) if p.use_multicore && matches!(y.layout, Layout::Tile { .. }) => {
+            match y.dtype.element_bytes() {
+                Some(element) => cx.cycles_to_ns(page as f64 / element as f64 * pad_fill_cycles(cx, element)),
+                None => 0.0,
+            }
+        }
         _ => 0.0,
     };
     Ok(CopyRooflineFeatures {
@@ -261,6 +272,17 @@ pub const fn features(cx: &Ctx<'_>) -> Result<CopyRooflineFeatures, Error> {
 /// 84.0 µs on 32 cores (one stick a core: 19.7). The same RISC-V loop is assumed on the other
 /// devices.
 const STRIDED_COPY_CYCLES_PER_BYTE: f64 = 19.5;
+
+/// Cycles the tiled pad's fill loop takes an element of `element` bytes: a load of each of the
+/// value's bytes and a store of it, the offset's and the counter's increments and the branch,
+/// one instruction a cycle on the in-order RISC-V, each store at the device's store rate where
+/// that is slower (`riscv_l1_store_cycles`: five cycles on Wormhole). An instruction count,
+/// not a measurement: a public Blackhole GPT-OSS-20B prefill's one-tile pads take ~5 us more
+/// than their moves, ~6.7k cycles, where a bfloat16 tile's 1,024 elements at 7 are 7.2k.
+const fn pad_fill_cycles(cx: &Ctx<'_>, element: u32) -> f64 {
+    let store = f64::max(1.0, cx.hw.riscv_l1_store_cycles);
+    element as f64 * (1.0 + store) + 3.0
+}
 
 #[cfg(test)]
 mod tests {
@@ -507,6 +529,29 @@ mod tests {
         let tile_ns = 2048.0 / hw.noc_bytes_per_cycle(2048);
         assert!(close(one.noc_scale, 2.0 * 256.0 * tile_ns));
         assert!(close(many.noc_scale, 2.0 * 4.0 * tile_ns));
+    }
+
+    /// The multi-core tiled pad's writer builds its tile of the pad value a byte at a time
+    /// before it writes: a bfloat16 tile's 1,024 elements, each two byte loads and two byte
+    /// stores and three loop instructions, 7 cycles on Blackhole (its stores coalesce, a
+    /// cycle each) and 15 on Wormhole (a store every five cycles). The single-core factory
+    /// and a row-major pad build none.
+    #[test]
+    fn tiled_pads_build_a_pad_tile_first() {
+        let dram = MemoryConfig::DRAM_INTERLEAVED;
+        let (x, y) = (tiled(&[1, 1, 32, 32], dram), tiled(&[1, 1, 32, 64], dram));
+        let bh = Hardware::of(Card::P150);
+        let f = features_of(Op::Pad, Card::P150, &[x], y);
+        assert!(close(f.local_copy_scale, 1024.0 * 7.0 * 1000.0 / bh.clock_mhz));
+        let f = features_of(Op::Pad, Card::N150, &[x], y);
+        assert!(close(f.local_copy_scale, 1024.0 * 15.0));
+        let single = [crate::OpParam::new("use_multicore", crate::ParamValue::Bool(false))];
+        let inputs = [x];
+        let cx = Ctx::new(Op::Pad, bh, QueryParams::ByName(&single), &inputs, Some(&y), bh.compute_grid).unwrap();
+        assert_eq!(features(&cx).unwrap().local_copy_scale, 0.0);
+        let rm = |dims: &[u32]| TensorParams::new(Shape::new(dims), DType::Bfloat16, Layout::RowMajor, dram);
+        let f = features_of(Op::Pad, Card::P150, &[rm(&[1, 1, 32, 32])], rm(&[1, 1, 32, 64]));
+        assert_eq!(f.local_copy_scale, 0.0);
     }
 
     /// A pad of `[1, 1, 1000, 1000]` row-major to `[1, 1, 1024, 1024]` in DRAM writes the
