@@ -269,10 +269,11 @@ const fn log2_floor(wt: u64) -> u64 {
 /// `ttnn.sampling`'s current kernels (`sampling_program_factory.cpp`,
 /// `kernels/compute/sampling.cpp`, `reader_values_indices_tensor.cpp`): one core per user row
 /// (`Ht x 32` cores), each running the whole op over every row of tiles: its reader reads all
-/// `Ht x Wt` value tiles (each waited for, an index tile built beside it: `index_tile_cycles`) and all `Ht x 32`
-/// index rows (`W` int32 each, each waited for); its compute kernel takes a bitonic top-32 of
-/// each row of tiles (`top_k` with `K = 32`, `logk = 5`: `Wt / 2` pair sorts of 15 steps, the
-/// merge tree, 2 tiles transposed out), then the softmax tail on the row's one kept tile.
+/// `Ht x Wt` value tiles (each waited for, an index tile built beside it: `index_tile_cycles`)
+/// and all `Ht x 32` index rows (`W` int32 each, each waited for); its compute kernel takes a
+/// bitonic top-32 of each row of tiles (`top_k` with `K = 32`, `logk = 5`: `Wt / 2` pair sorts
+/// of 15 steps, the merge tree, 2 tiles transposed out), then the softmax tail on the row's
+/// one kept tile.
 /// Left out: the writer's scalar top-p pick over its row's 32 probabilities.
 const fn sampling(cx: &Ctx<'_>, stores_each: bool) -> Result<TopkRooflineFeatures, Error> {
     let hw = cx.hw;
