@@ -48,7 +48,7 @@ impl Sign {
 }
 
 /// The marks, latest first. The dates are the pull requests' (tenstorrent/tt-metal).
-const MARKS: [Mark; 9] = [
+const MARKS: [Mark; 10] = [
     Mark {
         sign: Sign::Attribute("", "per_core_allocation="),
         since: 20260729,
@@ -63,6 +63,11 @@ const MARKS: [Mark; 9] = [
         sign: Sign::Attribute("UnaryDeviceOperation", "'worker_grid':"),
         since: 20260421,
         change: "the unary op's worker_grid attribute: PR #42737, unary_ng promoted to unary",
+    },
+    Mark {
+        sign: Sign::OpCode("UnaryNgDeviceOperation"),
+        since: 20260319,
+        change: "the unary_ng device operation: PR #40294, later promoted to the unary op",
     },
     Mark {
         sign: Sign::OpCode("TilizeWithValPaddingDeviceOperation"),
@@ -205,6 +210,15 @@ mod tests {
         // An op's device-operation name.
         let tilize = ("TilizeWithValPaddingDeviceOperation", "{'pad_value': '0'}");
         assert_eq!(since(&[tilize]).0.map(|m| m.since), Some(20251208));
+        let unary_ng = (
+            "UnaryNgDeviceOperation",
+            "{'op_chain': 'x'; 'worker_grid': '{}'}",
+        );
+        assert_eq!(
+            since(&[tilize, unary_ng]).0.map(|m| m.since),
+            Some(20260319)
+        );
+        assert_eq!(since(&[unary_ng, unary]).0.map(|m| m.since), Some(20260421));
         assert_eq!(
             since(&[("TilizeWithValPadding", "{'pad_value': '0'}")]).0,
             None

@@ -586,6 +586,30 @@ mod tests {
         assert_one_malformed(&trace, 4, "DEVICE ID: `chip7`");
     }
 
+    /// tt-metal's unary_ng op (PR #40294, March 2026) has the unary op's attributes: its rows
+    /// read as eltwise_unary with their function, and date the trace.
+    #[test]
+    fn unary_ng_rows_are_unary_ops() {
+        let chain = "{'op_chain': '{BasicUnaryWithParam<float; int; unsigned int>(base=BasicUnaryWithParam<float>(op_type=UnaryOpType::EXP;param={}))}'; 'worker_grid': '{}'}";
+        let row = std::format!(
+            "UnaryNgDeviceOperation,tt_dnn_device,blackhole,\"{chain}\",HiFi4,110,110,5000,1,1[1],1[1],32[32],32[32],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED"
+        );
+        let trace = read_trace(std::format!("{HEADER}{row}\n").as_bytes(), None).unwrap();
+        let r = &trace.rows[0];
+        assert_eq!(
+            crate::Op::from_name(&r.op_code),
+            Ok(crate::Op::EltwiseUnary)
+        );
+        assert!(
+            r.params
+                .iter()
+                .any(|(k, v)| *k == "unary_op" && std::format!("{v:?}").contains("exp")),
+            "{:?}",
+            r.params
+        );
+        assert_eq!(trace.since.0.map(|m| m.since), Some(20260319));
+    }
+
     #[test]
     fn missing_columns_are_named() {
         let err = read_trace("OP CODE,ATTRIBUTES\n".as_bytes(), None).unwrap_err();
