@@ -359,6 +359,20 @@ impl Hardware {
         bytes as f64 / (4.0 * self.packer_bytes_per_cycle)
     }
 
+    /// Cycles of one iteration of a RISC-V loop that stores once an iteration: its
+    /// `instructions` at one a cycle (a baby RISC-V issues in order, one at a time), or the
+    /// device's store rate where that is slower (`riscv_l1_store_cycles`).
+    ///
+    /// ```
+    /// use ttnn_op_perf_models::{Card, Hardware};
+    /// // A 3-instruction loop: Blackhole's stores coalesce, Wormhole's take 5 cycles each.
+    /// assert_eq!(Hardware::of(Card::P150).store_loop_cycles(3.0), 3.0);
+    /// assert_eq!(Hardware::of(Card::N150).store_loop_cycles(3.0), 5.0);
+    /// ```
+    pub const fn store_loop_cycles(&self, instructions: f64) -> f64 {
+        f64::max(instructions, self.riscv_l1_store_cycles)
+    }
+
     /// Achieved NoC bytes per cycle for transfers of `bytes`: linear between the points of the
     /// small-transfer curve, proportional to size below the first, the sustained rate above
     /// the last.

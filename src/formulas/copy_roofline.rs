@@ -280,7 +280,7 @@ const STRIDED_COPY_CYCLES_PER_BYTE: f64 = 19.5;
 /// not a measurement: a public Blackhole GPT-OSS-20B prefill's one-tile pads take ~5 us more
 /// than their moves, ~6.7k cycles, where a bfloat16 tile's 1,024 elements at 7 are 7.2k.
 const fn pad_fill_cycles(cx: &Ctx<'_>, element: u32) -> f64 {
-    let store = f64::max(1.0, cx.hw.riscv_l1_store_cycles);
+    let store = cx.hw.store_loop_cycles(1.0);
     element as f64 * (1.0 + store) + 3.0
 }
 

@@ -451,7 +451,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         OpParams::TilizeWithValPadding(p) if multicore && !p.waits_each_row && block.is_none() => (false, POINTER_FILL_LOOP),
         _ => (true, INDEXED_FILL_LOOP),
     };
-    let store_cycles = f64::max(fill_loop, cx.hw.riscv_l1_store_cycles);
+    let store_cycles = cx.hw.store_loop_cycles(fill_loop);
     let (s, waited_reads) = match block {
         Some(b) => (b, b.sticks),
         // A plain tilize's reader issues a block's 32 sticks and waits once

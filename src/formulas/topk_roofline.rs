@@ -75,7 +75,7 @@ const INDEX_STORE_LOOP: f64 = 5.0;
 /// faces, the 14 upper-face rows' reads waited for together, then the lower half's (two
 /// round trips of a core's read, each read a NoC command).
 const fn index_tile_cycles(hw: &Hardware, stores_each: bool) -> f64 {
-    let store = f64::max(INDEX_STORE_LOOP, hw.riscv_l1_store_cycles);
+    let store = hw.store_loop_cycles(INDEX_STORE_LOOP);
     if stores_each {
         1024.0 * store
     } else {
