@@ -881,11 +881,13 @@ fn each_matmul_block_call_unpacks_the_longer_side_against_each_tile_of_the_short
 #[test]
 fn every_cores_first_block_comes_through_the_dram_at_once() {
     // A decode-shaped 1D multicast on a p150's 99 cores: `[32, 4096] @ [4096, 14336]`,
-    // bfloat4_b weights interleaved in DRAM. Each core takes 5 of the 448 columns of tiles
-    // (90 cores have work) and reads its own `b` (only `a` is multicast, and it lies in L1).
-    // At the start all 90 ask for their first K block at once: 90 x in0_block_w x 5 tiles of
-    // 576 B through the card's DRAM, longer than one core's read of its own block; so the
-    // first block's time is the whole card's, and 8x as long with blocks of 16 K tiles as of 2.
+    // weights interleaved in DRAM. Each core takes 5 of the 448 columns of tiles (90 cores
+    // have work) and reads its own `b` (only `a` is multicast, and it lies in L1). At the start
+    // all 90 ask for their first K block at once: 90 x in0_block_w x 5 tiles through the card's
+    // DRAM, longer than one core's read of its own block; so the first block's time is the
+    // whole card's, and 8x as long with blocks of 16 K tiles as of 2. The card takes them at the
+    // slower of its bandwidth and its banks' endpoints, which take one read request per
+    // `dram_endpoint_read_cycles` each, as the DRAM term does.
     let hw = Hardware::of(Card::P150);
     let models = PerfModels::new(Device::Blackhole);
     let family = Family::MatmulRoofline;
@@ -894,13 +896,9 @@ fn every_cores_first_block_comes_through_the_dram_at_once() {
         DType::Bfloat16,
         MemoryConfig::L1_INTERLEAVED,
     );
-    let b = TensorParams::tiled(
-        &[4096, 14336],
-        DType::Bfloat4B,
-        MemoryConfig::DRAM_INTERLEAVED,
-    );
-    let inputs = [a, b];
-    let first_block = |block_w: i64| {
+    let first_block = |weights: DType, block_w: i64| {
+        let b = TensorParams::tiled(&[4096, 14336], weights, MemoryConfig::DRAM_INTERLEAVED);
+        let inputs = [a, b];
         let params = [
             enum_param("program_config", "mcast_1d"),
             OpParam::new("in0_block_w", ParamValue::Int(block_w)),
@@ -910,7 +908,30 @@ fn every_cores_first_block_comes_through_the_dram_at_once() {
             .grid(CoreGrid::new(11, 9));
         feature_of(&models, &q, family, "first_block_scale")
     };
-    let all_cores = |block_w: f64| 90.0 * block_w * 5.0 * 576.0 * hw.ns_per_dram_byte();
-    assert_close(first_block(16), all_cores(16.0), "blocks of 16 K tiles");
-    assert_close(first_block(2), all_cores(2.0), "blocks of 2 K tiles");
+    let tiles = |block_w: f64| 90.0 * block_w * 5.0;
+    let requests_ns = |block_w: f64| {
+        let per_bank = (tiles(block_w) / f64::from(hw.dram_channels)).ceil();
+        per_bank * hw.dram_endpoint_read_cycles * 1000.0 / hw.clock_mhz
+    };
+    let bytes_ns = |block_w: f64, tile: f64| tiles(block_w) * tile * hw.ns_per_dram_byte();
+    // bfloat4_b's 576 B tiles: the endpoints bind (900 requests a bank at 16.4 cycles, 10.9 us,
+    // against 8.8 us of bytes).
+    assert!(requests_ns(16.0) > bytes_ns(16.0, 576.0));
+    assert_close(
+        first_block(DType::Bfloat4B, 16),
+        requests_ns(16.0),
+        "bfloat4_b, 16 K tiles",
+    );
+    assert_close(
+        first_block(DType::Bfloat4B, 2),
+        requests_ns(2.0),
+        "bfloat4_b, 2 K tiles",
+    );
+    // bfloat16's 2 KiB tiles: the bytes bind.
+    assert!(bytes_ns(16.0, 2048.0) > requests_ns(16.0));
+    assert_close(
+        first_block(DType::Bfloat16, 16),
+        bytes_ns(16.0, 2048.0),
+        "bfloat16, 16 K tiles",
+    );
 }

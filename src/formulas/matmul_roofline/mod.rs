@@ -88,8 +88,9 @@
 //!   nothing overlaps: its parts in DRAM read at one core's published DRAM rate, then the
 //!   block across the NoC at the datasheet rate, and at the op's start no sooner than every
 //!   core's first block (the distinct tiles: a row of cores shares its `a`, a column its `b`)
-//!   comes through the card's achievable DRAM bandwidth, which all of them ask for at once
-//!   (`first_block_scale`; 1 in v1); for the
+//!   comes through the card's DRAM, which all of them ask for at once: its achievable
+//!   bandwidth, or for pages under ~1.5 KB the rate its banks' endpoints take requests, as in
+//!   the DRAM term (`first_block_scale`; 1 in v1); for the
 //!   `minimal` config, the first block's way down its chain instead (`chain_fill_scale`; 1 in
 //!   v1): each K block enters a row (`a`) or column (`b`) of the grid at its first core, and
 //!   each core writes it on to the next (`dm_in0_sender.cpp`, `dm_in1_sender_out.cpp`), so the

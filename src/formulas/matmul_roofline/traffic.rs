@@ -196,8 +196,9 @@ pub(super) const fn noc(
     // `minimal`'s first block goes down its chain instead (`chain_fill_ns`). At the op's start
     // every core asks for its first block at once: the distinct tiles of all of them (a row of
     // cores shares its `a`, a column its `b`, by multicast) come through the card's DRAM
-    // together, and no core starts before its own has come. Beyond one core's time, that wait
-    // is exposed once.
+    // together (at the slower of the bandwidth and the banks' endpoints' request rate, as in
+    // the DRAM term), and no core starts before its own has come. Beyond one core's time, that
+    // wait is exposed once.
     let (first_blocks_ns, start_wait_ns) = if q.minimal {
         (0.0, 0.0)
     } else {
@@ -217,7 +218,8 @@ pub(super) const fn noc(
         } else {
             0
         };
-        let all_ns = cx.dram_ns(a_all.saturating_add(b_all));
+        let requests = a.dram_page_reads(a_all, a_tile).saturating_add(b.dram_page_reads(b_all, b_tile));
+        let all_ns = cx.dram_bytes_or_requests_ns(a_all.saturating_add(b_all), requests);
         let start_wait_ns = if all_ns > first_block_ns {
             all_ns - first_block_ns
         } else {
