@@ -152,15 +152,83 @@ const fn split(cores: u64, b: u64, nqh: u64, q_chunks: u64, causal: bool) -> Spl
     }
 }
 
-/// Key-chunk steps of query chunk `c` (of `sq` tiles, `offset` chunks into the sequence):
-/// causal, those starting before the chunk ends; else all `k_chunks`.
-const fn steps_of(c: u64, offset: u64, ch: &Chunks, k_chunks: u64, causal: bool) -> u64 {
-    if causal {
-        let high = (c + offset + 1).saturating_mul(ch.sq);
-        min(ceil_div(high, ch.sk), k_chunks)
-    } else {
-        k_chunks
+/// `sum_{i < n} floor((a * i + b) / m)`, in O(log) steps (the floor sum of a line, reduced
+/// Euclid-like by swapping the roles of `a` and `m`); saturating. 0 when `m` is 0. In 64 bits
+/// while every product fits (any real sequence's chunks), else in 128.
+const fn floor_sum(n: u64, m: u64, a: u64, b: u64) -> u64 {
+    if m == 0 {
+        return 0;
     }
+    let fits = n < (1 << 31) && m < (1 << 31) && a < (1 << 31) && b < (1 << 31);
+    if fits {
+        // Every term stays under 2^62: a, b < m after the first pass, n x a < 2^62.
+        let (mut n, mut m, mut a, mut b) = (n, m, a, b);
+        let mut sum = 0u64;
+        loop {
+            if a >= m {
+                sum = sum.saturating_add((n * n.saturating_sub(1) / 2).saturating_mul(a / m));
+                a %= m;
+            }
+            if b >= m {
+                sum = sum.saturating_add(n * (b / m));
+                b %= m;
+            }
+            let top = a * n + b;
+            if top < m {
+                return sum;
+            }
+            (n, b) = (top / m, top % m);
+            (m, a) = (a, m);
+        }
+    }
+    let (mut n, mut m, mut a, mut b) = (n as u128, m as u128, a as u128, b as u128);
+    let mut sum: u128 = 0;
+    loop {
+        if a >= m {
+            let pairs = n.saturating_mul(n.saturating_sub(1)) / 2;
+            sum = sum.saturating_add(pairs.saturating_mul(a / m));
+            a %= m;
+        }
+        if b >= m {
+            sum = sum.saturating_add(n.saturating_mul(b / m));
+            b %= m;
+        }
+        let top = a.saturating_mul(n).saturating_add(b);
+        if top < m {
+            break;
+        }
+        (n, b) = (top / m, top % m);
+        (m, a) = (a, m);
+    }
+    if sum > u64::MAX as u128 { u64::MAX } else { sum as u64 }
+}
+
+/// Key-chunk steps of query chunks `0..x` of a sequence (each of `sq` tiles): causal, each
+/// chunk's key chunks up to its end (`ceil((c + 1) x sq / sk)`, at most `k_chunks`); else all
+/// `k_chunks` each. In closed form, so that a query's cost does not grow with its sequence:
+/// the chunks from `full` on see every key chunk, and those before sum as a line's floors.
+const fn steps_before(x: u64, ch: &Chunks, k_chunks: u64, causal: bool) -> u64 {
+    if !causal {
+        return x.saturating_mul(k_chunks);
+    }
+    let (sq, sk) = (ch.sq, max(ch.sk, 1));
+    if sq == 0 || k_chunks == 0 {
+        return 0;
+    }
+    // (c + 1) x sq > (k_chunks - 1) x sk from c = full on.
+    let full = ((k_chunks - 1) as u128 * sk as u128 / sq as u128) as u64;
+    let partial = min(x, full);
+    // ceil((c + 1) x sq / sk) = floor((sq x c + sq + sk - 1) / sk).
+    floor_sum(partial, sk, sq, sq.saturating_add(sk - 1)).saturating_add(k_chunks.saturating_mul(x - partial))
+}
+
+/// Key-chunk steps of query chunks `from..to`, `offset` chunks into the sequence, each with
+/// `extra` more.
+const fn steps_between(from: u64, to: u64, offset: u64, ch: &Chunks, k_chunks: u64, causal: bool, extra: u64) -> u64 {
+    let to = max(to, from);
+    let keys = steps_before(to.saturating_add(offset), ch, k_chunks, causal)
+        .saturating_sub(steps_before(from.saturating_add(offset), ch, k_chunks, causal));
+    keys.saturating_add(extra.saturating_mul(to - from))
 }
 
 /// The busiest query-chunk group's key-chunk steps, and its query chunks; all groups' steps.
@@ -179,26 +247,32 @@ const fn busiest_group(
     while g < s.groups {
         let start = g * s.per_group;
         let end = min(start + s.per_group, q_chunks);
-        let (mut steps, mut i) = (0u64, start);
-        while i < end {
-            // Balanced: the second half of a group's chunks come from the back.
-            let half = s.per_group / 2;
-            let c = if s.balanced && i - start >= half {
-                q_chunks - 1 - (start + (i - start - half))
-            } else {
-                i
-            };
-            steps = steps.saturating_add(steps_of(c, offset, ch, k_chunks, causal) + extra);
-            i += 1;
-        }
+        let n = end.saturating_sub(start);
+        let half = s.per_group / 2;
+        // Balanced: the second half of a group's chunks come from the back.
+        let steps = if s.balanced && n > half {
+            let back = q_chunks - start;
+            steps_between(start, start + half, offset, ch, k_chunks, causal, extra)
+                .saturating_add(steps_between(back - (n - half), back, offset, ch, k_chunks, causal, extra))
+        } else {
+            steps_between(start, end, offset, ch, k_chunks, causal, extra)
+        };
         all = all.saturating_add(steps);
         if steps > best {
             best = steps;
-            best_chunks = end.saturating_sub(start);
+            best_chunks = n;
         }
         g += 1;
     }
     (best, best_chunks, all)
+}
+
+/// Key-chunk steps of the first `x` of the flat query chunks (every head's `q_chunks`, one
+/// head after another), each with `extra` more; `head` is one head's.
+const fn flat_steps_before(x: u64, q_chunks: u64, head: u64, ch: &Chunks, k_chunks: u64, causal: bool, extra: u64) -> u64 {
+    (x / q_chunks)
+        .saturating_mul(head)
+        .saturating_add(steps_between(0, x % q_chunks, 0, ch, k_chunks, causal, extra))
 }
 
 /// Ring-joint's split: the `heads x q_chunks` query chunks of all batches and heads, in
@@ -219,27 +293,23 @@ const fn busiest_flat(
     let all = heads.saturating_mul(q_chunks);
     let per_core = max(ceil_div(all, max(cores, 1)), 1);
     let used = ceil_div(all, per_core);
+    let head_steps = steps_between(0, q_chunks, 0, ch, k_chunks, causal, extra);
     let (mut best, mut best_chunks) = (0u64, 0u64);
+    // Each core's steps: those before its window's end less those before its start (the
+    // previous core's end).
+    let mut before_start = 0;
     let mut i = 0;
     while i < min(used, q_chunks) {
         let start = i * per_core;
         let end = min(start + per_core, all);
-        let (mut steps, mut f) = (0u64, start);
-        while f < end {
-            steps = steps.saturating_add(steps_of(f % q_chunks, 0, ch, k_chunks, causal) + extra);
-            f += 1;
-        }
+        let before_end = flat_steps_before(end, q_chunks, head_steps, ch, k_chunks, causal, extra);
+        let steps = before_end.saturating_sub(before_start);
         if steps > best {
             best = steps;
             best_chunks = end - start;
         }
+        before_start = before_end;
         i += 1;
-    }
-    let mut head_steps = 0u64;
-    let mut c = 0;
-    while c < q_chunks {
-        head_steps = head_steps.saturating_add(steps_of(c, 0, ch, k_chunks, causal) + extra);
-        c += 1;
     }
     (best, best_chunks, head_steps)
 }
@@ -527,6 +597,96 @@ mod tests {
     };
 
     const DRAM: MemoryConfig = MemoryConfig::DRAM_INTERLEAVED;
+
+    /// Chunks of `sq` by `sk` tiles (only the heights matter to the step counts).
+    fn chunks_of(sq: u64, sk: u64) -> Chunks {
+        Chunks { sq, sk, dht: 1, vdht: 1, k_bytes: 0, v_bytes: 0, mask_bytes: 0, step_pages: 0 }
+    }
+
+    /// One query chunk's key-chunk steps, chunk by chunk: what the closed forms sum.
+    fn steps_of(c: u64, offset: u64, ch: &Chunks, k_chunks: u64, causal: bool) -> u64 {
+        if causal { min(ceil_div((c + offset + 1) * ch.sq, ch.sk), k_chunks) } else { k_chunks }
+    }
+
+    #[test]
+    fn floor_sums_match_the_terms() {
+        for (n, m, a, b) in [(0, 5, 3, 2), (1, 1, 0, 0), (7, 3, 5, 4), (100, 7, 22, 13), (33, 32, 1, 31), (9, 4, 0, 9)] {
+            let walked: u64 = (0..n).map(|i| (a * i + b) / m).sum();
+            assert_eq!(floor_sum(n, m, a, b), walked, "{n} {m} {a} {b}");
+        }
+        assert_eq!(floor_sum(10, 0, 1, 1), 0);
+        // Past 64-bit products: a = m makes each term i + floor(b / m).
+        let n = 1u64 << 32;
+        assert_eq!(floor_sum(n, 3, 3, 7), n * (n - 1) / 2 + n * 2);
+        assert_eq!(floor_sum(u64::MAX, 1, u64::MAX, u64::MAX), u64::MAX, "saturates");
+    }
+
+    #[test]
+    fn step_counts_in_closed_form_match_the_chunk_by_chunk_walk() {
+        for causal in [false, true] {
+            for (sq, sk) in [(1, 1), (2, 1), (1, 2), (3, 2), (4, 8), (8, 3), (0, 4), (4, 0)] {
+                let ch = chunks_of(sq, sk);
+                for k_chunks in [0, 1, 2, 5, 13] {
+                    for offset in [0, 1, 3] {
+                        for q_chunks in [1, 2, 7, 16] {
+                            for extra in [0, 2] {
+                                let walk = |range: std::ops::Range<u64>| -> u64 {
+                                    range.map(|c| steps_of(c, offset, &ch, k_chunks, causal) + extra).sum()
+                                };
+                                assert_eq!(
+                                    steps_between(1, q_chunks, offset, &ch, k_chunks, causal, extra),
+                                    walk(1..q_chunks)
+                                );
+                                for cores in [1, 2, 3, 8, 64] {
+                                    // A group's chunks, the back half from the back when balanced.
+                                    let s = split(cores, 1, 3, q_chunks, causal);
+                                    let (mut best, mut best_chunks, mut all) = (0, 0, 0);
+                                    for g in 0..s.groups {
+                                        let start = g * s.per_group;
+                                        let end = min(start + s.per_group, q_chunks);
+                                        let half = s.per_group / 2;
+                                        let steps: u64 = (start..end)
+                                            .map(|i| {
+                                                let c = if s.balanced && i - start >= half {
+                                                    q_chunks - 1 - (start + (i - start - half))
+                                                } else {
+                                                    i
+                                                };
+                                                steps_of(c, offset, &ch, k_chunks, causal) + extra
+                                            })
+                                            .sum();
+                                        all += steps;
+                                        if steps > best {
+                                            (best, best_chunks) = (steps, end - start);
+                                        }
+                                    }
+                                    let grouped = busiest_group(&s, q_chunks, offset, &ch, k_chunks, causal, extra);
+                                    assert_eq!(grouped, (best, best_chunks, all), "{cores} cores, {q_chunks} chunks");
+                                    // Ring-joint's flat split: consecutive chunks of every head.
+                                    let heads = 3;
+                                    let flat_all = heads * q_chunks;
+                                    let per_core = flat_all.div_ceil(cores).max(1);
+                                    let (mut fbest, mut fchunks) = (0, 0);
+                                    for i in 0..flat_all.div_ceil(per_core).min(q_chunks) {
+                                        let (start, end) = (i * per_core, ((i + 1) * per_core).min(flat_all));
+                                        let steps: u64 = (start..end)
+                                            .map(|f| steps_of(f % q_chunks, 0, &ch, k_chunks, causal) + extra)
+                                            .sum();
+                                        if steps > fbest {
+                                            (fbest, fchunks) = (steps, end - start);
+                                        }
+                                    }
+                                    let head: u64 = (0..q_chunks).map(|c| steps_of(c, 0, &ch, k_chunks, causal) + extra).sum();
+                                    let flat = busiest_flat(cores, heads, q_chunks, &ch, k_chunks, causal, extra);
+                                    assert_eq!(flat, (fbest, fchunks, head), "flat: {cores} cores, {q_chunks} chunks");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     fn tiled(dims: &[u32], dtype: DType) -> TensorParams {
         TensorParams::new(Shape::new(dims), dtype, Layout::TILE, DRAM)
