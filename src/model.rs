@@ -467,15 +467,37 @@ pub(crate) const fn div(a: u64, b: u64) -> u64 {
 /// The largest divisor of `n` up to `most` (an even one when `even`), at least 1: how
 /// tt-metal sizes read batches and core counts that must divide their work evenly
 /// (`find_max_divisor`, `get_max_cores_divisible_by_tiles_per_core_tiles`).
+/// Steps down from `most` while that is the shorter walk, else over the divisor pairs up to
+/// the square root of `n`: a query's cost stays bounded however large `n` is.
 pub(crate) const fn largest_divisor(n: u64, most: u64, even: bool) -> u64 {
-    let mut d = if most < n { most } else { n };
-    while d > 1 {
-        if n % d == 0 && (!even || d % 2 == 0) {
-            return d;
+    let top = if most < n { most } else { n };
+    if top.saturating_mul(top) <= n {
+        let mut d = top;
+        while d > 1 {
+            if n % d == 0 && (!even || d % 2 == 0) {
+                return d;
+            }
+            d -= 1;
         }
-        d -= 1;
+        return 1;
     }
-    1
+    let mut best = 1;
+    let mut i = 1;
+    while i <= n / i {
+        if n % i == 0 {
+            let pair = [i, n / i];
+            let mut k = 0;
+            while k < pair.len() {
+                let d = pair[k];
+                if d <= top && d > best && (!even || d % 2 == 0) {
+                    best = d;
+                }
+                k += 1;
+            }
+        }
+        i += 1;
+    }
+    best
 }
 
 /// The larger of `a` and `b` (`Ord::max` is not const).
@@ -616,6 +638,29 @@ pub(crate) const fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn largest_divisors_match_the_walk_down_from_most() {
+        let walked = |n: u64, most: u64, even: bool| {
+            (2..=most.min(n))
+                .rev()
+                .find(|d| n % d == 0 && (!even || d % 2 == 0))
+                .unwrap_or(1)
+        };
+        for n in 0..=400u64 {
+            for most in 0..=450u64 {
+                for even in [false, true] {
+                    assert_eq!(
+                        largest_divisor(n, most, even),
+                        walked(n, most, even),
+                        "{n} {most} {even}"
+                    );
+                }
+            }
+        }
+        // Past the walk's reach: 2^40's largest divisor up to 10^9 is 2^29.
+        assert_eq!(largest_divisor(1 << 40, 1_000_000_000, true), 1 << 29);
+    }
 
     /// `ceil_div` is `div_ceil` and `div` is `/` (0 counting as 1), on both of their paths: around multiples
     /// of every power of two and of other divisors, and at the ends of `u64`.

@@ -386,50 +386,42 @@ const fn divisor_pair(n: u64, d: u64) -> (u64, u64) {
 /// picks it: the whole `per_core_M` x `per_core_N` block when its circular buffers fit in the
 /// L1 above the reserved base (`budget` bytes), else the largest `h` x `w` (divisors of the two,
 /// the squarest pair of each product) that fits, with the K block unchanged; 1 x 1 if none.
+/// The buffers grow with `h` and with `w`, so the walk stops at the first that does not fit:
+/// its cost is bounded by the L1, not by the block.
 const fn out_block(per_core_m: u64, per_core_n: u64, cbs: &CbSizes, budget: u64) -> (u64, u64) {
     if cbs.bytes(per_core_m, per_core_n) < budget {
         return (per_core_m, per_core_n);
     }
     let mut best = (1, 1);
-    let mut i = 1;
-    while i * i <= per_core_m {
-        let hs = divisor_pair(per_core_m, i);
-        let mut j = 1;
-        while hs.0 > 0 && j * j <= per_core_n {
-            let ws = divisor_pair(per_core_n, j);
-            if ws.0 > 0 {
-                let pairs = [(hs.0, ws.0), (hs.0, ws.1), (hs.1, ws.0), (hs.1, ws.1)];
-                let mut k = 0;
-                while k < pairs.len() {
-                    let (h, w) = pairs[k];
-                    if h * w > best.0 * best.1
-                        && cbs.bytes(h, w) < budget
-                        && kept(h, w, per_core_m, per_core_n)
-                    {
-                        best = (h, w);
-                    }
-                    k += 1;
-                }
+    let mut h = 1;
+    while h <= per_core_m && cbs.bytes(h, 1) < budget {
+        let mut w = 1;
+        while per_core_m % h == 0 && w <= per_core_n && cbs.bytes(h, w) < budget {
+            // One pair per product passes `kept`: the order of the walk does not matter.
+            if per_core_n % w == 0 && h * w > best.0 * best.1 && kept(h, w, per_core_m, per_core_n) {
+                best = (h, w);
             }
-            j += 1;
+            w += 1;
         }
-        i += 1;
+        h += 1;
     }
     best
 }
 
 /// ttnn keeps one pair per product `h * w`: the squarest, and of a pair and its swap the one it
-/// meets last (`h` in candidate order, then `w`).
+/// meets last (`h` in candidate order, then `w`). The other pairs of the product are its
+/// divisors `a` that divide `per_core_m` (with `product / a` dividing `per_core_n`): walked
+/// over the product's divisors, few for a block that fits in L1, not over `per_core_m`'s.
 const fn kept(h: u64, w: u64, per_core_m: u64, per_core_n: u64) -> bool {
     let product = h * w;
     let mut i = 1;
-    while i * i <= per_core_m {
-        let (d, e) = divisor_pair(per_core_m, i);
+    while i * i <= product {
+        let (d, e) = divisor_pair(product, i);
         let candidates = [d, e];
         let mut k = 0;
         while d > 0 && k < candidates.len() {
             let a = candidates[k];
-            if product % a == 0 && per_core_n % (product / a) == 0 && a != h {
+            if per_core_m % a == 0 && per_core_n % (product / a) == 0 && a != h {
                 let b = product / a;
                 if squarer(a, b, h, w) {
                     return false;
@@ -451,6 +443,79 @@ const fn kept(h: u64, w: u64, per_core_m: u64, per_core_n: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    /// `out_block` as ttnn walks it, over the divisor pairs of the block's sides: the whole `per_core_M` x `per_core_N` block when its circular buffers fit in the
+    /// L1 above the reserved base (`budget` bytes), else the largest `h` x `w` (divisors of the two,
+    /// the squarest pair of each product) that fits, with the K block unchanged; 1 x 1 if none.
+    fn out_block_over_divisors(per_core_m: u64, per_core_n: u64, cbs: &CbSizes, budget: u64) -> (u64, u64) {
+        if cbs.bytes(per_core_m, per_core_n) < budget {
+            return (per_core_m, per_core_n);
+        }
+        let mut best = (1, 1);
+        let mut i = 1;
+        while i * i <= per_core_m {
+            let hs = divisor_pair(per_core_m, i);
+            let mut j = 1;
+            while hs.0 > 0 && j * j <= per_core_n {
+                let ws = divisor_pair(per_core_n, j);
+                if ws.0 > 0 {
+                    let pairs = [(hs.0, ws.0), (hs.0, ws.1), (hs.1, ws.0), (hs.1, ws.1)];
+                    let mut k = 0;
+                    while k < pairs.len() {
+                        let (h, w) = pairs[k];
+                        if h * w > best.0 * best.1
+                            && cbs.bytes(h, w) < budget
+                            && kept(h, w, per_core_m, per_core_n)
+                        {
+                            best = (h, w);
+                        }
+                        k += 1;
+                    }
+                }
+                j += 1;
+            }
+            i += 1;
+        }
+        best
+    }
+
+    #[test]
+    fn out_blocks_walked_up_to_the_l1_match_ttnns_walk() {
+        for (a_tile, block_w, shard_w, transpose_a) in [(2048, 1, 0, false), (1088, 4, 0, false), (2048, 2, 3, true), (576, 8, 0, true)] {
+            let cbs = CbSizes { a_tile, b_tile: 1088, interm_tile: 2048, bias_tile: 0, block_w, shard_w, transpose_a };
+            for budget in [10_000u64, 60_000, 200_000, 1_337_088] {
+                for m in 1..=40u64 {
+                    for n in 1..=24u64 {
+                        assert_eq!(out_block(m, n, &cbs, budget), out_block_over_divisors(m, n, &cbs, budget), "{m} x {n}, {budget} B");
+                    }
+                }
+            }
+        }
+    }
+
+    /// `kept` as ttnn's loop reads: over the divisors of `per_core_m`.
+    fn kept_over_rows(h: u64, w: u64, per_core_m: u64, per_core_n: u64) -> bool {
+        let product = h * w;
+        (1..=per_core_m).filter(|a| per_core_m % a == 0).all(|a| {
+            let other = product % a == 0 && per_core_n % (product / a) == 0 && a != h;
+            !(other
+                && (squarer(a, product / a, h, w)
+                    || (!squarer(h, w, a, product / a)
+                        && candidate_rank(a, per_core_m) > candidate_rank(h, per_core_m))))
+        })
+    }
+
+    #[test]
+    fn kept_pairs_walked_over_the_product_match_ttnns_walk() {
+        for m in 1..=48u64 {
+            for n in 1..=24u64 {
+                for h in (1..=m).filter(|h| m % h == 0) {
+                    for w in (1..=n).filter(|w| n % w == 0) {
+                        assert_eq!(kept(h, w, m, n), kept_over_rows(h, w, m, n), "{h} x {w} of {m} x {n}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn subblocks_as_ttnn_picks_them() {
