@@ -676,6 +676,41 @@ fn fill_pad_works_the_padded_border_only() {
     assert_close(e.breakdown.dram_ns, 0.0, "no traffic");
 }
 
+/// fill_pad v2: before its first select the writer builds a mask tile for each padded side,
+/// storing its 1,024 elements one at a time by a 5-instruction loop
+/// (`generate_mask_tile`: compare, select, store, increment, branch), at the device's rate for
+/// such a loop (`Hardware::store_loop_cycles`). A right- and bottom-padded tensor builds two.
+#[test]
+fn fill_pad_builds_a_mask_tile_for_each_padded_side() {
+    for (device, card) in [
+        (Device::Blackhole, Card::P150),
+        (Device::WormholeB0, Card::N150),
+    ] {
+        let models = PerfModels::new(device);
+        let hw = Hardware::of(card);
+        let mask_ns = 1024.0 * hw.store_loop_cycles(5.0) * 1000.0 / hw.clock_mhz;
+        let overhead = |logical: &[u32]| {
+            let x = [dram_padded(&[1, 1, 64, 64], logical)];
+            let e = models
+                .query(&Query::new(Op::FillPad, &x).version(2))
+                .unwrap();
+            e.breakdown.overhead_ns - hw.launch_overhead_ns
+        };
+        assert_close(
+            overhead(&[1, 1, 64, 50]),
+            mask_ns,
+            "right padding: one mask",
+        );
+        assert_close(
+            overhead(&[1, 1, 50, 64]),
+            mask_ns,
+            "bottom padding: one mask",
+        );
+        assert_close(overhead(&[1, 1, 50, 50]), 2.0 * mask_ns, "both: two masks");
+        assert_close(overhead(&[1, 1, 64, 64]), 0.0, "no padding, no mask");
+    }
+}
+
 #[test]
 fn bfloat4_b_pages_bound_a_blackhole_eltwise_read_by_the_banks_request_rate() {
     // 16,384 tiles read from DRAM on Blackhole, one request a tile to its bank's endpoint,
