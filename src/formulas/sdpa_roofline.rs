@@ -216,7 +216,8 @@ const fn steps_before(x: u64, ch: &Chunks, k_chunks: u64, causal: bool) -> u64 {
         return 0;
     }
     // (c + 1) x sq > (k_chunks - 1) x sk from c = full on.
-    let full = ((k_chunks - 1) as u128 * sk as u128 / sq as u128) as u64;
+    let full = (k_chunks - 1) as u128 * sk as u128 / sq as u128;
+    let full = if full > u64::MAX as u128 { u64::MAX } else { full as u64 };
     let partial = min(x, full);
     // ceil((c + 1) x sq / sk) = floor((sq x c + sq + sk - 1) / sk).
     floor_sum(partial, sk, sq, sq.saturating_add(sk - 1)).saturating_add(k_chunks.saturating_mul(x - partial))

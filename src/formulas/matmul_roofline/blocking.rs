@@ -443,9 +443,9 @@ const fn kept(h: u64, w: u64, per_core_m: u64, per_core_n: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    /// `out_block` as ttnn walks it, over the divisor pairs of the block's sides: the whole `per_core_M` x `per_core_N` block when its circular buffers fit in the
-    /// L1 above the reserved base (`budget` bytes), else the largest `h` x `w` (divisors of the two,
-    /// the squarest pair of each product) that fits, with the K block unchanged; 1 x 1 if none.
+
+    /// `out_block` as ttnn's `get_multi_dim_per_core_factor` walks it: over the divisor pairs
+    /// of both sides of the block.
     fn out_block_over_divisors(per_core_m: u64, per_core_n: u64, cbs: &CbSizes, budget: u64) -> (u64, u64) {
         if cbs.bytes(per_core_m, per_core_n) < budget {
             return (per_core_m, per_core_n);
