@@ -91,6 +91,47 @@ fn main() {
         string.push(s);
         dynamic.push(y);
     }
+    // Each family's example with every tensor 256 times as tall (the second-to-last dim: a
+    // longer sequence, more rows): the cost of a query is bounded by the card, not by the
+    // tensor. Examples that no longer fit (a shard spec sized for the example) are skipped.
+    let mut scaled = vec![];
+    for case in &cases {
+        let taller = |t: &TensorParams| {
+            let mut dims = t.shape().dims().to_vec();
+            let n = dims.len();
+            if n >= 2 && t.memory().shard.is_none() {
+                dims[n - 2] = dims[n - 2].saturating_mul(256);
+            }
+            TensorParams::new(Shape::new(&dims), t.dtype(), t.layout(), t.memory())
+        };
+        let inputs: Vec<TensorParams> = case.inputs.iter().map(taller).collect();
+        let output = case.output.as_ref().map(taller);
+        let mut q = Query::typed(case.typed, &inputs);
+        if let Some(o) = &output {
+            q = q.output(o);
+        }
+        if models.query(&q).is_err() {
+            continue;
+        }
+        let base = case.typed();
+        let (b, t) = (
+            ns_per_call(n / 10, || {
+                let _ = black_box(models.query(black_box(&base)));
+            }),
+            ns_per_call(n / 10, || {
+                let _ = black_box(models.query(black_box(&q)));
+            }),
+        );
+        scaled.push((case.family, t / b));
+    }
+    let (widest, most) = scaled
+        .iter()
+        .fold(("", 0.0f64), |m, &(f, r)| if r > m.1 { (f, r) } else { m });
+    println!(
+        "256x taller tensors, typed: {} of {} families, at most {most:.2}x the example's ns/query ({widest})",
+        scaled.len(),
+        cases.len()
+    );
     let many = mixed(&cases, 100_000);
     let per_query = ns_per_call(3, || {
         black_box(
@@ -111,7 +152,7 @@ fn main() {
         median(dynamic),
     );
     println!(
-        "{{\"device\": \"{}\", \"direct_ns\": {d:.1}, \"typed_ns\": {t:.1}, \"string_ns\": {s:.1}, \"dynamic_ns\": {y:.1}, \"query_many_ns\": {per_query:.1}, \"typed_over_direct\": {:.2}, \"string_over_direct\": {:.2}, \"dynamic_over_typed\": {:.1}, \"families\": {{{}}}}}",
+        "{{\"device\": \"{}\", \"direct_ns\": {d:.1}, \"typed_ns\": {t:.1}, \"string_ns\": {s:.1}, \"dynamic_ns\": {y:.1}, \"query_many_ns\": {per_query:.1}, \"typed_over_direct\": {:.2}, \"string_over_direct\": {:.2}, \"dynamic_over_typed\": {:.1}, \"taller_over_example\": {most:.2}, \"families\": {{{}}}}}",
         DEVICE,
         t / d,
         s / d,

@@ -203,10 +203,14 @@ const fn floor_sum(n: u64, m: u64, a: u64, b: u64) -> u64 {
     if sum > u64::MAX as u128 { u64::MAX } else { sum as u64 }
 }
 
+/// Query chunks up to which `steps_before` sums chunk by chunk.
+const FEW_CHUNKS: u64 = 16;
+
 /// Key-chunk steps of query chunks `0..x` of a sequence (each of `sq` tiles): causal, each
 /// chunk's key chunks up to its end (`ceil((c + 1) x sq / sk)`, at most `k_chunks`); else all
 /// `k_chunks` each. In closed form, so that a query's cost does not grow with its sequence:
 /// the chunks from `full` on see every key chunk, and those before sum as a line's floors.
+#[inline(always)]
 const fn steps_before(x: u64, ch: &Chunks, k_chunks: u64, causal: bool) -> u64 {
     if !causal {
         return x.saturating_mul(k_chunks);
@@ -216,15 +220,30 @@ const fn steps_before(x: u64, ch: &Chunks, k_chunks: u64, causal: bool) -> u64 {
         return 0;
     }
     // (c + 1) x sq > (k_chunks - 1) x sk from c = full on.
-    let full = (k_chunks - 1) as u128 * sk as u128 / sq as u128;
-    let full = if full > u64::MAX as u128 { u64::MAX } else { full as u64 };
+    let full = match (k_chunks - 1).checked_mul(sk) {
+        Some(keys) => keys / sq,
+        None => u64::MAX,
+    };
     let partial = min(x, full);
-    // ceil((c + 1) x sq / sk) = floor((sq x c + sq + sk - 1) / sk).
-    floor_sum(partial, sk, sq, sq.saturating_add(sk - 1)).saturating_add(k_chunks.saturating_mul(x - partial))
+    // A few chunks are summed one by one (a shift each for a power-of-two chunk, where the
+    // floor sum divides several times); more in closed form: ceil((c + 1) x sq / sk) is
+    // floor((sq x c + sq + sk - 1) / sk).
+    let before_full = if partial <= FEW_CHUNKS {
+        let (mut sum, mut c) = (0u64, 0u64);
+        while c < partial {
+            sum += ceil_div((c + 1) * sq, sk);
+            c += 1;
+        }
+        sum
+    } else {
+        floor_sum(partial, sk, sq, sq.saturating_add(sk - 1))
+    };
+    before_full.saturating_add(k_chunks.saturating_mul(x - partial))
 }
 
 /// Key-chunk steps of query chunks `from..to`, `offset` chunks into the sequence, each with
 /// `extra` more.
+#[inline(always)]
 const fn steps_between(from: u64, to: u64, offset: u64, ch: &Chunks, k_chunks: u64, causal: bool, extra: u64) -> u64 {
     let to = max(to, from);
     let keys = steps_before(to.saturating_add(offset), ch, k_chunks, causal)
@@ -270,6 +289,7 @@ const fn busiest_group(
 
 /// Key-chunk steps of the first `x` of the flat query chunks (every head's `q_chunks`, one
 /// head after another), each with `extra` more; `head` is one head's.
+#[inline(always)]
 const fn flat_steps_before(x: u64, q_chunks: u64, head: u64, ch: &Chunks, k_chunks: u64, causal: bool, extra: u64) -> u64 {
     (x / q_chunks)
         .saturating_mul(head)
@@ -629,7 +649,7 @@ mod tests {
                 let ch = chunks_of(sq, sk);
                 for k_chunks in [0, 1, 2, 5, 13] {
                     for offset in [0, 1, 3] {
-                        for q_chunks in [1, 2, 7, 16] {
+                        for q_chunks in [1, 2, 7, 16, 40] {
                             for extra in [0, 2] {
                                 let walk = |range: std::ops::Range<u64>| -> u64 {
                                     range.map(|c| steps_of(c, offset, &ch, k_chunks, causal) + extra).sum()
