@@ -231,7 +231,7 @@ const fn steps_before(x: u64, ch: &Chunks, k_chunks: u64, causal: bool) -> u64 {
     let before_full = if partial <= FEW_CHUNKS {
         let (mut sum, mut c) = (0u64, 0u64);
         while c < partial {
-            sum += ceil_div((c + 1) * sq, sk);
+            sum = sum.saturating_add(ceil_div((c + 1).saturating_mul(sq), sk));
             c += 1;
         }
         sum
