@@ -21,8 +21,9 @@
 //!   `user_core_coord`, or `worker_grid`) -> the core grid, as the most square `x >= y`
 //!   rectangle of that many cores.
 //! * A trailing input beyond the op's inputs that is the output (same shape and memory
-//!   layout) is a preallocated output tensor and is dropped; so is an input with a zero dim
-//!   (an empty tensor, e.g. ring-joint attention's joint inputs without joint tokens).
+//!   layout) is a preallocated output tensor and is dropped (a binary op given a `scalar` has
+//!   one tensor input, a where two); so is an input with a zero dim (an empty tensor, e.g.
+//!   ring-joint attention's joint inputs without joint tokens).
 //! * `ATTRIBUTES` and `MATH FIDELITY` -> the op params the op's schema declares.
 //! * `DEVICE KERNEL DURATION [ns]` -> the measured duration, unless it is above
 //!   [`MAX_KERNEL_NS`] (a profiler bug) or the capture times every op the same

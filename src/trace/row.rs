@@ -188,9 +188,21 @@ pub(super) fn read_row(
         inputs.retain(|t| !t.shape.dims().contains(&0));
     }
     // ttnn lists a preallocated output tensor as a trailing input: beyond the op's inputs, an
-    // input that is the output is dropped.
+    // input that is the output is dropped. A binary op given a scalar (`scalar` holds a value)
+    // has one tensor operand, but for a where (`WHERE_TS`: a condition, a tensor and the
+    // scalar).
     if let (Some(op), Some(out)) = (op, &output) {
-        let max = op.spec().operands.max_inputs as usize;
+        let where_op = attr("binary_op_type")
+            .and_then(Attr::variant)
+            .is_some_and(|v| v.starts_with("WHERE"));
+        let scalar = op == Op::EltwiseBinary
+            && !where_op
+            && attr("scalar").is_some_and(|v| !matches!(v, Attr::Null));
+        let max = if scalar {
+            1
+        } else {
+            op.spec().operands.max_inputs as usize
+        };
         while inputs.len() > max
             && inputs
                 .last()
@@ -444,6 +456,30 @@ mod tests {
             unary.params,
             [("unary_op", OwnedParamValue::Enum("silu".into()))]
         );
+    }
+
+    /// A binary op given a scalar has one tensor operand: a second input that is the output
+    /// (a preallocated output, as the public GPT-OSS-20B prefill's `x + 1` lists it) is
+    /// dropped. A where with a scalar (`WHERE_TS`) keeps its condition and its tensor.
+    #[test]
+    fn a_scalar_binary_op_drops_its_preallocated_output() {
+        let header = "OP CODE,OP TYPE,DEVICE ARCH,ATTRIBUTES,MATH FIDELITY,CORE COUNT,AVAILABLE WORKER CORE COUNT,DEVICE KERNEL DURATION [ns],PM IDEAL [ns],INPUT_0_W_PAD[LOGICAL],INPUT_0_Z_PAD[LOGICAL],INPUT_0_Y_PAD[LOGICAL],INPUT_0_X_PAD[LOGICAL],INPUT_0_LAYOUT,INPUT_0_DATATYPE,INPUT_0_MEMORY,INPUT_1_W_PAD[LOGICAL],INPUT_1_Z_PAD[LOGICAL],INPUT_1_Y_PAD[LOGICAL],INPUT_1_X_PAD[LOGICAL],INPUT_1_LAYOUT,INPUT_1_DATATYPE,INPUT_1_MEMORY,OUTPUT_0_W_PAD[LOGICAL],OUTPUT_0_Z_PAD[LOGICAL],OUTPUT_0_Y_PAD[LOGICAL],OUTPUT_0_X_PAD[LOGICAL],OUTPUT_0_LAYOUT,OUTPUT_0_DATATYPE,OUTPUT_0_MEMORY\n";
+        let t = "1[1],32[32],32[17],2880[2880],TILE,BFLOAT16,DEV_0_DRAM_INTERLEAVED";
+        let row = |op: &str, scalar: &str| {
+            std::format!(
+                "BinaryNgDeviceOperation,tt_dnn_device,blackhole,\"{{'binary_op_type': 'BinaryOpType::{op}'; 'input_layout_b': 'Layout::INVALID'; 'scalar': '{scalar}'}}\",,110,110,30488,1,{t},{t},{t}\n"
+            )
+        };
+        let csv = std::format!(
+            "{header}{}{}{}",
+            row("ADD", "1"),
+            row("WHERE_TS", "-1.5708"),
+            row("ADD", "std::nullopt")
+        );
+        let trace = read_trace(csv.as_bytes(), None).unwrap();
+        assert!(trace.malformed.is_empty(), "{:?}", trace.malformed);
+        let inputs: Vec<usize> = trace.rows.iter().map(|r| r.inputs.len()).collect();
+        assert_eq!(inputs, [1, 2, 2], "x + 1; where(c, x, s); x + y");
     }
 
     /// `OP TO OP LATENCY [ns]` is the row's gap; a cell that is not a number is the row's
