@@ -56,8 +56,10 @@
 //!   `slice_write_tiled_sharded_input_program_factory.cpp`): each core of the input's shard
 //!   grid writes its shard into the larger output, one NoC write per stick (row-major) or per
 //!   tile (`slice_write_writer_interleaved.cpp`), none of them waited for one by one
-//!   (`dram_issue_scale`). An interleaved input is split over the grid, each page read and
-//!   written (two commands).
+//!   (`dram_issue_scale`). The row-major writer waits for each batch of sticks that fits 4 KiB
+//!   (`merge_num_sticks_to_read`, `noc_async_write_barrier`): not counted, as on every shared
+//!   row the DRAM term binds with or without those waits. An interleaved input is split over
+//!   the grid, each page read and written (two commands).
 //!
 //! A command's published cost is tt-metal's measured cycles between one core's back-to-back
 //! small transfers (the device spec's `dram_access.read_issue_cycles` and `write_issue_cycles`,
@@ -75,9 +77,13 @@
 //! time, spread over the card's banks, each at the published rate a bank's NoC endpoint takes
 //! requests (the device spec's `dram_access.endpoint_read_cycles`: 16.4 cycles on Blackhole,
 //! tt-metal issue #55898, measured for reads; writes are taken to cost the same). Every row in
-//! the data has 20 cores, so a per-core cost would fit them as well; tt-metal's tilizes, which
-//! read sticks the same way, point to the banks: on 103 cores (bh_muse_glimmer_30b_prefill) a
-//! core takes 430 cycles a stick, on 20 (bh20_oft) 137.
+//! the data has 20 cores, so a per-core cost would fit them as well, and the evidence leans
+//! that way: bh_muse_glimmer_30b_prefill's 103-core tilizes (430 cycles a stick a core) are
+//! bound by the DRAM's bytes (sticks read and tiles written at ~336 GB/s), not its requests,
+//! and issue #55898's 64 MiB clone of 64 B sticks on ~130 cores runs near the published
+//! endpoint rate, where the 2.84x the v2 fits carry would make it 2.5x slower. No published
+//! figure gives a core ~135 cycles a stick (its address generation and loop take ~20-45).
+//! The bank term stays until one does.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::op_params::halo::Params as HaloParams;
