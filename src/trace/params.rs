@@ -3,7 +3,6 @@
 //! `TRACE_PARAMS`, and [`params_of`] reads a row with them. A param none of whose sources
 //! gives a value is left out, so the query takes its default.
 
-use super::attributes::Attr;
 use super::era::Since;
 use super::row::{Attrs, Row};
 use crate::op::Op;
@@ -104,7 +103,7 @@ fn read(
                         .then_some(OwnedParamValue::Int(n))
                 }
                 TraceRead::Bool => value.as_bool().map(OwnedParamValue::Bool),
-                TraceRead::Given => Some(OwnedParamValue::Bool(!matches!(value, Attr::Null))),
+                TraceRead::Given => Some(OwnedParamValue::Bool(value.is_given())),
                 TraceRead::Variant => value
                     .variant()
                     .map(|v| OwnedParamValue::Enum(v.to_ascii_lowercase())),

@@ -195,9 +195,8 @@ pub(super) fn read_row(
         let where_op = attr("binary_op_type")
             .and_then(Attr::variant)
             .is_some_and(|v| v.starts_with("WHERE"));
-        let scalar = op == Op::EltwiseBinary
-            && !where_op
-            && attr("scalar").is_some_and(|v| !matches!(v, Attr::Null));
+        let scalar =
+            op == Op::EltwiseBinary && !where_op && attr("scalar").is_some_and(Attr::is_given);
         let max = if scalar {
             1
         } else {

@@ -122,6 +122,11 @@ impl Attr {
         self.token().map(|t| t.rsplit("::").next().unwrap_or(t))
     }
 
+    /// Whether the entry holds a value: `std::nullopt` or an empty cell does not.
+    pub fn is_given(&self) -> bool {
+        !matches!(self, Attr::Null)
+    }
+
     pub fn as_u64(&self) -> Option<u64> {
         self.token()?.parse().ok()
     }
