@@ -726,6 +726,12 @@ mod tests {
         TensorParams::tiled(dims, DType::Bfloat16, DRAM)
     }
 
+    /// An RMS norm with 32-bit intermediates (`fp32_dest_acc_en`).
+    const RMS_FP32: [OpParam<'static>; 2] = [
+        OpParam::new("norm_type", ParamValue::Enum("rmsnorm")),
+        OpParam::new("fp32_dest_acc_en", ParamValue::Bool(true)),
+    ];
+
     fn features_of(op: Op, card: Card, grid: CoreGrid, inputs: &[TensorParams], params: &[OpParam<'_>]) -> NormRooflineFeatures {
         let hw = Hardware::of(card);
         let cx = Ctx::new(op, hw, QueryParams::ByName(params), inputs, None, grid).unwrap();
@@ -738,10 +744,7 @@ mod tests {
     #[test]
     fn fp32_intermediates_pack_at_each_devices_packer_rate() {
         let (x, gamma) = (tiled(&[1, 1, 128, 2048]), tiled(&[1, 1, 32, 2048]));
-        let params = [
-            OpParam::new("norm_type", ParamValue::Enum("rmsnorm")),
-            OpParam::new("fp32_dest_acc_en", ParamValue::Bool(true)),
-        ];
+        let params = RMS_FP32;
         let grid = CoreGrid::new(8, 8);
         let wh = features_of(Op::LayerNorm, Card::N150, grid, &[x, gamma], &params);
         let bh = features_of(Op::LayerNorm, Card::P150, grid, &[x, gamma], &params);
@@ -820,10 +823,7 @@ mod tests {
         assert!(close(f.fpu_tile_cycles, 5.0 * 1024.0));
         assert!(close(f.fidelity_phase_cycles, 4.0 * 3.0 * 1024.0));
         assert!(close(f.chain_setup_cycles, 128.0 * 5.0));
-        let fp32 = [
-            OpParam::new("norm_type", ParamValue::Enum("rmsnorm")),
-            OpParam::new("fp32_dest_acc_en", ParamValue::Bool(true)),
-        ];
+        let fp32 = RMS_FP32;
         let f32 = features_of(Op::LayerNorm, Card::N150, hw.compute_grid, &[x, gamma], &fp32);
         assert!(close(f32.chain_setup_cycles, 256.0 * 5.0));
         let mib = 1024.0 * 1024.0;
@@ -846,10 +846,7 @@ mod tests {
             TensorParams::new(shape, DType::Bfloat16, Layout::Tile { height: 32, width: 32 }, DRAM)
         };
         let (x, gamma) = (rows(17), rows(1));
-        let params = [
-            OpParam::new("norm_type", ParamValue::Enum("rmsnorm")),
-            OpParam::new("fp32_dest_acc_en", ParamValue::Bool(true)),
-        ];
+        let params = RMS_FP32;
         let one = CoreGrid::new(1, 1);
         let bh = features_of(Op::LayerNorm, Card::P150, one, &[x, gamma], &params);
         let wh = features_of(Op::LayerNorm, Card::N150, one, &[x, gamma], &params);
