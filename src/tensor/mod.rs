@@ -10,6 +10,7 @@ pub use shape::{MAX_DIM, MAX_RANK, Shape};
 
 use crate::device::Hardware;
 use crate::error::TensorProblem;
+use crate::model::max;
 
 /// One tensor operand of a query.
 ///
@@ -205,6 +206,39 @@ impl TensorParams {
         let cols = self.shape.dim_from_end(0) as u64;
         let (h, w) = (shard.shape[0] as u64, shard.shape[1] as u64);
         Some(self.rows().div_ceil(h).saturating_mul(cols.div_ceil(w)))
+    }
+
+    /// Bytes the tensor takes in each L1 bank it lives in (0 in DRAM): a sharded tensor's
+    /// shard (whole tiles of its shard shape), an interleaved one's pages dealt round-robin
+    /// over `banks` L1 banks (one a worker core). Saturating.
+    #[inline]
+    pub(crate) const fn l1_bytes_per_bank(&self, hw: &Hardware, banks: u64) -> u64 {
+        if self.memory.is_dram() {
+            return 0;
+        }
+        match (self.memory.shard, self.memory.layout.is_sharded()) {
+            (Some(shard), true) => {
+                let (h, w) = (shard.shape[0] as u64, shard.shape[1] as u64);
+                match (self.layout, self.tile_bytes(hw), self.dtype.element_bytes()) {
+                    (Layout::Tile { height, width }, Some(tile), _) => {
+                        let tiles = h
+                            .div_ceil(max(height as u64, 1))
+                            .saturating_mul(w.div_ceil(max(width as u64, 1)));
+                        tiles.saturating_mul(tile)
+                    }
+                    (Layout::RowMajor, _, Some(element)) => {
+                        h.saturating_mul(w).saturating_mul(element as u64)
+                    }
+                    _ => 0,
+                }
+            }
+            _ => match (self.bytes(hw), self.page_bytes(hw)) {
+                (Some(bytes), Some(page)) if page > 0 => {
+                    (bytes / page).div_ceil(max(banks, 1)).saturating_mul(page)
+                }
+                _ => 0,
+            },
+        }
     }
 
     /// Worker cores that hold a shard when the tensor is sharded in L1 with a spec of at
@@ -463,6 +497,46 @@ mod tests {
         let interleaved =
             TensorParams::tiled(&[256, 512], DType::Bfloat16, MemoryConfig::L1_INTERLEAVED);
         assert_eq!(interleaved.shard_cores(), None);
+    }
+
+    /// What a tensor holds in each L1 bank: a sharded tensor its shard in whole tiles (a
+    /// `[640, 864]` bfloat16 shard, 20 x 27 tiles of 2048 B; bfloat8_b tiles of 1088 B), a
+    /// row-major shard its elements, an interleaved one its pages dealt over the banks (100
+    /// tiles over 64 banks: 2 a bank), a DRAM tensor nothing.
+    #[test]
+    fn l1_bytes_per_bank_are_a_shard_or_a_share_of_the_pages() {
+        let hw = Hardware::of(Card::N150);
+        let height = |dtype, layout| {
+            let shard = ShardSpec::new(
+                CoreRange::of_grid(CoreGrid::new(2, 1)),
+                [640, 864],
+                ShardOrientation::RowMajor,
+            );
+            let memory = MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, shard);
+            TensorParams::new(Shape::new(&[1280, 864]), dtype, layout, memory)
+        };
+        let tiles = 20 * 27;
+        assert_eq!(
+            height(DType::Bfloat16, Layout::TILE).l1_bytes_per_bank(hw, 64),
+            tiles * 2048
+        );
+        assert_eq!(
+            height(DType::Bfloat8B, Layout::TILE).l1_bytes_per_bank(hw, 64),
+            tiles * 1088
+        );
+        assert_eq!(
+            height(DType::Bfloat16, Layout::RowMajor).l1_bytes_per_bank(hw, 64),
+            640 * 864 * 2
+        );
+        let interleaved = |memory| TensorParams::tiled(&[320, 320], DType::Bfloat16, memory);
+        assert_eq!(
+            interleaved(MemoryConfig::L1_INTERLEAVED).l1_bytes_per_bank(hw, 64),
+            2 * 2048
+        );
+        assert_eq!(
+            interleaved(MemoryConfig::DRAM_INTERLEAVED).l1_bytes_per_bank(hw, 64),
+            0
+        );
     }
 
     /// The fast check of the query path agrees with the exact one on every combination of

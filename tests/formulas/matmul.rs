@@ -220,31 +220,38 @@ fn a_given_unfused_config_reads_a_shared_b_once_per_batch() {
 
 #[test]
 fn generated_config_rereads_b_when_the_output_block_is_shrunk() {
-    // The sweep's shape: a [640, 864] height-sharded over 1 core (20 x 27 tiles), b [864, 32]
-    // in DRAM, the output sharded like a. Whole, the block's buffers do not fit in Wormhole's
-    // L1 above its reserved base; ttnn shrinks it to 5 x 1 tiles, so b (27 tiles) is read
-    // once per row of blocks, 4 times. An explicit 1D config keeps the whole block.
+    // The sweep's shapes: a [rows, 864] height-sharded on 1 core (rows / 32 x 27 tiles), b
+    // [864, 32] in DRAM, the output sharded like a. ttnn shrinks the output block until its
+    // circular buffers fit in the L1 between Wormhole's reserved base (162,048 B) and a's
+    // shard, which holds the top of the bank: 1,499,136 - 162,048 - rows x 27 x 2048 B. Per
+    // block row of h tiles: a's double-buffered K block (h x 27 x 2 tiles), the output and
+    // its intermediate (h tiles each) and, today, a's shard rows (h x 27 tiles); b's
+    // double-buffered K block (27 x 2 tiles) once. b (27 tiles) is read once per block row.
+    // An explicit 1D config keeps the whole block.
     let models = PerfModels::new(Device::WormholeB0);
     let grid = CoreGrid::new(1, 1);
-    let sharded = |cols: u32| {
-        MemoryConfig::sharded(
-            BufferType::L1,
-            MemoryLayout::HeightSharded,
-            ShardSpec::new(
-                CoreRange::of_grid(grid),
-                [640, cols],
-                ShardOrientation::RowMajor,
-            ),
-        )
-    };
-    let inputs = [
-        TensorParams::tiled(&[640, 864], DType::Bfloat16, sharded(864)),
-        dram(&[864, 32]),
-    ];
-    let output = TensorParams::tiled(&[640, 32], DType::Bfloat16, sharded(32));
-    let dram_ns = |config: &str| {
-        let params = [enum_param("program_config", config)];
-        models
+    let b_reads = |rows: u32, config: &str, estimate: &str| {
+        let sharded = |cols: u32| {
+            MemoryConfig::sharded(
+                BufferType::L1,
+                MemoryLayout::HeightSharded,
+                ShardSpec::new(
+                    CoreRange::of_grid(grid),
+                    [rows, cols],
+                    ShardOrientation::RowMajor,
+                ),
+            )
+        };
+        let inputs = [
+            TensorParams::tiled(&[rows, 864], DType::Bfloat16, sharded(864)),
+            dram(&[864, 32]),
+        ];
+        let output = TensorParams::tiled(&[rows, 32], DType::Bfloat16, sharded(32));
+        let params = [
+            enum_param("program_config", config),
+            enum_param("l1_estimate", estimate),
+        ];
+        let e = models
             .query(
                 &Query::new(Op::Matmul, &inputs)
                     .params(&params)
@@ -252,14 +259,32 @@ fn generated_config_rereads_b_when_the_output_block_is_shrunk() {
                     .grid(grid)
                     .version(1),
             )
-            .unwrap()
-            .breakdown
-            .dram_ns
+            .unwrap();
+        e.breakdown.dram_ns / (27.0 * 2048.0 / WH_DRAM)
     };
-    assert_close(dram_ns("mcast_1d"), 27.0 * 2048.0 / WH_DRAM, "b once");
+    let tile = 2048.0;
+    let free = |rows: f64| 1_499_136.0 - 162_048.0 - rows / 32.0 * 27.0 * tile;
+    let fits = |h: f64, shard_rows: bool, rows: f64| {
+        let per_row = 27.0 * 2.0 * tile + 2.0 * tile + if shard_rows { 27.0 * tile } else { 0.0 };
+        27.0 * 2.0 * tile + h * per_row < free(rows)
+    };
+    // 20 x 27 tiles: the shard leaves 231,168 B, less than one block row takes today (nothing
+    // fits: 1 x 1) and room for one without the shard rows: b is read 20 times either way.
+    assert!(!fits(1.0, true, 640.0) && fits(1.0, false, 640.0) && !fits(2.0, false, 640.0));
+    assert_close(b_reads(640, "mcast_1d", "full"), 1.0, "b once");
+    assert_close(b_reads(640, "auto", "full"), 20.0, "b per block row");
     assert_close(
-        dram_ns("auto"),
-        4.0 * 27.0 * 2048.0 / WH_DRAM,
+        b_reads(640, "auto", "no_shard_rows"),
+        20.0,
+        "b per block row",
+    );
+    // 10 x 27 tiles leave 784,128 B: blocks of 2 rows today, of 5 without the shard rows.
+    assert!(fits(2.0, true, 320.0) && !fits(5.0, true, 320.0));
+    assert!(fits(5.0, false, 320.0) && !fits(10.0, false, 320.0));
+    assert_close(b_reads(320, "auto", "full"), 5.0, "b per block row");
+    assert_close(
+        b_reads(320, "auto", "no_shard_rows"),
+        2.0,
         "b per block row",
     );
 }

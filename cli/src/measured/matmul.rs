@@ -11,6 +11,10 @@ use ttnn_op_perf_models::{
 /// `num_cores` (whole tile rows per core, as ttnn requires) and `b` interleaved in DRAM, with
 /// the program config ttnn generates for it (`auto`): the sweep's durations jump where ttnn's
 /// generated 1D config shrinks its output block to fit L1, which an explicit config does not.
+/// Its ttnn's L1 check did not count `a`'s shard rows (`l1_estimate = no_shard_rows`): with
+/// the shard at the top of each bank, its per-core 10 x 27-tile shards run 5-row output
+/// blocks, which today's check (the shard rows too) would shrink to 2, and its 20 x 27 ones
+/// 1-row blocks (about 5.7 us a row, where 10 x 27 take 2.7).
 /// At HiFi2, the fidelity ttnn gives a matmul called without a program config, core grid or
 /// compute kernel config whose inputs are not both block-float (`create_matmul_attributes`,
 /// `ttnn/cpp/ttnn/operations/matmul/device/matmul_device_operation.cpp`); read as HiFi4, the
@@ -42,6 +46,7 @@ pub(super) fn matmul_row(cell: &Cell<'_>) -> Result<TraceRow, String> {
         vec![
             ("program_config", OwnedParamValue::Enum("auto".into())),
             ("math_fidelity", OwnedParamValue::Enum("hifi2".into())),
+            ("l1_estimate", OwnedParamValue::Enum("no_shard_rows".into())),
         ],
     );
     row.inputs = vec![

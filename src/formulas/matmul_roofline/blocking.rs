@@ -64,7 +64,7 @@ pub(super) const fn output_blocks(
             s.per_core_m,
             s.per_core_n,
             &cb_sizes(cx, q, in0_block_w),
-            l1_budget(cx),
+            l1_budget(cx, q),
         )
     } else if minimal || matches!(q.config, ProgramConfig::Mcast1d | ProgramConfig::Mcast2d) {
         // The config's blocks, each with all of K: `minimal`'s (`compute.cpp`: K_blocks per
@@ -142,7 +142,7 @@ pub(super) const fn dram_2d_blocks(
     per_core_n: u64,
     in0_block_w: u64,
 ) -> (u64, u64, u64) {
-    let budget = l1_budget(cx);
+    let budget = l1_budget(cx, q);
     if cb_sizes(cx, q, in0_block_w).bytes(per_core_m, per_core_n) < budget {
         return (per_core_m, per_core_n, in0_block_w);
     }
@@ -269,13 +269,23 @@ pub(super) const fn mcast_1d_block_w(kt: u64) -> u64 {
     if kt % 2 == 0 { 2 } else { 1 }
 }
 
-/// Bytes of L1 a core's circular buffers may take: above the device's reserved base
-/// (`utilities::get_max_l1_space`).
-const fn l1_budget(cx: &Ctx<'_>) -> u64 {
-    cx.hw.l1_bytes_per_core - cx.hw.l1_reserved_bytes
+/// Bytes of L1 a core's circular buffers may take when ttnn generates the config
+/// (`utilities::get_max_l1_space`): from the device's reserved base up to the lowest L1
+/// address a buffer holds (`lowest_occupied_compute_l1_address`). L1 buffers are allocated
+/// from the top of each bank down, and the query's inputs are alive then (the output is
+/// allocated after its config): what they hold in a bank comes off the top.
+const fn l1_budget(cx: &Ctx<'_>, q: &Operands<'_>) -> u64 {
+    let (hw, banks) = (cx.hw, cx.hw.compute_grid.cores() as u64);
+    let mut held = q.a.l1_bytes_per_bank(hw, banks);
+    held = held.saturating_add(q.b.l1_bytes_per_bank(hw, banks));
+    if let Some(bias) = q.bias {
+        held = held.saturating_add(bias.l1_bytes_per_bank(hw, banks));
+    }
+    (hw.l1_bytes_per_core - hw.l1_reserved_bytes).saturating_sub(held)
 }
 
-/// The circular buffers of the query's matmul with K blocks of `in0_block_w` tiles.
+/// The circular buffers of the query's matmul with K blocks of `in0_block_w` tiles, as the
+/// query's ttnn estimates them (`l1_estimate`).
 const fn cb_sizes(cx: &Ctx<'_>, q: &Operands<'_>, in0_block_w: u64) -> CbSizes {
     let (hw, a) = (cx.hw, q.a);
     CbSizes {
@@ -292,10 +302,12 @@ const fn cb_sizes(cx: &Ctx<'_>, q: &Operands<'_>, in0_block_w: u64) -> CbSizes {
         },
         block_w: in0_block_w,
         shard_w: match a.memory.shard {
-            Some(shard) if a.memory.layout.is_sharded() => shard.shape[1] as u64 / 32,
+            Some(shard) if a.memory.layout.is_sharded() && !q.estimate_without_shard_rows => {
+                shard.shape[1] as u64 / 32
+            }
             _ => 0,
         },
-        transpose_a: q.transpose_a,
+        transpose_a: q.transpose_a && !q.estimate_without_shard_rows,
     }
 }
 
@@ -303,7 +315,7 @@ const fn cb_sizes(cx: &Ctx<'_>, q: &Operands<'_>, in0_block_w: u64) -> CbSizes {
 /// `matmul_program_config.cpp`): 16, 8, 4 or 2 tiles a side, the largest whose circular
 /// buffers fit in L1 with K blocks of `in0_block_w` tiles; else 1.
 pub(super) const fn per_core_factor(cx: &Ctx<'_>, q: &Operands<'_>, in0_block_w: u64) -> u64 {
-    let (cbs, budget) = (cb_sizes(cx, q, in0_block_w), l1_budget(cx));
+    let (cbs, budget) = (cb_sizes(cx, q, in0_block_w), l1_budget(cx, q));
     let mut f = 16;
     while f > 1 {
         if cbs.bytes(f, f) < budget {
@@ -384,7 +396,7 @@ const fn divisor_pair(n: u64, d: u64) -> (u64, u64) {
 
 /// The output block a generated config works on, as ttnn's `get_multi_dim_per_core_factor`
 /// picks it: the whole `per_core_M` x `per_core_N` block when its circular buffers fit in the
-/// L1 above the reserved base (`budget` bytes), else the largest `h` x `w` (divisors of the two,
+/// free L1 (`budget` bytes, [`l1_budget`]), else the largest `h` x `w` (divisors of the two,
 /// the squarest pair of each product) that fits, with the K block unchanged; 1 x 1 if none.
 /// The buffers grow with `h` and with `w`, so the walk stops at the first that does not fit:
 /// its cost is bounded by the L1, not by the block.

@@ -61,9 +61,10 @@
 //!   - `auto` with height- or width-sharded `a` is the 1D config ttnn generates for it
 //!     (`get_matmul_program_config`).
 //! * **Output blocks**: a config ttnn generates (`auto`) shrinks the busiest core's output
-//!   block until its circular buffers fit in L1 above the device's reserved base
-//!   (`get_multi_dim_per_core_factor`); `b` is then read again for each row of blocks and `a`
-//!   for each column. A given multicast config's blocks are its `out_block_h` x `out_block_w`
+//!   block until its circular buffers fit in the L1 between the device's reserved base and
+//!   what the query's inputs hold at the top of each bank (`get_multi_dim_per_core_factor`,
+//!   `get_max_l1_space`; what the check counts: `l1_estimate`); `b` is then read again for
+//!   each row of blocks and `a` for each column. A given multicast config's blocks are its `out_block_h` x `out_block_w`
 //!   (`m_block` x `n_block`; the whole block when not given), read again the same way: its
 //!   kernels go over a core's output blocks one after the other, each through all of K
 //!   (`matmul_multicore_reuse_mcast_{1d,2d}_program_factory.cpp`, tt-metal PRs #15012 and

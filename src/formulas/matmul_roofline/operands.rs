@@ -6,7 +6,7 @@
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::OpParams;
 use crate::device::MathFidelity;
-use crate::generated::op_params::matmul::{MinimalPadding, ProgramConfig};
+use crate::generated::op_params::matmul::{L1Estimate, MinimalPadding, ProgramConfig};
 use crate::model::{Ctx, div, max};
 use crate::tensor::{DType, Layout, MemoryConfig, MemoryLayout, TensorParams};
 
@@ -42,6 +42,9 @@ pub(super) struct Operands<'q> {
     pub(super) user_grid: bool,
     /// The `minimal` config's split pads to whole blocks (its earlier factory), not to cores.
     pub(super) minimal_blocks: bool,
+    /// ttnn's L1 check of a generated config leaves out a sharded `a`'s shard rows (and a
+    /// transposed `a`'s buffer): an earlier tt-metal's (`l1_estimate`).
+    pub(super) estimate_without_shard_rows: bool,
     /// The config's output block: the `minimal` config's (ttnn's default when not given), or
     /// a multicast config's `out_block_h` x `out_block_w` ([`WHOLE_BLOCK`] when not given).
     pub(super) m_block: u64,
@@ -215,6 +218,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<Operands<'q>, Error> {
         given_sub_w,
         minimal,
         minimal_blocks: matches!(p.minimal_padding, MinimalPadding::Blocks),
+        estimate_without_shard_rows: matches!(p.l1_estimate, L1Estimate::NoShardRows),
         auto,
         user_grid: p.user_core_grid,
         m_block,

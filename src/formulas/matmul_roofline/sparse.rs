@@ -171,6 +171,7 @@ pub(super) const fn operands<'q>(cx: &Ctx<'q>) -> Result<(Operands<'q>, CoreGrid
         auto: false,
         user_grid: false,
         minimal_blocks: false,
+        estimate_without_shard_rows: false,
         m_block: WHOLE_BLOCK,
         n_block: WHOLE_BLOCK,
         a_rows,
