@@ -47,6 +47,27 @@ fn matmul_2d_on_wormhole_is_compute_bound_at_hifi4() {
 }
 
 #[test]
+fn a_fused_bias_adds_an_fpu_pass_per_output_tile() {
+    // The 2D product above with a bias row: after the last K block each of a core's 4 x 4
+    // output tiles goes through one more FPU pass (the bias row added, v1: eltwise_binary's
+    // 64-cycle FPU tile).
+    let models = PerfModels::new(Device::WormholeB0);
+    let params = [
+        enum_param("program_config", "mcast_2d"),
+        enum_param("math_fidelity", "hifi4"),
+    ];
+    let plain = [dram(&[1, 1, 1024, 1024]), dram(&[1, 1, 1024, 1024])];
+    let biased = [plain[0], plain[1], dram(&[1, 1, 32, 1024])];
+    let without = v1(&models, Op::Matmul, &plain, &params);
+    let with = v1(&models, Op::Matmul, &biased, &params);
+    assert_close(
+        with.breakdown.compute_ns - without.breakdown.compute_ns,
+        4.0 * 4.0 * 64.0,
+        "one FPU pass per output tile",
+    );
+}
+
+#[test]
 fn matmul_auto_on_blackhole_is_bound_by_each_cores_dram_reads_at_lofi() {
     let models = PerfModels::new(Device::Blackhole);
     let inputs = [dram(&[1024, 1024]), dram(&[1024, 1024])];

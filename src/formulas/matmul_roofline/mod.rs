@@ -83,6 +83,11 @@
 //!   subblock from the config or as ttnn picks it for the output block
 //!   (`get_matmul_subblock_params`: a sharded output of a tall 1D split takes
 //!   `(1, block width)`, `(1, 1)` past 8 tiles).
+//! * **Fused bias** (`bias_tile_cycles`, in the compute term): after an output block's last K
+//!   block the compute kernel packs the products to its intermediate buffer, then adds the
+//!   bias row to each tile and packs the sum (`add_tiles_bcast_rows`,
+//!   `bmm_large_block_zm_fused_bias_activation.cpp`, `FUSE_BIAS`): one FPU binary op a output
+//!   tile, eltwise_binary's `fpu_tile_cycles` (64) in v1.
 //! * **Overhead** beside the launch (`overhead_cycles`): the K blocks the busiest core steps
 //!   through (`block_cycles`; blocks of `in0_block_w` K tiles from the config, else as ttnn picks
 //!   them: all of K for height-sharded `a`); the first K block of each output block, which
@@ -242,6 +247,12 @@ pub const fn features(cx: &Ctx<'_>) -> Result<MatmulRooflineFeatures, Error> {
         compute_scale: core.compute_ns,
         input_tile_cycles: input_tiles as f64 * ns_per_cycle,
         output_pack_scale: output_tiles as f64 * cx.hw.pack_cycles(q.out_tile) * ns_per_cycle,
+        // A fused bias: each output tile through one more FPU pass, the bias row added.
+        bias_tile_cycles: if q.bias.is_some() {
+            output_tiles as f64 * ns_per_cycle
+        } else {
+            0.0
+        },
         dram_scale: dram_ns,
         noc_scale: noc.noc_ns,
         dram_read_scale: noc.dram_read_ns,
