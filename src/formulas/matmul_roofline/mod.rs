@@ -45,8 +45,11 @@
 //!     one block or more than the grid holds `multi_core`. A sharded `a` without a core grid
 //!     (`get_matmul_program_config`): on its shard grid, height-sharded the 1D config of its
 //!     shard rows in one K block, width-sharded the 1D config along `N` in K blocks of the
-//!     shard width's and `Kt`'s gcd, block-sharded the 2D config of the shard grid. Any
-//!     other query (a batched `b`, a one-core shard): `mcast_2d` when `Mt >= gy` and
+//!     shard width's and `Kt`'s gcd, block-sharded the 2D config of the shard grid; with a
+//!     batched `b` (`user_run_batched`) the config without multicast
+//!     (`MatmulMultiCoreReuseProgramConfig`): a core's shard rows of all of `N`, each core
+//!     reading its own `b`, in K blocks of the shard's width. Any other query (a one-core
+//!     shard, a batched `b` of width-sharded `a`): `mcast_2d` when `Mt >= gy` and
 //!     `Nt >= gx`, otherwise `mcast_1d`.
 //!   - A 1D split runs along `M` (tall) for height-sharded `a` and along `N` (wide) for
 //!     width-sharded `a`, as ttnn forces it; otherwise along the longer side.

@@ -374,12 +374,15 @@ const fn user_grid_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Option
 /// columns the 2D config, `ceil(Mt / grid rows)` x `ceil(Nt / grid columns)` (the grid
 /// transposed for a column-major shard orientation), K blocks of the shard width's and `Kt`'s
 /// gcd when the grid's columns are `Kt` over the shard width (rounded down), else 1. `None`
-/// for any other query (ttnn then generates a config without multicast from the shard).
+/// A batched `b` (ttnn's `user_run_batched`, `get_matmul_program_config` with `matmul` false)
+/// takes the config without multicast (`MatmulMultiCoreReuseProgramConfig`): a core's shard
+/// rows of all of `N`, each core reading its own blocks of `b`, K blocks of the shard's width.
+/// `None` for any other query.
 const fn sharded_config(q: &Operands<'_>, mt_all: u64) -> Option<Generated> {
     let Some(shard) = q.a.memory.shard else {
         return None;
     };
-    if !q.auto || q.user_grid || q.batch_b > 1 || !q.a.memory.layout.is_sharded() {
+    if !q.auto || q.user_grid || !q.a.memory.layout.is_sharded() {
         return None;
     }
     let (kt, nt) = (q.kt, q.nt);
@@ -387,6 +390,25 @@ const fn sharded_config(q: &Operands<'_>, mt_all: u64) -> Option<Generated> {
         max(shard.shape[0] as u64 / max(q.a_rows as u64, 1), 1),
         max(shard.shape[1] as u64 / 32, 1),
     );
+    if q.batch_b > 1 {
+        if matches!(q.a.memory.layout, MemoryLayout::WidthSharded) {
+            return None;
+        }
+        let s = Split {
+            per_core_m: shard_h,
+            per_core_n: nt,
+            reads: Reads::PerBlock,
+            loops: 1,
+            tall: true,
+            acks: 0,
+        };
+        return Some(Generated {
+            s,
+            fused: true,
+            block_w: min(shard_w, kt),
+            out_block: (0, 0),
+        });
+    }
     let (cols, rows) = (
         shard.grid.end.0.saturating_sub(shard.grid.start.0) as u64 + 1,
         shard.grid.end.1.saturating_sub(shard.grid.start.1) as u64 + 1,
@@ -891,6 +913,21 @@ mod tests {
         let bs = sharded(MemoryLayout::BlockSharded, CoreGrid::new(4, 4), [256, 256]);
         let w = p150_work(tiled(&[1024, 1024], bf16, bs), dram(&[1024, 512]), dram(&[1024, 512]), &[], None);
         assert_eq!((w.s.per_core_m, w.s.per_core_n, w.block_w), (8, 4, 8));
+        // A batched `b` (SegFormer's `[1, 2, 4096, 256] @ [1, 2, 256, 32]`, `a` height-sharded
+        // in shards of 256 rows over 32 cores): no multicast, each core its shard's 8 tile rows
+        // of the one column, reading its own `b`, in one K block of the shard's 8 tiles.
+        let hs = sharded(MemoryLayout::HeightSharded, CoreGrid::new(8, 4), [256, 256]);
+        let l1 = |dims: &[u32]| tiled(dims, bf16, MemoryConfig::L1_INTERLEAVED);
+        let out = sharded(MemoryLayout::HeightSharded, CoreGrid::new(8, 4), [256, 32]);
+        let w = p150_work(
+            tiled(&[1, 2, 4096, 256], bf16, hs),
+            l1(&[1, 2, 256, 32]),
+            tiled(&[1, 2, 4096, 32], bf16, out),
+            &[],
+            None,
+        );
+        assert_eq!((w.s.per_core_m, w.s.per_core_n, w.block_w), (8, 1, 8));
+        assert_eq!((w.s.reads, w.s.acks), (Reads::PerBlock, 0));
     }
 
     #[test]
