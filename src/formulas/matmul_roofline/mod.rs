@@ -67,11 +67,11 @@
 //!   block until its circular buffers fit in the L1 between the device's reserved base and
 //!   what the query's inputs hold at the top of each bank (`get_multi_dim_per_core_factor`,
 //!   `get_max_l1_space`; what the check counts: `l1_estimate`); `b` is then read again for
-//!   each row of blocks and `a` for each column. A given multicast config's blocks are its `out_block_h` x `out_block_w`
-//!   (`m_block` x `n_block`; the whole block when not given), read again the same way: its
-//!   kernels go over a core's output blocks one after the other, each through all of K
-//!   (`matmul_multicore_reuse_mcast_{1d,2d}_program_factory.cpp`, tt-metal PRs #15012 and
-//!   #15864). Other explicit configs keep the whole block.
+//!   each row of blocks and `a` for each column. A given multicast config's blocks are its
+//!   `out_block_h` x `out_block_w` (`m_block` x `n_block`; the whole block when not given),
+//!   read again the same way: its kernels go over a core's output blocks one after the
+//!   other, each through all of K (`matmul_multicore_reuse_mcast_{1d,2d}_program_factory.cpp`,
+//!   tt-metal PRs #15012 and #15864). Other explicit configs keep the whole block.
 //! * **Compute** (`compute_scale`): the busiest core's `per_core_M * per_core_N * Kt` tile
 //!   products at the device's cycles per tile for the math fidelity, scaled by the passes an
 //!   `a` tile needs (`ceil(tile rows / rows_per_pass) * rows_per_pass / 32`: tiny tiles still
@@ -89,8 +89,8 @@
 //! * **Fused bias** (`bias_tile_cycles`, in the compute term): after an output block's last K
 //!   block the compute kernel packs the products to its intermediate buffer, then adds the
 //!   bias row to each tile and packs the sum (`add_tiles_bcast_rows`,
-//!   `bmm_large_block_zm_fused_bias_activation.cpp`, `FUSE_BIAS`): one FPU binary op a output
-//!   tile, eltwise_binary's `fpu_tile_cycles` (64) in v1.
+//!   `bmm_large_block_zm_fused_bias_activation.cpp`, `FUSE_BIAS`): one FPU binary op an
+//!   output tile, eltwise_binary's `fpu_tile_cycles` (64) in v1.
 //! * **Overhead** beside the launch (`overhead_cycles`): the K blocks the busiest core steps
 //!   through (`block_cycles`; blocks of `in0_block_w` K tiles from the config, else as ttnn picks
 //!   them: all of K for height-sharded `a`); the first K block of each output block, which

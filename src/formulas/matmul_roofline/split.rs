@@ -373,7 +373,7 @@ const fn user_grid_config(cx: &Ctx<'_>, q: &Operands<'_>, mt_all: u64) -> Option
 /// blocks of the shard width's and `Kt`'s gcd; block-sharded `a` on a grid of several rows and
 /// columns the 2D config, `ceil(Mt / grid rows)` x `ceil(Nt / grid columns)` (the grid
 /// transposed for a column-major shard orientation), K blocks of the shard width's and `Kt`'s
-/// gcd when the grid's columns are `Kt` over the shard width (rounded down), else 1. `None`
+/// gcd when the grid's columns are `Kt` over the shard width (rounded down), else 1.
 /// A batched `b` (ttnn's `user_run_batched`, `get_matmul_program_config` with `matmul` false)
 /// takes the config without multicast (`MatmulMultiCoreReuseProgramConfig`): a core's shard
 /// rows of all of `N`, each core reading its own blocks of `b`, K blocks of the shard's width.
