@@ -145,11 +145,13 @@ pub enum Source {
 /// How far a model version's estimates are from measurements.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Accuracy {
-    /// No error measured on data the fit never saw: a physics estimate, the fallback, or a
-    /// fit with no other data file to check it on.
+    /// No error measured on data the fit never saw: the fallback, a physics estimate with no
+    /// measured rows (or rows in one file only), or a fit with no other data file to check
+    /// it on.
     Uncalibrated,
     /// Cross-validated error, as fractions (0.1 = 10%): over measured rows of data files
-    /// each predicted by a fit on the other files (`ttperf crossval`).
+    /// each predicted by a fit on the other files (`ttperf crossval`), or by the published
+    /// physics with nothing fitted (`ttperf fit --hold-all`).
     Measured {
         median_ape: f64,
         p90_ape: f64,

@@ -80,7 +80,11 @@ void families(const ttpm::Models& wh) {
 
   ttpm::Tensor x = dram({1, 1, 1024, 1024});
   auto exp = wh.query("UnaryDeviceOperation", {x}, {Param("unary_op", "exp")});
-  sane(exp, "wormhole_b0/eltwise_unary@v1", "unary exp");
+  sane(exp, "wormhole_b0/eltwise_unary@v2", "unary exp");
+  auto exp_v1 = wh.query("eltwise_unary", {x}, {Param("unary_op", "exp")}, {1});
+  check(exp && exp_v1 && exp->duration_ns == exp_v1->duration_ns && exp->band_ns() &&
+            !exp_v1->band_ns(),
+        "unary: v2 is v1's physics, measured");
   ttpm::Tensor big = dram({1, 1, 2048, 2048});
   auto exp_big = wh.query("eltwise_unary", {big}, {Param("unary_op", "exp")});
   check(exp && exp_big && exp_big->duration_ns > exp->duration_ns, "unary: 4x the tiles take longer");

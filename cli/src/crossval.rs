@@ -106,10 +106,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
         Format::Table => {
             println!(
-                "{} ({}), {}: each file predicted by a fit on the others",
+                "{} ({}), {}: {}",
                 op,
                 recipe.family,
-                recipe.flags()
+                recipe.flags(),
+                recipe.held_out_by()
             );
             print_folds(report["folds"].as_array().map_or(&[][..], Vec::as_slice));
             print_fold_line("pooled", "", "", &report);

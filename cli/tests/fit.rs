@@ -507,6 +507,48 @@ fn a_fit_that_holds_every_coefficient_says_so() {
     );
 }
 
+/// `--hold-all` holds every coefficient without naming them. Nothing is fitted, so even a
+/// lone file is held out: the version carries the physics' accuracy on it, and says how it
+/// was measured. It goes with neither `--only` nor `--hold`.
+#[test]
+fn hold_all_measures_the_physics_prior() {
+    let (_dir, data, out, prior) = unary_spec_beside_the_sweep();
+    let report = report_of(&fit_with(
+        std::slice::from_ref(&data[0]),
+        &out,
+        &["--json", "--hold-all"],
+    ));
+    for (name, value) in report["coefficients"].as_object().unwrap() {
+        assert_eq!(value.as_f64(), Some(coefficient(&prior, 0, name)), "{name}");
+    }
+    let written: toml_edit::DocumentMut = std::fs::read_to_string(&out).unwrap().parse().unwrap();
+    let version = written["versions"]
+        .as_array_of_tables()
+        .unwrap()
+        .iter()
+        .last()
+        .unwrap();
+    let accuracy = version
+        .get("accuracy")
+        .and_then(|a| a.as_table())
+        .expect("an accuracy");
+    let source = accuracy["source"].as_str().unwrap();
+    assert!(source.contains("--hold-all"), "{source}");
+    assert!(source.contains("nothing fitted"), "{source}");
+    // The spec keeps six significant digits of the fold's figure.
+    let median = accuracy["median_ape"].as_float().unwrap();
+    let fold = report["folds"][0]["median_ape"].as_f64().unwrap();
+    assert!(
+        median > 0.0 && (median - fold).abs() < 1e-6,
+        "{median} {report}"
+    );
+
+    for other in [["--only", "exp_tile_cycles"], ["--hold", "exp_tile_cycles"]] {
+        let run = fit_with(&data, &out, &["--hold-all", other[0], other[1]]);
+        assert_eq!(run.status.code(), Some(2), "{other:?}");
+    }
+}
+
 /// `--hold` keeps the named coefficients at the physics prior's values and fits the others;
 /// a name the family does not have is refused, and `--only` with it is a bad argument.
 #[test]

@@ -62,7 +62,9 @@ def test_versions_pins_grid_and_physics(m):
     v1 = m.query("eltwise_unary", inputs=x, params=exp, version=1)
     assert v1.model == "wormhole_b0/eltwise_unary@v1" and v1.band_ns is None and v1.accuracy is None
     latest = m.query("eltwise_unary", inputs=x, params=exp, version=0)
-    assert latest.version == 1  # unary's latest is its v1 physics (not fitted)
+    # Wormhole unary's latest is its v1 physics, measured: v2 holds every coefficient at v1.
+    assert latest.version == 2 and latest.duration_ns == v1.duration_ns
+    assert latest.band_ns is not None and latest.accuracy is not None
     small = m.query("eltwise_unary", inputs=x, params=exp, grid=(2, 2))
     assert small.duration_ns >= latest.duration_ns
     bigger = m.query("eltwise_unary", inputs=["1x1x2048x2048:bf16"], params=exp)

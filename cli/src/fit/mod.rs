@@ -77,7 +77,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if args.json {
         println!("{summary}");
     } else {
-        print_report(&summary);
+        print_report(&summary, recipe.held_out_by());
     }
     Ok(())
 }
@@ -133,7 +133,7 @@ fn write_versions(
     let files: Vec<&str> = by_file.keys().copied().collect();
     // With every coefficient held the version is the published physics; the files only give
     // its held-out accuracy.
-    let summary = if recipe.coefficients.iter().all(|c| c.min == c.max) {
+    let summary = if recipe.all_held() {
         format!(
             "published figures, every coefficient held; accuracy held out by file on {}",
             files.join(", ")
@@ -184,7 +184,9 @@ fn accuracy(
     let (Some(median_ape), Some(p90_ape)) = (cv.median_ape, cv.p90_ape) else {
         return None;
     };
-    if device_folds.iter().all(|f| f.prior_because.is_some()) {
+    // A fold predicted by the physics prior (no other file to fit) measures the version only
+    // when the version is that prior.
+    if !recipe.all_held() && device_folds.iter().all(|f| f.prior_because.is_some()) {
         return None;
     }
     let files: Vec<&str> = by_file.keys().copied().collect();
@@ -193,10 +195,11 @@ fn accuracy(
         p90_ape,
         rows: cv.rows as u32,
         source: format!(
-            "ttperf crossval --op {} --data {} {} (each file predicted by a fit on the others)",
+            "ttperf crossval --op {} --data {} {} ({})",
             recipe.op,
             files.join(" "),
-            recipe.flags()
+            recipe.flags(),
+            recipe.held_out_by()
         ),
         fitted_on: by_file
             .iter()
@@ -253,7 +256,7 @@ fn summary(
     })
 }
 
-fn print_report(s: &serde_json::Value) {
+fn print_report(s: &serde_json::Value, held_out_by: &str) {
     println!(
         "{} ({}): fitted {} rows",
         s["op"].as_str().unwrap_or(""),
@@ -281,7 +284,7 @@ fn print_report(s: &serde_json::Value) {
             );
         }
     }
-    println!("each file predicted by a fit on the others (the version's accuracy):");
+    println!("{held_out_by} (the version's accuracy):");
     print_folds(s["folds"].as_array().map_or(&[][..], Vec::as_slice));
     for w in s["written"].as_array().into_iter().flatten() {
         let cv = &w["crossval"];

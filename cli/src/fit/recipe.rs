@@ -77,6 +77,11 @@ pub struct RecipeArgs {
     /// not improve on: fitted, it trades against the others where one file alone pins them.
     #[arg(long = "hold", value_name = "COEFFICIENT", conflicts_with = "only")]
     pub hold: Vec<String>,
+    /// Hold every coefficient at the family's first version: the version written is the
+    /// published physics, and the data gives only its accuracy, each file predicted as held
+    /// out (nothing is fitted to it). For a model no fit improves on, held out.
+    #[arg(long, conflicts_with_all = ["only", "hold"])]
+    pub hold_all: bool,
 }
 
 /// A finite number >= 0 (a bad one is a bad argument: exit 2).
@@ -111,7 +116,7 @@ impl RecipeArgs {
             .iter()
             .map(|name| Op::from_name(name).map_err(Failure::unknown))
             .collect::<Result<Vec<_>, _>>()?;
-        Recipe::new(
+        let recipe = Recipe::new(
             devices,
             op,
             with_ops,
@@ -119,9 +124,13 @@ impl RecipeArgs {
             self.loss,
             self.weigh,
             self.prior_weight,
-        )?
-        .only(&self.only)?
-        .hold(&self.hold)
+        )?;
+        let recipe = recipe.only(&self.only)?.hold(&self.hold)?;
+        Ok(if self.hold_all {
+            recipe.hold_all()
+        } else {
+            recipe
+        })
     }
 }
 
@@ -297,6 +306,28 @@ impl Recipe {
         Ok(self)
     }
 
+    /// The recipe holding every coefficient at its starting value, the physics prior.
+    pub fn hold_all(mut self) -> Recipe {
+        self.hold_where(|_| true);
+        self.held = self.coefficients.iter().map(|c| c.name.clone()).collect();
+        self
+    }
+
+    /// Whether every coefficient is held: the recipe fits nothing, and its version is the
+    /// physics prior.
+    pub fn all_held(&self) -> bool {
+        self.coefficients.iter().all(|c| c.min == c.max)
+    }
+
+    /// How the recipe predicts each held-out file.
+    pub fn held_out_by(&self) -> &'static str {
+        if self.all_held() {
+            "each file predicted by the published physics, nothing fitted"
+        } else {
+            "each file predicted by a fit on the others"
+        }
+    }
+
     /// Fixes each coefficient whose name `held` picks at its starting value.
     fn hold_where(&mut self, held: impl Fn(&str) -> bool) {
         for c in &mut self.coefficients {
@@ -443,8 +474,12 @@ impl Recipe {
         for c in &self.only {
             s += &format!(" --only {c}");
         }
-        for c in &self.held {
-            s += &format!(" --hold {c}");
+        if !self.held.is_empty() && self.held.len() == self.coefficients.len() {
+            s += " --hold-all";
+        } else {
+            for c in &self.held {
+                s += &format!(" --hold {c}");
+            }
         }
         s
     }
