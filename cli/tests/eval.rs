@@ -120,11 +120,9 @@ fn json_summary_follows_the_contract() {
     assert!(v["baseline_median_ape"].as_f64().unwrap() > 0.99);
     let unary = &v["by_op"]["UnaryDeviceOperation"];
     assert_eq!(unary["rows"], 3);
-    let latest = ttnn_op_perf_models::PerfModels::new(ttnn_op_perf_models::Device::WormholeB0)
-        .model(
-            ttnn_op_perf_models::Op::EltwiseUnary,
-            ttnn_op_perf_models::Version::Latest,
-        )
+    use ttnn_op_perf_models::{Device, Op, PerfModels, Version};
+    let latest = PerfModels::new(Device::WormholeB0)
+        .model(Op::EltwiseUnary, Version::Latest)
         .unwrap()
         .id();
     assert_eq!(unary["model"], latest.to_string());

@@ -309,7 +309,6 @@ impl Recipe {
     /// The recipe holding every coefficient at its starting value, the physics prior.
     pub fn hold_all(mut self) -> Recipe {
         self.hold_where(|_| true);
-        self.held = self.coefficients.iter().map(|c| c.name.clone()).collect();
         self
     }
 
@@ -471,15 +470,16 @@ impl Recipe {
         if self.prior_weight > 0.0 {
             s += &format!(" --prior-weight {}", self.prior_weight);
         }
+        // A recipe that fits nothing is `--hold-all`, however its holds were spelled.
+        if self.all_held() {
+            s += " --hold-all";
+            return s;
+        }
         for c in &self.only {
             s += &format!(" --only {c}");
         }
-        if !self.held.is_empty() && self.held.len() == self.coefficients.len() {
-            s += " --hold-all";
-        } else {
-            for c in &self.held {
-                s += &format!(" --hold {c}");
-            }
+        for c in &self.held {
+            s += &format!(" --hold {c}");
         }
         s
     }
