@@ -156,6 +156,9 @@ pub struct Hardware {
     /// Cycles a data-movement RISC-V spends computing the address of one page of an
     /// ND-sharded buffer (`TensorAccessor::get_noc_addr`), before it can read or write it.
     pub nd_page_address_cycles: f64,
+    /// Cycles the slow untilize takes a tile: the unpacker untilizes it a face row at a time
+    /// (`untilize.cpp`), which tt-metal before PR #25701 ran on every block wider than 8 tiles.
+    pub unpack_untilize_tile_cycles: f64,
     /// Bytes a NoC read of a DRAM buffer aligns to (a row-major page is
     /// padded to it; kernels split work in units of it).
     pub dram_alignment_bytes: u32,

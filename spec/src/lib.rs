@@ -93,6 +93,8 @@ pub struct Device {
     /// Cycles a data-movement RISC-V spends computing the address of one page of an
     /// ND-sharded buffer (`TensorAccessor::get_noc_addr`).
     pub nd_page_address_cycles: f64,
+    /// Cycles the slow untilize (the unpacker's, `untilize.cpp`) takes a tile.
+    pub unpack_untilize_tile_cycles: f64,
     /// Bytes a NoC read of a DRAM buffer aligns to.
     pub dram_alignment_bytes: u32,
     /// Bytes a NoC read of an L1 buffer aligns to.

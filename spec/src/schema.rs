@@ -38,6 +38,9 @@ pub struct DeviceFile {
     /// ND-sharded buffer (`TensorAccessor::get_noc_addr`: bank and offset from the page's
     /// coordinates, divisions on the RISC-V).
     pub nd_page_address_cycles: Spanned<f64>,
+    /// Cycles the slow untilize takes a tile (`untilize.cpp`: the unpacker untilizes, a
+    /// face row at a time), where `pack_untilize` cannot run.
+    pub unpack_untilize_tile_cycles: Spanned<f64>,
     pub noc: NocFile,
     pub dram_access: DramAccessFile,
     /// Chip-to-chip Ethernet links; absent on a device without them (Grayskull).

@@ -56,6 +56,21 @@
 //!   16 (Wormhole) bytes a cycle: 32 or 16 a tile, 1/128 a byte of the input and output tiles
 //!   (2 bytes a datum: 1 or 2 cycles a face row, 32 a tile), and 192 or 17 a sub-block.
 //!   The padding variants' v1 keeps the eltwise copy's 32 cycles a tile.
+//! * **The slow untilize** (`unpack_untilize_scale`, `unpack_untilize_fill_scale`): before
+//!   tt-metal PR #25701 (July 2025) the factories ran `untilize.cpp` on every block wider
+//!   than 8 tiles (`unpack_untilizes_wide_blocks`, read off a trace's tt-metal:
+//!   `trace::era`); its unpacker untilizes a tile a face row at a time, the device's
+//!   `unpack_untilize_tile_cycles` a tile (tt-llk issue #131, measured that spring: ~393
+//!   cycles on Wormhole, ~512 on Blackhole), in place of pack_untilize's tiles and
+//!   sub-blocks. The compute takes a whole block after its read, and the writer the
+//!   untilized block: the first block's untilize overlaps nothing and is added to the op
+//!   (the fill); the others' are in the compute term, against the reads and writes of the
+//!   blocks around them. Wormhole SegFormer's untilizes of one block of 20 and 32 tiles a
+//!   core took 0.48x and 0.58x the prediction without it. Today's factories still send
+//!   uint16, and float32 wider than 8 tiles, to the slow untilize, not counted: public
+//!   Blackhole traces' one-tile uint16 untilizes take 160-270 ns over pack_untilize's
+//!   prediction, where the figure adds ~380 (Blackhole's untilize has changed since,
+//!   tt-metal PR #45103).
 //! * **DRAM** (`dram_scale`): each DRAM-resident side's bytes once, at the card's achievable
 //!   bandwidth; for the padding variants the tile side's bytes include the padding.
 //! * **NoC** (`noc_scale`): the busiest core's interleaved traffic: its sticks' bytes at the
@@ -109,9 +124,7 @@
 //!
 //! It assumes balanced blocks (the busiest core's count is the one that matters) and full
 //! overlap of the reader, compute and writer; the block factory's edge blocks' row tails are
-//! not counted as stores. Untilize follows today's kernels: older tt-metal versions
-//! untilized blocks wider than 8 tiles with the slow unpack untilize (tt-llk issue #131:
-//! about 400 cycles a tile), which the model does not know.
+//! not counted as stores.
 
 use crate::error::{Error, Operand, TensorProblem};
 use crate::generated::{OpParams, TilizeRooflineFeatures};
@@ -206,6 +219,18 @@ pub(crate) const fn block_split(
         sticks: bh * tile_h * slices,
         stick_bytes: bw * tile_w * element as u64,
     })
+}
+
+/// Tiles `pack_untilize` takes in one block in every tt-metal (`MAX_PACK_UNTILIZE_WIDTH`).
+const MAX_PACK_UNTILIZE_WIDTH: u64 = 8;
+
+/// Tiles of one of the busiest core's blocks (`s`) when an untilize runs the slow untilize,
+/// else 0: before tt-metal PR #25701 (`wide_blocks_slow`), the factories
+/// (`untilize_multi_core_program_factory.cpp` and the unpadding ones') gave it every block
+/// wider than `MAX_PACK_UNTILIZE_WIDTH`.
+const fn slow_untilize_block(s: &Split, wide_blocks_slow: bool) -> u64 {
+    let per_block = min(ceil_div(s.tiles, max(s.blocks, 1)), s.tiles);
+    if wide_blocks_slow && per_block > MAX_PACK_UNTILIZE_WIDTH { per_block } else { 0 }
 }
 
 /// The square block side (in tiles) and core count `split_blocks_for_tilize_wh` gives a
@@ -549,7 +574,19 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         }
         _ => 0,
     };
-    let tile_ns = cx.cycles_to_ns(s.tiles as f64);
+    // Where pack_untilize cannot run, the slow untilize does, every tile at the device's
+    // `unpack_untilize_tile_cycles` instead of pack_untilize's cycles and sub-blocks. Its
+    // compute waits for a whole block's read, and the writer for the untilized block: the
+    // first block's untilize overlaps nothing (the fill), the others' the reads and writes.
+    let slow_block = match cx.params {
+        OpParams::Untilize(p) => slow_untilize_block(&s, p.unpack_untilizes_wide_blocks),
+        OpParams::UntilizeWithUnpadding(p) => slow_untilize_block(&s, p.unpack_untilizes_wide_blocks),
+        _ => 0,
+    };
+    let (fast_tiles, slow_tiles, sub_blocks) =
+        if slow_block > 0 { (0, s.tiles, 0) } else { (s.tiles, 0, sub_blocks) };
+    let slow_tile_ns = cx.cycles_to_ns(cx.hw.unpack_untilize_tile_cycles);
+    let tile_ns = cx.cycles_to_ns(fast_tiles as f64);
     Ok(TilizeRooflineFeatures {
         pad_store_scale: cx.cycles_to_ns(pad_stores as f64 * store_cycles),
         write_wait_scale: waited_writes,
@@ -564,6 +601,8 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
             0.0
         },
         block_cycles: cx.cycles_to_ns(sub_blocks as f64),
+        unpack_untilize_scale: (slow_tiles - slow_block) as f64 * slow_tile_ns,
+        unpack_untilize_fill_scale: slow_block as f64 * slow_tile_ns,
         dram_wait_scale: cx.cycles_to_ns(waited_reads as f64 * read_latency),
     })
 }
@@ -576,6 +615,7 @@ mod tests {
     use crate::params::QueryParams;
     use crate::tensor::{BufferType, DType, MemoryConfig, Shape};
     use crate::formulas::test_support::close;
+    use crate::{CoreGrid, OpParam, ParamValue};
 
     /// The features of `op` from `x` to `y` on `hw`, over `grid`.
     fn features_of(op: Op, hw: &'static Hardware, x: TensorParams, y: TensorParams, grid: crate::device::CoreGrid) -> TilizeRooflineFeatures {
@@ -646,6 +686,54 @@ mod tests {
         assert!(close(f.dram_wait_scale, 32.0 * 383.0));
         assert!(close(f.block_cycles, 4.0));
         assert!(close(f.stick_cycles, 32.0));
+    }
+
+    /// Wormhole SegFormer's untilize of a bfloat8_b `[1, 1, 1024, 640]` from L1 on 32 cores
+    /// (1 GHz): one block of 20 tiles a core. Its tt-metal (before PR #25701) ran the slow
+    /// untilize on a block that wide: 20 x 393 cycles, all in the first block's fill, and no
+    /// pack_untilize tiles or sub-blocks. Today's packs the block in 4 sub-blocks of 5.
+    #[test]
+    fn wide_blocks_of_earlier_tt_metal_take_the_slow_untilize() {
+        let hw = Hardware::of(Card::N150);
+        let mut t = tiled(&[1, 1, 1024, 640], &[1, 1, 1024, 640], MemoryConfig::L1_INTERLEAVED);
+        t.dtype = DType::Bfloat8B;
+        let r = rm(&[1, 1, 1024, 640], MemoryConfig::L1_INTERLEAVED);
+        let inputs = [t];
+        let with = |earlier: bool| {
+            let params = [OpParam::new("unpack_untilizes_wide_blocks", ParamValue::Bool(earlier))];
+            let cx = Ctx::new(Op::Untilize, hw, QueryParams::ByName(&params), &inputs, Some(&r), CoreGrid::new(8, 4))
+                .unwrap();
+            features(&cx).unwrap()
+        };
+        let slow = with(true);
+        assert!(close(slow.unpack_untilize_fill_scale, 20.0 * 393.0));
+        assert_eq!(slow.unpack_untilize_scale, 0.0);
+        assert_eq!((slow.tile_cycles, slow.tile_byte_cycles, slow.block_cycles), (0.0, 0.0, 0.0));
+        let today = with(false);
+        assert!(close(today.tile_cycles, 20.0));
+        assert!(close(today.block_cycles, 4.0));
+        assert_eq!((today.unpack_untilize_scale, today.unpack_untilize_fill_scale), (0.0, 0.0));
+    }
+
+    /// The earlier factories' choice by width: a `[64, 288]` tensor (blocks of 9 tiles) takes
+    /// the slow untilize, `[64, 256]` (8) pack_untilize. On 2 cores, one block each: all in
+    /// the fill; on one core, two blocks: the second in the compute term.
+    #[test]
+    fn earlier_slow_untilize_takes_blocks_wider_than_8_tiles() {
+        let hw = Hardware::of(Card::N150);
+        let params = [OpParam::new("unpack_untilizes_wide_blocks", ParamValue::Bool(true))];
+        let slow = |width: u32, cores: u8| {
+            let t = tiled(&[1, 1, 64, width], &[1, 1, 64, width], MemoryConfig::L1_INTERLEAVED);
+            let r = rm(&[1, 1, 64, width], MemoryConfig::L1_INTERLEAVED);
+            let inputs = [t];
+            let cx = Ctx::new(Op::Untilize, hw, QueryParams::ByName(&params), &inputs, Some(&r), CoreGrid::new(cores, 1))
+                .unwrap();
+            let f = features(&cx).unwrap();
+            (f.unpack_untilize_fill_scale, f.unpack_untilize_scale)
+        };
+        assert_eq!(slow(288, 2), (9.0 * 393.0, 0.0));
+        assert_eq!(slow(288, 1), (9.0 * 393.0, 9.0 * 393.0));
+        assert_eq!(slow(256, 2), (0.0, 0.0));
     }
 
     /// bh20_oft's untilize with unpadding of `[1, 1, 25312, 256]` (25,281 rows kept) from and

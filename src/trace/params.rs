@@ -318,8 +318,9 @@ mod tests {
             (Op::Pad, "Pad"),
         ] {
             let mut p = params(op, code, "", old);
-            // A trace without a later tt-metal's mark ran the padding tilize's earlier reader.
-            p.retain(|(k, _)| *k != "waits_each_row");
+            // A trace without a later tt-metal's mark ran the padding tilize's earlier reader
+            // and the untilizes' earlier kernel choice.
+            p.retain(|(k, _)| *k != "waits_each_row" && *k != "unpack_untilizes_wide_blocks");
             assert_eq!(
                 p,
                 [("use_multicore", OwnedParamValue::Bool(false))],
@@ -366,6 +367,34 @@ mod tests {
                 ("num_slices", OwnedParamValue::Int(1)),
                 ("waits_each_page", OwnedParamValue::Bool(false))
             ]
+        );
+    }
+
+    /// The untilizes ran the slow untilize on blocks wider than 8 tiles until PR #25701 (July
+    /// 2025): a row of a trace that carries no later mark reads `unpack_untilizes_wide_blocks`;
+    /// an untilize of the device-operation OP CODE (PR #33697, December 2025) does not.
+    #[test]
+    fn untilize_rows_pick_their_kernel_choice() {
+        let columns: HashMap<&str, usize> =
+            [("OP CODE", 0), ("ATTRIBUTES", 1)].into_iter().collect();
+        let attributes = "{'fp32_dest_acc_en': 'false'}";
+        let params = |code: &str| {
+            let record = csv::StringRecord::from(vec![code, attributes]);
+            let row = || Row {
+                columns: &columns,
+                record: &record,
+                plain_shapes: true,
+            };
+            let attrs = Attrs(parse_attributes(attributes).unwrap());
+            params_of(Op::Untilize, &row(), &attrs, Since::of([row()]))
+        };
+        assert_eq!(
+            params("Untilize"),
+            [("unpack_untilizes_wide_blocks", OwnedParamValue::Bool(true))]
+        );
+        assert_eq!(
+            params("UntilizeDeviceOperation"),
+            [("unpack_untilizes_wide_blocks", OwnedParamValue::Bool(false))]
         );
     }
 

@@ -27,6 +27,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
             let store = f64_lit(d.riscv_l1_store_cycles);
             let load = f64_lit(d.riscv_l1_load_cycles);
             let nd_address = f64_lit(d.nd_page_address_cycles);
+            let unpack_untilize = f64_lit(d.unpack_untilize_tile_cycles);
             let (dram_align, l1_align) = (
                 int_lit(d.dram_alignment_bytes),
                 int_lit(d.l1_alignment_bytes),
@@ -92,6 +93,7 @@ pub(super) fn tokens(s: &SpecSet) -> TokenStream {
                     riscv_l1_store_cycles: #store,
                     riscv_l1_load_cycles: #load,
                     nd_page_address_cycles: #nd_address,
+                    unpack_untilize_tile_cycles: #unpack_untilize,
                     dram_alignment_bytes: #dram_align,
                     l1_alignment_bytes: #l1_align,
                     staged_row_major_shard_reads: #staged_sticks,

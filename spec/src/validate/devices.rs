@@ -97,6 +97,11 @@ impl Validator {
         self.positive(p, &f.riscv_l1_store_cycles, "riscv_l1_store_cycles");
         self.positive(p, &f.riscv_l1_load_cycles, "riscv_l1_load_cycles");
         self.positive(p, &f.nd_page_address_cycles, "nd_page_address_cycles");
+        self.positive(
+            p,
+            &f.unpack_untilize_tile_cycles,
+            "unpack_untilize_tile_cycles",
+        );
         for (v, key) in [
             (&noc.dram_alignment_bytes, "noc.dram_alignment_bytes"),
             (&noc.l1_alignment_bytes, "noc.l1_alignment_bytes"),
@@ -232,6 +237,7 @@ impl Validator {
             riscv_l1_store_cycles: *f.riscv_l1_store_cycles.get_ref(),
             riscv_l1_load_cycles: *f.riscv_l1_load_cycles.get_ref(),
             nd_page_address_cycles: *f.nd_page_address_cycles.get_ref(),
+            unpack_untilize_tile_cycles: *f.unpack_untilize_tile_cycles.get_ref(),
             dram_alignment_bytes: *noc.dram_alignment_bytes.get_ref(),
             l1_alignment_bytes: *noc.l1_alignment_bytes.get_ref(),
             staged_row_major_shard_reads: *noc.staged_row_major_shard_reads.get_ref(),
