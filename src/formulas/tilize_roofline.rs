@@ -221,7 +221,7 @@ pub(crate) const fn block_split(
     })
 }
 
-/// Tiles `pack_untilize` takes in one block in every tt-metal (`MAX_PACK_UNTILIZE_WIDTH`).
+/// The widest block, in tiles, the earlier factories gave `pack_untilize` (`MAX_PACK_UNTILIZE_WIDTH`).
 const MAX_PACK_UNTILIZE_WIDTH: u64 = 8;
 
 /// Tiles of one of the busiest core's blocks (`s`) when an untilize runs the slow untilize,
@@ -574,7 +574,7 @@ pub const fn features(cx: &Ctx<'_>) -> Result<TilizeRooflineFeatures, Error> {
         }
         _ => 0,
     };
-    // Where pack_untilize cannot run, the slow untilize does, every tile at the device's
+    // Where the earlier factories ran the slow untilize, every tile takes the device's
     // `unpack_untilize_tile_cycles` instead of pack_untilize's cycles and sub-blocks. Its
     // compute waits for a whole block's read, and the writer for the untilized block: the
     // first block's untilize overlaps nothing (the fill), the others' the reads and writes.
