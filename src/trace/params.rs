@@ -155,6 +155,25 @@ mod tests {
         )
     }
 
+    /// The params of `op`'s row of OP CODE `op_code` and `attributes` in a trace of that one
+    /// row, dated by the marks it carries (`Since::of`).
+    fn dated_params(
+        op: Op,
+        op_code: &str,
+        attributes: &str,
+    ) -> Vec<(&'static str, OwnedParamValue)> {
+        let columns: HashMap<&str, usize> =
+            [("OP CODE", 0), ("ATTRIBUTES", 1)].into_iter().collect();
+        let record = csv::StringRecord::from(vec![op_code, attributes]);
+        let row = || Row {
+            columns: &columns,
+            record: &record,
+            plain_shapes: true,
+        };
+        let attrs = Attrs(parse_attributes(attributes).unwrap());
+        params_of(op, &row(), &attrs, Since::of([row()]))
+    }
+
     /// The value a matmul row of `op_code` and `attributes` gives its param `key`, if any.
     fn matmul_param(op_code: &str, attributes: &str, key: &str) -> Option<OwnedParamValue> {
         params(Op::Matmul, op_code, "", attributes)
@@ -344,18 +363,12 @@ mod tests {
     /// `waits_each_page`; one that writes `num_slices` (PR #33240, November 2025) does not.
     #[test]
     fn sharded_to_interleaved_rows_pick_their_writer() {
-        let columns: HashMap<&str, usize> =
-            [("OP CODE", 0), ("ATTRIBUTES", 1)].into_iter().collect();
         let params = |attributes: &str| {
-            let record =
-                csv::StringRecord::from(vec!["ShardedToInterleavedDeviceOperation", attributes]);
-            let row = || Row {
-                columns: &columns,
-                record: &record,
-                plain_shapes: true,
-            };
-            let attrs = Attrs(parse_attributes(attributes).unwrap());
-            params_of(Op::ShardedToInterleaved, &row(), &attrs, Since::of([row()]))
+            dated_params(
+                Op::ShardedToInterleaved,
+                "ShardedToInterleavedDeviceOperation",
+                attributes,
+            )
         };
         assert_eq!(
             params("{'output_dtype': 'DataType::BFLOAT16'}"),
@@ -375,19 +388,7 @@ mod tests {
     /// an untilize of the device-operation OP CODE (PR #33697, December 2025) does not.
     #[test]
     fn untilize_rows_pick_their_kernel_choice() {
-        let columns: HashMap<&str, usize> =
-            [("OP CODE", 0), ("ATTRIBUTES", 1)].into_iter().collect();
-        let attributes = "{'fp32_dest_acc_en': 'false'}";
-        let params = |code: &str| {
-            let record = csv::StringRecord::from(vec![code, attributes]);
-            let row = || Row {
-                columns: &columns,
-                record: &record,
-                plain_shapes: true,
-            };
-            let attrs = Attrs(parse_attributes(attributes).unwrap());
-            params_of(Op::Untilize, &row(), &attrs, Since::of([row()]))
-        };
+        let params = |code: &str| dated_params(Op::Untilize, code, "{'fp32_dest_acc_en': 'false'}");
         assert_eq!(
             params("Untilize"),
             [("unpack_untilizes_wide_blocks", OwnedParamValue::Bool(true))]
