@@ -46,7 +46,10 @@
 //!   the reader issues one read per output stick (`padded_slice_reader_rm_interleaved_start_id.cpp`)
 //!   straight into the shard and waits once for all of them (`dram_issue_scale` per read,
 //!   `dram_wait_scale` for the one wait). A tiled input: the reader reads a row of tiles (the
-//!   shard width's tiles) and waits for it (`padded_slice_reader_tiled_interleaved_start_id.cpp`),
+//!   shard width's tiles) and waits for it (`padded_slice_reader_tiled_interleaved_start_id.cpp`;
+//!   `dram_wait_scale`: every core reads its row at once, so a row arrives at the slowest of
+//!   the core's own DRAM rate, its share of the card's bandwidth and its share of the banks'
+//!   request rate, after the read latency; the DRAM bytes and requests are in those waits),
 //!   the compute kernel untilizes it, and the writer (`writer_unary_sharded_padded_tiled.cpp`)
 //!   copies the untilized rows into the shard: one NoC read for the block when the output
 //!   stick is a multiple of the larger of the device's DRAM and L1 read alignments (64 B on
@@ -437,17 +440,18 @@ const fn padded_slice(cx: &Ctx<'_>, x: &TensorParams, y: &TensorParams) -> Resul
             let blocks = ceil_div(sticks, th);
             let row_tiles = ceil_div(stick_elements(y), tw);
             let tile_bytes = some_or!(x.tile_bytes(cx.hw), Error::Overflow { what: "tile bytes" });
-            f.dram_scale = if x.memory.is_dram() {
-                cx.dram_ns(blocks.saturating_mul(row_tiles).saturating_mul(tile_bytes).saturating_mul(cores))
-            } else {
-                0.0
-            };
-            // The reader waits for each row of tiles.
+            // The reader waits for each row of tiles, and every core reads its row at once: a
+            // row's bytes arrive at the slowest of the core's own DRAM rate, its share of the
+            // card's bandwidth and its share of the banks' request rate, after the read
+            // latency. The bytes and requests are in those waits, not beside them.
             let block_bytes = row_tiles.saturating_mul(tile_bytes);
             f.dram_wait_scale = if x.memory.is_dram() {
-                f.dram_request_scale =
-                    cx.dram_requests_ns(blocks.saturating_mul(row_tiles).saturating_mul(cores));
-                cx.cycles_to_ns(blocks as f64 * cx.hw.waited_dram_read_cycles(block_bytes))
+                let own = cx.cycles_to_ns(block_bytes as f64 / cx.hw.dram_core_bytes_per_cycle);
+                let shared = cx.dram_bytes_or_requests_ns(
+                    block_bytes.saturating_mul(cores),
+                    row_tiles.saturating_mul(cores),
+                );
+                blocks as f64 * (cx.cycles_to_ns(cx.hw.dram_read_latency_cycles) + f64::max(own, shared))
             } else {
                 blocks as f64 * cx.cycles_to_ns(cx.hw.noc_write_round_trip_cycles)
             };
@@ -692,8 +696,10 @@ mod tests {
 
     /// bh20_oft's padded slice of a tiled 3-channel image `[1, 384, 1280, 32]` into shards of
     /// 6272 sticks of 8 channels (16 B, not a multiple of 64: the writer reads stick by
-    /// stick): 196 tile rows of one tile a core, each read and waited for (479 + 2048 / 21.3
-    /// cycles), untilized, copied in by 32 reads and a barrier.
+    /// stick): 196 tile rows of one tile a core, each read and waited for, untilized, copied
+    /// in by 32 reads and a barrier. The 20 cores read a tile each at once: 40,960 B through
+    /// the card's DRAM take longer than one core's 2048 / 21.3 = 96.2 cycles and than the
+    /// banks' 3 requests (20 over 8 banks) of 16.4 cycles each.
     #[test]
     fn tiled_padded_slice_copies_narrow_sticks_one_by_one() {
         let x = TensorParams::tiled(&[1, 384, 1280, 32], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
@@ -702,10 +708,28 @@ mod tests {
         assert!(close(f.l1_issue_scale, 6272.0 * 25.4 / 1.35));
         assert!(close(f.barrier_scale, 196.0 * 366.0 / 1.35));
         assert!(close(f.tile_cycles, 196.0 / 1.35));
-        assert!(close(f.dram_wait_scale, 196.0 * (479.0 + 2048.0 / 21.3) / 1.35));
+        let hw = Hardware::of(Card::P150);
+        let shared = 40_960.0 * hw.ns_per_dram_byte;
+        // Longer than one core's 96.2 cycles, so than the requests' 49.2 too.
+        assert!(shared > 2048.0 / 21.3 / 1.35);
+        assert!(close(f.dram_wait_scale, 196.0 * (479.0 / 1.35 + shared)));
         assert!(close(f.noc_scale, 6272.0 * 16.0 / 60.0 / 1.35));
-        assert!(close(f.dram_request_scale, (196.0 * 20.0 / 8.0) * 16.4 / 1.35));
-        assert_eq!(f.dram_issue_scale, 0.0);
+        // The bytes and requests are counted in the waits.
+        assert_eq!((f.dram_scale, f.dram_request_scale, f.dram_issue_scale), (0.0, 0.0, 0.0));
+    }
+
+    /// One core reading rows of 8 tiles alone waits for each at its own DRAM rate: 16 KiB at
+    /// 21.3 B a cycle (769 cycles) is longer than the card's bandwidth takes for it.
+    #[test]
+    fn one_core_waits_at_its_own_dram_rate() {
+        let x = TensorParams::tiled(&[1, 1, 64, 256], DType::Bfloat16, MemoryConfig::DRAM_INTERLEAVED);
+        let one_core = ShardSpec::new(CoreRange { start: (0, 0), end: (0, 0) }, [64, 256], ShardOrientation::RowMajor);
+        let y = rm(
+            &[1, 1, 64, 256],
+            MemoryConfig::sharded(BufferType::L1, MemoryLayout::HeightSharded, one_core),
+        );
+        let f = features_of(Op::PaddedSlice, x, y);
+        assert!(close(f.dram_wait_scale, 2.0 * (479.0 + 16_384.0 / 21.3) / 1.35));
     }
 
     /// A 512-channel output stick (1 KiB) is aligned: one read per block, not per stick.
