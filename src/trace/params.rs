@@ -132,27 +132,15 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    /// The params of `op` from a row of `OP CODE`, `MATH FIDELITY` and `ATTRIBUTES` cells.
+    /// The params of `op` from a row of `OP CODE`, `MATH FIDELITY` and `ATTRIBUTES` cells, in
+    /// a trace that carries no mark of its tt-metal.
     fn params(
         op: Op,
         op_code: &str,
         fidelity: &str,
         attributes: &str,
     ) -> Vec<(&'static str, OwnedParamValue)> {
-        let columns: HashMap<&str, usize> =
-            [("OP CODE", 0), ("MATH FIDELITY", 1)].into_iter().collect();
-        let record = csv::StringRecord::from(vec![op_code, fidelity]);
-        let row = Row {
-            columns: &columns,
-            record: &record,
-            plain_shapes: false,
-        };
-        params_of(
-            op,
-            &row,
-            &Attrs(parse_attributes(attributes).unwrap()),
-            Since::default(),
-        )
+        params_in_trace(op, op_code, fidelity, attributes, false)
     }
 
     /// The params of `op`'s row of OP CODE `op_code` and `attributes` in a trace of that one
@@ -162,16 +150,35 @@ mod tests {
         op_code: &str,
         attributes: &str,
     ) -> Vec<(&'static str, OwnedParamValue)> {
+        params_in_trace(op, op_code, "", attributes, true)
+    }
+
+    /// The params of `op` from one row, the trace dated by that row's marks or not at all.
+    fn params_in_trace(
+        op: Op,
+        op_code: &str,
+        fidelity: &str,
+        attributes: &str,
+        dated: bool,
+    ) -> Vec<(&'static str, OwnedParamValue)> {
         let columns: HashMap<&str, usize> =
-            [("OP CODE", 0), ("ATTRIBUTES", 1)].into_iter().collect();
-        let record = csv::StringRecord::from(vec![op_code, attributes]);
+            [("OP CODE", 0), ("MATH FIDELITY", 1), ("ATTRIBUTES", 2)]
+                .into_iter()
+                .collect();
+        let record = csv::StringRecord::from(vec![op_code, fidelity, attributes]);
+        // No shape columns: the older column set, which no later mark overrides.
         let row = || Row {
             columns: &columns,
             record: &record,
             plain_shapes: true,
         };
+        let since = if dated {
+            Since::of([row()])
+        } else {
+            Since::default()
+        };
         let attrs = Attrs(parse_attributes(attributes).unwrap());
-        params_of(op, &row(), &attrs, Since::of([row()]))
+        params_of(op, &row(), &attrs, since)
     }
 
     /// The value a matmul row of `op_code` and `attributes` gives its param `key`, if any.
