@@ -92,8 +92,17 @@ pub fn estimate_json(e: &Estimate) -> Map<String, Value> {
 /// The folds (as [`crate::fit::crossval::fold_json`] writes them) as a table.
 pub fn print_folds(folds: &[Value]) {
     println!(
-        "{:<40} {:<12} {:>8} {:>7} {:>8} {:>8} {:>9} {:>8} {:>8}",
-        "held out", "device", "fit rows", "rows", "median", "p90", "floor p90", "pairs", "ranked"
+        "{:<40} {:<12} {:>8} {:>7} {:>8} {:>8} {:>9} {:>8} {:>8} {:>6}",
+        "held out",
+        "device",
+        "fit rows",
+        "rows",
+        "median",
+        "p90",
+        "floor p90",
+        "pairs",
+        "ranked",
+        "ties"
     );
     for f in folds {
         print_fold_line(
@@ -110,16 +119,17 @@ pub fn print_folds(folds: &[Value]) {
 
 pub fn print_fold_line(name: &str, device: &str, fit_rows: &str, f: &Value) {
     println!(
-        "{:<40} {:<12} {:>8} {:>7} {:>8} {:>8} {:>9} {:>8} {:>8}",
+        "{:<40} {:<12} {:>8} {:>7} {:>8} {:>8} {:>9} {:>8} {:>8} {:>6}",
         name,
         device,
         fit_rows,
-        f["rows"],
+        f["rows"].to_string(),
         pct(&f["median_ape"]),
         pct(&f["p90_ape"]),
         pct(&f["repeat_floor_p90_ape"]),
-        f["rank_pairs"],
+        f["rank_pairs"].to_string(),
         pct(&f["rank_accuracy"]),
+        f["rank_ties"].to_string(),
     );
 }
 

@@ -318,6 +318,7 @@ fn crossval_prints_one_json_object_with_every_fold() {
             "p90_ape",
             "rank_pairs",
             "rank_accuracy",
+            "rank_ties",
             "coefficients",
         ] {
             assert!(f.get(key).is_some(), "fold lacks {key}: {f}");
@@ -331,6 +332,7 @@ fn crossval_prints_one_json_object_with_every_fold() {
     // Every query of the generated sweep is one computation run one way: nothing to rank.
     assert_eq!(report["rank_pairs"], 0);
     assert!(report["rank_accuracy"].is_null());
+    assert_eq!(report["rank_ties"], 0);
     // One CSV line per held-out row, each with its APE.
     let csv = crossval("csv");
     let text = String::from_utf8(csv.stdout).unwrap();

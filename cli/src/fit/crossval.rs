@@ -12,7 +12,9 @@
 //! computation (op, logical input shapes and dtypes) but different queries (cores, config,
 //! memory, fidelity...), the pairs whose measured durations differ by more than
 //! [`RANK_MIN_RATIO`], and the fraction of them the model orders the same way. A tie in the
-//! prediction orders nothing, so it counts as wrong.
+//! prediction orders nothing, so it counts as wrong; the ties are counted apart too, as a
+//! model that ties two ways does not see what tells them apart (an input it does not read, a
+//! term that never binds), where one that orders them wrong weighs it wrongly.
 
 use super::recipe::{Recipe, Sample, Samples};
 use crate::failure::Failure;
@@ -46,11 +48,13 @@ pub struct Fold {
     pub rank: Rank,
 }
 
-/// Ranking pairs and how many the model orders right.
+/// Ranking pairs, how many the model orders right and how many it ties.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rank {
     pub pairs: usize,
     pub correct: usize,
+    /// Pairs predicted equal: neither right nor wrong way round, counted as not right.
+    pub ties: usize,
 }
 
 impl Rank {
@@ -63,6 +67,7 @@ impl Rank {
         Rank {
             pairs: self.pairs + other.pairs,
             correct: self.correct + other.correct,
+            ties: self.ties + other.ties,
         }
     }
 }
@@ -192,6 +197,8 @@ fn rank(rows: &[&Sample], predicted: &[f64]) -> Rank {
                 let (pi, pj) = (predicted[i], predicted[j]);
                 if (mi < mj && pi < pj) || (mi > mj && pi > pj) {
                     rank.correct += 1;
+                } else if pi == pj {
+                    rank.ties += 1;
                 }
             }
         }
@@ -222,6 +229,7 @@ pub fn figures_json(f: &Figures) -> Value {
         "p90_ape": f.p90_ape,
         "rank_pairs": f.rank.pairs,
         "rank_accuracy": f.rank.accuracy(),
+        "rank_ties": f.rank.ties,
         "repeat_floor_median_ape": f.floor_median_ape,
         "repeat_floor_p90_ape": f.floor_p90_ape,
     })
@@ -268,22 +276,29 @@ mod tests {
         let right = [100.0, 60.0, 40.0, 40.0, 59.0, 1.0];
         let r = rank(&refs, &right);
         assert_eq!(r.pairs, 8);
-        // 32' measured 80 but predicted 40: it is ordered wrong against 16 and 24.
-        assert_eq!(r.correct, 6);
-        // A model that predicts every way the same orders nothing.
+        // 32' measured 80 but predicted 40: it is ordered wrong against 16 and 24, and tied
+        // with 32 (one query, not a pair): no tie among the pairs.
+        assert_eq!((r.correct, r.ties), (6, 0));
+        // The 16-core run predicted as the 32-core one: 16-32 (right before) and 16-32'
+        // (wrong before) tie, the other pairs as before.
+        let tied = rank(&refs, &[100.0, 40.0, 40.0, 40.0, 59.0, 1.0]);
+        assert_eq!((tied.pairs, tied.correct, tied.ties), (8, 5, 2));
+        // A model that predicts every way the same orders nothing: every pair a tie.
         let flat = [50.0; 6];
         assert_eq!(
             rank(&refs, &flat),
             Rank {
                 pairs: 8,
-                correct: 0
+                correct: 0,
+                ties: 8
             }
         );
         assert_eq!(Rank::default().accuracy(), None);
         assert_eq!(
             Rank {
                 pairs: 4,
-                correct: 3
+                correct: 3,
+                ties: 1
             }
             .accuracy(),
             Some(0.75)
