@@ -48,6 +48,14 @@
 //!   `core_skew_cycles` per core the tiles are split over (a binary one does not gain from it in
 //!   cross-validation). Counting all of them, not only those that get the busiest
 //!   core's extra tile, keeps a larger op from coming out faster than a smaller one.
+//!   A unary op's (and typecast's) writer issues each page and goes on once it has left,
+//!   then waits for every acknowledgement before it ends (`noc_async_write_barrier` after
+//!   its loop, `writer_unary_interleaved_start_id.cpp`): the last page's round trip follows
+//!   the last tile's compute, which nothing overlaps (`write_drain_scale`: a lone write of a
+//!   page, to DRAM at one core's DRAM rate or to another core's L1 at the NoC's; none to
+//!   the core's own shard). So of two compute-bound runs, the one writing DRAM comes out
+//!   slower, as measured: held out, the Wormhole `exp` sweep's ranking 61.4% -> 90.6%
+//!   (CHANGELOG).
 //! * **DRAM** (`dram_scale`): every DRAM-resident input read once at the card's achievable
 //!   bandwidth (no faster than the DRAM banks' endpoints take their pages, one request each,
 //!   `dram_access.endpoint_read_cycles` apart, tt-metal issue #55898: on Blackhole a `neg` on

@@ -25,8 +25,15 @@ fn unary_exp_is_sfpu_bound() {
         "per tile one page out, and the page read and waited for (one more for the \
          pipeline's fill): 383 cycles' latency, then 2 KiB at one core's 21.9 B a cycle",
     );
-    assert_close(e.breakdown.overhead_ns, 2200.0, "launch");
-    assert_close(e.duration_ns, 2200.0 + 4.0 * 2080.0, "duration");
+    // The last page's write waited for: a write's 295-cycle round trip, then 2 KiB at one
+    // core's 21.9 B a cycle to DRAM.
+    let drain = 295.0 + 2048.0 / 21.9;
+    assert_close(
+        e.breakdown.overhead_ns,
+        2200.0 + drain,
+        "launch and the last write",
+    );
+    assert_close(e.duration_ns, 2200.0 + drain + 4.0 * 2080.0, "duration");
     assert_eq!(e.bound, Bound::Compute);
     assert_eq!(e.accuracy, Accuracy::Uncalibrated);
 }
@@ -37,8 +44,13 @@ fn one_tile_per_core_is_overhead_bound() {
     let inputs = [dram(&[1, 1, 256, 256])]; // 64 tiles: one per core
     let params = [enum_param("unary_op", "exp")];
     let e = v1(&models, Op::EltwiseUnary, &inputs, &params);
-    // exp's 2080 cycles (with the tile's unpack and pack) < 2200 ns of launch.
-    assert_close(e.duration_ns, 2200.0 + 2080.0, "duration");
+    // exp's 2080 cycles (with the tile's unpack and pack) < 2200 ns of launch and the last
+    // write's 295 + 2048 / 21.9 cycles to DRAM.
+    assert_close(
+        e.duration_ns,
+        2200.0 + 295.0 + 2048.0 / 21.9 + 2080.0,
+        "duration",
+    );
     assert_eq!(e.bound, Bound::Overhead);
 }
 
@@ -171,6 +183,56 @@ fn unary_with_32_bit_data_pays_the_32_bit_destination() {
         feature_of(&bh, &q, family, "fp32_dest_tile_cycles"),
         2.0 / 1.35,
         "blackhole",
+    );
+}
+
+#[test]
+fn the_last_write_is_waited_for_at_its_destination() {
+    // The writer waits for every write's acknowledgement before it ends, so the last page's
+    // round trip follows the last tile's compute: on the n150 (1 GHz) a lone 2 KiB write takes
+    // 295 cycles' round trip, then the page at one core's 21.9 B a cycle to DRAM or at the
+    // NoC's 30 B a cycle to another core's L1. A native L1-sharded op writes nothing: each
+    // core's compute fills its own shard.
+    let models = PerfModels::new(Device::WormholeB0);
+    let family = Family::EltwiseUnaryRoofline;
+    let params = [enum_param("unary_op", "exp")];
+    let x = dram(&[1, 1, 512, 512]);
+    let drain = |out: TensorParams| {
+        let inputs = [x];
+        let q = Query::new(Op::EltwiseUnary, &inputs)
+            .output(&out)
+            .params(&params);
+        feature_of(&models, &q, family, "write_drain_scale")
+    };
+    let tiled = |memory| TensorParams::tiled(&[1, 1, 512, 512], DType::Bfloat16, memory);
+    let to_dram = drain(tiled(MemoryConfig::DRAM_INTERLEAVED));
+    let to_l1 = drain(tiled(MemoryConfig::L1_INTERLEAVED));
+    assert_close(to_dram, 295.0 + 2048.0 / 21.9, "to DRAM");
+    assert_close(to_l1, 295.0 + 2048.0 / 30.0, "to another core's L1");
+    // So an op bound by its compute either way costs more written to DRAM than to L1.
+    let cost = |out: TensorParams| {
+        let inputs = [x];
+        let q = Query::new(Op::EltwiseUnary, &inputs)
+            .output(&out)
+            .params(&params);
+        models.query(&q).unwrap().duration_ns
+    };
+    assert!(
+        cost(tiled(MemoryConfig::DRAM_INTERLEAVED)) > cost(tiled(MemoryConfig::L1_INTERLEAVED))
+    );
+    let sharded = TensorParams::tiled(
+        &[1, 1, 512, 512],
+        DType::Bfloat16,
+        l1_sharded(MemoryLayout::HeightSharded, 8, 1, [64, 512]),
+    );
+    let inputs = [sharded];
+    let q = Query::new(Op::EltwiseUnary, &inputs)
+        .output(&sharded)
+        .params(&params);
+    assert_eq!(
+        feature_of(&models, &q, family, "write_drain_scale"),
+        0.0,
+        "own shard"
     );
 }
 
