@@ -53,9 +53,11 @@
 //!   its loop, `writer_unary_interleaved_start_id.cpp`): the last page's round trip follows
 //!   the last tile's compute, which nothing overlaps (`write_drain_scale`: a lone write of a
 //!   page, to DRAM at one core's DRAM rate or to another core's L1 at the NoC's; none to
-//!   the core's own shard). So of two compute-bound runs, the one writing DRAM comes out
-//!   slower, as measured: held out, the Wormhole `exp` sweep's ranking 61.4% -> 90.6%
-//!   (CHANGELOG).
+//!   the core's own shard). So of two compute-bound runs, the one writing tiles of 1 KiB or
+//!   more to DRAM comes out slower, as measured: held out, the Wormhole `exp` sweep's
+//!   ranking 61.4% -> 90.6% (CHANGELOG). (Pages under ~730 B on Wormhole, ~590 B on
+//!   Blackhole cross the NoC slower than one core's DRAM rate by the published figures, and
+//!   the order turns, by a few cycles.)
 //! * **DRAM** (`dram_scale`): every DRAM-resident input read once at the card's achievable
 //!   bandwidth (no faster than the DRAM banks' endpoints take their pages, one request each,
 //!   `dram_access.endpoint_read_cycles` apart, tt-metal issue #55898: on Blackhole a `neg` on
