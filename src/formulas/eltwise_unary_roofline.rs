@@ -77,21 +77,6 @@ const fn read_wait_cycles(cx: &Ctx<'_>, x: &TensorParams, bytes: u64, local: boo
     }
 }
 
-/// Cycles of the last page's write, which nothing overlaps: the writer issues each page and
-/// goes on once it has left (`noc_async_writes_flushed`), but waits for every acknowledgement
-/// before it ends (`noc_async_write_barrier` after its loop: tt-metal
-/// `writer_unary_interleaved_start_id.cpp`, typecast's `writer_typecast_rm_chunked.cpp`), so
-/// the last page's round trip follows the last tile's compute: a lone write of `bytes` to
-/// DRAM or to another core's L1 (`Hardware::waited_write_cycles`). Nothing when each core
-/// keeps its own shard (`local`: the writer only waits for the compute to fill it).
-const fn write_drain_cycles(cx: &Ctx<'_>, out: &TensorParams, bytes: u64, local: bool) -> f64 {
-    if local {
-        0.0
-    } else {
-        cx.hw.waited_write_cycles(bytes, out.memory.is_dram())
-    }
-}
-
 /// A typecast of an interleaved row-major tensor (tt-metal
 /// `typecast_rm_chunked_program_factory.cpp`): the rows (pages) split over the grid
 /// (`split_work_to_cores`), each row in chunks of at most 1024 values (the last one partial);
@@ -144,7 +129,6 @@ const fn row_major_typecast(
     let read_wait = read_wait_cycles(cx, x, width * x_element / chunks_per_row, false);
     // A row's last chunk is the last page written.
     let last_chunk = width - (chunks_per_row - 1) * chunk;
-    let drain = write_drain_cycles(cx, out, last_chunk * out_element, false);
     let mut noc = cx.noc_ns_at(written, cx.hw.noc_bytes_per_cycle(chunk * out_element));
     if read_wait == 0.0 {
         noc += cx.noc_ns_at(read, cx.hw.noc_bytes_per_cycle(chunk * x_element));
@@ -167,7 +151,8 @@ const fn row_major_typecast(
         // One wait more for the pipeline's fill (see `eltwise_common`).
         read_wait_scale: (per_core + 1) as f64 * cx.cycles_to_ns(read_wait),
         noc_scale: noc,
-        write_drain_scale: cx.cycles_to_ns(drain),
+        // The writer waits for every write before it ends (`writer_typecast_rm_chunked.cpp`).
+        write_drain_scale: cx.waited_write_ns(out, last_chunk * out_element),
     })
 }
 
@@ -264,11 +249,14 @@ pub const fn features(cx: &Ctx<'_>) -> Result<EltwiseUnaryRooflineFeatures, Erro
         // One wait more for the pipeline's fill (see `eltwise_common`).
         read_wait_scale: (per_core + 1) as f64 * cx.cycles_to_ns(read_wait),
         noc_scale: cx.noc_ns_of_tiles(per_core.saturating_mul(noc_per_tile), x),
-        write_drain_scale: cx.cycles_to_ns(write_drain_cycles(
-            cx,
-            out,
-            cx.hw.tile_bytes(out.dtype) as u64,
-            local,
-        )),
+        // The writer issues each page and goes on once it has left, but waits for every
+        // acknowledgement before it ends (`noc_async_write_barrier` after its loop,
+        // `writer_unary_interleaved_start_id.cpp`): the last page's round trip follows the
+        // last tile's compute. Into its own shard a core writes nothing.
+        write_drain_scale: if local {
+            0.0
+        } else {
+            cx.waited_write_ns(out, cx.hw.tile_bytes(out.dtype) as u64)
+        },
     })
 }
