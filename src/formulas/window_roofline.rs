@@ -36,10 +36,13 @@
 //!   320, 352 and 352 sticks, so the windows (320 outputs a core) fall on the core's own
 //!   sticks in the first and mostly on other cores' in the others. Not counted: the runs
 //!   and pad sticks one NoC command each (a pad stick is a read of the pad value; a term for
-//!   them made bh20_oft worse: p90 18% -> 39%). An earlier program factory
-//!   (`untilize_with_halo_v2_program_factory.cpp`; the SegFormer trace may predate the
-//!   split) gave every remote transfer to the NoC1 core and the padding and local copies
-//!   to the NoC0 one; the model does not tell tt-metal versions apart.
+//!   them made bh20_oft worse: p90 18% -> 39%). Until tt-metal PR #18394 (opened
+//!   2025-02-27, merged in March 2025; issue #17982: "one RISCV core performs copy for local
+//!   and padding sticks, while the second one performs remote sticks copy"), the factory
+//!   (`untilize_with_halo_v2_program_factory.cpp`) gave every remote transfer to the NoC1
+//!   core and the local and padding copies to the NoC0 one: with `remote_on_one_core` (read
+//!   from a trace by its era) each flow's bytes all load NoC1's links, twice the half that
+//!   today's round-robin puts there.
 //! * **padded_slice** (`experimental/padded_slice/device/padded_slice_rm_program_factory.cpp`,
 //!   `padded_slice_tile_program_factory.cpp`): the output is sharded; each shard core fills
 //!   its whole shard (its shard height of sticks, the padded tail too). A row-major input:
@@ -322,9 +325,11 @@ const fn busiest_link_bytes(
             let lo = max(first, owner * in_per_core);
             let hi = min(end, (owner + 1) * in_per_core);
             if owner != c && hi > lo {
-                let half = (hi - lo).saturating_mul(stick) / 2;
+                let bytes = (hi - lo).saturating_mul(stick);
+                // Each NoC's share of the flow: half each, or all of it on NoC1.
+                let shares = if p.remote_on_one_core { (0, bytes) } else { (bytes / 2, bytes / 2) };
                 let from = position(owner, gx, gy, block, column_major);
-                route(&mut load, half, from, to, gx + 1, gy + 1);
+                route(&mut load, shares, from, to, gx + 1, gy + 1);
             }
             owner += 1;
         }
@@ -364,24 +369,32 @@ const fn position(i: u64, gx: u64, gy: u64, block: bool, column_major: bool) -> 
     }
 }
 
-/// Adds `bytes` to every link of the flow `from` -> `to` on each NoC: NoC0 east along the
-/// source's row, then south along the target's column; NoC1 west, then north. Rings of `rx`
-/// and `ry` nodes; a link is counted at the node it leaves. Each ring's stretch is added as
-/// differences (`add_arc`), which the tally's prefix sums turn into loads.
-const fn route(load: &mut [u64; LINKS], bytes: u64, from: (u64, u64), to: (u64, u64), rx: u64, ry: u64) {
+/// Adds each NoC's share of the flow `from` -> `to` (`shares`: NoC0's bytes, NoC1's) to every
+/// link it crosses on that NoC: NoC0 east along the source's row, then south along the
+/// target's column; NoC1 west, then north. Rings of `rx` and `ry` nodes; a link is counted at
+/// the node it leaves. Each ring's stretch is added as differences (`add_arc`), which the
+/// tally's prefix sums turn into loads.
+const fn route(
+    load: &mut [u64; LINKS],
+    shares: (u64, u64),
+    from: (u64, u64),
+    to: (u64, u64),
+    rx: u64,
+    ry: u64,
+) {
     let (fx, fy, tx, ty) = (from.0 % rx, from.1 % ry, to.0 % rx, to.1 % ry);
     // Steps east and south; west and north are the rest of each ring.
     let dx = if tx >= fx { tx - fx } else { tx + rx - fx };
     let dy = if ty >= fy { ty - fy } else { ty + ry - fy };
     let (ring, plane) = (RING as u64, (RING * RING) as u64);
     // NoC0: links fx .. tx - 1 of the source's row, then fy .. ty - 1 of the target's column.
-    add_arc(load, fy * ring, 1, rx, fx, dx, bytes);
-    add_arc(load, plane + tx, ring, ry, fy, dy, bytes);
+    add_arc(load, fy * ring, 1, rx, fx, dx, shares.0);
+    add_arc(load, plane + tx, ring, ry, fy, dy, shares.0);
     // NoC1: links tx + 1 .. fx of the source's row, then ty + 1 .. fy of the target's column.
     let base = 2 * plane;
     let (after_tx, after_ty) = (if tx + 1 == rx { 0 } else { tx + 1 }, if ty + 1 == ry { 0 } else { ty + 1 });
-    add_arc(load, base + fy * ring, 1, rx, after_tx, if dx == 0 { 0 } else { rx - dx }, bytes);
-    add_arc(load, base + plane + tx, ring, ry, after_ty, if dy == 0 { 0 } else { ry - dy }, bytes);
+    add_arc(load, base + fy * ring, 1, rx, after_tx, if dx == 0 { 0 } else { rx - dx }, shares.1);
+    add_arc(load, base + plane + tx, ring, ry, after_ty, if dy == 0 { 0 } else { ry - dy }, shares.1);
 }
 
 /// Adds `bytes` to `len` links of a ring of `n` from link `start` on, as differences: link `i`
@@ -605,6 +618,28 @@ mod tests {
         params.push(OpParam::new("in_nsticks_per_core", ParamValue::Int(64)));
         let f = halo_with(&params, x, y);
         assert!(close(f.link_scale, 1280.0 / 64.0 / 1.35), "{}", f.link_scale);
+    }
+
+    /// The earlier factory (`remote_on_one_core`) sends every remote transfer on NoC1. The
+    /// chain of three cores above: its four flows of 512 B go west on a ring of 4 nodes, 0->1
+    /// over links 0, 3, 2, 1->2 over 1, 0, 3, 1->0 over 1 and 2->1 over 2: 1,024 B on every
+    /// link, 16 cycles, twice today's 8. The two cores: 0->1 over links 0 and 2, 1->0 over
+    /// link 1 of a ring of 3, 512 B on each, 8 cycles against 4.
+    #[test]
+    fn halo_remote_transfers_on_one_core_load_noc1_alone() {
+        let one_core = OpParam::new("remote_on_one_core", ParamValue::Bool(true));
+        for (cores, h, today, earlier) in [(3u8, 12i64, 8.0, 16.0), (2, 8, 4.0, 8.0)] {
+            let x = rm(&[1, 1, 32 * cores as u32, 32], on_a_row(cores, 32));
+            let y = rm(&[1, 1, 48 * cores as u32, 32], on_a_row(cores, 48));
+            let f = halo_with(&three_by_three(h), x, y);
+            assert!(close(f.link_scale, today / 1.35), "{cores} cores: {}", f.link_scale);
+            let mut params = three_by_three(h).to_vec();
+            params.push(one_core);
+            let g = halo_with(&params, x, y);
+            assert!(close(g.link_scale, earlier / 1.35), "{cores} cores: {}", g.link_scale);
+            // Nothing else depends on which core sends.
+            assert_eq!((g.noc_scale, g.barrier_scale), (f.noc_scale, f.barrier_scale));
+        }
     }
 
     /// A window larger than the padded image is a typed error, not a silent zero.

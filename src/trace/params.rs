@@ -181,6 +181,30 @@ mod tests {
         params_of(op, &row(), &attrs, since)
     }
 
+    /// The params of `op` from one row of a trace that also holds the row `(op code,
+    /// attributes)` of another op: that row's marks date the trace too.
+    fn params_dated_by(
+        op: Op,
+        op_code: &str,
+        attributes: &str,
+        other: (&str, &str),
+    ) -> Vec<(&'static str, OwnedParamValue)> {
+        let columns: HashMap<&str, usize> =
+            [("OP CODE", 0), ("ATTRIBUTES", 1)].into_iter().collect();
+        let (record, marked) = (
+            csv::StringRecord::from(vec![op_code, attributes]),
+            csv::StringRecord::from(vec![other.0, other.1]),
+        );
+        let row = |record| Row {
+            columns: &columns,
+            record,
+            plain_shapes: true,
+        };
+        let since = Since::of([row(&record), row(&marked)]);
+        let attrs = Attrs(parse_attributes(attributes).unwrap());
+        params_of(op, &row(&record), &attrs, since)
+    }
+
     /// The value a matmul row of `op_code` and `attributes` gives its param `key`, if any.
     fn matmul_param(op_code: &str, attributes: &str, key: &str) -> Option<OwnedParamValue> {
         params(Op::Matmul, op_code, "", attributes)
@@ -404,6 +428,34 @@ mod tests {
             params("UntilizeDeviceOperation"),
             [("unpack_untilizes_wide_blocks", OwnedParamValue::Bool(false))]
         );
+    }
+
+    /// The halo sent every remote transfer from one data-movement core until PR #18394 (March
+    /// 2025): a row of a trace that carries no later mark (the February 2025 SegFormer's
+    /// `UntilizeWithHaloV2`) reads `remote_on_one_core`; one whose trace holds a later mark
+    /// (another op's row) reads today's factory.
+    #[test]
+    fn halo_rows_pick_their_factory() {
+        let remote = |p: &[(&'static str, OwnedParamValue)]| {
+            p.iter()
+                .find(|(k, _)| *k == "remote_on_one_core")
+                .map(|(_, v)| v.clone())
+        };
+        let old = dated_params(
+            Op::Halo,
+            "UntilizeWithHaloV2",
+            "{'in_nsticks_per_core_': '1024'}",
+        );
+        assert_eq!(remote(&old), Some(OwnedParamValue::Bool(true)));
+        // In a trace dated after the change by a sharded-to-interleaved row that writes
+        // `num_slices` (a November 2025 mark).
+        let dated = params_dated_by(
+            Op::Halo,
+            "HaloDeviceOperation",
+            "{'in_nsticks_per_core': '1024'}",
+            ("ShardedToInterleavedDeviceOperation", "{'num_slices': '1'}"),
+        );
+        assert_eq!(remote(&dated), Some(OwnedParamValue::Bool(false)));
     }
 
     /// A fused unary chain gives each further function by position; a chain of one (in the
