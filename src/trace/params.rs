@@ -431,9 +431,9 @@ mod tests {
     }
 
     /// The halo sent every remote transfer from one data-movement core until PR #18394 (March
-    /// 2025): a row of a trace that carries no later mark (the February 2025 SegFormer's
-    /// `UntilizeWithHaloV2`) reads `remote_on_one_core`; one whose trace holds a later mark
-    /// (another op's row) reads today's factory.
+    /// 2025): a row of a trace that carries no later mark (as the February 2025 SegFormer's)
+    /// reads `remote_on_one_core`; the same row in a trace that holds a later mark (another
+    /// op's row) reads today's factory.
     #[test]
     fn halo_rows_pick_their_factory() {
         let remote = |p: &[(&'static str, OwnedParamValue)]| {
@@ -441,18 +441,15 @@ mod tests {
                 .find(|(k, _)| *k == "remote_on_one_core")
                 .map(|(_, v)| v.clone())
         };
-        let old = dated_params(
-            Op::Halo,
-            "UntilizeWithHaloV2",
-            "{'in_nsticks_per_core_': '1024'}",
-        );
+        let row = "{'max_out_nsticks_per_core_': '5695'}";
+        let old = dated_params(Op::Halo, "HaloDeviceOperation", row);
         assert_eq!(remote(&old), Some(OwnedParamValue::Bool(true)));
         // In a trace dated after the change by a sharded-to-interleaved row that writes
         // `num_slices` (a November 2025 mark).
         let dated = params_dated_by(
             Op::Halo,
             "HaloDeviceOperation",
-            "{'in_nsticks_per_core': '1024'}",
+            row,
             ("ShardedToInterleavedDeviceOperation", "{'num_slices': '1'}"),
         );
         assert_eq!(remote(&dated), Some(OwnedParamValue::Bool(false)));
