@@ -140,7 +140,7 @@ mod tests {
         fidelity: &str,
         attributes: &str,
     ) -> Vec<(&'static str, OwnedParamValue)> {
-        params_in_trace(op, op_code, fidelity, attributes, false)
+        params_in_trace(op, op_code, fidelity, attributes, None)
     }
 
     /// The params of `op`'s row of OP CODE `op_code` and `attributes` in a trace of that one
@@ -150,57 +150,38 @@ mod tests {
         op_code: &str,
         attributes: &str,
     ) -> Vec<(&'static str, OwnedParamValue)> {
-        params_in_trace(op, op_code, "", attributes, true)
+        params_in_trace(op, op_code, "", attributes, Some(&[]))
     }
 
-    /// The params of `op` from one row, the trace dated by that row's marks or not at all.
+    /// The params of `op` from one row; the trace is undated (`dated_by` None) or dated by the
+    /// marks of that row and of the rows `(OP CODE, attributes)` of other ops it also holds.
     fn params_in_trace(
         op: Op,
         op_code: &str,
         fidelity: &str,
         attributes: &str,
-        dated: bool,
+        dated_by: Option<&[(&str, &str)]>,
     ) -> Vec<(&'static str, OwnedParamValue)> {
         let columns: HashMap<&str, usize> =
             [("OP CODE", 0), ("MATH FIDELITY", 1), ("ATTRIBUTES", 2)]
                 .into_iter()
                 .collect();
         let record = csv::StringRecord::from(vec![op_code, fidelity, attributes]);
+        let others: Vec<_> = dated_by
+            .unwrap_or_default()
+            .iter()
+            .map(|&(code, attrs)| csv::StringRecord::from(vec![code, "", attrs]))
+            .collect();
         // No shape columns: the older column set, which no later mark overrides.
-        let row = || Row {
-            columns: &columns,
-            record: &record,
-            plain_shapes: true,
-        };
-        let since = if dated {
-            Since::of([row()])
-        } else {
-            Since::default()
-        };
-        let attrs = Attrs(parse_attributes(attributes).unwrap());
-        params_of(op, &row(), &attrs, since)
-    }
-
-    /// The params of `op` from one row of a trace that also holds the row `(op code,
-    /// attributes)` of another op: that row's marks date the trace too.
-    fn params_dated_by(
-        op: Op,
-        op_code: &str,
-        attributes: &str,
-        other: (&str, &str),
-    ) -> Vec<(&'static str, OwnedParamValue)> {
-        let columns: HashMap<&str, usize> =
-            [("OP CODE", 0), ("ATTRIBUTES", 1)].into_iter().collect();
-        let (record, marked) = (
-            csv::StringRecord::from(vec![op_code, attributes]),
-            csv::StringRecord::from(vec![other.0, other.1]),
-        );
         let row = |record| Row {
             columns: &columns,
             record,
             plain_shapes: true,
         };
-        let since = Since::of([row(&record), row(&marked)]);
+        let since = match dated_by {
+            Some(_) => Since::of(std::iter::once(row(&record)).chain(others.iter().map(row))),
+            None => Since::default(),
+        };
         let attrs = Attrs(parse_attributes(attributes).unwrap());
         params_of(op, &row(&record), &attrs, since)
     }
@@ -446,11 +427,12 @@ mod tests {
         assert_eq!(remote(&old), Some(OwnedParamValue::Bool(true)));
         // In a trace dated after the change by a sharded-to-interleaved row that writes
         // `num_slices` (a November 2025 mark).
-        let dated = params_dated_by(
+        let dated = params_in_trace(
             Op::Halo,
             "HaloDeviceOperation",
+            "",
             row,
-            ("ShardedToInterleavedDeviceOperation", "{'num_slices': '1'}"),
+            Some(&[("ShardedToInterleavedDeviceOperation", "{'num_slices': '1'}")]),
         );
         assert_eq!(remote(&dated), Some(OwnedParamValue::Bool(false)));
     }
