@@ -197,29 +197,24 @@ fn the_last_write_is_waited_for_at_its_destination() {
     let family = Family::EltwiseUnaryRoofline;
     let params = [enum_param("unary_op", "exp")];
     let x = dram(&[1, 1, 512, 512]);
-    let drain = |out: TensorParams| {
+    // The drain feature and the duration of the query writing `out`.
+    let drain_and_cost = |out: TensorParams| {
         let inputs = [x];
         let q = Query::new(Op::EltwiseUnary, &inputs)
             .output(&out)
             .params(&params);
-        feature_of(&models, &q, family, "write_drain_scale")
+        (
+            feature_of(&models, &q, family, "write_drain_scale"),
+            models.query(&q).unwrap().duration_ns,
+        )
     };
     let tiled = |memory| TensorParams::tiled(&[1, 1, 512, 512], DType::Bfloat16, memory);
-    let to_dram = drain(tiled(MemoryConfig::DRAM_INTERLEAVED));
-    let to_l1 = drain(tiled(MemoryConfig::L1_INTERLEAVED));
+    let (to_dram, dram_cost) = drain_and_cost(tiled(MemoryConfig::DRAM_INTERLEAVED));
+    let (to_l1, l1_cost) = drain_and_cost(tiled(MemoryConfig::L1_INTERLEAVED));
     assert_close(to_dram, 295.0 + 2048.0 / 21.9, "to DRAM");
     assert_close(to_l1, 295.0 + 2048.0 / 30.0, "to another core's L1");
     // So an op bound by its compute either way costs more written to DRAM than to L1.
-    let cost = |out: TensorParams| {
-        let inputs = [x];
-        let q = Query::new(Op::EltwiseUnary, &inputs)
-            .output(&out)
-            .params(&params);
-        models.query(&q).unwrap().duration_ns
-    };
-    assert!(
-        cost(tiled(MemoryConfig::DRAM_INTERLEAVED)) > cost(tiled(MemoryConfig::L1_INTERLEAVED))
-    );
+    assert!(dram_cost > l1_cost, "{dram_cost} <= {l1_cost}");
     let sharded = TensorParams::tiled(
         &[1, 1, 512, 512],
         DType::Bfloat16,
